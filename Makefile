@@ -1,0 +1,40 @@
+# The open PMR warehouse. `make demo` and `make test` work on a fresh machine.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+DEMO_LANDING ?= landing/demo
+DEMO_OUT ?= out
+DEMO_MONTH ?= 2026-10
+# Four weeks of history before the month feed the install forecast (IC1).
+DEMO_START ?= 2026-09-03
+DEMO_DAYS ?= 60
+DEMO_SCALE ?= 0.001
+DEMO_SEED ?= 42
+
+.PHONY: install demo test bench dagster clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+demo: install
+	$(BIN)/pmr generate --start $(DEMO_START) --days $(DEMO_DAYS) --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --landing $(DEMO_LANDING)
+	$(BIN)/pmr run --month $(DEMO_MONTH) --landing $(DEMO_LANDING) --out $(DEMO_OUT)
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m pmr.bench
+
+dagster: install
+	$(BIN)/dagster dev
+
+clean:
+	rm -rf $(VENV) target logs warehouse landing out bench-data
