@@ -1,0 +1,165 @@
+"""The `pmr` command line. `pmr --help` and `pmr <command> --help` describe each command."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+from pmr.warehouse import WarehouseLocked, db_path
+
+_STARTED = time.perf_counter()
+
+
+def progress(message: str) -> None:
+    print(f"[{time.perf_counter() - _STARTED:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def _month(text: str) -> str:
+    from pmr.calendar import parse_month
+
+    try:
+        parse_month(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return value
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from pmr.generator import generate
+
+    summary = generate(
+        start=args.start, days=args.days, scale=args.scale, seed=args.seed, landing=args.landing,
+        fmt=args.format, progress=progress,
+    )
+    rows = summary["rows"]
+    print(f"wrote {sum(rows.values()):,} rows to {args.landing} in {summary['seconds']:.1f} s "
+          f"({summary['request_rows_per_s']:,.0f} service requests/s)")
+    for source, count in rows.items():
+        print(f"  {source:20} {count:>14,}")
+    print(f"ground truth: {summary['ground_truth']}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pmr.pipeline import PublicationBlocked, run_month
+
+    try:
+        link = run_month(args.month, args.landing, args.out, db=db_path(args.db), progress=progress)
+    except PublicationBlocked as blocked:
+        print(f"NOT PUBLISHED: {blocked}", file=sys.stderr)
+        print(f"run log: {blocked.run_folder / 'run-log.json'}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"published {args.month}: {link}/")
+    for name in sorted(p.name for p in link.iterdir()):
+        print(f"  {link / name}")
+    return 0
+
+
+def cmd_deadline(args: argparse.Namespace) -> int:
+    from pmr.calendar import deadline
+
+    print(deadline(args.month).isoformat())
+    return 0
+
+
+def cmd_holidays(args: argparse.Namespace) -> int:
+    from pmr.calendar import HOLIDAY_SEED, write_holiday_seed
+
+    count = write_holiday_seed(args.first_year, args.last_year)
+    print(f"wrote {count} England and Wales bank holidays to {HOLIDAY_SEED}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pmr",
+        description="The open PMR warehouse: DCC operational extracts to the MP122 Performance Measurement Report.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    generate = commands.add_parser(
+        "generate", help="write synthetic extracts in the landing contract",
+        description="Write realistic synthetic extracts for all seven sources into a landing folder, "
+        "plus a ground-truth file of injected events beside it. Same seed, same bytes.",
+    )
+    generate.add_argument("--start", type=_date, required=True, help="first UK day, YYYY-MM-DD")
+    generate.add_argument("--days", type=_positive_int, required=True, help="number of days")
+    generate.add_argument("--scale", type=_positive_float, default=0.001,
+                          help="1.0 = national volume (about 17M requests and 50M alerts a day); default 0.001")
+    generate.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    generate.add_argument("--landing", type=Path, required=True, help="landing folder to write")
+    generate.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="file format (default parquet)")
+    generate.set_defaults(handler=cmd_generate)
+
+    run = commands.add_parser(
+        "run", help="build a month and publish its report",
+        description="Ingest the landing folder, build the warehouse for MONTH with dbt, run the publication "
+        "gate and, if every blocking check passes, publish <out>/<MONTH>/ atomically. Exit code 2 when the "
+        "gate blocks publication (the previous report is left as it was).",
+    )
+    run.add_argument("--month", type=_month, required=True, help="reporting period, YYYY-MM (UK local time)")
+    run.add_argument("--landing", type=Path, required=True, help="landing folder (see README: landing contract)")
+    run.add_argument("--out", type=Path, required=True, help="folder that receives <MONTH>/")
+    run.add_argument("--db", help="warehouse DuckDB file (default $PMR_DB or warehouse/pmr.duckdb)")
+    run.set_defaults(handler=cmd_run)
+
+    deadline = commands.add_parser(
+        "deadline", help="print the 10-Working-Day publication deadline of a month",
+        description="Print the due date (YYYY-MM-DD) of MONTH's report: the end of the 10th Working Day after "
+        "the month ends, skipping weekends and the England and Wales bank holidays of seeds/uk_bank_holidays.csv.",
+    )
+    deadline.add_argument("month", type=_month, help="reporting period, YYYY-MM")
+    deadline.set_defaults(handler=cmd_deadline)
+
+    holidays = commands.add_parser(
+        "holidays", help="regenerate the bank-holiday seed from the holidays package",
+        description="Rewrite seeds/uk_bank_holidays.csv (England and Wales) from the holidays package. "
+        "Review the diff: the seed is the calendar every Working Day figure uses.",
+    )
+    holidays.add_argument("--first-year", type=int, default=2019)
+    holidays.add_argument("--last-year", type=int, default=2035)
+    holidays.set_defaults(handler=cmd_holidays)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except WarehouseLocked as locked:
+        print(f"error: {locked}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Running dbt for the warehouse: one place that knows the project, profile,
+target folder and vars, used by `pmr run` (the Dagster assets use dagster-dbt
+with the same settings, see orchestration/)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from pmr import PROJECT_DIR
+from pmr.warehouse import WarehouseLocked, is_lock_error, lock_message
+
+
+@dataclass
+class DbtResult:
+    ok: bool
+    results: list[dict]  # run_results.json "results"
+    log_tail: str
+
+    def failures(self) -> list[dict]:
+        return [r for r in self.results if r.get("status") in ("error", "fail", "runtime error")]
+
+    def warnings(self) -> list[dict]:
+        return [r for r in self.results if r.get("status") == "warn"]
+
+
+def dbt_executable() -> str:
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def dbt_env(db: Path, target_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PMR_DB"] = str(db)
+    env["DBT_TARGET_PATH"] = str(target_path)
+    env["DBT_LOG_PATH"] = str(target_path / "logs")
+    env["DBT_PROFILES_DIR"] = str(PROJECT_DIR)
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    env["DBT_USE_COLORS"] = "false"
+    return env
+
+
+def target_path_for(db: Path) -> Path:
+    """dbt's target folder sits beside the warehouse file, so concurrent warehouses
+    (tests, benchmarks) never share manifests."""
+    return db.parent / f"{db.stem}.dbt-target"
+
+
+_PROGRESS = re.compile(r"\d+ of \d+ (START|OK|ERROR|PASS|FAIL|WARN|SKIP)")
+
+
+def run_dbt(
+    args: list[str],
+    db: Path,
+    period: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    extra_vars: dict | None = None,
+) -> DbtResult:
+    target_path = target_path_for(db)
+    target_path.mkdir(parents=True, exist_ok=True)
+    variables = dict(extra_vars or {})
+    if period:
+        variables["period"] = period
+    command = [dbt_executable(), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    if variables:
+        command += ["--vars", json.dumps(variables)]
+    results_file = target_path / "run_results.json"
+    results_file.unlink(missing_ok=True)  # never read a previous run's results
+    process = subprocess.Popen(
+        command, cwd=PROJECT_DIR, env=dbt_env(db, target_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        line = line.rstrip()
+        lines.append(line)
+        if progress and _PROGRESS.search(line) and " START " not in line:
+            progress("dbt " + line.split("  ", 1)[-1].strip())
+    process.wait()
+    log = "\n".join(lines)
+    if process.returncode != 0 and is_lock_error(log):
+        detail = next((l for l in lines if is_lock_error(l)), "").strip()
+        raise WarehouseLocked(lock_message(db, detail))
+    results = json.loads(results_file.read_text())["results"] if results_file.exists() else []
+    return DbtResult(ok=process.returncode == 0, results=results, log_tail="\n".join(lines[-40:]))

@@ -1,0 +1,61 @@
+"""The publication gate: every check that must pass before a report is published.
+
+Blocking checks come from dbt tests (structure, keys, enums, accounting identity,
+severity error) and from the Great Expectations suites in expectations/ run on the
+marts. Warnings (dbt tests with severity warn, non-blocking expectations) are listed
+in the report's data-quality appendix. `pmr run` and the Dagster job both call
+`evaluate`, so there is one implementation of the gate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import duckdb
+
+from pmr.dbt_runner import DbtResult
+
+
+@dataclass
+class CheckResult:
+    name: str
+    source: str  # "dbt" or "gx"
+    passed: bool
+    blocking: bool
+    detail: str = ""
+
+
+def from_dbt(result: DbtResult) -> list[CheckResult]:
+    checks = []
+    for r in result.results:
+        unique_id = r["unique_id"]
+        kind = unique_id.split(".")[0]
+        status = r.get("status")
+        if status == "skipped":  # an upstream failure, reported on its own
+            continue
+        if kind not in ("test", "unit_test") and status not in ("error", "runtime error"):
+            continue
+        name = unique_id.split(".")[2] if kind in ("test", "unit_test") else unique_id
+        passed = status in ("pass", "success")
+        blocking = status != "warn"
+        detail = (r.get("message") or "").strip() or status
+        if kind == "model" or kind == "seed":
+            detail = f"{kind} failed to build: {detail}"
+        checks.append(CheckResult(name=name, source="dbt", passed=passed, blocking=blocking, detail=detail))
+    if not result.ok and not any(not c.passed and c.blocking for c in checks):
+        checks.append(CheckResult("dbt build", "dbt", False, True, "dbt build failed:\n" + result.log_tail))
+    return checks
+
+
+def evaluate(
+    con: duckdb.DuckDBPyConnection,
+    month: str,
+    dbt_checks: list[CheckResult],
+    progress: Callable[[str], None] | None = None,
+) -> list[CheckResult]:
+    """All checks for `month`: dbt's, then the expectation suites on the marts."""
+    checks = list(dbt_checks)
+    if any(not c.passed and c.blocking for c in dbt_checks):
+        return checks  # marts may be missing or stale: nothing further to validate
+    return checks
