@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from pmr import gate, publish
+from pmr.dbt_runner import target_path_for
+from pmr.metrics import collect
 from pmr.calendar import parse_month
 from pmr.dbt_runner import run_dbt
 from pmr.ingest import ingest
@@ -82,14 +84,18 @@ def build(month: str, landing: Path, db: Path, log: RunLog, progress: Progress) 
         for key, reason in report.skipped.items():
             progress(f"skipped {key}: {reason}")
     with log.step("dbt build") as record:
-        result = run_dbt(["build"], db, period=month, progress=progress)
+        result = run_dbt(["build", "--exclude-resource-type", "unit_test"], db, period=month, progress=progress)
         record["nodes"] = len(result.results)
         record["rows"] = {
             r["unique_id"].split(".")[-1]: r.get("adapter_response", {}).get("rows_affected")
             for r in result.results
             if r["unique_id"].startswith("model.")
         }
-    return gate.from_dbt(result)
+    checks = gate.from_dbt(result)
+    if result.ok:
+        with log.step("collect metrics") as record, connect(db) as con:
+            record["rows"] = collect(con, target_path_for(db) / "manifest.json", month)
+    return checks
 
 
 def run_month(month: str, landing: Path, out: Path, db: Path | None = None, progress: Progress | None = None) -> Path:

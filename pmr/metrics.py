@@ -1,0 +1,129 @@
+"""Collect every metric model into one table, `metrics.pmr_metrics`, the long
+format of metrics.csv (metrics.md §8).
+
+Metric models are found through the dbt manifest: any model whose config meta
+has `pmr_metrics` (docs/adding-a-metric.md). Their YAML gives each metric_id its
+requirement, kind, unit and service level; targets and minimums come from the
+`service_levels` seed. Nothing here knows any particular metric, so adding one
+needs no Python change.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+METRIC_COLUMNS = (
+    "metric_id", "period", "day", "business_process", "segment", "device_type",
+    "service", "time_band", "category", "value",
+)
+CSV_COLUMNS = (
+    "metric_id", "requirement", "kind", "period", "day", "business_process", "segment", "device_type",
+    "service", "time_band", "category", "value", "unit", "target", "minimum",
+)
+KINDS = ("measure", "indicator")
+UNITS = ("pct", "count", "s", "h", "min", "ratio")
+TABLE = "metrics.pmr_metrics"
+CATALOGUE = "metrics.metric_catalogue"
+
+
+class MetricDefinitionError(ValueError):
+    """A metric model or its YAML breaks the contract of docs/adding-a-metric.md."""
+
+
+@dataclass(frozen=True)
+class MetricModel:
+    name: str
+    relation: str  # schema.table
+    definitions: tuple[dict, ...]
+
+
+def metric_models(manifest_path: Path) -> list[MetricModel]:
+    manifest = json.loads(Path(manifest_path).read_text())
+    found = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model":
+            continue
+        definitions = (node.get("config", {}).get("meta") or {}).get("pmr_metrics") or node.get("meta", {}).get(
+            "pmr_metrics"
+        )
+        if not definitions:
+            continue
+        for definition in definitions:
+            missing = [k for k in ("metric_id", "requirement", "kind", "unit") if not definition.get(k)]
+            if missing:
+                raise MetricDefinitionError(f"{node['name']}: metric {definition} lacks {', '.join(missing)}")
+            if definition["kind"] not in KINDS:
+                raise MetricDefinitionError(f"{definition['metric_id']}: kind must be one of {KINDS}")
+            if definition["unit"] not in UNITS:
+                raise MetricDefinitionError(f"{definition['metric_id']}: unit must be one of {UNITS}")
+        found.append(MetricModel(node["name"], f"{node['schema']}.{node['alias'] or node['name']}", tuple(definitions)))
+    ids = [d["metric_id"] for m in found for d in m.definitions]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise MetricDefinitionError(f"metric ids declared twice: {', '.join(duplicated)}")
+    return sorted(found, key=lambda m: m.name)
+
+
+def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) -> int:
+    """(Re)build metrics.pmr_metrics and metrics.metric_catalogue; returns the row count."""
+    models = metric_models(manifest_path)
+    con.execute("create schema if not exists metrics")
+    catalogue_rows = [
+        (m.name, d["metric_id"], d["requirement"], d["kind"], d["unit"], d.get("service_level"),
+         d.get("title") or d["metric_id"], d.get("description") or "")
+        for m in models for d in m.definitions
+    ]
+    con.execute(
+        f"""create or replace table {CATALOGUE} (model varchar, metric_id varchar, requirement varchar,
+            kind varchar, unit varchar, service_level varchar, title varchar, description varchar)"""
+    )
+    if catalogue_rows:
+        con.executemany(f"insert into {CATALOGUE} values (?, ?, ?, ?, ?, ?, ?, ?)", catalogue_rows)
+    selects = []
+    for model in models:
+        columns = {row[0] for row in con.execute(f"describe {model.relation}").fetchall()}
+        missing = [c for c in METRIC_COLUMNS if c not in columns]
+        if missing:
+            raise MetricDefinitionError(f"metric model {model.name} lacks column(s): {', '.join(missing)}")
+        selects.append(
+            f"select {', '.join(METRIC_COLUMNS[:-1])}, cast(value as double) as value, '{model.name}' as model "
+            f"from {model.relation}"
+        )
+    union = " union all ".join(selects) if selects else (
+        "select " + ", ".join(f"null::varchar as {c}" for c in METRIC_COLUMNS[:2]) + ", null::date as day, "
+        + ", ".join(f"null::varchar as {c}" for c in METRIC_COLUMNS[3:-1]) + ", null::double as value, null::varchar as model where false"
+    )
+    undeclared = con.execute(
+        f"""select distinct f.model, f.metric_id from ({union}) f
+            left join {CATALOGUE} c on f.metric_id = c.metric_id and f.model = c.model
+            where c.metric_id is null"""
+    ).fetchall()
+    if undeclared:
+        listed = ", ".join(f"{metric} (in {model})" for model, metric in undeclared)
+        raise MetricDefinitionError(f"metric ids returned but not declared in the model's YAML: {listed}")
+    con.execute(
+        f"""create or replace table {TABLE} as
+            select f.metric_id, c.requirement, c.kind, f.period, f.day, f.business_process, f.segment,
+                   f.device_type, f.service, f.time_band, f.category, f.value, c.unit,
+                   sl.target, sl.minimum, f.model
+            from ({union}) f
+            join {CATALOGUE} c on f.metric_id = c.metric_id
+            left join reference.service_levels sl on c.service_level = sl.service_level
+            where f.period = ?""",
+        [period],
+    )
+    return con.execute(f"select count(*) from {TABLE}").fetchone()[0]
+
+
+def csv_order_by() -> str:
+    """The one row order of metrics.csv, so re-runs give identical bytes."""
+    return ", ".join(
+        f"{c} nulls first" for c in (
+            "requirement", "metric_id", "business_process", "service", "segment", "device_type",
+            "time_band", "category", "day",
+        )
+    )

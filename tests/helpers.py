@@ -1,0 +1,61 @@
+"""Shared test helpers: hand-made landing folders and throwaway warehouses."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+
+from pmr.contract import column_names
+
+
+def write_csv(landing: Path, source: str, rows: list[dict], name: str = "extract.csv",
+              columns: list[str] | None = None) -> Path:
+    """Write rows (dicts; missing keys = empty) as a contract CSV file of `source`."""
+    columns = columns or column_names(source)
+    folder = landing / source
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    return path
+
+
+def build_warehouse(landing: Path, db: Path, month: str) -> list:
+    """Ingest + dbt build + metric collection for `month`; returns the gate's dbt
+    checks. Fails the test when dbt itself errors."""
+    from pmr.pipeline import RunLog, build
+
+    log = RunLog(month=month, landing=str(landing), warehouse=str(db))
+    checks = build(month, landing, db, log, progress=lambda message: None)
+    errors = [c for c in checks if not c.passed and c.blocking]
+    assert not errors, "\n".join(f"{c.name}: {c.detail}" for c in errors)
+    return checks
+
+
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def metric(db: Path, metric_id: str, **breakdown) -> float | None:
+    """The single value of metrics.pmr_metrics for `metric_id` and an exact
+    breakdown (unnamed breakdown columns must be empty)."""
+    dims = ["day", "business_process", "segment", "device_type", "service", "time_band", "category"]
+    where, params = ["metric_id = ?"], [metric_id]
+    for dim in dims:
+        if breakdown.get(dim) is None:
+            where.append(f"{dim} is null")
+        else:
+            where.append(f"cast({dim} as varchar) = ?")
+            params.append(str(breakdown[dim]))
+    rows = query(db, f"select value from metrics.pmr_metrics where {' and '.join(where)}", params)
+    assert len(rows) == 1, f"expected one row for {metric_id} {breakdown}, got {rows}"
+    return rows[0][0]
