@@ -1,0 +1,116 @@
+{#- One row per Service Request: the single definition of final response, RTT,
+    rejected / deliverable / failed / success / within-TRT used by every metric.
+    All periods are kept; metric models select their period. -#}
+
+with requests as (
+    select * from {{ ref('stg_service_requests') }}
+),
+
+responses as (
+    select * from {{ ref('int_request_final_responses') }}
+),
+
+srv_catalogue as (
+    select srv, is_non_device, is_critical, trt_s from {{ ref('srv_catalogue') }}
+),
+
+response_codes as (
+    select response_code, class from {{ ref('response_codes') }}
+),
+
+failure_alerts as (
+    select distinct alerts.request_id
+    from {{ ref('stg_alerts') }} as alerts
+    inner join {{ ref('alert_codes') }} as codes on alerts.alert_code = codes.alert_code
+    where codes.marks_request_failed and alerts.request_id is not null
+),
+
+joined as (
+    select
+        requests.*,
+        srv_catalogue.is_non_device,
+        srv_catalogue.is_critical,
+        srv_catalogue.trt_s,
+        responses.acknowledged_at,
+        -- a Non-Device request that only got an I99 ends with that I99
+        case
+            when responses.answered_at is not null then responses.answered_at
+            when srv_catalogue.is_non_device then responses.acknowledged_at
+        end as final_response_at,
+        case
+            when responses.answered_at is not null then responses.answer_code
+            when srv_catalogue.is_non_device and responses.acknowledged_at is not null then 'I99'
+        end as final_response_code,
+        failure_alerts.request_id is not null as has_failure_alert
+    from requests
+    inner join srv_catalogue on requests.srv = srv_catalogue.srv
+    left join responses on requests.request_id = responses.request_id
+    left join failure_alerts on requests.request_id = failure_alerts.request_id
+),
+
+classified as (
+    select
+        joined.*,
+        case
+            when final_response_code is null then null
+            when response_codes.class is not null then response_codes.class
+            -- metrics.md §2: any E-code not listed is a boundary rejection
+            when final_response_code like 'E%' then 'rejected'
+        end as final_response_class,
+        coalesce(execution_at, received_at) as clock_start_at
+    from joined
+    left join response_codes on joined.final_response_code = response_codes.response_code
+),
+
+final as (
+    select
+        request_id,
+        received_at,
+        {{ uk_date('received_at') }} as received_day_uk,
+        user_id,
+        user_role,
+        srv,
+        command_variant,
+        command_variant = 4 as is_transform,
+        is_critical,
+        is_non_device,
+        device_id,
+        device_type,
+        smets,
+        csp_region,
+        {{ segment_of('smets', 'csp_region') }} as segment,
+        execution_at,
+        clock_start_at,
+        dsp_processing_ms,
+        trt_s,
+        acknowledged_at,
+        final_response_at,
+        final_response_code,
+        final_response_class,
+        final_response_at is not null as has_final_response,
+        -- a response before the clock start (e.g. a Future-Dated request answered
+        -- before its execution time) took no time against the target
+        case
+            when final_response_at is not null
+                then greatest({{ seconds_between('clock_start_at', 'final_response_at') }}, 0)
+        end as rtt_s,
+        coalesce(final_response_class = 'rejected', false) as is_rejected,
+        not coalesce(final_response_class = 'rejected', false) as is_deliverable,
+        has_failure_alert,
+        not coalesce(final_response_class = 'rejected', false)
+        and (
+            final_response_at is null
+            or final_response_class in ('comms_failure', 'timeout')
+            or has_failure_alert
+        ) as is_failed,
+        coalesce(final_response_class in ('success', 'acknowledgement'), false)
+        and not has_failure_alert as is_success,
+        coalesce(
+            final_response_class <> 'rejected'
+            and {{ seconds_between('clock_start_at', 'final_response_at') }} <= trt_s,
+            false
+        ) as is_within_trt
+    from classified
+)
+
+select * from final

@@ -1,0 +1,40 @@
+{#- A1: alerts delivered within the 60 s target, by segment, and late alerts by
+    code (metrics.md §4). Suppressed alerts are never sent and are not counted. -#}
+
+with alerts as (
+    select * from {{ ref('fct_alerts') }}
+    where {{ in_period('received_at') }} and not suppressed
+),
+
+segments as (
+    select 'North' as segment union all
+    select 'Central' union all
+    select 'South' union all
+    select 'SMETS1' union all
+    select 'All'
+),
+
+by_segment as (
+    select
+        coalesce(segment, 'All') as segment,
+        100.0 * sum(case when is_within_sla then 1 else 0 end) / count(*) as pct_within_sla
+    from alerts
+    group by grouping sets ((segment), ())
+),
+
+within_sla as (
+    select segments.segment, by_segment.pct_within_sla
+    from segments
+    left join by_segment on segments.segment = by_segment.segment
+),
+
+late_by_code as (
+    select alert_code, count(*) as late
+    from alerts
+    where not is_within_sla
+    group by alert_code
+)
+
+{{ metric_rows('within_sla', {'alerts.pct_within_sla': 'pct_within_sla'}, {'segment': 'segment'}, day=none) }}
+union all
+{{ metric_rows('late_by_code', {'alerts.late': 'late'}, {'category': 'alert_code'}, day=none) }}

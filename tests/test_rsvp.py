@@ -1,0 +1,240 @@
+"""Requirement 1 (RSVP) and A1 on a hand-made landing folder, every figure worked
+out by hand below. Month 2026-10 runs from 2026-09-30T23:00Z to 2026-11-01T00:00Z
+(BST ends at 01:00Z on 25 October)."""
+
+import datetime as dt
+
+import pytest
+
+from tests.helpers import build_warehouse, metric, query, write_csv
+
+MONTH = "2026-10"
+
+
+def at(iso: str, seconds: float = 0) -> str:
+    moment = dt.datetime.fromisoformat(iso.replace("Z", "+00:00")) + dt.timedelta(seconds=seconds)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def request(request_id, received, srv="2.2", variant=1, device="ESME", smets="SMETS2", region="North",
+            execution=None, dsp=None, user="SUP001"):
+    return dict(request_id=request_id, received_at=received, user_id=user, user_role="IS", srv=srv,
+                command_variant=variant, device_id=f"dev-{request_id}", device_type=device, smets=smets,
+                csp_region=region if smets == "SMETS2" else None, execution_at=execution, dsp_processing_ms=dsp)
+
+
+REQUESTS = [
+    # prepayment_top_up (2.2)
+    request("A", "2026-09-30T23:30:00Z", dsp=200),   # 00:30 BST 1 Oct: October. RTT 4
+    request("B", "2026-09-30T22:59:59Z"),            # 23:59:59 BST 30 Sep: September, not counted
+    request("C", "2026-10-31T23:30:00Z", dsp=400),   # 23:30 GMT 31 Oct: October. RTT 40 (> TRT)
+    request("D", "2026-11-01T00:00:00Z"),            # midnight GMT 1 Nov: November
+    request("E", "2026-10-25T00:30:00Z"),            # 01:30 BST 25 Oct (first 01:30). E21 at 35 s
+    request("F", "2026-10-25T01:30:00Z"),            # 01:30 GMT 25 Oct (second 01:30). E1: rejected
+    request("G", "2026-10-10T10:00:00Z", dsp=600),   # I0 at 10 s, then an N12 names it: failed
+    request("H", "2026-10-10T11:00:00Z"),            # no response at all: failed
+    request("I", "2026-10-10T12:00:00Z", device="GSME", region="Central"),  # RTT 20
+    request("J", "2026-10-10T12:00:00Z", smets="SMETS1"),                   # RTT 6
+    # 1.1.1: a Transform (never counted) and its signed pre-command; a Future-Dated one
+    request("K", "2026-10-12T09:00:00Z", srv="1.1.1", variant=4, region="South"),
+    request("L", "2026-10-12T09:01:00Z", srv="1.1.1", variant=5, region="South"),  # RTT 12.5
+    request("M", "2026-10-12T09:00:00Z", srv="1.1.1", variant=5, region="South",
+            execution="2026-10-13T02:00:00Z"),                                     # RTT 25 from execution
+    # Non-Device 8.14.1: one ends with I99 only (that is its final response), one has no response
+    request("N", "2026-10-14T10:00:00Z", srv="8.14.1", variant=8, device="CHF", region="South"),  # RTT 2
+    request("P", "2026-10-14T12:00:00Z", srv="8.14.1", variant=8, device="CHF", region="South"),  # failed
+]
+
+
+def response(request_id, when, code):
+    return dict(request_id=request_id, response_at=when, response_code=code)
+
+
+RESPONSES = [
+    response("A", at("2026-09-30T23:30:00Z", 1), "I99"),
+    response("A", at("2026-09-30T23:30:00Z", 4), "I0"),
+    response("B", at("2026-09-30T22:59:59Z", 2), "I0"),
+    response("C", at("2026-10-31T23:30:00Z", 40), "I0"),
+    response("D", at("2026-11-01T00:00:00Z", 2), "I0"),
+    response("E", at("2026-10-25T00:30:00Z", 1), "I99"),
+    response("E", at("2026-10-25T00:30:00Z", 35), "E21"),
+    response("F", at("2026-10-25T01:30:00Z", 0.5), "E1"),
+    response("G", at("2026-10-10T10:00:00Z", 10), "I0"),
+    response("I", at("2026-10-10T12:00:00Z", 1), "I99"),
+    response("I", at("2026-10-10T12:00:00Z", 20), "I0"),
+    response("J", at("2026-10-10T12:00:00Z", 6), "I0"),
+    response("K", at("2026-10-12T09:00:00Z", 1), "I0"),
+    response("L", at("2026-10-12T09:01:00Z", 1), "I99"),
+    response("L", at("2026-10-12T09:01:00Z", 12.5), "I0"),
+    response("M", at("2026-10-12T09:00:00Z", 1), "I99"),
+    response("M", at("2026-10-13T02:00:00Z", 25), "I0"),
+    response("N", at("2026-10-14T10:00:00Z", 2), "I99"),
+]
+
+
+def alert(alert_id, code, received, delivered_after=None, region="North", smets="SMETS2", suppressed=False,
+          request_id=None):
+    return dict(alert_id=alert_id, alert_code=code, alert_kind="dcc" if code[0] in "AN" else "device",
+                device_id="dev-x", device_type="ESME", smets=smets, csp_region=region if smets == "SMETS2" else None,
+                user_id="SUP001", request_id=request_id, received_at=received,
+                delivered_at=None if delivered_after is None else at(received, delivered_after),
+                suppressed="true" if suppressed else "false")
+
+
+ALERTS = [
+    alert("a1", "AD1", "2026-10-05T08:00:00Z", 5),
+    alert("a2", "8F35", "2026-10-05T08:10:00Z", 90),
+    alert("a3", "8F36", "2026-10-05T08:20:00Z", None, smets="SMETS1"),   # never delivered
+    alert("a4", "AD1", "2026-10-05T08:30:00Z", None, suppressed=True),   # storm-suppressed: not counted
+    alert("a5", "N12", "2026-10-10T10:00:20Z", 1, request_id="G"),
+    alert("a6", "8F72", "2026-10-20T10:00:00Z", 2, region="Central"),
+    alert("a7", "AD1", "2026-09-30T22:30:00Z", 1),                      # September
+]
+
+TEST_MESSAGES = [
+    dict(csp_region="North", sent_at="2026-10-01T00:00:00Z", rtt_ms=3000),
+    dict(csp_region="North", sent_at="2026-10-15T00:00:00Z", rtt_ms=5000),
+    dict(csp_region="North", sent_at="2026-10-16T00:00:00Z", rtt_ms=None),   # no reply: not in the mean
+    dict(csp_region="North", sent_at="2026-09-30T22:00:00Z", rtt_ms=100000),  # September
+]
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    root = tmp_path_factory.mktemp("rsvp")
+    landing = root / "landing"
+    write_csv(landing, "service_requests", REQUESTS)
+    write_csv(landing, "service_responses", RESPONSES)
+    write_csv(landing, "alerts", ALERTS)
+    write_csv(landing, "csp_test_messages", TEST_MESSAGES)
+    db = root / "w.duckdb"
+    build_warehouse(landing, db, MONTH)
+    return db
+
+
+FIGURES = ["volume", "rejected", "mean_rtt_s", "median_rtt_s", "min_rtt_s", "max_rtt_s", "pct_within_trt", "pct_failed"]
+
+# (process, segment) -> monthly figures, by hand
+MONTHLY = {
+    # A C E F G H: F rejected; deliverable A C E G H; RTTs 4 40 35 10; within A G; failed E G H
+    ("prepayment_top_up", "North"): [6, 1, 89 / 4, 22.5, 4, 40, 40.0, 60.0],
+    ("prepayment_top_up", "Central"): [1, 0, 20, 20, 20, 20, 100.0, 0.0],
+    ("prepayment_top_up", "SMETS1"): [1, 0, 6, 6, 6, 6, 100.0, 0.0],
+    # all eight: RTTs 4 6 10 20 35 40 -> mean 115/6, median (10+20)/2; within A G I J = 4/7; failed 3/7
+    ("prepayment_top_up", "All"): [8, 1, 115 / 6, 15, 4, 40, 400 / 7, 300 / 7],
+    # L 12.5 and M 25 (from execution); K is a Transform
+    ("tariff_update", "South"): [2, 0, 18.75, 18.75, 12.5, 25, 100.0, 0.0],
+    ("tariff_update", "All"): [2, 0, 18.75, 18.75, 12.5, 25, 100.0, 0.0],
+    # L M N P: RTTs 12.5 25 2 (N ends with I99); P has no response
+    ("install_commission", "South"): [4, 0, 39.5 / 3, 12.5, 2, 25, 75.0, 25.0],
+    ("install_commission", "All"): [4, 0, 39.5 / 3, 12.5, 2, 25, 75.0, 25.0],
+    # a1 (5 s) and a2 (90 s); a4 suppressed, a7 in September
+    ("alerts_management", "North"): [2, 0, 47.5, 47.5, 5, 90, 50.0, 0.0],
+    ("alerts_management", "SMETS1"): [1, 0, None, None, None, None, 0.0, 100.0],
+    ("alerts_management", "All"): [3, 0, 47.5, 47.5, 5, 90, 100 / 3, 100 / 3],
+}
+# 1.1.1 counts alike in every process whose list holds it
+for process in ("change_of_supplier", "change_of_tenancy", "in_life_device_management"):
+    MONTHLY[(process, "South")] = MONTHLY[("tariff_update", "South")]
+    MONTHLY[(process, "All")] = MONTHLY[("tariff_update", "All")]
+
+
+def monthly_figures(db, process, segment):
+    values = []
+    for name in FIGURES:
+        rows = query(
+            db,
+            "select value from metrics.pmr_metrics where metric_id = ? and business_process = ? "
+            "and segment = ? and day is null",
+            [f"rsvp.{name}", process, segment],
+        )
+        assert len(rows) <= 1
+        values.append(rows[0][0] if rows else None)
+    return values
+
+
+@pytest.mark.parametrize("key", sorted(MONTHLY))
+def test_monthly_rsvp_matches_hand_figures(warehouse, key):
+    actual = monthly_figures(warehouse, *key)
+    for name, got, expected in zip(FIGURES, actual, MONTHLY[key]):
+        if expected is None:
+            assert got is None, name
+        else:
+            assert got == pytest.approx(expected, rel=1e-12, abs=1e-12), name
+
+
+def test_every_other_process_and_segment_is_zero_volume_and_nothing_else(warehouse):
+    rows = query(
+        warehouse,
+        "select business_process, segment, metric_id, value from metrics.pmr_metrics "
+        "where metric_id like 'rsvp.%' and day is null",
+    )
+    for process, segment, metric_id, value in rows:
+        if (process, segment) in MONTHLY:
+            continue
+        assert metric_id in ("rsvp.volume", "rsvp.rejected", "rsvp.mean_rtt_excl_han_s"), (process, segment, metric_id)
+        if metric_id != "rsvp.mean_rtt_excl_han_s":
+            assert value == 0, (process, segment, metric_id)
+
+
+def test_smets1_not_reported_for_processes_without_smets1_srvs(warehouse):
+    segments = query(
+        warehouse,
+        "select distinct segment from metrics.pmr_metrics where business_process = 'ch_logistics'",
+    )
+    assert sorted(s for (s,) in segments) == ["All", "Central", "North", "South"]
+
+
+def test_daily_rsvp_uses_uk_days_across_month_ends_and_the_clock_change(warehouse):
+    def daily(day, name, process="prepayment_top_up", segment="North"):
+        return metric(warehouse, f"rsvp.{name}", day=day, business_process=process, segment=segment)
+
+    assert daily("2026-10-01", "volume") == 1  # A (00:30 BST)
+    assert daily("2026-10-31", "volume") == 1  # C (23:30 GMT)
+    assert daily("2026-10-25", "volume") == 2  # E and F, both at 01:30 local
+    assert daily("2026-10-25", "rejected") == 1
+    assert daily("2026-10-25", "mean_rtt_s") == 35
+    assert daily("2026-10-25", "pct_failed") == 100
+    assert daily("2026-10-10", "pct_within_trt") == 50  # G within, H no response
+    assert daily("2026-10-10", "pct_failed") == 100
+    assert daily("2026-10-02", "volume") == 0
+    days = query(warehouse, "select count(distinct day) from metrics.pmr_metrics where day is not null")
+    assert days == [(31,)]
+    totals = query(
+        warehouse,
+        "select business_process, segment, sum(value) from metrics.pmr_metrics "
+        "where metric_id = 'rsvp.volume' and day is not null group by all",
+    )
+    for process, segment, total in totals:
+        assert total == MONTHLY.get((process, segment), [0])[0], (process, segment)
+
+
+def test_han_free_speed_adds_dsp_time_to_the_segment_test_message_mean(warehouse):
+    # DSP: A 0.2 s, C 0.4 s, G 0.6 s -> 0.4 s; North probes in October: 3 s and 5 s -> 4 s
+    assert metric(warehouse, "rsvp.mean_rtt_excl_han_s", business_process="prepayment_top_up",
+                  segment="North") == pytest.approx(4.4)
+    # 1 October: A 0.2 s + the probe of that UK day 3 s
+    assert metric(warehouse, "rsvp.mean_rtt_excl_han_s", day="2026-10-01", business_process="prepayment_top_up",
+                  segment="North") == pytest.approx(3.2)
+    no_smets1 = query(warehouse, "select count(*) from metrics.pmr_metrics where "
+                      "metric_id = 'rsvp.mean_rtt_excl_han_s' and segment in ('SMETS1', 'All')")
+    assert no_smets1 == [(0,)]
+
+
+def test_a1_alerts_within_sla_and_late_by_code(warehouse):
+    # non-suppressed October alerts: a1 N ok, a2 N late, a3 SMETS1 never, a5 N ok, a6 Central ok
+    assert metric(warehouse, "alerts.pct_within_sla", segment="North") == pytest.approx(200 / 3)
+    assert metric(warehouse, "alerts.pct_within_sla", segment="Central") == 100
+    assert metric(warehouse, "alerts.pct_within_sla", segment="SMETS1") == 0
+    assert metric(warehouse, "alerts.pct_within_sla", segment="All") == 60
+    assert query(warehouse, "select count(*) from metrics.pmr_metrics where metric_id = "
+                 "'alerts.pct_within_sla' and segment = 'South'") == [(0,)]
+    assert metric(warehouse, "alerts.late", category="8F35") == 1
+    assert metric(warehouse, "alerts.late", category="8F36") == 1
+    assert query(warehouse, "select count(*) from metrics.pmr_metrics where metric_id = 'alerts.late'") == [(2,)]
+
+
+def test_measures_carry_service_levels(warehouse):
+    rows = query(warehouse, "select distinct kind, target, minimum from metrics.pmr_metrics "
+                 "where metric_id = 'rsvp.pct_within_trt'")
+    assert rows == [("measure", 99.0, 96.0)]
