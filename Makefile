@@ -13,7 +13,7 @@ DEMO_DAYS ?= 60
 DEMO_SCALE ?= 0.001
 DEMO_SEED ?= 42
 
-.PHONY: install demo test bench dagster clean
+.PHONY: install demo test bench dagster screenshot clean
 
 install: $(STAMP)
 
@@ -38,3 +38,6 @@ dagster: install
 
 clean:
 	rm -rf $(VENV) target logs warehouse landing out bench-data
+
+screenshot: install
+	$(BIN)/python -m reports.browser $(DEMO_OUT)/$(DEMO_MONTH)/pmr.html --screenshot $(DEMO_OUT)/$(DEMO_MONTH)-screenshot.png

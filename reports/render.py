@@ -3,15 +3,41 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import hashlib
+import subprocess
 from pathlib import Path
 
 import duckdb
+import jinja2
+
+from pmr import PROJECT_DIR
+from pmr.calendar import deadline, parse_month, working_days_between
+from pmr.metrics import CATALOGUE, CSV_COLUMNS, TABLE, csv_order_by
+from reports.charts import ChartEmbedder, javascript_bundle
+from reports.context import ReportContext
 
 QUALITY_COLUMNS = ["source", "file", "rows_read", "accepted", "duplicates", "quarantined", "reason"]
+DEFINITION_PATHS = ["models", "macros", "seeds", "dbt_project.yml"]
 
 
 def _csv_value(value) -> str:
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        # shortest text that reads back as the same double; whole numbers without ".0"
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _write_csv(path: Path, header: list[str], rows) -> Path:
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([[_csv_value(v) for v in row] for row in rows])
+    return path
 
 
 def write_quality_csv(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
@@ -19,14 +45,68 @@ def write_quality_csv(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
         f"""select {", ".join(QUALITY_COLUMNS)} from staging.quality_report
             order by source, file, reason nulls first"""
     ).fetchall()
-    path = folder / "quality.csv"
-    with open(path, "w", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(QUALITY_COLUMNS)
-        writer.writerows([[_csv_value(v) for v in row] for row in rows])
+    return _write_csv(folder / "quality.csv", QUALITY_COLUMNS, rows)
+
+
+def write_metrics_csv(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
+    rows = con.execute(f"select {', '.join(CSV_COLUMNS)} from {TABLE} order by {csv_order_by()}").fetchall()
+    return _write_csv(folder / "metrics.csv", list(CSV_COLUMNS), rows)
+
+
+def definitions_version() -> tuple[str, str]:
+    """(git commit of the metric definitions, sha256 of the seeds)."""
+    digest = hashlib.sha256()
+    for seed in sorted((PROJECT_DIR / "seeds").glob("*.csv")):
+        digest.update(seed.name.encode() + b"\0" + seed.read_bytes())
+    try:
+        commit = subprocess.run(["git", "log", "-1", "--format=%h (%cs)", "--", *DEFINITION_PATHS],
+                                cwd=PROJECT_DIR, capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", *DEFINITION_PATHS],
+                               cwd=PROJECT_DIR, capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit, dirty = "", ""
+    commit = commit or "not under version control"
+    return (commit + (" with uncommitted changes" if dirty else "")), digest.hexdigest()[:16]
+
+
+def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks, log) -> Path:
+    from reports.sections import all_sections
+
+    metrics = con.execute(f"select * from {TABLE}").df()
+    catalogue = con.execute(f"select * from {CATALOGUE}").df()
+    first, last = parse_month(month)
+    published = dt.datetime.now(dt.timezone.utc)
+    published_uk = published.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London"))
+    due = deadline(month)
+    working_days = working_days_between(last, published_uk.date())
+    commit, seeds_hash = definitions_version()
+    ctx = ReportContext(month=month, con=con, metrics=metrics, catalogue=catalogue, checks=checks, run=log)
+    charts = ChartEmbedder()
+    sections = [
+        {"key": s.key, "title": s.title, "html": s.render(ctx, charts)} for s in all_sections()
+    ]
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=False,
+        keep_trailing_newline=True,
+    )
+    page = environment.get_template("pmr.html.j2").render(
+        month_name=first.strftime("%B %Y"),
+        period_bounds=f"{first.isoformat()} to {last.isoformat()}",
+        deadline=due.isoformat(),
+        published=published_uk.strftime("%Y-%m-%d %H:%M %Z"),
+        working_days=working_days,
+        on_time=published_uk.date() <= due,
+        definitions_commit=commit,
+        seeds_hash=seeds_hash,
+        figure_count=f"{len(metrics):,}",
+        sections=sections,
+        vega_bundle=javascript_bundle().replace("</script", "<\\/script"),
+    )
+    path = folder / "pmr.html"
+    path.write_text(page)
     return path
 
 
 def render_report(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks, log) -> list[str]:
-    written = [write_quality_csv(con, folder)]
+    written = [write_quality_csv(con, folder), write_metrics_csv(con, folder), write_html(con, month, folder, checks, log)]
     return [p.name for p in written]

@@ -1,0 +1,58 @@
+"""Altair charts, embedded in the page with the Vega libraries inlined (no network)."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import altair as alt
+import pandas as pd
+
+SEGMENT_ORDER = ["North", "Central", "South", "SMETS1", "All"]
+SEGMENT_COLOURS = ["#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#444444"]
+
+
+@lru_cache(maxsize=1)
+def javascript_bundle() -> str:
+    import vl_convert
+
+    version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
+    return vl_convert.javascript_bundle(vl_version=version)
+
+
+class ChartEmbedder:
+    """Turns charts into <div>s plus the script that renders them, numbering them
+    in page order so the page is identical for identical figures."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def embed(self, chart: alt.TopLevelMixin, label: str) -> str:
+        self.count += 1
+        element = f"chart-{self.count}"
+        spec = json.dumps(chart.to_dict(), sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+        return (
+            f'<figure class="chart" id="{element}" role="img" aria-label="{label}"></figure>'
+            f"<script>pmrEmbed('#{element}', {spec});</script>"
+        )
+
+
+def segment_scale() -> alt.Scale:
+    return alt.Scale(domain=SEGMENT_ORDER, range=SEGMENT_COLOURS)
+
+
+def daily_lines(data: pd.DataFrame, value_title: str, height: int = 140, field: str = "value",
+                colour: str = "segment") -> alt.Chart:
+    """A line with a point per UK day, one line per segment."""
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("day:T", title=None, axis=alt.Axis(format="%d %b")),
+            y=alt.Y(f"{field}:Q", title=value_title),
+            color=alt.Color(f"{colour}:N", scale=segment_scale(), title="Segment")
+            if colour == "segment" else alt.Color(f"{colour}:N", title=colour.replace("_", " ").capitalize()),
+            tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), f"{colour}:N", alt.Tooltip(f"{field}:Q", format=",.2f")],
+        )
+        .properties(width=640, height=height)
+    )

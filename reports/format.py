@@ -1,0 +1,56 @@
+"""Display formatting and small HTML builders. Rounding happens here only; the
+figures themselves keep full precision (metrics.md §1)."""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Iterable
+
+
+def number(value, unit: str | None = None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "pct":
+        return f"{value:.2f}%"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "ratio":
+        return f"{value:+.3f}"
+    if unit in ("s", "h", "min"):
+        return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def esc(text) -> str:
+    return html.escape("" if text is None else str(text))
+
+
+def table(header: list[str], rows: Iterable[list], caption: str | None = None, first_column_is_label: bool = True,
+          css: str = "") -> str:
+    """rows hold already formatted cell text (escaped here)."""
+    parts = [f'<table class="figures {css}">']
+    if caption:
+        parts.append(f"<caption>{esc(caption)}</caption>")
+    parts.append("<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header) + "</tr></thead><tbody>")
+    for row in rows:
+        cells = []
+        for index, cell in enumerate(row):
+            tag = "th" if first_column_is_label and index == 0 else "td"
+            cells.append(f"<{tag}>{esc(cell)}</{tag}>")
+        parts.append("<tr>" + "".join(cells) + "</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)
+
+
+def status(value, target, minimum, higher_is_better: bool = True) -> str:
+    """Against service levels: met target, met minimum, below minimum."""
+    if value is None or target is None or (isinstance(target, float) and math.isnan(target)):
+        return ""
+    if not higher_is_better:
+        value, target, minimum = -value, -target, -minimum
+    if value >= target:
+        return "target met"
+    if minimum is not None and value >= minimum:
+        return "minimum met"
+    return "below minimum"

@@ -1,0 +1,35 @@
+"""Report sections, in page order. A section shows some metric ids in its own
+layout; every metric id that no section claims is shown by `other_metrics`, so a
+newly added metric always reaches the page (docs/adding-a-metric.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from reports.charts import ChartEmbedder
+from reports.context import ReportContext
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    claims: Callable[[str], bool]  # does this section show that metric id?
+    render: Callable[[ReportContext, ChartEmbedder], str]
+
+
+def prefix(*prefixes: str) -> Callable[[str], bool]:
+    return lambda metric_id: metric_id.startswith(prefixes)
+
+
+def all_sections() -> list[Section]:
+    from reports.sections import alerts, measures, other_metrics, quality, rsvp
+
+    return [
+        measures.SECTION,
+        rsvp.SECTION,
+        alerts.SECTION,
+        other_metrics.SECTION,
+        quality.SECTION,
+    ]

@@ -1,0 +1,32 @@
+"""A1: alerts delivered within 60 seconds, and the alert codes that were late."""
+
+from __future__ import annotations
+
+from reports.charts import SEGMENT_ORDER
+from reports.format import number, table
+from reports.sections import Section, prefix
+
+
+def render(ctx, charts) -> str:
+    within = ctx.metric("alerts.pct_within_sla", day=None)
+    if within.empty:
+        return "<p>No alerts in this period.</p>"
+    segments = [s for s in SEGMENT_ORDER if s in set(within["segment"])]
+    target, minimum = within["target"].iloc[0], within["minimum"].iloc[0]
+    parts = [table(
+        ["Measure (A1)"] + segments + ["Target", "Minimum"],
+        [["Alerts delivered within 60 s"]
+         + [number(ctx.value("alerts.pct_within_sla", segment=s), "pct") for s in segments]
+         + [number(target, "pct"), number(minimum, "pct")]],
+    )]
+    late = ctx.metric("alerts.late").sort_values(["value", "category"], ascending=[False, True])
+    if not late.empty:
+        parts.append(table(
+            ["Alert code", "Alerts not delivered within 60 s (indicator)"],
+            [[r["category"], number(r["value"], "count")] for _, r in late.iterrows()],
+            caption="Late alerts by code, all segments",
+        ))
+    return "".join(parts)
+
+
+SECTION = Section("alerts", "A1: alerts", prefix("alerts."), render)

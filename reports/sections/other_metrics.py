@@ -1,0 +1,40 @@
+"""Every metric id that no other section shows: a generic long table, so a newly
+added metric appears on the page without any Python change."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from reports.format import number, table
+from reports.sections import Section
+
+BREAKDOWNS = ["day", "business_process", "segment", "device_type", "service", "time_band", "category"]
+
+
+def unclaimed(ctx) -> list[str]:
+    from reports.sections import all_sections
+
+    claimed = [s.claims for s in all_sections() if s.key != "other"]
+    return sorted(m for m in set(ctx.metrics["metric_id"]) if not any(claim(m) for claim in claimed))
+
+
+def render(ctx, charts) -> str:
+    metric_ids = unclaimed(ctx)
+    if not metric_ids:
+        return "<p>Every figure of this month is shown in the sections above.</p>"
+    parts = ["<p>Figures defined in the metric catalogue that have no dedicated layout yet.</p>"]
+    for metric_id in metric_ids:
+        rows = ctx.metric(metric_id)
+        used = [c for c in BREAKDOWNS if rows[c].notna().any()]
+        unit = rows["unit"].iloc[0]
+        body = []
+        for _, r in rows.sort_values(used, na_position="first").iterrows() if used else rows.iterrows():
+            body.append([("" if pd.isna(r[c]) else str(r[c])[:10] if c == "day" else str(r[c])) for c in used]
+                        + [number(r["value"], unit)])
+        header = [c.replace("_", " ") for c in used] + [f"value ({unit})"]
+        caption = f"{ctx.title(metric_id)} — {metric_id} ({rows['requirement'].iloc[0]}, {rows['kind'].iloc[0]})"
+        parts.append(table(header, body, caption=caption, first_column_is_label=bool(used)))
+    return "".join(parts)
+
+
+SECTION = Section("other", "Other figures", lambda metric_id: False, render)

@@ -1,0 +1,49 @@
+"""Data-quality appendix: every row read accounted for, quarantine reasons,
+skipped files, and the checks of the publication gate (warnings included)."""
+
+from __future__ import annotations
+
+from reports.format import esc, number, table
+from reports.sections import Section
+
+
+def render(ctx, charts) -> str:
+    sources = ctx.query(
+        """select source, count(*) as files, sum(rows_read) as rows_read, sum(accepted) as accepted,
+                  sum(duplicates) as duplicates, sum(quarantined) as quarantined
+           from staging.landing_accounting group by source order by source"""
+    )
+    parts = [table(
+        ["Source", "Files", "Rows read", "Accepted", "Duplicates", "Quarantined", "Quarantined share"],
+        [[r["source"], number(r["files"], "count"), number(r["rows_read"], "count"), number(r["accepted"], "count"),
+          number(r["duplicates"], "count"), number(r["quarantined"], "count"),
+          number(100.0 * r["quarantined"] / r["rows_read"] if r["rows_read"] else None, "pct")]
+         for _, r in sources.iterrows()],
+        caption="Rows read = accepted + duplicates + quarantined, per source (per file in quality.csv)",
+    )]
+    reasons = ctx.query(
+        """select source, reason, count(*) as rows from staging.quarantined_rows
+           group by source, reason order by source, rows desc, reason"""
+    )
+    if not reasons.empty:
+        parts.append(table(["Source", "Quarantine reason", "Rows"],
+                           [[r["source"], r["reason"], number(r["rows"], "count")] for _, r in reasons.iterrows()],
+                           caption="Quarantined rows by reason"))
+    skipped = ctx.query(
+        "select source, file, error from staging.landing_accounting where status = 'skipped' order by file"
+    )
+    if not skipped.empty:
+        parts.append(table(["Source", "File", "Why it was skipped"],
+                           [[r["source"], r["file"], r["error"]] for _, r in skipped.iterrows()],
+                           caption="Files skipped"))
+    failing = [c for c in ctx.checks if not c.passed]
+    warnings = [c for c in failing if not c.blocking]
+    passed = sum(1 for c in ctx.checks if c.passed)
+    parts.append(f"<p>Publication gate: {passed} checks passed, {len(warnings)} warnings.</p>")
+    if warnings:
+        parts.append(table(["Warning", "Source", "Detail"], [[c.name, c.source, c.detail] for c in warnings],
+                           caption="Checks that warn but do not block publication"))
+    return "".join(parts)
+
+
+SECTION = Section("quality", "Appendix: data quality", lambda metric_id: False, render)

@@ -1,0 +1,78 @@
+"""Requirement 1: RSVP per business process, in the layout of the seed's
+illustrative table (segments as columns), with a daily line graph of RTT and
+volume per segment."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from reports.charts import SEGMENT_ORDER, daily_lines
+from reports.format import esc, number, table
+from reports.sections import Section, prefix
+
+
+def _monthly_table(ctx, process: str, segments: list[str]) -> str:
+    def cell(name, segment, unit):
+        return number(ctx.value(f"rsvp.{name}", business_process=process, segment=segment), unit)
+
+    def range_cell(segment):
+        low = ctx.value("rsvp.min_rtt_s", business_process=process, segment=segment)
+        high = ctx.value("rsvp.max_rtt_s", business_process=process, segment=segment)
+        return "–" if low is None else f"({number(low, 's')}) ({number(high, 's')})"
+
+    target = ctx.metric("rsvp.pct_within_trt", business_process=process)
+    levels = ""
+    if not target.empty and pd.notna(target["target"].iloc[0]):
+        levels = f" (target {target['target'].iloc[0]:g}%, minimum {target['minimum'].iloc[0]:g}%)"
+    rows = [
+        ["Average RTT (s)"] + [cell("mean_rtt_s", s, "s") for s in segments],
+        ["Median RTT (s)"] + [cell("median_rtt_s", s, "s") for s in segments],
+        ["Range (shortest) (longest), s"] + [range_cell(s) for s in segments],
+        ["Delivered within the Target Response Time" + levels] + [cell("pct_within_trt", s, "pct") for s in segments],
+        ["Volumes"] + [cell("volume", s, "count") for s in segments],
+        ["Rejected at the DCC boundary"] + [cell("rejected", s, "count") for s in segments],
+        ["Failed to be delivered"] + [cell("pct_failed", s, "pct") for s in segments],
+        ["Average RTT excluding the HAN, interim (s)"] + [cell("mean_rtt_excl_han_s", s, "s") for s in segments],
+    ]
+    return table(["Monthly performance"] + segments, rows)
+
+
+def _daily_chart(ctx, charts, process: str, title: str) -> str:
+    daily = ctx.metrics[(ctx.metrics["business_process"] == process) & ctx.metrics["day"].notna()]
+    rtt = daily[daily["metric_id"] == "rsvp.mean_rtt_s"][["day", "segment", "value"]]
+    volume = daily[daily["metric_id"] == "rsvp.volume"][["day", "segment", "value"]]
+    if volume.empty:
+        return ""
+    chart = alt.vconcat(
+        daily_lines(rtt, "Average RTT (s)"),
+        daily_lines(volume, "Volume"),
+    ).properties(title=f"{title}: daily average RTT and volume by segment")
+    return charts.embed(chart, f"{title}: daily average round-trip time and volume per segment")
+
+
+def render(ctx, charts) -> str:
+    processes = ctx.query(
+        "select business_process, display_name from reference.business_processes order by display_order"
+    )
+    parts = [
+        "<p>Rate, Speed, Volume and Payload per business process (seed Figure 1). A request counts in every "
+        "process whose list holds its SRV; Transform requests (command variant 4) are not counted. RTT is "
+        "measured from receipt (or execution time for Future-Dated and DCC-Scheduled requests) to the final "
+        "response, over deliverable requests with a final response. Figures are indicators except the share "
+        "within the Target Response Time, which is a measure.</p>"
+    ]
+    for _, process in processes.iterrows():
+        key, name = process["business_process"], process["display_name"]
+        present = set(ctx.metric("rsvp.volume", business_process=key, day=None)["segment"])
+        if not present:
+            continue
+        segments = [s for s in SEGMENT_ORDER if s in present]
+        parts.append(f'<section class="process" id="rsvp-{esc(key)}"><h3>{esc(name)}</h3>')
+        parts.append(_monthly_table(ctx, key, segments))
+        parts.append(_daily_chart(ctx, charts, key, name))
+        parts.append("</section>")
+    return "".join(parts)
+
+
+SECTION = Section("rsvp", "Requirement 1: service performance by business process (RSVP)", prefix("rsvp."), render)

@@ -1,0 +1,162 @@
+"""The published outputs: metrics.csv, quality.csv and pmr.html, atomic publication,
+byte-identical re-runs, the page in a real browser, and a metric added in one SQL
+file plus its YAML."""
+
+import csv
+import os
+import textwrap
+
+import pytest
+
+from pmr import PROJECT_DIR
+from pmr.pipeline import run_month
+from reports import render
+from tests.helpers import write_csv
+from tests.test_rsvp import ALERTS, MONTH, REQUESTS, RESPONSES, TEST_MESSAGES
+
+
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory):
+    landing = tmp_path_factory.mktemp("report") / "landing"
+    write_csv(landing, "service_requests", REQUESTS)
+    write_csv(landing, "service_responses", RESPONSES)
+    write_csv(landing, "alerts", ALERTS)
+    write_csv(landing, "csp_test_messages", TEST_MESSAGES)
+    return landing
+
+
+@pytest.fixture(scope="module")
+def published(landing, tmp_path_factory):
+    root = tmp_path_factory.mktemp("published")
+    out, db = root / "out", root / "w.duckdb"
+    link = run_month(MONTH, landing, out, db=db)
+    return {"out": out, "db": db, "link": link, "metrics": (link / "metrics.csv").read_bytes()}
+
+
+def read_csv(path):
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_outputs_are_published_in_the_month_folder(published):
+    link = published["link"]
+    assert link == published["out"] / MONTH
+    assert sorted(p.name for p in link.iterdir()) == ["metrics.csv", "pmr.html", "quality.csv", "run-log.json"]
+
+
+def test_metrics_csv_is_long_format_with_every_column_of_the_spec(published):
+    rows = read_csv(published["link"] / "metrics.csv")
+    assert list(rows[0]) == ["metric_id", "requirement", "kind", "period", "day", "business_process", "segment",
+                             "device_type", "service", "time_band", "category", "value", "unit", "target", "minimum"]
+    # prepayment_top_up North, worked out by hand in tests/test_rsvp.py: median (10 + 35) / 2
+    median = [r for r in rows if r["metric_id"] == "rsvp.median_rtt_s" and r["business_process"] == "prepayment_top_up"
+              and r["segment"] == "North" and r["day"] == ""]
+    assert [(m["value"], m["unit"], m["kind"], m["requirement"]) for m in median] == [("22.5", "s", "indicator", "R1")]
+    within = [r for r in rows if r["metric_id"] == "rsvp.pct_within_trt" and r["segment"] == "All"
+              and r["business_process"] == "tariff_update" and r["day"] == ""]
+    assert [(w["value"], w["target"], w["minimum"], w["kind"]) for w in within] == [("100", "99", "96", "measure")]
+    assert {r["period"] for r in rows} == {MONTH}
+
+
+def test_quality_csv_accounts_for_every_row(published):
+    rows = read_csv(published["link"] / "quality.csv")
+    totals = {r["source"]: r for r in rows if r["reason"] == ""}
+    # the fixture: 15 requests, 18 responses, 7 alerts, 4 test messages, all valid
+    assert {s: (int(r["rows_read"]), int(r["accepted"]), int(r["duplicates"]), int(r["quarantined"]))
+            for s, r in totals.items()} == {
+        "service_requests": (15, 15, 0, 0), "service_responses": (18, 18, 0, 0),
+        "alerts": (7, 7, 0, 0), "csp_test_messages": (4, 4, 0, 0)}
+
+
+def test_rerun_gives_byte_identical_metrics_csv(published, landing):
+    link = run_month(MONTH, landing, published["out"], db=published["db"])
+    assert (link / "metrics.csv").read_bytes() == published["metrics"]
+
+
+def test_a_crash_while_rendering_leaves_the_published_report_untouched(published, landing, monkeypatch):
+    before = {p.name: p.read_bytes() for p in (published["out"] / MONTH).iterdir()}
+    target_before = os.readlink(published["out"] / MONTH)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full while writing pmr.html")
+
+    monkeypatch.setattr(render, "write_html", crash)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_month(MONTH, landing, published["out"], db=published["db"])
+    assert os.readlink(published["out"] / MONTH) == target_before
+    assert {p.name: p.read_bytes() for p in (published["out"] / MONTH).iterdir()} == before
+
+
+def test_page_is_self_contained(published):
+    page = (published["link"] / "pmr.html").read_text()
+    assert "<script src=" not in page and "https://" not in page.split("<script>", 1)[0]
+    assert "vegaEmbed" in page
+    assert "Install and Commission" in page and "Prepayment Top Up Device Remotely" in page
+    assert "Definitions version" in page and "2026-11-13" in page  # the October deadline
+
+
+@pytest.mark.browser
+def test_page_renders_every_chart_without_console_errors(published, tmp_path):
+    from reports.browser import check_page, chromium_path
+
+    if not chromium_path():
+        if os.environ.get("CI"):
+            pytest.fail("chromium must be installed in CI (.ci/run installs Debian's chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    check = check_page(published["link"] / "pmr.html", screenshot=tmp_path / "pmr.png")
+    assert check.console_errors == []
+    assert check.charts >= 5  # one per business process with traffic, at least
+    assert check.charts_rendered == check.charts
+    assert check.charts_with_svg >= check.charts
+    assert check.screenshot.stat().st_size > 10_000
+
+
+THROWAWAY_SQL = """
+    {{ config(materialized='table') }}
+    -- Requests to GSME devices received in the period: a throwaway metric for the test.
+    select
+        'test.gsme_requests' as metric_id,
+        '{{ var("period") }}' as period,
+        cast(null as date) as day,
+        cast(null as varchar) as business_process,
+        segment,
+        cast(null as varchar) as device_type,
+        cast(null as varchar) as service,
+        cast(null as varchar) as time_band,
+        cast(null as varchar) as category,
+        cast(count(*) as double) as value
+    from {{ ref('fct_service_requests') }}
+    where {{ in_period('received_at') }} and device_type = 'GSME'
+    group by segment
+"""
+THROWAWAY_YAML = """
+    version: 2
+    models:
+      - name: metric_zz_test_throwaway
+        description: Throwaway metric written by tests/test_report.py.
+        config:
+          meta:
+            pmr_metrics:
+              - metric_id: test.gsme_requests
+                requirement: R1
+                kind: indicator
+                unit: count
+                title: GSME requests (test)
+"""
+
+
+def test_one_sql_model_and_its_yaml_add_a_metric_to_both_outputs(landing, tmp_path):
+    sql = PROJECT_DIR / "models" / "metrics" / "metric_zz_test_throwaway.sql"
+    yml = PROJECT_DIR / "models" / "metrics" / "_metric_zz_test_throwaway.yml"
+    try:
+        sql.write_text(textwrap.dedent(THROWAWAY_SQL))
+        yml.write_text(textwrap.dedent(THROWAWAY_YAML))
+        link = run_month(MONTH, landing, tmp_path / "out", db=tmp_path / "w.duckdb")
+    finally:
+        sql.unlink(missing_ok=True)
+        yml.unlink(missing_ok=True)
+    rows = [r for r in read_csv(link / "metrics.csv") if r["metric_id"] == "test.gsme_requests"]
+    # the fixture has one GSME request in October: I, in Central
+    assert [(r["segment"], r["value"], r["unit"]) for r in rows] == [("Central", "1", "count")]
+    page = (link / "pmr.html").read_text()
+    assert "GSME requests (test)" in page and "test.gsme_requests" in page
