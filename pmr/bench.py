@@ -1,0 +1,197 @@
+"""`make bench`: measured speed and memory, printed as figures.
+
+1. Generation throughput (service-request rows per second) at the given scale.
+2. `pmr run` for the month: wall time and peak memory (largest resident set of any
+   process of the run: pmr itself and dbt).
+3. The floor: the monthly RSVP table computed by one hand-written DuckDB query
+   straight from the Parquet files, its time, the ratio pipeline / floor, and
+   whether the two tables agree figure for figure (the check of exact medians at
+   scale, against an implementation that shares no SQL with the models).
+4. Detection quality where the pipeline provides a scorer (inferred outages,
+   degraded install days), against the generator's ground truth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from pmr import PROJECT_DIR
+from pmr.warehouse import connect
+
+SEEDS = PROJECT_DIR / "seeds"
+
+
+def floor_sql(landing: Path, month: str) -> str:
+    """RSVP monthly per business process x segment (and All), written from
+    metrics.md §3 directly against the landing files."""
+    first = dt.date.fromisoformat(f"{month}-01")
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    files = lambda source: f"read_parquet('{landing}/{source}/*.parquet')"
+    seed = lambda name: f"read_csv('{SEEDS}/{name}.csv', all_varchar = true)"
+    return f"""
+    with bounds as (
+        select timezone('UTC', timezone('Europe/London', timestamp '{first} 00:00:00')) as lo,
+               timezone('UTC', timezone('Europe/London', timestamp '{following} 00:00:00')) as hi
+    ),
+    srvs as (select srv, is_non_device = 'true' as non_device, cast(trt_s as double) as trt from {seed('srv_catalogue')}),
+    procs as (select business_process, srv from {seed('business_process_srvs')}),
+    answers as (
+        select request_id,
+               min(response_at) filter (where response_code <> 'I99') as answered_at,
+               arg_min(response_code, response_at) filter (where response_code <> 'I99') as answer_code,
+               min(response_at) filter (where response_code = 'I99') as acked_at
+        from {files('service_responses')} group by request_id
+    ),
+    flagged as (
+        select distinct request_id from {files('alerts')} where alert_code in ('N12', 'N13') and request_id is not null
+    ),
+    requests as (
+        select q.request_id, q.srv,
+               case when q.smets = 'SMETS1' then 'SMETS1' else q.csp_region end as segment,
+               timezone('UTC', coalesce(q.execution_at, q.received_at)) as started,
+               timezone('UTC', coalesce(a.answered_at, case when s.non_device then a.acked_at end)) as finished,
+               coalesce(a.answer_code, case when s.non_device and a.acked_at is not null then 'I99' end) as code,
+               s.trt, f.request_id is not null as flagged
+        from {files('service_requests')} q
+        join srvs s using (srv)
+        left join answers a using (request_id)
+        left join flagged f using (request_id), bounds
+        where q.command_variant <> 4
+          and timezone('UTC', q.received_at) >= bounds.lo and timezone('UTC', q.received_at) < bounds.hi
+    ),
+    events as (
+        select p.business_process, r.segment,
+               coalesce(r.code like 'E%' and r.code not in ('E20', 'E21', 'E201', 'E212', 'E30'), false) as rejected,
+               case when r.finished is not null then greatest(epoch(r.finished) - epoch(r.started), 0) end as rtt,
+               r.trt,
+               r.finished is null or r.code in ('E20', 'E21', 'E201', 'E212', 'E30') or r.flagged as failed
+        from requests r join procs p using (srv)
+        union all
+        select 'alerts_management', case when smets = 'SMETS1' then 'SMETS1' else csp_region end, false,
+               epoch(delivered_at) - epoch(received_at), 60, delivered_at is null
+        from {files('alerts')}, bounds
+        where alert_code in ('AD1', '8F35', '8F36') and not suppressed
+          and timezone('UTC', received_at) >= bounds.lo and timezone('UTC', received_at) < bounds.hi
+    )
+    select business_process, coalesce(segment, 'All') as segment,
+           count(*) as volume,
+           count(*) filter (where rejected) as rejected,
+           avg(rtt) filter (where not rejected) as mean_rtt_s,
+           median(rtt) filter (where not rejected) as median_rtt_s,
+           min(rtt) filter (where not rejected) as min_rtt_s,
+           max(rtt) filter (where not rejected) as max_rtt_s,
+           100.0 * count(*) filter (where not rejected and rtt <= trt) / nullif(count(*) filter (where not rejected), 0)
+               as pct_within_trt,
+           100.0 * count(*) filter (where not rejected and failed) / nullif(count(*) filter (where not rejected), 0)
+               as pct_failed
+    from events
+    group by grouping sets ((business_process, segment), (business_process))
+    """
+
+
+FIGURES = ["volume", "rejected", "mean_rtt_s", "median_rtt_s", "min_rtt_s", "max_rtt_s", "pct_within_trt", "pct_failed"]
+
+
+def compare(floor: dict, pipeline: dict) -> list[str]:
+    differences = []
+    for key in sorted(set(floor) | set(pipeline)):
+        a, b = floor.get(key), pipeline.get(key)
+        if a is None or b is None:
+            if (a or b) and any((a or b)[i] for i in (0,)):  # rows with volume on one side only
+                differences.append(f"{key}: only in {'floor' if b is None else 'pipeline'}")
+            continue
+        for name, x, y in zip(FIGURES, a, b):
+            if x is None and y is None:
+                continue
+            if x is None or y is None or not math.isclose(float(x), float(y), rel_tol=1e-9, abs_tol=1e-9):
+                differences.append(f"{key} {name}: floor {x} pipeline {y}")
+    return differences
+
+
+def peak_rss_mb_of_children() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=0.02)
+    parser.add_argument("--month", default="2026-10")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=PROJECT_DIR / "bench-data", help="scratch folder (deleted first)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    args = parser.parse_args(argv)
+
+    from pmr.generator import generate
+
+    work = args.work
+    shutil.rmtree(work, ignore_errors=True)
+    landing, out, db = work / "landing", work / "out", work / "warehouse.duckdb"
+    first = dt.date.fromisoformat(f"{args.month}-01")
+    days = ((first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - first).days
+
+    print(f"== bench: {args.month} at scale {args.scale} on {len(__import__('os').sched_getaffinity(0))} cores", flush=True)
+    summary = generate(start=first, days=days, scale=args.scale, seed=args.seed, landing=landing,
+                       progress=lambda m: print(f"   {m}", file=sys.stderr, flush=True))
+    rows = summary["rows"]
+    print(f"generate: {sum(rows.values()):,} rows in {summary['seconds']:.1f} s; "
+          f"service_requests {rows['service_requests']:,} at {summary['request_rows_per_s']:,.0f} rows/s")
+
+    started = time.perf_counter()
+    process = subprocess.run(
+        [sys.executable, "-m", "pmr.cli", "run", "--month", args.month, "--landing", str(landing),
+         "--out", str(out), "--db", str(db)], capture_output=True, text=True)
+    pipeline_seconds = time.perf_counter() - started
+    peak_mb = peak_rss_mb_of_children()
+    if process.returncode != 0:
+        print(process.stdout[-3000:], process.stderr[-3000:], sep="\n")
+        print(f"pmr run FAILED with exit code {process.returncode}")
+        return 1
+    run_log = json.loads((out / args.month / "run-log.json").read_text())
+    steps = ", ".join(f"{s['step']} {s['seconds']:.1f} s" for s in run_log["steps"])
+    print(f"pmr run: {pipeline_seconds:.1f} s wall, peak memory {peak_mb:,.0f} MB ({steps})")
+
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    started = time.perf_counter()
+    floor_rows = con.execute(floor_sql(landing, args.month)).fetchall()
+    floor_seconds = time.perf_counter() - started
+    floor = {(r[0], r[1]): r[2:] for r in floor_rows}
+    with connect(db, read_only=True) as warehouse:
+        pipeline_rows = warehouse.execute(
+            f"select business_process, segment, {', '.join(FIGURES)} from marts.pmr_rsvp where day is null"
+        ).fetchall()
+    pipeline = {(r[0], r[1]): r[2:] for r in pipeline_rows if r[2]}
+    differences = compare(floor, pipeline)
+    print(f"floor (one DuckDB query on the Parquet files): {floor_seconds:.1f} s; "
+          f"pipeline / floor = {pipeline_seconds / floor_seconds:.1f}x")
+    print(f"RSVP monthly table: {len(floor)} rows; agree figure for figure: "
+          f"{'YES' if not differences else 'NO'}")
+    for line in differences[:20]:
+        print(f"   {line}")
+
+    try:
+        from pmr.detection import bench_report
+    except ImportError:
+        bench_report = None
+    if bench_report:
+        for line in bench_report(landing, db, args.month):
+            print(line)
+
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if not differences else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
