@@ -1,0 +1,166 @@
+"""`pmr generate`: realistic, deterministic synthetic extracts in the landing contract.
+
+    generate(start, days, scale, seed, landing, fmt="parquet", progress=None) -> dict
+
+writes `<landing>/<source>/<YYYY-MM-DD>.<fmt>` for every UK day of the window and every
+source, and `<landing>.ground_truth.json` beside the landing folder. All rows are made
+in one in-process DuckDB connection from `range()` and seeded hashes: the same
+arguments give byte-identical files.
+
+Days are generated in order, a few at a time (a batch per statement). Rows that a day's
+activity causes on later days (late responses, retries, follow-ups, firmware alerts,
+restorations) are held until their own day is written; rows that would fall after the
+end of the window are not in the extract (it is taken at the end of the window).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+from pmr import SOURCES
+from pmr.contract import CONTRACT, DUCKDB_TYPES
+from pmr.generator import alerts, chains, operations, outcomes, requests
+from pmr.generator.context import Batch, Context, build_context
+from pmr.generator.events import plan_events
+from pmr.generator.ground_truth import write_ground_truth
+from pmr.generator.writer import day_path, internal_columns, write_day
+
+__all__ = ["generate"]
+
+CARRY = {"carry_req": "service_requests", "carry_resp": "service_responses", "carry_alert": "alerts"}
+BATCH_REQUESTS = 3_000_000
+SMALL_SOURCES = {
+    "csp_test_messages": "csp_tests",
+    "outages": "outages",
+    "incidents": "incidents",
+    "ch_firmware_events": "ch_events",
+}
+
+
+def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
+             fmt: str = "parquet", progress: Callable[[str], None] | None = None) -> dict:
+    began, cpu = time.perf_counter(), time.process_time()
+    if fmt not in ("parquet", "csv"):
+        raise ValueError(f"fmt must be 'parquet' or 'csv', got {fmt!r}")
+    landing = Path(landing)
+    for source in SOURCES:
+        (landing / source).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="pmr-generate-") as tmp:
+        ctx = build_context(start, int(days), float(scale), int(seed), progress, Path(tmp))
+        try:
+            rows, storm_suppressed = _run(ctx, landing, fmt)
+            truth = write_ground_truth(ctx, landing, fmt, storm_suppressed)
+        finally:
+            ctx.con.close()
+    seconds, cpu_seconds = time.perf_counter() - began, time.process_time() - cpu
+    req_seconds = ctx.timers.get("service_requests", 0.0)
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 3),
+        "request_rows_per_s": round(rows["service_requests"] / req_seconds, 1) if req_seconds else 0.0,
+        "rows_per_s": round(sum(rows.values()) / seconds, 1) if seconds else 0.0,
+        "seconds_by_source": {k: round(v, 3) for k, v in sorted(ctx.timers.items())},
+        # CPU seconds of all threads: a machine-load-independent view of the same work
+        "cpu_seconds": round(cpu_seconds, 3),
+        "cpu_seconds_by_source": {k: round(v, 3) for k, v in sorted(ctx.cpu_timers.items())},
+        "ground_truth": str(truth),
+    }
+
+
+def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[str, int]]:
+    con = ctx.con
+    with ctx.timed("setup"):
+        norms = requests.profile_norms(ctx)
+        plan_events(ctx)
+        requests.build_scheduled_population(ctx)
+        operations.build_incidents(ctx)
+        operations.build_test_messages(ctx)
+        operations.build_ch_firmware(ctx)
+        # Rows held until their day is written: contract columns + day (+ storm tag for alerts).
+        for table, source in CARRY.items():
+            con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM ({_empty(source)}) WHERE false")
+    n = ctx.n_days
+    rows = {source: 0 for source in SOURCES}
+    suppressed: dict[str, int] = {}
+    total_premises = sum(ctx.premises.values())
+    alert_per_min = {g: requests.STREAMS["alerts"].per_day * ctx.scale / 1440 * p / total_premises
+                     for g, p in ctx.premises.items()}
+    # Several days per statement amortise DuckDB's per-statement cost; ~3M requests a batch.
+    size = max(1, min(7, int(BATCH_REQUESTS / (requests.REQUESTS_PER_DAY * ctx.scale))))
+
+    for batch in ctx.batches(size):
+        ctx.progress(f"generating {batch.days[0].date} .. {batch.days[-1].date}")
+        with ctx.timed("service_requests"):
+            requests.build_slots(ctx, batch)
+            requests.build_counts(ctx, norms)
+            chains.build_firmware(ctx)
+            steps = " UNION ALL ".join([
+                requests.scheduled_reads(ctx, batch), requests.single_requests(ctx), requests.dno_requests(ctx),
+                requests.installs(ctx), chains.topups(ctx), chains.change_of_supplier(ctx),
+                chains.change_of_tenancy(ctx), chains.firmware_steps(),
+            ])
+            outcomes.build_requests(ctx, steps, "carry_req", batch.d0)
+            _check_not_before(ctx, "carry_req", f"batch = {batch.d0}", batch)
+        with ctx.timed("service_responses"):
+            # a response never precedes its request, which was checked above
+            con.execute(f"INSERT INTO carry_resp SELECT * FROM ({outcomes.response_rows('carry_req', batch.d0)}) "
+                        f"WHERE day < {n}")
+        with ctx.timed("alerts"):
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE alert_new AS
+                {outcomes.failed_request_alerts('carry_req', batch.d0)} UNION ALL {alerts.firmware_alerts()}
+                UNION ALL {alerts.storm_alerts(ctx, batch, alert_per_min)}
+                UNION ALL SELECT * FROM ({alerts.power_outage_alerts(ctx, batch)})""")
+            for storm_id, count in con.execute(
+                f"SELECT tag, count(*) FROM alert_new WHERE tag IS NOT NULL AND suppressed AND day < {n} GROUP BY tag"
+            ).fetchall():
+                suppressed[storm_id] = suppressed.get(storm_id, 0) + count
+            _check_not_before(ctx, "alert_new", "true", batch)
+            con.execute(f"INSERT INTO carry_alert SELECT * FROM alert_new WHERE day < {n}")
+
+        for day in batch.days:
+            d, label = day.idx, f"{day.date:%Y-%m-%d} ({day.idx + 1}/{n})"
+            for source, carry in (("service_requests", "carry_req"), ("service_responses", "carry_resp"),
+                                  ("alerts", "carry_alert")):
+                ctx.progress(f"{source} {label}")
+                with ctx.timed(source):
+                    query = f"SELECT * FROM {carry} WHERE day = {d}"
+                    if source == "alerts":
+                        query += (f" UNION ALL SELECT {internal_columns('alerts')}, day, tag "
+                                  f"FROM ({alerts.background_alerts(ctx, day)})")
+                    rows[source] += write_day(ctx, source, query, day_path(landing, source, day.date, fmt), fmt)
+            with ctx.timed("small_sources"):
+                for source, table in SMALL_SOURCES.items():
+                    rows[source] += write_day(ctx, source, f"SELECT * FROM {table} WHERE day = {d}",
+                                              day_path(landing, source, day.date, fmt), fmt)
+        for table, source in CARRY.items():
+            with ctx.timed(source):
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table} WHERE day >= {batch.d1}")
+    return rows, suppressed
+
+
+def _check_not_before(ctx: Context, table: str, where: str, batch: Batch) -> None:
+    """A batch must not make rows for a day already written."""
+    early = ctx.con.execute(f"SELECT count(*) FROM {table} WHERE {where} AND day < {batch.d0}").fetchone()[0]
+    if early:
+        raise AssertionError(f"{early} rows of {table} generated for a day already written")
+
+
+def _empty(source: str) -> str:
+    """A zero-row SELECT with the internal types of a source (timestamps as BIGINT ms)."""
+    cols = []
+    for col in CONTRACT[source]:
+        typ = "BIGINT" if col.type == "timestamp" else DUCKDB_TYPES[col.type]
+        cols.append(f"NULL::{typ} AS {col.name}")
+    if source == "service_requests":
+        cols += [f"NULL::{typ} AS {name}" for name, typ in outcomes.HIDDEN_REQUEST_COLUMNS]
+    else:
+        cols.append("NULL::INTEGER AS day")
+    if source == "alerts":
+        cols.append("NULL::VARCHAR AS tag")
+    return "SELECT " + ", ".join(cols)
+
+

@@ -1,0 +1,56 @@
+"""Writing one UK day of one source with DuckDB COPY, columns exactly as the contract.
+
+Internal tables keep timestamps as BIGINT epoch milliseconds (UTC) under the contract
+column names; here they become TIMESTAMP WITH TIME ZONE (Parquet) or ISO-8601 text with
+`Z` (CSV, e.g. 2026-10-01T07:15:02.123Z). Rows are ordered by the source's main
+timestamp and id, so the same data always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pmr.contract import CONTRACT, DUCKDB_TYPES
+from pmr.generator.context import Context, sql_str
+
+ORDER = {
+    "service_requests": ("received_at", "request_id"),
+    "service_responses": ("response_at", "request_id", "response_code"),
+    "alerts": ("received_at", "alert_id"),
+    "csp_test_messages": ("sent_at", "csp_region"),
+    "outages": ("started_at", "outage_id"),
+    "incidents": ("raised_at", "incident_id"),
+    "ch_firmware_events": ("event_at", "ch_id", "event"),
+}
+ISO_MS = "%Y-%m-%dT%H:%M:%S.%gZ"
+
+
+def projection(source: str, fmt: str) -> str:
+    cols = []
+    for col in CONTRACT[source]:
+        if col.type == "timestamp":
+            expr = (f"make_timestamptz({col.name} * 1000)" if fmt == "parquet"
+                    else f"strftime(epoch_ms({col.name}), '{ISO_MS}')")
+        else:
+            expr = f"{col.name}::{DUCKDB_TYPES[col.type]}"
+        cols.append(f"{expr} AS {col.name}")
+    return ", ".join(cols)
+
+
+def internal_columns(source: str) -> str:
+    return ", ".join(c.name for c in CONTRACT[source])
+
+
+def write_day(ctx: Context, source: str, from_sql: str, path: Path, fmt: str) -> int:
+    """COPY the rows of `from_sql` (a FROM-able query with the contract columns) to `path`."""
+    order = ", ".join(ORDER[source])
+    options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true, DELIMITER ','"
+    result = ctx.con.execute(
+        f"COPY (SELECT {projection(source, fmt)} FROM ({from_sql}) ORDER BY {order}) "
+        f"TO {sql_str(str(path))} ({options})"
+    ).fetchone()
+    return int(result[0]) if result else 0
+
+
+def day_path(landing: Path, source: str, day, fmt: str) -> Path:
+    return landing / source / f"{day:%Y-%m-%d}.{fmt}"
