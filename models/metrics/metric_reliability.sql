@@ -1,0 +1,89 @@
+{#- Figures of Requirement 3 reliability (metrics.md §5) for the period:
+    reliability.outages, mttr_h and mtbf_h per service x segment (`All` or a
+    CSP region; mttr_h and mtbf_h are NULL when there was no outage), and
+    reliability.incidents by category 1-5 (raised in the period; categories
+    3-5 only with the DCC as Responsible Party), 0 for a category with none. -#}
+
+with monthly as (
+
+    select * from {{ ref('pmr_availability_monthly') }}
+    where period_start_utc = {{ period_start_utc() }}
+
+),
+
+incidents as (
+
+    select * from {{ ref('fct_incidents') }}
+    where counts_for_reliability
+        and raised_at >= {{ period_start_utc() }}
+        and raised_at < {{ period_end_utc() }}
+
+),
+
+categories as (
+
+    select category from {{ ref('incident_targets') }}
+
+),
+
+incidents_by_category as (
+
+    select
+        categories.category,
+        count(incidents.incident_id) as incidents
+    from categories
+    left join incidents on categories.category = incidents.category
+    group by categories.category
+
+),
+
+figures as (
+
+    select
+        'reliability.outages' as metric_id,
+        service,
+        segment,
+        cast(null as {{ dbt.type_string() }}) as category,
+        cast(outages as double) as value
+    from monthly
+
+    union all
+
+    select 'reliability.mttr_h', service, segment, null, mttr_h
+    from monthly
+
+    union all
+
+    select 'reliability.mtbf_h', service, segment, null, mtbf_h
+    from monthly
+
+    union all
+
+    select
+        'reliability.incidents',
+        null,
+        null,
+        cast(category as {{ dbt.type_string() }}),
+        cast(incidents as double)
+    from incidents_by_category
+
+),
+
+final as (
+
+    select
+        metric_id,
+        '{{ var("period") }}' as period,
+        cast(null as date) as day,
+        cast(null as {{ dbt.type_string() }}) as business_process,
+        segment,
+        cast(null as {{ dbt.type_string() }}) as device_type,
+        service,
+        cast(null as {{ dbt.type_string() }}) as time_band,
+        category,
+        cast(value as double) as value
+    from figures
+
+)
+
+select * from final
