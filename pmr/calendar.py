@@ -73,3 +73,78 @@ def write_holiday_seed(first_year: int, last_year: int, seed: Path = HOLIDAY_SEE
             writer.writerow([day.isoformat(), name, "holidays package, GB subdivision ENG"])
     bank_holidays.cache_clear()
     return len(rows)
+
+
+# --- Publication timeliness and scheduling helpers (Requirement 4, orchestration) ---
+
+def month_of(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def previous_month(day: dt.date) -> str:
+    """The month before the one `day` falls in, 'YYYY-MM'."""
+    return month_of(day.replace(day=1) - dt.timedelta(days=1))
+
+
+def first_working_day_after(month: str, holidays: frozenset[dt.date] | None = None) -> dt.date:
+    """The first Working Day after `month` ends: the day its report can first be built."""
+    _, last = parse_month(month)
+    return add_working_days(last, 1, holidays)
+
+
+def is_first_working_day_of_month(day: dt.date, holidays: frozenset[dt.date] | None = None) -> bool:
+    """True when `day` is the first Working Day after the previous month ended."""
+    return day == first_working_day_after(previous_month(day), holidays)
+
+
+def uk_date(moment: dt.datetime) -> dt.date:
+    """The UK local date of an instant (a naive datetime is taken as UTC)."""
+    from zoneinfo import ZoneInfo
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(ZoneInfo(UK)).date()
+
+
+def deadline_end_utc(month: str) -> dt.datetime:
+    """The instant the report for `month` becomes late: the end of its deadline day, UK time."""
+    from zoneinfo import ZoneInfo
+
+    after = deadline(month) + dt.timedelta(days=1)
+    return dt.datetime(after.year, after.month, after.day, tzinfo=ZoneInfo(UK)).astimezone(dt.timezone.utc)
+
+
+def publication_timeliness(month: str, published_at: dt.datetime) -> dict:
+    """Requirement 4 for a report published at `published_at` (a naive datetime is
+    taken as UTC): its deadline, the UK date it was published, how many Working Days
+    after the period ended that is (0 when published on or before the last day of the
+    period, as a rerun can be), and whether it met the deadline."""
+    _, last = parse_month(month)
+    if published_at.tzinfo is None:
+        published_at = published_at.replace(tzinfo=dt.timezone.utc)
+    published_day = uk_date(published_at)
+    due = deadline(month)
+    return {
+        "month": month,
+        "deadline": due.isoformat(),
+        "published_at": published_at.astimezone(dt.timezone.utc).isoformat(timespec="seconds"),
+        "published_uk_date": published_day.isoformat(),
+        "working_days_after_period_end": working_days_between(last, published_day),
+        "working_days_allowed": DEADLINE_WORKING_DAYS,
+        "on_time": published_day <= due,
+    }
+
+
+def period_bounds_utc(month: str) -> tuple[dt.datetime, dt.datetime]:
+    """The reporting period as naive UTC datetimes, half-open [start, end): the UK
+    calendar month (metrics.md §1). Same bounds as macros/period_bounds.sql."""
+    from zoneinfo import ZoneInfo
+
+    first, last = parse_month(month)
+    following = last + dt.timedelta(days=1)
+
+    def utc(day: dt.date) -> dt.datetime:
+        local = dt.datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(UK))
+        return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    return utc(first), utc(following)

@@ -65,6 +65,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from pmr.metrics import MetricDefinitionError
     from pmr.pipeline import PublicationBlocked, run_month
 
     try:
@@ -73,6 +74,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"NOT PUBLISHED: {blocked}", file=sys.stderr)
         print(f"run log: {blocked.run_folder / 'run-log.json'}", file=sys.stderr)
         return 2
+    except MetricDefinitionError as error:
+        print(f"NOT PUBLISHED: a metric model breaks the contract of docs/adding-a-metric.md: {error}",
+              file=sys.stderr)
+        return 1
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

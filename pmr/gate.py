@@ -1,10 +1,12 @@
 """The publication gate: every check that must pass before a report is published.
 
 Blocking checks come from dbt tests (structure, keys, enums, accounting identity,
-severity error) and from the Great Expectations suites in expectations/ run on the
-marts. Warnings (dbt tests with severity warn, non-blocking expectations) are listed
-in the report's data-quality appendix. `pmr run` and the Dagster job both call
-`evaluate`, so there is one implementation of the gate.
+severity error) and from the Great Expectations suites in expectations/ (figures,
+segments, volume reconciliation, accounting; expectations/suites.py lists them),
+run on data read read-only from the warehouse. Warnings (dbt tests with severity
+warn, non-blocking expectations) are listed in the report's data-quality appendix.
+`pmr run` and the Dagster check `publication_gate` both call `evaluate`, so there
+is one implementation of the gate (docs/orchestration.md).
 """
 
 from __future__ import annotations
@@ -54,8 +56,29 @@ def evaluate(
     dbt_checks: list[CheckResult],
     progress: Callable[[str], None] | None = None,
 ) -> list[CheckResult]:
-    """All checks for `month`: dbt's, then the expectation suites on the marts."""
+    """All checks for `month`: dbt's, then the expectation suites (expectations/)
+    on the accounting and on metrics.pmr_metrics, through a read-only connection."""
+    from expectations import run_suites
+
     checks = list(dbt_checks)
     if any(not c.passed and c.blocking for c in dbt_checks):
         return checks  # marts may be missing or stale: nothing further to validate
+    checks += run_suites(con, month, progress)
+    if progress:
+        failed = blocking_failures(checks)
+        warned = warnings(checks)
+        progress(
+            f"checks: {len(checks)} evaluated, {len(failed)} blocking failure(s), {len(warned)} warning(s)"
+            + (": " + ", ".join(c.name for c in failed) if failed else "")
+        )
     return checks
+
+
+def blocking_failures(checks: list[CheckResult]) -> list[CheckResult]:
+    """Checks that stop publication."""
+    return [c for c in checks if c.blocking and not c.passed]
+
+
+def warnings(checks: list[CheckResult]) -> list[CheckResult]:
+    """Failed non-blocking checks: listed in the report's data-quality appendix."""
+    return [c for c in checks if not c.blocking and not c.passed]

@@ -1,32 +1,45 @@
 """`pmr run`: build one month of the warehouse and publish its report.
 
 ingest (landing -> raw) -> dbt build (staging, facts, marts, dbt tests) ->
-publication gate (pmr.gate) -> render (reports/) -> atomic publish (pmr.publish).
+collect metrics -> publication gate (pmr.gate) -> render (reports/) -> atomic
+publish (pmr.publish).
 
-Every run writes a run log (steps, durations, row counts, check results) into its
-own run folder, published or not. The Dagster job runs the same steps (see
-orchestration/), so both share one implementation of the gate.
+Each step is a function of its own (`ingest_step`, `dbt_step`, `collect_step`,
+`gate_step`, `publish_step`) that records itself in a `RunLog`; `pmr run`
+(`run_month`) chains them in one process, and the Dagster assets of
+orchestration/ call the same functions one asset at a time, so both share one
+implementation of every step and of the gate.
+
+Every run writes a run log (steps, durations, row counts, check results, the
+publication's timeliness) into its own run folder, published or not; a blocked
+run records the checks that blocked it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterator
 
 from pmr import gate, publish
-from pmr.dbt_runner import target_path_for
-from pmr.metrics import collect
-from pmr.calendar import parse_month
-from pmr.dbt_runner import run_dbt
+from pmr.calendar import parse_month, publication_timeliness
+from pmr.dbt_runner import DbtResult, run_dbt, target_path_for
 from pmr.ingest import ingest
+from pmr.metrics import collect
 from pmr.warehouse import connect, db_path
 
 Progress = Callable[[str], None]
+RUN_LOG = "run-log.json"
+DBT_BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
+
+
+def utc_now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -34,15 +47,20 @@ class RunLog:
     month: str
     landing: str
     warehouse: str
-    started_at: str = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-    status: str = "running"
+    started_at: str = field(default_factory=utc_now_iso)
+    status: str = "running"  # running, published, blocked, failed
     steps: list[dict] = field(default_factory=list)
     checks: list[dict] = field(default_factory=list)
     published: str | None = None
+    blocked_by: list[str] = field(default_factory=list)  # names of the failed blocking checks
+    timeliness: dict | None = None  # pmr.calendar.publication_timeliness of the publication
+    orchestrator: str = "pmr run"  # or "dagster"
+    run_id: str | None = None  # the Dagster run id
+    finished_at: str | None = None
 
     @contextmanager
     def step(self, name: str) -> Iterator[dict]:
-        record: dict = {"step": name}
+        record: dict = {"step": name, "started_at": utc_now_iso()}
         started = time.perf_counter()
         try:
             yield record
@@ -55,10 +73,30 @@ class RunLog:
             record["seconds"] = round(time.perf_counter() - started, 3)
             self.steps.append(record)
 
+    def step_record(self, name: str) -> dict | None:
+        """The latest record of step `name`, if it ran."""
+        return next((s for s in reversed(self.steps) if s["step"] == name), None)
+
+    def check_results(self) -> list[gate.CheckResult]:
+        return [gate.CheckResult(**c) for c in self.checks]
+
+    def record_checks(self, checks: list[gate.CheckResult]) -> None:
+        self.checks = [asdict(c) for c in checks]
+        self.blocked_by = [c.name for c in gate.blocking_failures(checks)]
+
     def write(self, folder: Path) -> Path:
-        path = folder / "run-log.json"
-        path.write_text(json.dumps(asdict(self), indent=2, default=str) + "\n")
+        """Write run-log.json into `folder`, atomically (a reader never sees half a log)."""
+        path = Path(folder) / RUN_LOG
+        temporary = path.with_suffix(".json.tmp")
+        temporary.write_text(json.dumps(asdict(self), indent=2, default=str) + "\n")
+        os.replace(temporary, path)
         return path
+
+    @classmethod
+    def load(cls, folder: Path) -> "RunLog":
+        data = json.loads((Path(folder) / RUN_LOG).read_text())
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 class PublicationBlocked(RuntimeError):
@@ -70,10 +108,12 @@ class PublicationBlocked(RuntimeError):
         super().__init__("publication blocked by failing checks:\n" + "\n".join(lines))
 
 
-def build(month: str, landing: Path, db: Path, log: RunLog, progress: Progress) -> list[gate.CheckResult]:
-    """Ingest and dbt build; returns dbt's check results (tests) for the gate."""
+# --- the steps ---------------------------------------------------------------
+
+def ingest_step(log: RunLog, landing: Path, db: Path, progress: Progress) -> dict:
+    """Bring raw.* in line with the landing folder (writes the warehouse)."""
     with log.step("ingest") as record, connect(db) as con:
-        report = ingest(con, landing, progress)
+        report = ingest(con, Path(landing), progress)
         record.update(
             files_loaded=len(report.loaded),
             files_unchanged=len(report.unchanged),
@@ -83,18 +123,85 @@ def build(month: str, landing: Path, db: Path, log: RunLog, progress: Progress) 
         )
         for key, reason in report.skipped.items():
             progress(f"skipped {key}: {reason}")
+    return record
+
+
+def record_dbt_result(record: dict, result: DbtResult) -> None:
+    """Row counts and node count of a dbt build, into its step record."""
+    record["nodes"] = len(result.results)
+    record["ok"] = result.ok
+    record["rows"] = {
+        r["unique_id"].split(".")[-1]: (r.get("adapter_response") or {}).get("rows_affected")
+        for r in result.results
+        if r["unique_id"].startswith("model.")
+    }
+    failed = [c for c in gate.from_dbt(result) if not c.passed]
+    if failed:
+        record["failed"] = [c.name for c in failed]
+
+
+def dbt_step(log: RunLog, db: Path, month: str, progress: Progress) -> list[gate.CheckResult]:
+    """dbt build for `month` (writes the warehouse); returns dbt's checks for the gate."""
     with log.step("dbt build") as record:
-        result = run_dbt(["build", "--exclude-resource-type", "unit_test"], db, period=month, progress=progress)
-        record["nodes"] = len(result.results)
-        record["rows"] = {
-            r["unique_id"].split(".")[-1]: r.get("adapter_response", {}).get("rows_affected")
-            for r in result.results
-            if r["unique_id"].startswith("model.")
-        }
-    checks = gate.from_dbt(result)
-    if result.ok:
-        with log.step("collect metrics") as record, connect(db) as con:
-            record["rows"] = collect(con, target_path_for(db) / "manifest.json", month)
+        result = run_dbt(DBT_BUILD_ARGS, db, period=month, progress=progress)
+        record_dbt_result(record, result)
+    return gate.from_dbt(result)
+
+
+def collect_step(log: RunLog, db: Path, month: str, manifest: Path | None = None) -> int:
+    """(Re)build metrics.pmr_metrics from the metric models (writes the warehouse)."""
+    manifest = manifest or target_path_for(db) / "manifest.json"
+    with log.step("collect metrics") as record, connect(db) as con:
+        record["rows"] = collect(con, manifest, month)
+    return record["rows"]
+
+
+def gate_step(
+    log: RunLog, db: Path, month: str, dbt_checks: list[gate.CheckResult], progress: Progress
+) -> list[gate.CheckResult]:
+    """The publication gate, on a read-only connection; records every check."""
+    with log.step("checks") as record, connect(db, read_only=True) as con:
+        progress("checks: running the publication gate")
+        checks = gate.evaluate(con, month, dbt_checks, progress)
+        log.record_checks(checks)
+        record.update(
+            passed=sum(c.passed for c in checks),
+            failed=len(log.blocked_by),
+            warnings=len(gate.warnings(checks)),
+        )
+    return checks
+
+
+def publish_step(
+    log: RunLog, run_folder: Path, out: Path, month: str, checks: list[gate.CheckResult], db: Path, progress: Progress
+) -> Path:
+    """Render the report into `run_folder` (read-only) and publish it atomically."""
+    from reports.render import render_report
+
+    log.timeliness = publication_timeliness(month, dt.datetime.now(dt.timezone.utc))
+    with log.step("render") as record, connect(db, read_only=True) as con:
+        progress("render: writing the report")
+        record["files"] = render_report(con, month, run_folder, checks, log)
+    with log.step("publish"):
+        link = publish.publish(run_folder, Path(out), month)
+    log.status, log.published = "published", str(link)
+    timeliness = log.timeliness
+    progress(
+        f"published {link} (due {timeliness['deadline']}, {timeliness['working_days_after_period_end']} "
+        f"Working Days after the period, {'on time' if timeliness['on_time'] else 'LATE'})"
+    )
+    return link
+
+
+# --- pmr run -----------------------------------------------------------------
+
+def build(month: str, landing: Path, db: Path, log: RunLog, progress: Progress) -> list[gate.CheckResult]:
+    """Ingest and dbt build, then collect the metrics if dbt succeeded; returns
+    dbt's check results (tests) for the gate."""
+    ingest_step(log, landing, db, progress)
+    checks = dbt_step(log, db, month, progress)
+    if not gate.blocking_failures(checks):  # from_dbt turns any dbt failure into one
+        collect_step(log, db, month)
     return checks
 
 
@@ -102,8 +209,6 @@ def run_month(month: str, landing: Path, out: Path, db: Path | None = None, prog
     """Build and publish `month`; returns the published folder. Raises
     PublicationBlocked when a blocking check fails (the published report, if any,
     is left as it was)."""
-    from reports.render import render_report
-
     parse_month(month)
     progress = progress or (lambda message: None)
     db = db or db_path()
@@ -112,26 +217,57 @@ def run_month(month: str, landing: Path, out: Path, db: Path | None = None, prog
     run_folder = publish.new_run_folder(out, month)
     try:
         dbt_checks = build(month, Path(landing), db, log, progress)
-        with log.step("checks") as record, connect(db, read_only=True) as con:
-            progress("checks: running the publication gate")
-            checks = gate.evaluate(con, month, dbt_checks, progress)
-            log.checks = [asdict(c) for c in checks]
-            blocking = [c for c in checks if c.blocking and not c.passed]
-            record.update(passed=sum(c.passed for c in checks), failed=len(blocking))
+        checks = gate_step(log, db, month, dbt_checks, progress)
+        blocking = gate.blocking_failures(checks)
         if blocking:
             log.status = "blocked"
             raise PublicationBlocked(blocking, run_folder)
-        with log.step("render") as record, connect(db, read_only=True) as con:
-            progress("render: writing the report")
-            record["files"] = render_report(con, month, run_folder, checks, log)
-        with log.step("publish"):
-            link = publish.publish(run_folder, out, month)
-        log.status, log.published = "published", str(link)
-        progress(f"published {link}")
-        return link
+        return publish_step(log, run_folder, out, month, checks, db, progress)
     except BaseException:
         if log.status == "running":
             log.status = "failed"
         raise
     finally:
+        log.finished_at = utc_now_iso()
         log.write(run_folder)
+
+
+# --- runs split over several processes or steps (Dagster) --------------------
+
+def run_folder_for(out: Path, month: str, run_id: str) -> Path:
+    """The run folder of an orchestrated run: `<out>/.runs/<month>/<stamp>-<run id>`,
+    created by the first step that needs it and found again by the others."""
+    parent = Path(out) / publish.RUNS / month
+    suffix = f"-{run_id[:8]}"
+    if parent.is_dir():
+        found = sorted(p for p in parent.iterdir() if p.is_dir() and p.name.endswith(suffix))
+        if found:
+            return found[-1]
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    folder = parent / f"{stamp}{suffix}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def open_run_log(folder: Path, month: str, landing: Path, db: Path, run_id: str | None = None) -> RunLog:
+    """The run log of an orchestrated run: loaded if an earlier step wrote it."""
+    if (Path(folder) / RUN_LOG).exists():
+        return RunLog.load(folder)
+    return RunLog(month=month, landing=str(landing), warehouse=str(db), orchestrator="dagster", run_id=run_id)
+
+
+def gate_outcome(log: RunLog) -> list[str]:
+    """Why `log`'s run may not publish (empty when it may): the dbt build and the
+    gate must both have run in this run, and no blocking check may have failed.
+    Fails closed: a run whose gate never ran does not publish."""
+    reasons = []
+    dbt_record = log.step_record("dbt build")
+    if dbt_record is None:
+        reasons.append("dbt build did not run in this run")
+    elif dbt_record.get("status") != "ok" or not dbt_record.get("ok", True):
+        reasons.append("dbt build failed")
+    checks_record = log.step_record("checks")
+    if checks_record is None or checks_record.get("status") != "ok":
+        reasons.append("the publication gate did not run (or did not finish) in this run")
+    reasons += [f"blocking check failed: {name}" for name in log.blocked_by]
+    return reasons

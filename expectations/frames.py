@@ -1,0 +1,237 @@
+"""The DataFrames the expectation suites validate, read from the warehouse through
+a read-only DuckDB connection. Each frame has a `label` column naming its rows in
+the detail of a failing check.
+
+The reconciliation frame recounts the staged rows here, independently of the
+dbt models that produced the published figures: a request or alert belongs to
+the period of its `received_at` (UK calendar month, bounds from pmr.calendar),
+Transforms (command variant 4) are never counted, and a request counts in every
+business process whose SRV list holds its SRV (seeds/business_process_srvs.csv).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from pmr.calendar import period_bounds_utc
+
+METRICS_TABLE = "metrics.pmr_metrics"
+DEFAULT_QUARANTINE_MAX_PCT = 1.0
+FIGURE_DIMENSIONS = ("day", "business_process", "segment", "device_type", "service", "time_band", "category")
+REQUIRED_SEGMENTS = ("North", "Central", "South", "All")
+
+
+def relation_exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
+    schema, name = relation.split(".")
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+        ).fetchone()[0]
+    )
+
+
+def _figure_label(alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    parts = ", ".join(f"'{d}=' || cast({prefix}{d} as varchar)" for d in FIGURE_DIMENSIONS)
+    return f"{prefix}metric_id || '[' || concat_ws(', ', {parts}) || ']'"
+
+
+def metric_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every figure of metrics.pmr_metrics, with one helper column per unit rule
+    (NULL where the rule does not apply, so the expectation ignores the row)."""
+    return con.execute(
+        f"""
+        select
+            {_figure_label()} as label,
+            metric_id,
+            kind,
+            unit,
+            period,
+            segment,
+            value,
+            case when unit = 'pct' then value end as pct_value,
+            case when unit in ('s', 'h', 'min') then value end as duration_value,
+            case when unit = 'count' then value end as count_value,
+            case when unit = 'count' then value - floor(value) end as count_fraction,
+            case when unit = 'count' then value is not null end as count_present,
+            strftime(day, '%Y-%m') as day_month
+        from {METRICS_TABLE}
+        order by label
+        """
+    ).df()
+
+
+def family_has_rows(con: duckdb.DuckDBPyConnection, pattern: str) -> bool:
+    return bool(con.execute(f"select count(*) from {METRICS_TABLE} where metric_id like ?", [pattern]).fetchone()[0])
+
+
+def segment_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per (business process with RSVP figures, segment it must have):
+    North, Central, South and All always; SMETS1 unless none of the process's SRVs
+    applies to SMETS1 (seeds/srv_catalogue.csv applies_to_smets1). Monthly figures."""
+    segments = ", ".join(f"('{s}')" for s in REQUIRED_SEGMENTS)
+    return con.execute(
+        f"""
+        with reported as (
+            select distinct business_process, segment
+            from {METRICS_TABLE}
+            where metric_id like 'rsvp.%' and business_process is not null and day is null
+        ),
+        processes as (
+            select distinct business_process from reported
+        ),
+        with_smets1 as (
+            select distinct process_srvs.business_process
+            from reference.business_process_srvs as process_srvs
+            inner join reference.srv_catalogue as catalogue on process_srvs.srv = catalogue.srv
+            where catalogue.applies_to_smets1
+        ),
+        required as (
+            select processes.business_process, segments.segment
+            from processes cross join (values {segments}) as segments (segment)
+            union all
+            select business_process, 'SMETS1' from processes
+            where business_process in (select business_process from with_smets1)
+        )
+        select
+            required.business_process || ' / ' || required.segment as label,
+            required.business_process,
+            required.segment,
+            reported.segment is not null as present
+        from required
+        left join reported
+            on required.business_process = reported.business_process and required.segment = reported.segment
+        order by label
+        """
+    ).df()
+
+
+def volume_reconciliation(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
+    """One row per business process with a monthly `rsvp.volume` (segment All) or
+    with staged traffic in the period: the published volume, the staged count
+    (recounted here), the sum of the four segments and the sum of the daily figures."""
+    start, end = period_bounds_utc(month)
+    return con.execute(
+        f"""
+        with processes as (
+            select business_process, measured_on from reference.business_processes
+        ),
+        process_srvs as (
+            select distinct business_process, srv, device_type from reference.business_process_srvs
+        ),
+        process_alerts as (
+            select distinct business_process, alert_code from reference.business_process_alerts
+        ),
+        staged_requests as (
+            select process_srvs.business_process, count(distinct requests.request_id) as staged
+            from staging.stg_service_requests as requests
+            inner join process_srvs
+                on requests.srv = process_srvs.srv
+                and (process_srvs.device_type is null or process_srvs.device_type = requests.device_type)
+            where requests.received_at >= $start and requests.received_at < $end
+                and requests.command_variant <> 4
+            group by 1
+        ),
+        staged_alerts as (
+            select process_alerts.business_process, count(distinct alerts.alert_id) as staged
+            from staging.stg_alerts as alerts
+            inner join process_alerts on alerts.alert_code = process_alerts.alert_code
+            where alerts.received_at >= $start and alerts.received_at < $end
+                and not alerts.suppressed
+            group by 1
+        ),
+        staged as (
+            select processes.business_process,
+                case when processes.measured_on = 'alerts' then staged_alerts.staged else staged_requests.staged end
+                    as staged
+            from processes
+            left join staged_requests on processes.business_process = staged_requests.business_process
+            left join staged_alerts on processes.business_process = staged_alerts.business_process
+        ),
+        volumes as (
+            select business_process, segment, day, value
+            from {METRICS_TABLE}
+            where metric_id = 'rsvp.volume' and business_process is not null
+        ),
+        reported as (
+            select
+                business_process,
+                max(case when segment = 'All' and day is null then value end) as reported,
+                sum(case when segment in ('North', 'Central', 'South', 'SMETS1') and day is null then value end)
+                    as segments_sum,
+                sum(case when segment = 'All' and day is not null then value end) as daily_sum
+            from volumes
+            group by business_process
+        )
+        select
+            coalesce(reported.business_process, staged.business_process) as label,
+            cast(reported.reported as double) as reported,
+            cast(coalesce(staged.staged, 0) as double) as staged,
+            cast(reported.segments_sum as double) as segments_sum,
+            cast(reported.daily_sum as double) as daily_sum
+        from reported
+        full outer join staged on reported.business_process = staged.business_process
+        where reported.business_process is not null or coalesce(staged.staged, 0) > 0
+        order by label
+        """,
+        {"start": start, "end": end},
+    ).df()
+
+
+def quarantine_max_pct(con: duckdb.DuckDBPyConnection) -> float:
+    """seeds/parameters.csv `quarantine_max_pct`, 1 (%) when absent."""
+    if relation_exists(con, "reference.parameters"):
+        row = con.execute("select value from reference.parameters where parameter = 'quarantine_max_pct'").fetchone()
+        if row and row[0] is not None:
+            return float(row[0])
+    return DEFAULT_QUARANTINE_MAX_PCT
+
+
+def accounting_by_file(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(
+        """
+        select
+            file as label,
+            rows_read,
+            accepted,
+            duplicates,
+            quarantined,
+            cast(accepted + duplicates + quarantined as bigint) as accounted,
+            status,
+            coalesce(error, '') as error,
+            status = 'loaded' as loaded
+        from staging.landing_accounting
+        order by label
+        """
+    ).df()
+
+
+def accounting_by_source(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per source with landing files. A source "had data" when its files
+    held rows or one of them could not be read; only those must have accepted rows."""
+    return con.execute(
+        """
+        with by_source as (
+            select
+                source,
+                count(*) as files,
+                sum(rows_read) as rows_read,
+                sum(accepted) as accepted,
+                sum(quarantined) as quarantined,
+                sum(rows_read) > 0 or bool_or(status = 'skipped') as had_data
+            from staging.landing_accounting
+            group by source
+        )
+        select
+            source as label,
+            files,
+            rows_read,
+            accepted,
+            quarantined,
+            round(100.0 * quarantined / nullif(rows_read, 0), 4) as quarantined_pct,
+            case when had_data then accepted end as accepted_if_had_data
+        from by_source
+        order by label
+        """
+    ).df()

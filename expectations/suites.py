@@ -1,0 +1,174 @@
+"""The expectation suites of the publication gate, built in code.
+
+Blocking (GX severity "critical"): a failure stops publication.
+Warning (GX severity "warning"): listed in the report's data-quality appendix.
+
+| suite | check | kind |
+|---|---|---|
+| metrics | metric_id present, kind measure/indicator, unit known, period = the month, day within the month, segment known, no duplicate figure keys, pct within 0-100, s/h/min >= 0, counts >= 0 and whole | blocking |
+| metrics | counts never empty (volumes and counts are 0, not missing) | warning |
+| rsvp_segments | every business process with RSVP figures has North, Central, South, All (and SMETS1 unless none of its SRVs applies to SMETS1) | blocking |
+| rsvp_volumes | monthly volume (All) = staged count recomputed from staging; = sum of the four segments; = sum of the daily figures | blocking |
+| accounting_files | rows_read = accepted + duplicates + quarantined, per file | blocking |
+| accounting_files | every landing file could be read | warning |
+| accounting_sources | quarantined share per source <= quarantine_max_pct; every source with data has accepted rows | blocking |
+| accounting_sources | quarantined share above half the limit | warning |
+
+A metric family's checks are skipped (with a note) while it has no rows yet.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import duckdb
+
+from expectations import frames
+from expectations.runner import Rule, gx_modules, validate
+from pmr.gate import CheckResult
+from pmr.metrics import KINDS, UNITS
+from pmr.calendar import parse_month
+
+Progress = Callable[[str], None]
+SEGMENTS = ("North", "Central", "South", "SMETS1", "All")
+
+
+def metric_rules(month: str) -> list[Rule]:
+    _, gxe = gx_modules()
+    return [
+        Rule("metrics: metric id present", gxe.ExpectColumnValuesToNotBeNull(column="metric_id"), True,
+             "have a metric_id", "figures"),
+        Rule("metrics: kind", gxe.ExpectColumnValuesToBeInSet(column="kind", value_set=list(KINDS)), True,
+             "are of kind measure or indicator", "figures", ("kind",)),
+        Rule("metrics: unit", gxe.ExpectColumnValuesToBeInSet(column="unit", value_set=list(UNITS)), True,
+             f"have a unit in {', '.join(UNITS)}", "figures", ("unit",)),
+        Rule("metrics: period", gxe.ExpectColumnValuesToBeInSet(column="period", value_set=[month]), True,
+             f"belong to the period {month}", "figures", ("period",)),
+        Rule("metrics: period not empty", gxe.ExpectColumnValuesToNotBeNull(column="period"), True,
+             "state their period", "figures"),
+        Rule("metrics: day within the period", gxe.ExpectColumnValuesToBeInSet(column="day_month", value_set=[month]),
+             True, f"fall on a day of {month} (daily figures)", "figures", ("day_month",)),
+        Rule("metrics: segment", gxe.ExpectColumnValuesToBeInSet(column="segment", value_set=list(SEGMENTS)), True,
+             f"have a segment in {', '.join(SEGMENTS)} (or none)", "figures", ("segment",)),
+        Rule("metrics: one row per figure", gxe.ExpectColumnValuesToBeUnique(column="label"), True,
+             "are unique by metric_id and breakdown", "figures"),
+        Rule("metrics: pct within 0-100",
+             gxe.ExpectColumnValuesToBeBetween(column="pct_value", min_value=0, max_value=100), True,
+             "within 0-100", "pct figures", ("pct_value",)),
+        Rule("metrics: durations not negative",
+             gxe.ExpectColumnValuesToBeBetween(column="duration_value", min_value=0), True,
+             ">= 0", "s/h/min figures", ("duration_value",)),
+        Rule("metrics: counts not negative", gxe.ExpectColumnValuesToBeBetween(column="count_value", min_value=0),
+             True, ">= 0", "count figures", ("count_value",)),
+        Rule("metrics: counts whole",
+             gxe.ExpectColumnValuesToBeBetween(column="count_fraction", min_value=0, max_value=0), True,
+             "are whole numbers", "count figures", ("count_value",)),
+        Rule("metrics: counts not empty", gxe.ExpectColumnValuesToBeInSet(column="count_present", value_set=[True]),
+             False, "have a value (0, not missing, for an empty breakdown)", "count figures"),
+    ]
+
+
+def segment_rules() -> list[Rule]:
+    _, gxe = gx_modules()
+    return [
+        Rule("rsvp: segments complete", gxe.ExpectColumnValuesToBeInSet(column="present", value_set=[True]), True,
+             "have monthly RSVP figures (North, Central, South, All; SMETS1 where the process has SMETS1 SRVs)",
+             "business process / segment pairs"),
+    ]
+
+
+def volume_rules() -> list[Rule]:
+    _, gxe = gx_modules()
+    return [
+        Rule("rsvp: volume reconciles with staging",
+             gxe.ExpectColumnPairValuesToBeEqual(column_A="reported", column_B="staged"), True,
+             "have a monthly rsvp.volume (All) equal to the staged requests/alerts received in the period",
+             "business processes", ("reported", "staged")),
+        Rule("rsvp: segment volumes add up to All",
+             gxe.ExpectColumnPairValuesToBeEqual(column_A="reported", column_B="segments_sum",
+                                                 ignore_row_if="either_value_is_missing"), True,
+             "have North + Central + South + SMETS1 volumes equal to All", "business processes",
+             ("reported", "segments_sum")),
+        Rule("rsvp: daily volumes add up to the month",
+             gxe.ExpectColumnPairValuesToBeEqual(column_A="reported", column_B="daily_sum",
+                                                 ignore_row_if="either_value_is_missing"), True,
+             "have daily volumes (All) that sum to the monthly volume", "business processes",
+             ("reported", "daily_sum")),
+    ]
+
+
+def file_rules() -> list[Rule]:
+    _, gxe = gx_modules()
+    return [
+        Rule("accounting: rows read = accepted + duplicates + quarantined",
+             gxe.ExpectColumnPairValuesToBeEqual(column_A="rows_read", column_B="accounted"), True,
+             "account for every row read (rows_read = accepted + duplicates + quarantined)", "landing files",
+             ("rows_read", "accepted", "duplicates", "quarantined")),
+        Rule("accounting: files readable", gxe.ExpectColumnValuesToBeInSet(column="loaded", value_set=[True]), False,
+             "could be read as a whole (skipped files are quarantined with their reason)", "landing files",
+             ("error",)),
+    ]
+
+
+def source_rules(max_pct: float) -> list[Rule]:
+    _, gxe = gx_modules()
+    return [
+        Rule("accounting: quarantined share within limit",
+             gxe.ExpectColumnValuesToBeBetween(column="quarantined_pct", min_value=0, max_value=max_pct), True,
+             f"have at most {max_pct:g}% of their rows quarantined (parameters: quarantine_max_pct)", "sources",
+             ("quarantined", "rows_read", "quarantined_pct")),
+        Rule("accounting: every source with data has accepted rows",
+             gxe.ExpectColumnValuesToBeBetween(column="accepted_if_had_data", min_value=1), True,
+             "that delivered rows have at least one accepted row", "sources", ("rows_read", "accepted")),
+        Rule("accounting: quarantined share below half the limit",
+             gxe.ExpectColumnValuesToBeBetween(column="quarantined_pct", min_value=0, max_value=max_pct / 2), False,
+             f"have at most {max_pct / 2:g}% of their rows quarantined (early warning)", "sources",
+             ("quarantined", "rows_read", "quarantined_pct")),
+    ]
+
+
+def _skipped(name: str, reason: str) -> CheckResult:
+    return CheckResult(name=name, source="gx", passed=True, blocking=False, detail=f"not evaluated: {reason}")
+
+
+def _missing(name: str, relation: str) -> CheckResult:
+    return CheckResult(
+        name=name, source="gx", passed=False, blocking=True,
+        detail=f"{relation} is missing from the warehouse: build it (dbt build, metric collection) before the gate",
+    )
+
+
+def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | None = None) -> list[CheckResult]:
+    """Every expectation suite of the gate for `month`, on a read-only connection."""
+    parse_month(month)
+    checks: list[CheckResult] = []
+
+    if frames.relation_exists(con, "staging.landing_accounting"):
+        checks += validate("accounting_files", frames.accounting_by_file(con), file_rules(), "label", progress)
+        checks += validate(
+            "accounting_sources", frames.accounting_by_source(con), source_rules(frames.quarantine_max_pct(con)),
+            "label", progress,
+        )
+    else:
+        checks.append(_missing("accounting", "staging.landing_accounting"))
+
+    if not frames.relation_exists(con, frames.METRICS_TABLE):
+        checks.append(_missing("metrics", frames.METRICS_TABLE))
+        return checks
+    figures = frames.metric_figures(con)
+    if figures.empty:
+        checks.append(_skipped("metrics", "no metric figures yet"))
+        return checks
+    checks += validate("metrics", figures, metric_rules(month), "label", progress)
+
+    if not frames.family_has_rows(con, "rsvp.%"):
+        checks.append(_skipped("rsvp", "no rsvp.* figures yet"))
+        return checks
+    checks += validate("rsvp_segments", frames.segment_coverage(con), segment_rules(), "label", progress)
+    if frames.family_has_rows(con, "rsvp.volume"):
+        checks += validate(
+            "rsvp_volumes", frames.volume_reconciliation(con, month), volume_rules(), "label", progress
+        )
+    else:
+        checks.append(_skipped("rsvp: volumes", "no rsvp.volume figures yet"))
+    return checks

@@ -1,0 +1,110 @@
+"""The month job, its schedule and the landing sensor.
+
+- `pmr_month`: every asset and check of one monthly partition, steps one at a
+  time in one process (DuckDB allows one process per file when anyone writes).
+- `monthly_report_schedule`: evaluated every morning (UK time), it requests the
+  previous month only on the first Working Day after that month ends.
+- `landing_sensor`: when files of the landing folder are added, changed or
+  removed (and the folder has been quiet for a minute), it rebuilds the last
+  complete month, the one being prepared for publication. Older months are rerun
+  by hand (a backfill), since republishing one is the operator's decision.
+Both skip while a run of the job is queued or in progress.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import time
+
+import dagster as dg
+
+from orchestration.settings import FIRST_MONTH, PmrSettings, monthly
+from pmr.calendar import UK, is_first_working_day_of_month, previous_month, uk_date
+from pmr.ingest import landing_files
+
+JOB_NAME = "pmr_month"
+SETTLE_SECONDS = 60
+ACTIVE = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
+
+pmr_month_job = dg.define_asset_job(
+    JOB_NAME,
+    selection=dg.AssetSelection.all(),
+    partitions_def=monthly,
+    executor_def=dg.in_process_executor,
+    description="Build one month: ingest, dbt build (with tests), metric collection, the publication gate, "
+    "then render and publish the report.",
+)
+
+
+def run_in_progress(instance: dg.DagsterInstance) -> bool:
+    return bool(instance.get_run_records(dg.RunsFilter(job_name=JOB_NAME, statuses=ACTIVE), limit=1))
+
+
+def _valid_month(month: str) -> bool:
+    return month >= FIRST_MONTH
+
+
+@dg.schedule(
+    name="monthly_report_schedule",
+    job=pmr_month_job,
+    cron_schedule="0 6 * * *",
+    execution_timezone=UK,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="On the first Working Day after a month ends (06:00 UK), build and publish that month.",
+)
+def monthly_report_schedule(context: dg.ScheduleEvaluationContext):
+    moment = context.scheduled_execution_time or dt.datetime.now(dt.timezone.utc)
+    day = uk_date(moment)
+    if not is_first_working_day_of_month(day):
+        return dg.SkipReason(f"{day.isoformat()} is not the first Working Day of its month")
+    month = previous_month(day)
+    if not _valid_month(month):
+        return dg.SkipReason(f"{month} is before the first partition {FIRST_MONTH}")
+    return dg.RunRequest(run_key=f"schedule-{month}", partition_key=month, tags={"pmr/trigger": "schedule"})
+
+
+def landing_state(landing) -> dict[str, list[int]]:
+    state = {}
+    for _, path in landing_files(landing):
+        stat = path.stat()
+        state[path.relative_to(landing).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    return state
+
+
+@dg.sensor(
+    name="landing_sensor",
+    job=pmr_month_job,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="When landing files are added, changed or removed, rebuild the last complete month.",
+)
+def landing_sensor(context: dg.SensorEvaluationContext, pmr: PmrSettings):
+    landing = pmr.landing_path
+    if not landing.is_dir():
+        return dg.SkipReason(f"landing folder {landing} not found (set PMR_LANDING)")
+    state = landing_state(landing)
+    digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:16]
+    previous = json.loads(context.cursor) if context.cursor else {}
+    if previous.get("digest") == digest:
+        return dg.SkipReason("no new or changed landing files")
+    newest = max((mtime for _, mtime in state.values()), default=0) / 1e9
+    if time.time() - newest < SETTLE_SECONDS:
+        return dg.SkipReason("landing files are still arriving; waiting until the folder is quiet")
+    if run_in_progress(context.instance):
+        return dg.SkipReason(f"a {JOB_NAME} run is in progress; will look again")
+    month = previous_month(uk_date(dt.datetime.now(dt.timezone.utc)))
+    if not _valid_month(month):
+        return dg.SkipReason(f"{month} is before the first partition {FIRST_MONTH}")
+    old = previous.get("files", {})
+    changed = sorted(k for k in set(state) | set(old) if state.get(k) != old.get(k))
+    context.update_cursor(json.dumps({"digest": digest, "files": state}))
+    return dg.RunRequest(
+        run_key=f"landing-{month}-{digest}",
+        partition_key=month,
+        tags={"pmr/trigger": "landing", "pmr/changed_files": str(len(changed))},
+    )

@@ -1,0 +1,62 @@
+"""The publication gate as a blocking asset check on metrics.pmr_metrics: the same
+`pmr.gate.evaluate` as `pmr run` (this run's dbt test results, then the Great
+Expectations suites of expectations/), on a read-only connection. A blocking
+failure fails this step, so the report is not built and the run fails; the
+report asset also refuses on its own (dagster#25112, #33351)."""
+
+import dagster as dg
+
+from orchestration.metrics import PMR_METRICS
+from orchestration.runs import MonthRun
+from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly
+from pmr import gate
+from pmr.pipeline import gate_step
+from pmr.warehouse import WarehouseLocked
+
+
+def _table(checks: list[gate.CheckResult]) -> dg.MetadataValue:
+    lines = ["| check | source | detail |", "|---|---|---|"]
+    lines += [f"| {c.name} | {c.source} | {c.detail.replace('|', '/')} |" for c in checks]
+    return dg.MetadataValue.md("\n".join(lines))
+
+
+@dg.asset_check(
+    asset=PMR_METRICS,
+    name="publication_gate",
+    blocking=True,
+    partitions_def=monthly,
+    pool=DUCKDB_POOL,
+    description="Every blocking check must pass before the month is published: dbt tests of severity error and "
+    "the blocking expectations (figures, segments, volume reconciliation, accounting). Warnings are listed "
+    "in the report's data-quality appendix.",
+)
+def publication_gate(context: dg.AssetCheckExecutionContext, pmr: PmrSettings) -> dg.AssetCheckResult:
+    run = MonthRun.open(context, pmr)
+    dbt_checks = [c for c in run.log.check_results() if c.source == "dbt"]
+    try:
+        checks = gate_step(run.log, pmr.db_path, run.month, dbt_checks, run.progress(context))
+    except WarehouseLocked as locked:
+        run.fail()
+        raise dg.Failure(description=str(locked), allow_retries=False) from None
+    except BaseException:
+        run.fail()
+        raise
+    failures, warnings = gate.blocking_failures(checks), gate.warnings(checks)
+    if failures:
+        run.log.status = "blocked"
+    run.save()
+    description = (
+        f"{len(checks)} checks: {len(failures)} blocking failure(s), {len(warnings)} warning(s)"
+        + ("; NOT PUBLISHABLE: " + ", ".join(c.name for c in failures) if failures else "")
+    )
+    return dg.AssetCheckResult(
+        passed=not failures,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=description,
+        metadata={
+            "checks": len(checks),
+            "blocking failures": _table(failures) if failures else "none",
+            "warnings": _table(warnings) if warnings else "none",
+            **run.metadata(),
+        },
+    )

@@ -1,0 +1,63 @@
+"""Landing ingest: the landing folder into the warehouse's raw.* tables, which
+are the dbt sources `landing.<table>`, so the dbt graph hangs from these assets.
+
+Ingest mirrors the whole landing folder (incrementally: unchanged files are not
+read again), whatever the month; the assets carry the monthly partitions only so
+that a month's run builds the whole chain in one go."""
+
+import dagster as dg
+
+from orchestration.runs import MonthRun
+from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
+from pmr import SOURCES
+from pmr.pipeline import ingest_step
+from pmr.warehouse import WarehouseLocked
+
+RAW_TABLES = (*SOURCES, "landing_files", "malformed_lines")
+_DESCRIPTIONS = {
+    "landing_files": "One row per landing file seen by the last ingest: size, status (loaded or skipped) and why.",
+    "malformed_lines": "CSV lines that could not be split into columns, and every row of a file skipped as a whole.",
+}
+
+
+def landing_key(table: str) -> dg.AssetKey:
+    return dg.AssetKey(["landing", table])
+
+
+@dg.multi_asset(
+    name="landing_ingest",
+    specs=[
+        dg.AssetSpec(
+            landing_key(table),
+            group_name="landing",
+            description=_DESCRIPTIONS.get(table, f"raw.{table}: every row read from {table} files, as text."),
+            kinds={"duckdb", "python"},
+        )
+        for table in RAW_TABLES
+    ],
+    partitions_def=monthly,
+    backfill_policy=one_month_per_run,
+    pool=DUCKDB_POOL,
+)
+def landing_ingest(context: dg.AssetExecutionContext, pmr: PmrSettings):
+    """Read new and changed landing files into raw.* (writes the warehouse)."""
+    run = MonthRun.open(context, pmr)
+    try:
+        record = ingest_step(run.log, pmr.landing_path, pmr.db_path, run.progress(context))
+    except WarehouseLocked as locked:
+        run.fail()
+        raise dg.Failure(description=str(locked), allow_retries=False) from None
+    except FileNotFoundError as missing:
+        run.fail()
+        raise dg.Failure(description=f"{missing} (set PMR_LANDING to the landing folder)") from None
+    run.save()
+    summary = {
+        "files loaded": record["files_loaded"],
+        "files unchanged": record["files_unchanged"],
+        "files removed": record["files_removed"],
+        "files skipped": len(record["files_skipped"]),
+        "rows loaded": record["rows_loaded"],
+        **run.metadata(),
+    }
+    for table in RAW_TABLES:
+        yield dg.MaterializeResult(asset_key=landing_key(table), metadata=summary)

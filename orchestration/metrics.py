@@ -1,0 +1,39 @@
+"""metrics.pmr_metrics: every metric model collected into the long table of
+metrics.csv (pmr.metrics.collect), after the dbt build of the month."""
+
+import dagster as dg
+
+from orchestration.dbt import MANIFEST, metric_model_keys, seed_key
+from orchestration.runs import MonthRun
+from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
+from pmr.metrics import MetricDefinitionError
+from pmr.pipeline import collect_step
+from pmr.warehouse import WarehouseLocked
+
+PMR_METRICS = dg.AssetKey(["metrics", "pmr_metrics"])
+_service_levels = seed_key("service_levels")
+
+
+@dg.asset(
+    key=PMR_METRICS,
+    group_name="metrics",
+    deps=[*metric_model_keys(), *([_service_levels] if _service_levels else [])],
+    partitions_def=monthly,
+    backfill_policy=one_month_per_run,
+    pool=DUCKDB_POOL,
+    kinds={"duckdb", "python"},
+    description="metrics.pmr_metrics: one row per published figure of the month (the rows of metrics.csv), "
+    "collected from every metric model with its requirement, kind, unit, target and minimum.",
+)
+def pmr_metrics(context: dg.AssetExecutionContext, pmr: PmrSettings) -> dg.MaterializeResult:
+    run = MonthRun.open(context, pmr)
+    try:
+        rows = collect_step(run.log, pmr.db_path, run.month, manifest=MANIFEST)
+    except (MetricDefinitionError, WarehouseLocked) as problem:
+        run.fail()
+        raise dg.Failure(description=f"metric collection failed: {problem}", allow_retries=False) from None
+    except BaseException:
+        run.fail()
+        raise
+    run.save()
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows, **run.metadata()})

@@ -1,0 +1,82 @@
+"""The report asset: render the month's report and publish it atomically, after
+every other asset of the month. It refuses to publish unless this run built the
+warehouse and the publication gate passed in this same run (read from the run
+log), so a run where Dagster let it start despite a failing check (dagster#25112,
+#33351) still publishes nothing, and fails."""
+
+import dagster as dg
+
+from orchestration.dbt import leaf_model_keys
+from orchestration.deadline import DEADLINE_CHECK, REPORT
+from orchestration.metrics import PMR_METRICS
+from orchestration.runs import MonthRun
+from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
+from pmr.pipeline import gate_outcome, publish_step
+from pmr.warehouse import WarehouseLocked
+
+
+@dg.asset(
+    key=REPORT,
+    group_name="report",
+    deps=[PMR_METRICS, *leaf_model_keys()],
+    partitions_def=monthly,
+    backfill_policy=one_month_per_run,
+    pool=DUCKDB_POOL,
+    kinds={"html", "csv"},
+    check_specs=[
+        dg.AssetCheckSpec(
+            DEADLINE_CHECK,
+            asset=REPORT,
+            partitions_def=monthly,
+            description="Published by the end of the 10th Working Day after the month (Requirement 4).",
+        )
+    ],
+    description="<out>/<YYYY-MM>/: pmr.html, metrics.csv, quality.csv and run-log.json, published atomically "
+    "once every blocking check of this run has passed.",
+)
+def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
+    run = MonthRun.open(context, pmr)
+    reasons = gate_outcome(run.log)
+    if reasons:
+        run.fail(status="blocked")
+        raise dg.Failure(
+            description=f"NOT PUBLISHED: {run.month} was not published, the previous report (if any) is unchanged: "
+            + "; ".join(reasons),
+            metadata={"reasons": reasons, **run.metadata()},
+            allow_retries=False,
+        )
+    try:
+        link = publish_step(
+            run.log, run.folder, pmr.out_path, run.month, run.log.check_results(), pmr.db_path, run.progress(context)
+        )
+    except WarehouseLocked as locked:
+        run.fail()
+        raise dg.Failure(description=str(locked), allow_retries=False) from None
+    except BaseException:
+        run.fail()
+        raise
+    run.save()
+    timeliness = run.log.timeliness or {}
+    on_time = bool(timeliness.get("on_time"))
+    yield dg.MaterializeResult(
+        asset_key=REPORT,
+        metadata={
+            "published": dg.MetadataValue.path(str(link)),
+            "deadline": timeliness.get("deadline"),
+            "working days after the period": timeliness.get("working_days_after_period_end"),
+            "on time": on_time,
+            **run.metadata(),
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                asset_key=REPORT,
+                check_name=DEADLINE_CHECK,
+                passed=on_time,
+                severity=dg.AssetCheckSeverity.WARN,
+                description=f"published {timeliness.get('published_uk_date')} (UK), "
+                f"{timeliness.get('working_days_after_period_end')} Working Days after the period; "
+                f"due {timeliness.get('deadline')}: {'on time' if on_time else 'late'}",
+                metadata={k: v for k, v in timeliness.items() if v is not None},
+            )
+        ],
+    )

@@ -1,0 +1,43 @@
+"""One Dagster run of a month = one run folder `<out>/.runs/<month>/<stamp>-<run id>`
+and one run log (run-log.json), shared by the run's steps: each step loads the
+log, records itself through the same pmr.pipeline step functions as `pmr run`,
+and writes it back before it returns or fails."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.settings import PmrSettings
+from pmr.pipeline import RunLog, open_run_log, run_folder_for, utc_now_iso
+
+
+@dataclass
+class MonthRun:
+    month: str
+    folder: Path
+    log: RunLog
+    settings: PmrSettings
+
+    @classmethod
+    def open(cls, context, settings: PmrSettings) -> "MonthRun":
+        month = context.partition_key
+        run_id = context.run.run_id
+        folder = run_folder_for(settings.out_path, month, run_id)
+        log = open_run_log(folder, month, settings.landing_path, settings.db_path, run_id)
+        return cls(month=month, folder=folder, log=log, settings=settings)
+
+    def save(self) -> Path:
+        self.log.finished_at = utc_now_iso()
+        return self.log.write(self.folder)
+
+    def fail(self, status: str = "failed") -> None:
+        if self.log.status == "running":
+            self.log.status = status
+        self.save()
+
+    def progress(self, context):
+        return lambda message: context.log.info(message)
+
+    def metadata(self) -> dict:
+        return {"run log": dg.MetadataValue.path(str(self.folder / "run-log.json"))}

@@ -1,0 +1,128 @@
+"""Requirement 4: the report is due by the end of the 10th Working Day after the
+period ends (metrics.md §6). Expected dates below were worked out by hand from the
+England and Wales bank holidays; the comments show the count."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pmr.calendar import (
+    deadline,
+    deadline_end_utc,
+    first_working_day_after,
+    is_first_working_day_of_month,
+    publication_timeliness,
+)
+from pmr.cli import main
+
+
+@pytest.mark.parametrize(
+    ("month", "due"),
+    [
+        # Tue 31 Mar; Good Friday 3 Apr and Easter Monday 6 Apr skipped: 1,2,7,8,9,10,13,14,15,16.
+        ("2026-03", "2026-04-16"),
+        # Ends on a Saturday: 2-6 Nov and 9-13 Nov.
+        ("2026-10", "2026-11-13"),
+        # Thu 31 Dec; New Year's Day (Fri 1 Jan) skipped: 4-8 and 11-15 Jan.
+        ("2026-12", "2027-01-15"),
+        # Ends on a Friday: 3-7 and 10-14 Aug (Summer bank holiday is 31 Aug, later).
+        ("2026-07", "2026-08-14"),
+        # Ends on a Sunday: 1-5 and 8-12 Jun, the earliest day a deadline can fall.
+        ("2026-05", "2026-06-12"),
+        # Thu 30 Apr; Early May bank holiday (Mon 4 May) skipped: 1, 5-8, 11-15 May.
+        ("2026-04", "2026-05-15"),
+        # Spring bank holiday moved to Thu 2 Jun 2022, plus the Platinum Jubilee on Fri 3 Jun:
+        # 1, 6-10, 13-16 Jun.
+        ("2022-05", "2022-06-16"),
+        # Wed 31 Dec 2025; New Year's Day (Thu 1 Jan) skipped: 2, 5-9, 12-15 Jan.
+        ("2025-12", "2026-01-15"),
+        # Christmas 2027: Fri 31 Dec, New Year's Day on a Saturday is observed Mon 3 Jan 2028:
+        # 4-7, 10-14, 17 Jan.
+        ("2027-12", "2028-01-17"),
+        # Leap year: Tue 29 Feb 2028: 1-3, 6-10, 13-14 Mar.
+        ("2028-02", "2028-03-14"),
+        # Mon 30 Nov: 1-4, 7-11, 14 Dec (before the Christmas holidays).
+        ("2026-11", "2026-12-14"),
+    ],
+)
+def test_deadline(month, due):
+    assert deadline(month).isoformat() == due
+
+
+@pytest.mark.parametrize("month,due", [("2026-10", "2026-11-13"), ("2026-03", "2026-04-16"), ("2026-12", "2027-01-15")])
+def test_cli_prints_exactly_the_iso_date(month, due, capsys):
+    assert main(["deadline", month]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == due + "\n"
+
+
+def test_cli_rejects_a_bad_month(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["deadline", "2026-13"])
+    assert exit_info.value.code == 2
+    assert "YYYY-MM" in capsys.readouterr().err
+
+
+def test_deadline_instant_is_the_end_of_the_uk_day():
+    # 13 Nov 2026 is GMT: late from midnight UTC; 16 Apr 2026 is BST: late from 23:00 UTC.
+    assert deadline_end_utc("2026-10") == dt.datetime(2026, 11, 14, tzinfo=dt.timezone.utc)
+    assert deadline_end_utc("2026-03") == dt.datetime(2026, 4, 16, 23, tzinfo=dt.timezone.utc)
+
+
+def test_timeliness_on_the_deadline_day():
+    t = publication_timeliness("2026-10", dt.datetime(2026, 11, 13, 23, 30, tzinfo=dt.timezone.utc))
+    assert t == {
+        "month": "2026-10",
+        "deadline": "2026-11-13",
+        "published_at": "2026-11-13T23:30:00+00:00",
+        "published_uk_date": "2026-11-13",
+        "working_days_after_period_end": 10,
+        "working_days_allowed": 10,
+        "on_time": True,
+    }
+
+
+def test_timeliness_uses_the_uk_date_in_summer_time():
+    # 23:30 UTC on the deadline day is already the next day in London (BST).
+    t = publication_timeliness("2026-03", dt.datetime(2026, 4, 16, 23, 30))
+    assert t["published_uk_date"] == "2026-04-17"
+    assert t["working_days_after_period_end"] == 11
+    assert t["on_time"] is False
+
+
+def test_timeliness_across_christmas():
+    # November 2026 published Tue 29 Dec: 1-4, 7-11, 14-18, 21-24 Dec are 18 Working Days;
+    # Christmas Day and Boxing Day (observed Mon 28 Dec) are skipped; 29 Dec is the 19th.
+    t = publication_timeliness("2026-11", dt.datetime(2026, 12, 29, 10))
+    assert (t["deadline"], t["working_days_after_period_end"], t["on_time"]) == ("2026-12-14", 19, False)
+
+
+def test_timeliness_published_on_a_weekend_and_early():
+    # October 2026 ends on a Saturday: publishing on Sunday 1 Nov took no Working Day.
+    early = publication_timeliness("2026-10", dt.datetime(2026, 11, 1, 12))
+    assert (early["working_days_after_period_end"], early["on_time"]) == (0, True)
+    # Published on Saturday 14 Nov, after the deadline day: 10 Working Days, but late.
+    late = publication_timeliness("2026-10", dt.datetime(2026, 11, 14, 9))
+    assert (late["working_days_after_period_end"], late["on_time"]) == (10, False)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2026, 11, 2), True),  # Monday after October ends on a Saturday
+        (dt.date(2026, 11, 1), False),  # Sunday
+        (dt.date(2027, 1, 4), True),  # 1 Jan 2027 is a bank holiday, then a weekend
+        (dt.date(2027, 1, 1), False),
+        (dt.date(2026, 4, 1), True),  # Wednesday
+        (dt.date(2026, 4, 2), False),
+    ],
+)
+def test_first_working_day_of_month(day, expected):
+    assert is_first_working_day_of_month(day) is expected
+
+
+def test_first_working_day_after():
+    assert first_working_day_after("2026-12") == dt.date(2027, 1, 4)
+    assert first_working_day_after("2027-12") == dt.date(2028, 1, 4)

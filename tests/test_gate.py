@@ -1,0 +1,362 @@
+"""The publication gate (pmr.gate + expectations/).
+
+Unit tests run the expectation suites on small hand-made warehouses (no dbt), one
+broken rule at a time. The end-to-end test publishes a good month with `pmr run`,
+then runs the same month from a landing folder where most rows are garbage into
+the same out folder: the run must exit non-zero naming the failed checks, record
+them in its run log, and leave the published report byte-for-byte unchanged.
+"""
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pmr import PROJECT_DIR, gate
+from pmr.cli import main
+from tests.helpers import write_csv
+
+MONTH = "2026-10"
+
+
+# --- hand-made landing folders (also used by test_orchestration and test_locking) ---
+
+def _request(i, day, srv="2.2", smets="SMETS2", region="North", variant=1):
+    return dict(request_id=f"R{i:04d}", received_at=f"2026-10-{day:02d}T10:{i % 60:02d}:00Z", user_id="SUP001",
+                user_role="IS", srv=srv, command_variant=variant, device_id=f"dev-{i}", device_type="ESME",
+                smets=smets, csp_region=region if smets == "SMETS2" else None, dsp_processing_ms=100)
+
+
+def good_rows() -> tuple[list[dict], list[dict]]:
+    """Requests of every segment on a few days of October 2026, each answered with I0."""
+    requests, responses = [], []
+    segments = [("SMETS2", "North"), ("SMETS2", "Central"), ("SMETS2", "South"), ("SMETS1", None)]
+    i = 0
+    for day in (1, 9, 20, 31):
+        for srv in ("2.2", "1.1.1", "8.1.1"):
+            for smets, region in segments:
+                i += 1
+                requests.append(_request(i, day, srv, smets, region))
+                responses.append(dict(request_id=f"R{i:04d}", response_at=f"2026-10-{day:02d}T10:{i % 60:02d}:05Z",
+                                      response_code="I0"))
+    requests.append(_request(999, 15, "1.1.1", variant=4))  # a Transform: never counted
+    return requests, responses
+
+
+def write_good_landing(landing: Path) -> Path:
+    requests, responses = good_rows()
+    write_csv(landing, "service_requests", requests)
+    write_csv(landing, "service_responses", responses)
+    write_csv(landing, "alerts", [
+        dict(alert_id=f"AL{i}", alert_code="AD1", alert_kind="dcc", device_id="dev-1", device_type="ESME",
+             smets="SMETS2", csp_region="North", user_id="SUP001", received_at=f"2026-10-0{i}T08:00:00Z",
+             delivered_at=f"2026-10-0{i}T08:00:20Z", suppressed="false")
+        for i in range(1, 4)
+    ])
+    return landing
+
+
+def write_garbage_landing(landing: Path) -> Path:
+    """The same month where most service request rows are garbage (unparsable
+    timestamps, unknown SRVs, missing ids): they are quarantined, and the share of
+    quarantined rows is far above the 1% the gate allows."""
+    requests, responses = good_rows()
+    garbage = []
+    for i in range(300):
+        row = _request(5000 + i, 12)
+        kind = i % 3
+        if kind == 0:
+            row["received_at"] = "yesterday at noon"
+        elif kind == 1:
+            row["srv"] = "99.99"
+        else:
+            row["request_id"] = None
+        garbage.append(row)
+    write_csv(landing, "service_requests", requests[:6] + garbage)
+    write_csv(landing, "service_responses", responses[:6])
+    return landing
+
+
+# --- unit tests of the suites on hand-made warehouses -------------------------
+
+SEGMENT_VOLUMES = {"North": 3.0, "Central": 2.0, "South": 1.0, "SMETS1": 1.0}
+
+
+def _seed(con, name: str) -> None:
+    con.execute(
+        f"create table reference.{name} as select * from read_csv(?, header = true, all_varchar = false)",
+        [str(PROJECT_DIR / "seeds" / f"{name}.csv")],
+    )
+
+
+def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, quarantine_max_pct=1.0) -> Path:
+    """A warehouse with just what the gate reads. Defaults: a consistent month with
+    prepayment_top_up traffic in every segment."""
+    con = duckdb.connect(str(path))
+    for schema in ("reference", "staging", "metrics"):
+        con.execute(f"create schema {schema}")
+    for seed in ("business_process_srvs", "srv_catalogue", "business_processes", "business_process_alerts"):
+        _seed(con, seed)
+    con.execute("create table reference.parameters (parameter varchar, value double)")
+    con.execute("insert into reference.parameters values ('quarantine_max_pct', ?)", [quarantine_max_pct])
+    con.execute(
+        """create table staging.landing_accounting (source varchar, file varchar, format varchar, status varchar,
+           error varchar, rows_read bigint, accepted bigint, duplicates bigint, quarantined bigint)"""
+    )
+    accounting = accounting if accounting is not None else [
+        ("service_requests", "service_requests/a.csv", "csv", "loaded", None, 1000, 995, 0, 5),
+        ("service_responses", "service_responses/a.csv", "csv", "loaded", None, 800, 790, 10, 0),
+    ]
+    con.executemany("insert into staging.landing_accounting values (?, ?, ?, ?, ?, ?, ?, ?, ?)", accounting)
+    con.execute(
+        """create table staging.stg_service_requests (request_id varchar, received_at timestamp, srv varchar,
+           command_variant bigint, device_type varchar, smets varchar, csp_region varchar)"""
+    )
+    if requests is None:
+        requests, n = [], 0
+        for segment, volume in SEGMENT_VOLUMES.items():
+            for _ in range(int(volume)):
+                n += 1
+                smets = "SMETS1" if segment == "SMETS1" else "SMETS2"
+                requests.append((f"R{n}", f"2026-10-0{n}T12:00:00", "2.2", 1, "ESME", smets,
+                                 None if smets == "SMETS1" else segment))
+        requests.append(("T1", "2026-10-02T12:00:00", "2.2", 4, "ESME", "SMETS2", "North"))  # Transform
+        requests.append(("S1", "2026-09-30T22:30:00", "2.2", 1, "ESME", "SMETS2", "North"))  # 23:30 BST: Sept
+    if requests:
+        con.executemany("insert into staging.stg_service_requests values (?, ?, ?, ?, ?, ?, ?)", requests)
+    con.execute(
+        """create table staging.stg_alerts (alert_id varchar, alert_code varchar, received_at timestamp,
+           suppressed boolean)"""
+    )
+    con.execute(
+        """create table metrics.pmr_metrics (metric_id varchar, requirement varchar, kind varchar, period varchar,
+           day date, business_process varchar, segment varchar, device_type varchar, service varchar,
+           time_band varchar, category varchar, value double, unit varchar, target double, minimum double,
+           model varchar)"""
+    )
+    if figures is None:
+        figures = default_figures()
+    rows = [
+        (f["metric_id"], "R1", f.get("kind", "indicator"), f.get("period", MONTH), f.get("day"),
+         f.get("business_process"), f.get("segment"), None, None, None, None, f["value"], f["unit"], None, None,
+         "metric_test")
+        for f in figures
+    ]
+    if rows:
+        con.executemany("insert into metrics.pmr_metrics values (" + ", ".join(["?"] * 16) + ")", rows)
+    con.close()
+    return path
+
+
+def default_figures() -> list[dict]:
+    figures = []
+    for segment, volume in {**SEGMENT_VOLUMES, "All": sum(SEGMENT_VOLUMES.values())}.items():
+        base = dict(business_process="prepayment_top_up", segment=segment)
+        figures.append(dict(metric_id="rsvp.volume", unit="count", value=volume, **base))
+        figures.append(dict(metric_id="rsvp.pct_within_trt", kind="measure", unit="pct", value=97.5, **base))
+        figures.append(dict(metric_id="rsvp.mean_rtt_s", unit="s", value=4.2, **base))
+    figures.append(dict(metric_id="rsvp.volume", unit="count", value=4.0, day="2026-10-01",
+                        business_process="prepayment_top_up", segment="All"))
+    figures.append(dict(metric_id="rsvp.volume", unit="count", value=3.0, day="2026-10-02",
+                        business_process="prepayment_top_up", segment="All"))
+    figures.append(dict(metric_id="availability.pct", kind="measure", unit="pct", value=99.9))
+    return figures
+
+
+def evaluate(path: Path, dbt_checks=None) -> dict[str, gate.CheckResult]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        checks = gate.evaluate(con, MONTH, dbt_checks or [])
+    finally:
+        con.close()
+    return {c.name: c for c in checks}
+
+
+def failed(checks: dict[str, gate.CheckResult]) -> dict[str, gate.CheckResult]:
+    return {name: c for name, c in checks.items() if not c.passed}
+
+
+def test_a_consistent_month_passes_every_check(tmp_path):
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb"))
+    assert failed(checks) == {}
+    assert "rsvp: volume reconciles with staging" in checks
+    assert "accounting: quarantined share within limit" in checks
+    assert all(c.detail for c in checks.values())
+
+
+def _with(figures, metric_id, segment, **changes):
+    out = []
+    for f in figures:
+        f = dict(f)
+        if f["metric_id"] == metric_id and f.get("segment") == segment and f.get("day") is None:
+            f.update(changes)
+        out.append(f)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("change", "check", "named"),
+    [
+        (dict(metric_id="rsvp.pct_within_trt", segment="North", value=101.5), "metrics: pct within 0-100",
+         "rsvp.pct_within_trt[business_process=prepayment_top_up, segment=North] (pct_value=101.5)"),
+        (dict(metric_id="rsvp.mean_rtt_s", segment="South", value=-3.0), "metrics: durations not negative",
+         "segment=South"),
+        (dict(metric_id="rsvp.volume", segment="SMETS1", value=1.5), "metrics: counts whole", "segment=SMETS1"),
+        (dict(metric_id="rsvp.pct_within_trt", segment="All", kind="gauge"), "metrics: kind", "kind=gauge"),
+        (dict(metric_id="rsvp.mean_rtt_s", segment="North", period="2026-09"), "metrics: period",
+         "period=2026-09"),
+    ],
+)
+def test_a_broken_figure_blocks(tmp_path, change, check, named):
+    metric_id, segment = change.pop("metric_id"), change.pop("segment")
+    figures = _with(default_figures(), metric_id, segment, **change)
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", figures=figures))
+    assert check in failed(checks), checks
+    assert checks[check].blocking
+    assert named in checks[check].detail
+
+
+def test_a_duplicate_figure_blocks(tmp_path):
+    figures = default_figures()
+    figures.append(dict(figures[0]))
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", figures=figures))
+    assert "metrics: one row per figure" in failed(checks)
+    assert "rsvp.volume[business_process=prepayment_top_up, segment=North]" in checks[
+        "metrics: one row per figure"].detail
+
+
+def test_a_missing_segment_blocks(tmp_path):
+    figures = [f for f in default_figures() if f.get("segment") != "Central"]
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", figures=figures))
+    assert "rsvp: segments complete" in failed(checks)
+    assert "prepayment_top_up / Central" in checks["rsvp: segments complete"].detail
+    # the reconciliation notices too: three segments no longer add up to All
+    assert "rsvp: segment volumes add up to All" in failed(checks)
+
+
+def test_smets1_is_not_required_where_no_srv_applies_to_smets1(tmp_path):
+    # device_certificate_update has only SRV 6.15.2, which does not apply to SMETS1
+    figures = [
+        dict(metric_id="rsvp.volume", unit="count", value=0.0, business_process="device_certificate_update",
+             segment=s)
+        for s in ("North", "Central", "South", "All")
+    ]
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", figures=figures, requests=[]))
+    assert failed(checks) == {}
+
+
+def test_volume_must_reconcile_with_the_staged_requests(tmp_path):
+    figures = _with(default_figures(), "rsvp.volume", "All", value=8.0)
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", figures=figures))
+    check = checks["rsvp: volume reconciles with staging"]
+    assert not check.passed and check.blocking
+    assert "prepayment_top_up (reported=8, staged=7)" in check.detail
+
+
+def test_staged_traffic_without_a_published_volume_blocks(tmp_path):
+    requests = [("X1", "2026-10-05T09:00:00", "6.15.2", 1, "ESME", "SMETS2", "North")]
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests))
+    detail = checks["rsvp: volume reconciles with staging"].detail
+    assert "device_certificate_update (reported=empty, staged=1)" in detail
+
+
+def test_accounting_identity_and_quarantine_share(tmp_path):
+    accounting = [
+        ("service_requests", "service_requests/a.csv", "csv", "loaded", None, 100, 50, 0, 40),  # 10 rows lost
+        ("alerts", "alerts/a.csv", "csv", "loaded", None, 1000, 990, 0, 10),  # 1%: at the limit, passes
+        ("incidents", "incidents/a.csv", "csv", "skipped", "file skipped: unreadable csv file", 0, 0, 0, 0),
+        ("outages", "outages/empty.csv", "csv", "loaded", None, 0, 0, 0, 0),  # an empty extract is fine
+    ]
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", accounting=accounting))
+    problems = failed(checks)
+    assert "service_requests/a.csv (rows_read=100, accepted=50, duplicates=0, quarantined=40)" in problems[
+        "accounting: rows read = accepted + duplicates + quarantined"].detail
+    share = problems["accounting: quarantined share within limit"]
+    assert share.blocking and "service_requests" in share.detail and "alerts" not in share.detail
+    zero = problems["accounting: every source with data has accepted rows"]
+    assert zero.blocking and "incidents" in zero.detail and "outages" not in zero.detail
+    unreadable = problems["accounting: files readable"]
+    assert not unreadable.blocking and "incidents/a.csv" in unreadable.detail
+    assert not problems["accounting: quarantined share below half the limit"].blocking
+
+
+def test_the_quarantine_limit_comes_from_the_parameters(tmp_path):
+    accounting = [("service_requests", "service_requests/a.csv", "csv", "loaded", None, 100, 95, 0, 5)]
+    assert "accounting: quarantined share within limit" in failed(
+        evaluate(make_warehouse(tmp_path / "a.duckdb", accounting=accounting)))
+    assert "accounting: quarantined share within limit" not in failed(
+        evaluate(make_warehouse(tmp_path / "b.duckdb", accounting=accounting, quarantine_max_pct=10)))
+
+
+def test_metric_families_without_rows_are_skipped(tmp_path):
+    figures = [dict(metric_id="availability.pct", kind="measure", unit="pct", value=99.0)]
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", figures=figures))
+    assert failed(checks) == {}
+    assert checks["rsvp"].detail.startswith("not evaluated")
+
+
+def test_a_failing_dbt_test_short_circuits_the_suites(tmp_path):
+    dbt_failure = gate.CheckResult("unique_stg_alerts_alert_id", "dbt", False, True, "Got 2 results")
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb"), [dbt_failure])
+    assert list(checks) == ["unique_stg_alerts_alert_id"]
+
+
+def test_a_missing_metrics_table_blocks(tmp_path):
+    path = make_warehouse(tmp_path / "w.duckdb")
+    con = duckdb.connect(str(path))
+    con.execute("drop table metrics.pmr_metrics")
+    con.close()
+    checks = evaluate(path)
+    assert not checks["metrics"].passed and checks["metrics"].blocking
+
+
+# --- end to end: pmr run on a good month, then on garbage ---------------------
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def garbage_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("gate")
+    good, garbage = write_good_landing(base / "good"), write_garbage_landing(base / "garbage")
+    out, db = base / "out", base / "warehouse.duckdb"
+    args = ["run", "--month", MONTH, "--out", str(out), "--db", str(db)]
+    assert main([*args, "--landing", str(good)]) == 0
+    published = out / MONTH
+    before = (published.resolve(), snapshot(published))
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        code = main([*args, "--landing", str(garbage)])
+    return dict(out=out, published=published, before=before, code=code, stderr=stderr.getvalue())
+
+
+def test_garbage_is_not_published_and_the_cli_names_the_failed_checks(garbage_run):
+    assert garbage_run["code"] == 2
+    stderr = garbage_run["stderr"]
+    assert "NOT PUBLISHED" in stderr
+    assert "accounting: quarantined share within limit" in stderr
+    assert "service_requests" in stderr
+    assert "run log:" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_the_earlier_report_is_unchanged(garbage_run):
+    target, files = garbage_run["before"]
+    assert garbage_run["published"].resolve() == target
+    assert snapshot(garbage_run["published"]) == files
+    assert {"pmr.html", "metrics.csv", "quality.csv", "run-log.json"} <= set(files)
+
+
+def test_the_blocked_run_log_names_the_failed_checks(garbage_run):
+    runs = sorted((garbage_run["out"] / ".runs" / MONTH).iterdir())
+    log = json.loads((runs[-1] / "run-log.json").read_text())
+    assert log["status"] == "blocked"
+    assert "accounting: quarantined share within limit" in log["blocked_by"]
+    failed_checks = {c["name"]: c for c in log["checks"] if not c["passed"] and c["blocking"]}
+    assert "service_requests" in failed_checks["accounting: quarantined share within limit"]["detail"]
+    assert [s["step"] for s in log["steps"]] == ["ingest", "dbt build", "collect metrics", "checks"]
+    assert not (runs[-1] / "pmr.html").exists()

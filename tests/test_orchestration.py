@@ -1,0 +1,258 @@
+"""The Dagster code location: definitions load and validate, the month job runs in
+process on a good month (published) and on a garbage month (the same gate stops
+the report: nothing published, run not successful), the report asset refuses on
+its own when the gate did not pass in its run (dagster#25112, #33351), and the
+schedule, sensors and deadline policy behave on the Working-Day calendar."""
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import pytest
+
+from pmr import PROJECT_DIR
+from pmr.calendar import previous_month, uk_date
+from pmr.pipeline import RunLog
+from tests.test_gate import MONTH, snapshot, write_garbage_landing, write_good_landing
+
+UK = ZoneInfo("Europe/London")
+
+
+@pytest.fixture(scope="module")
+def code():
+    """The orchestration modules, imported once (the import parses the dbt project if needed)."""
+    from orchestration import automation, deadline, definitions, settings
+
+    return dict(automation=automation, deadline=deadline, definitions=definitions, settings=settings)
+
+
+def month_job(code, landing, out, db):
+    settings = code["settings"].PmrSettings(landing=str(landing), out=str(out), db=str(db))
+    defs = code["definitions"].build_definitions(settings)
+    return defs.resolve_job_def("pmr_month")
+
+
+def run_job(job, **kwargs):
+    with dg.DagsterInstance.ephemeral() as instance:
+        return job.execute_in_process(partition_key=MONTH, instance=instance, raise_on_error=False, **kwargs)
+
+
+def check_evaluations(result, name):
+    return [e.event_specific_data for e in result.all_events
+            if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.event_specific_data.check_name == name]
+
+
+def failures(result) -> str:
+    return "\n".join(f"{e.step_key}: {e.event_specific_data.error.message if e.event_specific_data else e.message}"
+                     for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+
+
+def materialized(result):
+    return {e.asset_key.to_user_string() for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
+
+
+@pytest.fixture(scope="module")
+def dagster_runs(code, tmp_path_factory):
+    base = tmp_path_factory.mktemp("dagster")
+    out, db = base / "out", base / "warehouse.duckdb"
+    good = run_job(month_job(code, write_good_landing(base / "good"), out, db))
+    published = out / MONTH
+    before = (published.resolve(), snapshot(published)) if published.exists() else (None, {})
+    garbage = run_job(month_job(code, write_garbage_landing(base / "garbage"), out, db))
+    return dict(out=out, good=good, garbage=garbage, published=published, before=before)
+
+
+def test_good_month_is_published_by_the_job(dagster_runs):
+    good = dagster_runs["good"]
+    assert good.success, failures(good)
+    assert "pmr_report" in materialized(good)
+    (gate_result,) = check_evaluations(good, "publication_gate")
+    assert gate_result.passed
+    files = dagster_runs["before"][1]
+    assert {"pmr.html", "metrics.csv", "quality.csv", "run-log.json"} <= set(files)
+    log = json.loads(files["run-log.json"])
+    assert log["orchestrator"] == "dagster" and log["status"] == "published"
+    assert [s["step"] for s in log["steps"]] == ["ingest", "dbt build", "collect metrics", "checks", "render",
+                                                 "publish"]
+    assert log["timeliness"]["deadline"] == "2026-11-13"
+    (deadline_result,) = check_evaluations(good, "published_by_deadline")
+    assert deadline_result.passed == log["timeliness"]["on_time"]
+
+
+def test_garbage_month_is_stopped_by_the_same_gate(dagster_runs):
+    garbage = dagster_runs["garbage"]
+    assert not garbage.success
+    assert "pmr_report" not in materialized(garbage)
+    evaluations = check_evaluations(garbage, "publication_gate")
+    assert len(evaluations) == 1, failures(garbage)
+    (gate_result,) = evaluations
+    assert not gate_result.passed
+    assert "accounting: quarantined share within limit" in gate_result.description
+    target, files = dagster_runs["before"]
+    assert dagster_runs["published"].resolve() == target
+    assert snapshot(dagster_runs["published"]) == files
+
+
+def test_the_blocked_dagster_run_records_the_failed_checks(dagster_runs):
+    garbage_run_id = dagster_runs["garbage"].run_id
+    (folder,) = [p for p in (dagster_runs["out"] / ".runs" / MONTH).iterdir() if p.name.endswith(garbage_run_id[:8])]
+    log = json.loads((folder / "run-log.json").read_text())
+    assert log["status"] == "blocked"
+    assert "accounting: quarantined share within limit" in log["blocked_by"]
+    assert not (folder / "pmr.html").exists()
+
+
+def test_the_report_refuses_without_a_passing_gate_in_its_run(code, tmp_path, dagster_runs):
+    """As if Dagster started the report despite a failing check: it must publish
+    nothing and fail the run, whatever the state of the warehouse."""
+    from orchestration.deadline import REPORT
+    from pmr.pipeline import run_folder_for
+
+    out = dagster_runs["out"]
+    db = dagster_runs["out"].parent / "warehouse.duckdb"
+    job = month_job(code, tmp_path, out, db)
+    target, files = dagster_runs["before"]
+
+    # 1. the report alone: no dbt build and no gate in this run
+    alone = run_job(job, asset_selection=[REPORT])
+    assert not alone.success
+    failure = next(e for e in alone.all_events if e.event_type_value == "STEP_FAILURE")
+    assert "NOT PUBLISHED" in failure.message or "NOT PUBLISHED" in str(failure.event_specific_data.error)
+
+    # 2. a run whose log says the gate ran and a blocking check failed
+    run_id = "0123456789abcdef0123456789abcdef"
+    folder = run_folder_for(out, MONTH, run_id)
+    log = RunLog(month=MONTH, landing=str(tmp_path), warehouse=str(db), orchestrator="dagster", run_id=run_id)
+    log.steps = [{"step": "dbt build", "status": "ok", "ok": True}, {"step": "checks", "status": "ok"}]
+    log.blocked_by = ["rsvp: volume reconciles with staging"]
+    log.write(folder)
+    forced = run_job(job, asset_selection=[REPORT], run_id=run_id)
+    assert not forced.success
+    assert "pmr_report" not in materialized(forced)
+    assert RunLog.load(folder).status == "blocked"
+    assert dagster_runs["published"].resolve() == target
+    assert snapshot(dagster_runs["published"]) == files
+
+
+def test_assets_are_grouped_by_layer_and_share_one_pool(code):
+    defs = code["definitions"].defs
+    graph = defs.resolve_asset_graph()
+    groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    assert {"landing", "seeds", "staging", "intermediate", "marts", "metrics", "report"} <= groups
+    assert graph.get(dg.AssetKey(["staging", "stg_service_requests"])).group_name == "staging"
+    job = defs.resolve_job_def("pmr_month")
+    assert job.executor_def.name == "in_process"
+    pools = {node.definition.name: node.definition.pool for node in job.graph.node_dict.values()}
+    assert set(pools.values()) == {code["settings"].DUCKDB_POOL}, pools
+    report = graph.get(dg.AssetKey("pmr_report"))
+    assert report.freshness_policy is not None
+    assert report.partitions_def == code["settings"].monthly
+
+
+def test_dbt_ran_with_the_month_as_a_var(code, dagster_runs):
+    from pmr.dbt_runner import target_path_for
+
+    assert MONTH in code["settings"].monthly.get_partition_keys()
+    db = dagster_runs["out"].parent / "warehouse.duckdb"
+    run_results = target_path_for(db) / "dagster" / dagster_runs["good"].run_id[:8] / "run_results.json"
+    args = json.loads(run_results.read_text())["args"]
+    assert args["vars"] == {"period": MONTH}
+    assert args["which"] == "build"
+
+
+def test_the_schedule_runs_on_the_first_working_day_only(code):
+    schedule = code["automation"].monthly_report_schedule
+
+    def evaluate(day):
+        moment = dt.datetime(day.year, day.month, day.day, 6, tzinfo=UK)
+        return schedule(dg.build_schedule_context(scheduled_execution_time=moment))
+
+    request = evaluate(dt.date(2026, 11, 2))  # Monday after October ends on a Saturday
+    assert isinstance(request, dg.RunRequest) and request.partition_key == "2026-10"
+    assert isinstance(evaluate(dt.date(2026, 11, 3)), dg.SkipReason)
+    request = evaluate(dt.date(2027, 1, 4))  # after New Year's Day and a weekend
+    assert request.partition_key == "2026-12"
+    assert isinstance(evaluate(dt.date(2027, 1, 1)), dg.SkipReason)
+
+
+def test_the_landing_sensor_picks_up_new_and_changed_files(code, tmp_path):
+    settings = code["settings"].PmrSettings(landing=str(tmp_path / "landing"), out=str(tmp_path / "out"),
+                                            db=str(tmp_path / "w.duckdb"))
+    landing = write_good_landing(tmp_path / "landing")
+    old = time.time() - 3600
+    for path in landing.rglob("*.csv"):
+        os.utime(path, (old, old))
+    sensor = code["automation"].landing_sensor
+    with dg.DagsterInstance.ephemeral() as instance:
+        context = dg.build_sensor_context(instance=instance, resources={"pmr": settings})
+        first = sensor(context)
+        assert isinstance(first, dg.RunRequest)
+        assert first.partition_key == previous_month(uk_date(dt.datetime.now(dt.timezone.utc)))
+        assert first.tags["pmr/changed_files"] == "3"
+        again = dg.build_sensor_context(instance=instance, resources={"pmr": settings}, cursor=context.cursor)
+        assert isinstance(sensor(again), dg.SkipReason)
+        changed = landing / "alerts" / "extract.csv"
+        changed.write_text(changed.read_text() + "\n")
+        os.utime(changed, (old + 60, old + 60))
+        third = dg.build_sensor_context(instance=instance, resources={"pmr": settings}, cursor=context.cursor)
+        request = sensor(third)
+        assert isinstance(request, dg.RunRequest) and request.tags["pmr/changed_files"] == "1"
+        assert request.run_key != first.run_key
+        # files still being written: wait until the folder is quiet
+        changed.write_text(changed.read_text() + "\n")
+        fourth = dg.build_sensor_context(instance=instance, resources={"pmr": settings}, cursor=third.cursor)
+        assert "still arriving" in sensor(fourth).skip_message
+
+
+def test_the_freshness_policy_follows_the_working_day_deadline(code):
+    policy = code["deadline"].report_freshness_policy
+    november = policy(dt.datetime(2026, 11, 5, tzinfo=dt.timezone.utc))  # October due Fri 13 Nov
+    assert november.deadline_cron == "0 0 14 * *"
+    assert november.lower_bound_delta == dt.timedelta(days=13)
+    assert november.timezone == "Europe/London"
+    april = policy(dt.datetime(2026, 4, 2, tzinfo=dt.timezone.utc))  # March due Thu 16 Apr (Easter)
+    assert (april.deadline_cron, april.lower_bound_delta) == ("0 0 17 * *", dt.timedelta(days=16))
+
+
+def test_late_months_are_flagged_by_the_deadline_sensor(code, tmp_path):
+    deadline = code["deadline"]
+    now = dt.datetime(2026, 11, 16, 9, tzinfo=dt.timezone.utc)
+    published = {"2026-09"}
+    late = deadline.late_months("2026-08", now, lambda m: m in published)
+    assert late == ["2026-08", "2026-10"]  # October was due 13 Nov; September is published
+    assert deadline.late_months("2026-10", dt.datetime(2026, 11, 13, 23, tzinfo=dt.timezone.utc),
+                                lambda m: False) == []  # still the deadline day
+    evaluation = deadline.late_evaluation("2026-10", now)
+    assert (evaluation.partition, evaluation.passed, evaluation.severity) == ("2026-10", False,
+                                                                               dg.AssetCheckSeverity.WARN)
+    assert "due by the end of 2026-11-13" in evaluation.description
+
+    settings = code["settings"].PmrSettings(landing=str(tmp_path), out=str(tmp_path / "out"),
+                                            db=str(tmp_path / "w.duckdb"))
+    sensor = deadline.report_deadline_sensor
+    with dg.DagsterInstance.ephemeral() as instance:
+        context = dg.build_sensor_context(instance=instance, resources={"pmr": settings})
+        result = sensor(context)
+        assert isinstance(result, dg.SensorResult) and result.asset_events
+        assert all(not e.passed for e in result.asset_events)
+        again = dg.build_sensor_context(instance=instance, resources={"pmr": settings}, cursor=context.cursor)
+        assert isinstance(sensor(again), dg.SkipReason)
+        # the instance accepts the partitioned check evaluations the daemon reports
+        instance.report_runless_asset_event(result.asset_events[0])
+        key = dg.AssetCheckKey(deadline.REPORT, deadline.DEADLINE_CHECK)
+        (record,) = instance.event_log_storage.get_asset_check_execution_history(key, limit=1)
+        assert record.partition == result.asset_events[0].partition
+
+
+def test_dagster_definitions_validate():
+    dagster = os.path.join(os.path.dirname(sys.executable), "dagster")
+    completed = subprocess.run(
+        [dagster, "definitions", "validate"], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    assert "Validation successful" in completed.stderr + completed.stdout
