@@ -7,7 +7,8 @@
     UTC on the last Sunday of October (the rule in force since 1996). Written as
     plain comparisons, generated here for 1996-2045, because a time-zone
     conversion per row costs several times more on the fact tables;
-    tests/test_uk_time.py checks it against the tz database hour by hour. -#}
+    tests/dbt/assert_utc_to_uk_matches_the_tz_database.sql holds it to the
+    time-zone database. -#}
 {% macro default__utc_to_uk(ts) -%}
     {%- set datetime = modules.datetime -%}
     ({{ ts }} + case

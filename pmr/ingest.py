@@ -227,9 +227,10 @@ def ingest(
             report.loaded.append(key)
             report.rows_loaded += rows
         except FileSkipped as problem:
-            con.execute(f"delete from {RAW_SCHEMA}.{source}_csv where _file = ?", [key])
-            if not problem.rows:
-                con.execute(f"delete from {RAW_SCHEMA}.malformed_lines where file = ?", [key])
+            if not problem.rows:  # nothing kept; a failed read may have aborted the transaction
+                con.execute("rollback")
+                con.execute("begin transaction")
+                _forget(con, source, key)
             rows, columns, status, error = problem.rows, [], "skipped", problem.reason
             report.skipped[key] = error
         con.execute(
