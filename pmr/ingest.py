@@ -1,14 +1,20 @@
-"""Landing-zone ingest: copy every CSV and Parquet file of the landing folder into
-`raw.<source>` tables, as text, one row per row read, tagged with its file and row.
+"""Landing-zone ingest: make every CSV and Parquet file of the landing folder
+readable by the staging models, with nothing read lost.
 
-Typing, deduplication and quarantine happen downstream in dbt (models/staging);
-this step only deals with what SQL cannot: files that are unreadable or miss a
-required column are recorded in `raw.landing_files` with the reason and skipped,
-and malformed CSV lines go to `raw.malformed_lines`, so nothing read is lost.
+- Parquet files are read in place: their schema is checked and their row count
+  taken from the file's metadata, and `raw.<source>_parquet` is a view over the
+  accepted files (no copy: the extracts are already typed and columnar).
+- CSV files are copied as text into `raw.<source>_csv`, one row per row read,
+  tagged with file and row; lines that cannot be split into the header's
+  columns go to `raw.malformed_lines`.
+- A file that cannot be read, or that misses a required column, is skipped and
+  recorded in `raw.landing_files` with the reason; the rows of a readable file
+  missing a column are kept in `raw.malformed_lines` so they are quarantined.
 
-Ingest is incremental: a file already loaded with the same size and modification
-time is not read again; a changed file is reloaded; a file gone from the landing
-folder has its rows removed, so the warehouse always mirrors the landing folder.
+Typing, deduplication and quarantine happen downstream in dbt (models/staging).
+Ingest is incremental: a file already seen with the same size and modification
+time is not read again; a changed file is read again; a file gone from the
+landing folder is forgotten, so the warehouse always mirrors the landing folder.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from typing import Callable
 import duckdb
 
 from pmr import SOURCES
-from pmr.contract import CONTRACT, FILE_SUFFIXES, column_names, required_columns
+from pmr.contract import FILE_SUFFIXES, column_names, required_columns
 
 RAW_SCHEMA = "raw"
 
@@ -36,6 +42,12 @@ class IngestReport:
     seconds: float = 0.0
 
 
+class FileSkipped(Exception):
+    def __init__(self, reason: str, rows: int = 0):
+        super().__init__(reason)
+        self.reason, self.rows = reason, rows
+
+
 def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -48,11 +60,11 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     for source in SOURCES:
         cols = ", ".join(f"{_ident(c)} varchar" for c in column_names(source))
-        con.execute(f"create table if not exists {RAW_SCHEMA}.{source} ({cols}, _file varchar, _row bigint)")
+        con.execute(f"create table if not exists {RAW_SCHEMA}.{source}_csv ({cols}, _file varchar, _row bigint)")
     con.execute(
         f"""create table if not exists {RAW_SCHEMA}.landing_files (
-            source varchar, file varchar, format varchar, size_bytes bigint, mtime_ns bigint,
-            status varchar, rows_read bigint, error varchar, loaded_at timestamp)"""
+            source varchar, file varchar, path varchar, format varchar, size_bytes bigint, mtime_ns bigint,
+            status varchar, rows_read bigint, columns varchar[], error varchar, loaded_at timestamp)"""
     )
     con.execute(
         f"""create table if not exists {RAW_SCHEMA}.malformed_lines (
@@ -77,9 +89,7 @@ def _file_format(path: Path) -> str:
     return "parquet" if path.name.lower().endswith(".parquet") else "csv"
 
 
-def _reader(path: Path, fmt: str, rejects: str | None = None) -> str:
-    if fmt == "parquet":
-        return f"read_parquet({_sql_str(str(path))}, file_row_number = true)"
+def _csv_reader(path: Path, rejects: str) -> str:
     return (
         f"read_csv({_sql_str(str(path))}, all_varchar = true, header = true, delim = ',', quote = '\"', "
         f"escape = '\"', ignore_errors = true, store_rejects = true, "
@@ -87,49 +97,22 @@ def _reader(path: Path, fmt: str, rejects: str | None = None) -> str:
     )
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, key: str) -> int:
-    """Insert one file's rows into raw.<source>; returns rows read. Raises FileSkipped
-    with a user-facing reason when the file as a whole breaks the contract."""
-    fmt = _file_format(path)
-    rejects = "pmr_rejects"
-    reader = _reader(path, fmt, rejects)
+def _columns(con: duckdb.DuckDBPyConnection, reader: str, fmt: str) -> dict[str, str]:
     try:
         described = con.execute(f"describe select * from {reader}").fetchall()
     except duckdb.Error as error:
         raise FileSkipped(f"file skipped: unreadable {fmt} file: {str(error).splitlines()[0]}") from None
-    present = {row[0].lower(): row[0] for row in described}
+    return {row[0].lower(): row[0] for row in described}
+
+
+def _check_columns(con, source: str, key: str, reader: str, present: dict[str, str]) -> None:
     missing = [c for c in required_columns(source) if c not in present]
     if missing:
         reason = "file skipped: missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing)
-        return _keep_rows_of_skipped_file(con, source, key, reader, reason)
-
-    selects = []
-    for column in CONTRACT[source]:
-        if column.name in present:
-            selects.append(f"cast({_ident(present[column.name])} as varchar)")
-        else:
-            selects.append("null")
-    row_number = "file_row_number + 1" if fmt == "parquet" else "row_number() over ()"
-    try:
-        con.execute(
-            f"insert into {RAW_SCHEMA}.{source} select {', '.join(selects)}, {_sql_str(key)}, {row_number} from {reader}"
-        )
-        rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{source} where _file = ?", [key]).fetchone()[0]
-        if fmt == "csv":
-            con.execute(
-                f"""insert into {RAW_SCHEMA}.malformed_lines
-                    select {_sql_str(source)}, {_sql_str(key)}, line, csv_line, error_type || ': ' || error_message
-                    from {rejects}_errors"""
-            )
-            rows += con.execute(f"select count(*) from {rejects}_errors").fetchone()[0]
-            con.execute(f"drop table if exists {rejects}_errors")
-            con.execute(f"drop table if exists {rejects}_scans")
-    except duckdb.Error as error:
-        raise FileSkipped(f"file skipped: unreadable {fmt} file: {str(error).splitlines()[0]}") from None
-    return rows
+        _keep_rows_of_skipped_file(con, source, key, reader, reason)
 
 
-def _keep_rows_of_skipped_file(con, source: str, key: str, reader: str, reason: str) -> int:
+def _keep_rows_of_skipped_file(con, source: str, key: str, reader: str, reason: str) -> None:
     """A readable file that breaks the contract as a whole: keep each of its rows,
     as JSON, beside the malformed lines, so they are quarantined with the reason."""
     con.execute(
@@ -141,25 +124,81 @@ def _keep_rows_of_skipped_file(con, source: str, key: str, reader: str, reason: 
     raise FileSkipped(reason, rows)
 
 
-class FileSkipped(Exception):
-    def __init__(self, reason: str, rows: int = 0):
-        super().__init__(reason)
-        self.reason, self.rows = reason, rows
+def _register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[str]]:
+    reader = f"read_parquet({_sql_str(str(path))})"
+    present = _columns(con, reader, "parquet")
+    _check_columns(con, source, key, reader, present)
+    try:
+        rows = con.execute(f"select count(*) from {reader}").fetchone()[0]
+    except duckdb.Error as error:
+        raise FileSkipped(f"file skipped: unreadable parquet file: {str(error).splitlines()[0]}") from None
+    return rows, sorted(c for c in present if c in column_names(source))
+
+
+def _load_csv(con, source: str, path: Path, key: str) -> tuple[int, list[str]]:
+    rejects = "pmr_rejects"
+    reader = _csv_reader(path, rejects)
+    present = _columns(con, reader, "csv")
+    _check_columns(con, source, key, reader, present)
+    selects = [f"{_ident(present[c])}" if c in present else "null" for c in column_names(source)]
+    try:
+        con.execute(
+            f"insert into {RAW_SCHEMA}.{source}_csv select {', '.join(selects)}, {_sql_str(key)}, "
+            f"row_number() over () from {reader}"
+        )
+        rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{source}_csv where _file = ?", [key]).fetchone()[0]
+        con.execute(
+            f"""insert into {RAW_SCHEMA}.malformed_lines
+                select {_sql_str(source)}, {_sql_str(key)}, line, csv_line, error_type || ': ' || error_message
+                from {rejects}_errors"""
+        )
+        rows += con.execute(f"select count(*) from {rejects}_errors").fetchone()[0]
+        con.execute(f"drop table if exists {rejects}_errors")
+        con.execute(f"drop table if exists {rejects}_scans")
+    except duckdb.Error as error:
+        raise FileSkipped(f"file skipped: unreadable csv file: {str(error).splitlines()[0]}") from None
+    return rows, sorted(c for c in present if c in column_names(source))
 
 
 def _forget(con: duckdb.DuckDBPyConnection, source: str, key: str) -> None:
-    con.execute(f"delete from {RAW_SCHEMA}.{source} where _file = ?", [key])
+    con.execute(f"delete from {RAW_SCHEMA}.{source}_csv where _file = ?", [key])
     con.execute(f"delete from {RAW_SCHEMA}.malformed_lines where file = ?", [key])
     con.execute(f"delete from {RAW_SCHEMA}.landing_files where file = ?", [key])
+
+
+def refresh_parquet_views(con: duckdb.DuckDBPyConnection) -> None:
+    """raw.<source>_parquet: one view per source over its accepted Parquet files,
+    with the contract columns (NULL where no file has one), _file and _row."""
+    for source in SOURCES:
+        files = con.execute(
+            f"""select path, file, columns from {RAW_SCHEMA}.landing_files
+                where source = ? and format = 'parquet' and status = 'loaded' order by file""",
+            [source],
+        ).fetchall()
+        names = column_names(source)
+        if not files:
+            cols = ", ".join(f"cast(null as varchar) as {_ident(c)}" for c in names)
+            body = f"select {cols}, cast(null as varchar) as _file, cast(null as bigint) as _row where false"
+        else:
+            present = set().union(*(set(f[2]) for f in files))
+            paths = "[" + ", ".join(_sql_str(f[0]) for f in files) + "]"
+            keys = "map([" + ", ".join(_sql_str(f[0]) for f in files) + "], [" + ", ".join(
+                _sql_str(f[1]) for f in files) + "])"
+            cols = ", ".join(_ident(c) if c in present else f"cast(null as varchar) as {_ident(c)}" for c in names)
+            body = (
+                f"select {cols}, {keys}[filename] as _file, file_row_number + 1 as _row "
+                f"from read_parquet({paths}, union_by_name = true, filename = true, file_row_number = true)"
+            )
+        con.execute(f"create or replace view {RAW_SCHEMA}.{source}_parquet as {body}")
 
 
 def ingest(
     con: duckdb.DuckDBPyConnection, landing: Path, progress: Callable[[str], None] | None = None
 ) -> IngestReport:
-    """Bring raw.* in line with the landing folder. Each file is loaded in its own
+    """Bring raw.* in line with the landing folder. Each file is handled in its own
     transaction, so an interrupted ingest never leaves half a file behind."""
     started = time.perf_counter()
-    landing = Path(landing)
+    landing = Path(landing).resolve()
     if not landing.is_dir():
         raise FileNotFoundError(f"landing folder not found: {landing}")
     ensure_raw_tables(con)
@@ -167,44 +206,44 @@ def ingest(
     files = landing_files(landing)
     known = {
         row[0]: row[1:]
-        for row in con.execute(f"select file, size_bytes, mtime_ns, source from {RAW_SCHEMA}.landing_files").fetchall()
+        for row in con.execute(f"select file, size_bytes, mtime_ns, source, path from {RAW_SCHEMA}.landing_files").fetchall()
     }
     keys_now = set()
     for index, (source, path) in enumerate(files, start=1):
         key = path.relative_to(landing).as_posix()
         keys_now.add(key)
         stat = path.stat()
-        if key in known and known[key][:2] == (stat.st_size, stat.st_mtime_ns):
+        if key in known and known[key][:2] == (stat.st_size, stat.st_mtime_ns) and known[key][3] == str(path):
             report.unchanged.append(key)
             continue
         if progress:
             progress(f"ingest {key} ({index}/{len(files)})")
+        fmt = _file_format(path)
         con.execute("begin transaction")
         _forget(con, source, key)
         try:
-            rows = _load_file(con, source, path, key)
+            rows, columns = (_register_parquet if fmt == "parquet" else _load_csv)(con, source, path, key)
             status, error = "loaded", None
             report.loaded.append(key)
             report.rows_loaded += rows
         except FileSkipped as problem:
-            if not problem.rows:  # nothing kept: undo whatever the failed read left
+            if not problem.rows:  # nothing kept; a failed read may have aborted the transaction
                 con.execute("rollback")
                 con.execute("begin transaction")
                 _forget(con, source, key)
-            else:
-                con.execute(f"delete from {RAW_SCHEMA}.{source} where _file = ?", [key])
-            rows, status, error = problem.rows, "skipped", problem.reason
+            rows, columns, status, error = problem.rows, [], "skipped", problem.reason
             report.skipped[key] = error
         con.execute(
-            f"insert into {RAW_SCHEMA}.landing_files values (?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp)",
-            [source, key, _file_format(path), stat.st_size, stat.st_mtime_ns, status, rows, error],
+            f"insert into {RAW_SCHEMA}.landing_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp)",
+            [source, key, str(path), fmt, stat.st_size, stat.st_mtime_ns, status, rows, columns, error],
         )
         con.execute("commit")
-    for key, (_, _, source) in known.items():
+    for key, (_, _, source, _) in known.items():
         if key not in keys_now:
             con.execute("begin transaction")
             _forget(con, source, key)
             con.execute("commit")
             report.removed.append(key)
+    refresh_parquet_views(con)
     report.seconds = time.perf_counter() - started
     return report

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -14,10 +16,21 @@ SEGMENT_COLOURS = ["#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#444444"]
 
 @lru_cache(maxsize=1)
 def javascript_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed as one script, for a page that works with no
+    network. Building it takes seconds, so it is cached on disk per version."""
+    import tempfile
+
     import vl_convert
 
     version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
-    return vl_convert.javascript_bundle(vl_version=version)
+    cache = Path(tempfile.gettempdir()) / f"pmr-vega-bundle-{vl_convert.__version__}-{version}.js"
+    if cache.exists():
+        return cache.read_text()
+    bundle = vl_convert.javascript_bundle(vl_version=version)
+    partial = cache.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(bundle)
+    os.replace(partial, cache)
+    return bundle
 
 
 class ChartEmbedder:

@@ -10,6 +10,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+BREAKDOWNS = ("day", "business_process", "segment", "device_type", "service", "time_band", "category")
+
 
 @dataclass
 class ReportContext:
@@ -19,7 +21,7 @@ class ReportContext:
     catalogue: pd.DataFrame  # metrics.metric_catalogue
     checks: list = field(default_factory=list)  # pmr.gate.CheckResult
     run: Any = None  # pmr.pipeline.RunLog
-    facts: dict = field(default_factory=dict)  # header facts: version, deadline, ...
+    _index: dict | None = field(default=None, repr=False)
 
     def metric(self, metric_id: str, **breakdown) -> pd.DataFrame:
         """Rows of one metric id whose breakdown columns equal the given values
@@ -30,12 +32,17 @@ class ReportContext:
         return rows
 
     def value(self, metric_id: str, **breakdown) -> float | None:
-        dims = ("day", "business_process", "segment", "device_type", "service", "time_band", "category")
-        full = {dim: breakdown.get(dim) for dim in dims}
-        rows = self.metric(metric_id, **full)
-        if len(rows) > 1:
-            raise ValueError(f"{metric_id} {breakdown}: {len(rows)} rows")
-        return None if rows.empty or pd.isna(rows["value"].iloc[0]) else float(rows["value"].iloc[0])
+        """The one figure of `metric_id` with exactly this breakdown (breakdowns
+        not named are empty), or None."""
+        if self._index is None:
+            self._index = {}
+            for row in self.metrics[["metric_id", *BREAKDOWNS, "value"]].itertuples(index=False):
+                key = tuple(None if pd.isna(v) else (str(v)[:10] if i == 1 else v) for i, v in enumerate(row[:-1]))
+                if key in self._index:
+                    raise ValueError(f"two figures for {key}")
+                self._index[key] = None if pd.isna(row[-1]) else float(row[-1])
+        key = (metric_id, *(None if breakdown.get(d) is None else breakdown[d] for d in BREAKDOWNS))
+        return self._index.get(key)
 
     def title(self, metric_id: str) -> str:
         found = self.catalogue[self.catalogue["metric_id"] == metric_id]

@@ -1,4 +1,7 @@
-{#- One row per landing file: rows read = accepted + duplicates + quarantined. -#}
+{#- One row per landing file: rows read = accepted + duplicates + quarantined.
+    rows_read comes from ingest (the Parquet metadata, or the CSV rows and lines
+    read); accepted is counted from the staged rows (plus superseded versions),
+    so the identity is a real check, not arithmetic. -#}
 {%- set sources = ['service_requests', 'service_responses', 'alerts', 'csp_test_messages', 'outages', 'incidents', 'ch_firmware_events'] -%}
 
 with files as (
@@ -6,18 +9,27 @@ with files as (
     from {{ source('landing', 'landing_files') }}
 ),
 
-verdicts as (
-    {% for source_name in sources %}
+staged as (
+    {%- for source_name in sources %}
+    select '{{ source_name }}' as source, _file as file, count(*) as staged
+    from {{ ref('stg_' ~ source_name) }}
+    group by _file
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+),
+
+exceptions as (
+    {%- for source_name in sources %}
     select
         '{{ source_name }}' as source,
         _file as file,
-        count(case when row_status = 'accepted' then 1 end) as accepted,
+        count(case when row_status = 'accepted' then 1 end) as superseded,
         count(case when row_status = 'duplicate' then 1 end) as duplicates,
         count(case when row_status = 'quarantined' then 1 end) as quarantined
-    from {{ ref('base_' ~ source_name) }}
+    from {{ ref('stg_' ~ source_name ~ '__exceptions') }}
     group by _file
     {{ "union all" if not loop.last }}
-    {% endfor %}
+    {%- endfor %}
 ),
 
 unsplittable as (
@@ -34,11 +46,12 @@ final as (
         files.status,
         files.error,
         files.rows_read,
-        coalesce(verdicts.accepted, 0) as accepted,
-        coalesce(verdicts.duplicates, 0) as duplicates,
-        coalesce(verdicts.quarantined, 0) + coalesce(unsplittable.quarantined, 0) as quarantined
+        coalesce(staged.staged, 0) + coalesce(exceptions.superseded, 0) as accepted,
+        coalesce(exceptions.duplicates, 0) as duplicates,
+        coalesce(exceptions.quarantined, 0) + coalesce(unsplittable.quarantined, 0) as quarantined
     from files
-    left join verdicts on files.source = verdicts.source and files.file = verdicts.file
+    left join staged on files.source = staged.source and files.file = staged.file
+    left join exceptions on files.source = exceptions.source and files.file = exceptions.file
     left join unsplittable on files.source = unsplittable.source and files.file = unsplittable.file
 )
 

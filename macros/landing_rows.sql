@@ -1,0 +1,41 @@
+{#- Every row read for one source, from both raw parts (Parquet read in place,
+    CSV copied as text): the contract columns typed, their text (<name>__text,
+    for the quarantine; only computed where used), _file, _row, and
+    contract_reason: the first column rule the row breaks (missing required
+    value, unparsable value), else NULL. -#}
+{% macro landing_rows(source_name) -%}
+    {%- set spec = landing_contract(source_name) -%}
+    {%- for part in ['parquet', 'csv'] %}
+    select
+        raw._file,
+        raw._row,
+        {%- for name, type, required in spec %}
+        {{ typed_value('raw.' ~ name, type) }} as {{ name }},
+        cast(raw.{{ name }} as varchar) as {{ name }}__text,
+        {%- endfor %}
+        case
+        {%- for name, type, required in spec if required %}
+            when raw.{{ name }} is null then 'missing required value: {{ name }}'
+        {%- endfor %}
+        {%- for name, type, required in spec if type != 'string' %}
+            when raw.{{ name }} is not null and {{ typed_value('raw.' ~ name, type) }} is null
+                then '{{ "unparsable timestamp" if type == "timestamp" else "invalid " ~ type }}: {{ name }}'
+        {%- endfor %}
+        end as contract_reason
+    from {{ source('landing', source_name ~ '_' ~ part) }} as raw
+    {{ "union all" if loop.first }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- One raw value as its contract type; NULL when it does not convert. -#}
+{% macro typed_value(expr, type) -%}
+    {%- if type == 'string' -%}
+        cast({{ expr }} as varchar)
+    {%- elif type == 'timestamp' -%}
+        {{ parse_utc_timestamp(expr) }}
+    {%- elif type == 'integer' -%}
+        {{ try_cast_to(expr, 'bigint') }}
+    {%- elif type == 'boolean' -%}
+        {{ try_cast_to(expr, 'boolean') }}
+    {%- endif -%}
+{%- endmacro %}
