@@ -1,4 +1,5 @@
-"""Landing ingest: the landing folder into the warehouse's raw.* tables, which
+"""Landing ingest: the landing folder made readable in the warehouse's raw.*
+schema (a view over each source's Parquet files, a table of its CSV rows), which
 are the dbt sources `landing.<table>`, so the dbt graph hangs from these assets.
 
 Ingest mirrors the whole landing folder (incrementally: unchanged files are not
@@ -13,8 +14,15 @@ from pmr import SOURCES
 from pmr.pipeline import ingest_step
 from pmr.warehouse import WarehouseLocked
 
-RAW_TABLES = (*SOURCES, "landing_files", "malformed_lines")
+RAW_TABLES = (
+    *(f"{source}_{part}" for source in SOURCES for part in ("parquet", "csv")),
+    "landing_files",
+    "malformed_lines",
+)
 _DESCRIPTIONS = {
+    **{f"{s}_parquet": f"raw.{s}_parquet: a view over the accepted Parquet files of {s}, read in place."
+       for s in SOURCES},
+    **{f"{s}_csv": f"raw.{s}_csv: every row read from the CSV files of {s}, as text." for s in SOURCES},
     "landing_files": "One row per landing file seen by the last ingest: size, status (loaded or skipped) and why.",
     "malformed_lines": "CSV lines that could not be split into columns, and every row of a file skipped as a whole.",
 }
@@ -30,7 +38,7 @@ def landing_key(table: str) -> dg.AssetKey:
         dg.AssetSpec(
             landing_key(table),
             group_name="landing",
-            description=_DESCRIPTIONS.get(table, f"raw.{table}: every row read from {table} files, as text."),
+            description=_DESCRIPTIONS[table],
             kinds={"duckdb", "python"},
         )
         for table in RAW_TABLES

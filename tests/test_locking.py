@@ -65,7 +65,7 @@ def test_read_only_steps_get_the_clear_message_too(held):
 
 def test_dbt_gets_the_clear_message_too(held):
     with pytest.raises(WarehouseLocked, match=LOCK_MESSAGE):
-        run_dbt(["run", "--select", "base_alerts"], held, period=MONTH)
+        run_dbt(["run", "--select", "stg_alerts__exceptions"], held, period=MONTH)
 
 
 def test_the_dagster_job_fails_with_the_clear_message(held, tmp_path):
