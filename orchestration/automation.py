@@ -18,7 +18,7 @@ import time
 
 import dagster as dg
 
-from orchestration.settings import FIRST_MONTH, PmrSettings, monthly
+from orchestration.settings import FIRST_MONTH, PmrSettings
 from pmr.calendar import UK, is_first_working_day_of_month, previous_month, uk_date
 from pmr.ingest import landing_files
 
@@ -34,7 +34,6 @@ ACTIVE = [
 pmr_month_job = dg.define_asset_job(
     JOB_NAME,
     selection=dg.AssetSelection.all(),
-    partitions_def=monthly,
     executor_def=dg.in_process_executor,
     description="Build one month: ingest, dbt build (with tests), metric collection, the publication gate, "
     "then render and publish the report.",
