@@ -33,11 +33,14 @@ test: install
 bench: install
 	$(BIN)/python -m pmr.bench
 
+# The instance lives in .dagster/ (runs, schedules, sensors); its settings allow one
+# run and one warehouse step at a time (orchestration/dagster.yaml).
 dagster: install
-	$(BIN)/dagster dev
+	mkdir -p .dagster && cp orchestration/dagster.yaml .dagster/dagster.yaml
+	DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev
 
 clean:
-	rm -rf $(VENV) target logs warehouse landing out bench-data
+	rm -rf $(VENV) target logs warehouse landing out bench-data .dagster
 
 screenshot: install
 	$(BIN)/python -m reports.browser $(DEMO_OUT)/$(DEMO_MONTH)/pmr.html --screenshot $(DEMO_OUT)/$(DEMO_MONTH)-screenshot.png
