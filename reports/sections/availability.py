@@ -1,0 +1,307 @@
+"""Requirement 3: end-to-end service availability and reliability, per Service in
+the layout of the seed's Table 3 (previous / current / target / minimum service
+level, a monthly view as a line graph across the days, the time-of-day breakdown,
+the CSP regions) with the reliability figures beside it; incidents raised by
+category; and the inferred outages (the "lack of activity" method) beside the
+recorded outages.
+
+Every number shown is a figure of metrics.csv (ctx.metrics), except the previous
+period's service level, read from marts.pmr_availability_monthly (which keeps the
+month before for that column), and the inferred spells and recorded outages,
+listed from marts.pmr_inferred_outages and staging.stg_outages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from zoneinfo import ZoneInfo
+
+import altair as alt
+import pandas as pd
+
+from pmr.calendar import parse_month
+from reports.charts import SEGMENT_COLOURS, SEGMENT_ORDER, daily_lines
+from reports.format import esc, number, table
+from reports.sections import Section, prefix
+
+UK = ZoneInfo("Europe/London")
+REGIONS = ["North", "Central", "South"]
+VIEWS = ["All", *REGIONS]
+VIEW_NAMES = {"All": "National", "North": "North", "Central": "Central", "South": "South"}
+ROW = 'style="display:flex;gap:0 1.5rem;align-items:flex-start"'
+
+
+# --- helpers -------------------------------------------------------------------
+
+def _services(ctx) -> pd.DataFrame:
+    """The DCC Services in the order of the seed (Requirement 3's list)."""
+    return ctx.query(
+        """select service, service_name from reference.service_components
+           group by service, service_name order by min(rowid)"""
+    )
+
+
+def _levels(ctx) -> tuple[float | None, float | None]:
+    rows = ctx.metric("availability.pct")
+    rows = rows[rows["target"].notna()]
+    if rows.empty:
+        return None, None
+    return float(rows["target"].iloc[0]), float(rows["minimum"].iloc[0])
+
+
+def _kind_letter(ctx, metric_id: str) -> str:
+    found = ctx.catalogue[ctx.catalogue["metric_id"] == metric_id]
+    return "" if found.empty else ("M" if found["kind"].iloc[0] == "measure" else "I")
+
+
+def _previous(ctx) -> tuple[str, dict[str, float]]:
+    """(label of the previous period, service -> its national availability)."""
+    first, _ = parse_month(ctx.month)
+    label = (first - dt.timedelta(days=1)).strftime("%B %Y")
+    rows = ctx.query(
+        """select service, availability_pct from marts.pmr_availability_monthly
+           where not is_current_period and segment = 'All'"""
+    )
+    return label, {r["service"]: float(r["availability_pct"]) for _, r in rows.iterrows()
+                   if pd.notna(r["availability_pct"])}
+
+
+def _uk(moment) -> str:
+    """A naive UTC timestamp as UK local time, with its zone (GMT/BST)."""
+    if moment is None or pd.isna(moment):
+        return ""
+    return pd.Timestamp(moment).tz_localize("UTC").tz_convert(UK).strftime("%a %d %b %H:%M %Z")
+
+
+def _period_bounds_utc(month: str) -> tuple[dt.datetime, dt.datetime]:
+    first, last = parse_month(month)
+    following = last + dt.timedelta(days=1)
+
+    def utc(day: dt.date) -> dt.datetime:
+        return dt.datetime(day.year, day.month, day.day, tzinfo=UK).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    return utc(first), utc(following)
+
+
+# --- per Service -----------------------------------------------------------------
+
+def _service_level_table(ctx, service: str, name: str, previous: tuple[str, dict]) -> str:
+    label, values = previous
+    target, minimum = _levels(ctx)
+    return table(
+        ["Monthly performance measure", f"Previous service level ({label})", "Service level",
+         "Target service level", "Minimum service level", "M/I"],
+        [[f"Service availability – {name}", number(values.get(service), "pct"),
+          number(ctx.value("availability.pct", service=service, segment="All"), "pct"),
+          number(target, "pct"), number(minimum, "pct"), _kind_letter(ctx, "availability.pct")]],
+        caption=f"Service availability {name} – service level (national view)",
+    )
+
+
+def _daily_chart(ctx, charts, service: str, name: str) -> str:
+    daily = ctx.metric("availability.pct", service=service, time_band=None)
+    daily = daily[daily["day"].notna()][["day", "segment", "value"]]
+    if daily.empty:
+        return ""
+    national = daily[daily["segment"] == "All"].set_index("day")["value"]
+    shown = ["All"]
+    for region in REGIONS:
+        own = daily[daily["segment"] == region].set_index("day")["value"]
+        if not own.empty and not own.reindex(national.index).equals(national):
+            shown.append(region)
+    data = daily[daily["segment"].isin(shown)]
+    target, minimum = _levels(ctx)
+    low = min(float(data["value"].min()), minimum if minimum is not None else 100.0)
+    scale = alt.Scale(domain=[max(0.0, math.floor(low - 0.5)), 100.0], clamp=True)
+    colours = dict(zip(SEGMENT_ORDER, SEGMENT_COLOURS))
+    layers = [daily_lines(data, "Availability (%)", height=130).encode(
+        y=alt.Y("value:Q", title="Availability (%)", scale=scale),
+        color=alt.Color("segment:N", title="View", scale=alt.Scale(domain=shown, range=[colours[s] for s in shown]),
+                        legend=alt.Legend(labelExpr="datum.label == 'All' ? 'National' : datum.label")),
+    )]
+    levels = pd.DataFrame([{"level": f"{label} {number(value, 'pct')}", "value": value}
+                           for label, value in (("target", target), ("minimum", minimum)) if value is not None])
+    if not levels.empty:
+        layers.insert(0, alt.Chart(levels).mark_rule(strokeDash=[4, 3], color="#b00020", opacity=0.6).encode(
+            y=alt.Y("value:Q", scale=scale), tooltip=["level:N"]))
+    regions = [s for s in shown if s != "All"]
+    subtitle = "Dashed: target and minimum service level. " + (
+        f"{', '.join(regions)}: drawn where the region's view differs from the national one."
+        if regions else "Every CSP region's view equals the national one.")
+    chart = alt.layer(*layers).properties(
+        title=alt.TitleParams(f"{name}: availability per UK day", subtitle=subtitle, anchor="start"))
+    return charts.embed(chart, f"{name}: availability per UK day of the month, national view and CSP regions")
+
+
+def _time_of_day_table(ctx, service: str, name: str) -> str:
+    return table(
+        ["Monthly performance measure", "Hours of operational activity", "Hours of operational inactivity", "M/I"],
+        [["Service availability",
+          number(ctx.value("availability.pct", service=service, segment="All", time_band="active"), "pct"),
+          number(ctx.value("availability.pct", service=service, segment="All", time_band="inactive"), "pct"),
+          "I"]],
+        caption=f"Service availability {name} – time of day breakdown (national view; activity: Mon–Fri "
+                "08:00–20:00 and Sat 08:00–12:00 UK time)",
+    )
+
+
+def _region_table(ctx, service: str) -> str:
+    return table(
+        ["Monthly performance measure", *REGIONS, "M/I"],
+        [["Service availability"]
+         + [number(ctx.value("availability.pct", service=service, segment=r), "pct") for r in REGIONS] + ["I"]],
+        caption="Service availability by CSP region",
+    )
+
+
+RELIABILITY_ROWS = [
+    ("Unplanned downtime (h)", "availability.unplanned_downtime_h", "h"),
+    ("Excluded planned (h)", "availability.excluded_planned_h", "h"),
+    ("Outages", "reliability.outages", "count"),
+    ("MTTR (h)", "reliability.mttr_h", "h"),
+    ("MTBF (h)", "reliability.mtbf_h", "h"),
+]
+
+
+def _reliability_table(ctx, service: str) -> str:
+    return table(
+        ["Reliability", *[VIEW_NAMES[v] for v in VIEWS], "M/I"],
+        [[label] + [number(ctx.value(metric_id, service=service, segment=v), unit) for v in VIEWS] + ["I"]
+         for label, metric_id, unit in RELIABILITY_ROWS],
+        caption="Reliability (MTTR, MTBF: mean time to repair, between failures)",
+    )
+
+
+# --- across Services --------------------------------------------------------------
+
+def _incidents_table(ctx) -> str:
+    rows = ctx.metric("reliability.incidents", day=None)
+    if rows.empty:
+        return ""
+    categories = sorted(rows["category"].dropna().unique(), key=lambda c: (len(str(c)), str(c)))
+    return table(
+        ["Incidents raised in the period", *[f"Category {c}" for c in categories], "M/I"],
+        [["Incidents"] + [number(ctx.value("reliability.incidents", category=c), "count") for c in categories]
+         + [_kind_letter(ctx, "reliability.incidents")]],
+        caption="Incidents raised by category (categories 3–5: the DCC as Responsible Party)",
+    )
+
+
+def _inferred(ctx) -> str:
+    counts = ctx.metric("availability.inferred_outages", day=None)
+    if counts.empty:
+        return ""
+    segments = [s for s in SEGMENT_ORDER if s in set(counts["segment"])]
+    parts = [
+        "<h3>Inferred outages: lack of activity</h3>",
+        "<p>Spells in which a segment's Service Request volume fell far below its expected level for that time "
+        "of day and type of day (the \"lack of activity\" method of the preliminary assessment), listed beside "
+        "the recorded outages. <em>All</em> counts spells found in the total traffic, not the sum of the "
+        "segments. A spell with no recorded outage may be an unrecorded loss of service, or a quiet spell; a "
+        "recorded outage with no spell may not have stopped traffic.</p>",
+        table(["Inferred outages", *segments, "M/I"],
+              [["Spells starting in the period"]
+               + [number(ctx.value("availability.inferred_outages", segment=s), "count") for s in segments]
+               + [_kind_letter(ctx, "availability.inferred_outages")]],
+              caption="Inferred outages per segment"),
+    ]
+    spells = ctx.query(
+        """select segment, spell_start_utc, spell_end_utc, duration_min, observed_requests, expected_requests,
+                  has_recorded_outage, recorded_outage_ids
+           from marts.pmr_inferred_outages where period = ?
+           order by spell_start_utc, segment""",
+        [ctx.month],
+    )
+    spells = (spells.assign(rank=spells["segment"].map({s: i for i, s in enumerate(SEGMENT_ORDER)}))
+              .sort_values(["spell_start_utc", "rank"], kind="stable"))
+    if spells.empty:
+        parts.append("<p>No inferred outage this month.</p>")
+    else:
+        parts.append(table(
+            ["Start (UK time)", "End (UK time)", "Segment", "Minutes", "Requests observed", "Requests expected",
+             "Recorded outage overlapping"],
+            [[_uk(r["spell_start_utc"]), _uk(r["spell_end_utc"]), r["segment"], number(r["duration_min"], "count"),
+              number(r["observed_requests"], "count"), number(r["expected_requests"], None),
+              f"yes: {r['recorded_outage_ids']}" if r["has_recorded_outage"] else "no"]
+             for _, r in spells.iterrows()],
+            caption="Inferred spells (recorded outages counted when national or of the segment's region)",
+        ))
+    parts.append(_recorded_outages(ctx, spells))
+    return "".join(parts)
+
+
+def _recorded_outages(ctx, spells: pd.DataFrame) -> str:
+    start, end = _period_bounds_utc(ctx.month)
+    outages = ctx.query(
+        """select outage_id, component, planned, csp_region, started_at, ended_at
+           from staging.stg_outages
+           where started_at < ? and coalesce(ended_at, ?) > ?
+           order by started_at, outage_id""",
+        [end, end, start],
+    )
+    if outages.empty:
+        return "<p>No outage was recorded in this period.</p>"
+    seen: dict[str, list[str]] = {}
+    for _, spell in spells.iterrows():
+        if spell["has_recorded_outage"] and isinstance(spell["recorded_outage_ids"], str):
+            for outage_id in spell["recorded_outage_ids"].split(","):
+                seen.setdefault(outage_id.strip(), []).append(spell["segment"])
+    rows = []
+    for _, o in outages.iterrows():
+        found = [s for s in SEGMENT_ORDER if s in set(seen.get(o["outage_id"], []))]
+        rows.append([
+            o["outage_id"], o["component"], "planned" if o["planned"] else "unplanned",
+            o["csp_region"] if isinstance(o["csp_region"], str) else "national",
+            _uk(o["started_at"]), _uk(o["ended_at"]) if pd.notna(o["ended_at"]) else "open",
+            ", ".join(found) if found else "none",
+        ])
+    return table(
+        ["Recorded outage", "Component", "Type", "Scope", "Start (UK time)", "End (UK time)",
+         "Inferred spells overlapping (segments)"],
+        rows, caption="Recorded outages of the period, beside the inferred spells",
+    )
+
+
+# --- the section ---------------------------------------------------------------
+
+def render(ctx, charts) -> str:
+    if ctx.metric("availability.pct").empty:
+        return "<p>No availability figures this month.</p>"
+    previous = _previous(ctx)
+    target, minimum = _levels(ctx)
+    levels = f" (target {number(target, 'pct')}, minimum {number(minimum, 'pct')})" if target is not None else ""
+    cap = ctx.query("select value from reference.parameters where parameter = 'planned_maintenance_cap_min'")
+    cap_text = f"{float(cap['value'].iloc[0]) / 60:g} hours" if not cap.empty else "the cap"
+    parts = [
+        "<p>End-to-end availability of each DCC Service: a Service is available only while all of its "
+        "components are. Availability = (Uptime − unplanned downtime) / Uptime × 100, where Uptime is the time "
+        f"in the month less Planned Maintenance up to {esc(cap_text)} a month (SEC H8.4; planned time beyond "
+        "that counts as unplanned downtime). The national view counts national outages; a CSP region's view adds "
+        f"the outages of that region. The national monthly figure is the measure{esc(levels)}; the breakdowns "
+        "are indicators. The previous service level is recomputed with the same rules from the outages the "
+        "current extracts hold for that month.</p>"
+    ]
+    for _, service in _services(ctx).iterrows():
+        key, name = service["service"], service["service_name"]
+        if ctx.metric("availability.pct", service=key).empty:
+            continue
+        parts.append(f'<div class="service" id="availability-{esc(key)}"><h3>{esc(name)}</h3>')
+        parts.append(_service_level_table(ctx, key, name, previous))
+        parts.append(_daily_chart(ctx, charts, key, name))
+        parts.append(_time_of_day_table(ctx, key, name))
+        parts.append(f"<div {ROW}>{_region_table(ctx, key)}{_reliability_table(ctx, key)}</div>")
+        parts.append("</div>")
+    incidents = _incidents_table(ctx)
+    if incidents:
+        parts.append(f'<div id="availability-incidents"><h3>Incidents raised (reliability)</h3>{incidents}</div>')
+    inferred = _inferred(ctx)
+    if inferred:
+        parts.append(f'<div id="availability-inferred">{inferred}</div>')
+    return "".join(parts)
+
+
+SECTION = Section(
+    "availability", "Requirement 3: service availability and reliability",
+    prefix("availability.", "reliability."), render,
+)

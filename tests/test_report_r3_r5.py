@@ -1,0 +1,349 @@
+"""The report sections of Requirement 3 (service availability and reliability,
+inferred outages) and Requirement 5 (CPM5 by category) on a hand-made month,
+October 2026, published with `run_month`: the figures on the page (as
+reports.format shows them) and in metrics.csv, worked out by hand below, and the
+page in a real browser.
+
+The landing folder reuses the hand-made extracts of other tests, whose figures are
+worked out there: the outages of tests/test_availability.py, the incidents of
+tests/test_cpm5.py, the requests and responses of tests/test_rsvp.py, and adds:
+
+- N1: an unplanned outage of rdi_gateway in the North only, Wed 21 Oct 12:55-13:15
+  UTC (13:55-14:15 BST, 20 min, active band). Registration Data Interface, North
+  view: E1 60 + E2 30 + N1 20 = 110 min in 3 runs; national view unchanged (90 min,
+  2 runs).
+- TRAFFIC: 12 North requests in the 10-minute bucket of 14:00 UK time (13:00 UTC
+  before the clock change, 14:00 UTC after) on every Working Day of October except
+  Tue 13 and Wed 21 Oct, each answered by I0 after 3 s. The extracts cover
+  30 Sep 22:50 UTC (request B) to 31 Oct 23:30 UTC (request C), so the expected
+  level of that bucket of a Working Day is the median over October's 22 Working
+  Days: 20 days with 12, 2 with 0 -> 12. On 13 and 21 Oct, 0 observed against 12
+  expected: ratio 0 <= 0.5, Anscombe z = 2 (sqrt(0.375) - sqrt(12.375)) = -5.81 <=
+  -2.5, evidence 0 - 0 + 12 = 12 >= 10 -> one inferred spell each, in North and in
+  All (no other request in those buckets). N1 overlaps the North spell of 21 Oct;
+  for All only national outages count, so no recorded outage overlaps its spells.
+  (A Wednesday with no request at all also leaves the IC1 install forecast of Wed
+  28 Oct empty: with four Wednesdays of data, the single South install of Wed 14 Oct
+  would forecast 0.25 installs, which the gate's whole-count check refuses.)
+
+October 2026: 44,700 minutes; active band 17,040, inactive 27,660 (see
+tests/test_availability.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pmr.calendar import is_working_day
+from pmr.pipeline import run_month
+from reports.sections import all_sections
+from tests.helpers import write_csv
+from tests.test_availability import OUTAGES, outage
+from tests.test_cpm5 import INCIDENTS
+from tests.test_rsvp import REQUESTS, RESPONSES, at, request, response
+
+MONTH = "2026-10"
+OCT_MIN = 44_700
+ACTIVE_MIN = 17_040
+INACTIVE_MIN = 27_660
+DROP_DAYS = {dt.date(2026, 10, 13), dt.date(2026, 10, 21)}
+
+
+def _traffic() -> tuple[list[dict], list[dict]]:
+    requests, responses = [], []
+    for day in (dt.date(2026, 10, 1) + dt.timedelta(days=n) for n in range(31)):
+        if not is_working_day(day) or day in DROP_DAYS:
+            continue
+        local = dt.datetime(day.year, day.month, day.day, 14, tzinfo=ZoneInfo("Europe/London"))
+        start = local.astimezone(dt.timezone.utc)
+        for i in range(12):
+            received = (start + dt.timedelta(seconds=40 * i)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            request_id = f"T{day:%m%d}-{i:02d}"
+            requests.append(request(request_id, received))
+            responses.append(response(request_id, at(received, 3), "I0"))
+    return requests, responses
+
+
+TRAFFIC, TRAFFIC_RESPONSES = _traffic()
+EXTRA_OUTAGES = [outage("N1", "rdi_gateway", "2026-10-21T12:55:00Z", "2026-10-21T13:15:00Z", region="North")]
+
+
+def pct(available_min: float, uptime_min: float) -> str:
+    """As reports.format.number shows a pct figure."""
+    return f"{100.0 * available_min / uptime_min:.2f}%"
+
+
+# --- reading the page ----------------------------------------------------------
+
+class PageTables(HTMLParser):
+    """Per top-level <section id>: its tables (caption, rows of cell text) and the
+    aria-labels of its charts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.section: str | None = None
+        self.tables: dict[str, list[dict]] = {}
+        self.charts: dict[str, list[str]] = {}
+        self.cell: list[str] | None = None
+        self.in_caption = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "section":
+            self.depth += 1
+            if self.depth == 1:
+                self.section = attrs.get("id")
+        elif self.section is None:
+            return
+        elif tag == "table":
+            self.tables.setdefault(self.section, []).append({"caption": "", "rows": []})
+        elif tag == "caption":
+            self.in_caption = True
+        elif tag == "tr":
+            self.tables[self.section][-1]["rows"].append([])
+        elif tag in ("td", "th"):
+            self.cell = []
+        elif tag == "figure" and "chart" in (attrs.get("class") or ""):
+            self.charts.setdefault(self.section, []).append(attrs.get("aria-label", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "section":
+            self.depth -= 1
+            if self.depth == 0:
+                self.section = None
+        elif tag == "caption":
+            self.in_caption = False
+        elif tag in ("td", "th") and self.cell is not None:
+            self.tables[self.section][-1]["rows"][-1].append("".join(self.cell).strip())
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.section is None:
+            return
+        if self.in_caption:
+            self.tables[self.section][-1]["caption"] += data
+        elif self.cell is not None:
+            self.cell.append(data)
+
+
+def rows_of(page: PageTables, section: str) -> list[list[str]]:
+    return [row for t in page.tables.get(section, []) for row in t["rows"]]
+
+
+def table_with(page: PageTables, section: str, caption_part: str) -> list[list[str]]:
+    found = [t["rows"] for t in page.tables.get(section, []) if caption_part in t["caption"]]
+    assert found, f"no table with {caption_part!r} in section {section}"
+    return found
+
+
+# --- fixture -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    root = tmp_path_factory.mktemp("r3_r5")
+    landing = root / "landing"
+    write_csv(landing, "outages", OUTAGES + EXTRA_OUTAGES)
+    write_csv(landing, "incidents", INCIDENTS)
+    write_csv(landing, "service_requests", REQUESTS + TRAFFIC)
+    write_csv(landing, "service_responses", RESPONSES + TRAFFIC_RESPONSES)
+    link = run_month(MONTH, landing, root / "out", db=root / "w.duckdb")
+    html = (link / "pmr.html").read_text()
+    page = PageTables()
+    page.feed(html)
+    with open(link / "metrics.csv", newline="") as handle:
+        metrics = list(csv.DictReader(handle))
+    return {"link": link, "html": html, "page": page, "metrics": metrics}
+
+
+def csv_rows(published, metric_id, **breakdown):
+    dims = ("day", "business_process", "segment", "device_type", "service", "time_band", "category")
+    return [r for r in published["metrics"] if r["metric_id"] == metric_id
+            and all(r[d] == str(breakdown.get(d, "") or "") for d in dims)]
+
+
+# --- Requirement 3 ---------------------------------------------------------------
+
+def test_sections_are_on_the_page_in_order(published):
+    keys = [s.key for s in all_sections()]
+    assert keys.index("alerts") < keys.index("availability") < keys.index("incidents") < keys.index("other")
+    html = published["html"]
+    assert '<section id="availability">' in html and '<section id="incidents">' in html
+    assert "Requirement 3: service availability and reliability" in html
+    assert "Requirement 5: CPM5 by incident category" in html
+
+
+def test_claims_cover_exactly_the_ids_shown(published):
+    sections = {s.key: s for s in all_sections()}
+    ids = {r["metric_id"] for r in published["metrics"]}
+    for metric_id in ids:
+        owners = [k for k, s in sections.items() if s.claims(metric_id)]
+        if metric_id.startswith(("availability.", "reliability.")):
+            assert owners == ["availability"], metric_id
+        elif metric_id.startswith("cpm5."):
+            assert owners == ["incidents"], metric_id
+        else:
+            assert "availability" not in owners and "incidents" not in owners, metric_id
+    # nothing of R3 / R5 is left to the generic table
+    other = " ".join(t["caption"] for t in published["page"].tables.get("other", []))
+    assert "availability." not in other and "reliability." not in other and "cpm5." not in other
+
+
+def test_service_level_table_with_previous_period(published):
+    rows = rows_of(published["page"], "availability")
+    # header of the seed's Table 3
+    assert ["Monthly performance measure", "Previous service level (September 2026)", "Service level",
+            "Target service level", "Minimum service level", "M/I"] in rows
+    levels = ["99.50%", "98.00%", "M"]
+    # A1 u A2 u A3 = 90 min; September clean.
+    assert ["Service availability – DCC User Interface", "100.00%", pct(OCT_MIN - 90, OCT_MIN)] + levels in rows
+    # September: P1 120 + B0's September hour 60 = 180 of 43,200; October 240 of 44,700.
+    assert ["Service availability – SMKI Repository Interface", pct(43_200 - 180, 43_200),
+            pct(OCT_MIN - 240, OCT_MIN)] + levels in rows  # 99.58%, 99.46%
+    # Cap: 360 min excluded, 120 min unplanned: (44,340 - 120) / 44,340.
+    assert ["Service availability – SMKI Services Interface", "100.00%",
+            pct(OCT_MIN - 360 - 120, OCT_MIN - 360)] + levels in rows  # 99.73%
+    # Only North is touched by N1 and C1: the national view keeps 90 min (RDI), 0 (SSI).
+    assert ["Service availability – Registration Data Interface", "100.00%", "99.80%"] + levels in rows
+    assert ["Service availability – Self-Service Interface", "100.00%", "100.00%"] + levels in rows
+
+
+def test_time_of_day_and_region_tables(published):
+    page = published["page"]
+    rdi = table_with(page, "availability", "Registration Data Interface – time of day")[0]
+    assert rdi[0] == ["Monthly performance measure", "Hours of operational activity",
+                      "Hours of operational inactivity", "M/I"]
+    # E1 07:30-08:30 BST: 30 min inactive + 30 active; E2 19:45-20:15 BST: 15 active + 15 inactive.
+    assert rdi[1] == ["Service availability", pct(ACTIVE_MIN - 45, ACTIVE_MIN), pct(INACTIVE_MIN - 45, INACTIVE_MIN),
+                      "I"]  # 99.74%, 99.84%
+    repository = table_with(page, "availability", "SMKI Repository Interface – time of day")[0]
+    assert repository[1] == ["Service availability", "100.00%", pct(INACTIVE_MIN - 240, INACTIVE_MIN), "I"]
+    regions = table_with(page, "availability", "by CSP region")
+    assert len(regions) == 5
+    assert all(t[0] == ["Monthly performance measure", "North", "Central", "South", "M/I"] for t in regions)
+    # In seed order: DUI, RDI, SMKI Repository, SMKI Services, SSI. RDI North: 110 min.
+    assert regions[1][1] == ["Service availability", pct(OCT_MIN - 110, OCT_MIN), "99.80%", "99.80%", "I"]
+    # SSI North: C1, 22:00 UTC 31 Oct to the period end = 120 min.
+    assert regions[4][1] == ["Service availability", pct(OCT_MIN - 120, OCT_MIN), "100.00%", "100.00%", "I"]
+
+
+def test_reliability_beside_the_regions(published):
+    tables = table_with(published["page"], "availability", "Reliability")
+    assert len(tables) == 5
+    rdi = {row[0]: row[1:] for row in tables[1]}
+    assert rdi["Reliability"] == ["National", "North", "Central", "South", "M/I"]
+    # National: 90 min in 2 runs -> 1.50 h, MTTR 0.75, MTBF (44,700 - 90) / 60 / 2 = 371.75.
+    # North: 110 min in 3 runs -> 1.83 h, MTTR 0.61, MTBF (44,700 - 110) / 60 / 3 = 247.72.
+    assert rdi["Unplanned downtime (h)"] == ["1.50", "1.83", "1.50", "1.50", "I"]
+    assert rdi["Outages"] == ["2", "3", "2", "2", "I"]
+    assert rdi["MTTR (h)"] == ["0.75", "0.61", "0.75", "0.75", "I"]
+    assert rdi["MTBF (h)"] == ["371.75", "247.72", "371.75", "371.75", "I"]
+    services = {row[0]: row[1:] for row in tables[3]}
+    # SMKI Services: 6 h of Planned Maintenance excluded (the cap); 2 h unplanned in 2 runs.
+    assert services["Excluded planned (h)"] == ["6.00"] * 4 + ["I"]
+    assert services["Unplanned downtime (h)"] == ["2.00"] * 4 + ["I"]
+    assert services["MTBF (h)"] == ["368.50"] * 4 + ["I"]
+    ssi = {row[0]: row[1:] for row in tables[4]}
+    # No outage in the national view: MTTR and MTBF cannot be computed.
+    assert ssi["MTTR (h)"] == ["–", "2.00", "–", "–", "I"]
+
+
+def test_incidents_raised_by_category(published):
+    rows = table_with(published["page"], "availability", "Incidents raised by category")[0]
+    assert rows[0] == ["Incidents raised in the period", "Category 1", "Category 2", "Category 3", "Category 4",
+                       "Category 5", "M/I"]
+    # tests/test_cpm5.py: c1a, c2a; DCC category 3 raised in October c3a c3b c3d c3f c3g; c4b.
+    assert rows[1] == ["Incidents", "1", "1", "5", "1", "0", "I"]
+
+
+def test_inferred_outages_beside_the_recorded_ones(published):
+    page = published["page"]
+    counts = table_with(page, "availability", "Inferred outages per segment")[0]
+    assert counts == [["Inferred outages", "North", "Central", "South", "SMETS1", "All", "M/I"],
+                      ["Spells starting in the period", "2", "0", "0", "0", "2", "I"]]
+    spells = table_with(page, "availability", "Inferred spells")[0]
+    assert spells[0] == ["Start (UK time)", "End (UK time)", "Segment", "Minutes", "Requests observed",
+                         "Requests expected", "Recorded outage overlapping"]
+    assert spells[1:] == [
+        ["Tue 13 Oct 14:00 BST", "Tue 13 Oct 14:10 BST", "North", "10", "0", "12.00", "no"],
+        ["Tue 13 Oct 14:00 BST", "Tue 13 Oct 14:10 BST", "All", "10", "0", "12.00", "no"],
+        ["Wed 21 Oct 14:00 BST", "Wed 21 Oct 14:10 BST", "North", "10", "0", "12.00", "yes: N1"],
+        ["Wed 21 Oct 14:00 BST", "Wed 21 Oct 14:10 BST", "All", "10", "0", "12.00", "no"],
+    ]
+    recorded = {row[0]: row[1:] for row in table_with(page, "availability", "Recorded outages")[0]}
+    assert recorded["N1"] == ["rdi_gateway", "unplanned", "North", "Wed 21 Oct 13:55 BST",
+                              "Wed 21 Oct 14:15 BST", "North"]
+    # open-ended, and across the month boundary (B0 starts 30 Sep 23:00 BST)
+    assert recorded["C1"] == ["ssi_portal", "unplanned", "North", "Sat 31 Oct 22:00 GMT", "open", "none"]
+    assert recorded["B0"][3:5] == ["Wed 30 Sep 23:00 BST", "Thu 01 Oct 00:30 BST"]
+    assert recorded["D1"][1] == "planned"
+    assert "P1" not in recorded  # September only
+
+
+def test_daily_availability_charts(published):
+    labels = published["page"].charts.get("availability", [])
+    # one line graph per Service, national view plus the regions that differ
+    assert len(labels) == 5
+    assert all("availability per UK day" in label for label in labels)
+
+
+def test_metrics_csv_has_the_r3_and_r5_figures(published):
+    row = csv_rows(published, "availability.pct", service="dcc_user_interface", segment="All")
+    assert len(row) == 1
+    assert float(row[0]["value"]) == pytest.approx(100.0 * (OCT_MIN - 90) / OCT_MIN)
+    assert (row[0]["kind"], row[0]["requirement"], row[0]["unit"], row[0]["target"], row[0]["minimum"]) == (
+        "measure", "R3", "pct", "99.5", "98")
+    north = csv_rows(published, "availability.pct", service="registration_data_interface", segment="North")
+    assert float(north[0]["value"]) == pytest.approx(100.0 * (OCT_MIN - 110) / OCT_MIN)
+    assert csv_rows(published, "availability.inferred_outages", segment="North")[0]["value"] == "2"
+    closed = csv_rows(published, "cpm5.closed", category="3")
+    assert [(r["value"], r["requirement"], r["kind"]) for r in closed] == [("4", "R5", "indicator")]
+    resolution = csv_rows(published, "cpm5.pct_resolution_met", category="3")
+    assert [(r["value"], r["target"], r["minimum"], r["kind"]) for r in resolution] == [("75", "90", "80", "measure")]
+    assert csv_rows(published, "cpm5.raised", category="5")[0]["value"] == "0"
+
+
+# --- Requirement 5 ---------------------------------------------------------------
+
+def test_cpm5_table_by_category(published):
+    rows = table_with(published["page"], "incidents", "CPM5 by incident category")[0]
+    table = {row[0]: row[1:] for row in rows}
+    assert table["Monthly performance"] == ["Category 3", "Category 4", "Category 5", "Target", "Minimum", "M/I"]
+    assert table["Initial response target"] == ["1 Working Day", "1 Working Day", "2 Working Days", "", "", ""]
+    assert table["Target resolution time"] == ["3 Working Days", "5 Working Days", "20 Working Days", "", "", ""]
+    # tests/test_cpm5.py: category 3 closed c3a c3b c3c c3g, raised c3a c3b c3d c3f c3g;
+    # category 4 closed c4a c4b, raised c4b; category 5 none.
+    assert table["Incidents closed in the period"] == ["4", "2", "0", "", "", "I"]
+    assert table["Incidents raised in the period"] == ["5", "1", "0", "", "", "I"]
+    # response met: c3a c3g (2 of 4); c4a c4b (2 of 2)
+    assert table["Initial response within the target response time"] == ["50.00%", "100.00%", "–", "", "", "I"]
+    # resolution met: c3a c3c c3g (3 of 4); c4a (1 of 2). The measure, against 90 / 80.
+    assert table["Resolution within the target resolution time"] == ["75.00%", "50.00%", "–", "90.00%", "80.00%",
+                                                                      "M"]
+    # category 3: 120.98333 + 96 + 48 + 120 = 384.98333 h / 4 = 96.25; median (96 + 120) / 2 = 108
+    # category 4: 239.5 and 240 -> mean and median 239.75
+    assert table["Mean resolution time (h)"] == ["96.25", "239.75", "–", "", "", "I"]
+    assert table["Median resolution time (h)"] == ["108.00", "239.75", "–", "", "", "I"]
+
+
+# --- the page in a browser -------------------------------------------------------
+
+@pytest.mark.browser
+def test_page_renders_every_chart_without_console_errors(published, tmp_path):
+    from reports.browser import check_page, chromium_path
+
+    if not chromium_path():
+        if os.environ.get("CI"):
+            pytest.fail("chromium must be installed in CI (.ci/run installs Debian's chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    check = check_page(published["link"] / "pmr.html", screenshot=tmp_path / "pmr.png")
+    assert check.console_errors == []
+    assert check.charts >= 5  # the five daily availability charts, at least
+    assert check.charts_rendered == check.charts
+    assert check.charts_with_svg >= check.charts
