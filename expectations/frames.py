@@ -17,6 +17,7 @@ import pandas as pd
 from pmr.calendar import period_bounds_utc
 
 METRICS_TABLE = "metrics.pmr_metrics"
+CATALOGUE_TABLE = "metrics.metric_catalogue"
 DEFAULT_QUARANTINE_MAX_PCT = 1.0
 FIGURE_DIMENSIONS = ("day", "business_process", "segment", "device_type", "service", "time_band", "category")
 REQUIRED_SEGMENTS = ("North", "Central", "South", "All")
@@ -53,10 +54,13 @@ def metric_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             case when unit = 'pct' then value end as pct_value,
             case when unit in ('s', 'h', 'min') then value end as duration_value,
             case when unit = 'count' then value end as count_value,
-            case when unit = 'count' then value - floor(value) end as count_fraction,
+            -- a count is whole unless its YAML declares it fractional (a mean of counts)
+            case when unit = 'count' and not fractional then value - floor(value) end as count_fraction,
             case when unit = 'count' then value is not null end as count_present,
             strftime(day, '%Y-%m') as day_month
         from {METRICS_TABLE}
+        left join (select metric_id as catalogued_id, fractional from {CATALOGUE_TABLE}) as catalogue
+            on metric_id = catalogue.catalogued_id
         order by label
         """
     ).df()

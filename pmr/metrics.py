@@ -74,15 +74,16 @@ def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) ->
     con.execute("create schema if not exists metrics")
     catalogue_rows = [
         (m.name, d["metric_id"], d["requirement"], d["kind"], d["unit"], d.get("service_level"),
-         d.get("title") or d["metric_id"], d.get("description") or "")
+         d.get("title") or d["metric_id"], d.get("description") or "", bool(d.get("fractional", False)))
         for m in models for d in m.definitions
     ]
     con.execute(
         f"""create or replace table {CATALOGUE} (model varchar, metric_id varchar, requirement varchar,
-            kind varchar, unit varchar, service_level varchar, title varchar, description varchar)"""
+            kind varchar, unit varchar, service_level varchar, title varchar, description varchar,
+            fractional boolean)"""
     )
     if catalogue_rows:
-        con.executemany(f"insert into {CATALOGUE} values (?, ?, ?, ?, ?, ?, ?, ?)", catalogue_rows)
+        con.executemany(f"insert into {CATALOGUE} values (?, ?, ?, ?, ?, ?, ?, ?, ?)", catalogue_rows)
     selects = []
     for model in models:
         columns = {row[0] for row in con.execute(f"describe {model.relation}").fetchall()}
