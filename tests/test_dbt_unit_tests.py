@@ -8,7 +8,7 @@ from __future__ import annotations
 import duckdb
 
 from pmr.dbt_runner import run_dbt
-from pmr.ingest import ensure_raw_tables
+from pmr.ingest import ensure_raw_tables, refresh_parquet_views
 
 MONTH = "2026-10"
 
@@ -18,6 +18,7 @@ def test_dbt_unit_tests_pass(tmp_path):
     con = duckdb.connect(str(db))
     try:
         ensure_raw_tables(con)  # the landing sources, empty
+        refresh_parquet_views(con)
     finally:
         con.close()
 

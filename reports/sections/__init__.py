@@ -25,11 +25,16 @@ def prefix(*prefixes: str) -> Callable[[str], bool]:
 
 def all_sections() -> list[Section]:
     from reports.sections import alerts, measures, other_metrics, quality, rsvp
+    from reports.sections import outcomes
+    from reports.sections import availability, incidents
 
     return [
         measures.SECTION,
         rsvp.SECTION,
+        outcomes.SECTION,
         alerts.SECTION,
+        availability.SECTION,
+        incidents.SECTION,
         other_metrics.SECTION,
         quality.SECTION,
     ]

@@ -1,0 +1,45 @@
+{#- CoS1 measure (metrics.md §4): one row per segment (North, Central, South,
+    SMETS1, All) x device_type (each type with requests, or null for all types
+    together) with deliverable 6.23 requests received in the period
+    (int_cos_requests): how many succeeded outright, how many were corrected
+    by a later successful request of the same User to the same device within
+    7 x 24 h, and the share counted as success. No row without requests. -#}
+
+with cos as (
+
+    select * from {{ ref('int_cos_requests') }}
+
+),
+
+aggregated as (
+
+    select
+        coalesce(segment, 'All') as segment,
+        device_type,
+        count(*) as deliverable,
+        sum(case when is_success then 1 else 0 end) as succeeded,
+        sum(case when is_corrected then 1 else 0 end) as corrected,
+        sum(case when counts_as_success then 1 else 0 end) as counted_success
+    from cos
+    group by grouping sets ((segment, device_type), (device_type), (segment), ())
+    -- a request without a device type counts in its segment's all-types row only
+    having not (grouping(device_type) = 0 and device_type is null)
+
+),
+
+final as (
+
+    select
+        '{{ var("period") }}' as period,
+        segment,
+        device_type,
+        deliverable,
+        succeeded,
+        corrected,
+        counted_success,
+        100.0 * counted_success / deliverable as pct_success
+    from aggregated
+
+)
+
+select * from final

@@ -1,0 +1,42 @@
+{#- IC1 measure (metrics.md §4): one row per segment (North, Central, South,
+    SMETS1, All) x device_type (each type with requests, or null for all types
+    together) with deliverable requests of the install_commission SRVs received
+    in the period (int_request_business_processes; Transforms excluded there):
+    how many missed their Target Response Time and the share, 100 - % within TRT.
+    A segment or device type without deliverable requests has no row. -#}
+
+with requests as (
+
+    select * from {{ ref('int_request_business_processes') }}
+    where business_process = 'install_commission' and is_deliverable
+
+),
+
+aggregated as (
+
+    select
+        coalesce(segment, 'All') as segment,
+        device_type,
+        count(*) as deliverable,
+        sum(case when is_within_trt then 0 else 1 end) as trt_missed
+    from requests
+    group by grouping sets ((segment, device_type), (device_type), (segment), ())
+    -- a request without a device type counts in its segment's all-types row only
+    having not (grouping(device_type) = 0 and device_type is null)
+
+),
+
+final as (
+
+    select
+        '{{ var("period") }}' as period,
+        segment,
+        device_type,
+        deliverable,
+        trt_missed,
+        100.0 * trt_missed / deliverable as pct_trt_missed
+    from aggregated
+
+)
+
+select * from final

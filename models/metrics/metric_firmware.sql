@@ -1,0 +1,18 @@
+{#- DF1-DF3 figures (metrics.md §4) in the long format of metrics.csv, from
+    pmr_firmware: fw.pct_delivered, fw.pct_verified, fw.pct_verification_failed,
+    fw.pct_no_verification_alert, fw.pct_activated. Monthly, all segments
+    together; no row for a share whose population is empty. -#}
+
+with firmware as (
+
+    select * from {{ ref('pmr_firmware') }}
+
+)
+
+{{ metric_rows('firmware', {
+    'fw.pct_delivered': 'pct_delivered',
+    'fw.pct_verified': 'pct_verified',
+    'fw.pct_verification_failed': 'pct_verification_failed',
+    'fw.pct_no_verification_alert': 'pct_no_verification_alert',
+    'fw.pct_activated': 'pct_activated',
+}, {}, day=none) }}

@@ -1,0 +1,58 @@
+{#- IC1 and IC2 figures (metrics.md §4) in the long format of metrics.csv:
+    - ic.pct_trt_missed (segment, device_type) from pmr_install_trt;
+    - ic.installs (day and month; segment, device_type, category success /
+      failed) from pmr_installs, 0 when none;
+    - ic.installs_predicted and ic.deviation (day and month; segment) from
+      pmr_install_forecast, no row when they cannot be computed;
+    - ic.install_and_commission / ic.install_and_leave (segment) from
+      pmr_install_and_leave, 0 when none;
+    - ic.major_incidents_open (day) from pmr_install_forecast. -#}
+
+with trt as (
+
+    select * from {{ ref('pmr_install_trt') }}
+
+),
+
+installs as (
+
+    select * from {{ ref('pmr_installs') }}
+
+),
+
+forecast as (
+
+    select * from {{ ref('pmr_install_forecast') }}
+
+),
+
+incidents as (
+
+    select day, major_incidents_open from forecast
+    where segment = 'All' and day is not null
+
+),
+
+install_kinds as (
+
+    select * from {{ ref('pmr_install_and_leave') }}
+
+)
+
+{{ metric_rows('trt', {'ic.pct_trt_missed': 'pct_trt_missed'},
+               {'segment': 'segment', 'device_type': 'device_type'}, day=none) }}
+union all
+{{ metric_rows('installs', {'ic.installs': 'installs'},
+               {'segment': 'segment', 'device_type': 'device_type', 'category': 'category'},
+               keep_empty=['ic.installs']) }}
+union all
+{{ metric_rows('forecast', {'ic.installs_predicted': 'predicted_installs', 'ic.deviation': 'deviation'},
+               {'segment': 'segment'}) }}
+union all
+{{ metric_rows('install_kinds',
+               {'ic.install_and_commission': 'install_and_commission', 'ic.install_and_leave': 'install_and_leave'},
+               {'segment': 'segment'}, day=none,
+               keep_empty=['ic.install_and_commission', 'ic.install_and_leave']) }}
+union all
+{{ metric_rows('incidents', {'ic.major_incidents_open': 'major_incidents_open'}, {},
+               keep_empty=['ic.major_incidents_open']) }}

@@ -1,0 +1,342 @@
+"""Requirement 2: the outcome measures (IC1, IC2, CoS1, B1, B2, PP1, DF1-DF3, CH1,
+CH2). Per-segment tables in the layout of the seed (segments as columns) with each
+row marked measure or indicator and its service levels where it has them; the daily
+installs against their forecast with degraded days and major incidents marked; the
+top-up attempts table; failure reasons when top-up failures exceed the threshold;
+the firmware journey as a bar chart.
+
+Every number shown is a figure of metrics.csv (ctx.metrics), except the degraded
+flag, read from marts.pmr_install_forecast (its one definition), thresholds read
+from reference.parameters, the within-TRT service levels restated as ceilings on
+the share missed, and the top-up failure share (pp.failures over pp.successes +
+pp.failures, All) that decides whether the failure reasons are shown.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from reports.charts import SEGMENT_ORDER
+from reports.format import esc, number, table
+from reports.sections import Section, prefix
+
+PREFIXES = ("ic.", "cos.", "billing.", "pp.", "fw.", "chfw.")
+INSTALL_TYPES = ("CHF", "ESME", "GSME")
+
+
+# --- helpers -------------------------------------------------------------------
+
+def _parameter(ctx, name: str) -> float | None:
+    found = ctx.query("select value from reference.parameters where parameter = ?", [name])
+    return None if found.empty else float(found["value"].iloc[0])
+
+
+def _kind(ctx, metric_id: str) -> str:
+    found = ctx.catalogue[ctx.catalogue["metric_id"] == metric_id]
+    return "" if found.empty else str(found["kind"].iloc[0]).capitalize()
+
+
+def _unit(ctx, metric_id: str) -> str | None:
+    found = ctx.catalogue[ctx.catalogue["metric_id"] == metric_id]
+    return None if found.empty else str(found["unit"].iloc[0])
+
+
+def _levels(ctx, metric_id: str) -> tuple[float | None, float | None]:
+    rows = ctx.metric(metric_id)
+    rows = rows[rows["target"].notna()] if "target" in rows else rows.iloc[0:0]
+    if rows.empty:
+        return None, None
+    return float(rows["target"].iloc[0]), float(rows["minimum"].iloc[0])
+
+
+def _present_segments(ctx, metric_ids: list[str]) -> list[str]:
+    monthly = ctx.metrics[ctx.metrics["metric_id"].isin(metric_ids) & ctx.metrics["day"].isna()]
+    present = set(monthly["segment"].dropna())
+    return [s for s in SEGMENT_ORDER if s in present]
+
+
+def _segment_table(ctx, rows: list[tuple], caption: str) -> str:
+    """rows: (label, metric_id, breakdown other than segment and day[, display
+    unit]). Segments as columns; a Kind column; Target / Minimum columns when any
+    row has them."""
+    segments = _present_segments(ctx, [row[1] for row in rows])
+    if not segments:
+        return ""
+    levels = {row[1]: _levels(ctx, row[1]) for row in rows}
+    with_levels = any(t is not None for t, _ in levels.values())
+    header = ["Monthly figure"] + segments + ["Kind"] + (["Target", "Minimum"] if with_levels else [])
+    body = []
+    for label, metric_id, breakdown, *display in rows:
+        unit = display[0] if display else _unit(ctx, metric_id)
+        cells = [number(ctx.value(metric_id, segment=s, **breakdown), unit) for s in segments]
+        line = [label] + cells + [_kind(ctx, metric_id)]
+        if with_levels:
+            target, minimum = levels[metric_id]
+            line += [number(target, unit), number(minimum, unit)]
+        body.append(line)
+    return table(header, body, caption=caption)
+
+
+def _single_table(ctx, rows: list[tuple[str, str]], caption: str) -> str:
+    """rows: (label, metric_id) of monthly figures without breakdown."""
+    body = []
+    for label, metric_id in rows:
+        target, minimum = _levels(ctx, metric_id)
+        unit = _unit(ctx, metric_id)
+        body.append([label, number(ctx.value(metric_id), unit), _kind(ctx, metric_id),
+                     number(target, unit), number(minimum, unit)])
+    return table(["Monthly figure", "All segments", "Kind", "Target", "Minimum"], body, caption=caption)
+
+
+def _device_types(ctx, metric_id: str, **breakdown) -> list[str]:
+    rows = ctx.metric(metric_id, day=None, **breakdown)
+    return sorted(t for t in set(rows["device_type"].dropna()))
+
+
+# --- IC1 / IC2 -----------------------------------------------------------------
+
+def _trt_levels_note(ctx) -> str:
+    levels = ctx.query("select target, minimum from reference.service_levels where service_level = 'pct_within_trt'")
+    if levels.empty:
+        return ""
+    target, minimum = 100 - float(levels["target"].iloc[0]), 100 - float(levels["minimum"].iloc[0])
+    return (f" The share missed is the complement of the share within the TRT, so the within-TRT service "
+            f"levels read as: at most {target:g}% missed (target), at most {minimum:g}% (minimum).")
+
+
+def _installs_table(ctx) -> str:
+    rows = [("Requests of the I&C SRVs that missed the Target Response Time (%)", "ic.pct_trt_missed", {"device_type": None})]
+    for device_type in _device_types(ctx, "ic.pct_trt_missed"):
+        rows.append((f"  … to {device_type} (%)", "ic.pct_trt_missed", {"device_type": device_type}))
+    for category, word in (("success", "Successful"), ("failed", "Failed")):
+        rows.append((f"{word} installs, all types", "ic.installs", {"device_type": None, "category": category}))
+        for device_type in INSTALL_TYPES:
+            rows.append((f"  … {device_type}", "ic.installs", {"device_type": device_type, "category": category}))
+    rows += [
+        ("Predicted successful installs (sum of the daily forecasts)", "ic.installs_predicted", {}, None),
+        ("Deviation of successful installs from the forecast (ratio)", "ic.deviation", {}),
+        ("Install and Commission (8.14.1)", "ic.install_and_commission", {}),
+        ("Install and Leave (8.14.2)", "ic.install_and_leave", {}),
+    ]
+    return _segment_table(ctx, rows, "Install and Commission (IC1, IC2), by segment")
+
+
+def _degraded_days(ctx) -> pd.DataFrame:
+    return ctx.query(
+        """select day, segment, successful_installs, predicted_installs, deviation, major_incidents_open
+           from marts.pmr_install_forecast
+           where is_degraded and period = ?
+           order by day, segment""",
+        [ctx.month],
+    )
+
+
+def _installs_chart(ctx, charts, degraded: pd.DataFrame) -> str:
+    actual = ctx.metric("ic.installs", category="success", device_type=None)
+    actual = actual[actual["day"].notna()][["day", "segment", "value"]].assign(series="Successful installs")
+    forecast = ctx.metric("ic.installs_predicted")
+    forecast = forecast[forecast["day"].notna()][["day", "segment", "value"]].assign(series="Forecast")
+    if actual.empty:
+        return ""
+    lines = pd.concat([actual, forecast], ignore_index=True)
+    lines["day"] = pd.to_datetime(lines["day"])
+    incidents = ctx.metric("ic.major_incidents_open")
+    incidents = incidents[incidents["day"].notna() & (incidents["value"] > 0)][["day", "value"]].copy()
+    incidents["start"] = pd.to_datetime(incidents["day"])
+    incidents["end"] = incidents["start"] + pd.Timedelta(days=1)
+    incidents = incidents.rename(columns={"value": "incidents_open"})[["start", "end", "incidents_open"]]
+    marks = degraded[["day", "segment", "successful_installs", "deviation"]].copy()
+    marks["day"] = pd.to_datetime(marks["day"])
+    panels = []
+    for segment in [s for s in SEGMENT_ORDER if s in set(lines["segment"])]:
+        layers = []
+        if not incidents.empty:
+            layers.append(
+                alt.Chart(incidents).mark_rect(color="#b00020", opacity=0.12).encode(
+                    x="start:T", x2="end:T",
+                    tooltip=[alt.Tooltip("start:T", title="Day", format="%a %d %b"),
+                             alt.Tooltip("incidents_open:Q", title="Category 1-2 incidents open")],
+                )
+            )
+        layers.append(
+            alt.Chart(lines[lines["segment"] == segment]).mark_line(point=True).encode(
+                x=alt.X("day:T", title=None, axis=alt.Axis(format="%d %b")),
+                y=alt.Y("value:Q", title="Installs"),
+                color=alt.Color("series:N", title=None,
+                                scale=alt.Scale(domain=["Successful installs", "Forecast"],
+                                                range=["#1d3557", "#8d99ae"])),
+                strokeDash=alt.StrokeDash("series:N", title=None,
+                                          scale=alt.Scale(domain=["Successful installs", "Forecast"],
+                                                          range=[[1, 0], [5, 3]])),
+                tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "series:N",
+                         alt.Tooltip("value:Q", format=",.2f")],
+            )
+        )
+        seg_marks = marks[marks["segment"] == segment]
+        if not seg_marks.empty:
+            layers.append(
+                alt.Chart(seg_marks).mark_point(shape="triangle-down", size=140, filled=True, color="#b00020").encode(
+                    x="day:T", y="successful_installs:Q",
+                    tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y", title="Degraded day"),
+                             alt.Tooltip("deviation:Q", format="+.3f")],
+                )
+            )
+        panels.append(alt.layer(*layers).properties(width=640, height=120, title=segment))
+    chart = alt.vconcat(*panels).properties(
+        title="Successful installs per UK day against the forecast, by segment"
+    ).resolve_scale(y="independent")
+    return charts.embed(chart, "Daily successful installs against the forecast per segment, with degraded days "
+                               "and days with Category 1-2 incidents open marked")
+
+
+def _installs(ctx, charts) -> str:
+    ratio = _parameter(ctx, "ic_deviation_alert_ratio")
+    floor = _parameter(ctx, "ic_deviation_min_predicted")
+    degraded = _degraded_days(ctx)
+    parts = ["<h3>Install and Commission (IC1, IC2)</h3>",
+             "<p>Installs are deliverable 8.14.1 requests (CHF) and 8.1.1 requests to an ESME or GSME; the "
+             "forecast of a day is the mean of the successful installs on the same weekday of the four previous "
+             "weeks (informational only, per the modification). The share that missed the Target Response Time "
+             "is the measure; lower is better." + _trt_levels_note(ctx) + "</p>",
+             _installs_table(ctx)]
+    if ctx.metric("ic.installs_predicted").empty:
+        parts.append("<p><strong>No install forecast this month:</strong> the warehouse does not hold the four "
+                     "weeks before the month (see the data-quality appendix).</p>")
+    parts.append(_installs_chart(ctx, charts, degraded))
+    rule = (f"ic.deviation at or below {ratio:+g} with a forecast of at least {floor:,.0f} installs, "
+            "not a bank holiday" if ratio is not None and floor is not None else "ic.deviation below the threshold")
+    parts.append(f"<p>Red triangles: degraded days ({esc(rule)}; parameters seed). Shaded days: Category 1–2 "
+                 "incidents open (ic.major_incidents_open).</p>")
+    if degraded.empty:
+        parts.append("<p>No segment-day was flagged as degraded.</p>")
+    else:
+        parts.append(table(
+            ["Day", "Segment", "Successful installs", "Forecast", "Deviation", "Category 1-2 incidents open"],
+            [[pd.Timestamp(r["day"]).strftime("%a %d %b"), r["segment"], number(r["successful_installs"], "count"),
+              number(r["predicted_installs"], None), number(r["deviation"], "ratio"),
+              number(r["major_incidents_open"], "count")] for _, r in degraded.iterrows()],
+            caption="Degraded install days (IC2)",
+        ))
+    return "".join(parts)
+
+
+# --- CoS1 --------------------------------------------------------------------------
+
+def _change_of_supplier(ctx) -> str:
+    if ctx.metric("cos.pct_success").empty:
+        return "<h3>Change of Supplier (CoS1)</h3><p>No 6.23 requests this month.</p>"
+    rows = [("6.23 successful, or corrected within 7 × 24 h (%)", "cos.pct_success", {"device_type": None})]
+    for device_type in _device_types(ctx, "cos.pct_success"):
+        rows.append((f"  … {device_type} (%)", "cos.pct_success", {"device_type": device_type}))
+    parts = ["<h3>Change of Supplier (CoS1)</h3>",
+             "<p>A 6.23 request that did not succeed still counts when the same User's successful request to "
+             "the same device follows within 7 × 24 hours of its receipt.</p>",
+             _segment_table(ctx, rows, "Change of Supplier success, by segment and device type")]
+    failures = ctx.metric("cos.failures").sort_values(["value", "category"], ascending=[False, True])
+    if not failures.empty:
+        parts.append(table(["Final response code", "6.23 requests not counted as success (indicator)"],
+                           [[r["category"], number(r["value"], "count")] for _, r in failures.iterrows()],
+                           caption="Change of Supplier failures by reason, all segments"))
+    return "".join(parts)
+
+
+# --- B1 / B2 -------------------------------------------------------------------------
+
+def _billing(ctx) -> str:
+    return "<h3>Billing (B1, B2)</h3>" + _single_table(ctx, [
+        ("Create Schedule (5.1) successful (B1, %)", "billing.pct_schedule_success"),
+        ("Scheduled reads (4.6.1) answered within 24 h of execution (B1, %)", "billing.pct_read_within_24h"),
+        ("On-Demand reads (4.6.1) successful (B2, %)", "billing.pct_on_demand_read_success"),
+    ], "Billing measures")
+
+
+# --- PP1 -------------------------------------------------------------------------------
+
+def _prepayment(ctx) -> str:
+    rows = [("Top-ups (2.2) successful (%)", "pp.pct_success", {"device_type": None})]
+    for device_type in _device_types(ctx, "pp.pct_success"):
+        rows.append((f"  … {device_type} (%)", "pp.pct_success", {"device_type": device_type}))
+    rows += [
+        ("Successful top-ups", "pp.successes", {}),
+        ("Failed top-ups", "pp.failures", {}),
+        ("Non-communicating devices in the read process (%)", "pp.pct_non_communicating", {}),
+    ]
+    parts = ["<h3>Prepayment (PP1)</h3>", _segment_table(ctx, rows, "Prepayment top-ups, by segment")]
+    attempts = ctx.metric("pp.attempts")
+    if not attempts.empty:
+        order = {"1": 1, "2": 2, "3+": 3, "never": 4}
+        attempts = attempts.assign(order=attempts["category"].map(order)).sort_values("order")
+        labels = {"1": "First attempt", "2": "Second attempt", "3+": "Third attempt or later", "never": "Never"}
+        parts.append(table(
+            ["Top-up succeeded at", "Share of attempt chains (indicator)"],
+            [[labels.get(r["category"], r["category"]), number(r["value"], "pct")] for _, r in attempts.iterrows()],
+            caption="Attempts to top up before success (chains per User and device, attempts after a failure "
+                    "at most 24 h apart, by the month of their first attempt)",
+        ))
+    successes, failures = ctx.value("pp.successes", segment="All"), ctx.value("pp.failures", segment="All")
+    threshold = _parameter(ctx, "pp_failure_reasons_min_pct")
+    share = 100.0 * failures / (successes + failures) if successes is not None and failures and \
+        successes + failures > 0 else 0.0
+    reasons = ctx.metric("pp.failure_reasons").sort_values(["value", "category"], ascending=[False, True])
+    if threshold is not None and share > threshold and not reasons.empty:
+        parts.append(table(["Final response code", "Failed top-ups (indicator)"],
+                           [[r["category"], number(r["value"], "count")] for _, r in reasons.iterrows()],
+                           caption=f"Top-up failures by reason: failures are {share:.2f}% of top-ups, above "
+                                   f"{threshold:g}%"))
+    elif threshold is not None:
+        parts.append(f"<p>Top-up failures are {share:.2f}% of top-ups, not above {threshold:g}%: reasons are in "
+                     "metrics.csv (pp.failure_reasons) and not repeated here.</p>")
+    return "".join(parts)
+
+
+# --- DF1-DF3, CH1, CH2 ------------------------------------------------------------------
+
+def _firmware(ctx, charts) -> str:
+    stages = [
+        ("Requested (deliverable 11.1)", None, None),
+        ("Delivered to the hub within 5 days", "fw.pct_delivered", "of requested"),
+        ("Verified by the device (8F72)", "fw.pct_verified", "of delivered"),
+        ("Activated (11.3 successful)", "fw.pct_activated", "of 11.3 requests"),
+    ]
+    parts = ["<h3>Device firmware (DF1–DF3) and Communications Hub firmware (CH1, CH2)</h3>"]
+    funnel = [(label, 100.0 if metric_id is None else ctx.value(metric_id), base)
+              for label, metric_id, base in stages]
+    if ctx.value("fw.pct_delivered") is not None or ctx.value("fw.pct_activated") is not None:
+        data = pd.DataFrame([{"stage": f"{label} ({base})" if base else label, "order": i, "pct": value}
+                             for i, (label, value, base) in enumerate(funnel) if value is not None])
+        base = alt.Chart(data).encode(
+            y=alt.Y("stage:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=400)),
+            x=alt.X("pct:Q", title="%", scale=alt.Scale(domain=[0, 100])),
+            tooltip=["stage:N", alt.Tooltip("pct:Q", format=".2f")],
+        )
+        chart = (base.mark_bar(color="#1d3557")
+                 + base.mark_text(align="left", dx=4).encode(text=alt.Text("pct:Q", format=".1f"))).properties(
+            width=440, height=30 * len(data), title="The firmware journey")
+        parts.append(charts.embed(chart, "Firmware journey: requested, delivered, verified, activated"))
+    parts.append(_single_table(ctx, [
+        ("Images delivered within 5 days (DF1, %)", "fw.pct_delivered"),
+        ("… of delivered: verified, 8F72 (DF2, %)", "fw.pct_verified"),
+        ("… of delivered: verification failed, 8F1C (DF2, %)", "fw.pct_verification_failed"),
+        ("… of delivered: no verification alert within 5 days (DF2, %)", "fw.pct_no_verification_alert"),
+        ("Firmware activations successful (DF3, %)", "fw.pct_activated"),
+        ("Communications Hub images delivered (CH1, %)", "chfw.pct_delivered"),
+        ("Communications Hub images activated (CH2, %)", "chfw.pct_activated"),
+    ], "Firmware, all segments"))
+    return "".join(parts)
+
+
+def render(ctx, charts) -> str:
+    parts = ["<p>Outcome measures of the key business processes (seed section 2.4). Each row says whether it "
+             "is a measure or an indicator; success means the final response succeeded (or is the I99 that "
+             "ends a Non-Device request) and no N12/N13 alert names the request. Transform requests are never "
+             "counted.</p>"]
+    parts.append(_installs(ctx, charts))
+    parts.append(_change_of_supplier(ctx))
+    parts.append(_billing(ctx))
+    parts.append(_prepayment(ctx))
+    parts.append(_firmware(ctx, charts))
+    return "".join(parts)
+
+
+SECTION = Section("outcomes", "Requirement 2: outcome measures", prefix(*PREFIXES), render)

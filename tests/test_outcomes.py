@@ -1,0 +1,490 @@
+"""Requirement 2 (outcome measures, metrics.md §4) on a hand-made landing folder:
+every rule exercised and every figure worked out by hand in the comments.
+
+Month 2026-10 runs from 2026-09-30T23:00Z to 2026-11-01T00:00Z (BST until 01:00Z on
+25 October). 1 October 2026 is a Thursday. Requests are SMETS2 South ESME variant 1
+unless stated.
+"""
+
+import datetime as dt
+
+import pytest
+
+from pmr.dbt_runner import run_dbt
+from tests.helpers import build_warehouse, metric, query, write_csv
+
+MONTH = "2026-10"
+
+
+def at(iso: str, seconds: float = 0) -> str:
+    moment = dt.datetime.fromisoformat(iso.replace("Z", "+00:00")) + dt.timedelta(seconds=seconds)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+HOUR, DAY = 3600, 86400
+
+REQUESTS: list[dict] = []
+RESPONSES: list[dict] = []
+ALERTS: list[dict] = []
+
+
+def req(request_id, received, srv, code=None, after=1.0, variant=1, device="ESME", smets="SMETS2",
+        region="South", user="SUP001", device_id=None, execution=None, ack_only=False):
+    """One request and, unless code is None, its final response `after` seconds
+    after the clock start (execution_at when given). ack_only: an I99 only."""
+    REQUESTS.append(dict(
+        request_id=request_id, received_at=received, user_id=user, user_role="IS", srv=srv,
+        command_variant=variant, device_id=device_id or f"dev-{request_id}", device_type=device, smets=smets,
+        csp_region=region if smets == "SMETS2" else None, execution_at=execution, dsp_processing_ms=100))
+    start = execution or received
+    if ack_only:
+        RESPONSES.append(dict(request_id=request_id, response_at=at(start, after), response_code="I99"))
+    elif code is not None:
+        RESPONSES.append(dict(request_id=request_id, response_at=at(start, after), response_code=code))
+
+
+def alert(alert_id, code, received, device_id="dev-x", request_id=None, suppressed=False):
+    ALERTS.append(dict(
+        alert_id=alert_id, alert_code=code, alert_kind="dcc" if code[0] in "AN" else "device",
+        device_id=device_id, device_type="ESME", smets="SMETS2", csp_region="South", user_id="SUP001",
+        request_id=request_id, received_at=received,
+        delivered_at=None if suppressed else at(received, 1), suppressed="true" if suppressed else "false"))
+
+
+# --- IC1 / IC2: installs, the forecast and its history -------------------------
+# Forecast of Thursday 1 October: the Thursdays 3, 10, 17 and 24 September.
+# South successful installs: 2, 4, 0 (a day with data but no installs), 6; North: 0, 0, 0, 1.
+for n in range(2):
+    req(f"h03-{n}", "2026-09-03T09:00:00Z", "8.14.1", "I0", variant=8, device="CHF")
+for n in range(4):
+    req(f"h10-{n}", "2026-09-10T09:00:00Z", "8.14.1", "I0", variant=8, device="CHF")
+req("h17-filler", "2026-09-17T09:00:00Z", "3.5", "I0")  # data on 17 September, no installs
+for n in range(6):
+    req(f"h24-{n}", "2026-09-24T09:00:00Z", "8.1.1", "I0", variant=5)
+req("h24-north", "2026-09-24T10:00:00Z", "8.1.1", "I0", variant=5, device="GSME", region="North")
+req("h24-failed", "2026-09-24T11:00:00Z", "8.1.1", "E21", variant=5)  # failed: not in the forecast
+
+# October installs
+req("i1", "2026-10-01T08:00:00Z", "8.14.1", after=2, variant=8, device="CHF", ack_only=True)  # I99 only: success
+req("i2", "2026-10-01T08:10:00Z", "8.1.1", "I0", variant=4)                 # Transform: never counted
+req("i3", "2026-10-01T08:11:00Z", "8.1.1", "E21", after=40, variant=5)      # ESME failed; TRT missed (40 s)
+req("i4", "2026-10-01T08:12:00Z", "8.1.1", "E1", variant=5, device="GSME")  # rejected: not counted
+req("i5", "2026-10-02T09:00:00Z", "8.1.1", "I0", after=5, variant=5, device="GSME", region="North")  # success
+req("i6", "2026-10-02T09:01:00Z", "8.1.1", "I0", after=10, variant=5, region="North")  # N12 below: failed
+req("i7", "2026-10-02T09:02:00Z", "8.14.2", "I0", variant=8, device="CHF", region="North")  # Install and Leave
+req("i8", "2026-10-02T09:03:00Z", "8.1.1", "I0", after=50, variant=5, device="PPMID", region="North")  # not an install
+req("i9", "2026-10-02T09:04:00Z", "8.1.1", "I0", after=3, variant=5, smets="SMETS1")  # SMETS1 ESME success
+alert("n-i6", "N12", "2026-10-02T09:05:00Z", request_id="i6")
+
+INCIDENTS = [
+    # Category 2 raised in September, closed (never resolved) 2 October: open 1 and 2 October
+    dict(incident_id="INC1", category=2, raised_at="2026-09-29T10:00:00Z", closed_at="2026-10-02T12:00:00Z",
+         responsible_party="DCC"),
+    # Category 1 over the night of 5-6 October: open 5 and 6 October
+    dict(incident_id="INC2", category=1, raised_at="2026-10-05T10:00:00Z", responded_at="2026-10-05T10:10:00Z",
+         resolved_at="2026-10-06T02:00:00Z", closed_at="2026-10-07T09:00:00Z", responsible_party="CSP North"),
+    # Category 2 resolved at exactly midnight BST (23:00Z): open 10 October only
+    dict(incident_id="INC3", category=2, raised_at="2026-10-10T20:00:00Z", resolved_at="2026-10-10T23:00:00Z",
+         responsible_party="DCC"),
+    # Category 3: not a major incident
+    dict(incident_id="INC4", category=3, raised_at="2026-10-05T10:00:00Z", responsible_party="DCC"),
+    # Category 1 raised 23:30 GMT on 31 October, still open
+    dict(incident_id="INC5", category=1, raised_at="2026-10-31T23:30:00Z", responsible_party="DCC"),
+]
+
+# --- CoS1: 6.23 and its corrections ---------------------------------------------
+req("c1", "2026-10-12T10:00:00Z", "6.23", "I0", user="U1", device_id="D1")            # success
+req("c2", "2026-10-12T10:00:00Z", "6.23", "E21", user="U2", device_id="D2")           # corrected after 6 days
+req("c2-ok", at("2026-10-12T10:00:00Z", 6 * DAY), "3.5", "I0", user="U2", device_id="D2")
+req("c3", "2026-10-12T10:00:00Z", "6.23", "E20", user="U3", device_id="D3")           # "corrected" too late
+req("c3-late", at("2026-10-12T10:00:00Z", 7 * DAY + HOUR), "3.5", "I0", user="U3", device_id="D3")
+req("c4", "2026-10-12T10:00:00Z", "6.23", "E21", user="U4", device_id="D4")           # "corrected" by another User
+req("c4-other", at("2026-10-12T10:00:00Z", DAY), "3.5", "I0", user="U5", device_id="D4")
+req("c5", "2026-10-12T10:00:00Z", "6.23", None, user="U6", device_id="D5")            # no response at all
+req("c6", "2026-10-12T10:00:00Z", "6.23", "I0", user="U7", device_id="D6")            # N13 below: not a success
+alert("n-c6", "N13", "2026-10-12T10:01:00Z", request_id="c6")
+req("c7", "2026-10-12T10:00:00Z", "6.23", "E1", user="U8", device_id="D7")            # rejected: not counted
+req("c8", "2026-10-12T10:00:00Z", "6.23", "E21", user="U8", device_id="D8", device="GSME")
+req("c8-fail", at("2026-10-12T10:00:00Z", HOUR), "3.5", "E21", user="U8", device_id="D8", device="GSME")
+req("c8-transform", at("2026-10-12T10:00:00Z", 2 * HOUR), "3.5", "I0", variant=4, user="U8", device_id="D8",
+    device="GSME")                                                                    # a Transform does not correct
+req("c9", "2026-10-13T10:00:00Z", "6.23", "E21", user="U9", device_id="D9", region="Central")  # corrected by c10
+req("c10", "2026-10-13T11:00:00Z", "6.23", "I0", user="U9", device_id="D9", region="Central")
+req("c11", "2026-10-28T10:00:00Z", "6.23", "E21", user="U10", device_id="D10")        # corrected at exactly 7 x 24 h,
+req("c11-ok", at("2026-10-28T10:00:00Z", 7 * DAY), "3.5", "I0", user="U10", device_id="D10")  # in November
+
+# --- B1 / B2: schedules and reads -------------------------------------------------
+req("b1", "2026-10-14T10:00:00Z", "5.1", "I0", variant=8)                 # success
+req("b2", "2026-10-14T10:01:00Z", "5.1", variant=8, ack_only=True)        # Non-Device I99 only: success
+req("b3", "2026-10-14T10:02:00Z", "5.1", None, variant=8)                 # no response: not a success
+req("b4", "2026-10-14T10:03:00Z", "5.1", "E3", variant=8)                 # rejected
+EXEC = "2026-10-15T01:00:00Z"
+req("r1", "2026-10-15T00:59:00Z", "4.6.1", "I0", after=10, execution=EXEC, device_id="DR1")
+req("r2", "2026-10-15T00:59:01Z", "4.6.1", "I0", after=25 * HOUR, execution=EXEC, device_id="DR2")  # after 24 h
+req("r3", "2026-10-15T00:59:02Z", "4.6.1", "E21", after=HOUR, execution=EXEC, device_id="DR3")  # a failure, in time
+req("r4", "2026-10-15T00:59:03Z", "4.6.1", None, execution=EXEC, device_id="DR4", region="North")  # never answered
+req("r5", "2026-10-15T00:59:04Z", "4.6.1", "I0", after=24 * HOUR, execution=EXEC, device_id="DR1")  # exactly 24 h
+req("r6", "2026-10-15T00:59:05Z", "4.6.1", "E1", execution=EXEC, device_id="DR8", region="Central")  # rejected
+req("o1", "2026-10-16T10:00:00Z", "4.6.1", "I0", device_id="DR5", region="North")
+req("o2", "2026-10-16T10:01:00Z", "4.6.1", "E21", device_id="DR3")
+req("o3", "2026-10-16T10:02:00Z", "4.6.1", "I0", device_id="DR6", smets="SMETS1")  # N12 below
+alert("n-o3", "N12", "2026-10-16T10:03:00Z", request_id="o3")
+req("o4", "2026-10-16T10:03:00Z", "4.6.1", "I0", device_id="DR7", smets="SMETS1")
+
+# --- PP1: top-up chains (2.2) --------------------------------------------------------
+req("a1", "2026-10-03T08:00:00Z", "2.2", "I0", user="U1", device_id="P1")            # chain A: 1
+req("b1x", "2026-10-03T08:00:00Z", "2.2", "E21", user="U1", device_id="P2")          # chain B: 2
+req("b2x", "2026-10-03T09:00:00Z", "2.2", "I0", user="U1", device_id="P2")
+req("h1", "2026-10-03T08:30:00Z", "2.2", "E21", user="U5", device_id="P2", region="Central")  # other User: never
+req("c1x", "2026-10-04T08:00:00Z", "2.2", "E21", user="U2", device_id="P3")          # chain C: 3+
+req("c2x", "2026-10-04T20:00:00Z", "2.2", "E20", user="U2", device_id="P3")
+req("c3x", "2026-10-05T07:00:00Z", "2.2", "I0", user="U2", device_id="P3")
+req("c4x", "2026-10-05T08:00:00Z", "2.2", "E21", user="U2", device_id="P3")          # after a success: new chain, never
+req("d1x", "2026-10-06T08:00:00Z", "2.2", "E21", user="U2", device_id="P4")          # chain D1: never
+req("d2x", "2026-10-07T09:00:00Z", "2.2", "I0", user="U2", device_id="P4")           # 25 h later: chain D2: 1
+req("e1x", "2026-10-09T08:00:00Z", "2.2", "E21", user="U3", device_id="P5")          # chain E: 2
+req("e2x", "2026-10-09T10:00:00Z", "2.2", "E1", user="U3", device_id="P5")           # rejected: not an attempt
+req("e3x", "2026-10-09T12:00:00Z", "2.2", "I0", user="U3", device_id="P5")
+req("f1x", "2026-10-09T08:00:00Z", "2.2", "I0", user="U3", device_id="P6", device="GSME")  # N12 below
+alert("n-f1x", "N12", "2026-10-09T08:00:30Z", request_id="f1x")
+req("f2x", "2026-10-09T09:00:00Z", "2.2", "I0", user="U3", device_id="P6", device="GSME")  # chain F: 2
+req("g1x", "2026-09-30T20:00:00Z", "2.2", "E21", user="U4", device_id="P7", device="GSME", region="North")
+req("g2x", "2026-10-01T10:00:00Z", "2.2", "E21", user="U4", device_id="P7", device="GSME", region="North")
+req("g3x", "2026-10-01T12:00:00Z", "2.2", "I0", user="U4", device_id="P7", device="GSME", region="North")
+req("i1x", "2026-10-31T22:00:00Z", "2.2", None, user="U6", device_id="P9", smets="SMETS1")  # chain I: 2,
+req("i2x", "2026-11-01T06:00:00Z", "2.2", "I0", user="U6", device_id="P9", smets="SMETS1")  # ends in November
+
+# --- DF1-DF3: device firmware ----------------------------------------------------------
+req("f1", "2026-10-02T10:00:00Z", "11.1", "I0", after=DAY, variant=8, device_id="F1")        # delivered, verified
+alert("v-f1", "8F72", "2026-10-04T10:00:00Z", device_id="F1")
+req("f2", "2026-10-02T10:00:00Z", "11.1", "I0", after=6 * DAY, variant=8, device_id="F2")    # after 5 days
+alert("v-f2", "8F72", "2026-10-09T10:00:00Z", device_id="F2")
+req("f3", "2026-10-03T10:00:00Z", "11.1", "I0", after=DAY, variant=8, device_id="F3")        # verification failed
+alert("v-f3", "8F1C", "2026-10-06T10:00:00Z", device_id="F3")
+req("f4", "2026-10-03T10:00:00Z", "11.1", "I0", after=HOUR, variant=8, device_id="F4")       # 8F72 too late: no alert
+alert("v-f4", "8F72", at("2026-10-03T11:00:00Z", 5 * DAY + HOUR), device_id="F4")
+req("f5", "2026-10-04T10:00:00Z", "11.1", "I0", after=2 * HOUR, variant=8, device_id="F5")   # 8F1C then 8F72: verified
+alert("v-f5a", "8F1C", "2026-10-04T14:00:00Z", device_id="F5")
+alert("v-f5b", "8F72", "2026-10-05T12:00:00Z", device_id="F5", suppressed=True)
+req("f6", "2026-10-04T10:00:00Z", "11.1", "E21", variant=8, device_id="F6")                  # not delivered
+req("f8", "2026-10-04T10:00:00Z", "11.1", "E3", variant=8, device_id="F8")                   # rejected
+req("f9", "2026-10-05T10:00:00Z", "11.1", "I0", after=HOUR, variant=8, device_id="F9")       # another device's 8F72
+alert("v-f9", "8F72", "2026-10-05T12:00:00Z", device_id="F1")
+req("t1", "2026-10-06T10:00:00Z", "11.3", "I0", variant=4, device_id="T1")                   # Transform
+req("t2", "2026-10-06T10:01:00Z", "11.3", "I0", variant=5, device_id="T1")
+req("t3", "2026-10-06T10:02:00Z", "11.3", "I0", variant=5, device_id="T2")
+req("t4", "2026-10-06T10:03:00Z", "11.3", "E21", variant=6, device_id="T3")
+req("t5", "2026-10-06T10:04:00Z", "11.3", "E2", variant=5, device_id="T4")                   # rejected
+
+# --- CH1 / CH2: hub firmware events -------------------------------------------------------
+CH_EVENTS = [
+    dict(ch_id="CH1", csp_region="North", firmware_version="2.1", event="image_delivered", event_at="2026-10-03T10:00:00Z"),
+    dict(ch_id="CH2", csp_region="North", firmware_version="2.1", event="image_delivered", event_at="2026-10-03T10:00:00Z"),
+    dict(ch_id="CH3", csp_region="South", firmware_version="2.1", event="image_delivered", event_at="2026-10-31T23:30:00Z"),
+    dict(ch_id="CH4", csp_region="South", firmware_version="2.1", event="delivery_failed", event_at="2026-10-04T10:00:00Z"),
+    dict(ch_id="CH5", csp_region="South", firmware_version="2.1", event="image_delivered", event_at="2026-09-30T22:30:00Z"),
+    dict(ch_id="CH1", csp_region="North", firmware_version="2.1", event="activated", event_at="2026-10-05T10:00:00Z"),
+    dict(ch_id="CH2", csp_region="North", firmware_version="2.1", event="activation_failed", event_at="2026-10-05T10:00:00Z"),
+    dict(ch_id="CH3", csp_region="South", firmware_version="2.1", event="activated", event_at="2026-10-06T10:00:00Z"),
+    dict(ch_id="CH6", csp_region="South", firmware_version="2.1", event="activation_failed", event_at="2026-11-01T00:00:00Z"),
+    dict(ch_id="CH7", csp_region="South", firmware_version="2.1", event="activation_failed", event_at="2026-10-07T10:00:00Z"),
+]
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("outcomes")
+    landing = root / "landing"
+    write_csv(landing, "service_requests", REQUESTS)
+    write_csv(landing, "service_responses", RESPONSES)
+    write_csv(landing, "alerts", ALERTS)
+    write_csv(landing, "incidents", INCIDENTS)
+    write_csv(landing, "ch_firmware_events", CH_EVENTS)
+    db = root / "w.duckdb"
+    checks = build_warehouse(landing, db, MONTH)
+    return db, checks
+
+
+@pytest.fixture(scope="module")
+def warehouse(build):
+    return build[0]
+
+
+def approx(value):
+    return pytest.approx(value, rel=1e-12, abs=1e-12)
+
+
+def no_row(db, metric_id, **where):
+    clauses, params = ["metric_id = ?"], [metric_id]
+    for column, value in where.items():
+        clauses.append(f"{column} is null" if value is None else f"cast({column} as varchar) = ?")
+        if value is not None:
+            params.append(str(value))
+    return query(db, f"select count(*) from metrics.pmr_metrics where {' and '.join(clauses)}", params) == [(0,)]
+
+
+# --- IC1 ---------------------------------------------------------------------------------
+
+def test_trt_missed_over_deliverable_install_commission_requests(warehouse):
+    # October, deliverable, not Transforms: i1 CHF 2 s; i3 ESME 40 s (missed); i5 GSME 5 s; i6 ESME 10 s
+    # (within, though failed by N12); i8 PPMID 50 s (missed); i9 SMETS1 ESME 3 s. i7 (8.14.2) is not
+    # an install_commission SRV; i2 is a Transform; i4 is rejected.
+    assert metric(warehouse, "ic.pct_trt_missed", segment="South") == approx(50.0)          # i1, i3
+    assert metric(warehouse, "ic.pct_trt_missed", segment="South", device_type="ESME") == approx(100.0)
+    assert metric(warehouse, "ic.pct_trt_missed", segment="North") == approx(100 / 3)       # i5, i6, i8
+    assert metric(warehouse, "ic.pct_trt_missed", segment="North", device_type="PPMID") == approx(100.0)
+    assert metric(warehouse, "ic.pct_trt_missed", segment="SMETS1") == approx(0.0)
+    assert metric(warehouse, "ic.pct_trt_missed", segment="All") == approx(100 / 3)         # 2 of 6
+    assert metric(warehouse, "ic.pct_trt_missed", segment="All", device_type="ESME") == approx(100 / 3)  # i3 of i3 i6 i9
+    assert no_row(warehouse, "ic.pct_trt_missed", segment="Central")
+    kinds = query(warehouse, "select distinct kind, requirement, target from metrics.pmr_metrics "
+                  "where metric_id = 'ic.pct_trt_missed'")
+    assert kinds == [("measure", "IC1", None)]
+
+
+def test_installs_by_day_segment_type_and_outcome(warehouse):
+    def installs(category, segment, device_type=None, day=None):
+        return metric(warehouse, "ic.installs", day=day, segment=segment, device_type=device_type, category=category)
+
+    # South: i1 (8.14.1, I99 only) CHF success; i3 ESME failed; i2 Transform and i4 rejected not counted
+    assert installs("success", "South", "CHF") == 1
+    assert installs("failed", "South", "ESME") == 1
+    assert installs("success", "South", "ESME") == 0
+    assert installs("failed", "South", "GSME") == 0
+    # North: i5 GSME success; i6 ESME named by N12: failed; i7 is Install and Leave, i8 a PPMID: not installs
+    assert installs("success", "North", "GSME") == 1
+    assert installs("failed", "North", "ESME") == 1
+    assert installs("success", "North", "CHF") == 0
+    assert installs("success", "SMETS1", "ESME") == 1
+    # All types: success i1 i5 i9 = 3, failed i3 i6 = 2
+    assert installs("success", "All") == 3
+    assert installs("failed", "All") == 2
+    assert installs("success", "All", "ESME") == 1 and installs("failed", "All", "ESME") == 2
+    # daily: 1 October i1 (success), i3 (failed); 2 October i5 i9 (success), i6 (failed); 3 October none
+    assert installs("success", "All", day="2026-10-01") == 1
+    assert installs("failed", "All", day="2026-10-01") == 1
+    assert installs("success", "All", day="2026-10-02") == 2
+    assert installs("success", "All", day="2026-10-03") == 0
+    # SMETS1 has no CHF figures (8.14.1 does not apply to SMETS1); every other combination is there, 0 or not
+    assert no_row(warehouse, "ic.installs", segment="SMETS1", device_type="CHF")
+    rows = query(warehouse, "select count(*) from metrics.pmr_metrics where metric_id = 'ic.installs'")
+    assert rows == [(32 * (5 * 4 * 2 - 2),)]  # (31 days + month) x (segments x types x outcomes - SMETS1 CHF)
+
+
+def test_install_and_commission_against_install_and_leave(warehouse):
+    assert metric(warehouse, "ic.install_and_commission", segment="South") == 1   # i1
+    assert metric(warehouse, "ic.install_and_leave", segment="North") == 1        # i7
+    assert metric(warehouse, "ic.install_and_commission", segment="All") == 1
+    assert metric(warehouse, "ic.install_and_leave", segment="All") == 1
+    assert metric(warehouse, "ic.install_and_leave", segment="Central") == 0
+    assert no_row(warehouse, "ic.install_and_commission", segment="SMETS1")
+
+
+def test_forecast_is_the_mean_of_the_same_weekday_four_weeks_back(warehouse):
+    # 1 October (Thu): South (2 + 4 + 0 + 6) / 4 = 3; North (0 + 0 + 0 + 1) / 4 = 0.25;
+    # All (2 + 4 + 0 + 7) / 4 = 3.25. h24-failed did not succeed.
+    assert metric(warehouse, "ic.installs_predicted", day="2026-10-01", segment="South") == approx(3.0)
+    assert metric(warehouse, "ic.installs_predicted", day="2026-10-01", segment="North") == approx(0.25)
+    assert metric(warehouse, "ic.installs_predicted", day="2026-10-01", segment="Central") == approx(0.0)
+    assert metric(warehouse, "ic.installs_predicted", day="2026-10-01", segment="All") == approx(3.25)
+    # 8 October (Thu): 1 Oct 1 + 24 Sep 6 + 17 Sep 0 + 10 Sep 4 = 11 / 4 = 2.75 for South
+    assert metric(warehouse, "ic.installs_predicted", day="2026-10-08", segment="South") == approx(2.75)
+    # 2 October (Fri): 4, 11, 18, 25 September have no data at all -> empty
+    assert no_row(warehouse, "ic.installs_predicted", day="2026-10-02")
+    # 15 October: 8 October has no data -> empty
+    assert no_row(warehouse, "ic.installs_predicted", day="2026-10-15")
+    # the month: not every day has a forecast -> empty
+    assert no_row(warehouse, "ic.installs_predicted", day=None)
+
+
+def test_deviation_is_a_ratio_and_empty_without_data(warehouse):
+    # 1 October: South (1 - 3) / 3; North (0 - 0.25) / 0.25 = -1; All (1 - 3.25) / 3.25
+    assert metric(warehouse, "ic.deviation", day="2026-10-01", segment="South") == approx(-2 / 3)
+    assert metric(warehouse, "ic.deviation", day="2026-10-01", segment="North") == approx(-1.0)
+    assert metric(warehouse, "ic.deviation", day="2026-10-01", segment="All") == approx(-2.25 / 3.25)
+    # Central's forecast is 0: no ratio. 8 October has a forecast but no data itself: no ratio.
+    assert no_row(warehouse, "ic.deviation", day="2026-10-01", segment="Central")
+    assert no_row(warehouse, "ic.deviation", day="2026-10-08")
+    assert query(warehouse, "select distinct unit, requirement from metrics.pmr_metrics "
+                 "where metric_id = 'ic.deviation'") == [("ratio", "IC2")]
+
+
+def test_degraded_flag_needs_a_forecast_above_the_noise_floor(warehouse):
+    # South on 1 October fell 67% short, but a forecast of 3 installs is below
+    # ic_deviation_min_predicted: not flagged.
+    assert query(warehouse, "select count(*) from marts.pmr_install_forecast where is_degraded") == [(0,)]
+
+
+def test_major_incidents_open_per_uk_day(warehouse):
+    expected = {"2026-10-01": 1, "2026-10-02": 1, "2026-10-03": 0, "2026-10-05": 1, "2026-10-06": 1,
+                "2026-10-07": 0, "2026-10-10": 1, "2026-10-11": 0, "2026-10-31": 1}
+    for day, count in expected.items():
+        assert metric(warehouse, "ic.major_incidents_open", day=day) == count, day
+    total = query(warehouse, "select sum(value), count(*) from metrics.pmr_metrics "
+                  "where metric_id = 'ic.major_incidents_open'")
+    assert total == [(6.0, 31)]
+
+
+def test_missing_history_is_a_visible_warning(build):
+    _, checks = build
+    found = [c for c in checks if c.name.startswith("install_forecast_has_four_weeks_of_history")]
+    assert len(found) == 1
+    # 28 days of history, 5 with data (3, 10, 17, 24 and 30 September)
+    assert not found[0].passed and not found[0].blocking
+    assert "23" in found[0].detail
+
+
+# --- CoS1 -------------------------------------------------------------------------------
+
+def test_cos_success_with_corrections(warehouse):
+    # deliverable: c1 c2 c3 c4 c5 c6 c8 c9 c10 c11 (c7 rejected) = 10
+    # success: c1, c10; corrected: c2 (6 days), c9 (by c10, 1 h), c11 (exactly 7 x 24 h, in November)
+    # not: c3 (7 days + 1 h), c4 (another User), c5 (no response), c6 (N13), c8 (a failure and a Transform)
+    assert metric(warehouse, "cos.pct_success", segment="All") == approx(50.0)               # 5 / 10
+    assert metric(warehouse, "cos.pct_success", segment="South") == approx(37.5)             # c1 c2 c11 / 8
+    assert metric(warehouse, "cos.pct_success", segment="Central") == approx(100.0)          # c9 c10
+    assert metric(warehouse, "cos.pct_success", segment="South", device_type="ESME") == approx(300 / 7)
+    assert metric(warehouse, "cos.pct_success", segment="South", device_type="GSME") == approx(0.0)   # c8
+    assert metric(warehouse, "cos.pct_success", segment="All", device_type="ESME") == approx(500 / 9)
+    assert no_row(warehouse, "cos.pct_success", segment="North")
+    assert query(warehouse, "select distinct kind from metrics.pmr_metrics where metric_id = 'cos.pct_success'") \
+        == [("measure",)]
+
+
+def test_cos_failures_by_final_code(warehouse):
+    assert metric(warehouse, "cos.failures", category="E20") == 1    # c3
+    assert metric(warehouse, "cos.failures", category="E21") == 2    # c4, c8
+    assert metric(warehouse, "cos.failures", category="none") == 1   # c5
+    assert metric(warehouse, "cos.failures", category="I0") == 1     # c6
+    assert query(warehouse, "select sum(value) from metrics.pmr_metrics where metric_id = 'cos.failures'") == [(5.0,)]
+
+
+# --- B1 / B2 -----------------------------------------------------------------------------
+
+def test_billing(warehouse):
+    # 5.1: b1 I0, b2 I99 only (Non-Device: success), b3 no response; b4 rejected -> 2 / 3
+    assert metric(warehouse, "billing.pct_schedule_success") == approx(200 / 3)
+    # 4.6.1 with execution_at: r1 10 s, r3 E21 after 1 h, r5 exactly 24 h in time; r2 25 h, r4 never late;
+    # r6 rejected -> 3 / 5
+    assert metric(warehouse, "billing.pct_read_within_24h") == approx(60.0)
+    # On-Demand 4.6.1: o1 o4 succeed, o2 E21, o3 named by N12 -> 2 / 4
+    assert metric(warehouse, "billing.pct_on_demand_read_success") == approx(50.0)
+
+
+# --- PP1 ---------------------------------------------------------------------------------
+
+def test_topup_success_by_segment_and_device_type(warehouse):
+    # October deliverable 2.2: South ESME a1 b1x b2x c1x c2x c3x c4x d1x d2x e1x e3x (5 succeed),
+    # South GSME f1x (N12) f2x, North GSME g2x g3x, Central h1x, SMETS1 i1x (no response).
+    # g1x is September, i2x November, e2x rejected.
+    assert metric(warehouse, "pp.pct_success", segment="South") == approx(600 / 13)
+    assert metric(warehouse, "pp.pct_success", segment="South", device_type="ESME") == approx(500 / 11)
+    assert metric(warehouse, "pp.pct_success", segment="South", device_type="GSME") == approx(50.0)
+    assert metric(warehouse, "pp.pct_success", segment="North") == approx(50.0)
+    assert metric(warehouse, "pp.pct_success", segment="Central") == approx(0.0)
+    assert metric(warehouse, "pp.pct_success", segment="All") == approx(700 / 17)
+    assert metric(warehouse, "pp.pct_success", segment="All", device_type="GSME") == approx(50.0)  # f2x g3x / 4
+    assert metric(warehouse, "pp.pct_success", segment="All", device_type="ESME") == approx(500 / 13)
+    assert metric(warehouse, "pp.successes", segment="South") == 6
+    assert metric(warehouse, "pp.failures", segment="South") == 7
+    assert metric(warehouse, "pp.successes", segment="Central") == 0
+    assert metric(warehouse, "pp.failures", segment="SMETS1") == 1
+    assert metric(warehouse, "pp.successes", segment="All") == 7
+    assert metric(warehouse, "pp.failures", segment="All") == 10
+
+
+def test_topup_attempt_chains(warehouse):
+    # October chains: A a1 -> 1; B b1x b2x -> 2; H h1x (another User on P2) -> never;
+    # C c1x c2x c3x -> 3+; C' c4x (after a success) -> never; D1 d1x -> never; D2 d2x (25 h gap) -> 1;
+    # E e1x e3x (e2x rejected, not an attempt) -> 2; F f1x (N12) f2x -> 2; I i1x i2x (November) -> 2.
+    # G started 30 September (BST): September's chain, not counted. 10 chains.
+    assert metric(warehouse, "pp.attempts", category="1") == approx(20.0)       # A, D2
+    assert metric(warehouse, "pp.attempts", category="2") == approx(40.0)       # B, E, F, I
+    assert metric(warehouse, "pp.attempts", category="3+") == approx(10.0)      # C
+    assert metric(warehouse, "pp.attempts", category="never") == approx(30.0)   # C', D1, H
+    chains = query(warehouse, "select count(*) from intermediate.int_topup_chains where is_in_period")
+    assert chains == [(10,)]
+    september = query(warehouse, "select attempts, outcome, is_in_period from intermediate.int_topup_chains "
+                      "where device_key = 'P7'")
+    assert september == [(3, "3+", False)]  # g1x g2x g3x
+
+
+def test_topup_failure_reasons(warehouse):
+    # b1x c1x c4x d1x e1x g2x h1x E21; c2x E20; f1x I0 (N12); i1x none
+    assert metric(warehouse, "pp.failure_reasons", category="E21") == 7
+    assert metric(warehouse, "pp.failure_reasons", category="E20") == 1
+    assert metric(warehouse, "pp.failure_reasons", category="I0") == 1
+    assert metric(warehouse, "pp.failure_reasons", category="none") == 1
+
+
+def test_non_communicating_devices(warehouse):
+    # devices with deliverable 4.6.1 in October: South DR1 (ok) DR2 (ok, late) DR3 (E21 twice: not ok);
+    # North DR4 (no response: not ok) DR5 (ok); SMETS1 DR6 (N12: not ok) DR7 (ok); DR8 only rejected
+    assert metric(warehouse, "pp.pct_non_communicating", segment="South") == approx(100 / 3)
+    assert metric(warehouse, "pp.pct_non_communicating", segment="North") == approx(50.0)
+    assert metric(warehouse, "pp.pct_non_communicating", segment="SMETS1") == approx(50.0)
+    assert metric(warehouse, "pp.pct_non_communicating", segment="All") == approx(300 / 7)
+    assert no_row(warehouse, "pp.pct_non_communicating", segment="Central")
+
+
+# --- DF1-DF3, CH1, CH2 ----------------------------------------------------------------------
+
+def test_device_firmware_journey(warehouse):
+    # deliverable 11.1: f1 f2 f3 f4 f5 f6 f9 (f8 rejected); delivered within 5 days: f1 f3 f4 f5 f9
+    assert metric(warehouse, "fw.pct_delivered") == approx(500 / 7)
+    # of the 5 delivered: f1 f5 verified (f5's 8F72 counts though suppressed, and wins over its 8F1C);
+    # f3 8F1C; f4 (8F72 after 5 days) and f9 (another device's 8F72) no alert
+    assert metric(warehouse, "fw.pct_verified") == approx(40.0)
+    assert metric(warehouse, "fw.pct_verification_failed") == approx(20.0)
+    assert metric(warehouse, "fw.pct_no_verification_alert") == approx(40.0)
+    # 11.3 signed: t2 t3 I0, t4 E21 (t1 Transform, t5 rejected) -> 2 / 3
+    assert metric(warehouse, "fw.pct_activated") == approx(200 / 3)
+
+
+def test_hub_firmware(warehouse):
+    # October: delivered CH1 CH2 CH3 (23:30 GMT on the 31st), failed CH4; CH5 is September -> 3 / 4
+    assert metric(warehouse, "chfw.pct_delivered") == approx(75.0)
+    # activated CH1 CH3, failed CH2 CH7; CH6 is November -> 2 / 4
+    assert metric(warehouse, "chfw.pct_activated") == approx(50.0)
+
+
+# --- the contract -------------------------------------------------------------------------
+
+OUTCOME_MODELS = ["metric_installs", "metric_change_of_supplier", "metric_billing", "metric_prepayment",
+                  "metric_firmware", "metric_hub_firmware"]
+
+
+def test_kinds_and_requirements_follow_the_seed(warehouse):
+    rows = dict(query(warehouse, "select metric_id, kind || ' ' || requirement from metrics.metric_catalogue "
+                      "where model in (" + ", ".join(f"'{m}'" for m in OUTCOME_MODELS) + ")"))
+    assert rows == {
+        "ic.pct_trt_missed": "measure IC1", "ic.installs": "indicator IC1", "ic.installs_predicted": "indicator IC1",
+        "ic.install_and_commission": "indicator IC1", "ic.install_and_leave": "indicator IC1",
+        "ic.deviation": "indicator IC2", "ic.major_incidents_open": "indicator IC2",
+        "cos.pct_success": "measure CoS1", "cos.failures": "indicator CoS1",
+        "billing.pct_schedule_success": "measure B1", "billing.pct_read_within_24h": "measure B1",
+        "billing.pct_on_demand_read_success": "measure B2",
+        "pp.pct_success": "measure PP1", "pp.successes": "indicator PP1", "pp.failures": "indicator PP1",
+        "pp.attempts": "indicator PP1", "pp.failure_reasons": "indicator PP1",
+        "pp.pct_non_communicating": "indicator PP1",
+        "fw.pct_delivered": "measure DF1", "fw.pct_verified": "indicator DF2",
+        "fw.pct_verification_failed": "indicator DF2", "fw.pct_no_verification_alert": "indicator DF2",
+        "fw.pct_activated": "indicator DF3", "chfw.pct_delivered": "indicator CH1", "chfw.pct_activated": "indicator CH2",
+    }
+
+
+def test_one_row_per_figure_and_only_the_period(warehouse):
+    dims = "metric_id, day, business_process, segment, device_type, service, time_band, category"
+    duplicates = query(warehouse, f"select {dims}, count(*) from metrics.pmr_metrics group by all having count(*) > 1")
+    assert duplicates == []
+    outside = query(warehouse, "select count(*) from metrics.pmr_metrics where period <> ? or "
+                    "(day is not null and strftime(day, '%Y-%m') <> ?)", [MONTH, MONTH])
+    assert outside == [(0,)]
+
+
+def test_unit_tests_of_the_chain_correction_and_forecast_logic(warehouse):
+    result = run_dbt(["test", "--select", "test_type:unit,path:models/intermediate/outcomes",
+                      "test_type:unit,path:models/marts/outcomes"], warehouse, period=MONTH)
+    unit_tests = [r for r in result.results if r["unique_id"].startswith("unit_test.")]
+    assert result.ok, result.log_tail
+    assert len(unit_tests) >= 3
