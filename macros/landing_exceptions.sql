@@ -1,28 +1,32 @@
 {#- The rows of one source that are not simply accepted: duplicates,
     quarantined rows, and superseded versions. Everything else read is accepted.
 
-    Called after the model's CTEs and a comma. `relation` has the typed columns,
-    _file, _row, the <name>__text columns and row_reason (the first broken rule,
-    or NULL). Only rows that repeat a key (the id, or the whole row for
-    sources without an id) need the full duplicate and conflict comparison; they
-    are found with a hash aggregate, so the work stays linear in the rows read. -#}
-{% macro landing_exceptions(relation, source_name, id_columns, superseded=none) -%}
+    Called after the model's CTEs (if any) and a comma. `relation` has the typed
+    columns, _file, _row, the <name>__text columns and row_reason (the first
+    broken rule, or NULL). Only rows that repeat a key (the id, or the whole row
+    for sources without an id) need the full duplicate and conflict comparison;
+    they are found with a hash aggregate over `keys_from` (default: `relation`),
+    so the work stays linear in the rows read.
+
+    Pass relations (a ref, or a CTE used nowhere else), not a CTE that is read
+    twice: DuckDB would materialise every column of every row read. -#}
+{% macro landing_exceptions(relation, source_name, id_columns, superseded=none, keys_from=none) -%}
     {%- set spec = landing_contract(source_name) -%}
     {%- set names = spec | map(attribute=0) | list -%}
     {%- set key_columns = id_columns if id_columns else names -%}
-keyed as (
-    select *, {{ row_key(key_columns) }} as _key
-    from {{ relation }}
-),
-
 repeated_keys as (
-    select _key from keyed group by _key having count(*) > 1
+    select {{ row_key(key_columns) }} as _key
+    from {{ keys_from if keys_from else relation }}
+    group by {{ row_key(key_columns) }}
+    having count(*) > 1
 ),
 
 exceptional as (
-    select keyed.*, keyed._key in (select _key from repeated_keys) as is_repeated
-    from keyed
-    where row_reason is not null or _key in (select _key from repeated_keys)
+    select
+        rows_read.*,
+        {{ row_key(key_columns) }} in (select _key from repeated_keys) as is_repeated
+    from {{ relation }} as rows_read
+    where row_reason is not null or {{ row_key(key_columns) }} in (select _key from repeated_keys)
 ),
 
 candidates as (

@@ -2,7 +2,8 @@
     CSV copied as text): the contract columns typed, their text (<name>__text,
     for the quarantine; only computed where used), _file, _row, and
     contract_reason: the first column rule the row breaks (missing required
-    value, unparsable value), else NULL. -#}
+    value, unparsable value), else NULL. For Parquet, <name>__text is kept only
+    where a value did not convert; raw_values_json falls back to the typed value. -#}
 {% macro landing_rows(source_name) -%}
     {%- set spec = landing_contract(source_name) -%}
     {%- for part in ['parquet', 'csv'] %}
@@ -11,7 +12,13 @@
         raw._row,
         {%- for name, type, required in spec %}
         {{ typed_value('raw.' ~ name, type) }} as {{ name }},
+        {%- if part == 'csv' or type == 'string' %}
         cast(raw.{{ name }} as varchar) as {{ name }}__text,
+        {%- else %}
+        {#- Parquet values are typed already: keep text only for one that did not
+            convert, so tens of millions of good rows are not cast to text. #}
+        case when {{ typed_value('raw.' ~ name, type) }} is null then cast(raw.{{ name }} as varchar) end as {{ name }}__text,
+        {%- endif %}
         {%- endfor %}
         case
         {%- for name, type, required in spec if required %}

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from pmr import PROJECT_DIR
+from pmr import PROJECT_DIR, detection, install_detection
 from pmr.warehouse import connect
 
 SEEDS = PROJECT_DIR / "seeds"
@@ -180,13 +180,14 @@ def main(argv: list[str] | None = None) -> int:
     for line in differences[:20]:
         print(f"   {line}")
 
-    try:
-        from pmr.detection import bench_report
-    except ImportError:
-        bench_report = None
-    if bench_report:
-        for line in bench_report(landing, db, args.month):
-            print(line)
+    with connect(db, read_only=True) as warehouse:
+        drops = detection.load_drops(landing)
+        spells = detection.spells_from_warehouse(warehouse, args.month)
+        window = detection.period_window(warehouse, args.month)
+    inferred = detection.score(spells, drops, window=window)
+    print(f"inferred outages (regional drops of 30 min or more): {inferred.summary()}")
+    for line in install_detection.bench_lines(landing, db, args.month):
+        print(line)
 
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

@@ -51,6 +51,7 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         raise
     try:
         con.execute("set TimeZone = 'UTC'")
+        con.execute(f"set memory_limit = '{os.environ.get('PMR_MEMORY_LIMIT', '4GB')}'")
         yield con
     finally:
         con.close()

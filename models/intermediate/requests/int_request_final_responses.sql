@@ -3,14 +3,9 @@
     instant are broken by code so that results never depend on row order. Whether
     an I99 ends a Non-Device request is decided in fct_service_requests. -#}
 
-with responses as (
-    select request_id, response_at, response_code
-    from {{ ref('stg_service_responses') }}
-),
-
-acknowledgements as (
+with acknowledgements as (
     select request_id, min(response_at) as acknowledged_at
-    from responses
+    from {{ ref('stg_service_responses') }}
     where response_code = 'I99'
     group by request_id
 ),
@@ -20,7 +15,7 @@ answers as (
         request_id,
         min(response_at) as answered_at,
         {{ value_at_min('response_code', ['response_at', 'response_code']) }} as answer_code
-    from responses
+    from {{ ref('stg_service_responses') }}
     where response_code <> 'I99'
     group by request_id
 ),

@@ -1,7 +1,4 @@
 {#- Rows of alerts that are not simply accepted: duplicates and quarantined rows. -#}
 
-with checked as (
-    select * from {{ ref('stg_alerts__checked') }}
-),
-
-{{ landing_exceptions('checked', 'alerts', ['alert_id']) }}
+with
+{{ landing_exceptions(ref('stg_alerts__checked'), 'alerts', ['alert_id']) }}

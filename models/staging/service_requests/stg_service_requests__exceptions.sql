@@ -1,7 +1,4 @@
 {#- Rows of service_requests that are not simply accepted: duplicates and quarantined rows. -#}
 
-with checked as (
-    select * from {{ ref('stg_service_requests__checked') }}
-),
-
-{{ landing_exceptions('checked', 'service_requests', ['request_id']) }}
+with
+{{ landing_exceptions(ref('stg_service_requests__checked'), 'service_requests', ['request_id']) }}

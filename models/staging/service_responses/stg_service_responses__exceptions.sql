@@ -2,11 +2,7 @@
     quarantined). Responses have no id: only exact copies are duplicates. A
     response before its request's receipt is quarantined. -#}
 
-with checked as (
-    select * from {{ ref('stg_service_responses__checked') }}
-),
-
-requests as (
+with requests as (
     select request_id as requested_id, received_at as request_received_at
     from {{ ref('stg_service_requests') }}
 ),
@@ -25,8 +21,8 @@ with_requests as (
             checked.row_reason,
             case when checked.response_at < requests.request_received_at then 'response before its request' end
         ) as row_reason
-    from checked
+    from {{ ref('stg_service_responses__checked') }} as checked
     left join requests on checked.request_id = requests.requested_id
 ),
 
-{{ landing_exceptions('with_requests', 'service_responses', []) }}
+{{ landing_exceptions('with_requests', 'service_responses', [], keys_from=ref('stg_service_responses__checked')) }}
