@@ -147,6 +147,10 @@ def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, 
     ]
     if rows:
         con.executemany("insert into metrics.pmr_metrics values (" + ", ".join(["?"] * 16) + ")", rows)
+    con.execute("create table metrics.metric_catalogue (metric_id varchar, fractional boolean)")
+    fractional = {f["metric_id"]: bool(f.get("fractional")) for f in figures}
+    if fractional:
+        con.executemany("insert into metrics.metric_catalogue values (?, ?)", list(fractional.items()))
     con.close()
     return path
 
@@ -360,3 +364,13 @@ def test_the_blocked_run_log_names_the_failed_checks(garbage_run):
     assert "service_requests" in failed_checks["accounting: quarantined share within limit"]["detail"]
     assert [s["step"] for s in log["steps"]] == ["ingest", "dbt build", "collect metrics", "checks"]
     assert not (runs[-1] / "pmr.html").exists()
+
+
+def test_a_count_declared_fractional_may_have_decimals(tmp_path):
+    figures = default_figures() + [dict(metric_id="ic.installs_predicted", unit="count", value=3.25,
+                                        segment="North", fractional=True)]
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", figures=figures))
+    assert checks["metrics: counts whole"].passed
+    figures[-1]["fractional"] = False
+    checks = evaluate(make_warehouse(tmp_path / "w2.duckdb", figures=figures))
+    assert not checks["metrics: counts whole"].passed
