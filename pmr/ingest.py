@@ -216,8 +216,8 @@ def ingest(
         if key in known and known[key][:2] == (stat.st_size, stat.st_mtime_ns) and known[key][3] == str(path):
             report.unchanged.append(key)
             continue
-        if progress:
-            progress(f"ingest {key} ({index}/{len(files)})")
+        if progress and (index == len(files) or index % 25 == 1):
+            progress(f"ingest {key} ({index}/{len(files)} files)")
         fmt = _file_format(path)
         con.execute("begin transaction")
         _forget(con, source, key)

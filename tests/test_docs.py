@@ -1,0 +1,37 @@
+"""Docs that match the code: every metric id declared in a metric model's YAML is
+described in the metric catalogue under docs/, and every README command exists."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+from pmr import PROJECT_DIR
+from pmr.cli import build_parser
+
+
+def declared_metric_ids() -> set[str]:
+    ids = set()
+    for path in (PROJECT_DIR / "models" / "metrics").glob("_metric_*.yml"):
+        for model in yaml.safe_load(path.read_text())["models"]:
+            for metric in model.get("config", {}).get("meta", {}).get("pmr_metrics", []):
+                ids.add(metric["metric_id"])
+    return ids
+
+
+def test_every_declared_metric_is_in_the_catalogue_docs():
+    docs = "\n".join(p.read_text() for p in (PROJECT_DIR / "docs" / "metrics").glob("*.md"))
+    ids = declared_metric_ids()
+    assert len(ids) > 40
+    missing = sorted(i for i in ids if i not in docs)
+    assert not missing, f"metric ids not described in docs/metrics/: {missing}"
+
+
+def test_readme_commands_exist():
+    readme = (PROJECT_DIR / "README.md").read_text()
+    makefile = (PROJECT_DIR / "Makefile").read_text()
+    for target in re.findall(r"`make (\w+)`", readme):
+        assert re.search(rf"^{target}:", makefile, re.M), f"make {target} is in the README but not the Makefile"
+    commands = set(build_parser()._subparsers._group_actions[0].choices)
+    for command in re.findall(r"`pmr (\w+)", readme):
+        assert command in commands, f"pmr {command} is in the README but not in the CLI"
