@@ -21,9 +21,7 @@ aggregated as (
         sum(case when is_corrected then 1 else 0 end) as corrected,
         sum(case when counts_as_success then 1 else 0 end) as counted_success
     from cos
-    group by grouping sets ((segment, device_type), (device_type), (segment), ())
-    -- a request without a device type counts in its segment's all-types row only
-    having not (grouping(device_type) = 0 and device_type is null)
+    {{ group_by_segment_and_device_type() }}
 
 ),
 

@@ -20,9 +20,7 @@ aggregated as (
         count(*) as deliverable,
         sum(case when is_within_trt then 0 else 1 end) as trt_missed
     from requests
-    group by grouping sets ((segment, device_type), (device_type), (segment), ())
-    -- a request without a device type counts in its segment's all-types row only
-    having not (grouping(device_type) = 0 and device_type is null)
+    {{ group_by_segment_and_device_type() }}
 
 ),
 

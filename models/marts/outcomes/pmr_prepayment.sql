@@ -24,9 +24,7 @@ aggregated as (
         count(*) as deliverable,
         sum(case when is_success then 1 else 0 end) as successes
     from topups
-    group by grouping sets ((segment, device_type), (device_type), (segment), ())
-    -- a request without a device type counts in its segment's all-types row only
-    having not (grouping(device_type) = 0 and device_type is null)
+    {{ group_by_segment_and_device_type() }}
 
 ),
 
