@@ -7,12 +7,13 @@ import datetime as dt
 import hashlib
 import subprocess
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import jinja2
 
 from pmr import PROJECT_DIR
-from pmr.calendar import deadline, parse_month, working_days_between
+from pmr.calendar import parse_month, publication_timeliness
 from pmr.metrics import CATALOGUE, CSV_COLUMNS, TABLE, csv_order_by
 from reports.charts import ChartEmbedder, javascript_bundle
 from reports.context import ReportContext
@@ -75,10 +76,10 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
     metrics = con.execute(f"select * from {TABLE}").df()
     catalogue = con.execute(f"select * from {CATALOGUE}").df()
     first, last = parse_month(month)
-    published = dt.datetime.now(dt.timezone.utc)
-    published_uk = published.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London"))
-    due = deadline(month)
-    working_days = working_days_between(last, published_uk.date())
+    # the run log's timeliness (pmr.calendar), so the page and run-log.json agree
+    timeliness = (log.timeliness if log is not None and getattr(log, "timeliness", None)
+                  else publication_timeliness(month, dt.datetime.now(dt.timezone.utc)))
+    published_uk = dt.datetime.fromisoformat(timeliness["published_at"]).astimezone(ZoneInfo("Europe/London"))
     commit, seeds_hash = definitions_version()
     ctx = ReportContext(month=month, con=con, metrics=metrics, catalogue=catalogue, checks=checks, run=log)
     charts = ChartEmbedder()
@@ -92,10 +93,10 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
     page = environment.get_template("pmr.html.j2").render(
         month_name=first.strftime("%B %Y"),
         period_bounds=f"{first.isoformat()} to {last.isoformat()}",
-        deadline=due.isoformat(),
+        deadline=timeliness["deadline"],
         published=published_uk.strftime("%Y-%m-%d %H:%M %Z"),
-        working_days=working_days,
-        on_time=published_uk.date() <= due,
+        working_days=timeliness["working_days_after_period_end"],
+        on_time=timeliness["on_time"],
         definitions_commit=commit,
         seeds_hash=seeds_hash,
         figure_count=f"{len(metrics):,}",
