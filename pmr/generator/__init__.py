@@ -25,6 +25,7 @@ from pmr import SOURCES
 from pmr.contract import CONTRACT, DUCKDB_TYPES
 from pmr.generator import alerts, chains, operations, outcomes, requests
 from pmr.generator.context import Batch, Context, build_context
+from pmr.generator.enums import create_enum_types, internal_type
 from pmr.generator.events import plan_events
 from pmr.generator.ground_truth import write_ground_truth
 from pmr.generator.writer import day_path, internal_columns, write_day
@@ -74,6 +75,7 @@ def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
 def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[str, int]]:
     con = ctx.con
     with ctx.timed("setup"):
+        create_enum_types(con)
         norms = requests.profile_norms(ctx)
         plan_events(ctx)
         requests.build_scheduled_population(ctx)
@@ -150,13 +152,13 @@ def _check_not_before(ctx: Context, table: str, where: str, batch: Batch) -> Non
 
 
 def _empty(source: str) -> str:
-    """A zero-row SELECT with the internal types of a source (timestamps as BIGINT ms)."""
+    """A zero-row SELECT with the internal types of a source (timestamps as BIGINT ms, ENUMs)."""
     cols = []
     for col in CONTRACT[source]:
-        typ = "BIGINT" if col.type == "timestamp" else DUCKDB_TYPES[col.type]
+        typ = "BIGINT" if col.type == "timestamp" else internal_type(source, col.name) or DUCKDB_TYPES[col.type]
         cols.append(f"NULL::{typ} AS {col.name}")
     if source == "service_requests":
-        cols += [f"NULL::{typ} AS {name}" for name, typ in outcomes.HIDDEN_REQUEST_COLUMNS]
+        cols += [f"NULL::{internal_type(source, name) or typ} AS {name}" for name, typ in outcomes.HIDDEN_REQUEST_COLUMNS]
     else:
         cols.append("NULL::INTEGER AS day")
     if source == "alerts":

@@ -30,9 +30,11 @@ POWER_EVENTS_PER_DAY = 3000  # national, scale 1.0
 
 def _alert_row(alert_id: str, code: str, kind: str, dt: str, user: str, request_id: str, at: str,
                delivered: str, suppressed: str, tag: str = "NULL::VARCHAR", day: str | None = None) -> str:
-    return (f"{alert_id} AS alert_id, {code} AS alert_code, {kind} AS alert_kind, devid(g, p, {dt}) AS device_id, "
-            f"{dt} AS device_type, CASE WHEN g = 3 THEN 'SMETS1' ELSE 'SMETS2' END AS smets, "
-            f"['North', 'Central', 'South', NULL][g + 1] AS csp_region, {user} AS user_id, {request_id} AS request_id, "
+    return (f"{alert_id} AS alert_id, ({code})::e_alert_code AS alert_code, ({kind})::e_alert_kind AS alert_kind, "
+            f"devid(g, p, {dt}) AS device_id, ({dt})::e_device_type AS device_type, "
+            f"(CASE WHEN g = 3 THEN 'SMETS1' ELSE 'SMETS2' END)::e_smets AS smets, "
+            f"(['North', 'Central', 'South', NULL][g + 1])::e_region AS csp_region, ({user})::e_user_id AS user_id, "
+            f"{request_id} AS request_id, "
             f"{at} AS received_at, {delivered} AS delivered_at, {suppressed} AS suppressed, {day or f'ukday({at})'} AS day, "
             f"{tag} AS tag")
 

@@ -225,7 +225,7 @@ def _create_macros(ctx: Context) -> None:
         # standard normal (Box-Muller)
         "nrm(k, n) AS sqrt(-2.0 * ln(1.0 - rnd(k, n))) * cos(6.283185307179586 * rnd(k, n + 7919))",
         # key of a device: segment, premises number, device type
-        f"dkey(g, p, t) AS hash({seed}, g, p, t)",
+        f"dkey(g, p, t) AS hash({seed}, g, p, t::VARCHAR)",  # text: the same key whether t is text or ENUM
         "devid(g, p, t) AS ['N','C','S','M'][g + 1] || p::VARCHAR || '-' || t",
         # a premises' hash drives its fuel and suppliers (bits sliced, one hash per use)
         f"pkey(g, p) AS hash({seed}, g, p, 77)",

@@ -123,8 +123,8 @@ def failed_request_alerts(table: str, batch: int) -> str:
     """N12/N13 DCC alerts naming requests that were answered I0 but failed."""
     at = "(fin_at + 1000 + floor(rnd(k, 66) * 59000)::BIGINT)"
     return f"""
-        SELECT 'N' || request_id AS alert_id, CASE WHEN rnd(k, 67) < 0.6 THEN 'N12' ELSE 'N13' END AS alert_code,
-               'dcc' AS alert_kind, device_id, device_type, smets, csp_region, user_id, request_id,
+        SELECT 'N' || request_id AS alert_id, (CASE WHEN rnd(k, 67) < 0.6 THEN 'N12' ELSE 'N13' END)::e_alert_code
+               AS alert_code, 'dcc'::e_alert_kind AS alert_kind, device_id, device_type, smets, csp_region, user_id, request_id,
                {at} AS received_at, {delivery('hash(k, 68)', at)} AS delivered_at, false AS suppressed,
                ukday({at}) AS day, NULL::VARCHAR AS tag
         FROM {table} WHERE batch = {batch} AND failed_alert

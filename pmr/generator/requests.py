@@ -141,10 +141,13 @@ def expanded(ctx: Context, stream: Stream, day: int | None = None) -> str:
 
 
 def steps_select(**cols: str) -> str:
-    """SELECT list in STEP_COLUMNS order; missing columns are NULL."""
+    """SELECT list in STEP_COLUMNS order; missing columns are NULL. Text columns become
+    their ENUM types here, so every later step moves one-byte codes instead of strings."""
     typed = {"exe": "NULL::BIGINT", "fd_off": "NULL::BIGINT", "fcode": "NULL::VARCHAR", "fdelay": "NULL::BIGINT",
              "device_id": f"devid({cols.get('g', 'g')}, {cols.get('p', 'p')}, {cols.get('dt', 'dt')})"}
-    return ", ".join(f"{cols.get(c, typed.get(c, 'NULL'))} AS {c}" for c in STEP_COLUMNS)
+    enum = {"user_id": "e_user_id", "user_role": "e_user_role", "srv": "e_srv", "dt": "e_device_type", "fcode": "e_code"}
+    exprs = {c: cols.get(c, typed.get(c, "NULL")) for c in STEP_COLUMNS}
+    return ", ".join(f"({exprs[c]})::{enum[c]} AS {c}" if c in enum else f"{exprs[c]} AS {c}" for c in STEP_COLUMNS)
 
 
 def build_scheduled_population(ctx: Context) -> None:
@@ -157,8 +160,9 @@ def build_scheduled_population(ctx: Context) -> None:
                      f"WHERE sched({s.idx}, p, dt) AND (dt = 'ESME' OR hasgas({s.idx}, p))")
     ctx.con.execute(f"""
         CREATE TABLE sched_pop AS
-        SELECT g, p, dt, p * 8 + g * 2 + (dt = 'GSME')::INTEGER AS pid, devid(g, p, dt) AS device_id,
-               supplier(g, p, dt) AS user_id, suprole(dt) AS user_role
+        SELECT g, p, dt::e_device_type AS dt, p * 8 + g * 2 + (dt = 'GSME')::INTEGER AS pid,
+               devid(g, p, dt) AS device_id, supplier(g, p, dt)::e_user_id AS user_id,
+               suprole(dt)::e_user_role AS user_role
         FROM ({" UNION ALL ".join(parts)})
     """)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pmr.contract import CONTRACT, DUCKDB_TYPES
 from pmr.generator.context import Context, sql_str
+from pmr.generator.enums import internal_type
 
 ORDER = {
     "service_requests": ("received_at", "request_id"),
@@ -31,6 +32,8 @@ def projection(source: str, fmt: str) -> str:
         if col.type == "timestamp":
             expr = (f"make_timestamptz({col.name} * 1000)" if fmt == "parquet"
                     else f"strftime(epoch_ms({col.name}), '{ISO_MS}')")
+        elif internal_type(source, col.name):
+            expr = col.name  # written as text; casting to VARCHAR first would only cost time
         else:
             expr = f"{col.name}::{DUCKDB_TYPES[col.type]}"
         cols.append(f"{expr} AS {col.name}")
