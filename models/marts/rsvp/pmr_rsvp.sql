@@ -53,7 +53,7 @@ aggregated as (
         count(*) as volume,
         sum(case when is_rejected then 1 else 0 end) as rejected,
         sum(case when is_deliverable then 1 else 0 end) as deliverable,
-        avg(case when is_deliverable and has_final_response then rtt_s end) as mean_rtt_s,
+        {{ mean_exact('case when is_deliverable and has_final_response then rtt_s end') }} as mean_rtt_s,
         {{ median_exact('case when is_deliverable and has_final_response then rtt_s end') }} as median_rtt_s,
         min(case when is_deliverable and has_final_response then rtt_s end) as min_rtt_s,
         max(case when is_deliverable and has_final_response then rtt_s end) as max_rtt_s,
