@@ -9,6 +9,8 @@
    scale, against an implementation that shares no SQL with the models).
 4. Detection quality where the pipeline provides a scorer (inferred outages,
    degraded install days), against the generator's ground truth.
+5. Reproducibility at scale: `pmr run` again from an empty warehouse must publish a
+   byte-identical metrics.csv (parallel aggregation must not leak into the figures).
 """
 
 from __future__ import annotations
@@ -130,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=PROJECT_DIR / "bench-data", help="scratch folder (deleted first)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--no-rerun", action="store_true",
+                        help="skip the second pmr run that checks metrics.csv is byte-identical")
     args = parser.parse_args(argv)
 
     from pmr.generator import generate
@@ -148,15 +152,10 @@ def main(argv: list[str] | None = None) -> int:
           f"service_requests {rows['service_requests']:,} at {summary['request_rows_per_s']:,.0f} rows/s")
 
     started = time.perf_counter()
-    process = subprocess.run(
-        [sys.executable, "-m", "pmr.cli", "run", "--month", args.month, "--landing", str(landing),
-         "--out", str(out), "--db", str(db)], capture_output=True, text=True)
+    if not _pmr_run(args.month, landing, out, db):
+        return 1
     pipeline_seconds = time.perf_counter() - started
     peak_mb = peak_rss_mb_of_children()
-    if process.returncode != 0:
-        print(process.stdout[-3000:], process.stderr[-3000:], sep="\n")
-        print(f"pmr run FAILED with exit code {process.returncode}")
-        return 1
     run_log = json.loads((out / args.month / "run-log.json").read_text())
     steps = ", ".join(f"{s['step']} {s['seconds']:.1f} s" for s in run_log["steps"])
     print(f"pmr run: {pipeline_seconds:.1f} s wall, peak memory {peak_mb:,.0f} MB ({steps})")
@@ -189,9 +188,31 @@ def main(argv: list[str] | None = None) -> int:
     for line in install_detection.bench_lines(landing, db, args.month):
         print(line)
 
+    identical = True
+    if not args.no_rerun:
+        rerun_out, rerun_db = work / "out-rerun", work / "warehouse-rerun.duckdb"
+        started = time.perf_counter()
+        if not _pmr_run(args.month, landing, rerun_out, rerun_db):
+            return 1
+        first_csv = (out / args.month / "metrics.csv").read_bytes()
+        identical = first_csv == (rerun_out / args.month / "metrics.csv").read_bytes()
+        figures = len(first_csv.splitlines()) - 1
+        print(f"re-run from an empty warehouse ({time.perf_counter() - started:.1f} s): metrics.csv "
+              f"({figures:,} figures) byte-identical: {'YES' if identical else 'NO'}")
+
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
-    return 0 if not differences else 1
+    return 0 if not differences and identical else 1
+
+
+def _pmr_run(month: str, landing: Path, out: Path, db: Path) -> bool:
+    process = subprocess.run(
+        [sys.executable, "-m", "pmr.cli", "run", "--month", month, "--landing", str(landing),
+         "--out", str(out), "--db", str(db)], capture_output=True, text=True)
+    if process.returncode != 0:
+        print(process.stdout[-3000:], process.stderr[-3000:], sep="\n")
+        print(f"pmr run FAILED with exit code {process.returncode}")
+    return process.returncode == 0
 
 
 if __name__ == "__main__":
