@@ -20,7 +20,7 @@ from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_
 from pmr import gate
 from pmr.dbt_runner import DbtResult, target_path_for
 from pmr.pipeline import DBT_BUILD_ARGS, record_dbt_result
-from pmr.warehouse import is_lock_error, lock_message
+from pmr.warehouse import is_lock_error, lock_message, memory_limit
 
 MANIFEST = ensure_manifest()
 LAYERS = ("staging", "intermediate", "marts", "metrics", "utilities")
@@ -47,16 +47,19 @@ translator = PmrTranslator()
 
 @contextmanager
 def _warehouse_env(db):
-    """PMR_DB set to `db` while dbt is started (DbtCliResource passes os.environ on)."""
-    previous = os.environ.get("PMR_DB")
-    os.environ["PMR_DB"] = str(db)
+    """PMR_DB (and PMR_MEMORY_LIMIT, as pmr run sets it) while dbt is started
+    (DbtCliResource passes os.environ on)."""
+    settings = {"PMR_DB": str(db), "PMR_MEMORY_LIMIT": memory_limit()}
+    previous = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop("PMR_DB", None)
-        else:
-            os.environ["PMR_DB"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _prune_targets(parent) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from pmr import PROJECT_DIR
-from pmr.warehouse import WarehouseLocked, is_lock_error, lock_message
+from pmr.warehouse import WarehouseLocked, is_lock_error, lock_message, memory_limit
 
 
 @dataclass
@@ -38,6 +38,7 @@ def dbt_executable() -> str:
 def dbt_env(db: Path, target_path: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["PMR_DB"] = str(db)
+    env["PMR_MEMORY_LIMIT"] = memory_limit()
     env["DBT_TARGET_PATH"] = str(target_path)
     env["DBT_LOG_PATH"] = str(target_path / "logs")
     env["DBT_PROFILES_DIR"] = str(PROJECT_DIR)
