@@ -76,6 +76,7 @@ def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[st
     con = ctx.con
     with ctx.timed("setup"):
         create_enum_types(con)
+        con.execute("ALTER TABLE srv_cat ALTER srv TYPE e_srv")  # joined on the requests' ENUM srv
         norms = requests.profile_norms(ctx)
         plan_events(ctx)
         requests.build_scheduled_population(ctx)

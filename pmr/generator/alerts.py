@@ -16,6 +16,7 @@ Delivery: mostly within a few seconds, ~1% after more than 60 s, 0.15% never.
 from __future__ import annotations
 
 from pmr.generator.context import Batch, Context, Day, weighted_case
+from pmr.generator.enums import REGION_OF_SEGMENT, SMETS_OF_SEGMENT
 from pmr.generator.outcomes import delivery
 from pmr.generator.requests import STREAMS, expanded
 
@@ -32,8 +33,7 @@ def _alert_row(alert_id: str, code: str, kind: str, dt: str, user: str, request_
                delivered: str, suppressed: str, tag: str = "NULL::VARCHAR", day: str | None = None) -> str:
     return (f"{alert_id} AS alert_id, ({code})::e_alert_code AS alert_code, ({kind})::e_alert_kind AS alert_kind, "
             f"devid(g, p, {dt}) AS device_id, ({dt})::e_device_type AS device_type, "
-            f"(CASE WHEN g = 3 THEN 'SMETS1' ELSE 'SMETS2' END)::e_smets AS smets, "
-            f"(['North', 'Central', 'South', NULL][g + 1])::e_region AS csp_region, ({user})::e_user_id AS user_id, "
+            f"{SMETS_OF_SEGMENT} AS smets, {REGION_OF_SEGMENT} AS csp_region, ({user})::e_user_id AS user_id, "
             f"{request_id} AS request_id, "
             f"{at} AS received_at, {delivered} AS delivered_at, {suppressed} AS suppressed, {day or f'ukday({at})'} AS day, "
             f"{tag} AS tag")

@@ -49,6 +49,17 @@ ENUM_COLUMNS = {
 ENUM_SOURCES = ("service_requests", "service_responses", "alerts")
 
 
+# SQL of a row's segment columns from its segment index g (0-2 SMETS2 regions, 3 SMETS1),
+# as ENUM constants so that no row pays for a cast.
+SMETS_OF_SEGMENT = "(CASE WHEN g = 3 THEN 'SMETS1'::e_smets ELSE 'SMETS2'::e_smets END)"
+REGION_OF_SEGMENT = "((['North', 'Central', 'South', NULL]::e_region[])[g + 1])"
+
+
+def code(value: str) -> str:
+    """SQL constant of a response code (or NONE / NOFINAL) as the e_code ENUM."""
+    return f"'{value}'::e_code"
+
+
 def create_enum_types(con: duckdb.DuckDBPyConnection) -> None:
     for name, values in _values().items():
         con.execute(f"CREATE TYPE {name} AS ENUM ({', '.join(repr(v) for v in values)})")

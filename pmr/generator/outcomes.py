@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 from pmr.generator.context import Context, response_codes_by_class, weighted_case
+from pmr.generator.enums import REGION_OF_SEGMENT, SMETS_OF_SEGMENT, code
 
 RTT_MEDIAN_MS = {"ESME": 3500, "GSME": 14000, "CHF": 2500, "GPF": 3000}
 RTT_SIGMA = {"GSME": 0.30}
@@ -41,7 +42,7 @@ def delivery(k: str, at: str) -> str:
 
 # Columns kept with held requests beyond the contract's: the day to write them, the
 # batch that made them, and what responses and alerts need.
-HIDDEN_REQUEST_COLUMNS = (("day", "INTEGER"), ("batch", "INTEGER"), ("k", "UBIGINT"), ("g", "INTEGER"),
+HIDDEN_REQUEST_COLUMNS = (("day", "INTEGER"), ("batch", "INTEGER"), ("k", "UBIGINT"),
                           ("fc", "VARCHAR"), ("ack_at", "BIGINT"), ("fin_at", "BIGINT"), ("failed_alert", "BOOLEAN"))
 
 
@@ -49,22 +50,23 @@ def build_requests(ctx: Context, steps_sql: str, table: str, batch: int) -> None
     """steps_sql (STEP_COLUMNS rows) -> rows of `table`: contract columns + hidden columns.
     Both legs of a Critical request come from one pass (a leg flag), keyed apart."""
     codes = response_codes_by_class()
-    rejected = weighted_case("rnd(k, 61)", [(f"'{c}'", 1.0) for c in codes["rejected"]])
+    rejected = weighted_case("rnd(k, 61)", [(code(c), 1.0) for c in codes["rejected"]])
     comms_w = {"E20": 0.45, "E21": 0.45}
-    comms = weighted_case("rnd(k, 63)", [(f"'{c}'", comms_w.get(c, 0.05)) for c in codes["comms_failure"]])
+    comms = weighted_case("rnd(k, 63)", [(code(c), comms_w.get(c, 0.05)) for c in codes["comms_failure"]])
     timeout = codes["timeout"][0]
     rej = "(" + ", ".join(f"'{c}'" for c in codes["rejected"]) + ")"
     comm = "(" + ", ".join(f"'{c}'" for c in codes["comms_failure"]) + ")"
     legs = f"""
-        SELECT *, CASE WHEN transform THEN 'I0'
-                       WHEN srv = '4.6.1' AND noncomm(g, p, dt) THEN (CASE WHEN rnd(k, 60) < 0.7 THEN 'E21' ELSE 'E20' END)
+        SELECT *, CASE WHEN transform THEN {code('I0')}
+                       WHEN srv = '4.6.1' AND noncomm(g, p, dt)
+                           THEN (CASE WHEN rnd(k, 60) < 0.7 THEN {code('E21')} ELSE {code('E20')} END)
                        WHEN fcode IS NOT NULL THEN fcode
                        WHEN rnd(k, 60) < 0.009 THEN {rejected}
-                       WHEN rnd(k, 64) < 0.003 THEN 'NONE'
-                       WHEN nondev THEN (CASE WHEN rnd(k, 62) < 0.4 THEN 'I99' ELSE 'I0' END)
+                       WHEN rnd(k, 64) < 0.003 THEN {code('NONE')}
+                       WHEN nondev THEN (CASE WHEN rnd(k, 62) < 0.4 THEN {code('I99')} ELSE {code('I0')} END)
                        WHEN rnd(k, 60) < 0.021 THEN {comms}
-                       WHEN fd_off IS NOT NULL AND rnd(k, 60) < 0.051 THEN '{timeout}'
-                       ELSE 'I0' END AS fc
+                       WHEN fd_off IS NOT NULL AND rnd(k, 60) < 0.051 THEN {code(timeout)}
+                       ELSE {code('I0')} END AS fc
         FROM (
             SELECT * REPLACE (CASE WHEN transform THEN hash(k, 4) ELSE k END AS k,
                               CASE WHEN transform THEN NULL ELSE fdelay END AS fdelay),
@@ -84,10 +86,10 @@ def build_requests(ctx: Context, steps_sql: str, table: str, batch: int) -> None
                CASE WHEN transform THEN 4 WHEN nondev THEN 8
                     WHEN crit THEN 5 + (rnd(k, 41) < 0.06)::INTEGER + (rnd(k, 41) < 0.02)::INTEGER
                     ELSE 1 + (rnd(k, 41) < 0.05)::INTEGER + (rnd(k, 41) < 0.02)::INTEGER END AS command_variant,
-               device_id, dt AS device_type, CASE WHEN g = 3 THEN 'SMETS1' ELSE 'SMETS2' END AS smets,
-               ['North', 'Central', 'South', NULL][g + 1] AS csp_region, execution_at,
+               device_id, dt AS device_type, {SMETS_OF_SEGMENT} AS smets, {REGION_OF_SEGMENT} AS csp_region,
+               execution_at,
                CASE WHEN rnd(k, 42) < 0.93 THEN least(5000, 35 + exp(4.7 + 0.55 * nrm(k, 43)))::BIGINT END AS dsp_processing_ms,
-               ukday(received_at) AS day, {batch} AS batch, k, g, fc, ack_at,
+               ukday(received_at) AS day, {batch} AS batch, k, fc, ack_at,
                CASE WHEN ack_at IS NULL OR fin_at IS NULL THEN fin_at ELSE greatest(fin_at, ack_at + 5) END AS fin_at,
                NOT transform AND NOT nondev AND fc = 'I0' AND rnd(k, 65) < 0.004 AS failed_alert
         FROM (
