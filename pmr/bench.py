@@ -162,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
 
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
+    con.execute("set enable_progress_bar = false")  # keeps the printed figures readable
     started = time.perf_counter()
     floor_rows = con.execute(floor_sql(landing, args.month)).fetchall()
     floor_seconds = time.perf_counter() - started

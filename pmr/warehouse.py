@@ -66,6 +66,7 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
     try:
         con.execute("set TimeZone = 'UTC'")
         con.execute(f"set memory_limit = '{memory_limit()}'")
+        con.execute("set enable_progress_bar = false")  # pmr prints its own progress per step
         yield con
     finally:
         con.close()

@@ -195,6 +195,7 @@ def build_context(start: dt.date, n_days: int, scale: float, seed: int,
     if scale <= 0:
         raise ValueError("scale must be positive")
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # generate reports its own progress, day by day
     con.execute("SET TimeZone = 'UTC'")
     con.execute(f"SET temp_directory = {sql_str(str(temp_dir))}")
     con.execute("SET preserve_insertion_order = false")  # every output has an explicit total ORDER BY
