@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pmr.generator.context import SEGMENTS, Batch, Context, read_seed, weighted_case
+from pmr.generator.enums import ENUM_COLUMNS
 from pmr.generator.events import depression_case
 
 STEP_COLUMNS = ("k", "sid", "t", "user_id", "user_role", "srv", "g", "p", "dt", "device_id", "exe", "fd_off", "fcode",
@@ -145,7 +146,8 @@ def steps_select(**cols: str) -> str:
     their ENUM types here, so every later step moves one-byte codes instead of strings."""
     typed = {"exe": "NULL::BIGINT", "fd_off": "NULL::BIGINT", "fcode": "NULL::VARCHAR", "fdelay": "NULL::BIGINT",
              "device_id": f"devid({cols.get('g', 'g')}, {cols.get('p', 'p')}, {cols.get('dt', 'dt')})"}
-    enum = {"user_id": "e_user_id", "user_role": "e_user_role", "srv": "e_srv", "dt": "e_device_type", "fcode": "e_code"}
+    enum = {c: ENUM_COLUMNS[contract_name] for c, contract_name in
+            (("user_id", "user_id"), ("user_role", "user_role"), ("srv", "srv"), ("dt", "device_type"), ("fcode", "fc"))}
     exprs = {c: cols.get(c, typed.get(c, "NULL")) for c in STEP_COLUMNS}
     return ", ".join(f"({exprs[c]})::{enum[c]} AS {c}" if c in enum else f"{exprs[c]} AS {c}" for c in STEP_COLUMNS)
 
