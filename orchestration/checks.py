@@ -11,7 +11,6 @@ from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly
 from pmr import gate
 from pmr.pipeline import gate_step
-from pmr.warehouse import WarehouseLocked
 
 
 def _table(checks: list[gate.CheckResult]) -> dg.MetadataValue:
@@ -33,14 +32,8 @@ def _table(checks: list[gate.CheckResult]) -> dg.MetadataValue:
 def publication_gate(context: dg.AssetCheckExecutionContext, pmr: PmrSettings) -> dg.AssetCheckResult:
     run = MonthRun.open(context, pmr)
     dbt_checks = [c for c in run.log.check_results() if c.source == "dbt"]
-    try:
+    with run.reporting_errors():
         checks = gate_step(run.log, pmr.db_path, run.month, dbt_checks, run.progress(context))
-    except WarehouseLocked as locked:
-        run.fail()
-        raise dg.Failure(description=str(locked), allow_retries=False) from None
-    except BaseException:
-        run.fail()
-        raise
     failures, warnings = gate.blocking_failures(checks), gate.warnings(checks)
     if failures:
         run.log.status = "blocked"

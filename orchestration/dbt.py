@@ -89,7 +89,7 @@ def pmr_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, pmr: PmrSett
     _prune_targets(target_parent)
     target = target_parent / context.run.run_id[:8]
     args = [*DBT_BUILD_ARGS, "--vars", json.dumps({"period": run.month})]
-    try:
+    with run.reporting_errors():
         with run.log.step("dbt build") as record:
             with _warehouse_env(db):  # profiles.yml reads the warehouse path from PMR_DB
                 invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
@@ -104,9 +104,6 @@ def pmr_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, pmr: PmrSett
             record_dbt_result(record, result)
             checks = gate.from_dbt(result)
             run.log.record_checks(checks)
-    except BaseException:
-        run.fail()
-        raise
     blocking = gate.blocking_failures(checks)
     if blocking:
         run.log.status = "blocked"

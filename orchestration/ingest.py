@@ -12,7 +12,6 @@ from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr import SOURCES
 from pmr.pipeline import ingest_step
-from pmr.warehouse import WarehouseLocked
 
 RAW_TABLES = (
     *(f"{source}_{part}" for source in SOURCES for part in ("parquet", "csv")),
@@ -50,14 +49,11 @@ def landing_key(table: str) -> dg.AssetKey:
 def landing_ingest(context: dg.AssetExecutionContext, pmr: PmrSettings):
     """Read new and changed landing files into raw.* (writes the warehouse)."""
     run = MonthRun.open(context, pmr)
-    try:
-        record = ingest_step(run.log, pmr.landing_path, pmr.db_path, run.progress(context))
-    except WarehouseLocked as locked:
-        run.fail()
-        raise dg.Failure(description=str(locked), allow_retries=False) from None
-    except FileNotFoundError as missing:
-        run.fail()
-        raise dg.Failure(description=f"{missing} (set PMR_LANDING to the landing folder)") from None
+    with run.reporting_errors():
+        try:
+            record = ingest_step(run.log, pmr.landing_path, pmr.db_path, run.progress(context))
+        except FileNotFoundError as missing:
+            raise dg.Failure(description=f"{missing} (set PMR_LANDING to the landing folder)") from None
     run.save()
     summary = {
         "files loaded": record["files_loaded"],

@@ -27,13 +27,8 @@ _service_levels = seed_key("service_levels")
 )
 def pmr_metrics(context: dg.AssetExecutionContext, pmr: PmrSettings) -> dg.MaterializeResult:
     run = MonthRun.open(context, pmr)
-    try:
+    with run.reporting_errors(known=(MetricDefinitionError, WarehouseLocked),
+                              describe=lambda problem: f"metric collection failed: {problem}"):
         rows = collect_step(run.log, pmr.db_path, run.month, manifest=MANIFEST)
-    except (MetricDefinitionError, WarehouseLocked) as problem:
-        run.fail()
-        raise dg.Failure(description=f"metric collection failed: {problem}", allow_retries=False) from None
-    except BaseException:
-        run.fail()
-        raise
     run.save()
     return dg.MaterializeResult(metadata={"dagster/row_count": rows, **run.metadata()})

@@ -12,7 +12,6 @@ from orchestration.metrics import PMR_METRICS
 from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr.pipeline import gate_outcome, publish_step
-from pmr.warehouse import WarehouseLocked
 
 
 @dg.asset(
@@ -45,16 +44,10 @@ def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
             metadata={"reasons": reasons, **run.metadata()},
             allow_retries=False,
         )
-    try:
+    with run.reporting_errors():
         link = publish_step(
             run.log, run.folder, pmr.out_path, run.month, run.log.check_results(), pmr.db_path, run.progress(context)
         )
-    except WarehouseLocked as locked:
-        run.fail()
-        raise dg.Failure(description=str(locked), allow_retries=False) from None
-    except BaseException:
-        run.fail()
-        raise
     run.save()
     timeliness = run.log.timeliness or {}
     on_time = bool(timeliness.get("on_time"))

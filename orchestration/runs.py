@@ -3,6 +3,8 @@ and one run log (run-log.json), shared by the run's steps: each step loads the
 log, records itself through the same pmr.pipeline step functions as `pmr run`,
 and writes it back before it returns or fails."""
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import dagster as dg
 
 from orchestration.settings import PmrSettings
 from pmr.pipeline import RunLog, open_run_log, run_folder_for, utc_now_iso
+from pmr.warehouse import WarehouseLocked
 
 
 @dataclass
@@ -35,6 +38,21 @@ class MonthRun:
         if self.log.status == "running":
             self.log.status = status
         self.save()
+
+    @contextmanager
+    def reporting_errors(self, known: tuple[type[Exception], ...] = (WarehouseLocked,),
+                         describe: Callable[[Exception], str] = str) -> Iterator[None]:
+        """Any error in the block marks the run log failed. A known problem (by default a
+        warehouse held by another process) becomes a Dagster Failure with pmr's message and
+        no retry, instead of a stack trace."""
+        try:
+            yield
+        except known as problem:
+            self.fail()
+            raise dg.Failure(description=describe(problem), allow_retries=False) from None
+        except BaseException:
+            self.fail()
+            raise
 
     def progress(self, context):
         return lambda message: context.log.info(message)
