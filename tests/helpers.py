@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import duckdb
@@ -59,3 +60,17 @@ def metric(db: Path, metric_id: str, **breakdown) -> float | None:
     rows = query(db, f"select value from metrics.pmr_metrics where {' and '.join(where)}", params)
     assert len(rows) == 1, f"expected one row for {metric_id} {breakdown}, got {rows}"
     return rows[0][0]
+
+
+def check_in_browser(page: Path, screenshot: Path):
+    """The page opened in headless Chromium (reports.browser.check_page). Chromium is
+    required in CI (.ci/run installs Debian's); elsewhere the test is skipped without it."""
+    import pytest
+
+    from reports.browser import check_page, chromium_path
+
+    if not chromium_path():
+        if os.environ.get("CI"):
+            pytest.fail("chromium must be installed in CI (.ci/run installs Debian's chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    return check_page(page, screenshot=screenshot)

@@ -11,7 +11,7 @@ import pytest
 from pmr import PROJECT_DIR
 from pmr.pipeline import run_month
 from reports import render
-from tests.helpers import write_csv
+from tests.helpers import check_in_browser, write_csv
 from tests.test_rsvp import ALERTS, MONTH, REQUESTS, RESPONSES, TEST_MESSAGES
 
 
@@ -97,13 +97,7 @@ def test_page_is_self_contained(published):
 
 @pytest.mark.browser
 def test_page_renders_every_chart_without_console_errors(published, tmp_path):
-    from reports.browser import check_page, chromium_path
-
-    if not chromium_path():
-        if os.environ.get("CI"):
-            pytest.fail("chromium must be installed in CI (.ci/run installs Debian's chromium)")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    check = check_page(published["link"] / "pmr.html", screenshot=tmp_path / "pmr.png")
+    check = check_in_browser(published["link"] / "pmr.html", tmp_path / "pmr.png")
     assert check.console_errors == []
     assert check.charts >= 5  # one per business process with traffic, at least
     assert check.charts_rendered == check.charts

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
@@ -43,7 +42,7 @@ import pytest
 from pmr.calendar import is_working_day
 from pmr.pipeline import run_month
 from reports.sections import all_sections
-from tests.helpers import write_csv
+from tests.helpers import check_in_browser, write_csv
 from tests.test_availability import OUTAGES, outage
 from tests.test_cpm5 import INCIDENTS
 from tests.test_rsvp import REQUESTS, RESPONSES, at, request, response
@@ -336,13 +335,7 @@ def test_cpm5_table_by_category(published):
 
 @pytest.mark.browser
 def test_page_renders_every_chart_without_console_errors(published, tmp_path):
-    from reports.browser import check_page, chromium_path
-
-    if not chromium_path():
-        if os.environ.get("CI"):
-            pytest.fail("chromium must be installed in CI (.ci/run installs Debian's chromium)")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    check = check_page(published["link"] / "pmr.html", screenshot=tmp_path / "pmr.png")
+    check = check_in_browser(published["link"] / "pmr.html", tmp_path / "pmr.png")
     assert check.console_errors == []
     assert check.charts >= 5  # the five daily availability charts, at least
     assert check.charts_rendered == check.charts
