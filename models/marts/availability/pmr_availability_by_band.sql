@@ -24,9 +24,9 @@ totals as (
         service,
         segment,
         time_band,
-        sum(duration_s) as band_s,
-        sum(excluded_planned_s) as excluded_planned_s,
-        sum(unplanned_downtime_s) as unplanned_downtime_s
+        {{ sum_exact('duration_s') }} as band_s,
+        {{ sum_exact('excluded_planned_s') }} as excluded_planned_s,
+        {{ sum_exact('unplanned_downtime_s') }} as unplanned_downtime_s
     from pieces
     group by period, service, segment, time_band
 

@@ -17,9 +17,9 @@ totals as (
         uk_date,
         service,
         segment,
-        sum(duration_s) as day_s,
-        sum(excluded_planned_s) as excluded_planned_s,
-        sum(unplanned_downtime_s) as unplanned_downtime_s
+        {{ sum_exact('duration_s') }} as day_s,
+        {{ sum_exact('excluded_planned_s') }} as excluded_planned_s,
+        {{ sum_exact('unplanned_downtime_s') }} as unplanned_downtime_s
     from pieces
     group by period, uk_date, service, segment
 

@@ -30,9 +30,9 @@ totals as (
         period,
         service,
         segment,
-        sum(duration_s) as period_s,
-        sum(excluded_planned_s) as excluded_planned_s,
-        sum(unplanned_downtime_s) as unplanned_downtime_s,
+        {{ sum_exact('duration_s') }} as period_s,
+        {{ sum_exact('excluded_planned_s') }} as excluded_planned_s,
+        {{ sum_exact('unplanned_downtime_s') }} as unplanned_downtime_s,
         cast(sum(case when starts_outage then 1 else 0 end) as integer) as outages
     from pieces
     group by period, service, segment

@@ -36,7 +36,8 @@ closed_figures as (
         sum(case when response_met then 1 else 0 end) as response_met,
         sum(case when resolution_met then 1 else 0 end) as resolution_met,
         count(resolution_h) as with_resolution_time,
-        avg(resolution_h) as mean_resolution_h
+        -- summed in whole microseconds (decision log: means and sums are exact)
+        {{ mean_exact('resolution_h * 3600') }} / 3600.0 as mean_resolution_h
     from closed
     group by category
 

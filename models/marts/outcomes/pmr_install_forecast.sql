@@ -91,7 +91,7 @@ month as (
         cast(null as bigint) as reference_days_with_data,
         case
             when count(predicted_installs) = count(*) and min(case when has_data then 1 else 0 end) = 1
-                then sum(predicted_installs)
+                then {{ sum_exact('predicted_installs') }}
         end as predicted_installs,
         cast(null as bigint) as major_incidents_open
     from days
