@@ -134,10 +134,10 @@ def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[st
                     if source == "alerts":
                         query += (f" UNION ALL SELECT {internal_columns('alerts')}, day, tag "
                                   f"FROM ({alerts.background_alerts(ctx, day)})")
-                    rows[source] += write_day(ctx, source, query, day_path(landing, source, day.date, fmt), fmt)
+                    rows[source] += write_day(con, source, query, day_path(landing, source, day.date, fmt), fmt)
             with ctx.timed("small_sources"):
                 for source, table in SMALL_SOURCES.items():
-                    rows[source] += write_day(ctx, source, f"SELECT * FROM {table} WHERE day = {d}",
+                    rows[source] += write_day(con, source, f"SELECT * FROM {table} WHERE day = {d}",
                                               day_path(landing, source, day.date, fmt), fmt)
         for table, source in CARRY.items():
             with ctx.timed(source):
