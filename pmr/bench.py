@@ -1,6 +1,9 @@
 """`make bench`: measured speed and memory, printed as figures.
 
-1. Generation throughput (service-request rows per second) at the given scale.
+1. Generation throughput (service-request rows per second) at the given scale, and
+   the generation floor: the same number of request rows made by the cheapest
+   expressions and written by the generator's own writer, so the rate reads against
+   what this machine can write at all.
 2. `pmr run` for the month: wall time and peak memory (largest resident set of any
    process of the run: pmr itself and dbt).
 3. The floor: the monthly RSVP table computed by one hand-written DuckDB query
@@ -23,12 +26,15 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import duckdb
 
 from pmr import PROJECT_DIR, detection, install_detection
+from pmr.generator.enums import create_enum_types
+from pmr.generator.writer import write_day
 from pmr.warehouse import connect
 
 SEEDS = PROJECT_DIR / "seeds"
@@ -102,6 +108,42 @@ def floor_sql(landing: Path, month: str) -> str:
     """
 
 
+def generation_floor(requests: int, days: int, folder: Path | None = None) -> float:
+    """Request rows per second of the least work that makes the same files: `requests`
+    rows of service_requests spread over `days` day files, every column a trivial
+    function of the row number (ids, times, codes cycled through their ENUMs), written
+    by the generator's writer (same columns, types, sort and Parquet options). No
+    draws, no streams, no outcomes: what generation costs beyond this is the price of
+    realistic rows. The files go to `folder` if given, else to a temporary one."""
+    per_day = max(1, requests // days)
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
+    con.execute("set preserve_insertion_order = false")  # as the generator
+    create_enum_types(con)
+    cycle = lambda enum, n: f"(enum_range(NULL::{enum})::{enum}[])[1 + (i + {n}) % len(enum_range(NULL::{enum}))]"
+    try:
+        with tempfile.TemporaryDirectory(prefix="pmr-bench-floor-") as scratch:
+            folder = Path(folder or scratch)
+            started = time.perf_counter()
+            for day in range(days):
+                received = f"({day}::BIGINT * 86400000 + i * {86_400_000 // per_day})"
+                rows = f"""
+                    SELECT 'Q' || ({9_770 + day} * 10000000000 + i)::VARCHAR AS request_id,
+                           {received} AS received_at, {cycle('e_user_id', 0)} AS user_id,
+                           {cycle('e_user_role', 1)} AS user_role, {cycle('e_srv', 2)} AS srv,
+                           1 + i % 3 AS command_variant, 'C' || (i % 100000)::VARCHAR || '-ESME' AS device_id,
+                           {cycle('e_device_type', 3)} AS device_type, {cycle('e_smets', 4)} AS smets,
+                           {cycle('e_region', 5)} AS csp_region,
+                           CASE WHEN i % 10 = 0 THEN {received} + 3600000 END AS execution_at,
+                           i % 500 AS dsp_processing_ms
+                    FROM range({per_day}) r(i)"""
+                write_day(con, "service_requests", rows, folder / f"{day:02d}.parquet", "parquet")
+            seconds = time.perf_counter() - started
+    finally:
+        con.close()
+    return per_day * days / seconds
+
+
 FIGURES = ["volume", "rejected", "mean_rtt_s", "median_rtt_s", "min_rtt_s", "max_rtt_s", "pct_within_trt", "pct_failed"]
 
 
@@ -150,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     rows = summary["rows"]
     print(f"generate: {sum(rows.values()):,} rows in {summary['seconds']:.1f} s; "
           f"service_requests {rows['service_requests']:,} at {summary['request_rows_per_s']:,.0f} rows/s")
+    floor_rate = generation_floor(rows["service_requests"], days)
+    print(f"generation floor (the same request rows as trivial values, same writer): {floor_rate:,.0f} rows/s; "
+          f"generator / floor = {summary['request_rows_per_s'] / floor_rate:.2f}")
 
     started = time.perf_counter()
     if not _pmr_run(args.month, landing, out, db):

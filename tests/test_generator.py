@@ -363,3 +363,20 @@ def test_month_has_the_injected_events(tmp_path):
                         WHERE timezone('Europe/London', received_at)::DATE = DATE '2026-10-07'
                         AND filename LIKE '%2026-10-08.parquet'""").fetchone()[0]
     assert late > 0
+
+
+def test_generation_floor_writes_request_files_of_the_same_shape(run, tmp_path):
+    """The bench's generation floor must write what the generator writes (same columns,
+    types and one file per day), or its rate would not be a floor for the same work."""
+    from pmr.bench import generation_floor
+
+    base, _, _ = run
+    assert generation_floor(7_000, 7, folder=tmp_path) > 0
+    files = sorted(tmp_path.glob("*.parquet"))
+    assert len(files) == 7
+    c = duckdb.connect()
+    generated = next((base / "a" / "demo" / "service_requests").glob("*.parquet"))
+    assert c.execute(f"DESCRIBE SELECT * FROM '{files[0]}'").fetchall() == \
+        c.execute(f"DESCRIBE SELECT * FROM '{generated}'").fetchall()
+    assert c.execute(f"SELECT count(*), count(DISTINCT request_id) FROM read_parquet('{tmp_path}/*.parquet')"
+                     ).fetchone() == (7_000, 7_000)
