@@ -73,8 +73,10 @@ def definitions_version() -> tuple[str, str]:
 def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks, log) -> Path:
     from reports.sections import all_sections
 
-    metrics = con.execute(f"select * from {TABLE}").df()
-    catalogue = con.execute(f"select * from {CATALOGUE}").df()
+    # in metrics.csv's order: tables are written in parallel, so their own row order
+    # changes from build to build, and the charts' data must not
+    metrics = con.execute(f"select * from {TABLE} order by {csv_order_by()}").df()
+    catalogue = con.execute(f"select * from {CATALOGUE} order by metric_id").df()
     first, last = parse_month(month)
     # the run log's timeliness (pmr.calendar), so the page and run-log.json agree
     timeliness = (log.timeliness if log is not None and getattr(log, "timeliness", None)
