@@ -36,8 +36,7 @@ final as (
         excluded_planned_s / 60.0 as excluded_planned_min,
         unplanned_downtime_s / 60.0 as unplanned_downtime_min,
         (day_s - excluded_planned_s) / 60.0 as uptime_min,
-        100.0 * (day_s - excluded_planned_s - unplanned_downtime_s)
-            / nullif(day_s - excluded_planned_s, 0) as availability_pct
+        {{ availability_pct('day_s', 'excluded_planned_s', 'unplanned_downtime_s') }} as availability_pct
     from totals
 
 )

@@ -52,8 +52,7 @@ final as (
         totals.excluded_planned_s / 60.0 as excluded_planned_min,
         totals.unplanned_downtime_s / 60.0 as unplanned_downtime_min,
         (totals.period_s - totals.excluded_planned_s) / 60.0 as uptime_min,
-        100.0 * (totals.period_s - totals.excluded_planned_s - totals.unplanned_downtime_s)
-            / nullif(totals.period_s - totals.excluded_planned_s, 0) as availability_pct,
+        {{ availability_pct('totals.period_s', 'totals.excluded_planned_s', 'totals.unplanned_downtime_s') }} as availability_pct,
         totals.outages,
         case
             when totals.outages > 0 then totals.unplanned_downtime_s / 3600.0 / totals.outages
