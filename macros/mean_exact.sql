@@ -8,5 +8,5 @@
 {%- endmacro %}
 
 {% macro default__mean_exact(expr, decimals=6) -%}
-    (sum(cast(round(({{ expr }}) * 1e{{ decimals }}) as bigint)) / nullif(count({{ expr }}), 0) / 1e{{ decimals }})
+    (sum({{ whole_units(expr, decimals) }}) / nullif(count({{ expr }}), 0) / 1e{{ decimals }})
 {%- endmacro %}

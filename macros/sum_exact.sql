@@ -9,5 +9,5 @@
 {%- endmacro %}
 
 {% macro default__sum_exact(expr, decimals=6) -%}
-    (sum(cast(round(({{ expr }}) * 1e{{ decimals }}) as bigint)) / 1e{{ decimals }})
+    (sum({{ whole_units(expr, decimals) }}) / 1e{{ decimals }})
 {%- endmacro %}
