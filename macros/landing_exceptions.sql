@@ -9,8 +9,12 @@
     so the work stays linear in the rows read.
 
     Pass relations (a ref, or a CTE used nowhere else), not a CTE that is read
-    twice: DuckDB would materialise every column of every row read. -#}
-{% macro landing_exceptions(relation, source_name, id_columns, superseded=none, keys_from=none) -%}
+    twice: DuckDB would materialise every column of every row read.
+
+    partition_column (for incremental builds, docs/incremental-builds.md) adds
+    _pkey, row_key of that column: every row that can change a row's verdict has
+    the same _pkey, so an incremental build recomputes whole partitions. -#}
+{% macro landing_exceptions(relation, source_name, id_columns, superseded=none, keys_from=none, partition_column=none) -%}
     {%- set spec = landing_contract(source_name) -%}
     {%- set names = spec | map(attribute=0) | list -%}
     {%- set key_columns = id_columns if id_columns else names -%}
@@ -43,10 +47,12 @@ classified as (
 
 final as (
     select _file, _row, row_status, reject_reason, is_superseded, {{ raw_values_json(names, '__text') }} as raw_values
+        {%- if partition_column %}, {{ row_key([partition_column]) }} as _pkey{% endif %}
     from classified
     where row_status <> 'accepted' or is_superseded
     union all
     select _file, _row, 'quarantined', row_reason, false, {{ raw_values_json(names, '__text') }}
+        {%- if partition_column %}, {{ row_key([partition_column]) }}{% endif %}
     from exceptional
     where not is_repeated
 )

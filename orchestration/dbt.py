@@ -19,7 +19,7 @@ from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr import gate
 from pmr.dbt_runner import DbtResult, target_path_for
-from pmr.pipeline import DBT_BUILD_ARGS, record_dbt_result
+from pmr.pipeline import DBT_BUILD_ARGS, finish_dbt_build, plan_dbt_build, record_dbt_result
 from pmr.warehouse import is_lock_error, lock_message, memory_limit
 
 MANIFEST = ensure_manifest()
@@ -88,9 +88,10 @@ def pmr_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, pmr: PmrSett
     target_parent = target_path_for(db) / "dagster"
     _prune_targets(target_parent)
     target = target_parent / context.run.run_id[:8]
-    args = [*DBT_BUILD_ARGS, "--vars", json.dumps({"period": run.month})]
     with run.reporting_errors():
         with run.log.step("dbt build") as record:
+            build = plan_dbt_build(db, full_refresh=False, progress=run.progress(context))
+            args = [*DBT_BUILD_ARGS, *build.dbt_args, "--vars", json.dumps({"period": run.month, **build.dbt_vars})]
             with _warehouse_env(db):  # profiles.yml reads the warehouse path from PMR_DB
                 invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
             yield from invocation.stream()
@@ -102,6 +103,7 @@ def pmr_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, pmr: PmrSett
             results = json.loads(results_file.read_text())["results"] if results_file.exists() else []
             result = DbtResult(ok=error is None, results=results, log_tail=str(error or ""))
             record_dbt_result(record, result)
+            finish_dbt_build(db, build, record, results)
             checks = gate.from_dbt(result)
             run.log.record_checks(checks)
     blocking = gate.blocking_failures(checks)

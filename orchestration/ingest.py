@@ -14,7 +14,7 @@ from pmr import SOURCES
 from pmr.pipeline import ingest_step
 
 RAW_TABLES = (
-    *(f"{source}_{part}" for source in SOURCES for part in ("parquet", "csv")),
+    *(f"{source}_{part}" for source in SOURCES for part in ("parquet", "csv", "parquet_new", "csv_new")),
     "landing_files",
     "malformed_lines",
 )
@@ -22,6 +22,8 @@ _DESCRIPTIONS = {
     **{f"{s}_parquet": f"raw.{s}_parquet: a view over the accepted Parquet files of {s}, read in place."
        for s in SOURCES},
     **{f"{s}_csv": f"raw.{s}_csv: every row read from the CSV files of {s}, as text." for s in SOURCES},
+    **{f"{s}_{part}_new": f"raw.{s}_{part}_new: the rows of raw.{s}_{part} from files the last successful build "
+       "did not read (incremental builds)." for s in SOURCES for part in ("parquet", "csv")},
     "landing_files": "One row per landing file seen by the last ingest: size, status (loaded or skipped) and why.",
     "malformed_lines": "CSV lines that could not be split into columns, and every row of a file skipped as a whole.",
 }

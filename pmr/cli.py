@@ -69,7 +69,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pmr.pipeline import PublicationBlocked, run_month
 
     try:
-        link = run_month(args.month, args.landing, args.out, db=db_path(args.db), progress=progress)
+        link = run_month(args.month, args.landing, args.out, db=db_path(args.db), progress=progress,
+                         full_refresh=args.full_refresh)
     except PublicationBlocked as blocked:
         print(f"NOT PUBLISHED: {blocked}", file=sys.stderr)
         print(f"run log: {blocked.run_folder / 'run-log.json'}", file=sys.stderr)
@@ -133,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--landing", type=Path, required=True, help="landing folder (see README: landing contract)")
     run.add_argument("--out", type=Path, required=True, help="folder that receives <MONTH>/")
     run.add_argument("--db", help="warehouse DuckDB file (default $PMR_DB or warehouse/pmr.duckdb)")
+    run.add_argument("--full-refresh", action="store_true",
+                     help="rebuild from every landing file, even when only new files arrived since the last "
+                          "build (by default such a build is incremental: docs/incremental-builds.md)")
     run.set_defaults(handler=cmd_run)
 
     deadline = commands.add_parser(

@@ -26,7 +26,7 @@ from typing import Callable
 
 import duckdb
 
-from pmr import SOURCES
+from pmr import SOURCES, build_state
 from pmr.contract import FILE_SUFFIXES, column_names, required_columns
 
 RAW_SCHEMA = "raw"
@@ -166,30 +166,42 @@ def _forget(con: duckdb.DuckDBPyConnection, source: str, key: str) -> None:
     con.execute(f"delete from {RAW_SCHEMA}.landing_files where file = ?", [key])
 
 
+def _parquet_view(files: list[tuple[str, str, list[str]]], names: list[str]) -> str:
+    """A SELECT over Parquet files (path, key, columns present): the contract
+    columns (NULL where no file has one), _file and _row."""
+    if not files:
+        cols = ", ".join(f"cast(null as varchar) as {_ident(c)}" for c in names)
+        return f"select {cols}, cast(null as varchar) as _file, cast(null as bigint) as _row where false"
+    present = set().union(*(set(f[2]) for f in files))
+    paths = "[" + ", ".join(_sql_str(f[0]) for f in files) + "]"
+    keys = "map([" + ", ".join(_sql_str(f[0]) for f in files) + "], [" + ", ".join(_sql_str(f[1]) for f in files) + "])"
+    cols = ", ".join(_ident(c) if c in present else f"cast(null as varchar) as {_ident(c)}" for c in names)
+    return (
+        f"select {cols}, {keys}[filename] as _file, file_row_number + 1 as _row "
+        f"from read_parquet({paths}, union_by_name = true, filename = true, file_row_number = true)"
+    )
+
+
 def refresh_parquet_views(con: duckdb.DuckDBPyConnection) -> None:
     """raw.<source>_parquet: one view per source over its accepted Parquet files,
-    with the contract columns (NULL where no file has one), _file and _row."""
+    with the contract columns (NULL where no file has one), _file and _row.
+    raw.<source>_parquet_new and raw.<source>_csv_new: the same for the files the
+    last successful build did not read (pmr.build_state), for incremental builds."""
+    build_state.ensure_state_tables(con)
     for source in SOURCES:
-        files = con.execute(
-            f"""select path, file, columns from {RAW_SCHEMA}.landing_files
-                where source = ? and format = 'parquet' and status = 'loaded' order by file""",
-            [source],
-        ).fetchall()
-        names = column_names(source)
-        if not files:
-            cols = ", ".join(f"cast(null as varchar) as {_ident(c)}" for c in names)
-            body = f"select {cols}, cast(null as varchar) as _file, cast(null as bigint) as _row where false"
-        else:
-            present = set().union(*(set(f[2]) for f in files))
-            paths = "[" + ", ".join(_sql_str(f[0]) for f in files) + "]"
-            keys = "map([" + ", ".join(_sql_str(f[0]) for f in files) + "], [" + ", ".join(
-                _sql_str(f[1]) for f in files) + "])"
-            cols = ", ".join(_ident(c) if c in present else f"cast(null as varchar) as {_ident(c)}" for c in names)
-            body = (
-                f"select {cols}, {keys}[filename] as _file, file_row_number + 1 as _row "
-                f"from read_parquet({paths}, union_by_name = true, filename = true, file_row_number = true)"
-            )
-        con.execute(f"create or replace view {RAW_SCHEMA}.{source}_parquet as {body}")
+        for suffix, scope in (("", ""), ("_new", f"and file in (select file from ({build_state.NEW_FILES}))")):
+            files = con.execute(
+                f"""select path, file, columns from {RAW_SCHEMA}.landing_files
+                    where source = ? and format = 'parquet' and status = 'loaded' {scope} order by file""",
+                [source],
+            ).fetchall()
+            con.execute(f"create or replace view {RAW_SCHEMA}.{source}_parquet{suffix} as "
+                        + _parquet_view(files, column_names(source)))
+        con.execute(
+            f"""create or replace view {RAW_SCHEMA}.{source}_csv_new as
+                select * from {RAW_SCHEMA}.{source}_csv
+                where _file in (select file from ({build_state.NEW_FILES}) where source = {_sql_str(source)})"""
+        )
 
 
 def ingest(

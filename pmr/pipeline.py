@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterator
 
-from pmr import gate, publish
+from pmr import build_state, gate, publish
 from pmr.calendar import parse_month, publication_timeliness
 from pmr.dbt_runner import DbtResult, run_dbt, target_path_for
 from pmr.ingest import ingest
@@ -140,11 +140,34 @@ def record_dbt_result(record: dict, result: DbtResult) -> None:
         record["failed"] = [c.name for c in failed]
 
 
-def dbt_step(log: RunLog, db: Path, month: str, progress: Progress) -> list[gate.CheckResult]:
+def plan_dbt_build(db: Path, full_refresh: bool, progress: Progress) -> build_state.BuildPlan:
+    """Full or incremental (pmr.build_state), recorded as started in the warehouse."""
+    with connect(db) as con:
+        build = build_state.plan(con, full_refresh)
+        build_state.mark_building(con, build)
+    progress(f"dbt build: {build.mode} ({build.reason})")
+    return build
+
+
+def finish_dbt_build(db: Path, build: build_state.BuildPlan, record: dict, results: list[dict]) -> None:
+    """Record the build as complete when dbt built every model and seed, so the next
+    build can be incremental; otherwise the next build is full."""
+    record["mode"], record["mode_reason"] = build.mode, build.reason
+    if build_state.models_all_built(results):
+        with connect(db) as con:
+            build_state.mark_built(con, build)
+
+
+def dbt_step(
+    log: RunLog, db: Path, month: str, progress: Progress, full_refresh: bool = False
+) -> list[gate.CheckResult]:
     """dbt build for `month` (writes the warehouse); returns dbt's checks for the gate."""
     with log.step("dbt build") as record:
-        result = run_dbt(DBT_BUILD_ARGS, db, period=month, progress=progress)
+        build = plan_dbt_build(db, full_refresh, progress)
+        result = run_dbt(DBT_BUILD_ARGS + build.dbt_args, db, period=month, progress=progress,
+                         extra_vars=build.dbt_vars)
         record_dbt_result(record, result)
+        finish_dbt_build(db, build, record, result.results)
     return gate.from_dbt(result)
 
 
@@ -195,20 +218,30 @@ def publish_step(
 
 # --- pmr run -----------------------------------------------------------------
 
-def build(month: str, landing: Path, db: Path, log: RunLog, progress: Progress) -> list[gate.CheckResult]:
+def build(
+    month: str, landing: Path, db: Path, log: RunLog, progress: Progress, full_refresh: bool = False
+) -> list[gate.CheckResult]:
     """Ingest and dbt build, then collect the metrics if dbt succeeded; returns
     dbt's check results (tests) for the gate."""
     ingest_step(log, landing, db, progress)
-    checks = dbt_step(log, db, month, progress)
+    checks = dbt_step(log, db, month, progress, full_refresh)
     if not gate.blocking_failures(checks):  # from_dbt turns any dbt failure into one
         collect_step(log, db, month)
     return checks
 
 
-def run_month(month: str, landing: Path, out: Path, db: Path | None = None, progress: Progress | None = None) -> Path:
+def run_month(
+    month: str,
+    landing: Path,
+    out: Path,
+    db: Path | None = None,
+    progress: Progress | None = None,
+    full_refresh: bool = False,
+) -> Path:
     """Build and publish `month`; returns the published folder. Raises
     PublicationBlocked when a blocking check fails (the published report, if any,
-    is left as it was)."""
+    is left as it was). The build is incremental when the warehouse allows it
+    (pmr.build_state), full when `full_refresh` or when it does not."""
     parse_month(month)
     progress = progress or (lambda message: None)
     db = db or db_path()
@@ -216,7 +249,7 @@ def run_month(month: str, landing: Path, out: Path, db: Path | None = None, prog
     log = RunLog(month=month, landing=str(landing), warehouse=str(db))
     run_folder = publish.new_run_folder(out, month)
     try:
-        dbt_checks = build(month, Path(landing), db, log, progress)
+        dbt_checks = build(month, Path(landing), db, log, progress, full_refresh)
         checks = gate_step(log, db, month, dbt_checks, progress)
         blocking = gate.blocking_failures(checks)
         if blocking:

@@ -1,4 +1,23 @@
-{#- Rows of alerts that are not simply accepted: duplicates and quarantined rows. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ clear_recomputed_rows(ref('stg_alerts__touched_keys')) }}"
+) }}
+-- depends_on: {{ ref('stg_alerts__touched_keys') }}
+
+{#- Rows of alerts that are not simply accepted: duplicates and quarantined rows.
+    An incremental build recomputes only the alert_ids touched by new files; every
+    row sharing an alert_id is in the same partition, so the verdicts are the same
+    as a full build's. #}
 
 with
-{{ landing_exceptions(ref('stg_alerts__checked'), 'alerts', ['alert_id']) }}
+{% if incremental_recompute() %}
+rows_read as (
+    select * from {{ ref('stg_alerts__checked') }}
+    where {{ row_key(['alert_id']) }} in (select _pkey from {{ ref('stg_alerts__touched_keys') }})
+),
+
+{{ landing_exceptions('rows_read', 'alerts', ['alert_id'], partition_column='alert_id') }}
+{% else %}
+{{ landing_exceptions(ref('stg_alerts__checked'), 'alerts', ['alert_id'], partition_column='alert_id') }}
+{% endif %}

@@ -1,11 +1,42 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ clear_recomputed_rows(ref('stg_service_responses__touched_keys')) }}"
+) }}
+-- depends_on: {{ ref('stg_service_responses__touched_keys') }}
+
 {#- Rows of service_responses that are not simply accepted (duplicates,
     quarantined). Responses have no id: only exact copies are duplicates. A
-    response before its request's receipt is quarantined. -#}
+    response before its request's receipt is quarantined. An incremental build
+    recomputes only the request_ids touched by new response or request files:
+    copies share a request_id, and so do a response and its request. #}
 
-with requests as (
+with
+{% if incremental_recompute() %}
+touched as (
+    select _pkey from {{ ref('stg_service_responses__touched_keys') }}
+),
+
+checked as (
+    select * from {{ ref('stg_service_responses__checked') }}
+    where {{ row_key(['request_id']) }} in (select _pkey from touched)
+),
+
+requests as (
+    select request_id as requested_id, received_at as request_received_at
+    from {{ ref('stg_service_requests') }}
+    where {{ row_key(['request_id']) }} in (select _pkey from touched)
+),
+{% else %}
+checked as (
+    select * from {{ ref('stg_service_responses__checked') }}
+),
+
+requests as (
     select request_id as requested_id, received_at as request_received_at
     from {{ ref('stg_service_requests') }}
 ),
+{% endif %}
 
 with_requests as (
     select
@@ -21,8 +52,8 @@ with_requests as (
             checked.row_reason,
             case when checked.response_at < requests.request_received_at then 'response before its request' end
         ) as row_reason
-    from {{ ref('stg_service_responses__checked') }} as checked
+    from checked
     left join requests on checked.request_id = requests.requested_id
 ),
 
-{{ landing_exceptions('with_requests', 'service_responses', [], keys_from=ref('stg_service_responses__checked')) }}
+{{ landing_exceptions('with_requests', 'service_responses', [], keys_from=('checked' if incremental_recompute() else ref('stg_service_responses__checked')), partition_column='request_id') }}

@@ -1,0 +1,36 @@
+{#- Incremental builds of the staging exceptions (docs/incremental-builds.md).
+    `pmr run` passes var build_mode = 'incremental' only when the warehouse holds a
+    complete build of the same definitions and the landing folder only gained files
+    since (pmr/build_state.py); otherwise 'full', with --full-refresh. -#}
+
+{#- True when this model adds to its previous build instead of replacing it. -#}
+{% macro incremental_recompute() -%}
+    {{ return(is_incremental() and var('build_mode', 'full') == 'incremental') }}
+{%- endmacro %}
+
+{#- The distinct partition keys (row_key of key_column, as typed) of the rows of
+    files new since the last build; no rows in a full build. -#}
+{% macro touched_keys(source_name, key_column) -%}
+    {%- if var('build_mode', 'full') == 'incremental' %}
+    select distinct {{ row_key([typed_value(key_column, 'string')]) }} as _pkey
+    from {{ source('landing', source_name ~ '_parquet_new') }}
+    union
+    select distinct {{ row_key([typed_value(key_column, 'string')]) }} as _pkey
+    from {{ source('landing', source_name ~ '_csv_new') }}
+    {%- else %}
+    select {{ row_key(['cast(null as varchar)']) }} as _pkey
+    where false
+    {%- endif %}
+{%- endmacro %}
+
+{#- Pre-hook of an incremental exceptions model: drop the rows about to be
+    recomputed (the touched partitions), or all of them when the model is
+    recomputed whole into its existing table. -#}
+{% macro clear_recomputed_rows(touched_keys_relation) -%}
+    {%- if is_incremental() %}
+    delete from {{ this }}
+    {%- if var('build_mode', 'full') == 'incremental' %}
+    where _pkey in (select _pkey from {{ touched_keys_relation }})
+    {%- endif %}
+    {%- endif %}
+{%- endmacro %}

@@ -1,0 +1,166 @@
+"""Full or incremental dbt builds: what the warehouse last built, and what is new since.
+
+A build is *incremental* when the last build finished with every model built, from
+the same definitions (models, macros, seeds, the landing contract and the engine
+versions: the fingerprint), and every landing file it read is still there,
+unchanged. Only files added since are then new; the staging models that support it
+recompute only the rows whose keys those files touch (docs/incremental-builds.md).
+Anything else (a first build, a changed or removed file, changed definitions, a
+build that failed half way, or `pmr run --full-refresh`) gives a *full* build from
+every file, which is always correct.
+
+State lives in the warehouse, beside the landing tables it describes:
+- raw.build_state: one row, the fingerprint and status of the last build;
+- raw.built_files: the landing files (size, modification time) the last
+  successful build read;
+- raw.<source>_parquet_new, raw.<source>_csv_new (made by pmr.ingest): the rows
+  of the files not in raw.built_files, read by the incremental models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib import metadata
+
+import duckdb
+
+from pmr import PROJECT_DIR, SOURCES
+
+RAW = "raw"
+FULL, INCREMENTAL = "full", "incremental"
+# What the staged tables are a function of, besides the landing files.
+DEFINITION_PATHS = (
+    "dbt_project.yml", "models", "macros", "seeds", "tests/dbt", "pmr/contract.py", "pmr/ingest.py",
+)
+ENGINES = ("duckdb", "dbt-core", "dbt-duckdb")
+# The models that add to their previous build, and what they depend on.
+INCREMENTAL_MODELS = tuple(
+    f"stg_{source}__{part}"
+    for source in ("service_requests", "service_responses", "alerts")
+    for part in ("touched_keys", "exceptions")
+)
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    mode: str  # FULL or INCREMENTAL
+    reason: str  # why, in words, for the run log and progress
+    fingerprint: str
+    new_files: int
+
+    @property
+    def dbt_args(self) -> list[str]:
+        return ["--full-refresh"] if self.mode == FULL else []
+
+    @property
+    def dbt_vars(self) -> dict[str, str]:
+        return {"build_mode": self.mode}
+
+
+def definitions_fingerprint() -> str:
+    """A hash of everything the built tables depend on other than the landing files."""
+    digest = hashlib.sha256()
+    for name in DEFINITION_PATHS:
+        root = PROJECT_DIR / name
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(path.relative_to(PROJECT_DIR).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    for engine in ENGINES:
+        digest.update(f"{engine}=={metadata.version(engine)}\0".encode())
+    return digest.hexdigest()[:16]
+
+
+def ensure_state_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"create schema if not exists {RAW}")
+    con.execute(
+        f"""create table if not exists {RAW}.build_state (
+            fingerprint varchar, status varchar, mode varchar, updated_at timestamp)"""
+    )
+    con.execute(
+        f"""create table if not exists {RAW}.built_files (
+            source varchar, file varchar, size_bytes bigint, mtime_ns bigint, status varchar)"""
+    )
+
+
+NEW_FILES = f"""
+    select source, file, path, format from {RAW}.landing_files as now
+    where status = 'loaded' and not exists (
+        select 1 from {RAW}.built_files as built
+        where built.file = now.file and built.size_bytes = now.size_bytes
+          and built.mtime_ns = now.mtime_ns and built.status = now.status
+    )"""
+
+
+def plan(con: duckdb.DuckDBPyConnection, full_refresh: bool = False) -> BuildPlan:
+    """Decide how the next dbt build runs (read-only)."""
+    ensure_state_tables(con)
+    fingerprint = definitions_fingerprint()
+    new_files = con.execute(f"select count(*) from ({NEW_FILES})").fetchone()[0]
+
+    def full(reason: str) -> BuildPlan:
+        total = con.execute(f"select count(*) from {RAW}.landing_files where status = 'loaded'").fetchone()[0]
+        return BuildPlan(FULL, reason, fingerprint, total)
+
+    if full_refresh:
+        return full("full refresh asked for")
+    state = con.execute(f"select fingerprint, status from {RAW}.build_state").fetchone()
+    if state is None:
+        return full("first build of this warehouse")
+    if state[1] != "built":
+        return full("the last build did not finish")
+    if state[0] != fingerprint:
+        return full("the definitions (models, macros, seeds, contract or engine versions) changed")
+    changed = con.execute(
+        f"""select built.file from {RAW}.built_files as built
+            where not exists (
+                select 1 from {RAW}.landing_files as now
+                where now.file = built.file and now.size_bytes = built.size_bytes
+                  and now.mtime_ns = built.mtime_ns and now.status = built.status
+            )
+            order by built.file limit 3"""
+    ).fetchall()
+    if changed:
+        return full("landing files changed or removed since the last build (" + ", ".join(r[0] for r in changed) + ")")
+    return BuildPlan(INCREMENTAL, f"{new_files} new landing file(s) since the last build", fingerprint, new_files)
+
+
+def mark_building(con: duckdb.DuckDBPyConnection, build: BuildPlan) -> None:
+    """Recorded before dbt starts: a build that stops half way leaves this status,
+    so the next build is full."""
+    ensure_state_tables(con)
+    con.execute(f"delete from {RAW}.build_state")
+    con.execute(f"insert into {RAW}.build_state values (?, 'building', ?, now()::timestamp)",
+                [build.fingerprint, build.mode])
+
+
+def mark_built(con: duckdb.DuckDBPyConnection, build: BuildPlan) -> None:
+    """Recorded when every model and seed was built: the landing files now in the
+    warehouse are the ones this build read (nothing ingests during a build)."""
+    con.execute("begin transaction")
+    con.execute(f"delete from {RAW}.built_files")
+    con.execute(
+        f"""insert into {RAW}.built_files
+            select source, file, size_bytes, mtime_ns, status from {RAW}.landing_files"""
+    )
+    con.execute(f"delete from {RAW}.build_state")
+    con.execute(f"insert into {RAW}.build_state values (?, 'built', ?, now()::timestamp)",
+                [build.fingerprint, build.mode])
+    con.execute("commit")
+
+
+def models_all_built(results: list[dict]) -> bool:
+    """True when dbt built every model and seed it selected, the incremental ones
+    among them (tests may fail: the tables are still consistent with each other).
+    A build of a selection without them leaves the next build full."""
+    status = {r["unique_id"].split(".")[-1]: r.get("status")
+              for r in results if r["unique_id"].split(".")[0] in ("model", "seed")}
+    return (all(s == "success" for s in status.values())
+            and all(status.get(model) == "success" for model in INCREMENTAL_MODELS))
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"

@@ -1,0 +1,207 @@
+"""Incremental builds (pmr/build_state.py, docs/incremental-builds.md): a build
+after new landing files arrive recomputes only the partitions they touch, and
+gives what a full build of the same landing gives. The new files below change
+the verdict on rows of older files in every way the staging rules allow; the
+expected accounting is worked out by hand from the rows written here, and the
+full build of the same landing is the second, independent computation."""
+
+import shutil
+
+import duckdb
+import pytest
+
+from pmr import build_state
+from pmr.ingest import ensure_raw_tables
+from pmr.pipeline import RunLog, build
+from tests.helpers import query, write_csv
+
+MONTH = "2026-10"
+T = "2026-10-05T10:00:00Z"
+
+
+def req(request_id, **overrides):
+    row = dict(request_id=request_id, received_at=T, user_id="SUP001", user_role="IS", srv="2.2",
+               command_variant=1, device_id="d1", device_type="ESME", smets="SMETS2", csp_region="North",
+               execution_at=None, dsp_processing_ms=100)
+    row.update(overrides)
+    return row
+
+
+def resp(request_id, response_at, code="I0"):
+    return dict(request_id=request_id, response_at=response_at, response_code=code)
+
+
+def alert(alert_id, **overrides):
+    row = dict(alert_id=alert_id, alert_code="8F35", alert_kind="device", device_id="d1", device_type="ESME",
+               smets="SMETS2", csp_region="North", user_id="SUP001", request_id=None,
+               received_at=T, delivered_at="2026-10-05T10:00:02Z", suppressed="false")
+    row.update(overrides)
+    return row
+
+
+def first_delivery(landing):
+    write_csv(landing, "service_requests", [req("r1"), req("r2"), req("r3"), req("r6")], name="b_day1.csv")
+    write_csv(landing, "service_responses", [
+        resp("r1", "2026-10-05T10:00:04Z"),
+        resp("r9", "2026-10-05T10:00:01Z"),   # r9 not delivered yet: accepted for now
+        resp("r6", "2026-10-05T10:00:05Z"),
+        resp("r2", "2026-10-05T09:59:00Z"),   # before its request: quarantined for now
+    ], name="b_day1.csv")
+    write_csv(landing, "alerts", [alert("a1"), alert("a2"), alert("a3")], name="b_day1.csv")
+
+
+def second_delivery(landing):
+    # a late file that sorts first: its r1 becomes the row kept, b_day1's r1 the copy;
+    # r9 arrives after its response, which becomes a response before its request
+    write_csv(landing, "service_requests", [req("r1"), req("r9", received_at="2026-10-05T10:00:05Z")],
+              name="a_late.csv")
+    # r2 again with other contents: both versions quarantined, so r2's early
+    # response no longer has a request to precede and is accepted
+    write_csv(landing, "service_requests", [req("r2", dsp_processing_ms=7), req("r7")], name="c_day2.csv")
+    write_csv(landing, "service_responses", [
+        resp("r6", "2026-10-05T10:00:05Z"),   # copy of b_day1's: duplicate
+        resp("r7", "2026-10-05T10:00:06Z"),
+    ], name="c_day2.csv")
+    write_csv(landing, "alerts", [
+        alert("a1"),                           # copy: duplicate
+        alert("a2", device_id="d2"),           # conflicting contents: both a2 quarantined
+        alert("a4"),
+        alert("a5", alert_kind="other"),       # unknown alert_kind
+    ], name="c_day2.csv")
+
+
+def built(landing, db):
+    log = RunLog(month=MONTH, landing=str(landing), warehouse=str(db))
+    build(MONTH, landing, db, log, progress=lambda message: None)
+    return log.step_record("dbt build")
+
+
+def accounting(db):
+    return {f: (r, a, d, q) for f, r, a, d, q in query(
+        db, "select file, rows_read, accepted, duplicates, quarantined from staging.landing_accounting "
+            "where source in ('service_requests', 'service_responses', 'alerts')")}
+
+
+SNAPSHOT = {
+    "exceptions": """select * exclude (_pkey) from staging.stg_{s}__exceptions order by _file, _row""",
+    "staged": """select * from staging.stg_{s} order by all""",
+}
+BIG_SOURCES = ("service_requests", "service_responses", "alerts")
+
+
+def snapshot(db):
+    tables = {f"{name} {s}": query(db, sql.format(s=s)) for name, sql in SNAPSHOT.items() for s in BIG_SOURCES}
+    tables["accounting"] = query(db, "select * from staging.landing_accounting order by all")
+    tables["quarantined"] = query(db, "select * from staging.quarantined_rows order by all")
+    tables["requests fact"] = query(db, "select * from marts.fct_service_requests order by request_id")
+    tables["metrics"] = query(db, "select * from metrics.pmr_metrics order by all")
+    return tables
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    root = tmp_path_factory.mktemp("incremental")
+    landing = root / "landing"
+    first_delivery(landing)
+    first = built(landing, root / "inc.duckdb")
+    after_first = accounting(root / "inc.duckdb")
+    second_delivery(landing)
+    second = built(landing, root / "inc.duckdb")
+    cold_landing = root / "cold_landing"
+    shutil.copytree(landing, cold_landing)
+    cold = built(cold_landing, root / "cold.duckdb")
+    return dict(root=root, first=first, second=second, cold=cold, after_first=after_first)
+
+
+def test_first_delivery_is_accounted_for(builds):
+    assert builds["after_first"] == {
+        "service_requests/b_day1.csv": (4, 4, 0, 0),
+        "service_responses/b_day1.csv": (4, 3, 0, 1),
+        "alerts/b_day1.csv": (3, 3, 0, 0),
+    }
+
+
+def test_second_delivery_is_built_incrementally(builds):
+    assert builds["first"]["mode"] == "full"
+    assert builds["second"]["mode"] == "incremental"
+    assert builds["cold"]["mode"] == "full"
+
+
+def test_new_files_change_the_verdicts_on_older_rows(builds):
+    assert accounting(builds["root"] / "inc.duckdb") == {
+        "service_requests/a_late.csv": (2, 2, 0, 0),
+        "service_requests/b_day1.csv": (4, 2, 1, 1),
+        "service_requests/c_day2.csv": (2, 1, 0, 1),
+        "service_responses/b_day1.csv": (4, 3, 0, 1),
+        "service_responses/c_day2.csv": (2, 1, 1, 0),
+        "alerts/b_day1.csv": (3, 2, 0, 1),
+        "alerts/c_day2.csv": (4, 1, 1, 2),
+    }
+    reasons = query(builds["root"] / "inc.duckdb",
+                    "select file, row_number, reason from staging.quarantined_rows "
+                    "where source = 'service_responses'")
+    assert reasons == [("service_responses/b_day1.csv", 2, "response before its request")]
+
+
+def test_incremental_build_equals_a_full_build(builds):
+    incremental, cold = snapshot(builds["root"] / "inc.duckdb"), snapshot(builds["root"] / "cold.duckdb")
+    assert incremental.keys() == cold.keys()
+    for name in incremental:
+        assert incremental[name] == cold[name], name
+    assert len(incremental["metrics"]) > 100
+
+
+# --- when a build may be incremental (no dbt: the plan alone) -----------------
+
+@pytest.fixture
+def state(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_state, "definitions_fingerprint", lambda: "v1")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    ensure_raw_tables(con)
+    con.execute("insert into raw.landing_files (source, file, size_bytes, mtime_ns, status) values "
+                "('alerts', 'alerts/a.csv', 10, 1, 'loaded'), ('alerts', 'alerts/b.csv', 20, 2, 'loaded')")
+    yield con
+    con.close()
+
+
+def completed_build(con):
+    plan = build_state.plan(con)
+    build_state.mark_building(con, plan)
+    build_state.mark_built(con, plan)
+    return plan
+
+
+def test_a_first_build_is_full_and_the_next_incremental(state):
+    assert completed_build(state).mode == "full"
+    state.execute("insert into raw.landing_files (source, file, size_bytes, mtime_ns, status) "
+                  "values ('alerts', 'alerts/c.csv', 5, 3, 'loaded')")
+    plan = build_state.plan(state)
+    assert (plan.mode, plan.new_files) == ("incremental", 1)
+    assert build_state.plan(state, full_refresh=True).mode == "full"
+
+
+def test_a_changed_or_removed_file_makes_the_build_full(state):
+    completed_build(state)
+    state.execute("update raw.landing_files set mtime_ns = 9 where file = 'alerts/a.csv'")
+    assert "alerts/a.csv" in build_state.plan(state).reason
+    state.execute("update raw.landing_files set mtime_ns = 1 where file = 'alerts/a.csv'")
+    assert build_state.plan(state).mode == "incremental"
+    state.execute("delete from raw.landing_files where file = 'alerts/b.csv'")
+    assert build_state.plan(state).mode == "full"
+
+
+def test_changed_definitions_or_an_unfinished_build_make_the_build_full(state, monkeypatch):
+    completed_build(state)
+    monkeypatch.setattr(build_state, "definitions_fingerprint", lambda: "v2")
+    assert build_state.plan(state).mode == "full"
+    monkeypatch.setattr(build_state, "definitions_fingerprint", lambda: "v1")
+    assert build_state.plan(state).mode == "incremental"
+    build_state.mark_building(state, build_state.plan(state))  # and never marked built
+    assert build_state.plan(state).reason == "the last build did not finish"
+
+
+def test_only_a_build_of_every_model_counts_as_complete():
+    every = [{"unique_id": f"model.p.{m}", "status": "success"} for m in build_state.INCREMENTAL_MODELS]
+    assert build_state.models_all_built(every + [{"unique_id": "test.p.t", "status": "fail"}])
+    assert not build_state.models_all_built(every[1:])
+    assert not build_state.models_all_built(every + [{"unique_id": "model.p.x", "status": "error"}])
