@@ -3,8 +3,12 @@
     for the quarantine; only computed where used), _file, _row, and
     contract_reason: the first column rule the row breaks (missing required
     value, unparsable value), else NULL. For Parquet, <name>__text is kept only
-    where a value did not convert; raw_values_json falls back to the typed value. -#}
-{% macro landing_rows(source_name) -%}
+    where a value did not convert; raw_values_json falls back to the typed value.
+
+    partition (incremental builds): {'column': <key column>, 'keys': <relation
+    with _pkey>} keeps only the rows whose row_key of that column is listed,
+    filtered on the raw value so that other rows are never typed or checked. -#}
+{% macro landing_rows(source_name, partition=none) -%}
     {%- set spec = landing_contract(source_name) -%}
     {%- for part in ['parquet', 'csv'] %}
     select
@@ -30,6 +34,9 @@
         {%- endfor %}
         end as contract_reason
     from {{ source('landing', source_name ~ '_' ~ part) }} as raw
+    {%- if partition %}
+    where {{ row_key([typed_value('raw.' ~ partition.column, 'string')]) }} in (select _pkey from {{ partition['keys'] }})
+    {%- endif %}
     {{ "union all" if loop.first }}
     {%- endfor %}
 {%- endmacro %}

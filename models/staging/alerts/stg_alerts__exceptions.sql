@@ -4,6 +4,8 @@
     pre_hook="{{ clear_recomputed_rows(ref('stg_alerts__touched_keys')) }}"
 ) }}
 -- depends_on: {{ ref('stg_alerts__touched_keys') }}
+-- depends_on: {{ source('landing', 'alerts_parquet') }}
+-- depends_on: {{ source('landing', 'alerts_csv') }}
 
 {#- Rows of alerts that are not simply accepted: duplicates and quarantined rows.
     An incremental build recomputes only the alert_ids touched by new files; every
@@ -13,8 +15,7 @@
 with
 {% if incremental_recompute() %}
 rows_read as (
-    select * from {{ ref('stg_alerts__checked') }}
-    where {{ row_key(['alert_id']) }} in (select _pkey from {{ ref('stg_alerts__touched_keys') }})
+    {{ alerts_checked(landing_rows('alerts', partition={'column': 'alert_id', 'keys': ref('stg_alerts__touched_keys')})) }}
 ),
 
 {{ landing_exceptions('rows_read', 'alerts', ['alert_id'], partition_column='alert_id') }}

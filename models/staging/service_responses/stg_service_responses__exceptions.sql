@@ -4,6 +4,8 @@
     pre_hook="{{ clear_recomputed_rows(ref('stg_service_responses__touched_keys')) }}"
 ) }}
 -- depends_on: {{ ref('stg_service_responses__touched_keys') }}
+-- depends_on: {{ source('landing', 'service_responses_parquet') }}
+-- depends_on: {{ source('landing', 'service_responses_csv') }}
 
 {#- Rows of service_responses that are not simply accepted (duplicates,
     quarantined). Responses have no id: only exact copies are duplicates. A
@@ -18,8 +20,7 @@ touched as (
 ),
 
 checked as (
-    select * from {{ ref('stg_service_responses__checked') }}
-    where {{ row_key(['request_id']) }} in (select _pkey from touched)
+    {{ service_responses_checked(landing_rows('service_responses', partition={'column': 'request_id', 'keys': ref('stg_service_responses__touched_keys')})) }}
 ),
 
 requests as (
