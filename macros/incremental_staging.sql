@@ -23,14 +23,28 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- Pre-hook of an incremental exceptions model: drop the rows about to be
-    recomputed (the touched partitions), or all of them when the model is
-    recomputed whole into its existing table. -#}
-{% macro clear_recomputed_rows(touched_keys_relation) -%}
+{#- Pre-hook of an incremental model: drop the rows about to be recomputed (the
+    touched partitions: partition_key, an expression over the model's columns,
+    in touched_keys_relation), or all of them when the model is recomputed whole
+    into its existing table. -#}
+{% macro clear_recomputed_rows(touched_keys_relation, partition_key='_pkey') -%}
     {%- if is_incremental() %}
     delete from {{ this }}
     {%- if var('build_mode', 'full') == 'incremental' %}
-    where _pkey in (select _pkey from {{ touched_keys_relation }})
+    where {{ partition_key }} in (select _pkey from {{ touched_keys_relation }})
     {%- endif %}
     {%- endif %}
+{%- endmacro %}
+
+{#- The distinct row_keys of `column` of the rows read from a source whose
+    row_key of `partition_column` is in `keys`: for instance the requests that
+    the alerts of touched alert partitions report on. Reads two raw columns. -#}
+{% macro keys_in_partitions(source_name, column, partition_column, keys) -%}
+    {%- for part in ['parquet', 'csv'] %}
+    select distinct {{ row_key([typed_value('raw.' ~ column, 'string')]) }} as _pkey
+    from {{ source('landing', source_name ~ '_' ~ part) }} as raw
+    where raw.{{ column }} is not null
+        and {{ row_key([typed_value('raw.' ~ partition_column, 'string')]) }} in (select _pkey from {{ keys }})
+    {{ "union" if loop.first }}
+    {%- endfor %}
 {%- endmacro %}

@@ -34,11 +34,13 @@ DEFINITION_PATHS = (
     "dbt_project.yml", "models", "macros", "seeds", "tests/dbt", "pmr/contract.py", "pmr/ingest.py",
 )
 ENGINES = ("duckdb", "dbt-core", "dbt-duckdb")
-# The models that add to their previous build, and what they depend on.
-INCREMENTAL_MODELS = tuple(
-    f"stg_{source}__{part}"
-    for source in ("service_requests", "service_responses", "alerts")
-    for part in ("touched_keys", "exceptions")
+# The models that add to their previous build, and the partitions they recompute.
+INCREMENTAL_MODELS = (
+    *(f"stg_{source}__{part}" for source in ("service_requests", "service_responses", "alerts")
+      for part in ("touched_keys", "exceptions")),
+    "int_requests_touched_keys",
+    "int_request_final_responses",
+    "fct_service_requests",
 )
 
 

@@ -39,6 +39,11 @@ def alert(alert_id, **overrides):
     return row
 
 
+def n12(alert_id, request_id):
+    return alert(alert_id, alert_code="N12", alert_kind="dcc", request_id=request_id, delivered_at=None,
+                 suppressed="true")
+
+
 def first_delivery(landing):
     write_csv(landing, "service_requests", [req("r1"), req("r2"), req("r3"), req("r6")], name="b_day1.csv")
     write_csv(landing, "service_responses", [
@@ -47,7 +52,7 @@ def first_delivery(landing):
         resp("r6", "2026-10-05T10:00:05Z"),
         resp("r2", "2026-10-05T09:59:00Z"),   # before its request: quarantined for now
     ], name="b_day1.csv")
-    write_csv(landing, "alerts", [alert("a1"), alert("a2"), alert("a3")], name="b_day1.csv")
+    write_csv(landing, "alerts", [alert("a1"), alert("a2"), alert("a3"), n12("a7", "r6")], name="b_day1.csv")
 
 
 def second_delivery(landing):
@@ -67,6 +72,8 @@ def second_delivery(landing):
         alert("a2", device_id="d2"),           # conflicting contents: both a2 quarantined
         alert("a4"),
         alert("a5", alert_kind="other"),       # unknown alert_kind
+        n12("a6", "r3"),                       # r3 failed, seen a day late
+        n12("a7", None),                       # conflicts with b_day1's a7: r6 no longer failed
     ], name="c_day2.csv")
 
 
@@ -105,6 +112,7 @@ def builds(tmp_path_factory):
     first_delivery(landing)
     first = built(landing, root / "inc.duckdb")
     after_first = accounting(root / "inc.duckdb")
+    shutil.copy(root / "inc.duckdb", root / "after_first.duckdb")
     second_delivery(landing)
     second = built(landing, root / "inc.duckdb")
     cold_landing = root / "cold_landing"
@@ -117,7 +125,7 @@ def test_first_delivery_is_accounted_for(builds):
     assert builds["after_first"] == {
         "service_requests/b_day1.csv": (4, 4, 0, 0),
         "service_responses/b_day1.csv": (4, 3, 0, 1),
-        "alerts/b_day1.csv": (3, 3, 0, 0),
+        "alerts/b_day1.csv": (4, 4, 0, 0),
     }
 
 
@@ -134,13 +142,19 @@ def test_new_files_change_the_verdicts_on_older_rows(builds):
         "service_requests/c_day2.csv": (2, 1, 0, 1),
         "service_responses/b_day1.csv": (4, 3, 0, 1),
         "service_responses/c_day2.csv": (2, 1, 1, 0),
-        "alerts/b_day1.csv": (3, 2, 0, 1),
-        "alerts/c_day2.csv": (4, 1, 1, 2),
+        "alerts/b_day1.csv": (4, 2, 0, 2),
+        "alerts/c_day2.csv": (6, 2, 1, 3),
     }
     reasons = query(builds["root"] / "inc.duckdb",
                     "select file, row_number, reason from staging.quarantined_rows "
                     "where source = 'service_responses'")
     assert reasons == [("service_responses/b_day1.csv", 2, "response before its request")]
+
+
+def test_new_alerts_change_the_facts_of_older_requests(builds):
+    sql = "select request_id, has_failure_alert from marts.fct_service_requests where request_id in ('r3', 'r6')"
+    assert sorted(query(builds["root"] / "after_first.duckdb", sql)) == [("r3", False), ("r6", True)]
+    assert sorted(query(builds["root"] / "inc.duckdb", sql)) == [("r3", True), ("r6", False)]
 
 
 def test_incremental_build_equals_a_full_build(builds):

@@ -1,13 +1,45 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ clear_recomputed_rows(ref('int_requests_touched_keys'), row_key(['request_id'])) }}"
+) }}
+-- depends_on: {{ ref('int_requests_touched_keys') }}
+-- depends_on: {{ source('landing', 'service_requests_parquet') }}
+-- depends_on: {{ source('landing', 'service_requests_csv') }}
+-- depends_on: {{ ref('stg_service_requests__exceptions') }}
+-- depends_on: {{ source('landing', 'alerts_parquet') }}
+-- depends_on: {{ source('landing', 'alerts_csv') }}
+-- depends_on: {{ ref('stg_alerts__exceptions') }}
+
 {#- One row per Service Request: the single definition of final response, RTT,
     rejected / deliverable / failed / success / within-TRT used by every metric.
-    All periods are kept; metric models select their period. -#}
+    All periods are kept; metric models select their period. An incremental
+    build recomputes the requests in int_requests_touched_keys only: a request's
+    row depends on its request row, its responses and the alerts that report on it. #}
+
+{%- set touched = ref('int_requests_touched_keys') %}
 
 with requests as (
+    {%- if incremental_recompute() %}
+    {{ staged_partition('service_requests', 'request_id', touched) }}
+    {%- else %}
     select * from {{ ref('stg_service_requests') }}
+    {%- endif %}
 ),
 
 responses as (
     select * from {{ ref('int_request_final_responses') }}
+    {%- if incremental_recompute() %}
+    where {{ row_key(['request_id']) }} in (select _pkey from {{ touched }})
+    {%- endif %}
+),
+
+reported_alerts as (
+    {%- if incremental_recompute() %}
+    {{ staged_partition('alerts', 'request_id', touched) }}
+    {%- else %}
+    select * from {{ ref('stg_alerts') }}
+    {%- endif %}
 ),
 
 srv_catalogue as (
@@ -20,7 +52,7 @@ response_codes as (
 
 failure_alerts as (
     select distinct alerts.request_id
-    from {{ ref('stg_alerts') }} as alerts
+    from reported_alerts as alerts
     inner join {{ ref('alert_codes') }} as codes on alerts.alert_code = codes.alert_code
     where codes.marks_request_failed and alerts.request_id is not null
 ),

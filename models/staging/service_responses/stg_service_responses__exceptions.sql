@@ -6,6 +6,10 @@
 -- depends_on: {{ ref('stg_service_responses__touched_keys') }}
 -- depends_on: {{ source('landing', 'service_responses_parquet') }}
 -- depends_on: {{ source('landing', 'service_responses_csv') }}
+-- depends_on: {{ source('landing', 'service_requests_parquet') }}
+-- depends_on: {{ source('landing', 'service_requests_csv') }}
+-- depends_on: {{ ref('stg_service_requests__exceptions') }}
+-- depends_on: {{ ref('srv_catalogue') }}
 
 {#- Rows of service_responses that are not simply accepted (duplicates,
     quarantined). Responses have no id: only exact copies are duplicates. A
@@ -15,18 +19,13 @@
 
 with
 {% if incremental_recompute() %}
-touched as (
-    select _pkey from {{ ref('stg_service_responses__touched_keys') }}
-),
-
 checked as (
     {{ service_responses_checked(landing_rows('service_responses', partition={'column': 'request_id', 'keys': ref('stg_service_responses__touched_keys')})) }}
 ),
 
 requests as (
     select request_id as requested_id, received_at as request_received_at
-    from {{ ref('stg_service_requests') }}
-    where {{ row_key(['request_id']) }} in (select _pkey from touched)
+    from ({{ staged_partition('service_requests', 'request_id', ref('stg_service_responses__touched_keys')) }})
 ),
 {% else %}
 checked as (
