@@ -3,21 +3,27 @@
     the models that add to their previous build read only the partitions that
     new files touched: every row of a partition is in it, so a unique test still
     sees every row with that key, and the rows outside were tested by the build
-    that made them, under the same definitions (pmr/build_state.py). -#}
+    that made them, under the same definitions (pmr/build_state.py). The staged
+    views are tested through the touched rows already read for their exceptions
+    (stg_<source>__touched_checked), so a test does not scan the month again. -#}
 {% macro get_where_subquery(relation) -%}
-    {%- set partitions = {
-        'stg_alerts': ('alert_id', 'stg_alerts__touched_keys'),
-        'stg_service_requests': ('request_id', 'stg_service_requests__touched_keys'),
-        'stg_service_responses': ('request_id', 'stg_service_responses__touched_keys'),
-        'int_request_final_responses': ('request_id', 'int_requests_touched_keys'),
-        'fct_service_requests': ('request_id', 'int_requests_touched_keys'),
+    {%- set where = config.get('where', '') -%}
+    {%- set staged_views = ('stg_alerts', 'stg_service_requests', 'stg_service_responses') -%}
+    {%- set tables = {
+        'int_request_final_responses': 'int_requests_touched_keys',
+        'fct_service_requests': 'int_requests_touched_keys',
     } -%}
-    {%- set partition = partitions.get(relation.identifier) if var('build_mode', 'full') == 'incremental' else none -%}
-    {%- if partition -%}
-        {%- set where = config.get('where', '') -%}
+    {%- if var('build_mode', 'full') != 'incremental' -%}
+        {{ return(adapter.dispatch('get_where_subquery', 'dbt')(relation)) }}
+    {%- elif relation.identifier in staged_views -%}
+        {%- set source_name = relation.identifier[4:] -%}
+        {%- set touched = '(' ~ staged_rows(source_name, model_relation(relation.identifier ~ '__touched_checked'),
+                                            model_relation(relation.identifier ~ '__exceptions')) ~ ')' -%}
+        {{ return('(select * from ' ~ touched ~ ' as touched' ~ (' where ' ~ where if where else '') ~ ') dbt_subquery') }}
+    {%- elif relation.identifier in tables -%}
         {%- set filtered -%}
             (select * from {{ relation }}
-             where {{ row_key([partition[0]]) }} in (select _pkey from {{ model_relation(partition[1]) }})
+             where {{ row_key(['request_id']) }} in (select _pkey from {{ model_relation(tables[relation.identifier]) }})
              {%- if where %} and ({{ where }}){% endif %}) dbt_subquery
         {%- endset -%}
         {{ return(filtered) }}

@@ -35,16 +35,3 @@
     {%- endif %}
     {%- endif %}
 {%- endmacro %}
-
-{#- The distinct row_keys of `column` of the rows read from a source whose
-    row_key of `partition_column` is in `keys`: for instance the requests that
-    the alerts of touched alert partitions report on. Reads two raw columns. -#}
-{% macro keys_in_partitions(source_name, column, partition_column, keys) -%}
-    {%- for part in ['parquet', 'csv'] %}
-    select distinct {{ row_key([typed_value('raw.' ~ column, 'string')]) }} as _pkey
-    from {{ source('landing', source_name ~ '_' ~ part) }} as raw
-    where raw.{{ column }} is not null
-        and {{ row_key([typed_value('raw.' ~ partition_column, 'string')]) }} in (select _pkey from {{ keys }})
-    {{ "union" if loop.first }}
-    {%- endfor %}
-{%- endmacro %}

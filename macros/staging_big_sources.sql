@@ -3,8 +3,10 @@
     some partitions only:
     - <source>_checked(landing): given the rows read (landing_rows), every column
       plus row_reason, the first rule of the landing contract the row breaks, or NULL;
-    - <source>_staged(checked): the accepted rows of `checked` (a relation or a
-      parenthesised query): those not in stg_<source>__exceptions;
+    - <source>_staged(checked, exceptions_relation): the accepted rows of `checked`
+      (a relation or a parenthesised query): those not in stg_<source>__exceptions
+      (or in exceptions_relation, for callers that cannot ref);
+    - checked_rows and staged_rows: the two above, by source name;
     - staged_partition(source, column, keys): the accepted rows whose row_key of
       `column` is in `keys`, filtered on the raw value before anything else. -#}
 
@@ -79,9 +81,9 @@
     select * from final
 {%- endmacro %}
 
-{% macro service_requests_staged(checked) -%}
+{% macro service_requests_staged(checked, exceptions_relation=none) -%}
     with exceptions as (
-        select _file, _row from {{ ref('stg_service_requests__exceptions') }}
+        select _file, _row from {{ exceptions_relation if exceptions_relation else ref('stg_service_requests__exceptions') }}
     )
 
     select
@@ -103,9 +105,9 @@
     where exceptions._row is null
 {%- endmacro %}
 
-{% macro service_responses_staged(checked) -%}
+{% macro service_responses_staged(checked, exceptions_relation=none) -%}
     with exceptions as (
-        select _file, _row from {{ ref('stg_service_responses__exceptions') }}
+        select _file, _row from {{ exceptions_relation if exceptions_relation else ref('stg_service_responses__exceptions') }}
     )
 
     select
@@ -118,9 +120,9 @@
     where exceptions._row is null
 {%- endmacro %}
 
-{% macro alerts_staged(checked) -%}
+{% macro alerts_staged(checked, exceptions_relation=none) -%}
     with exceptions as (
-        select _file, _row from {{ ref('stg_alerts__exceptions') }}
+        select _file, _row from {{ exceptions_relation if exceptions_relation else ref('stg_alerts__exceptions') }}
     )
 
     select
@@ -142,15 +144,31 @@
     where exceptions._row is null
 {%- endmacro %}
 
-{% macro staged_partition(source_name, column, keys) -%}
-    {%- set checked = landing_rows(source_name, partition={'column': column, 'keys': keys}) -%}
+{% macro checked_rows(source_name, landing) -%}
     {%- if source_name == 'service_requests' -%}
-        {{ service_requests_staged('(' ~ service_requests_checked(checked) ~ ')') }}
+        {{ service_requests_checked(landing) }}
     {%- elif source_name == 'service_responses' -%}
-        {{ service_responses_staged('(' ~ service_responses_checked(checked) ~ ')') }}
+        {{ service_responses_checked(landing) }}
     {%- elif source_name == 'alerts' -%}
-        {{ alerts_staged('(' ~ alerts_checked(checked) ~ ')') }}
+        {{ alerts_checked(landing) }}
     {%- else -%}
-        {{ exceptions.raise_compiler_error('staged_partition: no incremental staging for ' ~ source_name) }}
+        {{ exceptions.raise_compiler_error('checked_rows: no row rules macro for ' ~ source_name) }}
     {%- endif -%}
+{%- endmacro %}
+
+{% macro staged_rows(source_name, checked, exceptions_relation=none) -%}
+    {%- if source_name == 'service_requests' -%}
+        {{ service_requests_staged(checked, exceptions_relation) }}
+    {%- elif source_name == 'service_responses' -%}
+        {{ service_responses_staged(checked, exceptions_relation) }}
+    {%- elif source_name == 'alerts' -%}
+        {{ alerts_staged(checked, exceptions_relation) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error('staged_rows: no staging macro for ' ~ source_name) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro staged_partition(source_name, column, keys) -%}
+    {%- set landing = landing_rows(source_name, partition={'column': column, 'keys': keys}) -%}
+    {{ staged_rows(source_name, '(' ~ checked_rows(source_name, landing) ~ ')') }}
 {%- endmacro %}

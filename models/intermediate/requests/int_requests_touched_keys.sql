@@ -1,7 +1,5 @@
 {{ config(materialized='table') }}
--- depends_on: {{ ref('stg_alerts__touched_keys') }}
--- depends_on: {{ source('landing', 'alerts_parquet') }}
--- depends_on: {{ source('landing', 'alerts_csv') }}
+-- depends_on: {{ ref('stg_alerts__touched_checked') }}
 
 {#- Requests (row_key of request_id) whose final responses and fact row an
     incremental build recomputes: those that new request or response files touch,
@@ -11,7 +9,9 @@
 {% if var('build_mode', 'full') == 'incremental' %}
 select _pkey from {{ ref('stg_service_responses__touched_keys') }}
 union
-{{ keys_in_partitions('alerts', 'request_id', 'alert_id', ref('stg_alerts__touched_keys')) }}
+select distinct {{ row_key(['request_id']) }} as _pkey
+from {{ ref('stg_alerts__touched_checked') }}
+where request_id is not null
 {% else %}
 select _pkey from {{ ref('stg_service_responses__touched_keys') }}
 where false

@@ -4,8 +4,7 @@
     pre_hook="{{ clear_recomputed_rows(ref('stg_alerts__touched_keys')) }}"
 ) }}
 -- depends_on: {{ ref('stg_alerts__touched_keys') }}
--- depends_on: {{ source('landing', 'alerts_parquet') }}
--- depends_on: {{ source('landing', 'alerts_csv') }}
+-- depends_on: {{ ref('stg_alerts__touched_checked') }}
 
 {#- Rows of alerts that are not simply accepted: duplicates and quarantined rows.
     An incremental build recomputes only the alert_ids touched by new files; every
@@ -14,11 +13,7 @@
 
 with
 {% if incremental_recompute() %}
-rows_read as (
-    {{ alerts_checked(landing_rows('alerts', partition={'column': 'alert_id', 'keys': ref('stg_alerts__touched_keys')})) }}
-),
-
-{{ landing_exceptions('rows_read', 'alerts', ['alert_id'], partition_column='alert_id') }}
+{{ landing_exceptions(ref('stg_alerts__touched_checked'), 'alerts', ['alert_id'], partition_column='alert_id') }}
 {% else %}
 {{ landing_exceptions(ref('stg_alerts__checked'), 'alerts', ['alert_id'], partition_column='alert_id') }}
 {% endif %}

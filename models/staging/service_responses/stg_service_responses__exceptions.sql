@@ -4,8 +4,7 @@
     pre_hook="{{ clear_recomputed_rows(ref('stg_service_responses__touched_keys')) }}"
 ) }}
 -- depends_on: {{ ref('stg_service_responses__touched_keys') }}
--- depends_on: {{ source('landing', 'service_responses_parquet') }}
--- depends_on: {{ source('landing', 'service_responses_csv') }}
+-- depends_on: {{ ref('stg_service_responses__touched_checked') }}
 -- depends_on: {{ source('landing', 'service_requests_parquet') }}
 -- depends_on: {{ source('landing', 'service_requests_csv') }}
 -- depends_on: {{ ref('stg_service_requests__exceptions') }}
@@ -20,7 +19,7 @@
 with
 {% if incremental_recompute() %}
 checked as (
-    {{ service_responses_checked(landing_rows('service_responses', partition={'column': 'request_id', 'keys': ref('stg_service_responses__touched_keys')})) }}
+    select * from {{ ref('stg_service_responses__touched_checked') }}
 ),
 
 requests as (
