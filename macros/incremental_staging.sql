@@ -35,3 +35,15 @@
     {%- endif %}
     {%- endif %}
 {%- endmacro %}
+
+{#- Body of stg_<source>__touched_checked: every row of the touched partitions (by
+    key_column), typed and checked, filtered on the raw key; no rows in a full build. -#}
+{% macro touched_rows(source_name, key_column) -%}
+    {%- if var('build_mode', 'full') == 'incremental' %}
+    {{ checked_rows(source_name, landing_rows(source_name, partition={
+        'column': key_column, 'keys': ref('stg_' ~ source_name ~ '__touched_keys')})) }}
+    {%- else %}
+    select * from {{ ref('stg_' ~ source_name ~ '__checked') }}
+    where false
+    {%- endif %}
+{%- endmacro %}

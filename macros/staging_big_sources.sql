@@ -3,10 +3,11 @@
     some partitions only:
     - <source>_checked(landing): given the rows read (landing_rows), every column
       plus row_reason, the first rule of the landing contract the row breaks, or NULL;
-    - <source>_staged(checked, exceptions_relation): the accepted rows of `checked`
-      (a relation or a parenthesised query): those not in stg_<source>__exceptions
-      (or in exceptions_relation, for callers that cannot ref);
-    - checked_rows and staged_rows: the two above, by source name;
+    - checked_rows(source, landing): the rules above, by source name;
+    - staged_rows(source, checked, exceptions_relation): the accepted rows of
+      `checked` (a relation or a parenthesised query): those not in
+      stg_<source>__exceptions (or in exceptions_relation, for callers that cannot
+      ref), with the staged columns (csp_region kept for SMETS2 rows only);
     - staged_partition(source, column, keys): the accepted rows whose row_key of
       `column` is in `keys`, filtered on the raw value before anything else. -#}
 
@@ -81,68 +82,8 @@
     select * from final
 {%- endmacro %}
 
-{% macro service_requests_staged(checked, exceptions_relation=none) -%}
-    with exceptions as (
-        select _file, _row from {{ exceptions_relation if exceptions_relation else ref('stg_service_requests__exceptions') }}
-    )
 
-    select
-        request_id,
-        received_at,
-        user_id,
-        user_role,
-        srv,
-        command_variant,
-        device_id,
-        device_type,
-        smets,
-        case when smets = 'SMETS2' then csp_region end as csp_region,
-        execution_at,
-        dsp_processing_ms,
-        checked._file
-    from {{ checked }} as checked
-    left join exceptions on checked._file = exceptions._file and checked._row = exceptions._row
-    where exceptions._row is null
-{%- endmacro %}
 
-{% macro service_responses_staged(checked, exceptions_relation=none) -%}
-    with exceptions as (
-        select _file, _row from {{ exceptions_relation if exceptions_relation else ref('stg_service_responses__exceptions') }}
-    )
-
-    select
-        request_id,
-        response_at,
-        response_code,
-        checked._file
-    from {{ checked }} as checked
-    left join exceptions on checked._file = exceptions._file and checked._row = exceptions._row
-    where exceptions._row is null
-{%- endmacro %}
-
-{% macro alerts_staged(checked, exceptions_relation=none) -%}
-    with exceptions as (
-        select _file, _row from {{ exceptions_relation if exceptions_relation else ref('stg_alerts__exceptions') }}
-    )
-
-    select
-        alert_id,
-        alert_code,
-        alert_kind,
-        device_id,
-        device_type,
-        smets,
-        case when smets = 'SMETS2' then csp_region end as csp_region,
-        user_id,
-        request_id,
-        received_at,
-        delivered_at,
-        suppressed,
-        checked._file
-    from {{ checked }} as checked
-    left join exceptions on checked._file = exceptions._file and checked._row = exceptions._row
-    where exceptions._row is null
-{%- endmacro %}
 
 {% macro checked_rows(source_name, landing) -%}
     {%- if source_name == 'service_requests' -%}
@@ -157,15 +98,27 @@
 {%- endmacro %}
 
 {% macro staged_rows(source_name, checked, exceptions_relation=none) -%}
-    {%- if source_name == 'service_requests' -%}
-        {{ service_requests_staged(checked, exceptions_relation) }}
-    {%- elif source_name == 'service_responses' -%}
-        {{ service_responses_staged(checked, exceptions_relation) }}
-    {%- elif source_name == 'alerts' -%}
-        {{ alerts_staged(checked, exceptions_relation) }}
-    {%- else -%}
-        {{ exceptions.raise_compiler_error('staged_rows: no staging macro for ' ~ source_name) }}
-    {%- endif -%}
+    {%- set segment_columns = ["smets", "case when smets = 'SMETS2' then csp_region end as csp_region"] -%}
+    {%- set columns = {
+        'service_requests': ['request_id', 'received_at', 'user_id', 'user_role', 'srv', 'command_variant',
+                             'device_id', 'device_type'] + segment_columns + ['execution_at', 'dsp_processing_ms'],
+        'service_responses': ['request_id', 'response_at', 'response_code'],
+        'alerts': ['alert_id', 'alert_code', 'alert_kind', 'device_id', 'device_type'] + segment_columns
+                  + ['user_id', 'request_id', 'received_at', 'delivered_at', 'suppressed'],
+    } -%}
+    with exceptions as (
+        select _file, _row
+        from {{ exceptions_relation if exceptions_relation else ref('stg_' ~ source_name ~ '__exceptions') }}
+    )
+
+    select
+        {%- for column in columns[source_name] %}
+        {{ column }},
+        {%- endfor %}
+        checked._file
+    from {{ checked }} as checked
+    left join exceptions on checked._file = exceptions._file and checked._row = exceptions._row
+    where exceptions._row is null
 {%- endmacro %}
 
 {% macro staged_partition(source_name, column, keys) -%}

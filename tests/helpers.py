@@ -26,6 +26,27 @@ def write_csv(landing: Path, source: str, rows: list[dict], name: str = "extract
     return path
 
 
+STAGING_T = "2026-10-05T10:00:00Z"
+
+
+def request_row(request_id, **overrides) -> dict:
+    """A valid 2.2 service request at STAGING_T (North, ESME), with overrides."""
+    row = dict(request_id=request_id, received_at=STAGING_T, user_id="SUP001", user_role="IS", srv="2.2",
+               command_variant=1, device_id="d1", device_type="ESME", smets="SMETS2", csp_region="North",
+               execution_at=None, dsp_processing_ms=100)
+    row.update(overrides)
+    return row
+
+
+def alert_row(alert_id, **overrides) -> dict:
+    """A valid, delivered 8F35 device alert at STAGING_T (North, ESME), with overrides."""
+    row = dict(alert_id=alert_id, alert_code="8F35", alert_kind="device", device_id="d1", device_type="ESME",
+               smets="SMETS2", csp_region="North", user_id="SUP001", request_id=None,
+               received_at=STAGING_T, delivered_at="2026-10-05T10:00:02Z", suppressed="false")
+    row.update(overrides)
+    return row
+
+
 def build_warehouse(landing: Path, db: Path, month: str) -> list:
     """Ingest + dbt build + metric collection for `month`; returns the gate's dbt
     checks. Fails the test when dbt itself errors."""

@@ -13,30 +13,15 @@ import pytest
 from pmr import build_state
 from pmr.ingest import ensure_raw_tables
 from pmr.pipeline import RunLog, build
+from tests.helpers import alert_row as alert
 from tests.helpers import query, write_csv
+from tests.helpers import request_row as req
 
 MONTH = "2026-10"
-T = "2026-10-05T10:00:00Z"
-
-
-def req(request_id, **overrides):
-    row = dict(request_id=request_id, received_at=T, user_id="SUP001", user_role="IS", srv="2.2",
-               command_variant=1, device_id="d1", device_type="ESME", smets="SMETS2", csp_region="North",
-               execution_at=None, dsp_processing_ms=100)
-    row.update(overrides)
-    return row
 
 
 def resp(request_id, response_at, code="I0"):
     return dict(request_id=request_id, response_at=response_at, response_code=code)
-
-
-def alert(alert_id, **overrides):
-    row = dict(alert_id=alert_id, alert_code="8F35", alert_kind="device", device_id="d1", device_type="ESME",
-               smets="SMETS2", csp_region="North", user_id="SUP001", request_id=None,
-               received_at=T, delivered_at="2026-10-05T10:00:02Z", suppressed="false")
-    row.update(overrides)
-    return row
 
 
 def n12(alert_id, request_id):

@@ -7,18 +7,12 @@ import duckdb
 import pytest
 
 from pmr.contract import CONTRACT
+from tests.helpers import STAGING_T as T
+from tests.helpers import alert_row as alert
 from tests.helpers import build_warehouse, query, write_csv
+from tests.helpers import request_row as req
 
 MONTH = "2026-10"
-T = "2026-10-05T10:00:00Z"
-
-
-def req(request_id, **overrides):
-    row = dict(request_id=request_id, received_at=T, user_id="SUP001", user_role="IS", srv="2.2",
-               command_variant=1, device_id="d1", device_type="ESME", smets="SMETS2", csp_region="North",
-               execution_at=None, dsp_processing_ms=100)
-    row.update(overrides)
-    return row
 
 
 @pytest.fixture(scope="module")
@@ -76,13 +70,6 @@ def warehouse(tmp_path_factory):
         dict(request_id="r3", response_at="2026-10-05T10:00:09Z", response_code="X1"),   # unknown response_code
         dict(request_id="zz", response_at="2026-10-05T10:00:09Z", response_code="I0"),   # unknown request: accepted
     ])
-
-    def alert(alert_id, **overrides):
-        row = dict(alert_id=alert_id, alert_code="8F35", alert_kind="device", device_id="d1", device_type="ESME",
-                   smets="SMETS2", csp_region="North", user_id="SUP001", request_id=None,
-                   received_at=T, delivered_at="2026-10-05T10:00:02Z", suppressed="false")
-        row.update(overrides)
-        return row
 
     write_csv(landing, "alerts", [
         alert("a1"),                                                 # accepted

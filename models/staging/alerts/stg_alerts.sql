@@ -1,6 +1,6 @@
 {{ config(materialized='view') }}
 
 {#- The accepted rows of alerts: typed, deduplicated, conforming to the contract
-    (macro alerts_staged). -#}
+    (macro staged_rows). -#}
 
-{{ alerts_staged(ref('stg_alerts__checked')) }}
+{{ staged_rows('alerts', ref('stg_alerts__checked')) }}

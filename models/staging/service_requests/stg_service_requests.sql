@@ -1,6 +1,6 @@
 {{ config(materialized='view') }}
 
 {#- The accepted rows of service_requests: typed, deduplicated, conforming to the contract
-    (macro service_requests_staged). -#}
+    (macro staged_rows). -#}
 
-{{ service_requests_staged(ref('stg_service_requests__checked')) }}
+{{ staged_rows('service_requests', ref('stg_service_requests__checked')) }}

@@ -4,15 +4,10 @@
 -- depends_on: {{ source('landing', 'service_requests_parquet') }}
 -- depends_on: {{ source('landing', 'service_requests_csv') }}
 
-{#- Every row read of the partitions (by request_id) that new files touch, from old
-    and new files alike, with its row rules applied (macro service_requests_checked): what an
-    incremental build classifies again in stg_service_requests__exceptions and tests in
-    stg_service_requests. Filtered on the raw key, so the month's other rows are never typed.
-    Empty in a full build. #}
+{#- Every row read of the partitions (by request_id) that new files touch, from old and
+    new files alike, with its row rules applied (macros touched_rows,
+    service_requests_checked): what an incremental build classifies again in
+    stg_service_requests__exceptions and tests in stg_service_requests. Filtered on
+    the raw key, so the month's other rows are never typed. Empty in a full build. #}
 
-{% if var('build_mode', 'full') == 'incremental' %}
-{{ service_requests_checked(landing_rows('service_requests', partition={'column': 'request_id', 'keys': ref('stg_service_requests__touched_keys')})) }}
-{% else %}
-select * from {{ ref('stg_service_requests__checked') }}
-where false
-{% endif %}
+{{ touched_rows('service_requests', 'request_id') }}

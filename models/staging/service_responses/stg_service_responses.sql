@@ -1,6 +1,6 @@
 {{ config(materialized='view') }}
 
 {#- The accepted rows of service_responses: typed, deduplicated, conforming to the contract
-    (macro service_responses_staged). -#}
+    (macro staged_rows). -#}
 
-{{ service_responses_staged(ref('stg_service_responses__checked')) }}
+{{ staged_rows('service_responses', ref('stg_service_responses__checked')) }}

@@ -3,15 +3,11 @@
 -- depends_on: {{ source('landing', 'service_responses_parquet') }}
 -- depends_on: {{ source('landing', 'service_responses_csv') }}
 
-{#- Every row read of the partitions (by request_id) that new files touch, from old
-    and new files alike, with its row rules applied (macro service_responses_checked): what an
-    incremental build classifies again in stg_service_responses__exceptions and tests in
-    stg_service_responses. Filtered on the raw key, so the month's other rows are never typed.
-    Empty in a full build. #}
+{#- Every row read of the partitions (by request_id) that new files touch, from old and
+    new files alike, with its row rules applied (macros touched_rows,
+    service_responses_checked): what an incremental build classifies again in
+    stg_service_responses__exceptions and tests in stg_service_responses. Filtered
+    on the raw key, so the month's other rows are never typed. Empty in a full
+    build. #}
 
-{% if var('build_mode', 'full') == 'incremental' %}
-{{ service_responses_checked(landing_rows('service_responses', partition={'column': 'request_id', 'keys': ref('stg_service_responses__touched_keys')})) }}
-{% else %}
-select * from {{ ref('stg_service_responses__checked') }}
-where false
-{% endif %}
+{{ touched_rows('service_responses', 'request_id') }}
