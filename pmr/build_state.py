@@ -126,7 +126,7 @@ def plan(con: duckdb.DuckDBPyConnection, full_refresh: bool = False) -> BuildPla
             order by built.file limit 3"""
     ).fetchall()
     if changed:
-        return full("landing files changed or removed since the last build (" + ", ".join(r[0] for r in changed) + ")")
+        return full("landing files changed or removed since the last build: " + ", ".join(r[0] for r in changed))
     return BuildPlan(INCREMENTAL, f"{new_files} new landing file(s) since the last build", fingerprint, new_files)
 
 
