@@ -25,7 +25,7 @@ from importlib import metadata
 
 import duckdb
 
-from pmr import PROJECT_DIR, SOURCES
+from pmr import PROJECT_DIR
 
 RAW = "raw"
 FULL, INCREMENTAL = "full", "incremental"
@@ -98,7 +98,8 @@ NEW_FILES = f"""
 
 
 def plan(con: duckdb.DuckDBPyConnection, full_refresh: bool = False) -> BuildPlan:
-    """Decide how the next dbt build runs (read-only)."""
+    """Decide how the next dbt build runs (creates the state tables if missing,
+    writes nothing else)."""
     ensure_state_tables(con)
     fingerprint = definitions_fingerprint()
     new_files = con.execute(f"select count(*) from ({NEW_FILES})").fetchone()[0]
@@ -162,7 +163,3 @@ def models_all_built(results: list[dict]) -> bool:
               for r in results if r["unique_id"].split(".")[0] in ("model", "seed")}
     return (all(s == "success" for s in status.values())
             and all(status.get(model) == "success" for model in INCREMENTAL_MODELS))
-
-
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
