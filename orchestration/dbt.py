@@ -90,7 +90,7 @@ def pmr_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, pmr: PmrSett
     target = target_parent / context.run.run_id[:8]
     with run.reporting_errors():
         with run.log.step("dbt build") as record:
-            build = plan_dbt_build(db, full_refresh=False, progress=run.progress(context))
+            build = plan_dbt_build(db, run.month, full_refresh=False, progress=run.progress(context))
             args = [*DBT_BUILD_ARGS, *build.dbt_args, "--vars", json.dumps({"period": run.month, **build.dbt_vars})]
             with _warehouse_env(db):  # profiles.yml reads the warehouse path from PMR_DB
                 invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)

@@ -1,16 +1,16 @@
 """Full or incremental dbt builds: what the warehouse last built, and what is new since.
 
-A build is *incremental* when the last build finished with every model built, from
-the same definitions (models, macros, seeds, the landing contract and the engine
-versions: the fingerprint), and every landing file it read is still there,
-unchanged. Only files added since are then new; the staging models that support it
+A build is *incremental* when the last build finished with every model built, for
+the same reporting period, from the same definitions (models, macros, seeds, the
+landing contract and the engine versions: the fingerprint), and every landing file
+it read is still there, unchanged. Only files added since are then new; the staging models that support it
 recompute only the rows whose keys those files touch (docs/incremental-builds.md).
 Anything else (a first build, a changed or removed file, changed definitions, a
-build that failed half way, or `pmr run --full-refresh`) gives a *full* build from
+build that failed half way, another period, or `pmr run --full-refresh`) gives a *full* build from
 every file, which is always correct.
 
 State lives in the warehouse, beside the landing tables it describes:
-- raw.build_state: one row, the fingerprint and status of the last build;
+- raw.build_state: one row, the fingerprint, period and status of the last build;
 - raw.built_files: the landing files (size, modification time) the last
   successful build read;
 - raw.<source>_parquet_new, raw.<source>_csv_new (made by pmr.ingest): the rows
@@ -41,6 +41,13 @@ INCREMENTAL_MODELS = (
     "int_requests_touched_keys",
     "int_request_final_responses",
     "fct_service_requests",
+    "int_user_devices_touched_keys",
+    "int_devices_touched_keys",
+    "int_request_business_processes",
+    "int_topup_attempts",
+    "int_topup_chains",
+    "int_cos_requests",
+    "int_firmware_deliveries",
 )
 
 
@@ -49,6 +56,7 @@ class BuildPlan:
     mode: str  # FULL or INCREMENTAL
     reason: str  # why, in words, for the run log and progress
     fingerprint: str
+    period: str  # YYYY-MM: the models of the reporting period keep only its rows
     new_files: int
 
     @property
@@ -82,6 +90,7 @@ def ensure_state_tables(con: duckdb.DuckDBPyConnection) -> None:
         f"""create table if not exists {RAW}.build_state (
             fingerprint varchar, status varchar, mode varchar, updated_at timestamp)"""
     )
+    con.execute(f"alter table {RAW}.build_state add column if not exists period varchar")
     con.execute(
         f"""create table if not exists {RAW}.built_files (
             source varchar, file varchar, size_bytes bigint, mtime_ns bigint, status varchar)"""
@@ -97,26 +106,28 @@ NEW_FILES = f"""
     )"""
 
 
-def plan(con: duckdb.DuckDBPyConnection, full_refresh: bool = False) -> BuildPlan:
-    """Decide how the next dbt build runs (creates the state tables if missing,
-    writes nothing else)."""
+def plan(con: duckdb.DuckDBPyConnection, period: str, full_refresh: bool = False) -> BuildPlan:
+    """Decide how the next dbt build of `period` (YYYY-MM) runs (creates the state
+    tables if missing, writes nothing else)."""
     ensure_state_tables(con)
     fingerprint = definitions_fingerprint()
     new_files = con.execute(f"select count(*) from ({NEW_FILES})").fetchone()[0]
 
     def full(reason: str) -> BuildPlan:
         total = con.execute(f"select count(*) from {RAW}.landing_files where status = 'loaded'").fetchone()[0]
-        return BuildPlan(FULL, reason, fingerprint, total)
+        return BuildPlan(FULL, reason, fingerprint, period, total)
 
     if full_refresh:
         return full("full refresh asked for")
-    state = con.execute(f"select fingerprint, status from {RAW}.build_state").fetchone()
+    state = con.execute(f"select fingerprint, status, period from {RAW}.build_state").fetchone()
     if state is None:
         return full("first build of this warehouse")
     if state[1] != "built":
         return full("the last build did not finish")
     if state[0] != fingerprint:
         return full("the definitions (models, macros, seeds, contract or engine versions) changed")
+    if state[2] != period:
+        return full(f"the last build was of another period, {state[2]}")
     changed = con.execute(
         f"""select built.file from {RAW}.built_files as built
             where not exists (
@@ -128,7 +139,8 @@ def plan(con: duckdb.DuckDBPyConnection, full_refresh: bool = False) -> BuildPla
     ).fetchall()
     if changed:
         return full("landing files changed or removed since the last build: " + ", ".join(r[0] for r in changed))
-    return BuildPlan(INCREMENTAL, f"{new_files} new landing file(s) since the last build", fingerprint, new_files)
+    return BuildPlan(INCREMENTAL, f"{new_files} new landing file(s) since the last build", fingerprint, period,
+                     new_files)
 
 
 def mark_building(con: duckdb.DuckDBPyConnection, build: BuildPlan) -> None:
@@ -136,8 +148,8 @@ def mark_building(con: duckdb.DuckDBPyConnection, build: BuildPlan) -> None:
     so the next build is full."""
     ensure_state_tables(con)
     con.execute(f"delete from {RAW}.build_state")
-    con.execute(f"insert into {RAW}.build_state values (?, 'building', ?, now()::timestamp)",
-                [build.fingerprint, build.mode])
+    con.execute(f"insert into {RAW}.build_state (fingerprint, status, mode, updated_at, period) "
+                "values (?, 'building', ?, now()::timestamp, ?)", [build.fingerprint, build.mode, build.period])
 
 
 def mark_built(con: duckdb.DuckDBPyConnection, build: BuildPlan) -> None:
@@ -150,8 +162,8 @@ def mark_built(con: duckdb.DuckDBPyConnection, build: BuildPlan) -> None:
             select source, file, size_bytes, mtime_ns, status from {RAW}.landing_files"""
     )
     con.execute(f"delete from {RAW}.build_state")
-    con.execute(f"insert into {RAW}.build_state values (?, 'built', ?, now()::timestamp)",
-                [build.fingerprint, build.mode])
+    con.execute(f"insert into {RAW}.build_state (fingerprint, status, mode, updated_at, period) "
+                "values (?, 'built', ?, now()::timestamp, ?)", [build.fingerprint, build.mode, build.period])
     con.execute("commit")
 
 

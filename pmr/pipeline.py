@@ -140,10 +140,10 @@ def record_dbt_result(record: dict, result: DbtResult) -> None:
         record["failed"] = [c.name for c in failed]
 
 
-def plan_dbt_build(db: Path, full_refresh: bool, progress: Progress) -> build_state.BuildPlan:
+def plan_dbt_build(db: Path, month: str, full_refresh: bool, progress: Progress) -> build_state.BuildPlan:
     """Full or incremental (pmr.build_state), recorded as started in the warehouse."""
     with connect(db) as con:
-        build = build_state.plan(con, full_refresh)
+        build = build_state.plan(con, month, full_refresh)
         build_state.mark_building(con, build)
     progress(f"dbt build: {build.mode} ({build.reason})")
     return build
@@ -163,7 +163,7 @@ def dbt_step(
 ) -> list[gate.CheckResult]:
     """dbt build for `month` (writes the warehouse); returns dbt's checks for the gate."""
     with log.step("dbt build") as record:
-        build = plan_dbt_build(db, full_refresh, progress)
+        build = plan_dbt_build(db, month, full_refresh, progress)
         result = run_dbt(DBT_BUILD_ARGS + build.dbt_args, db, period=month, progress=progress,
                          extra_vars=build.dbt_vars)
         record_dbt_result(record, result)

@@ -30,12 +30,20 @@ def n12(alert_id, request_id):
 
 
 def first_delivery(landing):
-    write_csv(landing, "service_requests", [req("r1"), req("r2"), req("r3"), req("r6")], name="b_day1.csv")
+    # r1-r9 are top-ups (2.2) of one User and device: one attempt chain
+    write_csv(landing, "service_requests", [
+        req("r1"), req("r2"), req("r3"), req("r6"),
+        req("c1", srv="6.23", device_id="d3"),   # a change of supplier that fails...
+        req("f1", srv="11.1", device_id="d4"),   # a firmware image delivered...
+        req("t1", device_id="d5", received_at="2026-10-05T08:00:00Z"),
+    ], name="b_day1.csv")
     write_csv(landing, "service_responses", [
         resp("r1", "2026-10-05T10:00:04Z"),
         resp("r9", "2026-10-05T10:00:01Z"),   # r9 not delivered yet: accepted for now
         resp("r6", "2026-10-05T10:00:05Z"),
         resp("r2", "2026-10-05T09:59:00Z"),   # before its request: quarantined for now
+        resp("c1", "2026-10-05T10:00:03Z", code="E20"),
+        resp("f1", "2026-10-05T10:00:03Z"),
     ], name="b_day1.csv")
     write_csv(landing, "alerts", [alert("a1"), alert("a2"), alert("a3"), n12("a7", "r6")], name="b_day1.csv")
 
@@ -46,11 +54,18 @@ def second_delivery(landing):
     write_csv(landing, "service_requests", [req("r1"), req("r9", received_at="2026-10-05T10:00:05Z")],
               name="a_late.csv")
     # r2 again with other contents: both versions quarantined, so r2's early
-    # response no longer has a request to precede and is accepted
-    write_csv(landing, "service_requests", [req("r2", dsp_processing_ms=7), req("r7")], name="c_day2.csv")
+    # response no longer has a request to precede and is accepted, and r2 leaves
+    # its attempt chain; ...corrected by the same User's success on d3 a day later
+    write_csv(landing, "service_requests", [
+        req("r2", dsp_processing_ms=7), req("r7"),
+        req("c2", srv="2.2", device_id="d3", received_at="2026-10-06T10:00:00Z"),
+        # t1 again on another device: both quarantined, so d5 loses its chain
+        req("t1", device_id="d6", received_at="2026-10-05T08:00:00Z"),
+    ], name="c_day2.csv")
     write_csv(landing, "service_responses", [
         resp("r6", "2026-10-05T10:00:05Z"),   # copy of b_day1's: duplicate
         resp("r7", "2026-10-05T10:00:06Z"),
+        resp("c2", "2026-10-06T10:00:02Z"),
     ], name="c_day2.csv")
     write_csv(landing, "alerts", [
         alert("a1"),                           # copy: duplicate
@@ -59,6 +74,8 @@ def second_delivery(landing):
         alert("a5", alert_kind="other"),       # unknown alert_kind
         n12("a6", "r3"),                       # r3 failed, seen a day late
         n12("a7", None),                       # conflicts with b_day1's a7: r6 no longer failed
+        alert("a8", alert_code="8F72", device_id="d4",  # ...and verified by its device
+              received_at="2026-10-06T09:00:00Z", delivered_at="2026-10-06T09:00:01Z"),
     ], name="c_day2.csv")
 
 
@@ -79,6 +96,8 @@ SNAPSHOT = {
     "staged": """select * from staging.stg_{s} order by all""",
 }
 BIG_SOURCES = ("service_requests", "service_responses", "alerts")
+INCREMENTAL_INTERMEDIATES = ("int_request_final_responses", "int_request_business_processes", "int_topup_attempts",
+                             "int_topup_chains", "int_cos_requests", "int_firmware_deliveries")
 
 
 def snapshot(db):
@@ -86,6 +105,8 @@ def snapshot(db):
     tables["accounting"] = query(db, "select * from staging.landing_accounting order by all")
     tables["quarantined"] = query(db, "select * from staging.quarantined_rows order by all")
     tables["requests fact"] = query(db, "select * from marts.fct_service_requests order by request_id")
+    for model in INCREMENTAL_INTERMEDIATES:
+        tables[model] = query(db, f"select * from intermediate.{model} order by all")
     tables["metrics"] = query(db, "select * from metrics.pmr_metrics order by all")
     return tables
 
@@ -108,8 +129,8 @@ def builds(tmp_path_factory):
 
 def test_first_delivery_is_accounted_for(builds):
     assert builds["after_first"] == {
-        "service_requests/b_day1.csv": (4, 4, 0, 0),
-        "service_responses/b_day1.csv": (4, 3, 0, 1),
+        "service_requests/b_day1.csv": (7, 7, 0, 0),
+        "service_responses/b_day1.csv": (6, 5, 0, 1),
         "alerts/b_day1.csv": (4, 4, 0, 0),
     }
 
@@ -123,12 +144,12 @@ def test_second_delivery_is_built_incrementally(builds):
 def test_new_files_change_the_verdicts_on_older_rows(builds):
     assert accounting(builds["root"] / "inc.duckdb") == {
         "service_requests/a_late.csv": (2, 2, 0, 0),
-        "service_requests/b_day1.csv": (4, 2, 1, 1),
-        "service_requests/c_day2.csv": (2, 1, 0, 1),
-        "service_responses/b_day1.csv": (4, 3, 0, 1),
-        "service_responses/c_day2.csv": (2, 1, 1, 0),
+        "service_requests/b_day1.csv": (7, 4, 1, 2),
+        "service_requests/c_day2.csv": (4, 2, 0, 2),
+        "service_responses/b_day1.csv": (6, 5, 0, 1),
+        "service_responses/c_day2.csv": (3, 2, 1, 0),
         "alerts/b_day1.csv": (4, 2, 0, 2),
-        "alerts/c_day2.csv": (6, 2, 1, 3),
+        "alerts/c_day2.csv": (7, 3, 1, 3),
     }
     reasons = query(builds["root"] / "inc.duckdb",
                     "select file, row_number, reason from staging.quarantined_rows "
@@ -140,6 +161,24 @@ def test_new_alerts_change_the_facts_of_older_requests(builds):
     sql = "select request_id, has_failure_alert from marts.fct_service_requests where request_id in ('r3', 'r6')"
     assert sorted(query(builds["root"] / "after_first.duckdb", sql)) == [("r3", False), ("r6", True)]
     assert sorted(query(builds["root"] / "inc.duckdb", sql)) == [("r3", True), ("r6", False)]
+
+
+def test_new_files_change_the_outcomes_of_older_requests(builds):
+    cos = "select request_id, is_success, is_corrected from intermediate.int_cos_requests"
+    firmware = "select request_id, is_delivered, verification from intermediate.int_firmware_deliveries"
+    # r1-r9: one User and device, at one time but r9, in request_id order. Before:
+    # r1 (I0) a chain; r2 (its response before it, so none), r3 and r6 (failed by
+    # a7's N12) a chain of three attempts, none successful; t1 (no response) on d5.
+    chains = "select attempts, succeeded_at_attempt from intermediate.int_topup_chains order by first_attempt_at, attempts"
+    before, after = builds["root"] / "after_first.duckdb", builds["root"] / "inc.duckdb"
+    assert query(before, cos) == [("c1", False, False)]
+    assert query(after, cos) == [("c1", False, True)]
+    assert query(before, firmware) == [("f1", True, "no_alert")]
+    assert query(after, firmware) == [("f1", True, "verified")]
+    assert query(before, chains) == [(1, None), (1, 1), (3, None)]
+    # After: r1 a chain; r3 (failed by a6) then r6 (a7 gone, so I0 succeeds); r7;
+    # r9 (10:00:05, its response now before it); c2 on d3 the next day.
+    assert query(after, chains) == [(1, 1), (1, 1), (2, 2), (1, None), (1, 1)]
 
 
 def test_incremental_build_equals_a_full_build(builds):
@@ -164,7 +203,7 @@ def state(tmp_path, monkeypatch):
 
 
 def completed_build(con):
-    plan = build_state.plan(con)
+    plan = build_state.plan(con, "2026-10")
     build_state.mark_building(con, plan)
     build_state.mark_built(con, plan)
     return plan
@@ -174,29 +213,35 @@ def test_a_first_build_is_full_and_the_next_incremental(state):
     assert completed_build(state).mode == "full"
     state.execute("insert into raw.landing_files (source, file, size_bytes, mtime_ns, status) "
                   "values ('alerts', 'alerts/c.csv', 5, 3, 'loaded')")
-    plan = build_state.plan(state)
+    plan = build_state.plan(state, "2026-10")
     assert (plan.mode, plan.new_files) == ("incremental", 1)
-    assert build_state.plan(state, full_refresh=True).mode == "full"
+    assert build_state.plan(state, "2026-10", full_refresh=True).mode == "full"
 
 
 def test_a_changed_or_removed_file_makes_the_build_full(state):
     completed_build(state)
     state.execute("update raw.landing_files set mtime_ns = 9 where file = 'alerts/a.csv'")
-    assert "alerts/a.csv" in build_state.plan(state).reason
+    assert "alerts/a.csv" in build_state.plan(state, "2026-10").reason
     state.execute("update raw.landing_files set mtime_ns = 1 where file = 'alerts/a.csv'")
-    assert build_state.plan(state).mode == "incremental"
+    assert build_state.plan(state, "2026-10").mode == "incremental"
     state.execute("delete from raw.landing_files where file = 'alerts/b.csv'")
-    assert build_state.plan(state).mode == "full"
+    assert build_state.plan(state, "2026-10").mode == "full"
 
 
 def test_changed_definitions_or_an_unfinished_build_make_the_build_full(state, monkeypatch):
     completed_build(state)
     monkeypatch.setattr(build_state, "definitions_fingerprint", lambda: "v2")
-    assert build_state.plan(state).mode == "full"
+    assert build_state.plan(state, "2026-10").mode == "full"
     monkeypatch.setattr(build_state, "definitions_fingerprint", lambda: "v1")
-    assert build_state.plan(state).mode == "incremental"
-    build_state.mark_building(state, build_state.plan(state))  # and never marked built
-    assert build_state.plan(state).reason == "the last build did not finish"
+    assert build_state.plan(state, "2026-10").mode == "incremental"
+    build_state.mark_building(state, build_state.plan(state, "2026-10"))  # and never marked built
+    assert build_state.plan(state, "2026-10").reason == "the last build did not finish"
+
+
+def test_a_build_of_another_period_is_full(state):
+    completed_build(state)
+    assert build_state.plan(state, "2026-10").mode == "incremental"
+    assert build_state.plan(state, "2026-11").reason == "the last build was of another period, 2026-10"
 
 
 def test_only_a_build_of_every_model_counts_as_complete():

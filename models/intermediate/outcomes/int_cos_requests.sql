@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ clear_recomputed_rows(ref('int_user_devices_touched_keys'), row_key(['user_id', device_key()])) }}"
+) }}
+
 {#- One row per deliverable 6.23 (Update Security Credentials, CoS) request
     received in the reporting period (CoS1, metrics.md §4), with whether it
     counts as a success: it succeeded (fct_service_requests.is_success), or it
@@ -10,7 +16,9 @@
 
     Range join kept small: only failed 6.23s are matched, only to successes
     of their (user, device) pairs received in the period or the window after
-    it, with the time bound on the equi-join. -#}
+    it, with the time bound on the equi-join.
+    An incremental build recomputes the requests of the touched (User, device)
+    partitions only (int_user_devices_touched_keys): a correction never crosses them. -#}
 
 with requests as (
 
@@ -34,6 +42,8 @@ cos as (
         and srv = '6.23'
         and not is_transform
         and is_deliverable
+        and {{ in_touched_partitions(row_key(['user_id', device_key()]),
+                                     ref('int_user_devices_touched_keys')) }}
 
 ),
 

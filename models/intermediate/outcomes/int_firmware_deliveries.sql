@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ clear_recomputed_rows(ref('int_devices_touched_keys'), row_key([device_key()])) }}"
+) }}
+
 {#- One row per deliverable 11.1 (Update Firmware) request received in the
     reporting period (DF1/DF2, metrics.md §4):
     - is_delivered: it succeeded and its final response came at most
@@ -10,7 +16,9 @@
       suppressed (the device raised them either way).
 
     Range join kept small: delivered images only, against the 8F72/8F1C alerts
-    received from the period start to the end of the two windows after it. -#}
+    received from the period start to the end of the two windows after it.
+    An incremental build recomputes the requests of the touched devices only
+    (int_devices_touched_keys), and reads only their alerts. -#}
 
 with firmware as (
 
@@ -33,6 +41,8 @@ with firmware as (
         and srv = '11.1'
         and not is_transform
         and is_deliverable
+        and {{ in_touched_partitions(row_key([device_key()]),
+                                     ref('int_devices_touched_keys')) }}
 
 ),
 
@@ -42,6 +52,7 @@ verification_alerts as (
     from {{ ref('fct_alerts') }}
     where alert_code in ('8F72', '8F1C')
         and device_id is not null
+        and {{ in_touched_partitions(row_key(['device_id']), ref('int_devices_touched_keys')) }}
         and received_at >= {{ period_start_utc() }}
         and received_at <= {{ dbt.dateadd(
             'second',

@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ clear_recomputed_rows(ref('int_user_devices_touched_keys'), row_key(['user_id', 'device_key'])) }}"
+) }}
+
 {#- One row per deliverable 2.2 (Top Up Device) request received from
     pp_chain_gap_s (24 h) before the reporting period to pp_chain_follow_up_s
     (7 days) after it, placed in its attempt chain (PP1, metrics.md §4).
@@ -13,14 +19,17 @@
     of the chain starts numbers the chains (chain_number). Looking back one gap
     before the period is enough to attribute every chain to the month of its
     first attempt: a request of the period whose predecessor is further back
-    starts a chain anyway. -#}
+    starts a chain anyway.
 
-with requests as (
+    An incremental build recomputes the touched (User, device) partitions only
+    (int_user_devices_touched_keys): chains never cross them. -#}
+
+with top_ups as (
 
     select
         request_id,
         user_id,
-        coalesce(device_id, '#' || request_id) as device_key,
+        {{ device_key() }} as device_key,
         device_id,
         device_type,
         segment,
@@ -33,6 +42,13 @@ with requests as (
         and is_deliverable
         and received_at >= {{ dbt.dateadd('second', '-1 * ' ~ parameter_value('pp_chain_gap_s'), period_start_utc()) }}
         and received_at < {{ dbt.dateadd('second', parameter_value('pp_chain_follow_up_s'), period_end_utc()) }}
+
+),
+
+requests as (
+
+    select * from top_ups
+    where {{ in_touched_partitions(row_key(['user_id', 'device_key']), ref('int_user_devices_touched_keys')) }}
 
 ),
 

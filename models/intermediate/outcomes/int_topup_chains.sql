@@ -1,13 +1,21 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ clear_recomputed_rows(ref('int_user_devices_touched_keys'), row_key(['user_id', 'device_key'])) }}"
+) }}
+
 {#- One row per top-up attempt chain (int_topup_attempts): its User and
     device, first attempt, number of attempts, the attempt that succeeded (null
     when none did) and the outcome category of pp.attempts (`1`, `2`, `3+`,
     `never`). is_in_period: the first attempt was received in the reporting
     period, so the chain belongs to it (chains that started in the previous
-    month belong to that month). -#}
+    month belong to that month).
+    An incremental build recomputes the touched (User, device) partitions only. -#}
 
 with attempts as (
 
     select * from {{ ref('int_topup_attempts') }}
+    where {{ in_touched_partitions(row_key(['user_id', 'device_key']), ref('int_user_devices_touched_keys')) }}
 
 ),
 

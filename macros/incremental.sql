@@ -1,7 +1,9 @@
-{#- Incremental builds of the staging exceptions (docs/incremental-builds.md).
-    `pmr run` passes var build_mode = 'incremental' only when the warehouse holds a
-    complete build of the same definitions and the landing folder only gained files
-    since (pmr/build_state.py); otherwise 'full', with --full-refresh. -#}
+{#- Incremental builds (docs/incremental-builds.md): the staging exceptions, the
+    request fact and the intermediates of the period recompute only the partitions
+    that new files touch. `pmr run` passes var build_mode = 'incremental' only when
+    the warehouse holds a complete build of the same period and definitions and the
+    landing folder only gained files since (pmr/build_state.py); otherwise 'full',
+    with --full-refresh. -#}
 
 {#- True when this model adds to its previous build instead of replacing it. -#}
 {% macro incremental_recompute() -%}
@@ -21,6 +23,17 @@
     select {{ row_key(['cast(null as varchar)']) }} as _pkey
     where false
     {%- endif %}
+{%- endmacro %}
+
+{#- Filter of an incremental model's input: true for the rows of the touched
+    partitions (partition_key in touched_keys_relation) in an incremental build,
+    for every row otherwise. -#}
+{% macro in_touched_partitions(partition_key, touched_keys_relation) -%}
+    {%- if incremental_recompute() -%}
+    {{ partition_key }} in (select _pkey from {{ touched_keys_relation }})
+    {%- else -%}
+    true
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Pre-hook of an incremental model: drop the rows about to be recomputed (the
