@@ -39,10 +39,13 @@ INCREMENTAL_MODELS = (
     *(f"stg_{source}__{part}" for source in ("service_requests", "service_responses", "alerts")
       for part in ("touched_keys", "touched_checked", "exceptions")),
     "int_requests_touched_keys",
+    "int_request_failure_alerts",
     "int_request_final_responses",
     "fct_service_requests",
     "int_user_devices_touched_keys",
+    "int_topup_devices_touched_keys",
     "int_devices_touched_keys",
+    "int_firmware_verification_alerts",
     "int_request_business_processes",
     "int_topup_attempts",
     "int_topup_chains",

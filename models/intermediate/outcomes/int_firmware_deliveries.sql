@@ -16,7 +16,8 @@
       suppressed (the device raised them either way).
 
     Range join kept small: delivered images only, against the 8F72/8F1C alerts
-    received from the period start to the end of the two windows after it.
+    (int_firmware_verification_alerts) received from the period start to the end
+    of the two windows after it.
     An incremental build recomputes the requests of the touched devices only
     (int_devices_touched_keys), and reads only their alerts. -#}
 
@@ -49,10 +50,8 @@ with firmware as (
 verification_alerts as (
 
     select device_id, alert_code, received_at
-    from {{ ref('fct_alerts') }}
-    where alert_code in ('8F72', '8F1C')
-        and device_id is not null
-        and {{ in_touched_partitions(row_key(['device_id']), ref('int_devices_touched_keys')) }}
+    from {{ ref('int_firmware_verification_alerts') }}
+    where {{ in_touched_partitions(row_key(['device_id']), ref('int_devices_touched_keys')) }}
         and received_at >= {{ period_start_utc() }}
         and received_at <= {{ dbt.dateadd(
             'second',

@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{{ clear_recomputed_rows(ref('int_user_devices_touched_keys'), row_key(['user_id', 'device_key'])) }}"
+    pre_hook="{{ clear_recomputed_rows(ref('int_topup_devices_touched_keys'), row_key(['user_id', 'device_key'])) }}"
 ) }}
 
 {#- One row per deliverable 2.2 (Top Up Device) request received from
@@ -22,7 +22,7 @@
     starts a chain anyway.
 
     An incremental build recomputes the touched (User, device) partitions only
-    (int_user_devices_touched_keys): chains never cross them. -#}
+    (int_topup_devices_touched_keys): chains never cross them. -#}
 
 with top_ups as (
 
@@ -48,7 +48,7 @@ with top_ups as (
 requests as (
 
     select * from top_ups
-    where {{ in_touched_partitions(row_key(['user_id', 'device_key']), ref('int_user_devices_touched_keys')) }}
+    where {{ in_touched_partitions(row_key(['user_id', 'device_key']), ref('int_topup_devices_touched_keys')) }}
 
 ),
 

@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{{ clear_recomputed_rows(ref('int_user_devices_touched_keys'), row_key(['user_id', 'device_key'])) }}"
+    pre_hook="{{ clear_recomputed_rows(ref('int_topup_devices_touched_keys'), row_key(['user_id', 'device_key'])) }}"
 ) }}
 
 {#- One row per top-up attempt chain (int_topup_attempts): its User and
@@ -15,7 +15,7 @@
 with attempts as (
 
     select * from {{ ref('int_topup_attempts') }}
-    where {{ in_touched_partitions(row_key(['user_id', 'device_key']), ref('int_user_devices_touched_keys')) }}
+    where {{ in_touched_partitions(row_key(['user_id', 'device_key']), ref('int_topup_devices_touched_keys')) }}
 
 ),
 

@@ -1,11 +1,11 @@
 {{ config(materialized='table') }}
 -- depends_on: {{ ref('stg_alerts__touched_checked') }}
 
-{#- Device partitions (row_key of device_key) that an incremental build
-    recomputes in the models keyed by device alone (firmware deliveries and their
-    verification alerts): the devices of int_user_devices_touched_keys, and those
-    of every row of the touched alert partitions, old files included. Empty in a
-    full build. #}
+{#- Devices (row_key of device_key) whose firmware deliveries an incremental
+    build recomputes (int_firmware_deliveries): the devices of
+    int_user_devices_touched_keys, and those of every row of the touched alert
+    partitions, old files included (a late 8F72 verifies an older delivery).
+    Empty in a full build. #}
 
 {% if var('build_mode', 'full') == 'incremental' %}
 with devices as (

@@ -7,9 +7,6 @@
 -- depends_on: {{ source('landing', 'service_requests_parquet') }}
 -- depends_on: {{ source('landing', 'service_requests_csv') }}
 -- depends_on: {{ ref('stg_service_requests__exceptions') }}
--- depends_on: {{ source('landing', 'alerts_parquet') }}
--- depends_on: {{ source('landing', 'alerts_csv') }}
--- depends_on: {{ ref('stg_alerts__exceptions') }}
 
 {#- One row per Service Request: the single definition of final response, RTT,
     rejected / deliverable / failed / success / within-TRT used by every metric.
@@ -34,13 +31,6 @@ responses as (
     {%- endif %}
 ),
 
-reported_alerts as (
-    {%- if incremental_recompute() %}
-    {{ staged_partition('alerts', 'request_id', touched) }}
-    {%- else %}
-    select * from {{ ref('stg_alerts') }}
-    {%- endif %}
-),
 
 srv_catalogue as (
     select srv, is_non_device, is_critical, trt_s from {{ ref('srv_catalogue') }}
@@ -51,10 +41,10 @@ response_codes as (
 ),
 
 failure_alerts as (
-    select distinct alerts.request_id
-    from reported_alerts as alerts
-    inner join {{ ref('alert_codes') }} as codes on alerts.alert_code = codes.alert_code
-    where codes.marks_request_failed and alerts.request_id is not null
+    select distinct request_id from {{ ref('int_request_failure_alerts') }}
+    {%- if incremental_recompute() %}
+    where {{ row_key(['request_id']) }} in (select _pkey from {{ touched }})
+    {%- endif %}
 ),
 
 joined as (
