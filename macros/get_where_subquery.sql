@@ -13,7 +13,7 @@
         'int_request_final_responses': 'int_requests_touched_keys',
         'fct_service_requests': 'int_requests_touched_keys',
     } -%}
-    {%- if var('build_mode', 'full') != 'incremental' -%}
+    {%- if build_mode() != 'incremental' -%}
         {{ return(adapter.dispatch('get_where_subquery', 'dbt')(relation)) }}
     {%- elif relation.identifier in staged_views -%}
         {%- set source_name = relation.identifier[4:] -%}

@@ -1,24 +1,41 @@
 {#- Incremental builds (docs/incremental-builds.md): the staging exceptions, the
     request fact and the intermediates of the period recompute only the partitions
-    that new files touch. `pmr run` passes var build_mode = 'incremental' only when
-    the warehouse holds a complete build of the same period and definitions and the
-    landing folder only gained files since (pmr/build_state.py); otherwise 'full',
-    with --full-refresh. -#}
+    that new files touch. pmr/build_state.py decides before dbt starts and records
+    the decision in raw.build_state; build_mode() reads it. -#}
+
+{#- 'incremental' while pmr runs an incremental build (raw.build_state: status
+    'building', mode 'incremental'), otherwise 'full' (a full build, or dbt run by
+    hand). Read when the SQL runs, not passed as a dbt var: a var that changes
+    between builds makes dbt parse the whole project again (about 5 s). While dbt
+    parses it is 'full', so a model's incremental branch must not be the only place
+    it calls ref() or source(). -#}
+{% macro build_mode() -%}
+    {%- if not execute -%}
+        {{ return('full') }}
+    {%- endif -%}
+    {%- set state_relation = adapter.get_relation(database=target.database, schema='raw', identifier='build_state') -%}
+    {%- if state_relation is none -%}
+        {{ return('full') }}
+    {%- endif -%}
+    {%- set state = run_query("select mode from " ~ state_relation ~ " where status = 'building'") -%}
+    {{ return('incremental' if state.rows | length == 1 and state.rows[0][0] == 'incremental' else 'full') }}
+{%- endmacro %}
 
 {#- True when this model adds to its previous build instead of replacing it. -#}
 {% macro incremental_recompute() -%}
-    {{ return(is_incremental() and var('build_mode', 'full') == 'incremental') }}
+    {{ return(is_incremental() and build_mode() == 'incremental') }}
 {%- endmacro %}
 
 {#- The distinct partition keys (row_key of key_column, as typed) of the rows of
     files new since the last build; no rows in a full build. -#}
 {% macro touched_keys(source_name, key_column) -%}
-    {%- if var('build_mode', 'full') == 'incremental' %}
+    {%- set new_parquet, new_csv = source('landing', source_name ~ '_parquet_new'), source('landing', source_name ~ '_csv_new') -%}
+    {%- if build_mode() == 'incremental' %}
     select distinct {{ row_key([typed_value(key_column, 'string')]) }} as _pkey
-    from {{ source('landing', source_name ~ '_parquet_new') }}
+    from {{ new_parquet }}
     union
     select distinct {{ row_key([typed_value(key_column, 'string')]) }} as _pkey
-    from {{ source('landing', source_name ~ '_csv_new') }}
+    from {{ new_csv }}
     {%- else %}
     select {{ row_key(['cast(null as varchar)']) }} as _pkey
     where false
@@ -43,7 +60,7 @@
 {% macro clear_recomputed_rows(touched_keys_relation, partition_key='_pkey') -%}
     {%- if is_incremental() %}
     delete from {{ this }}
-    {%- if var('build_mode', 'full') == 'incremental' %}
+    {%- if build_mode() == 'incremental' %}
     where {{ partition_key }} in (select _pkey from {{ touched_keys_relation }})
     {%- endif %}
     {%- endif %}
@@ -52,7 +69,7 @@
 {#- Body of stg_<source>__touched_checked: every row of the touched partitions (by
     key_column), typed and checked, filtered on the raw key; no rows in a full build. -#}
 {% macro touched_rows(source_name, key_column) -%}
-    {%- if var('build_mode', 'full') == 'incremental' %}
+    {%- if build_mode() == 'incremental' %}
     {{ checked_rows(source_name, landing_rows(source_name, partition={
         'column': key_column, 'keys': ref('stg_' ~ source_name ~ '__touched_keys')})) }}
     {%- else %}

@@ -91,7 +91,7 @@ def pmr_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, pmr: PmrSett
     with run.reporting_errors():
         with run.log.step("dbt build") as record:
             build = plan_dbt_build(db, run.month, full_refresh=False, progress=run.progress(context))
-            args = [*DBT_BUILD_ARGS, *build.dbt_args, "--vars", json.dumps({"period": run.month, **build.dbt_vars})]
+            args = [*DBT_BUILD_ARGS, *build.dbt_args, "--vars", json.dumps({"period": run.month})]
             with _warehouse_env(db):  # profiles.yml reads the warehouse path from PMR_DB
                 invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
             yield from invocation.stream()

@@ -66,9 +66,6 @@ class BuildPlan:
     def dbt_args(self) -> list[str]:
         return ["--full-refresh"] if self.mode == FULL else []
 
-    @property
-    def dbt_vars(self) -> dict[str, str]:
-        return {"build_mode": self.mode}
 
 
 def definitions_fingerprint() -> str:

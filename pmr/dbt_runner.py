@@ -63,16 +63,12 @@ def run_dbt(
     db: Path,
     period: str | None = None,
     progress: Callable[[str], None] | None = None,
-    extra_vars: dict | None = None,
 ) -> DbtResult:
     target_path = target_path_for(db)
     target_path.mkdir(parents=True, exist_ok=True)
-    variables = dict(extra_vars or {})
-    if period:
-        variables["period"] = period
     command = [dbt_executable(), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
-    if variables:
-        command += ["--vars", json.dumps(variables)]
+    if period:
+        command += ["--vars", json.dumps({"period": period})]
     results_file = target_path / "run_results.json"
     results_file.unlink(missing_ok=True)  # never read a previous run's results
     process = subprocess.Popen(

@@ -164,8 +164,7 @@ def dbt_step(
     """dbt build for `month` (writes the warehouse); returns dbt's checks for the gate."""
     with log.step("dbt build") as record:
         build = plan_dbt_build(db, month, full_refresh, progress)
-        result = run_dbt(DBT_BUILD_ARGS + build.dbt_args, db, period=month, progress=progress,
-                         extra_vars=build.dbt_vars)
+        result = run_dbt(DBT_BUILD_ARGS + build.dbt_args, db, period=month, progress=progress)
         record_dbt_result(record, result)
         finish_dbt_build(db, build, record, result.results)
     return gate.from_dbt(result)

@@ -139,6 +139,12 @@ def test_second_delivery_is_built_incrementally(builds):
     assert builds["first"]["mode"] == "full"
     assert builds["second"]["mode"] == "incremental"
     assert builds["cold"]["mode"] == "full"
+    # and the models took the incremental path: the requests it recomputed are those
+    # of the new request files (r1, r9, r2, r7, c2, t1), of the new responses (r6)
+    # and of the touched alerts (a6's r3, and r6 through b_day1's a7)
+    touched = "select count(*) from intermediate.int_requests_touched_keys"
+    assert query(builds["root"] / "inc.duckdb", touched) == [(8,)]
+    assert query(builds["root"] / "cold.duckdb", touched) == [(0,)]
 
 
 def test_new_files_change_the_verdicts_on_older_rows(builds):

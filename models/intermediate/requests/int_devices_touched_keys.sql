@@ -7,7 +7,7 @@
     partitions, old files included (a late 8F72 verifies an older delivery).
     Empty in a full build. #}
 
-{% if var('build_mode', 'full') == 'incremental' %}
+{% if build_mode() == 'incremental' %}
 with devices as (
     select device_key from {{ ref('int_user_devices_touched_keys') }}
     union all

@@ -6,7 +6,7 @@
     and those that the alerts of touched alert partitions report on (a failure
     alert marks its request failed). Empty in a full build. #}
 
-{% if var('build_mode', 'full') == 'incremental' %}
+{% if build_mode() == 'incremental' %}
 select _pkey from {{ ref('stg_service_responses__touched_keys') }}
 union
 select distinct {{ row_key(['request_id']) }} as _pkey

@@ -1,5 +1,6 @@
 {{ config(materialized='table') }}
 -- depends_on: {{ ref('stg_service_requests__touched_checked') }}
+-- depends_on: {{ ref('fct_service_requests') }}
 
 {#- (User, device) partitions (row_key of user_id and device_key) that an
     incremental build recomputes in the models keyed by them, with the SRV of the
@@ -11,7 +12,7 @@
     the device_id, or the request for a request without one (macro device_key).
     Empty in a full build. #}
 
-{% if var('build_mode', 'full') == 'incremental' %}
+{% if build_mode() == 'incremental' %}
 with requests as (
     select user_id, device_id, request_id, srv
     from {{ ref('fct_service_requests') }}
