@@ -2,8 +2,10 @@
     CSV copied as text): the contract columns typed, their text (<name>__text,
     for the quarantine; only computed where used), _file, _row, and
     contract_reason: the first column rule the row breaks (missing required
-    value, unparsable value), else NULL. For Parquet, <name>__text is kept only
-    where a value did not convert; raw_values_json falls back to the typed value.
+    value, unparsable value), else NULL. <name>__text is kept only where it can
+    differ from the typed value: never for a text column, and for Parquet only
+    where a value did not convert; raw_values_json falls back to the typed value
+    (so the touched rows an incremental build stores do not hold every id twice).
 
     partition (incremental builds): {'column': <key column>, 'keys': <relation
     with _pkey>} keeps only the rows whose row_key of that column is listed,
@@ -16,7 +18,10 @@
         raw._row,
         {%- for name, type, required in spec %}
         {{ typed_value('raw.' ~ name, type) }} as {{ name }},
-        {%- if part == 'csv' or type == 'string' %}
+        {%- if type == 'string' %}
+        {#- the typed value is the text already (raw_values_json falls back to it) #}
+        cast(null as varchar) as {{ name }}__text,
+        {%- elif part == 'csv' %}
         cast(raw.{{ name }} as varchar) as {{ name }}__text,
         {%- else %}
         {#- Parquet values are typed already: keep text only for one that did not
