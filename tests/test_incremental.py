@@ -96,7 +96,8 @@ SNAPSHOT = {
     "staged": """select * from staging.stg_{s} order by all""",
 }
 BIG_SOURCES = ("service_requests", "service_responses", "alerts")
-INCREMENTAL_INTERMEDIATES = ("int_request_final_responses", "int_request_business_processes", "int_topup_attempts",
+INCREMENTAL_INTERMEDIATES = ("int_request_final_responses", "int_request_business_processes",
+                             "int_alert_business_processes", "int_topup_attempts",
                              "int_topup_chains", "int_cos_requests", "int_firmware_deliveries")
 
 

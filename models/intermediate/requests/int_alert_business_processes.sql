@@ -1,11 +1,32 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ clear_recomputed_rows(ref('stg_alerts__touched_keys'), row_key(['request_id'])) }}"
+) }}
+-- depends_on: {{ ref('stg_alerts__touched_keys') }}
+-- depends_on: {{ ref('stg_alerts__touched_checked') }}
+-- depends_on: {{ ref('stg_alerts__exceptions') }}
+-- depends_on: {{ ref('parameters') }}
+
 {#- Alerts of the alerts_management process (business_process_alerts seed) in
     the period, in the shape of int_request_business_processes, so that RSVP is
     computed one way for both (metrics.md §3: clock start received_at, final time
     delivered_at, TRT 60 s, never delivered = failed). Suppressed alerts are
-    never sent by design and are not counted. -#}
+    never sent by design and are not counted.
+    An incremental build recomputes the touched alert partitions only, from the
+    rows already typed and checked in stg_alerts__touched_checked, through the
+    same definition as fct_alerts (macro alert_facts). #}
 
-with alerts as (
+with facts as (
+    {%- if incremental_recompute() %}
+    {{ alert_facts('(' ~ staged_rows('alerts', ref('stg_alerts__touched_checked'), ref('stg_alerts__exceptions')) ~ ')') }}
+    {%- else %}
     select * from {{ ref('fct_alerts') }}
+    {%- endif %}
+),
+
+alerts as (
+    select * from facts
     where {{ in_period('received_at') }} and not suppressed
 ),
 
