@@ -66,6 +66,18 @@
     {%- endif %}
 {%- endmacro %}
 
+{#- The accepted rows of source_name that a model built by alert partition reads:
+    in an incremental build those of the touched partitions, from the rows already
+    typed and checked in stg_<source>__touched_checked; otherwise every staged row. -#}
+{% macro recomputed_staged_rows(source_name) -%}
+    {%- if incremental_recompute() %}
+    {{ staged_rows(source_name, ref('stg_' ~ source_name ~ '__touched_checked'),
+                   ref('stg_' ~ source_name ~ '__exceptions')) }}
+    {%- else %}
+    select * from {{ ref('stg_' ~ source_name) }}
+    {%- endif %}
+{%- endmacro %}
+
 {#- Body of stg_<source>__touched_checked: every row of the touched partitions (by
     key_column), typed and checked, filtered on the raw key; no rows in a full build. -#}
 {% macro touched_rows(source_name, key_column) -%}

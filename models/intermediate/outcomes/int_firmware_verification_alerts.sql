@@ -15,11 +15,7 @@
     and checked in stg_alerts__touched_checked. #}
 
 with alerts as (
-    {%- if incremental_recompute() %}
-    {{ staged_rows('alerts', ref('stg_alerts__touched_checked'), ref('stg_alerts__exceptions')) }}
-    {%- else %}
-    select * from {{ ref('stg_alerts') }}
-    {%- endif %}
+    {{ recomputed_staged_rows('alerts') }}
 ),
 
 final as (

@@ -6,7 +6,6 @@
 -- depends_on: {{ ref('stg_alerts__touched_keys') }}
 -- depends_on: {{ ref('stg_alerts__touched_checked') }}
 -- depends_on: {{ ref('stg_alerts__exceptions') }}
--- depends_on: {{ ref('parameters') }}
 
 {#- Alerts of the alerts_management process (business_process_alerts seed) in
     the period, in the shape of int_request_business_processes, so that RSVP is
@@ -15,14 +14,11 @@
     never sent by design and are not counted.
     An incremental build recomputes the touched alert partitions only, from the
     rows already typed and checked in stg_alerts__touched_checked, through the
-    same definition as fct_alerts (macro alert_facts). #}
+    same definition as fct_alerts (macro alert_facts), from stg_alerts in a full
+    build. #}
 
 with facts as (
-    {%- if incremental_recompute() %}
-    {{ alert_facts('(' ~ staged_rows('alerts', ref('stg_alerts__touched_checked'), ref('stg_alerts__exceptions')) ~ ')') }}
-    {%- else %}
-    select * from {{ ref('fct_alerts') }}
-    {%- endif %}
+    {{ alert_facts('(' ~ recomputed_staged_rows('alerts') ~ ')') }}
 ),
 
 alerts as (
