@@ -3,11 +3,12 @@
 A build is *incremental* when the last build finished with every model built, for
 the same reporting period, from the same definitions (models, macros, seeds, the
 landing contract and the engine versions: the fingerprint), and every landing file
-it read is still there, unchanged. Only files added since are then new; the staging models that support it
-recompute only the rows whose keys those files touch (docs/incremental-builds.md).
-Anything else (a first build, a changed or removed file, changed definitions, a
-build that failed half way, another period, or `pmr run --full-refresh`) gives a *full* build from
-every file, which is always correct.
+it read is still there, unchanged. Only files added since are then new; the
+incremental models recompute only the partitions those files touch
+(docs/incremental-builds.md). Anything else (a first build, a changed or removed
+file, changed definitions, a build that failed half way, another period, or
+`pmr run --full-refresh`) gives a *full* build from every file, which is always
+correct.
 
 State lives in the warehouse, beside the landing tables it describes:
 - raw.build_state: one row, the fingerprint, period and status of the last build;
@@ -66,7 +67,6 @@ class BuildPlan:
     @property
     def dbt_args(self) -> list[str]:
         return ["--full-refresh"] if self.mode == FULL else []
-
 
 
 def definitions_fingerprint() -> str:
@@ -148,9 +148,7 @@ def mark_building(con: duckdb.DuckDBPyConnection, build: BuildPlan) -> None:
     """Recorded before dbt starts: a build that stops half way leaves this status,
     so the next build is full."""
     ensure_state_tables(con)
-    con.execute(f"delete from {RAW}.build_state")
-    con.execute(f"insert into {RAW}.build_state (fingerprint, status, mode, updated_at, period) "
-                "values (?, 'building', ?, now()::timestamp, ?)", [build.fingerprint, build.mode, build.period])
+    _record_state(con, build, "building")
 
 
 def mark_built(con: duckdb.DuckDBPyConnection, build: BuildPlan) -> None:
@@ -162,10 +160,14 @@ def mark_built(con: duckdb.DuckDBPyConnection, build: BuildPlan) -> None:
         f"""insert into {RAW}.built_files
             select source, file, size_bytes, mtime_ns, status from {RAW}.landing_files"""
     )
+    _record_state(con, build, "built")
+    con.execute("commit")
+
+
+def _record_state(con: duckdb.DuckDBPyConnection, build: BuildPlan, status: str) -> None:
     con.execute(f"delete from {RAW}.build_state")
     con.execute(f"insert into {RAW}.build_state (fingerprint, status, mode, updated_at, period) "
-                "values (?, 'built', ?, now()::timestamp, ?)", [build.fingerprint, build.mode, build.period])
-    con.execute("commit")
+                "values (?, ?, ?, now()::timestamp, ?)", [build.fingerprint, status, build.mode, build.period])
 
 
 def models_all_built(results: list[dict]) -> bool:
