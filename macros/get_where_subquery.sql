@@ -10,7 +10,7 @@
     {%- set where = config.get('where', '') -%}
     {%- set staged_views = ('stg_alerts', 'stg_service_requests', 'stg_service_responses') -%}
     {%- set tables = {
-        'int_request_final_responses': 'int_requests_touched_keys',
+        'int_request_final_responses': 'stg_service_responses__touched_keys',
         'fct_service_requests': 'int_requests_touched_keys',
     } -%}
     {%- if build_mode() != 'incremental' -%}

@@ -1,11 +1,10 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{{ clear_recomputed_rows(ref('int_requests_touched_keys'), row_key(['request_id'])) }}"
+    pre_hook="{{ clear_recomputed_rows(ref('stg_service_responses__touched_keys'), row_key(['request_id'])) }}"
 ) }}
--- depends_on: {{ ref('int_requests_touched_keys') }}
--- depends_on: {{ source('landing', 'service_responses_parquet') }}
--- depends_on: {{ source('landing', 'service_responses_csv') }}
+-- depends_on: {{ ref('stg_service_responses__touched_keys') }}
+-- depends_on: {{ ref('stg_service_responses__touched_checked') }}
 -- depends_on: {{ ref('stg_service_responses__exceptions') }}
 
 {#- One row per request that has at least one response: its first acknowledgement
@@ -14,11 +13,15 @@
     an I99 ends a Non-Device request is decided in fct_service_requests.
     One scan and one aggregate with filters: reading the responses twice
     (acknowledgements, then answers) and joining the two took 1.5-1.9x as long.
-    An incremental build recomputes the touched requests only (int_requests_touched_keys). #}
+    An incremental build recomputes the touched response partitions only
+    (stg_service_responses__touched_keys: new responses and new requests), from the
+    rows already checked in stg_service_responses__touched_checked: no other
+    request's responses or verdicts can change. #}
 
 with responses as (
     {%- if incremental_recompute() %}
-    {{ staged_partition('service_responses', 'request_id', ref('int_requests_touched_keys')) }}
+    {{ staged_rows('service_responses', ref('stg_service_responses__touched_checked'),
+                   ref('stg_service_responses__exceptions')) }}
     {%- else %}
     select * from {{ ref('stg_service_responses') }}
     {%- endif %}
