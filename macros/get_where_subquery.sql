@@ -13,22 +13,22 @@
         'int_request_final_responses': 'stg_service_responses__touched_keys',
         'fct_service_requests': 'int_requests_touched_keys',
     } -%}
-    {%- if build_mode() != 'incremental' -%}
+    {#- build_mode() is a query: ask it only for the models it can change -#}
+    {%- if relation.identifier not in staged_views and relation.identifier not in tables
+           or build_mode() != 'incremental' -%}
         {{ return(adapter.dispatch('get_where_subquery', 'dbt')(relation)) }}
     {%- elif relation.identifier in staged_views -%}
         {%- set source_name = relation.identifier[4:] -%}
         {%- set touched = '(' ~ staged_rows(source_name, model_relation(relation.identifier ~ '__touched_checked'),
                                             model_relation(relation.identifier ~ '__exceptions')) ~ ')' -%}
         {{ return('(select * from ' ~ touched ~ ' as touched' ~ (' where ' ~ where if where else '') ~ ') dbt_subquery') }}
-    {%- elif relation.identifier in tables -%}
+    {%- else -%}
         {%- set filtered -%}
             (select * from {{ relation }}
              where {{ row_key(['request_id']) }} in (select _pkey from {{ model_relation(tables[relation.identifier]) }})
              {%- if where %} and ({{ where }}){% endif %}) dbt_subquery
         {%- endset -%}
         {{ return(filtered) }}
-    {%- else -%}
-        {{ return(adapter.dispatch('get_where_subquery', 'dbt')(relation)) }}
     {%- endif -%}
 {%- endmacro %}
 
