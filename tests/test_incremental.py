@@ -97,7 +97,7 @@ SNAPSHOT = {
 }
 BIG_SOURCES = ("service_requests", "service_responses", "alerts")
 INCREMENTAL_INTERMEDIATES = ("int_request_final_responses", "int_request_business_processes",
-                             "int_alert_business_processes", "int_topup_attempts",
+                             "int_alert_business_processes", "int_alert_deliveries", "int_topup_attempts",
                              "int_topup_chains", "int_cos_requests", "int_firmware_deliveries")
 
 

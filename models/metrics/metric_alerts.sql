@@ -1,9 +1,9 @@
 {#- A1: alerts delivered within the 60 s target, by segment, and late alerts by
-    code (metrics.md §4). Suppressed alerts are never sent and are not counted. -#}
+    code (metrics.md §4). Suppressed alerts are never sent and are not counted:
+    int_alert_deliveries holds the period's other alerts. -#}
 
 with alerts as (
-    select * from {{ ref('fct_alerts') }}
-    where {{ in_period('received_at') }} and not suppressed
+    select * from {{ ref('int_alert_deliveries') }}
 ),
 
 segments as (
