@@ -49,6 +49,7 @@ INCREMENTAL_MODELS = (
     "int_firmware_verification_alerts",
     "int_request_business_processes",
     "int_alert_business_processes",
+    "int_alert_deliveries",
     "int_topup_attempts",
     "int_topup_chains",
     "int_cos_requests",

@@ -256,3 +256,12 @@ def test_only_a_build_of_every_model_counts_as_complete():
     assert build_state.models_all_built(every + [{"unique_id": "test.p.t", "status": "fail"}])
     assert not build_state.models_all_built(every[1:])
     assert not build_state.models_all_built(every + [{"unique_id": "model.p.x", "status": "error"}])
+
+
+def test_every_incremental_model_must_be_built_for_the_build_to_count():
+    """A model that adds to its previous build and is missing from
+    INCREMENTAL_MODELS could be skipped by a build that still counts as complete."""
+    incremental = {path.stem for path in (build_state.PROJECT_DIR / "models").rglob("*.sql")
+                   if "materialized='incremental'" in path.read_text()}
+    assert "fct_service_requests" in incremental
+    assert incremental <= set(build_state.INCREMENTAL_MODELS)
