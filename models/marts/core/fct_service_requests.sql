@@ -24,11 +24,10 @@ with requests as (
     {%- endif %}
 ),
 
+{#- the left joins below find the touched requests' responses and failure alerts:
+    filtering those tables by key first hashed every row of them again -#}
 responses as (
     select * from {{ ref('int_request_final_responses') }}
-    {%- if incremental_recompute() %}
-    where {{ row_key(['request_id']) }} in (select _pkey from {{ touched }})
-    {%- endif %}
 ),
 
 
@@ -42,9 +41,6 @@ response_codes as (
 
 failure_alerts as (
     select distinct request_id from {{ ref('int_request_failure_alerts') }}
-    {%- if incremental_recompute() %}
-    where {{ row_key(['request_id']) }} in (select _pkey from {{ touched }})
-    {%- endif %}
 ),
 
 joined as (
