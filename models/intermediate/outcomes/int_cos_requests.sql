@@ -16,17 +16,14 @@
 
     Range join kept small: only failed 6.23s are matched, only to successes
     of their (user, device) pairs received in the period or the window after
-    it, with the time bound on the equi-join.
+    it, with the time bound on the equi-join. The request fact is read by two
+    CTEs that are each used once, not by one shared import CTE: DuckDB
+    materializes a CTE used twice, which here copied nearly every request of
+    the month (7.2 s instead of 1.9 s at scale 0.1).
     An incremental build recomputes the requests of the touched (User, device)
     partitions only (int_user_devices_touched_keys): a correction never crosses them. -#}
 
-with requests as (
-
-    select * from {{ ref('fct_service_requests') }}
-
-),
-
-cos as (
+with cos as (
 
     select
         request_id,
@@ -37,7 +34,7 @@ cos as (
         received_at,
         final_response_code,
         is_success
-    from requests
+    from {{ ref('fct_service_requests') }}
     where {{ in_period('received_at') }}
         and srv = '6.23'
         and not is_transform
@@ -60,21 +57,24 @@ pairs as (
 
 ),
 
+successes as (
+
+    select request_id, user_id, device_id, received_at
+    from {{ ref('fct_service_requests') }}
+    where is_success
+        and not is_transform
+        and received_at > {{ period_start_utc() }}
+        and received_at <= {{ dbt.dateadd('second', parameter_value('cos_correction_window_s'), period_end_utc()) }}
+
+),
+
 later_successes as (
 
-    select
-        requests.request_id,
-        requests.user_id,
-        requests.device_id,
-        requests.received_at
-    from requests
+    select successes.*
+    from successes
     inner join pairs
-        on requests.user_id = pairs.user_id
-        and requests.device_id = pairs.device_id
-    where requests.is_success
-        and not requests.is_transform
-        and requests.received_at > {{ period_start_utc() }}
-        and requests.received_at <= {{ dbt.dateadd('second', parameter_value('cos_correction_window_s'), period_end_utc()) }}
+        on successes.user_id = pairs.user_id
+        and successes.device_id = pairs.device_id
 
 ),
 
