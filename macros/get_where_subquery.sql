@@ -25,7 +25,7 @@
     {%- else -%}
         {%- set filtered -%}
             (select * from {{ relation }}
-             where {{ row_key(['request_id']) }} in (select _pkey from {{ model_relation(tables[relation.identifier]) }})
+             where _pkey in (select _pkey from {{ model_relation(tables[relation.identifier]) }})
              {%- if where %} and ({{ where }}){% endif %}) dbt_subquery
         {%- endset -%}
         {{ return(filtered) }}

@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{{ clear_recomputed_rows(ref('stg_alerts__touched_keys'), row_key(['request_id'])) }}"
+    pre_hook="{{ clear_recomputed_rows(ref('stg_alerts__touched_keys')) }}"
 ) }}
 -- depends_on: {{ ref('stg_alerts__touched_keys') }}
 -- depends_on: {{ ref('stg_alerts__touched_checked') }}
@@ -44,7 +44,8 @@ final as (
         alerts.delivery_s as rtt_s,
         alerts.is_within_sla as is_within_trt,
         not alerts.is_delivered as is_failed,
-        cast(null as bigint) as dsp_processing_ms
+        cast(null as bigint) as dsp_processing_ms,
+        {{ row_key(['alerts.alert_id']) }} as _pkey
     from alerts
     inner join process_alerts on alerts.alert_code = process_alerts.alert_code
 )

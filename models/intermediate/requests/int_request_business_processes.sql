@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{{ clear_recomputed_rows(ref('int_requests_touched_keys'), row_key(['request_id'])) }}"
+    pre_hook="{{ clear_recomputed_rows(ref('int_requests_touched_keys')) }}"
 ) }}
 
 {#- One row per (request received in the period, business process whose SRV
@@ -13,7 +13,7 @@
 with requests as (
     select * from {{ ref('fct_service_requests') }}
     where {{ in_period('received_at') }} and not is_transform
-        and {{ in_touched_partitions(row_key(['request_id']), ref('int_requests_touched_keys')) }}
+        and {{ in_touched_partitions('_pkey', ref('int_requests_touched_keys')) }}
 ),
 
 process_srvs as (
@@ -35,7 +35,8 @@ final as (
         requests.rtt_s,
         requests.is_within_trt,
         requests.is_failed,
-        requests.dsp_processing_ms
+        requests.dsp_processing_ms,
+        requests._pkey
     from requests
     inner join process_srvs
         on requests.srv = process_srvs.srv

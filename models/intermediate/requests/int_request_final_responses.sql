@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{{ clear_recomputed_rows(ref('stg_service_responses__touched_keys'), row_key(['request_id'])) }}"
+    pre_hook="{{ clear_recomputed_rows(ref('stg_service_responses__touched_keys')) }}"
 ) }}
 -- depends_on: {{ ref('stg_service_responses__touched_keys') }}
 -- depends_on: {{ ref('stg_service_responses__touched_checked') }}
@@ -33,7 +33,8 @@ final as (
         min(response_at) filter (where response_code = 'I99') as acknowledged_at,
         min(response_at) filter (where response_code <> 'I99') as answered_at,
         {{ value_at_min('response_code', ['response_at', 'response_code']) }}
-            filter (where response_code <> 'I99') as answer_code
+            filter (where response_code <> 'I99') as answer_code,
+        {{ row_key(['request_id']) }} as _pkey
     from responses
     group by request_id
 )

@@ -16,7 +16,7 @@
 with requests as (
     select user_id, device_id, request_id, srv
     from {{ ref('fct_service_requests') }}
-    where {{ row_key(['request_id']) }} in (select _pkey from {{ ref('int_requests_touched_keys') }})
+    where _pkey in (select _pkey from {{ ref('int_requests_touched_keys') }})
     union all
     select user_id, device_id, request_id, srv
     from {{ ref('stg_service_requests__touched_checked') }}

@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{{ clear_recomputed_rows(ref('int_requests_touched_keys'), row_key(['request_id'])) }}"
+    pre_hook="{{ clear_recomputed_rows(ref('int_requests_touched_keys')) }}"
 ) }}
 -- depends_on: {{ ref('int_requests_touched_keys') }}
 -- depends_on: {{ source('landing', 'service_requests_parquet') }}
@@ -12,7 +12,10 @@
     rejected / deliverable / failed / success / within-TRT used by every metric.
     All periods are kept; metric models select their period. An incremental
     build recomputes the requests in int_requests_touched_keys only: a request's
-    row depends on its request row, its responses and the alerts that report on it. #}
+    row depends on its request row, its responses and the alerts that report on it.
+    _pkey (row_key of request_id) is stored so that this delete, the models that
+    recompute touched requests and the tests need not hash 51 M ids again at
+    scale 0.1 (1.6 s each; 0.4 s reading the stored key). #}
 
 {%- set touched = ref('int_requests_touched_keys') %}
 
@@ -127,7 +130,8 @@ final as (
             final_response_class <> 'rejected'
             and {{ seconds_between('clock_start_at', 'final_response_at') }} <= trt_s,
             false
-        ) as is_within_trt
+        ) as is_within_trt,
+        {{ row_key(['request_id']) }} as _pkey
     from classified
 )
 
