@@ -42,6 +42,23 @@
     {%- endif %}
 {%- endmacro %}
 
+{#- The touched partitions (row_key of key_column) that hold rows of files an
+    earlier build read (raw.built_files): the only touched partitions whose rows an
+    earlier build can have stored, so the only ones a recompute must delete. A
+    partition of new rows only, most of a day's file, has nothing to delete, and
+    a delete probes every stored row against the keys it is given. No rows in a
+    full build. -#}
+{% macro replaced_keys(source_name, key_column) -%}
+    {%- if build_mode() == 'incremental' %}
+    select distinct {{ row_key([key_column]) }} as _pkey
+    from {{ ref('stg_' ~ source_name ~ '__touched_checked') }}
+    where _file in (select file from {{ source('landing', 'built_files') }} where source = '{{ source_name }}')
+    {%- else %}
+    select {{ row_key(['cast(null as varchar)']) }} as _pkey
+    where false
+    {%- endif %}
+{%- endmacro %}
+
 {#- Filter of an incremental model's input: true for the rows of the touched
     partitions (partition_key in touched_keys_relation) in an incremental build,
     for every row otherwise. -#}
@@ -54,14 +71,14 @@
 {%- endmacro %}
 
 {#- Pre-hook of an incremental model: drop the rows about to be recomputed (the
-    touched partitions: partition_key, an expression over the model's columns,
-    in touched_keys_relation), or all of them when the model is recomputed whole
-    into its existing table. -#}
-{% macro clear_recomputed_rows(touched_keys_relation, partition_key='_pkey') -%}
+    partitions in keys_relation, by partition_key, an expression over the model's
+    columns: the replaced keys of the touched partitions), or all of them when the
+    model is recomputed whole into its existing table. -#}
+{% macro clear_recomputed_rows(keys_relation, partition_key='_pkey') -%}
     {%- if is_incremental() %}
     delete from {{ this }}
     {%- if build_mode() == 'incremental' %}
-    where {{ partition_key }} in (select _pkey from {{ touched_keys_relation }})
+    where {{ partition_key }} in (select _pkey from {{ keys_relation }})
     {%- endif %}
     {%- endif %}
 {%- endmacro %}

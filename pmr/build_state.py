@@ -38,8 +38,9 @@ ENGINES = ("duckdb", "dbt-core", "dbt-duckdb")
 # The models that add to their previous build, and the partitions they recompute.
 INCREMENTAL_MODELS = (
     *(f"stg_{source}__{part}" for source in ("service_requests", "service_responses", "alerts")
-      for part in ("touched_keys", "touched_checked", "exceptions")),
+      for part in ("touched_keys", "touched_checked", "replaced_keys", "exceptions")),
     "int_requests_touched_keys",
+    "int_requests_replaced_keys",
     "int_request_failure_alerts",
     "int_request_final_responses",
     "fct_service_requests",

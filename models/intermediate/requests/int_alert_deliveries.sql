@@ -1,8 +1,9 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{{ clear_recomputed_rows(ref('stg_alerts__touched_keys')) }}"
+    pre_hook="{{ clear_recomputed_rows(ref('stg_alerts__replaced_keys')) }}"
 ) }}
+-- depends_on: {{ ref('stg_alerts__replaced_keys') }}
 -- depends_on: {{ ref('stg_alerts__touched_keys') }}
 -- depends_on: {{ ref('stg_alerts__touched_checked') }}
 -- depends_on: {{ ref('stg_alerts__exceptions') }}

@@ -1,14 +1,15 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{{ clear_recomputed_rows(ref('int_requests_touched_keys')) }}"
+    pre_hook="{{ clear_recomputed_rows(ref('int_requests_replaced_keys')) }}"
 ) }}
+-- depends_on: {{ ref('int_requests_replaced_keys') }}
 
 {#- One row per (request received in the period, business process whose SRV
     list holds its SRV). A request counts in every such process (metrics.md §2:
     SR1.1.1 is reported alike in each). Transforms (command variant 4) are not
     counted anywhere.
-    An incremental build recomputes the touched requests only (int_requests_touched_keys). -#}
+    An incremental build recomputes the touched requests only (int_requests_touched_keys). #}
 
 with requests as (
     select * from {{ ref('fct_service_requests') }}

@@ -1,8 +1,9 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{{ clear_recomputed_rows(ref('int_requests_touched_keys')) }}"
+    pre_hook="{{ clear_recomputed_rows(ref('int_requests_replaced_keys')) }}"
 ) }}
+-- depends_on: {{ ref('int_requests_replaced_keys') }}
 -- depends_on: {{ ref('int_requests_touched_keys') }}
 -- depends_on: {{ source('landing', 'service_requests_parquet') }}
 -- depends_on: {{ source('landing', 'service_requests_csv') }}

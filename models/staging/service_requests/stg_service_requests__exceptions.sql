@@ -1,8 +1,9 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{{ clear_recomputed_rows(ref('stg_service_requests__touched_keys')) }}"
+    pre_hook="{{ clear_recomputed_rows(ref('stg_service_requests__replaced_keys')) }}"
 ) }}
+-- depends_on: {{ ref('stg_service_requests__replaced_keys') }}
 -- depends_on: {{ ref('stg_service_requests__touched_keys') }}
 -- depends_on: {{ ref('stg_service_requests__touched_checked') }}
 

@@ -1,8 +1,9 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{{ clear_recomputed_rows(ref('stg_service_responses__touched_keys')) }}"
+    pre_hook="{{ clear_recomputed_rows(ref('stg_service_responses__replaced_keys')) }}"
 ) }}
+-- depends_on: {{ ref('stg_service_responses__replaced_keys') }}
 -- depends_on: {{ ref('stg_service_responses__touched_keys') }}
 -- depends_on: {{ ref('stg_service_responses__touched_checked') }}
 -- depends_on: {{ source('landing', 'service_requests_parquet') }}

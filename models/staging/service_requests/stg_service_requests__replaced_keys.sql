@@ -1,0 +1,9 @@
+{{ config(materialized='table') }}
+-- depends_on: {{ ref('stg_service_requests__touched_checked') }}
+-- depends_on: {{ source('landing', 'built_files') }}
+
+{#- The touched partitions (by request_id) that hold rows of files an earlier build
+    read: the partitions an incremental build deletes before recomputing them
+    (macro replaced_keys). #}
+
+{{ replaced_keys('service_requests', 'request_id') }}
