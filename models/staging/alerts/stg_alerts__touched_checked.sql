@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='table', database=scratch_database()) }}
 -- depends_on: {{ ref('stg_alerts__touched_keys') }}
 -- depends_on: {{ source('landing', 'alerts_parquet') }}
 -- depends_on: {{ source('landing', 'alerts_csv') }}

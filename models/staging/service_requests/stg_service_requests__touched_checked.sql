@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='table', database=scratch_database()) }}
 -- depends_on: {{ ref('srv_catalogue') }}
 -- depends_on: {{ ref('stg_service_requests__touched_keys') }}
 -- depends_on: {{ source('landing', 'service_requests_parquet') }}
