@@ -106,3 +106,22 @@
     where false
     {%- endif %}
 {%- endmacro %}
+
+{#- The rows of `relation` where `condition` holds, for a condition that picks a few
+    rows scattered through a big table. DuckDB reads every column of each row group
+    a filter leaves, and scattered rows leave nearly all of them; finding the row ids
+    first reads only the condition's columns (at scale 0.1, the 45,000 requests of
+    int_requests_stored_rows among 51 M in the request fact: 1.9 s by filter, 0.3 s
+    by row id). -#}
+{% macro scattered_rows(relation, condition) -%}
+    {{ return(adapter.dispatch('scattered_rows', 'pmr_warehouse')(relation, condition)) }}
+{%- endmacro %}
+
+{% macro default__scattered_rows(relation, condition) -%}
+    select * from {{ relation }} where {{ condition }}
+{%- endmacro %}
+
+{% macro duckdb__scattered_rows(relation, condition) -%}
+    select * from {{ relation }}
+    where rowid in (select rowid from {{ relation }} where {{ condition }})
+{%- endmacro %}

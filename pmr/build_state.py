@@ -41,6 +41,7 @@ INCREMENTAL_MODELS = (
       for part in ("touched_keys", "touched_checked", "replaced_keys", "exceptions")),
     "int_requests_touched_keys",
     "int_requests_replaced_keys",
+    "int_requests_stored_rows",
     "int_request_failure_alerts",
     "int_request_final_responses",
     "fct_service_requests",
