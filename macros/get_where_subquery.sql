@@ -24,9 +24,9 @@
         {{ return('(select * from ' ~ touched ~ ' as touched' ~ (' where ' ~ where if where else '') ~ ') dbt_subquery') }}
     {%- else -%}
         {%- set filtered -%}
-            (select * from {{ relation }}
-             where _pkey in (select _pkey from {{ model_relation(tables[relation.identifier]) }})
-             {%- if where %} and ({{ where }}){% endif %}) dbt_subquery
+            ({{ scattered_rows(relation, '_pkey in (select _pkey from '
+                                         ~ model_relation(tables[relation.identifier]) ~ ')'
+                                         ~ (' and (' ~ where ~ ')' if where else '')) }}) dbt_subquery
         {%- endset -%}
         {{ return(filtered) }}
     {%- endif -%}

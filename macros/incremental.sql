@@ -70,6 +70,17 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The rows of a stored relation where `condition` holds: in an incremental build
+    only those of the touched partitions (partition_key in keys_relation), which are
+    few and scattered, so fetched by row id (scattered_rows); otherwise all of them. -#}
+{% macro rows_in_touched_partitions(relation, condition, partition_key, keys_relation) -%}
+    {%- if incremental_recompute() %}
+    {{ scattered_rows(relation, '(' ~ condition ~ ') and ' ~ partition_key ~ ' in (select _pkey from ' ~ keys_relation ~ ')') }}
+    {%- else %}
+    select * from {{ relation }} where {{ condition }}
+    {%- endif %}
+{%- endmacro %}
+
 {#- Pre-hook of an incremental model: drop the rows about to be recomputed (the
     partitions in keys_relation, by partition_key, an expression over the model's
     columns: the replaced keys of the touched partitions), or all of them when the

@@ -12,9 +12,9 @@
     An incremental build recomputes the touched requests only (int_requests_touched_keys). #}
 
 with requests as (
-    select * from {{ ref('fct_service_requests') }}
-    where {{ in_period('received_at') }} and not is_transform
-        and {{ in_touched_partitions('_pkey', ref('int_requests_touched_keys')) }}
+    {{ rows_in_touched_partitions(ref('fct_service_requests'),
+                                  in_period('received_at') ~ ' and not is_transform',
+                                  '_pkey', ref('int_requests_touched_keys')) }}
 ),
 
 process_srvs as (

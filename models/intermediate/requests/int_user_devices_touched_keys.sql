@@ -15,8 +15,8 @@
 {% if build_mode() == 'incremental' %}
 with requests as (
     select user_id, device_id, request_id, srv
-    from {{ ref('fct_service_requests') }}
-    where _pkey in (select _pkey from {{ ref('int_requests_touched_keys') }})
+    from ({{ scattered_rows(ref('fct_service_requests'),
+                            '_pkey in (select _pkey from ' ~ ref('int_requests_touched_keys') ~ ')') }})
     union all
     select user_id, device_id, request_id, srv
     from {{ ref('stg_service_requests__touched_checked') }}

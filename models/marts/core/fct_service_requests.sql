@@ -41,10 +41,7 @@ with requests as (
 ),
 
 responses as (
-    select * from {{ ref('int_request_final_responses') }}
-    {%- if incremental_recompute() %}
-    where _pkey in (select _pkey from {{ touched }})
-    {%- endif %}
+    {{ rows_in_touched_partitions(ref('int_request_final_responses'), 'true', '_pkey', touched) }}
 ),
 
 
