@@ -57,6 +57,12 @@ INCREMENTAL_MODELS = (
     "int_cos_requests",
     "int_firmware_deliveries",
 )
+# Tables that earlier versions built in the warehouse file and no model builds any
+# more: dbt never drops a relation it stopped building, so a build drops these, and
+# nobody querying the warehouse reads their stale rows. The touched rows now live
+# in the in-memory scratch database for one build only.
+RETIRED_TABLES = tuple(f"staging.stg_{source}__touched_checked"
+                       for source in ("service_requests", "service_responses", "alerts"))
 
 
 @dataclass(frozen=True)
@@ -149,8 +155,10 @@ def plan(con: duckdb.DuckDBPyConnection, period: str, full_refresh: bool = False
 
 def mark_building(con: duckdb.DuckDBPyConnection, build: BuildPlan) -> None:
     """Recorded before dbt starts: a build that stops half way leaves this status,
-    so the next build is full."""
+    so the next build is full; it also drops the RETIRED_TABLES."""
     ensure_state_tables(con)
+    for table in RETIRED_TABLES:
+        con.execute(f"drop table if exists {table}")
     _record_state(con, build, "building")
 
 

@@ -247,6 +247,16 @@ def test_changed_definitions_or_an_unfinished_build_make_the_build_full(state, m
     assert build_state.plan(state, "2026-10").reason == "the last build did not finish"
 
 
+def test_a_build_drops_the_tables_that_no_model_builds_any_more(state):
+    state.execute("create schema staging")
+    state.execute("create table staging.stg_alerts__touched_checked as select 1 as stale")
+    state.execute("create table staging.kept_by_a_user as select 1 as mine")
+    completed_build(state)
+    tables = {r[0] for r in state.execute("select table_name from information_schema.tables "
+                                          "where table_schema = 'staging'").fetchall()}
+    assert tables == {"kept_by_a_user"}
+
+
 def test_a_build_of_another_period_is_full(state):
     completed_build(state)
     assert build_state.plan(state, "2026-10").mode == "incremental"
