@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
@@ -223,10 +224,30 @@ def build(
     """Ingest and dbt build, then collect the metrics if dbt succeeded; returns
     dbt's check results (tests) for the gate."""
     ingest_step(log, landing, db, progress)
-    checks = dbt_step(log, db, month, progress, full_refresh)
+    # dbt builds in its own process; this one meanwhile imports what the gate and
+    # the report need, and joins before returning, so no two threads ever import
+    # the same module at once
+    preload = threading.Thread(target=preload_publication_modules, name="preload", daemon=True)
+    preload.start()
+    try:
+        checks = dbt_step(log, db, month, progress, full_refresh)
+    finally:
+        preload.join()
     if not gate.blocking_failures(checks):  # from_dbt turns any dbt failure into one
         collect_step(log, db, month)
     return checks
+
+
+def preload_publication_modules() -> None:
+    """Import the gate's and the report's libraries, Great Expectations above all
+    (about 2.5 s of the run when imported after dbt)."""
+    try:
+        from expectations.runner import gx_modules
+        import reports.render  # noqa: F401
+
+        gx_modules()
+    except Exception:  # the step that needs them imports them again and reports the error
+        pass
 
 
 def run_month(
