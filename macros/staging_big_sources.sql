@@ -7,9 +7,7 @@
     - staged_rows(source, checked, exceptions_relation): the accepted rows of
       `checked` (a relation or a parenthesised query): those not in
       stg_<source>__exceptions (or in exceptions_relation, for callers that cannot
-      ref), with the staged columns (csp_region kept for SMETS2 rows only);
-    - staged_partition(source, column, keys): the accepted rows whose row_key of
-      `column` is in `keys`, filtered on the raw value before anything else. -#}
+      ref), with the staged columns (csp_region kept for SMETS2 rows only). -#}
 
 {% macro service_requests_checked(landing) -%}
     with srv_catalogue as (
@@ -119,9 +117,4 @@
     from {{ checked }} as checked
     left join exceptions on checked._file = exceptions._file and checked._row = exceptions._row
     where exceptions._row is null
-{%- endmacro %}
-
-{% macro staged_partition(source_name, column, keys) -%}
-    {%- set landing = landing_rows(source_name, partition={'column': column, 'keys': keys}) -%}
-    {{ staged_rows(source_name, '(' ~ checked_rows(source_name, landing) ~ ')') }}
 {%- endmacro %}

@@ -68,6 +68,8 @@ def second_delivery(landing):
         resp("r6", "2026-10-05T10:00:05Z"),   # copy of b_day1's: duplicate
         resp("r7", "2026-10-05T10:00:06Z"),
         resp("c2", "2026-10-06T10:00:02Z"),
+        # before f1, a request of b_day1 that no new request row touches: quarantined
+        resp("f1", "2026-10-05T09:59:30Z"),
     ], name="c_day2.csv")
     write_csv(landing, "alerts", [
         alert("a1"),                           # copy: duplicate
@@ -143,10 +145,10 @@ def test_second_delivery_is_built_incrementally(builds):
     assert builds["second"]["mode"] == "incremental"
     assert builds["cold"]["mode"] == "full"
     # and the models took the incremental path: the requests it recomputed are those
-    # of the new request files (r1, r9, r2, r7, c2, t1), of the new responses (r6)
+    # of the new request files (r1, r9, r2, r7, c2, t1), of the new responses (r6, f1)
     # and of the touched alerts (a6's r3, and r6 through b_day1's a7)
     touched = "select count(*) from intermediate.int_requests_touched_keys"
-    assert query(builds["root"] / "inc.duckdb", touched) == [(8,)]
+    assert query(builds["root"] / "inc.duckdb", touched) == [(9,)]
     assert query(builds["root"] / "cold.duckdb", touched) == [(0,)]
 
 
@@ -156,14 +158,15 @@ def test_new_files_change_the_verdicts_on_older_rows(builds):
         "service_requests/b_day1.csv": (7, 4, 1, 2),
         "service_requests/c_day2.csv": (4, 2, 0, 2),
         "service_responses/b_day1.csv": (6, 5, 0, 1),
-        "service_responses/c_day2.csv": (3, 2, 1, 0),
+        "service_responses/c_day2.csv": (4, 2, 1, 1),
         "alerts/b_day1.csv": (4, 2, 0, 2),
         "alerts/c_day2.csv": (7, 3, 1, 3),
     }
     reasons = query(builds["root"] / "inc.duckdb",
                     "select file, row_number, reason from staging.quarantined_rows "
-                    "where source = 'service_responses'")
-    assert reasons == [("service_responses/b_day1.csv", 2, "response before its request")]
+                    "where source = 'service_responses' order by file, row_number")
+    assert reasons == [("service_responses/b_day1.csv", 2, "response before its request"),
+                       ("service_responses/c_day2.csv", 4, "response before its request")]
 
 
 def test_new_alerts_change_the_facts_of_older_requests(builds):

@@ -5,8 +5,9 @@
 {#- The request rows of the touched requests whose request partition no new file
     touches (requests touched only by new responses or alerts), as the request fact
     stored them in an earlier build: their request row and its verdict cannot have
-    changed, so fct_service_requests recomputes them from these rows instead of
-    finding them again among every request of the landing files (at scale 0.1 a
+    changed, so fct_service_requests recomputes them from these rows, and
+    stg_service_responses__exceptions compares their responses with them, instead
+    of finding them again among every request of the landing files (at scale 0.1 a
     scan of 51 M request ids for about 45,000 requests, 3 CPU-s; the stored rows are
     found by their _pkey, macro scattered_rows). Read before the
     fact's pre-hook deletes them; the fact is named, not ref'd, because it is built

@@ -6,16 +6,20 @@
 -- depends_on: {{ ref('stg_service_responses__replaced_keys') }}
 -- depends_on: {{ ref('stg_service_responses__touched_keys') }}
 -- depends_on: {{ ref('stg_service_responses__touched_checked') }}
--- depends_on: {{ source('landing', 'service_requests_parquet') }}
--- depends_on: {{ source('landing', 'service_requests_csv') }}
+-- depends_on: {{ ref('stg_service_requests__touched_checked') }}
 -- depends_on: {{ ref('stg_service_requests__exceptions') }}
+-- depends_on: {{ ref('int_requests_stored_rows') }}
 -- depends_on: {{ ref('srv_catalogue') }}
 
 {#- Rows of service_responses that are not simply accepted (duplicates,
     quarantined). Responses have no id: only exact copies are duplicates. A
     response before its request's receipt is quarantined. An incremental build
     recomputes only the request_ids touched by new response or request files:
-    copies share a request_id, and so do a response and its request. #}
+    copies share a request_id, and so do a response and its request. Their
+    requests are at hand: those of touched request partitions checked again in
+    stg_service_requests__touched_checked, the others unchanged in
+    int_requests_stored_rows (as the request fact stored them), so the request
+    files are not read again. #}
 
 with
 {% if incremental_recompute() %}
@@ -25,7 +29,10 @@ checked as (
 
 requests as (
     select request_id as requested_id, received_at as request_received_at
-    from ({{ staged_partition('service_requests', 'request_id', ref('stg_service_responses__touched_keys')) }})
+    from ({{ staged_rows('service_requests', ref('stg_service_requests__touched_checked'),
+                         ref('stg_service_requests__exceptions')) }})
+    union all
+    select request_id, received_at from {{ ref('int_requests_stored_rows') }}
 ),
 {% else %}
 checked as (
