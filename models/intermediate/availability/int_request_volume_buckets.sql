@@ -6,7 +6,10 @@
     4, excluded as in RSVP). Segments are North, Central, South, SMETS1
     (macro segment_of) and All, the total over the four. Buckets with no
     request are present with 0. Requests are aggregated before anything is
-    joined, so millions of rows cost one scan. -#}
+    joined, so millions of rows cost one scan, of the request fact (one row per
+    accepted request, every period kept, segment as segment_of gives it), not
+    of the landing files again through stg_service_requests: at scale 0.1 that
+    took 1.9 s, the fact's three columns a fraction of it. -#}
 {%- set settings = inferred_outage_settings() -%}
 {%- set bucket_minutes = settings.bucket_minutes | int -%}
 {%- set window_first_day = dbt.dateadd('day', -(settings.lookback_days | int), period_first_day()) -%}
@@ -28,9 +31,9 @@ requests as (
 
     select
         received_at,
-        {{ segment_of('smets', 'csp_region') }} as segment
-    from {{ ref('stg_service_requests') }}
-    where command_variant <> 4
+        segment
+    from {{ ref('fct_service_requests') }}
+    where not is_transform
         and received_at >= {{ uk_to_utc('cast(' ~ window_first_day ~ ' as timestamp)') }}
         and received_at < {{ period_end_utc() }}
 
