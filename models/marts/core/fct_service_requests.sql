@@ -34,7 +34,10 @@ with requests as (
                        ref('stg_service_requests__exceptions')) }}
     )
     union all
-    select * from {{ ref('int_requests_stored_rows') }}
+    select
+        request_id, received_at, user_id, user_role, srv, command_variant, device_id, device_type,
+        smets, csp_region, execution_at, dsp_processing_ms
+    from {{ ref('int_requests_stored_rows') }}
     {%- else %}
     select * from {{ ref('stg_service_requests') }}
     {%- endif %}
