@@ -1,8 +1,8 @@
 {#- Every row read for one source, from both raw parts (Parquet read in place,
     CSV copied as text): the contract columns typed, their text (<name>__text,
     for the quarantine; only computed where used), _file, _row, and
-    contract_reason: the first column rule the row breaks (missing required
-    value, unparsable value), else NULL. <name>__text is kept only where it can
+    contract_reason: the first column rule the row breaks (missing or blank
+    required value, unparsable or out-of-range value), else NULL. <name>__text is kept only where it can
     differ from the typed value: never for a text column, and for Parquet only
     where a value did not convert; raw_values_json falls back to the typed value
     (so the touched rows an incremental build stores do not hold every id twice).
@@ -31,11 +31,19 @@
         {%- endfor %}
         case
         {%- for name, type, required in spec if required %}
-            when raw.{{ name }} is null then 'missing required value: {{ name }}'
+            {#- blank text is missing too; the cheap "< '!'" first keeps trim() off nearly every row #}
+            when raw.{{ name }} is null
+                {%- if type == 'string' %} or (cast(raw.{{ name }} as varchar) < '!' and trim(cast(raw.{{ name }} as varchar)) = ''){% endif %}
+                then 'missing required value: {{ name }}'
         {%- endfor %}
         {%- for name, type, required in spec if type != 'string' %}
             when raw.{{ name }} is not null and {{ typed_value('raw.' ~ name, type) }} is null
-                then '{{ "unparsable timestamp" if type == "timestamp" else "invalid " ~ type }}: {{ name }}'
+            {%- if type == 'timestamp' %}
+                then case when {{ parse_utc_timestamp('raw.' ~ name) }} is null then 'unparsable timestamp: {{ name }}'
+                          else 'timestamp out of range: {{ name }}' end
+            {%- else %}
+                then 'invalid {{ type }}: {{ name }}'
+            {%- endif %}
         {%- endfor %}
         end as contract_reason
     from {{ source('landing', source_name ~ '_' ~ part) }} as raw
@@ -46,14 +54,19 @@
     {%- endfor %}
 {%- endmacro %}
 
-{#- One raw value as its contract type; NULL when it does not convert. -#}
+{#- One raw value as its contract type; NULL when it does not convert. A timestamp
+    must also fall in 2000-2045 (docs/decision-log.md): a zero or placeholder date
+    such as 1970-01-01 is quarantined, not accepted, and utc_to_uk writes the BST
+    rule out up to 2045 only. -#}
 {% macro typed_value(expr, type) -%}
     {%- if type == 'string' -%}
         cast({{ expr }} as varchar)
     {%- elif type == 'timestamp' -%}
-        {{ parse_utc_timestamp(expr) }}
+        case when {{ parse_utc_timestamp(expr) }} >= timestamp '2000-01-01'
+                  and {{ parse_utc_timestamp(expr) }} < timestamp '2046-01-01'
+             then {{ parse_utc_timestamp(expr) }} end
     {%- elif type == 'integer' -%}
-        {{ try_cast_to(expr, 'bigint') }}
+        {{ try_cast_integer(expr) }}
     {%- elif type == 'boolean' -%}
         {{ try_cast_to(expr, 'boolean') }}
     {%- endif -%}

@@ -1,15 +1,17 @@
 """Landing-zone ingest: make every CSV and Parquet file of the landing folder
 readable by the staging models, with nothing read lost.
 
-- Parquet files are read in place: their schema is checked and their row count
-  taken from the file's metadata, and `raw.<source>_parquet` is a view over the
+- Parquet files are read in place: their columns and column types are checked,
+  every contract column is read once so that a damaged file is found here rather
+  than halfway through the build, and `raw.<source>_parquet` is a view over the
   accepted files (no copy: the extracts are already typed and columnar).
 - CSV files are copied as text into `raw.<source>_csv`, one row per row read,
   tagged with file and row; lines that cannot be split into the header's
   columns go to `raw.malformed_lines`.
-- A file that cannot be read, or that misses a required column, is skipped and
-  recorded in `raw.landing_files` with the reason; the rows of a readable file
-  missing a column are kept in `raw.malformed_lines` so they are quarantined.
+- A file that cannot be read, that misses a required column, or whose Parquet
+  column has a type its contract column cannot be read from, is skipped and
+  recorded in `raw.landing_files` with the reason; the rows of such a file that
+  can still be read are kept in `raw.malformed_lines`, so they are quarantined.
 
 Typing, deduplication and quarantine happen downstream in dbt (models/staging).
 Ingest is incremental: a file already seen with the same size and modification
@@ -27,9 +29,26 @@ from typing import Callable
 import duckdb
 
 from pmr import SOURCES, build_state
-from pmr.contract import FILE_SUFFIXES, column_names, required_columns
+from pmr.contract import CONTRACT, FILE_SUFFIXES, column_names, required_columns
 
 RAW_SCHEMA = "raw"
+REJECTS = "pmr_rejects"  # DuckDB's tables of the lines a CSV read rejected
+WIDE_CSV_LINE_BYTES = 64 * 1024 * 1024  # the line limit of the second read of a file with a long line
+FILE_NAME_COLUMN = "_pmr_landing_file"  # the Parquet view's file name column, named apart from any file column
+# A Parquet column named like this cannot be read beside the row number DuckDB adds.
+RESERVED_PARQUET_COLUMNS = {"file_row_number", FILE_NAME_COLUMN}
+_INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
+_TIMESTAMP_TYPES = {"TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"}
+# The Parquet column types (as DuckDB names them) each contract type is read from.
+# Any two of one set unite, across files, into a type the staging models convert
+# the same way (text, or a wider number); nested types, binary, dates and 128-bit
+# integers do not, so a file holding one is skipped instead of failing the build.
+PARQUET_TYPES_READABLE_AS = {
+    "string": {"VARCHAR"} | _INTEGER_TYPES,
+    "timestamp": {"VARCHAR"} | _TIMESTAMP_TYPES,
+    "integer": {"VARCHAR", "FLOAT", "DOUBLE", "DECIMAL"} | _INTEGER_TYPES,
+    "boolean": {"VARCHAR", "BOOLEAN"} | _INTEGER_TYPES,
+}
 
 
 @dataclass
@@ -46,6 +65,10 @@ class FileSkipped(Exception):
     def __init__(self, reason: str, rows: int = 0):
         super().__init__(reason)
         self.reason, self.rows = reason, rows
+
+
+class LineTooLong(FileSkipped):
+    """A CSV line longer than the reader's limit (a long free-text field)."""
 
 
 def _sql_str(value: str) -> str:
@@ -89,75 +112,155 @@ def _file_format(path: Path) -> str:
     return "parquet" if path.name.lower().endswith(".parquet") else "csv"
 
 
-def _csv_reader(path: Path, rejects: str) -> str:
+def _csv_reader(path: Path, max_line_size: int | None) -> str:
+    wide = f", max_line_size = {max_line_size}" if max_line_size else ""
     return (
         f"read_csv({_sql_str(str(path))}, all_varchar = true, header = true, delim = ',', quote = '\"', "
-        f"escape = '\"', ignore_errors = true, store_rejects = true, "
-        f"rejects_table = {_sql_str(rejects + '_errors')}, rejects_scan = {_sql_str(rejects + '_scans')})"
+        f"escape = '\"', ignore_errors = true, store_rejects = true{wide}, "
+        f"rejects_table = {_sql_str(REJECTS + '_errors')}, rejects_scan = {_sql_str(REJECTS + '_scans')})"
     )
 
 
-def _columns(con: duckdb.DuckDBPyConnection, reader: str, fmt: str) -> dict[str, str]:
+def _csv_error(error: duckdb.Error, max_line_size: int | None) -> FileSkipped:
+    if "max_line_size" in str(error):
+        if max_line_size:
+            return FileSkipped(f"file skipped: unreadable csv file: a line is longer than {max_line_size:,} bytes")
+        return LineTooLong("a line is longer than DuckDB's default limit")
+    return FileSkipped(f"file skipped: unreadable csv file: {str(error).splitlines()[0]}")
+
+
+def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB appends every CSV read's rejects to the same tables: clear them, so one
+    file's malformed lines are never charged to the next."""
     try:
-        described = con.execute(f"describe select * from {reader}").fetchall()
-    except duckdb.Error as error:
-        raise FileSkipped(f"file skipped: unreadable {fmt} file: {str(error).splitlines()[0]}") from None
-    return {row[0].lower(): row[0] for row in described}
+        con.execute(f"drop table if exists {REJECTS}_errors")
+        con.execute(f"drop table if exists {REJECTS}_scans")
+    except duckdb.Error:
+        pass  # a failed read aborted the transaction; the caller rolls back, the next read drops them
 
 
-def _check_columns(con, source: str, key: str, reader: str, present: dict[str, str]) -> None:
+def _columns(con: duckdb.DuckDBPyConnection, reader: str) -> dict[str, tuple[str, str]]:
+    """lower-case name -> (name as in the file, DuckDB type) of a file's columns."""
+    described = con.execute(f"describe select * from {reader}").fetchall()
+    return {row[0].lower(): (row[0], row[1]) for row in described}
+
+
+def _parquet_type_fits(contract_type: str, parquet_type: str) -> bool:
+    base = parquet_type.split("(")[0]
+    return base in PARQUET_TYPES_READABLE_AS[contract_type]
+
+
+def _check_columns(con, source: str, key: str, reader: str, present: dict[str, tuple[str, str]],
+                   fmt: str) -> None:
+    """Skip a file that breaks the contract as a whole, keeping its rows for the quarantine."""
     missing = [c for c in required_columns(source) if c not in present]
     if missing:
         reason = "file skipped: missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing)
+        _keep_rows_of_skipped_file(con, source, key, reader, reason)
+    if fmt != "parquet":
+        return
+    for column in CONTRACT[source]:
+        if column.name in present and not _parquet_type_fits(column.type, present[column.name][1]):
+            reason = (f"file skipped: column {column.name} is {present[column.name][1]}, "
+                      f"which cannot be read as a {column.type}")
+            _keep_rows_of_skipped_file(con, source, key, reader, reason)
+    reserved = sorted(c for c in present if c in RESERVED_PARQUET_COLUMNS)
+    if reserved:
+        reason = (f"file skipped: a column named {', '.join(reserved)} clashes with the row numbers "
+                  "the loader adds; rename it")
         _keep_rows_of_skipped_file(con, source, key, reader, reason)
 
 
 def _keep_rows_of_skipped_file(con, source: str, key: str, reader: str, reason: str) -> None:
     """A readable file that breaks the contract as a whole: keep each of its rows,
-    as JSON, beside the malformed lines, so they are quarantined with the reason."""
-    con.execute(
-        f"""insert into {RAW_SCHEMA}.malformed_lines
-            select {_sql_str(source)}, {_sql_str(key)}, row_number() over (), cast(to_json(t) as varchar), {_sql_str(reason)}
-            from {reader} as t"""
-    )
+    as JSON, beside the malformed lines, so they are quarantined with the reason
+    (a CSV file's malformed lines with their own reason)."""
+    try:
+        con.execute(
+            f"""insert into {RAW_SCHEMA}.malformed_lines
+                select {_sql_str(source)}, {_sql_str(key)}, row_number() over (), cast(to_json(t) as varchar),
+                       {_sql_str(reason)}
+                from {reader} as t"""
+        )
+        if reader.startswith("read_csv"):
+            _keep_malformed_lines(con, source, key)
+    except duckdb.Error as error:
+        raise FileSkipped(f"{reason}; its rows could not be read either: {str(error).splitlines()[0]}") from None
     rows = con.execute(f"select count(*) from {RAW_SCHEMA}.malformed_lines where file = ?", [key]).fetchone()[0]
     raise FileSkipped(reason, rows)
 
 
+def _keep_malformed_lines(con, source: str, key: str) -> None:
+    """One malformed line per line DuckDB rejected. DuckDB reports a line once per
+    missing or extra column; the reason kept is the one that counts the line's fields
+    (the first missing column's, or the last extra column's)."""
+    con.execute(
+        f"""insert into {RAW_SCHEMA}.malformed_lines
+            select {_sql_str(source)}, {_sql_str(key)}, line, any_value(csv_line),
+                   arg_min(error_type || ': ' || error_message,
+                           cast(column_idx as bigint) * (case when error_type = 'TOO MANY COLUMNS' then -1 else 1 end))
+            from {REJECTS}_errors
+            group by line"""
+    )
+
+
 def _register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[str]]:
     reader = f"read_parquet({_sql_str(str(path))})"
-    present = _columns(con, reader, "parquet")
-    _check_columns(con, source, key, reader, present)
     try:
-        rows = con.execute(f"select count(*) from {reader}").fetchone()[0]
+        present = _columns(con, reader)
     except duckdb.Error as error:
         raise FileSkipped(f"file skipped: unreadable parquet file: {str(error).splitlines()[0]}") from None
-    return rows, sorted(c for c in present if c in column_names(source))
-
-
-def _load_csv(con, source: str, path: Path, key: str) -> tuple[int, list[str]]:
-    rejects = "pmr_rejects"
-    reader = _csv_reader(path, rejects)
-    present = _columns(con, reader, "csv")
-    _check_columns(con, source, key, reader, present)
-    selects = [f"{_ident(present[c])}" if c in present else "null" for c in column_names(source)]
+    _check_columns(con, source, key, reader, present, "parquet")
+    columns = sorted(c for c in present if c in column_names(source))
+    # Reading every value of the contract columns finds a damaged page now, while the
+    # file can be skipped, instead of failing the build that reads it.
+    read_all = ", ".join(f"sum(hash({_ident(present[c][0])}))" for c in columns)
     try:
-        con.execute(
-            f"insert into {RAW_SCHEMA}.{source}_csv select {', '.join(selects)}, {_sql_str(key)}, "
-            f"row_number() over () from {reader}"
-        )
-        rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{source}_csv where _file = ?", [key]).fetchone()[0]
-        con.execute(
-            f"""insert into {RAW_SCHEMA}.malformed_lines
-                select {_sql_str(source)}, {_sql_str(key)}, line, csv_line, error_type || ': ' || error_message
-                from {rejects}_errors"""
-        )
-        rows += con.execute(f"select count(*) from {rejects}_errors").fetchone()[0]
-        con.execute(f"drop table if exists {rejects}_errors")
-        con.execute(f"drop table if exists {rejects}_scans")
+        rows = con.execute(f"select count(*), {read_all} from {reader}").fetchone()[0]
     except duckdb.Error as error:
-        raise FileSkipped(f"file skipped: unreadable csv file: {str(error).splitlines()[0]}") from None
+        raise FileSkipped(f"file skipped: unreadable parquet file: {str(error).splitlines()[0]}") from None
+    return rows, columns
+
+
+def _load_csv(con, source: str, path: Path, key: str, max_line_size: int | None = None) -> tuple[int, list[str]]:
+    reader = _csv_reader(path, max_line_size)
+    _drop_rejects(con)
+    try:
+        try:
+            present = _columns(con, reader)
+        except duckdb.Error as error:
+            raise _csv_error(error, max_line_size) from None
+        _check_columns(con, source, key, reader, present, "csv")
+        selects = [f"{_ident(present[c][0])}" if c in present else "null" for c in column_names(source)]
+        try:
+            con.execute(
+                f"insert into {RAW_SCHEMA}.{source}_csv select {', '.join(selects)}, {_sql_str(key)}, "
+                f"row_number() over () from {reader}"
+            )
+            _keep_malformed_lines(con, source, key)
+        except duckdb.Error as error:
+            raise _csv_error(error, max_line_size) from None
+    finally:
+        _drop_rejects(con)
+    rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{source}_csv where _file = ?", [key]).fetchone()[0]
+    rows += con.execute(f"select count(*) from {RAW_SCHEMA}.malformed_lines where file = ?", [key]).fetchone()[0]
     return rows, sorted(c for c in present if c in column_names(source))
+
+
+def _read_file(con, source: str, path: Path, key: str) -> tuple[int, list[str]]:
+    """(rows read, contract columns present) of one file brought into raw.*, or
+    FileSkipped. A CSV file with a line longer than DuckDB's default limit (a long
+    free-text field) is read again with a larger one; the default keeps the reader's
+    buffers small for every other file."""
+    if _file_format(path) == "parquet":
+        return _register_parquet(con, source, path, key)
+    try:
+        return _load_csv(con, source, path, key)
+    except LineTooLong:
+        con.execute("rollback")  # the failed read aborted the file's transaction
+        con.execute("begin transaction")
+        _forget(con, source, key)
+        return _load_csv(con, source, path, key, max_line_size=WIDE_CSV_LINE_BYTES)
 
 
 def _forget(con: duckdb.DuckDBPyConnection, source: str, key: str) -> None:
@@ -177,8 +280,9 @@ def _parquet_view(files: list[tuple[str, str, list[str]]], names: list[str]) -> 
     keys = "map([" + ", ".join(_sql_str(f[0]) for f in files) + "], [" + ", ".join(_sql_str(f[1]) for f in files) + "])"
     cols = ", ".join(_ident(c) if c in present else f"cast(null as varchar) as {_ident(c)}" for c in names)
     return (
-        f"select {cols}, {keys}[filename] as _file, file_row_number + 1 as _row "
-        f"from read_parquet({paths}, union_by_name = true, filename = true, file_row_number = true)"
+        f"select {cols}, {keys}[{FILE_NAME_COLUMN}] as _file, file_row_number + 1 as _row "
+        f"from read_parquet({paths}, union_by_name = true, filename = {_sql_str(FILE_NAME_COLUMN)}, "
+        f"file_row_number = true)"
     )
 
 
@@ -234,7 +338,7 @@ def ingest(
         con.execute("begin transaction")
         _forget(con, source, key)
         try:
-            rows, columns = (_register_parquet if fmt == "parquet" else _load_csv)(con, source, path, key)
+            rows, columns = _read_file(con, source, path, key)
             status, error = "loaded", None
             report.loaded.append(key)
             report.rows_loaded += rows
