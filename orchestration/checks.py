@@ -10,7 +10,7 @@ from orchestration.metrics import PMR_METRICS
 from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly
 from pmr import gate
-from pmr.pipeline import gate_step
+from pmr.pipeline import gate_step, keep_quality_of_blocked_run
 
 
 def _table(checks: list[gate.CheckResult]) -> dg.MetadataValue:
@@ -37,6 +37,7 @@ def publication_gate(context: dg.AssetCheckExecutionContext, pmr: PmrSettings) -
     failures, warnings = gate.blocking_failures(checks), gate.warnings(checks)
     if failures:
         run.log.status = "blocked"
+        keep_quality_of_blocked_run(pmr.db_path, run.folder)
     run.save()
     description = (
         f"{len(checks)} checks: {len(failures)} blocking failure(s), {len(warnings)} warning(s)"

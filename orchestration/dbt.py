@@ -19,7 +19,8 @@ from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr import gate
 from pmr.dbt_runner import DbtResult, target_path_for
-from pmr.pipeline import DBT_BUILD_ARGS, finish_dbt_build, plan_dbt_build, record_dbt_result
+from pmr.pipeline import (DBT_BUILD_ARGS, finish_dbt_build, keep_quality_of_blocked_run, plan_dbt_build,
+                          record_dbt_result)
 from pmr.warehouse import is_lock_error, lock_message, memory_limit
 
 MANIFEST = ensure_manifest()
@@ -109,6 +110,7 @@ def pmr_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, pmr: PmrSett
     blocking = gate.blocking_failures(checks)
     if blocking:
         run.log.status = "blocked"
+        keep_quality_of_blocked_run(db, run.folder)
         run.save()
         listed = "\n".join(f"  - {c.name}: {c.detail}" for c in blocking)
         raise dg.Failure(

@@ -74,6 +74,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     except PublicationBlocked as blocked:
         print(f"NOT PUBLISHED: {blocked}", file=sys.stderr)
         print(f"run log: {blocked.run_folder / 'run-log.json'}", file=sys.stderr)
+        if blocked.quality:
+            print(f"rows read, accepted and quarantined per file: {blocked.quality}", file=sys.stderr)
         return 2
     except MetricDefinitionError as error:
         print(f"NOT PUBLISHED: a metric model breaks the contract of docs/adding-a-metric.md: {error}",

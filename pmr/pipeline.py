@@ -103,10 +103,26 @@ class RunLog:
 class PublicationBlocked(RuntimeError):
     """Blocking checks failed; nothing was published."""
 
-    def __init__(self, failures: list[gate.CheckResult], run_folder: Path):
-        self.failures, self.run_folder = failures, run_folder
+    def __init__(self, failures: list[gate.CheckResult], run_folder: Path, quality: Path | None = None):
+        self.failures, self.run_folder, self.quality = failures, run_folder, quality
         lines = [f"  - {f.name}: {f.detail}" for f in failures]
         super().__init__("publication blocked by failing checks:\n" + "\n".join(lines))
+
+
+def keep_quality_of_blocked_run(db: Path, run_folder: Path) -> Path | None:
+    """quality.csv of a blocked run, in its run folder (never published): the
+    per-file accounting is what shows which file a quarantine or skip came from.
+    None when the build stopped before staging.quality_report could be read."""
+    import duckdb
+
+    from reports.render import write_quality_csv
+
+    try:
+        with connect(db, read_only=True) as con:
+            run_folder.mkdir(parents=True, exist_ok=True)
+            return write_quality_csv(con, run_folder)
+    except duckdb.Error:
+        return None
 
 
 # --- the steps ---------------------------------------------------------------
@@ -274,7 +290,7 @@ def run_month(
         blocking = gate.blocking_failures(checks)
         if blocking:
             log.status = "blocked"
-            raise PublicationBlocked(blocking, run_folder)
+            raise PublicationBlocked(blocking, run_folder, keep_quality_of_blocked_run(db, run_folder))
         return publish_step(log, run_folder, out, month, checks, db, progress)
     except BaseException:
         if log.status == "running":

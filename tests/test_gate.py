@@ -8,6 +8,7 @@ them in its run log, and leave the published report byte-for-byte unchanged.
 """
 
 import contextlib
+import csv
 import io
 import json
 from pathlib import Path
@@ -345,6 +346,7 @@ def test_garbage_is_not_published_and_the_cli_names_the_failed_checks(garbage_ru
     assert "accounting: quarantined share within limit" in stderr
     assert "service_requests" in stderr
     assert "run log:" in stderr
+    assert "quarantined per file:" in stderr
     assert "Traceback" not in stderr
 
 
@@ -364,6 +366,17 @@ def test_the_blocked_run_log_names_the_failed_checks(garbage_run):
     assert "service_requests" in failed_checks["accounting: quarantined share within limit"]["detail"]
     assert [s["step"] for s in log["steps"]] == ["ingest", "dbt build", "collect metrics", "checks"]
     assert not (runs[-1] / "pmr.html").exists()
+
+
+def test_the_blocked_run_keeps_its_quality_csv_unpublished(garbage_run):
+    """The garbage landing: 6 good requests and 300 bad ones (100 of each kind)."""
+    runs = sorted((garbage_run["out"] / ".runs" / MONTH).iterdir())
+    with open(runs[-1] / "quality.csv", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["source"] == "service_requests"]
+    counts = {r["reason"]: (r["rows_read"], r["accepted"], r["duplicates"], r["quarantined"]) for r in rows}
+    assert counts[""] == ("306", "6", "0", "300")
+    assert {reason: c[3] for reason, c in counts.items() if reason} == {
+        "unparsable timestamp: received_at": "100", "unknown srv": "100", "missing required value: request_id": "100"}
 
 
 def test_a_count_declared_fractional_may_have_decimals(tmp_path):

@@ -105,6 +105,7 @@ def test_the_blocked_dagster_run_records_the_failed_checks(dagster_runs):
     assert log["status"] == "blocked"
     assert "accounting: quarantined share within limit" in log["blocked_by"]
     assert not (folder / "pmr.html").exists()
+    assert "service_requests/extract.csv,306,6,0,300," in (folder / "quality.csv").read_text()
 
 
 def test_the_report_refuses_without_a_passing_gate_in_its_run(code, tmp_path, dagster_runs):
