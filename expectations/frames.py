@@ -197,6 +197,23 @@ def volume_reconciliation(con: duckdb.DuckDBPyConnection, month: str) -> pd.Data
     ).df()
 
 
+# The sources every month's figures stand on, and the timestamp that puts a row in a period.
+PERIOD_SOURCES = {"service_requests": "received_at", "service_responses": "response_at", "alerts": "received_at"}
+
+
+def period_activity(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
+    """One row per source of PERIOD_SOURCES: whether any accepted row falls in the
+    period. Without one, every figure would be a 0 or a perfect 100% made of nothing
+    (an empty or wrong landing folder, a month not delivered yet)."""
+    start, end = period_bounds_utc(month)
+    parts = [
+        f"select '{source}' as label, exists (select 1 from staging.stg_{source} "
+        f"where {column} >= $start and {column} < $end) as has_rows"
+        for source, column in PERIOD_SOURCES.items()
+    ]
+    return con.execute(" union all ".join(parts) + " order by label", {"start": start, "end": end}).df()
+
+
 def quarantine_max_pct(con: duckdb.DuckDBPyConnection) -> float:
     """seeds/parameters.csv `quarantine_max_pct`, 1 (%) when absent."""
     if relation_exists(con, "reference.parameters"):

@@ -13,6 +13,7 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 | accounting_files | every landing file could be read | warning |
 | accounting_sources | quarantined share per source <= quarantine_max_pct; every source with data has accepted rows | blocking |
 | accounting_sources | quarantined share above half the limit | warning |
+| period | accepted service requests, responses and alerts fall in the month | blocking |
 
 A metric family's checks are skipped (with a note) while it has no rows yet.
 """
@@ -127,6 +128,15 @@ def source_rules(max_pct: float) -> list[Rule]:
     ]
 
 
+def period_rules(month: str) -> list[Rule]:
+    _, gxe = gx_modules()
+    return [
+        Rule("period: the month has data", gxe.ExpectColumnValuesToBeInSet(column="has_rows", value_set=[True]),
+             True, f"have accepted rows in {month} (none: an empty or wrong landing folder, or the month not "
+             "delivered)", "sources"),
+    ]
+
+
 def _skipped(name: str, reason: str) -> CheckResult:
     return CheckResult(name=name, source="gx", passed=True, blocking=False, detail=f"not evaluated: {reason}")
 
@@ -151,6 +161,10 @@ def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | 
         )
     else:
         checks.append(_missing("accounting", "staging.landing_accounting"))
+    if all(frames.relation_exists(con, f"staging.stg_{source}") for source in frames.PERIOD_SOURCES):
+        checks += validate("period", frames.period_activity(con, month), period_rules(month), "label", progress)
+    else:
+        checks.append(_missing("period", "staging.stg_service_requests, stg_service_responses or stg_alerts"))
 
     if not frames.relation_exists(con, frames.METRICS_TABLE):
         checks.append(_missing("metrics", frames.METRICS_TABLE))

@@ -5,6 +5,7 @@ which the Operations Group can read and amend; `pmr holidays` regenerates it fro
 
 import csv
 import datetime as dt
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,8 +47,11 @@ def working_days_between(start: dt.date, end: dt.date, holidays: frozenset[dt.da
 
 
 def parse_month(month: str) -> tuple[dt.date, dt.date]:
-    """'YYYY-MM' -> (first day, last day). Raises ValueError with a clear message."""
+    """'YYYY-MM' -> (first day, last day). Raises ValueError with a clear message.
+    Exactly four and two digits: the text is the period's name in every output."""
     try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", month):
+            raise ValueError
         first = dt.datetime.strptime(month, "%Y-%m").date()
     except ValueError:
         raise ValueError(f"month must look like YYYY-MM, got {month!r}") from None
@@ -56,12 +60,36 @@ def parse_month(month: str) -> tuple[dt.date, dt.date]:
 
 
 def deadline(month: str) -> dt.date:
-    """The PMR for `month` is due by the end of the 10th Working Day after it ends."""
+    """The PMR for `month` is due by the end of the 10th Working Day after it ends.
+    Raises ValueError when the bank-holiday seed does not cover the days counted."""
     _, last = parse_month(month)
-    return add_working_days(last, DEADLINE_WORKING_DAYS)
+    due = add_working_days(last, DEADLINE_WORKING_DAYS)
+    check_holidays_cover(last, due)
+    return due
+
+
+def check_holidays_cover(first: dt.date, last: dt.date, seed: Path = HOLIDAY_SEED) -> None:
+    """Working Days counted past the seed's years would silently skip no holiday."""
+    years = {day.year for day in bank_holidays(seed)}
+    if not years or first.year < min(years) or last.year > max(years):
+        covered = f"{min(years)}-{max(years)}" if years else "no year"
+        raise ValueError(
+            f"the bank-holiday seed {seed.name} covers {covered}, not {first.year}-{last.year}: "
+            f"extend it with `pmr holidays --last-year {last.year + 5}` and review the diff"
+        )
+
+
+def month_has_ended(month: str, now: dt.datetime) -> bool:
+    """True once the UK calendar month is over at `now` (a naive datetime is UTC)."""
+    _, end = period_bounds_utc(month)
+    if now.tzinfo is not None:
+        now = now.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return now >= end
 
 
 def write_holiday_seed(first_year: int, last_year: int, seed: Path = HOLIDAY_SEED) -> int:
+    if first_year > last_year:
+        raise ValueError(f"first year {first_year} is after last year {last_year}; the seed is left as it was")
     import holidays as holidays_package
 
     calendar = holidays_package.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import sys
 import time
 from pathlib import Path
+
+import duckdb
 
 from pmr.warehouse import WarehouseLocked, db_path
 
@@ -35,16 +38,22 @@ def _date(text: str) -> dt.date:
 
 
 def _positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number greater than 0, got {text!r}")
     return value
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text!r}")
     return value
 
 
@@ -66,7 +75,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from pmr.metrics import MetricDefinitionError
-    from pmr.pipeline import PublicationBlocked, run_month
+    from pmr.pipeline import PublicationBlocked, RunRefused, run_month
 
     try:
         link = run_month(args.month, args.landing, args.out, db=db_path(args.db), progress=progress,
@@ -77,6 +86,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         if blocked.quality:
             print(f"rows read, accepted and quarantined per file: {blocked.quality}", file=sys.stderr)
         return 2
+    except RunRefused as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 1
     except MetricDefinitionError as error:
         print(f"NOT PUBLISHED: a metric model breaks the contract of docs/adding-a-metric.md: {error}",
               file=sys.stderr)
@@ -93,14 +105,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_deadline(args: argparse.Namespace) -> int:
     from pmr.calendar import deadline
 
-    print(deadline(args.month).isoformat())
+    try:
+        print(deadline(args.month).isoformat())
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     return 0
 
 
 def cmd_holidays(args: argparse.Namespace) -> int:
     from pmr.calendar import HOLIDAY_SEED, write_holiday_seed
 
-    count = write_holiday_seed(args.first_year, args.last_year)
+    try:
+        count = write_holiday_seed(args.first_year, args.last_year)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     print(f"wrote {count} England and Wales bank holidays to {HOLIDAY_SEED}")
     return 0
 
@@ -154,8 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rewrite seeds/uk_bank_holidays.csv (England and Wales) from the holidays package. "
         "Review the diff: the seed is the calendar every Working Day figure uses.",
     )
-    holidays.add_argument("--first-year", type=int, default=2019)
-    holidays.add_argument("--last-year", type=int, default=2035)
+    holidays.add_argument("--first-year", type=int, default=2019, help="first year of the seed (default 2019)")
+    holidays.add_argument("--last-year", type=int, default=2035, help="last year of the seed (default 2035)")
     holidays.set_defaults(handler=cmd_holidays)
     return parser
 
@@ -167,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     except WarehouseLocked as locked:
         print(f"error: {locked}", file=sys.stderr)
         return 3
+    except (OSError, duckdb.IOException) as error:  # a path that is not a folder, a file that is not a warehouse
+        print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from pmr import build_state, gate, publish
-from pmr.calendar import parse_month, publication_timeliness
+from pmr.calendar import month_has_ended, parse_month, period_bounds_utc, publication_timeliness
 from pmr.dbt_runner import DbtResult, run_dbt, target_path_for
 from pmr.ingest import ingest
 from pmr.metrics import collect
-from pmr.warehouse import connect, db_path
+from pmr.warehouse import connect, db_path, memory_limit
 
 Progress = Callable[[str], None]
 RUN_LOG = "run-log.json"
@@ -98,6 +98,27 @@ class RunLog:
         data = json.loads((Path(folder) / RUN_LOG).read_text())
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+class RunRefused(ValueError):
+    """The run cannot start: nothing was read, built or written."""
+
+
+def check_run_can_start(month: str, landing: Path, now: dt.datetime) -> None:
+    """Refuse, before any step, a month that has not ended (the PMR covers complete
+    UK months; a partial one would publish as if final), a landing path that is not
+    a folder, and an unusable PMR_MEMORY_LIMIT."""
+    parse_month(month)
+    if not month_has_ended(month, now):
+        _, end = period_bounds_utc(month)
+        raise RunRefused(f"{month} has not ended yet (it ends {end:%Y-%m-%d %H:%M} UTC); "
+                         "the report covers complete months")
+    if not Path(landing).is_dir():
+        raise RunRefused(f"landing folder not found: {landing}")
+    try:
+        memory_limit()
+    except ValueError as error:
+        raise RunRefused(str(error)) from None
 
 
 class PublicationBlocked(RuntimeError):
@@ -278,7 +299,7 @@ def run_month(
     PublicationBlocked when a blocking check fails (the published report, if any,
     is left as it was). The build is incremental when the warehouse allows it
     (pmr.build_state), full when `full_refresh` or when it does not."""
-    parse_month(month)
+    check_run_can_start(month, Path(landing), dt.datetime.now(dt.timezone.utc))
     progress = progress or (lambda message: None)
     db = db or db_path()
     out = Path(out)

@@ -4,6 +4,7 @@ when another process holds it (DuckDB allows one writer process per file)."""
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -35,6 +36,8 @@ def memory_limit() -> str:
     peak) and scale 0.02 at 3.4 GB (docs/benchmarks.md)."""
     explicit = os.environ.get("PMR_MEMORY_LIMIT")
     if explicit:
+        if not re.fullmatch(r"\s*[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", explicit, re.IGNORECASE):
+            raise ValueError(f"PMR_MEMORY_LIMIT must be an amount such as 6GB or 500MB, got {explicit!r}")
         return explicit
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return f"{max(1, min(MEMORY_LIMIT_CAP_GB, int(ram * MEMORY_LIMIT_SHARE_OF_RAM / 2**30)))}GB"

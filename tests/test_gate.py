@@ -93,7 +93,8 @@ def _seed(con, name: str) -> None:
     )
 
 
-def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, quarantine_max_pct=1.0) -> Path:
+def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, alerts=None,
+                   quarantine_max_pct=1.0) -> Path:
     """A warehouse with just what the gate reads. Defaults: a consistent month with
     prepayment_top_up traffic in every segment."""
     con = duckdb.connect(str(path))
@@ -128,10 +129,15 @@ def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, 
         requests.append(("S1", "2026-09-30T22:30:00", "2.2", 1, "ESME", "SMETS2", "North"))  # 23:30 BST: Sept
     if requests:
         con.executemany("insert into staging.stg_service_requests values (?, ?, ?, ?, ?, ?, ?)", requests)
+    con.execute("create table staging.stg_service_responses (request_id varchar, response_at timestamp)")
+    con.execute("insert into staging.stg_service_responses values ('R1', '2026-10-01T12:00:04')")
     con.execute(
         """create table staging.stg_alerts (alert_id varchar, alert_code varchar, received_at timestamp,
            suppressed boolean)"""
     )
+    alerts = alerts if alerts is not None else [("A1", "8F0A", "2026-10-03T08:00:00", False)]  # in no process
+    if alerts:
+        con.executemany("insert into staging.stg_alerts values (?, ?, ?, ?)", alerts)
     con.execute(
         """create table metrics.pmr_metrics (metric_id varchar, requirement varchar, kind varchar, period varchar,
            day date, business_process varchar, segment varchar, device_type varchar, service varchar,
@@ -250,7 +256,8 @@ def test_smets1_is_not_required_where_no_srv_applies_to_smets1(tmp_path):
         for s in ("North", "Central", "South", "All")
     ]
     checks = evaluate(make_warehouse(tmp_path / "w.duckdb", figures=figures, requests=[]))
-    assert failed(checks) == {}
+    assert checks["rsvp: segments complete"].passed
+    assert set(failed(checks)) == {"period: the month has data"}  # no request at all in this warehouse
 
 
 def test_volume_must_reconcile_with_the_staged_requests(tmp_path):
@@ -266,6 +273,18 @@ def test_staged_traffic_without_a_published_volume_blocks(tmp_path):
     checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests))
     detail = checks["rsvp: volume reconciles with staging"].detail
     assert "device_certificate_update (reported=empty, staged=1)" in detail
+
+
+def test_a_month_without_requests_or_alerts_blocks(tmp_path):
+    """The requests all fall in September (S1 at 23:30 BST on the 30th) and the only
+    alert in November: nothing of October is left to report on."""
+    requests = [("S1", "2026-09-30T22:30:00", "2.2", 1, "ESME", "SMETS2", "North")]
+    alerts = [("A1", "8F0A", "2026-11-01T00:30:00", False)]  # 00:30 GMT, 1 November
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests, alerts=alerts, figures=[]))
+    check = checks["period: the month has data"]
+    assert not check.passed and check.blocking
+    assert "alerts" in check.detail and "service_requests" in check.detail
+    assert "service_responses" not in check.detail
 
 
 def test_accounting_identity_and_quarantine_share(tmp_path):

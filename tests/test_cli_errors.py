@@ -1,0 +1,118 @@
+"""Bad input to `pmr` gives one line on stderr and a non-zero exit, never a traceback,
+and a refused run leaves nothing behind. None of these reaches a build."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pmr.calendar import month_has_ended
+from pmr.cli import main
+
+
+def run_cli(argv, capsys):
+    try:
+        code = main(argv)
+    except SystemExit as exit_:  # argparse rejects an argument
+        code = exit_.code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return code, err
+
+
+@pytest.fixture
+def landing(tmp_path):
+    folder = tmp_path / "landing"
+    (folder / "service_requests").mkdir(parents=True)
+    return folder
+
+
+def test_a_month_that_has_not_ended_is_refused(tmp_path, landing, capsys):
+    out = tmp_path / "out"
+    code, err = run_cli(["run", "--month", "2999-01", "--landing", str(landing), "--out", str(out),
+                         "--db", str(tmp_path / "w.duckdb")], capsys)
+    assert code == 1
+    assert "error: 2999-01 has not ended yet" in err
+    assert not out.exists() and not (tmp_path / "w.duckdb").exists()
+
+
+def test_month_has_ended_at_the_uk_midnight():
+    # October 2026 ends at 00:00 GMT on 1 November (summer time ended on 25 October)
+    assert not month_has_ended("2026-10", dt.datetime(2026, 10, 31, 23, 59, 59))
+    assert month_has_ended("2026-10", dt.datetime(2026, 11, 1, 0, 0, 0))
+    # July 2026 ends at 00:00 BST on 1 August, 23:00 UTC on 31 July
+    assert month_has_ended("2026-07", dt.datetime(2026, 7, 31, 23, 0, 0))
+    assert not month_has_ended("2026-07", dt.datetime(2026, 7, 31, 22, 59, 59))
+
+
+@pytest.mark.parametrize("month", ["2026-1", "26-01", "2026-01-01", "2026-13"])
+def test_a_month_not_written_yyyy_mm_is_refused(month, capsys):
+    code, err = run_cli(["deadline", month], capsys)
+    assert code == 2 and "month must look like YYYY-MM" in err
+
+
+def test_a_landing_path_that_is_not_a_folder(tmp_path, capsys):
+    afile = tmp_path / "landing.csv"
+    afile.write_text("x\n")
+    code, err = run_cli(["run", "--month", "2026-10", "--landing", str(afile), "--out", str(tmp_path / "out")],
+                        capsys)
+    assert code == 1 and f"landing folder not found: {afile}" in err
+
+
+def test_an_out_path_that_is_a_file(tmp_path, landing, capsys):
+    out = tmp_path / "out"
+    out.write_text("not a folder")
+    code, err = run_cli(["run", "--month", "2026-10", "--landing", str(landing), "--out", str(out),
+                         "--db", str(tmp_path / "w.duckdb")], capsys)
+    assert code == 1 and err.startswith("error: ") and len(err.strip().splitlines()) == 1
+
+
+def test_a_warehouse_file_that_is_not_a_warehouse(tmp_path, landing, capsys):
+    db = tmp_path / "w.duckdb"
+    db.write_text("not a database")
+    code, err = run_cli(["run", "--month", "2026-10", "--landing", str(landing), "--out", str(tmp_path / "out"),
+                         "--db", str(db)], capsys)
+    assert code == 1 and "error: " in err and "not a valid DuckDB database file" in err
+    assert db.read_text() == "not a database"
+
+
+def test_a_memory_limit_that_is_not_an_amount(tmp_path, landing, capsys, monkeypatch):
+    monkeypatch.setenv("PMR_MEMORY_LIMIT", "lots")
+    code, err = run_cli(["run", "--month", "2026-10", "--landing", str(landing), "--out", str(tmp_path / "out"),
+                         "--db", str(tmp_path / "w.duckdb")], capsys)
+    assert code == 1 and "PMR_MEMORY_LIMIT must be an amount such as 6GB" in err
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--scale", "nan", "must be a number greater than 0"),
+    ("--scale", "inf", "must be a number greater than 0"),
+    ("--scale", "abc", "expected a number, got 'abc'"),
+    ("--days", "1.5", "expected a whole number, got '1.5'"),
+    ("--days", "0", "must be greater than 0"),
+])
+def test_generate_rejects_bad_numbers(tmp_path, option, value, message, capsys):
+    argv = ["generate", "--start", "2026-10-01", "--days", "1", "--landing", str(tmp_path / "l"), option, value]
+    code, err = run_cli(argv, capsys)
+    assert code == 2 and message in err
+
+
+def test_generate_into_a_file(tmp_path, capsys):
+    afile = tmp_path / "landing"
+    afile.write_text("x")
+    code, err = run_cli(["generate", "--start", "2026-10-01", "--days", "1", "--landing", str(afile)], capsys)
+    assert code == 1 and err.startswith("error: ")
+
+
+def test_holidays_refuses_reversed_years_and_keeps_the_seed(capsys):
+    from pmr.calendar import HOLIDAY_SEED
+
+    before = HOLIDAY_SEED.read_bytes()
+    code, err = run_cli(["holidays", "--first-year", "2030", "--last-year", "2020"], capsys)
+    assert code == 1 and "first year 2030 is after last year 2020" in err
+    assert HOLIDAY_SEED.read_bytes() == before
+
+
+def test_a_deadline_beyond_the_bank_holiday_seed_is_refused(capsys):
+    code, err = run_cli(["deadline", "2040-12"], capsys)
+    assert code == 1 and "pmr holidays --last-year" in err
