@@ -25,6 +25,10 @@ CSV_COLUMNS = (
     "service", "time_band", "category", "value", "unit", "target", "minimum",
 )
 KINDS = ("measure", "indicator")
+# metrics.md §8's requirement values, and IC2, which its §4 table uses (docs/decision-log.md)
+REQUIREMENTS = ("R1", "IC1", "IC2", "CoS1", "B1", "B2", "PP1", "DF1", "DF2", "DF3", "CH1", "CH2", "A1", "R3", "R4",
+                "R5")
+METRIC_MODELS_FOLDER = "models/metrics/"
 UNITS = ("pct", "count", "s", "h", "min", "ratio")
 TABLE = "metrics.pmr_metrics"
 CATALOGUE = "metrics.metric_catalogue"
@@ -51,6 +55,10 @@ def metric_models(manifest_path: Path) -> list[MetricModel]:
             "pmr_metrics"
         )
         if not definitions:
+            if node.get("original_file_path", "").startswith(METRIC_MODELS_FOLDER):
+                raise MetricDefinitionError(
+                    f"{node['name']}: a model in {METRIC_MODELS_FOLDER} declares no pmr_metrics; its YAML entry "
+                    "must carry the model's own name (the .sql file's name)")
             continue
         for definition in definitions:
             missing = [k for k in ("metric_id", "requirement", "kind", "unit") if not definition.get(k)]
@@ -60,6 +68,8 @@ def metric_models(manifest_path: Path) -> list[MetricModel]:
                 raise MetricDefinitionError(f"{definition['metric_id']}: kind must be one of {KINDS}")
             if definition["unit"] not in UNITS:
                 raise MetricDefinitionError(f"{definition['metric_id']}: unit must be one of {UNITS}")
+            if definition["requirement"] not in REQUIREMENTS:
+                raise MetricDefinitionError(f"{definition['metric_id']}: requirement must be one of {REQUIREMENTS}")
         found.append(MetricModel(node["name"], f"{node['schema']}.{node['alias'] or node['name']}", tuple(definitions)))
     ids = [d["metric_id"] for m in found for d in m.definitions]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
@@ -71,6 +81,11 @@ def metric_models(manifest_path: Path) -> list[MetricModel]:
 def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) -> int:
     """(Re)build metrics.pmr_metrics and metrics.metric_catalogue; returns the row count."""
     models = metric_models(manifest_path)
+    levels = {row[0] for row in con.execute("select service_level from reference.service_levels").fetchall()}
+    unknown = sorted({f"{d['metric_id']} ({d['service_level']})" for m in models for d in m.definitions
+                      if d.get("service_level") and d["service_level"] not in levels})
+    if unknown:
+        raise MetricDefinitionError(f"service_level not in seeds/service_levels.csv: {', '.join(unknown)}")
     con.execute("create schema if not exists metrics")
     catalogue_rows = [
         (m.name, d["metric_id"], d["requirement"], d["kind"], d["unit"], d.get("service_level"),

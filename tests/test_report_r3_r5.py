@@ -39,10 +39,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pmr import PROJECT_DIR
 from pmr.calendar import is_working_day
 from pmr.pipeline import run_month
 from reports.sections import all_sections
-from tests.helpers import check_in_browser, write_csv
+from tests.helpers import alert_row, check_in_browser, write_csv
 from tests.test_availability import OUTAGES, outage
 from tests.test_cpm5 import INCIDENTS
 from tests.test_rsvp import REQUESTS, RESPONSES, at, request, response
@@ -152,6 +153,8 @@ def published(tmp_path_factory):
     write_csv(landing, "incidents", INCIDENTS)
     write_csv(landing, "service_requests", REQUESTS + TRAFFIC)
     write_csv(landing, "service_responses", RESPONSES + TRAFFIC_RESPONSES)
+    # a month needs alerts to be published; one device alert in no business process's list
+    write_csv(landing, "alerts", [alert_row("AL1", alert_code="8F0A")])
     link = run_month(MONTH, landing, root / "out", db=root / "w.duckdb")
     html = (link / "pmr.html").read_text()
     page = PageTables()
@@ -192,6 +195,19 @@ def test_claims_cover_exactly_the_ids_shown(published):
     # nothing of R3 / R5 is left to the generic table
     other = " ".join(t["caption"] for t in published["page"].tables.get("other", []))
     assert "availability." not in other and "reliability." not in other and "cpm5." not in other
+
+
+def test_each_catalogued_id_has_one_section_and_a_new_one_goes_to_other_figures():
+    import yaml
+
+    catalogued = {d["metric_id"] for path in (PROJECT_DIR / "models" / "metrics").glob("_metric_*.yml")
+                  for model in yaml.safe_load(path.read_text())["models"]
+                  for d in model["config"]["meta"]["pmr_metrics"]}
+    sections = [s for s in all_sections() if s.key != "other"]
+    for metric_id in catalogued:
+        assert len([s for s in sections if s.claims(metric_id)]) == 1, metric_id
+    # a metric added in SQL only, in an existing family, has no layout: the generic table shows it
+    assert not any(s.claims("rsvp.transforms") for s in sections)
 
 
 def test_service_level_table_with_previous_period(published):

@@ -1,6 +1,7 @@
 """Report sections, in page order. A section shows some metric ids in its own
-layout; every metric id that no section claims is shown by `other_metrics`, so a
-newly added metric always reaches the page (docs/adding-a-metric.md)."""
+layout and claims exactly those, by name; every other metric id is shown by
+`other_metrics`, so a newly added metric always reaches the page, whatever its
+name (docs/adding-a-metric.md)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,11 @@ class Section:
     render: Callable[[ReportContext, ChartEmbedder], str]
 
 
-def prefix(*prefixes: str) -> Callable[[str], bool]:
-    return lambda metric_id: metric_id.startswith(prefixes)
+def ids(*metric_ids: str) -> Callable[[str], bool]:
+    """Claims by name, not by family prefix: a new `rsvp.something` that no layout
+    draws must still fall to `other_metrics`."""
+    claimed = frozenset(metric_ids)
+    return lambda metric_id: metric_id in claimed
 
 
 def all_sections() -> list[Section]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reports.charts import SEGMENT_ORDER
 from reports.format import number, table
-from reports.sections import Section, prefix
+from reports.sections import Section, ids
 
 
 def render(ctx, charts) -> str:
@@ -29,4 +29,4 @@ def render(ctx, charts) -> str:
     return "".join(parts)
 
 
-SECTION = Section("alerts", "A1: alerts", prefix("alerts."), render)
+SECTION = Section("alerts", "A1: alerts", ids("alerts.pct_within_sla", "alerts.late"), render)

@@ -23,7 +23,7 @@ import pandas as pd
 from pmr.calendar import parse_month
 from reports.charts import SEGMENT_COLOURS, SEGMENT_ORDER, daily_lines
 from reports.format import esc, number, table
-from reports.sections import Section, prefix
+from reports.sections import Section, ids
 
 UK = ZoneInfo("Europe/London")
 REGIONS = ["North", "Central", "South"]
@@ -303,5 +303,8 @@ def render(ctx, charts) -> str:
 
 SECTION = Section(
     "availability", "Requirement 3: service availability and reliability",
-    prefix("availability.", "reliability."), render,
+    ids("availability.pct", "availability.unplanned_downtime_h", "availability.excluded_planned_h",
+        "availability.inferred_outages", "reliability.outages", "reliability.mttr_h", "reliability.mtbf_h",
+        "reliability.incidents"),
+    render,
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reports.format import number, table
-from reports.sections import Section, prefix
+from reports.sections import Section, ids
 
 CATEGORIES = ["3", "4", "5"]
 
@@ -91,4 +91,9 @@ def render(ctx, charts) -> str:
     )
 
 
-SECTION = Section("incidents", "Requirement 5: CPM5 by incident category", prefix("cpm5."), render)
+SECTION = Section(
+    "incidents", "Requirement 5: CPM5 by incident category",
+    ids("cpm5.raised", "cpm5.closed", "cpm5.pct_response_met", "cpm5.pct_resolution_met", "cpm5.mean_resolution_h",
+        "cpm5.median_resolution_h"),
+    render,
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from reports.charts import SEGMENT_ORDER
 from reports.format import number, table
 from reports.sections import Section
 
@@ -21,14 +22,16 @@ def unclaimed(ctx) -> list[str]:
 def render(ctx, charts) -> str:
     metric_ids = unclaimed(ctx)
     if not metric_ids:
-        return "<p>Every figure of this month is shown in the sections above.</p>"
+        return ("<p>Every metric of this month has its place in the sections above; daily and other detailed "
+                "breakdowns not drawn there are in metrics.csv.</p>")
     parts = ["<p>Figures defined in the metric catalogue that have no dedicated layout yet.</p>"]
     for metric_id in metric_ids:
         rows = ctx.metric(metric_id)
         used = [c for c in BREAKDOWNS if rows[c].notna().any()]
         unit = rows["unit"].iloc[0]
         body = []
-        for _, r in rows.sort_values(used, na_position="first").iterrows() if used else rows.iterrows():
+        ordered = rows.assign(segment=pd.Categorical(rows["segment"], SEGMENT_ORDER, ordered=True))
+        for _, r in ordered.sort_values(used, na_position="first").iterrows() if used else rows.iterrows():
             body.append([("" if pd.isna(r[c]) else str(r[c])[:10] if c == "day" else str(r[c])) for c in used]
                         + [number(r["value"], unit)])
         header = [c.replace("_", " ") for c in used] + [f"value ({unit})"]

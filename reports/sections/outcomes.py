@@ -19,9 +19,8 @@ import pandas as pd
 
 from reports.charts import SEGMENT_ORDER
 from reports.format import esc, number, table
-from reports.sections import Section, prefix
+from reports.sections import Section, ids
 
-PREFIXES = ("ic.", "cos.", "billing.", "pp.", "fw.", "chfw.")
 INSTALL_TYPES = ("CHF", "ESME", "GSME")
 
 
@@ -339,4 +338,13 @@ def render(ctx, charts) -> str:
     return "".join(parts)
 
 
-SECTION = Section("outcomes", "Requirement 2: outcome measures", prefix(*PREFIXES), render)
+SECTION = Section(
+    "outcomes", "Requirement 2: outcome measures",
+    ids("ic.pct_trt_missed", "ic.installs", "ic.installs_predicted", "ic.install_and_commission",
+        "ic.install_and_leave", "ic.deviation", "ic.major_incidents_open", "cos.pct_success", "cos.failures",
+        "billing.pct_on_demand_read_success", "billing.pct_read_within_24h", "billing.pct_schedule_success",
+        "pp.pct_success", "pp.successes", "pp.failures", "pp.attempts", "pp.failure_reasons",
+        "pp.pct_non_communicating", "fw.pct_delivered", "fw.pct_verified", "fw.pct_verification_failed",
+        "fw.pct_no_verification_alert", "fw.pct_activated", "chfw.pct_delivered", "chfw.pct_activated"),
+    render,
+)

@@ -1,0 +1,88 @@
+"""The contract of a metric model (docs/adding-a-metric.md), as pmr.metrics holds it:
+a metric model whose YAML is missing, misnamed or declares an unknown kind, unit,
+requirement or service level stops the run with MetricDefinitionError instead of
+publishing without its figures or with empty targets. Manifests and warehouses here
+are hand-made, a node or a table each."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+from pmr.metrics import MetricDefinitionError, collect, metric_models
+
+GOOD = dict(metric_id="example.count", requirement="R1", kind="indicator", unit="count")
+
+
+def manifest(tmp_path, *nodes):
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps({"nodes": {f"model.pmr.{n['name']}": n for n in nodes}}))
+    return path
+
+
+def node(name, definitions=None, path=None):
+    meta = {"pmr_metrics": definitions} if definitions is not None else {}
+    return dict(resource_type="model", name=name, schema="metrics", alias=name, config={"meta": meta},
+                original_file_path=path or f"models/metrics/{name}.sql")
+
+
+def test_a_good_metric_model_is_found(tmp_path):
+    (model,) = metric_models(manifest(tmp_path, node("metric_example", [GOOD]),
+                                      node("fct_other", path="models/marts/core/fct_other.sql")))
+    assert (model.name, model.relation) == ("metric_example", "metrics.metric_example")
+
+
+def test_a_metric_model_whose_yaml_names_another_model(tmp_path):
+    # the YAML said `name: metric_exampel`, so the SQL file's node carries no meta
+    with pytest.raises(MetricDefinitionError, match="metric_example: a model in models/metrics/ declares no"):
+        metric_models(manifest(tmp_path, node("metric_example")))
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (dict(requirement="R9"), "requirement must be one of"),
+    (dict(kind="figure"), "kind must be one of"),
+    (dict(unit="percent"), "unit must be one of"),
+    (dict(unit=None), "lacks unit"),
+])
+def test_a_bad_declaration(tmp_path, change, message):
+    with pytest.raises(MetricDefinitionError, match=message):
+        metric_models(manifest(tmp_path, node("metric_example", [{**GOOD, **change}])))
+
+
+def test_ic2_is_a_requirement(tmp_path):
+    assert metric_models(manifest(tmp_path, node("metric_example", [{**GOOD, "requirement": "IC2"}])))
+
+
+def warehouse(tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("create schema reference")
+    con.execute("create table reference.service_levels (service_level varchar, target double, minimum double)")
+    con.execute("insert into reference.service_levels values ('pct_within_trt', 99, 96)")
+    con.execute("create schema metrics")
+    con.execute("""create table metrics.metric_example as select 'example.pct' as metric_id, '2026-10' as period,
+                   cast(null as date) as day, null::varchar as business_process, 'All' as segment,
+                   null::varchar as device_type, null::varchar as service, null::varchar as time_band,
+                   null::varchar as category, 97.5 as value""")
+    return con
+
+
+def test_a_known_service_level_gives_target_and_minimum(tmp_path):
+    con = warehouse(tmp_path)
+    declared = {**GOOD, "metric_id": "example.pct", "unit": "pct", "kind": "measure", "service_level": "pct_within_trt"}
+    assert collect(con, manifest(tmp_path, node("metric_example", [declared])), "2026-10") == 1
+    assert con.execute("select value, target, minimum from metrics.pmr_metrics").fetchall() == [(97.5, 99.0, 96.0)]
+
+
+def test_an_unknown_service_level_stops_the_run(tmp_path):
+    con = warehouse(tmp_path)
+    declared = {**GOOD, "metric_id": "example.pct", "unit": "pct", "service_level": "pct_within_trtX"}
+    with pytest.raises(MetricDefinitionError, match=r"example.pct \(pct_within_trtX\)"):
+        collect(con, manifest(tmp_path, node("metric_example", [declared])), "2026-10")
+
+
+def test_an_undeclared_metric_id_stops_the_run(tmp_path):
+    con = warehouse(tmp_path)  # the model returns example.pct; the YAML declares example.count
+    with pytest.raises(MetricDefinitionError, match=r"not declared in the model's YAML: example.pct"):
+        collect(con, manifest(tmp_path, node("metric_example", [GOOD])), "2026-10")
