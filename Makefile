@@ -39,8 +39,9 @@ dagster: install
 	mkdir -p .dagster && cp orchestration/dagster.yaml .dagster/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev
 
+# Only what make and the demo create: landing files and published reports of your own stay.
 clean:
-	rm -rf $(VENV) target logs warehouse landing out bench-data .dagster
+	rm -rf $(VENV) target logs warehouse $(DEMO_LANDING) $(DEMO_LANDING).ground_truth.json bench-data .dagster
 
 screenshot: install
 	$(BIN)/python -m reports.browser $(DEMO_OUT)/$(DEMO_MONTH)/pmr.html --screenshot $(DEMO_OUT)/$(DEMO_MONTH)-screenshot.png

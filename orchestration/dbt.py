@@ -103,7 +103,7 @@ def pmr_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, pmr: PmrSett
             results_file = invocation.target_path / "run_results.json"
             results = json.loads(results_file.read_text())["results"] if results_file.exists() else []
             result = DbtResult(ok=error is None, results=results, log_tail=str(error or ""))
-            record_dbt_result(record, result)
+            record_dbt_result(record, result, db)
             finish_dbt_build(db, build, record, results)
             checks = gate.from_dbt(result)
             run.log.record_checks(checks)

@@ -59,6 +59,13 @@ def _positive_int(text: str) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from pmr.generator import generate
+    from pmr.ingest import landing_files
+
+    if args.landing.is_dir():
+        existing = len(landing_files(args.landing))
+        if existing:
+            print(f"warning: {args.landing} already holds {existing} landing files: those of the generated days "
+                  f"are replaced, the others stay and will be read with them", file=sys.stderr)
 
     summary = generate(
         start=args.start, days=args.days, scale=args.scale, seed=args.seed, landing=args.landing,

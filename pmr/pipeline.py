@@ -164,18 +164,34 @@ def ingest_step(log: RunLog, landing: Path, db: Path, progress: Progress) -> dic
     return record
 
 
-def record_dbt_result(record: dict, result: DbtResult) -> None:
+def record_dbt_result(record: dict, result: DbtResult, db: Path) -> None:
     """Row counts and node count of a dbt build, into its step record."""
     record["nodes"] = len(result.results)
     record["ok"] = result.ok
-    record["rows"] = {
-        r["unique_id"].split(".")[-1]: (r.get("adapter_response") or {}).get("rows_affected")
-        for r in result.results
-        if r["unique_id"].startswith("model.")
-    }
+    record["rows"] = model_row_counts(db, [r["unique_id"].split(".")[-1] for r in result.results
+                                           if r["unique_id"].startswith("model.")])
     failed = [c for c in gate.from_dbt(result) if not c.passed]
     if failed:
         record["failed"] = [c.name for c in failed]
+
+
+def model_row_counts(db: Path, models: list[str]) -> dict[str, int | None]:
+    """Rows in each model's table after a build, counted in the warehouse (dbt-duckdb
+    reports none); None for a view, or a table built in the scratch database."""
+    import duckdb
+
+    try:
+        with connect(db, read_only=True) as con:
+            tables = con.execute(
+                "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
+            ).fetchall()
+            counts = {
+                table: con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+                for schema, table in tables if table in set(models)
+            }
+    except duckdb.Error:  # the build failed before the warehouse could be read
+        counts = {}
+    return {name: counts.get(name) for name in models}
 
 
 def plan_dbt_build(db: Path, month: str, full_refresh: bool, progress: Progress) -> build_state.BuildPlan:
@@ -203,7 +219,7 @@ def dbt_step(
     with log.step("dbt build") as record:
         build = plan_dbt_build(db, month, full_refresh, progress)
         result = run_dbt(DBT_BUILD_ARGS + build.dbt_args, db, period=month, progress=progress)
-        record_dbt_result(record, result)
+        record_dbt_result(record, result, db)
         finish_dbt_build(db, build, record, result.results)
     return gate.from_dbt(result)
 

@@ -385,6 +385,9 @@ def test_the_blocked_run_log_names_the_failed_checks(garbage_run):
     assert "service_requests" in failed_checks["accounting: quarantined share within limit"]["detail"]
     assert [s["step"] for s in log["steps"]] == ["ingest", "dbt build", "collect metrics", "checks"]
     assert not (runs[-1] / "pmr.html").exists()
+    # row counts of the built tables: two landing files, the 300 garbage rows quarantined
+    rows = log["steps"][1]["rows"]
+    assert (rows["landing_accounting"], rows["quarantined_rows"]) == (2, 300)
 
 
 def test_the_blocked_run_keeps_its_quality_csv_unpublished(garbage_run):
