@@ -210,6 +210,14 @@ def test_each_catalogued_id_has_one_section_and_a_new_one_goes_to_other_figures(
     assert not any(s.claims("rsvp.transforms") for s in sections)
 
 
+def test_measures_at_a_glance_name_their_scope(published):
+    rows = rows_of(published["page"], "measures")[1:]  # after the header
+    scopes = {row[2] for row in rows if row[1] in ("R3", "R5")}
+    assert "DCC User Interface" in scopes  # a service, by its name, not its key
+    assert any(scope.startswith("Category ") and scope.endswith(" incidents") for scope in scopes)
+    assert "" not in scopes
+
+
 def test_service_level_table_with_previous_period(published):
     rows = rows_of(published["page"], "availability")
     # header of the seed's Table 3
