@@ -49,6 +49,11 @@ PARQUET_TYPES_READABLE_AS = {
     "integer": {"VARCHAR", "FLOAT", "DOUBLE", "DECIMAL"} | _INTEGER_TYPES,
     "boolean": {"VARCHAR", "BOOLEAN"} | _INTEGER_TYPES,
 }
+# Fractional types of integer columns are read as text, file by file: read together with
+# the other files they would widen the column to DOUBLE for every file, rounding a large
+# integer elsewhere, and a new file would change how old files read (an incremental
+# build must equal a full one).
+PARQUET_TYPES_READ_AS_TEXT = {"FLOAT", "DOUBLE", "DECIMAL"}
 
 
 @dataclass
@@ -87,8 +92,11 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""create table if not exists {RAW_SCHEMA}.landing_files (
             source varchar, file varchar, path varchar, format varchar, size_bytes bigint, mtime_ns bigint,
-            status varchar, rows_read bigint, columns varchar[], error varchar, loaded_at timestamp)"""
+            status varchar, rows_read bigint, columns varchar[], error varchar, loaded_at timestamp,
+            text_columns varchar[])"""
     )
+    # warehouses made before text_columns existed
+    con.execute(f"alter table {RAW_SCHEMA}.landing_files add column if not exists text_columns varchar[]")
     con.execute(
         f"""create table if not exists {RAW_SCHEMA}.malformed_lines (
             source varchar, file varchar, line bigint, raw_line varchar, error varchar)"""
@@ -204,7 +212,7 @@ def _keep_malformed_lines(con, source: str, key: str) -> None:
     )
 
 
-def _register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[str]]:
+def _register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[str], list[str]]:
     reader = f"read_parquet({_sql_str(str(path))})"
     try:
         present = _columns(con, reader)
@@ -219,10 +227,12 @@ def _register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list
         rows = con.execute(f"select count(*), {read_all} from {reader}").fetchone()[0]
     except duckdb.Error as error:
         raise FileSkipped(f"file skipped: unreadable parquet file: {str(error).splitlines()[0]}") from None
-    return rows, columns
+    as_text = sorted(c for c in columns if present[c][1].split("(")[0] in PARQUET_TYPES_READ_AS_TEXT)
+    return rows, columns, as_text
 
 
-def _load_csv(con, source: str, path: Path, key: str, max_line_size: int | None = None) -> tuple[int, list[str]]:
+def _load_csv(con, source: str, path: Path, key: str,
+              max_line_size: int | None = None) -> tuple[int, list[str], list[str]]:
     reader = _csv_reader(path, max_line_size)
     _drop_rejects(con)
     try:
@@ -244,11 +254,11 @@ def _load_csv(con, source: str, path: Path, key: str, max_line_size: int | None 
         _drop_rejects(con)
     rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{source}_csv where _file = ?", [key]).fetchone()[0]
     rows += con.execute(f"select count(*) from {RAW_SCHEMA}.malformed_lines where file = ?", [key]).fetchone()[0]
-    return rows, sorted(c for c in present if c in column_names(source))
+    return rows, sorted(c for c in present if c in column_names(source)), []
 
 
-def _read_file(con, source: str, path: Path, key: str) -> tuple[int, list[str]]:
-    """(rows read, contract columns present) of one file brought into raw.*, or
+def _read_file(con, source: str, path: Path, key: str) -> tuple[int, list[str], list[str]]:
+    """(rows read, contract columns present, those read as text) of one file brought into raw.*, or
     FileSkipped. A CSV file with a line longer than DuckDB's default limit (a long
     free-text field) is read again with a larger one; the default keeps the reader's
     buffers small for every other file."""
@@ -269,18 +279,36 @@ def _forget(con: duckdb.DuckDBPyConnection, source: str, key: str) -> None:
     con.execute(f"delete from {RAW_SCHEMA}.landing_files where file = ?", [key])
 
 
-def _parquet_view(files: list[tuple[str, str, list[str]]], names: list[str]) -> str:
-    """A SELECT over Parquet files (path, key, columns present): the contract
-    columns (NULL where no file has one), _file and _row."""
+def _parquet_view(files: list[tuple[str, str, list[str], list[str]]], names: list[str]) -> str:
+    """A SELECT over Parquet files (path, key, columns present, columns read as text):
+    the contract columns (NULL where no file has one), _file and _row. Files with a
+    column read as text are read one by one (PARQUET_TYPES_READ_AS_TEXT); the others
+    together, as one read."""
     if not files:
         cols = ", ".join(f"cast(null as varchar) as {_ident(c)}" for c in names)
         return f"select {cols}, cast(null as varchar) as _file, cast(null as bigint) as _row where false"
+    anywhere = set().union(*(set(f[2]) for f in files))
+    together = [f for f in files if not f[3]]
+    parts = [together] if together else []
+    parts += [[f] for f in files if f[3]]
+    return " union all ".join(_parquet_read(part, names, anywhere) for part in parts)
+
+
+def _parquet_read(files: list[tuple[str, str, list[str], list[str]]], names: list[str], anywhere: set[str]) -> str:
     present = set().union(*(set(f[2]) for f in files))
+    as_text = set().union(*(set(f[3]) for f in files))
     paths = "[" + ", ".join(_sql_str(f[0]) for f in files) + "]"
     keys = "map([" + ", ".join(_sql_str(f[0]) for f in files) + "], [" + ", ".join(_sql_str(f[1]) for f in files) + "])"
-    cols = ", ".join(_ident(c) if c in present else f"cast(null as varchar) as {_ident(c)}" for c in names)
+    cols = []
+    for c in names:
+        if c in as_text:
+            cols.append(f"cast({_ident(c)} as varchar) as {_ident(c)}")
+        elif c in present:
+            cols.append(_ident(c))
+        else:  # untyped where another read has the column, so its type wins the union
+            cols.append(f"{'null' if c in anywhere else 'cast(null as varchar)'} as {_ident(c)}")
     return (
-        f"select {cols}, {keys}[{FILE_NAME_COLUMN}] as _file, file_row_number + 1 as _row "
+        f"select {', '.join(cols)}, {keys}[{FILE_NAME_COLUMN}] as _file, file_row_number + 1 as _row "
         f"from read_parquet({paths}, union_by_name = true, filename = {_sql_str(FILE_NAME_COLUMN)}, "
         f"file_row_number = true)"
     )
@@ -295,7 +323,7 @@ def refresh_parquet_views(con: duckdb.DuckDBPyConnection) -> None:
     for source in SOURCES:
         for suffix, scope in (("", ""), ("_new", f"and file in (select file from ({build_state.NEW_FILES}))")):
             files = con.execute(
-                f"""select path, file, columns from {RAW_SCHEMA}.landing_files
+                f"""select path, file, columns, coalesce(text_columns, []) from {RAW_SCHEMA}.landing_files
                     where source = ? and format = 'parquet' and status = 'loaded' {scope} order by file""",
                 [source],
             ).fetchall()
@@ -338,7 +366,7 @@ def ingest(
         con.execute("begin transaction")
         _forget(con, source, key)
         try:
-            rows, columns = _read_file(con, source, path, key)
+            rows, columns, as_text = _read_file(con, source, path, key)
             status, error = "loaded", None
             report.loaded.append(key)
             report.rows_loaded += rows
@@ -347,11 +375,13 @@ def ingest(
                 con.execute("rollback")
                 con.execute("begin transaction")
                 _forget(con, source, key)
-            rows, columns, status, error = problem.rows, [], "skipped", problem.reason
+            rows, columns, as_text, status, error = problem.rows, [], [], "skipped", problem.reason
             report.skipped[key] = error
         con.execute(
-            f"insert into {RAW_SCHEMA}.landing_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp)",
-            [source, key, str(path), fmt, stat.st_size, stat.st_mtime_ns, status, rows, columns, error],
+            f"""insert into {RAW_SCHEMA}.landing_files (source, file, path, format, size_bytes, mtime_ns, status,
+                    rows_read, columns, error, loaded_at, text_columns)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp, ?)""",
+            [source, key, str(path), fmt, stat.st_size, stat.st_mtime_ns, status, rows, columns, error, as_text],
         )
         con.execute("commit")
     for key, (_, _, source, _) in known.items():

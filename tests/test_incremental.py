@@ -16,7 +16,7 @@ from pmr.dbt_runner import target_path_for
 from pmr.ingest import ensure_raw_tables
 from pmr.pipeline import RunLog, build
 from tests.helpers import alert_row as alert
-from tests.helpers import query, write_csv
+from tests.helpers import query, write_csv, write_request_parquet
 from tests.helpers import request_row as req
 
 MONTH = "2026-10"
@@ -199,6 +199,33 @@ def test_incremental_build_equals_a_full_build(builds):
     for name in incremental:
         assert incremental[name] == cold[name], name
     assert len(incremental["metrics"]) > 100
+
+
+def test_a_new_parquet_file_of_other_column_types_leaves_older_files_as_they_read(tmp_path):
+    """Read together, a DOUBLE column in a new file would make the old BIGINT column
+    DOUBLE too: r1's 17 digits would round, and a full build would quarantine r1
+    where the incremental one keeps it. The FLOAT 0.1 must stay "0.1" in the
+    quarantine, not become the DOUBLE 0.10000000149011612."""
+    landing, big = tmp_path / "landing", "12345678901234567"
+    write_request_parquet(landing, "m_base.parquet", [req("r1", dsp_processing_ms=big), req("r2")])
+    write_request_parquet(landing, "n_float.parquet", [req("r3", dsp_processing_ms="0.1")],
+                          replace={"dsp_processing_ms": "cast(dsp_processing_ms as float)"})
+    write_csv(landing, "service_responses", [resp("r1", "2026-10-05T10:00:04Z")])
+    write_csv(landing, "alerts", [alert("a1")])
+    built(landing, tmp_path / "inc.duckdb")
+    write_request_parquet(landing, "z_new.parquet", [req("r9", dsp_processing_ms="100.0")],
+                          replace={"dsp_processing_ms": "cast(dsp_processing_ms as double)"})
+    assert built(landing, tmp_path / "inc.duckdb")["mode"] == "incremental"
+    shutil.copytree(landing, tmp_path / "cold_landing")
+    built(tmp_path / "cold_landing", tmp_path / "cold.duckdb")
+    incremental, cold = snapshot(tmp_path / "inc.duckdb"), snapshot(tmp_path / "cold.duckdb")
+    for name in incremental:
+        assert incremental[name] == cold[name], name
+    for db in (tmp_path / "inc.duckdb", tmp_path / "cold.duckdb"):
+        assert query(db, "select request_id, dsp_processing_ms from staging.stg_service_requests order by 1") == [
+            ("r1", int(big)), ("r2", 100), ("r9", 100)]
+        (raw,) = query(db, "select raw_values from staging.quarantined_rows")[0]
+        assert '"dsp_processing_ms":"0.1"' in raw
 
 
 # --- when a build may be incremental (no dbt: the plan alone) -----------------

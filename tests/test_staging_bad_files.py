@@ -11,32 +11,11 @@ import pytest
 
 from pmr.contract import CONTRACT
 from tests.helpers import build_warehouse, query, write_csv
+from tests.helpers import write_request_parquet as write_parquet
 from tests.helpers import request_row as req
 
 MONTH = "2026-10"
 COLUMNS = [c.name for c in CONTRACT["service_requests"]]
-TYPED = {"received_at": "cast(received_at as timestamptz)", "execution_at": "cast(execution_at as timestamptz)",
-         "command_variant": "cast(command_variant as bigint)",
-         "dsp_processing_ms": "cast(dsp_processing_ms as bigint)"}
-
-
-def write_parquet(landing, name, rows, replace=None, extra=None, drop=()):
-    """Write request rows as a Parquet file, each column typed as the contract has it
-    unless `replace` gives another SQL expression; `extra` adds columns."""
-    csv_path = write_csv(landing / "tmp", "service_requests", rows, name=name + ".csv")
-    exprs = {c: TYPED.get(c, c) for c in COLUMNS if c not in drop}
-    exprs.update(replace or {})
-    exprs.update(extra or {})
-    select = ", ".join(f"{sql} as {column}" for column, sql in exprs.items())
-    path = landing / "service_requests" / name
-    con = duckdb.connect()
-    con.execute("set TimeZone = 'UTC'")
-    con.execute(f"copy (select {select} from read_csv('{csv_path}', all_varchar = true)) to '{path}' (format parquet)")
-    con.close()
-    csv_path.unlink()
-    return path
-
-
 def damage_first_page(path, column):
     """Overwrite the compressed values of `column`'s first data page (its footer stays
     intact, so the file opens and counts its rows, but the values cannot be read)."""
