@@ -178,3 +178,25 @@ def test_one_sql_model_and_its_yaml_add_a_metric_to_both_outputs(landing, tmp_pa
     assert [(r["segment"], r["value"], r["unit"]) for r in rows] == [("Central", "1", "count")]
     page = (link / "pmr.html").read_text()
     assert "GSME requests (test)" in page and "test.gsme_requests" in page
+
+
+def test_a_table_of_measures_without_service_levels_has_no_level_columns():
+    """Billing-like measures with no service level in the seed: no Target / Minimum
+    columns of dashes; with one level set, both columns appear."""
+    import pandas as pd
+
+    from reports.context import ReportContext
+    from reports.sections.outcomes import _single_table
+
+    def ctx(target):
+        metrics = pd.DataFrame([dict(metric_id=m, value=v, target=target if m == "b.one" else None,
+                                     minimum=96.0 if target and m == "b.one" else None,
+                                     day=None, business_process=None, segment=None, device_type=None,
+                                     service=None, time_band=None, category=None)
+                                for m, v in (("b.one", 97.0), ("b.two", 88.0))])
+        catalogue = pd.DataFrame([dict(metric_id=m, kind="measure", unit="pct") for m in ("b.one", "b.two")])
+        return ReportContext(month=MONTH, con=None, metrics=metrics, catalogue=catalogue)
+
+    rows = [("One", "b.one"), ("Two", "b.two")]
+    assert "<th>Target</th>" not in _single_table(ctx(None), rows, "no levels")
+    assert "<th>Target</th><th>Minimum</th>" in _single_table(ctx(99.0), rows, "one level")

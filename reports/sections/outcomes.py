@@ -78,14 +78,21 @@ def _segment_table(ctx, rows: list[tuple], caption: str) -> str:
 
 
 def _single_table(ctx, rows: list[tuple[str, str]], caption: str) -> str:
-    """rows: (label, metric_id) of monthly figures without breakdown."""
+    """rows: (label, metric_id) of monthly figures without breakdown. Target /
+    Minimum columns only when a row has them (the seed sets no level for most
+    Requirement 2 measures, and a column of dashes reads as a missing value)."""
+    levels = {metric_id: _levels(ctx, metric_id) for _, metric_id in rows}
+    with_levels = any(t is not None for t, _ in levels.values())
     body = []
     for label, metric_id in rows:
-        target, minimum = _levels(ctx, metric_id)
         unit = _unit(ctx, metric_id)
-        body.append([label, number(ctx.value(metric_id), unit), _kind(ctx, metric_id),
-                     number(target, unit), number(minimum, unit)])
-    return table(["Monthly figure", "All segments", "Kind", "Target", "Minimum"], body, caption=caption)
+        line = [label, number(ctx.value(metric_id), unit), _kind(ctx, metric_id)]
+        if with_levels:
+            target, minimum = levels[metric_id]
+            line += [number(target, unit), number(minimum, unit)]
+        body.append(line)
+    header = ["Monthly figure", "All segments", "Kind"] + (["Target", "Minimum"] if with_levels else [])
+    return table(header, body, caption=caption)
 
 
 def _device_types(ctx, metric_id: str, **breakdown) -> list[str]:
