@@ -5,10 +5,12 @@
 - `monthly_report_schedule`: evaluated every morning (UK time), it requests the
   previous month only on the first Working Day after that month ends.
 - `landing_sensor`: when files of the landing folder are added, changed or
-  removed (and the folder has been quiet for a minute), it rebuilds the last
-  complete month, the one being prepared for publication. Older months are rerun
-  by hand (a backfill), since republishing one is the operator's decision.
-Both skip while a run of the job is queued or in progress.
+  removed (and the sensor has seen the folder unchanged for a minute), it
+  rebuilds the last complete month while that month is being prepared, that is,
+  until its report is published. A published month, or an older one, is rerun by
+  hand (a backfill), since republishing one is the operator's decision. It skips
+  while a run of the job is queued or in progress; the schedule does not (its run
+  waits in the queue, one run at a time), since it fires once a month.
 """
 
 import datetime as dt
@@ -21,6 +23,7 @@ import dagster as dg
 from orchestration.settings import FIRST_MONTH, PmrSettings
 from pmr.calendar import UK, is_first_working_day_of_month, previous_month, uk_date
 from pmr.ingest import landing_files
+from pmr.publish import published_folder
 
 JOB_NAME = "pmr_month"
 SETTLE_SECONDS = 60
@@ -48,6 +51,10 @@ def _valid_month(month: str) -> bool:
     return month >= FIRST_MONTH
 
 
+def _now() -> float:
+    return time.time()
+
+
 @dg.schedule(
     name="monthly_report_schedule",
     job=pmr_month_job,
@@ -57,8 +64,7 @@ def _valid_month(month: str) -> bool:
     description="On the first Working Day after a month ends (06:00 UK), build and publish that month.",
 )
 def monthly_report_schedule(context: dg.ScheduleEvaluationContext):
-    moment = context.scheduled_execution_time or dt.datetime.now(dt.timezone.utc)
-    day = uk_date(moment)
+    day = uk_date(context.scheduled_execution_time)
     if not is_first_working_day_of_month(day):
         return dg.SkipReason(f"{day.isoformat()} is not the first Working Day of its month")
     month = previous_month(day)
@@ -78,32 +84,44 @@ def landing_state(landing) -> dict[str, list[int]]:
 @dg.sensor(
     name="landing_sensor",
     job=pmr_month_job,
-    minimum_interval_seconds=60,
+    minimum_interval_seconds=SETTLE_SECONDS,
     default_status=dg.DefaultSensorStatus.STOPPED,
-    description="When landing files are added, changed or removed, rebuild the last complete month.",
+    description="When landing files are added, changed or removed, rebuild the last complete month until its "
+    "report is published.",
 )
 def landing_sensor(context: dg.SensorEvaluationContext, pmr: PmrSettings):
     landing = pmr.landing_path
     if not landing.is_dir():
         return dg.SkipReason(f"landing folder {landing} not found (set PMR_LANDING)")
     state = landing_state(landing)
+    if not state:
+        return dg.SkipReason(f"landing folder {landing} holds no landing files")
     digest = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:16]
-    previous = json.loads(context.cursor) if context.cursor else {}
-    if previous.get("digest") == digest:
+    cursor = json.loads(context.cursor) if context.cursor else {}
+    if cursor.get("digest") == digest:
         return dg.SkipReason("no new or changed landing files")
-    newest = max((mtime for _, mtime in state.values()), default=0) / 1e9
-    if time.time() - newest < SETTLE_SECONDS:
+    # Quiet means unchanged between two looks a minute apart: file times can be old
+    # (copies that keep them), so they cannot tell when a delivery ended.
+    now = _now()
+    if cursor.get("pending") != digest:
+        context.update_cursor(json.dumps({**cursor, "pending": digest, "seen_at": now}))
+        return dg.SkipReason("landing files changed; building once the folder stays unchanged for a minute")
+    if now - cursor["seen_at"] < SETTLE_SECONDS:
         return dg.SkipReason("landing files are still arriving; waiting until the folder is quiet")
     if run_in_progress(context.instance):
         return dg.SkipReason(f"a {JOB_NAME} run is in progress; will look again")
-    month = previous_month(uk_date(dt.datetime.now(dt.timezone.utc)))
+    month = previous_month(uk_date(dt.datetime.fromtimestamp(now, dt.timezone.utc)))
     if not _valid_month(month):
         return dg.SkipReason(f"{month} is before the first partition {FIRST_MONTH}")
-    old = previous.get("files", {})
+    if published_folder(pmr.out_path, month).exists():
+        return dg.SkipReason(f"{month} is published; to publish it again with these files, launch its partition")
+    old = cursor.get("files", {})
     changed = sorted(k for k in set(state) | set(old) if state.get(k) != old.get(k))
-    context.update_cursor(json.dumps({"digest": digest, "files": state}))
+    requests = cursor.get("requests", 0) + 1
+    context.update_cursor(json.dumps({"digest": digest, "files": state, "requests": requests}))
+    # the request count keeps the run key new when the folder returns to an earlier state
     return dg.RunRequest(
-        run_key=f"landing-{month}-{digest}",
+        run_key=f"landing-{month}-{digest}-{requests}",
         partition_key=month,
         tags={"pmr/trigger": "landing", "pmr/changed_files": str(len(changed))},
     )

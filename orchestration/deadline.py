@@ -11,7 +11,7 @@ Working Day after the month (pmr.calendar, seeds/uk_bank_holidays.csv).
   at most), so the exact, per-month signal is the check below.
 - `published_by_deadline`: an asset check on each monthly partition of the
   report, evaluated when it is published (on time or late, and how many Working
-  Days it took) and, for months past their deadline with no report, by the daily
+  Days it took) and, for months past their deadline with no report, by the hourly
   `report_deadline_sensor` (failed, severity WARN).
 """
 

@@ -3,10 +3,11 @@
 `DbtProject.prepare_if_dev()` re-parses only under `dagster dev` (and needs `dbt`
 on PATH); here the manifest is prepared with `dbt parse` under `dagster dev` and,
 elsewhere (`dagster definitions validate`, tests, a deployed code server), when it
-is missing or older than any file of the dbt project, so the asset graph never
-lags behind the models.
+is missing or the dbt project's files changed since it was parsed (a file added,
+edited, renamed or deleted), so the asset graph never lags behind the models.
 """
 
+import hashlib
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -20,22 +21,28 @@ DBT_INPUTS = ("models", "macros", "seeds", "tests/dbt", "dbt_project.yml", "prof
 dbt_project = DbtProject(project_dir=PROJECT_DIR, target_path=TARGET)
 
 
-def newest_input_mtime(project_dir: Path = PROJECT_DIR) -> float:
-    newest = 0.0
+def input_fingerprint(project_dir: Path = PROJECT_DIR) -> str:
+    """A hash of the path, size and modification time of every dbt input file: it
+    changes when one is added, edited, renamed or deleted."""
+    entries = []
     for name in DBT_INPUTS:
         path = project_dir / name
-        if path.is_file():
-            newest = max(newest, path.stat().st_mtime)
-        elif path.is_dir():
-            for child in path.rglob("*"):
-                if child.is_file() and child.suffix in (".sql", ".yml", ".yaml", ".csv", ".md"):
-                    newest = max(newest, child.stat().st_mtime)
-    return newest
+        files = [path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []
+        for child in files:
+            if child.is_file() and (child == path or child.suffix in (".sql", ".yml", ".yaml", ".csv", ".md")):
+                stat = child.stat()
+                entries.append(f"{child.relative_to(project_dir).as_posix()}|{stat.st_size}|{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(entries).encode()).hexdigest()
+
+
+def _fingerprint_path(project: DbtProject) -> Path:
+    return Path(project.manifest_path).parent / "inputs.fingerprint"
 
 
 def manifest_is_stale(project: DbtProject = dbt_project) -> bool:
-    manifest = project.manifest_path
-    return not manifest.exists() or manifest.stat().st_mtime < newest_input_mtime(Path(project.project_dir))
+    fingerprint = _fingerprint_path(project)
+    return (not Path(project.manifest_path).exists() or not fingerprint.exists()
+            or fingerprint.read_text() != input_fingerprint(Path(project.project_dir)))
 
 
 def parse(project: DbtProject = dbt_project) -> None:
@@ -52,5 +59,7 @@ def ensure_manifest(project: DbtProject = dbt_project) -> Path:
     """Parse under `dagster dev` (as DbtProject.prepare_if_dev would) or when the
     manifest is missing or stale; returns its path."""
     if project.preparer.using_dagster_dev() or manifest_is_stale(project):
+        fingerprint = input_fingerprint(Path(project.project_dir))  # of the files this parse reads
         parse(project)
+        _fingerprint_path(project).write_text(fingerprint)
     return project.manifest_path

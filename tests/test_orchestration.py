@@ -183,33 +183,54 @@ def test_the_schedule_runs_on_the_first_working_day_only(code):
     assert isinstance(evaluate(dt.date(2027, 1, 1)), dg.SkipReason)
 
 
-def test_the_landing_sensor_picks_up_new_and_changed_files(code, tmp_path):
+def test_the_landing_sensor_picks_up_new_and_changed_files(code, tmp_path, monkeypatch):
+    automation = code["automation"]
     settings = code["settings"].PmrSettings(landing=str(tmp_path / "landing"), out=str(tmp_path / "out"),
                                             db=str(tmp_path / "w.duckdb"))
-    landing = write_good_landing(tmp_path / "landing")
-    old = time.time() - 3600
-    for path in landing.rglob("*.csv"):
-        os.utime(path, (old, old))
-    sensor = code["automation"].landing_sensor
+    clock = [time.time()]
+    monkeypatch.setattr(automation, "_now", lambda: clock[0])
+    sensor = automation.landing_sensor
+    month = previous_month(uk_date(dt.datetime.now(dt.timezone.utc)))
     with dg.DagsterInstance.ephemeral() as instance:
-        context = dg.build_sensor_context(instance=instance, resources={"pmr": settings})
-        first = sensor(context)
-        assert isinstance(first, dg.RunRequest)
-        assert first.partition_key == previous_month(uk_date(dt.datetime.now(dt.timezone.utc)))
+        cursor = [None]
+
+        def tick(minutes_later=0.0):
+            clock[0] += 60 * minutes_later
+            context = dg.build_sensor_context(instance=instance, resources={"pmr": settings}, cursor=cursor[0])
+            result = sensor(context)
+            cursor[0] = context.cursor
+            return result
+
+        (tmp_path / "landing" / "service_requests").mkdir(parents=True)
+        assert "holds no landing files" in tick().skip_message
+        landing = write_good_landing(tmp_path / "landing")
+        old = time.time() - 3600  # copied with their times kept: old times must not count as quiet
+        for path in landing.rglob("*.csv"):
+            os.utime(path, (old, old))
+        assert "once the folder stays unchanged" in tick().skip_message
+        assert "still arriving" in tick(0.5).skip_message
+        first = tick(0.6)
+        assert isinstance(first, dg.RunRequest) and first.partition_key == month
         assert first.tags["pmr/changed_files"] == "3"
-        again = dg.build_sensor_context(instance=instance, resources={"pmr": settings}, cursor=context.cursor)
-        assert isinstance(sensor(again), dg.SkipReason)
+        assert "no new or changed" in tick(1).skip_message
         changed = landing / "alerts" / "extract.csv"
-        changed.write_text(changed.read_text() + "\n")
-        os.utime(changed, (old + 60, old + 60))
-        third = dg.build_sensor_context(instance=instance, resources={"pmr": settings}, cursor=context.cursor)
-        request = sensor(third)
-        assert isinstance(request, dg.RunRequest) and request.tags["pmr/changed_files"] == "1"
-        assert request.run_key != first.run_key
-        # files still being written: wait until the folder is quiet
-        changed.write_text(changed.read_text() + "\n")
-        fourth = dg.build_sensor_context(instance=instance, resources={"pmr": settings}, cursor=third.cursor)
-        assert "still arriving" in sensor(fourth).skip_message
+        before = changed.read_text()
+        changed.write_text(before + "\n")
+        assert isinstance(tick(1), dg.SkipReason)
+        second = tick(1)
+        assert isinstance(second, dg.RunRequest) and second.tags["pmr/changed_files"] == "1"
+        # back to the first state (a wrong delivery removed): a new run key, so Dagster runs it
+        changed.write_text(before)
+        os.utime(changed, (old, old))
+        tick(1)
+        third = tick(1)
+        assert isinstance(third, dg.RunRequest)
+        assert len({first.run_key, second.run_key, third.run_key}) == 3
+        # once the month is published, later changes no longer republish it
+        (tmp_path / "out" / month).mkdir(parents=True)
+        changed.write_text(before + "\n\n")
+        tick(1)
+        assert f"{month} is published" in tick(1).skip_message
 
 
 def test_the_freshness_policy_follows_the_working_day_deadline(code):
@@ -259,3 +280,21 @@ def test_dagster_definitions_validate():
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     assert "Validation successful" in completed.stderr + completed.stdout
+
+
+def test_the_manifest_fingerprint_sees_added_deleted_and_renamed_files(tmp_path):
+    from orchestration.project import input_fingerprint
+
+    (tmp_path / "models").mkdir()
+    model = tmp_path / "models" / "a.sql"
+    model.write_text("select 1")
+    (tmp_path / "dbt_project.yml").write_text("name: x")
+    first = input_fingerprint(tmp_path)
+    assert input_fingerprint(tmp_path) == first
+    extra = tmp_path / "models" / "b.sql"
+    extra.write_text("select 2")
+    assert input_fingerprint(tmp_path) != first
+    extra.unlink()  # deleted: back to the first state
+    assert input_fingerprint(tmp_path) == first
+    os.rename(model, tmp_path / "models" / "c.sql")  # renamed, same time and size
+    assert input_fingerprint(tmp_path) != first
