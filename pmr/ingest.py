@@ -49,11 +49,30 @@ PARQUET_TYPES_READABLE_AS = {
     "integer": {"VARCHAR", "FLOAT", "DOUBLE", "DECIMAL"} | _INTEGER_TYPES,
     "boolean": {"VARCHAR", "BOOLEAN"} | _INTEGER_TYPES,
 }
-# Fractional types of integer columns are read as text, file by file: read together with
-# the other files they would widen the column to DOUBLE for every file, rounding a large
-# integer elsewhere, and a new file would change how old files read (an incremental
-# build must equal a full one).
-PARQUET_TYPES_READ_AS_TEXT = {"FLOAT", "DOUBLE", "DECIMAL"}
+_BIGINT_EXACT = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"}
+
+
+def read_type(contract_type: str, parquet_type: str) -> str:
+    """The type a file's column is read as, decided by that file alone: the native type
+    of the contract (TIMESTAMPTZ, BIGINT, BOOLEAN) when the file's type converts to it
+    exactly, else text. Files whose types differ are read apart and only then combined,
+    so a new file can never change how an older one reads (an incremental build must
+    equal a full one): a text column makes the combined column text, and the text of
+    a native value converts back to the same value."""
+    base = parquet_type.split("(")[0]
+    if contract_type == "timestamp" and base in _TIMESTAMP_TYPES:
+        return "TIMESTAMPTZ"
+    if contract_type == "integer" and base in _BIGINT_EXACT:
+        return "BIGINT"
+    if contract_type == "boolean" and base == "BOOLEAN":
+        return "BOOLEAN"
+    return "VARCHAR"
+
+
+def _read_expression(column: str, contract_type: str, parquet_type: str) -> str:
+    if parquet_type == "TIMESTAMP_NS":  # cut to microseconds, as text with more digits is
+        return f"cast(make_timestamp(epoch_ns({column}) // 1000) as timestamptz)"
+    return f"cast({column} as {read_type(contract_type, parquet_type)})"
 
 
 @dataclass
@@ -93,10 +112,11 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         f"""create table if not exists {RAW_SCHEMA}.landing_files (
             source varchar, file varchar, path varchar, format varchar, size_bytes bigint, mtime_ns bigint,
             status varchar, rows_read bigint, columns varchar[], error varchar, loaded_at timestamp,
-            text_columns varchar[])"""
+            column_types varchar[])"""
     )
-    # warehouses made before text_columns existed
-    con.execute(f"alter table {RAW_SCHEMA}.landing_files add column if not exists text_columns varchar[]")
+    # warehouses made before column_types existed; text_columns lived for a day
+    con.execute(f"alter table {RAW_SCHEMA}.landing_files add column if not exists column_types varchar[]")
+    con.execute(f"alter table {RAW_SCHEMA}.landing_files drop column if exists text_columns")
     con.execute(
         f"""create table if not exists {RAW_SCHEMA}.malformed_lines (
             source varchar, file varchar, line bigint, raw_line varchar, error varchar)"""
@@ -227,8 +247,7 @@ def _register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list
         rows = con.execute(f"select count(*), {read_all} from {reader}").fetchone()[0]
     except duckdb.Error as error:
         raise FileSkipped(f"file skipped: unreadable parquet file: {str(error).splitlines()[0]}") from None
-    as_text = sorted(c for c in columns if present[c][1].split("(")[0] in PARQUET_TYPES_READ_AS_TEXT)
-    return rows, columns, as_text
+    return rows, columns, [present[c][1] for c in columns]
 
 
 def _load_csv(con, source: str, path: Path, key: str,
@@ -258,7 +277,7 @@ def _load_csv(con, source: str, path: Path, key: str,
 
 
 def _read_file(con, source: str, path: Path, key: str) -> tuple[int, list[str], list[str]]:
-    """(rows read, contract columns present, those read as text) of one file brought into raw.*, or
+    """(rows read, contract columns present, their Parquet types) of one file brought into raw.*, or
     FileSkipped. A CSV file with a line longer than DuckDB's default limit (a long
     free-text field) is read again with a larger one; the default keeps the reader's
     buffers small for every other file."""
@@ -279,39 +298,48 @@ def _forget(con: duckdb.DuckDBPyConnection, source: str, key: str) -> None:
     con.execute(f"delete from {RAW_SCHEMA}.landing_files where file = ?", [key])
 
 
-def _parquet_view(files: list[tuple[str, str, list[str], list[str]]], names: list[str]) -> str:
-    """A SELECT over Parquet files (path, key, columns present, columns read as text):
-    the contract columns (NULL where no file has one), _file and _row. Files with a
-    column read as text are read one by one (PARQUET_TYPES_READ_AS_TEXT); the others
-    together, as one read."""
+def _parquet_view(source: str, files: list[tuple[str, str, list[str], list[str]]]) -> str:
+    """A SELECT over Parquet files (path, key, columns present, their types): the
+    contract columns (NULL where no file has one), _file and _row. Files with the same
+    columns and types are read together, each such group as its columns' read_type."""
+    names = column_names(source)
     if not files:
         cols = ", ".join(f"cast(null as varchar) as {_ident(c)}" for c in names)
         return f"select {cols}, cast(null as varchar) as _file, cast(null as bigint) as _row where false"
-    anywhere = set().union(*(set(f[2]) for f in files))
-    together = [f for f in files if not f[3]]
-    parts = [together] if together else []
-    parts += [[f] for f in files if f[3]]
-    return " union all ".join(_parquet_read(part, names, anywhere) for part in parts)
+    groups: dict[tuple, list] = {}
+    for path, key, columns, types in files:
+        groups.setdefault(tuple(zip(columns, types)), []).append((path, key))
+    anywhere = {c for signature in groups for c, _ in signature}
+    return " union all ".join(_parquet_read(source, dict(signature), group, anywhere)
+                              for signature, group in groups.items())
 
 
-def _parquet_read(files: list[tuple[str, str, list[str], list[str]]], names: list[str], anywhere: set[str]) -> str:
-    present = set().union(*(set(f[2]) for f in files))
-    as_text = set().union(*(set(f[3]) for f in files))
-    paths = "[" + ", ".join(_sql_str(f[0]) for f in files) + "]"
-    keys = "map([" + ", ".join(_sql_str(f[0]) for f in files) + "], [" + ", ".join(_sql_str(f[1]) for f in files) + "])"
+def _parquet_read(source: str, types: dict[str, str], files: list[tuple[str, str]], anywhere: set[str]) -> str:
+    contract = {c.name: c.type for c in CONTRACT[source]}
+    paths = "[" + ", ".join(_sql_str(path) for path, _ in files) + "]"
+    keys = "map([" + ", ".join(_sql_str(path) for path, _ in files) + "], [" + ", ".join(
+        _sql_str(key) for _, key in files) + "])"
     cols = []
-    for c in names:
-        if c in as_text:
-            cols.append(f"cast({_ident(c)} as varchar) as {_ident(c)}")
-        elif c in present:
-            cols.append(_ident(c))
-        else:  # untyped where another read has the column, so its type wins the union
+    for c in column_names(source):
+        if c in types:
+            cols.append(f"{_read_expression(_ident(c), contract[c], types[c])} as {_ident(c)}")
+        else:  # untyped where another group has the column, so its type wins the union
             cols.append(f"{'null' if c in anywhere else 'cast(null as varchar)'} as {_ident(c)}")
     return (
         f"select {', '.join(cols)}, {keys}[{FILE_NAME_COLUMN}] as _file, file_row_number + 1 as _row "
         f"from read_parquet({paths}, union_by_name = true, filename = {_sql_str(FILE_NAME_COLUMN)}, "
         f"file_row_number = true)"
     )
+
+
+def _with_types(con, file: tuple) -> tuple:
+    """A file registered before its column types were recorded: read them now, once."""
+    path, key, columns, types = file
+    if types is None:
+        present = _columns(con, f"read_parquet({_sql_str(path)})")
+        types = [present[c][1] for c in columns]
+        con.execute(f"update {RAW_SCHEMA}.landing_files set column_types = ? where file = ?", [types, key])
+    return path, key, columns, types
 
 
 def refresh_parquet_views(con: duckdb.DuckDBPyConnection) -> None:
@@ -323,12 +351,12 @@ def refresh_parquet_views(con: duckdb.DuckDBPyConnection) -> None:
     for source in SOURCES:
         for suffix, scope in (("", ""), ("_new", f"and file in (select file from ({build_state.NEW_FILES}))")):
             files = con.execute(
-                f"""select path, file, columns, coalesce(text_columns, []) from {RAW_SCHEMA}.landing_files
+                f"""select path, file, columns, column_types from {RAW_SCHEMA}.landing_files
                     where source = ? and format = 'parquet' and status = 'loaded' {scope} order by file""",
                 [source],
             ).fetchall()
             con.execute(f"create or replace view {RAW_SCHEMA}.{source}_parquet{suffix} as "
-                        + _parquet_view(files, column_names(source)))
+                        + _parquet_view(source, [_with_types(con, f) for f in files]))
         con.execute(
             f"""create or replace view {RAW_SCHEMA}.{source}_csv_new as
                 select * from {RAW_SCHEMA}.{source}_csv
@@ -366,7 +394,7 @@ def ingest(
         con.execute("begin transaction")
         _forget(con, source, key)
         try:
-            rows, columns, as_text = _read_file(con, source, path, key)
+            rows, columns, types = _read_file(con, source, path, key)
             status, error = "loaded", None
             report.loaded.append(key)
             report.rows_loaded += rows
@@ -375,13 +403,13 @@ def ingest(
                 con.execute("rollback")
                 con.execute("begin transaction")
                 _forget(con, source, key)
-            rows, columns, as_text, status, error = problem.rows, [], [], "skipped", problem.reason
+            rows, columns, types, status, error = problem.rows, [], [], "skipped", problem.reason
             report.skipped[key] = error
         con.execute(
             f"""insert into {RAW_SCHEMA}.landing_files (source, file, path, format, size_bytes, mtime_ns, status,
-                    rows_read, columns, error, loaded_at, text_columns)
+                    rows_read, columns, error, loaded_at, column_types)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp, ?)""",
-            [source, key, str(path), fmt, stat.st_size, stat.st_mtime_ns, status, rows, columns, error, as_text],
+            [source, key, str(path), fmt, stat.st_size, stat.st_mtime_ns, status, rows, columns, error, types],
         )
         con.execute("commit")
     for key, (_, _, source, _) in known.items():

@@ -26,23 +26,22 @@ def write_csv(landing: Path, source: str, rows: list[dict], name: str = "extract
     return path
 
 
-_TYPED_REQUEST_COLUMNS = {
-    "received_at": "cast(received_at as timestamptz)", "execution_at": "cast(execution_at as timestamptz)",
-    "command_variant": "cast(command_variant as bigint)", "dsp_processing_ms": "cast(dsp_processing_ms as bigint)",
-}
+_CONTRACT_CASTS = {"timestamp": "timestamptz", "integer": "bigint", "boolean": "boolean", "string": "varchar"}
 
 
-def write_request_parquet(landing: Path, name: str, rows: list[dict], replace: dict | None = None,
-                          extra: dict | None = None, drop: tuple = ()) -> Path:
-    """Write request rows as a Parquet file of service_requests, each column typed as
-    the contract has it unless `replace` gives another SQL expression; `extra` adds
-    columns, `drop` leaves some out."""
-    csv_path = write_csv(landing / "tmp", "service_requests", rows, name=name + ".csv")
-    exprs = {c: _TYPED_REQUEST_COLUMNS.get(c, c) for c in column_names("service_requests") if c not in drop}
+def write_parquet(landing: Path, source: str, name: str, rows: list[dict], replace: dict | None = None,
+                  extra: dict | None = None, drop: tuple = ()) -> Path:
+    """Write rows as a Parquet file of `source`, each column typed as the contract has
+    it unless `replace` gives another SQL expression; `extra` adds columns, `drop`
+    leaves some out."""
+    from pmr.contract import CONTRACT
+
+    csv_path = write_csv(landing / "tmp", source, rows, name=name + ".csv")
+    exprs = {c.name: f"cast({c.name} as {_CONTRACT_CASTS[c.type]})" for c in CONTRACT[source] if c.name not in drop}
     exprs.update(replace or {})
     exprs.update(extra or {})
     select = ", ".join(f"{sql} as {column}" for column, sql in exprs.items())
-    path = landing / "service_requests" / name
+    path = landing / source / name
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
@@ -50,6 +49,10 @@ def write_request_parquet(landing: Path, name: str, rows: list[dict], replace: d
     con.close()
     csv_path.unlink()
     return path
+
+
+def write_request_parquet(landing: Path, name: str, rows: list[dict], **options) -> Path:
+    return write_parquet(landing, "service_requests", name, rows, **options)
 
 
 STAGING_T = "2026-10-05T10:00:00Z"

@@ -16,7 +16,7 @@ from pmr.dbt_runner import target_path_for
 from pmr.ingest import ensure_raw_tables
 from pmr.pipeline import RunLog, build
 from tests.helpers import alert_row as alert
-from tests.helpers import query, write_csv, write_request_parquet
+from tests.helpers import query, write_csv, write_parquet, write_request_parquet
 from tests.helpers import request_row as req
 
 MONTH = "2026-10"
@@ -226,6 +226,46 @@ def test_a_new_parquet_file_of_other_column_types_leaves_older_files_as_they_rea
             ("r1", int(big)), ("r2", 100), ("r9", 100)]
         (raw,) = query(db, "select raw_values from staging.quarantined_rows")[0]
         assert '"dsp_processing_ms":"0.1"' in raw
+
+
+def test_new_parquet_files_of_other_timestamp_and_boolean_types_leave_older_files_as_they_read(tmp_path):
+    """Each file is read as its own types decide (pmr.ingest.read_type), so files
+    that arrive later cannot change how r1, a1, a4 and a5 read:
+    - r1 at 22:59:59.9999999 UTC in nanoseconds is cut to .999999, still 5 October in
+      UK time (rounded, it was 00:00 BST on the 6th until a text file arrived);
+    - a1's suppressed is the integer 2: not a boolean, quarantined, as '2' in a CSV is;
+    - a4 (1999, naive TIMESTAMP) and a5 (9999, TIMESTAMPTZ) are out of range and keep
+      one text in the quarantine; with a5, a TIMESTAMP_NS file used to crash the build."""
+    landing = tmp_path / "landing"
+    ns = "cast('2026-10-05 22:59:59.9999999' as timestamp_ns)"
+    write_parquet(landing, "service_requests", "m_ns.parquet", [req("r1")], replace={"received_at": ns})
+    write_csv(landing, "service_responses", [resp("r1", "2026-10-05T23:00:04Z")])
+    write_parquet(landing, "alerts", "m_int.parquet", [alert("a1", suppressed="2", delivered_at=None),
+                                                        alert("a3", suppressed="0")],
+                  replace={"suppressed": "cast(suppressed as integer)"})
+    write_parquet(landing, "alerts", "m_ts.parquet", [alert("a4", received_at="1999-01-01T00:00:00Z")],
+                  replace={"received_at": "cast(cast(received_at as timestamptz) as timestamp)"})
+    write_parquet(landing, "alerts", "m_tz.parquet", [alert("a5", delivered_at="9999-12-31T00:00:00Z")])
+    built(landing, tmp_path / "inc.duckdb")
+    write_parquet(landing, "service_requests", "n_text.parquet", [req("r2")],
+                  replace={"received_at": "received_at"})  # text
+    write_parquet(landing, "alerts", "n_vc.parquet", [alert("a2", suppressed="true", delivered_at=None)],
+                  replace={"suppressed": "suppressed"})  # text
+    write_parquet(landing, "alerts", "n_ns.parquet", [alert("a7")],
+                  replace={c: f"cast(cast({c} as timestamptz) as timestamp_ns)" for c in ("received_at", "delivered_at")})
+    assert built(landing, tmp_path / "inc.duckdb")["mode"] == "incremental"
+    shutil.copytree(landing, tmp_path / "cold_landing")
+    built(tmp_path / "cold_landing", tmp_path / "cold.duckdb")
+    incremental, cold = snapshot(tmp_path / "inc.duckdb"), snapshot(tmp_path / "cold.duckdb")
+    for name in incremental:
+        assert incremental[name] == cold[name], name
+    for db in (tmp_path / "inc.duckdb", tmp_path / "cold.duckdb"):
+        assert query(db, "select cast(received_at as varchar) from staging.stg_service_requests "
+                         "where request_id = 'r1'") == [("2026-10-05 22:59:59.999999",)]
+        assert sorted(query(db, "select reason, count(*) from staging.quarantined_rows group by all")) == [
+            ("invalid boolean: suppressed", 1), ("timestamp out of range: delivered_at", 1),
+            ("timestamp out of range: received_at", 1)]
+        assert query(db, "select alert_id from staging.stg_alerts order by 1") == [("a2",), ("a3",), ("a7",)]
 
 
 # --- when a build may be incremental (no dbt: the plan alone) -----------------
