@@ -201,6 +201,18 @@ def test_incremental_build_equals_a_full_build(builds):
     assert len(incremental["metrics"]) > 100
 
 
+def incremental_and_full_builds(landing, tmp_path):
+    """After new files landed in `landing`: the incremental build of inc.duckdb, a
+    full build of a copy, both compared table by table; returns both warehouses."""
+    assert built(landing, tmp_path / "inc.duckdb")["mode"] == "incremental"
+    shutil.copytree(landing, tmp_path / "cold_landing")
+    built(tmp_path / "cold_landing", tmp_path / "cold.duckdb")
+    incremental, cold = snapshot(tmp_path / "inc.duckdb"), snapshot(tmp_path / "cold.duckdb")
+    for name in incremental:
+        assert incremental[name] == cold[name], name
+    return tmp_path / "inc.duckdb", tmp_path / "cold.duckdb"
+
+
 def test_a_new_parquet_file_of_other_column_types_leaves_older_files_as_they_read(tmp_path):
     """Read together, a DOUBLE column in a new file would make the old BIGINT column
     DOUBLE too: r1's 17 digits would round, and a full build would quarantine r1
@@ -215,13 +227,7 @@ def test_a_new_parquet_file_of_other_column_types_leaves_older_files_as_they_rea
     built(landing, tmp_path / "inc.duckdb")
     write_request_parquet(landing, "z_new.parquet", [req("r9", dsp_processing_ms="100.0")],
                           replace={"dsp_processing_ms": "cast(dsp_processing_ms as double)"})
-    assert built(landing, tmp_path / "inc.duckdb")["mode"] == "incremental"
-    shutil.copytree(landing, tmp_path / "cold_landing")
-    built(tmp_path / "cold_landing", tmp_path / "cold.duckdb")
-    incremental, cold = snapshot(tmp_path / "inc.duckdb"), snapshot(tmp_path / "cold.duckdb")
-    for name in incremental:
-        assert incremental[name] == cold[name], name
-    for db in (tmp_path / "inc.duckdb", tmp_path / "cold.duckdb"):
+    for db in incremental_and_full_builds(landing, tmp_path):
         assert query(db, "select request_id, dsp_processing_ms from staging.stg_service_requests order by 1") == [
             ("r1", int(big)), ("r2", 100), ("r9", 100)]
         (raw,) = query(db, "select raw_values from staging.quarantined_rows")[0]
@@ -253,13 +259,7 @@ def test_new_parquet_files_of_other_timestamp_and_boolean_types_leave_older_file
                   replace={"suppressed": "suppressed"})  # text
     write_parquet(landing, "alerts", "n_ns.parquet", [alert("a7")],
                   replace={c: f"cast(cast({c} as timestamptz) as timestamp_ns)" for c in ("received_at", "delivered_at")})
-    assert built(landing, tmp_path / "inc.duckdb")["mode"] == "incremental"
-    shutil.copytree(landing, tmp_path / "cold_landing")
-    built(tmp_path / "cold_landing", tmp_path / "cold.duckdb")
-    incremental, cold = snapshot(tmp_path / "inc.duckdb"), snapshot(tmp_path / "cold.duckdb")
-    for name in incremental:
-        assert incremental[name] == cold[name], name
-    for db in (tmp_path / "inc.duckdb", tmp_path / "cold.duckdb"):
+    for db in incremental_and_full_builds(landing, tmp_path):
         assert query(db, "select cast(received_at as varchar) from staging.stg_service_requests "
                          "where request_id = 'r1'") == [("2026-10-05 22:59:59.999999",)]
         assert sorted(query(db, "select reason, count(*) from staging.quarantined_rows group by all")) == [
