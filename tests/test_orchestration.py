@@ -38,8 +38,11 @@ def month_job(code, landing, out, db):
 
 
 def run_job(job, **kwargs):
+    """The run's result, with its log messages (kept before the ephemeral instance closes)."""
     with dg.DagsterInstance.ephemeral() as instance:
-        return job.execute_in_process(partition_key=MONTH, instance=instance, raise_on_error=False, **kwargs)
+        result = job.execute_in_process(partition_key=MONTH, instance=instance, raise_on_error=False, **kwargs)
+        result.log_messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
+        return result
 
 
 def check_evaluations(result, name):
@@ -106,6 +109,9 @@ def test_the_blocked_dagster_run_records_the_failed_checks(dagster_runs):
     assert "accounting: quarantined share within limit" in log["blocked_by"]
     assert not (folder / "pmr.html").exists()
     assert "service_requests/extract.csv,306,6,0,300," in (folder / "quality.csv").read_text()
+    # the run's event log says what failed, where Dagster's step failure names only the check
+    assert any("NOT PUBLISHED" in m and "accounting: quarantined share within limit" in m and "quality.csv" in m
+               for m in dagster_runs["garbage"].log_messages)
 
 
 def test_the_report_refuses_without_a_passing_gate_in_its_run(code, tmp_path, dagster_runs):
