@@ -2,9 +2,10 @@
     CSV copied as text): the contract columns typed, their text (<name>__text,
     for the quarantine; only computed where used), _file, _row, and
     contract_reason: the first column rule the row breaks (missing or blank
-    required value, unparsable or out-of-range value), else NULL. <name>__text is kept only where it can
-    differ from the typed value: never for a text column, and for Parquet only
-    where a value did not convert; raw_values_json falls back to the typed value
+    required value, unparsable or out-of-range value), else NULL. <name>__text
+    is kept only where it can differ from the typed value: never for a text
+    column, and for Parquet only where a value did not convert; raw_values_json
+    falls back to the typed value
     (so the touched rows an incremental build stores do not hold every id twice).
 
     partition (incremental builds): {'column': <key column>, 'keys': <relation

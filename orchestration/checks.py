@@ -40,8 +40,7 @@ def publication_gate(context: dg.AssetCheckExecutionContext, pmr: PmrSettings) -
         quality = keep_quality_of_blocked_run(pmr.db_path, run.folder)
         # Dagster's own step failure names only this check: say here what failed and where to look
         context.log.error(
-            f"NOT PUBLISHED: {run.month} failed blocking checks:\n"
-            + "\n".join(f"  - {c.name}: {c.detail}" for c in failures)
+            f"NOT PUBLISHED: {run.month} failed blocking checks:\n{gate.listed(failures)}"
             + f"\nrun log: {run.folder / 'run-log.json'}" + (f"\nquality.csv: {quality}" if quality else ""))
     run.save()
     description = (

@@ -112,9 +112,8 @@ def pmr_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, pmr: PmrSett
         run.log.status = "blocked"
         keep_quality_of_blocked_run(db, run.folder)
         run.save()
-        listed = "\n".join(f"  - {c.name}: {c.detail}" for c in blocking)
         raise dg.Failure(
-            description=f"NOT PUBLISHED: dbt build of {run.month} failed blocking checks:\n{listed}",
+            description=f"NOT PUBLISHED: dbt build of {run.month} failed blocking checks:\n{gate.listed(blocking)}",
             metadata={"failed checks": [c.name for c in blocking], **run.metadata()},
             allow_retries=False,
         )

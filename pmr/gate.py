@@ -79,6 +79,11 @@ def blocking_failures(checks: list[CheckResult]) -> list[CheckResult]:
     return [c for c in checks if c.blocking and not c.passed]
 
 
+def listed(checks: list[CheckResult]) -> str:
+    """The checks one per line, with their details, as every 'NOT PUBLISHED' message lists them."""
+    return "\n".join(f"  - {c.name}: {c.detail}" for c in checks)
+
+
 def warnings(checks: list[CheckResult]) -> list[CheckResult]:
     """Failed non-blocking checks: listed in the report's data-quality appendix."""
     return [c for c in checks if not c.blocking and not c.passed]

@@ -39,17 +39,16 @@ FILE_NAME_COLUMN = "_pmr_landing_file"  # the Parquet view's file name column, n
 RESERVED_PARQUET_COLUMNS = {"file_row_number", FILE_NAME_COLUMN}
 _INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
 _TIMESTAMP_TYPES = {"TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"}
-# The Parquet column types (as DuckDB names them) each contract type is read from.
-# Any two of one set unite, across files, into a type the staging models convert
-# the same way (text, or a wider number); nested types, binary, dates and 128-bit
-# integers do not, so a file holding one is skipped instead of failing the build.
+# The Parquet column types (as DuckDB names them) each contract type is read from
+# (read_type says as what); nested types, binary, dates and 128-bit integers are not,
+# so a file holding one is skipped instead of failing the build.
 PARQUET_TYPES_READABLE_AS = {
     "string": {"VARCHAR"} | _INTEGER_TYPES,
     "timestamp": {"VARCHAR"} | _TIMESTAMP_TYPES,
     "integer": {"VARCHAR", "FLOAT", "DOUBLE", "DECIMAL"} | _INTEGER_TYPES,
     "boolean": {"VARCHAR", "BOOLEAN"} | _INTEGER_TYPES,
 }
-_BIGINT_EXACT = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"}
+_BIGINT_EXACT = _INTEGER_TYPES - {"UBIGINT"}  # UBIGINT can exceed BIGINT: read as text, checked there
 
 
 def read_type(contract_type: str, parquet_type: str) -> str:

@@ -127,8 +127,7 @@ class PublicationBlocked(RuntimeError):
 
     def __init__(self, failures: list[gate.CheckResult], run_folder: Path, quality: Path | None = None):
         self.failures, self.run_folder, self.quality = failures, run_folder, quality
-        lines = [f"  - {f.name}: {f.detail}" for f in failures]
-        super().__init__("publication blocked by failing checks:\n" + "\n".join(lines))
+        super().__init__("publication blocked by failing checks:\n" + gate.listed(failures))
 
 
 def keep_quality_of_blocked_run(db: Path, run_folder: Path) -> Path | None:
@@ -186,9 +185,10 @@ def model_row_counts(db: Path, models: list[str]) -> dict[str, int | None]:
             tables = con.execute(
                 "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
             ).fetchall()
+            wanted = set(models)
             counts = {
                 table: con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
-                for schema, table in tables if table in set(models)
+                for schema, table in tables if table in wanted
             }
     except duckdb.Error:  # the build failed before the warehouse could be read
         counts = {}
