@@ -1,8 +1,8 @@
 """Staging on landing files that break the contract in ways a careless export does:
 malformed CSV lines, a file missing a column next to a good one, numbers that are
 not whole, blank or placeholder values, and Parquet files whose column names or
-types do not fit, or whose pages are damaged, and a CSV line longer than the
-reader's default limit. None of them may stop the build or
+types do not fit, or whose pages are damaged, a CSV line longer than the
+reader's default limit, and an unterminated quote. None of them may stop the build or
 be charged to another file. Every expected count is worked out by hand from the
 rows written here."""
 
@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from pmr.contract import CONTRACT
+from pmr.ingest import ingest
 from tests.helpers import build_warehouse, query, write_csv
 from tests.helpers import write_request_parquet as write_parquet
 from tests.helpers import request_row as req
@@ -91,6 +92,12 @@ def warehouse(tmp_path_factory):
     write_csv(landing, "outages", [dict(outage, outage_id="p1"),
                                    dict(outage, outage_id="p2", description="y" * 3_000_000),
                                    dict(outage, outage_id="p3")], name="p_long_line.csv")
+    # q_unterminated_quote.csv: q1 and q2, then a quote opened in q3's user_id and never closed, which
+    # makes the rest of the file (q3 to q5) one value: q1 and q2 accepted, the rest one malformed line
+    path = write_csv(landing, "service_requests", [req(f"q{n}") for n in range(1, 6)], name="q_unterminated_quote.csv")
+    lines = path.read_text().splitlines()
+    lines[3] = lines[3].replace(",SUP001,", ',"SUP001,', 1)
+    path.write_text("\n".join(lines) + "\n")
     db = root / "w.duckdb"
     build_warehouse(landing, db, MONTH)
     return db
@@ -116,6 +123,7 @@ def test_every_file_is_accounted_for_on_its_own(warehouse):
         "n_first.csv": ("loaded", 1, 1, 0, 0),
         "o_second.csv": ("loaded", 1, 0, 0, 1),
         "outages/p_long_line.csv": ("loaded", 3, 3, 0, 0),
+        "q_unterminated_quote.csv": ("loaded", 3, 2, 0, 1),
     }
 
 
@@ -138,7 +146,14 @@ def test_quarantine_reasons(warehouse):
          "file skipped: a column named file_row_number clashes with the row numbers the loader adds; rename it", 1),
         ("m_double.parquet", "invalid integer: dsp_processing_ms", 1),
         ("o_second.csv", "unknown user_role", 1),
+        ("q_unterminated_quote.csv", "malformed CSV line: UNQUOTED VALUE: Value with unterminated quote found.", 1),
     ])
+
+
+def test_an_unterminated_quote_keeps_the_rest_of_the_file_in_the_quarantine(warehouse):
+    [(raw,)] = query(warehouse, "select raw_values from staging.quarantined_rows "
+                                "where file = 'service_requests/q_unterminated_quote.csv'")
+    assert all(f"q{n}," in raw for n in (3, 4, 5)), raw
 
 
 def test_damaged_files_are_reported_by_name(warehouse):
@@ -152,7 +167,32 @@ def test_damaged_files_are_reported_by_name(warehouse):
 def test_staged_values(warehouse):
     assert query(warehouse, "select request_id, dsp_processing_ms from staging.stg_service_requests order by 1") == [
         ("d1", 100), ("d2", 100), ("e5", 12), ("f1", 100), ("g1", 100), ("i1", 100), ("m1", 12), ("n1", 100),
-        ("s1", 100)]
+        ("q1", 100), ("q2", 100), ("s1", 100)]
     assert query(warehouse, "select user_role from staging.stg_service_requests where request_id = 'n1'") == [("IS",)]
     assert query(warehouse, "select outage_id, length(description) from staging.stg_outages order by 1") == [
         ("p1", 1), ("p2", 3_000_000), ("p3", 1)]
+
+
+def test_a_long_line_past_the_sniffers_sample_has_the_file_read_again(tmp_path):
+    """DuckDB sniffs a CSV file's first 20,480 lines; a line over its 2 MB limit after
+    them must not be quarantined as malformed but read with the larger limit."""
+    outage = dict(component="dsp_core", started_at="2026-10-05T01:00:00Z", ended_at="2026-10-05T02:00:00Z",
+                  planned="false", description="x")
+    rows = [dict(outage, outage_id=f"o{n}") for n in range(25_000)]
+    rows.append(dict(outage, outage_id="long", description="y" * 3_000_000))
+    write_csv(tmp_path, "outages", rows, name="late_long_line.csv")
+    con = duckdb.connect()
+    report = ingest(con, tmp_path)
+    assert report.skipped == {}
+    assert con.execute("select status, rows_read from raw.landing_files").fetchall() == [("loaded", 25_001)]
+    assert con.execute("select count(*) from raw.malformed_lines").fetchone()[0] == 0
+    assert con.execute("select length(description) from raw.outages_csv where outage_id = 'long'").fetchall() == [
+        (3_000_000,)]
+
+
+def test_a_file_without_a_csv_header_is_skipped_by_name(tmp_path):
+    (tmp_path / "outages").mkdir()
+    (tmp_path / "outages" / "binary.csv").write_bytes(b'"\xff\xfe\x00' * 100)
+    con = duckdb.connect()
+    assert ingest(con, tmp_path).skipped == {
+        "outages/binary.csv": "file skipped: unreadable csv file: its first line is not a CSV header"}

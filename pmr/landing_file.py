@@ -1,0 +1,288 @@
+"""Reading one landing file into raw.*, or skipping it with its reason (FileSkipped).
+
+- A Parquet file is read in place: its columns and column types are checked, and
+  every contract column is read once, so that a damaged file is found here rather
+  than halfway through the build. `read_type` says as what each column is read.
+- A CSV file is copied as text into `raw.<source>_csv`, one row per row read, tagged
+  with file and row; lines that cannot be split into the header's columns go to
+  `raw.malformed_lines`.
+- A file that cannot be read, that misses a required column, or whose Parquet column
+  has a type its contract column cannot be read from, is skipped; the rows of such a
+  file that can still be read are kept in `raw.malformed_lines`, so they are
+  quarantined.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from pathlib import Path
+
+import duckdb
+
+from pmr.contract import CONTRACT, column_names, required_columns
+
+RAW_SCHEMA = "raw"
+REJECTS = "pmr_rejects"  # DuckDB's tables of the lines a CSV read rejected
+WIDE_CSV_LINE_BYTES = 64 * 1024 * 1024  # the line limit of the second read of a file with a long line
+FILE_NAME_COLUMN = "_pmr_landing_file"  # the Parquet view's file name column, named apart from any file column
+# A Parquet column named like this cannot be read beside the row number DuckDB adds.
+RESERVED_PARQUET_COLUMNS = {"file_row_number", FILE_NAME_COLUMN}
+_INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
+_TIMESTAMP_TYPES = {"TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"}
+# The Parquet column types (as DuckDB names them) each contract type is read from
+# (read_type says as what); nested types, binary, dates and 128-bit integers are not,
+# so a file holding one is skipped instead of failing the build.
+PARQUET_TYPES_READABLE_AS = {
+    "string": {"VARCHAR"} | _INTEGER_TYPES,
+    "timestamp": {"VARCHAR"} | _TIMESTAMP_TYPES,
+    "integer": {"VARCHAR", "FLOAT", "DOUBLE", "DECIMAL"} | _INTEGER_TYPES,
+    "boolean": {"VARCHAR", "BOOLEAN"} | _INTEGER_TYPES,
+}
+_BIGINT_EXACT = _INTEGER_TYPES - {"UBIGINT"}  # UBIGINT can exceed BIGINT: read as text, checked there
+
+
+def read_type(contract_type: str, parquet_type: str) -> str:
+    """The type a file's column is read as, decided by that file alone: the native type
+    of the contract (TIMESTAMPTZ, BIGINT, BOOLEAN) when the file's type converts to it
+    exactly, else text. Files whose types differ are read apart and only then combined,
+    so a new file can never change how an older one reads (an incremental build must
+    equal a full one): a text column makes the combined column text, and the text of
+    a native value converts back to the same value."""
+    base = parquet_type.split("(")[0]
+    if contract_type == "timestamp" and base in _TIMESTAMP_TYPES:
+        return "TIMESTAMPTZ"
+    if contract_type == "integer" and base in _BIGINT_EXACT:
+        return "BIGINT"
+    if contract_type == "boolean" and base == "BOOLEAN":
+        return "BOOLEAN"
+    return "VARCHAR"
+
+
+
+
+class FileSkipped(Exception):
+    def __init__(self, reason: str, rows: int = 0):
+        super().__init__(reason)
+        self.reason, self.rows = reason, rows
+
+
+class LineTooLong(FileSkipped):
+    """A CSV line longer than the reader's limit (a long free-text field)."""
+
+
+class NoDialectFound(FileSkipped):
+    """DuckDB's CSV sniffer gave up on the file (an unterminated quote makes the rest of
+    the file one value, which fits no dialect)."""
+
+
+def sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def file_format(path: Path) -> str:
+    return "parquet" if path.name.lower().endswith(".parquet") else "csv"
+
+
+def _csv_reader(path: Path, max_line_size: int | None, header: list[str] | None) -> str:
+    wide = f", max_line_size = {max_line_size}" if max_line_size else ""
+    # Given the header's names, DuckDB reads the file without sniffing it first.
+    named = (", auto_detect = false, columns = {" + ", ".join(f"{sql_str(name)}: 'VARCHAR'" for name in header) + "}"
+             if header else ", all_varchar = true")
+    return (
+        f"read_csv({sql_str(str(path))}{named}, header = true, delim = ',', quote = '\"', "
+        f"escape = '\"', ignore_errors = true, store_rejects = true{wide}, "
+        f"rejects_table = {sql_str(REJECTS + '_errors')}, rejects_scan = {sql_str(REJECTS + '_scans')})"
+    )
+
+
+def _csv_header(path: Path) -> list[str] | None:
+    """The column names of a CSV file's first line (duplicates numbered as DuckDB
+    numbers them), or None when it is not a CSV header."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as file:
+            names = next(csv.reader(file), None)
+    except (OSError, EOFError, UnicodeDecodeError, csv.Error):
+        return None
+    if not names or not any(name.strip() for name in names):
+        return None
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        count = seen.get(name.lower(), 0)
+        seen[name.lower()] = count + 1
+        unique.append(name if not count else f"{name}_{count}")
+    return unique
+
+
+def _csv_error(error: duckdb.Error, max_line_size: int | None) -> FileSkipped:
+    message = str(error)
+    if "Maximum line size of" in message:
+        if max_line_size:
+            return FileSkipped(f"file skipped: unreadable csv file: a line is longer than {max_line_size:,} bytes")
+        return LineTooLong("a line is longer than DuckDB's default limit")
+    if "Error when sniffing file" in message:
+        return NoDialectFound("DuckDB could not detect the file's CSV dialect")
+    return FileSkipped(f"file skipped: unreadable csv file: {message.splitlines()[0]}")
+
+
+def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB appends every CSV read's rejects to the same tables: clear them, so one
+    file's malformed lines are never charged to the next."""
+    try:
+        con.execute(f"drop table if exists {REJECTS}_errors")
+        con.execute(f"drop table if exists {REJECTS}_scans")
+    except duckdb.Error:
+        pass  # a failed read aborted the transaction; the caller rolls back, the next read drops them
+
+
+def file_columns(con: duckdb.DuckDBPyConnection, reader: str) -> dict[str, tuple[str, str]]:
+    """lower-case name -> (name as in the file, DuckDB type) of a file's columns."""
+    described = con.execute(f"describe select * from {reader}").fetchall()
+    return {row[0].lower(): (row[0], row[1]) for row in described}
+
+
+def _parquet_type_fits(contract_type: str, parquet_type: str) -> bool:
+    base = parquet_type.split("(")[0]
+    return base in PARQUET_TYPES_READABLE_AS[contract_type]
+
+
+def _check_columns(con, source: str, key: str, reader: str, present: dict[str, tuple[str, str]],
+                   fmt: str, max_line_size: int | None = None) -> None:
+    """Skip a file that breaks the contract as a whole, keeping its rows for the quarantine."""
+    missing = [c for c in required_columns(source) if c not in present]
+    if missing:
+        reason = "file skipped: missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing)
+        _keep_rows_of_skipped_file(con, source, key, reader, reason, max_line_size)
+    if fmt != "parquet":
+        return
+    for column in CONTRACT[source]:
+        if column.name in present and not _parquet_type_fits(column.type, present[column.name][1]):
+            reason = (f"file skipped: column {column.name} is {present[column.name][1]}, "
+                      f"which cannot be read as a {column.type}")
+            _keep_rows_of_skipped_file(con, source, key, reader, reason)
+    reserved = sorted(c for c in present if c in RESERVED_PARQUET_COLUMNS)
+    if reserved:
+        reason = (f"file skipped: a column named {', '.join(reserved)} clashes with the row numbers "
+                  "the loader adds; rename it")
+        _keep_rows_of_skipped_file(con, source, key, reader, reason)
+
+
+def _keep_rows_of_skipped_file(con, source: str, key: str, reader: str, reason: str,
+                               max_line_size: int | None = None) -> None:
+    """A readable file that breaks the contract as a whole: keep each of its rows,
+    as JSON, beside the malformed lines, so they are quarantined with the reason
+    (a CSV file's malformed lines with their own reason)."""
+    try:
+        con.execute(
+            f"""insert into {RAW_SCHEMA}.malformed_lines
+                select {sql_str(source)}, {sql_str(key)}, row_number() over (), cast(to_json(t) as varchar),
+                       {sql_str(reason)}
+                from {reader} as t"""
+        )
+        if reader.startswith("read_csv"):
+            _keep_malformed_lines(con, source, key, max_line_size)
+    except duckdb.Error as error:
+        raise FileSkipped(f"{reason}; its rows could not be read either: {str(error).splitlines()[0]}") from None
+    rows = con.execute(f"select count(*) from {RAW_SCHEMA}.malformed_lines where file = ?", [key]).fetchone()[0]
+    raise FileSkipped(reason, rows)
+
+
+def _keep_malformed_lines(con, source: str, key: str, max_line_size: int | None) -> None:
+    """One malformed line per line DuckDB rejected. DuckDB reports a line once per
+    missing or extra column; the reason kept is the one that counts the line's fields
+    (the first missing column's, or the last extra column's). A line over the default
+    size limit, which the sniffer's sample did not reach, has the file read again."""
+    if max_line_size is None and con.execute(
+            f"select count(*) from {REJECTS}_errors where error_type = 'LINE SIZE OVER MAXIMUM'").fetchone()[0]:
+        raise LineTooLong("a line is longer than DuckDB's default limit")
+    con.execute(
+        f"""insert into {RAW_SCHEMA}.malformed_lines
+            select {sql_str(source)}, {sql_str(key)}, line, any_value(csv_line),
+                   arg_min(error_type || ': ' || error_message,
+                           coalesce(cast(column_idx as bigint), 0) * (case when error_type = 'TOO MANY COLUMNS' then -1 else 1 end))
+            from {REJECTS}_errors
+            group by line"""
+    )
+
+
+def _register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[str], list[str]]:
+    reader = f"read_parquet({sql_str(str(path))})"
+    try:
+        present = file_columns(con, reader)
+    except duckdb.Error as error:
+        raise FileSkipped(f"file skipped: unreadable parquet file: {str(error).splitlines()[0]}") from None
+    _check_columns(con, source, key, reader, present, "parquet")
+    columns = sorted(c for c in present if c in column_names(source))
+    # Reading every value of the contract columns finds a damaged page now, while the
+    # file can be skipped, instead of failing the build that reads it.
+    read_all = ", ".join(f"sum(hash({ident(present[c][0])}))" for c in columns)
+    try:
+        rows = con.execute(f"select count(*), {read_all} from {reader}").fetchone()[0]
+    except duckdb.Error as error:
+        raise FileSkipped(f"file skipped: unreadable parquet file: {str(error).splitlines()[0]}") from None
+    return rows, columns, [present[c][1] for c in columns]
+
+
+def _load_csv(con, source: str, path: Path, key: str, max_line_size: int | None = None,
+              header: list[str] | None = None) -> tuple[int, list[str], list[str]]:
+    reader = _csv_reader(path, max_line_size, header)
+    _drop_rejects(con)
+    try:
+        try:
+            present = file_columns(con, reader)
+        except duckdb.Error as error:
+            raise _csv_error(error, max_line_size) from None
+        _check_columns(con, source, key, reader, present, "csv", max_line_size)
+        selects = [f"{ident(present[c][0])}" if c in present else "null" for c in column_names(source)]
+        try:
+            con.execute(
+                f"insert into {RAW_SCHEMA}.{source}_csv select {', '.join(selects)}, {sql_str(key)}, "
+                f"row_number() over () from {reader}"
+            )
+        except duckdb.Error as error:
+            raise _csv_error(error, max_line_size) from None
+        try:
+            _keep_malformed_lines(con, source, key, max_line_size)
+        except duckdb.Error as error:
+            raise _csv_error(error, max_line_size) from None
+    finally:
+        _drop_rejects(con)
+    rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{source}_csv where _file = ?", [key]).fetchone()[0]
+    rows += con.execute(f"select count(*) from {RAW_SCHEMA}.malformed_lines where file = ?", [key]).fetchone()[0]
+    return rows, sorted(c for c in present if c in column_names(source)), []
+
+
+def read_file(con, source: str, path: Path, key: str) -> tuple[int, list[str], list[str]]:
+    """(rows read, contract columns present, their Parquet types) of one file brought into raw.*, or
+    FileSkipped. A CSV file with a line longer than DuckDB's default limit (a long
+    free-text field) is read again with a larger one; the default keeps the reader's
+    buffers small for every other file. A CSV file whose dialect DuckDB cannot detect
+    is read again with its header's names given, so that the lines before the fault
+    are read and the rest is quarantined as malformed, not the whole file skipped."""
+    if file_format(path) == "parquet":
+        return _register_parquet(con, source, path, key)
+    options: dict = {}
+    while True:  # each retry adds an option that stops its own exception: at most three reads
+        try:
+            return _load_csv(con, source, path, key, **options)
+        except LineTooLong:
+            options["max_line_size"] = WIDE_CSV_LINE_BYTES
+        except NoDialectFound:
+            options["header"] = _csv_header(path)
+            if options["header"] is None:
+                raise FileSkipped("file skipped: unreadable csv file: its first line is not a CSV header") from None
+        con.execute("rollback")  # the failed read aborted the file's transaction
+        con.execute("begin transaction")
+        forget(con, source, key)
+
+
+def forget(con: duckdb.DuckDBPyConnection, source: str, key: str) -> None:
+    con.execute(f"delete from {RAW_SCHEMA}.{source}_csv where _file = ?", [key])
+    con.execute(f"delete from {RAW_SCHEMA}.malformed_lines where file = ?", [key])
+    con.execute(f"delete from {RAW_SCHEMA}.landing_files where file = ?", [key])
