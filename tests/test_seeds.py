@@ -1,0 +1,57 @@
+"""The reference tables (seeds) are configuration the Operations Group amends by hand.
+Their tests (seeds/_seeds.yml) must catch the amendments that would silently change
+figures: a duplicated key doubles the requests joined to it, an unknown class or a
+process SRV missing from the catalogue drops requests from every figure. Here a copy
+of the project gets four such edits, and exactly their four tests must fail."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+from pmr import PROJECT_DIR
+from pmr.dbt_runner import dbt_env, dbt_executable
+
+PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
+
+
+def append_line(path, line):
+    path.write_text(path.read_text() + line + "\n")
+
+
+def seed_test_results(project, db):
+    target = project / "target"
+    subprocess.run(
+        [dbt_executable(), "build", "--select", "resource_type:seed", "--indirect-selection", "cautious",
+         "--project-dir", str(project)],
+        env=dbt_env(db, target) | {"DBT_PROFILES_DIR": str(project)}, capture_output=True, text=True, timeout=600)
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return {r["unique_id"].split(".")[2]: r["status"] for r in results if r["unique_id"].startswith("test.")}
+
+
+def test_hand_edits_that_would_change_figures_fail_their_seed_tests(tmp_path):
+    project = tmp_path / "project"
+    for part in PROJECT_PARTS:
+        source, copy = PROJECT_DIR / part, project / part
+        if source.is_dir():
+            shutil.copytree(source, copy)
+        else:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, copy)
+    seeds = project / "seeds"
+    append_line(seeds / "srv_catalogue.csv", "2.2,Top Up Device again,false,true,false,false,false,true,30,a typo")
+    append_line(seeds / "response_codes.csv", "E40,rejcted,Misspelt class,a typo")
+    append_line(seeds / "business_process_srvs.csv", "prepayment_top_up,2.22,,a typo")
+    append_line(seeds / "service_levels.csv", "availability_new,95,99,pct,Target below its minimum,a typo")
+
+    statuses = seed_test_results(project, tmp_path / "w.duckdb")
+
+    failed = sorted(name for name, status in statuses.items() if status != "pass")
+    assert failed == sorted([
+        "unique_srv_catalogue_srv",
+        "accepted_values_response_codes_class__success__acknowledgement__rejected__comms_failure__timeout",
+        "relationships_business_process_srvs_srv__srv__ref_srv_catalogue_",
+        "expression_is_true_service_levels_minimum_target",
+    ]), failed
+    assert len(statuses) > 40  # the other seed tests ran, and passed
