@@ -209,6 +209,29 @@ def _keep_malformed_lines(con, source: str, key: str, max_line_size: int | None)
             from {REJECTS}_errors
             group by line"""
     )
+    # DuckDB shows a byte that is not UTF-8 as '?' and may swallow the next character,
+    # so such a line is kept as the file has it, that byte escaped (as \xe9).
+    not_utf8 = con.execute(
+        f"""select distinct errors.line, errors.line_byte_position, scans.file_path
+            from {REJECTS}_errors as errors join {REJECTS}_scans as scans using (scan_id, file_id)
+            where errors.error_type = 'INVALID ENCODING'"""
+    ).fetchall()
+    for line, position, file_path in not_utf8:
+        con.execute(f"update {RAW_SCHEMA}.malformed_lines set raw_line = ? where file = ? and line = ?",
+                    [_line_as_written(Path(file_path), position), key, line])
+
+
+def _line_as_written(path: Path, position: int) -> str:
+    """The line of a CSV file that DuckDB's rejects place at `position` (of the
+    uncompressed text: DuckDB 2.0 gives one past the line's first byte after a \\n,
+    the first byte itself after a \\r\\n), bytes that are not UTF-8 escaped."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as file:
+        file.seek(max(position - 1, 0))
+        raw = file.readline(WIDE_CSV_LINE_BYTES)
+        if raw in (b"\n", b"\r\n"):  # the end of the line before: the position was the first byte
+            raw = file.readline(WIDE_CSV_LINE_BYTES)
+    return raw.rstrip(b"\r\n").decode("utf-8", errors="backslashreplace")
 
 
 def _register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[str], list[str]]:

@@ -98,6 +98,9 @@ def warehouse(tmp_path_factory):
     lines = path.read_text().splitlines()
     lines[3] = lines[3].replace(",SUP001,", ',"SUP001,', 1)
     path.write_text("\n".join(lines) + "\n")
+    # r_latin1.csv: r1, then r2 whose user_id has a Latin-1 byte (not UTF-8): r1 accepted, r2 malformed
+    path = write_csv(landing, "service_requests", [req("r1"), req("r2")], name="r_latin1.csv")
+    path.write_bytes(path.read_bytes().replace(b"r2,2026-10-05T10:00:00Z,SUP001", b"r2,2026-10-05T10:00:00Z,SUP\xe9"))
     db = root / "w.duckdb"
     build_warehouse(landing, db, MONTH)
     return db
@@ -124,6 +127,7 @@ def test_every_file_is_accounted_for_on_its_own(warehouse):
         "o_second.csv": ("loaded", 1, 0, 0, 1),
         "outages/p_long_line.csv": ("loaded", 3, 3, 0, 0),
         "q_unterminated_quote.csv": ("loaded", 3, 2, 0, 1),
+        "r_latin1.csv": ("loaded", 2, 1, 0, 1),
     }
 
 
@@ -147,7 +151,17 @@ def test_quarantine_reasons(warehouse):
         ("m_double.parquet", "invalid integer: dsp_processing_ms", 1),
         ("o_second.csv", "unknown user_role", 1),
         ("q_unterminated_quote.csv", "malformed CSV line: UNQUOTED VALUE: Value with unterminated quote found.", 1),
+        ("r_latin1.csv", "malformed CSV line: INVALID ENCODING: Invalid unicode (byte sequence mismatch) detected. "
+                         "This file is not utf-8 encoded.", 1),
     ])
+
+
+def test_a_line_that_is_not_utf8_is_kept_as_written(warehouse):
+    [(raw,)] = query(warehouse, "select raw_values from staging.quarantined_rows "
+                                "where file = 'service_requests/r_latin1.csv'")
+    written = (warehouse.parent / "landing" / "service_requests" / "r_latin1.csv").read_bytes().splitlines()[2]
+    assert raw == written.decode("latin-1").replace("\xe9", "\\xe9")
+    assert raw.startswith("r2,2026-10-05T10:00:00Z,SUP\\xe9,IS,")
 
 
 def test_an_unterminated_quote_keeps_the_rest_of_the_file_in_the_quarantine(warehouse):
@@ -167,7 +181,7 @@ def test_damaged_files_are_reported_by_name(warehouse):
 def test_staged_values(warehouse):
     assert query(warehouse, "select request_id, dsp_processing_ms from staging.stg_service_requests order by 1") == [
         ("d1", 100), ("d2", 100), ("e5", 12), ("f1", 100), ("g1", 100), ("i1", 100), ("m1", 12), ("n1", 100),
-        ("q1", 100), ("q2", 100), ("s1", 100)]
+        ("q1", 100), ("q2", 100), ("r1", 100), ("s1", 100)]
     assert query(warehouse, "select user_role from staging.stg_service_requests where request_id = 'n1'") == [("IS",)]
     assert query(warehouse, "select outage_id, length(description) from staging.stg_outages order by 1") == [
         ("p1", 1), ("p2", 3_000_000), ("p3", 1)]
