@@ -59,8 +59,6 @@ def read_type(contract_type: str, parquet_type: str) -> str:
     return "VARCHAR"
 
 
-
-
 class FileSkipped(Exception):
     def __init__(self, reason: str, rows: int = 0):
         super().__init__(reason)
