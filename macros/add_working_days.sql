@@ -26,3 +26,22 @@
                 = origin_day.working_day_ordinal + cast({{ n }} as integer)
     )
 {%- endmacro %}
+
+{#- Spark rejects an outer reference inside the aggregate of a correlated scalar
+    subquery, so the subquery finds only the target UK date and the UK local time
+    of day of ts_utc is added outside it. -#}
+{% macro spark__add_working_days(ts_utc, n) -%}
+    {%- set ts_uk = utc_to_uk(ts_utc) -%}
+    {%- set target_date -%}
+    (
+        select max(target_day.uk_date)
+        from {{ ref('util_uk_days') }} as origin_day
+        inner join {{ ref('util_uk_days') }} as target_day
+            on target_day.is_working_day
+        where origin_day.uk_date = cast({{ ts_uk }} as date)
+            and target_day.working_day_ordinal
+                = origin_day.working_day_ordinal + cast({{ n }} as integer)
+    )
+    {%- endset -%}
+    {{ uk_to_utc('cast(' ~ target_date ~ ' as timestamp) + (' ~ ts_uk ~ ' - cast(cast(' ~ ts_uk ~ ' as date) as timestamp))') }}
+{%- endmacro %}

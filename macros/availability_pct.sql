@@ -2,6 +2,6 @@
     band and each UK day: (Uptime - unplanned downtime) / Uptime x 100, where Uptime
     is the time less the excluded Planned Maintenance. NULL when there is no Uptime. -#}
 {% macro availability_pct(time_s, excluded_planned_s, unplanned_downtime_s) -%}
-    (100.0 * ({{ time_s }} - {{ excluded_planned_s }} - {{ unplanned_downtime_s }})
-        / nullif({{ time_s }} - {{ excluded_planned_s }}, 0))
+    {{ percent_of(time_s ~ ' - ' ~ excluded_planned_s ~ ' - ' ~ unplanned_downtime_s,
+                  'nullif(' ~ time_s ~ ' - ' ~ excluded_planned_s ~ ', 0)') }}
 {%- endmacro %}

@@ -37,7 +37,7 @@
     select distinct {{ row_key([typed_value(key_column, 'string')]) }} as _pkey
     from {{ new_csv }}
     {%- else %}
-    select {{ row_key(['cast(null as varchar)']) }} as _pkey
+    select {{ row_key(['cast(null as string)']) }} as _pkey
     where false
     {%- endif %}
 {%- endmacro %}
@@ -54,7 +54,7 @@
     from {{ ref('stg_' ~ source_name ~ '__touched_checked') }}
     where _file in (select file from {{ source('landing', 'built_files') }} where source = '{{ source_name }}')
     {%- else %}
-    select {{ row_key(['cast(null as varchar)']) }} as _pkey
+    select {{ row_key(['cast(null as string)']) }} as _pkey
     where false
     {%- endif %}
 {%- endmacro %}
@@ -86,6 +86,23 @@
     columns: the replaced keys of the touched partitions), or all of them when the
     model is recomputed whole into its existing table. -#}
 {% macro clear_recomputed_rows(keys_relation, partition_key='_pkey') -%}
+    {{ return(adapter.dispatch('clear_recomputed_rows', 'pmr_warehouse')(keys_relation, partition_key)) }}
+{%- endmacro %}
+
+{#- Spark: DELETE needs a table format that supports it (Delta, Iceberg); a
+    recompute of the whole model empties a Parquet table with TRUNCATE instead. -#}
+{% macro spark__clear_recomputed_rows(keys_relation, partition_key) -%}
+    {%- if is_incremental() %}
+    {%- if build_mode() == 'incremental' %}
+    delete from {{ this }}
+    where {{ partition_key }} in (select _pkey from {{ keys_relation }})
+    {%- else %}
+    truncate table {{ this }}
+    {%- endif %}
+    {%- endif %}
+{%- endmacro %}
+
+{% macro default__clear_recomputed_rows(keys_relation, partition_key) -%}
     {%- if is_incremental() %}
     delete from {{ this }}
     {%- if build_mode() == 'incremental' %}

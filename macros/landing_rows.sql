@@ -21,20 +21,20 @@
         {{ typed_value('raw.' ~ name, type) }} as {{ name }},
         {%- if type == 'string' %}
         {#- the typed value is the text already (raw_values_json falls back to it) #}
-        cast(null as varchar) as {{ name }}__text,
+        cast(null as string) as {{ name }}__text,
         {%- elif part == 'csv' %}
-        cast(raw.{{ name }} as varchar) as {{ name }}__text,
+        cast(raw.{{ name }} as string) as {{ name }}__text,
         {%- else %}
         {#- Parquet values are typed already: keep text only for one that did not
             convert, so tens of millions of good rows are not cast to text. #}
-        case when {{ typed_value('raw.' ~ name, type) }} is null then cast(raw.{{ name }} as varchar) end as {{ name }}__text,
+        case when {{ typed_value('raw.' ~ name, type) }} is null then cast(raw.{{ name }} as string) end as {{ name }}__text,
         {%- endif %}
         {%- endfor %}
         case
         {%- for name, type, required in spec if required %}
             {#- blank text is missing too; the cheap "< '!'" first keeps trim() off nearly every row #}
             when raw.{{ name }} is null
-                {%- if type == 'string' %} or (cast(raw.{{ name }} as varchar) < '!' and trim(cast(raw.{{ name }} as varchar)) = ''){% endif %}
+                {%- if type == 'string' %} or (cast(raw.{{ name }} as string) < '!' and trim(cast(raw.{{ name }} as string)) = ''){% endif %}
                 then 'missing required value: {{ name }}'
         {%- endfor %}
         {%- for name, type, required in spec if type != 'string' %}
@@ -61,7 +61,7 @@
     rule out up to 2045 only. -#}
 {% macro typed_value(expr, type) -%}
     {%- if type == 'string' -%}
-        cast({{ expr }} as varchar)
+        cast({{ expr }} as string)
     {%- elif type == 'timestamp' -%}
         case when {{ parse_utc_timestamp(expr) }} >= timestamp '2000-01-01'
                   and {{ parse_utc_timestamp(expr) }} < timestamp '2046-01-01'

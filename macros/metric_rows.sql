@@ -11,7 +11,7 @@
         '{{ var("period") }}' as period,
         {{ day if day else 'cast(null as date)' }} as day,
         {%- for dim in dims %}
-        {{ breakdowns.get(dim, 'cast(null as varchar)') }} as {{ dim }},
+        {{ breakdowns.get(dim, 'cast(null as string)') }} as {{ dim }},
         {%- endfor %}
         cast({{ column }} as double) as value
     from {{ relation }}

@@ -5,7 +5,7 @@
 {%- endmacro %}
 
 {% macro default__raw_values_json(columns, suffix) -%}
-    cast(json_object({% for c in columns %}'{{ c }}', coalesce({{ c }}{{ suffix }}, cast({{ c }} as varchar)){{ ", " if not loop.last }}{% endfor %}) as varchar)
+    cast(json_object({% for c in columns %}'{{ c }}', coalesce({{ c }}{{ suffix }}, cast({{ c }} as string)){{ ", " if not loop.last }}{% endfor %}) as string)
 {%- endmacro %}
 
 {% macro spark__raw_values_json(columns, suffix) -%}

@@ -5,5 +5,5 @@
     month-end run took 15.5 s to stage into the file and 11.6 s into memory);
     elsewhere the target's own. -#}
 {% macro scratch_database() -%}
-    {{ return('scratch' if target.type == 'duckdb' else target.database) }}
+    {{ return('scratch' if target.type == 'duckdb' else target.get('database')) }}
 {%- endmacro %}

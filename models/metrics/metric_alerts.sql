@@ -17,7 +17,7 @@ segments as (
 by_segment as (
     select
         coalesce(segment, 'All') as segment,
-        100.0 * sum(case when is_within_sla then 1 else 0 end) / count(*) as pct_within_sla
+        {{ percent_of('sum(case when is_within_sla then 1 else 0 end)', 'count(*)') }} as pct_within_sla
     from alerts
     group by grouping sets ((segment), ())
 ),

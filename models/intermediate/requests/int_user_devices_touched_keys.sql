@@ -28,7 +28,7 @@ select distinct
     srv
 from (select user_id, {{ device_key() }} as device_key, srv from requests) as pairs
 {% else %}
-select _pkey, cast(null as varchar) as device_key, cast(null as varchar) as srv
+select _pkey, cast(null as string) as device_key, cast(null as string) as srv
 from {{ ref('int_requests_touched_keys') }}
 where false
 {% endif %}

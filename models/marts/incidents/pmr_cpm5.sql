@@ -78,8 +78,8 @@ final as (
         cast(coalesce(closed_figures.response_met, 0) as integer) as response_met,
         cast(coalesce(closed_figures.resolution_met, 0) as integer) as resolution_met,
         cast(coalesce(closed_figures.with_resolution_time, 0) as integer) as with_resolution_time,
-        100.0 * closed_figures.response_met / nullif(closed_figures.closed, 0) as pct_response_met,
-        100.0 * closed_figures.resolution_met / nullif(closed_figures.closed, 0) as pct_resolution_met,
+        {{ percent_of('closed_figures.response_met', 'nullif(closed_figures.closed, 0)') }} as pct_response_met,
+        {{ percent_of('closed_figures.resolution_met', 'nullif(closed_figures.closed, 0)') }} as pct_resolution_met,
         closed_figures.mean_resolution_h,
         closed_medians.median_resolution_h
     from categories

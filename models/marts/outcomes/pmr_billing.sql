@@ -57,13 +57,13 @@ final as (
         '{{ var("period") }}' as period,
         coalesce(schedules, 0) as schedules,
         coalesce(schedules_succeeded, 0) as schedules_succeeded,
-        100.0 * schedules_succeeded / nullif(schedules, 0) as pct_schedule_success,
+        {{ percent_of('schedules_succeeded', 'nullif(schedules, 0)') }} as pct_schedule_success,
         coalesce(scheduled_reads, 0) as scheduled_reads,
         coalesce(scheduled_reads_within_24h, 0) as scheduled_reads_within_24h,
-        100.0 * scheduled_reads_within_24h / nullif(scheduled_reads, 0) as pct_read_within_24h,
+        {{ percent_of('scheduled_reads_within_24h', 'nullif(scheduled_reads, 0)') }} as pct_read_within_24h,
         coalesce(on_demand_reads, 0) as on_demand_reads,
         coalesce(on_demand_reads_succeeded, 0) as on_demand_reads_succeeded,
-        100.0 * on_demand_reads_succeeded / nullif(on_demand_reads, 0) as pct_on_demand_read_success
+        {{ percent_of('on_demand_reads_succeeded', 'nullif(on_demand_reads, 0)') }} as pct_on_demand_read_success
     from aggregated
 
 )

@@ -35,7 +35,7 @@ final as (
         succeeded,
         corrected,
         counted_success,
-        100.0 * counted_success / deliverable as pct_success
+        {{ percent_of('counted_success', 'deliverable') }} as pct_success
     from aggregated
 
 )

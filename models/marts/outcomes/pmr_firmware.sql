@@ -51,18 +51,18 @@ final as (
         '{{ var("period") }}' as period,
         delivery_counts.requested,
         coalesce(delivery_counts.delivered, 0) as delivered,
-        100.0 * delivery_counts.delivered / nullif(delivery_counts.requested, 0) as pct_delivered,
+        {{ percent_of('delivery_counts.delivered', 'nullif(delivery_counts.requested, 0)') }} as pct_delivered,
         coalesce(delivery_counts.verified, 0) as verified,
         coalesce(delivery_counts.verification_failed, 0) as verification_failed,
         coalesce(delivery_counts.no_verification_alert, 0) as no_verification_alert,
-        100.0 * delivery_counts.verified / nullif(delivery_counts.delivered, 0) as pct_verified,
-        100.0 * delivery_counts.verification_failed / nullif(delivery_counts.delivered, 0)
+        {{ percent_of('delivery_counts.verified', 'nullif(delivery_counts.delivered, 0)') }} as pct_verified,
+        {{ percent_of('delivery_counts.verification_failed', 'nullif(delivery_counts.delivered, 0)') }}
             as pct_verification_failed,
-        100.0 * delivery_counts.no_verification_alert / nullif(delivery_counts.delivered, 0)
+        {{ percent_of('delivery_counts.no_verification_alert', 'nullif(delivery_counts.delivered, 0)') }}
             as pct_no_verification_alert,
         activation_counts.activation_requests,
         coalesce(activation_counts.activated, 0) as activated,
-        100.0 * activation_counts.activated / nullif(activation_counts.activation_requests, 0) as pct_activated
+        {{ percent_of('activation_counts.activated', 'nullif(activation_counts.activation_requests, 0)') }} as pct_activated
     from delivery_counts
     cross join activation_counts
 

@@ -28,10 +28,10 @@ final as (
         '{{ var("period") }}' as period,
         coalesce(images_delivered, 0) as images_delivered,
         coalesce(deliveries_failed, 0) as deliveries_failed,
-        100.0 * images_delivered / nullif(images_delivered + deliveries_failed, 0) as pct_delivered,
+        {{ percent_of('images_delivered', 'nullif(images_delivered + deliveries_failed, 0)') }} as pct_delivered,
         coalesce(activations, 0) as activations,
         coalesce(activations_failed, 0) as activations_failed,
-        100.0 * activations / nullif(activations + activations_failed, 0) as pct_activated
+        {{ percent_of('activations', 'nullif(activations + activations_failed, 0)') }} as pct_activated
     from counted
 
 )

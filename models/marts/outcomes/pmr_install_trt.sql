@@ -32,7 +32,7 @@ final as (
         device_type,
         deliverable,
         trt_missed,
-        100.0 * trt_missed / deliverable as pct_trt_missed
+        {{ percent_of('trt_missed', 'deliverable') }} as pct_trt_missed
     from aggregated
     -- the grand-total grouping set yields a row even when nothing was received
     where deliverable > 0

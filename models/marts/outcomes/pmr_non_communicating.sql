@@ -64,7 +64,7 @@ final as (
         segment,
         devices_read,
         non_communicating,
-        100.0 * non_communicating / devices_read as pct_non_communicating
+        {{ percent_of('non_communicating', 'devices_read') }} as pct_non_communicating
     from by_segment
 
 )

@@ -59,7 +59,7 @@ final as (
         deliverable,
         successes,
         deliverable - successes as failures,
-        100.0 * successes / nullif(deliverable, 0) as pct_success
+        {{ percent_of('successes', 'nullif(deliverable, 0)') }} as pct_success
     from (
         select * from all_types
         union all

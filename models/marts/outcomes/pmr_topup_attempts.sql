@@ -42,7 +42,7 @@ final as (
         categories.sort_order,
         coalesce(counted.chains, 0) as chains,
         total.all_chains,
-        100.0 * coalesce(counted.chains, 0) / total.all_chains as pct_chains
+        {{ percent_of('coalesce(counted.chains, 0)', 'total.all_chains') }} as pct_chains
     from categories
     cross join total
     left join counted on categories.outcome = counted.outcome

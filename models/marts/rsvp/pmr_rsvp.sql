@@ -88,10 +88,10 @@ final as (
         aggregated.max_rtt_s,
         coalesce(aggregated.within_trt, 0) as within_trt,
         case when aggregated.deliverable > 0
-            then 100.0 * aggregated.within_trt / aggregated.deliverable end as pct_within_trt,
+            then {{ percent_of('aggregated.within_trt', 'aggregated.deliverable') }} end as pct_within_trt,
         coalesce(aggregated.failed, 0) as failed,
         case when aggregated.deliverable > 0
-            then 100.0 * aggregated.failed / aggregated.deliverable end as pct_failed,
+            then {{ percent_of('aggregated.failed', 'aggregated.deliverable') }} end as pct_failed,
         -- interim HAN-free speed: SMETS2 segments only (metrics.md §3)
         case when spine.segment in ('North', 'Central', 'South')
             then aggregated.mean_dsp_s + test_rtt.mean_test_rtt_s end as mean_rtt_excl_han_s

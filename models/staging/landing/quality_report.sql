@@ -10,7 +10,7 @@ with totals as (
         accepted,
         duplicates,
         quarantined,
-        cast(null as varchar) as reason
+        cast(null as string) as reason
     from {{ ref('landing_accounting') }}
 ),
 
