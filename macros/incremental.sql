@@ -13,7 +13,7 @@
     {%- if not execute -%}
         {{ return('full') }}
     {%- endif -%}
-    {%- set state_relation = adapter.get_relation(database=target.database, schema='raw', identifier='build_state') -%}
+    {%- set state_relation = adapter.get_relation(database=target.get('database'), schema='raw', identifier='build_state') -%}
     {%- if state_relation is none -%}
         {{ return('full') }}
     {%- endif -%}
