@@ -13,7 +13,7 @@ DEMO_DAYS ?= 60
 DEMO_SCALE ?= 0.001
 DEMO_SEED ?= 42
 
-.PHONY: install demo test bench dagster screenshot clean
+.PHONY: install demo test bench dagster screenshot clean spark-check
 
 install: $(STAMP)
 
@@ -33,6 +33,23 @@ test: install
 bench: install
 	$(BIN)/python -m pmr.bench
 
+# The dbt project on Spark: a synthetic month built by pmr run on DuckDB, then seeded and
+# built by dbt-spark (session method, needs Java 17) over the same raw tables, every
+# figure compared with DuckDB's metrics.csv (pmr/spark_check.py). A few minutes; not in `make test`.
+SPARK_VENV := .venv-spark
+SPARK_STAMP := $(SPARK_VENV)/.installed
+SPARK_CHECK_ARGS ?=
+
+$(SPARK_STAMP): requirements-spark.txt
+	@test -x $(SPARK_VENV)/bin/python || $(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SPARK_VENV)/bin/python -m pip install --quiet -r requirements-spark.txt
+	@touch $(SPARK_STAMP)
+
+spark-check: install $(SPARK_STAMP)
+	$(SPARK_VENV)/bin/python -m pmr.spark_check --pmr $(BIN)/pmr --month $(DEMO_MONTH) --start $(DEMO_START) \
+		--days $(DEMO_DAYS) --scale $(DEMO_SCALE) --seed $(DEMO_SEED) $(SPARK_CHECK_ARGS)
+
 # The instance lives in .dagster/ (runs, schedules, sensors); its settings allow one
 # run and one warehouse step at a time (orchestration/dagster.yaml).
 dagster: install
@@ -41,7 +58,7 @@ dagster: install
 
 # Only what make and the demo create: landing files and published reports of your own stay.
 clean:
-	rm -rf $(VENV) target logs warehouse $(DEMO_LANDING) $(DEMO_LANDING).ground_truth.json bench-data .dagster
+	rm -rf $(VENV) $(SPARK_VENV) target logs warehouse $(DEMO_LANDING) $(DEMO_LANDING).ground_truth.json bench-data .dagster
 
 screenshot: install
 	$(BIN)/python -m reports.browser $(DEMO_OUT)/$(DEMO_MONTH)/pmr.html --screenshot $(DEMO_OUT)/$(DEMO_MONTH)-screenshot.png

@@ -32,6 +32,9 @@ METRIC_MODELS_FOLDER = "models/metrics/"
 UNITS = ("pct", "count", "s", "h", "min", "ratio")
 TABLE = "metrics.pmr_metrics"
 CATALOGUE = "metrics.metric_catalogue"
+CATALOGUE_COLUMNS = (
+    "model", "metric_id", "requirement", "kind", "unit", "service_level", "title", "description", "fractional",
+)
 
 
 class MetricDefinitionError(ValueError):
@@ -87,52 +90,69 @@ def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) ->
     if unknown:
         raise MetricDefinitionError(f"service_level not in seeds/service_levels.csv: {', '.join(unknown)}")
     con.execute("create schema if not exists metrics")
-    catalogue_rows = [
-        (m.name, d["metric_id"], d["requirement"], d["kind"], d["unit"], d.get("service_level"),
-         d.get("title") or d["metric_id"], d.get("description") or "", bool(d.get("fractional", False)))
-        for m in models for d in m.definitions
-    ]
+    rows = catalogue_rows(models)
     con.execute(
         f"""create or replace table {CATALOGUE} (model varchar, metric_id varchar, requirement varchar,
             kind varchar, unit varchar, service_level varchar, title varchar, description varchar,
             fractional boolean)"""
     )
-    if catalogue_rows:
-        con.executemany(f"insert into {CATALOGUE} values (?, ?, ?, ?, ?, ?, ?, ?, ?)", catalogue_rows)
-    selects = []
+    if rows:
+        con.executemany(f"insert into {CATALOGUE} values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     for model in models:
         columns = {row[0] for row in con.execute(f"describe {model.relation}").fetchall()}
         missing = [c for c in METRIC_COLUMNS if c not in columns]
         if missing:
             raise MetricDefinitionError(f"metric model {model.name} lacks column(s): {', '.join(missing)}")
-        selects.append(
-            f"select {', '.join(METRIC_COLUMNS[:-1])}, cast(value as double) as value, '{model.name}' as model "
-            f"from {model.relation}"
-        )
-    union = " union all ".join(selects) if selects else (
-        "select " + ", ".join(f"null::varchar as {c}" for c in METRIC_COLUMNS[:2]) + ", null::date as day, "
-        + ", ".join(f"null::varchar as {c}" for c in METRIC_COLUMNS[3:-1]) + ", null::double as value, null::varchar as model where false"
-    )
-    undeclared = con.execute(
-        f"""select distinct f.model, f.metric_id from ({union}) f
-            left join {CATALOGUE} c on f.metric_id = c.metric_id and f.model = c.model
-            where c.metric_id is null"""
-    ).fetchall()
+    union = union_sql(models)
+    undeclared = con.execute(undeclared_sql(union)).fetchall()
     if undeclared:
         listed = ", ".join(f"{metric} (in {model})" for model, metric in undeclared)
         raise MetricDefinitionError(f"metric ids returned but not declared in the model's YAML: {listed}")
-    con.execute(
-        f"""create or replace table {TABLE} as
-            select f.metric_id, c.requirement, c.kind, f.period, f.day, f.business_process, f.segment,
+    con.execute(f"create or replace table {TABLE} as {figures_sql(union)}", [period])
+    return con.execute(f"select count(*) from {TABLE}").fetchone()[0]
+
+
+# The SQL below is plain enough for DuckDB and Spark alike (pmr.spark_check runs it on
+# Spark to compare the figures), except the typed nulls of a project with no metric model.
+
+def catalogue_rows(models: list[MetricModel]) -> list[tuple]:
+    """The rows of metrics.metric_catalogue, in the order of CATALOGUE_COLUMNS."""
+    return [
+        (m.name, d["metric_id"], d["requirement"], d["kind"], d["unit"], d.get("service_level"),
+         d.get("title") or d["metric_id"], d.get("description") or "", bool(d.get("fractional", False)))
+        for m in models for d in m.definitions
+    ]
+
+
+def union_sql(models: list[MetricModel]) -> str:
+    """Every metric model's figures, one union: METRIC_COLUMNS, value as a double, and the model's name."""
+    selects = [
+        f"select {', '.join(METRIC_COLUMNS[:-1])}, cast(value as double) as value, '{model.name}' as model "
+        f"from {model.relation}"
+        for model in models
+    ]
+    return " union all ".join(selects) if selects else (
+        "select " + ", ".join(f"null::varchar as {c}" for c in METRIC_COLUMNS[:2]) + ", null::date as day, "
+        + ", ".join(f"null::varchar as {c}" for c in METRIC_COLUMNS[3:-1]) + ", null::double as value, null::varchar as model where false"
+    )
+
+
+def undeclared_sql(union: str, catalogue: str = CATALOGUE) -> str:
+    """(model, metric_id) returned by a model but not declared in its YAML."""
+    return f"""select distinct f.model, f.metric_id from ({union}) f
+            left join {catalogue} c on f.metric_id = c.metric_id and f.model = c.model
+            where c.metric_id is null"""
+
+
+def figures_sql(union: str, catalogue: str = CATALOGUE, period: str = "?") -> str:
+    """The rows of metrics.pmr_metrics for one period (`period`: a parameter marker or a SQL literal)."""
+    return f"""select f.metric_id, c.requirement, c.kind, f.period, f.day, f.business_process, f.segment,
                    f.device_type, f.service, f.time_band, f.category, f.value, c.unit,
                    sl.target, sl.minimum, f.model
             from ({union}) f
-            join {CATALOGUE} c on f.metric_id = c.metric_id
+            join {catalogue} c on f.metric_id = c.metric_id
             left join reference.service_levels sl on c.service_level = sl.service_level
-            where f.period = ?""",
-        [period],
-    )
-    return con.execute(f"select count(*) from {TABLE}").fetchone()[0]
+            where f.period = {period}"""
 
 
 def csv_order_by() -> str:
