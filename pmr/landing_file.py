@@ -98,12 +98,16 @@ def _csv_reader(path: Path, max_line_size: int | None, header: list[str] | None)
     )
 
 
+def _open_csv(path: Path, mode: str, **options):
+    """A CSV landing file, plain or gzip-compressed (`.csv.gz`), as DuckDB reads it."""
+    return (gzip.open if path.name.lower().endswith(".gz") else open)(path, mode, **options)
+
+
 def _csv_header(path: Path) -> list[str] | None:
     """The column names of a CSV file's first line (duplicates numbered as DuckDB
     numbers them), or None when it is not a CSV header."""
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
-        with opener(path, "rt", encoding="utf-8-sig", newline="") as file:
+        with _open_csv(path, "rt", encoding="utf-8-sig", newline="") as file:
             names = next(csv.reader(file), None)
     except (OSError, EOFError, UnicodeDecodeError, csv.Error):
         return None
@@ -223,8 +227,7 @@ def _line_as_written(path: Path, position: int) -> str:
     """The line of a CSV file that DuckDB's rejects place at `position` (of the
     uncompressed text: DuckDB 2.0 gives one past the line's first byte after a \\n,
     the first byte itself after a \\r\\n), bytes that are not UTF-8 escaped."""
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rb") as file:
+    with _open_csv(path, "rb") as file:
         file.seek(max(position - 1, 0))
         raw = file.readline(WIDE_CSV_LINE_BYTES)
         if raw in (b"\n", b"\r\n"):  # the end of the line before: the position was the first byte
