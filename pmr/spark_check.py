@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
-import datetime as dt
 import json
 import os
 import re
@@ -39,10 +37,9 @@ from pathlib import Path
 import duckdb
 
 from pmr import PROJECT_DIR
+from pmr.figure_compare import TOLERANCE, as_csv_text, compare
 from pmr.metrics import (
     CATALOGUE_COLUMNS,
-    CSV_COLUMNS,
-    METRIC_COLUMNS,
     catalogue_rows,
     figures_sql,
     metric_models,
@@ -51,11 +48,6 @@ from pmr.metrics import (
 )
 
 _STARTED = time.perf_counter()
-TOLERANCE = 1e-9
-# A figure's key: the columns that tell one row of metrics.csv from another.
-KEY = tuple(c for c in METRIC_COLUMNS if c != "value")
-NUMBERS = ("value", "target", "minimum")
-LABELS = tuple(c for c in CSV_COLUMNS if c not in KEY and c not in NUMBERS)
 CATALOGUE_VIEW = "pmr_metric_catalogue"
 
 
@@ -232,8 +224,8 @@ def compare_seeds(spark, db: Path, manifest: Path) -> tuple[list[str], int]:
         for relation in relations:
             columns = [r[0] for r in con.execute(f"select * from {relation} limit 0").description]
             select = f"select {', '.join(columns)} from {relation}"
-            duck = Counter(tuple(_text(v) for v in row) for row in con.execute(select).fetchall())
-            theirs = Counter(tuple(_text(v) for v in row) for row in spark.sql(select).collect())
+            duck = Counter(tuple(as_csv_text(v) for v in row) for row in con.execute(select).fetchall())
+            theirs = Counter(tuple(as_csv_text(v) for v in row) for row in spark.sql(select).collect())
             if duck != theirs:
                 differ.append(relation)
                 for row in list((duck - theirs).elements())[:3]:
@@ -242,88 +234,6 @@ def compare_seeds(spark, db: Path, manifest: Path) -> tuple[list[str], int]:
                     progress(f"seed {relation} only on Spark: {row}")
     progress(f"compared {len(relations)} seed tables with DuckDB's: {len(relations) - len(differ)} identical")
     return differ, len(relations)
-
-
-def _text(value) -> str:
-    """A Spark value as metrics.csv writes it (null as an empty cell)."""
-    if value is None:
-        return ""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value)
-
-
-def _number(value) -> float | None:
-    return None if value is None or value == "" else float(value)
-
-
-@dataclass
-class Comparison:
-    duckdb_rows: int = 0
-    spark_rows: int = 0
-    compared: int = 0
-    identical: int = 0
-    within: int = 0
-    different: list[str] = field(default_factory=list)
-    only_duckdb: list[tuple] = field(default_factory=list)
-    only_spark: list[tuple] = field(default_factory=list)
-    duplicated: list[tuple] = field(default_factory=list)
-    largest: float = 0.0
-    largest_at: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not (self.different or self.only_duckdb or self.only_spark or self.duplicated)
-
-
-def compare(csv_path: Path, spark_rows: list[dict], tolerance: float) -> Comparison:
-    result = Comparison()
-    with csv_path.open(newline="") as f:
-        published = list(csv.DictReader(f))
-    result.duckdb_rows, result.spark_rows = len(published), len(spark_rows)
-    duck = {}
-    for row in published:
-        key = tuple(row[c] for c in KEY)
-        if key in duck:
-            result.duplicated.append(("duckdb", *key))
-        duck[key] = row
-    spark = {}
-    for row in spark_rows:
-        key = tuple(_text(row[c]) for c in KEY)
-        if key in spark:
-            result.duplicated.append(("spark", *key))
-        spark[key] = row
-    result.only_duckdb = sorted(set(duck) - set(spark))
-    result.only_spark = sorted(set(spark) - set(duck))
-    for key in sorted(set(duck) & set(spark)):
-        d, s = duck[key], spark[key]
-        result.compared += 1
-        name = " ".join(k for k in key if k)
-        problems, exact = [], True
-        for column in LABELS:
-            if d[column] != _text(s[column]):
-                problems.append(f"{column} {d[column]!r} vs {_text(s[column])!r}")
-        for column in NUMBERS:
-            a, b = _number(d[column]), _number(s[column])
-            if a is None or b is None:
-                if (a is None) != (b is None):
-                    problems.append(f"{column} {d[column]!r} vs {s[column]!r}")
-                continue
-            if a == b:
-                continue
-            exact = False
-            relative = abs(a - b) / max(abs(a), abs(b))
-            if relative > result.largest:
-                result.largest, result.largest_at = relative, f"{name} {column}: {d[column]} vs {b!r}"
-            if not relative <= tolerance:
-                problems.append(f"{column} {d[column]} vs {b!r} (relative {relative:.2e})")
-        if problems:
-            result.different.append(f"{name}: " + "; ".join(problems))
-        elif exact:
-            result.identical += 1
-        else:
-            result.within += 1
-    return result
 
 
 # --- main -----------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 described in the metric catalogue under docs/, and every README command exists."""
 
 import re
-from pathlib import Path
 
 import yaml
 

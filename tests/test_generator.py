@@ -179,7 +179,7 @@ def test_critical_requests_have_transform_then_signed_leg(con):
     assert _values(con, f"SELECT command_variant FROM service_requests WHERE srv NOT IN {crit_sql} "
                         f"AND srv NOT IN {nd_sql}") <= {1, 2, 3}
     # every signed pre-command follows a Transform by the same User, for the same SRV and device
-    orphans = q(con, f"""
+    orphans = q(con, """
         SELECT count(*) FROM service_requests s
         WHERE s.command_variant IN (5, 6, 7) AND NOT EXISTS (
             SELECT 1 FROM service_requests t WHERE t.command_variant = 4 AND t.user_id = s.user_id

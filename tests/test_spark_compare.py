@@ -1,4 +1,4 @@
-"""pmr.spark_check compares DuckDB's published metrics.csv with the figures Spark
+"""pmr.figure_compare compares DuckDB's published metrics.csv with the figures Spark
 computed. Its comparison is checked here on a hand-made file and hand-made rows (the
 Spark run itself is `make spark-check`, too slow for the test suite): each case's
 outcome is decided by hand from the numbers below."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 
 from pmr.metrics import CSV_COLUMNS
-from pmr.spark_check import compare
+from pmr.figure_compare import compare
 
 BASE = dict(requirement="R1", kind="indicator", period="2026-10", day="", business_process="", segment="All",
             device_type="", service="", time_band="", category="", unit="count", target="", minimum="")

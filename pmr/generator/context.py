@@ -260,7 +260,7 @@ def _load_reference(ctx: Context) -> None:
         f"{r['is_future_dated']})"
         for r in cat
     )
-    con.execute(f"CREATE TABLE srv_cat(srv VARCHAR, crit BOOLEAN, nondev BOOLEAN, s1 BOOLEAN, fdok BOOLEAN)")
+    con.execute("CREATE TABLE srv_cat(srv VARCHAR, crit BOOLEAN, nondev BOOLEAN, s1 BOOLEAN, fdok BOOLEAN)")
     con.execute(f"INSERT INTO srv_cat VALUES {rows}")
     day_rows = ", ".join(f"({d.idx}, {d.start_ms}, {d.end_ms}, {d.working})" for d in ctx.days)
     con.execute("CREATE TABLE days(d INTEGER, start_ms BIGINT, end_ms BIGINT, working BOOLEAN)")

@@ -104,7 +104,7 @@ def plan_events(ctx: Context) -> None:
     """)
     # An outage still running at the end of the window has no end yet.
     con.execute(f"UPDATE outages_all SET ended_at = NULL WHERE ended_at > {w1}")
-    con.execute(f"""
+    con.execute("""
         CREATE TABLE outages AS
         SELECT outage_id, component, started_at, ended_at, planned, csp_region, description,
                ukday(started_at) AS day

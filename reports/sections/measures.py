@@ -3,7 +3,7 @@ against its service levels."""
 
 from __future__ import annotations
 
-from reports.format import esc, number, status, table
+from reports.format import number, status, table
 from reports.sections import Section
 
 

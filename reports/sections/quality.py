@@ -3,7 +3,7 @@ skipped files, and the checks of the publication gate (warnings included)."""
 
 from __future__ import annotations
 
-from reports.format import esc, number, table
+from reports.format import number, table
 from reports.sections import Section
 
 
