@@ -2,7 +2,7 @@
 malformed CSV lines, a file missing a column next to a good one, numbers that are
 not whole, blank or placeholder values, and Parquet files whose column names or
 types do not fit, or whose pages are damaged, a CSV line longer than the
-reader's default limit, and an unterminated quote. None of them may stop the build or
+reader's default limit, and an unterminated quote (also in gzip files). None of them may stop the build or
 be charged to another file. Every expected count is worked out by hand from the
 rows written here."""
 
@@ -210,3 +210,31 @@ def test_a_file_without_a_csv_header_is_skipped_by_name(tmp_path):
     con = duckdb.connect()
     assert ingest(con, tmp_path).skipped == {
         "outages/binary.csv": "file skipped: unreadable csv file: its first line is not a CSV header"}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_gzip_files_keep_a_latin1_line_as_written_and_survive_an_unterminated_quote(tmp_path, newline):
+    """The same two faults as r_latin1.csv and q_unterminated_quote.csv, in `.csv.gz`
+    files: the header and the line's raw bytes are read through gzip, at the
+    position DuckDB gives in the uncompressed text."""
+    import gzip
+
+    landing = tmp_path / "landing"
+    latin1 = write_csv(landing, "service_requests", [req("r1"), req("r2"), req("r3")], name="latin1.csv")
+    text = latin1.read_bytes().replace(b"r2,2026-10-05T10:00:00Z,SUP001", b"r2,2026-10-05T10:00:00Z,SUP\xe9")
+    quote = write_csv(landing, "service_requests", [req(f"q{n}") for n in range(1, 6)], name="quote.csv")
+    lines = quote.read_text().splitlines()
+    lines[3] = lines[3].replace(",SUP001,", ',"SUP001,', 1)
+    for path, data in ((latin1, text), (quote, ("\n".join(lines) + "\n").encode())):
+        path.with_name(path.name + ".gz").write_bytes(gzip.compress(data.replace(b"\n", newline.encode())))
+        path.unlink()
+    con = duckdb.connect()
+    assert ingest(con, landing).skipped == {}
+    assert con.execute("select file, status, rows_read from raw.landing_files order by 1").fetchall() == [
+        ("service_requests/latin1.csv.gz", "loaded", 3), ("service_requests/quote.csv.gz", "loaded", 3)]
+    malformed = dict(con.execute("select file, raw_line from raw.malformed_lines").fetchall())
+    written_r2 = text.splitlines()[2].decode("latin-1").replace("\xe9", "\\xe9")
+    assert malformed["service_requests/latin1.csv.gz"] == written_r2
+    assert all(f"q{n}," in malformed["service_requests/quote.csv.gz"] for n in (3, 4, 5))
+    assert sorted(r[0] for r in con.execute("select request_id from raw.service_requests_csv").fetchall()) == [
+        "q1", "q2", "r1", "r3"]
