@@ -2,7 +2,10 @@
     an id, a whole-row key), given a relation with the typed columns, _file,
     _row, row_reason and (optionally) a superseded flag:
 
-    - duplicate: an exact copy of an earlier row (by file name, then row), counted once;
+    - duplicate: an exact copy of an earlier row (by file name, then row), counted once:
+      equal typed values, and where a value did not convert, the same raw text, or for
+      a timestamp out of range the same instant (so the copy of a row in CSV and in
+      Parquet, whose texts of one timestamp differ, is still a copy);
     - quarantined: breaks a rule, or shares its id with a different row
       ("conflicting contents": no version can be trusted, so none is used);
     - accepted: everything else, including rows flagged superseded (an earlier
@@ -16,7 +19,7 @@
             row_number() over (
                 partition by
                 {%- for name, type, required in spec %}
-                    {{ name }}{% if type != 'string' %}, case when {{ name }} is null then {{ name }}__text end{% endif %}{{ "," if not loop.last }}
+                    {{ name }}{% if type != 'string' %}, case when {{ name }} is null then {{ unconverted_value(name, type) }} end{% endif %}{{ "," if not loop.last }}
                 {%- endfor %}
                 order by _file, _row
             ) > 1 as is_duplicate
@@ -55,4 +58,15 @@
             else 'accepted'
         end as row_status
     from with_conflicts
+{%- endmacro %}
+
+{#- What identifies a value that did not convert to its type: its text, except that a
+    timestamp that parses but lies out of range is the instant it names, however
+    written ("2150-01-01T01:00:00+01:00" in CSV, a TIMESTAMPTZ in Parquet). -#}
+{% macro unconverted_value(name, type) -%}
+    {%- if type == 'timestamp' -%}
+        coalesce(cast({{ parse_utc_timestamp(name ~ '__text') }} as string), {{ name }}__text)
+    {%- else -%}
+        {{ name }}__text
+    {%- endif -%}
 {%- endmacro %}

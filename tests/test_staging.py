@@ -50,8 +50,10 @@ def warehouse(tmp_path_factory):
     lines = path.read_text().splitlines()
     lines.insert(2, lines[1].replace("f1", "f9") + ",extra")
     path.write_text("\n".join(lines) + "\n")
-    # g_parquet.parquet: r2 again (same values as the CSV row: duplicate across formats) and r5 (accepted)
-    csv_path = write_csv(landing / "tmp", "service_requests", [req("r2"), req("r5")], name="g.csv")
+    # g_parquet.parquet: r2 again (same values as the CSV row: duplicate across formats), r5 (accepted) and
+    # o1, whose execution_at is out of range (quarantined)
+    out_of_range = req("o1", execution_at="2150-01-01T00:00:00Z")
+    csv_path = write_csv(landing / "tmp", "service_requests", [req("r2"), req("r5"), out_of_range], name="g.csv")
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
     con.execute(f"""copy (select request_id, cast(received_at as timestamptz) as received_at, user_id, user_role,
@@ -62,6 +64,10 @@ def warehouse(tmp_path_factory):
                     to '{landing}/service_requests/g_parquet.parquet' (format parquet)""")
     con.close()
     csv_path.unlink()
+    # h_out_of_range.csv: o1 again, the same instant written in another zone: a duplicate of the Parquet
+    # row, although the two texts of the value that does not convert differ
+    write_csv(landing, "service_requests", [dict(out_of_range, execution_at="2150-01-01T01:00:00+01:00")],
+              name="h_out_of_range.csv")
 
     write_csv(landing, "service_responses", [
         dict(request_id="r1", response_at="2026-10-05T10:00:04Z", response_code="I0"),   # accepted
@@ -134,7 +140,8 @@ def test_every_row_is_accounted_for_per_file(warehouse):
         ("service_requests", "service_requests/d_missing_column.csv"): (2, 0, 0, 2),
         ("service_requests", "service_requests/e_garbage.parquet"): (0, 0, 0, 0),
         ("service_requests", "service_requests/f_malformed.csv"): (3, 2, 0, 1),
-        ("service_requests", "service_requests/g_parquet.parquet"): (2, 1, 1, 0),
+        ("service_requests", "service_requests/g_parquet.parquet"): (3, 1, 1, 1),
+        ("service_requests", "service_requests/h_out_of_range.csv"): (1, 0, 1, 0),
         ("service_responses", "service_responses/extract.csv"): (5, 2, 1, 2),
         ("alerts", "alerts/extract.csv"): (7, 2, 0, 5),
         ("outages", "outages/a_first_extract.csv"): (1, 1, 0, 0),
@@ -152,6 +159,7 @@ def test_quarantine_reasons(warehouse):
     assert sorted(reasons) == sorted([
         ("service_requests", "missing required value: request_id", 1),
         ("service_requests", "unparsable timestamp: received_at", 1),
+        ("service_requests", "timestamp out of range: execution_at", 1),
         ("service_requests", "unknown srv", 1),
         ("service_requests", "unknown user_role", 1),
         ("service_requests", "invalid command_variant: not 1-8", 1),
