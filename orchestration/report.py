@@ -11,6 +11,7 @@ from orchestration.deadline import DEADLINE_CHECK, REPORT
 from orchestration.metrics import PMR_METRICS
 from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
+from pmr.calendar import working_days_phrase
 from pmr.pipeline import gate_outcome, publish_step
 
 
@@ -67,7 +68,7 @@ def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
                 passed=on_time,
                 severity=dg.AssetCheckSeverity.WARN,
                 description=f"published {timeliness.get('published_uk_date')} (UK), "
-                f"{timeliness.get('working_days_after_period_end')} Working Days after the period; "
+                f"{working_days_phrase(timeliness.get('working_days_after_period_end'))} after the period; "
                 f"due {timeliness.get('deadline')}: {'on time' if on_time else 'late'}",
                 metadata={k: v for k, v in timeliness.items() if v is not None},
             )

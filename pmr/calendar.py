@@ -54,7 +54,7 @@ def parse_month(month: str) -> tuple[dt.date, dt.date]:
             raise ValueError
         first = dt.datetime.strptime(month, "%Y-%m").date()
     except ValueError:
-        raise ValueError(f"month must look like YYYY-MM, got {month!r}") from None
+        raise ValueError(f"not a month: {month!r} (expected YYYY-MM, month 01-12)") from None
     following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return first, following - dt.timedelta(days=1)
 
@@ -75,8 +75,20 @@ def check_holidays_cover(first: dt.date, last: dt.date, seed: Path = HOLIDAY_SEE
         covered = f"{min(years)}-{max(years)}" if years else "no year"
         raise ValueError(
             f"the bank-holiday seed {seed.name} covers {covered}, not {first.year}-{last.year}: "
-            f"extend it with `pmr holidays --last-year {last.year + 5}` and review the diff"
+            f"extend it with `pmr holidays {_extension(years, first, last)}` and review the diff"
         )
+
+
+def working_days_phrase(count: int) -> str:
+    """'1 Working Day', '3 Working Days'."""
+    return f"{count} Working Day" + ("" if count == 1 else "s")
+
+
+def _extension(years: set[int], first: dt.date, last: dt.date) -> str:
+    """The `pmr holidays` options that make the seed cover `first` to `last`."""
+    low = min([first.year, *years]) if years else first.year
+    high = max([last.year + 5, *years]) if years else last.year + 5
+    return f"--first-year {low} --last-year {high}"
 
 
 def month_has_ended(month: str, now: dt.datetime) -> bool:

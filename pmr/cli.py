@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import signal
 import sys
 import time
 from pathlib import Path
@@ -14,6 +15,25 @@ import duckdb
 from pmr.warehouse import WarehouseLocked, db_path
 
 _STARTED = time.perf_counter()
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments exit 1, like any other bad input: exit 2 means the publication
+    gate blocked a run (argparse's own default is 2)."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
+class _Terminated(BaseException):
+    """SIGTERM (a scheduler's or `timeout`'s stop): handled like Ctrl-C, so the run log
+    is written and the warehouse's build state says the build did not finish. A
+    BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it."""
+
+
+def _raise_terminated(signum, frame):
+    raise _Terminated("terminated (SIGTERM)")
 
 
 def progress(message: str) -> None:
@@ -133,7 +153,7 @@ def cmd_holidays(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pmr",
         description="The open PMR warehouse: DCC operational extracts to the MP122 Performance Measurement Report.",
     )
@@ -189,8 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         return args.handler(args)
+    except _Terminated:
+        print("terminated", file=sys.stderr)
+        return 143
     except WarehouseLocked as locked:
         print(f"error: {locked}", file=sys.stderr)
         return 3
@@ -200,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

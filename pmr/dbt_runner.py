@@ -58,6 +58,17 @@ def target_path_for(db: Path) -> Path:
 _PROGRESS = re.compile(r"\d+ of \d+ (OK|ERROR|FAIL|WARN)")
 
 
+def _stop(process: subprocess.Popen, grace_seconds: float = 10) -> None:
+    """Ask dbt to stop (SIGTERM), and kill it if it has not within the grace period."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace_seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def run_dbt(
     args: list[str],
     db: Path,
@@ -76,12 +87,16 @@ def run_dbt(
     )
     lines = []
     assert process.stdout is not None
-    for line in process.stdout:
-        line = line.rstrip()
-        lines.append(line)
-        if progress and _PROGRESS.search(line):
-            progress("dbt " + line.split("  ", 1)[-1].strip())
-    process.wait()
+    try:
+        for line in process.stdout:
+            line = line.rstrip()
+            lines.append(line)
+            if progress and _PROGRESS.search(line):
+                progress("dbt " + line.split("  ", 1)[-1].strip())
+        process.wait()
+    except BaseException:
+        _stop(process)  # a stopped run must not leave dbt writing to the warehouse
+        raise
     log = "\n".join(lines)
     if process.returncode != 0 and is_lock_error(log):
         detail = next((l for l in lines if is_lock_error(l)), "").strip()

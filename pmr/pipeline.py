@@ -28,7 +28,14 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from pmr import build_state, gate, publish
-from pmr.calendar import month_has_ended, parse_month, period_bounds_utc, publication_timeliness
+from pmr.calendar import (
+    deadline,
+    month_has_ended,
+    parse_month,
+    period_bounds_utc,
+    publication_timeliness,
+    working_days_phrase,
+)
 from pmr.dbt_runner import DbtResult, run_dbt, target_path_for
 from pmr.ingest import ingest
 from pmr.metrics import collect
@@ -69,7 +76,8 @@ class RunLog:
             record["status"] = "failed checks" if record.get("ok") is False else "ok"
         except BaseException as error:
             record["status"] = "error"
-            record["error"] = str(error)
+            record["error"] = str(error) or ("interrupted" if isinstance(error, KeyboardInterrupt)
+                                             else type(error).__name__)
             raise
         finally:
             record["seconds"] = round(time.perf_counter() - started, 3)
@@ -105,17 +113,26 @@ class RunRefused(ValueError):
     """The run cannot start: nothing was read, built or written."""
 
 
-def check_run_can_start(month: str, landing: Path, now: dt.datetime) -> None:
+def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path | None = None) -> None:
     """Refuse, before any step, a month that has not ended (the PMR covers complete
-    UK months; a partial one would publish as if final), a landing path that is not
-    a folder, and an unusable PMR_MEMORY_LIMIT."""
+    UK months; a partial one would publish as if final), a month whose Working Days
+    the bank-holiday seed does not cover, a landing or output path that is not a
+    folder, and an unusable PMR_MEMORY_LIMIT."""
     parse_month(month)
     if not month_has_ended(month, now):
         _, end = period_bounds_utc(month)
         raise RunRefused(f"{month} has not ended yet (it ends {end:%Y-%m-%d %H:%M} UTC); "
                          "the report covers complete months")
-    if not Path(landing).is_dir():
+    try:
+        deadline(month)
+    except ValueError as error:
+        raise RunRefused(str(error)) from None
+    if not Path(landing).exists():
         raise RunRefused(f"landing folder not found: {landing}")
+    if not Path(landing).is_dir():
+        raise RunRefused(f"landing path is not a folder: {landing}")
+    if out is not None and Path(out).exists() and not Path(out).is_dir():
+        raise RunRefused(f"output path is not a folder: {out}")
     try:
         memory_limit()
     except ValueError as error:
@@ -264,8 +281,9 @@ def publish_step(
     log.status, log.published = "published", str(link)
     timeliness = log.timeliness
     progress(
-        f"published {link} (due {timeliness['deadline']}, {timeliness['working_days_after_period_end']} "
-        f"Working Days after the period, {'on time' if timeliness['on_time'] else 'LATE'})"
+        f"published {link} (due {timeliness['deadline']}, "
+        f"{working_days_phrase(timeliness['working_days_after_period_end'])} after the period, "
+        f"{'on time' if timeliness['on_time'] else 'LATE'})"
     )
     return link
 
@@ -316,7 +334,7 @@ def run_month(
     PublicationBlocked when a blocking check fails (the published report, if any,
     is left as it was). The build is incremental when the warehouse allows it
     (pmr.build_state), full when `full_refresh` or when it does not."""
-    check_run_can_start(month, Path(landing), dt.datetime.now(dt.timezone.utc))
+    check_run_can_start(month, Path(landing), dt.datetime.now(dt.timezone.utc), Path(out))
     progress = progress or (lambda message: None)
     db = db or db_path()
     out = Path(out)

@@ -49,7 +49,7 @@ def test_month_has_ended_at_the_uk_midnight():
 @pytest.mark.parametrize("month", ["2026-1", "26-01", "2026-01-01", "2026-13"])
 def test_a_month_not_written_yyyy_mm_is_refused(month, capsys):
     code, err = run_cli(["deadline", month], capsys)
-    assert code == 2 and "month must look like YYYY-MM" in err
+    assert code == 1 and f"not a month: '{month}' (expected YYYY-MM, month 01-12)" in err
 
 
 def test_a_landing_path_that_is_not_a_folder(tmp_path, capsys):
@@ -57,7 +57,7 @@ def test_a_landing_path_that_is_not_a_folder(tmp_path, capsys):
     afile.write_text("x\n")
     code, err = run_cli(["run", "--month", "2026-10", "--landing", str(afile), "--out", str(tmp_path / "out")],
                         capsys)
-    assert code == 1 and f"landing folder not found: {afile}" in err
+    assert code == 1 and f"landing path is not a folder: {afile}" in err
 
 
 def test_an_out_path_that_is_a_file(tmp_path, landing, capsys):
@@ -65,7 +65,8 @@ def test_an_out_path_that_is_a_file(tmp_path, landing, capsys):
     out.write_text("not a folder")
     code, err = run_cli(["run", "--month", "2026-10", "--landing", str(landing), "--out", str(out),
                          "--db", str(tmp_path / "w.duckdb")], capsys)
-    assert code == 1 and err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    assert code == 1 and err == f"error: output path is not a folder: {out}\n"
+    assert not (tmp_path / "w.duckdb").exists()
 
 
 def test_a_warehouse_file_that_is_not_a_warehouse(tmp_path, landing, capsys):
@@ -94,7 +95,7 @@ def test_a_memory_limit_that_is_not_an_amount(tmp_path, landing, capsys, monkeyp
 def test_generate_rejects_bad_numbers(tmp_path, option, value, message, capsys):
     argv = ["generate", "--start", "2026-10-01", "--days", "1", "--landing", str(tmp_path / "l"), option, value]
     code, err = run_cli(argv, capsys)
-    assert code == 2 and message in err
+    assert code == 1 and message in err
 
 
 def test_generate_into_a_file(tmp_path, capsys):
@@ -114,5 +115,22 @@ def test_holidays_refuses_reversed_years_and_keeps_the_seed(capsys):
 
 
 def test_a_deadline_beyond_the_bank_holiday_seed_is_refused(capsys):
+    # the seed covers 2019-2035: the command given extends it to the year needed
     code, err = run_cli(["deadline", "2040-12"], capsys)
-    assert code == 1 and "pmr holidays --last-year" in err
+    assert code == 1 and "pmr holidays --first-year 2019 --last-year 2046" in err
+    code, err = run_cli(["deadline", "1999-01"], capsys)
+    assert code == 1 and "pmr holidays --first-year 1999 --last-year 2035" in err
+
+
+def test_a_month_beyond_the_bank_holiday_seed_is_refused_before_any_step(tmp_path, landing, capsys):
+    out = tmp_path / "out"
+    code, err = run_cli(["run", "--month", "2018-01", "--landing", str(landing), "--out", str(out),
+                         "--db", str(tmp_path / "w.duckdb")], capsys)
+    assert code == 1 and "covers 2019-2035, not 2018-2018" in err
+    assert not out.exists() and not (tmp_path / "w.duckdb").exists()
+
+
+@pytest.mark.parametrize("argv", [["run", "--month", "2026-10"], ["deadline"], ["frobnicate"]])
+def test_missing_or_unknown_arguments_exit_1_not_the_gates_2(argv, capsys):
+    code, err = run_cli(argv, capsys)
+    assert code == 1 and "error: " in err

@@ -126,3 +126,9 @@ def test_first_working_day_of_month(day, expected):
 def test_first_working_day_after():
     assert first_working_day_after("2026-12") == dt.date(2027, 1, 4)
     assert first_working_day_after("2027-12") == dt.date(2028, 1, 4)
+
+
+def test_working_days_are_counted_in_words():
+    from pmr.calendar import working_days_phrase
+
+    assert [working_days_phrase(n) for n in (0, 1, 2)] == ["0 Working Days", "1 Working Day", "2 Working Days"]

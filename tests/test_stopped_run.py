@@ -1,0 +1,74 @@
+"""A `pmr run` stopped by SIGTERM (a scheduler's stop, `timeout`) ends like one stopped
+with Ctrl-C: exit 143, a run log that says why it failed, no dbt process left
+writing to the warehouse, and a next build that knows the last one did not finish."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from tests.helpers import request_row, write_csv
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended while listed
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_sigterm_during_the_dbt_build(tmp_path):
+    landing, out, db = tmp_path / "landing", tmp_path / "out", tmp_path / "w.duckdb"
+    write_csv(landing, "service_requests", [request_row("r1")])
+    command = [sys.executable, "-m", "pmr.cli", "run", "--month", "2026-10", "--landing", str(landing),
+               "--out", str(out), "--db", str(db)]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:  # stop it once dbt has started building
+        seen.append(line)
+        if re.search(r"\] dbt \d+ of \d+ ", line):
+            break
+    else:
+        raise AssertionError("the run ended before dbt built anything:\n" + "".join(seen))
+    [dbt] = children(process.pid)
+    process.send_signal(signal.SIGTERM)
+    rest = process.stderr.read()
+    assert process.wait(60) == 143
+    assert not running(dbt), "dbt outlived the run it belonged to"
+    assert rest.strip().endswith("terminated")
+
+    [log_file] = (out / ".runs" / "2026-10").glob("*/run-log.json")
+    log = json.loads(log_file.read_text())
+    assert log["status"] == "failed" and log["published"] is None
+    assert log["steps"][-1]["step"] == "dbt build"
+    assert log["steps"][-1]["error"] == "terminated (SIGTERM)"
+    assert not (out / "2026-10").exists()
+
+    # dbt was stopped before its parent exited (not left running until its next write
+    # to the closed pipe), so the warehouse can be opened for writing at once
+    con = duckdb.connect(str(db))
+    from pmr.build_state import plan
+
+    assert plan(con, "2026-10").reason == "the last build did not finish"
+    con.close()
