@@ -61,7 +61,7 @@ def test_cli_prints_exactly_the_iso_date(month, due, capsys):
 def test_cli_rejects_a_bad_month(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["deadline", "2026-13"])
-    assert exit_info.value.code == 2
+    assert exit_info.value.code == 1  # bad input; 2 is the gate blocking publication
     assert "YYYY-MM" in capsys.readouterr().err
 
 
