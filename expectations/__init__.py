@@ -5,7 +5,7 @@ GX itself is imported only when a suite runs."""
 from __future__ import annotations
 
 
-def run_suites(con, month, progress=None):
+def run_suites(con, month, progress=None, allow_missing_days=False):
     from expectations.suites import run_suites as _run_suites
 
-    return _run_suites(con, month, progress)
+    return _run_suites(con, month, progress, allow_missing_days)

@@ -11,10 +11,12 @@ business process whose SRV list holds its SRV (seeds/business_process_srvs.csv).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 import pandas as pd
 
-from pmr.calendar import period_bounds_utc
+from pmr.calendar import parse_month, period_bounds_utc, uk_date
 
 METRICS_TABLE = "metrics.pmr_metrics"
 CATALOGUE_TABLE = "metrics.metric_catalogue"
@@ -212,6 +214,39 @@ def period_activity(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
         for source, column in PERIOD_SOURCES.items()
     ]
     return con.execute(" union all ".join(parts) + " order by label", {"start": start, "end": end}).df()
+
+
+def days_without_data(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
+    """One row per source of PERIOD_SOURCES: the UK days of the month on which it has
+    no accepted row. The DCC handles requests and alerts every hour of every day, so
+    such a day is an extract that did not land, and the month's figures would be
+    made of part of it (docs/decision-log.md)."""
+    start, end = period_bounds_utc(month)
+    first, last = parse_month(month)
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    rows = []
+    for source, column in PERIOD_SOURCES.items():
+        # a UK day starts on a whole UTC hour, so the hours with rows give the days with rows
+        hours = con.execute(
+            f"select distinct date_trunc('hour', {column}) from staging.stg_{source} "
+            f"where {column} >= $start and {column} < $end",
+            {"start": start, "end": end},
+        ).fetchall()
+        seen = {uk_date(hour.replace(tzinfo=dt.timezone.utc)) for (hour,) in hours}
+        missing = [day for day in days if day not in seen]
+        rows.append(dict(label=source, days_missing=len(missing), missing_days=day_ranges(missing)))
+    return pd.DataFrame(rows)
+
+
+def day_ranges(days: list[dt.date]) -> str:
+    """'2026-10-02..2026-10-05, 2026-10-09' for those days (sorted)."""
+    ranges: list[list[dt.date]] = []
+    for day in days:
+        if ranges and day - ranges[-1][1] == dt.timedelta(days=1):
+            ranges[-1][1] = day
+        else:
+            ranges.append([day, day])
+    return ", ".join(f"{a}" if a == b else f"{a}..{b}" for a, b in ranges)
 
 
 def quarantine_max_pct(con: duckdb.DuckDBPyConnection) -> float:

@@ -14,6 +14,7 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 | accounting_sources | quarantined share per source <= quarantine_max_pct; every source with data has accepted rows | blocking |
 | accounting_sources | quarantined share above half the limit | warning |
 | period | accepted service requests, responses and alerts fall in the month | blocking |
+| period_days | ... on every UK day of the month | blocking (a warning with --allow-missing-days) |
 
 A metric family's checks are skipped (with a note) while it has no rows yet.
 """
@@ -32,6 +33,7 @@ from pmr.calendar import parse_month
 
 Progress = Callable[[str], None]
 SEGMENTS = ("North", "Central", "South", "SMETS1", "All")
+DAYS_CHECK = "period: every day has data"
 
 
 def metric_rules(month: str) -> list[Rule]:
@@ -137,6 +139,17 @@ def period_rules(month: str) -> list[Rule]:
     ]
 
 
+def day_rules(month: str, allow_missing_days: bool) -> list[Rule]:
+    _, gxe = gx_modules()
+    allowed = " (allowed for this run: --allow-missing-days)" if allow_missing_days else ""
+    return [
+        Rule(DAYS_CHECK, gxe.ExpectColumnValuesToBeInSet(column="days_missing", value_set=[0]),
+             not allow_missing_days,
+             f"have accepted rows on every UK day of {month} (a day without any: an extract that did not land, "
+             f"or a month only partly delivered){allowed}", "sources", ("days_missing", "missing_days")),
+    ]
+
+
 def _skipped(name: str, reason: str) -> CheckResult:
     return CheckResult(name=name, source="gx", passed=True, blocking=False, detail=f"not evaluated: {reason}")
 
@@ -148,8 +161,10 @@ def _missing(name: str, relation: str) -> CheckResult:
     )
 
 
-def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | None = None) -> list[CheckResult]:
-    """Every expectation suite of the gate for `month`, on a read-only connection."""
+def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | None = None,
+               allow_missing_days: bool = False) -> list[CheckResult]:
+    """Every expectation suite of the gate for `month`, on a read-only connection.
+    `allow_missing_days` makes a day without data a warning instead of blocking."""
     parse_month(month)
     checks: list[CheckResult] = []
 
@@ -163,6 +178,8 @@ def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | 
         checks.append(_missing("accounting", "staging.landing_accounting"))
     if all(frames.relation_exists(con, f"staging.stg_{source}") for source in frames.PERIOD_SOURCES):
         checks += validate("period", frames.period_activity(con, month), period_rules(month), "label", progress)
+        checks += validate("period_days", frames.days_without_data(con, month),
+                           day_rules(month, allow_missing_days), "label", progress)
     else:
         checks.append(_missing("period", "staging.stg_service_requests, stg_service_responses or stg_alerts"))
 

@@ -261,7 +261,8 @@ def _month_end(month: str, landing: Path, work: Path, full_csv: Path, floor_seco
         if path.is_file() and path not in held_back:
             (partial / path.relative_to(landing)).parent.mkdir(parents=True, exist_ok=True)
             os.link(path, partial / path.relative_to(landing))
-    days_before, _ = _pmr_run(month, partial, out, db)
+    # the last day is missing on purpose: publishing it must not be blocked for that
+    days_before, _ = _pmr_run(month, partial, out, db, "--allow-missing-days")
     if days_before is None:
         return None
     for path in held_back:
@@ -290,12 +291,12 @@ _MEASURED = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1
              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)")
 
 
-def _pmr_run(month: str, landing: Path, out: Path, db: Path) -> tuple[float | None, float]:
+def _pmr_run(month: str, landing: Path, out: Path, db: Path, *options: str) -> tuple[float | None, float]:
     """(wall seconds, peak memory in MB) of one `pmr run`; seconds is None when it failed."""
     started = time.perf_counter()
     process = subprocess.run(
         [sys.executable, "-c", _MEASURED, sys.executable, "-m", "pmr.cli", "run", "--month", month,
-         "--landing", str(landing), "--out", str(out), "--db", str(db)], capture_output=True, text=True)
+         "--landing", str(landing), "--out", str(out), "--db", str(db), *options], capture_output=True, text=True)
     seconds = time.perf_counter() - started
     peak_kb = int(process.stderr.strip().splitlines()[-1]) if process.stderr.strip() else 0
     if process.returncode != 0:

@@ -106,7 +106,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         link = run_month(args.month, args.landing, args.out, db=db_path(args.db), progress=progress,
-                         full_refresh=args.full_refresh)
+                         full_refresh=args.full_refresh, allow_missing_days=args.allow_missing_days)
     except PublicationBlocked as blocked:
         print(f"NOT PUBLISHED: {blocked}", file=sys.stderr)
         print(f"run log: {blocked.run_folder / 'run-log.json'}", file=sys.stderr)
@@ -186,6 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--full-refresh", action="store_true",
                      help="rebuild from every landing file, even when only new files arrived since the last "
                           "build (by default such a build is incremental: docs/incremental-builds.md)")
+    run.add_argument("--allow-missing-days", action="store_true",
+                     help="publish even when a day of the month has no service requests, responses or alerts "
+                          "(by default that blocks publication: an extract did not land); the days are listed "
+                          "as a warning in the report")
     run.set_defaults(handler=cmd_run)
 
     deadline = commands.add_parser(

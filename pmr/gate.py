@@ -55,15 +55,17 @@ def evaluate(
     month: str,
     dbt_checks: list[CheckResult],
     progress: Callable[[str], None] | None = None,
+    allow_missing_days: bool = False,
 ) -> list[CheckResult]:
     """All checks for `month`: dbt's, then the expectation suites (expectations/)
-    on the accounting and on metrics.pmr_metrics, through a read-only connection."""
+    on the accounting and on metrics.pmr_metrics, through a read-only connection.
+    `allow_missing_days`: a day of the month without data warns instead of blocking."""
     from expectations import run_suites
 
     checks = list(dbt_checks)
     if any(not c.passed and c.blocking for c in dbt_checks):
         return checks  # marts may be missing or stale: nothing further to validate
-    checks += run_suites(con, month, progress)
+    checks += run_suites(con, month, progress, allow_missing_days)
     if progress:
         failed = blocking_failures(checks)
         warned = warnings(checks)

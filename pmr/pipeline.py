@@ -64,6 +64,7 @@ class RunLog:
     timeliness: dict | None = None  # pmr.calendar.publication_timeliness of the publication
     orchestrator: str = "pmr run"  # or "dagster"
     run_id: str | None = None  # the Dagster run id
+    allow_missing_days: bool = False  # a day of the month without data warns instead of blocking
     finished_at: str | None = None
 
     @contextmanager
@@ -256,7 +257,7 @@ def gate_step(
     """The publication gate, on a read-only connection; records every check."""
     with log.step("checks") as record, connect(db, read_only=True) as con:
         progress("checks: running the publication gate")
-        checks = gate.evaluate(con, month, dbt_checks, progress)
+        checks = gate.evaluate(con, month, dbt_checks, progress, log.allow_missing_days)
         log.record_checks(checks)
         record.update(
             passed=sum(c.passed for c in checks),
@@ -329,6 +330,7 @@ def run_month(
     db: Path | None = None,
     progress: Progress | None = None,
     full_refresh: bool = False,
+    allow_missing_days: bool = False,
 ) -> Path:
     """Build and publish `month`; returns the published folder. Raises
     PublicationBlocked when a blocking check fails (the published report, if any,
@@ -338,7 +340,7 @@ def run_month(
     progress = progress or (lambda message: None)
     db = db or db_path()
     out = Path(out)
-    log = RunLog(month=month, landing=str(landing), warehouse=str(db))
+    log = RunLog(month=month, landing=str(landing), warehouse=str(db), allow_missing_days=allow_missing_days)
     run_folder = publish.new_run_folder(out, month)
     try:
         dbt_checks = build(month, Path(landing), db, log, progress, full_refresh)

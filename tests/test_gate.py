@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from expectations.suites import DAYS_CHECK
 from pmr import PROJECT_DIR, gate
 from pmr.cli import main
 from tests.helpers import write_csv
@@ -93,7 +94,7 @@ def _seed(con, name: str) -> None:
     )
 
 
-def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, alerts=None,
+def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, alerts=None, responses=None,
                    quarantine_max_pct=1.0) -> Path:
     """A warehouse with just what the gate reads. Defaults: a consistent month with
     prepayment_top_up traffic in every segment."""
@@ -130,7 +131,9 @@ def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, 
     if requests:
         con.executemany("insert into staging.stg_service_requests values (?, ?, ?, ?, ?, ?, ?)", requests)
     con.execute("create table staging.stg_service_responses (request_id varchar, response_at timestamp)")
-    con.execute("insert into staging.stg_service_responses values ('R1', '2026-10-01T12:00:04')")
+    responses = responses if responses is not None else [("R1", "2026-10-01T12:00:04")]
+    if responses:
+        con.executemany("insert into staging.stg_service_responses values (?, ?)", responses)
     con.execute(
         """create table staging.stg_alerts (alert_id varchar, alert_code varchar, received_at timestamp,
            suppressed boolean)"""
@@ -177,13 +180,15 @@ def default_figures() -> list[dict]:
     return figures
 
 
-def evaluate(path: Path, dbt_checks=None) -> dict[str, gate.CheckResult]:
+def evaluate(path: Path, dbt_checks=None, every_day=False, allow_missing_days=False) -> dict[str, gate.CheckResult]:
+    """The gate's checks by name. The hand-made warehouses have data on a few days
+    only, so the check that every day has data is left out unless `every_day`."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        checks = gate.evaluate(con, MONTH, dbt_checks or [])
+        checks = gate.evaluate(con, MONTH, dbt_checks or [], allow_missing_days=allow_missing_days)
     finally:
         con.close()
-    return {c.name: c for c in checks}
+    return {c.name: c for c in checks if every_day or c.name != DAYS_CHECK}
 
 
 def failed(checks: dict[str, gate.CheckResult]) -> dict[str, gate.CheckResult]:
@@ -287,6 +292,65 @@ def test_a_month_without_requests_or_alerts_blocks(tmp_path):
     assert "service_responses" not in check.detail
 
 
+def _day_rows(but=(), at="12:00:00"):
+    """A request, its response and an alert at `at` UTC on each October day not in `but`."""
+    days = [day for day in range(1, 32) if day not in but]
+    requests = [(f"R{d}", f"2026-10-{d:02d}T{at}", "2.2", 1, "ESME", "SMETS2", "North") for d in days]
+    responses = [(f"R{d}", f"2026-10-{d:02d}T{at}") for d in days]
+    alerts = [(f"A{d}", "8F0A", f"2026-10-{d:02d}T{at}", False) for d in days]
+    return requests, responses, alerts
+
+
+def test_days_without_data_block_and_are_listed(tmp_path):
+    requests, responses, _ = _day_rows(but=(5, 6, 7, 20))
+    _, _, alerts = _day_rows(but=(31,))
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts,
+                                     figures=[]), every_day=True)
+    check = checks[DAYS_CHECK]
+    assert not check.passed and check.blocking
+    # responses were written for the days of the requests: they miss the same four days
+    assert "service_requests (days_missing=4, missing_days=2026-10-05..2026-10-07, 2026-10-20)" in check.detail
+    assert "service_responses (days_missing=4, missing_days=2026-10-05..2026-10-07, 2026-10-20)" in check.detail
+    assert "alerts (days_missing=1, missing_days=2026-10-31)" in check.detail
+
+
+def test_a_day_is_a_uk_day(tmp_path):
+    """October 2026 is BST (UTC+1) until the 25th: 23:30 UTC on 30 September is 00:30 on
+    1 October, and 23:30 UTC on 1 October is 2 October. From the 25th it is GMT: 23:30
+    UTC on the 31st is still the 31st."""
+    requests, responses, alerts = _day_rows(but=(1, 2))
+    requests += [("E1", "2026-09-30T23:30:00", "2.2", 1, "ESME", "SMETS2", "North"),
+                 ("E2", "2026-10-01T23:30:00", "2.2", 1, "ESME", "SMETS2", "North")]
+    responses += [("E2", "2026-10-01T23:30:00")]  # 2 October only: 1 October has no response
+    alerts += [("AE", "8F0A", "2026-09-30T22:59:59", False)]  # 23:59:59 BST on 30 September: not October
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts,
+                                     figures=[]), every_day=True)
+    detail = checks[DAYS_CHECK].detail
+    assert "service_requests" not in detail
+    assert "service_responses (days_missing=1, missing_days=2026-10-01)" in detail
+    assert "alerts (days_missing=2, missing_days=2026-10-01..2026-10-02)" in detail
+
+
+def test_a_month_with_data_on_every_day_passes(tmp_path):
+    requests, responses, alerts = _day_rows(at="23:30:00")  # 23:30 UTC is the next UK day until the 25th
+    requests.append(("E1", "2026-09-30T23:30:00", "2.2", 1, "ESME", "SMETS2", "North"))
+    responses.append(("E1", "2026-09-30T23:30:00"))
+    alerts.append(("AE", "8F0A", "2026-09-30T23:30:00", False))
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts,
+                                     figures=[]), every_day=True)
+    assert checks[DAYS_CHECK].passed
+
+
+def test_missing_days_can_be_allowed_and_then_warn(tmp_path):
+    requests, responses, alerts = _day_rows(but=(2,))
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts,
+                                     figures=[]), every_day=True, allow_missing_days=True)
+    check = checks[DAYS_CHECK]
+    assert not check.passed and not check.blocking
+    assert "--allow-missing-days" in check.detail and "missing_days=2026-10-02" in check.detail
+    assert not gate.blocking_failures(list(checks.values()))
+
+
 def test_accounting_identity_and_quarantine_share(tmp_path):
     accounting = [
         ("service_requests", "service_requests/a.csv", "csv", "loaded", None, 100, 50, 0, 40),  # 10 rows lost
@@ -348,7 +412,7 @@ def garbage_run(tmp_path_factory):
     base = tmp_path_factory.mktemp("gate")
     good, garbage = write_good_landing(base / "good"), write_garbage_landing(base / "garbage")
     out, db = base / "out", base / "warehouse.duckdb"
-    args = ["run", "--month", MONTH, "--out", str(out), "--db", str(db)]
+    args = ["run", "--month", MONTH, "--out", str(out), "--db", str(db), "--allow-missing-days"]
     assert main([*args, "--landing", str(good)]) == 0
     published = out / MONTH
     before = (published.resolve(), snapshot(published))

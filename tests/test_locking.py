@@ -43,7 +43,7 @@ def test_pmr_run_prints_the_clear_message(held, tmp_path):
     landing = write_good_landing(tmp_path / "landing")
     completed = subprocess.run(
         [sys.executable, "-m", "pmr.cli", "run", "--month", MONTH, "--landing", str(landing),
-         "--out", str(tmp_path / "out"), "--db", str(held)],
+         "--out", str(tmp_path / "out"), "--db", str(held), "--allow-missing-days"],
         capture_output=True, text=True, timeout=300,
     )
     assert completed.returncode == 3, completed.stderr
