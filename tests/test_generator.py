@@ -380,3 +380,39 @@ def test_generation_floor_writes_request_files_of_the_same_shape(run, tmp_path):
         c.execute(f"DESCRIBE SELECT * FROM '{generated}'").fetchall()
     assert c.execute(f"SELECT count(*), count(DISTINCT request_id) FROM read_parquet('{tmp_path}/*.parquet')"
                      ).fetchone() == (7_000, 7_000)
+
+
+def test_a_regenerated_day_replaces_its_files_in_every_format(tmp_path, capsys):
+    """Generating days into a folder that holds them in another format leaves one file per
+    source and day: the new one. Files of other days stay."""
+    import gzip
+
+    from pmr.cli import main
+
+    landing = tmp_path / "g"
+    generate(START, 2, SCALE, SEED, landing)  # 2026-10-01 and 02 as Parquet
+    # what a user could have dropped in too: the first day as gzipped CSV, an upper-case
+    # name (ingest matches suffixes in any case), and a file of another day
+    header = ",".join(column_names("alerts")) + "\n"
+    (landing / "alerts" / "2026-10-01.csv.gz").write_bytes(gzip.compress(header.encode()))
+    (landing / "incidents" / "2026-10-01.PARQUET").write_bytes(b"not parquet")
+    (landing / "alerts" / "2026-10-05.csv").write_text(header)
+
+    assert main(["generate", "--start", "2026-10-01", "--days", "1", "--scale", str(SCALE), "--seed", str(SEED),
+                 "--format", "csv", "--landing", str(landing)]) == 0
+    # 7 Parquet files of the first day, its .csv.gz and .PARQUET are replaced; 7 of the second
+    # day and the file of 2026-10-05 stay
+    warning = capsys.readouterr().err
+    assert "already holds 17 landing files: 9 of them are of the generated days and are replaced" in warning
+    assert "the other 8 stay" in warning
+    for source in SOURCES:
+        names = sorted(p.name for p in (landing / source).iterdir())
+        expected = ["2026-10-01.csv", "2026-10-02.parquet"] + (["2026-10-05.csv"] if source == "alerts" else [])
+        assert names == expected, source
+    # every request id is read once: the first day's requests come from the CSV only
+    c = duckdb.connect()
+    total, distinct = c.execute(
+        f"""SELECT count(*), count(DISTINCT request_id) FROM (
+                SELECT request_id FROM read_csv('{landing}/service_requests/*.csv', header = true, all_varchar = true)
+                UNION ALL SELECT request_id::VARCHAR FROM '{landing}/service_requests/*.parquet')""").fetchone()
+    assert total == distinct > 0
