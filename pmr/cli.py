@@ -59,9 +59,15 @@ def _positive_int(text: str) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from pmr.generator import generate
+    from pmr.generator.ground_truth import ground_truth_path
     from pmr.generator.writer import day_files
     from pmr.ingest import landing_files
 
+    try:
+        ground_truth_path(args.landing)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     if args.landing.is_dir():
         existing = len(landing_files(args.landing))
         if existing:

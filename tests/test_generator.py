@@ -416,3 +416,24 @@ def test_a_regenerated_day_replaces_its_files_in_every_format(tmp_path, capsys):
                 SELECT request_id FROM read_csv('{landing}/service_requests/*.csv', header = true, all_varchar = true)
                 UNION ALL SELECT request_id::VARCHAR FROM '{landing}/service_requests/*.parquet')""").fetchone()
     assert total == distinct > 0
+
+
+def test_the_ground_truth_of_landing_dot_goes_beside_the_folder(tmp_path, monkeypatch):
+    from pmr.generator.ground_truth import ground_truth_path
+    from pmr.ingest import landing_files
+
+    folder = tmp_path / "here"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    summary = generate(START, 1, SCALE, SEED, Path("."))
+    assert Path(summary["ground_truth"]) == Path("..") / "here.ground_truth.json"
+    assert (tmp_path / "here.ground_truth.json").is_file()
+    assert not list(folder.glob("*.json"))
+    # ingest reads only data files of the source folders, never a ground truth
+    (folder / "outages" / "copy.ground_truth.json").write_text("{}")
+    found = landing_files(Path("."))
+    assert len(found) == len(SOURCES) and all(p.name == "2026-10-01.parquet" for _, p in found)
+    assert ground_truth_path(Path("sub/..")) == Path("..") / "here.ground_truth.json"
+    assert ground_truth_path(Path("landing/demo/")) == Path("landing") / "demo.ground_truth.json"
+    with pytest.raises(ValueError, match="cannot be /"):
+        ground_truth_path(Path("/"))

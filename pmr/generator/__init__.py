@@ -31,7 +31,7 @@ from pmr.generator import alerts, chains, operations, outcomes, requests
 from pmr.generator.context import Batch, Context, build_context
 from pmr.generator.enums import create_enum_types, internal_type
 from pmr.generator.events import plan_events
-from pmr.generator.ground_truth import write_ground_truth
+from pmr.generator.ground_truth import ground_truth_path, write_ground_truth
 from pmr.generator.writer import day_path, internal_columns, remove_other_formats, write_day
 
 __all__ = ["generate"]
@@ -52,6 +52,7 @@ def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
     if fmt not in ("parquet", "csv"):
         raise ValueError(f"fmt must be 'parquet' or 'csv', got {fmt!r}")
     landing = Path(landing)
+    ground_truth_path(landing)  # before any work: refuses a landing folder with nothing beside it (a root)
     for source in SOURCES:
         (landing / source).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pmr-generate-") as tmp:

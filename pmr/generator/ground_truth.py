@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 from pmr.generator.context import SEGMENTS, Context
@@ -19,8 +20,17 @@ def iso(ms: int | None) -> str | None:
 
 
 def ground_truth_path(landing: Path) -> Path:
+    """`<name>.ground_truth.json` beside the landing folder, never inside it: the path is
+    made absolute first, so `.` or `data/..` name the folder they stand for
+    (`--landing .` gives `../<this folder's name>.ground_truth.json`). Symbolic links
+    are not followed: the file goes beside the path as given. A relative landing path
+    gives a relative result."""
     landing = Path(landing)
-    return landing.parent / f"{landing.name}.ground_truth.json"
+    absolute = Path(os.path.abspath(landing))
+    if not absolute.name:
+        raise ValueError(f"the landing folder cannot be {absolute}: its ground truth is written beside it")
+    path = absolute.parent / f"{absolute.name}.ground_truth.json"
+    return path if landing.is_absolute() else Path(os.path.relpath(path))
 
 
 def write_ground_truth(ctx: Context, landing: Path, fmt: str, storm_suppressed: dict[str, int]) -> Path:
