@@ -87,6 +87,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     for source, count in rows.items():
         print(f"  {source:20} {count:>14,}")
     print(f"ground truth: {summary['ground_truth']}")
+    for warning in summary["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 

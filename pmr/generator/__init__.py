@@ -9,7 +9,8 @@ arguments give byte-identical files.
 
 Into a folder that already holds files, a generated day replaces that day's files in
 every format (`.parquet`, `.csv`, `.csv.gz`), so a day is never read twice; files of
-other days stay.
+other days stay, and the ground truth is merged so that it describes every day of
+the folder (pmr.generator.ground_truth).
 
 Days are generated in order, a few at a time (a batch per statement). Rows that a day's
 activity causes on later days (late responses, retries, follow-ups, firmware alerts,
@@ -59,7 +60,7 @@ def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
         ctx = build_context(start, int(days), float(scale), int(seed), progress, Path(tmp))
         try:
             rows, storm_suppressed, removed = _run(ctx, landing, fmt)
-            truth = write_ground_truth(ctx, landing, fmt, storm_suppressed)
+            truth, warnings = write_ground_truth(ctx, landing, fmt, storm_suppressed)
         finally:
             ctx.con.close()
     seconds, cpu_seconds = time.perf_counter() - began, time.process_time() - cpu
@@ -76,6 +77,7 @@ def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
         "ground_truth": str(truth),
         # files of the generated days in another format than this call's, deleted
         "removed_files": [str(path) for path in removed],
+        "warnings": warnings,  # about the ground truth merged with an earlier call's
     }
 
 
