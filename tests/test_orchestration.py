@@ -161,6 +161,16 @@ def test_assets_are_grouped_by_layer_and_share_one_pool(code):
     assert report.partitions_def == code["settings"].monthly
 
 
+def test_every_landing_asset_is_in_the_landing_group(code):
+    """docs/orchestration.md: the landing group holds the landing assets, also the
+    dbt source raw.built_files that no ingest asset writes (pmr/build_state.py does)."""
+    graph = code["definitions"].defs.resolve_asset_graph()
+    landing = {k: graph.get(k).group_name for k in graph.get_all_asset_keys() if k.path[0] == "landing"}
+    assert landing[dg.AssetKey(["landing", "built_files"])] == "landing"
+    assert set(landing.values()) == {"landing"}, {k.to_user_string(): g for k, g in landing.items() if g != "landing"}
+    assert len(landing) == 7 * 4 + 3  # parquet, csv and their _new per source; landing_files, malformed_lines, built_files
+
+
 def test_dbt_ran_with_the_month_as_a_var(code, dagster_runs):
     from pmr.dbt_runner import target_path_for
 
