@@ -2,7 +2,7 @@
 root; pyproject.toml [tool.dagster] points at orchestration.definitions).
 
 Files, by meaning:
-  settings.py    env configuration (PMR_LANDING, PMR_OUT, PMR_DB), monthly partitions, the DuckDB pool
+  settings.py    env configuration (PMR_LANDING, PMR_OUT, PMR_DB, PMR_FIRST_MONTH, checked), monthly partitions, the DuckDB pool
   project.py     the dbt project and its manifest (`dbt parse` when missing or stale)
   runs.py        one Dagster run = one run folder and run log, shared by its steps
   ingest.py      landing ingest assets (raw.* tables, the dbt sources)

@@ -15,7 +15,7 @@ with warnings.catch_warnings():
     from orchestration.checks import publication_gate
     from orchestration.dbt import pmr_dbt
     from orchestration.deadline import report_deadline_sensor, report_freshness_policy
-    from orchestration.ingest import landing_ingest
+    from orchestration.ingest import built_files, landing_ingest
     from orchestration.metrics import pmr_metrics
     from orchestration.project import dbt_project
     from orchestration.report import pmr_report
@@ -28,7 +28,7 @@ def build_definitions(settings: PmrSettings | None = None) -> dg.Definitions:
     policy = report_freshness_policy()
     report = pmr_report.map_asset_specs(lambda spec: dg.apply_freshness_policy(spec, policy))
     return dg.Definitions(
-        assets=[landing_ingest, pmr_dbt, pmr_metrics, report],
+        assets=[landing_ingest, built_files, pmr_dbt, pmr_metrics, report],
         asset_checks=[publication_gate],
         jobs=[pmr_month_job],
         schedules=[monthly_report_schedule],

@@ -6,7 +6,11 @@
 - PMR_FIRST_MONTH: the first monthly partition (default 2026-09, the first month of the demo data)
 
 Relative paths given in the environment are taken from the current folder, like
-the `pmr` command's options; the defaults sit in the project folder.
+the `pmr` command's options; the defaults sit in the project folder. An empty
+variable counts as unset. A value that cannot be used (PMR_FIRST_MONTH not YYYY-MM,
+PMR_LANDING or PMR_OUT naming a file, PMR_DB a folder, PMR_MEMORY_LIMIT not an
+amount) stops the code location from loading with a SettingsError that names the
+variable and what it expects.
 """
 
 import os
@@ -15,14 +19,29 @@ from pathlib import Path
 import dagster as dg
 
 from pmr import PROJECT_DIR
-from pmr.calendar import UK
-from pmr.warehouse import db_path
+from pmr.calendar import UK, parse_month
+from pmr.warehouse import db_path, memory_limit
+
+
+class SettingsError(ValueError):
+    """An environment variable of the code location holds a value it cannot use."""
+
+
+def first_month() -> str:
+    """PMR_FIRST_MONTH, checked: the first monthly partition, YYYY-MM."""
+    value = os.environ.get("PMR_FIRST_MONTH") or "2026-09"
+    try:
+        parse_month(value)
+    except ValueError:
+        raise SettingsError(f"PMR_FIRST_MONTH must be the first monthly partition as YYYY-MM (e.g. 2026-09), "
+                            f"got {value!r}") from None
+    return value
 
 # Every step that opens the DuckDB file (writes or reads) is in this pool; the job
 # also runs its steps one at a time (in-process executor), since DuckDB allows one
 # process per file when anyone writes.
 DUCKDB_POOL = "pmr_duckdb"
-FIRST_MONTH = os.environ.get("PMR_FIRST_MONTH", "2026-09")
+FIRST_MONTH = first_month()
 
 monthly = dg.MonthlyPartitionsDefinition(start_date=FIRST_MONTH, fmt="%Y-%m", timezone=UK, end_offset=0)
 # One month per run: a run has one run folder and one run log, and dbt gets one period.
@@ -33,8 +52,28 @@ def _from_env(name: str, default: str) -> str:
     value = os.environ.get(name)
     if value:
         path = Path(value)
-        return str(path if path.is_absolute() else Path.cwd() / path)
-    return str(PROJECT_DIR / default)
+        path = path if path.is_absolute() else Path.cwd() / path
+    else:
+        path = PROJECT_DIR / default
+    if path.exists() and not path.is_dir():
+        raise SettingsError(f"{name} must be a folder (it need not exist yet), but {path} is a file")
+    return str(path)
+
+
+def _db_from_env() -> str:
+    path = db_path()  # PMR_DB, as `pmr run` reads it
+    if path.is_dir():
+        raise SettingsError(f"PMR_DB must be the warehouse's DuckDB file, but {path} is a folder")
+    return str(path)
+
+
+def _check_memory_limit() -> None:
+    """PMR_MEMORY_LIMIT is read when dbt runs; a bad value is reported when the code
+    location loads rather than in the middle of a run."""
+    try:
+        memory_limit()
+    except ValueError as error:
+        raise SettingsError(str(error)) from None  # names PMR_MEMORY_LIMIT and the expected form
 
 
 class PmrSettings(dg.ConfigurableResource):
@@ -46,10 +85,13 @@ class PmrSettings(dg.ConfigurableResource):
 
     @classmethod
     def from_env(cls) -> "PmrSettings":
+        """The settings of PMR_LANDING, PMR_OUT and PMR_DB; raises SettingsError
+        (naming the variable) for a value that cannot be used."""
+        _check_memory_limit()
         return cls(
             landing=_from_env("PMR_LANDING", "landing/demo"),
             out=_from_env("PMR_OUT", "out"),
-            db=str(db_path()),
+            db=_db_from_env(),
         )
 
     @property

@@ -79,13 +79,23 @@ def _positive_int(text: str) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from pmr.generator import generate
+    from pmr.generator.ground_truth import ground_truth_path
+    from pmr.generator.writer import day_files
     from pmr.ingest import landing_files
 
+    try:
+        ground_truth_path(args.landing)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     if args.landing.is_dir():
         existing = len(landing_files(args.landing))
         if existing:
-            print(f"warning: {args.landing} already holds {existing} landing files: those of the generated days "
-                  f"are replaced, the others stay and will be read with them", file=sys.stderr)
+            days = {args.start + dt.timedelta(days=i) for i in range(args.days)}
+            replaced = sum(len(paths) for day, paths in day_files(args.landing).items() if day in days)
+            print(f"warning: {args.landing} already holds {existing} landing files: {replaced} of them are of the "
+                  f"generated days and are replaced (whatever their format: .parquet, .csv, .csv.gz), the other "
+                  f"{existing - replaced} stay and will be read with them", file=sys.stderr)
 
     summary = generate(
         start=args.start, days=args.days, scale=args.scale, seed=args.seed, landing=args.landing,
@@ -97,6 +107,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     for source, count in rows.items():
         print(f"  {source:20} {count:>14,}")
     print(f"ground truth: {summary['ground_truth']}")
+    for warning in summary["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 

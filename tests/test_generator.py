@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
@@ -380,3 +381,158 @@ def test_generation_floor_writes_request_files_of_the_same_shape(run, tmp_path):
         c.execute(f"DESCRIBE SELECT * FROM '{generated}'").fetchall()
     assert c.execute(f"SELECT count(*), count(DISTINCT request_id) FROM read_parquet('{tmp_path}/*.parquet')"
                      ).fetchone() == (7_000, 7_000)
+
+
+def test_a_regenerated_day_replaces_its_files_in_every_format(tmp_path, capsys):
+    """Generating days into a folder that holds them in another format leaves one file per
+    source and day: the new one. Files of other days stay."""
+    import gzip
+
+    from pmr.cli import main
+
+    landing = tmp_path / "g"
+    generate(START, 2, SCALE, SEED, landing)  # 2026-10-01 and 02 as Parquet
+    # what a user could have dropped in too: the first day as gzipped CSV, an upper-case
+    # name (ingest matches suffixes in any case), and a file of another day
+    header = ",".join(column_names("alerts")) + "\n"
+    (landing / "alerts" / "2026-10-01.csv.gz").write_bytes(gzip.compress(header.encode()))
+    (landing / "incidents" / "2026-10-01.PARQUET").write_bytes(b"not parquet")
+    (landing / "alerts" / "2026-10-05.csv").write_text(header)
+
+    assert main(["generate", "--start", "2026-10-01", "--days", "1", "--scale", str(SCALE), "--seed", str(SEED),
+                 "--format", "csv", "--landing", str(landing)]) == 0
+    # 7 Parquet files of the first day, its .csv.gz and .PARQUET are replaced; 7 of the second
+    # day and the file of 2026-10-05 stay
+    warning = capsys.readouterr().err
+    assert "already holds 17 landing files: 9 of them are of the generated days and are replaced" in warning
+    assert "the other 8 stay" in warning
+    for source in SOURCES:
+        names = sorted(p.name for p in (landing / source).iterdir())
+        expected = ["2026-10-01.csv", "2026-10-02.parquet"] + (["2026-10-05.csv"] if source == "alerts" else [])
+        assert names == expected, source
+    # every request id is read once: the first day's requests come from the CSV only
+    c = duckdb.connect()
+    total, distinct = c.execute(
+        f"""SELECT count(*), count(DISTINCT request_id) FROM (
+                SELECT request_id FROM read_csv('{landing}/service_requests/*.csv', header = true, all_varchar = true)
+                UNION ALL SELECT request_id::VARCHAR FROM '{landing}/service_requests/*.parquet')""").fetchone()
+    assert total == distinct > 0
+
+
+def _truth_of(landing: Path) -> dict:
+    return json.loads((landing.parent / f"{landing.name}.ground_truth.json").read_text())
+
+
+def _by_start(entries):
+    return sorted(entries, key=lambda e: (e["start"], e.get("id") or e.get("segment")))
+
+
+def test_topping_up_a_folder_merges_the_ground_truth(tmp_path):
+    """After adding a day to a folder, the ground truth describes the first call's days
+    and the new one: the union of what each call alone writes."""
+    landing = tmp_path / "z"
+    generate(START, 2, SCALE, SEED, landing)
+    first = _truth_of(landing)
+    later = dt.date(2026, 10, 3)
+    generate(later, 1, SCALE, SEED, tmp_path / "alone")  # what the second call injects, on its own
+    second = _truth_of(tmp_path / "alone")
+    summary = generate(later, 1, SCALE, SEED, landing)
+    assert summary["warnings"] == []
+    merged = _truth_of(landing)
+    assert merged["parameters"] | {"premises": None} == {
+        "start": "2026-10-01", "days": 3, "scale": SCALE, "seed": SEED, "format": "parquet",
+        "window_start": "2026-09-30T23:00:00.000Z", "window_end": "2026-10-03T23:00:00.000Z", "premises": None}
+    assert merged["generated_by"] == [
+        {"first_day": "2026-10-01", "last_day": "2026-10-02", "start": "2026-10-01", "days": 2, "scale": SCALE,
+         "seed": SEED, "format": "parquet"},
+        {"first_day": "2026-10-03", "last_day": "2026-10-03", "start": "2026-10-03", "days": 1, "scale": SCALE,
+         "seed": SEED, "format": "parquet"}]
+    for key in ("outages", "traffic_drops", "alert_storms"):
+        assert _by_start(merged[key]) == _by_start(first[key] + second[key]), key
+    assert sorted(e["date"] for e in merged["degraded_install_days"]) == \
+        sorted(e["date"] for e in first["degraded_install_days"] + second["degraded_install_days"])
+
+
+def test_regenerating_a_day_replaces_its_ground_truth_entries(tmp_path):
+    """Entries belong to the UK day of their start: the regenerated day's are replaced,
+    the others kept; drops and storms that ran into the regenerated day are cut at its
+    start, and the tail of one that began on it stays on the next day. Another seed warns."""
+    landing = tmp_path / "z"
+    generate(START, 3, SCALE, SEED, landing)
+    truth_file = landing.parent / "z.ground_truth.json"
+    first = json.loads(truth_file.read_text())
+    # two drops and a storm across midnight, UK time (BST: midnight is 23:00Z)
+    into = {"segment": "North", "start": "2026-10-01T22:30:00.000Z", "end": "2026-10-01T23:30:00.000Z",
+            "factor": 0.1, "outage_id": "OUT-X1", "duration_min": 60.0}
+    out_of = {"segment": "South", "start": "2026-10-02T22:40:00.000Z", "end": "2026-10-02T23:10:00.000Z",
+              "factor": 0.1, "outage_id": "OUT-X2", "duration_min": 30.0}
+    storm = {"id": "STORM-X", "segment": "Central", "start": "2026-10-01T22:50:00.000Z",
+             "end": "2026-10-01T23:20:00.000Z", "alert_code": "8F3E", "suppressed": 12}
+    first["traffic_drops"] += [into, out_of]
+    first["alert_storms"].append(storm)
+    truth_file.write_text(json.dumps(first))
+    middle = dt.date(2026, 10, 2)
+    generate(middle, 1, SCALE, SEED + 1, tmp_path / "alone")
+    second = _truth_of(tmp_path / "alone")
+
+    summary = generate(middle, 1, SCALE, SEED + 1, landing)
+    assert any(f"seed {SEED} scale {SCALE}" in w and f"seed {SEED + 1}" in w for w in summary["warnings"])
+    merged = json.loads(truth_file.read_text())
+    assert merged["parameters"]["seed"] is None and merged["parameters"]["days"] == 3
+    assert [(p["first_day"], p["last_day"], p["seed"]) for p in merged["generated_by"]] == [
+        ("2026-10-01", "2026-10-01", SEED), ("2026-10-02", "2026-10-02", SEED + 1), ("2026-10-03", "2026-10-03", SEED)]
+
+    def uk_day(iso):
+        return dt.datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(ZoneInfo("Europe/London")).date()
+
+    kept_outages = [o for o in first["outages"] if uk_day(o["start"]) != middle]
+    assert _by_start(merged["outages"]) == _by_start(kept_outages + second["outages"])
+    assert sorted(e["date"] for e in merged["degraded_install_days"]) == sorted(
+        [e["date"] for e in first["degraded_install_days"] if e["date"] != "2026-10-02"]
+        + [e["date"] for e in second["degraded_install_days"]])
+    # seed 7's own drops of 2026-10-01 and 03 do not reach into 2026-10-02: kept whole
+    whole = [d for d in first["traffic_drops"] if d["outage_id"].startswith("OUT-2") and uk_day(d["start"]) != middle]
+    cut_into = {**into, "end": "2026-10-01T23:00:00.000Z", "duration_min": 30.0, "clipped": True}
+    tail = {**out_of, "start": "2026-10-02T23:00:00.000Z", "duration_min": 10.0, "clipped": True}
+    assert _by_start(merged["traffic_drops"]) == _by_start(whole + [cut_into, tail] + second["traffic_drops"])
+    storms = [s for s in first["alert_storms"] if s["id"] != "STORM-X" and uk_day(s["start"]) != middle]
+    cut_storm = {**storm, "end": "2026-10-01T23:00:00.000Z", "clipped": True}
+    assert _by_start(merged["alert_storms"]) == _by_start(storms + [cut_storm] + second["alert_storms"])
+
+
+def test_a_folder_regenerated_whole_gets_a_fresh_ground_truth(run, tmp_path):
+    """Same days again (make demo twice), or a folder emptied beside its old ground
+    truth: nothing earlier is left to describe, so the file is the fresh one, byte for byte."""
+    base, _, _ = run
+    fresh = (base / "a" / "demo.ground_truth.json").read_bytes()
+    landing = tmp_path / "demo"
+    generate(START, DAYS, SCALE, SEED, landing)
+    generate(START, DAYS, SCALE, SEED, landing)
+    assert (tmp_path / "demo.ground_truth.json").read_bytes() == fresh
+    generate(START + dt.timedelta(days=10), 1, SCALE, SEED + 3, landing)  # days no longer in the folder below
+    import shutil
+
+    shutil.rmtree(landing)
+    generate(START, DAYS, SCALE, SEED, landing)
+    assert (tmp_path / "demo.ground_truth.json").read_bytes() == fresh
+
+
+def test_the_ground_truth_of_landing_dot_goes_beside_the_folder(tmp_path, monkeypatch):
+    from pmr.generator.ground_truth import ground_truth_path
+    from pmr.ingest import landing_files
+
+    folder = tmp_path / "here"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    summary = generate(START, 1, SCALE, SEED, Path("."))
+    assert Path(summary["ground_truth"]) == Path("..") / "here.ground_truth.json"
+    assert (tmp_path / "here.ground_truth.json").is_file()
+    assert not list(folder.glob("*.json"))
+    # ingest reads only data files of the source folders, never a ground truth
+    (folder / "outages" / "copy.ground_truth.json").write_text("{}")
+    found = landing_files(Path("."))
+    assert len(found) == len(SOURCES) and all(p.name == "2026-10-01.parquet" for _, p in found)
+    assert ground_truth_path(Path("sub/..")) == Path("..") / "here.ground_truth.json"
+    assert ground_truth_path(Path("landing/demo/")) == Path("landing") / "demo.ground_truth.json"
+    with pytest.raises(ValueError, match="cannot be /"):
+        ground_truth_path(Path("/"))

@@ -161,6 +161,16 @@ def test_assets_are_grouped_by_layer_and_share_one_pool(code):
     assert report.partitions_def == code["settings"].monthly
 
 
+def test_every_landing_asset_is_in_the_landing_group(code):
+    """docs/orchestration.md: the landing group holds the landing assets, also the
+    dbt source raw.built_files that no ingest asset writes (pmr/build_state.py does)."""
+    graph = code["definitions"].defs.resolve_asset_graph()
+    landing = {k: graph.get(k).group_name for k in graph.get_all_asset_keys() if k.path[0] == "landing"}
+    assert landing[dg.AssetKey(["landing", "built_files"])] == "landing"
+    assert set(landing.values()) == {"landing"}, {k.to_user_string(): g for k, g in landing.items() if g != "landing"}
+    assert len(landing) == 7 * 4 + 3  # parquet, csv and their _new per source; landing_files, malformed_lines, built_files
+
+
 def test_dbt_ran_with_the_month_as_a_var(code, dagster_runs):
     from pmr.dbt_runner import target_path_for
 
@@ -286,6 +296,51 @@ def test_dagster_definitions_validate():
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     assert "Validation successful" in completed.stderr + completed.stdout
+
+
+def test_a_bad_first_month_is_named_when_definitions_load(tmp_path):
+    dagster = os.path.join(os.path.dirname(sys.executable), "dagster")
+    completed = subprocess.run(
+        [dagster, "definitions", "validate"], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "PMR_FIRST_MONTH": "bad"},
+    )
+    output = completed.stdout + completed.stderr
+    assert completed.returncode != 0
+    assert "PMR_FIRST_MONTH must be the first monthly partition as YYYY-MM (e.g. 2026-09), got 'bad'" in output
+    assert "does not match format" not in output
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("PMR_FIRST_MONTH", "2026-9", "PMR_FIRST_MONTH must be the first monthly partition as YYYY-MM"),
+    ("PMR_FIRST_MONTH", "2026-13", "PMR_FIRST_MONTH must be the first monthly partition as YYYY-MM"),
+    ("PMR_LANDING", "a-file", "PMR_LANDING must be a folder"),
+    ("PMR_OUT", "a-file", "PMR_OUT must be a folder"),
+    ("PMR_DB", ".", "PMR_DB must be the warehouse's DuckDB file"),
+    ("PMR_MEMORY_LIMIT", "lots", "PMR_MEMORY_LIMIT must be an amount such as 6GB"),
+])
+def test_bad_environment_values_are_named(code, tmp_path, monkeypatch, name, value, message):
+    settings = code["settings"]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-file").write_text("")
+    for other in ("PMR_FIRST_MONTH", "PMR_LANDING", "PMR_OUT", "PMR_DB", "PMR_MEMORY_LIMIT"):
+        monkeypatch.delenv(other, raising=False)
+    monkeypatch.setenv(name, value)
+    with pytest.raises(settings.SettingsError, match=message):
+        settings.first_month()
+        settings.PmrSettings.from_env()
+
+
+def test_good_environment_values_are_taken(code, tmp_path, monkeypatch):
+    settings = code["settings"]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PMR_FIRST_MONTH", "2026-10")
+    monkeypatch.setenv("PMR_LANDING", "not/yet/there")
+    monkeypatch.setenv("PMR_MEMORY_LIMIT", "2GB")
+    monkeypatch.delenv("PMR_OUT", raising=False)
+    assert settings.first_month() == "2026-10"
+    loaded = settings.PmrSettings.from_env()
+    assert loaded.landing == str(tmp_path / "not" / "yet" / "there")
+    assert loaded.out == str(PROJECT_DIR / "out")
 
 
 def test_the_manifest_fingerprint_sees_added_deleted_and_renamed_files(tmp_path):

@@ -7,6 +7,11 @@ source, and `<landing>.ground_truth.json` beside the landing folder. All rows ar
 in one in-process DuckDB connection from `range()` and seeded hashes: the same
 arguments give byte-identical files.
 
+Into a folder that already holds files, a generated day replaces that day's files in
+every format (`.parquet`, `.csv`, `.csv.gz`), so a day is never read twice; files of
+other days stay, and the ground truth is merged so that it describes every day of
+the folder (pmr.generator.ground_truth).
+
 Days are generated in order, a few at a time (a batch per statement). Rows that a day's
 activity causes on later days (late responses, retries, follow-ups, firmware alerts,
 restorations) are held until their own day is written; rows that would fall after the
@@ -27,8 +32,8 @@ from pmr.generator import alerts, chains, operations, outcomes, requests
 from pmr.generator.context import Batch, Context, build_context
 from pmr.generator.enums import create_enum_types, internal_type
 from pmr.generator.events import plan_events
-from pmr.generator.ground_truth import write_ground_truth
-from pmr.generator.writer import day_path, internal_columns, write_day
+from pmr.generator.ground_truth import ground_truth_path, write_ground_truth
+from pmr.generator.writer import day_path, internal_columns, remove_other_formats, write_day
 
 __all__ = ["generate"]
 
@@ -48,13 +53,14 @@ def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
     if fmt not in ("parquet", "csv"):
         raise ValueError(f"fmt must be 'parquet' or 'csv', got {fmt!r}")
     landing = Path(landing)
+    ground_truth_path(landing)  # before any work: refuses a landing folder with nothing beside it (a root)
     for source in SOURCES:
         (landing / source).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pmr-generate-") as tmp:
         ctx = build_context(start, int(days), float(scale), int(seed), progress, Path(tmp))
         try:
-            rows, storm_suppressed = _run(ctx, landing, fmt)
-            truth = write_ground_truth(ctx, landing, fmt, storm_suppressed)
+            rows, storm_suppressed, removed = _run(ctx, landing, fmt)
+            truth, warnings = write_ground_truth(ctx, landing, fmt, storm_suppressed)
         finally:
             ctx.con.close()
     seconds, cpu_seconds = time.perf_counter() - began, time.process_time() - cpu
@@ -69,10 +75,13 @@ def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
         "cpu_seconds": round(cpu_seconds, 3),
         "cpu_seconds_by_source": {k: round(v, 3) for k, v in sorted(ctx.cpu_timers.items())},
         "ground_truth": str(truth),
+        # files of the generated days in another format than this call's, deleted
+        "removed_files": [str(path) for path in removed],
+        "warnings": warnings,  # about the ground truth merged with an earlier call's
     }
 
 
-def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[str, int]]:
+def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[str, int], list[Path]]:
     con = ctx.con
     with ctx.timed("setup"):
         create_enum_types(con)
@@ -89,6 +98,7 @@ def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[st
     n = ctx.n_days
     rows = {source: 0 for source in SOURCES}
     suppressed: dict[str, int] = {}
+    removed: list[Path] = []
     total_premises = sum(ctx.premises.values())
     alert_per_min = {g: requests.STREAMS["alerts"].per_day * ctx.scale / 1440 * p / total_premises
                      for g, p in ctx.premises.items()}
@@ -134,15 +144,18 @@ def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[st
                     if source == "alerts":
                         query += (f" UNION ALL SELECT {internal_columns('alerts')}, day, tag "
                                   f"FROM ({alerts.background_alerts(ctx, day)})")
-                    rows[source] += write_day(con, source, query, day_path(landing, source, day.date, fmt), fmt)
+                    path = day_path(landing, source, day.date, fmt)
+                    rows[source] += write_day(con, source, query, path, fmt)
+                    removed += remove_other_formats(path)
             with ctx.timed("small_sources"):
                 for source, table in SMALL_SOURCES.items():
-                    rows[source] += write_day(con, source, f"SELECT * FROM {table} WHERE day = {d}",
-                                              day_path(landing, source, day.date, fmt), fmt)
+                    path = day_path(landing, source, day.date, fmt)
+                    rows[source] += write_day(con, source, f"SELECT * FROM {table} WHERE day = {d}", path, fmt)
+                    removed += remove_other_formats(path)
         for table, source in CARRY.items():
             with ctx.timed(source):
                 con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table} WHERE day >= {batch.d1}")
-    return rows, suppressed
+    return rows, suppressed, removed
 
 
 def _check_not_before(ctx: Context, table: str, where: str, batch: Batch) -> None:

@@ -8,11 +8,14 @@ timestamp and id, so the same data always gives the same bytes.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import duckdb
 
-from pmr.contract import CONTRACT, DUCKDB_TYPES
+from pmr import SOURCES
+from pmr.contract import CONTRACT, DUCKDB_TYPES, FILE_SUFFIXES
 from pmr.generator.context import sql_str
 from pmr.generator.enums import internal_type
 
@@ -61,3 +64,45 @@ def write_day(con: duckdb.DuckDBPyConnection, source: str, from_sql: str, path: 
 
 def day_path(landing: Path, source: str, day, fmt: str) -> Path:
     return landing / source / f"{day:%Y-%m-%d}.{fmt}"
+
+
+# A day's file in a source folder, in any format ingest reads (pmr.ingest.landing_files
+# matches the suffixes whatever their case): `2026-10-01.parquet`, `.csv`, `.csv.gz`.
+DAY_FILE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(" + "|".join(re.escape(s) for s in FILE_SUFFIXES) + ")",
+                      re.IGNORECASE)
+
+
+def day_files(landing: Path) -> dict[dt.date, list[Path]]:
+    """The files named after a UK day (`<YYYY-MM-DD>.<format>`) directly in the source
+    folders of `landing`, where the generator writes, by day."""
+    found: dict[dt.date, list[Path]] = {}
+    for source in SOURCES:
+        folder = Path(landing) / source
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            match = DAY_FILE.fullmatch(path.name)
+            if not match or not path.is_file():
+                continue
+            try:
+                day = dt.date.fromisoformat(match.group(1))
+            except ValueError:
+                continue
+            found.setdefault(day, []).append(path)
+    return found
+
+
+def remove_other_formats(written: Path) -> list[Path]:
+    """Delete the files of the same day and source in the other formats (`2026-10-01.csv`
+    or `.csv.gz` beside a freshly written `2026-10-01.parquet`, or the reverse), so a
+    regenerated day is read from its new file only. Returns the removed paths."""
+    match = DAY_FILE.fullmatch(written.name)
+    removed = []
+    for path in sorted(written.parent.iterdir()):
+        other = DAY_FILE.fullmatch(path.name)
+        if (not other or other.group(1) != match.group(1) or path.name == written.name
+                or not path.is_file() or path.samefile(written)):  # a case-insensitive file system
+            continue
+        path.unlink()
+        removed.append(path)
+    return removed
