@@ -28,6 +28,7 @@ class MonthRun:
         run_id = context.run.run_id
         folder = run_folder_for(settings.out_path, month, run_id)
         log = open_run_log(folder, month, settings.landing_path, settings.db_path, run_id)
+        log.allow_missing_days = settings.allow_missing_days
         return cls(month=month, folder=folder, log=log, settings=settings)
 
     def save(self) -> Path:
