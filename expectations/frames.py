@@ -249,6 +249,18 @@ def day_ranges(days: list[dt.date]) -> str:
     return ", ".join(f"{a}" if a == b else f"{a}..{b}" for a, b in ranges)
 
 
+def unread_entries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """What the landing folder holds that ingest did not read (raw.landing_unread,
+    pmr.ingest.unread_entries): one row per entry, with the landing files in it."""
+    return con.execute(
+        """
+        select entry as label, landing_files, reason, true as not_read
+        from raw.landing_unread
+        order by label
+        """
+    ).df()
+
+
 def quarantine_max_pct(con: duckdb.DuckDBPyConnection) -> float:
     """seeds/parameters.csv `quarantine_max_pct`, 1 (%) when absent."""
     if relation_exists(con, "reference.parameters"):

@@ -13,6 +13,8 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 | accounting_files | every landing file could be read | warning |
 | accounting_sources | quarantined share per source <= quarantine_max_pct; every source with data has accepted rows | blocking |
 | accounting_sources | quarantined share above half the limit | warning |
+| landing_folder | no landing file in a folder that is not a source's, or beside the source folders | blocking |
+| landing_folder | nothing else unread in the landing folder; every source folder there | warning |
 | period | accepted service requests, responses and alerts fall in the month | blocking |
 | period_days | ... on every UK day of the month | blocking (a warning with --allow-missing-days) |
 
@@ -130,6 +132,21 @@ def source_rules(max_pct: float) -> list[Rule]:
     ]
 
 
+def unread_rules() -> list[Rule]:
+    _, gxe = gx_modules()
+    return [
+        Rule("landing: every landing file is in a source folder",
+             gxe.ExpectColumnValuesToBeInSet(column="landing_files", value_set=[0]), True,
+             "hold no landing file that ingest cannot read (a source folder spelt differently, or an extract "
+             "beside the source folders: its rows would be missing from every figure)", "landing folder entries",
+             ("landing_files", "reason")),
+        Rule("landing: nothing else in the landing folder",
+             gxe.ExpectColumnValuesToBeInSet(column="not_read", value_set=[False]), False,
+             "are all read (files and folders ingest does not read, and source folders that are not there)",
+             "landing folder entries", ("reason",)),
+    ]
+
+
 def period_rules(month: str) -> list[Rule]:
     _, gxe = gx_modules()
     return [
@@ -176,6 +193,8 @@ def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | 
         )
     else:
         checks.append(_missing("accounting", "staging.landing_accounting"))
+    if frames.relation_exists(con, "raw.landing_unread"):
+        checks += validate("landing_folder", frames.unread_entries(con), unread_rules(), "label", progress)
     if all(frames.relation_exists(con, f"staging.stg_{source}") for source in frames.PERIOD_SOURCES):
         checks += validate("period", frames.period_activity(con, month), period_rules(month), "label", progress)
         checks += validate("period_days", frames.days_without_data(con, month),

@@ -73,6 +73,8 @@ def evaluate(
             f"checks: {len(checks)} evaluated, {len(failed)} blocking failure(s), {len(warned)} warning(s)"
             + (": " + ", ".join(c.name for c in failed) if failed else "")
         )
+        for check in warned:
+            progress(f"warning: {check.name}: {check.detail}")
     return checks
 
 

@@ -14,6 +14,7 @@ landing folder is forgotten, so the warehouse always mirrors the landing folder.
 
 from __future__ import annotations
 
+import difflib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # file -> reason
+    ignored: dict[str, str] = field(default_factory=dict)  # entry of the landing folder not read -> why
     rows_loaded: int = 0
     seconds: float = 0.0
 
@@ -62,6 +64,51 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         f"""create table if not exists {RAW_SCHEMA}.malformed_lines (
             source varchar, file varchar, line bigint, raw_line varchar, error varchar)"""
     )
+    con.execute(
+        f"""create table if not exists {RAW_SCHEMA}.landing_unread (
+            entry varchar, landing_files bigint, reason varchar)"""
+    )
+
+
+def _hidden(path: Path, landing: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(landing).parts)
+
+
+def _data_files(folder: Path) -> int:
+    return sum(1 for p in folder.rglob("*") if p.is_file() and p.name.lower().endswith(FILE_SUFFIXES))
+
+
+def unread_entries(landing: Path) -> list[tuple[str, int, str]]:
+    """What the landing folder holds that ingest does not read: (entry, landing files
+    in it, why), in a stable order. A source folder spelt differently (`Outages/`) or
+    an extract dropped beside the source folders is data that would silently be
+    missing from the figures; other files (notes, a README) are only listed, and a
+    source folder that is not there at all is listed so its absence is seen.
+    Hidden entries (a leading dot: editors' and copy tools' temporary files) are
+    left alone."""
+    entries = []
+    for path in sorted(landing.iterdir()):
+        if _hidden(path, landing) or (path.is_dir() and path.name in SOURCES):
+            continue
+        key = path.name + ("/" if path.is_dir() else "")
+        if path.is_dir():
+            close = difflib.get_close_matches(path.name.lower(), SOURCES, n=1, cutoff=0.75)
+            hint = f" (did you mean {close[0]}/?)" if close else ""
+            entries.append((key, _data_files(path), f"not a source folder{hint}"))
+        elif path.name.lower().endswith(FILE_SUFFIXES):
+            entries.append((key, 1, "a landing file outside the source folders"))
+        else:
+            entries.append((key, 0, "a file outside the source folders"))
+    for source in SOURCES:
+        folder = landing / source
+        if not folder.is_dir():
+            entries.append((f"{source}/", 0, f"no {source}/ folder: no {source.replace('_', ' ')} read"))
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not _hidden(path, landing) and not path.name.lower().endswith(FILE_SUFFIXES):
+                entries.append((path.relative_to(landing).as_posix(), 0,
+                                "not a landing file (.csv, .csv.gz or .parquet)"))
+    return entries
 
 
 def landing_files(landing: Path) -> list[tuple[str, Path]]:
@@ -197,6 +244,12 @@ def ingest(
             forget(con, source, key)
             con.execute("commit")
             report.removed.append(key)
+    con.execute("begin transaction")
+    con.execute(f"delete from {RAW_SCHEMA}.landing_unread")
+    for entry, count, reason in unread_entries(landing):
+        con.execute(f"insert into {RAW_SCHEMA}.landing_unread values (?, ?, ?)", [entry, count, reason])
+        report.ignored[entry] = reason + (f"; holds {count} landing file(s), not read" if count else "")
+    con.execute("commit")
     refresh_parquet_views(con)
     report.seconds = time.perf_counter() - started
     return report

@@ -177,8 +177,12 @@ def ingest_step(log: RunLog, landing: Path, db: Path, progress: Progress) -> dic
             files_skipped=report.skipped,
             rows_loaded=report.rows_loaded,
         )
+        if report.ignored:
+            record["not_read"] = report.ignored
         for key, reason in report.skipped.items():
             progress(f"skipped {key}: {reason}")
+        for key, reason in report.ignored.items():
+            progress(f"not read: {key}: {reason}")
     return record
 
 

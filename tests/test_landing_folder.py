@@ -1,0 +1,89 @@
+"""What the landing folder holds besides the source folders' landing files is listed,
+never silently dropped: landing files ingest cannot read (a misspelt source folder,
+an extract beside the folders) block publication; other files, and source folders
+that are not there, are warnings. Expected lists are written out by hand."""
+
+from __future__ import annotations
+
+import duckdb
+
+from pmr import gate
+from pmr.ingest import ingest, unread_entries
+from tests.helpers import request_row, write_csv
+
+LANDING_FILE_CHECK = "landing: every landing file is in a source folder"
+OTHER_CHECK = "landing: nothing else in the landing folder"
+MISSING_FOLDERS = [
+    ("service_responses/", 0, "no service_responses/ folder: no service responses read"),
+    ("csp_test_messages/", 0, "no csp_test_messages/ folder: no csp test messages read"),
+    ("outages/", 0, "no outages/ folder: no outages read"),
+    ("incidents/", 0, "no incidents/ folder: no incidents read"),
+    ("ch_firmware_events/", 0, "no ch_firmware_events/ folder: no ch firmware events read"),
+]
+
+
+def make_landing(root):
+    landing = root / "landing"
+    write_csv(landing, "service_requests", [request_row("r1")])
+    write_csv(landing, "alerts", [])
+    for name, text in {
+        "Outages/2026-10-01.csv": "outage_id\n",          # misspelt source folder: 1 landing file
+        "Outages/more/2026-10-02.parquet": "x",           # and one more, nested
+        "incident/notes.txt": "x",                        # close to incidents/, no landing file
+        "misc/readme.txt": "x",                           # unknown folder, nothing to read
+        "README.md": "x",                                 # a file beside the folders
+        "extract.csv.gz": "x",                            # a landing file beside the folders
+        "service_requests/notes.txt": "x",                # not a landing file, in a source folder
+        ".staging/2026-10-03.csv": "x",                   # hidden: left alone
+        "service_requests/.2026-10-04.csv.part": "x",     # hidden: left alone
+    }.items():
+        path = landing / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return landing
+
+
+def test_unread_entries_are_listed_with_their_landing_files(tmp_path):
+    assert unread_entries(make_landing(tmp_path)) == [
+        ("Outages/", 2, "not a source folder (did you mean outages/?)"),
+        ("README.md", 0, "a file outside the source folders"),
+        ("extract.csv.gz", 1, "a landing file outside the source folders"),
+        ("incident/", 0, "not a source folder (did you mean incidents/?)"),
+        ("misc/", 0, "not a source folder"),
+        ("service_requests/notes.txt", 0, "not a landing file (.csv, .csv.gz or .parquet)"),
+        *MISSING_FOLDERS,
+    ]
+
+
+def test_a_landing_file_outside_the_source_folders_blocks_and_the_rest_warns(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with duckdb.connect(str(db)) as con:
+        report = ingest(con, make_landing(tmp_path))
+    assert report.ignored["Outages/"] == "not a source folder (did you mean outages/?); holds 2 landing file(s), not read"
+    assert len(report.ignored) == 11
+    with duckdb.connect(str(db), read_only=True) as con:
+        checks = {c.name: c for c in gate.evaluate(con, "2026-10", [])}
+    blocking = checks[LANDING_FILE_CHECK]
+    assert not blocking.passed and blocking.blocking
+    assert blocking.detail.endswith(
+        ": 2 of 11 fail: Outages/ (landing_files=2, reason=not a source folder (did you mean outages/?)); "
+        "extract.csv.gz (landing_files=1, reason=a landing file outside the source folders)")
+    warning = checks[OTHER_CHECK]
+    assert not warning.passed and not warning.blocking
+    assert "11 of 11 fail: Outages/ (reason=not a source folder (did you mean outages/?)); README.md (" in warning.detail
+
+
+def test_a_complete_landing_folder_reads_everything(tmp_path):
+    from pmr import SOURCES
+
+    landing = tmp_path / "landing"
+    for source in SOURCES:
+        (landing / source).mkdir(parents=True)
+    write_csv(landing, "service_requests", [request_row("r1")])
+    assert unread_entries(landing) == []
+    db = tmp_path / "w.duckdb"
+    with duckdb.connect(str(db)) as con:
+        assert ingest(con, landing).ignored == {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        checks = {c.name: c for c in gate.evaluate(con, "2026-10", [])}
+    assert checks[LANDING_FILE_CHECK].passed and checks[OTHER_CHECK].passed
