@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterator
 
-from pmr import build_state, gate, publish
+from pmr import SOURCES, build_state, gate, publish
 from pmr.calendar import (
     deadline,
     month_has_ended,
@@ -37,7 +37,7 @@ from pmr.calendar import (
     working_days_phrase,
 )
 from pmr.dbt_runner import DbtResult, run_dbt, target_path_for
-from pmr.ingest import ingest
+from pmr.ingest import ingest, landing_files
 from pmr.metrics import collect
 from pmr.warehouse import connect, db_path, memory_limit
 
@@ -118,7 +118,7 @@ def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path |
     """Refuse, before any step, a month that has not ended (the PMR covers complete
     UK months; a partial one would publish as if final), a month whose Working Days
     the bank-holiday seed does not cover, a landing or output path that is not a
-    folder, and an unusable PMR_MEMORY_LIMIT."""
+    folder, an unusable PMR_MEMORY_LIMIT, and a landing folder with no landing file."""
     parse_month(month)
     if not month_has_ended(month, now):
         _, end = period_bounds_utc(month)
@@ -138,6 +138,9 @@ def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path |
         memory_limit()
     except ValueError as error:
         raise RunRefused(str(error)) from None
+    if not landing_files(Path(landing)):
+        raise RunRefused(f"{landing} holds no landing file: the extracts go in its source folders "
+                         f"({', '.join(s + '/' for s in SOURCES)}) as .csv, .csv.gz or .parquet files")
 
 
 class PublicationBlocked(RuntimeError):

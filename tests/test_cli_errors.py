@@ -69,7 +69,17 @@ def test_an_out_path_that_is_a_file(tmp_path, landing, capsys):
     assert not (tmp_path / "w.duckdb").exists()
 
 
+def test_a_landing_folder_without_landing_files_is_refused(tmp_path, landing, capsys):
+    (landing / "service_requests" / "notes.txt").write_text("not an extract")
+    out = tmp_path / "out"
+    code, err = run_cli(["run", "--month", "2026-10", "--landing", str(landing), "--out", str(out),
+                         "--db", str(tmp_path / "w.duckdb")], capsys)
+    assert code == 1 and f"error: {landing} holds no landing file: the extracts go in its source folders" in err
+    assert not out.exists() and not (tmp_path / "w.duckdb").exists()
+
+
 def test_a_warehouse_file_that_is_not_a_warehouse(tmp_path, landing, capsys):
+    (landing / "service_requests" / "extract.csv").write_text("request_id\n")
     db = tmp_path / "w.duckdb"
     db.write_text("not a database")
     code, err = run_cli(["run", "--month", "2026-10", "--landing", str(landing), "--out", str(tmp_path / "out"),
