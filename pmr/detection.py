@@ -23,6 +23,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pmr.generator.ground_truth import ground_truth_path
+
 SEGMENTS = ("North", "Central", "South", "SMETS1")
 
 
@@ -67,11 +69,6 @@ def parse_utc(text: str) -> dt.datetime:
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
     return moment
-
-
-def ground_truth_path(landing: Path) -> Path:
-    landing = Path(landing)
-    return landing.parent / f"{landing.name}.ground_truth.json"
 
 
 def load_drops(landing_or_truth: Path) -> list[Interval]:

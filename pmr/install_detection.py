@@ -36,6 +36,8 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from pmr.generator.ground_truth import ground_truth_path
+
 SEGMENTS = ("North", "Central", "South", "SMETS1")
 UK = ZoneInfo("Europe/London")
 SegmentDay = tuple[dt.date, str]
@@ -96,12 +98,6 @@ class DetectionScore:
             f"   flagged on an injected outage day: {days(self.explained_by_outage)}",
             f"   false alarms: {days(self.false_positives)}",
         ]
-
-
-def ground_truth_path(landing: Path) -> Path:
-    """`<landing name>.ground_truth.json` beside the landing folder (the generator's convention)."""
-    landing = Path(landing)
-    return landing.parent / f"{landing.name}.ground_truth.json"
 
 
 def month_days(month: str) -> tuple[dt.date, dt.date]:
