@@ -68,6 +68,18 @@ def metric_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def declared_ids(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every metric id the metric models' YAML declares, with whether it has figures:
+    an id whose SQL returns no row would be missing from the report without a word."""
+    return con.execute(
+        f"""
+        select metric_id as label, metric_id in (select metric_id from {METRICS_TABLE}) as has_figures
+        from {CATALOGUE_TABLE}
+        order by label
+        """
+    ).df()
+
+
 def family_has_rows(con: duckdb.DuckDBPyConnection, pattern: str) -> bool:
     return bool(con.execute(f"select count(*) from {METRICS_TABLE} where metric_id like ?", [pattern]).fetchone()[0])
 

@@ -7,6 +7,7 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 |---|---|---|
 | metrics | metric_id present, kind measure/indicator, unit known, period = the month, day within the month, segment known, no duplicate figure keys, pct within 0-100, s/h/min >= 0, counts >= 0 and whole | blocking |
 | metrics | counts never empty (volumes and counts are 0, not missing) | warning |
+| metric_ids | every metric id declared in the metric models' YAML has figures | warning |
 | rsvp_segments | every business process with RSVP figures has North, Central, South, All (and SMETS1 unless none of its SRVs applies to SMETS1) | blocking |
 | rsvp_volumes | monthly volume (All) = staged count recomputed from staging; = sum of the four segments; = sum of the daily figures | blocking |
 | accounting_files | rows_read = accepted + duplicates + quarantined, per file | blocking |
@@ -70,6 +71,16 @@ def metric_rules(month: str) -> list[Rule]:
              "are whole numbers", "count figures", ("count_value",)),
         Rule("metrics: counts not empty", gxe.ExpectColumnValuesToBeInSet(column="count_present", value_set=[True]),
              False, "have a value (0, not missing, for an empty breakdown)", "count figures"),
+    ]
+
+
+def declared_id_rules() -> list[Rule]:
+    _, gxe = gx_modules()
+    return [
+        Rule("metrics: every declared id has figures",
+             gxe.ExpectColumnValuesToBeInSet(column="has_figures", value_set=[True]), False,
+             "have figures this month (an id declared in a metric model's YAML that its SQL never returns is "
+             "missing from the report)", "declared metric ids"),
     ]
 
 
@@ -210,6 +221,8 @@ def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | 
         checks.append(_skipped("metrics", "no metric figures yet"))
         return checks
     checks += validate("metrics", figures, metric_rules(month), "label", progress)
+    if frames.relation_exists(con, frames.CATALOGUE_TABLE):
+        checks += validate("metric_ids", frames.declared_ids(con), declared_id_rules(), "label", progress)
 
     if not frames.family_has_rows(con, "rsvp.%"):
         checks.append(_skipped("rsvp", "no rsvp.* figures yet"))

@@ -95,7 +95,7 @@ def _seed(con, name: str) -> None:
 
 
 def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, alerts=None, responses=None,
-                   quarantine_max_pct=1.0) -> Path:
+                   quarantine_max_pct=1.0, declared_without_figures=()) -> Path:
     """A warehouse with just what the gate reads. Defaults: a consistent month with
     prepayment_top_up traffic in every segment."""
     con = duckdb.connect(str(path))
@@ -159,6 +159,7 @@ def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, 
         con.executemany("insert into metrics.pmr_metrics values (" + ", ".join(["?"] * 16) + ")", rows)
     con.execute("create table metrics.metric_catalogue (metric_id varchar, fractional boolean)")
     fractional = {f["metric_id"]: bool(f.get("fractional")) for f in figures}
+    fractional.update({metric_id: False for metric_id in declared_without_figures})
     if fractional:
         con.executemany("insert into metrics.metric_catalogue values (?, ?)", list(fractional.items()))
     con.close()
@@ -233,6 +234,14 @@ def test_a_broken_figure_blocks(tmp_path, change, check, named):
     assert check in failed(checks), checks
     assert checks[check].blocking
     assert named in checks[check].detail
+
+
+def test_a_declared_id_without_figures_warns(tmp_path):
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", declared_without_figures=("alerts.never_returned",)))
+    check = checks["metrics: every declared id has figures"]
+    assert not check.passed and not check.blocking
+    # the four ids of default_figures() (rsvp.volume, rsvp.pct_within_trt, rsvp.mean_rtt_s, availability.pct) and it
+    assert check.detail.endswith(": 1 of 5 fail: alerts.never_returned")
 
 
 def test_a_duplicate_figure_blocks(tmp_path):
