@@ -57,8 +57,11 @@ dagster: install
 	DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev
 
 # Only what make and the demo create: landing files and published reports of your own stay.
+# dbt's target folder is warehouse/pmr.dbt-target (pmr/dbt_runner.py); target and logs come
+# from running dbt by hand. landing/ goes only when the demo was all it held (rmdir).
 clean:
-	rm -rf $(VENV) $(SPARK_VENV) target logs warehouse $(DEMO_LANDING) $(DEMO_LANDING).ground_truth.json bench-data .dagster
+	rm -rf $(VENV) $(SPARK_VENV) pmr_warehouse.egg-info target logs warehouse $(DEMO_LANDING) $(DEMO_LANDING).ground_truth.json bench-data .dagster
+	@rmdir landing 2>/dev/null || true
 
 screenshot: install
 	$(BIN)/python -m reports.browser $(DEMO_OUT)/$(DEMO_MONTH)/pmr.html --screenshot $(DEMO_OUT)/$(DEMO_MONTH)-screenshot.png
