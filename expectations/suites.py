@@ -30,13 +30,12 @@ import duckdb
 
 from expectations import frames
 from expectations.runner import Rule, gx_modules, validate
-from pmr.gate import CheckResult
+from pmr.gate import DAYS_CHECK, CheckResult
 from pmr.metrics import KINDS, UNITS
 from pmr.calendar import parse_month
 
 Progress = Callable[[str], None]
 SEGMENTS = ("North", "Central", "South", "SMETS1", "All")
-DAYS_CHECK = "period: every day has data"
 
 
 def metric_rules(month: str) -> list[Rule]:

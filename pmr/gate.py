@@ -18,6 +18,9 @@ import duckdb
 
 from pmr.dbt_runner import DbtResult
 
+# The check that every UK day of the month has data: blocking, or a warning that the
+# report announces at its top when a run allows missing days (--allow-missing-days).
+DAYS_CHECK = "period: every day has data"
 
 @dataclass
 class CheckResult:

@@ -14,9 +14,11 @@ import jinja2
 
 from pmr import PROJECT_DIR
 from pmr.calendar import parse_month, publication_timeliness
+from pmr.gate import DAYS_CHECK
 from pmr.metrics import CATALOGUE, CSV_COLUMNS, TABLE, csv_order_by
 from reports.charts import ChartEmbedder, javascript_bundle
 from reports.context import ReportContext
+from reports.format import esc
 
 QUALITY_COLUMNS = ["source", "file", "rows_read", "accepted", "duplicates", "quarantined", "reason"]
 DEFINITION_PATHS = ["models", "macros", "seeds", "dbt_project.yml"]
@@ -102,12 +104,25 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
         definitions_commit=commit,
         seeds_hash=seeds_hash,
         figure_count=f"{len(metrics):,}",
+        incomplete=incomplete_notice(checks),
         sections=sections,
         vega_bundle=javascript_bundle().replace("</script", "<\\/script"),
     )
     path = folder / "pmr.html"
     path.write_text(page)
     return path
+
+
+def incomplete_notice(checks) -> str:
+    """A notice at the top of the page when the month was published with days that
+    have no data (`pmr run --allow-missing-days`): its figures are those of part of
+    the month, and a reader must see that before any figure. Empty otherwise."""
+    failed = next((c for c in checks or [] if c.name == DAYS_CHECK and not c.passed), None)
+    if failed is None:
+        return ""
+    days = failed.detail.split(" fail: ", 1)[-1]
+    return ('<p class="incomplete"><strong>Incomplete month.</strong> Published with days that have no data '
+            f"(<code>--allow-missing-days</code>); the figures cover the other days only: {esc(days)}</p>")
 
 
 def render_report(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks, log) -> list[str]:

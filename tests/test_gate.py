@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from expectations.suites import DAYS_CHECK
 from pmr import PROJECT_DIR, gate
+from pmr.gate import DAYS_CHECK
 from pmr.cli import main
 from tests.helpers import write_csv
 

@@ -202,3 +202,23 @@ def test_a_table_of_measures_without_service_levels_has_no_level_columns():
     rows = [("One", "b.one"), ("Two", "b.two")]
     assert "<th>Target</th>" not in _single_table(ctx(None), rows, "no levels")
     assert "<th>Target</th><th>Minimum</th>" in _single_table(ctx(99.0), rows, "one level")
+
+
+def test_a_month_published_with_days_missing_says_so_at_the_top(published):
+    # the hand-made landing has requests, responses and alerts on a few days only (SPARSE)
+    page = (published["link"] / "pmr.html").read_text()
+    header = page.split("</header>", 1)[0]
+    assert '<p class="incomplete"><strong>Incomplete month.</strong>' in header
+    assert "service_requests (days_missing=" in header
+
+
+def test_the_incomplete_notice_only_when_days_are_missing():
+    from pmr.gate import DAYS_CHECK, CheckResult
+    from reports.render import incomplete_notice
+
+    missing = CheckResult(DAYS_CHECK, "gx", False, False,
+                          "sources have ...: 1 of 3 fail: alerts (days_missing=1, missing_days=2026-10-31)")
+    assert incomplete_notice([missing]).endswith(
+        "the figures cover the other days only: alerts (days_missing=1, missing_days=2026-10-31)</p>")
+    assert incomplete_notice([CheckResult(DAYS_CHECK, "gx", True, True, "all days")]) == ""
+    assert incomplete_notice([]) == ""
