@@ -17,6 +17,7 @@ RAW_TABLES = (
     *(f"{source}_{part}" for source in SOURCES for part in ("parquet", "csv", "parquet_new", "csv_new")),
     "landing_files",
     "malformed_lines",
+    "landing_unread",
 )
 _DESCRIPTIONS = {
     **{f"{s}_parquet": f"raw.{s}_parquet: a view over the accepted Parquet files of {s}, read in place."
@@ -26,6 +27,9 @@ _DESCRIPTIONS = {
        "did not read (incremental builds)." for s in SOURCES for part in ("parquet", "csv")},
     "landing_files": "One row per landing file seen by the last ingest: size, status (loaded or skipped) and why.",
     "malformed_lines": "CSV lines that could not be split into columns, and every row of a file skipped as a whole.",
+    "landing_unread": "What the landing folder holds that ingest does not read (misspelt source folders, files beside "
+                      "them, notes), and source folders that are not there: a landing file among them blocks "
+                      "publication.",
 }
 
 
@@ -76,6 +80,7 @@ def landing_ingest(context: dg.AssetExecutionContext, pmr: PmrSettings):
         "files unchanged": record["files_unchanged"],
         "files removed": record["files_removed"],
         "files skipped": len(record["files_skipped"]),
+        "entries not read": len(record.get("not_read", {})),
         "rows loaded": record["rows_loaded"],
         **run.metadata(),
     }

@@ -170,7 +170,8 @@ def test_every_landing_asset_is_in_the_landing_group(code):
     landing = {k: graph.get(k).group_name for k in graph.get_all_asset_keys() if k.path[0] == "landing"}
     assert landing[dg.AssetKey(["landing", "built_files"])] == "landing"
     assert set(landing.values()) == {"landing"}, {k.to_user_string(): g for k, g in landing.items() if g != "landing"}
-    assert len(landing) == 7 * 4 + 3  # parquet, csv and their _new per source; landing_files, malformed_lines, built_files
+    # parquet, csv and their _new per source; landing_files, malformed_lines, landing_unread, built_files
+    assert len(landing) == 7 * 4 + 4
 
 
 def test_dbt_ran_with_the_month_as_a_var(code, dagster_runs):
