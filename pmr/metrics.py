@@ -37,6 +37,57 @@ CATALOGUE_COLUMNS = (
 )
 
 
+# Comments on the two tables built here (dbt writes those of its models from their
+# YAML), so an analyst in DuckDB reads every column's meaning with duckdb_columns().
+TABLE_COMMENTS = {
+    TABLE: "Every figure of the month, one row per metric id and breakdown: the rows of metrics.csv "
+           "(docs/metrics.md), with the metric model that computed each.",
+    CATALOGUE: "Every metric id declared in a metric model's YAML (models/metrics/_metric_*.yml).",
+}
+COLUMN_COMMENTS = {
+    TABLE: {
+        "metric_id": "The figure's id, e.g. rsvp.volume (docs/metrics/*.md describes each).",
+        "requirement": f"The MP122 requirement the figure belongs to: {', '.join(REQUIREMENTS)}.",
+        "kind": "measure (has a service level: target and minimum) or indicator.",
+        "period": "The reporting period, YYYY-MM, a UK calendar month.",
+        "day": "The UK local date of a daily figure; NULL for a monthly one.",
+        "business_process": "Business process key (seeds/business_processes.csv), or NULL.",
+        "segment": "North, Central, South (CSP regions of SMETS2), SMETS1, All, or NULL.",
+        "device_type": "Device type breakdown, or NULL.",
+        "service": "Service key of availability and reliability figures, or NULL.",
+        "time_band": "active or inactive hours, or NULL.",
+        "category": "Any other breakdown (e.g. incident category, alert code), or NULL.",
+        "value": "The figure, in its unit.",
+        "unit": f"The figure's unit: {', '.join(UNITS)}.",
+        "target": "The service level's target, for a measure (seeds/service_levels.csv); else NULL.",
+        "minimum": "The service level's minimum, for a measure; else NULL.",
+        "model": "The dbt metric model (models/metrics/) whose SQL computed the figure.",
+    },
+    CATALOGUE: {
+        "model": "The metric model that declares the id.",
+        "metric_id": "The metric id.",
+        "requirement": "The MP122 requirement.",
+        "kind": "measure or indicator.",
+        "unit": f"One of {', '.join(UNITS)}.",
+        "service_level": "Key into seeds/service_levels.csv (target, minimum), for a measure; else NULL.",
+        "title": "Short title shown in the report.",
+        "description": "What the figure counts or measures, from the YAML.",
+        "fractional": "True when a count may have decimals (a mean of counts); the gate checks other counts are whole.",
+    },
+}
+
+
+def _comment(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def comment_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for table, comment in TABLE_COMMENTS.items():
+        con.execute(f"comment on table {table} is {_comment(comment)}")
+        for column, text in COLUMN_COMMENTS[table].items():
+            con.execute(f"comment on column {table}.{column} is {_comment(text)}")
+
+
 class MetricDefinitionError(ValueError):
     """A metric model or its YAML breaks the contract of docs/adding-a-metric.md."""
 
@@ -109,6 +160,7 @@ def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) ->
         listed = ", ".join(f"{metric} (in {model})" for model, metric in undeclared)
         raise MetricDefinitionError(f"metric ids returned but not declared in the model's YAML: {listed}")
     con.execute(f"create or replace table {TABLE} as {figures_sql(union)}", [period])
+    comment_tables(con)
     return con.execute(f"select count(*) from {TABLE}").fetchone()[0]
 
 

@@ -222,3 +222,23 @@ def test_the_incomplete_notice_only_when_days_are_missing():
         "the figures cover the other days only: alerts (days_missing=1, missing_days=2026-10-31)</p>")
     assert incomplete_notice([CheckResult(DAYS_CHECK, "gx", True, True, "all days")]) == ""
     assert incomplete_notice([]) == ""
+
+
+def test_every_column_of_the_warehouse_says_what_it_means(published):
+    """dbt writes the YAML descriptions as comments (persist_docs) and pmr.metrics
+    comments the tables it builds, so duckdb_columns() answers an analyst in DuckDB."""
+    con = duckdb.connect(str(published["db"]), read_only=True)
+    try:
+        silent = con.execute(
+            """select schema_name || '.' || table_name || '.' || column_name from duckdb_columns()
+               where database_name = current_database() and comment is null
+                 and schema_name in ('reference', 'staging', 'intermediate', 'marts', 'metrics', 'utilities')
+               order by 1""").fetchall()
+        tables = con.execute(
+            """select count(*), count(comment) from duckdb_tables() where database_name = current_database()
+                 and schema_name in ('reference', 'staging', 'intermediate', 'marts', 'metrics', 'utilities')"""
+        ).fetchone()
+    finally:
+        con.close()
+    assert silent == []
+    assert tables[0] > 50 and tables[1] == tables[0]
