@@ -242,3 +242,24 @@ def test_every_column_of_the_warehouse_says_what_it_means(published):
         con.close()
     assert silent == []
     assert tables[0] > 50 and tables[1] == tables[0]
+
+
+# --- presentation of the page: what a reader of the panel sees -----------------
+
+def _section_html(published, key: str) -> str:
+    page = (published["link"] / "pmr.html").read_text()
+    return page.split(f'<section id="{key}">', 1)[1].split("\n</section>", 1)[0]
+
+
+def _process_html(published, process: str) -> str:
+    rsvp = _section_html(published, "rsvp")
+    return rsvp.split(f'<section class="process" id="rsvp-{process}">', 1)[1].split("</section>", 1)[0]
+
+
+def test_rtt_range_reads_shortest_to_longest(published):
+    # install_commission, South: RTTs 12.5 (L), 25 (M, from execution), 2 (N) -> 2 to 25 s
+    html = _process_html(published, "install_commission")
+    row = html.split("<th>Range of RTT, shortest – longest (s)</th>", 1)[1].split("</tr>", 1)[0]
+    assert "<td>2.00 – 25.00</td>" in row and "(" not in row
+    # prepayment_top_up, North: RTTs 4 (A), 40 (C), 35 (E), 10 (G)
+    assert "<td>4.00 – 40.00</td>" in _process_html(published, "prepayment_top_up")

@@ -24,7 +24,7 @@ def _monthly_table(ctx, process: str, segments: list[str]) -> str:
     def range_cell(segment):
         low = ctx.value("rsvp.min_rtt_s", business_process=process, segment=segment)
         high = ctx.value("rsvp.max_rtt_s", business_process=process, segment=segment)
-        return "–" if low is None else f"({number(low, 's')}) ({number(high, 's')})"
+        return "–" if low is None else f"{number(low, 's')} – {number(high, 's')}"
 
     target = ctx.metric("rsvp.pct_within_trt", business_process=process)
     levels = ""
@@ -33,7 +33,7 @@ def _monthly_table(ctx, process: str, segments: list[str]) -> str:
     rows = [
         ["Average RTT (s)"] + [cell("mean_rtt_s", s, "s") for s in segments],
         ["Median RTT (s)"] + [cell("median_rtt_s", s, "s") for s in segments],
-        ["Range (shortest) (longest), s"] + [range_cell(s) for s in segments],
+        ["Range of RTT, shortest – longest (s)"] + [range_cell(s) for s in segments],
         ["Delivered within the Target Response Time" + levels] + [cell("pct_within_trt", s, "pct") for s in segments],
         ["Volumes"] + [cell("volume", s, "count") for s in segments],
         ["Rejected at the DCC boundary"] + [cell("rejected", s, "count") for s in segments],
