@@ -263,3 +263,38 @@ def test_rtt_range_reads_shortest_to_longest(published):
     assert "<td>2.00 – 25.00</td>" in row and "(" not in row
     # prepayment_top_up, North: RTTs 4 (A), 40 (C), 35 (E), 10 (G)
     assert "<td>4.00 – 40.00</td>" in _process_html(published, "prepayment_top_up")
+
+
+IN_LIFE_TARGETS = ("Target Response Times differ between the SRVs of this process: 30 s for 1.1.1, 1.6, 2.1, 11.3; "
+                   "432,000 s (5 days) for 11.1 (Update Firmware).")
+
+
+def test_a_process_whose_srvs_have_different_target_times_says_so(published):
+    # seeds: in_life_device_management lists 2.1, 1.6, 1.1.1, 11.3 (TRT 30 s) and 11.1 (432,000 s)
+    html = _process_html(published, "in_life_device_management")
+    assert IN_LIFE_TARGETS in html
+    # the fixture has only L and M (1.1.1) there: average 18.75 = median, no word about the average
+    assert "far above the median" not in html
+    # every SRV of tariff_update (1.1.1) and install_commission has a 30 s target
+    assert "Target Response Times differ" not in _process_html(published, "tariff_update")
+    assert "Target Response Times differ" not in _process_html(published, "install_commission")
+
+
+def test_an_average_far_above_the_median_is_explained(published):
+    import pandas as pd
+
+    from reports.context import ReportContext
+    from reports.sections.rsvp import _target_times_note
+
+    breakdown = dict(day=None, segment="All", device_type=None, service=None, time_band=None, category=None)
+    metrics = pd.DataFrame([dict(metric_id=m, business_process=p, value=v, **breakdown)
+                            for m, p, v in (("rsvp.mean_rtt_s", "in_life_device_management", 12_771.0),
+                                            ("rsvp.median_rtt_s", "in_life_device_management", 4.47))])
+    con = duckdb.connect(str(published["db"]), read_only=True)
+    try:
+        note = _target_times_note(ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=None),
+                                  "in_life_device_management")
+    finally:
+        con.close()
+    assert IN_LIFE_TARGETS in note
+    assert "The average RTT (12,771 s, all segments) is far above the median (4.47 s)" in note

@@ -43,6 +43,51 @@ def _monthly_table(ctx, process: str, segments: list[str]) -> str:
     return table(["Monthly performance"] + segments, rows)
 
 
+# the average counts as far above the median from this ratio on
+MEAN_FAR_ABOVE_MEDIAN = 10
+
+
+def _srv_key(srv: str) -> tuple:
+    return tuple(int(part) if part.isdigit() else part for part in srv.split("."))
+
+
+def _duration(seconds: float) -> str:
+    text = f"{seconds:,.0f} s"
+    if seconds >= 86_400 and seconds % 86_400 == 0:
+        days = int(seconds // 86_400)
+        text += f" ({days} day{'' if days == 1 else 's'})"
+    return text
+
+
+def _target_times_note(ctx, process: str) -> str:
+    """A note under the table of a process whose SRVs have different Target Response
+    Times (reference.srv_catalogue): the RTTs of the SRVs with a long target lift the
+    average and the longest far above the median. Empty when they all share one."""
+    srvs = ctx.query(
+        """select srvs.srv, catalogue.name, catalogue.trt_s
+           from reference.business_process_srvs srvs
+           join reference.srv_catalogue catalogue using (srv)
+           where srvs.business_process = ?""",
+        [process],
+    )
+    if srvs["trt_s"].nunique() < 2:
+        return ""
+    groups = []
+    for trt_s, rows in sorted(srvs.groupby("trt_s"), key=lambda group: group[0]):
+        names = sorted(set(zip(rows["srv"], rows["name"])), key=lambda pair: _srv_key(pair[0]))
+        listed = ", ".join(srv if len(names) > 1 else f"{srv} ({name})" for srv, name in names)
+        groups.append(f"{_duration(float(trt_s))} for {listed}")
+    note = ("Target Response Times differ between the SRVs of this process: " + "; ".join(groups)
+            + ". The share within the Target Response Time compares each request with the target of its own SRV.")
+    mean = ctx.value("rsvp.mean_rtt_s", business_process=process, segment="All")
+    median = ctx.value("rsvp.median_rtt_s", business_process=process, segment="All")
+    if mean is not None and median and mean >= MEAN_FAR_ABOVE_MEDIAN * median:
+        note += (f" The average RTT ({number(mean, 's')} s, all segments) is far above the median "
+                 f"({number(median, 's')} s): requests of the SRVs with the longer target may take up to that "
+                 "target, which lifts the average and the longest RTT; the median shows the typical request.")
+    return f'<p class="note">{esc(note)}</p>'
+
+
 def _daily_chart(ctx, charts, process: str, title: str) -> str:
     daily = ctx.metrics[(ctx.metrics["business_process"] == process) & ctx.metrics["day"].notna()]
     rtt = daily[daily["metric_id"] == "rsvp.mean_rtt_s"][["day", "segment", "value"]]
@@ -75,6 +120,7 @@ def render(ctx, charts) -> str:
         segments = [s for s in SEGMENT_ORDER if s in present]
         parts.append(f'<section class="process" id="rsvp-{esc(key)}"><h3>{esc(name)}</h3>')
         parts.append(_monthly_table(ctx, key, segments))
+        parts.append(_target_times_note(ctx, key))
         parts.append(_daily_chart(ctx, charts, key, name))
         parts.append("</section>")
     return "".join(parts)
