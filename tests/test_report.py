@@ -201,7 +201,11 @@ def test_a_table_of_measures_without_service_levels_has_no_level_columns():
 
     rows = [("One", "b.one"), ("Two", "b.two")]
     assert "<th>Target</th>" not in _single_table(ctx(None), rows, "no levels")
-    assert "<th>Target</th><th>Minimum</th>" in _single_table(ctx(99.0), rows, "one level")
+    one_level = _single_table(ctx(99.0), rows, "one level")
+    assert "<th>Target</th><th>Minimum</th>" in one_level
+    # the row without a level says so; the one with a level is a plain measure
+    assert "<th>One</th><td>97.00%</td><td>Measure</td><td>99.00%</td><td>96.00%</td>" in one_level
+    assert "<th>Two</th><td>88.00%</td><td>Measure, no service level set</td><td>–</td><td>–</td>" in one_level
 
 
 def test_a_month_published_with_days_missing_says_so_at_the_top(published):
@@ -298,3 +302,21 @@ def test_an_average_far_above_the_median_is_explained(published):
         con.close()
     assert IN_LIFE_TARGETS in note
     assert "The average RTT (12,771 s, all segments) is far above the median (4.47 s)" in note
+
+
+def test_a_measure_without_service_level_says_none_is_set(published):
+    """Requirement 2 measures (B1, B2, PP1, DF1 ...) have no level in seeds/service_levels.csv:
+    the Kind column says so, and a note under the table, instead of blank level cells."""
+    outcomes = _section_html(published, "outcomes")
+    billing = outcomes.split("<h3>Billing (B1, B2)</h3>", 1)[1].split("<h3>", 1)[0]
+    # the fixture has no 5.1 or 4.6.1 request: figures empty, yet the kind is known
+    assert billing.count("<td>Measure, no service level set</td>") == 3
+    assert "No service level set: the metric definitions v1 set no target or minimum" in billing
+    prepayment = outcomes.split("<h3>Prepayment (PP1)</h3>", 1)[1].split("<h3>", 1)[0]
+    assert "<th>Top-ups (2.2) successful (%)</th>" in prepayment
+    assert prepayment.count("<td>Measure, no service level set</td>") == 3  # all types, ESME, GSME
+    assert "<td>Indicator</td>" in prepayment and "Indicator, no service" not in prepayment
+    # IC1's levels are stated above its table (the within-TRT levels as ceilings on the share missed)
+    installs = outcomes.split("<h3>Install and Commission (IC1, IC2)</h3>", 1)[1].split("<h3>", 1)[0]
+    assert "at most 1% missed (target), at most 4% (minimum)" in installs
+    assert "no service level set" not in installs and "<td>Measure</td>" in installs

@@ -36,6 +36,18 @@ def _kind(ctx, metric_id: str) -> str:
     return "" if found.empty else str(found["kind"].iloc[0]).capitalize()
 
 
+NO_LEVEL = "no service level set"
+NO_LEVEL_NOTE = ('<p class="note">No service level set: the metric definitions v1 set no target or minimum '
+                 "for the measures so marked, so they have no status.</p>")
+
+
+def _kind_cell(ctx, metric_id: str, target, levels_stated: bool) -> str:
+    """The Kind column; a measure without a target says so rather than leave its
+    level cells blank (unless the text above the table states its levels)."""
+    kind = _kind(ctx, metric_id)
+    return f"{kind}, {NO_LEVEL}" if kind == "Measure" and target is None and not levels_stated else kind
+
+
 def _unit(ctx, metric_id: str) -> str | None:
     found = ctx.catalogue[ctx.catalogue["metric_id"] == metric_id]
     return None if found.empty else str(found["unit"].iloc[0])
@@ -55,10 +67,11 @@ def _present_segments(ctx, metric_ids: list[str]) -> list[str]:
     return [s for s in SEGMENT_ORDER if s in present]
 
 
-def _segment_table(ctx, rows: list[tuple], caption: str) -> str:
+def _segment_table(ctx, rows: list[tuple], caption: str, levels_stated: bool = False) -> str:
     """rows: (label, metric_id, breakdown other than segment and day[, display
     unit]). Segments as columns; a Kind column; Target / Minimum columns when any
-    row has them."""
+    row has them. levels_stated: the text above the table states the service
+    levels of its measures."""
     segments = _present_segments(ctx, [row[1] for row in rows])
     if not segments:
         return ""
@@ -69,12 +82,12 @@ def _segment_table(ctx, rows: list[tuple], caption: str) -> str:
     for label, metric_id, breakdown, *display in rows:
         unit = display[0] if display else _unit(ctx, metric_id)
         cells = [number(ctx.value(metric_id, segment=s, **breakdown), unit) for s in segments]
-        line = [label] + cells + [_kind(ctx, metric_id)]
+        target, minimum = levels[metric_id]
+        line = [label] + cells + [_kind_cell(ctx, metric_id, target, levels_stated)]
         if with_levels:
-            target, minimum = levels[metric_id]
             line += [number(target, unit), number(minimum, unit)]
         body.append(line)
-    return table(header, body, caption=caption)
+    return table(header, body, caption=caption) + _no_level_note(body)
 
 
 def _single_table(ctx, rows: list[tuple[str, str]], caption: str) -> str:
@@ -86,13 +99,17 @@ def _single_table(ctx, rows: list[tuple[str, str]], caption: str) -> str:
     body = []
     for label, metric_id in rows:
         unit = _unit(ctx, metric_id)
-        line = [label, number(ctx.value(metric_id), unit), _kind(ctx, metric_id)]
+        target, minimum = levels[metric_id]
+        line = [label, number(ctx.value(metric_id), unit), _kind_cell(ctx, metric_id, target, False)]
         if with_levels:
-            target, minimum = levels[metric_id]
             line += [number(target, unit), number(minimum, unit)]
         body.append(line)
     header = ["Monthly figure", "All segments", "Kind"] + (["Target", "Minimum"] if with_levels else [])
-    return table(header, body, caption=caption)
+    return table(header, body, caption=caption) + _no_level_note(body)
+
+
+def _no_level_note(body: list[list[str]]) -> str:
+    return NO_LEVEL_NOTE if any(NO_LEVEL in cell for line in body for cell in line) else ""
 
 
 def _device_types(ctx, metric_id: str, **breakdown) -> list[str]:
@@ -125,7 +142,7 @@ def _installs_table(ctx) -> str:
         ("Install and Commission (8.14.1)", "ic.install_and_commission", {}),
         ("Install and Leave (8.14.2)", "ic.install_and_leave", {}),
     ]
-    return _segment_table(ctx, rows, "Install and Commission (IC1, IC2), by segment")
+    return _segment_table(ctx, rows, "Install and Commission (IC1, IC2), by segment", levels_stated=True)
 
 
 def _degraded_days(ctx) -> pd.DataFrame:
