@@ -320,3 +320,23 @@ def test_a_measure_without_service_level_says_none_is_set(published):
     installs = outcomes.split("<h3>Install and Commission (IC1, IC2)</h3>", 1)[1].split("<h3>", 1)[0]
     assert "at most 1% missed (target), at most 4% (minimum)" in installs
     assert "no service level set" not in installs and "<td>Measure</td>" in installs
+
+
+def test_install_counts_say_what_they_count(published):
+    installs = _section_html(published, "outcomes").split("<h3>Install and Commission (IC1, IC2)</h3>", 1)[1]
+    installs = installs.split("<h3>", 1)[0]
+
+    def row(label):
+        return installs.split(f"<th>{label}</th>", 1)[1].split("</tr>", 1)[0]
+
+    # N (8.14.1, I99 only) succeeded and P (8.14.1, no response) failed, both South CHF: the
+    # Install and Commission count holds both, the successful installs only N
+    assert row("Successful installs: 8.14.1 and 8.1.1 requests that succeeded, all types").startswith(
+        "<td>0</td><td>0</td><td>1</td>")
+    assert row("  … CHF (8.14.1)").startswith("<td>0</td><td>0</td><td>1</td>")
+    assert "<th>  … ESME (8.1.1)</th>" in installs and "<th>  … GSME (8.1.1)</th>" in installs
+    assert row("Failed installs: 8.14.1 and 8.1.1 requests that did not succeed, all types").startswith(
+        "<td>0</td><td>0</td><td>1</td>")
+    assert row("Install and Commission: all 8.14.1 requests, successful or not").startswith(
+        "<td>0</td><td>0</td><td>2</td>")
+    assert "<th>Install and Leave: all 8.14.2 requests, successful or not</th>" in installs

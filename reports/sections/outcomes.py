@@ -22,6 +22,8 @@ from reports.format import esc, number, table
 from reports.sections import Section, ids
 
 INSTALL_TYPES = ("CHF", "ESME", "GSME")
+# the SRV whose deliverable requests count as installs of each type (ic.installs)
+INSTALL_SRVS = {"CHF": "8.14.1", "ESME": "8.1.1", "GSME": "8.1.1"}
 
 
 # --- helpers -------------------------------------------------------------------
@@ -132,15 +134,17 @@ def _installs_table(ctx) -> str:
     rows = [("Requests of the I&C SRVs that missed the Target Response Time (%)", "ic.pct_trt_missed", {"device_type": None})]
     for device_type in _device_types(ctx, "ic.pct_trt_missed"):
         rows.append((f"  … to {device_type} (%)", "ic.pct_trt_missed", {"device_type": device_type}))
-    for category, word in (("success", "Successful"), ("failed", "Failed")):
-        rows.append((f"{word} installs, all types", "ic.installs", {"device_type": None, "category": category}))
+    for category, counted in (("success", "Successful installs: 8.14.1 and 8.1.1 requests that succeeded"),
+                              ("failed", "Failed installs: 8.14.1 and 8.1.1 requests that did not succeed")):
+        rows.append((f"{counted}, all types", "ic.installs", {"device_type": None, "category": category}))
         for device_type in INSTALL_TYPES:
-            rows.append((f"  … {device_type}", "ic.installs", {"device_type": device_type, "category": category}))
+            rows.append((f"  … {device_type} ({INSTALL_SRVS[device_type]})", "ic.installs",
+                         {"device_type": device_type, "category": category}))
     rows += [
         ("Predicted successful installs (sum of the daily forecasts)", "ic.installs_predicted", {}, None),
         ("Deviation of successful installs from the forecast (ratio)", "ic.deviation", {}),
-        ("Install and Commission (8.14.1)", "ic.install_and_commission", {}),
-        ("Install and Leave (8.14.2)", "ic.install_and_leave", {}),
+        ("Install and Commission: all 8.14.1 requests, successful or not", "ic.install_and_commission", {}),
+        ("Install and Leave: all 8.14.2 requests, successful or not", "ic.install_and_leave", {}),
     ]
     return _segment_table(ctx, rows, "Install and Commission (IC1, IC2), by segment", levels_stated=True)
 
