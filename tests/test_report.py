@@ -340,3 +340,33 @@ def test_install_counts_say_what_they_count(published):
     assert row("Install and Commission: all 8.14.1 requests, successful or not").startswith(
         "<td>0</td><td>0</td><td>2</td>")
     assert "<th>Install and Leave: all 8.14.2 requests, successful or not</th>" in installs
+
+
+def test_late_alert_codes_show_their_meaning(published):
+    alerts = _section_html(published, "alerts")
+    late = alerts.split("<caption>Late alerts by code, all segments</caption>", 1)[1].split("</table>", 1)[0]
+    assert "<th>Alert code</th><th>Meaning</th>" in late
+    # a2 (8F35) delivered after 90 s, a3 (8F36) never delivered; meanings from seeds/alert_codes.csv
+    assert "<tr><th>8F35</th><td>Supply outage restored</td><td>1</td></tr>" in late
+    assert "<tr><th>8F36</th><td>Supply outage restored after 3 minutes or more</td><td>1</td></tr>" in late
+
+
+def test_a_late_alert_code_not_in_the_reference_has_a_blank_meaning(published):
+    import pandas as pd
+
+    from reports.context import ReportContext
+    from reports.sections import alerts
+
+    breakdown = dict(day=None, business_process=None, device_type=None, service=None, time_band=None)
+    metrics = pd.DataFrame([
+        dict(metric_id="alerts.pct_within_sla", segment="All", category=None, value=50.0, target=99.0, minimum=96.0,
+             **breakdown),
+        dict(metric_id="alerts.late", segment=None, category="8FFF", value=1.0, target=None, minimum=None,
+             **breakdown),
+    ])
+    con = duckdb.connect(str(published["db"]), read_only=True)
+    try:
+        html = alerts.render(ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=None), None)
+    finally:
+        con.close()
+    assert "<tr><th>8FFF</th><td></td><td>1</td></tr>" in html

@@ -1,4 +1,5 @@
-"""A1: alerts delivered within 60 seconds, and the alert codes that were late."""
+"""A1: alerts delivered within 60 seconds, and the alert codes that were late with
+their meaning (reference.alert_codes; blank when the code is not there)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ def render(ctx, charts) -> str:
     )]
     late = ctx.metric("alerts.late").sort_values(["value", "category"], ascending=[False, True])
     if not late.empty:
+        meanings = dict(ctx.query("select alert_code, meaning from reference.alert_codes").values)
         parts.append(table(
-            ["Alert code", "Alerts not delivered within 60 s (indicator)"],
-            [[r["category"], number(r["value"], "count")] for _, r in late.iterrows()],
+            ["Alert code", "Meaning", "Alerts not delivered within 60 s (indicator)"],
+            [[r["category"], meanings.get(r["category"], ""), number(r["value"], "count")]
+             for _, r in late.iterrows()],
             caption="Late alerts by code, all segments",
         ))
     return "".join(parts)
