@@ -3,7 +3,7 @@ against its service levels."""
 
 from __future__ import annotations
 
-from reports.format import number, status, table
+from reports.format import esc, number, status, table
 from reports.sections import Section
 
 
@@ -37,7 +37,26 @@ def render(ctx, charts) -> str:
     if not lines:
         return "<p>No measures with service levels this month.</p>"
     return table(["Measure", "Requirement", "Scope", "This month", "Target", "Minimum", "Status"], lines,
-                 caption="Measures for all segments against their service levels")
+                 caption="Measures for all segments against their service levels") + _alerts_note(ctx, rows)
+
+
+def _alerts_note(ctx, rows) -> str:
+    """A1 and the RSVP share of Alerts Management both time alerts against 60 s but
+    over different alerts: say so when both are in the table."""
+    process = "alerts_management"
+    if not ((rows["metric_id"] == "alerts.pct_within_sla").any()
+            and ((rows["metric_id"] == "rsvp.pct_within_trt") & (rows["business_process"] == process)).any()):
+        return ""
+    codes = sorted(ctx.query("select alert_code from reference.business_process_alerts where business_process = ?",
+                             [process])["alert_code"])
+    name = dict(ctx.query("select business_process, display_name from reference.business_processes").values)
+    seconds = ctx.query("select value from reference.parameters where parameter = 'alert_trt_s'")
+    target = f"{float(seconds['value'].iloc[0]):g} s" if not seconds.empty else "their target time"
+    return ('<p class="note">' + esc(
+        f"{ctx.title('alerts.pct_within_sla')} (A1) counts every alert that was not suppressed; Within Target "
+        f"Response Time for {name.get(process, process)} (R1) counts only the alerts of that process, codes "
+        f"{', '.join(codes)}. Both time an alert against {target}, so the two shares differ only by the alerts "
+        "they count.") + "</p>")
 
 
 SECTION = Section("measures", "Measures at a glance", lambda metric_id: False, render)
