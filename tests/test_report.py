@@ -313,7 +313,7 @@ def test_a_measure_without_service_level_says_none_is_set(published):
     assert billing.count("<td>Measure, no service level set</td>") == 3
     assert "No service level set: the metric definitions v1 set no target or minimum" in billing
     prepayment = outcomes.split("<h3>Prepayment (PP1)</h3>", 1)[1].split("<h3>", 1)[0]
-    assert "<th>Top-ups (2.2) successful (%)</th>" in prepayment
+    assert "<th>Top-ups (2.2) successful (%, successful of all top-ups)</th>" in prepayment
     assert prepayment.count("<td>Measure, no service level set</td>") == 3  # all types, ESME, GSME
     assert "<td>Indicator</td>" in prepayment and "Indicator, no service" not in prepayment
     # IC1's levels are stated above its table (the within-TRT levels as ceilings on the share missed)
@@ -381,3 +381,15 @@ def test_measures_at_a_glance_say_why_the_two_alert_shares_differ(published):
     assert ("Alerts delivered within 60 s (A1) counts every alert that was not suppressed; Within Target Response "
             "Time for Alerts Management (R1) counts only the alerts of that process, codes 8F35, 8F36, AD1. "
             "Both time an alert against 60 s") in measures
+
+
+def test_top_up_shares_show_their_counts(published):
+    prepayment = _section_html(published, "outcomes").split("<h3>Prepayment (PP1)</h3>", 1)[1].split("<h3>", 1)[0]
+    row = prepayment.split("<th>Top-ups (2.2) successful (%, successful of all top-ups)</th>", 1)[1]
+    row = row.split("</tr>", 1)[0]
+    # North: A C succeeded, E G H failed (F rejected): 2 of 5; Central I 1 of 1; South none;
+    # SMETS1 J 1 of 1; All 4 of 7
+    assert row.startswith("<td>40.00% (2 of 5)</td><td>100.00% (1 of 1)</td><td>–</td><td>100.00% (1 of 1)</td>"
+                          "<td>57.14% (4 of 7)</td>")
+    # the device-type rows have no count figures: the share alone
+    assert "<th>  … ESME (%)</th><td>40.00%</td>" in prepayment

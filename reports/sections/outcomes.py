@@ -69,11 +69,27 @@ def _present_segments(ctx, metric_ids: list[str]) -> list[str]:
     return [s for s in SEGMENT_ORDER if s in present]
 
 
-def _segment_table(ctx, rows: list[tuple], caption: str, levels_stated: bool = False) -> str:
+def _with_count(ctx, share: float | None, part_id: str, whole_ids: tuple[str, ...], segment: str) -> str:
+    """A share shown with the counts it is made of, "40.00% (2 of 5)", when both are
+    figures of the same family (part_id over the sum of whole_ids) and agree with
+    the share; the share alone otherwise."""
+    text = number(share, "pct")
+    part = ctx.value(part_id, segment=segment)
+    whole = [ctx.value(metric_id, segment=segment) for metric_id in whole_ids]
+    if share is None or part is None or None in whole or sum(whole) <= 0:
+        return text
+    if abs(100.0 * part / sum(whole) - share) > 1e-6:
+        return text
+    return f"{text} ({part:,.0f} of {sum(whole):,.0f})"
+
+
+def _segment_table(ctx, rows: list[tuple], caption: str, levels_stated: bool = False,
+                   counts: dict | None = None) -> str:
     """rows: (label, metric_id, breakdown other than segment and day[, display
     unit]). Segments as columns; a Kind column; Target / Minimum columns when any
     row has them. levels_stated: the text above the table states the service
-    levels of its measures."""
+    levels of its measures. counts: label -> (part id, whole ids) of a share row
+    whose counts are figures too (_with_count)."""
     segments = _present_segments(ctx, [row[1] for row in rows])
     if not segments:
         return ""
@@ -83,7 +99,11 @@ def _segment_table(ctx, rows: list[tuple], caption: str, levels_stated: bool = F
     body = []
     for label, metric_id, breakdown, *display in rows:
         unit = display[0] if display else _unit(ctx, metric_id)
-        cells = [number(ctx.value(metric_id, segment=s, **breakdown), unit) for s in segments]
+        if counts and label in counts:
+            cells = [_with_count(ctx, ctx.value(metric_id, segment=s, **breakdown), *counts[label], s)
+                     for s in segments]
+        else:
+            cells = [number(ctx.value(metric_id, segment=s, **breakdown), unit) for s in segments]
         target, minimum = levels[metric_id]
         line = [label] + cells + [_kind_cell(ctx, metric_id, target, levels_stated)]
         if with_levels:
@@ -281,7 +301,8 @@ def _billing(ctx) -> str:
 # --- PP1 -------------------------------------------------------------------------------
 
 def _prepayment(ctx) -> str:
-    rows = [("Top-ups (2.2) successful (%)", "pp.pct_success", {"device_type": None})]
+    share_label = "Top-ups (2.2) successful (%, successful of all top-ups)"
+    rows = [(share_label, "pp.pct_success", {"device_type": None})]
     for device_type in _device_types(ctx, "pp.pct_success"):
         rows.append((f"  … {device_type} (%)", "pp.pct_success", {"device_type": device_type}))
     rows += [
@@ -289,7 +310,8 @@ def _prepayment(ctx) -> str:
         ("Failed top-ups", "pp.failures", {}),
         ("Non-communicating devices in the read process (%)", "pp.pct_non_communicating", {}),
     ]
-    parts = ["<h3>Prepayment (PP1)</h3>", _segment_table(ctx, rows, "Prepayment top-ups, by segment")]
+    counts = {share_label: ("pp.successes", ("pp.successes", "pp.failures"))}
+    parts = ["<h3>Prepayment (PP1)</h3>", _segment_table(ctx, rows, "Prepayment top-ups, by segment", counts=counts)]
     attempts = ctx.metric("pp.attempts")
     if not attempts.empty:
         order = {"1": 1, "2": 2, "3+": 3, "never": 4}
