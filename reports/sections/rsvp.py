@@ -83,8 +83,9 @@ def _target_times_note(ctx, process: str) -> str:
     median = ctx.value("rsvp.median_rtt_s", business_process=process, segment="All")
     if mean is not None and median and mean >= MEAN_FAR_ABOVE_MEDIAN * median:
         note += (f" The average RTT ({number(mean, 's')} s, all segments) is far above the median "
-                 f"({number(median, 's')} s): requests of the SRVs with the longer target may take up to that "
-                 "target, which lifts the average and the longest RTT; the median shows the typical request.")
+                 f"({number(median, 's')} s): a few very long round trips lift the average and the longest RTT, "
+                 "and the SRVs with the longer target allow far longer round trips than the others. The median "
+                 "shows the typical request.")
     return f'<p class="note">{esc(note)}</p>'
 
 
