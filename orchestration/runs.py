@@ -15,6 +15,10 @@ from pmr.pipeline import RunLog, open_run_log, run_folder_for, utc_now_iso
 from pmr.warehouse import WarehouseLocked
 
 
+# The run tag, set in the launchpad, that lets a month with a day without data publish.
+ALLOW_MISSING_DAYS_TAG = "pmr/allow_missing_days"
+
+
 @dataclass
 class MonthRun:
     month: str
@@ -28,7 +32,8 @@ class MonthRun:
         run_id = context.run.run_id
         folder = run_folder_for(settings.out_path, month, run_id)
         log = open_run_log(folder, month, settings.landing_path, settings.db_path, run_id)
-        log.allow_missing_days = settings.allow_missing_days
+        # a day of the month without data warns instead of blocking (pmr run --allow-missing-days)
+        log.allow_missing_days = context.run.tags.get(ALLOW_MISSING_DAYS_TAG, "").lower() == "true"
         return cls(month=month, folder=folder, log=log, settings=settings)
 
     def save(self) -> Path:

@@ -82,8 +82,6 @@ class PmrSettings(dg.ConfigurableResource):
     landing: str
     out: str
     db: str
-    # a day of the month without data warns instead of blocking (pmr run --allow-missing-days)
-    allow_missing_days: bool = False
 
     @classmethod
     def from_env(cls) -> "PmrSettings":
