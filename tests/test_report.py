@@ -213,7 +213,10 @@ def test_a_month_published_with_days_missing_says_so_at_the_top(published):
     page = (published["link"] / "pmr.html").read_text()
     header = page.split("</header>", 1)[0]
     assert '<p class="incomplete"><strong>Incomplete month.</strong>' in header
-    assert "service_requests (days_missing=" in header
+    # tests/test_rsvp.py's requests fall on UK days 1 (A: 23:30 UTC on 30 September is 00:30 BST),
+    # 10, 12, 14, 25 and 31 October (B is 23:59:59 BST on 30 September, D 1 November): 25 days without
+    assert ("service_requests (days_missing=25, missing_days=2026-10-02..2026-10-09, 2026-10-11, 2026-10-13, "
+            "2026-10-15..2026-10-24, 2026-10-26..2026-10-30)") in header
 
 
 def test_the_incomplete_notice_only_when_days_are_missing():
