@@ -201,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--allow-missing-days", action="store_true",
                      help="publish even when a day of the month has no service requests, responses or alerts "
                           "(by default that blocks publication: an extract did not land); the days are listed "
-                          "as a warning in the report")
+                          "in an \"Incomplete month\" notice at the top of the report and among the gate's warnings")
     run.set_defaults(handler=cmd_run)
 
     deadline = commands.add_parser(
