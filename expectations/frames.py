@@ -228,6 +228,39 @@ def period_activity(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
     return con.execute(" union all ".join(parts) + " order by label", {"start": start, "end": end}).df()
 
 
+def follow_up_coverage(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
+    """One row per follow-up window declared in the metric catalogue (`follow_up` in a
+    metric's YAML): the metric ids that look that far past the month (a final response,
+    a correcting request, a verification alert), the instant the landing must reach for
+    them to be final, and the instant it reaches: the earliest of the latest accepted
+    request, response and alert, as one source may land later than another. An
+    uncovered window means those figures can still change (docs/decision-log.md)."""
+    _, end = period_bounds_utc(month)
+    latest = " union all ".join(
+        f"select max({column}) as latest from staging.stg_{source}" for source, column in PERIOD_SOURCES.items()
+    )
+    return con.execute(
+        f"""
+        with landed as (select date_trunc('second', min(latest)::timestamp) as landed_through from ({latest})),
+        windows as (
+            select follow_up_s, string_agg(metric_id, ', ' order by metric_id) as metric_ids
+            from {CATALOGUE_TABLE}
+            where follow_up_s > 0
+            group by follow_up_s
+        )
+        select
+            metric_ids as label,
+            follow_up_s / 86400 as follow_up_days,
+            $end::timestamp + to_seconds(follow_up_s) as needed_through,
+            landed.landed_through,
+            coalesce(landed.landed_through >= $end::timestamp + to_seconds(follow_up_s), false) as covered
+        from windows cross join landed
+        order by follow_up_s, label
+        """,
+        {"end": end},
+    ).df()
+
+
 def days_without_data(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
     """One row per source of PERIOD_SOURCES: the UK days of the month on which it has
     no accepted row. The DCC handles requests and alerts every hour of every day, so

@@ -18,6 +18,7 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 | landing_folder | nothing else unread in the landing folder; every source folder there | warning |
 | period | accepted service requests, responses and alerts fall in the month | blocking |
 | period_days | ... on every UK day of the month | blocking (a warning with --allow-missing-days) |
+| follow_up | the landing reaches past the month as far as each metric's declared follow-up window | warning (the report marks those figures provisional) |
 
 A metric family's checks are skipped (with a note) while it has no rows yet.
 """
@@ -30,7 +31,7 @@ import duckdb
 
 from expectations import frames
 from expectations.runner import Rule, gx_modules, validate
-from pmr.gate import DAYS_CHECK, CheckResult
+from pmr.gate import DAYS_CHECK, FOLLOW_UP_CHECK, CheckResult
 from pmr.metrics import KINDS, UNITS
 from pmr.calendar import parse_month
 
@@ -177,6 +178,16 @@ def day_rules(month: str, allow_missing_days: bool) -> list[Rule]:
     ]
 
 
+def follow_up_rules() -> list[Rule]:
+    _, gxe = gx_modules()
+    return [
+        Rule(FOLLOW_UP_CHECK, gxe.ExpectColumnValuesToBeInSet(column="covered", value_set=[True]), False,
+             "have the data after the month that they look for (responses, corrections, alerts) landed; "
+             "until it has, these figures are provisional", "metric ids by follow-up window",
+             ("needed_through", "landed_through")),
+    ]
+
+
 def _skipped(name: str, reason: str) -> CheckResult:
     return CheckResult(name=name, source="gx", passed=True, blocking=False, detail=f"not evaluated: {reason}")
 
@@ -209,6 +220,9 @@ def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | 
         checks += validate("period", frames.period_activity(con, month), period_rules(month), "label", progress)
         checks += validate("period_days", frames.days_without_data(con, month),
                            day_rules(month, allow_missing_days), "label", progress)
+        if frames.relation_exists(con, frames.CATALOGUE_TABLE):
+            checks += validate("follow_up", frames.follow_up_coverage(con, month), follow_up_rules(), "label",
+                               progress)
     else:
         checks.append(_missing("period", "staging.stg_service_requests, stg_service_responses or stg_alerts"))
 

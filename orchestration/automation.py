@@ -3,12 +3,16 @@
 - `pmr_month`: every asset and check of one monthly partition, steps one at a
   time in one process (DuckDB allows one process per file when anyone writes).
 - `monthly_report_schedule`: evaluated every morning (UK time), it requests the
-  previous month only on the first Working Day after that month ends.
+  previous month on the first Working Day after that month ends, and again on
+  each later Working Day up to the deadline while the month's published report
+  is provisional (figures that look for data after the month, such as a
+  correcting request within 7 days, before that data landed).
 - `landing_sensor`: when files of the landing folder are added, changed or
   removed (and the sensor has seen the folder unchanged for a minute), it
   rebuilds the last complete month while that month is being prepared, that is,
-  until its report is published. A published month, or an older one, is rerun by
-  hand (a backfill), since republishing one is the operator's decision. It skips
+  until its report is published with final figures. A month published final, or
+  an older one, is rerun by hand (a backfill), since republishing one is the
+  operator's decision. It skips
   while a run of the job is queued or in progress; the schedule does not (its run
   waits in the queue, one run at a time), since it fires once a month.
 """
@@ -21,8 +25,9 @@ import time
 import dagster as dg
 
 from orchestration.settings import FIRST_MONTH, PmrSettings
-from pmr.calendar import UK, is_first_working_day_of_month, previous_month, uk_date
+from pmr.calendar import UK, deadline, is_first_working_day_of_month, is_working_day, previous_month, uk_date
 from pmr.ingest import landing_files
+from pmr.pipeline import published_is_provisional
 from pmr.publish import published_folder
 
 JOB_NAME = "pmr_month"
@@ -61,16 +66,29 @@ def _now() -> float:
     cron_schedule="0 6 * * *",
     execution_timezone=UK,
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="On the first Working Day after a month ends (06:00 UK), build and publish that month.",
+    description="On the first Working Day after a month ends (06:00 UK), build and publish that month; on the "
+    "Working Days after it, up to the deadline, again while its published report is provisional.",
 )
-def monthly_report_schedule(context: dg.ScheduleEvaluationContext):
+def monthly_report_schedule(context: dg.ScheduleEvaluationContext, pmr: PmrSettings):
     day = uk_date(context.scheduled_execution_time)
-    if not is_first_working_day_of_month(day):
-        return dg.SkipReason(f"{day.isoformat()} is not the first Working Day of its month")
     month = previous_month(day)
     if not _valid_month(month):
         return dg.SkipReason(f"{month} is before the first partition {FIRST_MONTH}")
-    return dg.RunRequest(run_key=f"schedule-{month}", partition_key=month, tags={"pmr/trigger": "schedule"})
+    if is_first_working_day_of_month(day):
+        return dg.RunRequest(run_key=f"schedule-{month}", partition_key=month, tags={"pmr/trigger": "schedule"})
+    try:
+        due = deadline(month)
+    except ValueError as error:  # a year beyond the bank-holiday seed
+        return dg.SkipReason(str(error))
+    if not is_working_day(day) or day > due:
+        return dg.SkipReason(f"{day.isoformat()} is not the first Working Day of its month, nor a Working Day "
+                             f"before {month}'s deadline")
+    if not published_is_provisional(pmr.out_path, month):
+        return dg.SkipReason(f"{day.isoformat()} is not the first Working Day of its month, and {month}'s "
+                             "published report is not provisional")
+    # a new run key each day: the late data that landed since may make the figures final
+    return dg.RunRequest(run_key=f"schedule-{month}-{day.isoformat()}", partition_key=month,
+                         tags={"pmr/trigger": "schedule", "pmr/reason": "provisional"})
 
 
 def landing_state(landing) -> dict[str, list[int]]:
@@ -87,7 +105,7 @@ def landing_state(landing) -> dict[str, list[int]]:
     minimum_interval_seconds=SETTLE_SECONDS,
     default_status=dg.DefaultSensorStatus.STOPPED,
     description="When landing files are added, changed or removed, rebuild the last complete month until its "
-    "report is published.",
+    "report is published with final figures.",
 )
 def landing_sensor(context: dg.SensorEvaluationContext, pmr: PmrSettings):
     landing = pmr.landing_path
@@ -113,8 +131,10 @@ def landing_sensor(context: dg.SensorEvaluationContext, pmr: PmrSettings):
     month = previous_month(uk_date(dt.datetime.fromtimestamp(now, dt.timezone.utc)))
     if not _valid_month(month):
         return dg.SkipReason(f"{month} is before the first partition {FIRST_MONTH}")
-    if published_folder(pmr.out_path, month).exists():
-        return dg.SkipReason(f"{month} is published; to publish it again with these files, launch its partition")
+    provisional = published_is_provisional(pmr.out_path, month)
+    if published_folder(pmr.out_path, month).exists() and not provisional:
+        return dg.SkipReason(f"{month} is published with final figures; to publish it again with these files, "
+                             "launch its partition")
     old = cursor.get("files", {})
     changed = sorted(k for k in set(state) | set(old) if state.get(k) != old.get(k))
     requests = cursor.get("requests", 0) + 1
@@ -123,5 +143,6 @@ def landing_sensor(context: dg.SensorEvaluationContext, pmr: PmrSettings):
     return dg.RunRequest(
         run_key=f"landing-{month}-{digest}-{requests}",
         partition_key=month,
-        tags={"pmr/trigger": "landing", "pmr/changed_files": str(len(changed))},
+        tags={"pmr/trigger": "landing", "pmr/changed_files": str(len(changed)),
+              **({"pmr/reason": "provisional"} if provisional else {})},
     )

@@ -21,6 +21,8 @@ from pmr.dbt_runner import DbtResult
 # The check that every UK day of the month has data: blocking, or a warning that the
 # report announces at its top when a run allows missing days (--allow-missing-days).
 DAYS_CHECK = "period: every day has data"
+# A warning: figures that look past the month (metric YAML `follow_up`) before that data landed.
+FOLLOW_UP_CHECK = "period: data after the month has landed"
 
 @dataclass
 class CheckResult:

@@ -34,6 +34,7 @@ TABLE = "metrics.pmr_metrics"
 CATALOGUE = "metrics.metric_catalogue"
 CATALOGUE_COLUMNS = (
     "model", "metric_id", "requirement", "kind", "unit", "service_level", "title", "description", "fractional",
+    "follow_up_s",
 )
 
 
@@ -73,6 +74,10 @@ COLUMN_COMMENTS = {
         "title": "Short title shown in the report.",
         "description": "What the figure counts or measures, from the YAML.",
         "fractional": "True when a count may have decimals (a mean of counts); the gate checks other counts are whole.",
+        "follow_up_s": "How far past the month, in seconds, the figure looks for data (a final response, a correcting "
+                       "request, a verification alert): the sum of the parameters its YAML lists under follow_up "
+                       "(seeds/parameters.csv); NULL when it looks at the month only. Until the landing reaches that "
+                       "far, the report marks the figure provisional.",
     },
 }
 
@@ -124,6 +129,10 @@ def metric_models(manifest_path: Path) -> list[MetricModel]:
                 raise MetricDefinitionError(f"{definition['metric_id']}: unit must be one of {UNITS}")
             if definition["requirement"] not in REQUIREMENTS:
                 raise MetricDefinitionError(f"{definition['metric_id']}: requirement must be one of {REQUIREMENTS}")
+            follow_up = definition.get("follow_up", [])
+            if not isinstance(follow_up, list) or not all(isinstance(name, str) for name in follow_up):
+                raise MetricDefinitionError(
+                    f"{definition['metric_id']}: follow_up must be a list of parameter names (seeds/parameters.csv)")
         found.append(MetricModel(node["name"], f"{node['schema']}.{node['alias'] or node['name']}", tuple(definitions)))
     ids = [d["metric_id"] for m in found for d in m.definitions]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
@@ -141,14 +150,14 @@ def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) ->
     if unknown:
         raise MetricDefinitionError(f"service_level not in seeds/service_levels.csv: {', '.join(unknown)}")
     con.execute("create schema if not exists metrics")
-    rows = catalogue_rows(models)
+    rows = catalogue_rows(models, follow_up_parameters(con))
     con.execute(
         f"""create or replace table {CATALOGUE} (model varchar, metric_id varchar, requirement varchar,
             kind varchar, unit varchar, service_level varchar, title varchar, description varchar,
-            fractional boolean)"""
+            fractional boolean, follow_up_s double)"""
     )
     if rows:
-        con.executemany(f"insert into {CATALOGUE} values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany(f"insert into {CATALOGUE} values ({', '.join('?' * len(CATALOGUE_COLUMNS))})", rows)
     for model in models:
         columns = {row[0] for row in con.execute(f"describe {model.relation}").fetchall()}
         missing = [c for c in METRIC_COLUMNS if c not in columns]
@@ -167,11 +176,28 @@ def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) ->
 # The SQL below is plain enough for DuckDB and Spark alike (pmr.spark_check runs it on
 # Spark to compare the figures), except the typed nulls of a project with no metric model.
 
-def catalogue_rows(models: list[MetricModel]) -> list[tuple]:
+def follow_up_parameters(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """The parameters a metric's `follow_up` may name: those of seeds/parameters.csv in seconds."""
+    return dict(con.execute("select parameter, value from reference.parameters where unit = 's'").fetchall())
+
+
+def follow_up_seconds(definition: dict, parameters: dict[str, float]) -> float | None:
+    """The sum of the parameters a metric's YAML lists under `follow_up` (None when it lists none)."""
+    names = definition.get("follow_up") or []
+    unknown = [name for name in names if name not in parameters]
+    if unknown:
+        raise MetricDefinitionError(
+            f"{definition['metric_id']}: follow_up names {', '.join(unknown)}, not a parameter in seconds of "
+            "seeds/parameters.csv")
+    return float(sum(parameters[name] for name in names)) if names else None
+
+
+def catalogue_rows(models: list[MetricModel], parameters: dict[str, float]) -> list[tuple]:
     """The rows of metrics.metric_catalogue, in the order of CATALOGUE_COLUMNS."""
     return [
         (m.name, d["metric_id"], d["requirement"], d["kind"], d["unit"], d.get("service_level"),
-         d.get("title") or d["metric_id"], d.get("description") or "", bool(d.get("fractional", False)))
+         d.get("title") or d["metric_id"], d.get("description") or "", bool(d.get("fractional", False)),
+         follow_up_seconds(d, parameters))
         for m in models for d in m.definitions
     ]
 

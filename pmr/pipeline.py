@@ -95,6 +95,11 @@ class RunLog:
         self.checks = [asdict(c) for c in checks]
         self.blocked_by = [c.name for c in gate.blocking_failures(checks)]
 
+    def provisional(self) -> bool:
+        """Whether the run's figures look for data after the month that had not landed
+        (the gate's follow-up check failed): a later run with that data changes them."""
+        return any(c["name"] == gate.FOLLOW_UP_CHECK and not c["passed"] for c in self.checks)
+
     def write(self, folder: Path) -> Path:
         """Write run-log.json into `folder`, atomically (a reader never sees half a log)."""
         path = Path(folder) / RUN_LOG
@@ -381,6 +386,15 @@ def run_folder_for(out: Path, month: str, run_id: str) -> Path:
     folder = parent / f"{stamp}{suffix}"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def published_is_provisional(out: Path, month: str) -> bool:
+    """Whether `<out>/<month>`'s published report has provisional figures (False when
+    nothing is published, or its run log cannot be read)."""
+    try:
+        return RunLog.load(publish.published_folder(Path(out), month)).provisional()
+    except (OSError, ValueError, TypeError):
+        return False
 
 
 def open_run_log(folder: Path, month: str, landing: Path, db: Path, run_id: str | None = None) -> RunLog:

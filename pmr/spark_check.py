@@ -193,14 +193,16 @@ def register_raw(spark, locations: dict[str, Path]) -> None:
 
 def collect_spark(spark, manifest: Path, period: str) -> list[dict]:
     """The rows of metrics.pmr_metrics, computed on Spark by pmr.metrics' SQL."""
-    from pyspark.sql.types import BooleanType, StringType, StructField, StructType
+    from pyspark.sql.types import BooleanType, DoubleType, StringType, StructField, StructType
 
     if not re.fullmatch(r"\d{4}-\d{2}", period):
         raise CheckCannotRun(f"not a month: {period}")
     models = metric_models(manifest)
-    schema = StructType([StructField(c, BooleanType() if c == "fractional" else StringType())
-                         for c in CATALOGUE_COLUMNS])
-    spark.createDataFrame(catalogue_rows(models), schema).createOrReplaceTempView(CATALOGUE_VIEW)
+    types = {"fractional": BooleanType(), "follow_up_s": DoubleType()}
+    schema = StructType([StructField(c, types.get(c, StringType())) for c in CATALOGUE_COLUMNS])
+    parameters = {r["parameter"]: float(r["value"]) for r in spark.sql(
+        "select parameter, value from reference.parameters where unit = 's'").collect()}
+    spark.createDataFrame(catalogue_rows(models, parameters), schema).createOrReplaceTempView(CATALOGUE_VIEW)
     union = union_sql(models)
     undeclared = spark.sql(undeclared_sql(union, CATALOGUE_VIEW)).collect()
     if undeclared:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import jinja2
 
+from expectations.frames import follow_up_coverage
 from pmr import PROJECT_DIR
 from pmr.calendar import parse_month, publication_timeliness
 from pmr.gate import DAYS_CHECK
@@ -105,6 +106,7 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
         seeds_hash=seeds_hash,
         figure_count=f"{len(metrics):,}",
         incomplete=incomplete_notice(checks),
+        provisional=provisional_notice(con, month),
         sections=sections,
         vega_bundle=javascript_bundle().replace("</script", "<\\/script"),
     )
@@ -123,6 +125,28 @@ def incomplete_notice(checks) -> str:
     days = failed.detail.split(" fail: ", 1)[-1]
     return ('<p class="incomplete"><strong>Incomplete month.</strong> Published with days that have no data '
             f"(<code>--allow-missing-days</code>); the figures cover the other days only: {esc(days)}</p>")
+
+
+def provisional_notice(con: duckdb.DuckDBPyConnection, month: str) -> str:
+    """A notice at the top of the page naming the figures that look for data after the
+    month (a final response, a correcting request, a verification alert: `follow_up`
+    in their YAML) while the landing does not yet reach that far: they can still change
+    when the next extracts land. Empty when every window is covered."""
+    windows = follow_up_coverage(con, month)
+    open_windows = windows[~windows["covered"]]
+    if open_windows.empty:
+        return ""
+    landed = windows["landed_through"].iloc[0]
+    reach = "no request, response or alert has landed" if landed is None or str(landed) == "NaT" else (
+        f"the landing reaches {landed:%Y-%m-%d %H:%M} UTC (the latest request, response or alert, whichever is earliest)")
+    items = "".join(
+        f"<li>{esc(row.label)}: final once data to {row.needed_through:%Y-%m-%d %H:%M} UTC has landed "
+        f"({row.follow_up_days:g} days after the month)</li>"
+        for row in open_windows.itertuples()
+    )
+    return ('<div class="incomplete"><p><strong>Provisional figures.</strong> These figures look for data after '
+            f"the month (final responses, correcting requests, verification alerts) and {reach}, so they can "
+            f"still change when later extracts land:</p><ul>{items}</ul></div>")
 
 
 def render_report(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks, log) -> list[str]:

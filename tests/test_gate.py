@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from pmr import PROJECT_DIR, gate
-from pmr.gate import DAYS_CHECK
+from pmr.gate import DAYS_CHECK, FOLLOW_UP_CHECK
 from pmr.cli import main
 from tests.helpers import write_csv
 
@@ -95,7 +95,7 @@ def _seed(con, name: str) -> None:
 
 
 def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, alerts=None, responses=None,
-                   quarantine_max_pct=1.0, declared_without_figures=()) -> Path:
+                   quarantine_max_pct=1.0, declared_without_figures=(), follow_up=None) -> Path:
     """A warehouse with just what the gate reads. Defaults: a consistent month with
     prepayment_top_up traffic in every segment."""
     con = duckdb.connect(str(path))
@@ -157,11 +157,13 @@ def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, 
     ]
     if rows:
         con.executemany("insert into metrics.pmr_metrics values (" + ", ".join(["?"] * 16) + ")", rows)
-    con.execute("create table metrics.metric_catalogue (metric_id varchar, fractional boolean)")
+    con.execute("create table metrics.metric_catalogue (metric_id varchar, fractional boolean, follow_up_s double)")
     fractional = {f["metric_id"]: bool(f.get("fractional")) for f in figures}
     fractional.update({metric_id: False for metric_id in declared_without_figures})
+    fractional.update({metric_id: False for metric_id in (follow_up or {}) if metric_id not in fractional})
     if fractional:
-        con.executemany("insert into metrics.metric_catalogue values (?, ?)", list(fractional.items()))
+        con.executemany("insert into metrics.metric_catalogue values (?, ?, ?)",
+                        [(metric_id, flag, (follow_up or {}).get(metric_id)) for metric_id, flag in fractional.items()])
     con.close()
     return path
 
@@ -358,6 +360,33 @@ def test_missing_days_can_be_allowed_and_then_warn(tmp_path):
     assert not check.passed and not check.blocking
     assert "--allow-missing-days" in check.detail and "missing_days=2026-10-02" in check.detail
     assert not gate.blocking_failures(list(checks.values()))
+
+
+def test_figures_looking_past_the_month_warn_until_that_data_landed(tmp_path):
+    """October 2026 ends at 00:00 UTC on 1 November (GMT). The landing reaches the
+    earliest of the latest request (6 Nov 00:00), response (5 Nov 12:00) and alert
+    (8 Nov): 5 Nov 12:00. A 5-day window needs 6 Nov 00:00: not yet; a 1-day window
+    needs 2 Nov 00:00, and a window ending exactly at 5 Nov 12:00 is covered."""
+    requests, responses, alerts = _day_rows()
+    requests.append(("L1", "2026-11-06T00:00:00", "2.2", 1, "ESME", "SMETS2", "North"))
+    responses.append(("L1", "2026-11-05T12:00:00"))
+    alerts.append(("AL", "8F0A", "2026-11-08T00:00:00", False))
+    five_days, one_day, to_the_second = 5 * 86400.0, 86400.0, 4.5 * 86400
+    checks = evaluate(make_warehouse(
+        tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts, figures=[],
+        follow_up={"rsvp.pct_failed": five_days, "fw.pct_delivered": five_days, "billing.pct_read_within_24h": one_day,
+                   "cos.pct_success": to_the_second}))
+    check = checks[FOLLOW_UP_CHECK]
+    assert not check.passed and not check.blocking
+    assert check.detail.endswith(
+        ": 1 of 3 fail: fw.pct_delivered, rsvp.pct_failed "
+        "(needed_through=2026-11-06 00:00:00, landed_through=2026-11-05 12:00:00)"), check.detail
+    assert not gate.blocking_failures(list(checks.values()))
+
+
+def test_no_follow_up_window_declared_passes(tmp_path):
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb"))
+    assert checks[FOLLOW_UP_CHECK].passed
 
 
 def test_accounting_identity_and_quarantine_share(tmp_path):

@@ -45,6 +45,7 @@ def test_a_metric_model_whose_yaml_names_another_model(tmp_path):
     (dict(kind="figure"), "kind must be one of"),
     (dict(unit="percent"), "unit must be one of"),
     (dict(unit=None), "lacks unit"),
+    (dict(follow_up="cos_correction_window_s"), "follow_up must be a list of parameter names"),
 ])
 def test_a_bad_declaration(tmp_path, change, message):
     with pytest.raises(MetricDefinitionError, match=message):
@@ -60,6 +61,9 @@ def warehouse(tmp_path):
     con.execute("create schema reference")
     con.execute("create table reference.service_levels (service_level varchar, target double, minimum double)")
     con.execute("insert into reference.service_levels values ('pct_within_trt', 99, 96)")
+    con.execute("create table reference.parameters (parameter varchar, value double, unit varchar)")
+    con.execute("""insert into reference.parameters values ('delivery_s', 432000, 's'), ('verification_s', 86400, 's'),
+                   ('limit_pct', 1, 'pct')""")
     con.execute("create schema metrics")
     con.execute("""create table metrics.metric_example as select 'example.pct' as metric_id, '2026-10' as period,
                    cast(null as date) as day, null::varchar as business_process, 'All' as segment,
@@ -86,3 +90,24 @@ def test_an_undeclared_metric_id_stops_the_run(tmp_path):
     con = warehouse(tmp_path)  # the model returns example.pct; the YAML declares example.count
     with pytest.raises(MetricDefinitionError, match=r"not declared in the model's YAML: example.pct"):
         collect(con, manifest(tmp_path, node("metric_example", [GOOD])), "2026-10")
+
+
+def test_follow_up_is_the_sum_of_the_parameters_it_names(tmp_path):
+    con = warehouse(tmp_path)
+    declared = {**GOOD, "metric_id": "example.pct", "unit": "pct", "follow_up": ["delivery_s", "verification_s"]}
+    collect(con, manifest(tmp_path, node("metric_example", [declared])), "2026-10")
+    assert con.execute("select follow_up_s from metrics.metric_catalogue").fetchall() == [(518400.0,)]
+
+
+def test_no_follow_up_is_null(tmp_path):
+    con = warehouse(tmp_path)
+    collect(con, manifest(tmp_path, node("metric_example", [{**GOOD, "metric_id": "example.pct"}])), "2026-10")
+    assert con.execute("select follow_up_s from metrics.metric_catalogue").fetchall() == [(None,)]
+
+
+@pytest.mark.parametrize("name", ["delivery_sec", "limit_pct"])  # unknown, or not in seconds
+def test_a_follow_up_naming_no_parameter_in_seconds_stops_the_run(tmp_path, name):
+    con = warehouse(tmp_path)
+    declared = {**GOOD, "metric_id": "example.pct", "follow_up": [name]}
+    with pytest.raises(MetricDefinitionError, match=f"example.pct: follow_up names {name}, not a parameter"):
+        collect(con, manifest(tmp_path, node("metric_example", [declared])), "2026-10")

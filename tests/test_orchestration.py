@@ -16,7 +16,7 @@ import dagster as dg
 import pytest
 
 from orchestration.runs import ALLOW_MISSING_DAYS_TAG
-from pmr import PROJECT_DIR
+from pmr import PROJECT_DIR, gate
 from pmr.calendar import previous_month, uk_date
 from pmr.pipeline import RunLog
 from tests.test_gate import MONTH, snapshot, write_garbage_landing, write_good_landing
@@ -189,19 +189,54 @@ def test_dbt_ran_with_the_month_as_a_var(code, dagster_runs):
     assert args["which"] == "build"
 
 
-def test_the_schedule_runs_on_the_first_working_day_only(code):
+def _schedule_on(code, out):
     schedule = code["automation"].monthly_report_schedule
+    settings = code["settings"].PmrSettings(landing=str(out / "landing"), out=str(out), db=str(out / "w.duckdb"))
 
     def evaluate(day):
         moment = dt.datetime(day.year, day.month, day.day, 6, tzinfo=UK)
-        return schedule(dg.build_schedule_context(scheduled_execution_time=moment))
+        return schedule(dg.build_schedule_context(scheduled_execution_time=moment, resources={"pmr": settings}))
 
+    return evaluate
+
+
+def publish_run_log(out, month, follow_up_passed):
+    """A published month whose run log has the follow-up check passed (final) or not (provisional)."""
+    folder = out / "runs" / month / ("final" if follow_up_passed else "provisional")
+    folder.mkdir(parents=True, exist_ok=True)
+    log = RunLog(month=month, landing="l", warehouse="w", status="published")
+    log.record_checks([gate.CheckResult(gate.FOLLOW_UP_CHECK, "gx", follow_up_passed, False, "detail")])
+    log.write(folder)
+    link = out / month
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(folder)
+
+
+def test_the_schedule_runs_on_the_first_working_day_only(code, tmp_path):
+    evaluate = _schedule_on(code, tmp_path)
     request = evaluate(dt.date(2026, 11, 2))  # Monday after October ends on a Saturday
     assert isinstance(request, dg.RunRequest) and request.partition_key == "2026-10"
-    assert isinstance(evaluate(dt.date(2026, 11, 3)), dg.SkipReason)
+    assert isinstance(evaluate(dt.date(2026, 11, 3)), dg.SkipReason)  # nothing published
     request = evaluate(dt.date(2027, 1, 4))  # after New Year's Day and a weekend
     assert request.partition_key == "2026-12"
     assert isinstance(evaluate(dt.date(2027, 1, 1)), dg.SkipReason)
+    publish_run_log(tmp_path, "2026-10", follow_up_passed=True)
+    assert "not provisional" in evaluate(dt.date(2026, 11, 3)).skip_message
+
+
+def test_the_schedule_reruns_a_provisional_month_each_working_day_until_its_deadline(code, tmp_path):
+    """October 2026 is due on Friday 13 November (10th Working Day)."""
+    evaluate = _schedule_on(code, tmp_path)
+    publish_run_log(tmp_path, "2026-10", follow_up_passed=False)
+    tuesday, friday = evaluate(dt.date(2026, 11, 3)), evaluate(dt.date(2026, 11, 13))
+    assert isinstance(tuesday, dg.RunRequest) and tuesday.partition_key == "2026-10"
+    assert tuesday.tags["pmr/reason"] == "provisional"
+    assert friday.run_key != tuesday.run_key  # one run a day: Dagster skips a run key it has seen
+    assert isinstance(evaluate(dt.date(2026, 11, 7)), dg.SkipReason)  # a Saturday
+    assert "before 2026-10's deadline" in evaluate(dt.date(2026, 11, 16)).skip_message  # after it
+    publish_run_log(tmp_path, "2026-10", follow_up_passed=True)
+    assert isinstance(evaluate(dt.date(2026, 11, 4)), dg.SkipReason)
 
 
 def test_the_landing_sensor_picks_up_new_and_changed_files(code, tmp_path, monkeypatch):
@@ -247,11 +282,17 @@ def test_the_landing_sensor_picks_up_new_and_changed_files(code, tmp_path, monke
         third = tick(1)
         assert isinstance(third, dg.RunRequest)
         assert len({first.run_key, second.run_key, third.run_key}) == 3
-        # once the month is published, later changes no longer republish it
-        (tmp_path / "out" / month).mkdir(parents=True)
+        # while the month's published report is provisional, changes rebuild it
+        publish_run_log(tmp_path / "out", month, follow_up_passed=False)
         changed.write_text(before + "\n\n")
         tick(1)
-        assert f"{month} is published" in tick(1).skip_message
+        fourth = tick(1)
+        assert isinstance(fourth, dg.RunRequest) and fourth.tags["pmr/reason"] == "provisional"
+        # once it is published with final figures, later changes no longer republish it
+        publish_run_log(tmp_path / "out", month, follow_up_passed=True)
+        changed.write_text(before + "\n\n\n")
+        tick(1)
+        assert f"{month} is published with final figures" in tick(1).skip_message
 
 
 def test_the_freshness_policy_follows_the_working_day_deadline(code):

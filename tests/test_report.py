@@ -231,6 +231,43 @@ def test_the_incomplete_notice_only_when_days_are_missing():
     assert incomplete_notice([]) == ""
 
 
+def _follow_up_warehouse(latest_request, latest_response, latest_alert, windows):
+    con = duckdb.connect()
+    con.execute("create schema staging; create schema metrics")
+    con.execute("create table staging.stg_service_requests as select ?::timestamp as received_at", [latest_request])
+    con.execute("create table staging.stg_service_responses as select ?::timestamp as response_at", [latest_response])
+    con.execute("create table staging.stg_alerts as select ?::timestamp as received_at", [latest_alert])
+    con.execute("create table metrics.metric_catalogue (metric_id varchar, follow_up_s double)")
+    con.executemany("insert into metrics.metric_catalogue values (?, ?)", list(windows.items()))
+    return con
+
+
+def test_figures_whose_follow_up_has_not_landed_are_provisional_at_the_top():
+    """October 2026 ends at 2026-11-01 00:00 UTC. The landing reaches the earliest of the
+    latest request, response and alert: the response at 09:00:30 on 3 November. One day
+    after the month (2 November) has landed; seven days (8 November) have not."""
+    con = _follow_up_warehouse("2026-11-03 10:00:00", "2026-11-03 09:00:30", "2026-11-04 00:00:00",
+                               {"a.one_day": 86400.0, "b.week": 604800.0, "c.week": 604800.0, "d.none": None})
+    notice = render.provisional_notice(con, MONTH)
+    assert "the landing reaches 2026-11-03 09:00 UTC" in notice
+    assert ("<ul><li>b.week, c.week: final once data to 2026-11-08 00:00 UTC has landed (7 days after the month)"
+            "</li></ul>") in notice
+    assert "a.one_day" not in notice and "d.none" not in notice
+
+
+def test_no_provisional_notice_once_every_follow_up_has_landed():
+    con = _follow_up_warehouse("2026-11-08 00:00:00", "2026-11-08 00:00:01", "2026-11-09 00:00:00",
+                               {"b.week": 604800.0, "d.none": None})
+    assert render.provisional_notice(con, MONTH) == ""
+
+
+def test_the_sparse_fixture_is_provisional(published):
+    # its last alert is on 20 October, its last request and response at midnight on 1 November:
+    # the landing does not reach past the month, so no follow-up window has landed
+    header = (published["link"] / "pmr.html").read_text().split("</header>", 1)[0]
+    assert "<strong>Provisional figures.</strong>" in header and "cos.pct_success" in header
+
+
 def test_every_column_of_the_warehouse_says_what_it_means(published):
     """dbt writes the YAML descriptions as comments (persist_docs) and pmr.metrics
     comments the tables it builds, so duckdb_columns() answers an analyst in DuckDB."""
