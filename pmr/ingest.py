@@ -24,8 +24,8 @@ import duckdb
 
 from pmr import SOURCES, build_state
 from pmr.contract import CONTRACT, FILE_SUFFIXES, column_names
-from pmr.landing_file import (FILE_NAME_COLUMN, RAW_SCHEMA, FileSkipped, file_columns, file_format, forget,
-                              ident, read_file, read_type, sql_str)
+from pmr.landing_file import (FILE_NAME_COLUMN, RAW_SCHEMA, FileSkipped, file_columns, file_format, file_literal,
+                              forget, ident, read_file, read_type, sql_str)
 
 
 def _read_expression(column: str, contract_type: str, parquet_type: str) -> str:
@@ -142,7 +142,7 @@ def _parquet_view(source: str, files: list[tuple[str, str, list[str], list[str]]
 
 def _parquet_read(source: str, types: dict[str, str], files: list[tuple[str, str]], anywhere: set[str]) -> str:
     contract = {c.name: c.type for c in CONTRACT[source]}
-    paths = "[" + ", ".join(sql_str(path) for path, _ in files) + "]"
+    paths = "[" + ", ".join(file_literal(path) for path, _ in files) + "]"
     keys = "map([" + ", ".join(sql_str(path) for path, _ in files) + "], [" + ", ".join(
         sql_str(key) for _, key in files) + "])"
     cols = []
@@ -162,7 +162,7 @@ def _with_types(con, file: tuple) -> tuple:
     """A file registered before its column types were recorded: read them now, once."""
     path, key, columns, types = file
     if types is None:
-        present = file_columns(con, f"read_parquet({sql_str(path)})")
+        present = file_columns(con, f"read_parquet({file_literal(path)})")
         types = [present[c][1] for c in columns]
         con.execute(f"update {RAW_SCHEMA}.landing_files set column_types = ? where file = ?", [types, key])
     return path, key, columns, types

@@ -78,6 +78,13 @@ def sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def file_literal(path) -> str:
+    """A SQL literal that names exactly this file to DuckDB's readers, which take `*`,
+    `?` and `[` in a path as a glob ("any file names" are allowed by the contract): each
+    is put in a bracket class of its own. The file name DuckDB reports is the real one."""
+    return sql_str("".join(f"[{c}]" if c in "*?[" else c for c in str(path)))
+
+
 def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -92,7 +99,7 @@ def _csv_reader(path: Path, max_line_size: int | None, header: list[str] | None)
     named = (", auto_detect = false, columns = {" + ", ".join(f"{sql_str(name)}: 'VARCHAR'" for name in header) + "}"
              if header else ", all_varchar = true")
     return (
-        f"read_csv({sql_str(str(path))}{named}, header = true, delim = ',', quote = '\"', "
+        f"read_csv({file_literal(path)}{named}, header = true, delim = ',', quote = '\"', "
         f"escape = '\"', ignore_errors = true, store_rejects = true{wide}, "
         f"rejects_table = {sql_str(REJECTS + '_errors')}, rejects_scan = {sql_str(REJECTS + '_scans')})"
     )
@@ -236,7 +243,7 @@ def _line_as_written(path: Path, position: int) -> str:
 
 
 def _register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[str], list[str]]:
-    reader = f"read_parquet({sql_str(str(path))})"
+    reader = f"read_parquet({file_literal(path)})"
     try:
         present = file_columns(con, reader)
     except duckdb.Error as error:

@@ -238,3 +238,21 @@ def test_gzip_files_keep_a_latin1_line_as_written_and_survive_an_unterminated_qu
     assert all(f"q{n}," in malformed["service_requests/quote.csv.gz"] for n in (3, 4, 5))
     assert sorted(r[0] for r in con.execute("select request_id from raw.service_requests_csv").fetchall()) == [
         "q1", "q2", "r1", "r3"]
+
+
+def test_file_names_with_glob_characters_are_read_as_named(tmp_path):
+    """DuckDB takes *, ? and [ in a path as a glob: day[1].csv would read day1.csv, x?.csv
+    also x1.csv, p*.parquet every Parquet file. Each file must give exactly its own row."""
+    rows = {"day1.csv": "c_day1", "day[1].csv": "c_brk", "x?.csv": "c_q", "x1.csv": "c_x1",
+            "p1.parquet": "p_1", "p[1].parquet": "p_brk", "p*.parquet": "p_star"}
+    for name, request_id in rows.items():
+        if name.endswith(".parquet"):
+            write_parquet(tmp_path, name, [req(request_id)])
+        else:
+            write_csv(tmp_path, "service_requests", [req(request_id)], name=name)
+    con = duckdb.connect()
+    assert ingest(con, tmp_path).skipped == {}
+    read = con.execute("""select _file, request_id from raw.service_requests_csv
+                          union all select _file, request_id from raw.service_requests_parquet order by 1""").fetchall()
+    assert read == sorted((f"service_requests/{name}", request_id) for name, request_id in rows.items())
+    assert con.execute("select sum(rows_read) from raw.landing_files").fetchone()[0] == 7
