@@ -10,7 +10,8 @@
       ("conflicting contents": no version can be trusted, so none is used);
     - accepted: everything else, including rows flagged superseded (an earlier
       version of a record the source legitimately updates, such as an incident),
-      which take no part in the conflict check.
+      which take no part in the conflict check, unless the later versions conflict:
+      then the id's earlier versions are quarantined with them.
     Adds is_duplicate, row_status and reject_reason. -#}
 {% macro classify_rows(relation, spec, id_columns, superseded=none) -%}
     with numbered as (
@@ -43,18 +44,20 @@
         case
             when is_duplicate then null
             when row_reason is not null then row_reason
+            {#- before superseded: an earlier version of an id whose later versions conflict
+                is not superseded by any of them, and the id is not used at all #}
+            when versions_of_id > 1 then 'conflicting contents for the same {{ id_columns | join(", ") }}'
             {%- if superseded %}
             when {{ superseded }} then null
             {%- endif %}
-            when versions_of_id > 1 then 'conflicting contents for the same {{ id_columns | join(", ") }}'
         end as reject_reason,
         case
             when is_duplicate then 'duplicate'
             when row_reason is not null then 'quarantined'
+            when versions_of_id > 1 then 'quarantined'
             {%- if superseded %}
             when {{ superseded }} then 'accepted'
             {%- endif %}
-            when versions_of_id > 1 then 'quarantined'
             else 'accepted'
         end as row_status
     from with_conflicts

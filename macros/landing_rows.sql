@@ -37,6 +37,12 @@
                 {%- if type == 'string' %} or (cast(raw.{{ name }} as string) < '!' and trim(cast(raw.{{ name }} as string)) = ''){% endif %}
                 then 'missing required value: {{ name }}'
         {%- endfor %}
+        {%- if part == 'csv' %}
+        {%- for name, type, required in spec if type == 'timestamp' %}
+            {#- a date alone ("2026-10-05", 10 characters) casts to midnight: a time of day made up #}
+            when length(raw.{{ name }}) <= 10 then 'unparsable timestamp: {{ name }}'
+        {%- endfor %}
+        {%- endif %}
         {%- for name, type, required in spec if type != 'string' %}
             when raw.{{ name }} is not null and {{ typed_value('raw.' ~ name, type) }} is null
             {%- if type == 'timestamp' %}

@@ -93,11 +93,16 @@ def warehouse(tmp_path_factory):
         row.update(overrides)
         return row
 
-    write_csv(landing, "outages", [outage("o1", ended_at=None)], name="a_first_extract.csv")  # superseded
+    write_csv(landing, "outages", [
+        outage("o1", ended_at=None),                                  # superseded
+        outage("o4", ended_at=None),                                  # conflicting: its later versions conflict
+    ], name="a_first_extract.csv")
     write_csv(landing, "outages", [
         outage("o1"),                                                 # accepted: o1 with its end
         outage("o2", ended_at="2026-10-05T00:00:00Z"),                # end before start
         outage("o3", component="flux_capacitor"),                     # unknown component
+        outage("o4"),                                                 # conflicting contents (two ends)
+        outage("o4", ended_at="2026-10-05T03:00:00Z"),                # conflicting contents
     ], name="b_second_extract.csv")
 
     def incident(incident_id, **overrides):
@@ -112,6 +117,10 @@ def warehouse(tmp_path_factory):
         incident("i1", resolved_at="2026-10-06T09:00:00Z", closed_at="2026-10-06T10:00:00Z"),  # accepted
         incident("i2", category=7),                                        # invalid category: not 1-5
         incident("i3", closed_at="2026-10-01T00:00:00Z"),                  # end before start: closed_at
+        # i4's two latest versions share their latest time but differ: no version can be trusted
+        incident("i4"),                                                    # conflicting contents
+        incident("i4", resolved_at="2026-10-06T09:00:00Z", closed_at="2026-10-06T10:00:00Z"),  # conflicting
+        incident("i4", resolved_at="2026-10-06T09:00:00Z", closed_at="2026-10-06T10:00:00Z", title="u"),  # same
     ])
     write_csv(landing, "csp_test_messages", [
         dict(csp_region="North", sent_at=T, rtt_ms=2000),                 # accepted
@@ -121,6 +130,8 @@ def warehouse(tmp_path_factory):
     write_csv(landing, "ch_firmware_events", [
         dict(ch_id="c1", csp_region="South", firmware_version="1.2", event="activated", event_at=T),   # accepted
         dict(ch_id="c2", csp_region="South", firmware_version="1.2", event="exploded", event_at=T),    # unknown event
+        # a date without a time of day would be read as midnight, a made-up time: unparsable
+        dict(ch_id="c3", csp_region="South", firmware_version="1.2", event="activated", event_at="2026-10-05"),
     ])
     db = root / "w.duckdb"
     build_warehouse(landing, db, MONTH)
@@ -144,11 +155,11 @@ def test_every_row_is_accounted_for_per_file(warehouse):
         ("service_requests", "service_requests/h_out_of_range.csv"): (1, 0, 1, 0),
         ("service_responses", "service_responses/extract.csv"): (5, 2, 1, 2),
         ("alerts", "alerts/extract.csv"): (7, 2, 0, 5),
-        ("outages", "outages/a_first_extract.csv"): (1, 1, 0, 0),
-        ("outages", "outages/b_second_extract.csv"): (3, 1, 0, 2),
-        ("incidents", "incidents/extract.csv"): (4, 2, 0, 2),
+        ("outages", "outages/a_first_extract.csv"): (2, 1, 0, 1),
+        ("outages", "outages/b_second_extract.csv"): (5, 1, 0, 4),
+        ("incidents", "incidents/extract.csv"): (7, 2, 0, 5),
         ("csp_test_messages", "csp_test_messages/extract.csv"): (3, 1, 0, 2),
-        ("ch_firmware_events", "ch_firmware_events/extract.csv"): (2, 1, 0, 1),
+        ("ch_firmware_events", "ch_firmware_events/extract.csv"): (3, 1, 0, 2),
     }
     for (source, file), (read, accepted, duplicates, quarantined) in accounting(warehouse).items():
         assert read == accepted + duplicates + quarantined, file
@@ -180,11 +191,14 @@ def test_quarantine_reasons(warehouse):
         ("alerts", "invalid boolean: suppressed", 1),
         ("outages", "end before start: ended_at before started_at", 1),
         ("outages", "unknown component", 1),
+        ("outages", "conflicting contents for the same outage_id", 3),
+        ("incidents", "conflicting contents for the same incident_id", 3),
         ("incidents", "invalid category: not 1-5", 1),
         ("incidents", "end before start: closed_at before raised_at", 1),
         ("csp_test_messages", "invalid rtt_ms: negative", 1),
         ("csp_test_messages", "unknown csp_region", 1),
         ("ch_firmware_events", "unknown event", 1),
+        ("ch_firmware_events", "unparsable timestamp: event_at", 1),
     ])
 
 
