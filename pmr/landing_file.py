@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import gzip
 from pathlib import Path
+from typing import NoReturn
 
 import duckdb
 
@@ -63,6 +64,18 @@ class FileSkipped(Exception):
     def __init__(self, reason: str, rows: int = 0):
         super().__init__(reason)
         self.reason, self.rows = reason, rows
+
+
+class UnreadableRows(FileSkipped):
+    """A Parquet file whose footer reads but whose values do not (a damaged page, text
+    that is not UTF-8). Its footer still says how many rows it holds (count(*) reads
+    only the footer), so ingest counts each as read and quarantines it with the
+    reason: a large damaged file then counts against the quarantine limit instead of
+    disappearing from the accounting."""
+
+    def __init__(self, reason: str, reader: str):
+        super().__init__(reason)
+        self.reader = reader
 
 
 class LineTooLong(FileSkipped):
@@ -183,7 +196,7 @@ def _check_columns(con, source: str, key: str, reader: str, present: dict[str, t
 
 
 def _keep_rows_of_skipped_file(con, source: str, key: str, reader: str, reason: str,
-                               max_line_size: int | None = None) -> None:
+                               max_line_size: int | None = None) -> NoReturn:
     """A readable file that breaks the contract as a whole: keep each of its rows,
     as JSON, beside the malformed lines, so they are quarantined with the reason
     (a CSV file's malformed lines with their own reason)."""
@@ -197,9 +210,13 @@ def _keep_rows_of_skipped_file(con, source: str, key: str, reader: str, reason: 
         if reader.startswith("read_csv"):
             _keep_malformed_lines(con, source, key, max_line_size)
     except duckdb.Error as error:
-        raise FileSkipped(f"{reason}; its rows could not be read either: {str(error).splitlines()[0]}") from None
-    rows = con.execute(f"select count(*) from {RAW_SCHEMA}.malformed_lines where file = ?", [key]).fetchone()[0]
-    raise FileSkipped(reason, rows)
+        reason = f"{reason}; its rows could not be read either: {str(error).splitlines()[0]}"
+        if not reader.startswith("read_parquet"):
+            raise FileSkipped(reason) from None
+    else:
+        rows = con.execute(f"select count(*) from {RAW_SCHEMA}.malformed_lines where file = ?", [key]).fetchone()[0]
+        raise FileSkipped(reason, rows)
+    raise UnreadableRows(reason, reader)
 
 
 def _keep_malformed_lines(con, source: str, key: str, max_line_size: int | None) -> None:
@@ -256,8 +273,23 @@ def _register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list
     try:
         rows = con.execute(f"select count(*), {read_all} from {reader}").fetchone()[0]
     except duckdb.Error as error:
-        raise FileSkipped(f"file skipped: unreadable parquet file: {str(error).splitlines()[0]}") from None
-    return rows, columns, [present[c][1] for c in columns]
+        reason = f"file skipped: unreadable parquet file: {str(error).splitlines()[0]}"
+    else:
+        return rows, columns, [present[c][1] for c in columns]
+    raise UnreadableRows(reason, reader)
+
+
+def quarantine_unreadable_rows(con, source: str, key: str, reader: str, reason: str) -> int:
+    """Each row the footer of an UnreadableRows file counts, as a quarantined row with
+    the reason (no values can be kept); returns how many. Called by ingest once the
+    failed read's transaction is rolled back."""
+    rows = con.execute(f"select count(*) from {reader}").fetchone()[0]
+    con.execute(
+        f"""insert into {RAW_SCHEMA}.malformed_lines
+            select {sql_str(source)}, {sql_str(key)}, range + 1, null, {sql_str(reason)} from range(?)""",
+        [rows],
+    )
+    return rows
 
 
 def _load_csv(con, source: str, path: Path, key: str, max_line_size: int | None = None,

@@ -59,7 +59,7 @@ def warehouse(tmp_path_factory):
         req("e4", dsp_processing_ms="0x1"),               # invalid integer: dsp_processing_ms
         req("e5", dsp_processing_ms="12.0"),              # accepted, 12 ms
         req("e6", user_id="   "),                         # missing required value: user_id (blank)
-        req("e7", received_at="epoch"),                   # timestamp out of range: received_at (1970-01-01)
+        req("e7", received_at="1970-01-01T00:00:00Z"),    # timestamp out of range: received_at (a placeholder date)
         req("e8", execution_at="2150-01-01T00:00:00Z"),   # timestamp out of range: execution_at
     ], name="e_values.csv")
     # f_extra_filename.parquet: an extra column named filename, ignored: 1 row accepted
@@ -71,10 +71,11 @@ def warehouse(tmp_path_factory):
     write_parquet(landing, "h_list_srv.parquet", [req("h1")], replace={"srv": "[srv]"})
     # i_good.parquet: 1 row accepted (its srv must not take h's list type)
     write_parquet(landing, "i_good.parquet", [req("i1")])
-    # j_damaged.parquet: a damaged page behind an intact footer: skipped as unreadable, 0 rows read
+    # j_damaged.parquet: a damaged page behind an intact footer: skipped as unreadable; its footer's
+    # 3000 rows are counted as read and quarantined
     rows = [req(f"j{n}", device_id=f"dev-{n * 7919 % 100003}") for n in range(3000)]
     damage_first_page(write_parquet(landing, "j_damaged.parquet", rows), "device_id")
-    # k_no_srv_damaged.parquet: missing srv and damaged: skipped, 0 rows read
+    # k_no_srv_damaged.parquet: missing srv and damaged: skipped, its 3000 rows quarantined
     damage_first_page(write_parquet(landing, "k_no_srv_damaged.parquet", rows, drop=("srv",)), "device_id")
     # l_row_number.parquet: a column named file_row_number: skipped, its row quarantined
     write_parquet(landing, "l_row_number.parquet", [req("l1")], extra={"file_row_number": "7"})
@@ -119,8 +120,8 @@ def test_every_file_is_accounted_for_on_its_own(warehouse):
         "g_epoch_ms.parquet": ("skipped", 1, 0, 0, 1),
         "h_list_srv.parquet": ("skipped", 1, 0, 0, 1),
         "i_good.parquet": ("loaded", 1, 1, 0, 0),
-        "j_damaged.parquet": ("skipped", 0, 0, 0, 0),
-        "k_no_srv_damaged.parquet": ("skipped", 0, 0, 0, 0),
+        "j_damaged.parquet": ("skipped", 3000, 0, 0, 3000),
+        "k_no_srv_damaged.parquet": ("skipped", 3000, 0, 0, 3000),
         "l_row_number.parquet": ("skipped", 1, 0, 0, 1),
         "m_double.parquet": ("loaded", 2, 1, 0, 1),
         "n_first.csv": ("loaded", 1, 1, 0, 0),
@@ -133,7 +134,7 @@ def test_every_file_is_accounted_for_on_its_own(warehouse):
 
 def test_quarantine_reasons(warehouse):
     reasons = query(warehouse, "select replace(file, 'service_requests/', ''), reason, count(*) "
-                               "from staging.quarantined_rows group by all")
+                               "from staging.quarantined_rows where file not like '%damaged%' group by all")
     assert sorted(reasons) == sorted([
         ("b_short_rows.csv", "malformed CSV line: MISSING COLUMNS: Expected Number of Columns: 12 Found: 3", 1),
         ("b_short_rows.csv", "malformed CSV line: TOO MANY COLUMNS: Expected Number of Columns: 12 Found: 15", 1),
@@ -170,12 +171,18 @@ def test_an_unterminated_quote_keeps_the_rest_of_the_file_in_the_quarantine(ware
     assert all(f"q{n}," in raw for n in (3, 4, 5)), raw
 
 
-def test_damaged_files_are_reported_by_name(warehouse):
+def test_damaged_files_are_reported_by_name_and_their_rows_quarantined(warehouse):
     errors = dict(query(warehouse, "select replace(file, 'service_requests/', ''), error "
                                    "from staging.landing_accounting where status = 'skipped'"))
     assert errors["j_damaged.parquet"].startswith("file skipped: unreadable parquet file: ")
     assert errors["k_no_srv_damaged.parquet"].startswith(
         "file skipped: missing required column srv; its rows could not be read either: ")
+    # every row the footer counts is quarantined with the file's error, numbered 1..3000, no values kept
+    quarantined = query(warehouse, "select replace(file, 'service_requests/', ''), reason, count(*), "
+                                   "min(row_number), max(row_number), count(raw_values) "
+                                   "from staging.quarantined_rows where file like '%damaged%' group by all order by 1")
+    assert quarantined == [(file, errors[file], 3000, 1, 3000, 0)
+                           for file in ("j_damaged.parquet", "k_no_srv_damaged.parquet")]
 
 
 def test_staged_values(warehouse):
