@@ -330,6 +330,7 @@ def read_file(con, source: str, path: Path, key: str) -> tuple[int, list[str], l
     are read and the rest is quarantined as malformed, not the whole file skipped."""
     if file_format(path) == "parquet":
         return _register_parquet(con, source, path, key)
+    _check_csv_encoding(path)
     options: dict = {}
     while True:  # each retry adds an option that stops its own exception: at most three reads
         try:
@@ -343,6 +344,24 @@ def read_file(con, source: str, path: Path, key: str) -> tuple[int, list[str], l
         con.execute("rollback")  # the failed read aborted the file's transaction
         con.execute("begin transaction")
         forget(con, source, key)
+
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _check_csv_encoding(path: Path) -> None:
+    """An empty file, or one written in UTF-16, has no header DuckDB can read; say
+    which, rather than list every contract column as missing."""
+    try:
+        with _open_csv(path, "rb") as file:
+            start = file.read(2)
+    except (OSError, EOFError) as error:
+        raise FileSkipped(f"file skipped: unreadable csv file: {error}") from None
+    if not start:
+        raise FileSkipped("file skipped: empty file (no header line)")
+    if start in UTF16_BOMS:
+        raise FileSkipped("file skipped: the file is UTF-16 (it starts with a UTF-16 byte order mark); "
+                          "the contract asks for UTF-8")
 
 
 def forget(con: duckdb.DuckDBPyConnection, source: str, key: str) -> None:

@@ -263,3 +263,21 @@ def test_file_names_with_glob_characters_are_read_as_named(tmp_path):
                           union all select _file, request_id from raw.service_requests_parquet order by 1""").fetchall()
     assert read == sorted((f"service_requests/{name}", request_id) for name, request_id in rows.items())
     assert con.execute("select sum(rows_read) from raw.landing_files").fetchone()[0] == 7
+
+
+def test_an_empty_or_utf16_file_is_skipped_saying_why(tmp_path):
+    folder = tmp_path / "service_requests"
+    folder.mkdir()
+    (folder / "a_empty.csv").write_bytes(b"")
+    header_only = write_csv(tmp_path, "service_requests", [], name="b_header_only.csv")
+    text = header_only.read_text() + ",".join(str(v if v is not None else "") for v in req("u1").values()) + "\n"
+    (folder / "c_utf16.csv").write_bytes(text.encode("utf-16"))
+    con = duckdb.connect()
+    assert ingest(con, tmp_path).skipped == {
+        "service_requests/a_empty.csv": "file skipped: empty file (no header line)",
+        "service_requests/c_utf16.csv": "file skipped: the file is UTF-16 (it starts with a UTF-16 byte order mark); "
+                                        "the contract asks for UTF-8",
+    }
+    assert con.execute("select file, status, rows_read from raw.landing_files order by 1").fetchall() == [
+        ("service_requests/a_empty.csv", "skipped", 0), ("service_requests/b_header_only.csv", "loaded", 0),
+        ("service_requests/c_utf16.csv", "skipped", 0)]
