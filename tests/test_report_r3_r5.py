@@ -269,6 +269,15 @@ def test_service_level_table_with_previous_period(published):
     assert ["Service availability – Self-Service Interface", "100.00%", "100.00%"] + levels in rows
 
 
+def test_the_previous_service_level_names_the_days_its_month_has_no_data(published):
+    # September in this landing: one request at 22:59:59 UTC on the 30th (23:59:59 BST, so
+    # 30 September); the first response and the one alert are in October
+    assert ("The landing holds no data for some days of September 2026 (service_requests: "
+            "2026-09-01..2026-09-29; service_responses: 2026-09-01..2026-09-30; alerts: 2026-09-01..2026-09-30); "
+            "its previous service level may miss outages of those days.") in published["html"]
+    assert "so it is not a figure of this report's metrics.csv" in published["html"]
+
+
 def test_time_of_day_and_region_tables(published):
     page = published["page"]
     rdi = table_with(page, "availability", "Registration Data Interface – time of day")[0]

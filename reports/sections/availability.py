@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import altair as alt
 import pandas as pd
 
+from expectations.frames import days_without_data
 from pmr.calendar import parse_month
 from reports.charts import SEGMENT_COLOURS, SEGMENT_ORDER, daily_lines
 from reports.format import esc, number, table
@@ -57,14 +58,34 @@ def _kind_letter(ctx, metric_id: str) -> str:
 
 def _previous(ctx) -> tuple[str, dict[str, float]]:
     """(label of the previous period, service -> its national availability)."""
-    first, _ = parse_month(ctx.month)
-    label = (first - dt.timedelta(days=1)).strftime("%B %Y")
+    label = _previous_day(ctx).strftime("%B %Y")
     rows = ctx.query(
         """select service, availability_pct from marts.pmr_availability_monthly
            where not is_current_period and segment = 'All'"""
     )
     return label, {r["service"]: float(r["availability_pct"]) for _, r in rows.iterrows()
                    if pd.notna(r["availability_pct"])}
+
+
+def _previous_day(ctx) -> dt.date:
+    """The last day of the month before the period."""
+    first, _ = parse_month(ctx.month)
+    return first - dt.timedelta(days=1)
+
+
+def _previous_coverage_note(ctx) -> str:
+    """The previous service level is recomputed from the landing as it stands; where
+    the landing holds no request, response or alert on some days of that month (it
+    starts in it, or an extract is missing), those days count as free of outages
+    only because nothing was delivered for them: say which days."""
+    month = _previous_day(ctx).strftime("%Y-%m")
+    missing = days_without_data(ctx.con, month)
+    missing = missing[missing["days_missing"] > 0]
+    if missing.empty:
+        return ""
+    days = "; ".join(f"{row.label}: {row.missing_days}" for row in missing.itertuples())
+    return (f" The landing holds no data for some days of {_previous_day(ctx):%B %Y} ({esc(days)}); "
+            "its previous service level may miss outages of those days.")
 
 
 def _uk(moment) -> str:
@@ -280,7 +301,8 @@ def render(ctx, charts) -> str:
         "that counts as unplanned downtime). The national view counts national outages; a CSP region's view adds "
         f"the outages of that region. The national monthly figure is the measure{esc(levels)}; the breakdowns "
         "are indicators. The previous service level is recomputed with the same rules from the outages the "
-        "current extracts hold for that month.</p>"
+        "current extracts hold for that month, so it is not a figure of this report's metrics.csv (that month's "
+        f"report has its own).{_previous_coverage_note(ctx)}</p>"
     ]
     for _, service in _services(ctx).iterrows():
         key, name = service["service"], service["service_name"]
