@@ -26,7 +26,7 @@ import dagster as dg
 
 from orchestration.settings import FIRST_MONTH, PmrSettings
 from pmr.calendar import UK, deadline, is_first_working_day_of_month, is_working_day, previous_month, uk_date
-from pmr.ingest import landing_files
+from pmr.ingest import file_version, landing_files
 from pmr.pipeline import published_is_provisional
 from pmr.publish import published_folder
 
@@ -92,11 +92,8 @@ def monthly_report_schedule(context: dg.ScheduleEvaluationContext, pmr: PmrSetti
 
 
 def landing_state(landing) -> dict[str, list[int]]:
-    state = {}
-    for _, path in landing_files(landing):
-        stat = path.stat()
-        state[path.relative_to(landing).as_posix()] = [stat.st_size, stat.st_mtime_ns]
-    return state
+    """Each landing file's version as ingest knows it (pmr.ingest.file_version)."""
+    return {path.relative_to(landing).as_posix(): list(file_version(path)) for _, path in landing_files(landing)}
 
 
 @dg.sensor(

@@ -196,8 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, required=True, help="folder that receives <MONTH>/")
     run.add_argument("--db", help="warehouse DuckDB file (default $PMR_DB or warehouse/pmr.duckdb)")
     run.add_argument("--full-refresh", action="store_true",
-                     help="rebuild from every landing file, even when only new files arrived since the last "
-                          "build (by default such a build is incremental: docs/incremental-builds.md)")
+                     help="read every landing file again and rebuild from all of them, even when only new files "
+                          "arrived since the last build (by default such a build is incremental: "
+                          "docs/incremental-builds.md)")
     run.add_argument("--allow-missing-days", action="store_true",
                      help="publish even when a day of the month has no service requests, responses or alerts "
                           "(by default that blocks publication: an extract did not land); the days are listed "

@@ -190,11 +190,23 @@ def refresh_parquet_views(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
+def file_version(path: Path) -> tuple[int, int]:
+    """(size, change time in ns) by which ingest knows a file it read before. The change
+    time is the later of the modification time and the status-change time: a file
+    corrected in place whose modification time was set back (a copy that keeps file
+    times, `touch -r`) still has a new status-change time, which no tool can set."""
+    stat = path.stat()
+    return stat.st_size, max(stat.st_mtime_ns, stat.st_ctime_ns)
+
+
 def ingest(
-    con: duckdb.DuckDBPyConnection, landing: Path, progress: Callable[[str], None] | None = None
+    con: duckdb.DuckDBPyConnection, landing: Path, progress: Callable[[str], None] | None = None,
+    reread: bool = False,
 ) -> IngestReport:
     """Bring raw.* in line with the landing folder. Each file is handled in its own
-    transaction, so an interrupted ingest never leaves half a file behind."""
+    transaction, so an interrupted ingest never leaves half a file behind. A file
+    whose name and version (file_version) are those read before is not read again,
+    unless `reread` (a full refresh)."""
     started = time.perf_counter()
     landing = Path(landing).resolve()
     if not landing.is_dir():
@@ -210,8 +222,8 @@ def ingest(
     for index, (source, path) in enumerate(files, start=1):
         key = path.relative_to(landing).as_posix()
         keys_now.add(key)
-        stat = path.stat()
-        if key in known and known[key][:2] == (stat.st_size, stat.st_mtime_ns) and known[key][3] == str(path):
+        size, changed_ns = file_version(path)
+        if not reread and key in known and known[key][:2] == (size, changed_ns) and known[key][3] == str(path):
             report.unchanged.append(key)
             continue
         if progress and (index == len(files) or index % 25 == 1):
@@ -237,7 +249,7 @@ def ingest(
             f"""insert into {RAW_SCHEMA}.landing_files (source, file, path, format, size_bytes, mtime_ns, status,
                     rows_read, columns, error, loaded_at, column_types)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp, ?)""",
-            [source, key, str(path), fmt, stat.st_size, stat.st_mtime_ns, status, rows, columns, error, types],
+            [source, key, str(path), fmt, size, changed_ns, status, rows, columns, error, types],
         )
         con.execute("commit")
     for key, (_, _, source, _) in known.items():

@@ -174,10 +174,11 @@ def keep_quality_of_blocked_run(db: Path, run_folder: Path) -> Path | None:
 
 # --- the steps ---------------------------------------------------------------
 
-def ingest_step(log: RunLog, landing: Path, db: Path, progress: Progress) -> dict:
-    """Bring raw.* in line with the landing folder (writes the warehouse)."""
+def ingest_step(log: RunLog, landing: Path, db: Path, progress: Progress, reread: bool = False) -> dict:
+    """Bring raw.* in line with the landing folder (writes the warehouse); `reread`
+    reads every file again (a full refresh)."""
     with log.step("ingest") as record, connect(db) as con:
-        report = ingest(con, Path(landing), progress)
+        report = ingest(con, Path(landing), progress, reread=reread)
         record.update(
             files_loaded=len(report.loaded),
             files_unchanged=len(report.unchanged),
@@ -308,7 +309,7 @@ def build(
 ) -> list[gate.CheckResult]:
     """Ingest and dbt build, then collect the metrics if dbt succeeded; returns
     dbt's check results (tests) for the gate."""
-    ingest_step(log, landing, db, progress)
+    ingest_step(log, landing, db, progress, reread=full_refresh)
     # dbt builds in its own process; this one meanwhile imports what the gate and
     # the report need, and joins before returning, so no two threads ever import
     # the same module at once

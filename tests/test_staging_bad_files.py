@@ -281,3 +281,23 @@ def test_an_empty_or_utf16_file_is_skipped_saying_why(tmp_path):
     assert con.execute("select file, status, rows_read from raw.landing_files order by 1").fetchall() == [
         ("service_requests/a_empty.csv", "skipped", 0), ("service_requests/b_header_only.csv", "loaded", 0),
         ("service_requests/c_utf16.csv", "skipped", 0)]
+
+
+def test_a_file_corrected_in_place_with_its_old_time_is_read_again(tmp_path):
+    """A copy that keeps file times, or `touch -r`, sets the modification time back; the
+    status-change time still moves, so ingest sees the new contents."""
+    import os
+    import time
+
+    path = write_csv(tmp_path, "service_requests", [req("v1", srv="6.23")], name="day.csv")
+    con = duckdb.connect()
+    assert ingest(con, tmp_path).loaded == ["service_requests/day.csv"]
+    before = path.stat()
+    time.sleep(0.05)  # the kernel's file clock ticks every few ms
+    write_csv(tmp_path, "service_requests", [req("v1", srv="11.1")], name="day.csv")  # the same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert ingest(con, tmp_path).loaded == ["service_requests/day.csv"]
+    assert con.execute("select srv from raw.service_requests_csv").fetchall() == [("11.1",)]
+    assert ingest(con, tmp_path).unchanged == ["service_requests/day.csv"]
+    assert ingest(con, tmp_path, reread=True).loaded == ["service_requests/day.csv"]  # a full refresh
