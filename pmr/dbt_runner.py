@@ -58,6 +58,22 @@ def target_path_for(db: Path) -> Path:
 _PROGRESS = re.compile(r"\d+ of \d+ (OK|ERROR|FAIL|WARN)")
 
 
+# dbt must stop with pmr even when pmr is killed outright (SIGKILL, the out-of-memory
+# killer), which no handler in pmr sees: the child asks Linux for a SIGTERM when its
+# parent dies (prctl PR_SET_PDEATHSIG, which survives exec), checks the parent is still
+# the one that started it, then becomes dbt. Elsewhere the request is skipped.
+_WITH_PARENT = """
+import ctypes, os, signal, sys
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+except (OSError, AttributeError):
+    pass
+if os.getppid() != int(sys.argv[1]):
+    sys.exit(143)
+os.execvp(sys.argv[2], sys.argv[2:])
+"""
+
+
 def _stop(process: subprocess.Popen, grace_seconds: float = 10) -> None:
     """Ask dbt to stop (SIGTERM), and kill it if it has not within the grace period."""
     if process.poll() is None:
@@ -77,7 +93,8 @@ def run_dbt(
 ) -> DbtResult:
     target_path = target_path_for(db)
     target_path.mkdir(parents=True, exist_ok=True)
-    command = [dbt_executable(), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    command = [sys.executable, "-c", _WITH_PARENT, str(os.getpid()), dbt_executable(), *args,
+               "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
     if period:
         command += ["--vars", json.dumps({"period": period})]
     results_file = target_path / "run_results.json"

@@ -355,6 +355,7 @@ def run_month(
     out = Path(out)
     log = RunLog(month=month, landing=str(landing), warehouse=str(db), allow_missing_days=allow_missing_days)
     run_folder = publish.new_run_folder(out, month)
+    log.write(run_folder)  # a run killed outright still leaves a log that it started
     try:
         dbt_checks = build(month, Path(landing), db, log, progress, full_refresh)
         checks = gate_step(log, db, month, dbt_checks, progress)

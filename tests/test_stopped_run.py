@@ -72,3 +72,32 @@ def test_sigterm_during_the_dbt_build(tmp_path):
 
     assert plan(con, "2026-10").reason == "the last build did not finish"
     con.close()
+
+
+def test_sigkill_during_the_dbt_build_stops_dbt_and_leaves_a_run_log(tmp_path):
+    """SIGKILL (or the out-of-memory killer) gives pmr no chance to stop dbt: the kernel
+    must, or dbt would go on writing to the warehouse and hold its lock."""
+    import time
+
+    landing, out, db = tmp_path / "landing", tmp_path / "out", tmp_path / "w.duckdb"
+    write_csv(landing, "service_requests", [request_row("r1")])
+    command = [sys.executable, "-m", "pmr.cli", "run", "--month", "2026-10", "--landing", str(landing),
+               "--out", str(out), "--db", str(db)]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    assert process.stderr is not None
+    for line in process.stderr:
+        if re.search(r"\] dbt \d+ of \d+ ", line):
+            break
+    else:
+        raise AssertionError("the run ended before dbt built anything")
+    [dbt] = children(process.pid)
+    process.kill()
+    process.wait(60)
+    killed = time.monotonic()
+    while running(dbt) and time.monotonic() < killed + 30:
+        time.sleep(0.1)
+    # without being told, dbt only notices at its next write to the closed pipe, many seconds later
+    assert time.monotonic() - killed < 5, f"dbt outlived the run it belonged to by {time.monotonic() - killed:.1f} s"
+    [log_file] = (out / ".runs" / "2026-10").glob("*/run-log.json")
+    log = json.loads(log_file.read_text())
+    assert log["status"] == "running" and log["finished_at"] is None  # what it knew when it was killed
