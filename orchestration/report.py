@@ -50,8 +50,9 @@ def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
             run.log, run.folder, pmr.out_path, run.month, run.log.check_results(), pmr.db_path, run.progress(context)
         )
     run.save()
-    timeliness = run.log.timeliness or {}
+    timeliness = run.log.requirement_4() or {}
     on_time = bool(timeliness.get("on_time"))
+    reissue = "a re-issue; first " if run.log.first_publication else ""
     yield dg.MaterializeResult(
         asset_key=REPORT,
         metadata={
@@ -67,7 +68,7 @@ def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
                 check_name=DEADLINE_CHECK,
                 passed=on_time,
                 severity=dg.AssetCheckSeverity.WARN,
-                description=f"published {timeliness.get('published_uk_date')} (UK), "
+                description=f"{reissue}published {timeliness.get('published_uk_date')} (UK), "
                 f"{working_days_phrase(timeliness.get('working_days_after_period_end'))} after the period; "
                 f"due {timeliness.get('deadline')}: {'on time' if on_time else 'late'}",
                 metadata={k: v for k, v in timeliness.items() if v is not None},

@@ -50,6 +50,11 @@ def utc_now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+def publication_clock() -> dt.datetime:
+    """The instant a report is published at (a function, so tests can set it)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
 @dataclass
 class RunLog:
     month: str
@@ -62,6 +67,8 @@ class RunLog:
     published: str | None = None
     blocked_by: list[str] = field(default_factory=list)  # names of the failed blocking checks
     timeliness: dict | None = None  # pmr.calendar.publication_timeliness of the publication
+    # a re-issue: the timeliness of the month's first publication, which Requirement 4 judges
+    first_publication: dict | None = None
     orchestrator: str = "pmr run"  # or "dagster"
     run_id: str | None = None  # the Dagster run id
     allow_missing_days: bool = False  # a day of the month without data warns instead of blocking
@@ -94,6 +101,10 @@ class RunLog:
     def record_checks(self, checks: list[gate.CheckResult]) -> None:
         self.checks = [asdict(c) for c in checks]
         self.blocked_by = [c.name for c in gate.blocking_failures(checks)]
+
+    def requirement_4(self) -> dict | None:
+        """The timeliness Requirement 4 judges: the first publication's, for a re-issue."""
+        return self.first_publication or self.timeliness
 
     def provisional(self) -> bool:
         """Whether the run's figures look for data after the month that had not landed
@@ -286,16 +297,20 @@ def publish_step(
     """Render the report into `run_folder` (read-only) and publish it atomically."""
     from reports.render import render_report
 
-    log.timeliness = publication_timeliness(month, dt.datetime.now(dt.timezone.utc))
+    log.timeliness = publication_timeliness(month, publication_clock())
+    earlier = published_run_log(out, month)
+    if earlier is not None and earlier.timeliness:
+        log.first_publication = earlier.requirement_4()
     with log.step("render") as record, connect(db, read_only=True) as con:
         progress("render: writing the report")
         record["files"] = render_report(con, month, run_folder, checks, log)
     with log.step("publish"):
         link = publish.publish(run_folder, Path(out), month)
     log.status, log.published = "published", str(link)
-    timeliness = log.timeliness
+    timeliness = log.requirement_4()
+    reissue = f"a re-issue; first published {timeliness['published_uk_date']}, " if log.first_publication else ""
     progress(
-        f"published {link} (due {timeliness['deadline']}, "
+        f"published {link} ({reissue}due {timeliness['deadline']}, "
         f"{working_days_phrase(timeliness['working_days_after_period_end'])} after the period, "
         f"{'on time' if timeliness['on_time'] else 'LATE'})"
     )
@@ -390,13 +405,19 @@ def run_folder_for(out: Path, month: str, run_id: str) -> Path:
     return folder
 
 
-def published_is_provisional(out: Path, month: str) -> bool:
-    """Whether `<out>/<month>`'s published report has provisional figures (False when
-    nothing is published, or its run log cannot be read)."""
+def published_run_log(out: Path, month: str) -> RunLog | None:
+    """The run log of `<out>/<month>`'s published report (None when nothing is
+    published, or its run log cannot be read)."""
     try:
-        return RunLog.load(publish.published_folder(Path(out), month)).provisional()
+        return RunLog.load(publish.published_folder(Path(out), month))
     except (OSError, ValueError, TypeError):
-        return False
+        return None
+
+
+def published_is_provisional(out: Path, month: str) -> bool:
+    """Whether `<out>/<month>`'s published report has provisional figures."""
+    log = published_run_log(out, month)
+    return log is not None and log.provisional()
 
 
 def open_run_log(folder: Path, month: str, landing: Path, db: Path, run_id: str | None = None) -> RunLog:

@@ -77,6 +77,30 @@ def test_rerun_gives_byte_identical_metrics_csv(published, landing):
     assert (link / "metrics.csv").read_bytes() == published["metrics"]
 
 
+def test_a_reissue_after_the_deadline_is_judged_by_the_first_publication(landing, tmp_path, monkeypatch):
+    """October 2026 is due on Friday 13 November. Published on Tuesday 10 November (7
+    Working Days after the period: 2-6 and 9-10 November), it was on time; re-issued on
+    Friday 20 November, Requirement 4 still judges the first publication."""
+    import datetime as dt
+    import json
+
+    from pmr import pipeline
+
+    out, db = tmp_path / "out", tmp_path / "w.duckdb"
+    for day in (10, 20):
+        monkeypatch.setattr(pipeline, "publication_clock",
+                            lambda day=day: dt.datetime(2026, 11, day, 12, tzinfo=dt.timezone.utc))
+        link = run_month(MONTH, landing, out, db=db, allow_missing_days=SPARSE)
+    log = json.loads((link / "run-log.json").read_text())
+    assert (log["timeliness"]["published_uk_date"], log["timeliness"]["on_time"]) == ("2026-11-20", False)
+    first = log["first_publication"]
+    assert (first["published_uk_date"], first["working_days_after_period_end"], first["on_time"]) == (
+        "2026-11-10", 7, True)
+    header = (link / "pmr.html").read_text().split("</header>", 1)[0]
+    assert ("— a re-issue; first published 2026-11-10, 7 Working Days after the period: "
+            '<span class="ontime">on time</span>') in header
+
+
 def test_page_does_not_depend_on_the_row_order_of_the_metrics_table(published, tmp_path):
     """Tables are written in parallel, so their row order changes from build to build
     (two builds of a scale-0.002 month put the same chart points in another order);
