@@ -236,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {locked}", file=sys.stderr)
         return 3
     except (OSError, duckdb.IOException) as error:  # a path that is not a folder, a file that is not a warehouse
-        print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
+        notes = "".join(f" ({note})" for note in getattr(error, "__notes__", []))
+        print(f"error: {str(error).splitlines()[0]}{notes}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -83,6 +84,8 @@ class RunLog:
             # the dbt build finishes even when tests or models fail; its status says so
             record["status"] = "failed checks" if record.get("ok") is False else "ok"
         except BaseException as error:
+            if isinstance(error, OSError):  # "No space left on device" says neither where nor when
+                error.add_note(f"during the {name} step")
             record["status"] = "error"
             record["error"] = str(error) or ("interrupted" if isinstance(error, KeyboardInterrupt)
                                              else type(error).__name__)
@@ -384,8 +387,14 @@ def run_month(
             log.status = "failed"
         raise
     finally:
+        failure = sys.exc_info()[1]
         log.finished_at = utc_now_iso()
-        log.write(run_folder)
+        try:
+            log.write(run_folder)
+        except OSError:
+            if failure is None:
+                raise
+            # the disk the run failed on cannot take its log either: report the first error
 
 
 # --- runs split over several processes or steps (Dagster) --------------------

@@ -137,6 +137,33 @@ def test_a_crash_while_rendering_leaves_the_published_report_untouched(published
     assert {p.name: p.read_bytes() for p in (published["out"] / MONTH).iterdir()} == before
 
 
+def test_a_full_disk_names_the_step_and_its_error_survives_the_run_log(landing, tmp_path, monkeypatch, capsys):
+    """The disk fills while the report is written; the run log cannot be written
+    either. The console must still say what failed and in which step."""
+    import errno
+
+    from pmr import cli, pipeline
+    from reports import render as render_module
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    write = pipeline.RunLog.write
+
+    def write_until_finished(self, folder):
+        if self.finished_at is not None:
+            full_disk()
+        return write(self, folder)
+
+    monkeypatch.setattr(render_module, "render_report", full_disk)
+    monkeypatch.setattr(pipeline.RunLog, "write", write_until_finished)
+    code = cli.main(["run", "--month", MONTH, "--landing", str(landing), "--out", str(tmp_path / "out"),
+                     "--db", str(tmp_path / "w.duckdb"), "--allow-missing-days"])
+    assert code == 1
+    assert "error: [Errno 28] No space left on device (during the render step)" in capsys.readouterr().err
+    assert not (tmp_path / "out" / MONTH).exists()
+
+
 def test_page_is_self_contained(published):
     page = (published["link"] / "pmr.html").read_text()
     assert "<script src=" not in page and "https://" not in page.split("<script>", 1)[0]
