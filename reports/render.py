@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import math
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -29,8 +31,11 @@ def _csv_value(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        # shortest text that reads back as the same double; whole numbers without ".0"
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+        # shortest text that reads back as the same double, in plain decimals (no
+        # exponent, which some readers of a CSV do not take); whole numbers without ".0"
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return format(Decimal(repr(value)), "f") if math.isfinite(value) else repr(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

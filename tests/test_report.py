@@ -484,3 +484,12 @@ def test_top_up_shares_show_their_counts(published):
                           "<td>57.14% (4 of 7)</td>")
     # the device-type rows have no count figures: the share alone
     assert "<th>  … ESME (%)</th><td>40.00%</td>" in prepayment
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (5.6e-05, "0.000056"), (0.1, "0.1"), (98.31460674157303, "98.31460674157303"), (12.0, "12"),
+    (1e16 + 2, "10000000000000002"), (-2.5e-07, "-0.00000025"),
+])
+def test_metrics_csv_values_are_plain_decimals_that_read_back_exactly(value, text):
+    assert render._csv_value(value) == text
+    assert float(text) == value
