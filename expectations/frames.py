@@ -299,7 +299,9 @@ def unread_entries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     pmr.ingest.unread_entries): one row per entry, with the landing files in it."""
     return con.execute(
         """
-        select entry as label, landing_files, reason, true as not_read
+        select entry as label, landing_files, reason,
+            -- an entry holding landing files fails the blocking check; the warning is for the rest
+            landing_files = 0 as not_read
         from raw.landing_unread
         order by label
         """

@@ -70,7 +70,9 @@ def test_a_landing_file_outside_the_source_folders_blocks_and_the_rest_warns(tmp
         "extract.csv.gz (landing_files=1, reason=a landing file outside the source folders)")
     warning = checks[OTHER_CHECK]
     assert not warning.passed and not warning.blocking
-    assert "11 of 11 fail: Outages/ (reason=not a source folder (did you mean outages/?)); README.md (" in warning.detail
+    # the two entries holding landing files fail the blocking check, and are not listed again
+    assert "9 of 11 fail: README.md (reason=a file outside the source folders); ch_firmware_events/ (" in warning.detail
+    assert "Outages/" not in warning.detail and "extract.csv.gz" not in warning.detail
 
 
 def test_a_complete_landing_folder_reads_everything(tmp_path):
