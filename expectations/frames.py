@@ -16,7 +16,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from pmr.calendar import parse_month, period_bounds_utc, uk_date
+from pmr.calendar import parse_month, period_bounds_utc, uk_date, uk_day_start_utc
 
 METRICS_TABLE = "metrics.pmr_metrics"
 CATALOGUE_TABLE = "metrics.metric_catalogue"
@@ -228,36 +228,51 @@ def period_activity(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
     return con.execute(" union all ".join(parts) + " order by label", {"start": start, "end": end}).df()
 
 
+def landed_through(con: duckdb.DuckDBPyConnection, month: str) -> dt.datetime:
+    """How far past the month the landing reaches, as a naive UTC instant: the end of
+    the last UK day of the unbroken run of days after the month on which requests,
+    responses and alerts all have accepted rows (a day with rows is a day whose extract
+    landed, as for the month's own days). A day without data stops the run, so data
+    of later days does not count past a gap; the month's end when the first day after
+    it has none."""
+    _, end = period_bounds_utc(month)
+    first = uk_date(end)
+    reach = None
+    for source, column in PERIOD_SOURCES.items():
+        hours = con.execute(
+            f"select distinct date_trunc('hour', {column}) from staging.stg_{source} where {column} >= $end",
+            {"end": end},
+        ).fetchall()
+        days = {uk_date(hour.replace(tzinfo=dt.timezone.utc)) for (hour,) in hours}
+        day = first
+        while day in days:
+            day += dt.timedelta(days=1)
+        source_reach = uk_day_start_utc(day)
+        reach = source_reach if reach is None else min(reach, source_reach)
+    return reach or end
+
+
 def follow_up_coverage(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
     """One row per follow-up window declared in the metric catalogue (`follow_up` in a
     metric's YAML): the metric ids that look that far past the month (a final response,
-    a correcting request, a verification alert), the instant the landing must reach for
-    them to be final, and the instant it reaches: the earliest of the latest accepted
-    request, response and alert, as one source may land later than another. An
+    a correcting request, a verification alert), the instant (UTC) the landing must
+    reach for them to be final, and the instant it reaches (landed_through). An
     uncovered window means those figures can still change (docs/decision-log.md)."""
     _, end = period_bounds_utc(month)
-    latest = " union all ".join(
-        f"select max({column}) as latest from staging.stg_{source}" for source, column in PERIOD_SOURCES.items()
-    )
     return con.execute(
         f"""
-        with landed as (select date_trunc('second', min(latest)::timestamp) as landed_through from ({latest})),
-        windows as (
-            select follow_up_s, string_agg(metric_id, ', ' order by metric_id) as metric_ids
-            from {CATALOGUE_TABLE}
-            where follow_up_s > 0
-            group by follow_up_s
-        )
         select
-            metric_ids as label,
+            string_agg(metric_id, ', ' order by metric_id) as label,
             follow_up_s / 86400 as follow_up_days,
-            $end::timestamp + to_seconds(follow_up_s) as needed_through,
-            landed.landed_through,
-            coalesce(landed.landed_through >= $end::timestamp + to_seconds(follow_up_s), false) as covered
-        from windows cross join landed
-        order by follow_up_s, label
+            $end::timestamp + to_seconds(follow_up_s) as needed_through_utc,
+            $landed::timestamp as landed_through_utc,
+            $landed::timestamp >= $end::timestamp + to_seconds(follow_up_s) as covered
+        from {CATALOGUE_TABLE}
+        where follow_up_s > 0
+        group by follow_up_s
+        order by follow_up_s
         """,
-        {"end": end},
+        {"end": end, "landed": landed_through(con, month)},
     ).df()
 
 

@@ -18,7 +18,7 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 | landing_folder | nothing else unread in the landing folder; every source folder there | warning |
 | period | accepted service requests, responses and alerts fall in the month | blocking |
 | period_days | ... on every UK day of the month | blocking (a warning with --allow-missing-days) |
-| follow_up | the landing reaches past the month as far as each metric's declared follow-up window | warning (the report marks those figures provisional) |
+| follow_up | the landing holds every day after the month up to the end of each metric's declared follow-up window | warning (the report marks those figures provisional) |
 
 A metric family's checks are skipped (with a note) while it has no rows yet.
 """
@@ -182,9 +182,9 @@ def follow_up_rules() -> list[Rule]:
     _, gxe = gx_modules()
     return [
         Rule(FOLLOW_UP_CHECK, gxe.ExpectColumnValuesToBeInSet(column="covered", value_set=[True]), False,
-             "have the data after the month that they look for (responses, corrections, alerts) landed; "
-             "until it has, these figures are provisional", "metric ids by follow-up window",
-             ("needed_through", "landed_through")),
+             "look past the month no further than the landing reaches (every UK day up to the end of "
+             "their window has requests, responses and alerts); until it does, they are provisional",
+             "metric ids by follow-up window", ("needed_through_utc", "landed_through_utc")),
     ]
 
 

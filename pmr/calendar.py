@@ -175,16 +175,16 @@ def publication_timeliness(month: str, published_at: dt.datetime) -> dict:
     }
 
 
+def uk_day_start_utc(day: dt.date) -> dt.datetime:
+    """The instant a UK day starts, as a naive UTC datetime."""
+    from zoneinfo import ZoneInfo
+
+    local = dt.datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(UK))
+    return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
 def period_bounds_utc(month: str) -> tuple[dt.datetime, dt.datetime]:
     """The reporting period as naive UTC datetimes, half-open [start, end): the UK
     calendar month (metrics.md §1). Same bounds as macros/period_bounds.sql."""
-    from zoneinfo import ZoneInfo
-
     first, last = parse_month(month)
-    following = last + dt.timedelta(days=1)
-
-    def utc(day: dt.date) -> dt.datetime:
-        local = dt.datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(UK))
-        return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-    return utc(first), utc(following)
+    return uk_day_start_utc(first), uk_day_start_utc(last + dt.timedelta(days=1))

@@ -144,11 +144,11 @@ def provisional_notice(con: duckdb.DuckDBPyConnection, month: str) -> str:
     open_windows = windows[~windows["covered"]]
     if open_windows.empty:
         return ""
-    landed = windows["landed_through"].iloc[0]
-    reach = "no request, response or alert has landed" if landed is None or str(landed) == "NaT" else (
-        f"the landing reaches {landed:%Y-%m-%d %H:%M} UTC (the latest request, response or alert, whichever is earliest)")
+    landed = windows["landed_through_utc"].iloc[0]
+    reach = (f"the landing holds requests, responses and alerts for every day up to "
+             f"{landed:%Y-%m-%d %H:%M} UTC")
     items = "".join(
-        f"<li>{esc(row.label)}: final once data to {row.needed_through:%Y-%m-%d %H:%M} UTC has landed "
+        f"<li>{esc(row.label)}: final once every day to {row.needed_through_utc:%Y-%m-%d %H:%M} UTC has landed "
         f"({row.follow_up_days:g} days after the month)</li>"
         for row in open_windows.itertuples()
     )

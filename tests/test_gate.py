@@ -363,24 +363,29 @@ def test_missing_days_can_be_allowed_and_then_warn(tmp_path):
 
 
 def test_figures_looking_past_the_month_warn_until_that_data_landed(tmp_path):
-    """October 2026 ends at 00:00 UTC on 1 November (GMT). The landing reaches the
-    earliest of the latest request (6 Nov 00:00), response (5 Nov 12:00) and alert
-    (8 Nov): 5 Nov 12:00. A 5-day window needs 6 Nov 00:00: not yet; a 1-day window
-    needs 2 Nov 00:00, and a window ending exactly at 5 Nov 12:00 is covered."""
+    """October 2026 ends at 00:00 UTC on 1 November (GMT). After it, requests land on 1-5
+    and 8 November (a gap on the 6th), responses on 1-5, alerts on 1-3 and 5 (a gap on the
+    4th). Each source reaches the start of its first missing day: requests and responses
+    6 November, alerts 4 November, so the landing reaches 4 Nov 00:00 UTC; the alert of
+    the 5th does not count past the gap. A 1-day window (2 Nov) and a 3-day window (4 Nov,
+    to the instant) are covered; a 5-day window (6 Nov) is not."""
     requests, responses, alerts = _day_rows()
-    requests.append(("L1", "2026-11-06T00:00:00", "2.2", 1, "ESME", "SMETS2", "North"))
-    responses.append(("L1", "2026-11-05T12:00:00"))
-    alerts.append(("AL", "8F0A", "2026-11-08T00:00:00", False))
-    five_days, one_day, to_the_second = 5 * 86400.0, 86400.0, 4.5 * 86400
+    for day in (1, 2, 3, 4, 5, 8):
+        requests.append((f"L{day}", f"2026-11-{day:02d}T12:00:00", "2.2", 1, "ESME", "SMETS2", "North"))
+    for day in (1, 2, 3, 4, 5):
+        responses.append((f"L{day}", f"2026-11-{day:02d}T12:00:05"))
+    for day in (1, 2, 3, 5):
+        alerts.append((f"AL{day}", "8F0A", f"2026-11-{day:02d}T12:00:00", False))
+    five_days, one_day, three_days = 5 * 86400.0, 86400.0, 3 * 86400.0
     checks = evaluate(make_warehouse(
         tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts, figures=[],
         follow_up={"rsvp.pct_failed": five_days, "fw.pct_delivered": five_days, "billing.pct_read_within_24h": one_day,
-                   "cos.pct_success": to_the_second}))
+                   "cos.pct_success": three_days}))
     check = checks[FOLLOW_UP_CHECK]
     assert not check.passed and not check.blocking
     assert check.detail.endswith(
         ": 1 of 3 fail: fw.pct_delivered, rsvp.pct_failed "
-        "(needed_through=2026-11-06 00:00:00, landed_through=2026-11-05 12:00:00)"), check.detail
+        "(needed_through_utc=2026-11-06 00:00:00, landed_through_utc=2026-11-04 00:00:00)"), check.detail
     assert not gate.blocking_failures(list(checks.values()))
 
 

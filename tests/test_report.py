@@ -282,33 +282,40 @@ def test_the_incomplete_notice_only_when_days_are_missing():
     assert incomplete_notice([]) == ""
 
 
-def _follow_up_warehouse(latest_request, latest_response, latest_alert, windows):
+def _follow_up_warehouse(days_after_the_month, windows):
+    """Staged requests, responses and alerts at noon UTC on the given days of November
+    2026 (per source), and a catalogue of follow-up windows."""
     con = duckdb.connect()
     con.execute("create schema staging; create schema metrics")
-    con.execute("create table staging.stg_service_requests as select ?::timestamp as received_at", [latest_request])
-    con.execute("create table staging.stg_service_responses as select ?::timestamp as response_at", [latest_response])
-    con.execute("create table staging.stg_alerts as select ?::timestamp as received_at", [latest_alert])
+    for table, column in (("stg_service_requests", "received_at"), ("stg_service_responses", "response_at"),
+                          ("stg_alerts", "received_at")):
+        con.execute(f"create table staging.{table} ({column} timestamp)")
+        con.executemany(f"insert into staging.{table} values (?)",
+                        [[f"2026-11-{day:02d} 12:00:00"] for day in days_after_the_month[table]])
     con.execute("create table metrics.metric_catalogue (metric_id varchar, follow_up_s double)")
     con.executemany("insert into metrics.metric_catalogue values (?, ?)", list(windows.items()))
     return con
 
 
 def test_figures_whose_follow_up_has_not_landed_are_provisional_at_the_top():
-    """October 2026 ends at 2026-11-01 00:00 UTC. The landing reaches the earliest of the
-    latest request, response and alert: the response at 09:00:30 on 3 November. One day
-    after the month (2 November) has landed; seven days (8 November) have not."""
-    con = _follow_up_warehouse("2026-11-03 10:00:00", "2026-11-03 09:00:30", "2026-11-04 00:00:00",
-                               {"a.one_day": 86400.0, "b.week": 604800.0, "c.week": 604800.0, "d.none": None})
+    """October 2026 ends at 2026-11-01 00:00 UTC. Requests land on 1-3 November, responses
+    on 1-2, alerts on 1-4: the landing holds every day up to the end of 2 November (3 Nov
+    00:00 UTC). One day after the month (2 November) has landed; seven days have not."""
+    con = _follow_up_warehouse(
+        {"stg_service_requests": (1, 2, 3), "stg_service_responses": (1, 2), "stg_alerts": (1, 2, 3, 4)},
+        {"a.one_day": 86400.0, "b.week": 604800.0, "c.week": 604800.0, "d.none": None})
     notice = render.provisional_notice(con, MONTH)
-    assert "the landing reaches 2026-11-03 09:00 UTC" in notice
-    assert ("<ul><li>b.week, c.week: final once data to 2026-11-08 00:00 UTC has landed (7 days after the month)"
-            "</li></ul>") in notice
+    assert "for every day up to 2026-11-03 00:00 UTC" in notice
+    assert ("<ul><li>b.week, c.week: final once every day to 2026-11-08 00:00 UTC has landed (7 days after the "
+            "month)</li></ul>") in notice
     assert "a.one_day" not in notice and "d.none" not in notice
 
 
 def test_no_provisional_notice_once_every_follow_up_has_landed():
-    con = _follow_up_warehouse("2026-11-08 00:00:00", "2026-11-08 00:00:01", "2026-11-09 00:00:00",
-                               {"b.week": 604800.0, "d.none": None})
+    week = tuple(range(1, 8))  # 1-7 November: up to 8 Nov 00:00 UTC
+    con = _follow_up_warehouse(
+        {"stg_service_requests": week, "stg_service_responses": week, "stg_alerts": week},
+        {"b.week": 604800.0, "d.none": None})
     assert render.provisional_notice(con, MONTH) == ""
 
 
