@@ -4,9 +4,10 @@
   time in one process (DuckDB allows one process per file when anyone writes).
 - `monthly_report_schedule`: evaluated every morning (UK time), it requests the
   previous month on the first Working Day after that month ends, and again on
-  each later Working Day up to the deadline while the month's published report
-  is provisional (figures that look for data after the month, such as a
-  correcting request within 7 days, before that data landed).
+  each later Working Day up to the deadline while the month has no report
+  published (a blocked run) or its published report is provisional (figures that
+  look for data after the month, such as a correcting request within 7 days,
+  before that data landed).
 - `landing_sensor`: when files of the landing folder are added, changed or
   removed (and the sensor has seen the folder unchanged for a minute), it
   rebuilds the last complete month while that month is being prepared, that is,
@@ -67,7 +68,7 @@ def _now() -> float:
     execution_timezone=UK,
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="On the first Working Day after a month ends (06:00 UK), build and publish that month; on the "
-    "Working Days after it, up to the deadline, again while its published report is provisional.",
+    "Working Days after it, up to the deadline, again while it is not published or its report is provisional.",
 )
 def monthly_report_schedule(context: dg.ScheduleEvaluationContext, pmr: PmrSettings):
     day = uk_date(context.scheduled_execution_time)
@@ -80,15 +81,17 @@ def monthly_report_schedule(context: dg.ScheduleEvaluationContext, pmr: PmrSetti
         due = deadline(month)
     except ValueError as error:  # a year beyond the bank-holiday seed
         return dg.SkipReason(str(error))
+    published = published_folder(pmr.out_path, month).exists()
+    provisional = published_is_provisional(pmr.out_path, month)
+    if published and not provisional:
+        return dg.SkipReason(f"{day.isoformat()}: {month}'s report is published with final figures")
+    state = "still provisional" if published else "not published"
     if not is_working_day(day) or day > due:
-        return dg.SkipReason(f"{day.isoformat()} is not the first Working Day of its month, nor a Working Day "
-                             f"before {month}'s deadline")
-    if not published_is_provisional(pmr.out_path, month):
-        return dg.SkipReason(f"{day.isoformat()} is not the first Working Day of its month, and {month}'s "
-                             "published report is not provisional")
-    # a new run key each day: the late data that landed since may make the figures final
+        return dg.SkipReason(f"{day.isoformat()} is not a Working Day up to {month}'s deadline ({due.isoformat()}); "
+                             f"its report is {state}: launch its partition once the data has landed")
+    # a new run key each day: what landed since may unblock the month or make its figures final
     return dg.RunRequest(run_key=f"schedule-{month}-{day.isoformat()}", partition_key=month,
-                         tags={"pmr/trigger": "schedule", "pmr/reason": "provisional"})
+                         tags={"pmr/trigger": "schedule", "pmr/reason": "provisional" if published else "unpublished"})
 
 
 def landing_state(landing) -> dict[str, list[int]]:

@@ -23,6 +23,7 @@ import dagster as dg
 
 from orchestration.settings import FIRST_MONTH, PmrSettings
 from pmr.calendar import UK, deadline, deadline_end_utc, parse_month, previous_month, uk_date
+from pmr.pipeline import published_run_log
 from pmr.publish import published_folder
 
 REPORT = dg.AssetKey("pmr_report")
@@ -47,8 +48,17 @@ def report_freshness_policy(now: dt.datetime | None = None) -> dg.FreshnessPolic
     )
 
 
+def published_with_final_figures(out, month: str) -> bool:
+    """A report of `month` is published, and it or an earlier publication had final figures."""
+    if not (published_folder(out, month) / "pmr.html").exists():
+        return False
+    log = published_run_log(out, month)
+    return log is None or log.requirement_4() is not None  # a report without a run log predates them
+
+
 def late_months(first_month: str, now: dt.datetime, is_published) -> list[str]:
-    """Months from `first_month` whose deadline has passed with no published report."""
+    """Months from `first_month` whose deadline has passed with no report published with
+    final figures (`is_published`)."""
     months = []
     month = first_month
     last_complete = pending_month(now)
@@ -69,7 +79,7 @@ def late_evaluation(month: str, now: dt.datetime) -> dg.AssetCheckEvaluation:
         passed=False,
         severity=dg.AssetCheckSeverity.WARN,
         partition=month,
-        description=f"{month} not published; it was due by the end of {due.isoformat()} "
+        description=f"{month} not published with final figures; it was due by the end of {due.isoformat()} "
         f"(10 Working Days after the period).",
         metadata={"deadline": due.isoformat(), "checked at": now.astimezone(ZoneInfo(UK)).isoformat(timespec="minutes")},
     )
@@ -80,12 +90,12 @@ def late_evaluation(month: str, now: dt.datetime) -> dg.AssetCheckEvaluation:
     minimum_interval_seconds=3600,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Hourly: marks each month whose report is past its Working-Day deadline and not published "
-    "as failing `published_by_deadline` (severity WARN), once. Launches no run.",
+    "with final figures as failing `published_by_deadline` (severity WARN), once. Launches no run.",
 )
 def report_deadline_sensor(context: dg.SensorEvaluationContext, pmr: PmrSettings):
     now = dt.datetime.now(dt.timezone.utc)
     out = pmr.out_path
-    late = late_months(FIRST_MONTH, now, lambda m: (published_folder(out, m) / "pmr.html").exists())
+    late = late_months(FIRST_MONTH, now, lambda m: published_with_final_figures(out, m))
     already = set(json.loads(context.cursor or "[]"))
     new = [m for m in late if m not in already]
     context.update_cursor(json.dumps(sorted(late)))

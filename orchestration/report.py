@@ -11,8 +11,7 @@ from orchestration.deadline import DEADLINE_CHECK, REPORT
 from orchestration.metrics import PMR_METRICS
 from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
-from pmr.calendar import working_days_phrase
-from pmr.pipeline import gate_outcome, publish_step
+from pmr.pipeline import gate_outcome, publish_step, requirement_4_phrase
 
 
 @dg.asset(
@@ -50,9 +49,8 @@ def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
             run.log, run.folder, pmr.out_path, run.month, run.log.check_results(), pmr.db_path, run.progress(context)
         )
     run.save()
-    timeliness = run.log.requirement_4() or {}
-    on_time = bool(timeliness.get("on_time"))
-    reissue = "a re-issue; first " if run.log.first_publication else ""
+    timeliness = run.log.requirement_4() or run.log.timeliness or {}
+    on_time = run.log.requirement_4() is not None and bool(timeliness.get("on_time"))
     yield dg.MaterializeResult(
         asset_key=REPORT,
         metadata={
@@ -60,6 +58,7 @@ def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
             "deadline": timeliness.get("deadline"),
             "working days after the period": timeliness.get("working_days_after_period_end"),
             "on time": on_time,
+            "provisional": run.log.provisional,
             **run.metadata(),
         },
         check_results=[
@@ -68,9 +67,7 @@ def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
                 check_name=DEADLINE_CHECK,
                 passed=on_time,
                 severity=dg.AssetCheckSeverity.WARN,
-                description=f"{reissue}published {timeliness.get('published_uk_date')} (UK), "
-                f"{working_days_phrase(timeliness.get('working_days_after_period_end'))} after the period; "
-                f"due {timeliness.get('deadline')}: {'on time' if on_time else 'late'}",
+                description=requirement_4_phrase(run.log),
                 metadata={k: v for k, v in timeliness.items() if v is not None},
             )
         ],

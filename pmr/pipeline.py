@@ -68,7 +68,10 @@ class RunLog:
     published: str | None = None
     blocked_by: list[str] = field(default_factory=list)  # names of the failed blocking checks
     timeliness: dict | None = None  # pmr.calendar.publication_timeliness of the publication
-    # a re-issue: the timeliness of the month's first publication, which Requirement 4 judges
+    # figures that look past the month before that data landed (the gate's follow-up check failed)
+    provisional: bool = False
+    # the timeliness of the month's first publication with final figures, when this one is a
+    # later publication (a re-issue) or is provisional: Requirement 4 judges that one
     first_publication: dict | None = None
     orchestrator: str = "pmr run"  # or "dagster"
     run_id: str | None = None  # the Dagster run id
@@ -103,16 +106,15 @@ class RunLog:
 
     def record_checks(self, checks: list[gate.CheckResult]) -> None:
         self.checks = [asdict(c) for c in checks]
+        # a run whose figures look past the month before that data landed: a later run changes them
+        self.provisional = any(c.name == gate.FOLLOW_UP_CHECK and not c.passed for c in checks)
         self.blocked_by = [c.name for c in gate.blocking_failures(checks)]
 
     def requirement_4(self) -> dict | None:
-        """The timeliness Requirement 4 judges: the first publication's, for a re-issue."""
-        return self.first_publication or self.timeliness
-
-    def provisional(self) -> bool:
-        """Whether the run's figures look for data after the month that had not landed
-        (the gate's follow-up check failed): a later run with that data changes them."""
-        return any(c["name"] == gate.FOLLOW_UP_CHECK and not c["passed"] for c in self.checks)
+        """The timeliness Requirement 4 judges: that of the month's first publication with
+        final figures (this one's, unless an earlier one was final, or this one is
+        provisional); None while no publication of the month has had final figures."""
+        return self.first_publication or (None if self.provisional else self.timeliness)
 
     def write(self, folder: Path) -> Path:
         """Write run-log.json into `folder`, atomically (a reader never sees half a log)."""
@@ -310,13 +312,7 @@ def publish_step(
     with log.step("publish"):
         link = publish.publish(run_folder, Path(out), month)
     log.status, log.published = "published", str(link)
-    timeliness = log.requirement_4()
-    reissue = f"a re-issue; first published {timeliness['published_uk_date']}, " if log.first_publication else ""
-    progress(
-        f"published {link} ({reissue}due {timeliness['deadline']}, "
-        f"{working_days_phrase(timeliness['working_days_after_period_end'])} after the period, "
-        f"{'on time' if timeliness['on_time'] else 'LATE'})"
-    )
+    progress(f"published {link} ({requirement_4_phrase(log)})")
     return link
 
 
@@ -414,6 +410,19 @@ def run_folder_for(out: Path, month: str, run_id: str) -> Path:
     return folder
 
 
+def requirement_4_phrase(log: RunLog) -> str:
+    """How a publication stands against Requirement 4, in words for a console or a check."""
+    judged = log.requirement_4()
+    provisional = "PROVISIONAL figures; " if log.provisional else ""
+    if judged is None:
+        return (f"{provisional}due with final figures by the end of {log.timeliness['deadline']}, "
+                "when Requirement 4 is judged")
+    first = f"first published with final figures {judged['published_uk_date']}, " if log.first_publication else ""
+    return (f"{provisional}{first}due {judged['deadline']}, "
+            f"{working_days_phrase(judged['working_days_after_period_end'])} after the period, "
+            f"{'on time' if judged['on_time'] else 'LATE'}")
+
+
 def published_run_log(out: Path, month: str) -> RunLog | None:
     """The run log of `<out>/<month>`'s published report (None when nothing is
     published, or its run log cannot be read)."""
@@ -426,7 +435,7 @@ def published_run_log(out: Path, month: str) -> RunLog | None:
 def published_is_provisional(out: Path, month: str) -> bool:
     """Whether `<out>/<month>`'s published report has provisional figures."""
     log = published_run_log(out, month)
-    return log is not None and log.provisional()
+    return log is not None and log.provisional
 
 
 def open_run_log(folder: Path, month: str, landing: Path, db: Path, run_id: str | None = None) -> RunLog:

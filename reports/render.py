@@ -90,8 +90,9 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
     timeliness = (log.timeliness if log is not None and getattr(log, "timeliness", None)
                   else publication_timeliness(month, dt.datetime.now(dt.timezone.utc)))
     published_uk = dt.datetime.fromisoformat(timeliness["published_at"]).astimezone(ZoneInfo("Europe/London"))
-    first_publication = getattr(log, "first_publication", None)  # a re-issue: Requirement 4 judges the first
-    judged = first_publication or timeliness
+    # Requirement 4 judges the month's first publication with final figures (None: none yet)
+    first_publication = getattr(log, "first_publication", None)
+    judged = log.requirement_4() if log is not None else timeliness
     commit, seeds_hash = definitions_version()
     ctx = ReportContext(month=month, con=con, metrics=metrics, catalogue=catalogue, checks=checks, run=log)
     charts = ChartEmbedder()
@@ -108,8 +109,9 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
         deadline=timeliness["deadline"],
         published=published_uk.strftime("%Y-%m-%d %H:%M %Z"),
         reissue_of=first_publication["published_uk_date"] if first_publication else None,
-        working_days=judged["working_days_after_period_end"],
-        on_time=judged["on_time"],
+        judged=judged is not None,
+        working_days=(judged or timeliness)["working_days_after_period_end"],
+        on_time=(judged or timeliness)["on_time"],
         definitions_commit=commit,
         seeds_hash=seeds_hash,
         figure_count=f"{len(metrics):,}",

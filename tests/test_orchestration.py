@@ -17,7 +17,7 @@ import pytest
 
 from orchestration.runs import ALLOW_MISSING_DAYS_TAG
 from pmr import PROJECT_DIR, gate
-from pmr.calendar import previous_month, uk_date
+from pmr.calendar import previous_month, publication_timeliness, uk_date
 from pmr.pipeline import RunLog
 from tests.test_gate import MONTH, snapshot, write_garbage_landing, write_good_landing
 
@@ -204,7 +204,8 @@ def publish_run_log(out, month, follow_up_passed):
     """A published month whose run log has the follow-up check passed (final) or not (provisional)."""
     folder = out / "runs" / month / ("final" if follow_up_passed else "provisional")
     folder.mkdir(parents=True, exist_ok=True)
-    log = RunLog(month=month, landing="l", warehouse="w", status="published")
+    log = RunLog(month=month, landing="l", warehouse="w", status="published",
+                 timeliness=publication_timeliness(month, dt.datetime(2026, 11, 2, 12)))
     log.record_checks([gate.CheckResult(gate.FOLLOW_UP_CHECK, "gx", follow_up_passed, False, "detail")])
     log.write(folder)
     link = out / month
@@ -213,16 +214,17 @@ def publish_run_log(out, month, follow_up_passed):
     link.symlink_to(folder)
 
 
-def test_the_schedule_runs_on_the_first_working_day_only(code, tmp_path):
+def test_the_schedule_runs_on_the_first_working_day_and_retries_a_month_not_published(code, tmp_path):
     evaluate = _schedule_on(code, tmp_path)
     request = evaluate(dt.date(2026, 11, 2))  # Monday after October ends on a Saturday
     assert isinstance(request, dg.RunRequest) and request.partition_key == "2026-10"
-    assert isinstance(evaluate(dt.date(2026, 11, 3)), dg.SkipReason)  # nothing published
+    retry = evaluate(dt.date(2026, 11, 3))  # nothing published (the 2nd's run was blocked): try again
+    assert isinstance(retry, dg.RunRequest) and retry.tags["pmr/reason"] == "unpublished"
     request = evaluate(dt.date(2027, 1, 4))  # after New Year's Day and a weekend
     assert request.partition_key == "2026-12"
     assert isinstance(evaluate(dt.date(2027, 1, 1)), dg.SkipReason)
     publish_run_log(tmp_path, "2026-10", follow_up_passed=True)
-    assert "not provisional" in evaluate(dt.date(2026, 11, 3)).skip_message
+    assert "2026-10's report is published with final figures" in evaluate(dt.date(2026, 11, 3)).skip_message
 
 
 def test_the_schedule_reruns_a_provisional_month_each_working_day_until_its_deadline(code, tmp_path):
@@ -234,7 +236,9 @@ def test_the_schedule_reruns_a_provisional_month_each_working_day_until_its_dead
     assert tuesday.tags["pmr/reason"] == "provisional"
     assert friday.run_key != tuesday.run_key  # one run a day: Dagster skips a run key it has seen
     assert isinstance(evaluate(dt.date(2026, 11, 7)), dg.SkipReason)  # a Saturday
-    assert "before 2026-10's deadline" in evaluate(dt.date(2026, 11, 16)).skip_message  # after it
+    assert evaluate(dt.date(2026, 11, 16)).skip_message == (  # after the deadline
+        "2026-11-16 is not a Working Day up to 2026-10's deadline (2026-11-13); its report is still provisional: "
+        "launch its partition once the data has landed")
     publish_run_log(tmp_path, "2026-10", follow_up_passed=True)
     assert isinstance(evaluate(dt.date(2026, 11, 4)), dg.SkipReason)
 
@@ -333,6 +337,17 @@ def test_late_months_are_flagged_by_the_deadline_sensor(code, tmp_path):
         key = dg.AssetCheckKey(deadline.REPORT, deadline.DEADLINE_CHECK)
         (record,) = instance.event_log_storage.get_asset_check_execution_history(key, limit=1)
         assert record.partition == result.asset_events[0].partition
+
+
+def test_a_month_published_only_with_provisional_figures_counts_as_not_published_for_the_deadline(code, tmp_path):
+    deadline = code["deadline"]
+    publish_run_log(tmp_path, "2026-10", follow_up_passed=False)
+    (tmp_path / "2026-10" / "pmr.html").write_text("<html></html>")
+    assert not deadline.published_with_final_figures(tmp_path, "2026-10")
+    publish_run_log(tmp_path, "2026-10", follow_up_passed=True)
+    (tmp_path / "2026-10" / "pmr.html").write_text("<html></html>")
+    assert deadline.published_with_final_figures(tmp_path, "2026-10")
+    assert not deadline.published_with_final_figures(tmp_path, "2026-09")  # nothing published
 
 
 def test_dagster_definitions_validate():

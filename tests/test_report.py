@@ -14,7 +14,7 @@ from pmr import PROJECT_DIR
 from pmr.pipeline import run_month
 from reports import render
 from tests.helpers import check_in_browser, write_csv
-from tests.test_rsvp import ALERTS, MONTH, REQUESTS, RESPONSES, TEST_MESSAGES
+from tests.test_rsvp import ALERTS, MONTH, REQUESTS, RESPONSES, TEST_MESSAGES, at
 # the hand-made landing has rows on a few days of the month only
 SPARSE = True
 
@@ -77,64 +77,49 @@ def test_rerun_gives_byte_identical_metrics_csv(published, landing):
     assert (link / "metrics.csv").read_bytes() == published["metrics"]
 
 
-def test_a_reissue_after_the_deadline_is_judged_by_the_first_publication(landing, tmp_path, monkeypatch):
-    """October 2026 is due on Friday 13 November. Published on Tuesday 10 November (7
-    Working Days after the period: 2-6 and 9-10 November), it was on time; re-issued on
-    Friday 20 November, Requirement 4 still judges the first publication."""
+def test_requirement_4_judges_the_first_publication_with_final_figures(landing, tmp_path, monkeypatch):
+    """October 2026 is due on Friday 13 November. Published on Tuesday 10 November from
+    the hand-made landing, which has nothing after the month, its figures are
+    provisional: Requirement 4 waits. With a request, a response and an alert on each of
+    1-11 November (every follow-up window covered) it is published final on Thursday 12
+    November, 9 Working Days after the period (2-6 and 9-12 November): on time. Re-issued
+    on Friday 20 November, after the deadline, it is still judged by the 12th."""
     import datetime as dt
     import json
 
     from pmr import pipeline
+    from tests.test_rsvp import alert, request, response
 
     out, db = tmp_path / "out", tmp_path / "w.duckdb"
-    for day in (10, 20):
+
+    def publish_on(day):
         monkeypatch.setattr(pipeline, "publication_clock",
-                            lambda day=day: dt.datetime(2026, 11, day, 12, tzinfo=dt.timezone.utc))
-        link = run_month(MONTH, landing, out, db=db, allow_missing_days=SPARSE)
-    log = json.loads((link / "run-log.json").read_text())
+                            lambda: dt.datetime(2026, 11, day, 12, tzinfo=dt.timezone.utc))
+        link = run_month(MONTH, copy, out, db=db, allow_missing_days=SPARSE)
+        return json.loads((link / "run-log.json").read_text()), (link / "pmr.html").read_text().split("</header>")[0]
+
+    copy = tmp_path / "landing"
+    shutil.copytree(landing, copy)
+    log, header = publish_on(10)
+    assert log["provisional"] and log["first_publication"] is None
+    assert ("with provisional figures: Requirement 4 is judged on the first publication with final figures, due by "
+            "the end of 2026-11-13") in header
+
+    days = [f"2026-11-{day:02d}T12:00:00Z" for day in range(1, 12)]
+    write_csv(copy, "service_requests", [request(f"N{n}", t) for n, t in enumerate(days)], name="november.csv")
+    write_csv(copy, "service_responses", [response(f"N{n}", at(t, 2), "I0") for n, t in enumerate(days)],
+              name="november.csv")
+    write_csv(copy, "alerts", [alert(f"n{n}", "8F35", t, 1) for n, t in enumerate(days)], name="november.csv")
+    log, header = publish_on(12)
+    assert not log["provisional"] and log["first_publication"] is None
+    assert (log["timeliness"]["working_days_after_period_end"], log["timeliness"]["on_time"]) == (9, True)
+    assert '— 9 Working Days after the period: <span class="ontime">on time</span>' in header
+
+    log, header = publish_on(20)
     assert (log["timeliness"]["published_uk_date"], log["timeliness"]["on_time"]) == ("2026-11-20", False)
-    first = log["first_publication"]
-    assert (first["published_uk_date"], first["working_days_after_period_end"], first["on_time"]) == (
-        "2026-11-10", 7, True)
-    header = (link / "pmr.html").read_text().split("</header>", 1)[0]
-    assert ("— a re-issue; first published 2026-11-10, 7 Working Days after the period: "
+    assert (log["first_publication"]["published_uk_date"], log["first_publication"]["on_time"]) == ("2026-11-12", True)
+    assert ("— a re-issue; first published with final figures 2026-11-12, 9 Working Days after the period: "
             '<span class="ontime">on time</span>') in header
-
-
-def test_page_does_not_depend_on_the_row_order_of_the_metrics_table(published, tmp_path):
-    """Tables are written in parallel, so their row order changes from build to build
-    (two builds of a scale-0.002 month put the same chart points in another order);
-    the page must not. Render, reverse the rows of metrics.pmr_metrics, render again:
-    the same page but for its publication time."""
-    db = tmp_path / "w.duckdb"
-    shutil.copy(published["db"], db)
-    con = duckdb.connect(str(db))
-    try:
-        pages = []
-        for name in ("as-built", "reversed"):
-            if name == "reversed":
-                con.execute("create or replace table metrics.pmr_metrics as "
-                            "select * from metrics.pmr_metrics order by rowid desc")
-            (tmp_path / name).mkdir()
-            page = render.write_html(con, MONTH, tmp_path / name, [], None).read_text()
-            pages.append([line for line in page.splitlines() if "<dt>Published</dt>" not in line])
-    finally:
-        con.close()
-    assert pages[0] == pages[1]
-
-
-def test_a_crash_while_rendering_leaves_the_published_report_untouched(published, landing, monkeypatch):
-    before = {p.name: p.read_bytes() for p in (published["out"] / MONTH).iterdir()}
-    target_before = os.readlink(published["out"] / MONTH)
-
-    def crash(*args, **kwargs):
-        raise RuntimeError("disk full while writing pmr.html")
-
-    monkeypatch.setattr(render, "write_html", crash)
-    with pytest.raises(RuntimeError, match="disk full"):
-        run_month(MONTH, landing, published["out"], db=published["db"], allow_missing_days=SPARSE)
-    assert os.readlink(published["out"] / MONTH) == target_before
-    assert {p.name: p.read_bytes() for p in (published["out"] / MONTH).iterdir()} == before
 
 
 def test_a_full_disk_names_the_step_and_its_error_survives_the_run_log(landing, tmp_path, monkeypatch, capsys):
