@@ -176,20 +176,25 @@ def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) ->
 # The SQL below is plain enough for DuckDB and Spark alike (pmr.spark_check runs it on
 # Spark to compare the figures), except the typed nulls of a project with no metric model.
 
-def follow_up_parameters(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
-    """The parameters a metric's `follow_up` may name: those of seeds/parameters.csv in seconds."""
-    return dict(con.execute("select parameter, value from reference.parameters where unit = 's'").fetchall())
+def follow_up_parameters(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[float, str]]:
+    """Every parameter of seeds/parameters.csv: name -> (value, unit). A metric's
+    `follow_up` may name those in seconds."""
+    return {name: (value, unit) for name, value, unit in
+            con.execute("select parameter, value, unit from reference.parameters").fetchall()}
 
 
-def follow_up_seconds(definition: dict, parameters: dict[str, float]) -> float | None:
+def follow_up_seconds(definition: dict, parameters: dict[str, tuple[float, str]]) -> float | None:
     """The sum of the parameters a metric's YAML lists under `follow_up` (None when it lists none)."""
     names = definition.get("follow_up") or []
-    unknown = [name for name in names if name not in parameters]
-    if unknown:
-        raise MetricDefinitionError(
-            f"{definition['metric_id']}: follow_up names {', '.join(unknown)}, not a parameter in seconds of "
-            "seeds/parameters.csv")
-    return float(sum(parameters[name] for name in names)) if names else None
+    for name in names:
+        if name not in parameters:
+            raise MetricDefinitionError(
+                f"{definition['metric_id']}: follow_up names {name}, not a parameter of seeds/parameters.csv")
+        if parameters[name][1] != "s":
+            raise MetricDefinitionError(
+                f"{definition['metric_id']}: follow_up names {name}, a parameter in {parameters[name][1]}; "
+                "a window must be in seconds (unit s)")
+    return float(sum(parameters[name][0] for name in names)) if names else None
 
 
 def catalogue_rows(models: list[MetricModel], parameters: dict[str, float]) -> list[tuple]:

@@ -200,8 +200,8 @@ def collect_spark(spark, manifest: Path, period: str) -> list[dict]:
     models = metric_models(manifest)
     types = {"fractional": BooleanType(), "follow_up_s": DoubleType()}
     schema = StructType([StructField(c, types.get(c, StringType())) for c in CATALOGUE_COLUMNS])
-    parameters = {r["parameter"]: float(r["value"]) for r in spark.sql(
-        "select parameter, value from reference.parameters where unit = 's'").collect()}
+    parameters = {r["parameter"]: (float(r["value"]), r["unit"]) for r in spark.sql(
+        "select parameter, value, unit from reference.parameters").collect()}
     spark.createDataFrame(catalogue_rows(models, parameters), schema).createOrReplaceTempView(CATALOGUE_VIEW)
     union = union_sql(models)
     undeclared = spark.sql(undeclared_sql(union, CATALOGUE_VIEW)).collect()

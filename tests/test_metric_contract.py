@@ -105,9 +105,12 @@ def test_no_follow_up_is_null(tmp_path):
     assert con.execute("select follow_up_s from metrics.metric_catalogue").fetchall() == [(None,)]
 
 
-@pytest.mark.parametrize("name", ["delivery_sec", "limit_pct"])  # unknown, or not in seconds
-def test_a_follow_up_naming_no_parameter_in_seconds_stops_the_run(tmp_path, name):
+@pytest.mark.parametrize(("name", "message"), [
+    ("delivery_sec", "follow_up names delivery_sec, not a parameter of seeds/parameters.csv"),
+    ("limit_pct", "follow_up names limit_pct, a parameter in pct; a window must be in seconds"),
+])
+def test_a_follow_up_naming_no_parameter_in_seconds_stops_the_run(tmp_path, name, message):
     con = warehouse(tmp_path)
     declared = {**GOOD, "metric_id": "example.pct", "follow_up": [name]}
-    with pytest.raises(MetricDefinitionError, match=f"example.pct: follow_up names {name}, not a parameter"):
+    with pytest.raises(MetricDefinitionError, match=f"example.pct: {message}"):
         collect(con, manifest(tmp_path, node("metric_example", [declared])), "2026-10")
