@@ -21,6 +21,7 @@ class ReportContext:
     catalogue: pd.DataFrame  # metrics.metric_catalogue
     checks: list = field(default_factory=list)  # pmr.gate.CheckResult
     run: Any = None  # pmr.pipeline.RunLog
+    provisional_ids: frozenset = frozenset()  # metric ids whose follow-up window has not landed
     _index: dict | None = field(default=None, repr=False)
 
     def metric(self, metric_id: str, **breakdown) -> pd.DataFrame:

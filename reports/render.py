@@ -94,7 +94,11 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
     first_publication = getattr(log, "first_publication", None)
     judged = log.requirement_4() if log is not None else timeliness
     commit, seeds_hash = definitions_version()
-    ctx = ReportContext(month=month, con=con, metrics=metrics, catalogue=catalogue, checks=checks, run=log)
+    windows = follow_up_coverage(con, month)
+    provisional_ids = frozenset(
+        metric_id for label in windows.loc[~windows["covered"], "label"] for metric_id in label.split(", "))
+    ctx = ReportContext(month=month, con=con, metrics=metrics, catalogue=catalogue, checks=checks, run=log,
+                        provisional_ids=provisional_ids)
     charts = ChartEmbedder()
     sections = [
         {"key": s.key, "title": s.title, "html": s.render(ctx, charts)} for s in all_sections()
@@ -116,7 +120,7 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
         seeds_hash=seeds_hash,
         figure_count=f"{len(metrics):,}",
         incomplete=incomplete_notice(checks),
-        provisional=provisional_notice(con, month),
+        provisional=provisional_notice(con, month, windows),
         sections=sections,
         vega_bundle=javascript_bundle().replace("</script", "<\\/script"),
     )
@@ -137,12 +141,12 @@ def incomplete_notice(checks) -> str:
             f"(<code>--allow-missing-days</code>); the figures cover the other days only: {esc(days)}</p>")
 
 
-def provisional_notice(con: duckdb.DuckDBPyConnection, month: str) -> str:
+def provisional_notice(con: duckdb.DuckDBPyConnection, month: str, windows=None) -> str:
     """A notice at the top of the page naming the figures that look for data after the
     month (a final response, a correcting request, a verification alert: `follow_up`
     in their YAML) while the landing does not yet reach that far: they can still change
     when the next extracts land. Empty when every window is covered."""
-    windows = follow_up_coverage(con, month)
+    windows = follow_up_coverage(con, month) if windows is None else windows
     open_windows = windows[~windows["covered"]]
     if open_windows.empty:
         return ""

@@ -250,6 +250,17 @@ def test_measures_at_a_glance_name_their_scope(published):
     assert "" not in scopes
 
 
+def test_measures_at_a_glance_mark_the_provisional_ones(published):
+    # the landing holds nothing after October: RSVP's window (final responses) has not
+    # landed, while availability and CPM5 look at the month only
+    rows = rows_of(published["page"], "measures")[1:]
+    by_requirement = {}
+    for row in rows:
+        by_requirement.setdefault(row[1], set()).add(row[-1].endswith(" (provisional)"))
+    assert by_requirement["R1"] == {True}
+    assert by_requirement["R3"] == {False} and by_requirement["R5"] == {False}
+
+
 def test_service_level_table_with_previous_period(published):
     rows = rows_of(published["page"], "availability")
     # header of the seed's Table 3

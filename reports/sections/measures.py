@@ -32,7 +32,8 @@ def render(ctx, charts) -> str:
         lines.append([
             ctx.title(r["metric_id"]), r["requirement"], scope, number(r["value"], r["unit"]),
             number(r["target"], r["unit"]), number(r["minimum"], r["unit"]),
-            status(r["value"], r["target"], r["minimum"]),
+            status(r["value"], r["target"], r["minimum"])
+            + (" (provisional)" if r["metric_id"] in ctx.provisional_ids else ""),
         ])
     if not lines:
         return "<p>No measures with service levels this month.</p>"
