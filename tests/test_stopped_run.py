@@ -37,7 +37,9 @@ def running(pid: int) -> bool:
         return False
 
 
-def test_sigterm_during_the_dbt_build(tmp_path):
+def run_until_dbt_builds(tmp_path: Path) -> tuple[subprocess.Popen, int, Path, Path]:
+    """A `pmr run` of a one-request landing, caught once dbt has built its first node:
+    (the run's process, dbt's pid, the out folder, the warehouse)."""
     landing, out, db = tmp_path / "landing", tmp_path / "out", tmp_path / "w.duckdb"
     write_csv(landing, "service_requests", [request_row("r1")])
     command = [sys.executable, "-m", "pmr.cli", "run", "--month", "2026-10", "--landing", str(landing),
@@ -45,13 +47,18 @@ def test_sigterm_during_the_dbt_build(tmp_path):
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
     assert process.stderr is not None
     seen = []
-    for line in process.stderr:  # stop it once dbt has started building
+    for line in process.stderr:
         seen.append(line)
         if re.search(r"\] dbt \d+ of \d+ ", line):
             break
     else:
         raise AssertionError("the run ended before dbt built anything:\n" + "".join(seen))
     [dbt] = children(process.pid)
+    return process, dbt, out, db
+
+
+def test_sigterm_during_the_dbt_build(tmp_path):
+    process, dbt, out, db = run_until_dbt_builds(tmp_path)
     process.send_signal(signal.SIGTERM)
     rest = process.stderr.read()
     assert process.wait(60) == 143
@@ -79,18 +86,7 @@ def test_sigkill_during_the_dbt_build_stops_dbt_and_leaves_a_run_log(tmp_path):
     must, or dbt would go on writing to the warehouse and hold its lock."""
     import time
 
-    landing, out, db = tmp_path / "landing", tmp_path / "out", tmp_path / "w.duckdb"
-    write_csv(landing, "service_requests", [request_row("r1")])
-    command = [sys.executable, "-m", "pmr.cli", "run", "--month", "2026-10", "--landing", str(landing),
-               "--out", str(out), "--db", str(db)]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
-    assert process.stderr is not None
-    for line in process.stderr:
-        if re.search(r"\] dbt \d+ of \d+ ", line):
-            break
-    else:
-        raise AssertionError("the run ended before dbt built anything")
-    [dbt] = children(process.pid)
+    process, dbt, out, _ = run_until_dbt_builds(tmp_path)
     process.kill()
     process.wait(60)
     killed = time.monotonic()
