@@ -122,6 +122,42 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
             '<span class="ontime">on time</span>') in header
 
 
+def test_page_does_not_depend_on_the_row_order_of_the_metrics_table(published, tmp_path):
+    """Tables are written in parallel, so their row order changes from build to build
+    (two builds of a scale-0.002 month put the same chart points in another order);
+    the page must not. Render, reverse the rows of metrics.pmr_metrics, render again:
+    the same page but for its publication time."""
+    db = tmp_path / "w.duckdb"
+    shutil.copy(published["db"], db)
+    con = duckdb.connect(str(db))
+    try:
+        pages = []
+        for name in ("as-built", "reversed"):
+            if name == "reversed":
+                con.execute("create or replace table metrics.pmr_metrics as "
+                            "select * from metrics.pmr_metrics order by rowid desc")
+            (tmp_path / name).mkdir()
+            page = render.write_html(con, MONTH, tmp_path / name, [], None).read_text()
+            pages.append([line for line in page.splitlines() if "<dt>Published</dt>" not in line])
+    finally:
+        con.close()
+    assert pages[0] == pages[1]
+
+
+def test_a_crash_while_rendering_leaves_the_published_report_untouched(published, landing, monkeypatch):
+    before = {p.name: p.read_bytes() for p in (published["out"] / MONTH).iterdir()}
+    target_before = os.readlink(published["out"] / MONTH)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full while writing pmr.html")
+
+    monkeypatch.setattr(render, "write_html", crash)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_month(MONTH, landing, published["out"], db=published["db"], allow_missing_days=SPARSE)
+    assert os.readlink(published["out"] / MONTH) == target_before
+    assert {p.name: p.read_bytes() for p in (published["out"] / MONTH).iterdir()} == before
+
+
 def test_a_full_disk_names_the_step_and_its_error_survives_the_run_log(landing, tmp_path, monkeypatch, capsys):
     """The disk fills while the report is written; the run log cannot be written
     either. The console must still say what failed and in which step."""
