@@ -28,7 +28,7 @@ import dagster as dg
 from orchestration.settings import FIRST_MONTH, PmrSettings
 from pmr.calendar import UK, deadline, is_first_working_day_of_month, is_working_day, previous_month, uk_date
 from pmr.ingest import file_version, landing_files
-from pmr.pipeline import published_is_provisional
+from pmr.run_log import published_is_provisional
 from pmr.publish import published_folder
 
 JOB_NAME = "pmr_month"

@@ -23,7 +23,7 @@ import dagster as dg
 
 from orchestration.settings import FIRST_MONTH, PmrSettings
 from pmr.calendar import UK, deadline, deadline_end_utc, parse_month, previous_month, uk_date
-from pmr.pipeline import published_run_log
+from pmr.run_log import published_run_log
 from pmr.publish import published_folder
 
 REPORT = dg.AssetKey("pmr_report")

@@ -11,7 +11,8 @@ from orchestration.deadline import DEADLINE_CHECK, REPORT
 from orchestration.metrics import PMR_METRICS
 from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
-from pmr.pipeline import gate_outcome, publish_step, requirement_4_phrase
+from pmr.pipeline import gate_outcome, publish_step
+from pmr.run_log import requirement_4_phrase
 
 
 @dg.asset(

@@ -11,7 +11,8 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.settings import PmrSettings
-from pmr.pipeline import RunLog, open_run_log, run_folder_for, utc_now_iso
+from pmr.pipeline import run_folder_for
+from pmr.run_log import RunLog, open_run_log, utc_now_iso
 from pmr.warehouse import WarehouseLocked
 
 

@@ -20,7 +20,7 @@ class ReportContext:
     metrics: pd.DataFrame  # metrics.pmr_metrics for the month
     catalogue: pd.DataFrame  # metrics.metric_catalogue
     checks: list = field(default_factory=list)  # pmr.gate.CheckResult
-    run: Any = None  # pmr.pipeline.RunLog
+    run: Any = None  # pmr.run_log.RunLog
     provisional_ids: frozenset = frozenset()  # metric ids whose follow-up window has not landed
     _index: dict | None = field(default=None, repr=False)
 

@@ -79,7 +79,8 @@ def alert_row(alert_id, **overrides) -> dict:
 def build_warehouse(landing: Path, db: Path, month: str) -> list:
     """Ingest + dbt build + metric collection for `month`; returns the gate's dbt
     checks. Fails the test when dbt itself errors."""
-    from pmr.pipeline import RunLog, build
+    from pmr.pipeline import build
+    from pmr.run_log import RunLog
 
     log = RunLog(month=month, landing=str(landing), warehouse=str(db))
     checks = build(month, landing, db, log, progress=lambda message: None)

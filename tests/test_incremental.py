@@ -14,7 +14,8 @@ import pytest
 from pmr import build_state
 from pmr.dbt_runner import target_path_for
 from pmr.ingest import ensure_raw_tables
-from pmr.pipeline import RunLog, build
+from pmr.pipeline import build
+from pmr.run_log import RunLog
 from tests.helpers import alert_row as alert
 from tests.helpers import query, write_csv, write_parquet, write_request_parquet
 from tests.helpers import request_row as req

@@ -18,7 +18,7 @@ import pytest
 from orchestration.runs import ALLOW_MISSING_DAYS_TAG
 from pmr import PROJECT_DIR, gate
 from pmr.calendar import previous_month, publication_timeliness, uk_date
-from pmr.pipeline import RunLog
+from pmr.run_log import RunLog
 from tests.test_gate import MONTH, snapshot, write_garbage_landing, write_good_landing
 
 UK = ZoneInfo("Europe/London")

@@ -163,13 +163,13 @@ def test_a_full_disk_names_the_step_and_its_error_survives_the_run_log(landing, 
     either. The console must still say what failed and in which step."""
     import errno
 
-    from pmr import cli, pipeline
+    from pmr import cli, run_log
     from reports import render as render_module
 
     def full_disk(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    write = pipeline.RunLog.write
+    write = run_log.RunLog.write
 
     def write_until_finished(self, folder):
         if self.finished_at is not None:
@@ -177,7 +177,7 @@ def test_a_full_disk_names_the_step_and_its_error_survives_the_run_log(landing, 
         return write(self, folder)
 
     monkeypatch.setattr(render_module, "render_report", full_disk)
-    monkeypatch.setattr(pipeline.RunLog, "write", write_until_finished)
+    monkeypatch.setattr(run_log.RunLog, "write", write_until_finished)
     code = cli.main(["run", "--month", MONTH, "--landing", str(landing), "--out", str(tmp_path / "out"),
                      "--db", str(tmp_path / "w.duckdb"), "--allow-missing-days"])
     assert code == 1

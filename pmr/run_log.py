@@ -1,0 +1,133 @@
+"""The run log: what a run did and how its publication stands (run-log.json in its
+run folder), and the readers of a month's published run log that the schedule, the
+sensors and a re-issue rely on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Iterator
+
+from pmr import gate, publish
+from pmr.calendar import working_days_phrase
+
+RUN_LOG = "run-log.json"
+
+
+def utc_now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class RunLog:
+    month: str
+    landing: str
+    warehouse: str
+    started_at: str = field(default_factory=utc_now_iso)
+    status: str = "running"  # running, published, blocked, failed
+    steps: list[dict] = field(default_factory=list)
+    checks: list[dict] = field(default_factory=list)
+    published: str | None = None
+    blocked_by: list[str] = field(default_factory=list)  # names of the failed blocking checks
+    timeliness: dict | None = None  # pmr.calendar.publication_timeliness of the publication
+    # figures that look past the month before that data landed (the gate's follow-up check failed)
+    provisional: bool = False
+    # the timeliness of the month's first publication with final figures, when this one is a
+    # later publication (a re-issue) or is provisional: Requirement 4 judges that one
+    first_publication: dict | None = None
+    orchestrator: str = "pmr run"  # or "dagster"
+    run_id: str | None = None  # the Dagster run id
+    allow_missing_days: bool = False  # a day of the month without data warns instead of blocking
+    finished_at: str | None = None
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[dict]:
+        record: dict = {"step": name, "started_at": utc_now_iso()}
+        started = time.perf_counter()
+        try:
+            yield record
+            # the dbt build finishes even when tests or models fail; its status says so
+            record["status"] = "failed checks" if record.get("ok") is False else "ok"
+        except BaseException as error:
+            if isinstance(error, OSError):  # "No space left on device" says neither where nor when
+                error.add_note(f"during the {name} step")
+            record["status"] = "error"
+            record["error"] = str(error) or ("interrupted" if isinstance(error, KeyboardInterrupt)
+                                             else type(error).__name__)
+            raise
+        finally:
+            record["seconds"] = round(time.perf_counter() - started, 3)
+            self.steps.append(record)
+
+    def step_record(self, name: str) -> dict | None:
+        """The latest record of step `name`, if it ran."""
+        return next((s for s in reversed(self.steps) if s["step"] == name), None)
+
+    def check_results(self) -> list[gate.CheckResult]:
+        return [gate.CheckResult(**c) for c in self.checks]
+
+    def record_checks(self, checks: list[gate.CheckResult]) -> None:
+        self.checks = [asdict(c) for c in checks]
+        # a run whose figures look past the month before that data landed: a later run changes them
+        self.provisional = any(c.name == gate.FOLLOW_UP_CHECK and not c.passed for c in checks)
+        self.blocked_by = [c.name for c in gate.blocking_failures(checks)]
+
+    def requirement_4(self) -> dict | None:
+        """The timeliness Requirement 4 judges: that of the month's first publication with
+        final figures (this one's, unless an earlier one was final, or this one is
+        provisional); None while no publication of the month has had final figures."""
+        return self.first_publication or (None if self.provisional else self.timeliness)
+
+    def write(self, folder: Path) -> Path:
+        """Write run-log.json into `folder`, atomically (a reader never sees half a log)."""
+        path = Path(folder) / RUN_LOG
+        temporary = path.with_suffix(".json.tmp")
+        temporary.write_text(json.dumps(asdict(self), indent=2, default=str) + "\n")
+        os.replace(temporary, path)
+        return path
+
+    @classmethod
+    def load(cls, folder: Path) -> "RunLog":
+        data = json.loads((Path(folder) / RUN_LOG).read_text())
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def requirement_4_phrase(log: RunLog) -> str:
+    """How a publication stands against Requirement 4, in words for a console or a check."""
+    judged = log.requirement_4()
+    provisional = "PROVISIONAL figures; " if log.provisional else ""
+    if judged is None:
+        return (f"{provisional}due with final figures by the end of {log.timeliness['deadline']}, "
+                "when Requirement 4 is judged")
+    first = f"first published with final figures {judged['published_uk_date']}, " if log.first_publication else ""
+    return (f"{provisional}{first}due {judged['deadline']}, "
+            f"{working_days_phrase(judged['working_days_after_period_end'])} after the period, "
+            f"{'on time' if judged['on_time'] else 'LATE'}")
+
+
+def published_run_log(out: Path, month: str) -> RunLog | None:
+    """The run log of `<out>/<month>`'s published report (None when nothing is
+    published, or its run log cannot be read)."""
+    try:
+        return RunLog.load(publish.published_folder(Path(out), month))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def published_is_provisional(out: Path, month: str) -> bool:
+    """Whether `<out>/<month>`'s published report has provisional figures."""
+    log = published_run_log(out, month)
+    return log is not None and log.provisional
+
+
+def open_run_log(folder: Path, month: str, landing: Path, db: Path, run_id: str | None = None) -> RunLog:
+    """The run log of an orchestrated run: loaded if an earlier step wrote it."""
+    if (Path(folder) / RUN_LOG).exists():
+        return RunLog.load(folder)
+    return RunLog(month=month, landing=str(landing), warehouse=str(db), orchestrator="dagster", run_id=run_id)
