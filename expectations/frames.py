@@ -228,6 +228,20 @@ def period_activity(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
     return con.execute(" union all ".join(parts) + " order by label", {"start": start, "end": end}).df()
 
 
+def uk_days_with_rows(con: duckdb.DuckDBPyConnection, source: str, column: str, start: dt.datetime,
+                      end: dt.datetime | None = None) -> set[dt.date]:
+    """The UK days on which staging.stg_<source> has accepted rows with `column` in
+    [start, end) (naive UTC; no end: onwards)."""
+    before = f" and {column} < $end" if end is not None else ""
+    # a UK day starts on a whole UTC hour, so the hours with rows give the days with rows
+    hours = con.execute(
+        f"select distinct date_trunc('hour', {column}) from staging.stg_{source} "
+        f"where {column} >= $start{before}",
+        {"start": start, **({"end": end} if end is not None else {})},
+    ).fetchall()
+    return {uk_date(hour.replace(tzinfo=dt.timezone.utc)) for (hour,) in hours}
+
+
 def landed_through(con: duckdb.DuckDBPyConnection, month: str) -> dt.datetime:
     """How far past the month the landing reaches, as a naive UTC instant: the end of
     the last UK day of the unbroken run of days after the month on which requests,
@@ -239,11 +253,7 @@ def landed_through(con: duckdb.DuckDBPyConnection, month: str) -> dt.datetime:
     first = uk_date(end)
     reach = None
     for source, column in PERIOD_SOURCES.items():
-        hours = con.execute(
-            f"select distinct date_trunc('hour', {column}) from staging.stg_{source} where {column} >= $end",
-            {"end": end},
-        ).fetchall()
-        days = {uk_date(hour.replace(tzinfo=dt.timezone.utc)) for (hour,) in hours}
+        days = uk_days_with_rows(con, source, column, end)
         day = first
         while day in days:
             day += dt.timedelta(days=1)
@@ -286,13 +296,7 @@ def days_without_data(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFram
     days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
     rows = []
     for source, column in PERIOD_SOURCES.items():
-        # a UK day starts on a whole UTC hour, so the hours with rows give the days with rows
-        hours = con.execute(
-            f"select distinct date_trunc('hour', {column}) from staging.stg_{source} "
-            f"where {column} >= $start and {column} < $end",
-            {"start": start, "end": end},
-        ).fetchall()
-        seen = {uk_date(hour.replace(tzinfo=dt.timezone.utc)) for (hour,) in hours}
+        seen = uk_days_with_rows(con, source, column, start, end)
         missing = [day for day in days if day not in seen]
         rows.append(dict(label=source, days_missing=len(missing), missing_days=day_ranges(missing)))
     return pd.DataFrame(rows)
