@@ -10,6 +10,11 @@ edited, renamed or deleted), so the asset graph never lags behind the models.
 import hashlib
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # not on Windows: parses there are not serialised
+    fcntl = None
+
 from dagster_dbt import DbtProject
 
 from pmr import PROJECT_DIR
@@ -57,9 +62,18 @@ def parse(project: DbtProject = dbt_project) -> None:
 
 def ensure_manifest(project: DbtProject = dbt_project) -> Path:
     """Parse under `dagster dev` (as DbtProject.prepare_if_dev would) or when the
-    manifest is missing or stale; returns its path."""
-    if project.preparer.using_dagster_dev() or manifest_is_stale(project):
-        fingerprint = input_fingerprint(Path(project.project_dir))  # of the files this parse reads
-        parse(project)
-        _fingerprint_path(project).write_text(fingerprint)
+    manifest is missing or stale; returns its path.
+
+    Processes that load the definitions at the same time (the webserver and the
+    daemon of `dagster dev`, parallel test workers) take turns: two parses writing
+    one target folder at once could leave a manifest that matches neither."""
+    target = Path(project.manifest_path).parent
+    target.mkdir(parents=True, exist_ok=True)
+    with open(target / "parse.lock", "w") as lock:
+        if fcntl:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        if project.preparer.using_dagster_dev() or manifest_is_stale(project):
+            fingerprint = input_fingerprint(Path(project.project_dir))  # of the files this parse reads
+            parse(project)
+            _fingerprint_path(project).write_text(fingerprint)
     return project.manifest_path

@@ -420,3 +420,36 @@ def test_the_manifest_fingerprint_sees_added_deleted_and_renamed_files(tmp_path)
     assert input_fingerprint(tmp_path) == first
     os.rename(model, tmp_path / "models" / "c.sql")  # renamed, same time and size
     assert input_fingerprint(tmp_path) != first
+
+
+def test_definitions_loaded_at_once_parse_one_at_a_time(tmp_path, monkeypatch):
+    """Two processes loading the definitions together (`dagster dev`'s webserver and
+    daemon, parallel test workers) must not write the target folder at the same time;
+    the second finds the first's fresh manifest and does not parse again."""
+    import threading
+    from pathlib import Path
+
+    from dagster_dbt import DbtProject
+
+    import orchestration.project as project_module
+
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "a.sql").write_text("select 1")
+    (tmp_path / "dbt_project.yml").write_text("name: x")
+    project = DbtProject(project_dir=tmp_path, target_path=Path("target") / "dagster")
+    parses = []
+
+    def slow_parse(p):
+        start = time.monotonic()
+        time.sleep(0.5)
+        Path(p.manifest_path).write_text("{}")
+        parses.append((start, time.monotonic()))
+
+    monkeypatch.setattr(project_module, "parse", slow_parse)
+    threads = [threading.Thread(target=project_module.ensure_manifest, args=(project,)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(parses) == 1
+    assert not project_module.manifest_is_stale(project)
