@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -125,3 +126,36 @@ def check_in_browser(page: Path, screenshot: Path):
             pytest.fail("chromium must be installed in CI (.ci/run installs Debian's chromium)")
         pytest.skip("chromium is not installed (apt-get install chromium)")
     return check_page(page, screenshot=screenshot)
+
+
+# What `pmr run` reads of the project: its code and the dbt project.
+_PROJECT_PARTS = ("pmr", "reports", "expectations", "models", "macros", "seeds", "tests/dbt",
+                  "dbt_project.yml", "profiles.yml")
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the project in `dest`, for a test that adds or changes models: the
+    checkout stays as it is, so parallel tests and a `git add` never see the change.
+    Run it with `run_project_copy`."""
+    from pmr import PROJECT_DIR
+
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for part in _PROJECT_PARTS:
+        source, target = PROJECT_DIR / part, dest / part
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=ignore)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return dest
+
+
+def run_project_copy(project: Path, *args: str):
+    """`pmr <args>` with the code and dbt project of the copy `project` (the copy's
+    pmr package comes first on the path), in a subprocess."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(project))
+    return subprocess.run([sys.executable, "-m", "pmr.cli", *args], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=900)

@@ -10,10 +10,9 @@ import textwrap
 import duckdb
 import pytest
 
-from pmr import PROJECT_DIR
 from pmr.pipeline import run_month
 from reports import render
-from tests.helpers import check_in_browser, write_csv
+from tests.helpers import check_in_browser, copy_project, run_project_copy, write_csv
 from tests.test_rsvp import ALERTS, MONTH, REQUESTS, RESPONSES, TEST_MESSAGES, at
 # the hand-made landing has rows on a few days of the month only
 SPARSE = True
@@ -238,15 +237,13 @@ THROWAWAY_YAML = """
 
 
 def test_one_sql_model_and_its_yaml_add_a_metric_to_both_outputs(landing, tmp_path):
-    sql = PROJECT_DIR / "models" / "metrics" / "metric_zz_test_throwaway.sql"
-    yml = PROJECT_DIR / "models" / "metrics" / "_metric_zz_test_throwaway.yml"
-    try:
-        sql.write_text(textwrap.dedent(THROWAWAY_SQL))
-        yml.write_text(textwrap.dedent(THROWAWAY_YAML))
-        link = run_month(MONTH, landing, tmp_path / "out", db=tmp_path / "w.duckdb", allow_missing_days=SPARSE)
-    finally:
-        sql.unlink(missing_ok=True)
-        yml.unlink(missing_ok=True)
+    project = copy_project(tmp_path / "project")
+    (project / "models" / "metrics" / "metric_zz_test_throwaway.sql").write_text(textwrap.dedent(THROWAWAY_SQL))
+    (project / "models" / "metrics" / "_metric_zz_test_throwaway.yml").write_text(textwrap.dedent(THROWAWAY_YAML))
+    run = run_project_copy(project, "run", "--month", MONTH, "--landing", str(landing), "--out", str(tmp_path / "out"),
+                           "--db", str(tmp_path / "w.duckdb"), *(["--allow-missing-days"] if SPARSE else []))
+    assert run.returncode == 0, run.stdout + run.stderr
+    link = tmp_path / "out" / MONTH
     rows = [r for r in read_csv(link / "metrics.csv") if r["metric_id"] == "test.gsme_requests"]
     # the fixture has one GSME request in October: I, in Central
     assert [(r["segment"], r["value"], r["unit"]) for r in rows] == [("Central", "1", "count")]
