@@ -20,7 +20,7 @@ with warnings.catch_warnings():
     from orchestration.project import dbt_project
     from orchestration.report import pmr_report
     from orchestration.settings import PmrSettings
-from pmr.dbt_runner import dbt_executable
+from pmr import dbt_with_parent
 
 
 def build_definitions(settings: PmrSettings | None = None) -> dg.Definitions:
@@ -35,7 +35,7 @@ def build_definitions(settings: PmrSettings | None = None) -> dg.Definitions:
         sensors=[landing_sensor, report_deadline_sensor],
         resources={
             "pmr": settings or PmrSettings.from_env(),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_with_parent.executable()),
         },
         executor=dg.in_process_executor,
     )

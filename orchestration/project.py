@@ -17,8 +17,7 @@ except ImportError:  # not on Windows: parses there are not serialised
 
 from dagster_dbt import DbtProject
 
-from pmr import PROJECT_DIR
-from pmr.dbt_runner import dbt_executable
+from pmr import PROJECT_DIR, dbt_with_parent
 
 TARGET = Path("target") / "dagster"
 DBT_INPUTS = ("models", "macros", "seeds", "tests/dbt", "dbt_project.yml", "profiles.yml")
@@ -55,7 +54,7 @@ def parse(project: DbtProject = dbt_project) -> None:
     environment (found beside the Python interpreter, so no activated venv needed)."""
     from dagster_dbt import DbtCliResource
 
-    DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
+    DbtCliResource(project_dir=project, dbt_executable=dbt_with_parent.executable()).cli(
         ["parse", "--quiet"], target_path=project.target_path
     ).wait()
 

@@ -8,12 +8,11 @@ import json
 import os
 import re
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from pmr import PROJECT_DIR
+from pmr import PROJECT_DIR, dbt_with_parent
 from pmr.warehouse import WarehouseLocked, is_lock_error, lock_message, memory_limit
 
 
@@ -28,11 +27,6 @@ class DbtResult:
 
     def warnings(self) -> list[dict]:
         return [r for r in self.results if r.get("status") == "warn"]
-
-
-def dbt_executable() -> str:
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
 
 
 def dbt_env(db: Path, target_path: Path) -> dict[str, str]:
@@ -58,22 +52,6 @@ def target_path_for(db: Path) -> Path:
 _PROGRESS = re.compile(r"\d+ of \d+ (OK|ERROR|FAIL|WARN)")
 
 
-# dbt must stop with pmr even when pmr is killed outright (SIGKILL, the out-of-memory
-# killer), which no handler in pmr sees: the child asks Linux for a SIGTERM when its
-# parent dies (prctl PR_SET_PDEATHSIG, which survives exec), checks the parent is still
-# the one that started it, then becomes dbt. Elsewhere the request is skipped.
-_WITH_PARENT = """
-import ctypes, os, signal, sys
-try:
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
-except (OSError, AttributeError):
-    pass
-if os.getppid() != int(sys.argv[1]):
-    sys.exit(143)
-os.execvp(sys.argv[2], sys.argv[2:])
-"""
-
-
 def _stop(process: subprocess.Popen, grace_seconds: float = 10) -> None:
     """Ask dbt to stop (SIGTERM), and kill it if it has not within the grace period."""
     if process.poll() is None:
@@ -93,14 +71,14 @@ def run_dbt(
 ) -> DbtResult:
     target_path = target_path_for(db)
     target_path.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-c", _WITH_PARENT, str(os.getpid()), dbt_executable(), *args,
-               "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    command = [dbt_with_parent.executable(), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
     if period:
         command += ["--vars", json.dumps({"period": period})]
     results_file = target_path / "run_results.json"
     results_file.unlink(missing_ok=True)  # never read a previous run's results
+    env = dbt_env(db, target_path) | {dbt_with_parent.PARENT_VARIABLE: str(os.getpid())}
     process = subprocess.Popen(
-        command, cwd=PROJECT_DIR, env=dbt_env(db, target_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     lines = []
     assert process.stdout is not None

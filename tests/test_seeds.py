@@ -11,7 +11,8 @@ import shutil
 import subprocess
 
 from pmr import PROJECT_DIR
-from pmr.dbt_runner import dbt_env, dbt_executable
+from pmr.dbt_runner import dbt_env
+from pmr.dbt_with_parent import dbt_executable
 
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
 

@@ -97,3 +97,52 @@ def test_sigkill_during_the_dbt_build_stops_dbt_and_leaves_a_run_log(tmp_path):
     [log_file] = (out / ".runs" / "2026-10").glob("*/run-log.json")
     log = json.loads(log_file.read_text())
     assert log["status"] == "running" and log["finished_at"] is None  # what it knew when it was killed
+
+
+def descendants(pid: int) -> list[int]:
+    found = []
+    for child in children(pid):
+        found += [child, *descendants(child)]
+    return found
+
+
+def is_dbt_build(pid: int) -> bool:
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return any(Path(a.decode()).name == "dbt" for a in args[:2]) and b"build" in args
+
+
+def test_a_killed_dagster_run_stops_its_dbt(tmp_path):
+    """The Dagster assets run dbt through dagster-dbt: a run killed outright must not
+    leave that dbt writing to the warehouse either."""
+    import textwrap
+    import time
+
+    landing, out, db = tmp_path / "landing", tmp_path / "out", tmp_path / "w.duckdb"
+    write_csv(landing, "service_requests", [request_row("r1")])
+    script = textwrap.dedent(f"""
+        import dagster as dg
+        from orchestration.definitions import build_definitions
+        from orchestration.settings import PmrSettings
+
+        settings = PmrSettings(landing={str(landing)!r}, out={str(out)!r}, db={str(db)!r})
+        job = build_definitions(settings).resolve_job_def("pmr_month")
+        with dg.DagsterInstance.ephemeral() as instance:
+            job.execute_in_process(partition_key="2026-10", instance=instance)
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    dbt = []
+    while not dbt and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        dbt = [pid for pid in descendants(process.pid) if is_dbt_build(pid)]
+    assert dbt, "the Dagster run ended before dbt started building"
+    time.sleep(3)  # into the build, past dbt's start
+    process.kill()
+    process.wait(60)
+    killed = time.monotonic()
+    while running(dbt[0]) and time.monotonic() < killed + 60:
+        time.sleep(0.1)
+    assert time.monotonic() - killed < 5, f"dbt outlived the run it belonged to by {time.monotonic() - killed:.1f} s"
