@@ -104,51 +104,109 @@ class MetricModel:
     definitions: tuple[dict, ...]
 
 
+def _definitions(declaration: dict) -> list | None:
+    """pmr_metrics of a model, from its config meta or its meta (dbt reads both)."""
+    return ((declaration.get("config") or {}).get("meta") or {}).get("pmr_metrics") or (
+        declaration.get("meta") or {}).get("pmr_metrics")
+
+
+def check_definitions(model: str, definitions: list) -> None:
+    """Each definition has what metrics.csv needs, in the allowed values."""
+    for definition in definitions:
+        if not isinstance(definition, dict):
+            raise MetricDefinitionError(f"{model}: each pmr_metrics entry must be a mapping, not {definition!r}")
+        missing = [k for k in ("metric_id", "requirement", "kind", "unit") if not definition.get(k)]
+        if missing:
+            raise MetricDefinitionError(f"{model}: metric {definition} lacks {', '.join(missing)}")
+        if definition["kind"] not in KINDS:
+            raise MetricDefinitionError(f"{definition['metric_id']}: kind must be one of {KINDS}")
+        if definition["unit"] not in UNITS:
+            raise MetricDefinitionError(f"{definition['metric_id']}: unit must be one of {UNITS}")
+        if definition["requirement"] not in REQUIREMENTS:
+            raise MetricDefinitionError(f"{definition['metric_id']}: requirement must be one of {REQUIREMENTS}")
+        follow_up = definition.get("follow_up", [])
+        if not isinstance(follow_up, list) or not all(isinstance(name, str) for name in follow_up):
+            raise MetricDefinitionError(
+                f"{definition['metric_id']}: follow_up must be a list of parameter names (seeds/parameters.csv)")
+
+
+def _check_unique_ids(models: list[MetricModel]) -> None:
+    ids = [d["metric_id"] for m in models for d in m.definitions]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise MetricDefinitionError(f"metric ids declared twice: {', '.join(duplicated)}")
+
+
+def _undeclared_model_error(name: str) -> MetricDefinitionError:
+    return MetricDefinitionError(
+        f"{name}: a model in {METRIC_MODELS_FOLDER} declares no pmr_metrics; its YAML entry "
+        "must carry the model's own name (the .sql file's name)")
+
+
 def metric_models(manifest_path: Path) -> list[MetricModel]:
+    """The metric models of a dbt manifest, their declarations checked."""
     manifest = json.loads(Path(manifest_path).read_text())
     found = []
     for node in manifest["nodes"].values():
         if node["resource_type"] != "model":
             continue
-        definitions = (node.get("config", {}).get("meta") or {}).get("pmr_metrics") or node.get("meta", {}).get(
-            "pmr_metrics"
-        )
+        definitions = _definitions(node)
         if not definitions:
             if node.get("original_file_path", "").startswith(METRIC_MODELS_FOLDER):
-                raise MetricDefinitionError(
-                    f"{node['name']}: a model in {METRIC_MODELS_FOLDER} declares no pmr_metrics; its YAML entry "
-                    "must carry the model's own name (the .sql file's name)")
+                raise _undeclared_model_error(node["name"])
             continue
-        for definition in definitions:
-            missing = [k for k in ("metric_id", "requirement", "kind", "unit") if not definition.get(k)]
-            if missing:
-                raise MetricDefinitionError(f"{node['name']}: metric {definition} lacks {', '.join(missing)}")
-            if definition["kind"] not in KINDS:
-                raise MetricDefinitionError(f"{definition['metric_id']}: kind must be one of {KINDS}")
-            if definition["unit"] not in UNITS:
-                raise MetricDefinitionError(f"{definition['metric_id']}: unit must be one of {UNITS}")
-            if definition["requirement"] not in REQUIREMENTS:
-                raise MetricDefinitionError(f"{definition['metric_id']}: requirement must be one of {REQUIREMENTS}")
-            follow_up = definition.get("follow_up", [])
-            if not isinstance(follow_up, list) or not all(isinstance(name, str) for name in follow_up):
-                raise MetricDefinitionError(
-                    f"{definition['metric_id']}: follow_up must be a list of parameter names (seeds/parameters.csv)")
+        check_definitions(node["name"], definitions)
         found.append(MetricModel(node["name"], f"{node['schema']}.{node['alias'] or node['name']}", tuple(definitions)))
-    ids = [d["metric_id"] for m in found for d in m.definitions]
-    duplicated = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicated:
-        raise MetricDefinitionError(f"metric ids declared twice: {', '.join(duplicated)}")
+    _check_unique_ids(found)
     return sorted(found, key=lambda m: m.name)
+
+
+def check_declarations(project_dir: Path) -> None:
+    """Check the metric declarations straight from the project's YAML and seeds,
+    before dbt builds anything, so a typo in a new metric's YAML stops `pmr run` at
+    once rather than after the build. The same checks run again on dbt's manifest
+    after the build (metric_models, collect), which stays the authority."""
+    import csv
+
+    import yaml
+
+    project_dir = Path(project_dir)
+    declarations: dict[str, list] = {}
+    for path in sorted([*(project_dir / "models").rglob("*.yml"), *(project_dir / "models").rglob("*.yaml")]):
+        try:
+            document = yaml.safe_load(path.read_text()) or {}
+        except yaml.YAMLError as error:
+            raise MetricDefinitionError(f"{path.relative_to(project_dir)} is not valid YAML: {error}") from None
+        for entry in (document.get("models") or []) if isinstance(document, dict) else []:
+            if isinstance(entry, dict) and entry.get("name") and _definitions(entry):
+                declarations[entry["name"]] = _definitions(entry)
+    for sql in sorted((project_dir / METRIC_MODELS_FOLDER).rglob("*.sql")):
+        if sql.stem not in declarations:
+            raise _undeclared_model_error(sql.stem)
+    models = [MetricModel(name, name, tuple(definitions)) for name, definitions in sorted(declarations.items())]
+    for model in models:
+        check_definitions(model.name, list(model.definitions))
+    _check_unique_ids(models)
+    with open(project_dir / "seeds" / "service_levels.csv", newline="") as handle:
+        levels = {row["service_level"] for row in csv.DictReader(handle)}
+    _check_service_levels(models, levels)
+    with open(project_dir / "seeds" / "parameters.csv", newline="") as handle:
+        parameters = {row["parameter"]: (float(row["value"]), row["unit"]) for row in csv.DictReader(handle)}
+    catalogue_rows(models, parameters)  # raises on a follow_up that names no parameter in seconds
+
+
+def _check_service_levels(models: list[MetricModel], levels: set[str]) -> None:
+    unknown = sorted({f"{d['metric_id']} ({d['service_level']})" for m in models for d in m.definitions
+                      if d.get("service_level") and d["service_level"] not in levels})
+    if unknown:
+        raise MetricDefinitionError(f"service_level not in seeds/service_levels.csv: {', '.join(unknown)}")
 
 
 def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) -> int:
     """(Re)build metrics.pmr_metrics and metrics.metric_catalogue; returns the row count."""
     models = metric_models(manifest_path)
-    levels = {row[0] for row in con.execute("select service_level from reference.service_levels").fetchall()}
-    unknown = sorted({f"{d['metric_id']} ({d['service_level']})" for m in models for d in m.definitions
-                      if d.get("service_level") and d["service_level"] not in levels})
-    if unknown:
-        raise MetricDefinitionError(f"service_level not in seeds/service_levels.csv: {', '.join(unknown)}")
+    _check_service_levels(models, {row[0] for row in con.execute(
+        "select service_level from reference.service_levels").fetchall()})
     con.execute("create schema if not exists metrics")
     rows = catalogue_rows(models, follow_up_parameters(con))
     con.execute(

@@ -23,7 +23,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from pmr import SOURCES, build_state, gate, publish
+from pmr import PROJECT_DIR, SOURCES, build_state, gate, metrics, publish
 from pmr.calendar import (
     deadline,
     month_has_ended,
@@ -33,7 +33,6 @@ from pmr.calendar import (
 )
 from pmr.dbt_runner import DbtResult, run_dbt, target_path_for
 from pmr.ingest import ingest, landing_files
-from pmr.metrics import collect
 from pmr.run_log import RunLog, published_run_log, requirement_4_phrase, utc_now_iso
 from pmr.warehouse import connect, db_path, memory_limit
 
@@ -54,7 +53,8 @@ def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path |
     """Refuse, before any step, a month that has not ended (the PMR covers complete
     UK months; a partial one would publish as if final), a month whose Working Days
     the bank-holiday seed does not cover, a landing or output path that is not a
-    folder, an unusable PMR_MEMORY_LIMIT, and a landing folder with no landing file."""
+    folder, an unusable PMR_MEMORY_LIMIT, a landing folder with no landing file, and
+    a metric declaration that breaks docs/adding-a-metric.md (MetricDefinitionError)."""
     parse_month(month)
     if not month_has_ended(month, now):
         _, end = period_bounds_utc(month)
@@ -77,6 +77,7 @@ def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path |
     if not landing_files(Path(landing)):
         raise RunRefused(f"{landing} holds no landing file: the extracts go in its source folders "
                          f"({', '.join(s + '/' for s in SOURCES)}) as .csv, .csv.gz or .parquet files")
+    metrics.check_declarations(PROJECT_DIR)
 
 
 class PublicationBlocked(RuntimeError):
@@ -191,7 +192,7 @@ def collect_step(log: RunLog, db: Path, month: str, manifest: Path | None = None
     """(Re)build metrics.pmr_metrics from the metric models (writes the warehouse)."""
     manifest = manifest or target_path_for(db) / "manifest.json"
     with log.step("collect metrics") as record, connect(db) as con:
-        record["rows"] = collect(con, manifest, month)
+        record["rows"] = metrics.collect(con, manifest, month)
     return record["rows"]
 
 

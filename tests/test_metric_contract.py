@@ -114,3 +114,87 @@ def test_a_follow_up_naming_no_parameter_in_seconds_stops_the_run(tmp_path, name
     declared = {**GOOD, "metric_id": "example.pct", "follow_up": [name]}
     with pytest.raises(MetricDefinitionError, match=f"example.pct: {message}"):
         collect(con, manifest(tmp_path, node("metric_example", [declared])), "2026-10")
+
+
+# Before the build: the same contract read straight from the project's YAML and seeds
+# (check_declarations), on a copy of models/ and seeds/.
+
+def project_with(tmp_path, yaml_text: str | None, sql_name: str = "metric_zz_new"):
+    import shutil
+    import textwrap
+
+    from pmr import PROJECT_DIR
+
+    project = tmp_path / "project"
+    for part in ("models", "seeds"):
+        shutil.copytree(PROJECT_DIR / part, project / part)
+    (project / "models" / "metrics" / f"{sql_name}.sql").write_text("select 1 as value")
+    if yaml_text is not None:
+        (project / "models" / "metrics" / f"_{sql_name}.yml").write_text(textwrap.dedent(yaml_text))
+    return project
+
+
+NEW_METRIC = """
+    version: 2
+    models:
+      - name: metric_zz_new
+        config:
+          meta:
+            pmr_metrics:
+              - metric_id: zz.new
+                requirement: R1
+                kind: measure
+                unit: {unit}
+                service_level: {level}
+                follow_up: [{follow_up}]
+"""
+
+
+def new_metric(unit="pct", level="pct_within_trt", follow_up="response_follow_up_s"):
+    return NEW_METRIC.format(unit=unit, level=level, follow_up=follow_up)
+
+
+def test_the_projects_own_declarations_pass():
+    from pmr import PROJECT_DIR
+    from pmr.metrics import check_declarations
+
+    check_declarations(PROJECT_DIR)
+
+
+@pytest.mark.parametrize(("yaml_text", "message"), [
+    (new_metric(), None),
+    (new_metric(unit="percent"), r"zz.new: unit must be one of"),
+    (new_metric(level="pct_within_trtX"), r"service_level not in seeds/service_levels.csv: zz.new \(pct_within_trtX\)"),
+    (new_metric(follow_up="planned_maintenance_cap_min"),
+     "zz.new: follow_up names planned_maintenance_cap_min, a parameter in min"),
+    (new_metric().replace("zz.new", "rsvp.volume"), "metric ids declared twice: rsvp.volume"),
+    (None, "metric_zz_new: a model in models/metrics/ declares no pmr_metrics"),
+    (new_metric().replace("name: metric_zz_new", "name: metric_zz_other"),
+     "metric_zz_new: a model in models/metrics/ declares no pmr_metrics"),
+    ("models: [\n  - name: x", r"models/metrics/_metric_zz_new.yml is not valid YAML"),
+])
+def test_declarations_are_checked_from_the_yaml(tmp_path, yaml_text, message):
+    from pmr.metrics import check_declarations
+
+    project = project_with(tmp_path, yaml_text)
+    if message is None:
+        check_declarations(project)
+    else:
+        with pytest.raises(MetricDefinitionError, match=message):
+            check_declarations(project)
+
+
+def test_pmr_run_refuses_a_broken_declaration_before_building(tmp_path):
+    from tests.helpers import copy_project, request_row, run_project_copy, write_csv
+
+    project = copy_project(tmp_path / "project")
+    (project / "models" / "metrics" / "metric_zz_new.sql").write_text("select 1 as value")
+    (project / "models" / "metrics" / "_metric_zz_new.yml").write_text(
+        new_metric(unit="percent").replace("\n    ", "\n"))
+    landing = tmp_path / "landing"
+    write_csv(landing, "service_requests", [request_row("r1")])
+    run = run_project_copy(project, "run", "--month", "2026-10", "--landing", str(landing),
+                           "--out", str(tmp_path / "out"), "--db", str(tmp_path / "w.duckdb"))
+    assert run.returncode == 1
+    assert "zz.new: unit must be one of" in run.stderr
+    assert not (tmp_path / "w.duckdb").exists() and not (tmp_path / "out").exists()  # nothing read or built
