@@ -10,8 +10,10 @@ import dagster as dg
 
 from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
-from pmr import SOURCES
+from pmr import PROJECT_DIR, SOURCES
+from pmr.metrics import MetricDefinitionError, check_declarations
 from pmr.pipeline import ingest_step
+from pmr.warehouse import WarehouseLocked
 
 RAW_TABLES = (
     *(f"{source}_{part}" for source in SOURCES for part in ("parquet", "csv", "parquet_new", "csv_new")),
@@ -51,6 +53,12 @@ built_files = dg.AssetSpec(
 )
 
 
+def _describe(problem: Exception) -> str:
+    if isinstance(problem, MetricDefinitionError):
+        return f"a metric model breaks the contract of docs/adding-a-metric.md: {problem}"
+    return str(problem)
+
+
 @dg.multi_asset(
     name="landing_ingest",
     specs=[
@@ -67,9 +75,12 @@ built_files = dg.AssetSpec(
     pool=DUCKDB_POOL,
 )
 def landing_ingest(context: dg.AssetExecutionContext, pmr: PmrSettings):
-    """Read new and changed landing files into raw.* (writes the warehouse)."""
+    """Read new and changed landing files into raw.* (writes the warehouse). A metric
+    declaration that breaks docs/adding-a-metric.md stops the run here, before
+    anything is read or built, as in `pmr run`."""
     run = MonthRun.open(context, pmr)
-    with run.reporting_errors():
+    with run.reporting_errors(known=(MetricDefinitionError, WarehouseLocked), describe=_describe):
+        check_declarations(PROJECT_DIR)
         try:
             record = ingest_step(run.log, pmr.landing_path, pmr.db_path, run.progress(context))
         except FileNotFoundError as missing:
