@@ -455,21 +455,14 @@ def test_definitions_loaded_at_once_parse_one_at_a_time(tmp_path, monkeypatch):
     assert not project_module.manifest_is_stale(project)
 
 
-def test_a_broken_metric_declaration_stops_the_job_before_ingest(tmp_path, monkeypatch):
+def test_a_broken_metric_declaration_stops_the_job_before_ingest(code, tmp_path, monkeypatch):
     import orchestration.ingest
-    from orchestration.definitions import build_definitions
-    from orchestration.settings import PmrSettings
     from tests.test_metric_contract import new_metric, project_with
 
     monkeypatch.setattr(orchestration.ingest, "PROJECT_DIR", project_with(tmp_path, new_metric(unit="percent")))
-    landing = write_good_landing(tmp_path / "landing")
     db = tmp_path / "w.duckdb"
-    settings = PmrSettings(landing=str(landing), out=str(tmp_path / "out"), db=str(db))
-    job = build_definitions(settings).resolve_job_def("pmr_month")
-    with dg.DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(partition_key=MONTH, instance=instance, raise_on_error=False)
-    assert not result.success
-    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    result = run_job(month_job(code, write_good_landing(tmp_path / "landing"), tmp_path / "out", db))
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     assert failure.step_key == "landing_ingest"
     assert "a metric model breaks the contract of docs/adding-a-metric.md: zz.new: unit must be one of" in str(
         failure.event_specific_data.error)
