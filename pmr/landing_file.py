@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import csv
 import gzip
+import tempfile
+import zlib
 from pathlib import Path
 from typing import NoReturn
 
@@ -341,9 +343,53 @@ def read_file(con, source: str, path: Path, key: str) -> tuple[int, list[str], l
             options["header"] = _csv_header(path)
             if options["header"] is None:
                 raise FileSkipped("file skipped: unreadable csv file: its first line is not a CSV header") from None
+        except FileSkipped as skipped:
+            if not (path.name.lower().endswith(".gz") and TRUNCATED_GZIP in skipped.reason):
+                raise
+            con.execute("rollback")
+            con.execute("begin transaction")
+            forget(con, source, key)
+            _keep_rows_of_truncated_gzip(con, source, key, path)
         con.execute("rollback")  # the failed read aborted the file's transaction
         con.execute("begin transaction")
         forget(con, source, key)
+
+
+def _write_decompressible_part(path: Path, out) -> None:
+    """Every byte of a gzip file's members that decompresses, up to the break (gzip's
+    own reader drops the last buffer it had filled when it meets the break)."""
+    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    with open(path, "rb") as compressed:
+        while chunk := compressed.read(1 << 20):
+            while chunk:
+                try:
+                    out.write(decompressor.decompress(chunk))
+                except zlib.error:
+                    return  # damaged, not only cut short: what came before is kept
+                chunk = b""
+                if decompressor.eof:  # a member ended; another may follow
+                    chunk, decompressor = decompressor.unused_data, zlib.decompressobj(zlib.MAX_WBITS | 16)
+
+
+TRUNCATED_GZIP = "Unexpected end of GZIP stream"  # DuckDB's error for compressed data that ends early
+
+
+def _keep_rows_of_truncated_gzip(con, source: str, key: str, path: Path) -> NoReturn:
+    """A `.csv.gz` file whose compressed data ends early (an interrupted copy) is
+    skipped, but the rows before the break, read from the part that decompresses, are
+    kept in the quarantine, so a large loss counts against the quarantine limit as a
+    damaged Parquet file's rows do. The rows after the break cannot be counted."""
+    with tempfile.TemporaryDirectory(prefix="pmr-truncated-") as scratch:
+        readable = Path(scratch) / "readable.csv"
+        with open(readable, "wb") as plain:
+            _write_decompressible_part(path, plain)
+        reason = ("file skipped: truncated gzip file (its compressed data ends early); "
+                  "the rows before the break are quarantined")
+        _drop_rejects(con)
+        try:
+            _keep_rows_of_skipped_file(con, source, key, _csv_reader(readable, None, None), reason)
+        finally:
+            _drop_rejects(con)
 
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")

@@ -247,6 +247,37 @@ def test_gzip_files_keep_a_latin1_line_as_written_and_survive_an_unterminated_qu
         "q1", "q2", "r1", "r3"]
 
 
+def test_a_truncated_gzip_file_quarantines_the_rows_before_the_break(tmp_path):
+    """An interrupted copy cuts a `.csv.gz` file short: it is skipped, and every row that
+    decompresses before the break (of both gzip members here, the second cut through)
+    is counted as read and quarantined, so the loss counts against the quarantine
+    limit instead of vanishing from the accounting."""
+    import gzip
+    import zlib
+
+    landing = tmp_path / "landing"
+    first = write_csv(landing, "service_requests", [req(f"a{n}") for n in range(300)], name="first.csv").read_bytes()
+    second = write_csv(landing, "service_requests", [req(f"b{n}") for n in range(3000)], name="second.csv")
+    second_rows = second.read_bytes().split(b"\n", 1)[1]  # a second member continues the text: no header
+    for path in (landing / "service_requests").iterdir():
+        path.unlink()
+    cut = gzip.compress(second_rows)
+    cut = cut[:len(cut) // 2]
+    (landing / "service_requests" / "day.csv.gz").write_bytes(gzip.compress(first) + cut)
+    # what decompresses, by hand: all of the first member, the second up to the cut
+    text = first + zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(cut)
+    lines = text.count(b"\n") + (not text.endswith(b"\n"))  # the last one cut through
+    assert 300 < lines - 1 < 3300
+    con = duckdb.connect()
+    reason = "file skipped: truncated gzip file (its compressed data ends early); the rows before the break are quarantined"
+    assert ingest(con, landing).skipped == {"service_requests/day.csv.gz": reason}
+    assert con.execute("select status, rows_read from raw.landing_files").fetchall() == [("skipped", lines - 1)]
+    kept = con.execute("select error, raw_line from raw.malformed_lines order by line").fetchall()
+    assert len(kept) == lines - 1
+    assert sum(error == reason for error, _ in kept) >= lines - 2  # the cut line may be kept with DuckDB's reason
+    assert '"request_id":"a0"' in kept[0][1]
+
+
 def test_file_names_with_glob_characters_are_read_as_named(tmp_path):
     """DuckDB takes *, ? and [ in a path as a glob: day[1].csv would read day1.csv, x?.csv
     also x1.csv, p*.parquet every Parquet file. Each file must give exactly its own row."""
