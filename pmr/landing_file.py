@@ -17,13 +17,13 @@ from __future__ import annotations
 import csv
 import gzip
 import tempfile
-import zlib
 from pathlib import Path
 from typing import NoReturn
 
 import duckdb
 
 from pmr.contract import CONTRACT, column_names, required_columns
+from pmr.gzip_salvage import write_decompressible_part
 
 RAW_SCHEMA = "raw"
 REJECTS = "pmr_rejects"  # DuckDB's tables of the lines a CSV read rejected
@@ -355,22 +355,6 @@ def read_file(con, source: str, path: Path, key: str) -> tuple[int, list[str], l
         forget(con, source, key)
 
 
-def _write_decompressible_part(path: Path, out) -> None:
-    """Every byte of a gzip file's members that decompresses, up to the break (gzip's
-    own reader drops the last buffer it had filled when it meets the break)."""
-    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
-    with open(path, "rb") as compressed:
-        while chunk := compressed.read(1 << 20):
-            while chunk:
-                try:
-                    out.write(decompressor.decompress(chunk))
-                except zlib.error:
-                    return  # damaged, not only cut short: what came before is kept
-                chunk = b""
-                if decompressor.eof:  # a member ended; another may follow
-                    chunk, decompressor = decompressor.unused_data, zlib.decompressobj(zlib.MAX_WBITS | 16)
-
-
 TRUNCATED_GZIP = "Unexpected end of GZIP stream"  # DuckDB's error for compressed data that ends early
 
 
@@ -382,7 +366,7 @@ def _keep_rows_of_truncated_gzip(con, source: str, key: str, path: Path) -> NoRe
     with tempfile.TemporaryDirectory(prefix="pmr-truncated-") as scratch:
         readable = Path(scratch) / "readable.csv"
         with open(readable, "wb") as plain:
-            _write_decompressible_part(path, plain)
+            write_decompressible_part(path, plain)
         reason = ("file skipped: truncated gzip file (its compressed data ends early); "
                   "the rows before the break are quarantined")
         _drop_rejects(con)
