@@ -152,6 +152,29 @@ def cmd_deadline(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from pmr import PROJECT_DIR
+    from pmr.dbt_runner import run_dbt
+    from pmr.metrics import MetricDefinitionError, check_declarations
+
+    try:
+        models = check_declarations(PROJECT_DIR)
+    except MetricDefinitionError as error:
+        print(f"error: a metric model breaks the contract of docs/adding-a-metric.md: {error}", file=sys.stderr)
+        return 1
+    ids = sum(len(model.definitions) for model in models)
+    print(f"metric declarations: {len(models)} metric models declare {ids} metric ids, none breaks the contract")
+    with tempfile.TemporaryDirectory(prefix="pmr-check-") as scratch:
+        result = run_dbt(["parse"], Path(scratch) / "check.duckdb")
+    if not result.ok:
+        print(f"error: dbt cannot parse the project:\n{result.log_tail}", file=sys.stderr)
+        return 1
+    print("dbt project: parses (refs, sources, macros and YAML)")
+    return 0
+
+
 def cmd_holidays(args: argparse.Namespace) -> int:
     from pmr.calendar import HOLIDAY_SEED, write_holiday_seed
 
@@ -204,6 +227,16 @@ def build_parser() -> argparse.ArgumentParser:
                           "(by default that blocks publication: an extract did not land); the days are listed "
                           "in an \"Incomplete month\" notice at the top of the report and among the gate's warnings")
     run.set_defaults(handler=cmd_run)
+
+    check = commands.add_parser(
+        "check", help="check the metric declarations and the dbt project, without data",
+        description="Check what an analyst adding or changing a metric can get wrong before any data is read: "
+        "the metric declarations of models/metrics/ (docs/adding-a-metric.md: pmr_metrics, ids, kinds, units, "
+        "requirements, service levels, follow_up parameters) and that dbt parses the project (refs, sources, "
+        "macros, YAML). Exit code 1 names the problem. Takes seconds; pmr run makes the same declaration checks "
+        "before it starts.",
+    )
+    check.set_defaults(handler=cmd_check)
 
     deadline = commands.add_parser(
         "deadline", help="print the 10-Working-Day publication deadline of a month",

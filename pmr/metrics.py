@@ -161,11 +161,12 @@ def metric_models(manifest_path: Path) -> list[MetricModel]:
     return sorted(found, key=lambda m: m.name)
 
 
-def check_declarations(project_dir: Path) -> None:
+def check_declarations(project_dir: Path) -> list[MetricModel]:
     """Check the metric declarations straight from the project's YAML and seeds,
     before dbt builds anything, so a typo in a new metric's YAML stops `pmr run` at
-    once rather than after the build. The same checks run again on dbt's manifest
-    after the build (metric_models, collect), which stays the authority."""
+    once rather than after the build; returns the metric models declared. The same
+    checks run again on dbt's manifest after the build (metric_models, collect),
+    which stays the authority."""
     import csv
 
     import yaml
@@ -193,6 +194,7 @@ def check_declarations(project_dir: Path) -> None:
     with open(project_dir / "seeds" / "parameters.csv", newline="") as handle:
         parameters = {row["parameter"]: (float(row["value"]), row["unit"]) for row in csv.DictReader(handle)}
     catalogue_rows(models, parameters)  # raises on a follow_up that names no parameter in seconds
+    return models
 
 
 def _check_service_levels(models: list[MetricModel], levels: set[str]) -> None:

@@ -198,3 +198,38 @@ def test_pmr_run_refuses_a_broken_declaration_before_building(tmp_path):
     assert run.returncode == 1
     assert "zz.new: unit must be one of" in run.stderr
     assert not (tmp_path / "w.duckdb").exists() and not (tmp_path / "out").exists()  # nothing read or built
+
+
+# `pmr check`: the declarations, then dbt's parse of the project, with no data.
+
+def test_pmr_check_passes_on_the_project_and_counts_its_declarations(capsys):
+    import re
+
+    from pmr import PROJECT_DIR
+    from pmr.cli import main
+
+    folder = PROJECT_DIR / "models" / "metrics"
+    ids = sum(len(re.findall(r"^\s*- metric_id:", p.read_text(), re.M)) for p in folder.glob("*.yml"))
+    models = len(list(folder.glob("*.sql")))
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert f"{models} metric models declare {ids} metric ids, none breaks the contract" in out
+    assert "dbt project: parses" in out
+
+
+def test_pmr_check_names_a_broken_declaration_and_a_missing_ref(tmp_path):
+    from tests.helpers import copy_project, run_project_copy
+
+    project = copy_project(tmp_path / "project")
+    metrics = project / "models" / "metrics"
+    (metrics / "metric_zz_new.sql").write_text("select * from {{ ref('no_such_model') }}")
+    (metrics / "_metric_zz_new.yml").write_text(new_metric(unit="percent").replace("\n    ", "\n"))
+    broken = run_project_copy(project, "check")
+    assert broken.returncode == 1
+    assert "zz.new: unit must be one of" in broken.stderr and "dbt project" not in broken.stdout
+    (metrics / "_metric_zz_new.yml").write_text(new_metric().replace("\n    ", "\n"))
+    missing_ref = run_project_copy(project, "check")
+    assert missing_ref.returncode == 1
+    models = len(list((project / "models" / "metrics").glob("*.sql")))  # the project's and the new one
+    assert f"{models} metric models declare" in missing_ref.stdout
+    assert "dbt cannot parse the project" in missing_ref.stderr and "no_such_model" in missing_ref.stderr
