@@ -12,7 +12,7 @@ from pathlib import Path
 
 try:
     import fcntl
-except ImportError:  # not on Windows: parses there are not serialised
+except ImportError:  # Windows has no fcntl: there, parses are not serialised
     fcntl = None
 
 from dagster_dbt import DbtProject
