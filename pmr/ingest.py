@@ -25,7 +25,8 @@ import duckdb
 from pmr import SOURCES, build_state
 from pmr.contract import CONTRACT, FILE_SUFFIXES, column_names
 from pmr.landing_file import (FILE_NAME_COLUMN, RAW_SCHEMA, FileSkipped, UnreadableRows, file_columns, file_format,
-                              file_literal, forget, ident, quarantine_unreadable_rows, read_file, read_type, sql_str)
+                              file_literal, forget, ident, quarantine_unreadable_rows, read_file, read_type,
+                              restart_file, sql_str)
 
 
 def _read_expression(column: str, contract_type: str, parquet_type: str) -> str:
@@ -238,9 +239,7 @@ def ingest(
             report.rows_loaded += rows
         except FileSkipped as problem:
             if not problem.rows:  # nothing kept; a failed read may have aborted the transaction
-                con.execute("rollback")
-                con.execute("begin transaction")
-                forget(con, source, key)
+                restart_file(con, source, key)
                 if isinstance(problem, UnreadableRows):
                     problem.rows = quarantine_unreadable_rows(con, source, key, problem.reader, problem.reason)
             rows, columns, types, status, error = problem.rows, [], [], "skipped", problem.reason

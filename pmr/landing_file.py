@@ -346,13 +346,9 @@ def read_file(con, source: str, path: Path, key: str) -> tuple[int, list[str], l
         except FileSkipped as skipped:
             if not (path.name.lower().endswith(".gz") and TRUNCATED_GZIP in skipped.reason):
                 raise
-            con.execute("rollback")
-            con.execute("begin transaction")
-            forget(con, source, key)
+            restart_file(con, source, key)
             _keep_rows_of_truncated_gzip(con, source, key, path)
-        con.execute("rollback")  # the failed read aborted the file's transaction
-        con.execute("begin transaction")
-        forget(con, source, key)
+        restart_file(con, source, key)
 
 
 TRUNCATED_GZIP = "Unexpected end of GZIP stream"  # DuckDB's error for compressed data that ends early
@@ -392,6 +388,14 @@ def _check_csv_encoding(path: Path) -> None:
     if start in UTF16_BOMS:
         raise FileSkipped("file skipped: the file is UTF-16 (it starts with a UTF-16 byte order mark); "
                           "the contract asks for UTF-8")
+
+
+def restart_file(con: duckdb.DuckDBPyConnection, source: str, key: str) -> None:
+    """A failed read aborts the file's transaction: roll it back and start the file's
+    transaction again, with nothing of the file left in raw.*."""
+    con.execute("rollback")
+    con.execute("begin transaction")
+    forget(con, source, key)
 
 
 def forget(con: duckdb.DuckDBPyConnection, source: str, key: str) -> None:
