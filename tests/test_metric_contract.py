@@ -117,20 +117,19 @@ def test_a_follow_up_naming_no_parameter_in_seconds_stops_the_run(tmp_path, name
 
 
 # Before the build: the same contract read straight from the project's YAML and seeds
-# (check_declarations), on a copy of models/ and seeds/.
+# (check_declarations), on a copy of the project.
 
-def project_with(tmp_path, yaml_text: str | None, sql_name: str = "metric_zz_new"):
-    import shutil
+def project_with(tmp_path, yaml_text: str | None, sql: str = "select 1 as value"):
+    """A copy of the project (tests.helpers.copy_project) with a new metric model
+    `metric_zz_new`: its SQL, and its YAML unless `yaml_text` is None."""
     import textwrap
 
-    from pmr import PROJECT_DIR
+    from tests.helpers import copy_project
 
-    project = tmp_path / "project"
-    for part in ("models", "seeds"):
-        shutil.copytree(PROJECT_DIR / part, project / part)
-    (project / "models" / "metrics" / f"{sql_name}.sql").write_text("select 1 as value")
+    project = copy_project(tmp_path / "project")
+    (project / "models" / "metrics" / "metric_zz_new.sql").write_text(sql)
     if yaml_text is not None:
-        (project / "models" / "metrics" / f"_{sql_name}.yml").write_text(textwrap.dedent(yaml_text))
+        (project / "models" / "metrics" / "_metric_zz_new.yml").write_text(textwrap.dedent(yaml_text))
     return project
 
 
@@ -185,12 +184,9 @@ def test_declarations_are_checked_from_the_yaml(tmp_path, yaml_text, message):
 
 
 def test_pmr_run_refuses_a_broken_declaration_before_building(tmp_path):
-    from tests.helpers import copy_project, request_row, run_project_copy, write_csv
+    from tests.helpers import request_row, run_project_copy, write_csv
 
-    project = copy_project(tmp_path / "project")
-    (project / "models" / "metrics" / "metric_zz_new.sql").write_text("select 1 as value")
-    (project / "models" / "metrics" / "_metric_zz_new.yml").write_text(
-        new_metric(unit="percent").replace("\n    ", "\n"))
+    project = project_with(tmp_path, new_metric(unit="percent"))
     landing = tmp_path / "landing"
     write_csv(landing, "service_requests", [request_row("r1")])
     run = run_project_copy(project, "run", "--month", "2026-10", "--landing", str(landing),
@@ -218,16 +214,15 @@ def test_pmr_check_passes_on_the_project_and_counts_its_declarations(capsys):
 
 
 def test_pmr_check_names_a_broken_declaration_and_a_missing_ref(tmp_path):
-    from tests.helpers import copy_project, run_project_copy
+    import textwrap
 
-    project = copy_project(tmp_path / "project")
-    metrics = project / "models" / "metrics"
-    (metrics / "metric_zz_new.sql").write_text("select * from {{ ref('no_such_model') }}")
-    (metrics / "_metric_zz_new.yml").write_text(new_metric(unit="percent").replace("\n    ", "\n"))
+    from tests.helpers import run_project_copy
+
+    project = project_with(tmp_path, new_metric(unit="percent"), sql="select * from {{ ref('no_such_model') }}")
     broken = run_project_copy(project, "check")
     assert broken.returncode == 1
     assert "zz.new: unit must be one of" in broken.stderr and "dbt project" not in broken.stdout
-    (metrics / "_metric_zz_new.yml").write_text(new_metric().replace("\n    ", "\n"))
+    (project / "models" / "metrics" / "_metric_zz_new.yml").write_text(textwrap.dedent(new_metric()))
     missing_ref = run_project_copy(project, "check")
     assert missing_ref.returncode == 1
     models = len(list((project / "models" / "metrics").glob("*.sql")))  # the project's and the new one
