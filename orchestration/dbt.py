@@ -26,6 +26,7 @@ from pmr.warehouse import is_lock_error, lock_message, memory_limit
 MANIFEST = ensure_manifest()
 LAYERS = ("staging", "intermediate", "marts", "metrics", "utilities")
 KEEP_TARGETS = 5  # dbt target folders of earlier Dagster runs kept beside the warehouse
+PARTIAL_PARSE = "partial_parse.msgpack"
 
 
 class PmrTranslator(DagsterDbtTranslator):
@@ -63,12 +64,27 @@ def _warehouse_env(db):
                 os.environ[name] = value
 
 
-def _prune_targets(parent) -> None:
+def _earlier_targets(parent) -> list:
+    """The target folders of earlier Dagster runs on this warehouse, oldest first."""
     if not parent.is_dir():
-        return
-    folders = sorted((p for p in parent.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
-    for old in folders[:-KEEP_TARGETS]:
+        return []
+    return sorted((p for p in parent.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+
+
+def _prune_targets(parent) -> None:
+    for old in _earlier_targets(parent)[:-KEEP_TARGETS]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _reuse_last_parse(parent, target) -> None:
+    """Start dbt from the last run's parse, as `pmr run` does with its one target
+    folder: dbt then parses only what changed, where each run's new folder made it
+    parse the whole project (about 10 s). dbt itself parses in full again when the
+    month (its vars), the warehouse path or the project's files differ."""
+    parses = [p / PARTIAL_PARSE for p in _earlier_targets(parent) if (p / PARTIAL_PARSE).is_file()]
+    if parses:
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(parses[-1], target / PARTIAL_PARSE)
 
 
 @dbt_assets(
@@ -89,6 +105,7 @@ def pmr_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, pmr: PmrSett
     target_parent = target_path_for(db) / "dagster"
     _prune_targets(target_parent)
     target = target_parent / context.run.run_id[:8]
+    _reuse_last_parse(target_parent, target)
     with run.reporting_errors():
         with run.log.step("dbt build") as record:
             build = plan_dbt_build(db, run.month, full_refresh=False, progress=run.progress(context))

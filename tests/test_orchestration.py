@@ -189,6 +189,17 @@ def test_dbt_ran_with_the_month_as_a_var(code, dagster_runs):
     assert args["which"] == "build"
 
 
+def test_a_second_run_of_the_month_starts_from_the_first_runs_parse(dagster_runs):
+    from pmr.dbt_runner import target_path_for
+
+    targets = target_path_for(dagster_runs["out"].parent / "warehouse.duckdb") / "dagster"
+    first, second = ("".join(log.read_text() for log in (targets / dagster_runs[run].run_id[:8]).glob("dbt.log*"))
+                     for run in ("good", "garbage"))  # dbt rolls its log over every 10 MB
+    assert "Starting full parse" in first  # a new warehouse: nothing to start from
+    assert "Starting full parse" not in second
+    assert "Partial parsing enabled: 0 files deleted, 0 files added, 0 files changed" in second
+
+
 def _schedule_on(code, out):
     schedule = code["automation"].monthly_report_schedule
     settings = code["settings"].PmrSettings(landing=str(out / "landing"), out=str(out), db=str(out / "w.duckdb"))
