@@ -103,12 +103,17 @@ def plan_events(ctx: Context) -> None:
         WHERE {open_one}
     """)
     # An outage still running at the end of the window has no end yet.
-    con.execute(f"UPDATE outages_all SET ended_at = NULL WHERE ended_at > {w1}")
+    con.execute(f"UPDATE outages_all SET ended_at = NULL WHERE ended_at >= {w1}")
+    # The outage log is extracted daily: an outage running past midnight is delivered
+    # ongoing (no end) on its first day, then again with its end on the day it ended.
     con.execute("""
         CREATE TABLE outages AS
         SELECT outage_id, component, started_at, ended_at, planned, csp_region, description,
-               ukday(started_at) AS day
+               coalesce(ukday(ended_at), ukday(started_at)) AS day
         FROM outages_all
+        UNION ALL
+        SELECT outage_id, component, started_at, NULL, planned, csp_region, description, ukday(started_at)
+        FROM outages_all WHERE ukday(ended_at) > ukday(started_at)
     """)
     # Spells where request traffic is depressed: regional outages in their region,
     # national outages of a DCC User Interface component in every segment.

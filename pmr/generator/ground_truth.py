@@ -54,7 +54,7 @@ def write_ground_truth(ctx: Context, landing: Path, fmt: str,
          "description": desc}
         for oid, comp, region, planned, a, b, desc in con.execute(
             "SELECT outage_id, component, csp_region, planned, started_at, ended_at, description "
-            "FROM outages ORDER BY started_at, outage_id").fetchall()
+            "FROM outages_all ORDER BY started_at, outage_id").fetchall()  # one row per outage, as it ended
     ]
     drops = [
         {"segment": seg_name[g], "start": iso(a), "end": iso(b), "factor": round(f, 4), "outage_id": oid,
@@ -109,12 +109,12 @@ def write_ground_truth(ctx: Context, landing: Path, fmt: str,
 # ---- merging with the ground truth of earlier calls --------------------------------
 #
 # Which day an entry belongs to: the UK day its start falls in (degraded install days:
-# their date). That is the day whose outages file holds an outage's row; a traffic drop
+# their date). That is the day whose outages file holds an outage's first row; a traffic drop
 # starts with its outage, and a storm's first alerts are in its start day's alerts file.
 #
-# Events that span midnight: an outage entry mirrors its row in the outages file, so it
-# is kept whole with its day (its end can lie in a regenerated day) and goes with its
-# day. Traffic drops and alert storms describe traffic in the request and alert files,
+# Events that span midnight: an outage entry mirrors its first row in the outages file,
+# so it is kept whole with its day (its end, and the row delivered with it, can lie in a
+# regenerated day) and goes with its day. Traffic drops and alert storms describe traffic in the request and alert files,
 # so an entry of an earlier call is cut to the part that lies outside the days this call
 # generated and on days of the folder that still have files (the rest of those files
 # was overwritten), and is marked "clipped": true; a drop's duration_min is of the part

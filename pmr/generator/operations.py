@@ -3,7 +3,10 @@ UK day: incidents, CSP test messages and Communications Hub firmware events.
 (Outages are planned in events.py.)
 
 The extract is taken at the end of the window: anything that would happen later
-(an incident's closure, a hub's activation) is not in it yet.
+(an incident's closure, a hub's activation) is not in it yet. The Incident Management
+Log is extracted as it changes: a day's file holds the incidents raised, responded to,
+resolved or closed that day, each as it stood at the end of the day, so an incident
+open for days is delivered several times and its latest row wins (the contract's rule).
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ def build_incidents(ctx: Context) -> None:
         for cat, c in INCIDENTS_PER_31_DAYS.items()
     )
     ctx.con.execute(f"""
-        CREATE TABLE incidents AS
+        CREATE TABLE incident_states AS
         WITH base AS (
             SELECT category, 'INC-R' || category || '-' || i AS iid, hash({ctx.seed}, 601, category, i) AS h,
                    ({w0} + floor(rnd(hash({ctx.seed}, 601, category, i), 1) * {w1 - w0 - H}))::BIGINT AS raised,
@@ -61,7 +64,7 @@ def build_incidents(ctx: Context) -> None:
             SELECT CASE WHEN csp_region IS NULL THEN 2 ELSE 3 END, 'INC-' || outage_id, hash({ctx.seed}, 602, outage_id),
                    started_at + 120000 + floor(rnd(hash({ctx.seed}, 602, outage_id), 1) * 600000)::BIGINT,
                    csp_region, 'dcc_user_interface', description
-            FROM outages WHERE NOT planned AND started_at < {w1 - 15 * 60000}
+            FROM outages_all WHERE NOT planned AND started_at < {w1 - 15 * 60000}
         ),
         t AS (
             SELECT *, raised + {target_case('response').replace('u1', 'rnd(h, 3)').replace('miss', 'rnd(h, 2) < 0.08')} AS responded,
@@ -86,9 +89,24 @@ def build_incidents(ctx: Context) -> None:
                    AS service,
                coalesce(region, CASE WHEN rnd(h, 12) < 0.2 THEN ['North', 'Central', 'South'][1 + floor(rnd(h, 13) * 3)::INTEGER] END)
                    AS csp_region,
-               coalesce(title, {titles}[1 + floor(rnd(h, 14) * {len(TITLES)})::INTEGER]) AS title,
-               ukday(raised) AS day
+               coalesce(title, {titles}[1 + floor(rnd(h, 14) * {len(TITLES)})::INTEGER]) AS title
         FROM c
+    """)
+    # One delivery per UK day on which the incident changed, as it stood at that day's end.
+    ctx.con.execute("""
+        CREATE TABLE incidents AS
+        WITH changed AS (
+            SELECT DISTINCT incident_id, change.day
+            FROM incident_states,
+                 unnest([ukday(raised_at), ukday(responded_at), ukday(resolved_at), ukday(closed_at)]) AS change(day)
+            WHERE change.day IS NOT NULL
+        )
+        SELECT incident_id, category, raised_at,
+               CASE WHEN ukday(responded_at) <= day THEN responded_at END AS responded_at,
+               CASE WHEN ukday(resolved_at) <= day THEN resolved_at END AS resolved_at,
+               CASE WHEN ukday(closed_at) <= day THEN closed_at END AS closed_at,
+               responsible_party, service, csp_region, title, day
+        FROM incident_states JOIN changed USING (incident_id)
     """)
 
 

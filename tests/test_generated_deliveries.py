@@ -1,0 +1,86 @@
+"""The generator delivers incidents and outages day by day as they change; staging keeps
+one row per id, the latest (raw-extracts.md), and accounts for every delivery. The
+expected rows are worked out here from the landing files, not by the models."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from pmr.dbt_runner import run_dbt
+from pmr.generator import generate
+from pmr.ingest import ingest
+
+START, DAYS, SCALE, SEED = dt.date(2026, 10, 1), 20, 0.0002, 5
+INCIDENT_COLUMNS = ("incident_id, category, raised_at, responded_at, resolved_at, closed_at, responsible_party, "
+                    "service, csp_region, title")
+OUTAGE_COLUMNS = "outage_id, component, started_at, ended_at, planned, csp_region, description"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("deliveries")
+    landing, db = root / "landing", root / "warehouse.duckdb"
+    generate(START, DAYS, SCALE, SEED, landing)
+    con = duckdb.connect(str(db))
+    try:
+        ingest(con, landing)
+    finally:
+        con.close()
+    result = run_dbt(["build", "--select", "+stg_incidents +stg_outages +landing_accounting",
+                      "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test"],
+                     db, period="2026-10")
+    assert result.ok, result.log_tail
+    con = duckdb.connect(str(db), read_only=True)
+    con.execute("SET TimeZone = 'UTC'")
+    yield landing, con
+    con.close()
+
+
+def delivered(landing, source: str, *times: str) -> str:
+    """The source's rows as delivered, times as UTC timestamps like the staged ones."""
+    utc = ", ".join(f"timezone('UTC', {t}) AS {t}" for t in times)
+    return f"(SELECT * REPLACE ({utc}) FROM read_parquet('{landing}/{source}/*.parquet'))"
+
+
+def rows(con, sql):
+    return sorted(con.execute(sql).fetchall(), key=repr)
+
+
+def test_each_incident_stages_as_its_latest_delivery(built):
+    landing, con = built
+    files = delivered(landing, "incidents", "raised_at", "responded_at", "resolved_at", "closed_at")
+    delivered_again = con.execute(f"SELECT count(*) FROM (SELECT incident_id FROM {files} "
+                                  "GROUP BY incident_id HAVING count(*) > 1)").fetchone()[0]
+    assert delivered_again > 0
+    latest = rows(con, f"""
+        SELECT {INCIDENT_COLUMNS} FROM {files}
+        QUALIFY row_number() OVER (PARTITION BY incident_id
+                                   ORDER BY greatest(raised_at, responded_at, resolved_at, closed_at) DESC) = 1""")
+    assert rows(con, f"SELECT {INCIDENT_COLUMNS} FROM staging.stg_incidents") == latest
+
+
+def test_each_outage_stages_with_its_end_when_one_was_delivered(built):
+    landing, con = built
+    files = delivered(landing, "outages", "started_at", "ended_at")
+    assert con.execute(f"SELECT count(*) FROM {files} WHERE ended_at IS NULL AND outage_id IN "
+                       f"(SELECT outage_id FROM {files} WHERE ended_at IS NOT NULL)").fetchone()[0] > 0
+    final = rows(con, f"""
+        SELECT {OUTAGE_COLUMNS} FROM {files}
+        QUALIFY row_number() OVER (PARTITION BY outage_id ORDER BY ended_at DESC NULLS LAST) = 1""")
+    assert rows(con, f"SELECT {OUTAGE_COLUMNS} FROM staging.stg_outages") == final
+
+
+def test_every_delivery_is_accepted_and_counted(built):
+    landing, con = built
+    for source in ("incidents", "outages"):
+        per_file = dict(con.execute(  # the row counts of the files' footers
+            f"SELECT parse_filename(file_name), num_rows FROM parquet_file_metadata('{landing}/{source}/*.parquet')"
+        ).fetchall())
+        accounted = {file.split("/")[-1]: (read, accepted, duplicates, quarantined)
+                     for file, read, accepted, duplicates, quarantined in con.execute(
+                         "SELECT file, rows_read, accepted, duplicates, quarantined FROM staging.landing_accounting "
+                         "WHERE source = ?", [source]).fetchall()}
+        assert accounted == {name: (n, n, 0, 0) for name, n in per_file.items()}, source
