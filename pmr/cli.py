@@ -106,6 +106,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
           f"({summary['request_rows_per_s']:,.0f} service requests/s)")
     for source, count in rows.items():
         print(f"  {source:20} {count:>14,}")
+    if summary["resent"]:
+        print(f"  and {len(summary['resent'])} files delivered twice (exact copies, *.resent.*: "
+              f"{sum(summary['resent'].values()):,} duplicate rows)")
     print(f"ground truth: {summary['ground_truth']}")
     for warning in summary["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)

@@ -1,6 +1,7 @@
-"""The generator delivers incidents and outages day by day as they change; staging keeps
-one row per id, the latest (raw-extracts.md), and accounts for every delivery. The
-expected rows are worked out here from the landing files, not by the models."""
+"""The generator delivers incidents and outages day by day as they change, and some days'
+response files twice; staging keeps one row per incident or outage, the latest
+(raw-extracts.md), counts re-delivered rows once, and accounts for every row. The
+expected rows and counts are worked out here from the landing files, not by the models."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import datetime as dt
 import duckdb
 import pytest
 
+from pmr.contract import CONTRACT
 from pmr.dbt_runner import run_dbt
 from pmr.generator import generate
 from pmr.ingest import ingest
@@ -84,3 +86,22 @@ def test_every_delivery_is_accepted_and_counted(built):
                          "SELECT file, rows_read, accepted, duplicates, quarantined FROM staging.landing_accounting "
                          "WHERE source = ?", [source]).fetchall()}
         assert accounted == {name: (n, n, 0, 0) for name, n in per_file.items()}, source
+
+
+def test_a_resent_response_file_counts_as_duplicates(built):
+    landing, con = built
+    files = sorted((landing / "service_responses").glob("*.resent.parquet"))
+    assert len(files) == 2  # 3 per 31 days
+    columns = ", ".join(c.name for c in CONTRACT["service_responses"])
+    # a row is a duplicate when the same row is in a file earlier by name
+    expected = dict(con.execute(f"""
+        SELECT parse_filename(filename), count(*) FILTER (WHERE copy > 1)
+        FROM (SELECT filename, row_number() OVER (PARTITION BY {columns} ORDER BY filename) AS copy
+              FROM read_parquet('{landing}/service_responses/*.parquet', filename = true))
+        GROUP BY ALL""").fetchall())
+    assert all(expected[f.name] > 0 for f in files)
+    assert sum(expected.values()) == sum(expected[f.name] for f in files)
+    accounted = dict(con.execute(
+        "SELECT parse_filename(file), duplicates FROM staging.landing_accounting WHERE source = 'service_responses'"
+    ).fetchall())
+    assert accounted == expected

@@ -16,11 +16,14 @@ Days are generated in order, a few at a time (a batch per statement). Rows that 
 activity causes on later days (late responses, retries, follow-ups, firmware alerts,
 restorations) are held until their own day is written; rows that would fall after the
 end of the window are not in the extract (it is taken at the end of the window).
+Re-delivered rows are normal (the contract): a few days' service_responses files are
+delivered twice, the copy as `<YYYY-MM-DD>.resent.<fmt>`, listed in the ground truth.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -33,7 +36,7 @@ from pmr.generator.context import Batch, Context, build_context
 from pmr.generator.enums import create_enum_types, internal_type
 from pmr.generator.events import plan_events
 from pmr.generator.ground_truth import ground_truth_path, write_ground_truth
-from pmr.generator.writer import day_path, internal_columns, remove_other_formats, write_day
+from pmr.generator.writer import day_path, internal_columns, remove_other_formats, resent_path, write_day
 
 __all__ = ["generate"]
 
@@ -59,14 +62,15 @@ def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
     with tempfile.TemporaryDirectory(prefix="pmr-generate-") as tmp:
         ctx = build_context(start, int(days), float(scale), int(seed), progress, Path(tmp))
         try:
-            rows, storm_suppressed, removed = _run(ctx, landing, fmt)
-            truth, warnings = write_ground_truth(ctx, landing, fmt, storm_suppressed)
+            rows, storm_suppressed, removed, resent = _run(ctx, landing, fmt)
+            truth, warnings = write_ground_truth(ctx, landing, fmt, storm_suppressed, resent)
         finally:
             ctx.con.close()
     seconds, cpu_seconds = time.perf_counter() - began, time.process_time() - cpu
     req_seconds = ctx.timers.get("service_requests", 0.0)
     return {
-        "rows": rows,
+        "rows": rows,  # rows generated; the re-sent copies' are in "resent"
+        "resent": {str(path): count for _, _, path, count in resent},
         "seconds": round(seconds, 3),
         "request_rows_per_s": round(rows["service_requests"] / req_seconds, 1) if req_seconds else 0.0,
         "rows_per_s": round(sum(rows.values()) / seconds, 1) if seconds else 0.0,
@@ -81,7 +85,7 @@ def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
     }
 
 
-def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[str, int], list[Path]]:
+def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[str, int], list[Path], list[tuple]]:
     con = ctx.con
     with ctx.timed("setup"):
         create_enum_types(con)
@@ -99,6 +103,8 @@ def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[st
     rows = {source: 0 for source in SOURCES}
     suppressed: dict[str, int] = {}
     removed: list[Path] = []
+    resent: list[tuple] = []  # (day, source, path, rows) of each file delivered twice
+    resent_days = {d for (d,) in con.execute("SELECT d FROM resent_days").fetchall()}
     total_premises = sum(ctx.premises.values())
     alert_per_min = {g: requests.STREAMS["alerts"].per_day * ctx.scale / 1440 * p / total_premises
                      for g, p in ctx.premises.items()}
@@ -145,8 +151,12 @@ def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[st
                         query += (f" UNION ALL SELECT {internal_columns('alerts')}, day, tag "
                                   f"FROM ({alerts.background_alerts(ctx, day)})")
                     path = day_path(landing, source, day.date, fmt)
-                    rows[source] += write_day(con, source, query, path, fmt)
+                    count = write_day(con, source, query, path, fmt)
+                    rows[source] += count
                     removed += remove_other_formats(path)
+                    if source == "service_responses" and d in resent_days:
+                        shutil.copyfile(path, resent_path(path))  # an exact re-delivery of the day's file
+                        resent.append((day.date, source, resent_path(path), count))
             with ctx.timed("small_sources"):
                 for source, table in SMALL_SOURCES.items():
                     path = day_path(landing, source, day.date, fmt)
@@ -155,7 +165,7 @@ def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[st
         for table, source in CARRY.items():
             with ctx.timed(source):
                 con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table} WHERE day >= {batch.d1}")
-    return rows, suppressed, removed
+    return rows, suppressed, removed, resent
 
 
 def _check_not_before(ctx: Context, table: str, where: str, batch: Batch) -> None:

@@ -5,7 +5,7 @@ cause, alert storms and degraded install days. All in SQL from seeded hashes.
 Counts are per 31 days (events do not scale with traffic): planned maintenance 5,
 national unplanned outages 4, regional unplanned outages 5 (each 30-180 min, at
 varied times of day), alert storms 3, degraded install days 3; at least one of each
-in any window.
+in any window. Also 3 service_responses files per 31 days are delivered twice.
 """
 
 from __future__ import annotations
@@ -128,6 +128,7 @@ def plan_events(ctx: Context) -> None:
     """)
     _plan_storms(ctx)
     _plan_degraded_days(ctx)
+    _plan_resent_days(ctx)
 
 
 def _plan_storms(ctx: Context) -> None:
@@ -157,6 +158,15 @@ def _plan_degraded_days(ctx: Context) -> None:
                round(1 - (0.4 + 0.3 * rnd(hash({seed}, 506, d), 2)), 3) AS factor
         FROM days WHERE working
         ORDER BY hash({seed}, 506, d) LIMIT {n}
+    """)
+
+
+def _plan_resent_days(ctx: Context) -> None:
+    """Days whose service_responses file is delivered twice (pmr.generator.writer.resent_path):
+    3 per 31 days, none in a window shorter than 6 days."""
+    ctx.con.execute(f"""
+        CREATE TABLE resent_days AS
+        SELECT d FROM days ORDER BY hash({ctx.seed}, 507, d) LIMIT {round(3 * ctx.n_days / 31)}
     """)
 
 

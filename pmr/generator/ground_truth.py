@@ -43,8 +43,8 @@ def ground_truth_path(landing: Path) -> Path:
     return path if landing.is_absolute() else Path(os.path.relpath(path))
 
 
-def write_ground_truth(ctx: Context, landing: Path, fmt: str,
-                       storm_suppressed: dict[str, int]) -> tuple[Path, list[str]]:
+def write_ground_truth(ctx: Context, landing: Path, fmt: str, storm_suppressed: dict[str, int],
+                       resent: list[tuple]) -> tuple[Path, list[str]]:
     """Write (or merge into) the ground truth beside `landing`, after the call's files
     were written; returns its path and warnings for the user."""
     seg_name = {s.idx: s.name for s in SEGMENTS}
@@ -79,6 +79,7 @@ def write_ground_truth(ctx: Context, landing: Path, fmt: str,
                              "outage; factor = share of normal traffic that remained",
             "alert_storms": "suppressed = alerts of the storm withheld by throttling (written in the window)",
             "degraded_install_days": "UK date; factor = share of the segment's usual installs that remained",
+            "resent_files": "a day's file delivered a second time, byte for byte: all its rows are duplicates",
         },
         "parameters": {
             "start": ctx.start.isoformat(), "days": ctx.n_days, "scale": ctx.scale, "seed": ctx.seed, "format": fmt,
@@ -89,12 +90,15 @@ def write_ground_truth(ctx: Context, landing: Path, fmt: str,
         "traffic_drops": drops,
         "alert_storms": storms,
         "degraded_install_days": degraded,
+        "resent_files": [{"date": day.isoformat(), "source": source, "file": path.relative_to(landing).as_posix(),
+                          "rows": count} for day, source, path, count in resent],
     }
     path = ground_truth_path(landing)
     previous, warnings = None, []
     if path.exists():
         try:
             previous = json.loads(path.read_text(encoding="utf-8"))
+            previous.setdefault("resent_files", [])  # written before files were re-sent
             covered_days(previous)
             if not all(isinstance(previous[key], list) for key in ENTRY_LISTS):
                 raise TypeError("not a list of entries")
@@ -108,9 +112,10 @@ def write_ground_truth(ctx: Context, landing: Path, fmt: str,
 
 # ---- merging with the ground truth of earlier calls --------------------------------
 #
-# Which day an entry belongs to: the UK day its start falls in (degraded install days:
-# their date). That is the day whose outages file holds an outage's first row; a traffic drop
-# starts with its outage, and a storm's first alerts are in its start day's alerts file.
+# Which day an entry belongs to: the UK day its start falls in (degraded install days and
+# re-sent files: their date). That is the day whose outages file holds an outage's first
+# row; a traffic drop starts with its outage, and a storm's first alerts are in its start
+# day's alerts file.
 #
 # Events that span midnight: an outage entry mirrors its first row in the outages file,
 # so it is kept whole with its day (its end, and the row delivered with it, can lie in a
@@ -127,7 +132,7 @@ def write_ground_truth(ctx: Context, landing: Path, fmt: str,
 # value the calls do not share, and `generated_by` has each call's.
 
 CALL_KEYS = ("start", "days", "scale", "seed", "format")
-ENTRY_LISTS = ("outages", "traffic_drops", "alert_storms", "degraded_install_days")
+ENTRY_LISTS = ("outages", "traffic_drops", "alert_storms", "degraded_install_days", "resent_files")
 SEGMENT_ORDER = {s.name: s.idx for s in SEGMENTS}
 
 
@@ -208,6 +213,7 @@ def merge_truth(previous: dict | None, new: dict, landing_days: set[dt.date],
     drops += new["traffic_drops"]
     storms = [k for k in (_kept_part(s, new_start, new_end, kept) for s in previous["alert_storms"]) if k]
     degraded = [e for e in previous["degraded_install_days"] if dt.date.fromisoformat(e["date"]) in kept]
+    resent = [e for e in previous["resent_files"] if dt.date.fromisoformat(e["date"]) in kept]
 
     calls = {**{day: old_days[day] for day in kept}, **{day: call for day in new_days}}
     days = sorted(calls)
@@ -226,10 +232,10 @@ def merge_truth(previous: dict | None, new: dict, landing_days: set[dt.date],
             "generated_by": "the days of the folder (first_day to last_day, UK) and the call of pmr generate "
                             "(start, days, scale, seed, format) that wrote them; parameters span the first to the "
                             "last day, null where the calls differ",
-            "merged": "an entry belongs to the UK day of its start (degraded install days: their date); a "
-                      "later call replaced the entries of the days it generated. Traffic drops and storms of an "
-                      "earlier call are cut to the days it still has files of (clipped: true; suppressed still "
-                      "counts the whole storm). Storm ids are numbered per call",
+            "merged": "an entry belongs to the UK day of its start (degraded install days, re-sent files: "
+                      "their date); a later call replaced the entries of the days it generated. Traffic drops "
+                      "and storms of an earlier call are cut to the days it still has files of (clipped: true; "
+                      "suppressed still counts the whole storm). Storm ids are numbered per call",
         },
         "parameters": {
             "start": days[0].isoformat(), "days": (days[-1] - days[0]).days + 1, "scale": _common(scales),
@@ -244,5 +250,6 @@ def merge_truth(previous: dict | None, new: dict, landing_days: set[dt.date],
         "alert_storms": sorted(storms + new["alert_storms"], key=lambda s: (_ms(s["start"]), s["id"])),
         "degraded_install_days": sorted(degraded + new["degraded_install_days"],
                                         key=lambda e: (e["date"], SEGMENT_ORDER.get(e["segment"], 9))),
+        "resent_files": sorted(resent + new["resent_files"], key=lambda e: (e["date"], e["file"])),
     }
     return merged, warnings

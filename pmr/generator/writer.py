@@ -66,10 +66,18 @@ def day_path(landing: Path, source: str, day, fmt: str) -> Path:
     return landing / source / f"{day:%Y-%m-%d}.{fmt}"
 
 
+RESENT = ".resent"
 # A day's file in a source folder, in any format ingest reads (pmr.ingest.landing_files
-# matches the suffixes whatever their case): `2026-10-01.parquet`, `.csv`, `.csv.gz`.
-DAY_FILE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(" + "|".join(re.escape(s) for s in FILE_SUFFIXES) + ")",
-                      re.IGNORECASE)
+# matches the suffixes whatever their case): `2026-10-01.parquet`, `.csv`, `.csv.gz`,
+# and its copy delivered again, `2026-10-01.resent.parquet`.
+DAY_FILE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(" + re.escape(RESENT) + ")?("
+                      + "|".join(re.escape(s) for s in FILE_SUFFIXES) + ")", re.IGNORECASE)
+
+
+def resent_path(day_file: Path) -> Path:
+    """Where a day's file delivered a second time goes: `2026-10-01.resent.parquet`."""
+    day, suffix = day_file.name.split(".", 1)
+    return day_file.with_name(f"{day}{RESENT}.{suffix}")
 
 
 def day_files(landing: Path) -> dict[dt.date, list[Path]]:
@@ -93,9 +101,10 @@ def day_files(landing: Path) -> dict[dt.date, list[Path]]:
 
 
 def remove_other_formats(written: Path) -> list[Path]:
-    """Delete the files of the same day and source in the other formats (`2026-10-01.csv`
-    or `.csv.gz` beside a freshly written `2026-10-01.parquet`, or the reverse), so a
-    regenerated day is read from its new file only. Returns the removed paths."""
+    """Delete the other files of the same day and source: other formats (`2026-10-01.csv`
+    or `.csv.gz` beside a freshly written `2026-10-01.parquet`, or the reverse) and
+    copies delivered again (`2026-10-01.resent.parquet`), so a regenerated day is read
+    from its new files only. Returns the removed paths."""
     match = DAY_FILE.fullmatch(written.name)
     removed = []
     for path in sorted(written.parent.iterdir()):
