@@ -190,7 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     summary = generate(start=first, days=days, scale=args.scale, seed=args.seed, landing=landing,
                        progress=lambda m: print(f"   {m}", file=sys.stderr, flush=True))
     rows = summary["rows"]
-    print(f"generate: {sum(rows.values()):,} rows in {summary['seconds']:.1f} s; "
+    print(f"generate: {sum(rows.values()):,} rows in {summary['seconds']:.1f} s "
+          f"(and {len(summary['resent'])} response files delivered twice: "
+          f"{sum(summary['resent'].values()):,} duplicate rows); "
           f"service_requests {rows['service_requests']:,} at {summary['request_rows_per_s']:,.0f} rows/s")
     floor_rate = generation_floor(rows["service_requests"], days)
     print(f"generation floor (the same request rows as trivial values, same writer): {floor_rate:,.0f} rows/s; "
