@@ -75,6 +75,23 @@ def test_each_outage_stages_with_its_end_when_one_was_delivered(built):
     assert rows(con, f"SELECT {OUTAGE_COLUMNS} FROM staging.stg_outages") == final
 
 
+def test_earlier_deliveries_are_counted_as_superseded(built):
+    landing, con = built
+    for source, key, latest_first in (
+            ("incidents", "incident_id", "greatest(raised_at, responded_at, resolved_at, closed_at) DESC"),
+            ("outages", "outage_id", "ended_at DESC NULLS LAST")):
+        expected = dict(con.execute(f"""
+            SELECT parse_filename(filename), count(*) FILTER (WHERE version > 1)
+            FROM (SELECT filename, row_number() OVER (PARTITION BY {key} ORDER BY {latest_first}) AS version
+                  FROM read_parquet('{landing}/{source}/*.parquet', filename = true))
+            GROUP BY ALL""").fetchall())
+        assert sum(expected.values()) > 0, source
+        accounted = dict(con.execute(
+            "SELECT parse_filename(file), superseded FROM staging.landing_accounting WHERE source = ? AND rows_read > 0",
+            [source]).fetchall())
+        assert accounted == expected, source
+
+
 def test_every_delivery_is_accepted_and_counted(built):
     landing, con = built
     for source in ("incidents", "outages"):

@@ -10,16 +10,18 @@ from reports.sections import Section
 def render(ctx, charts) -> str:
     sources = ctx.query(
         """select source, count(*) as files, sum(rows_read) as rows_read, sum(accepted) as accepted,
-                  sum(duplicates) as duplicates, sum(quarantined) as quarantined
+                  sum(superseded) as superseded, sum(duplicates) as duplicates, sum(quarantined) as quarantined
            from staging.landing_accounting group by source order by source"""
     )
     parts = [table(
-        ["Source", "Files", "Rows read", "Accepted", "Duplicates", "Quarantined", "Quarantined share"],
+        ["Source", "Files", "Rows read", "Accepted", "of which superseded", "Duplicates", "Quarantined",
+         "Quarantined share"],
         [[r["source"], number(r["files"], "count"), number(r["rows_read"], "count"), number(r["accepted"], "count"),
-          number(r["duplicates"], "count"), number(r["quarantined"], "count"),
+          number(r["superseded"], "count"), number(r["duplicates"], "count"), number(r["quarantined"], "count"),
           number(100.0 * r["quarantined"] / r["rows_read"] if r["rows_read"] else None, "pct")]
          for _, r in sources.iterrows()],
-        caption="Rows read = accepted + duplicates + quarantined, per source (per file in quality.csv)",
+        caption="Rows read = accepted + duplicates + quarantined, per source (per file in quality.csv). "
+                "Superseded: earlier deliveries of an incident or outage, replaced by its latest row",
     )]
     reasons = ctx.query(
         """select source, reason, count(*) as rows from staging.quarantined_rows

@@ -47,6 +47,7 @@ final as (
         files.error,
         files.rows_read,
         coalesce(staged.staged, 0) + coalesce(exceptions.superseded, 0) as accepted,
+        coalesce(exceptions.superseded, 0) as superseded,
         coalesce(exceptions.duplicates, 0) as duplicates,
         coalesce(exceptions.quarantined, 0) + coalesce(unsplittable.quarantined, 0) as quarantined
     from files
