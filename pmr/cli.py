@@ -199,8 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     generate = commands.add_parser(
         "generate", help="write synthetic extracts in the landing contract",
-        description="Write realistic synthetic extracts for all seven sources into a landing folder, "
-        "plus a ground-truth file of injected events beside it. Same seed, same bytes.",
+        description="Write realistic synthetic extracts for all seven sources into a landing folder, one file "
+        "per source and UK day, plus a ground-truth file of injected events beside it. As real extracts do, "
+        "incidents and outages are delivered again on each day they change, and a few days' response files "
+        "are delivered twice (*.resent.*). Same seed, same bytes.",
     )
     generate.add_argument("--start", type=_date, required=True, help="first UK day, YYYY-MM-DD")
     generate.add_argument("--days", type=_positive_int, required=True, help="number of days")
