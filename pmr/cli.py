@@ -200,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate = commands.add_parser(
         "generate", help="write synthetic extracts in the landing contract",
         description="Write realistic synthetic extracts for all seven sources into a landing folder, one file "
-        "per source and UK day, plus a ground-truth file of injected events beside it. As real extracts do, "
+        "per source and UK day, plus a ground-truth file of injected events beside it. As the landing contract allows, "
         "incidents and outages are delivered again on each day they change, and a few days' response files "
         "are delivered twice (*.resent.*). Same seed, same bytes.",
     )
