@@ -184,11 +184,14 @@ def test_cos_failures_by_final_code(warehouse):
 def test_billing(warehouse):
     # 5.1: b1 I0, b2 I99 only (Non-Device: success), b3 no response; b4 rejected -> 2 / 3
     assert metric(warehouse, "billing.pct_schedule_success") == approx(200 / 3)
+    assert metric(warehouse, "billing.schedules") == 3
     # 4.6.1 with execution_at: r1 10 s, r3 E21 after 1 h, r5 exactly 24 h in time; r2 25 h, r4 never late;
     # r6 rejected -> 3 / 5
     assert metric(warehouse, "billing.pct_read_within_24h") == approx(60.0)
+    assert metric(warehouse, "billing.scheduled_reads") == 5
     # On-Demand 4.6.1: o1 o4 succeed, o2 E21, o3 named by N12 -> 2 / 4
     assert metric(warehouse, "billing.pct_on_demand_read_success") == approx(50.0)
+    assert metric(warehouse, "billing.on_demand_reads") == 4
 
 
 # --- PP1 ---------------------------------------------------------------------------------
@@ -252,6 +255,7 @@ def test_non_communicating_devices(warehouse):
 def test_device_firmware_journey(warehouse):
     # deliverable 11.1: f1 f2 f3 f4 f5 f6 f9 (f8 rejected); delivered within 5 days: f1 f3 f4 f5 f9
     assert metric(warehouse, "fw.pct_delivered") == approx(500 / 7)
+    assert (metric(warehouse, "fw.requested"), metric(warehouse, "fw.delivered")) == (7, 5)
     # of the 5 delivered: f1 f5 verified (f5's 8F72 counts though suppressed, and wins over its 8F1C);
     # f3 8F1C; f4 (8F72 after 5 days) and f9 (another device's 8F72) no alert
     assert metric(warehouse, "fw.pct_verified") == approx(40.0)
@@ -259,13 +263,16 @@ def test_device_firmware_journey(warehouse):
     assert metric(warehouse, "fw.pct_no_verification_alert") == approx(40.0)
     # 11.3 signed: t2 t3 I0, t4 E21 (t1 Transform, t5 rejected) -> 2 / 3
     assert metric(warehouse, "fw.pct_activated") == approx(200 / 3)
+    assert metric(warehouse, "fw.activation_requests") == 3
 
 
 def test_hub_firmware(warehouse):
     # October: delivered CH1 CH2 CH3 (23:30 GMT on the 31st), failed CH4; CH5 is September -> 3 / 4
     assert metric(warehouse, "chfw.pct_delivered") == approx(75.0)
+    assert metric(warehouse, "chfw.deliveries") == 4
     # activated CH1 CH3, failed CH2 CH7; CH6 is November -> 2 / 4
     assert metric(warehouse, "chfw.pct_activated") == approx(50.0)
+    assert metric(warehouse, "chfw.activation_outcomes") == 4
 
 
 # --- the contract -------------------------------------------------------------------------
@@ -283,13 +290,16 @@ def test_kinds_and_requirements_follow_the_seed(warehouse):
         "ic.deviation": "indicator IC2", "ic.major_incidents_open": "indicator IC2",
         "cos.pct_success": "measure CoS1", "cos.failures": "indicator CoS1",
         "billing.pct_schedule_success": "measure B1", "billing.pct_read_within_24h": "measure B1",
-        "billing.pct_on_demand_read_success": "measure B2",
+        "billing.pct_on_demand_read_success": "measure B2", "billing.schedules": "indicator B1",
+        "billing.scheduled_reads": "indicator B1", "billing.on_demand_reads": "indicator B2",
         "pp.pct_success": "measure PP1", "pp.successes": "indicator PP1", "pp.failures": "indicator PP1",
         "pp.attempts": "indicator PP1", "pp.failure_reasons": "indicator PP1",
         "pp.pct_non_communicating": "indicator PP1",
         "fw.pct_delivered": "measure DF1", "fw.pct_verified": "indicator DF2",
         "fw.pct_verification_failed": "indicator DF2", "fw.pct_no_verification_alert": "indicator DF2",
         "fw.pct_activated": "indicator DF3", "chfw.pct_delivered": "indicator CH1", "chfw.pct_activated": "indicator CH2",
+        "fw.requested": "indicator DF1", "fw.delivered": "indicator DF2", "fw.activation_requests": "indicator DF3",
+        "chfw.deliveries": "indicator CH1", "chfw.activation_outcomes": "indicator CH2",
     }
 
 

@@ -260,21 +260,26 @@ def test_a_table_of_measures_without_service_levels_has_no_level_columns():
     from reports.sections.outcomes import _single_table
 
     def ctx(target):
+        figures = (("b.one", 97.0, "pct"), ("b.two", 88.0, "pct"), ("b.ones", 1200.0, "count"),
+                   ("b.twos", 25.0, "count"))
         metrics = pd.DataFrame([dict(metric_id=m, value=v, target=target if m == "b.one" else None,
                                      minimum=96.0 if target and m == "b.one" else None,
                                      day=None, business_process=None, segment=None, device_type=None,
                                      service=None, time_band=None, category=None)
-                                for m, v in (("b.one", 97.0), ("b.two", 88.0))])
-        catalogue = pd.DataFrame([dict(metric_id=m, kind="measure", unit="pct") for m in ("b.one", "b.two")])
+                                for m, v, _ in figures])
+        catalogue = pd.DataFrame([dict(metric_id=m, kind="measure" if unit == "pct" else "indicator", unit=unit)
+                                  for m, _, unit in figures])
         return ReportContext(month=MONTH, con=None, metrics=metrics, catalogue=catalogue)
 
-    rows = [("One", "b.one"), ("Two", "b.two")]
+    rows = [("One", "b.one", "b.ones"), ("Two", "b.two", "b.twos")]
     assert "<th>Target</th>" not in _single_table(ctx(None), rows, "no levels")
     one_level = _single_table(ctx(99.0), rows, "one level")
     assert "<th>Target</th><th>Minimum</th>" in one_level
-    # the row without a level says so; the one with a level is a plain measure
-    assert "<th>One</th><td>97.00%</td><td>Measure</td><td>99.00%</td><td>96.00%</td>" in one_level
-    assert "<th>Two</th><td>88.00%</td><td>Measure, no service level set</td><td>–</td><td>–</td>" in one_level
+    # the row without a level says so; the one with a level is a plain measure; each share
+    # shows the count it is of
+    assert "<th>One</th><td>97.00%</td><td>1,200</td><td>Measure</td><td>99.00%</td><td>96.00%</td>" in one_level
+    assert "<th>Two</th><td>88.00%</td><td>25</td><td>Measure, no service level set</td><td>–</td><td>–</td>" \
+        in one_level
 
 
 def test_a_month_published_with_days_missing_says_so_at_the_top(published):

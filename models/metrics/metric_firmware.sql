@@ -1,7 +1,9 @@
 {#- DF1-DF3 figures (metrics.md §4) in the long format of metrics.csv, from
     pmr_firmware: fw.pct_delivered, fw.pct_verified, fw.pct_verification_failed,
-    fw.pct_no_verification_alert, fw.pct_activated. Monthly, all segments
-    together; no row for a share whose population is empty. -#}
+    fw.pct_no_verification_alert, fw.pct_activated, and the populations of the
+    shares (fw.requested, fw.delivered, fw.activation_requests; 0 when none).
+    Monthly, all segments together; no row for a share whose population is
+    empty. -#}
 
 with firmware as (
 
@@ -15,4 +17,7 @@ with firmware as (
     'fw.pct_verification_failed': 'pct_verification_failed',
     'fw.pct_no_verification_alert': 'pct_no_verification_alert',
     'fw.pct_activated': 'pct_activated',
+    'fw.requested': 'requested',
+    'fw.delivered': 'delivered',
+    'fw.activation_requests': 'activation_requests',
 }, {}, day=none) }}

@@ -1,6 +1,7 @@
 {#- CH1 and CH2 figures (metrics.md §4) in the long format of metrics.csv, from
-    pmr_hub_firmware: chfw.pct_delivered and chfw.pct_activated. Monthly, all
-    regions together; no row without events. -#}
+    pmr_hub_firmware: chfw.pct_delivered and chfw.pct_activated, no row without
+    events, and the events each share is over (chfw.deliveries,
+    chfw.activation_outcomes; 0 when none). Monthly, all regions together. -#}
 
 with hub_firmware as (
 
@@ -11,4 +12,6 @@ with hub_firmware as (
 {{ metric_rows('hub_firmware', {
     'chfw.pct_delivered': 'pct_delivered',
     'chfw.pct_activated': 'pct_activated',
+    'chfw.deliveries': 'images_delivered + deliveries_failed',
+    'chfw.activation_outcomes': 'activations + activations_failed',
 }, {}, day=none) }}

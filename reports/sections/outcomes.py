@@ -112,21 +112,23 @@ def _segment_table(ctx, rows: list[tuple], caption: str, levels_stated: bool = F
     return table(header, body, caption=caption) + _no_level_note(body)
 
 
-def _single_table(ctx, rows: list[tuple[str, str]], caption: str) -> str:
-    """rows: (label, metric_id) of monthly figures without breakdown. Target /
-    Minimum columns only when a row has them (the seed sets no level for most
-    Requirement 2 measures, and a column of dashes reads as a missing value)."""
-    levels = {metric_id: _levels(ctx, metric_id) for _, metric_id in rows}
+def _single_table(ctx, rows: list[tuple[str, str, str]], caption: str) -> str:
+    """rows: (label, metric_id, population metric_id) of monthly shares without
+    breakdown, each shown with the count it is a share of. Target / Minimum columns
+    only when a row has them (the seed sets no level for most Requirement 2
+    measures, and a column of dashes reads as a missing value)."""
+    levels = {metric_id: _levels(ctx, metric_id) for _, metric_id, _ in rows}
     with_levels = any(t is not None for t, _ in levels.values())
     body = []
-    for label, metric_id in rows:
+    for label, metric_id, population in rows:
         unit = _unit(ctx, metric_id)
         target, minimum = levels[metric_id]
-        line = [label, number(ctx.value(metric_id), unit), _kind_cell(ctx, metric_id, target, False)]
+        line = [label, number(ctx.value(metric_id), unit), number(ctx.value(population), "count"),
+                _kind_cell(ctx, metric_id, target, False)]
         if with_levels:
             line += [number(target, unit), number(minimum, unit)]
         body.append(line)
-    header = ["Monthly figure", "All segments", "Kind"] + (["Target", "Minimum"] if with_levels else [])
+    header = ["Monthly figure", "All segments", "Of", "Kind"] + (["Target", "Minimum"] if with_levels else [])
     return table(header, body, caption=caption) + _no_level_note(body)
 
 
@@ -292,10 +294,12 @@ def _change_of_supplier(ctx) -> str:
 
 def _billing(ctx) -> str:
     return "<h3>Billing (B1, B2)</h3>" + _single_table(ctx, [
-        ("Create Schedule (5.1) successful (B1, %)", "billing.pct_schedule_success"),
-        ("Scheduled reads (4.6.1) answered within 24 h of execution (B1, %)", "billing.pct_read_within_24h"),
-        ("On-Demand reads (4.6.1) successful (B2, %)", "billing.pct_on_demand_read_success"),
-    ], "Billing measures")
+        ("Create Schedule (5.1) successful (B1, %)", "billing.pct_schedule_success", "billing.schedules"),
+        ("Scheduled reads (4.6.1) answered within 24 h of execution (B1, %)", "billing.pct_read_within_24h",
+         "billing.scheduled_reads"),
+        ("On-Demand reads (4.6.1) successful (B2, %)", "billing.pct_on_demand_read_success",
+         "billing.on_demand_reads"),
+    ], "Billing measures (Of: the deliverable requests each share is of)")
 
 
 # --- PP1 -------------------------------------------------------------------------------
@@ -364,14 +368,15 @@ def _firmware(ctx, charts) -> str:
             width=440, height=30 * len(data), title="The firmware journey")
         parts.append(charts.embed(chart, "Firmware journey: requested, delivered, verified, activated"))
     parts.append(_single_table(ctx, [
-        ("Images delivered within 5 days (DF1, %)", "fw.pct_delivered"),
-        ("… of delivered: verified, 8F72 (DF2, %)", "fw.pct_verified"),
-        ("… of delivered: verification failed, 8F1C (DF2, %)", "fw.pct_verification_failed"),
-        ("… of delivered: no verification alert within 5 days (DF2, %)", "fw.pct_no_verification_alert"),
-        ("Firmware activations successful (DF3, %)", "fw.pct_activated"),
-        ("Communications Hub images delivered (CH1, %)", "chfw.pct_delivered"),
-        ("Communications Hub images activated (CH2, %)", "chfw.pct_activated"),
-    ], "Firmware, all segments"))
+        ("Images delivered within 5 days (DF1, %)", "fw.pct_delivered", "fw.requested"),
+        ("… of delivered: verified, 8F72 (DF2, %)", "fw.pct_verified", "fw.delivered"),
+        ("… of delivered: verification failed, 8F1C (DF2, %)", "fw.pct_verification_failed", "fw.delivered"),
+        ("… of delivered: no verification alert within 5 days (DF2, %)", "fw.pct_no_verification_alert",
+         "fw.delivered"),
+        ("Firmware activations successful (DF3, %)", "fw.pct_activated", "fw.activation_requests"),
+        ("Communications Hub images delivered (CH1, %)", "chfw.pct_delivered", "chfw.deliveries"),
+        ("Communications Hub images activated (CH2, %)", "chfw.pct_activated", "chfw.activation_outcomes"),
+    ], "Firmware, all segments (Of: the requests or hub events each share is of)"))
     return "".join(parts)
 
 
@@ -393,8 +398,10 @@ SECTION = Section(
     ids("ic.pct_trt_missed", "ic.installs", "ic.installs_predicted", "ic.install_and_commission",
         "ic.install_and_leave", "ic.deviation", "ic.major_incidents_open", "cos.pct_success", "cos.failures",
         "billing.pct_on_demand_read_success", "billing.pct_read_within_24h", "billing.pct_schedule_success",
+        "billing.schedules", "billing.scheduled_reads", "billing.on_demand_reads",
         "pp.pct_success", "pp.successes", "pp.failures", "pp.attempts", "pp.failure_reasons",
         "pp.pct_non_communicating", "fw.pct_delivered", "fw.pct_verified", "fw.pct_verification_failed",
-        "fw.pct_no_verification_alert", "fw.pct_activated", "chfw.pct_delivered", "chfw.pct_activated"),
+        "fw.pct_no_verification_alert", "fw.pct_activated", "fw.requested", "fw.delivered", "fw.activation_requests",
+        "chfw.pct_delivered", "chfw.pct_activated", "chfw.deliveries", "chfw.activation_outcomes"),
     render,
 )
