@@ -257,7 +257,7 @@ def test_a_table_of_measures_without_service_levels_has_no_level_columns():
     import pandas as pd
 
     from reports.context import ReportContext
-    from reports.sections.outcomes import _single_table
+    from reports.sections.outcome_tables import single_table
 
     def ctx(target):
         figures = (("b.one", 97.0, "pct"), ("b.two", 88.0, "pct"), ("b.ones", 1200.0, "count"),
@@ -272,8 +272,8 @@ def test_a_table_of_measures_without_service_levels_has_no_level_columns():
         return ReportContext(month=MONTH, con=None, metrics=metrics, catalogue=catalogue)
 
     rows = [("One", "b.one", "b.ones"), ("Two", "b.two", "b.twos")]
-    assert "<th>Target</th>" not in _single_table(ctx(None), rows, "no levels")
-    one_level = _single_table(ctx(99.0), rows, "one level")
+    assert "<th>Target</th>" not in single_table(ctx(None), rows, "no levels")
+    one_level = single_table(ctx(99.0), rows, "one level")
     assert "<th>Target</th><th>Minimum</th>" in one_level
     # the row without a level says so; the one with a level is a plain measure; each share
     # shows the count it is of

@@ -20,125 +20,11 @@ import pandas as pd
 from reports.charts import SEGMENT_ORDER
 from reports.format import esc, number, table
 from reports.sections import Section, ids
+from reports.sections.outcome_tables import device_types, parameter, segment_table, single_table
 
 INSTALL_TYPES = ("CHF", "ESME", "GSME")
 # the SRV whose deliverable requests count as installs of each type (ic.installs)
 INSTALL_SRVS = {"CHF": "8.14.1", "ESME": "8.1.1", "GSME": "8.1.1"}
-
-
-# --- helpers -------------------------------------------------------------------
-
-def _parameter(ctx, name: str) -> float | None:
-    found = ctx.query("select value from reference.parameters where parameter = ?", [name])
-    return None if found.empty else float(found["value"].iloc[0])
-
-
-def _kind(ctx, metric_id: str) -> str:
-    found = ctx.catalogue[ctx.catalogue["metric_id"] == metric_id]
-    return "" if found.empty else str(found["kind"].iloc[0]).capitalize()
-
-
-NO_LEVEL = "no service level set"
-NO_LEVEL_NOTE = ('<p class="note">No service level set: the metric definitions v1 set no target or minimum '
-                 "for the measures so marked, so they have no status.</p>")
-
-
-def _kind_cell(ctx, metric_id: str, target, levels_stated: bool) -> str:
-    """The Kind column; a measure without a target says so rather than leave its
-    level cells blank (unless the text above the table states its levels)."""
-    kind = _kind(ctx, metric_id)
-    return f"{kind}, {NO_LEVEL}" if kind == "Measure" and target is None and not levels_stated else kind
-
-
-def _unit(ctx, metric_id: str) -> str | None:
-    found = ctx.catalogue[ctx.catalogue["metric_id"] == metric_id]
-    return None if found.empty else str(found["unit"].iloc[0])
-
-
-def _levels(ctx, metric_id: str) -> tuple[float | None, float | None]:
-    rows = ctx.metric(metric_id)
-    rows = rows[rows["target"].notna()] if "target" in rows else rows.iloc[0:0]
-    if rows.empty:
-        return None, None
-    return float(rows["target"].iloc[0]), float(rows["minimum"].iloc[0])
-
-
-def _present_segments(ctx, metric_ids: list[str]) -> list[str]:
-    monthly = ctx.metrics[ctx.metrics["metric_id"].isin(metric_ids) & ctx.metrics["day"].isna()]
-    present = set(monthly["segment"].dropna())
-    return [s for s in SEGMENT_ORDER if s in present]
-
-
-def _with_count(ctx, share: float | None, part_id: str, whole_ids: tuple[str, ...], segment: str) -> str:
-    """A share shown with the counts it is made of, "40.00% (2 of 5)", when both are
-    figures of the same family (part_id over the sum of whole_ids) and agree with
-    the share; the share alone otherwise."""
-    text = number(share, "pct")
-    part = ctx.value(part_id, segment=segment)
-    whole = [ctx.value(metric_id, segment=segment) for metric_id in whole_ids]
-    if share is None or part is None or None in whole or sum(whole) <= 0:
-        return text
-    if abs(100.0 * part / sum(whole) - share) > 1e-6:
-        return text
-    return f"{text} ({part:,.0f} of {sum(whole):,.0f})"
-
-
-def _segment_table(ctx, rows: list[tuple], caption: str, levels_stated: bool = False,
-                   counts: dict | None = None) -> str:
-    """rows: (label, metric_id, breakdown other than segment and day[, display
-    unit]). Segments as columns; a Kind column; Target / Minimum columns when any
-    row has them. levels_stated: the text above the table states the service
-    levels of its measures. counts: label -> (part id, whole ids) of a share row
-    whose counts are figures too (_with_count)."""
-    segments = _present_segments(ctx, [row[1] for row in rows])
-    if not segments:
-        return ""
-    levels = {row[1]: _levels(ctx, row[1]) for row in rows}
-    with_levels = any(t is not None for t, _ in levels.values())
-    header = ["Monthly figure"] + segments + ["Kind"] + (["Target", "Minimum"] if with_levels else [])
-    body = []
-    for label, metric_id, breakdown, *display in rows:
-        unit = display[0] if display else _unit(ctx, metric_id)
-        if counts and label in counts:
-            cells = [_with_count(ctx, ctx.value(metric_id, segment=s, **breakdown), *counts[label], s)
-                     for s in segments]
-        else:
-            cells = [number(ctx.value(metric_id, segment=s, **breakdown), unit) for s in segments]
-        target, minimum = levels[metric_id]
-        line = [label] + cells + [_kind_cell(ctx, metric_id, target, levels_stated)]
-        if with_levels:
-            line += [number(target, unit), number(minimum, unit)]
-        body.append(line)
-    return table(header, body, caption=caption) + _no_level_note(body)
-
-
-def _single_table(ctx, rows: list[tuple[str, str, str]], caption: str) -> str:
-    """rows: (label, metric_id, population metric_id) of monthly shares without
-    breakdown, each shown with the count it is a share of. Target / Minimum columns
-    only when a row has them (the seed sets no level for most Requirement 2
-    measures, and a column of dashes reads as a missing value)."""
-    levels = {metric_id: _levels(ctx, metric_id) for _, metric_id, _ in rows}
-    with_levels = any(t is not None for t, _ in levels.values())
-    body = []
-    for label, metric_id, population in rows:
-        unit = _unit(ctx, metric_id)
-        target, minimum = levels[metric_id]
-        line = [label, number(ctx.value(metric_id), unit), number(ctx.value(population), "count"),
-                _kind_cell(ctx, metric_id, target, False)]
-        if with_levels:
-            line += [number(target, unit), number(minimum, unit)]
-        body.append(line)
-    header = ["Monthly figure", "All segments", "Of", "Kind"] + (["Target", "Minimum"] if with_levels else [])
-    return table(header, body, caption=caption) + _no_level_note(body)
-
-
-def _no_level_note(body: list[list[str]]) -> str:
-    return NO_LEVEL_NOTE if any(NO_LEVEL in cell for line in body for cell in line) else ""
-
-
-def _device_types(ctx, metric_id: str, **breakdown) -> list[str]:
-    rows = ctx.metric(metric_id, day=None, **breakdown)
-    return sorted(t for t in set(rows["device_type"].dropna()))
 
 
 # --- IC1 / IC2 -----------------------------------------------------------------
@@ -154,7 +40,7 @@ def _trt_levels_note(ctx) -> str:
 
 def _installs_table(ctx) -> str:
     rows = [("Requests of the I&C SRVs that missed the Target Response Time (%)", "ic.pct_trt_missed", {"device_type": None})]
-    for device_type in _device_types(ctx, "ic.pct_trt_missed"):
+    for device_type in device_types(ctx, "ic.pct_trt_missed"):
         rows.append((f"  … to {device_type} (%)", "ic.pct_trt_missed", {"device_type": device_type}))
     for category, counted in (("success", "Successful installs: 8.14.1 and 8.1.1 requests that succeeded"),
                               ("failed", "Failed installs: 8.14.1 and 8.1.1 requests that did not succeed")):
@@ -168,7 +54,7 @@ def _installs_table(ctx) -> str:
         ("Install and Commission: all 8.14.1 requests, successful or not", "ic.install_and_commission", {}),
         ("Install and Leave: all 8.14.2 requests, successful or not", "ic.install_and_leave", {}),
     ]
-    return _segment_table(ctx, rows, "Install and Commission (IC1, IC2), by segment", levels_stated=True)
+    return segment_table(ctx, rows, "Install and Commission (IC1, IC2), by segment", levels_stated=True)
 
 
 def _degraded_days(ctx) -> pd.DataFrame:
@@ -240,8 +126,8 @@ def _installs_chart(ctx, charts, degraded: pd.DataFrame) -> str:
 
 
 def _installs(ctx, charts) -> str:
-    ratio = _parameter(ctx, "ic_deviation_alert_ratio")
-    floor = _parameter(ctx, "ic_deviation_min_predicted")
+    ratio = parameter(ctx, "ic_deviation_alert_ratio")
+    floor = parameter(ctx, "ic_deviation_min_predicted")
     degraded = _degraded_days(ctx)
     parts = ["<h3>Install and Commission (IC1, IC2)</h3>",
              "<p>Installs are deliverable 8.14.1 requests (CHF) and 8.1.1 requests to an ESME or GSME; the "
@@ -276,12 +162,12 @@ def _change_of_supplier(ctx) -> str:
     if ctx.metric("cos.pct_success").empty:
         return "<h3>Change of Supplier (CoS1)</h3><p>No 6.23 requests this month.</p>"
     rows = [("6.23 successful, or corrected within 7 × 24 h (%)", "cos.pct_success", {"device_type": None})]
-    for device_type in _device_types(ctx, "cos.pct_success"):
+    for device_type in device_types(ctx, "cos.pct_success"):
         rows.append((f"  … {device_type} (%)", "cos.pct_success", {"device_type": device_type}))
     parts = ["<h3>Change of Supplier (CoS1)</h3>",
              "<p>A 6.23 request that did not succeed still counts when the same User's successful request to "
              "the same device follows within 7 × 24 hours of its receipt.</p>",
-             _segment_table(ctx, rows, "Change of Supplier success, by segment and device type")]
+             segment_table(ctx, rows, "Change of Supplier success, by segment and device type")]
     failures = ctx.metric("cos.failures").sort_values(["value", "category"], ascending=[False, True])
     if not failures.empty:
         parts.append(table(["Final response code", "6.23 requests not counted as success (indicator)"],
@@ -293,7 +179,7 @@ def _change_of_supplier(ctx) -> str:
 # --- B1 / B2 -------------------------------------------------------------------------
 
 def _billing(ctx) -> str:
-    return "<h3>Billing (B1, B2)</h3>" + _single_table(ctx, [
+    return "<h3>Billing (B1, B2)</h3>" + single_table(ctx, [
         ("Create Schedule (5.1) successful (B1, %)", "billing.pct_schedule_success", "billing.schedules"),
         ("Scheduled reads (4.6.1) answered within 24 h of execution (B1, %)", "billing.pct_read_within_24h",
          "billing.scheduled_reads"),
@@ -307,7 +193,7 @@ def _billing(ctx) -> str:
 def _prepayment(ctx) -> str:
     share_label = "Top-ups (2.2) successful (%, successful of all top-ups)"
     rows = [(share_label, "pp.pct_success", {"device_type": None})]
-    for device_type in _device_types(ctx, "pp.pct_success"):
+    for device_type in device_types(ctx, "pp.pct_success"):
         rows.append((f"  … {device_type} (%)", "pp.pct_success", {"device_type": device_type}))
     rows += [
         ("Successful top-ups", "pp.successes", {}),
@@ -315,7 +201,7 @@ def _prepayment(ctx) -> str:
         ("Non-communicating devices in the read process (%)", "pp.pct_non_communicating", {}),
     ]
     counts = {share_label: ("pp.successes", ("pp.successes", "pp.failures"))}
-    parts = ["<h3>Prepayment (PP1)</h3>", _segment_table(ctx, rows, "Prepayment top-ups, by segment", counts=counts)]
+    parts = ["<h3>Prepayment (PP1)</h3>", segment_table(ctx, rows, "Prepayment top-ups, by segment", counts=counts)]
     attempts = ctx.metric("pp.attempts")
     if not attempts.empty:
         order = {"1": 1, "2": 2, "3+": 3, "never": 4}
@@ -328,7 +214,7 @@ def _prepayment(ctx) -> str:
                     "at most 24 h apart, by the month of their first attempt)",
         ))
     successes, failures = ctx.value("pp.successes", segment="All"), ctx.value("pp.failures", segment="All")
-    threshold = _parameter(ctx, "pp_failure_reasons_min_pct")
+    threshold = parameter(ctx, "pp_failure_reasons_min_pct")
     share = 100.0 * failures / (successes + failures) if successes is not None and failures and \
         successes + failures > 0 else 0.0
     reasons = ctx.metric("pp.failure_reasons").sort_values(["value", "category"], ascending=[False, True])
@@ -367,7 +253,7 @@ def _firmware(ctx, charts) -> str:
                  + base.mark_text(align="left", dx=4).encode(text=alt.Text("pct:Q", format=".1f"))).properties(
             width=440, height=30 * len(data), title="The firmware journey")
         parts.append(charts.embed(chart, "Firmware journey: requested, delivered, verified, activated"))
-    parts.append(_single_table(ctx, [
+    parts.append(single_table(ctx, [
         ("Images delivered within 5 days (DF1, %)", "fw.pct_delivered", "fw.requested"),
         ("… of delivered: verified, 8F72 (DF2, %)", "fw.pct_verified", "fw.delivered"),
         ("… of delivered: verification failed, 8F1C (DF2, %)", "fw.pct_verification_failed", "fw.delivered"),

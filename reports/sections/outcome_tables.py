@@ -1,0 +1,121 @@
+"""The tables of the Requirement 2 section (reports/sections/outcomes.py): figures
+with segments as columns or for all segments with their populations, each row marked
+measure or indicator, with service levels where the seed sets them."""
+
+from __future__ import annotations
+
+from reports.charts import SEGMENT_ORDER
+from reports.format import number, table
+
+
+def parameter(ctx, name: str) -> float | None:
+    found = ctx.query("select value from reference.parameters where parameter = ?", [name])
+    return None if found.empty else float(found["value"].iloc[0])
+
+
+def _kind(ctx, metric_id: str) -> str:
+    found = ctx.catalogue[ctx.catalogue["metric_id"] == metric_id]
+    return "" if found.empty else str(found["kind"].iloc[0]).capitalize()
+
+
+NO_LEVEL = "no service level set"
+NO_LEVEL_NOTE = ('<p class="note">No service level set: the metric definitions v1 set no target or minimum '
+                 "for the measures so marked, so they have no status.</p>")
+
+
+def _kind_cell(ctx, metric_id: str, target, levels_stated: bool) -> str:
+    """The Kind column; a measure without a target says so rather than leave its
+    level cells blank (unless the text above the table states its levels)."""
+    kind = _kind(ctx, metric_id)
+    return f"{kind}, {NO_LEVEL}" if kind == "Measure" and target is None and not levels_stated else kind
+
+
+def _unit(ctx, metric_id: str) -> str | None:
+    found = ctx.catalogue[ctx.catalogue["metric_id"] == metric_id]
+    return None if found.empty else str(found["unit"].iloc[0])
+
+
+def _levels(ctx, metric_id: str) -> tuple[float | None, float | None]:
+    rows = ctx.metric(metric_id)
+    rows = rows[rows["target"].notna()] if "target" in rows else rows.iloc[0:0]
+    if rows.empty:
+        return None, None
+    return float(rows["target"].iloc[0]), float(rows["minimum"].iloc[0])
+
+
+def _present_segments(ctx, metric_ids: list[str]) -> list[str]:
+    monthly = ctx.metrics[ctx.metrics["metric_id"].isin(metric_ids) & ctx.metrics["day"].isna()]
+    present = set(monthly["segment"].dropna())
+    return [s for s in SEGMENT_ORDER if s in present]
+
+
+def _with_count(ctx, share: float | None, part_id: str, whole_ids: tuple[str, ...], segment: str) -> str:
+    """A share shown with the counts it is made of, "40.00% (2 of 5)", when both are
+    figures of the same family (part_id over the sum of whole_ids) and agree with
+    the share; the share alone otherwise."""
+    text = number(share, "pct")
+    part = ctx.value(part_id, segment=segment)
+    whole = [ctx.value(metric_id, segment=segment) for metric_id in whole_ids]
+    if share is None or part is None or None in whole or sum(whole) <= 0:
+        return text
+    if abs(100.0 * part / sum(whole) - share) > 1e-6:
+        return text
+    return f"{text} ({part:,.0f} of {sum(whole):,.0f})"
+
+
+def segment_table(ctx, rows: list[tuple], caption: str, levels_stated: bool = False,
+                   counts: dict | None = None) -> str:
+    """rows: (label, metric_id, breakdown other than segment and day[, display
+    unit]). Segments as columns; a Kind column; Target / Minimum columns when any
+    row has them. levels_stated: the text above the table states the service
+    levels of its measures. counts: label -> (part id, whole ids) of a share row
+    whose counts are figures too (_with_count)."""
+    segments = _present_segments(ctx, [row[1] for row in rows])
+    if not segments:
+        return ""
+    levels = {row[1]: _levels(ctx, row[1]) for row in rows}
+    with_levels = any(t is not None for t, _ in levels.values())
+    header = ["Monthly figure"] + segments + ["Kind"] + (["Target", "Minimum"] if with_levels else [])
+    body = []
+    for label, metric_id, breakdown, *display in rows:
+        unit = display[0] if display else _unit(ctx, metric_id)
+        if counts and label in counts:
+            cells = [_with_count(ctx, ctx.value(metric_id, segment=s, **breakdown), *counts[label], s)
+                     for s in segments]
+        else:
+            cells = [number(ctx.value(metric_id, segment=s, **breakdown), unit) for s in segments]
+        target, minimum = levels[metric_id]
+        line = [label] + cells + [_kind_cell(ctx, metric_id, target, levels_stated)]
+        if with_levels:
+            line += [number(target, unit), number(minimum, unit)]
+        body.append(line)
+    return table(header, body, caption=caption) + _no_level_note(body)
+
+
+def single_table(ctx, rows: list[tuple[str, str, str]], caption: str) -> str:
+    """rows: (label, metric_id, population metric_id) of monthly shares without
+    breakdown, each shown with the count it is a share of. Target / Minimum columns
+    only when a row has them (the seed sets no level for most Requirement 2
+    measures, and a column of dashes reads as a missing value)."""
+    levels = {metric_id: _levels(ctx, metric_id) for _, metric_id, _ in rows}
+    with_levels = any(t is not None for t, _ in levels.values())
+    body = []
+    for label, metric_id, population in rows:
+        unit = _unit(ctx, metric_id)
+        target, minimum = levels[metric_id]
+        line = [label, number(ctx.value(metric_id), unit), number(ctx.value(population), "count"),
+                _kind_cell(ctx, metric_id, target, False)]
+        if with_levels:
+            line += [number(target, unit), number(minimum, unit)]
+        body.append(line)
+    header = ["Monthly figure", "All segments", "Of", "Kind"] + (["Target", "Minimum"] if with_levels else [])
+    return table(header, body, caption=caption) + _no_level_note(body)
+
+
+def _no_level_note(body: list[list[str]]) -> str:
+    return NO_LEVEL_NOTE if any(NO_LEVEL in cell for line in body for cell in line) else ""
+
+
+def device_types(ctx, metric_id: str, **breakdown) -> list[str]:
+    rows = ctx.metric(metric_id, day=None, **breakdown)
+    return sorted(t for t in set(rows["device_type"].dropna()))
