@@ -79,8 +79,9 @@ def _prune_targets(parent) -> None:
 def _reuse_last_parse(parent, target) -> None:
     """Start dbt from the last run's parse, as `pmr run` does with its one target
     folder: dbt then parses only what changed, where each run's new folder made it
-    parse the whole project (about 10 s). dbt itself parses in full again when the
-    month (its vars), the warehouse path or the project's files differ."""
+    parse the whole project (6.7 s against 2.3 s in tests/test_orchestration.py). dbt
+    itself parses in full again when the month (its vars), the warehouse path or the
+    project's files differ."""
     parses = [p / PARTIAL_PARSE for p in _earlier_targets(parent) if (p / PARTIAL_PARSE).is_file()]
     if parses:
         target.mkdir(parents=True, exist_ok=True)

@@ -155,8 +155,9 @@ def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[st
                     rows[source] += count
                     removed += remove_other_formats(path)
                     if source == "service_responses" and d in resent_days:
-                        shutil.copyfile(path, resent_path(path))  # an exact re-delivery of the day's file
-                        resent.append((day.date, source, resent_path(path), count))
+                        copy = resent_path(path)
+                        shutil.copyfile(path, copy)  # an exact re-delivery of the day's file
+                        resent.append((day.date, source, copy, count))
             with ctx.timed("small_sources"):
                 for source, table in SMALL_SOURCES.items():
                     path = day_path(landing, source, day.date, fmt)

@@ -119,13 +119,14 @@ def write_ground_truth(ctx: Context, landing: Path, fmt: str, storm_suppressed: 
 #
 # Events that span midnight: an outage entry mirrors its first row in the outages file,
 # so it is kept whole with its day (its end, and the row delivered with it, can lie in a
-# regenerated day) and goes with its day. Traffic drops and alert storms describe traffic in the request and alert files,
-# so an entry of an earlier call is cut to the part that lies outside the days this call
-# generated and on days of the folder that still have files (the rest of those files
-# was overwritten), and is marked "clipped": true; a drop's duration_min is of the part
-# kept, a storm's "suppressed" still counts the whole storm as first generated. So a
-# drop that began late on a regenerated day keeps its tail on the next, kept, day (its
-# outage, whose row was in the regenerated day's file, is no longer listed).
+# regenerated day) and goes with its day. Traffic drops and alert storms describe
+# traffic in the request and alert files, so an entry of an earlier call is cut to the
+# part that lies outside the days this call generated and on days of the folder that
+# still have files (the rest of those files was overwritten), and is marked "clipped":
+# true; a drop's duration_min is of the part kept, a storm's "suppressed" still counts
+# the whole storm as first generated. So a drop that began late on a regenerated day
+# keeps its tail on the next, kept, day (its outage, whose first row was in the
+# regenerated day's file, is no longer listed).
 #
 # Different seeds or scales: the days are merged all the same (each entry still says
 # what was injected on its day), with a warning; `parameters` then shows null for a
