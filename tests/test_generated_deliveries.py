@@ -19,6 +19,9 @@ START, DAYS, SCALE, SEED = dt.date(2026, 10, 1), 20, 0.0002, 5
 INCIDENT_COLUMNS = ("incident_id, category, raised_at, responded_at, resolved_at, closed_at, responsible_party, "
                     "service, csp_region, title")
 OUTAGE_COLUMNS = "outage_id, component, started_at, ended_at, planned, csp_region, description"
+# the contract's order of an id's deliveries, latest first
+LATEST_FIRST = {"incidents": "greatest(raised_at, responded_at, resolved_at, closed_at) DESC",
+                "outages": "ended_at DESC NULLS LAST"}
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +62,7 @@ def test_each_incident_stages_as_its_latest_delivery(built):
     assert delivered_again > 0
     latest = rows(con, f"""
         SELECT {INCIDENT_COLUMNS} FROM {files}
-        QUALIFY row_number() OVER (PARTITION BY incident_id
-                                   ORDER BY greatest(raised_at, responded_at, resolved_at, closed_at) DESC) = 1""")
+        QUALIFY row_number() OVER (PARTITION BY incident_id ORDER BY {LATEST_FIRST["incidents"]}) = 1""")
     assert rows(con, f"SELECT {INCIDENT_COLUMNS} FROM staging.stg_incidents") == latest
 
 
@@ -71,18 +73,16 @@ def test_each_outage_stages_with_its_end_when_one_was_delivered(built):
                        f"(SELECT outage_id FROM {files} WHERE ended_at IS NOT NULL)").fetchone()[0] > 0
     final = rows(con, f"""
         SELECT {OUTAGE_COLUMNS} FROM {files}
-        QUALIFY row_number() OVER (PARTITION BY outage_id ORDER BY ended_at DESC NULLS LAST) = 1""")
+        QUALIFY row_number() OVER (PARTITION BY outage_id ORDER BY {LATEST_FIRST["outages"]}) = 1""")
     assert rows(con, f"SELECT {OUTAGE_COLUMNS} FROM staging.stg_outages") == final
 
 
 def test_earlier_deliveries_are_counted_as_superseded(built):
     landing, con = built
-    for source, key, latest_first in (
-            ("incidents", "incident_id", "greatest(raised_at, responded_at, resolved_at, closed_at) DESC"),
-            ("outages", "outage_id", "ended_at DESC NULLS LAST")):
+    for source, key in (("incidents", "incident_id"), ("outages", "outage_id")):
         expected = dict(con.execute(f"""
             SELECT parse_filename(filename), count(*) FILTER (WHERE version > 1)
-            FROM (SELECT filename, row_number() OVER (PARTITION BY {key} ORDER BY {latest_first}) AS version
+            FROM (SELECT filename, row_number() OVER (PARTITION BY {key} ORDER BY {LATEST_FIRST[source]}) AS version
                   FROM read_parquet('{landing}/{source}/*.parquet', filename = true))
             GROUP BY ALL""").fetchall())
         assert sum(expected.values()) > 0, source
