@@ -54,16 +54,19 @@ def rows(con, sql):
     return sorted(con.execute(sql).fetchall(), key=repr)
 
 
+def latest_deliveries(con, files: str, source: str, key: str, columns: str):
+    return rows(con, f"""SELECT {columns} FROM {files}
+                         QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY {LATEST_FIRST[source]}) = 1""")
+
+
 def test_each_incident_stages_as_its_latest_delivery(built):
     landing, con = built
     files = delivered(landing, "incidents", "raised_at", "responded_at", "resolved_at", "closed_at")
     delivered_again = con.execute(f"SELECT count(*) FROM (SELECT incident_id FROM {files} "
                                   "GROUP BY incident_id HAVING count(*) > 1)").fetchone()[0]
     assert delivered_again > 0
-    latest = rows(con, f"""
-        SELECT {INCIDENT_COLUMNS} FROM {files}
-        QUALIFY row_number() OVER (PARTITION BY incident_id ORDER BY {LATEST_FIRST["incidents"]}) = 1""")
-    assert rows(con, f"SELECT {INCIDENT_COLUMNS} FROM staging.stg_incidents") == latest
+    assert rows(con, f"SELECT {INCIDENT_COLUMNS} FROM staging.stg_incidents") == \
+        latest_deliveries(con, files, "incidents", "incident_id", INCIDENT_COLUMNS)
 
 
 def test_each_outage_stages_with_its_end_when_one_was_delivered(built):
@@ -71,10 +74,8 @@ def test_each_outage_stages_with_its_end_when_one_was_delivered(built):
     files = delivered(landing, "outages", "started_at", "ended_at")
     assert con.execute(f"SELECT count(*) FROM {files} WHERE ended_at IS NULL AND outage_id IN "
                        f"(SELECT outage_id FROM {files} WHERE ended_at IS NOT NULL)").fetchone()[0] > 0
-    final = rows(con, f"""
-        SELECT {OUTAGE_COLUMNS} FROM {files}
-        QUALIFY row_number() OVER (PARTITION BY outage_id ORDER BY {LATEST_FIRST["outages"]}) = 1""")
-    assert rows(con, f"SELECT {OUTAGE_COLUMNS} FROM staging.stg_outages") == final
+    assert rows(con, f"SELECT {OUTAGE_COLUMNS} FROM staging.stg_outages") == \
+        latest_deliveries(con, files, "outages", "outage_id", OUTAGE_COLUMNS)
 
 
 def test_earlier_deliveries_are_counted_as_superseded(built):
