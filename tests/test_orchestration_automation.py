@@ -1,0 +1,186 @@
+"""The Dagster automation on the Working-Day calendar: the monthly schedule (first Working
+Day, retries, provisional re-runs up to the deadline), the landing sensor, the report's
+freshness policy and the deadline sensor."""
+
+import datetime as dt
+import os
+import time
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import pytest
+
+from pmr import gate
+from pmr.calendar import previous_month, publication_timeliness, uk_date
+from pmr.run_log import RunLog
+from tests.test_gate import write_good_landing
+
+UK = ZoneInfo("Europe/London")
+
+
+@pytest.fixture(scope="module")
+def code():
+    from orchestration import automation, deadline, settings
+
+    return dict(automation=automation, deadline=deadline, settings=settings)
+
+
+def _schedule_on(code, out):
+    schedule = code["automation"].monthly_report_schedule
+    settings = code["settings"].PmrSettings(landing=str(out / "landing"), out=str(out), db=str(out / "w.duckdb"))
+
+    def evaluate(day):
+        moment = dt.datetime(day.year, day.month, day.day, 6, tzinfo=UK)
+        return schedule(dg.build_schedule_context(scheduled_execution_time=moment, resources={"pmr": settings}))
+
+    return evaluate
+
+
+def publish_run_log(out, month, follow_up_passed):
+    """A published month whose run log has the follow-up check passed (final) or not (provisional)."""
+    folder = out / "runs" / month / ("final" if follow_up_passed else "provisional")
+    folder.mkdir(parents=True, exist_ok=True)
+    log = RunLog(month=month, landing="l", warehouse="w", status="published",
+                 timeliness=publication_timeliness(month, dt.datetime(2026, 11, 2, 12)))
+    log.record_checks([gate.CheckResult(gate.FOLLOW_UP_CHECK, "gx", follow_up_passed, False, "detail")])
+    log.write(folder)
+    link = out / month
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(folder)
+
+
+def test_the_schedule_runs_on_the_first_working_day_and_retries_a_month_not_published(code, tmp_path):
+    evaluate = _schedule_on(code, tmp_path)
+    request = evaluate(dt.date(2026, 11, 2))  # Monday after October ends on a Saturday
+    assert isinstance(request, dg.RunRequest) and request.partition_key == "2026-10"
+    retry = evaluate(dt.date(2026, 11, 3))  # nothing published (the 2nd's run was blocked): try again
+    assert isinstance(retry, dg.RunRequest) and retry.tags["pmr/reason"] == "unpublished"
+    request = evaluate(dt.date(2027, 1, 4))  # after New Year's Day and a weekend
+    assert request.partition_key == "2026-12"
+    assert isinstance(evaluate(dt.date(2027, 1, 1)), dg.SkipReason)
+    publish_run_log(tmp_path, "2026-10", follow_up_passed=True)
+    assert "2026-10's report is published with final figures" in evaluate(dt.date(2026, 11, 3)).skip_message
+
+
+def test_the_schedule_reruns_a_provisional_month_each_working_day_until_its_deadline(code, tmp_path):
+    """October 2026 is due on Friday 13 November (10th Working Day)."""
+    evaluate = _schedule_on(code, tmp_path)
+    publish_run_log(tmp_path, "2026-10", follow_up_passed=False)
+    tuesday, friday = evaluate(dt.date(2026, 11, 3)), evaluate(dt.date(2026, 11, 13))
+    assert isinstance(tuesday, dg.RunRequest) and tuesday.partition_key == "2026-10"
+    assert tuesday.tags["pmr/reason"] == "provisional"
+    assert friday.run_key != tuesday.run_key  # one run a day: Dagster skips a run key it has seen
+    assert isinstance(evaluate(dt.date(2026, 11, 7)), dg.SkipReason)  # a Saturday
+    assert evaluate(dt.date(2026, 11, 16)).skip_message == (  # after the deadline
+        "2026-11-16 is not a Working Day up to 2026-10's deadline (2026-11-13); its report is still provisional: "
+        "launch its partition once the data has landed")
+    publish_run_log(tmp_path, "2026-10", follow_up_passed=True)
+    assert isinstance(evaluate(dt.date(2026, 11, 4)), dg.SkipReason)
+
+
+def test_the_landing_sensor_picks_up_new_and_changed_files(code, tmp_path, monkeypatch):
+    automation = code["automation"]
+    settings = code["settings"].PmrSettings(landing=str(tmp_path / "landing"), out=str(tmp_path / "out"),
+                                            db=str(tmp_path / "w.duckdb"))
+    clock = [time.time()]
+    monkeypatch.setattr(automation, "_now", lambda: clock[0])
+    sensor = automation.landing_sensor
+    month = previous_month(uk_date(dt.datetime.now(dt.timezone.utc)))
+    with dg.DagsterInstance.ephemeral() as instance:
+        cursor = [None]
+
+        def tick(minutes_later=0.0):
+            clock[0] += 60 * minutes_later
+            context = dg.build_sensor_context(instance=instance, resources={"pmr": settings}, cursor=cursor[0])
+            result = sensor(context)
+            cursor[0] = context.cursor
+            return result
+
+        (tmp_path / "landing" / "service_requests").mkdir(parents=True)
+        assert "holds no landing files" in tick().skip_message
+        landing = write_good_landing(tmp_path / "landing")
+        old = time.time() - 3600  # copied with their times kept: old times must not count as quiet
+        for path in landing.rglob("*.csv"):
+            os.utime(path, (old, old))
+        assert "once the folder stays unchanged" in tick().skip_message
+        assert "still arriving" in tick(0.5).skip_message
+        first = tick(0.6)
+        assert isinstance(first, dg.RunRequest) and first.partition_key == month
+        assert first.tags["pmr/changed_files"] == "3"
+        assert "no new or changed" in tick(1).skip_message
+        changed = landing / "alerts" / "extract.csv"
+        before = changed.read_text()
+        changed.write_text(before + "\n")
+        assert isinstance(tick(1), dg.SkipReason)
+        second = tick(1)
+        assert isinstance(second, dg.RunRequest) and second.tags["pmr/changed_files"] == "1"
+        # back to the first state (a wrong delivery removed): a new run key, so Dagster runs it
+        changed.write_text(before)
+        os.utime(changed, (old, old))
+        tick(1)
+        third = tick(1)
+        assert isinstance(third, dg.RunRequest)
+        assert len({first.run_key, second.run_key, third.run_key}) == 3
+        # while the month's published report is provisional, changes rebuild it
+        publish_run_log(tmp_path / "out", month, follow_up_passed=False)
+        changed.write_text(before + "\n\n")
+        tick(1)
+        fourth = tick(1)
+        assert isinstance(fourth, dg.RunRequest) and fourth.tags["pmr/reason"] == "provisional"
+        # once it is published with final figures, later changes no longer republish it
+        publish_run_log(tmp_path / "out", month, follow_up_passed=True)
+        changed.write_text(before + "\n\n\n")
+        tick(1)
+        assert f"{month} is published with final figures" in tick(1).skip_message
+
+
+def test_the_freshness_policy_follows_the_working_day_deadline(code):
+    policy = code["deadline"].report_freshness_policy
+    november = policy(dt.datetime(2026, 11, 5, tzinfo=dt.timezone.utc))  # October due Fri 13 Nov
+    assert november.deadline_cron == "0 0 14 * *"
+    assert november.lower_bound_delta == dt.timedelta(days=13)
+    assert november.timezone == "Europe/London"
+    april = policy(dt.datetime(2026, 4, 2, tzinfo=dt.timezone.utc))  # March due Thu 16 Apr (Easter)
+    assert (april.deadline_cron, april.lower_bound_delta) == ("0 0 17 * *", dt.timedelta(days=16))
+
+
+def test_late_months_are_flagged_by_the_deadline_sensor(code, tmp_path):
+    deadline = code["deadline"]
+    now = dt.datetime(2026, 11, 16, 9, tzinfo=dt.timezone.utc)
+    published = {"2026-09"}
+    late = deadline.late_months("2026-08", now, lambda m: m in published)
+    assert late == ["2026-08", "2026-10"]  # October was due 13 Nov; September is published
+    assert deadline.late_months("2026-10", dt.datetime(2026, 11, 13, 23, tzinfo=dt.timezone.utc),
+                                lambda m: False) == []  # still the deadline day
+    evaluation = deadline.late_evaluation("2026-10", now)
+    assert (evaluation.partition, evaluation.passed, evaluation.severity) == ("2026-10", False,
+                                                                               dg.AssetCheckSeverity.WARN)
+    assert "due by the end of 2026-11-13" in evaluation.description
+
+    settings = code["settings"].PmrSettings(landing=str(tmp_path), out=str(tmp_path / "out"),
+                                            db=str(tmp_path / "w.duckdb"))
+    sensor = deadline.report_deadline_sensor
+    with dg.DagsterInstance.ephemeral() as instance:
+        context = dg.build_sensor_context(instance=instance, resources={"pmr": settings})
+        result = sensor(context)
+        assert isinstance(result, dg.SensorResult) and result.asset_events
+        assert all(not e.passed for e in result.asset_events)
+        again = dg.build_sensor_context(instance=instance, resources={"pmr": settings}, cursor=context.cursor)
+        assert isinstance(sensor(again), dg.SkipReason)
+        # the instance accepts the partitioned check evaluations the daemon reports
+        instance.report_runless_asset_event(result.asset_events[0])
+        key = dg.AssetCheckKey(deadline.REPORT, deadline.DEADLINE_CHECK)
+        (record,) = instance.event_log_storage.get_asset_check_execution_history(key, limit=1)
+        assert record.partition == result.asset_events[0].partition
+
+
+def test_a_month_published_only_with_provisional_figures_counts_as_not_published_for_the_deadline(code, tmp_path):
+    deadline = code["deadline"]
+    publish_run_log(tmp_path, "2026-10", follow_up_passed=False)
+    (tmp_path / "2026-10" / "pmr.html").write_text("<html></html>")
+    assert not deadline.published_with_final_figures(tmp_path, "2026-10")
+    publish_run_log(tmp_path, "2026-10", follow_up_passed=True)
+    (tmp_path / "2026-10" / "pmr.html").write_text("<html></html>")
+    assert deadline.published_with_final_figures(tmp_path, "2026-10")
+    assert not deadline.published_with_final_figures(tmp_path, "2026-09")  # nothing published
