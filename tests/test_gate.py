@@ -1,16 +1,7 @@
-"""The publication gate (pmr.gate + expectations/).
+"""The publication gate (pmr.gate + expectations/): the expectation suites run on small
+hand-made warehouses (no dbt), one broken rule at a time. A blocked `pmr run` end to
+end: test_blocked_publication.py."""
 
-Unit tests run the expectation suites on small hand-made warehouses (no dbt), one
-broken rule at a time. The end-to-end test publishes a good month with `pmr run`,
-then runs the same month from a landing folder where most rows are garbage into
-the same out folder: the run must exit non-zero naming the failed checks, record
-them in its run log, and leave the published report byte-for-byte unchanged.
-"""
-
-import contextlib
-import csv
-import io
-import json
 from pathlib import Path
 
 import duckdb
@@ -18,72 +9,8 @@ import pytest
 
 from pmr import PROJECT_DIR, gate
 from pmr.gate import DAYS_CHECK, FOLLOW_UP_CHECK
-from pmr.cli import main
-from tests.helpers import write_csv
 
 MONTH = "2026-10"
-
-
-# --- hand-made landing folders (also used by test_orchestration and test_locking) ---
-
-def _request(i, day, srv="2.2", smets="SMETS2", region="North", variant=1):
-    return dict(request_id=f"R{i:04d}", received_at=f"2026-10-{day:02d}T10:{i % 60:02d}:00Z", user_id="SUP001",
-                user_role="IS", srv=srv, command_variant=variant, device_id=f"dev-{i}", device_type="ESME",
-                smets=smets, csp_region=region if smets == "SMETS2" else None, dsp_processing_ms=100)
-
-
-def good_rows() -> tuple[list[dict], list[dict]]:
-    """Requests of every segment on a few days of October 2026, each answered with I0."""
-    requests, responses = [], []
-    segments = [("SMETS2", "North"), ("SMETS2", "Central"), ("SMETS2", "South"), ("SMETS1", None)]
-    i = 0
-    for day in (1, 9, 20, 31):
-        for srv in ("2.2", "1.1.1", "8.1.1"):
-            for smets, region in segments:
-                i += 1
-                requests.append(_request(i, day, srv, smets, region))
-                responses.append(dict(request_id=f"R{i:04d}", response_at=f"2026-10-{day:02d}T10:{i % 60:02d}:05Z",
-                                      response_code="I0"))
-    requests.append(_request(999, 15, "1.1.1", variant=4))  # a Transform: never counted
-    return requests, responses
-
-
-def write_good_landing(landing: Path) -> Path:
-    requests, responses = good_rows()
-    write_csv(landing, "service_requests", requests)
-    write_csv(landing, "service_responses", responses)
-    write_csv(landing, "alerts", [
-        dict(alert_id=f"AL{i}", alert_code="AD1", alert_kind="dcc", device_id="dev-1", device_type="ESME",
-             smets="SMETS2", csp_region="North", user_id="SUP001", received_at=f"2026-10-0{i}T08:00:00Z",
-             delivered_at=f"2026-10-0{i}T08:00:20Z", suppressed="false")
-        for i in range(1, 4)
-    ])
-    return landing
-
-
-def write_garbage_landing(landing: Path) -> Path:
-    """The same month where most service request rows are garbage (unparsable
-    timestamps, unknown SRVs, missing ids): they are quarantined, and the share of
-    quarantined rows is far above the 1% the gate allows."""
-    requests, responses = good_rows()
-    garbage = []
-    for i in range(300):
-        row = _request(5000 + i, 12)
-        kind = i % 3
-        if kind == 0:
-            row["received_at"] = "yesterday at noon"
-        elif kind == 1:
-            row["srv"] = "99.99"
-        else:
-            row["request_id"] = None
-        garbage.append(row)
-    write_csv(landing, "service_requests", requests[:6] + garbage)
-    write_csv(landing, "service_responses", responses[:6])
-    return landing
-
-
-# --- unit tests of the suites on hand-made warehouses -------------------------
-
 SEGMENT_VOLUMES = {"North": 3.0, "Central": 2.0, "South": 1.0, "SMETS1": 1.0}
 
 
@@ -442,70 +369,6 @@ def test_a_missing_metrics_table_blocks(tmp_path):
     con.close()
     checks = evaluate(path)
     assert not checks["metrics"].passed and checks["metrics"].blocking
-
-
-# --- end to end: pmr run on a good month, then on garbage ---------------------
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
-
-
-@pytest.fixture(scope="module")
-def garbage_run(tmp_path_factory):
-    base = tmp_path_factory.mktemp("gate")
-    good, garbage = write_good_landing(base / "good"), write_garbage_landing(base / "garbage")
-    out, db = base / "out", base / "warehouse.duckdb"
-    args = ["run", "--month", MONTH, "--out", str(out), "--db", str(db), "--allow-missing-days"]
-    assert main([*args, "--landing", str(good)]) == 0
-    published = out / MONTH
-    before = (published.resolve(), snapshot(published))
-    stderr = io.StringIO()
-    with contextlib.redirect_stderr(stderr):
-        code = main([*args, "--landing", str(garbage)])
-    return dict(out=out, published=published, before=before, code=code, stderr=stderr.getvalue())
-
-
-def test_garbage_is_not_published_and_the_cli_names_the_failed_checks(garbage_run):
-    assert garbage_run["code"] == 2
-    stderr = garbage_run["stderr"]
-    assert "NOT PUBLISHED" in stderr
-    assert "accounting: quarantined share within limit" in stderr
-    assert "service_requests" in stderr
-    assert "run log:" in stderr
-    assert "quarantined per file:" in stderr
-    assert "Traceback" not in stderr
-
-
-def test_the_earlier_report_is_unchanged(garbage_run):
-    target, files = garbage_run["before"]
-    assert garbage_run["published"].resolve() == target
-    assert snapshot(garbage_run["published"]) == files
-    assert {"pmr.html", "metrics.csv", "quality.csv", "run-log.json"} <= set(files)
-
-
-def test_the_blocked_run_log_names_the_failed_checks(garbage_run):
-    runs = sorted((garbage_run["out"] / ".runs" / MONTH).iterdir())
-    log = json.loads((runs[-1] / "run-log.json").read_text())
-    assert log["status"] == "blocked"
-    assert "accounting: quarantined share within limit" in log["blocked_by"]
-    failed_checks = {c["name"]: c for c in log["checks"] if not c["passed"] and c["blocking"]}
-    assert "service_requests" in failed_checks["accounting: quarantined share within limit"]["detail"]
-    assert [s["step"] for s in log["steps"]] == ["ingest", "dbt build", "collect metrics", "checks"]
-    assert not (runs[-1] / "pmr.html").exists()
-    # row counts of the built tables: two landing files, the 300 garbage rows quarantined
-    rows = log["steps"][1]["rows"]
-    assert (rows["landing_accounting"], rows["quarantined_rows"]) == (2, 300)
-
-
-def test_the_blocked_run_keeps_its_quality_csv_unpublished(garbage_run):
-    """The garbage landing: 6 good requests and 300 bad ones (100 of each kind)."""
-    runs = sorted((garbage_run["out"] / ".runs" / MONTH).iterdir())
-    with open(runs[-1] / "quality.csv", newline="") as handle:
-        rows = [r for r in csv.DictReader(handle) if r["source"] == "service_requests"]
-    counts = {r["reason"]: (r["rows_read"], r["accepted"], r["duplicates"], r["quarantined"]) for r in rows}
-    assert counts[""] == ("306", "6", "0", "300")
-    assert {reason: c[3] for reason, c in counts.items() if reason} == {
-        "unparsable timestamp: received_at": "100", "unknown srv": "100", "missing required value: request_id": "100"}
 
 
 def test_a_count_declared_fractional_may_have_decimals(tmp_path):

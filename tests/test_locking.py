@@ -12,7 +12,7 @@ import pytest
 
 from pmr.dbt_runner import run_dbt
 from pmr.warehouse import WarehouseLocked, connect
-from tests.test_gate import MONTH, write_good_landing
+from tests.gate_landings import MONTH, write_good_landing
 
 LOCK_MESSAGE = "is in use by another process"
 

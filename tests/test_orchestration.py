@@ -16,7 +16,7 @@ import pytest
 from orchestration.runs import ALLOW_MISSING_DAYS_TAG
 from pmr import PROJECT_DIR
 from pmr.run_log import RunLog
-from tests.test_gate import MONTH, snapshot, write_garbage_landing, write_good_landing
+from tests.gate_landings import MONTH, snapshot, write_garbage_landing, write_good_landing
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from pmr import gate
 from pmr.calendar import previous_month, publication_timeliness, uk_date
 from pmr.run_log import RunLog
-from tests.test_gate import write_good_landing
+from tests.gate_landings import write_good_landing
 
 UK = ZoneInfo("Europe/London")
 
