@@ -46,7 +46,7 @@ from reports.sections import all_sections
 from tests.helpers import alert_row, check_in_browser, write_csv
 from tests.test_availability import OUTAGES, outage
 from tests.test_cpm5 import INCIDENTS
-from tests.test_rsvp import REQUESTS, RESPONSES, at, request, response
+from tests.rsvp_landing import REQUESTS, RESPONSES, at, request, response
 
 MONTH = "2026-10"
 # the hand-made landing has rows on a few days of the month only

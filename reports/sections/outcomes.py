@@ -43,7 +43,8 @@ def _installs_table(ctx) -> str:
     for device_type in device_types(ctx, "ic.pct_trt_missed"):
         rows.append((f"  … to {device_type} (%)", "ic.pct_trt_missed", {"device_type": device_type}))
     for category, counted in (("success", "Successful installs: 8.14.1 and 8.1.1 requests that succeeded"),
-                              ("failed", "Failed installs: 8.14.1 and 8.1.1 requests that did not succeed")):
+                              ("failed", "Failed installs: deliverable (not rejected) 8.14.1 and 8.1.1 requests "
+                                         "that did not succeed")):
         rows.append((f"{counted}, all types", "ic.installs", {"device_type": None, "category": category}))
         for device_type in INSTALL_TYPES:
             rows.append((f"  … {device_type} ({INSTALL_SRVS[device_type]})", "ic.installs",
@@ -51,8 +52,10 @@ def _installs_table(ctx) -> str:
     rows += [
         ("Predicted successful installs (sum of the daily forecasts)", "ic.installs_predicted", {}, None),
         ("Deviation of successful installs from the forecast (ratio)", "ic.deviation", {}),
-        ("Install and Commission: all 8.14.1 requests, successful or not", "ic.install_and_commission", {}),
-        ("Install and Leave: all 8.14.2 requests, successful or not", "ic.install_and_leave", {}),
+        ("Install and Commission: deliverable (not rejected) 8.14.1 requests, successful or not",
+         "ic.install_and_commission", {}),
+        ("Install and Leave: deliverable (not rejected) 8.14.2 requests, successful or not",
+         "ic.install_and_leave", {}),
     ]
     return segment_table(ctx, rows, "Install and Commission (IC1, IC2), by segment", levels_stated=True)
 

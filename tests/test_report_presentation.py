@@ -1,0 +1,163 @@
+"""The page as a reader of the Panel sees it: RTT ranges, target times, averages far
+above the median, measures without a service level, install counts, late alert codes
+and the top-up shares, on the hand-made landing of tests/rsvp_landing.py."""
+
+import duckdb
+import pytest
+
+from pmr.pipeline import run_month
+from tests.rsvp_landing import MONTH, write_landing
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    root = tmp_path_factory.mktemp("presentation")
+    out, db = root / "out", root / "w.duckdb"
+    # the hand-made landing has rows on a few days of the month only
+    link = run_month(MONTH, write_landing(root / "landing"), out, db=db, allow_missing_days=True)
+    return {"db": db, "link": link}
+
+
+def _section_html(published, key: str) -> str:
+    page = (published["link"] / "pmr.html").read_text()
+    return page.split(f'<section id="{key}">', 1)[1].split("\n</section>", 1)[0]
+
+
+def _process_html(published, process: str) -> str:
+    rsvp = _section_html(published, "rsvp")
+    return rsvp.split(f'<section class="process" id="rsvp-{process}">', 1)[1].split("</section>", 1)[0]
+
+
+def test_rtt_range_reads_shortest_to_longest(published):
+    # install_commission, South: RTTs 12.5 (L), 25 (M, from execution), 2 (N) -> 2 to 25 s
+    html = _process_html(published, "install_commission")
+    row = html.split("<th>Range of RTT, shortest – longest (s)</th>", 1)[1].split("</tr>", 1)[0]
+    assert "<td>2.00 – 25.00</td>" in row and "(" not in row
+    # prepayment_top_up, North: RTTs 4 (A), 40 (C), 35 (E), 10 (G)
+    assert "<td>4.00 – 40.00</td>" in _process_html(published, "prepayment_top_up")
+
+
+IN_LIFE_TARGETS = ("Target Response Times differ between the SRVs of this process: 30 s for 1.1.1, 1.6, 2.1, 11.3; "
+                   "432,000 s (5 days) for 11.1 (Update Firmware).")
+
+
+def test_a_process_whose_srvs_have_different_target_times_says_so(published):
+    # seeds: in_life_device_management lists 2.1, 1.6, 1.1.1, 11.3 (TRT 30 s) and 11.1 (432,000 s)
+    html = _process_html(published, "in_life_device_management")
+    assert IN_LIFE_TARGETS in html
+    # the fixture has only L and M (1.1.1) there: average 18.75 = median, no word about the average
+    assert "far above the median" not in html
+    # every SRV of tariff_update (1.1.1) and install_commission has a 30 s target
+    assert "Target Response Times differ" not in _process_html(published, "tariff_update")
+    assert "Target Response Times differ" not in _process_html(published, "install_commission")
+
+
+def test_an_average_far_above_the_median_is_explained(published):
+    import pandas as pd
+
+    from reports.context import ReportContext
+    from reports.sections.rsvp import _target_times_note
+
+    breakdown = dict(day=None, segment="All", device_type=None, service=None, time_band=None, category=None)
+    metrics = pd.DataFrame([dict(metric_id=m, business_process=p, value=v, **breakdown)
+                            for m, p, v in (("rsvp.mean_rtt_s", "in_life_device_management", 12_771.0),
+                                            ("rsvp.median_rtt_s", "in_life_device_management", 4.47))])
+    con = duckdb.connect(str(published["db"]), read_only=True)
+    try:
+        note = _target_times_note(ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=None),
+                                  "in_life_device_management")
+    finally:
+        con.close()
+    assert IN_LIFE_TARGETS in note
+    assert "The average RTT (12,771 s, all segments) is far above the median (4.47 s)" in note
+
+
+def test_a_measure_without_service_level_says_none_is_set(published):
+    """Requirement 2 measures (B1, B2, PP1, DF1 ...) have no level in seeds/service_levels.csv:
+    the Kind column says so, and a note under the table, instead of blank level cells."""
+    outcomes = _section_html(published, "outcomes")
+    billing = outcomes.split("<h3>Billing (B1, B2)</h3>", 1)[1].split("<h3>", 1)[0]
+    # the fixture has no 5.1 or 4.6.1 request: figures empty, yet the kind is known
+    assert billing.count("<td>Measure, no service level set</td>") == 3
+    assert "No service level set: the metric definitions v1 set no target or minimum" in billing
+    prepayment = outcomes.split("<h3>Prepayment (PP1)</h3>", 1)[1].split("<h3>", 1)[0]
+    assert "<th>Top-ups (2.2) successful (%, successful of all top-ups)</th>" in prepayment
+    assert prepayment.count("<td>Measure, no service level set</td>") == 3  # all types, ESME, GSME
+    assert "<td>Indicator</td>" in prepayment and "Indicator, no service" not in prepayment
+    # IC1's levels are stated above its table (the within-TRT levels as ceilings on the share missed)
+    installs = outcomes.split("<h3>Install and Commission (IC1, IC2)</h3>", 1)[1].split("<h3>", 1)[0]
+    assert "at most 1% missed (target), at most 4% (minimum)" in installs
+    assert "no service level set" not in installs and "<td>Measure</td>" in installs
+
+
+def test_install_counts_say_what_they_count(published):
+    installs = _section_html(published, "outcomes").split("<h3>Install and Commission (IC1, IC2)</h3>", 1)[1]
+    installs = installs.split("<h3>", 1)[0]
+
+    def row(label):
+        return installs.split(f"<th>{label}</th>", 1)[1].split("</tr>", 1)[0]
+
+    # N (8.14.1, I99 only) succeeded and P (8.14.1, no response) failed, both South CHF: the
+    # Install and Commission count holds both, the successful installs only N
+    assert row("Successful installs: 8.14.1 and 8.1.1 requests that succeeded, all types").startswith(
+        "<td>0</td><td>0</td><td>1</td>")
+    assert row("  … CHF (8.14.1)").startswith("<td>0</td><td>0</td><td>1</td>")
+    assert "<th>  … ESME (8.1.1)</th>" in installs and "<th>  … GSME (8.1.1)</th>" in installs
+    failed = "Failed installs: deliverable (not rejected) 8.14.1 and 8.1.1 requests that did not succeed, all types"
+    assert row(failed).startswith("<td>0</td><td>0</td><td>1</td>")
+    assert row("Install and Commission: deliverable (not rejected) 8.14.1 requests, successful or not").startswith(
+        "<td>0</td><td>0</td><td>2</td>")
+    assert "<th>Install and Leave: deliverable (not rejected) 8.14.2 requests, successful or not</th>" in installs
+
+
+def test_late_alert_codes_show_their_meaning(published):
+    alerts = _section_html(published, "alerts")
+    late = alerts.split("<caption>Late alerts by code, all segments</caption>", 1)[1].split("</table>", 1)[0]
+    assert "<th>Alert code</th><th>Meaning</th>" in late
+    # a2 (8F35) delivered after 90 s, a3 (8F36) never delivered; meanings from seeds/alert_codes.csv
+    assert "<tr><th>8F35</th><td>Supply outage restored</td><td>1</td></tr>" in late
+    assert "<tr><th>8F36</th><td>Supply outage restored after 3 minutes or more</td><td>1</td></tr>" in late
+
+
+def test_a_late_alert_code_not_in_the_reference_has_a_blank_meaning(published):
+    import pandas as pd
+
+    from reports.context import ReportContext
+    from reports.sections import alerts
+
+    breakdown = dict(day=None, business_process=None, device_type=None, service=None, time_band=None)
+    metrics = pd.DataFrame([
+        dict(metric_id="alerts.pct_within_sla", segment="All", category=None, value=50.0, target=99.0, minimum=96.0,
+             **breakdown),
+        dict(metric_id="alerts.late", segment=None, category="8FFF", value=1.0, target=None, minimum=None,
+             **breakdown),
+    ])
+    con = duckdb.connect(str(published["db"]), read_only=True)
+    try:
+        html = alerts.render(ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=None), None)
+    finally:
+        con.close()
+    assert "<tr><th>8FFF</th><td></td><td>1</td></tr>" in html
+
+
+def test_measures_at_a_glance_say_why_the_two_alert_shares_differ(published):
+    measures = _section_html(published, "measures")
+    # A1: a1 a2 a3 a5 a6 (a4 suppressed, a7 September), within 60 s a1 a5 a6 = 3 of 5;
+    # Alerts Management (seeds/business_process_alerts.csv: AD1, 8F35, 8F36): a1 a2 a3, within a1 = 1 of 3
+    assert "<th>Alerts delivered within 60 s</th><td>A1</td><td>All segments</td><td>60.00%</td>" in measures
+    assert "<td>R1</td><td>Alerts Management</td><td>33.33%</td>" in measures
+    assert ("Alerts delivered within 60 s (A1) counts every alert that was not suppressed; Within Target Response "
+            "Time for Alerts Management (R1) counts only the alerts of that process, codes 8F35, 8F36, AD1. "
+            "Both time an alert against 60 s") in measures
+
+
+def test_top_up_shares_show_their_counts(published):
+    prepayment = _section_html(published, "outcomes").split("<h3>Prepayment (PP1)</h3>", 1)[1].split("<h3>", 1)[0]
+    row = prepayment.split("<th>Top-ups (2.2) successful (%, successful of all top-ups)</th>", 1)[1]
+    row = row.split("</tr>", 1)[0]
+    # North: A C succeeded, E G H failed (F rejected): 2 of 5; Central I 1 of 1; South none;
+    # SMETS1 J 1 of 1; All 4 of 7
+    assert row.startswith("<td>40.00% (2 of 5)</td><td>100.00% (1 of 1)</td><td>–</td><td>100.00% (1 of 1)</td>"
+                          "<td>57.14% (4 of 7)</td>")
+    # the device-type rows have no count figures: the share alone
+    assert "<th>  … ESME (%)</th><td>40.00%</td>" in prepayment
