@@ -2,6 +2,8 @@
 above the median, measures without a service level, install counts, late alert codes
 and the top-up shares, on the hand-made landing of tests/rsvp_landing.py."""
 
+import json
+
 import duckdb
 import pytest
 
@@ -35,6 +37,32 @@ def test_rtt_range_reads_shortest_to_longest(published):
     assert "<td>2.00 – 25.00</td>" in row and "(" not in row
     # prepayment_top_up, North: RTTs 4 (A), 40 (C), 35 (E), 10 (G)
     assert "<td>4.00 – 40.00</td>" in _process_html(published, "prepayment_top_up")
+
+
+def _chart_records(html: str) -> list[dict]:
+    """Every data row of the charts embedded in a piece of the page."""
+    records = []
+    for script in html.split("pmrEmbed(")[1:]:
+        spec = json.loads(script.split(", ", 1)[1].rsplit(");</script>", 1)[0].replace("<\\/", "</"))
+        for rows in spec.get("datasets", {}).values():
+            records += rows
+    return records
+
+
+def test_the_daily_chart_plots_the_han_free_time_beside_the_rtt_and_the_share_within_target(published):
+    """Seed section 2.3.1: the interim HAN-free time is plotted alongside the RTT."""
+    rows = _chart_records(_process_html(published, "prepayment_top_up"))
+
+    def on(day, **fields):
+        return [r["value"] for r in rows if r["day"].startswith(day) and r["segment"] == "North"
+                and all(r.get(k) == v for k, v in fields.items())]
+
+    # 1 October, North: A's RTT 4 s; its DSP time 0.2 s + that day's North probe 3 s
+    assert on("2026-10-01", rtt="including the HAN") == [4]
+    assert on("2026-10-01", rtt="excluding the HAN (interim)") == [pytest.approx(3.2)]
+    # 10 October, North: G within the TRT, H without a response -> 50%, beside the volume 2
+    assert {r["value"] for r in rows if r["day"].startswith("2026-10-10") and r["segment"] == "North"
+            and "rtt" not in r} == {50, 2}
 
 
 IN_LIFE_TARGETS = ("Target Response Times differ between the SRVs of this process: 30 s for 1.1.1, 1.6, 2.1, 11.3; "
