@@ -24,13 +24,13 @@ import duckdb
 
 from pmr import SOURCES, build_state
 from pmr.contract import CONTRACT, FILE_SUFFIXES, column_names
-from pmr.landing_file import (FILE_NAME_COLUMN, RAW_SCHEMA, FileSkipped, UnreadableRows, file_columns, file_format,
-                              file_literal, forget, ident, quarantine_unreadable_rows, read_file, read_type,
-                              restart_file, sql_str)
+from pmr.landing_file import (FILE_NAME_COLUMN, NANOSECOND_TYPES, RAW_SCHEMA, FileSkipped, UnreadableRows,
+                              file_columns, file_format, file_literal, forget, ident, quarantine_unreadable_rows,
+                              read_file, read_type, restart_file, sql_str)
 
 
 def _read_expression(column: str, contract_type: str, parquet_type: str) -> str:
-    if parquet_type == "TIMESTAMP_NS":  # cut to microseconds, as text with more digits is
+    if parquet_type in NANOSECOND_TYPES:  # cut to microseconds, as text with more digits is
         return f"cast(make_timestamp(epoch_ns({column}) // 1000) as timestamptz)"
     return f"cast({column} as {read_type(contract_type, parquet_type)})"
 
@@ -113,14 +113,16 @@ def unread_entries(landing: Path) -> list[tuple[str, int, str]]:
 
 
 def landing_files(landing: Path) -> list[tuple[str, Path]]:
-    """(source, path) for every data file of the landing folder, in a stable order."""
+    """(source, path) for every data file of the landing folder, in a stable order.
+    Hidden files and folders (a leading dot) are not read: copy tools write a file
+    under a hidden name until it is whole."""
     found = []
     for source in SOURCES:
         folder = landing / source
         if not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.name.lower().endswith(FILE_SUFFIXES):
+            if path.is_file() and path.name.lower().endswith(FILE_SUFFIXES) and not _hidden(path, landing):
                 found.append((source, path))
     return found
 

@@ -32,16 +32,22 @@ FILE_NAME_COLUMN = "_pmr_landing_file"  # the Parquet view's file name column, n
 # A Parquet column named like this cannot be read beside the row number DuckDB adds.
 RESERVED_PARQUET_COLUMNS = {"file_row_number", FILE_NAME_COLUMN}
 _INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
-_TIMESTAMP_TYPES = {"TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"}
+_TIMESTAMP_TYPES = {"TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS",
+                    "TIMESTAMPTZ_NS"}
+NANOSECOND_TYPES = {"TIMESTAMP_NS", "TIMESTAMPTZ_NS"}
+# The type of a column with no value at all (pyarrow and pandas write an all-null
+# column so): it holds nothing to misread, so it reads as any contract type.
+NULL_TYPE = '"NULL"'
 # The Parquet column types (as DuckDB names them) each contract type is read from
 # (read_type says as what); nested types, binary, dates and 128-bit integers are not,
 # so a file holding one is skipped instead of failing the build.
 PARQUET_TYPES_READABLE_AS = {
-    "string": {"VARCHAR"} | _INTEGER_TYPES,
-    "timestamp": {"VARCHAR"} | _TIMESTAMP_TYPES,
-    "integer": {"VARCHAR", "FLOAT", "DOUBLE", "DECIMAL"} | _INTEGER_TYPES,
-    "boolean": {"VARCHAR", "BOOLEAN"} | _INTEGER_TYPES,
+    "string": {"VARCHAR", NULL_TYPE} | _INTEGER_TYPES,
+    "timestamp": {"VARCHAR", NULL_TYPE} | _TIMESTAMP_TYPES,
+    "integer": {"VARCHAR", "FLOAT", "DOUBLE", "DECIMAL", NULL_TYPE} | _INTEGER_TYPES,
+    "boolean": {"VARCHAR", "BOOLEAN", NULL_TYPE} | _INTEGER_TYPES,
 }
+_NATIVE_TYPES = {"timestamp": "TIMESTAMPTZ", "integer": "BIGINT", "boolean": "BOOLEAN", "string": "VARCHAR"}
 _BIGINT_EXACT = _INTEGER_TYPES - {"UBIGINT"}  # UBIGINT can exceed BIGINT: read as text, checked there
 
 
@@ -53,6 +59,8 @@ def read_type(contract_type: str, parquet_type: str) -> str:
     equal a full one): a text column makes the combined column text, and the text of
     a native value converts back to the same value."""
     base = parquet_type.split("(")[0]
+    if base == NULL_TYPE:
+        return _NATIVE_TYPES[contract_type]
     if contract_type == "timestamp" and base in _TIMESTAMP_TYPES:
         return "TIMESTAMPTZ"
     if contract_type == "integer" and base in _BIGINT_EXACT:
