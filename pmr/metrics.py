@@ -25,6 +25,10 @@ CSV_COLUMNS = (
     "service", "time_band", "category", "value", "unit", "target", "minimum",
 )
 KINDS = ("measure", "indicator")
+# The breakdowns a measure's YAML may list under indicator_breakdowns: its rows broken
+# down so are indicators, without service levels (a segment: a CSP region or SMETS1,
+# not All)
+BREAKDOWNS = ("day", "business_process", "segment", "device_type", "service", "time_band", "category")
 # metrics.md §8's requirement values, and IC2, which its §4 table uses (docs/decision-log.md)
 REQUIREMENTS = ("R1", "IC1", "IC2", "CoS1", "B1", "B2", "PP1", "DF1", "DF2", "DF3", "CH1", "CH2", "A1", "R3", "R4",
                 "R5")
@@ -34,7 +38,7 @@ TABLE = "metrics.pmr_metrics"
 CATALOGUE = "metrics.metric_catalogue"
 CATALOGUE_COLUMNS = (
     "model", "metric_id", "requirement", "kind", "unit", "service_level", "title", "description", "fractional",
-    "follow_up_s",
+    "follow_up_s", "indicator_breakdowns",
 )
 
 
@@ -49,7 +53,9 @@ COLUMN_COMMENTS = {
     TABLE: {
         "metric_id": "The figure's id, e.g. rsvp.volume (docs/metrics/*.md describes each).",
         "requirement": f"The MP122 requirement the figure belongs to: {', '.join(REQUIREMENTS)}.",
-        "kind": "measure (has a service level: target and minimum) or indicator.",
+        "kind": "measure (a figure with a service level: target and minimum, where seeds/service_levels.csv sets "
+                "one) or indicator. A measure's rows broken down by what its YAML lists under indicator_breakdowns "
+                "are indicators.",
         "period": "The reporting period, YYYY-MM, a UK calendar month.",
         "day": "The UK local date of a daily figure; NULL for a monthly one.",
         "business_process": "Business process key (seeds/business_processes.csv), or NULL.",
@@ -60,7 +66,7 @@ COLUMN_COMMENTS = {
         "category": "Any other breakdown (e.g. incident category, alert code), or NULL.",
         "value": "The figure, in its unit.",
         "unit": f"The figure's unit: {', '.join(UNITS)}.",
-        "target": "The service level's target, for a measure (seeds/service_levels.csv); else NULL.",
+        "target": "The service level's target, for a row of kind measure (seeds/service_levels.csv); else NULL.",
         "minimum": "The service level's minimum, for a measure; else NULL.",
         "model": "The dbt metric model (models/metrics/) whose SQL computed the figure.",
     },
@@ -78,6 +84,9 @@ COLUMN_COMMENTS = {
                        "request, a verification alert): the sum of the parameters its YAML lists under follow_up "
                        "(seeds/parameters.csv); NULL when it looks at the month only. Until the landing reaches that "
                        "far, the report marks the figure provisional.",
+        "indicator_breakdowns": "For a measure, the breakdowns (comma-separated, e.g. ,day,segment,) whose rows are "
+                                "indicators without service levels, as the seed tables mark them; a segment counts "
+                                "when it is not All. NULL: every row of the measure is a measure.",
     },
 }
 
@@ -124,10 +133,29 @@ def check_definitions(model: str, definitions: list) -> None:
             raise MetricDefinitionError(f"{definition['metric_id']}: unit must be one of {UNITS}")
         if definition["requirement"] not in REQUIREMENTS:
             raise MetricDefinitionError(f"{definition['metric_id']}: requirement must be one of {REQUIREMENTS}")
+        _check_indicator_breakdowns(definition)
         follow_up = definition.get("follow_up", [])
         if not isinstance(follow_up, list) or not all(isinstance(name, str) for name in follow_up):
             raise MetricDefinitionError(
                 f"{definition['metric_id']}: follow_up must be a list of parameter names (seeds/parameters.csv)")
+
+
+def _check_indicator_breakdowns(definition: dict) -> None:
+    breakdowns = definition.get("indicator_breakdowns")
+    if breakdowns is None:
+        return
+    metric_id = definition["metric_id"]
+    if definition["kind"] != "measure":
+        raise MetricDefinitionError(f"{metric_id}: only a measure has indicator_breakdowns (this is an indicator)")
+    if not isinstance(breakdowns, list) or not breakdowns or not all(b in BREAKDOWNS for b in breakdowns):
+        raise MetricDefinitionError(
+            f"{metric_id}: indicator_breakdowns must be a list of breakdown columns, each one of {BREAKDOWNS}")
+
+
+def _indicator_breakdowns(definition: dict) -> str | None:
+    """The catalogue's text of a measure's indicator_breakdowns: ',day,segment,' (None when none)."""
+    breakdowns = definition.get("indicator_breakdowns")
+    return "," + ",".join(sorted(breakdowns)) + "," if breakdowns else None
 
 
 def _check_unique_ids(models: list[MetricModel]) -> None:
@@ -214,7 +242,7 @@ def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) ->
     con.execute(
         f"""create or replace table {CATALOGUE} (model varchar, metric_id varchar, requirement varchar,
             kind varchar, unit varchar, service_level varchar, title varchar, description varchar,
-            fractional boolean, follow_up_s double)"""
+            fractional boolean, follow_up_s double, indicator_breakdowns varchar)"""
     )
     if rows:
         con.executemany(f"insert into {CATALOGUE} values ({', '.join('?' * len(CATALOGUE_COLUMNS))})", rows)
@@ -262,7 +290,7 @@ def catalogue_rows(models: list[MetricModel], parameters: dict[str, float]) -> l
     return [
         (m.name, d["metric_id"], d["requirement"], d["kind"], d["unit"], d.get("service_level"),
          d.get("title") or d["metric_id"], d.get("description") or "", bool(d.get("fractional", False)),
-         follow_up_seconds(d, parameters))
+         follow_up_seconds(d, parameters), _indicator_breakdowns(d))
         for m in models for d in m.definitions
     ]
 
@@ -287,11 +315,24 @@ def undeclared_sql(union: str, catalogue: str = CATALOGUE) -> str:
             where c.metric_id is null"""
 
 
+def _measured_here() -> str:
+    """True for a row of a measure that none of its indicator_breakdowns breaks down."""
+    broken_down = {b: f"f.{b} is not null" for b in BREAKDOWNS} | {"segment": "coalesce(f.segment, 'All') <> 'All'"}
+    indicator_rows = " or ".join(
+        f"(instr(coalesce(c.indicator_breakdowns, ''), ',{b},') > 0 and {broken_down[b]})" for b in BREAKDOWNS)
+    return f"(c.kind = 'measure' and not ({indicator_rows}))"
+
+
 def figures_sql(union: str, catalogue: str = CATALOGUE, period: str = "?") -> str:
-    """The rows of metrics.pmr_metrics for one period (`period`: a parameter marker or a SQL literal)."""
-    return f"""select f.metric_id, c.requirement, c.kind, f.period, f.day, f.business_process, f.segment,
+    """The rows of metrics.pmr_metrics for one period (`period`: a parameter marker or a SQL literal).
+    Each row's kind, target and minimum: a measure's, or an indicator's (none) for the
+    rows its indicator_breakdowns name."""
+    measured = _measured_here()
+    return f"""select f.metric_id, c.requirement, case when {measured} then 'measure' else 'indicator' end as kind,
+                   f.period, f.day, f.business_process, f.segment,
                    f.device_type, f.service, f.time_band, f.category, f.value, c.unit,
-                   sl.target, sl.minimum, f.model
+                   case when {measured} then sl.target end as target,
+                   case when {measured} then sl.minimum end as minimum, f.model
             from ({union}) f
             join {catalogue} c on f.metric_id = c.metric_id
             left join reference.service_levels sl on c.service_level = sl.service_level

@@ -253,10 +253,15 @@ def test_every_breakdown_is_published(db):
     ))
     assert catalogue["availability.pct"] == "measure/pct/availability"
     assert catalogue["reliability.outages"] == "indicator/count/"
-    targets = query(
-        db, "select distinct target, minimum from metrics.pmr_metrics where metric_id = 'availability.pct'"
-    )
-    assert targets == [(99.5, 98.0)]
+    # seed Table 3: each service's national monthly figure is the measure (5 services),
+    # its regional (5 x 3), time-of-day (5 x 4 x 2) and daily (5 x 4 x 31) views indicators
+    kinds = query(
+        db, """select kind, target, minimum, count(*) from metrics.pmr_metrics where metric_id = 'availability.pct'
+               group by all order by kind""")
+    assert kinds == [("indicator", None, None, 15 + 40 + 620), ("measure", 99.5, 98.0, 5)]
+    assert query(db, """select count(*) from metrics.pmr_metrics where metric_id = 'availability.pct'
+                        and kind = 'measure' and (segment <> 'All' or day is not null or time_band is not null)""") \
+        == [(0,)]
 
 
 def test_downtime_is_summed_exactly(tmp_path):

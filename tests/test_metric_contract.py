@@ -46,6 +46,9 @@ def test_a_metric_model_whose_yaml_names_another_model(tmp_path):
     (dict(unit="percent"), "unit must be one of"),
     (dict(unit=None), "lacks unit"),
     (dict(follow_up="cos_correction_window_s"), "follow_up must be a list of parameter names"),
+    (dict(indicator_breakdowns=["segment"]), "only a measure has indicator_breakdowns"),
+    (dict(kind="measure", indicator_breakdowns=["region"]), "indicator_breakdowns must be a list of breakdown"),
+    (dict(kind="measure", indicator_breakdowns="day"), "indicator_breakdowns must be a list of breakdown"),
 ])
 def test_a_bad_declaration(tmp_path, change, message):
     with pytest.raises(MetricDefinitionError, match=message):
@@ -77,6 +80,26 @@ def test_a_known_service_level_gives_target_and_minimum(tmp_path):
     declared = {**GOOD, "metric_id": "example.pct", "unit": "pct", "kind": "measure", "service_level": "pct_within_trt"}
     assert collect(con, manifest(tmp_path, node("metric_example", [declared])), "2026-10") == 1
     assert con.execute("select value, target, minimum from metrics.pmr_metrics").fetchall() == [(97.5, 99.0, 96.0)]
+
+
+def test_indicator_breakdowns_make_those_rows_indicators_without_levels(tmp_path):
+    """Declared with indicator_breakdowns [segment, day]: the monthly All row is the
+    measure with its levels; a region's row and a daily All row are indicators."""
+    con = warehouse(tmp_path)
+    con.execute("""insert into metrics.metric_example
+                   select metric_id, period, day, business_process, 'North', device_type, service, time_band,
+                          category, 95.0 from metrics.metric_example
+                   union all
+                   select metric_id, period, date '2026-10-05', business_process, segment, device_type, service,
+                          time_band, category, 90.0 from metrics.metric_example""")
+    declared = {**GOOD, "metric_id": "example.pct", "unit": "pct", "kind": "measure", "service_level": "pct_within_trt",
+                "indicator_breakdowns": ["segment", "day"]}
+    assert collect(con, manifest(tmp_path, node("metric_example", [declared])), "2026-10") == 3
+    assert con.execute("""select segment, cast(day as varchar), kind, target, minimum from metrics.pmr_metrics
+                          order by value desc""").fetchall() == [
+        ("All", None, "measure", 99.0, 96.0), ("North", None, "indicator", None, None),
+        ("All", "2026-10-05", "indicator", None, None)]
+    assert con.execute("select indicator_breakdowns from metrics.metric_catalogue").fetchall() == [(",day,segment,",)]
 
 
 def test_an_unknown_service_level_stops_the_run(tmp_path):
