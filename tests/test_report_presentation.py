@@ -147,6 +147,15 @@ def test_late_alert_codes_show_their_meaning(published):
     assert "<tr><th>8F36</th><td>Supply outage restored after 3 minutes or more</td><td>1</td></tr>" in late
 
 
+def test_a1_shows_the_alerts_it_counts_and_those_suppressed(published):
+    # segments with alerts counted: North (a1 a2 a5), Central (a6), SMETS1 (a3); a4 (North) suppressed
+    alerts = _section_html(published, "alerts")
+    assert "<tr><th>Measure (A1)</th><th>North</th><th>Central</th><th>SMETS1</th><th>All</th>" in alerts
+    assert "<th>  … of alerts counted (not suppressed)</th><td>3</td><td>1</td><td>1</td><td>5</td>" in alerts
+    assert ("<th>Alerts suppressed by storm throttling (never sent, not counted)</th>"
+            "<td>1</td><td>0</td><td>0</td><td>1</td>") in alerts
+
+
 def test_a_late_alert_code_not_in_the_reference_has_a_blank_meaning(published):
     import pandas as pd
 

@@ -138,6 +138,16 @@ def test_a1_alerts_within_sla_and_late_by_code(warehouse):
     assert query(warehouse, "select count(*) from metrics.pmr_metrics where metric_id = 'alerts.late'") == [(2,)]
 
 
+def test_a1_counts_its_alerts_and_the_suppressed_ones_by_segment(warehouse):
+    # October: a1, a2, a5 North, a6 Central, a3 SMETS1 counted; a4 (North) suppressed;
+    # a7 is September's. South has none: 0, as counts are.
+    counted = {"North": 3, "Central": 1, "South": 0, "SMETS1": 1, "All": 5}
+    suppressed = {"North": 1, "Central": 0, "South": 0, "SMETS1": 0, "All": 1}
+    for segment in counted:
+        assert metric(warehouse, "alerts.counted", segment=segment) == counted[segment], segment
+        assert metric(warehouse, "alerts.suppressed", segment=segment) == suppressed[segment], segment
+
+
 def test_measures_carry_service_levels(warehouse):
     rows = query(warehouse, "select distinct kind, target, minimum from metrics.pmr_metrics "
                  "where metric_id = 'rsvp.pct_within_trt'")

@@ -1,9 +1,15 @@
 {#- A1: alerts delivered within the 60 s target, by segment, and late alerts by
-    code (metrics.md §4). Suppressed alerts are never sent and are not counted:
-    int_alert_deliveries holds the period's other alerts. -#}
+    code (metrics.md §4), over the period's alerts that were not suppressed
+    (suppressed alerts are never sent); beside them, by segment, how many alerts
+    that is and how many were suppressed. -#}
 
-with alerts as (
+with period_alerts as (
     select * from {{ ref('int_alert_deliveries') }}
+),
+
+alerts as (
+    select * from period_alerts
+    where not suppressed
 ),
 
 segments as (
@@ -22,10 +28,24 @@ by_segment as (
     group by grouping sets ((segment), ())
 ),
 
-within_sla as (
-    select segments.segment, by_segment.pct_within_sla
+counts_by_segment as (
+    select
+        coalesce(segment, 'All') as segment,
+        sum(case when suppressed then 0 else 1 end) as counted,
+        sum(case when suppressed then 1 else 0 end) as suppressed
+    from period_alerts
+    group by grouping sets ((segment), ())
+),
+
+per_segment as (
+    select
+        segments.segment,
+        by_segment.pct_within_sla,
+        coalesce(counts_by_segment.counted, 0) as counted,
+        coalesce(counts_by_segment.suppressed, 0) as suppressed
     from segments
     left join by_segment on segments.segment = by_segment.segment
+    left join counts_by_segment on segments.segment = counts_by_segment.segment
 ),
 
 late_by_code as (
@@ -35,6 +55,7 @@ late_by_code as (
     group by alert_code
 )
 
-{{ metric_rows('within_sla', {'alerts.pct_within_sla': 'pct_within_sla'}, {'segment': 'segment'}, day=none) }}
+{{ metric_rows('per_segment', {'alerts.pct_within_sla': 'pct_within_sla', 'alerts.counted': 'counted',
+                               'alerts.suppressed': 'suppressed'}, {'segment': 'segment'}, day=none) }}
 union all
 {{ metric_rows('late_by_code', {'alerts.late': 'late'}, {'category': 'alert_code'}, day=none) }}

@@ -1,11 +1,17 @@
-"""A1: alerts delivered within 60 seconds, and the alert codes that were late with
-their meaning (reference.alert_codes; blank when the code is not there)."""
+"""A1: alerts delivered within 60 seconds, with how many alerts that share counts and
+how many storm throttling suppressed, and the alert codes that were late with their
+meaning (reference.alert_codes; blank when the code is not there)."""
 
 from __future__ import annotations
 
 from reports.charts import SEGMENT_ORDER
 from reports.format import number, table
 from reports.sections import Section, ids
+
+
+# the share's population and the alerts it leaves out, beside it
+COUNTS = (("  … of alerts counted (not suppressed)", "alerts.counted"),
+          ("Alerts suppressed by storm throttling (never sent, not counted)", "alerts.suppressed"))
 
 
 def render(ctx, charts) -> str:
@@ -18,7 +24,9 @@ def render(ctx, charts) -> str:
         ["Measure (A1)"] + segments + ["Target", "Minimum"],
         [["Alerts delivered within 60 s"]
          + [number(ctx.value("alerts.pct_within_sla", segment=s), "pct") for s in segments]
-         + [number(target, "pct"), number(minimum, "pct")]],
+         + [number(target, "pct"), number(minimum, "pct")]]
+        + [[label] + [number(ctx.value(metric_id, segment=s), "count") for s in segments] + ["", ""]
+           for label, metric_id in COUNTS],
     )]
     late = ctx.metric("alerts.late").sort_values(["value", "category"], ascending=[False, True])
     if not late.empty:
@@ -32,4 +40,5 @@ def render(ctx, charts) -> str:
     return "".join(parts)
 
 
-SECTION = Section("alerts", "A1: alerts", ids("alerts.pct_within_sla", "alerts.late"), render)
+SECTION = Section("alerts", "A1: alerts",
+                  ids("alerts.pct_within_sla", "alerts.counted", "alerts.suppressed", "alerts.late"), render)

@@ -8,9 +8,10 @@
 -- depends_on: {{ ref('stg_alerts__touched_checked') }}
 -- depends_on: {{ ref('stg_alerts__exceptions') }}
 
-{#- Every non-suppressed alert received in the period, with the few columns A1
-    counts (metric_alerts): its segment, code and whether it was delivered within
-    the target, through the same definition as fct_alerts (macro alert_facts).
+{#- Every alert received in the period, with the few columns A1 counts
+    (metric_alerts): its segment, code, whether it was suppressed (never sent, not
+    counted in the share) and whether it was delivered within the target, through
+    the same definition as fct_alerts (macro alert_facts).
     A table, so that A1 does not read and check every alert of the month again
     after each new file; an incremental build recomputes the touched alert
     partitions only (_pkey, from stg_alerts__touched_keys), from the rows already
@@ -25,9 +26,10 @@ final as (
         {{ row_key(['alert_id']) }} as _pkey,
         segment,
         alert_code,
+        suppressed,
         is_within_sla
     from facts
-    where {{ in_period('received_at') }} and not suppressed
+    where {{ in_period('received_at') }}
 )
 
 select * from final
