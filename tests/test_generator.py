@@ -298,6 +298,23 @@ def test_chains(con):
     assert q(con, "SELECT count(*) FROM alerts WHERE alert_code IN ('8F35', '8F36')")[0][0] > 0
 
 
+def test_an_outages_incident_is_raised_against_a_service_of_its_component(con):
+    from pmr.generator.operations import affected_service
+
+    pairs = {(r["service"], r["component"]) for r in _seed("service_components.csv")}
+    raised = q(con, """SELECT DISTINCT i.service, o.component FROM incidents i
+                       JOIN outages o ON i.incident_id = 'INC-' || o.outage_id""")
+    assert raised and all(pair in pairs for pair in raised)
+    # by hand from seeds/service_components.csv: the DCC User Interface for its own
+    # components (dsp_core and access_control serve other interfaces too), else the only service
+    expected = {"dui_gateway": "dcc_user_interface", "dsp_core": "dcc_user_interface",
+                "access_control": "dcc_user_interface", "rdi_gateway": "registration_data_interface",
+                "smki_repository": "smki_repository_interface", "smki_ra": "smki_services_interface",
+                "ssi_portal": "self_service_interface"}
+    values = ", ".join(f"('{component}')" for component in expected)
+    assert dict(q(con, f"SELECT component, {affected_service()} FROM (VALUES {values}) t(component)")) == expected
+
+
 def test_same_seed_same_bytes_other_seed_differs(run, tmp_path):
     base, _, _ = run
     generate(START, DAYS, SCALE, SEED, tmp_path / "b" / "demo")

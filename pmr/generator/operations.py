@@ -26,6 +26,20 @@ TITLES = [
 CH_EVENTS_PER_DAY = 60_000  # hub firmware image deliveries a day at scale 1.0
 
 
+def affected_service() -> str:
+    """SQL: the service an outage's incident is raised against, from its component: the
+    DCC User Interface when the component is one of its own (a DSP core or access
+    control outage stops requests first), else the service the seed lists it under."""
+    rows = read_seed("service_components.csv")
+    dui = {r["component"] for r in rows if r["service"] == "dcc_user_interface"}
+    first = {}
+    for r in rows:
+        first.setdefault(r["component"], r["service"])
+    whens = " ".join(f"WHEN {sql_str(component)} THEN {sql_str('dcc_user_interface' if component in dui else service)}"
+                     for component, service in sorted(first.items()))
+    return f"CASE component {whens} END"
+
+
 def build_incidents(ctx: Context) -> None:
     """Incidents: random ones by category, plus one per unplanned outage (Cat 2 for a
     national outage, Cat 3 for a regional one). Response and resolution mostly within
@@ -63,7 +77,7 @@ def build_incidents(ctx: Context) -> None:
             UNION ALL
             SELECT CASE WHEN csp_region IS NULL THEN 2 ELSE 3 END, 'INC-' || outage_id, hash({ctx.seed}, 602, outage_id),
                    started_at + 120000 + floor(rnd(hash({ctx.seed}, 602, outage_id), 1) * 600000)::BIGINT,
-                   csp_region, 'dcc_user_interface', description
+                   csp_region, {affected_service()}, description
             FROM outages_all WHERE NOT planned AND started_at < {w1 - 15 * 60000}
         ),
         t AS (
