@@ -144,7 +144,7 @@ def _installs(ctx, charts) -> str:
     parts.append(_installs_chart(ctx, charts, degraded))
     rule = (f"ic.deviation at or below {ratio:+g} with a forecast of at least {floor:,.0f} installs, "
             "not a bank holiday" if ratio is not None and floor is not None else "ic.deviation below the threshold")
-    parts.append(f"<p>Red triangles: degraded days ({esc(rule)}; parameters seed). Shaded days: Category 1–2 "
+    parts.append(f"<p>Red triangles: degraded days ({esc(rule)}; thresholds from the parameters reference table). Shaded days: Category 1–2 "
                  "incidents open (ic.major_incidents_open).</p>")
     if degraded.empty:
         parts.append("<p>No segment-day was flagged as degraded.</p>")
@@ -270,10 +270,10 @@ def _firmware(ctx, charts) -> str:
 
 
 def render(ctx, charts) -> str:
-    parts = ["<p>Outcome measures of the key business processes (seed section 2.4). Each row says whether it "
-             "is a measure or an indicator; success means the final response succeeded (or is the I99 that "
-             "ends a Non-Device request) and no N12/N13 alert names the request. Transform requests are never "
-             "counted.</p>"]
+    parts = ["<p>Outcome measures of the key business processes (MP122 requirements, section 2.4). Each row "
+             "says whether it is a measure or an indicator; a deliverable request is one not rejected at the DCC "
+             "boundary; success means the final response succeeded (or is the I99 that ends a Non-Device "
+             "request) and no N12/N13 alert names the request. Transform requests are never counted.</p>"]
     parts.append(_installs(ctx, charts))
     parts.append(_change_of_supplier(ctx))
     parts.append(_billing(ctx))

@@ -126,7 +126,7 @@ def render(ctx, charts) -> str:
         "select business_process, display_name from reference.business_processes order by display_order"
     )
     parts = [
-        "<p>Rate, Speed, Volume and Payload per business process (seed Figure 1). A request counts in every "
+        "<p>Rate, Speed, Volume and Payload per business process (MP122 requirements, Figure 1). A request counts in every "
         "process whose list holds its SRV; Transform requests (command variant 4) are not counted. RTT is "
         "measured from receipt (or execution time for Future-Dated and DCC-Scheduled requests) to the final "
         "response, over deliverable requests with a final response. Figures are indicators except the share "
