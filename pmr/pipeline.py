@@ -29,6 +29,7 @@ from pmr.calendar import (
     month_has_ended,
     parse_month,
     period_bounds_utc,
+    previous_month,
     publication_timeliness,
 )
 from pmr.dbt_runner import DbtResult, run_dbt, target_path_for
@@ -224,7 +225,8 @@ def publish_step(
         log.first_publication = earlier.requirement_4()
     with log.step("render") as record, connect(db, read_only=True) as con:
         progress("render: writing the report")
-        record["files"] = render_report(con, month, run_folder, checks, log)
+        record["files"] = render_report(con, month, run_folder, checks, log,
+                                        Path(out) / previous_month(parse_month(month)[0]) / "metrics.csv")
     with log.step("publish"):
         link = publish.publish(run_folder, Path(out), month)
     log.status, log.published = "published", str(link)

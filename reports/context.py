@@ -22,6 +22,7 @@ class ReportContext:
     checks: list = field(default_factory=list)  # pmr.gate.CheckResult
     run: Any = None  # pmr.run_log.RunLog
     provisional_ids: frozenset = frozenset()  # metric ids whose follow-up window has not landed
+    previous: pd.DataFrame | None = None  # the previous month's published metrics.csv, if there is one
     _index: dict | None = field(default=None, repr=False)
 
     def metric(self, metric_id: str, **breakdown) -> pd.DataFrame:
@@ -44,6 +45,19 @@ class ReportContext:
                 self._index[key] = None if pd.isna(row[-1]) else float(row[-1])
         key = (metric_id, *(None if breakdown.get(d) is None else breakdown[d] for d in BREAKDOWNS))
         return self._index.get(key)
+
+    def previous_value(self, metric_id: str, **breakdown) -> float | None:
+        """The figure with the same id and breakdown in the previous month's published
+        metrics.csv, or None (no such report, or no such figure in it)."""
+        if self.previous is None:
+            return None
+        rows = self.previous[self.previous["metric_id"] == metric_id]
+        for column in BREAKDOWNS:
+            value = breakdown.get(column)
+            rows = rows[rows[column] == ("" if value is None else str(value))]
+        if len(rows) != 1 or rows["value"].iloc[0] == "":
+            return None
+        return float(rows["value"].iloc[0])
 
     def title(self, metric_id: str) -> str:
         found = self.catalogue[self.catalogue["metric_id"] == metric_id]

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import jinja2
+import pandas as pd
 
 from expectations.frames import follow_up_coverage
 from pmr import PROJECT_DIR
@@ -78,7 +79,15 @@ def definitions_version() -> tuple[str, str]:
     return (commit + (" with uncommitted changes" if dirty else "")), digest.hexdigest()[:16]
 
 
-def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks, log) -> Path:
+def read_previous_metrics(path: Path | None) -> pd.DataFrame | None:
+    """The previous month's published metrics.csv as text (empty = no value), or None."""
+    if path is None or not Path(path).is_file():
+        return None
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks, log,
+               previous_metrics: Path | None = None) -> Path:
     from reports.sections import all_sections
 
     # in metrics.csv's order: tables are written in parallel, so their own row order
@@ -98,7 +107,7 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
     provisional_ids = frozenset(
         metric_id for label in windows.loc[~windows["covered"], "label"] for metric_id in label.split(", "))
     ctx = ReportContext(month=month, con=con, metrics=metrics, catalogue=catalogue, checks=checks, run=log,
-                        provisional_ids=provisional_ids)
+                        provisional_ids=provisional_ids, previous=read_previous_metrics(previous_metrics))
     charts = ChartEmbedder()
     sections = [
         {"key": s.key, "title": s.title, "html": s.render(ctx, charts)} for s in all_sections()
@@ -163,6 +172,10 @@ def provisional_notice(con: duckdb.DuckDBPyConnection, month: str, windows=None)
             f"still change when later extracts land:</p><ul>{items}</ul></div>")
 
 
-def render_report(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks, log) -> list[str]:
-    written = [write_quality_csv(con, folder), write_metrics_csv(con, folder), write_html(con, month, folder, checks, log)]
+def render_report(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks, log,
+                  previous_metrics: Path | None = None) -> list[str]:
+    """Write quality.csv, metrics.csv and pmr.html into `folder`; `previous_metrics` is
+    the previous month's published metrics.csv, for the measures' previous levels."""
+    written = [write_quality_csv(con, folder), write_metrics_csv(con, folder),
+               write_html(con, month, folder, checks, log, previous_metrics)]
     return [p.name for p in written]

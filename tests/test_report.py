@@ -116,6 +116,30 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
             '<span class="ontime">on time</span>') in header
 
 
+def test_measures_at_a_glance_show_the_previous_months_published_level(landing, tmp_path):
+    """September's report, as published in the same output folder, gives the previous
+    level; a figure it lacks reads –. October's prepayment share by hand: A, G, I, J
+    within the target of 7 deliverable requests (C and E too slow, H unanswered)."""
+    from pmr.metrics import CSV_COLUMNS
+
+    out = tmp_path / "out"
+    (out / "2026-09").mkdir(parents=True)
+    september = dict(metric_id="rsvp.pct_within_trt", requirement="R1", kind="measure", period="2026-09",
+                     business_process="prepayment_top_up", segment="All", value="97.5", unit="pct", target="99",
+                     minimum="96")
+    with open(out / "2026-09" / "metrics.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerow(september)
+    link = run_month(MONTH, landing, out, db=tmp_path / "w.duckdb", allow_missing_days=SPARSE)
+    page = (link / "pmr.html").read_text()
+    glance = page.split('<section id="measures">', 1)[1].split("</section>", 1)[0]
+    assert "<th>Scope</th><th>Previous month</th><th>This month</th><th>Target</th>" in glance
+    assert "<td>Prepayment Top Up Device Remotely</td><td>97.50%</td><td>57.14%</td>" in glance
+    assert "<td>Change of Supplier (Gain)</td><td>–</td>" in glance  # not in September's file
+    assert "the figures of the report published for 2026-09 (2026-09/metrics.csv in this output folder)" in glance
+
+
 def test_page_does_not_depend_on_the_row_order_of_the_metrics_table(published, tmp_path):
     """Tables are written in parallel, so their row order changes from build to build
     (two builds of a scale-0.002 month put the same chart points in another order);

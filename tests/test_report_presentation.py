@@ -138,6 +138,12 @@ def test_install_counts_say_what_they_count(published):
     assert "<th>Install and Leave: deliverable (not rejected) 8.14.2 requests, successful or not</th>" in installs
 
 
+def test_measures_at_a_glance_say_when_no_previous_report_is_published(published):
+    glance = _section_html(published, "measures")
+    assert "<th>Previous month</th>" in glance
+    assert "Previous month: no report for 2026-09 is published in this output folder" in glance
+
+
 def test_late_alert_codes_show_their_meaning(published):
     alerts = _section_html(published, "alerts")
     late = alerts.split("<caption>Late alerts by code, all segments</caption>", 1)[1].split("</table>", 1)[0]

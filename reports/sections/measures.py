@@ -1,8 +1,10 @@
 """At a glance: every measure (metrics with a target) for All segments, monthly,
-against its service levels."""
+against its service levels, beside its level in the previous month's published report."""
 
 from __future__ import annotations
 
+from pmr.calendar import parse_month, previous_month
+from reports.context import BREAKDOWNS
 from reports.format import esc, number, status, table
 from reports.sections import Section
 
@@ -29,16 +31,30 @@ def render(ctx, charts) -> str:
     order = ["requirement", "metric_id", "business_process", "service", "category"]
     for _, r in rows.sort_values(order, na_position="first").iterrows():
         scope = _scope(r, names)
+        previous = ctx.previous_value(r["metric_id"], **{c: r[c] if isinstance(r[c], str) else None
+                                                         for c in BREAKDOWNS})
         lines.append([
-            ctx.title(r["metric_id"]), r["requirement"], scope, number(r["value"], r["unit"]),
-            number(r["target"], r["unit"]), number(r["minimum"], r["unit"]),
+            ctx.title(r["metric_id"]), r["requirement"], scope, number(previous, r["unit"]),
+            number(r["value"], r["unit"]), number(r["target"], r["unit"]), number(r["minimum"], r["unit"]),
             status(r["value"], r["target"], r["minimum"])
             + (" (provisional)" if r["metric_id"] in ctx.provisional_ids else ""),
         ])
     if not lines:
         return "<p>No measures with service levels this month.</p>"
-    return table(["Measure", "Requirement", "Scope", "This month", "Target", "Minimum", "Status"], lines,
-                 caption="Measures for all segments against their service levels") + _alerts_note(ctx, rows)
+    return (table(["Measure", "Requirement", "Scope", "Previous month", "This month", "Target", "Minimum", "Status"],
+                  lines, caption="Measures for all segments against their service levels")
+            + _previous_note(ctx) + _alerts_note(ctx, rows))
+
+
+def _previous_note(ctx) -> str:
+    """Where the previous month's levels come from: its published report."""
+    first, _ = parse_month(ctx.month)
+    month = previous_month(first)
+    if ctx.previous is None:
+        return (f'<p class="note">Previous month: no report for {month} is published in this output folder, '
+                "so no previous level is shown.</p>")
+    return (f'<p class="note">Previous month: the figures of the report published for {month} '
+            f"({month}/metrics.csv in this output folder); – where it has no such figure.</p>")
 
 
 def _alerts_note(ctx, rows) -> str:
