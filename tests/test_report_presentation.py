@@ -144,6 +144,17 @@ def test_measures_at_a_glance_say_when_no_previous_report_is_published(published
     assert "Previous month: no report for 2026-09 is published in this output folder" in glance
 
 
+def test_daily_successful_and_failed_installs_are_charted_by_device_type_and_segment(published):
+    """IC1 asks for daily volumes of successful and failed installs by CH/ESME/GSME and
+    region: on 14 October South's hubs had N (I99 only, success) and P (no response, failed)."""
+    rows = [r for r in _chart_records(_section_html(published, "outcomes")) if "outcome" in r]
+    on_the_14th = {(r["segment"], r["device_type"], r["outcome"]): r["value"] for r in rows
+                   if r["day"].startswith("2026-10-14") and r["value"]}
+    assert on_the_14th == {("South", "CHF", "Successful"): 1, ("South", "CHF", "Failed"): 1}
+    assert {r["segment"] for r in rows} <= {"North", "Central", "South", "SMETS1"}
+    assert {r["device_type"] for r in rows} == {"CHF", "ESME", "GSME"}
+
+
 def test_late_alert_codes_show_their_meaning(published):
     alerts = _section_html(published, "alerts")
     late = alerts.split("<caption>Late alerts by code, all segments</caption>", 1)[1].split("</table>", 1)[0]
@@ -187,8 +198,9 @@ def test_measures_at_a_glance_say_why_the_two_alert_shares_differ(published):
     measures = _section_html(published, "measures")
     # A1: a1 a2 a3 a5 a6 (a4 suppressed, a7 September), within 60 s a1 a5 a6 = 3 of 5;
     # Alerts Management (seeds/business_process_alerts.csv: AD1, 8F35, 8F36): a1 a2 a3, within a1 = 1 of 3
-    assert "<th>Alerts delivered within 60 s</th><td>A1</td><td>All segments</td><td>60.00%</td>" in measures
-    assert "<td>R1</td><td>Alerts Management</td><td>33.33%</td>" in measures
+    # (no previous report is published beside this one: – in the previous month's column)
+    assert "<th>Alerts delivered within 60 s</th><td>A1</td><td>All segments</td><td>–</td><td>60.00%</td>" in measures
+    assert "<td>R1</td><td>Alerts Management</td><td>–</td><td>33.33%</td>" in measures
     assert ("Alerts delivered within 60 s (A1) counts every alert that was not suppressed; Within Target Response "
             "Time for Alerts Management (R1) counts only the alerts of that process, codes 8F35, 8F36, AD1. "
             "Both time an alert against 60 s") in measures

@@ -128,6 +128,29 @@ def _installs_chart(ctx, charts, degraded: pd.DataFrame) -> str:
                                "and days with Category 1-2 incidents open marked")
 
 
+def _installs_by_type_chart(ctx, charts) -> str:
+    """IC1's daily successful and failed installs, by device type (columns) and segment (rows)."""
+    daily = ctx.metrics[(ctx.metrics["metric_id"] == "ic.installs") & ctx.metrics["day"].notna()
+                        & ctx.metrics["device_type"].isin(INSTALL_TYPES) & (ctx.metrics["segment"] != "All")]
+    if daily.empty:
+        return ""
+    data = daily[["day", "segment", "device_type", "category", "value"]].copy()
+    data["day"] = pd.to_datetime(data["day"])
+    data["outcome"] = data["category"].map({"success": "Successful", "failed": "Failed"})
+    chart = alt.Chart(data.drop(columns="category")).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
+        x=alt.X("day:T", title=None, axis=alt.Axis(format="%d %b")),
+        y=alt.Y("value:Q", title="Installs"),
+        color=alt.Color("outcome:N", title=None,
+                        scale=alt.Scale(domain=["Successful", "Failed"], range=["#1d3557", "#e63946"])),
+        tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N", "device_type:N", "outcome:N",
+                 alt.Tooltip("value:Q", format=",.0f")],
+    ).properties(width=190, height=70).facet(
+        row=alt.Row("segment:N", title=None, sort=[s for s in SEGMENT_ORDER if s != "All"]),
+        column=alt.Column("device_type:N", title=None, sort=list(INSTALL_TYPES)),
+    ).properties(title="Successful and failed installs per UK day, by device type and segment")
+    return charts.embed(chart, "Daily successful and failed installs per device type (CHF, ESME, GSME) and segment")
+
+
 def _installs(ctx, charts) -> str:
     ratio = parameter(ctx, "ic_deviation_alert_ratio")
     floor = parameter(ctx, "ic_deviation_min_predicted")
@@ -144,8 +167,8 @@ def _installs(ctx, charts) -> str:
     parts.append(_installs_chart(ctx, charts, degraded))
     rule = (f"ic.deviation at or below {ratio:+g} with a forecast of at least {floor:,.0f} installs, "
             "not a bank holiday" if ratio is not None and floor is not None else "ic.deviation below the threshold")
-    parts.append(f"<p>Red triangles: degraded days ({esc(rule)}; thresholds from the parameters reference table). Shaded days: Category 1–2 "
-                 "incidents open (ic.major_incidents_open).</p>")
+    parts.append(f"<p>Red triangles: degraded days ({esc(rule)}; thresholds from the parameters reference "
+                 "table). Shaded days: Category 1–2 incidents open (ic.major_incidents_open).</p>")
     if degraded.empty:
         parts.append("<p>No segment-day was flagged as degraded.</p>")
     else:
@@ -156,6 +179,7 @@ def _installs(ctx, charts) -> str:
               number(r["major_incidents_open"], "count")] for _, r in degraded.iterrows()],
             caption="Degraded install days (IC2)",
         ))
+    parts.append(_installs_by_type_chart(ctx, charts))
     return "".join(parts)
 
 
