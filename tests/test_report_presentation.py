@@ -173,6 +173,16 @@ def test_a1_shows_the_alerts_it_counts_and_those_suppressed(published):
             "<td>1</td><td>0</td><td>0</td><td>1</td>") in alerts
 
 
+def test_each_segments_share_is_marked_against_the_service_levels(published):
+    """Target 99%, minimum 96% (seeds/service_levels.csv). Prepayment: North A, G within
+    of A C E G H (40%), Central I (100%), South no request (no status), SMETS1 J (100%),
+    All 4 of 7. A1: North 2 of 3, Central 1 of 1, SMETS1 0 of 1, All 3 of 5."""
+    below, met = "<td>below minimum</td>", "<td>target met</td>"
+    against = "<th>  … against the service levels</th>"
+    assert against + below + met + "<td></td>" + met + below + "</tr>" in _process_html(published, "prepayment_top_up")
+    assert against + below + met + below + below + "<td></td><td></td></tr>" in _section_html(published, "alerts")
+
+
 def test_a_late_alert_code_not_in_the_reference_has_a_blank_meaning(published):
     import pandas as pd
 

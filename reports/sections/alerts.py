@@ -5,7 +5,7 @@ meaning (reference.alert_codes; blank when the code is not there)."""
 from __future__ import annotations
 
 from reports.charts import SEGMENT_ORDER
-from reports.format import number, table
+from reports.format import number, status, table
 from reports.sections import Section, ids
 
 
@@ -24,7 +24,9 @@ def render(ctx, charts) -> str:
         ["Measure (A1)"] + segments + ["Target", "Minimum"],
         [["Alerts delivered within 60 s"]
          + [number(ctx.value("alerts.pct_within_sla", segment=s), "pct") for s in segments]
-         + [number(target, "pct"), number(minimum, "pct")]]
+         + [number(target, "pct"), number(minimum, "pct")],
+         ["  … against the service levels"]
+         + [status(ctx.value("alerts.pct_within_sla", segment=s), target, minimum) for s in segments] + ["", ""]]
         + [[label] + [number(ctx.value(metric_id, segment=s), "count") for s in segments] + ["", ""]
            for label, metric_id in COUNTS],
     )]

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from reports.charts import SEGMENT_ORDER, daily_lines
-from reports.format import esc, number, table
+from reports.format import esc, number, status, table
 from reports.sections import Section, ids
 
 
@@ -28,14 +28,18 @@ def _monthly_table(ctx, process: str, segments: list[str]) -> str:
         return "–" if low is None else f"{number(low, 's')} – {number(high, 's')}"
 
     target = ctx.metric("rsvp.pct_within_trt", business_process=process)
-    levels = ""
+    levels, against_levels = "", []
     if not target.empty and pd.notna(target["target"].iloc[0]):
-        levels = f" (target {target['target'].iloc[0]:g}%, minimum {target['minimum'].iloc[0]:g}%)"
+        goal, floor = float(target["target"].iloc[0]), float(target["minimum"].iloc[0])
+        levels = f" (target {goal:g}%, minimum {floor:g}%)"
+        against_levels = [["  … against the service levels"] + [status(
+            ctx.value("rsvp.pct_within_trt", business_process=process, segment=s), goal, floor) for s in segments]]
     rows = [
         ["Average RTT (s)"] + [cell("mean_rtt_s", s, "s") for s in segments],
         ["Median RTT (s)"] + [cell("median_rtt_s", s, "s") for s in segments],
         ["Range of RTT, shortest – longest (s)"] + [range_cell(s) for s in segments],
         ["Delivered within the Target Response Time" + levels] + [cell("pct_within_trt", s, "pct") for s in segments],
+        *against_levels,
         ["Volumes"] + [cell("volume", s, "count") for s in segments],
         ["Rejected at the DCC boundary"] + [cell("rejected", s, "count") for s in segments],
         ["Failed to be delivered"] + [cell("pct_failed", s, "pct") for s in segments],
