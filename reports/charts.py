@@ -61,7 +61,7 @@ def daily_lines(data: pd.DataFrame, value_title: str, height: int = 140, field: 
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("day:T", title=None, axis=alt.Axis(format="%d %b")),
+            x=alt.X("day:T", title="UK day", axis=alt.Axis(format="%d %b")),
             y=alt.Y(f"{field}:Q", title=value_title),
             color=alt.Color(f"{colour}:N", scale=segment_scale(), title="Segment")
             if colour == "segment" else alt.Color(f"{colour}:N", title=colour.replace("_", " ").capitalize()),

@@ -155,6 +155,14 @@ def test_daily_successful_and_failed_installs_are_charted_by_device_type_and_seg
     assert {r["device_type"] for r in rows} == {"CHF", "ESME", "GSME"}
 
 
+def test_the_alerts_process_table_has_no_rows_that_cannot_apply_to_alerts(published):
+    rows = ("<th>Rejected at the DCC boundary</th>", "<th>Average RTT excluding the HAN, interim (s)</th>")
+    alerts, prepayment = (_process_html(published, p) for p in ("alerts_management", "prepayment_top_up"))
+    assert not any(row in alerts for row in rows)
+    assert all(row in prepayment for row in rows)
+    assert "<th>Volumes</th>" in alerts and "<th>Failed to be delivered</th>" in alerts
+
+
 def test_late_alert_codes_show_their_meaning(published):
     alerts = _section_html(published, "alerts")
     late = alerts.split("<caption>Late alerts by code, all segments</caption>", 1)[1].split("</table>", 1)[0]

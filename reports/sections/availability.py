@@ -136,18 +136,22 @@ def _daily_chart(ctx, charts, service: str, name: str) -> str:
     low = min(float(data["value"].min()), minimum if minimum is not None else 100.0)
     scale = alt.Scale(domain=[max(0.0, math.floor(low - 0.5)), 100.0], clamp=True)
     colours = dict(zip(SEGMENT_ORDER, SEGMENT_COLOURS))
-    layers = [daily_lines(data, "Availability (%)", height=130).encode(
+    lines = daily_lines(data, "Availability (%)", height=130).encode(
         y=alt.Y("value:Q", title="Availability (%)", scale=scale),
         color=alt.Color("segment:N", title="View", scale=alt.Scale(domain=shown, range=[colours[s] for s in shown]),
                         legend=alt.Legend(labelExpr="datum.label == 'All' ? 'National' : datum.label")),
-    )]
+    )
+    # the national line last and wider, so a region's line drawn over the whole month
+    # does not hide the national dips where the two views are equal
+    layers = [lines.transform_filter("datum.segment != 'All'"),
+              lines.transform_filter("datum.segment == 'All'").mark_line(point=True, strokeWidth=3)]
     levels = pd.DataFrame([{"level": f"{label} {number(value, 'pct')}", "value": value}
                            for label, value in (("target", target), ("minimum", minimum)) if value is not None])
     if not levels.empty:
         layers.insert(0, alt.Chart(levels).mark_rule(strokeDash=[4, 3], color="#b00020", opacity=0.6).encode(
             y=alt.Y("value:Q", scale=scale), tooltip=["level:N"]))
     regions = [s for s in shown if s != "All"]
-    subtitle = "Dashed: target and minimum service level. " + (
+    subtitle = "Dashed: target and minimum service level. National: the wide line. " + (
         f"{', '.join(regions)}: drawn where the region's view differs from the national one."
         if regions else "Every CSP region's view equals the national one.")
     chart = alt.layer(*layers).properties(

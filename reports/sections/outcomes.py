@@ -99,7 +99,7 @@ def _installs_chart(ctx, charts, degraded: pd.DataFrame) -> str:
             )
         layers.append(
             alt.Chart(lines[lines["segment"] == segment]).mark_line(point=True).encode(
-                x=alt.X("day:T", title=None, axis=alt.Axis(format="%d %b")),
+                x=alt.X("day:T", title="UK day", axis=alt.Axis(format="%d %b")),
                 y=alt.Y("value:Q", title="Installs"),
                 color=alt.Color("series:N", title=None,
                                 scale=alt.Scale(domain=["Successful installs", "Forecast"],
@@ -138,7 +138,7 @@ def _installs_by_type_chart(ctx, charts) -> str:
     data["day"] = pd.to_datetime(data["day"])
     data["outcome"] = data["category"].map({"success": "Successful", "failed": "Failed"})
     chart = alt.Chart(data.drop(columns="category")).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
-        x=alt.X("day:T", title=None, axis=alt.Axis(format="%d %b")),
+        x=alt.X("day:T", title="UK day", axis=alt.Axis(format="%d %b")),
         y=alt.Y("value:Q", title="Installs"),
         color=alt.Color("outcome:N", title=None,
                         scale=alt.Scale(domain=["Successful", "Failed"], range=["#1d3557", "#e63946"])),

@@ -18,7 +18,7 @@ RSVP_FIGURES = ("mean_rtt_s", "median_rtt_s", "min_rtt_s", "max_rtt_s", "pct_wit
                 "pct_failed", "mean_rtt_excl_han_s")
 
 
-def _monthly_table(ctx, process: str, segments: list[str]) -> str:
+def _monthly_table(ctx, process: str, segments: list[str], measured_on: str) -> str:
     def cell(name, segment, unit):
         return number(ctx.value(f"rsvp.{name}", business_process=process, segment=segment), unit)
 
@@ -41,10 +41,12 @@ def _monthly_table(ctx, process: str, segments: list[str]) -> str:
         ["Delivered within the Target Response Time" + levels] + [cell("pct_within_trt", s, "pct") for s in segments],
         *against_levels,
         ["Volumes"] + [cell("volume", s, "count") for s in segments],
-        ["Rejected at the DCC boundary"] + [cell("rejected", s, "count") for s in segments],
         ["Failed to be delivered"] + [cell("pct_failed", s, "pct") for s in segments],
-        ["Average RTT excluding the HAN, interim (s)"] + [cell("mean_rtt_excl_han_s", s, "s") for s in segments],
     ]
+    if measured_on == "requests":  # an alert is never rejected and has no HAN-free time
+        rows.insert(-1, ["Rejected at the DCC boundary"] + [cell("rejected", s, "count") for s in segments])
+        rows.append(["Average RTT excluding the HAN, interim (s)"]
+                    + [cell("mean_rtt_excl_han_s", s, "s") for s in segments])
     return table(["Monthly performance"] + segments, rows)
 
 
@@ -127,7 +129,7 @@ def _daily_chart(ctx, charts, process: str, title: str) -> str:
 
 def render(ctx, charts) -> str:
     processes = ctx.query(
-        "select business_process, display_name from reference.business_processes order by display_order"
+        "select business_process, display_name, measured_on from reference.business_processes order by display_order"
     )
     parts = [
         "<p>Rate, Speed, Volume and Payload per business process (MP122 requirements, Figure 1). A request counts in every "
@@ -143,7 +145,7 @@ def render(ctx, charts) -> str:
             continue
         segments = [s for s in SEGMENT_ORDER if s in present]
         parts.append(f'<section class="process" id="rsvp-{esc(key)}"><h3>{esc(name)}</h3>')
-        parts.append(_monthly_table(ctx, key, segments))
+        parts.append(_monthly_table(ctx, key, segments, process["measured_on"]))
         parts.append(_target_times_note(ctx, key))
         parts.append(_daily_chart(ctx, charts, key, name))
         parts.append("</section>")
