@@ -163,6 +163,12 @@ def test_the_alerts_process_table_has_no_rows_that_cannot_apply_to_alerts(publis
     assert "<th>Volumes</th>" in alerts and "<th>Failed to be delivered</th>" in alerts
 
 
+def test_a_share_above_zero_never_reads_zero():
+    from reports.sections.quality import _share
+
+    assert (_share(5, 1_000_000), _share(0, 10), _share(1, 4), _share(0, 0)) == ("<0.01%", "0.00%", "25.00%", "–")
+
+
 def test_late_alert_codes_show_their_meaning(published):
     alerts = _section_html(published, "alerts")
     late = alerts.split("<caption>Late alerts by code, all segments</caption>", 1)[1].split("</table>", 1)[0]

@@ -7,6 +7,15 @@ from reports.format import number, table
 from reports.sections import Section
 
 
+def _share(part, whole) -> str:
+    """A percentage that is not 0 never reads 0.00%: a handful of quarantined rows among
+    millions shows as <0.01%."""
+    if not whole:
+        return number(None, "pct")
+    share = 100.0 * part / whole
+    return "<0.01%" if 0 < share < 0.005 else number(share, "pct")
+
+
 def render(ctx, charts) -> str:
     sources = ctx.query(
         """select source, count(*) as files, sum(rows_read) as rows_read, sum(accepted) as accepted,
@@ -18,7 +27,7 @@ def render(ctx, charts) -> str:
          "Quarantined share"],
         [[r["source"], number(r["files"], "count"), number(r["rows_read"], "count"), number(r["accepted"], "count"),
           number(r["superseded"], "count"), number(r["duplicates"], "count"), number(r["quarantined"], "count"),
-          number(100.0 * r["quarantined"] / r["rows_read"] if r["rows_read"] else None, "pct")]
+          _share(r["quarantined"], r["rows_read"])]
          for _, r in sources.iterrows()],
         caption="Rows read = accepted + duplicates + quarantined, per source (per file in quality.csv). "
                 "Superseded: earlier deliveries of an incident or outage, replaced by its latest row",
