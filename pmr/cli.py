@@ -170,11 +170,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     ids = sum(len(model.definitions) for model in models)
     print(f"metric declarations: {len(models)} metric models declare {ids} metric ids, none breaks the contract")
     with tempfile.TemporaryDirectory(prefix="pmr-check-") as scratch:
-        result = run_dbt(["parse"], Path(scratch) / "check.duckdb")
+        # compile, not only parse: a misspelt macro is an error only when its Jinja renders
+        result = run_dbt(["compile"], Path(scratch) / "check.duckdb")
     if not result.ok:
-        print(f"error: dbt cannot parse the project:\n{result.log_tail}", file=sys.stderr)
+        print(f"error: dbt cannot compile the project:\n{result.log_tail}", file=sys.stderr)
         return 1
-    print("dbt project: parses (refs, sources, macros and YAML)")
+    print("dbt project: compiles (refs, sources, macros, Jinja and YAML)")
     return 0
 
 
@@ -237,9 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="check the metric declarations and the dbt project, without data",
         description="Check what an analyst adding or changing a metric can get wrong before any data is read: "
         "the metric declarations of models/metrics/ (docs/adding-a-metric.md: pmr_metrics, ids, kinds, units, "
-        "requirements, service levels, follow_up parameters) and that dbt parses the project (refs, sources, "
-        "macros, YAML). Exit code 1 names the problem. Takes seconds; pmr run makes the same declaration checks "
-        "before it starts.",
+        "requirements, service levels and their units, follow_up parameters, no unknown key) and that dbt "
+        "compiles the project against an empty warehouse (refs, sources, macros, Jinja, YAML). Exit code 1 names "
+        "the problem. Takes seconds; pmr run makes the same declaration checks before it starts.",
     )
     check.set_defaults(handler=cmd_check)
 

@@ -29,6 +29,10 @@ KINDS = ("measure", "indicator")
 # down so are indicators, without service levels (a segment: a CSP region or SMETS1,
 # not All)
 BREAKDOWNS = ("day", "business_process", "segment", "device_type", "service", "time_band", "category")
+# Every key a pmr_metrics entry may have (docs/adding-a-metric.md): a misspelt optional
+# key would otherwise be ignored without a word
+DEFINITION_KEYS = ("metric_id", "requirement", "kind", "unit", "service_level", "indicator_breakdowns", "fractional",
+                   "follow_up", "title", "description")
 # metrics.md §8's requirement values, and IC2, which its §4 table uses (docs/decision-log.md)
 REQUIREMENTS = ("R1", "IC1", "IC2", "CoS1", "B1", "B2", "PP1", "DF1", "DF2", "DF3", "CH1", "CH2", "A1", "R3", "R4",
                 "R5")
@@ -125,8 +129,14 @@ def check_definitions(model: str, definitions: list) -> None:
         if not isinstance(definition, dict):
             raise MetricDefinitionError(f"{model}: each pmr_metrics entry must be a mapping, not {definition!r}")
         missing = [k for k in ("metric_id", "requirement", "kind", "unit") if not definition.get(k)]
+        name = definition.get("metric_id") or f"a metric of {model}"
         if missing:
-            raise MetricDefinitionError(f"{model}: metric {definition} lacks {', '.join(missing)}")
+            raise MetricDefinitionError(f"{name}: lacks {', '.join(missing)} (in the pmr_metrics of {model})")
+        unknown = sorted(set(definition) - set(DEFINITION_KEYS))
+        if unknown:
+            raise MetricDefinitionError(
+                f"{name}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+                f"the keys are {', '.join(DEFINITION_KEYS)}")
         if definition["kind"] not in KINDS:
             raise MetricDefinitionError(f"{definition['metric_id']}: kind must be one of {KINDS}")
         if definition["unit"] not in UNITS:
@@ -217,7 +227,7 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
         check_definitions(model.name, list(model.definitions))
     _check_unique_ids(models)
     with open(project_dir / "seeds" / "service_levels.csv", newline="") as handle:
-        levels = {row["service_level"] for row in csv.DictReader(handle)}
+        levels = {row["service_level"]: row["unit"] for row in csv.DictReader(handle)}
     _check_service_levels(models, levels)
     with open(project_dir / "seeds" / "parameters.csv", newline="") as handle:
         parameters = {row["parameter"]: (float(row["value"]), row["unit"]) for row in csv.DictReader(handle)}
@@ -225,18 +235,24 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
     return models
 
 
-def _check_service_levels(models: list[MetricModel], levels: set[str]) -> None:
-    unknown = sorted({f"{d['metric_id']} ({d['service_level']})" for m in models for d in m.definitions
-                      if d.get("service_level") and d["service_level"] not in levels})
+def _check_service_levels(models: list[MetricModel], levels: dict[str, str]) -> None:
+    """Each service_level is a row of seeds/service_levels.csv (`levels`: its unit by
+    name) in the metric's own unit: a 99% target on a count would read as 99 requests."""
+    declared = [d for m in models for d in m.definitions if d.get("service_level")]
+    unknown = sorted(f"{d['metric_id']} ({d['service_level']})" for d in declared if d["service_level"] not in levels)
     if unknown:
         raise MetricDefinitionError(f"service_level not in seeds/service_levels.csv: {', '.join(unknown)}")
+    mismatched = sorted(f"{d['metric_id']} is in {d['unit']}, its service level {d['service_level']} in "
+                        f"{levels[d['service_level']]}" for d in declared if levels[d["service_level"]] != d["unit"])
+    if mismatched:
+        raise MetricDefinitionError(f"service level of another unit: {'; '.join(mismatched)}")
 
 
 def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) -> int:
     """(Re)build metrics.pmr_metrics and metrics.metric_catalogue; returns the row count."""
     models = metric_models(manifest_path)
-    _check_service_levels(models, {row[0] for row in con.execute(
-        "select service_level from reference.service_levels").fetchall()})
+    _check_service_levels(models, dict(con.execute(
+        "select service_level, unit from reference.service_levels").fetchall()))
     con.execute("create schema if not exists metrics")
     rows = catalogue_rows(models, follow_up_parameters(con))
     con.execute(

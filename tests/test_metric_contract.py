@@ -44,7 +44,8 @@ def test_a_metric_model_whose_yaml_names_another_model(tmp_path):
     (dict(requirement="R9"), "requirement must be one of"),
     (dict(kind="figure"), "kind must be one of"),
     (dict(unit="percent"), "unit must be one of"),
-    (dict(unit=None), "lacks unit"),
+    (dict(unit=None), "example.count: lacks unit"),
+    (dict(servce_level="pct_within_trt"), "example.count: unknown key servce_level; the keys are metric_id,"),
     (dict(follow_up="cos_correction_window_s"), "follow_up must be a list of parameter names"),
     (dict(indicator_breakdowns=["segment"]), "only a measure has indicator_breakdowns"),
     (dict(kind="measure", indicator_breakdowns=["region"]), "indicator_breakdowns must be a list of breakdown"),
@@ -62,8 +63,9 @@ def test_ic2_is_a_requirement(tmp_path):
 def warehouse(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     con.execute("create schema reference")
-    con.execute("create table reference.service_levels (service_level varchar, target double, minimum double)")
-    con.execute("insert into reference.service_levels values ('pct_within_trt', 99, 96)")
+    con.execute("create table reference.service_levels (service_level varchar, target double, minimum double, "
+                "unit varchar)")
+    con.execute("insert into reference.service_levels values ('pct_within_trt', 99, 96, 'pct')")
     con.execute("create table reference.parameters (parameter varchar, value double, unit varchar)")
     con.execute("""insert into reference.parameters values ('delivery_s', 432000, 's'), ('verification_s', 86400, 's'),
                    ('limit_pct', 1, 'pct')""")
@@ -106,6 +108,13 @@ def test_an_unknown_service_level_stops_the_run(tmp_path):
     con = warehouse(tmp_path)
     declared = {**GOOD, "metric_id": "example.pct", "unit": "pct", "service_level": "pct_within_trtX"}
     with pytest.raises(MetricDefinitionError, match=r"example.pct \(pct_within_trtX\)"):
+        collect(con, manifest(tmp_path, node("metric_example", [declared])), "2026-10")
+
+
+def test_a_service_level_of_another_unit_stops_the_run(tmp_path):
+    con = warehouse(tmp_path)  # a 99% target on a count would read as 99
+    declared = {**GOOD, "metric_id": "example.pct", "unit": "count", "service_level": "pct_within_trt"}
+    with pytest.raises(MetricDefinitionError, match="example.pct is in count, its service level pct_within_trt in pct"):
         collect(con, manifest(tmp_path, node("metric_example", [declared])), "2026-10")
 
 
@@ -219,7 +228,7 @@ def test_pmr_run_refuses_a_broken_declaration_before_building(tmp_path):
     assert not (tmp_path / "w.duckdb").exists() and not (tmp_path / "out").exists()  # nothing read or built
 
 
-# `pmr check`: the declarations, then dbt's parse of the project, with no data.
+# `pmr check`: the declarations, then dbt's compilation of the project, with no data.
 
 def test_pmr_check_passes_on_the_project_and_counts_its_declarations(capsys):
     import re
@@ -233,7 +242,7 @@ def test_pmr_check_passes_on_the_project_and_counts_its_declarations(capsys):
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     assert f"{models} metric models declare {ids} metric ids, none breaks the contract" in out
-    assert "dbt project: parses" in out
+    assert "dbt project: compiles" in out
 
 
 def test_pmr_check_names_a_broken_declaration_and_a_missing_ref(tmp_path):
@@ -250,4 +259,9 @@ def test_pmr_check_names_a_broken_declaration_and_a_missing_ref(tmp_path):
     assert missing_ref.returncode == 1
     models = len(list((project / "models" / "metrics").glob("*.sql")))  # the project's and the new one
     assert f"{models} metric models declare" in missing_ref.stdout
-    assert "dbt cannot parse the project" in missing_ref.stderr and "no_such_model" in missing_ref.stderr
+    assert "dbt cannot compile the project" in missing_ref.stderr and "no_such_model" in missing_ref.stderr
+    # a misspelt macro only fails when dbt renders the model's Jinja
+    (project / "models" / "metrics" / "metric_zz_new.sql").write_text("select {{ in_perod('received_at') }} as value")
+    misspelt = run_project_copy(project, "check")
+    assert misspelt.returncode == 1
+    assert "dbt cannot compile the project" in misspelt.stderr and "in_perod" in misspelt.stderr
