@@ -169,6 +169,27 @@ def test_a_share_above_zero_never_reads_zero():
     assert (_share(5, 1_000_000), _share(0, 10), _share(1, 4), _share(0, 0)) == ("<0.01%", "0.00%", "25.00%", "–")
 
 
+def test_other_figures_show_a_measures_service_levels():
+    import pandas as pd
+
+    from reports.context import ReportContext
+    from reports.sections import other_metrics
+
+    breakdown = dict(day=None, business_process=None, device_type=None, service=None, time_band=None, category=None)
+    metrics = pd.DataFrame([
+        dict(metric_id="zz.pct", requirement="R1", kind="measure", unit="pct", segment="All", value=97.0,
+             target=99.0, minimum=96.0, **breakdown),
+        dict(metric_id="zz.pct", requirement="R1", kind="indicator", unit="pct", segment="North", value=95.0,
+             target=None, minimum=None, **breakdown),
+    ])
+    catalogue = pd.DataFrame([dict(metric_id="zz.pct", title="A new share")])
+    html = other_metrics.render(ReportContext(month=MONTH, con=None, metrics=metrics, catalogue=catalogue), None)
+    assert "<caption>A new share — zz.pct (R1, indicator, measure)</caption>" in html
+    assert "<th>segment</th><th>value (pct)</th><th>target</th><th>minimum</th><th>status</th>" in html
+    assert "<tr><th>North</th><td>95.00%</td><td>–</td><td>–</td><td></td></tr>" in html
+    assert "<tr><th>All</th><td>97.00%</td><td>99.00%</td><td>96.00%</td><td>minimum met</td></tr>" in html
+
+
 def test_late_alert_codes_show_their_meaning(published):
     alerts = _section_html(published, "alerts")
     late = alerts.split("<caption>Late alerts by code, all segments</caption>", 1)[1].split("</table>", 1)[0]

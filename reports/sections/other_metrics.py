@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reports.charts import SEGMENT_ORDER
-from reports.format import number, table
+from reports.format import number, status, table
 from reports.sections import Section
 
 BREAKDOWNS = ["day", "business_process", "segment", "device_type", "service", "time_band", "category"]
@@ -29,13 +29,19 @@ def render(ctx, charts) -> str:
         rows = ctx.metric(metric_id)
         used = [c for c in BREAKDOWNS if rows[c].notna().any()]
         unit = rows["unit"].iloc[0]
+        levels = bool(rows["target"].notna().any())  # a measure with a service level: show it and the status
         body = []
         ordered = rows.assign(segment=pd.Categorical(rows["segment"], SEGMENT_ORDER, ordered=True))
         for _, r in ordered.sort_values(used, na_position="first").iterrows() if used else rows.iterrows():
+            target, minimum = (None if pd.isna(r[c]) else float(r[c]) for c in ("target", "minimum"))
             body.append([("" if pd.isna(r[c]) else str(r[c])[:10] if c == "day" else str(r[c])) for c in used]
-                        + [number(r["value"], unit)])
-        header = [c.replace("_", " ") for c in used] + [f"value ({unit})"]
-        caption = f"{ctx.title(metric_id)} — {metric_id} ({rows['requirement'].iloc[0]}, {rows['kind'].iloc[0]})"
+                        + [number(r["value"], unit)]
+                        + ([number(target, unit), number(minimum, unit),
+                            status(None if pd.isna(r["value"]) else r["value"], target, minimum)] if levels else []))
+        header = [c.replace("_", " ") for c in used] + [f"value ({unit})"] + (
+            ["target", "minimum", "status"] if levels else [])
+        kinds = ", ".join(sorted(set(rows["kind"])))
+        caption = f"{ctx.title(metric_id)} — {metric_id} ({rows['requirement'].iloc[0]}, {kinds})"
         parts.append(table(header, body, caption=caption, first_column_is_label=bool(used)))
     return "".join(parts)
 
