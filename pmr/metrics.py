@@ -169,10 +169,14 @@ def _indicator_breakdowns(definition: dict) -> str | None:
 
 
 def _check_unique_ids(models: list[MetricModel]) -> None:
-    ids = [d["metric_id"] for m in models for d in m.definitions]
-    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    declared_in: dict[str, list[str]] = {}
+    for model in models:
+        for definition in model.definitions:
+            declared_in.setdefault(definition["metric_id"], []).append(model.name)
+    duplicated = sorted(f"{metric_id} (in {', '.join(names)})" for metric_id, names in declared_in.items()
+                        if len(names) > 1)
     if duplicated:
-        raise MetricDefinitionError(f"metric ids declared twice: {', '.join(duplicated)}")
+        raise MetricDefinitionError(f"metric ids declared twice: {'; '.join(duplicated)}")
 
 
 def _undeclared_model_error(name: str) -> MetricDefinitionError:

@@ -198,7 +198,7 @@ def test_the_projects_own_declarations_pass():
     (new_metric(level="pct_within_trtX"), r"service_level not in seeds/service_levels.csv: zz.new \(pct_within_trtX\)"),
     (new_metric(follow_up="planned_maintenance_cap_min"),
      "zz.new: follow_up names planned_maintenance_cap_min, a parameter in min"),
-    (new_metric().replace("zz.new", "rsvp.volume"), "metric ids declared twice: rsvp.volume"),
+    (new_metric().replace("zz.new", "rsvp.volume"), r"metric ids declared twice: rsvp.volume \(in metric_rsvp, metric_zz_new\)"),
     (None, "metric_zz_new: a model in models/metrics/ declares no pmr_metrics"),
     (new_metric().replace("name: metric_zz_new", "name: metric_zz_other"),
      "metric_zz_new: a model in models/metrics/ declares no pmr_metrics"),
