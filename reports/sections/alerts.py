@@ -42,5 +42,5 @@ def render(ctx, charts) -> str:
     return "".join(parts)
 
 
-SECTION = Section("alerts", "A1: alerts",
+SECTION = Section("alerts", "Requirement 2, A1: alerts delivered within 60 seconds",
                   ids("alerts.pct_within_sla", "alerts.counted", "alerts.suppressed", "alerts.late"), render)

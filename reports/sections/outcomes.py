@@ -273,12 +273,14 @@ def _firmware(ctx, charts) -> str:
                              for i, (label, value, base) in enumerate(funnel) if value is not None])
         base = alt.Chart(data).encode(
             y=alt.Y("stage:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=400)),
-            x=alt.X("pct:Q", title="%", scale=alt.Scale(domain=[0, 100])),
+            x=alt.X("pct:Q", title="% of the population in brackets", scale=alt.Scale(domain=[0, 100])),
             tooltip=["stage:N", alt.Tooltip("pct:Q", format=".2f")],
         )
         chart = (base.mark_bar(color="#1d3557")
                  + base.mark_text(align="left", dx=4).encode(text=alt.Text("pct:Q", format=".1f"))).properties(
-            width=440, height=30 * len(data), title="The firmware journey")
+            width=440, height=30 * len(data),
+            title=alt.TitleParams("The firmware journey", subtitle="Each bar is a share of its own population, "
+                                  "in brackets: not a funnel of one set of requests"))
         parts.append(charts.embed(chart, "Firmware journey: requested, delivered, verified, activated"))
     parts.append(single_table(ctx, [
         ("Images delivered within 5 days (DF1, %)", "fw.pct_delivered", "fw.requested"),
