@@ -33,7 +33,7 @@ FULL, INCREMENTAL = "full", "incremental"
 # What the staged tables are a function of, besides the landing files.
 DEFINITION_PATHS = (
     "dbt_project.yml", "models", "macros", "seeds", "tests/dbt",
-    "pmr/contract.py", "pmr/ingest.py", "pmr/landing_file.py",
+    "pmr/contract.py", "pmr/ingest.py", "pmr/landing_file.py", "pmr/landing_parquet.py",
 )
 ENGINES = ("duckdb", "dbt-core", "dbt-duckdb")
 # The models that add to their previous build, and the partitions they recompute.

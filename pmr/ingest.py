@@ -1,10 +1,10 @@
 """Landing-zone ingest: make every CSV and Parquet file of the landing folder
 readable by the staging models, with nothing read lost.
 
-Each file is read by `pmr.landing_file` (CSV copied as text into `raw.<source>_csv`,
-Parquet checked in place) or skipped with its reason, and recorded in
-`raw.landing_files`. `raw.<source>_parquet` is a view over the accepted Parquet files
-(no copy: the extracts are already typed and columnar).
+Each file is read by `pmr.landing_file` (CSV copied as text into `raw.<source>_csv`)
+or `pmr.landing_parquet` (Parquet checked in place) or skipped with its reason, and
+recorded in `raw.landing_files`. `raw.<source>_parquet` is a view over the accepted
+Parquet files (no copy: the extracts are already typed and columnar).
 
 Typing, deduplication and quarantine happen downstream in dbt (models/staging).
 Ingest is incremental: a file already seen with the same size and modification
@@ -24,15 +24,24 @@ import duckdb
 
 from pmr import SOURCES, build_state
 from pmr.contract import CONTRACT, FILE_SUFFIXES, column_names
-from pmr.landing_file import (FILE_NAME_COLUMN, NANOSECOND_TYPES, RAW_SCHEMA, FileSkipped, UnreadableRows,
-                              file_columns, file_format, file_literal, forget, ident, quarantine_unreadable_rows,
-                              read_file, read_type, restart_file, sql_str)
+from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, file_columns, file_format, file_literal,
+                              forget, ident, read_csv_file, restart_file, sql_str)
+from pmr.landing_parquet import (FILE_NAME_COLUMN, NANOSECOND_TYPES, quarantine_unreadable_rows, read_type,
+                                 register_parquet)
 
 
 def _read_expression(column: str, contract_type: str, parquet_type: str) -> str:
     if parquet_type in NANOSECOND_TYPES:  # cut to microseconds, as text with more digits is
         return f"cast(make_timestamp(epoch_ns({column}) // 1000) as timestamptz)"
     return f"cast({column} as {read_type(contract_type, parquet_type)})"
+
+
+def read_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, key: str) -> tuple[int, list[str], list[str]]:
+    """(rows read, contract columns present, their Parquet types: none for a file
+    copied as text) of one landing file brought into raw.*, or FileSkipped."""
+    if file_format(path) == "parquet":
+        return register_parquet(con, source, path, key)
+    return read_csv_file(con, source, path, key)
 
 
 @dataclass
@@ -172,8 +181,9 @@ def _with_types(con, file: tuple) -> tuple:
 
 
 def refresh_parquet_views(con: duckdb.DuckDBPyConnection) -> None:
-    """raw.<source>_parquet: one view per source over its accepted Parquet files,
-    with the contract columns (NULL where no file has one), _file and _row.
+    """raw.<source>_parquet: one view per source over its accepted Parquet files read
+    in place, with the contract columns (NULL where no file has one), _file and _row
+    (a Parquet file copied as text, with no column types recorded, is in raw.<source>_csv).
     raw.<source>_parquet_new and raw.<source>_csv_new: the same for the files the
     last successful build did not read (pmr.build_state), for incremental builds."""
     build_state.ensure_state_tables(con)
@@ -181,7 +191,8 @@ def refresh_parquet_views(con: duckdb.DuckDBPyConnection) -> None:
         for suffix, scope in (("", ""), ("_new", f"and file in (select file from ({build_state.NEW_FILES}))")):
             files = con.execute(
                 f"""select path, file, columns, column_types from {RAW_SCHEMA}.landing_files
-                    where source = ? and format = 'parquet' and status = 'loaded' {scope} order by file""",
+                    where source = ? and format = 'parquet' and status = 'loaded' {scope}
+                      and (column_types is null or len(column_types) > 0) order by file""",
                 [source],
             ).fetchall()
             con.execute(f"create or replace view {RAW_SCHEMA}.{source}_parquet{suffix} as "

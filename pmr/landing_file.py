@@ -1,13 +1,11 @@
-"""Reading one landing file into raw.*, or skipping it with its reason (FileSkipped).
+"""Reading one landing file into raw.*, or skipping it with its reason (FileSkipped):
+what every file shares, and CSV files (Parquet files: pmr.landing_parquet).
 
-- A Parquet file is read in place: its columns and column types are checked, and
-  every contract column is read once, so that a damaged file is found here rather
-  than halfway through the build. `read_type` says as what each column is read.
 - A CSV file is copied as text into `raw.<source>_csv`, one row per row read, tagged
   with file and row; lines that cannot be split into the header's columns go to
   `raw.malformed_lines`.
-- A file that cannot be read, that misses a required column, or whose Parquet column
-  has a type its contract column cannot be read from, is skipped; the rows of such a
+- A file that cannot be read, that misses a required column, or (pmr.landing_parquet)
+  whose Parquet column has a type its contract column cannot be read from, is skipped; the rows of such a
   file that can still be read are kept in `raw.malformed_lines`, so they are
   quarantined.
 """
@@ -22,52 +20,12 @@ from typing import NoReturn
 
 import duckdb
 
-from pmr.contract import CONTRACT, column_names, required_columns
+from pmr.contract import column_names, required_columns
 from pmr.gzip_salvage import write_decompressible_part
 
 RAW_SCHEMA = "raw"
 REJECTS = "pmr_rejects"  # DuckDB's tables of the lines a CSV read rejected
 WIDE_CSV_LINE_BYTES = 64 * 1024 * 1024  # the line limit of the second read of a file with a long line
-FILE_NAME_COLUMN = "_pmr_landing_file"  # the Parquet view's file name column, named apart from any file column
-# A Parquet column named like this cannot be read beside the row number DuckDB adds.
-RESERVED_PARQUET_COLUMNS = {"file_row_number", FILE_NAME_COLUMN}
-_INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
-_TIMESTAMP_TYPES = {"TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS",
-                    "TIMESTAMPTZ_NS"}
-NANOSECOND_TYPES = {"TIMESTAMP_NS", "TIMESTAMPTZ_NS"}
-# The type of a column with no value at all (pyarrow and pandas write an all-null
-# column so): it holds nothing to misread, so it reads as any contract type.
-NULL_TYPE = '"NULL"'
-# The Parquet column types (as DuckDB names them) each contract type is read from
-# (read_type says as what); nested types, binary, dates and 128-bit integers are not,
-# so a file holding one is skipped instead of failing the build.
-PARQUET_TYPES_READABLE_AS = {
-    "string": {"VARCHAR", NULL_TYPE} | _INTEGER_TYPES,
-    "timestamp": {"VARCHAR", NULL_TYPE} | _TIMESTAMP_TYPES,
-    "integer": {"VARCHAR", "FLOAT", "DOUBLE", "DECIMAL", NULL_TYPE} | _INTEGER_TYPES,
-    "boolean": {"VARCHAR", "BOOLEAN", NULL_TYPE} | _INTEGER_TYPES,
-}
-_NATIVE_TYPES = {"timestamp": "TIMESTAMPTZ", "integer": "BIGINT", "boolean": "BOOLEAN", "string": "VARCHAR"}
-_BIGINT_EXACT = _INTEGER_TYPES - {"UBIGINT"}  # UBIGINT can exceed BIGINT: read as text, checked there
-
-
-def read_type(contract_type: str, parquet_type: str) -> str:
-    """The type a file's column is read as, decided by that file alone: the native type
-    of the contract (TIMESTAMPTZ, BIGINT, BOOLEAN) when the file's type converts to it
-    exactly, else text. Files whose types differ are read apart and only then combined,
-    so a new file can never change how an older one reads (an incremental build must
-    equal a full one): a text column makes the combined column text, and the text of
-    a native value converts back to the same value."""
-    base = parquet_type.split("(")[0]
-    if base == NULL_TYPE:
-        return _NATIVE_TYPES[contract_type]
-    if contract_type == "timestamp" and base in _TIMESTAMP_TYPES:
-        return "TIMESTAMPTZ"
-    if contract_type == "integer" and base in _BIGINT_EXACT:
-        return "BIGINT"
-    if contract_type == "boolean" and base == "BOOLEAN":
-        return "BOOLEAN"
-    return "VARCHAR"
 
 
 class FileSkipped(Exception):
@@ -179,33 +137,16 @@ def file_columns(con: duckdb.DuckDBPyConnection, reader: str) -> dict[str, tuple
     return {row[0].lower(): (row[0], row[1]) for row in described}
 
 
-def _parquet_type_fits(contract_type: str, parquet_type: str) -> bool:
-    base = parquet_type.split("(")[0]
-    return base in PARQUET_TYPES_READABLE_AS[contract_type]
-
-
-def _check_columns(con, source: str, key: str, reader: str, present: dict[str, tuple[str, str]],
-                   fmt: str, max_line_size: int | None = None) -> None:
-    """Skip a file that breaks the contract as a whole, keeping its rows for the quarantine."""
+def check_required_columns(con, source: str, key: str, reader: str, present: dict[str, tuple[str, str]],
+                           max_line_size: int | None = None) -> None:
+    """Skip a file that misses a required column, keeping its rows for the quarantine."""
     missing = [c for c in required_columns(source) if c not in present]
     if missing:
         reason = "file skipped: missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing)
-        _keep_rows_of_skipped_file(con, source, key, reader, reason, max_line_size)
-    if fmt != "parquet":
-        return
-    for column in CONTRACT[source]:
-        if column.name in present and not _parquet_type_fits(column.type, present[column.name][1]):
-            reason = (f"file skipped: column {column.name} is {present[column.name][1]}, "
-                      f"which cannot be read as a {column.type}")
-            _keep_rows_of_skipped_file(con, source, key, reader, reason)
-    reserved = sorted(c for c in present if c in RESERVED_PARQUET_COLUMNS)
-    if reserved:
-        reason = (f"file skipped: a column named {', '.join(reserved)} clashes with the row numbers "
-                  "the loader adds; rename it")
-        _keep_rows_of_skipped_file(con, source, key, reader, reason)
+        keep_rows_of_skipped_file(con, source, key, reader, reason, max_line_size)
 
 
-def _keep_rows_of_skipped_file(con, source: str, key: str, reader: str, reason: str,
+def keep_rows_of_skipped_file(con, source: str, key: str, reader: str, reason: str,
                                max_line_size: int | None = None) -> NoReturn:
     """A readable file that breaks the contract as a whole: keep each of its rows,
     as JSON, beside the malformed lines, so they are quarantined with the reason
@@ -269,39 +210,6 @@ def _line_as_written(path: Path, position: int) -> str:
     return raw.rstrip(b"\r\n").decode("utf-8", errors="backslashreplace")
 
 
-def _register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[str], list[str]]:
-    reader = f"read_parquet({file_literal(path)})"
-    try:
-        present = file_columns(con, reader)
-    except duckdb.Error as error:
-        raise FileSkipped(f"file skipped: unreadable parquet file: {str(error).splitlines()[0]}") from None
-    _check_columns(con, source, key, reader, present, "parquet")
-    columns = sorted(c for c in present if c in column_names(source))
-    # Reading every value of the contract columns finds a damaged page now, while the
-    # file can be skipped, instead of failing the build that reads it.
-    read_all = ", ".join(f"sum(hash({ident(present[c][0])}))" for c in columns)
-    try:
-        rows = con.execute(f"select count(*), {read_all} from {reader}").fetchone()[0]
-    except duckdb.Error as error:
-        reason = f"file skipped: unreadable parquet file: {str(error).splitlines()[0]}"
-    else:
-        return rows, columns, [present[c][1] for c in columns]
-    raise UnreadableRows(reason, reader)
-
-
-def quarantine_unreadable_rows(con, source: str, key: str, reader: str, reason: str) -> int:
-    """Each row the footer of an UnreadableRows file counts, as a quarantined row with
-    the reason (no values can be kept); returns how many. Called by ingest once the
-    failed read's transaction is rolled back."""
-    rows = con.execute(f"select count(*) from {reader}").fetchone()[0]
-    con.execute(
-        f"""insert into {RAW_SCHEMA}.malformed_lines
-            select {sql_str(source)}, {sql_str(key)}, range + 1, null, {sql_str(reason)} from range(?)""",
-        [rows],
-    )
-    return rows
-
-
 def _load_csv(con, source: str, path: Path, key: str, max_line_size: int | None = None,
               header: list[str] | None = None) -> tuple[int, list[str], list[str]]:
     reader = _csv_reader(path, max_line_size, header)
@@ -311,7 +219,7 @@ def _load_csv(con, source: str, path: Path, key: str, max_line_size: int | None 
             present = file_columns(con, reader)
         except duckdb.Error as error:
             raise _csv_error(error, max_line_size) from None
-        _check_columns(con, source, key, reader, present, "csv", max_line_size)
+        check_required_columns(con, source, key, reader, present, max_line_size)
         selects = [f"{ident(present[c][0])}" if c in present else "null" for c in column_names(source)]
         try:
             con.execute(
@@ -331,15 +239,13 @@ def _load_csv(con, source: str, path: Path, key: str, max_line_size: int | None 
     return rows, sorted(c for c in present if c in column_names(source)), []
 
 
-def read_file(con, source: str, path: Path, key: str) -> tuple[int, list[str], list[str]]:
-    """(rows read, contract columns present, their Parquet types) of one file brought into raw.*, or
-    FileSkipped. A CSV file with a line longer than DuckDB's default limit (a long
-    free-text field) is read again with a larger one; the default keeps the reader's
-    buffers small for every other file. A CSV file whose dialect DuckDB cannot detect
-    is read again with its header's names given, so that the lines before the fault
-    are read and the rest is quarantined as malformed, not the whole file skipped."""
-    if file_format(path) == "parquet":
-        return _register_parquet(con, source, path, key)
+def read_csv_file(con, source: str, path: Path, key: str) -> tuple[int, list[str], list[str]]:
+    """(rows read, contract columns present, no types) of one CSV file copied into
+    raw.<source>_csv, or FileSkipped. A file with a line longer than DuckDB's default
+    limit (a long free-text field) is read again with a larger one; the default keeps
+    the reader's buffers small for every other file. A file whose dialect DuckDB cannot
+    detect is read again with its header's names given, so that the lines before the
+    fault are read and the rest is quarantined as malformed, not the whole file skipped."""
     _check_csv_encoding(path)
     options: dict = {}
     while True:  # each retry adds an option that stops its own exception: at most three reads
@@ -375,7 +281,7 @@ def _keep_rows_of_truncated_gzip(con, source: str, key: str, path: Path) -> NoRe
                   "the rows before the break are quarantined")
         _drop_rejects(con)
         try:
-            _keep_rows_of_skipped_file(con, source, key, _csv_reader(readable, None, None), reason)
+            keep_rows_of_skipped_file(con, source, key, _csv_reader(readable, None, None), reason)
         finally:
             _drop_rejects(con)
 

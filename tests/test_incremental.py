@@ -236,7 +236,7 @@ def test_a_new_parquet_file_of_other_column_types_leaves_older_files_as_they_rea
 
 
 def test_new_parquet_files_of_other_timestamp_and_boolean_types_leave_older_files_as_they_read(tmp_path):
-    """Each file is read as its own types decide (pmr.landing_file.read_type), so files
+    """Each file is read as its own types decide (pmr.landing_parquet.read_type), so files
     that arrive later cannot change how r1, a1, a4 and a5 read:
     - r1 at 22:59:59.9999999 UTC in nanoseconds is cut to .999999, still 5 October in
       UK time (rounded, it was 00:00 BST on the 6th until a text file arrived);

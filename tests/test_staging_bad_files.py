@@ -77,8 +77,10 @@ def warehouse(tmp_path_factory):
     damage_first_page(write_parquet(landing, "j_damaged.parquet", rows), "device_id")
     # k_no_srv_damaged.parquet: missing srv and damaged: skipped, its 3000 rows quarantined
     damage_first_page(write_parquet(landing, "k_no_srv_damaged.parquet", rows, drop=("srv",)), "device_id")
-    # l_row_number.parquet: a column named file_row_number: skipped, its row quarantined
-    write_parquet(landing, "l_row_number.parquet", [req("l1")], extra={"file_row_number": "7"})
+    # l_row_number.parquet: an extra column named file_row_number, ignored as the contract says: l1 and l3
+    # accepted, l2 (its second row) quarantined with its own reason
+    write_parquet(landing, "l_row_number.parquet", [req("l1"), req("l2", user_role="XX"), req("l3")],
+                  extra={"file_row_number": "7"})
     # m_double.parquet: dsp_processing_ms as DOUBLE: 12.0 is 12, 2.6 is not an integer
     write_parquet(landing, "m_double.parquet",
                   [req("m1", dsp_processing_ms="12.0"), req("m2", dsp_processing_ms="2.6")],
@@ -122,7 +124,7 @@ def test_every_file_is_accounted_for_on_its_own(warehouse):
         "i_good.parquet": ("loaded", 1, 1, 0, 0),
         "j_damaged.parquet": ("skipped", 3000, 0, 0, 3000),
         "k_no_srv_damaged.parquet": ("skipped", 3000, 0, 0, 3000),
-        "l_row_number.parquet": ("skipped", 1, 0, 0, 1),
+        "l_row_number.parquet": ("loaded", 3, 2, 0, 1),
         "m_double.parquet": ("loaded", 2, 1, 0, 1),
         "n_first.csv": ("loaded", 1, 1, 0, 0),
         "o_second.csv": ("loaded", 1, 0, 0, 1),
@@ -147,8 +149,7 @@ def test_quarantine_reasons(warehouse):
         ("e_values.csv", "timestamp out of range: execution_at", 1),
         ("g_epoch_ms.parquet", "file skipped: column received_at is BIGINT, which cannot be read as a timestamp", 1),
         ("h_list_srv.parquet", "file skipped: column srv is VARCHAR[], which cannot be read as a string", 1),
-        ("l_row_number.parquet",
-         "file skipped: a column named file_row_number clashes with the row numbers the loader adds; rename it", 1),
+        ("l_row_number.parquet", "unknown user_role", 1),
         ("m_double.parquet", "invalid integer: dsp_processing_ms", 1),
         ("o_second.csv", "unknown user_role", 1),
         ("q_unterminated_quote.csv", "malformed CSV line: UNQUOTED VALUE: Value with unterminated quote found.", 1),
@@ -187,8 +188,13 @@ def test_damaged_files_are_reported_by_name_and_their_rows_quarantined(warehouse
 
 def test_staged_values(warehouse):
     assert query(warehouse, "select request_id, dsp_processing_ms from staging.stg_service_requests order by 1") == [
-        ("d1", 100), ("d2", 100), ("e5", 12), ("f1", 100), ("g1", 100), ("i1", 100), ("m1", 12), ("n1", 100),
-        ("q1", 100), ("q2", 100), ("r1", 100), ("s1", 100)]
+        ("d1", 100), ("d2", 100), ("e5", 12), ("f1", 100), ("g1", 100), ("i1", 100), ("l1", 100), ("l3", 100),
+        ("m1", 12), ("n1", 100), ("q1", 100), ("q2", 100), ("r1", 100), ("s1", 100)]
+    # l_row_number.parquet's rows, copied as text: typed as a Parquet file's are, numbered in file order
+    assert query(warehouse, "select cast(received_at as varchar), command_variant from staging.stg_service_requests "
+                            "where request_id = 'l1'") == [("2026-10-05 10:00:00", 1)]
+    assert query(warehouse, "select row_number, json_extract_string(raw_values, '$.request_id') "
+                            "from staging.quarantined_rows where file like '%l_row_number%'") == [(2, "l2")]
     assert query(warehouse, "select user_role from staging.stg_service_requests where request_id = 'n1'") == [("IS",)]
     assert query(warehouse, "select outage_id, length(description) from staging.stg_outages order by 1") == [
         ("p1", 1), ("p2", 3_000_000), ("p3", 1)]
