@@ -169,19 +169,25 @@ def test_a_share_above_zero_never_reads_zero():
     assert (_share(5, 1_000_000), _share(0, 10), _share(1, 4), _share(0, 0)) == ("<0.01%", "0.00%", "25.00%", "–")
 
 
+def _figures(*rows: dict):
+    """A metrics table of a few hand-made figures: breakdowns and levels not given are empty."""
+    import pandas as pd
+
+    empty = dict(day=None, business_process=None, segment=None, device_type=None, service=None, time_band=None,
+                 category=None, target=None, minimum=None)
+    return pd.DataFrame([empty | row for row in rows])
+
+
 def test_other_figures_show_a_measures_service_levels():
     import pandas as pd
 
     from reports.context import ReportContext
     from reports.sections import other_metrics
 
-    breakdown = dict(day=None, business_process=None, device_type=None, service=None, time_band=None, category=None)
-    metrics = pd.DataFrame([
+    metrics = _figures(
         dict(metric_id="zz.pct", requirement="R1", kind="measure", unit="pct", segment="All", value=97.0,
-             target=99.0, minimum=96.0, **breakdown),
-        dict(metric_id="zz.pct", requirement="R1", kind="indicator", unit="pct", segment="North", value=95.0,
-             target=None, minimum=None, **breakdown),
-    ])
+             target=99.0, minimum=96.0),
+        dict(metric_id="zz.pct", requirement="R1", kind="indicator", unit="pct", segment="North", value=95.0))
     catalogue = pd.DataFrame([dict(metric_id="zz.pct", title="A new share")])
     html = other_metrics.render(ReportContext(month=MONTH, con=None, metrics=metrics, catalogue=catalogue), None)
     assert "<caption>A new share — zz.pct (R1, indicator, measure)</caption>" in html
@@ -219,18 +225,11 @@ def test_each_segments_share_is_marked_against_the_service_levels(published):
 
 
 def test_a_late_alert_code_not_in_the_reference_has_a_blank_meaning(published):
-    import pandas as pd
-
     from reports.context import ReportContext
     from reports.sections import alerts
 
-    breakdown = dict(day=None, business_process=None, device_type=None, service=None, time_band=None)
-    metrics = pd.DataFrame([
-        dict(metric_id="alerts.pct_within_sla", segment="All", category=None, value=50.0, target=99.0, minimum=96.0,
-             **breakdown),
-        dict(metric_id="alerts.late", segment=None, category="8FFF", value=1.0, target=None, minimum=None,
-             **breakdown),
-    ])
+    metrics = _figures(dict(metric_id="alerts.pct_within_sla", segment="All", value=50.0, target=99.0, minimum=96.0),
+                       dict(metric_id="alerts.late", category="8FFF", value=1.0))
     con = duckdb.connect(str(published["db"]), read_only=True)
     try:
         html = alerts.render(ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=None), None)
