@@ -39,14 +39,15 @@ def test_rtt_range_reads_shortest_to_longest(published):
     assert "<td>4.00 – 40.00</td>" in _process_html(published, "prepayment_top_up")
 
 
+def _chart_specs(html: str) -> list[dict]:
+    """The Vega-Lite specs of the charts embedded in a piece of the page."""
+    return [json.loads(script.split(", ", 1)[1].rsplit(");</script>", 1)[0].replace("<\\/", "</"))
+            for script in html.split("pmrEmbed(")[1:]]
+
+
 def _chart_records(html: str) -> list[dict]:
     """Every data row of the charts embedded in a piece of the page."""
-    records = []
-    for script in html.split("pmrEmbed(")[1:]:
-        spec = json.loads(script.split(", ", 1)[1].rsplit(");</script>", 1)[0].replace("<\\/", "</"))
-        for rows in spec.get("datasets", {}).values():
-            records += rows
-    return records
+    return [row for spec in _chart_specs(html) for rows in spec.get("datasets", {}).values() for row in rows]
 
 
 def test_the_daily_chart_plots_the_han_free_time_beside_the_rtt_and_the_share_within_target(published):
@@ -153,6 +154,14 @@ def test_daily_successful_and_failed_installs_are_charted_by_device_type_and_seg
     assert on_the_14th == {("South", "CHF", "Successful"): 1, ("South", "CHF", "Failed"): 1}
     assert {r["segment"] for r in rows} <= {"North", "Central", "South", "SMETS1"}
     assert {r["device_type"] for r in rows} == {"CHF", "ESME", "GSME"}
+    # each panel draws the segment and type its title names (a facet once drew them one panel late)
+    spec = next(s for s in _chart_specs(_section_html(published, "outcomes"))
+                if "by segment and device type" in json.dumps(s.get("title")))
+    panels = [panel for row in spec["vconcat"] for panel in row["hconcat"]]
+    assert len(panels) == 3 * len({r["segment"] for r in rows})
+    for panel in panels:
+        drawn = {(r["segment"], r["device_type"]) for r in spec["datasets"].get(panel["data"]["name"], [])}
+        assert drawn <= {tuple(panel["title"].split(": ")[0].split(", "))}, panel["title"]
 
 
 def test_the_alerts_process_table_has_no_rows_that_cannot_apply_to_alerts(published):

@@ -129,7 +129,9 @@ def _installs_chart(ctx, charts, degraded: pd.DataFrame) -> str:
 
 
 def _installs_by_type_chart(ctx, charts) -> str:
-    """IC1's daily successful and failed installs, by device type (columns) and segment (rows)."""
+    """IC1's daily successful and failed installs, one small panel per segment (rows) and
+    device type (columns). The grid is laid out here, panel by panel: Vega-Lite's facet
+    shifted every panel after a segment without a type's installs (SMETS1 has no CHF)."""
     daily = ctx.metrics[(ctx.metrics["metric_id"] == "ic.installs") & ctx.metrics["day"].notna()
                         & ctx.metrics["device_type"].isin(INSTALL_TYPES) & (ctx.metrics["segment"] != "All")]
     if daily.empty:
@@ -137,18 +139,25 @@ def _installs_by_type_chart(ctx, charts) -> str:
     data = daily[["day", "segment", "device_type", "category", "value"]].copy()
     data["day"] = pd.to_datetime(data["day"])
     data["outcome"] = data["category"].map({"success": "Successful", "failed": "Failed"})
-    chart = alt.Chart(data.drop(columns="category")).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
-        x=alt.X("day:T", title="UK day", axis=alt.Axis(format="%d %b")),
-        y=alt.Y("value:Q", title="Installs"),
-        color=alt.Color("outcome:N", title=None,
-                        scale=alt.Scale(domain=["Successful", "Failed"], range=["#1d3557", "#e63946"])),
-        tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N", "device_type:N", "outcome:N",
-                 alt.Tooltip("value:Q", format=",.0f")],
-    ).properties(width=190, height=70).facet(
-        row=alt.Row("segment:N", title=None, sort=[s for s in SEGMENT_ORDER if s != "All"]),
-        column=alt.Column("device_type:N", title=None, sort=list(INSTALL_TYPES)),
-    ).properties(title="Successful and failed installs per UK day, by device type and segment")
-    return charts.embed(chart, "Daily successful and failed installs per device type (CHF, ESME, GSME) and segment")
+    data = data.drop(columns="category")
+    rows = []
+    for segment in [s for s in SEGMENT_ORDER if s in set(data["segment"])]:
+        panels = []
+        for device_type in INSTALL_TYPES:
+            cell = data[(data["segment"] == segment) & (data["device_type"] == device_type)]
+            title = f"{segment}, {device_type}" + ("" if not cell.empty else ": none")
+            panels.append(alt.Chart(cell).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
+                x=alt.X("day:T", title="UK day", axis=alt.Axis(format="%d %b")),
+                y=alt.Y("value:Q", title="Installs"),
+                color=alt.Color("outcome:N", title=None,
+                                scale=alt.Scale(domain=["Successful", "Failed"], range=["#1d3557", "#e63946"])),
+                tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N", "device_type:N", "outcome:N",
+                         alt.Tooltip("value:Q", format=",.0f")],
+            ).properties(width=190, height=70, title=title))
+        rows.append(alt.hconcat(*panels))
+    chart = alt.vconcat(*rows).properties(
+        title="Successful and failed installs per UK day, by segment and device type")
+    return charts.embed(chart, "Daily successful and failed installs per segment and device type (CHF, ESME, GSME)")
 
 
 def _installs(ctx, charts) -> str:
