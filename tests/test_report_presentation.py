@@ -52,7 +52,10 @@ def _chart_records(html: str) -> list[dict]:
 
 def test_the_daily_chart_plots_the_han_free_time_beside_the_rtt_and_the_share_within_target(published):
     """Seed section 2.3.1: the interim HAN-free time is plotted alongside the RTT."""
-    rows = _chart_records(_process_html(published, "prepayment_top_up"))
+    records = _chart_records(_process_html(published, "prepayment_top_up"))
+    rows = [r for r in records if "day" in r]
+    # the share within the target is drawn against its levels (seeds/service_levels.csv)
+    assert {r["level"] for r in records if "level" in r} == {"target 99%", "minimum 96%"}
 
     def on(day, **fields):
         return [r["value"] for r in rows if r["day"].startswith(day) and r["segment"] == "North"
@@ -110,7 +113,7 @@ def test_a_measure_without_service_level_says_none_is_set(published):
     assert billing.count("<td>Measure, no service level set</td>") == 3
     assert "No service level set: the metric definitions v1 set no target or minimum" in billing
     prepayment = outcomes.split("<h3>Prepayment (PP1)</h3>", 1)[1].split("<h3>", 1)[0]
-    assert "<th>Top-ups (2.2) successful (%, successful of all top-ups)</th>" in prepayment
+    assert "<th>Top-ups (2.2) successful (%, successful of deliverable top-ups)</th>" in prepayment
     assert prepayment.count("<td>Measure, no service level set</td>") == 3  # all types, ESME, GSME
     assert "<td>Indicator</td>" in prepayment and "Indicator, no service" not in prepayment
     # IC1's levels are stated above its table (the within-TRT levels as ceilings on the share missed)
@@ -261,7 +264,7 @@ def test_measures_at_a_glance_say_why_the_two_alert_shares_differ(published):
 
 def test_top_up_shares_show_their_counts(published):
     prepayment = _section_html(published, "outcomes").split("<h3>Prepayment (PP1)</h3>", 1)[1].split("<h3>", 1)[0]
-    row = prepayment.split("<th>Top-ups (2.2) successful (%, successful of all top-ups)</th>", 1)[1]
+    row = prepayment.split("<th>Top-ups (2.2) successful (%, successful of deliverable top-ups)</th>", 1)[1]
     row = row.split("</tr>", 1)[0]
     # North: A C succeeded, E G H failed (F rejected): 2 of 5; Central I 1 of 1; South none;
     # SMETS1 J 1 of 1; All 4 of 7

@@ -227,7 +227,7 @@ def _billing(ctx) -> str:
 # --- PP1 -------------------------------------------------------------------------------
 
 def _prepayment(ctx) -> str:
-    share_label = "Top-ups (2.2) successful (%, successful of all top-ups)"
+    share_label = "Top-ups (2.2) successful (%, successful of deliverable top-ups)"
     rows = [(share_label, "pp.pct_success", {"device_type": None})]
     for device_type in device_types(ctx, "pp.pct_success"):
         rows.append((f"  … {device_type} (%)", "pp.pct_success", {"device_type": device_type}))
