@@ -163,7 +163,7 @@ def published(tmp_path_factory):
     page.feed(html)
     with open(link / "metrics.csv", newline="") as handle:
         metrics = list(csv.DictReader(handle))
-    return {"link": link, "html": html, "page": page, "metrics": metrics}
+    return {"link": link, "html": html, "page": page, "metrics": metrics, "db": root / "w.duckdb"}
 
 
 def csv_rows(published, metric_id, **breakdown):
@@ -287,6 +287,27 @@ def test_the_previous_service_level_names_the_days_its_month_has_no_data(publish
             "2026-09-01..2026-09-29; service_responses: 2026-09-01..2026-09-30; alerts: 2026-09-01..2026-09-30); "
             "its previous service level may miss outages of those days.") in published["html"]
     assert "so it is not a figure of this report's metrics.csv" in published["html"]
+
+
+def test_no_previous_service_level_for_a_month_without_any_data(published):
+    """The landing holds nothing of August 2026: a report of September would show August
+    as 100% available (no outage recorded) without this rule; October's previous month,
+    September, has one request and keeps its recomputed level."""
+    import duckdb
+
+    from reports.context import ReportContext
+    from reports.sections import availability
+
+    con = duckdb.connect(str(published["db"]), read_only=True)
+    try:
+        september = ReportContext(month="2026-09", con=con, metrics=None, catalogue=None)
+        assert availability._previous(september) == ("August 2026", {})
+        assert availability._previous_coverage_note(september) == (
+            " The landing holds no data for August 2026, so no previous service level is shown.")
+        october = ReportContext(month=MONTH, con=con, metrics=None, catalogue=None)
+        assert availability._previous(october)[1]
+    finally:
+        con.close()
 
 
 def test_time_of_day_and_region_tables(published):

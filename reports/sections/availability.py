@@ -57,8 +57,12 @@ def _kind_letter(ctx, metric_id: str) -> str:
 
 
 def _previous(ctx) -> tuple[str, dict[str, float]]:
-    """(label of the previous period, service -> its national availability)."""
+    """(label of the previous period, service -> its national availability); no
+    availability when the landing holds no data at all for that month (every minute
+    would read as up)."""
     label = _previous_day(ctx).strftime("%B %Y")
+    if _previous_month_has_no_data(ctx):
+        return label, {}
     rows = ctx.query(
         """select service, availability_pct from marts.pmr_availability_monthly
            where not is_current_period and segment = 'All'"""
@@ -73,12 +77,20 @@ def _previous_day(ctx) -> dt.date:
     return first - dt.timedelta(days=1)
 
 
+def _previous_month_has_no_data(ctx) -> bool:
+    missing = days_without_data(ctx.con, _previous_day(ctx).strftime("%Y-%m"))
+    return bool((missing["days_missing"] == _previous_day(ctx).day).all())
+
+
 def _previous_coverage_note(ctx) -> str:
     """The previous service level is recomputed from the landing as it stands; where
     the landing holds no request, response or alert on some days of that month (it
     starts in it, or an extract is missing), those days count as free of outages
     only because nothing was delivered for them: say which days."""
     month = _previous_day(ctx).strftime("%Y-%m")
+    if _previous_month_has_no_data(ctx):
+        return (f" The landing holds no data for {_previous_day(ctx):%B %Y}, so no previous service level is "
+                "shown.")
     missing = days_without_data(ctx.con, month)
     missing = missing[missing["days_missing"] > 0]
     if missing.empty:
