@@ -23,6 +23,7 @@ class ReportContext:
     run: Any = None  # pmr.run_log.RunLog
     provisional_ids: frozenset = frozenset()  # metric ids whose follow-up window has not landed
     previous: pd.DataFrame | None = None  # the previous month's published metrics.csv, if there is one
+    previous_log: dict | None = None  # and the run-log.json published beside it
     _index: dict | None = field(default=None, repr=False)
 
     def metric(self, metric_id: str, **breakdown) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import json
 import math
 import subprocess
 from decimal import Decimal
@@ -79,11 +80,14 @@ def definitions_version() -> tuple[str, str]:
     return (commit + (" with uncommitted changes" if dirty else "")), digest.hexdigest()[:16]
 
 
-def read_previous_metrics(path: Path | None) -> pd.DataFrame | None:
-    """The previous month's published metrics.csv as text (empty = no value), or None."""
+def read_previous_metrics(path: Path | None) -> tuple[pd.DataFrame | None, dict | None]:
+    """The previous month's published metrics.csv as text (empty = no value) and the
+    run-log.json beside it, each None when not there."""
     if path is None or not Path(path).is_file():
-        return None
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+        return None, None
+    log = Path(path).with_name("run-log.json")
+    return (pd.read_csv(path, dtype=str, keep_default_na=False),
+            json.loads(log.read_text()) if log.is_file() else None)
 
 
 def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks, log,
@@ -106,8 +110,9 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
     windows = follow_up_coverage(con, month)
     provisional_ids = frozenset(
         metric_id for label in windows.loc[~windows["covered"], "label"] for metric_id in label.split(", "))
+    previous, previous_log = read_previous_metrics(previous_metrics)
     ctx = ReportContext(month=month, con=con, metrics=metrics, catalogue=catalogue, checks=checks, run=log,
-                        provisional_ids=provisional_ids, previous=read_previous_metrics(previous_metrics))
+                        provisional_ids=provisional_ids, previous=previous, previous_log=previous_log)
     charts = ChartEmbedder()
     sections = [
         {"key": s.key, "title": s.title, "html": s.render(ctx, charts)} for s in all_sections()
@@ -147,7 +152,9 @@ def incomplete_notice(checks) -> str:
         return ""
     days = failed.detail.split(" fail: ", 1)[-1]
     return ('<p class="incomplete"><strong>Incomplete month.</strong> Published with days that have no data '
-            f"(<code>--allow-missing-days</code>); the figures cover the other days only: {esc(days)}</p>")
+            f"(<code>--allow-missing-days</code>); the figures cover the other days only: {esc(days)}. "
+            "Availability (Requirement 3) still counts those days: a minute without a recorded outage counts as "
+            "up.</p>")
 
 
 def provisional_notice(con: duckdb.DuckDBPyConnection, month: str, windows=None) -> str:

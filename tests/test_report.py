@@ -3,6 +3,7 @@ byte-identical re-runs, the page in a real browser, and a metric added in one SQ
 file plus its YAML."""
 
 import csv
+import json
 import os
 import shutil
 import textwrap
@@ -131,13 +132,18 @@ def test_measures_at_a_glance_show_the_previous_months_published_level(landing, 
         writer = csv.DictWriter(handle, CSV_COLUMNS)
         writer.writeheader()
         writer.writerow(september)
+    # September's run log: published provisional, with a day without data
+    (out / "2026-09" / "run-log.json").write_text(json.dumps({"provisional": True, "checks": [
+        {"name": "period: every day has data", "passed": False}, {"name": "metrics: kind", "passed": True}]}))
     link = run_month(MONTH, landing, out, db=tmp_path / "w.duckdb", allow_missing_days=SPARSE)
     page = (link / "pmr.html").read_text()
     glance = page.split('<section id="measures">', 1)[1].split("</section>", 1)[0]
     assert "<th>Scope</th><th>Previous month</th><th>This month</th><th>Target</th>" in glance
     assert "<td>Prepayment Top Up Device Remotely</td><td>97.50%</td><td>57.14%</td>" in glance
     assert "<td>Change of Supplier (Gain)</td><td>–</td>" in glance  # not in September's file
-    assert "the figures of the report published for 2026-09 (2026-09/metrics.csv in this output folder)" in glance
+    assert ("the figures of the report published for 2026-09 beside this one (its metrics.csv); – where it has no "
+            "such figure. As published, its figures were provisional and it was published with days without "
+            "data.") in glance
 
 
 def test_page_does_not_depend_on_the_row_order_of_the_metrics_table(published, tmp_path):
@@ -319,7 +325,8 @@ def test_the_incomplete_notice_only_when_days_are_missing():
     missing = CheckResult(DAYS_CHECK, "gx", False, False,
                           "sources have ...: 1 of 3 fail: alerts (days_missing=1, missing_days=2026-10-31)")
     assert incomplete_notice([missing]).endswith(
-        "the figures cover the other days only: alerts (days_missing=1, missing_days=2026-10-31)</p>")
+        "the figures cover the other days only: alerts (days_missing=1, missing_days=2026-10-31). Availability "
+        "(Requirement 3) still counts those days: a minute without a recorded outage counts as up.</p>")
     assert incomplete_notice([CheckResult(DAYS_CHECK, "gx", True, True, "all days")]) == ""
     assert incomplete_notice([]) == ""
 

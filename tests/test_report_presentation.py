@@ -145,7 +145,8 @@ def test_install_counts_say_what_they_count(published):
 def test_measures_at_a_glance_say_when_no_previous_report_is_published(published):
     glance = _section_html(published, "measures")
     assert "<th>Previous month</th>" in glance
-    assert "Previous month: no report for 2026-09 is published in this output folder" in glance
+    assert "Previous month: no report for 2026-09 is published beside this one" in glance
+    assert "Requirement 3's tables give availability's previous level recomputed from the landing." in glance
 
 
 def test_daily_successful_and_failed_installs_are_charted_by_device_type_and_segment(published):

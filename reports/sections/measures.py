@@ -4,6 +4,7 @@ against its service levels, beside its level in the previous month's published r
 from __future__ import annotations
 
 from pmr.calendar import parse_month, previous_month
+from pmr.gate import DAYS_CHECK
 from reports.context import BREAKDOWNS
 from reports.format import esc, number, status, table
 from reports.sections import Section
@@ -47,14 +48,23 @@ def render(ctx, charts) -> str:
 
 
 def _previous_note(ctx) -> str:
-    """Where the previous month's levels come from: its published report."""
+    """Where the previous month's levels come from: its published report, and what that
+    report said of itself (provisional, or published with days without data)."""
     first, _ = parse_month(ctx.month)
     month = previous_month(first)
+    recomputed = " Requirement 3's tables give availability's previous level recomputed from the landing."
     if ctx.previous is None:
-        return (f'<p class="note">Previous month: no report for {month} is published in this output folder, '
-                "so no previous level is shown.</p>")
-    return (f'<p class="note">Previous month: the figures of the report published for {month} '
-            f"({month}/metrics.csv in this output folder); – where it has no such figure.</p>")
+        return (f'<p class="note">Previous month: no report for {month} is published beside this one, so no '
+                f"previous level is shown here.{recomputed}</p>")
+    log = ctx.previous_log or {}
+    caveats = []
+    if log.get("provisional"):
+        caveats.append("its figures were provisional")
+    if any(c.get("name") == DAYS_CHECK and not c.get("passed") for c in log.get("checks", [])):
+        caveats.append("it was published with days without data")
+    said = f" As published, {' and '.join(caveats)}." if caveats else ""
+    return (f'<p class="note">Previous month: the figures of the report published for {month} beside this one '
+            f"(its metrics.csv); – where it has no such figure.{said}</p>")
 
 
 def _alerts_note(ctx, rows) -> str:
