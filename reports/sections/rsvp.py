@@ -108,9 +108,11 @@ def _rtt_panel(rtt: pd.DataFrame, han_free: pd.DataFrame) -> alt.Chart:
     if han_free.empty:
         return daily_lines(rtt, "Average RTT (s)")
     data = pd.concat([rtt.assign(rtt=WITH_HAN), han_free.assign(rtt=WITHOUT_HAN)])
-    return daily_lines(data, "Average RTT (s)").encode(
+    # lines without points: with points, Vega-Lite draws the dash legend with no symbol
+    return daily_lines(data, "Average RTT (s)").mark_line(point=False).encode(
         strokeDash=alt.StrokeDash("rtt:N", title="Average RTT", sort=[WITH_HAN, WITHOUT_HAN],
-                                  legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2, symbolSize=300)),
+                                  legend=alt.Legend(symbolType="stroke", symbolStrokeColor="#444444",
+                                                    symbolStrokeWidth=2)),
         tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N", alt.Tooltip("rtt:N", title="RTT"),
                  alt.Tooltip("value:Q", format=",.2f", title="seconds")],
     )
