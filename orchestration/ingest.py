@@ -6,13 +6,15 @@ Ingest mirrors the whole landing folder (incrementally: unchanged files are not
 read again), whatever the month; the assets carry the monthly partitions only so
 that a month's run builds the whole chain in one go."""
 
+import datetime as dt
+
 import dagster as dg
 
 from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr import PROJECT_DIR, SOURCES
 from pmr.metrics import MetricDefinitionError, check_declarations
-from pmr.pipeline import ingest_step
+from pmr.pipeline import RunRefused, check_month_can_be_reported, ingest_step
 from pmr.warehouse import WarehouseLocked
 
 RAW_TABLES = (
@@ -79,7 +81,9 @@ def landing_ingest(context: dg.AssetExecutionContext, pmr: PmrSettings):
     declaration that breaks docs/adding-a-metric.md stops the run here, before
     anything is read or built, as in `pmr run`."""
     run = MonthRun.open(context, pmr)
-    with run.reporting_errors(known=(MetricDefinitionError, WarehouseLocked), describe=_describe):
+    with run.reporting_errors(known=(MetricDefinitionError, WarehouseLocked, RunRefused), describe=_describe):
+        # a partition given as a run tag reaches here without Dagster checking it has ended
+        check_month_can_be_reported(run.month, dt.datetime.now(dt.timezone.utc))
         check_declarations(PROJECT_DIR)
         try:
             record = ingest_step(run.log, pmr.landing_path, pmr.db_path, run.progress(context))

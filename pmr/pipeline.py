@@ -50,12 +50,10 @@ class RunRefused(ValueError):
     """The run cannot start: nothing was read, built or written."""
 
 
-def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path | None = None) -> None:
-    """Refuse, before any step, a month that has not ended (the PMR covers complete
-    UK months; a partial one would publish as if final), a month whose Working Days
-    the bank-holiday seed does not cover, a landing or output path that is not a
-    folder, an unusable PMR_MEMORY_LIMIT, a landing folder with no landing file, and
-    a metric declaration that breaks docs/adding-a-metric.md (MetricDefinitionError)."""
+def check_month_can_be_reported(month: str, now: dt.datetime) -> None:
+    """RunRefused for a month that has not ended (the PMR covers complete UK months; a
+    partial one would publish as if final) or whose Working Days the bank-holiday seed
+    does not cover. `pmr run` and the Dagster job both ask this first."""
     parse_month(month)
     if not month_has_ended(month, now):
         _, end = period_bounds_utc(month)
@@ -65,6 +63,13 @@ def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path |
         deadline(month)
     except ValueError as error:
         raise RunRefused(str(error)) from None
+
+
+def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path | None = None) -> None:
+    """Refuse, before any step, a month check_month_can_be_reported refuses, a landing
+    or output path that is not a folder, an unusable PMR_MEMORY_LIMIT, a landing folder with no landing file, and
+    a metric declaration that breaks docs/adding-a-metric.md (MetricDefinitionError)."""
+    check_month_can_be_reported(month, now)
     if not Path(landing).exists():
         raise RunRefused(f"landing folder not found: {landing}")
     if not Path(landing).is_dir():

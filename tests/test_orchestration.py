@@ -312,3 +312,17 @@ def test_a_broken_metric_declaration_stops_the_job_before_ingest(code, tmp_path,
     assert "a metric model breaks the contract of docs/adding-a-metric.md: zz.new: unit must be one of" in str(
         failure.event_specific_data.error)
     assert not db.exists()
+
+
+def test_a_month_that_has_not_ended_is_refused_before_ingest(code, tmp_path, monkeypatch):
+    """A job launched with a partition tag for the current month (the CLI does not check
+    it has ended) is refused as `pmr run` refuses it: nothing read, built or published."""
+    import pmr.pipeline
+
+    monkeypatch.setattr(pmr.pipeline, "month_has_ended", lambda month, now: False)
+    db, out = tmp_path / "w.duckdb", tmp_path / "out"
+    result = run_job(month_job(code, write_good_landing(tmp_path / "landing"), out, db))
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert failure.step_key == "landing_ingest"
+    assert "2026-10 has not ended yet (it ends 2026-11-01 00:00 UTC)" in str(failure.event_specific_data.error)
+    assert not db.exists() and not (out / MONTH).exists()
