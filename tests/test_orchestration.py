@@ -326,3 +326,15 @@ def test_a_month_that_has_not_ended_is_refused_before_ingest(code, tmp_path, mon
     assert failure.step_key == "landing_ingest"
     assert "2026-10 has not ended yet (it ends 2026-11-01 00:00 UTC)" in str(failure.event_specific_data.error)
     assert not db.exists() and not (out / MONTH).exists()
+
+
+def test_every_dbt_test_is_an_asset_check(code, tmp_path):
+    """Including the singular tests of tests/dbt/, each tied to one model: a test with
+    no ref, or two, would only be logged as an observation (dagster-dbt)."""
+    from orchestration.dbt import manifest_nodes
+
+    settings = code["settings"].PmrSettings(landing=str(tmp_path), out=str(tmp_path / "out"), db=str(tmp_path / "w"))
+    checks = {key.name for key in code["definitions"].build_definitions(settings).resolve_asset_graph().asset_check_keys}
+    tests = {node["name"] for node in manifest_nodes("test")}
+    assert tests - checks == set()
+    assert {"assert_utc_to_uk_matches_the_tz_database", "assert_response_follow_up_is_the_longest_trt"} <= checks

@@ -2,6 +2,9 @@
     this test holds it to the time-zone database every quarter hour, 2019-2035,
     both clock changes of every year included. Returns the instants that differ. -#}
 {{ config(tags=['duckdb_only']) }}
+{#- Dagster shows a test as a check of the one model it depends on (with none, it is
+    only an observation): fct_service_requests, whose UK days this rule decides. -#}
+-- depends_on: {{ ref('fct_service_requests') }}
 
 with instants as (
     select generate_series as utc_ts
