@@ -301,11 +301,12 @@ def test_no_previous_service_level_for_a_month_without_any_data(published):
     con = duckdb.connect(str(published["db"]), read_only=True)
     try:
         september = ReportContext(month="2026-09", con=con, metrics=None, catalogue=None)
-        assert availability._previous(september) == ("August 2026", {})
-        assert availability._previous_coverage_note(september) == (
+        august = availability.previous_month_coverage(september)
+        assert availability._previous(september, august) == ("August 2026", {})
+        assert availability._previous_coverage_note(september, august) == (
             " The landing holds no data for August 2026, so no previous service level is shown.")
         october = ReportContext(month=MONTH, con=con, metrics=None, catalogue=None)
-        assert availability._previous(october)[1]
+        assert availability._previous(october, availability.previous_month_coverage(october))[1]
     finally:
         con.close()
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from expectations.frames import days_without_data
 from pmr.calendar import parse_month
-from reports.charts import SEGMENT_COLOURS, SEGMENT_ORDER, daily_lines
+from reports.charts import SEGMENT_COLOURS, SEGMENT_ORDER, daily_lines, level_rules
 from reports.format import esc, number, table
 from reports.sections import Section, ids
 
@@ -56,12 +56,18 @@ def _kind_letter(ctx, metric_id: str) -> str:
     return "" if found.empty else ("M" if found["kind"].iloc[0] == "measure" else "I")
 
 
-def _previous(ctx) -> tuple[str, dict[str, float]]:
+def previous_month_coverage(ctx) -> pd.DataFrame:
+    """expectations.frames.days_without_data of the month before the period: read once
+    per page, by _previous and _previous_coverage_note."""
+    return days_without_data(ctx.con, _previous_day(ctx).strftime("%Y-%m"))
+
+
+def _previous(ctx, coverage: pd.DataFrame) -> tuple[str, dict[str, float]]:
     """(label of the previous period, service -> its national availability); no
     availability when the landing holds no data at all for that month (every minute
     would read as up)."""
     label = _previous_day(ctx).strftime("%B %Y")
-    if _previous_month_has_no_data(ctx):
+    if _has_no_data(ctx, coverage):
         return label, {}
     rows = ctx.query(
         """select service, availability_pct from marts.pmr_availability_monthly
@@ -77,22 +83,19 @@ def _previous_day(ctx) -> dt.date:
     return first - dt.timedelta(days=1)
 
 
-def _previous_month_has_no_data(ctx) -> bool:
-    missing = days_without_data(ctx.con, _previous_day(ctx).strftime("%Y-%m"))
-    return bool((missing["days_missing"] == _previous_day(ctx).day).all())
+def _has_no_data(ctx, coverage: pd.DataFrame) -> bool:
+    return bool((coverage["days_missing"] == _previous_day(ctx).day).all())
 
 
-def _previous_coverage_note(ctx) -> str:
+def _previous_coverage_note(ctx, coverage: pd.DataFrame) -> str:
     """The previous service level is recomputed from the landing as it stands; where
     the landing holds no request, response or alert on some days of that month (it
     starts in it, or an extract is missing), those days count as free of outages
     only because nothing was delivered for them: say which days."""
-    month = _previous_day(ctx).strftime("%Y-%m")
-    if _previous_month_has_no_data(ctx):
+    if _has_no_data(ctx, coverage):
         return (f" The landing holds no data for {_previous_day(ctx):%B %Y}, so no previous service level is "
                 "shown.")
-    missing = days_without_data(ctx.con, month)
-    missing = missing[missing["days_missing"] > 0]
+    missing = coverage[coverage["days_missing"] > 0]
     if missing.empty:
         return ""
     days = "; ".join(f"{row.label}: {row.missing_days}" for row in missing.itertuples())
@@ -157,11 +160,10 @@ def _daily_chart(ctx, charts, service: str, name: str) -> str:
     # does not hide the national dips where the two views are equal
     layers = [lines.transform_filter("datum.segment != 'All'"),
               lines.transform_filter("datum.segment == 'All'").mark_line(point=True, strokeWidth=3)]
-    levels = pd.DataFrame([{"level": f"{label} {number(value, 'pct')}", "value": value}
-                           for label, value in (("target", target), ("minimum", minimum)) if value is not None])
-    if not levels.empty:
-        layers.insert(0, alt.Chart(levels).mark_rule(strokeDash=[4, 3], color="#b00020", opacity=0.6).encode(
-            y=alt.Y("value:Q", scale=scale), tooltip=["level:N"]))
+    rules = level_rules({f"{label} {number(value, 'pct')}": value
+                         for label, value in (("target", target), ("minimum", minimum)) if value is not None}, scale)
+    if rules is not None:
+        layers.insert(0, rules)
     regions = [s for s in shown if s != "All"]
     subtitle = "Dashed: target and minimum service level. National: the wide line. " + (
         f"{', '.join(regions)}: drawn where the region's view differs from the national one."
@@ -305,7 +307,8 @@ def _recorded_outages(ctx, spells: pd.DataFrame) -> str:
 def render(ctx, charts) -> str:
     if ctx.metric("availability.pct").empty:
         return "<p>No availability figures this month.</p>"
-    previous = _previous(ctx)
+    coverage = previous_month_coverage(ctx)
+    previous = _previous(ctx, coverage)
     target, minimum = _levels(ctx)
     levels = f" (target {number(target, 'pct')}, minimum {number(minimum, 'pct')})" if target is not None else ""
     cap = ctx.query("select value from reference.parameters where parameter = 'planned_maintenance_cap_min'")
@@ -318,7 +321,7 @@ def render(ctx, charts) -> str:
         f"the outages of that region. The national monthly figure is the measure{esc(levels)}; the breakdowns "
         "are indicators. The previous service level is recomputed with the same rules from the outages the "
         "current extracts hold for that month, so it is not a figure of this report's metrics.csv (that month's "
-        f"report has its own).{_previous_coverage_note(ctx)}</p>"
+        f"report has its own).{_previous_coverage_note(ctx, coverage)}</p>"
     ]
     for _, service in _services(ctx).iterrows():
         key, name = service["service"], service["service_name"]
