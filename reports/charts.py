@@ -69,3 +69,12 @@ def daily_lines(data: pd.DataFrame, value_title: str, height: int = 140, field: 
         )
         .properties(width=640, height=height)
     )
+
+
+def level_rules(levels: dict[str, float], scale: alt.Scale) -> alt.Chart | None:
+    """Dashed rules at the service levels of a daily chart ({label: value}), on the
+    chart's own y scale; None when no level is set."""
+    if not levels:
+        return None
+    return alt.Chart(pd.DataFrame([{"level": label, "value": value} for label, value in levels.items()])).mark_rule(strokeDash=[4, 3], color="#b00020", opacity=0.6).encode(
+        y=alt.Y("value:Q", scale=scale), tooltip=["level:N"])

@@ -10,7 +10,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from reports.charts import SEGMENT_ORDER, daily_lines
+from reports.charts import SEGMENT_ORDER, daily_lines, level_rules
 from reports.format import esc, number, status, table
 from reports.sections import Section, ids
 
@@ -127,11 +127,10 @@ def _within_target_panel(within: pd.DataFrame, target: float | None, minimum: fl
     scale = alt.Scale(domain=[max(0.0, math.floor(low - 1)), 100.0], clamp=True)
     layers = [daily_lines(within, "Within the TRT (%)").encode(y=alt.Y("value:Q", title="Within the TRT (%)",
                                                                         scale=scale))]
-    if levels:
-        rules = pd.DataFrame([{"level": f"{label} {value:g}%", "value": value}
-                              for label, value in (("target", target), ("minimum", minimum)) if value is not None])
-        layers.insert(0, alt.Chart(rules).mark_rule(strokeDash=[4, 3], color="#b00020", opacity=0.6).encode(
-            y=alt.Y("value:Q", scale=scale), tooltip=["level:N"]))
+    rules = level_rules({f"{label} {value:g}%": value
+                         for label, value in (("target", target), ("minimum", minimum)) if value is not None}, scale)
+    if rules is not None:
+        layers.insert(0, rules)
     return alt.layer(*layers)
 
 
