@@ -18,7 +18,7 @@ from orchestration.project import dbt_project, ensure_manifest
 from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr import gate
-from pmr.dbt_runner import DbtResult, target_path_for
+from pmr.dbt_runner import RUN_CLAIM_ENV, DbtResult, target_path_for
 from pmr.pipeline import (DBT_BUILD_ARGS, finish_dbt_build, keep_quality_of_blocked_run, plan_dbt_build,
                           record_dbt_result)
 from pmr.warehouse import is_lock_error, lock_message, memory_limit
@@ -48,10 +48,10 @@ translator = PmrTranslator()
 
 
 @contextmanager
-def _warehouse_env(db):
-    """PMR_DB (and PMR_MEMORY_LIMIT, as pmr run sets it) while dbt is started
-    (DbtCliResource passes os.environ on)."""
-    settings = {"PMR_DB": str(db), "PMR_MEMORY_LIMIT": memory_limit()}
+def _warehouse_env(db, claim: str):
+    """PMR_DB (and PMR_MEMORY_LIMIT, as pmr run sets it) and the run's warehouse claim
+    (pmr.run_claim) while dbt is started (DbtCliResource passes os.environ on)."""
+    settings = {"PMR_DB": str(db), "PMR_MEMORY_LIMIT": memory_limit(), RUN_CLAIM_ENV: claim}
     previous = {name: os.environ.get(name) for name in settings}
     os.environ.update(settings)
     try:
@@ -109,9 +109,9 @@ def pmr_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, pmr: PmrSett
     _reuse_last_parse(target_parent, target)
     with run.reporting_errors():
         with run.log.step("dbt build") as record:
-            build = plan_dbt_build(db, run.month, full_refresh=False, progress=run.progress(context))
+            build = plan_dbt_build(run.log, db, run.month, full_refresh=False, progress=run.progress(context))
             args = [*DBT_BUILD_ARGS, *build.dbt_args, "--vars", json.dumps({"period": run.month})]
-            with _warehouse_env(db):  # profiles.yml reads the warehouse path from PMR_DB
+            with _warehouse_env(db, run.log.claim):  # profiles.yml reads the warehouse path from PMR_DB
                 invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target)
             yield from invocation.stream()
             error = invocation.get_error()
@@ -122,7 +122,7 @@ def pmr_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, pmr: PmrSett
             results = json.loads(results_file.read_text())["results"] if results_file.exists() else []
             result = DbtResult(ok=error is None, results=results, log_tail=str(error or ""))
             record_dbt_result(record, result, db)
-            finish_dbt_build(db, build, record, results)
+            finish_dbt_build(run.log, db, build, record, results)
             checks = gate.from_dbt(result)
             run.log.record_checks(checks)
     blocking = gate.blocking_failures(checks)

@@ -15,6 +15,11 @@ from typing import Callable
 from pmr import PROJECT_DIR, dbt_with_parent
 from pmr.warehouse import WarehouseLocked, is_lock_error, lock_message, memory_limit
 
+# the environment variable carrying a run's warehouse claim (pmr.run_claim) to dbt's
+# on-run-start hook (macros/check_run_claim.sql); not a dbt var, since dbt parses the
+# whole project again whenever a var changes, and the claim changes every run
+RUN_CLAIM_ENV = "PMR_RUN_CLAIM"
+
 
 @dataclass
 class DbtResult:
@@ -68,7 +73,10 @@ def run_dbt(
     db: Path,
     period: str | None = None,
     progress: Callable[[str], None] | None = None,
+    claim: str | None = None,
 ) -> DbtResult:
+    """Run dbt `args` on the warehouse `db` for the reporting `period` (a dbt var); `claim`
+    is the run's token (pmr.run_claim) that dbt's on-run-start hook checks."""
     target_path = target_path_for(db)
     target_path.mkdir(parents=True, exist_ok=True)
     command = [dbt_with_parent.executable(), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
@@ -77,6 +85,9 @@ def run_dbt(
     results_file = target_path / "run_results.json"
     results_file.unlink(missing_ok=True)  # never read a previous run's results
     env = dbt_env(db, target_path) | {dbt_with_parent.PARENT_VARIABLE: str(os.getpid())}
+    env.pop(RUN_CLAIM_ENV, None)
+    if claim:
+        env[RUN_CLAIM_ENV] = claim
     process = subprocess.Popen(
         command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )

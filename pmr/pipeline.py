@@ -23,7 +23,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from pmr import PROJECT_DIR, SOURCES, build_state, gate, metrics, publish
+from pmr import PROJECT_DIR, SOURCES, build_state, gate, metrics, publish, run_claim
 from pmr.calendar import (
     deadline,
     month_has_ended,
@@ -116,6 +116,7 @@ def ingest_step(log: RunLog, landing: Path, db: Path, progress: Progress, reread
     """Bring raw.* in line with the landing folder (writes the warehouse); `reread`
     reads every file again (a full refresh)."""
     with log.step("ingest") as record, connect(db) as con:
+        run_claim.hold(con, log)
         report = ingest(con, Path(landing), progress, reread=reread)
         record.update(
             files_loaded=len(report.loaded),
@@ -164,21 +165,24 @@ def model_row_counts(db: Path, models: list[str]) -> dict[str, int | None]:
     return {name: counts.get(name) for name in models}
 
 
-def plan_dbt_build(db: Path, month: str, full_refresh: bool, progress: Progress) -> build_state.BuildPlan:
+def plan_dbt_build(log: RunLog, db: Path, month: str, full_refresh: bool, progress: Progress) -> build_state.BuildPlan:
     """Full or incremental (pmr.build_state), recorded as started in the warehouse."""
     with connect(db) as con:
+        run_claim.hold(con, log)
         build = build_state.plan(con, month, full_refresh)
         build_state.mark_building(con, build)
     progress(f"dbt build: {build.mode} ({build.reason})")
     return build
 
 
-def finish_dbt_build(db: Path, build: build_state.BuildPlan, record: dict, results: list[dict]) -> None:
+def finish_dbt_build(log: RunLog, db: Path, build: build_state.BuildPlan, record: dict, results: list[dict]) -> None:
     """Record the build as complete when dbt built every model and seed, so the next
-    build can be incremental; otherwise the next build is full."""
+    build can be incremental; otherwise the next build is full. A run that lost the
+    warehouse to another run while dbt started stops here (WarehouseTakenOver)."""
     record["mode"], record["mode_reason"] = build.mode, build.reason
-    if build_state.models_all_built(results):
-        with connect(db) as con:
+    with connect(db) as con:
+        run_claim.check(con, log)
+        if build_state.models_all_built(results):
             build_state.mark_built(con, build)
 
 
@@ -187,10 +191,10 @@ def dbt_step(
 ) -> list[gate.CheckResult]:
     """dbt build for `month` (writes the warehouse); returns dbt's checks for the gate."""
     with log.step("dbt build") as record:
-        build = plan_dbt_build(db, month, full_refresh, progress)
-        result = run_dbt(DBT_BUILD_ARGS + build.dbt_args, db, period=month, progress=progress)
+        build = plan_dbt_build(log, db, month, full_refresh, progress)
+        result = run_dbt(DBT_BUILD_ARGS + build.dbt_args, db, period=month, progress=progress, claim=log.claim)
         record_dbt_result(record, result, db)
-        finish_dbt_build(db, build, record, result.results)
+        finish_dbt_build(log, db, build, record, result.results)
     return gate.from_dbt(result)
 
 
@@ -198,6 +202,7 @@ def collect_step(log: RunLog, db: Path, month: str, manifest: Path | None = None
     """(Re)build metrics.pmr_metrics from the metric models (writes the warehouse)."""
     manifest = manifest or target_path_for(db) / "manifest.json"
     with log.step("collect metrics") as record, connect(db) as con:
+        run_claim.hold(con, log)
         record["rows"] = metrics.collect(con, manifest, month)
     return record["rows"]
 
@@ -207,6 +212,7 @@ def gate_step(
 ) -> list[gate.CheckResult]:
     """The publication gate, on a read-only connection; records every check."""
     with log.step("checks") as record, connect(db, read_only=True) as con:
+        run_claim.check(con, log)
         progress("checks: running the publication gate")
         checks = gate.evaluate(con, month, dbt_checks, progress, log.allow_missing_days)
         log.record_checks(checks)
@@ -229,6 +235,7 @@ def publish_step(
     if earlier is not None and earlier.timeliness:
         log.first_publication = earlier.requirement_4()
     with log.step("render") as record, connect(db, read_only=True) as con:
+        run_claim.check(con, log)  # the report reads this connection only, which keeps other runs out
         progress("render: writing the report")
         record["files"] = render_report(con, month, run_folder, checks, log,
                                         Path(out) / previous_month(parse_month(month)[0]) / "metrics.csv")

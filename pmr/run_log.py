@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import os
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -43,6 +44,10 @@ class RunLog:
     orchestrator: str = "pmr run"  # or "dagster"
     run_id: str | None = None  # the Dagster run id
     allow_missing_days: bool = False  # a day of the month without data warns instead of blocking
+    # the token this run holds the warehouse by, and when its first writing step took it
+    # (pmr.run_claim): a Dagster run's is its run id
+    claim: str = field(default_factory=lambda: uuid.uuid4().hex)
+    claimed_at: str | None = None
     finished_at: str | None = None
 
     @contextmanager
@@ -130,4 +135,5 @@ def open_run_log(folder: Path, month: str, landing: Path, db: Path, run_id: str 
     """The run log of an orchestrated run: loaded if an earlier step wrote it."""
     if (Path(folder) / RUN_LOG).exists():
         return RunLog.load(folder)
-    return RunLog(month=month, landing=str(landing), warehouse=str(db), orchestrator="dagster", run_id=run_id)
+    return RunLog(month=month, landing=str(landing), warehouse=str(db), orchestrator="dagster", run_id=run_id,
+                  **({"claim": run_id} if run_id else {}))

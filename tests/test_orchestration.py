@@ -82,6 +82,8 @@ def test_good_month_is_published_by_the_job(dagster_runs):
     assert [s["step"] for s in log["steps"]] == ["ingest", "dbt build", "collect metrics", "checks", "render",
                                                  "publish"]
     assert log["timeliness"]["deadline"] == "2026-11-13"
+    # the run held the warehouse by its run id from its first step to its last (pmr.run_claim)
+    assert log["claim"] == good.run_id and log["claimed_at"] is not None
     (deadline_result,) = check_evaluations(good, "published_by_deadline")
     assert deadline_result.passed == log["timeliness"]["on_time"]
 
