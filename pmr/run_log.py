@@ -62,8 +62,7 @@ class RunLog:
             if isinstance(error, OSError):  # "No space left on device" says neither where nor when
                 error.add_note(f"during the {name} step")
             record["status"] = "error"
-            record["error"] = str(error) or ("interrupted" if isinstance(error, KeyboardInterrupt)
-                                             else type(error).__name__)
+            record["error"] = str(error) or _unexplained(error)
             raise
         finally:
             record["seconds"] = round(time.perf_counter() - started, 3)
@@ -101,6 +100,14 @@ class RunLog:
         data = json.loads((Path(folder) / RUN_LOG).read_text())
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def _unexplained(error: BaseException) -> str:
+    """Words for an error that carries no message: Ctrl-C, or Dagster's terminating a run
+    (it interrupts the step with DagsterExecutionInterruptedError)."""
+    if isinstance(error, KeyboardInterrupt) or type(error).__name__ == "DagsterExecutionInterruptedError":
+        return "interrupted: the run was stopped during this step"
+    return type(error).__name__
 
 
 def requirement_4_phrase(log: RunLog) -> str:

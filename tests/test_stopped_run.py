@@ -146,3 +146,21 @@ def test_a_killed_dagster_run_stops_its_dbt(tmp_path):
     while running(dbt[0]) and time.monotonic() < killed + 60:
         time.sleep(0.1)
     assert time.monotonic() - killed < 5, f"dbt outlived the run it belonged to by {time.monotonic() - killed:.1f} s"
+
+
+def test_a_step_stopped_without_a_message_says_it_was_interrupted():
+    """Ctrl-C and Dagster's Terminate (DagsterExecutionInterruptedError) carry no message;
+    the run log says the run was stopped, not an exception's class name."""
+    import pytest
+    from dagster._core.errors import DagsterExecutionInterruptedError
+
+    from pmr.run_log import RunLog
+
+    log = RunLog(month="2026-10", landing="landing", warehouse="w.duckdb")
+    for stop in (KeyboardInterrupt, DagsterExecutionInterruptedError):
+        with pytest.raises(stop), log.step("dbt build"):
+            raise stop()
+    assert [s["error"] for s in log.steps] == ["interrupted: the run was stopped during this step"] * 2
+    with pytest.raises(LookupError), log.step("render"):
+        raise LookupError()
+    assert log.steps[-1]["error"] == "LookupError"
