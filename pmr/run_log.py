@@ -115,6 +115,8 @@ def requirement_4_phrase(log: RunLog) -> str:
     judged = log.requirement_4()
     provisional = "PROVISIONAL figures; " if log.provisional else ""
     if judged is None:
+        if not log.timeliness["on_time"]:
+            return f"{provisional}final figures were due by the end of {log.timeliness['deadline']}: LATE"
         return (f"{provisional}due with final figures by the end of {log.timeliness['deadline']}, "
                 "when Requirement 4 is judged")
     first = f"first published with final figures {judged['published_uk_date']}, " if log.first_publication else ""

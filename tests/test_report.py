@@ -75,15 +75,21 @@ def test_rerun_gives_byte_identical_metrics_csv(published, landing):
 def test_requirement_4_judges_the_first_publication_with_final_figures(landing, tmp_path, monkeypatch):
     """October 2026 is due on Friday 13 November. Published on Tuesday 10 November from
     the hand-made landing, which has nothing after the month, its figures are
-    provisional: Requirement 4 waits. With a request, a response and an alert on each of
-    1-11 November (every follow-up window covered) it is published final on Thursday 12
-    November, 9 Working Days after the period (2-6 and 9-12 November): on time. Re-issued
+    provisional: Requirement 4 waits. Published again, still provisional, on Monday 16
+    November, past the deadline: the page says the month is late. With a request, a
+    response and an alert on each of 1-11 November (every follow-up window covered) it
+    is published final on Thursday 12 November, 9 Working Days after the period (2-6 and 9-12 November): on time. Re-issued
     on Friday 20 November, after the deadline, it is still judged by the 12th."""
     import datetime as dt
     import json
 
     from pmr import pipeline
+    from dataclasses import fields
+
+    from pmr.run_log import RunLog, requirement_4_phrase
     from tests.rsvp_landing import alert, request, response
+
+    RUN_LOG_FIELDS = {f.name for f in fields(RunLog)}
 
     out, db = tmp_path / "out", tmp_path / "w.duckdb"
 
@@ -99,6 +105,13 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
     assert log["provisional"] and log["first_publication"] is None
     assert ("with provisional figures: Requirement 4 is judged on the first publication with final figures, due by "
             "the end of 2026-11-13") in header
+    # still provisional after the deadline has passed: the month is late already
+    log, header = publish_on(16)
+    assert log["provisional"] and not log["timeliness"]["on_time"]
+    assert ('due by the end of 2026-11-13, which has passed: <span class="late">late</span> until final '
+            "figures are published") in header
+    assert requirement_4_phrase(RunLog(**{k: v for k, v in log.items() if k in RUN_LOG_FIELDS})) == (
+        "PROVISIONAL figures; final figures were due by the end of 2026-11-13: LATE")
 
     days = [f"2026-11-{day:02d}T12:00:00Z" for day in range(1, 12)]
     write_csv(copy, "service_requests", [request(f"N{n}", t) for n, t in enumerate(days)], name="november.csv")
