@@ -3,7 +3,9 @@
 - PMR_LANDING: the landing folder (default landing/demo)
 - PMR_OUT: the folder that receives <YYYY-MM>/ reports (default out)
 - PMR_DB: the DuckDB warehouse (default warehouse/pmr.duckdb, as `pmr run`)
-- PMR_FIRST_MONTH: the first monthly partition (default 2026-09, the first month of the demo data)
+- PMR_FIRST_MONTH: the first monthly partition (default 2026-10, the first whole month of the demo
+  data, which starts on 3 September: a partial September could never publish, and the deadline
+  sensor would flag it late for ever)
 
 Relative paths given in the environment are taken from the current folder, like
 the `pmr` command's options; the defaults sit in the project folder. An empty
@@ -29,7 +31,7 @@ class SettingsError(ValueError):
 
 def first_month() -> str:
     """PMR_FIRST_MONTH, checked: the first monthly partition, YYYY-MM."""
-    value = os.environ.get("PMR_FIRST_MONTH") or "2026-09"
+    value = os.environ.get("PMR_FIRST_MONTH") or "2026-10"
     try:
         parse_month(value)
     except ValueError:
