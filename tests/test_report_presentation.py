@@ -237,7 +237,7 @@ def test_each_segments_share_is_marked_against_the_service_levels(published):
     assert against + below + met + below + below + "<td></td><td></td></tr>" in _section_html(published, "alerts")
 
 
-def test_a_late_alert_code_not_in_the_reference_has_a_blank_meaning(published):
+def test_a_late_alert_code_not_in_the_reference_says_so(published):
     from reports.context import ReportContext
     from reports.sections import alerts
 
@@ -248,7 +248,7 @@ def test_a_late_alert_code_not_in_the_reference_has_a_blank_meaning(published):
         html = alerts.render(ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=None), None)
     finally:
         con.close()
-    assert "<tr><th>8FFF</th><td></td><td>1</td></tr>" in html
+    assert "<tr><th>8FFF</th><td>– (not in the alert code reference)</td><td>1</td></tr>" in html
 
 
 def test_measures_at_a_glance_say_why_the_two_alert_shares_differ(published):

@@ -1,6 +1,7 @@
 """A1: alerts delivered within 60 seconds, with how many alerts that share counts and
 how many storm throttling suppressed, and the alert codes that were late with their
-meaning (reference.alert_codes; blank when the code is not there)."""
+meaning (reference.alert_codes, which holds the codes the metric definitions name; a
+Device Alert code it lacks says so rather than guess a GBCS meaning)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from reports.charts import SEGMENT_ORDER
 from reports.format import number, status, table
 from reports.sections import Section, ids
 
+
+NOT_IN_REFERENCE = "– (not in the alert code reference)"
 
 # the share's population and the alerts it leaves out, beside it
 COUNTS = (("  … of alerts counted (not suppressed)", "alerts.counted"),
@@ -35,7 +38,7 @@ def render(ctx, charts) -> str:
         meanings = dict(ctx.query("select alert_code, meaning from reference.alert_codes").values)
         parts.append(table(
             ["Alert code", "Meaning", "Alerts not delivered within 60 s (indicator)"],
-            [[r["category"], meanings.get(r["category"], ""), number(r["value"], "count")]
+            [[r["category"], meanings.get(r["category"], NOT_IN_REFERENCE), number(r["value"], "count")]
              for _, r in late.iterrows()],
             caption="Late alerts by code, all segments",
         ))
