@@ -273,3 +273,27 @@ def test_top_up_shares_show_their_counts(published):
                           "<td>57.14% (4 of 7)</td>")
     # the device-type rows have no count figures: the share alone
     assert "<th>  … ESME (%)</th><td>40.00%</td>" in prepayment
+
+
+def test_an_i0_among_the_change_of_supplier_failures_is_explained(published):
+    """A 6.23 answered I0 fails when an N12/N13 alert names it (docs/metrics/requirement-2.md):
+    the failure table's I0 row would read as a contradiction without a word."""
+    from pmr.metrics import CATALOGUE
+    from reports.context import ReportContext
+    from reports.sections import outcomes
+
+    con = duckdb.connect(str(published["db"]), read_only=True)
+    try:
+        catalogue = con.execute(f"select * from {CATALOGUE}").df()
+
+        def rendered(*failures: tuple[str, float]) -> str:
+            metrics = _figures(dict(metric_id="cos.pct_success", segment="All", value=90.0, target=99.0, minimum=96.0),
+                               *[dict(metric_id="cos.failures", category=c, value=v) for c, v in failures])
+            return outcomes._change_of_supplier(ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=catalogue))
+
+        with_i0, without = rendered(("E21", 3.0), ("I0", 1.0)), rendered(("E21", 3.0))
+    finally:
+        con.close()
+    explanation = "those requests failed because a DCC failure alert (N12 or N13) named them"
+    assert "<tr><th>I0</th><td>1</td></tr>" in with_i0 and explanation in with_i0
+    assert "<tr><th>E21</th><td>3</td></tr>" in without and explanation not in without

@@ -209,6 +209,9 @@ def _change_of_supplier(ctx) -> str:
         parts.append(table(["Final response code", "6.23 requests not counted as success (indicator)"],
                            [[r["category"], number(r["value"], "count")] for _, r in failures.iterrows()],
                            caption="Change of Supplier failures by reason, all segments"))
+        if (failures["category"] == "I0").any():
+            parts.append("<p class=\"note\">I0 is a successful final response: those requests failed because a "
+                         "DCC failure alert (N12 or N13) named them.</p>")
     return "".join(parts)
 
 
