@@ -120,6 +120,14 @@ def test_a_measure_without_service_level_says_none_is_set(published):
     installs = outcomes.split("<h3>Install and Commission (IC1, IC2)</h3>", 1)[1].split("<h3>", 1)[0]
     assert "at most 1% missed (target), at most 4% (minimum)" in installs
     assert "no service level set" not in installs and "<td>Measure</td>" in installs
+    # South, the only segment with I&C requests: L, M, N within the TRT, P never answered:
+    # 25% missed, above the 4% ceiling; All the same
+    missed = installs.split("<th>Requests of the I&amp;C SRVs that missed the Target Response Time (%)</th>", 1)[1]
+    status_row = missed.split("</tr>", 2)[1]
+    assert status_row.startswith("<tr><th>  … against the service levels</th>"), status_row
+    # columns North, Central, South, SMETS1, All, then the (empty) Kind
+    assert status_row == ("<tr><th>  … against the service levels</th><td></td><td></td><td>below minimum</td>"
+                          "<td></td><td>below minimum</td><td></td>")
 
 
 def test_install_counts_say_what_they_count(published):

@@ -5,7 +5,7 @@ measure or indicator, with service levels where the seed sets them."""
 from __future__ import annotations
 
 from reports.charts import SEGMENT_ORDER
-from reports.format import number, table
+from reports.format import number, status, table
 
 
 def parameter(ctx, name: str) -> float | None:
@@ -64,12 +64,14 @@ def _with_count(ctx, share: float | None, part_id: str, whole_ids: tuple[str, ..
 
 
 def segment_table(ctx, rows: list[tuple], caption: str, levels_stated: bool = False,
-                   counts: dict | None = None) -> str:
+                   counts: dict | None = None, judged: dict | None = None) -> str:
     """rows: (label, metric_id, breakdown other than segment and day[, display
     unit]). Segments as columns; a Kind column; Target / Minimum columns when any
     row has them. levels_stated: the text above the table states the service
     levels of its measures. counts: label -> (part id, whole ids) of a share row
-    whose counts are figures too (_with_count)."""
+    whose counts are figures too (_with_count). judged: label -> (target, minimum,
+    higher is better) of a row whose levels the text states: a row below it gives
+    each segment's status against them."""
     segments = _present_segments(ctx, [row[1] for row in rows])
     if not segments:
         return ""
@@ -89,6 +91,11 @@ def segment_table(ctx, rows: list[tuple], caption: str, levels_stated: bool = Fa
         if with_levels:
             line += [number(target, unit), number(minimum, unit)]
         body.append(line)
+        if judged and label in judged:
+            levels_of_row = judged[label]
+            body.append(["  … against the service levels"]
+                        + [status(ctx.value(metric_id, segment=s, **breakdown), *levels_of_row) for s in segments]
+                        + [""] * (1 + 2 * with_levels))
     return table(header, body, caption=caption) + _no_level_note(body)
 
 

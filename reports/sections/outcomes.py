@@ -29,17 +29,29 @@ INSTALL_SRVS = {"CHF": "8.14.1", "ESME": "8.1.1", "GSME": "8.1.1"}
 
 # --- IC1 / IC2 -----------------------------------------------------------------
 
-def _trt_levels_note(ctx) -> str:
+def _trt_missed_ceilings(ctx) -> tuple[float, float] | None:
+    """The within-TRT service levels as ceilings on the share missed (target, minimum):
+    ic.pct_trt_missed carries no level of its own (decision log)."""
     levels = ctx.query("select target, minimum from reference.service_levels where service_level = 'pct_within_trt'")
     if levels.empty:
+        return None
+    return 100 - float(levels["target"].iloc[0]), 100 - float(levels["minimum"].iloc[0])
+
+
+def _trt_levels_note(ctx) -> str:
+    ceilings = _trt_missed_ceilings(ctx)
+    if ceilings is None:
         return ""
-    target, minimum = 100 - float(levels["target"].iloc[0]), 100 - float(levels["minimum"].iloc[0])
+    target, minimum = ceilings
     return (f" The share missed is the complement of the share within the TRT, so the within-TRT service "
             f"levels read as: at most {target:g}% missed (target), at most {minimum:g}% (minimum).")
 
 
+MISSED_TRT = "Requests of the I&C SRVs that missed the Target Response Time (%)"
+
+
 def _installs_table(ctx) -> str:
-    rows = [("Requests of the I&C SRVs that missed the Target Response Time (%)", "ic.pct_trt_missed", {"device_type": None})]
+    rows = [(MISSED_TRT, "ic.pct_trt_missed", {"device_type": None})]
     for device_type in device_types(ctx, "ic.pct_trt_missed"):
         rows.append((f"  … to {device_type} (%)", "ic.pct_trt_missed", {"device_type": device_type}))
     for category, counted in (("success", "Successful installs: 8.14.1 and 8.1.1 requests that succeeded"),
@@ -57,7 +69,9 @@ def _installs_table(ctx) -> str:
         ("Install and Leave: deliverable (not rejected) 8.14.2 requests, successful or not",
          "ic.install_and_leave", {}),
     ]
-    return segment_table(ctx, rows, "Install and Commission (IC1, IC2), by segment", levels_stated=True)
+    ceilings = _trt_missed_ceilings(ctx)
+    return segment_table(ctx, rows, "Install and Commission (IC1, IC2), by segment", levels_stated=True,
+                         judged={MISSED_TRT: (*ceilings, False)} if ceilings else None)
 
 
 def _degraded_days(ctx) -> pd.DataFrame:
