@@ -13,6 +13,8 @@ DEMO_START ?= 2026-09-03
 DEMO_DAYS ?= 70
 DEMO_SCALE ?= 0.001
 DEMO_SEED ?= 42
+# A few contract-breaking rows on one day, so the demo's quality.csv shows the quarantine at work
+DEMO_FAULTS_DAY ?= 2026-10-15
 
 .PHONY: install demo test bench dagster screenshot clean spark-check
 
@@ -26,6 +28,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 demo: install
 	$(BIN)/pmr generate --start $(DEMO_START) --days $(DEMO_DAYS) --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --landing $(DEMO_LANDING)
+	$(BIN)/pmr inject-faults --landing $(DEMO_LANDING) --day $(DEMO_FAULTS_DAY)
 	$(BIN)/pmr run --month $(DEMO_MONTH) --landing $(DEMO_LANDING) --out $(DEMO_OUT)
 
 # One test worker per core (pytest-xdist), each test module on one worker so its
@@ -63,7 +66,7 @@ dagster: install
 # dbt's target folder is warehouse/pmr.dbt-target (pmr/dbt_runner.py); target and logs come
 # from running dbt by hand. landing/ goes only when the demo was all it held (rmdir).
 clean:
-	rm -rf $(VENV) $(SPARK_VENV) pmr_warehouse.egg-info target logs warehouse $(DEMO_LANDING) $(DEMO_LANDING).ground_truth.json bench-data .dagster
+	rm -rf $(VENV) $(SPARK_VENV) pmr_warehouse.egg-info target logs warehouse $(DEMO_LANDING) $(DEMO_LANDING).ground_truth.json $(DEMO_LANDING).faults.json bench-data .dagster
 	@rmdir landing 2>/dev/null || true
 
 screenshot: install

@@ -115,6 +115,23 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_inject_faults(args: argparse.Namespace) -> int:
+    from pmr.faults import faults_record_path, inject_faults
+
+    try:
+        record = inject_faults(args.landing, args.day)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for file, reasons in record["files"].items():
+        count = sum(reasons.values())
+        print(f"{file}: {count} faulty row{'' if count == 1 else 's'} ({', '.join(reasons)})")
+    for source, why in record["not_injected"].items():
+        print(f"{source}: none ({why})")
+    print(f"record: {faults_record_path(args.landing)}")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from pmr.metrics import MetricDefinitionError
     from pmr.pipeline import PublicationBlocked, RunRefused, run_month
@@ -213,6 +230,21 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--landing", type=Path, required=True, help="landing folder to write")
     generate.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="file format (default parquet)")
     generate.set_defaults(handler=cmd_generate)
+
+    faults = commands.add_parser(
+        "inject-faults", help="add contract-breaking rows to a landing folder, to watch the quarantine",
+        description="For one UK day, write <source>/<DAY>.faults.csv beside each source's file of that day: "
+        "copies of a few of its rows, each broken in one way the landing contract forbids (a missing required "
+        "value, an unreadable timestamp, an unknown code or region, an end before its start, a response before "
+        "its request, one id with two contents). Faulty rows have ids of their own, so no valid row and no "
+        "figure changes; pmr run quarantines them with their reasons (quality.csv). At most 0.1% of a "
+        "source's rows, so the publication gate still passes: a source with fewer than 1,000 rows gets none. "
+        "What was injected is recorded beside the landing folder as <name>.faults.json. Run it after pmr "
+        "generate; running it again for the same day replaces that day's faults.",
+    )
+    faults.add_argument("--landing", type=Path, required=True, help="landing folder holding the day's files")
+    faults.add_argument("--day", type=_date, required=True, help="UK day whose files are copied, YYYY-MM-DD")
+    faults.set_defaults(handler=cmd_inject_faults)
 
     run = commands.add_parser(
         "run", help="build a month and publish its report",

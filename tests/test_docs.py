@@ -48,5 +48,5 @@ def test_readme_commands_exist():
     for target in re.findall(r"`make (\w+)`", readme):
         assert re.search(rf"^{target}:", makefile, re.M), f"make {target} is in the README but not the Makefile"
     commands = set(build_parser()._subparsers._group_actions[0].choices)
-    for command in re.findall(r"`pmr (\w+)", readme):
+    for command in re.findall(r"`pmr ([\w-]+)", readme):
         assert command in commands, f"pmr {command} is in the README but not in the CLI"

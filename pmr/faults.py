@@ -1,0 +1,245 @@
+"""`pmr inject-faults`: contract-breaking rows added to a landing folder, so the
+quarantine can be watched at work (a demo, a drill) and checked against a record of
+what was injected.
+
+For one UK day, each source with a file of that day gets `<source>/<day>.faults.csv`:
+copies of a few of that day's rows, each broken in one way the landing contract
+forbids (a required value missing, a timestamp that cannot be read, an unknown code
+or region, an end before its start, a response before its request, one id with two
+different contents). Every faulty row has an id of its own (`FAULT-<day>-<n>`) or,
+for responses, answers a real request at a time that cannot be, so no valid row is
+touched: the figures of the month do not change, and only the quarantine grows.
+
+The quarantine may hold at most `quarantine_max_pct` (1%) of a source's rows before
+publication is blocked, and warns from half of it; the faults stay at or below 0.1% of
+the source's rows in the landing folder, so a source with fewer than 1,000 rows gets
+none, and a larger one gets the first faults of its list that fit.
+
+What was injected, with the reason staging must give each row, is written beside the
+landing folder as `<landing name>.faults.json`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from pmr import SOURCES
+from pmr.contract import CONTRACT, column_names
+from pmr.generator.ground_truth import ground_truth_path
+from pmr.generator.writer import DAY_FILE
+
+MAX_SHARE = 0.001  # of a source's rows: a tenth of quarantine_max_pct, a fifth of its warning level
+FAULTS_SUFFIX = ".faults.csv"
+UNREADABLE_TIME = "yesterday"
+ISO_MS = "%Y-%m-%dT%H:%M:%S.%gZ"
+SQL_TYPES = {"string": "varchar", "timestamp": "timestamptz", "integer": "bigint", "boolean": "boolean"}
+
+Row = dict[str, str | None]
+
+
+@dataclass(frozen=True)
+class Fault:
+    reason: str  # the quarantine reason staging gives each row
+    make: Callable[[Row, str], list[Row]]  # (template row as text, new id) -> the faulty rows
+
+
+def _shifted(value: str, seconds: float) -> str:
+    moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00")) + dt.timedelta(seconds=seconds)
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _with(key: str | None, **changes: str | None) -> Callable[[Row, str], list[Row]]:
+    """A fault that gives the template a new id (when the source has one) and changes some values."""
+    return lambda row, new_id: [row | ({key: new_id} if key else {}) | changes]
+
+
+def _conflicting(key: str, column: str) -> Callable[[Row, str], list[Row]]:
+    """Two rows with the same new id that differ in `column`."""
+    return lambda row, new_id: [row | {key: new_id}, row | {key: new_id, column: f"{row[column]}-other"}]
+
+
+def _before(key: str | None, end: str, start: str, **changes: str | None) -> Callable[[Row, str], list[Row]]:
+    """`end` an hour before `start`."""
+    return lambda row, new_id: [row | ({key: new_id} if key else {}) | changes | {end: _shifted(row[start], -3600)}]
+
+
+def _response(code: str | None, at: Callable[[str], str]) -> Callable[[Row, str], list[Row]]:
+    """A response to the template request (a real one of that day)."""
+    return lambda row, new_id: [{"request_id": row["request_id"], "response_at": at(row["received_at"]),
+                                 "response_code": code}]
+
+
+# Per source: which of the day's rows serve as templates, and the faults in the order
+# they are injected (the first ones that fit within MAX_SHARE).
+TEMPLATE_SOURCE = {"service_responses": "service_requests"}
+TEMPLATES = {
+    "service_requests": "smets = 'SMETS2'",
+    "service_responses": "smets = 'SMETS2'",  # requests of the day
+    "alerts": "request_id is null and not suppressed and delivered_at is not null and alert_kind = 'device'",
+    "csp_test_messages": "rtt_ms is not null",
+    "ch_firmware_events": "true",
+    "incidents": "true",
+    "outages": "ended_at is not null",
+}
+FAULTS: dict[str, list[Fault]] = {
+    "service_requests": [
+        Fault("missing required value: user_id", _with("request_id", user_id=None)),
+        Fault("unparsable timestamp: received_at", _with("request_id", received_at=UNREADABLE_TIME)),
+        Fault("unknown srv", _with("request_id", srv="99.99")),
+        Fault("unknown csp_region", _with("request_id", csp_region="Atlantis")),
+        Fault("conflicting contents for the same request_id", _conflicting("request_id", "user_id")),
+    ],
+    "service_responses": [
+        Fault("missing required value: response_code", _response(None, lambda t: _shifted(t, 2))),
+        Fault("unparsable timestamp: response_at", _response("I0", lambda t: UNREADABLE_TIME)),
+        Fault("unknown response_code", _response("Z9", lambda t: _shifted(t, 2))),
+        Fault("response before its request", _response("I0", lambda t: _shifted(t, -3600))),
+    ],
+    "alerts": [
+        Fault("missing required value: user_id", _with("alert_id", user_id=None)),
+        Fault("unparsable timestamp: received_at", _with("alert_id", received_at=UNREADABLE_TIME)),
+        Fault("unknown alert_code", _with("alert_id", alert_code="ZZZZ")),
+        Fault("end before start: delivered_at before received_at", _before("alert_id", "delivered_at", "received_at")),
+        Fault("conflicting contents for the same alert_id", _conflicting("alert_id", "user_id")),
+    ],
+    "csp_test_messages": [
+        Fault("unknown csp_region", _with(None, csp_region="Atlantis")),
+        Fault("invalid rtt_ms: negative", _with(None, rtt_ms="-5")),
+        Fault("unparsable timestamp: sent_at", _with(None, sent_at=UNREADABLE_TIME)),
+    ],
+    "ch_firmware_events": [
+        Fault("unknown event", _with("ch_id", event="exploded")),
+        Fault("unparsable timestamp: event_at", _with("ch_id", event_at=UNREADABLE_TIME)),
+        Fault("missing required value: firmware_version", _with("ch_id", firmware_version=None)),
+    ],
+    "incidents": [
+        Fault("end before start: resolved_at before raised_at",
+              _before("incident_id", "resolved_at", "raised_at", responded_at=None, closed_at=None)),
+        Fault("invalid category: not 1-5", _with("incident_id", category="9")),
+    ],
+    "outages": [
+        Fault("end before start: ended_at before started_at", _before("outage_id", "ended_at", "started_at")),
+        Fault("unknown component", _with("outage_id", component="ZZ")),
+    ],
+}
+assert set(FAULTS) == set(SOURCES) == set(TEMPLATES)
+
+
+def faults_record_path(landing: Path) -> Path:
+    """`<landing name>.faults.json` beside the landing folder (as the ground truth)."""
+    truth = ground_truth_path(landing)
+    return truth.with_name(truth.name.replace(".ground_truth.json", ".faults.json"))
+
+
+def inject_faults(landing: Path, day: dt.date) -> dict:
+    """Write `<source>/<day>.faults.csv` for each source that has a file of `day`, and
+    the record of what was injected; returns that record."""
+    landing = Path(landing)
+    if not landing.is_dir():
+        raise FileNotFoundError(f"landing folder not found: {landing}")
+    record_path = faults_record_path(landing)  # before any work: refuses a landing folder that is a root
+    record: dict = {"day": day.isoformat(), "max_share": MAX_SHARE, "files": {}, "not_injected": {}}
+    with duckdb.connect() as con:
+        con.execute("set TimeZone = 'UTC'")
+        for source in SOURCES:
+            path = landing / source / f"{day.isoformat()}{FAULTS_SUFFIX}"
+            path.unlink(missing_ok=True)  # injected again: this call's faults replace the last call's
+            total = _row_count(con, _files(landing, source))
+            template_files = [p for p in _files(landing, TEMPLATE_SOURCE.get(source, source)) if _day_of(p) == day]
+            if not template_files:
+                record["not_injected"][source] = f"no file of {day.isoformat()}"
+                continue
+            faults = _that_fit(FAULTS[source], math.floor(total * MAX_SHARE))
+            if not faults:
+                record["not_injected"][source] = (f"{total:,} rows in the landing folder: a faulty row would be more "
+                                                  f"than {MAX_SHARE:.1%} of them")
+                continue
+            templates = _templates(con, TEMPLATE_SOURCE.get(source, source), template_files, TEMPLATES[source],
+                                   len(faults))
+            rows, expected = [], {}
+            for n, (fault, template) in enumerate(zip(faults, templates), start=1):
+                made = fault.make(template, f"FAULT-{day.isoformat()}-{n}")
+                rows += made
+                expected[fault.reason] = expected.get(fault.reason, 0) + len(made)
+            if not rows:
+                record["not_injected"][source] = f"no row of {day.isoformat()} to copy"
+                continue
+            _write_csv(path, source, rows)
+            record["files"][f"{source}/{path.name}"] = expected
+    record_path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return record
+
+
+def _that_fit(faults: list[Fault], allowed: int) -> list[Fault]:
+    chosen, rows = [], 0
+    for fault in faults:
+        size = 2 if fault.reason.startswith("conflicting") else 1
+        if rows + size > allowed:
+            break
+        chosen.append(fault)
+        rows += size
+    return chosen
+
+
+def _files(landing: Path, source: str) -> list[Path]:
+    folder = landing / source
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and DAY_FILE.fullmatch(p.name))
+
+
+def _day_of(path: Path) -> dt.date | None:
+    match = DAY_FILE.fullmatch(path.name)
+    try:
+        return dt.date.fromisoformat(match.group(1)) if match and not match.group(2) else None
+    except ValueError:
+        return None
+
+
+def _relation(files: list[Path]) -> str:
+    """One FROM-able relation over the files, every column as the contract names it."""
+    parts = []
+    parquet = [str(p) for p in files if p.name.lower().endswith(".parquet")]
+    csvs = [str(p) for p in files if not p.name.lower().endswith(".parquet")]
+    if parquet:
+        parts.append(f"select * from read_parquet({parquet!r})")
+    if csvs:
+        parts.append(f"select * from read_csv({csvs!r}, all_varchar = true, header = true)")
+    return " union all by name ".join(parts)
+
+
+def _row_count(con: duckdb.DuckDBPyConnection, files: list[Path]) -> int:
+    return con.execute(f"select count(*) from ({_relation(files)})").fetchone()[0] if files else 0
+
+
+def _templates(con: duckdb.DuckDBPyConnection, source: str, files: list[Path], where: str, count: int) -> list[Row]:
+    """The first `count` rows of `files` that satisfy `where`, by the source's columns, as text."""
+    columns = CONTRACT[source]
+    typed = ", ".join(f"{c.name}::{SQL_TYPES[c.type]} as {c.name}" for c in columns)
+    text = ", ".join(
+        f"strftime({c.name}, '{ISO_MS}') as {c.name}" if c.type == "timestamp"
+        else f"lower({c.name}::varchar) as {c.name}" if c.type == "boolean"
+        else f"{c.name}::varchar as {c.name}" for c in columns)
+    order = ", ".join(c.name for c in columns)
+    rows = con.execute(f"select {text} from (select {typed} from ({_relation(files)})) "
+                       f"where {where} order by {order} limit {int(count)}").fetchall()
+    return [dict(zip([c.name for c in columns], row)) for row in rows]
+
+
+def _write_csv(path: Path, source: str, rows: list[Row]) -> None:
+    names = column_names(source)
+    temporary = path.with_name(f".{path.name}.tmp")  # hidden while written: ingest skips it
+    with temporary.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow(["" if row.get(name) is None else row[name] for name in names])
+    temporary.replace(path)

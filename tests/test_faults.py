@@ -1,0 +1,78 @@
+"""`pmr inject-faults`: the contract-breaking rows it adds to a generated landing
+folder are quarantined, each with the reason it was broken for, and nothing else is."""
+
+import csv
+import datetime as dt
+import json
+
+import pytest
+
+from pmr import cli
+from pmr.faults import faults_record_path, inject_faults
+from pmr.generator import generate
+from pmr.pipeline import run_month
+
+DAY = dt.date(2026, 10, 15)
+MONTH = "2026-10"
+
+
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory):
+    base = tmp_path_factory.mktemp("faults")
+    landing = base / "landing"
+    generate(dt.date(2026, 10, 14), 3, 0.001, 7, landing)
+    record = inject_faults(landing, DAY)
+    link = run_month(MONTH, landing, base / "out", db=base / "w.duckdb", allow_missing_days=True)
+    with (link / "quality.csv").open() as handle:
+        quality = list(csv.DictReader(handle))
+    return dict(landing=landing, record=record, quality=quality)
+
+
+def test_each_source_gets_the_faults_written_down_for_it(faulty):
+    """The designed faults, in order, as many as fit within 0.1% of the source's rows."""
+    files = faulty["record"]["files"]
+    assert files["service_requests/2026-10-15.faults.csv"] == {
+        "missing required value: user_id": 1, "unparsable timestamp: received_at": 1, "unknown srv": 1,
+        "unknown csp_region": 1, "conflicting contents for the same request_id": 2}
+    assert files["service_responses/2026-10-15.faults.csv"] == {
+        "missing required value: response_code": 1, "unparsable timestamp: response_at": 1,
+        "unknown response_code": 1, "response before its request": 1}
+    assert files["alerts/2026-10-15.faults.csv"]["end before start: delivered_at before received_at"] == 1
+    # three days of outages and incidents are far fewer than 1,000 rows
+    assert set(faulty["record"]["not_injected"]) >= {"outages", "incidents"}
+    assert "a faulty row would be more than 0.1% of them" in faulty["record"]["not_injected"]["outages"]
+    assert json.loads(faults_record_path(faulty["landing"]).read_text()) == faulty["record"]
+
+
+def test_every_faulty_row_is_quarantined_with_its_reason(faulty):
+    quarantined: dict[str, dict[str, int]] = {}
+    for row in faulty["quality"]:
+        if row["reason"]:
+            quarantined.setdefault(row["file"], {})[row["reason"]] = int(row["quarantined"])
+    assert quarantined == faulty["record"]["files"]
+
+
+def test_no_valid_row_is_touched(faulty):
+    """Every row of the generated files is accepted or a duplicate, as without faults, so
+    the figures are those of the same landing without them."""
+    totals = [r for r in faulty["quality"] if not r["reason"]]
+    assert {r["file"] for r in totals if int(r["quarantined"])} == set(faulty["record"]["files"])
+    for row in totals:
+        if row["file"] not in faulty["record"]["files"]:
+            assert int(row["rows_read"]) == int(row["accepted"]) + int(row["duplicates"]), row
+
+
+def test_injecting_again_replaces_the_days_faults(faulty, tmp_path):
+    faults_file = faulty["landing"] / "alerts" / "2026-10-15.faults.csv"
+    before = faults_file.read_bytes()
+    assert inject_faults(faulty["landing"], DAY) == faulty["record"]
+    assert faults_file.read_bytes() == before
+
+
+def test_the_command_reports_what_it_wrote_and_refuses_a_missing_folder(faulty, tmp_path, capsys):
+    assert cli.main(["inject-faults", "--landing", str(faulty["landing"]), "--day", "2026-10-15"]) == 0
+    printed = capsys.readouterr().out
+    assert "service_requests/2026-10-15.faults.csv: 6 faulty rows (missing required value: user_id" in printed
+    assert "outages: none (" in printed and "record: " in printed
+    assert cli.main(["inject-faults", "--landing", str(tmp_path / "missing"), "--day", "2026-10-15"]) == 1
+    assert "landing folder not found" in capsys.readouterr().err
