@@ -25,7 +25,7 @@ def faulty(tmp_path_factory):
     link = run_month(MONTH, landing, base / "out", db=base / "w.duckdb", allow_missing_days=True)
     with (link / "quality.csv").open() as handle:
         quality = list(csv.DictReader(handle))
-    return dict(landing=landing, record=record, quality=quality)
+    return dict(landing=landing, record=record, quality=quality, page=(link / "pmr.html").read_text())
 
 
 def test_each_source_gets_the_faults_written_down_for_it(faulty):
@@ -76,3 +76,13 @@ def test_the_command_reports_what_it_wrote_and_refuses_a_missing_folder(faulty, 
     assert "outages: none (" in printed and "record: " in printed
     assert cli.main(["inject-faults", "--landing", str(tmp_path / "missing"), "--day", "2026-10-15"]) == 1
     assert "landing folder not found" in capsys.readouterr().err
+
+
+def test_the_reports_appendix_lists_the_reasons_and_says_where_the_rows_are(faulty):
+    appendix = faulty["page"].split('<section id="quality">', 1)[1].split("</section>", 1)[0]
+    # the service_requests faults: the conflicting pair, then one row for each other reason
+    assert ("<tr><th>service_requests</th><td>conflicting contents for the same request_id</td><td>2</td></tr>"
+            in appendix)
+    assert "<tr><th>service_requests</th><td>unknown srv</td><td>1</td></tr>" in appendix
+    assert "its row number and the values as read, is in the warehouse table <code>staging.quarantined_rows</code>" \
+        in appendix

@@ -40,6 +40,9 @@ def render(ctx, charts) -> str:
         parts.append(table(["Source", "Quarantine reason", "Rows"],
                            [[r["source"], r["reason"], number(r["rows"], "count")] for _, r in reasons.iterrows()],
                            caption="Quarantined rows by reason"))
+        parts.append("<p class=\"note\">Each quarantined row, with its file, its row number and the values as "
+                     "read, is in the warehouse table <code>staging.quarantined_rows</code>; quality.csv gives "
+                     "the counts per file.</p>")
     skipped = ctx.query(
         "select source, file, error from staging.landing_accounting where status = 'skipped' order by file"
     )
