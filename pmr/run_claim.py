@@ -1,8 +1,9 @@
 """Which run the warehouse is working for, so that two runs never mix their steps.
 
 DuckDB lets one process write the warehouse at a time, but a run is several steps
-and each opens the warehouse anew: `pmr run`'s steps one after another, a Dagster
-run's steps in processes of their own. Another run can open it between two of them.
+and each opens the warehouse anew and closes it: `pmr run`'s steps one after another,
+a Dagster run's assets one at a time (its dbt build in a dbt process; a re-execution
+in a new run worker). Another run can open it between two of them.
 A run of another month rebuilds the marts for its own period, and the first run's
 gate and report would then read that month's figures as its own.
 
