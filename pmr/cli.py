@@ -238,7 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
         "value, an unreadable timestamp, an unknown code or region, an end before its start, a response before "
         "its request, one id with two contents). Faulty rows have ids of their own, so no valid row and no "
         "figure changes; pmr run quarantines them with their reasons (quality.csv). At most 0.1% of a "
-        "source's rows, so the publication gate still passes: a source with fewer than 1,000 rows gets none. "
+        "source's rows (faults of other days included), so the publication gate still passes: a source with "
+        "fewer than 1,000 rows gets none. "
         "What was injected is recorded beside the landing folder as <name>.faults.json. Run it after pmr "
         "generate; running it again for the same day replaces that day's faults.",
     )

@@ -11,12 +11,13 @@ for responses, answers a real request at a time that cannot be, so no valid row 
 touched: the figures of the month do not change, and only the quarantine grows.
 
 The quarantine may hold at most `quarantine_max_pct` (1%) of a source's rows before
-publication is blocked, and warns from half of it; the faults stay at or below 0.1% of
-the source's rows in the landing folder, so a source with fewer than 1,000 rows gets
-none, and a larger one gets the first faults of its list that fit.
+publication is blocked, and warns from half of it; the faults of all days together stay
+at or below 0.1% of the source's rows in the landing folder, so a source with fewer
+than 1,000 rows gets none, and a larger one gets the first faults of its list that fit.
 
-What was injected, with the reason staging must give each row, is written beside the
-landing folder as `<landing name>.faults.json`.
+What was injected, with the reason staging must give each row, is recorded beside the
+landing folder in `<landing name>.faults.json`, every day's faults files together; a
+day injected again replaces that day's faults.
 """
 
 from __future__ import annotations
@@ -140,29 +141,41 @@ def faults_record_path(landing: Path) -> Path:
 
 
 def inject_faults(landing: Path, day: dt.date) -> dict:
-    """Write `<source>/<day>.faults.csv` for each source that has a file of `day`, and
-    the record of what was injected; returns that record."""
+    """Write `<source>/<day>.faults.csv` for each source that has a file of `day`, and add
+    them to the record beside the landing folder (faults of other days stay in it, and
+    count towards each source's 0.1%); returns what this call injected."""
     landing = Path(landing)
     if not landing.is_dir():
         raise FileNotFoundError(f"landing folder not found: {landing}")
     record_path = faults_record_path(landing)  # before any work: refuses a landing folder that is a root
-    record: dict = {"day": day.isoformat(), "max_share": MAX_SHARE, "files": {}, "not_injected": {}}
+    templates_of = {source: [p for p in _files(landing, TEMPLATE_SOURCE.get(source, source)) if _day_of(p) == day]
+                    for source in SOURCES}
+    if not any(templates_of.values()):
+        raise ValueError(f"{landing} holds no landing file of {day.isoformat()} (files named "
+                         f"<source>/{day.isoformat()}.parquet, .csv or .csv.gz) to copy faulty rows from")
+    record = _read_record(record_path)
+    this_day = f"{day.isoformat()}{FAULTS_SUFFIX}"
+    kept = {file: reasons for file, reasons in record["files"].items()
+            if Path(file).name != this_day and (landing / file).is_file()}
+    injected: dict = {"day": day.isoformat(), "files": {}, "not_injected": {}}
     with duckdb.connect() as con:
         con.execute("set TimeZone = 'UTC'")
         for source in SOURCES:
-            path = landing / source / f"{day.isoformat()}{FAULTS_SUFFIX}"
+            path = landing / source / this_day
             path.unlink(missing_ok=True)  # injected again: this call's faults replace the last call's
+            if not templates_of[source]:
+                injected["not_injected"][source] = f"no file of {day.isoformat()}"
+                continue
             total = _row_count(con, _files(landing, source))
-            template_files = [p for p in _files(landing, TEMPLATE_SOURCE.get(source, source)) if _day_of(p) == day]
-            if not template_files:
-                record["not_injected"][source] = f"no file of {day.isoformat()}"
-                continue
-            faults = _that_fit(FAULTS[source], math.floor(total * MAX_SHARE))
+            earlier = sum(sum(reasons.values()) for file, reasons in kept.items() if file.startswith(f"{source}/"))
+            faults = _that_fit(FAULTS[source], math.floor(total * MAX_SHARE) - earlier)
             if not faults:
-                record["not_injected"][source] = (f"{total:,} rows in the landing folder: a faulty row would be more "
-                                                  f"than {MAX_SHARE:.1%} of them")
+                injected["not_injected"][source] = (
+                    f"{total:,} rows in the landing folder and {earlier:,} faulty rows of other days: one more "
+                    f"would be more than {MAX_SHARE:.1%} of them" if earlier else
+                    f"{total:,} rows in the landing folder: a faulty row would be more than {MAX_SHARE:.1%} of them")
                 continue
-            templates = _templates(con, TEMPLATE_SOURCE.get(source, source), template_files, TEMPLATES[source],
+            templates = _templates(con, TEMPLATE_SOURCE.get(source, source), templates_of[source], TEMPLATES[source],
                                    len(faults))
             rows, expected = [], {}
             for n, (fault, template) in enumerate(zip(faults, templates), start=1):
@@ -170,12 +183,26 @@ def inject_faults(landing: Path, day: dt.date) -> dict:
                 rows += made
                 expected[fault.reason] = expected.get(fault.reason, 0) + len(made)
             if not rows:
-                record["not_injected"][source] = f"no row of {day.isoformat()} to copy"
+                injected["not_injected"][source] = f"no row of {day.isoformat()} to copy"
                 continue
             _write_csv(path, source, rows)
-            record["files"][f"{source}/{path.name}"] = expected
+            injected["files"][f"{source}/{path.name}"] = expected
+    record["files"] = dict(sorted((kept | injected["files"]).items()))
+    record["not_injected"][day.isoformat()] = injected["not_injected"]
     record_path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    return record
+    return injected
+
+
+def _read_record(path: Path) -> dict:
+    """The faults record: every faults file of the landing folder with its rows by the
+    reason staging must give them, and by day the sources that got none and why."""
+    empty = {"max_share": MAX_SHARE, "files": {}, "not_injected": {}}
+    try:
+        return empty | json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return empty
+    except ValueError as error:
+        raise ValueError(f"{path} is not a faults record ({error}): move it away to start a new one") from None
 
 
 def _that_fit(faults: list[Fault], allowed: int) -> list[Fault]:

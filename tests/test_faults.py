@@ -41,7 +41,8 @@ def test_each_source_gets_the_faults_written_down_for_it(faulty):
     # three days of outages and incidents are far fewer than 1,000 rows
     assert set(faulty["record"]["not_injected"]) >= {"outages", "incidents"}
     assert "a faulty row would be more than 0.1% of them" in faulty["record"]["not_injected"]["outages"]
-    assert json.loads(faults_record_path(faulty["landing"]).read_text()) == faulty["record"]
+    written = json.loads(faults_record_path(faulty["landing"]).read_text())
+    assert written["files"] == files and written["not_injected"] == {"2026-10-15": faulty["record"]["not_injected"]}
 
 
 def test_every_faulty_row_is_quarantined_with_its_reason(faulty):
@@ -62,11 +63,23 @@ def test_no_valid_row_is_touched(faulty):
             assert int(row["rows_read"]) == int(row["accepted"]) + int(row["duplicates"]), row
 
 
-def test_injecting_again_replaces_the_days_faults(faulty, tmp_path):
-    faults_file = faulty["landing"] / "alerts" / "2026-10-15.faults.csv"
+def test_injecting_again_replaces_the_days_faults_and_keeps_other_days(faulty, tmp_path):
+    import shutil
+
+    landing = tmp_path / "landing"
+    shutil.copytree(faulty["landing"], landing)
+    faults_file = landing / "alerts" / "2026-10-15.faults.csv"
     before = faults_file.read_bytes()
-    assert inject_faults(faulty["landing"], DAY) == faulty["record"]
+    assert inject_faults(landing, DAY) == faulty["record"]
     assert faults_file.read_bytes() == before
+
+    # another day adds its faults; the csp test messages' 0.1% is already taken by the 15th's
+    other_day = inject_faults(landing, DAY + dt.timedelta(days=1))
+    assert "alerts/2026-10-16.faults.csv" in other_day["files"]
+    assert "faulty rows of other days" in other_day["not_injected"]["csp_test_messages"]
+    written = json.loads(faults_record_path(landing).read_text())
+    assert set(written["files"]) == set(faulty["record"]["files"]) | set(other_day["files"])
+    assert set(written["not_injected"]) == {"2026-10-15", "2026-10-16"}
 
 
 def test_the_command_reports_what_it_wrote_and_refuses_a_missing_folder(faulty, tmp_path, capsys):
@@ -76,6 +89,8 @@ def test_the_command_reports_what_it_wrote_and_refuses_a_missing_folder(faulty, 
     assert "outages: none (" in printed and "record: " in printed
     assert cli.main(["inject-faults", "--landing", str(tmp_path / "missing"), "--day", "2026-10-15"]) == 1
     assert "landing folder not found" in capsys.readouterr().err
+    assert cli.main(["inject-faults", "--landing", str(faulty["landing"]), "--day", "2026-10-20"]) == 1
+    assert "holds no landing file of 2026-10-20" in capsys.readouterr().err
 
 
 def test_the_reports_appendix_lists_the_reasons_and_says_where_the_rows_are(faulty):
