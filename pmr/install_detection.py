@@ -186,11 +186,11 @@ def bench_lines(landing: Path, db: Path, month: str) -> list[str]:
     if not ground_truth_path(landing).exists():
         return [f"degraded install days {month}: no ground truth beside {Path(landing).name}"]
     result = score(landing, db, month)
-    lines = result.lines()
-    if not result.assessable:
-        lines.append("   no segment-day could be assessed: the landing folder lacks the four weeks before the "
-                     "month (ic.installs_predicted is empty) or the forecasts are below ic_deviation_min_predicted")
-    return lines
+    if not result.assessable:  # a recall of 0 would read as a detector that misses everything
+        return [f"degraded install days {month}: not assessed ({len(result.injected)} injected): no segment-day "
+                "could be, as the landing folder lacks the four weeks before the month (ic.installs_predicted is "
+                "empty) or the forecasts are below ic_deviation_min_predicted"]
+    return result.lines()
 
 
 def main(argv: list[str] | None = None) -> int:

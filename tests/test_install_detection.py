@@ -62,3 +62,22 @@ def test_degraded_install_days_are_found(scored):
 def test_every_injected_day_was_assessable(scored):
     # the flag can only find what it can assess: every injected segment-day has a forecast above the floor
     assert scored.injected <= scored.assessable, scored.lines()
+
+
+def test_a_month_without_forecasts_is_not_assessed_rather_than_scored_zero(tmp_path, monkeypatch):
+    """`make bench` generates the month alone: no forecast, nothing assessable. Its line
+    must not read as a recall of 0."""
+    import datetime as dt
+
+    from pmr import install_detection
+    from pmr.generator.ground_truth import ground_truth_path
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    ground_truth_path(landing).write_text("{}")
+    injected = {(dt.date(2026, 10, 6), "South"), (dt.date(2026, 10, 15), "South")}
+    monkeypatch.setattr(install_detection, "score",
+                        lambda *args: install_detection.DetectionScore("2026-10", injected, flagged=set()))
+    (line,) = install_detection.bench_lines(landing, tmp_path / "w.duckdb", "2026-10")
+    assert line.startswith("degraded install days 2026-10: not assessed (2 injected)")
+    assert "recall" not in line
