@@ -19,8 +19,7 @@ from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr import gate
 from pmr.dbt_runner import RUN_CLAIM_ENV, DbtResult, target_path_for
-from pmr.pipeline import (DBT_BUILD_ARGS, finish_dbt_build, keep_quality_of_blocked_run, plan_dbt_build,
-                          record_dbt_result)
+from pmr.pipeline import DBT_BUILD_ARGS, finish_dbt_build, keep_quality_of_blocked_run, plan_dbt_build
 from pmr.warehouse import is_lock_error, lock_message, memory_limit
 
 MANIFEST = ensure_manifest()
@@ -121,8 +120,7 @@ def pmr_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, pmr: PmrSett
             results_file = invocation.target_path / "run_results.json"
             results = json.loads(results_file.read_text())["results"] if results_file.exists() else []
             result = DbtResult(ok=error is None, results=results, log_tail=str(error or ""))
-            record_dbt_result(record, result, db)
-            finish_dbt_build(run.log, db, build, record, results)
+            finish_dbt_build(run.log, db, build, record, result)
             checks = gate.from_dbt(result)
             run.log.record_checks(checks)
     blocking = gate.blocking_failures(checks)

@@ -23,6 +23,8 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+import duckdb
+
 from pmr import PROJECT_DIR, SOURCES, build_state, gate, metrics, publish, run_claim
 from pmr.calendar import (
     deadline,
@@ -98,8 +100,6 @@ def keep_quality_of_blocked_run(db: Path, run_folder: Path) -> Path | None:
     """quality.csv of a blocked run, in its run folder (never published): the
     per-file accounting is what shows which file a quarantine or skip came from.
     None when the build stopped before staging.quality_report could be read."""
-    import duckdb
-
     from reports.render import write_quality_csv
 
     try:
@@ -134,32 +134,29 @@ def ingest_step(log: RunLog, landing: Path, db: Path, progress: Progress, reread
     return record
 
 
-def record_dbt_result(record: dict, result: DbtResult, db: Path) -> None:
+def record_dbt_result(record: dict, result: DbtResult, con: duckdb.DuckDBPyConnection) -> None:
     """Row counts and node count of a dbt build, into its step record."""
     record["nodes"] = len(result.results)
     record["ok"] = result.ok
-    record["rows"] = model_row_counts(db, [r["unique_id"].split(".")[-1] for r in result.results
-                                           if r["unique_id"].startswith("model.")])
+    record["rows"] = model_row_counts(con, [r["unique_id"].split(".")[-1] for r in result.results
+                                            if r["unique_id"].startswith("model.")])
     failed = [c for c in gate.from_dbt(result) if not c.passed]
     if failed:
         record["failed"] = [c.name for c in failed]
 
 
-def model_row_counts(db: Path, models: list[str]) -> dict[str, int | None]:
+def model_row_counts(con: duckdb.DuckDBPyConnection, models: list[str]) -> dict[str, int | None]:
     """Rows in each model's table after a build, counted in the warehouse (dbt-duckdb
     reports none); None for a view, or a table built in the scratch database."""
-    import duckdb
-
     try:
-        with connect(db, read_only=True) as con:
-            tables = con.execute(
-                "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
-            ).fetchall()
-            wanted = set(models)
-            counts = {
-                table: con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
-                for schema, table in tables if table in wanted
-            }
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
+        ).fetchall()
+        wanted = set(models)
+        counts = {
+            table: con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+            for schema, table in tables if table in wanted
+        }
     except duckdb.Error:  # the build failed before the warehouse could be read
         counts = {}
     return {name: counts.get(name) for name in models}
@@ -175,14 +172,17 @@ def plan_dbt_build(log: RunLog, db: Path, month: str, full_refresh: bool, progre
     return build
 
 
-def finish_dbt_build(log: RunLog, db: Path, build: build_state.BuildPlan, record: dict, results: list[dict]) -> None:
-    """Record the build as complete when dbt built every model and seed, so the next
+def finish_dbt_build(log: RunLog, db: Path, build: build_state.BuildPlan, record: dict, result: DbtResult) -> None:
+    """Record what dbt built in the step record (counted on the warehouse as this run
+    left it), and the build as complete when dbt built every model and seed, so the next
     build can be incremental; otherwise the next build is full. A run that lost the
-    warehouse to another run while dbt started stops here (WarehouseTakenOver)."""
+    warehouse to another run around its dbt build stops here (WarehouseTakenOver),
+    before it counts the other run's tables as its own."""
     record["mode"], record["mode_reason"] = build.mode, build.reason
     with connect(db) as con:
         run_claim.check(con, log)
-        if build_state.models_all_built(results):
+        record_dbt_result(record, result, con)
+        if build_state.models_all_built(result.results):
             build_state.mark_built(con, build)
 
 
@@ -193,8 +193,7 @@ def dbt_step(
     with log.step("dbt build") as record:
         build = plan_dbt_build(log, db, month, full_refresh, progress)
         result = run_dbt(DBT_BUILD_ARGS + build.dbt_args, db, period=month, progress=progress, claim=log.claim)
-        record_dbt_result(record, result, db)
-        finish_dbt_build(log, db, build, record, result.results)
+        finish_dbt_build(log, db, build, record, result)
     return gate.from_dbt(result)
 
 

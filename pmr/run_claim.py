@@ -61,10 +61,10 @@ def current_holder(con: duckdb.DuckDBPyConnection) -> tuple[str, str, str, str] 
 
 
 def taken_over_message(log: RunLog, holder: tuple[str, str, str, str] | None) -> str:
-    other = (f"{holder[1]} of {holder[2]}, which claimed it at {holder[3]}" if holder
-             else "something that removed the claim (a new or replaced warehouse file)")
+    other = (f"{holder[1]} of {holder[2]} claimed it at {holder[3]}" if holder
+             else "something removed the claim (a new or replaced warehouse file)")
     return (f"The warehouse {log.warehouse} was used by another run between two steps of this run "
-            f"(this run claimed it at {log.claimed_at}; it is now held by {other}). This run stops "
+            f"(this run claimed it at {log.claimed_at}; since then {other}). This run stops "
             f"before reading figures that may be the other run's, and publishes nothing. "
             f"Run {log.month} again when the other run has finished.")
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pmr import cli, pipeline
-from pmr.dbt_runner import run_dbt
+from pmr.dbt_runner import DbtResult, run_dbt
 from pmr.run_claim import WarehouseTakenOver
 from pmr.run_log import RunLog
 from pmr.warehouse import connect
@@ -30,18 +30,25 @@ def test_every_later_step_of_a_run_that_lost_the_warehouse_stops(tmp_path):
     pipeline.ingest_step(first, landing, db, quiet)
     assert first.claimed_at is not None
     # its own next step holds the warehouse still
-    pipeline.plan_dbt_build(first, db, MONTH, False, quiet)
+    build = pipeline.plan_dbt_build(first, db, MONTH, False, quiet)
 
     second = new_log(OTHER_MONTH, landing, db)
     pipeline.ingest_step(second, landing, db, quiet)
 
-    for step in (lambda: pipeline.plan_dbt_build(first, db, MONTH, False, quiet),
+    # dbt ran for the first run, then another run took the warehouse: the first run
+    # must not count the other run's tables in its run log
+    record: dict = {}
+    built = DbtResult(ok=True, results=[{"unique_id": "model.pmr_warehouse.pmr_rsvp", "status": "success"}],
+                      log_tail="")
+    for step in (lambda: pipeline.finish_dbt_build(first, db, build, record, built),
+                 lambda: pipeline.plan_dbt_build(first, db, MONTH, False, quiet),
                  lambda: pipeline.collect_step(first, db, MONTH),
                  lambda: pipeline.gate_step(first, db, MONTH, [], quiet)):
         with pytest.raises(WarehouseTakenOver) as taken:
             step()
         assert f"a pmr run started at {second.started_at} of {OTHER_MONTH}" in str(taken.value)
         assert f"Run {MONTH} again" in str(taken.value)
+    assert "rows" not in record and "nodes" not in record
     # the run that took the warehouse goes on
     pipeline.plan_dbt_build(second, db, OTHER_MONTH, False, quiet)
 
