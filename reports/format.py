@@ -44,7 +44,7 @@ def table(header: list[str], rows: Iterable[list], caption: str | None = None, f
 
 
 def status(value, target, minimum, higher_is_better: bool = True) -> str:
-    """Against service levels: met target, met minimum, below minimum."""
+    """Against service levels: met target, met minimum, minimum not met."""
     if value is None or target is None or (isinstance(target, float) and math.isnan(target)):
         return ""
     if not higher_is_better:
@@ -53,4 +53,4 @@ def status(value, target, minimum, higher_is_better: bool = True) -> str:
         return "target met"
     if minimum is not None and value >= minimum:
         return "minimum met"
-    return "below minimum"
+    return "minimum not met"
