@@ -145,8 +145,10 @@ def inject_faults(landing: Path, day: dt.date) -> dict:
     them to the record beside the landing folder (faults of other days stay in it, and
     count towards each source's 0.1%); returns what this call injected."""
     landing = Path(landing)
-    if not landing.is_dir():
+    if not landing.exists():
         raise FileNotFoundError(f"landing folder not found: {landing}")
+    if not landing.is_dir():
+        raise ValueError(f"landing path is not a folder: {landing}")
     record_path = faults_record_path(landing)  # before any work: refuses a landing folder that is a root
     templates_of = {source: [p for p in _files(landing, TEMPLATE_SOURCE.get(source, source)) if _day_of(p) == day]
                     for source in SOURCES}
@@ -166,17 +168,24 @@ def inject_faults(landing: Path, day: dt.date) -> dict:
             if not templates_of[source]:
                 injected["not_injected"][source] = f"no file of {day.isoformat()}"
                 continue
-            total = _row_count(con, _files(landing, source))
-            earlier = sum(sum(reasons.values()) for file, reasons in kept.items() if file.startswith(f"{source}/"))
-            faults = _that_fit(FAULTS[source], math.floor(total * MAX_SHARE) - earlier)
+            try:
+                total = _row_count(con, _files(landing, source))
+                earlier = sum(sum(reasons.values()) for file, reasons in kept.items()
+                              if file.startswith(f"{source}/"))
+                faults = _that_fit(FAULTS[source], math.floor(total * MAX_SHARE) - earlier)
+                templates = _templates(con, TEMPLATE_SOURCE.get(source, source), templates_of[source],
+                                       TEMPLATES[source], len(faults)) if faults else []
+            except duckdb.Error as error:  # a damaged file: pmr run skips it, and so does this source here
+                read = " or ".join(sorted({source, TEMPLATE_SOURCE.get(source, source)}))
+                injected["not_injected"][source] = (f"a landing file of {read} cannot be read (pmr run skips "
+                                                    f"such a file): {str(error).splitlines()[0]}")
+                continue
             if not faults:
                 injected["not_injected"][source] = (
                     f"{total:,} rows in the landing folder and {earlier:,} faulty rows of other days: one more "
                     f"would be more than {MAX_SHARE:.1%} of them" if earlier else
                     f"{total:,} rows in the landing folder: a faulty row would be more than {MAX_SHARE:.1%} of them")
                 continue
-            templates = _templates(con, TEMPLATE_SOURCE.get(source, source), templates_of[source], TEMPLATES[source],
-                                   len(faults))
             rows, expected = [], {}
             for n, (fault, template) in enumerate(zip(faults, templates), start=1):
                 made = fault.make(template, f"FAULT-{day.isoformat()}-{n}")
@@ -270,3 +279,24 @@ def _write_csv(path: Path, source: str, rows: list[Row]) -> None:
         for row in rows:
             writer.writerow(["" if row.get(name) is None else row[name] for name in names])
     temporary.replace(path)
+
+
+def forget_faults(landing: Path, days: set[dt.date]) -> list[Path]:
+    """Delete the faults files of `days` and their entries in the record: `pmr generate`
+    calls this for the days it writes again, whose faults copied rows of the replaced
+    files (a response before its request names a request that may be gone). Returns
+    the deleted files."""
+    landing = Path(landing)
+    names = {f"{day.isoformat()}{FAULTS_SUFFIX}" for day in days}
+    removed = [path for source in SOURCES if (landing / source).is_dir()
+               for path in sorted((landing / source).iterdir()) if path.name in names and path.is_file()]
+    for path in removed:
+        path.unlink()
+    record_path = faults_record_path(landing)
+    if record_path.exists():
+        record = _read_record(record_path)
+        record["files"] = {file: reasons for file, reasons in record["files"].items() if Path(file).name not in names}
+        record["not_injected"] = {day: why for day, why in record["not_injected"].items()
+                                  if f"{day}{FAULTS_SUFFIX}" not in names}
+        record_path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return removed

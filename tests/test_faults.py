@@ -101,3 +101,34 @@ def test_the_reports_appendix_lists_the_reasons_and_says_where_the_rows_are(faul
     assert "<tr><th>service_requests</th><td>unknown srv</td><td>1</td></tr>" in appendix
     assert "its row number and the values as read, is in the warehouse table <code>staging.quarantined_rows</code>" \
         in appendix
+
+
+def test_generating_a_faulted_day_again_removes_its_faults(faulty, tmp_path):
+    """The day's faults copied rows of the files it replaces (a response before its
+    request names a request of that day): they go, and the record forgets them."""
+    import shutil
+
+    landing = tmp_path / "landing"
+    shutil.copytree(faulty["landing"], landing)
+    shutil.copy(faults_record_path(faulty["landing"]), faults_record_path(landing))
+    summary = generate(DAY, 1, 0.001, 8, landing)
+    assert not list(landing.glob("*/2026-10-15.faults.csv"))
+    removed = len(faulty["record"]["files"])
+    assert any(f"removed {removed} faults file(s) of the generated days (2026-10-15.faults.csv)" in w
+               for w in summary["warnings"]), summary["warnings"]
+    written = json.loads(faults_record_path(landing).read_text())
+    assert written["files"] == {} and written["not_injected"] == {}
+
+
+def test_a_damaged_file_leaves_its_source_without_faults_and_the_others_with_theirs(faulty, tmp_path):
+    import shutil
+
+    landing = tmp_path / "landing"
+    shutil.copytree(faulty["landing"], landing)
+    damaged = landing / "alerts" / "2026-10-14.parquet"
+    damaged.write_bytes(damaged.read_bytes()[:3000])  # cut short, as an interrupted copy leaves it
+    injected = inject_faults(landing, DAY)
+    assert injected["not_injected"]["alerts"].startswith("a landing file of alerts cannot be read (pmr run skips")
+    assert "service_requests/2026-10-15.faults.csv" in injected["files"]
+    with pytest.raises(ValueError, match="landing path is not a folder"):
+        inject_faults(damaged, DAY)

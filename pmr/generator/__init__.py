@@ -8,7 +8,8 @@ in one in-process DuckDB connection from `range()` and seeded hashes: the same
 arguments give byte-identical files.
 
 Into a folder that already holds files, a generated day replaces that day's files in
-every format (`.parquet`, `.csv`, `.csv.gz`), so a day is never read twice; files of
+every format (`.parquet`, `.csv`, `.csv.gz`), so a day is never read twice, and its
+faults files (`pmr inject-faults`) go, since they copied the replaced rows; files of
 other days stay, and the ground truth is merged so that it describes every day of
 the folder (pmr.generator.ground_truth).
 
@@ -64,6 +65,7 @@ def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
         try:
             rows, storm_suppressed, removed, resent = _run(ctx, landing, fmt)
             truth, warnings = write_ground_truth(ctx, landing, fmt, storm_suppressed, resent)
+            stale_faults = _forget_faults_of(landing, start, int(days))
         finally:
             ctx.con.close()
     seconds, cpu_seconds = time.perf_counter() - began, time.process_time() - cpu
@@ -81,8 +83,17 @@ def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
         "ground_truth": str(truth),
         # files of the generated days in another format than this call's, deleted
         "removed_files": [str(path) for path in removed],
-        "warnings": warnings,  # about the ground truth merged with an earlier call's
+        "warnings": warnings + ([f"removed {len(stale_faults)} faults file(s) of the generated days "
+                                 f"({', '.join(sorted({p.name for p in stale_faults}))}): they copied rows of the "
+                                 "replaced files; run pmr inject-faults again for those days"]
+                                if stale_faults else []),
     }
+
+
+def _forget_faults_of(landing: Path, start: dt.date, days: int) -> list[Path]:
+    from pmr.faults import forget_faults  # pmr.faults reads the generator's file names
+
+    return forget_faults(landing, {start + dt.timedelta(days=i) for i in range(days)})
 
 
 def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[str, int], list[Path], list[tuple]]:
