@@ -251,7 +251,9 @@ def build_parser() -> argparse.ArgumentParser:
         "run", help="build a month and publish its report",
         description="Ingest the landing folder, build the warehouse for MONTH with dbt, run the publication "
         "gate and, if every blocking check passes, publish <out>/<MONTH>/ atomically. Exit code 2 when the "
-        "gate blocks publication (the previous report is left as it was).",
+        "gate blocks publication (the previous report is left as it was); exit code 3 when another process "
+        "holds the warehouse, or another run used it between two steps of this one (nothing is published: "
+        "run the month again when the other run has finished).",
     )
     run.add_argument("--month", type=_month, required=True, help="reporting period, YYYY-MM (UK local time)")
     run.add_argument("--landing", type=Path, required=True, help="landing folder (see README: landing contract)")
