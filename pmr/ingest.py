@@ -24,6 +24,7 @@ import duckdb
 
 from pmr import SOURCES, build_state
 from pmr.contract import CONTRACT, FILE_SUFFIXES, column_names
+from pmr.raw_descriptions import describe_raw
 from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, file_columns, file_format, file_literal,
                               forget, ident, read_csv_file, restart_file, sql_str)
 from pmr.landing_parquet import (FILE_NAME_COLUMN, NANOSECOND_TYPES, quarantine_unreadable_rows, read_type,
@@ -277,5 +278,6 @@ def ingest(
         report.ignored[entry] = reason + (f"; holds {count} landing file(s), not read" if count else "")
     con.execute("commit")
     refresh_parquet_views(con)
+    describe_raw(con)  # after the views: recreating a view drops its comments
     report.seconds = time.perf_counter() - started
     return report
