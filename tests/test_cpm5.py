@@ -125,6 +125,13 @@ def test_missing_response_is_not_met(db):
     assert deadlines(db, "c3c") == ("2026-09-30 10:00", "2026-10-02 10:00", False, True)
 
 
+def test_an_open_incident_has_neither_met_nor_missed_its_targets_yet(db):
+    """c2a was raised on 31 October and has no response, resolution or closure in the
+    landing: whether it meets its targets is not known yet (NULL), where false would
+    count it as a breach in an ad hoc query."""
+    assert deadlines(db, "c2a")[2:] == (None, None)
+
+
 def test_elapsed_hour_targets(db):
     # Category 1: 30 min and 4 h elapsed.
     assert deadlines(db, "c1a")[:2] == ("2026-10-05 10:30", "2026-10-05 14:00")

@@ -52,8 +52,15 @@ final as (
         resolution_unit,
         response_deadline_utc,
         resolution_deadline_utc,
-        coalesce(responded_at <= response_deadline_utc, false) as response_met,
-        coalesce(resolved_at <= resolution_deadline_utc, false) as resolution_met,
+        -- unknown (NULL) while the incident is open without that event: it may still meet the target
+        case
+            when responded_at is not null then responded_at <= response_deadline_utc
+            when closure_at is not null then false
+        end as response_met,
+        case
+            when resolved_at is not null then resolved_at <= resolution_deadline_utc
+            when closure_at is not null then false
+        end as resolution_met,
         {{ seconds_between('raised_at', 'resolved_at') }} / 3600.0 as resolution_h
     from with_closure
 
