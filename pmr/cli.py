@@ -187,8 +187,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     ids = sum(len(model.definitions) for model in models)
     print(f"metric declarations: {len(models)} metric models declare {ids} metric ids, none breaks the contract")
     with tempfile.TemporaryDirectory(prefix="pmr-check-") as scratch:
-        # compile, not only parse: a misspelt macro is an error only when its Jinja renders
-        result = run_dbt(["compile"], Path(scratch) / "check.duckdb")
+        # compile, not only parse: a misspelt macro is an error only when its Jinja renders. One
+        # thread: when a model fails to compile, a second thread still querying DuckDB's shared
+        # connection can end dbt with "connection is busy" instead of the model's error
+        result = run_dbt(["compile", "--threads", "1"], Path(scratch) / "check.duckdb")
     if not result.ok:
         print(f"error: dbt cannot compile the project:\n{result.log_tail}", file=sys.stderr)
         return 1
