@@ -33,15 +33,14 @@ from typing import Callable
 import duckdb
 
 from pmr import SOURCES
-from pmr.contract import CONTRACT, column_names
+from pmr.contract import CONTRACT, DUCKDB_TYPES, column_names
 from pmr.generator.ground_truth import ground_truth_path
-from pmr.generator.writer import DAY_FILE
+from pmr.generator.writer import ISO_MS, RESENT, day_files
+from pmr.landing_file import sql_str
 
 MAX_SHARE = 0.001  # of a source's rows: a tenth of quarantine_max_pct, a fifth of its warning level
 FAULTS_SUFFIX = ".faults.csv"
 UNREADABLE_TIME = "yesterday"
-ISO_MS = "%Y-%m-%dT%H:%M:%S.%gZ"
-SQL_TYPES = {"string": "varchar", "timestamp": "timestamptz", "integer": "bigint", "boolean": "boolean"}
 
 Row = dict[str, str | None]
 
@@ -50,6 +49,7 @@ Row = dict[str, str | None]
 class Fault:
     reason: str  # the quarantine reason staging gives each row
     make: Callable[[Row, str], list[Row]]  # (template row as text, new id) -> the faulty rows
+    rows: int = 1  # how many rows `make` gives
 
 
 def _shifted(value: str, seconds: float) -> str:
@@ -96,7 +96,7 @@ FAULTS: dict[str, list[Fault]] = {
         Fault("unparsable timestamp: received_at", _with("request_id", received_at=UNREADABLE_TIME)),
         Fault("unknown srv", _with("request_id", srv="99.99")),
         Fault("unknown csp_region", _with("request_id", csp_region="Atlantis")),
-        Fault("conflicting contents for the same request_id", _conflicting("request_id", "user_id")),
+        Fault("conflicting contents for the same request_id", _conflicting("request_id", "user_id"), rows=2),
     ],
     "service_responses": [
         Fault("missing required value: response_code", _response(None, lambda t: _shifted(t, 2))),
@@ -109,7 +109,7 @@ FAULTS: dict[str, list[Fault]] = {
         Fault("unparsable timestamp: received_at", _with("alert_id", received_at=UNREADABLE_TIME)),
         Fault("unknown alert_code", _with("alert_id", alert_code="ZZZZ")),
         Fault("end before start: delivered_at before received_at", _before("alert_id", "delivered_at", "received_at")),
-        Fault("conflicting contents for the same alert_id", _conflicting("alert_id", "user_id")),
+        Fault("conflicting contents for the same alert_id", _conflicting("alert_id", "user_id"), rows=2),
     ],
     "csp_test_messages": [
         Fault("unknown csp_region", _with(None, csp_region="Atlantis")),
@@ -150,7 +150,9 @@ def inject_faults(landing: Path, day: dt.date) -> dict:
     if not landing.is_dir():
         raise ValueError(f"landing path is not a folder: {landing}")
     record_path = faults_record_path(landing)  # before any work: refuses a landing folder that is a root
-    templates_of = {source: [p for p in _files(landing, TEMPLATE_SOURCE.get(source, source)) if _day_of(p) == day]
+    files = _files_by_source(landing)
+    templates_of = {source: [p for d, p in files.get(TEMPLATE_SOURCE.get(source, source), [])
+                             if d == day and RESENT not in p.name]  # a re-sent copy repeats the day's rows
                     for source in SOURCES}
     if not any(templates_of.values()):
         raise ValueError(f"{landing} holds no landing file of {day.isoformat()} (files named "
@@ -169,7 +171,7 @@ def inject_faults(landing: Path, day: dt.date) -> dict:
                 injected["not_injected"][source] = f"no file of {day.isoformat()}"
                 continue
             try:
-                total = _row_count(con, _files(landing, source))
+                total = _row_count(con, [p for _, p in files.get(source, [])])
                 earlier = sum(sum(reasons.values()) for file, reasons in kept.items()
                               if file.startswith(f"{source}/"))
                 faults = _that_fit(FAULTS[source], math.floor(total * MAX_SHARE) - earlier)
@@ -217,38 +219,32 @@ def _read_record(path: Path) -> dict:
 def _that_fit(faults: list[Fault], allowed: int) -> list[Fault]:
     chosen, rows = [], 0
     for fault in faults:
-        size = 2 if fault.reason.startswith("conflicting") else 1
-        if rows + size > allowed:
+        if rows + fault.rows > allowed:
             break
         chosen.append(fault)
-        rows += size
+        rows += fault.rows
     return chosen
 
 
-def _files(landing: Path, source: str) -> list[Path]:
-    folder = landing / source
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and DAY_FILE.fullmatch(p.name))
-
-
-def _day_of(path: Path) -> dt.date | None:
-    match = DAY_FILE.fullmatch(path.name)
-    try:
-        return dt.date.fromisoformat(match.group(1)) if match and not match.group(2) else None
-    except ValueError:
-        return None
+def _files_by_source(landing: Path) -> dict[str, list[tuple[dt.date, Path]]]:
+    """The day files of the landing folder (as the generator names them, re-sent copies
+    included), by source: (UK day, path)."""
+    found: dict[str, list[tuple[dt.date, Path]]] = {}
+    for day, paths in day_files(landing).items():
+        for path in paths:
+            found.setdefault(path.parent.name, []).append((day, path))
+    return found
 
 
 def _relation(files: list[Path]) -> str:
     """One FROM-able relation over the files, every column as the contract names it."""
     parts = []
-    parquet = [str(p) for p in files if p.name.lower().endswith(".parquet")]
-    csvs = [str(p) for p in files if not p.name.lower().endswith(".parquet")]
+    parquet = [sql_str(str(p)) for p in files if p.name.lower().endswith(".parquet")]
+    csvs = [sql_str(str(p)) for p in files if not p.name.lower().endswith(".parquet")]
     if parquet:
-        parts.append(f"select * from read_parquet({parquet!r})")
+        parts.append(f"select * from read_parquet([{', '.join(parquet)}])")
     if csvs:
-        parts.append(f"select * from read_csv({csvs!r}, all_varchar = true, header = true)")
+        parts.append(f"select * from read_csv([{', '.join(csvs)}], all_varchar = true, header = true)")
     return " union all by name ".join(parts)
 
 
@@ -259,7 +255,7 @@ def _row_count(con: duckdb.DuckDBPyConnection, files: list[Path]) -> int:
 def _templates(con: duckdb.DuckDBPyConnection, source: str, files: list[Path], where: str, count: int) -> list[Row]:
     """The first `count` rows of `files` that satisfy `where`, by the source's columns, as text."""
     columns = CONTRACT[source]
-    typed = ", ".join(f"{c.name}::{SQL_TYPES[c.type]} as {c.name}" for c in columns)
+    typed = ", ".join(f"{c.name}::{DUCKDB_TYPES[c.type]} as {c.name}" for c in columns)
     text = ", ".join(
         f"strftime({c.name}, '{ISO_MS}') as {c.name}" if c.type == "timestamp"
         else f"lower({c.name}::varchar) as {c.name}" if c.type == "boolean"
