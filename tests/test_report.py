@@ -408,6 +408,24 @@ def test_every_column_of_the_warehouse_says_what_it_means(published):
     assert tables[0] > 50 and tables[1] == tables[0]
 
 
+def test_counts_in_the_warehouse_are_whole_number_columns(published):
+    """DuckDB's sum() of integers is a HUGEINT, which pandas reads as a float (289.0) and
+    some clients cannot read at all: the warehouse keeps its counts in BIGINT."""
+    con = duckdb.connect(str(published["db"]), read_only=True)
+    try:
+        wide = con.execute(
+            """select schema_name || '.' || table_name || '.' || column_name from duckdb_columns()
+               where database_name = current_database() and data_type = 'HUGEINT'
+               order by 1""").fetchall()
+        count_type = con.execute(
+            "select data_type from duckdb_columns() where schema_name = 'marts' "
+            "and table_name = 'pmr_rsvp' and column_name = 'within_trt'").fetchone()
+    finally:
+        con.close()
+    assert wide == []
+    assert count_type == ("BIGINT",)
+
+
 @pytest.mark.parametrize(("value", "text"), [
     (5.6e-05, "0.000056"), (0.1, "0.1"), (98.31460674157303, "98.31460674157303"), (12.0, "12"),
     (1e16 + 2, "10000000000000002"), (-2.5e-07, "-0.00000025"),

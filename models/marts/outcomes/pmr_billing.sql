@@ -40,13 +40,15 @@ classified as (
 aggregated as (
 
     select
-        sum(case when is_schedule then 1 else 0 end) as schedules,
-        sum(case when is_schedule and is_success then 1 else 0 end) as schedules_succeeded,
-        sum(case when is_scheduled_read then 1 else 0 end) as scheduled_reads,
-        sum(case when is_scheduled_read and is_answered_within_window then 1 else 0 end)
+        cast(sum(case when is_schedule then 1 else 0 end) as bigint) as schedules,
+        cast(sum(case when is_schedule and is_success then 1 else 0 end) as bigint)
+            as schedules_succeeded,
+        cast(sum(case when is_scheduled_read then 1 else 0 end) as bigint) as scheduled_reads,
+        cast(sum(case when is_scheduled_read and is_answered_within_window then 1 else 0 end) as bigint)
             as scheduled_reads_within_24h,
-        sum(case when is_on_demand_read then 1 else 0 end) as on_demand_reads,
-        sum(case when is_on_demand_read and is_success then 1 else 0 end) as on_demand_reads_succeeded
+        cast(sum(case when is_on_demand_read then 1 else 0 end) as bigint) as on_demand_reads,
+        cast(sum(case when is_on_demand_read and is_success then 1 else 0 end) as bigint)
+            as on_demand_reads_succeeded
     from classified
 
 ),

@@ -17,9 +17,9 @@ aggregated as (
         coalesce(segment, 'All') as segment,
         device_type,
         count(*) as deliverable,
-        sum(case when is_success then 1 else 0 end) as succeeded,
-        sum(case when is_corrected then 1 else 0 end) as corrected,
-        sum(case when counts_as_success then 1 else 0 end) as counted_success
+        cast(sum(case when is_success then 1 else 0 end) as bigint) as succeeded,
+        cast(sum(case when is_corrected then 1 else 0 end) as bigint) as corrected,
+        cast(sum(case when counts_as_success then 1 else 0 end) as bigint) as counted_success
     from cos
     {{ group_by_segment_and_device_type() }}
 

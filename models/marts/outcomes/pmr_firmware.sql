@@ -28,10 +28,12 @@ delivery_counts as (
 
     select
         count(*) as requested,
-        sum(case when is_delivered then 1 else 0 end) as delivered,
-        sum(case when verification = 'verified' then 1 else 0 end) as verified,
-        sum(case when verification = 'verification_failed' then 1 else 0 end) as verification_failed,
-        sum(case when verification = 'no_alert' then 1 else 0 end) as no_verification_alert
+        cast(sum(case when is_delivered then 1 else 0 end) as bigint) as delivered,
+        cast(sum(case when verification = 'verified' then 1 else 0 end) as bigint) as verified,
+        cast(sum(case when verification = 'verification_failed' then 1 else 0 end) as bigint)
+            as verification_failed,
+        cast(sum(case when verification = 'no_alert' then 1 else 0 end) as bigint)
+            as no_verification_alert
     from deliveries
 
 ),
@@ -40,7 +42,7 @@ activation_counts as (
 
     select
         count(*) as activation_requests,
-        sum(case when is_success then 1 else 0 end) as activated
+        cast(sum(case when is_success then 1 else 0 end) as bigint) as activated
     from activations
 
 ),

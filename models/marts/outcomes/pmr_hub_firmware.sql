@@ -14,10 +14,13 @@ with events as (
 counted as (
 
     select
-        sum(case when event = 'image_delivered' then 1 else 0 end) as images_delivered,
-        sum(case when event = 'delivery_failed' then 1 else 0 end) as deliveries_failed,
-        sum(case when event = 'activated' then 1 else 0 end) as activations,
-        sum(case when event = 'activation_failed' then 1 else 0 end) as activations_failed
+        cast(sum(case when event = 'image_delivered' then 1 else 0 end) as bigint)
+            as images_delivered,
+        cast(sum(case when event = 'delivery_failed' then 1 else 0 end) as bigint)
+            as deliveries_failed,
+        cast(sum(case when event = 'activated' then 1 else 0 end) as bigint) as activations,
+        cast(sum(case when event = 'activation_failed' then 1 else 0 end) as bigint)
+            as activations_failed
     from events
 
 ),

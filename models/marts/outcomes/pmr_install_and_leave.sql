@@ -18,8 +18,8 @@ aggregated as (
 
     select
         coalesce(segment, 'All') as segment,
-        sum(case when srv = '8.14.1' then 1 else 0 end) as install_and_commission,
-        sum(case when srv = '8.14.2' then 1 else 0 end) as install_and_leave
+        cast(sum(case when srv = '8.14.1' then 1 else 0 end) as bigint) as install_and_commission,
+        cast(sum(case when srv = '8.14.2' then 1 else 0 end) as bigint) as install_and_leave
     from requests
     group by grouping sets ((segment), ())
 

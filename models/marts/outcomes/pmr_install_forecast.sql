@@ -39,7 +39,8 @@ reference_days as (
     select
         target.uk_date,
         target.segment,
-        sum(case when history.has_data then 1 else 0 end) as reference_days_with_data,
+        cast(sum(case when history.has_data then 1 else 0 end) as bigint)
+            as reference_days_with_data,
         avg(history.successful_installs) as mean_successful_installs
     from daily as target
     cross join offsets
@@ -87,7 +88,7 @@ month as (
         segment,
         cast(null as boolean) as is_bank_holiday,
         min(case when has_data then 1 else 0 end) = 1 as has_data,
-        sum(successful_installs) as successful_installs,
+        cast(sum(successful_installs) as bigint) as successful_installs,
         cast(null as bigint) as reference_days_with_data,
         case
             when count(predicted_installs) = count(*) and min(case when has_data then 1 else 0 end) = 1

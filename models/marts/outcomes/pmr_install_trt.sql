@@ -18,7 +18,7 @@ aggregated as (
         coalesce(segment, 'All') as segment,
         device_type,
         count(*) as deliverable,
-        sum(case when is_within_trt then 0 else 1 end) as trt_missed
+        cast(sum(case when is_within_trt then 0 else 1 end) as bigint) as trt_missed
     from requests
     {{ group_by_segment_and_device_type() }}
 

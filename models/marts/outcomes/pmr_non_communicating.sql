@@ -42,7 +42,7 @@ by_segment as (
     select
         segment,
         count(*) as devices_read,
-        sum(1 - read_successfully) as non_communicating
+        cast(sum(1 - read_successfully) as bigint) as non_communicating
     from devices
     group by segment
 
@@ -51,7 +51,7 @@ by_segment as (
     select
         'All' as segment,
         count(*) as devices_read,
-        sum(1 - read_successfully) as non_communicating
+        cast(sum(1 - read_successfully) as bigint) as non_communicating
     from devices_nationally
     having count(*) > 0
 

@@ -22,7 +22,7 @@ aggregated as (
         device_type,
         grouping(device_type) as is_all_types,
         count(*) as deliverable,
-        sum(case when is_success then 1 else 0 end) as successes
+        cast(sum(case when is_success then 1 else 0 end) as bigint) as successes
     from topups
     {{ group_by_segment_and_device_type() }}
 

@@ -51,14 +51,15 @@ aggregated as (
         coalesce(segment, 'All') as segment,
         received_day_uk as day,
         count(*) as volume,
-        sum(case when is_rejected then 1 else 0 end) as rejected,
-        sum(case when is_deliverable then 1 else 0 end) as deliverable,
+        cast(sum(case when is_rejected then 1 else 0 end) as bigint) as rejected,
+        cast(sum(case when is_deliverable then 1 else 0 end) as bigint) as deliverable,
         {{ mean_exact('case when is_deliverable and has_final_response then rtt_s end') }} as mean_rtt_s,
         {{ median_exact('case when is_deliverable and has_final_response then rtt_s end') }} as median_rtt_s,
         min(case when is_deliverable and has_final_response then rtt_s end) as min_rtt_s,
         max(case when is_deliverable and has_final_response then rtt_s end) as max_rtt_s,
-        sum(case when is_deliverable and is_within_trt then 1 else 0 end) as within_trt,
-        sum(case when is_deliverable and is_failed then 1 else 0 end) as failed,
+        cast(sum(case when is_deliverable and is_within_trt then 1 else 0 end) as bigint)
+            as within_trt,
+        cast(sum(case when is_deliverable and is_failed then 1 else 0 end) as bigint) as failed,
         avg(case when is_deliverable and has_final_response then dsp_processing_ms end) / 1000.0 as mean_dsp_s
     from events
     group by grouping sets (
