@@ -92,7 +92,7 @@ def read_previous_metrics(path: Path | None) -> tuple[pd.DataFrame | None, dict 
 
 def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks, log,
                previous_metrics: Path | None = None) -> Path:
-    from reports.sections import all_sections
+    from reports.sections import all_sections, provisional_note
 
     # in metrics.csv's order: tables are written in parallel, so their own row order
     # changes from build to build, and the charts' data must not
@@ -115,7 +115,8 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
                         provisional_ids=provisional_ids, previous=previous, previous_log=previous_log)
     charts = ChartEmbedder()
     sections = [
-        {"key": s.key, "title": s.title, "html": s.render(ctx, charts)} for s in all_sections()
+        {"key": s.key, "title": s.title, "html": provisional_note(s, ctx) + s.render(ctx, charts)}
+        for s in all_sections()
     ]
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=False,

@@ -388,6 +388,21 @@ def test_the_sparse_fixture_is_provisional(published):
     assert "<strong>Provisional figures.</strong>" in header and "cos.pct_success" in header
 
 
+def test_a_section_showing_provisional_figures_names_them_at_its_top(published):
+    page = (published["link"] / "pmr.html").read_text()
+    section = {key: body.split("</section>", 1)[0] for key, body in
+               (part.split('">', 1) for part in page.split('<section id="')[1:])}
+    notes = {key: body.split("<h2>", 1)[1].split("</h2>", 1)[1].lstrip().startswith('<p class="provisional">')
+             for key, body in section.items()}
+    # a top-up and an RSVP request look for their final response after the month (follow_up);
+    # alerts, incidents and availability look for nothing after it
+    assert notes["outcomes"] and "(<code>pp.pct_success</code>)" in section["outcomes"]
+    assert notes["rsvp"] and "(<code>rsvp.pct_within_trt</code>)" in section["rsvp"]
+    assert not notes["alerts"] and not notes["incidents"] and not notes["availability"]
+    # the measures at a glance mark their rows instead of a note
+    assert not notes["measures"] and "(provisional)" in section["measures"]
+
+
 def test_every_column_of_the_warehouse_says_what_it_means(published):
     """dbt writes the YAML descriptions as comments (persist_docs) and pmr.metrics
     comments the tables it builds, so duckdb_columns() answers an analyst in DuckDB."""

@@ -10,6 +10,7 @@ from typing import Callable
 
 from reports.charts import ChartEmbedder
 from reports.context import ReportContext
+from reports.format import esc
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,26 @@ def all_sections() -> list[Section]:
         other_metrics.SECTION,
         quality.SECTION,
     ]
+
+
+def shown_ids(section: Section, ctx: ReportContext) -> list[str]:
+    """The month's metric ids that `section` shows."""
+    if section.key == "other":
+        from reports.sections.other_metrics import unclaimed
+
+        return unclaimed(ctx)
+    return sorted(m for m in set(ctx.metrics["metric_id"]) if section.claims(m))
+
+
+def provisional_note(section: Section, ctx: ReportContext) -> str:
+    """A line at the top of a section that shows provisional figures, naming them, so a
+    reader who comes to a table by its link still sees that its figures can change.
+    The measures at a glance mark each row instead."""
+    if section.key == "measures":
+        return ""
+    provisional = [m for m in shown_ids(section, ctx) if m in ctx.provisional_ids]
+    if not provisional:
+        return ""
+    names = ", ".join(f"{esc(ctx.title(m))} (<code>{esc(m)}</code>)" for m in provisional)
+    return (f'<p class="provisional"><strong>Provisional:</strong> {names} can still change when later extracts '
+            "land (see the notice at the top of the page).</p>")
