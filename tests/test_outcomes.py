@@ -167,8 +167,12 @@ def test_cos_success_with_corrections(warehouse):
     assert metric(warehouse, "cos.pct_success", segment="South", device_type="GSME") == approx(0.0)   # c8
     assert metric(warehouse, "cos.pct_success", segment="All", device_type="ESME") == approx(500 / 9)
     assert no_row(warehouse, "cos.pct_success", segment="North")
-    assert query(warehouse, "select distinct kind from metrics.pmr_metrics where metric_id = 'cos.pct_success'") \
-        == [("measure",)]
+    # the seed's CoS1: the measure for all segments and device types, its breakdowns indicators
+    assert query(warehouse, "select segment, device_type, kind from metrics.pmr_metrics "
+                 "where metric_id = 'cos.pct_success' order by all") == [
+        ("All", "ESME", "indicator"), ("All", "GSME", "indicator"), ("All", None, "measure"),
+        ("Central", "ESME", "indicator"), ("Central", None, "indicator"),
+        ("South", "ESME", "indicator"), ("South", "GSME", "indicator"), ("South", None, "indicator")]
 
 
 def test_cos_failures_by_final_code(warehouse):

@@ -305,3 +305,28 @@ def test_an_i0_among_the_change_of_supplier_failures_is_explained(published):
     explanation = "those requests failed because a DCC failure alert (N12 or N13) named them"
     assert "<tr><th>I0</th><td>1</td></tr>" in with_i0 and explanation in with_i0
     assert "<tr><th>E21</th><td>3</td></tr>" in without and explanation not in without
+
+
+def test_change_of_supplier_by_segment_and_device_type_reads_as_indicators(published):
+    """The seed's CoS1 marks "the measure above by device type and region" I: the Kind
+    column follows each row's figures, not the metric id's kind."""
+    from pmr.metrics import CATALOGUE
+    from reports.context import ReportContext
+    from reports.sections import outcomes
+
+    con = duckdb.connect(str(published["db"]), read_only=True)
+    try:
+        catalogue = con.execute(f"select * from {CATALOGUE}").df()
+        metrics = _figures(dict(metric_id="cos.pct_success", segment="All", value=90.0, kind="measure"),
+                           dict(metric_id="cos.pct_success", segment="South", value=80.0, kind="indicator"),
+                           dict(metric_id="cos.pct_success", segment="All", device_type="ESME", value=85.0,
+                                kind="indicator"),
+                           dict(metric_id="cos.pct_success", segment="South", device_type="ESME", value=75.0,
+                                kind="indicator"))
+        html = outcomes._change_of_supplier(ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=catalogue))
+    finally:
+        con.close()
+    assert ("<td>80.00%</td><td>90.00%</td><td>Measure for All segments, no service level set; indicator by "
+            "segment</td></tr>") in html
+    assert "<th>  … ESME (%)</th><td>75.00%</td><td>85.00%</td><td>Indicator</td></tr>" in html
+    assert "No service level set: the metric definitions v1 set no target or minimum" in html

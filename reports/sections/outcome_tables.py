@@ -5,6 +5,7 @@ measure or indicator, with service levels where the seed sets them."""
 from __future__ import annotations
 
 from reports.charts import SEGMENT_ORDER
+from reports.context import BREAKDOWNS
 from reports.format import number, status, table
 
 
@@ -23,11 +24,19 @@ NO_LEVEL_NOTE = ('<p class="note">No service level set: the metric definitions v
                  "for the measures so marked, so they have no status.</p>")
 
 
-def _kind_cell(ctx, metric_id: str, target, levels_stated: bool) -> str:
-    """The Kind column; a measure without a target says so rather than leave its
-    level cells blank (unless the text above the table states its levels)."""
-    kind = _kind(ctx, metric_id)
-    return f"{kind}, {NO_LEVEL}" if kind == "Measure" and target is None and not levels_stated else kind
+def _kind_cell(ctx, metric_id: str, target, levels_stated: bool, breakdown: dict) -> str:
+    """The Kind column: the kind of the row's monthly figures (a measure's rows by
+    segment or device type are indicators where its YAML lists them under
+    indicator_breakdowns), or the catalogue's when the row has no figure; a measure
+    without a target says so rather than leave its level cells blank (unless the
+    text above the table states its levels)."""
+    figures = ctx.metric(metric_id, **({"day": None} | breakdown))
+    kinds = set(figures["kind"]) if "kind" in figures else set()
+    no_level = target is None and not levels_stated
+    if len(kinds) > 1:  # the measure for all segments, the segments' rows indicators
+        return "Measure for All segments" + (f", {NO_LEVEL}" if no_level else "") + "; indicator by segment"
+    kind = kinds.pop().capitalize() if kinds else _kind(ctx, metric_id)
+    return f"{kind}, {NO_LEVEL}" if kind == "Measure" and no_level else kind
 
 
 def _unit(ctx, metric_id: str) -> str | None:
@@ -87,7 +96,7 @@ def segment_table(ctx, rows: list[tuple], caption: str, levels_stated: bool = Fa
         else:
             cells = [number(ctx.value(metric_id, segment=s, **breakdown), unit) for s in segments]
         target, minimum = levels[metric_id]
-        line = [label] + cells + [_kind_cell(ctx, metric_id, target, levels_stated)]
+        line = [label] + cells + [_kind_cell(ctx, metric_id, target, levels_stated, breakdown)]
         if with_levels:
             line += [number(target, unit), number(minimum, unit)]
         body.append(line)
@@ -111,7 +120,7 @@ def single_table(ctx, rows: list[tuple[str, str, str]], caption: str) -> str:
         unit = _unit(ctx, metric_id)
         target, minimum = levels[metric_id]
         line = [label, number(ctx.value(metric_id), unit), number(ctx.value(population), "count"),
-                _kind_cell(ctx, metric_id, target, False)]
+                _kind_cell(ctx, metric_id, target, False, dict.fromkeys(BREAKDOWNS))]
         if with_levels:
             line += [number(target, unit), number(minimum, unit)]
         body.append(line)
