@@ -122,8 +122,11 @@ def test_deviation_is_a_ratio_and_empty_without_data(warehouse):
     assert metric(warehouse, "ic.deviation", day="2026-10-01", segment="South") == approx(-2 / 3)
     assert metric(warehouse, "ic.deviation", day="2026-10-01", segment="North") == approx(-1.0)
     assert metric(warehouse, "ic.deviation", day="2026-10-01", segment="All") == approx(-2.25 / 3.25)
-    # Central's forecast is 0: no ratio. 8 October has a forecast but no data itself: no ratio.
-    assert no_row(warehouse, "ic.deviation", day="2026-10-01", segment="Central")
+    # Central's forecast is 0: a row with no value (metrics.md §8: empty when it cannot be computed).
+    # 8 October has a forecast but no data itself, and 2 October no forecast: no row.
+    assert query(warehouse, "select value is null from metrics.pmr_metrics where metric_id = 'ic.deviation' "
+                 "and day = '2026-10-01' and segment = 'Central'") == [(True,)]
+    assert no_row(warehouse, "ic.deviation", day="2026-10-02")
     assert no_row(warehouse, "ic.deviation", day="2026-10-08")
     assert query(warehouse, "select distinct unit, requirement from metrics.pmr_metrics "
                  "where metric_id = 'ic.deviation'") == [("ratio", "IC2")]

@@ -3,7 +3,9 @@
     - ic.installs (day and month; segment, device_type, category success /
       failed) from pmr_installs, 0 when none;
     - ic.installs_predicted and ic.deviation (day and month; segment) from
-      pmr_install_forecast, no row when they cannot be computed;
+      pmr_install_forecast: no forecast, no row of either; a day (or month)
+      with data and a forecast has a deviation row, empty when the forecast is
+      0 (metrics.md §8: empty when it cannot be computed);
     - ic.install_and_commission / ic.install_and_leave (segment) from
       pmr_install_and_leave, 0 when none;
     - ic.major_incidents_open (day) from pmr_install_forecast. -#}
@@ -23,6 +25,13 @@ installs as (
 forecast as (
 
     select * from {{ ref('pmr_install_forecast') }}
+
+),
+
+deviations as (
+
+    select * from forecast
+    where has_data and predicted_installs is not null
 
 ),
 
@@ -46,8 +55,9 @@ union all
                {'segment': 'segment', 'device_type': 'device_type', 'category': 'category'},
                keep_empty=['ic.installs']) }}
 union all
-{{ metric_rows('forecast', {'ic.installs_predicted': 'predicted_installs', 'ic.deviation': 'deviation'},
-               {'segment': 'segment'}) }}
+{{ metric_rows('forecast', {'ic.installs_predicted': 'predicted_installs'}, {'segment': 'segment'}) }}
+union all
+{{ metric_rows('deviations', {'ic.deviation': 'deviation'}, {'segment': 'segment'}, keep_empty=['ic.deviation']) }}
 union all
 {{ metric_rows('install_kinds',
                {'ic.install_and_commission': 'install_and_commission', 'ic.install_and_leave': 'install_and_leave'},
