@@ -4,6 +4,12 @@
     `keep_empty` lists metric ids whose NULL values become rows anyway
     (counts and volumes are reported as 0, other empty figures produce no row). -#}
 {% macro metric_rows(relation, metrics, breakdowns, day='day', keep_empty=[]) -%}
+    {#- a misspelt id would silently drop the empty rows it was meant to keep -#}
+    {%- for metric_id in keep_empty if metric_id not in metrics -%}
+        {{ exceptions.raise_compiler_error(
+            "metric_rows: keep_empty names " ~ metric_id ~ ", not one of the metric ids it is given: "
+            ~ (metrics.keys() | join(', '))) }}
+    {%- endfor -%}
     {%- set dims = ['business_process', 'segment', 'device_type', 'service', 'time_band', 'category'] -%}
     {%- for metric_id, column in metrics.items() %}
     select

@@ -137,12 +137,15 @@ def check_definitions(model: str, definitions: list) -> None:
             raise MetricDefinitionError(
                 f"{name}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
                 f"the keys are {', '.join(DEFINITION_KEYS)}")
-        if definition["kind"] not in KINDS:
-            raise MetricDefinitionError(f"{definition['metric_id']}: kind must be one of {KINDS}")
-        if definition["unit"] not in UNITS:
-            raise MetricDefinitionError(f"{definition['metric_id']}: unit must be one of {UNITS}")
-        if definition["requirement"] not in REQUIREMENTS:
-            raise MetricDefinitionError(f"{definition['metric_id']}: requirement must be one of {REQUIREMENTS}")
+        for key, allowed in (("kind", KINDS), ("unit", UNITS), ("requirement", REQUIREMENTS)):
+            if definition[key] not in allowed:
+                raise MetricDefinitionError(
+                    f"{definition['metric_id']}: {key} {definition[key]!r} is not one of {', '.join(allowed)}")
+        if definition.get("service_level") and definition["kind"] != "measure":
+            # an indicator has no target or minimum: the level would be dropped without a word
+            raise MetricDefinitionError(
+                f"{definition['metric_id']}: only a measure has a service_level (this is an indicator); "
+                "write kind: measure, or leave service_level out")
         _check_indicator_breakdowns(definition)
         follow_up = definition.get("follow_up", [])
         if not isinstance(follow_up, list) or not all(isinstance(name, str) for name in follow_up):

@@ -41,13 +41,14 @@ def test_a_metric_model_whose_yaml_names_another_model(tmp_path):
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (dict(requirement="R9"), "requirement must be one of"),
-    (dict(kind="figure"), "kind must be one of"),
-    (dict(unit="percent"), "unit must be one of"),
+    (dict(requirement="R9"), "requirement 'R9' is not one of"),
+    (dict(kind="figure"), "kind 'figure' is not one of"),
+    (dict(unit="percent"), "unit 'percent' is not one of"),
     (dict(unit=None), "example.count: lacks unit"),
     (dict(servce_level="pct_within_trt"), "example.count: unknown key servce_level; the keys are metric_id,"),
     (dict(follow_up="cos_correction_window_s"), "follow_up must be a list of parameter names"),
     (dict(indicator_breakdowns=["segment"]), "only a measure has indicator_breakdowns"),
+    (dict(unit="pct", service_level="pct_within_trt"), "example.count: only a measure has a service_level"),
     (dict(kind="measure", indicator_breakdowns=["region"]), "indicator_breakdowns must be a list of breakdown"),
     (dict(kind="measure", indicator_breakdowns="day"), "indicator_breakdowns must be a list of breakdown"),
 ])
@@ -106,14 +107,16 @@ def test_indicator_breakdowns_make_those_rows_indicators_without_levels(tmp_path
 
 def test_an_unknown_service_level_stops_the_run(tmp_path):
     con = warehouse(tmp_path)
-    declared = {**GOOD, "metric_id": "example.pct", "unit": "pct", "service_level": "pct_within_trtX"}
+    declared = {**GOOD, "metric_id": "example.pct", "kind": "measure", "unit": "pct",
+                "service_level": "pct_within_trtX"}
     with pytest.raises(MetricDefinitionError, match=r"example.pct \(pct_within_trtX\)"):
         collect(con, manifest(tmp_path, node("metric_example", [declared])), "2026-10")
 
 
 def test_a_service_level_of_another_unit_stops_the_run(tmp_path):
     con = warehouse(tmp_path)  # a 99% target on a count would read as 99
-    declared = {**GOOD, "metric_id": "example.pct", "unit": "count", "service_level": "pct_within_trt"}
+    declared = {**GOOD, "metric_id": "example.pct", "kind": "measure", "unit": "count",
+                "service_level": "pct_within_trt"}
     with pytest.raises(MetricDefinitionError, match="example.pct is in count, its service level pct_within_trt in pct"):
         collect(con, manifest(tmp_path, node("metric_example", [declared])), "2026-10")
 
@@ -194,7 +197,7 @@ def test_the_projects_own_declarations_pass():
 
 @pytest.mark.parametrize(("yaml_text", "message"), [
     (new_metric(), None),
-    (new_metric(unit="percent"), r"zz.new: unit must be one of"),
+    (new_metric(unit="percent"), r"zz.new: unit 'percent' is not one of"),
     (new_metric(level="pct_within_trtX"), r"service_level not in seeds/service_levels.csv: zz.new \(pct_within_trtX\)"),
     (new_metric(follow_up="planned_maintenance_cap_min"),
      "zz.new: follow_up names planned_maintenance_cap_min, a parameter in min"),
@@ -224,7 +227,7 @@ def test_pmr_run_refuses_a_broken_declaration_before_building(tmp_path):
     run = run_project_copy(project, "run", "--month", "2026-10", "--landing", str(landing),
                            "--out", str(tmp_path / "out"), "--db", str(tmp_path / "w.duckdb"))
     assert run.returncode == 1
-    assert "zz.new: unit must be one of" in run.stderr
+    assert "zz.new: unit 'percent' is not one of" in run.stderr
     assert not (tmp_path / "w.duckdb").exists() and not (tmp_path / "out").exists()  # nothing read or built
 
 
@@ -253,7 +256,7 @@ def test_pmr_check_names_a_broken_declaration_and_a_missing_ref(tmp_path):
     project = project_with(tmp_path, new_metric(unit="percent"), sql="select * from {{ ref('no_such_model') }}")
     broken = run_project_copy(project, "check")
     assert broken.returncode == 1
-    assert "zz.new: unit must be one of" in broken.stderr and "dbt project" not in broken.stdout
+    assert "zz.new: unit 'percent' is not one of" in broken.stderr and "dbt project" not in broken.stdout
     (project / "models" / "metrics" / "_metric_zz_new.yml").write_text(textwrap.dedent(new_metric()))
     missing_ref = run_project_copy(project, "check")
     assert missing_ref.returncode == 1
@@ -265,3 +268,10 @@ def test_pmr_check_names_a_broken_declaration_and_a_missing_ref(tmp_path):
     misspelt = run_project_copy(project, "check")
     assert misspelt.returncode == 1
     assert "dbt cannot compile the project" in misspelt.stderr and "in_perod" in misspelt.stderr
+    # a keep_empty id that is not one of the call's metric ids would silently drop the rows it should keep
+    (project / "models" / "metrics" / "metric_zz_new.sql").write_text(
+        "with figures as (select 'All' as segment, cast(null as double) as value)\n"
+        "{{ metric_rows('figures', {'zz.new': 'value'}, {'segment': 'segment'}, day=none, keep_empty=['zz.nw']) }}")
+    mistyped = run_project_copy(project, "check")
+    assert mistyped.returncode == 1
+    assert "metric_rows: keep_empty names zz.nw, not one of the metric ids it is given: zz.new" in mistyped.stderr
