@@ -66,7 +66,11 @@ def test_the_daily_chart_plots_the_han_free_time_beside_the_rtt_and_the_share_wi
     assert on("2026-10-01", rtt="excluding the HAN (interim)") == [pytest.approx(3.2)]
     # 10 October, North: G within the TRT, H without a response -> 50%, beside the volume 2
     assert {r["value"] for r in rows if r["day"].startswith("2026-10-10") and r["segment"] == "North"
-            and "rtt" not in r} == {50, 2}
+            and "rtt" not in r and "figure" not in r} == {50, 2}
+    # seed 2.3.2 (speed as a mean and a median, payload): G's RTT 10 s is the median;
+    # G (named by an N12) and H (no response) both failed -> 100%
+    assert on("2026-10-10", figure="median RTT") == [10]
+    assert on("2026-10-10", figure="failed") == [100]
 
 
 IN_LIFE_TARGETS = ("Target Response Times differ between the SRVs of this process: 30 s for 1.1.1, 1.6, 2.1, 11.3; "

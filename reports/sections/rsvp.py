@@ -135,8 +135,10 @@ def _within_target_panel(within: pd.DataFrame, target: float | None, minimum: fl
 
 
 def _daily_chart(ctx, charts, process: str, title: str) -> str:
-    """Daily lines per segment: the average RTT (with the interim HAN-free time), the
-    share within the Target Response Time (the measure) against its levels, and the volume."""
+    """Daily lines per segment (seed section 2.3.2: a line graph with daily data points;
+    speed as a mean and a median): the average RTT (with the interim HAN-free time), the
+    median RTT, the share within the Target Response Time (the measure) against its
+    levels, the share failed (Payload) and the volume."""
     daily = ctx.metrics[(ctx.metrics["business_process"] == process) & ctx.metrics["day"].notna()]
 
     def series(name: str) -> pd.DataFrame:
@@ -151,12 +153,15 @@ def _daily_chart(ctx, charts, process: str, title: str) -> str:
                        else (None, None))
     chart = alt.vconcat(
         _rtt_panel(series("mean_rtt_s"), series("mean_rtt_excl_han_s")),
+        daily_lines(series("median_rtt_s").assign(figure="median RTT"), "Median RTT (s)"),
         _within_target_panel(series("pct_within_trt"), target, minimum),
+        daily_lines(series("pct_failed").assign(figure="failed"), "Failed (%)"),
         daily_lines(volume, "Volume"),
-    ).properties(title=f"{title}: daily average RTT, share within the Target Response Time and volume by segment")
+    ).properties(title=f"{title}: daily average and median RTT, share within the Target Response Time, share "
+                       "failed and volume by segment")
     return charts.embed(chart, f"{title}: daily average round-trip time (with the interim time excluding the HAN), "
-                               "share delivered within the Target Response Time against its levels, and volume per "
-                               "segment")
+                               "median round-trip time, share delivered within the Target Response Time against its "
+                               "levels, share failed (E20, E21, N12 or N13) and volume per segment")
 
 
 def render(ctx, charts) -> str:
