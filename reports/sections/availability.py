@@ -239,6 +239,10 @@ def _inferred(ctx) -> str:
         "the recorded outages. <em>All</em> counts spells found in the total traffic, not the sum of the "
         "segments. A spell with no recorded outage may be an unrecorded loss of service, or a quiet spell; a "
         "recorded outage with no spell may not have stopped traffic.</p>",
+        "<p class=\"note\">Not reported: the business processes impacted by partial availability, which "
+        "Requirement 3 asks for as an indicator per process. The metric definitions v1 do not define it and the "
+        "extracts tie an outage to a component and a region, not to the Service Requests of a process "
+        "(decision log).</p>",
         table(["Inferred outages", *segments, "M/I"],
               [["Spells starting in the period"]
                + [number(ctx.value("availability.inferred_outages", segment=s), "count") for s in segments]
