@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import re
 import signal
 import sys
 import time
@@ -172,6 +173,19 @@ def cmd_deadline(args: argparse.Namespace) -> int:
     return 0
 
 
+# dbt's lines about itself, which a metric author reading why the project does not compile
+# need not wade through (a fresh parse is every check's normal case, not a problem)
+DBT_PREAMBLE = ("Running with dbt=", "Registered adapter:", "Unable to do partial parsing", "Found ", "Concurrency:")
+
+
+def _without_dbt_preamble(log: str) -> str:
+    def preamble(line: str) -> bool:
+        text = re.sub(r"^\d\d:\d\d:\d\d\s*", "", line)
+        return not text.strip() or text.startswith(DBT_PREAMBLE)
+
+    return "\n".join(line for line in log.splitlines() if not preamble(line))
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     import tempfile
 
@@ -192,7 +206,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         # connection can end dbt with "connection is busy" instead of the model's error
         result = run_dbt(["compile", "--threads", "1"], Path(scratch) / "check.duckdb")
     if not result.ok:
-        print(f"error: dbt cannot compile the project:\n{result.log_tail}", file=sys.stderr)
+        print(f"error: dbt cannot compile the project:\n{_without_dbt_preamble(result.log_tail)}", file=sys.stderr)
         return 1
     print("dbt project: compiles (refs, sources, macros, Jinja and YAML)")
     return 0
