@@ -1,8 +1,10 @@
 {#- Long-format metric rows (docs/adding-a-metric.md) from a wide relation:
     one select per metric id, stacked. `metrics` maps metric_id -> column;
     `breakdowns` maps breakdown column -> expression (the others are NULL);
-    `keep_empty` lists metric ids whose NULL values become rows anyway
-    (counts and volumes are reported as 0, other empty figures produce no row). -#}
+    `keep_empty` lists metric ids whose NULL values become rows anyway (a count
+    the gate then warns about, or a figure that metrics.md §8 publishes empty when
+    it cannot be computed, such as ic.deviation on a forecast of 0); other NULL
+    values produce no row. -#}
 {% macro metric_rows(relation, metrics, breakdowns, day='day', keep_empty=[]) -%}
     {#- a misspelt id would silently drop the empty rows it was meant to keep -#}
     {%- for metric_id in keep_empty if metric_id not in metrics -%}

@@ -175,13 +175,14 @@ def cmd_deadline(args: argparse.Namespace) -> int:
 
 # dbt's lines about itself, which a metric author reading why the project does not compile
 # need not wade through (a fresh parse is every check's normal case, not a problem)
-DBT_PREAMBLE = ("Running with dbt=", "Registered adapter:", "Unable to do partial parsing", "Found ", "Concurrency:")
+# ("Found 100 models, ..." is the node count; "Found a cycle: ..." is an error and stays)
+DBT_PREAMBLE = re.compile(r"Running with dbt=|Registered adapter:|Unable to do partial parsing|Found \d+ |Concurrency:")
 
 
 def _without_dbt_preamble(log: str) -> str:
     def preamble(line: str) -> bool:
         text = re.sub(r"^\d\d:\d\d:\d\d\s*", "", line)
-        return not text.strip() or text.startswith(DBT_PREAMBLE)
+        return not text.strip() or DBT_PREAMBLE.match(text) is not None
 
     return "\n".join(line for line in log.splitlines() if not preamble(line))
 

@@ -277,3 +277,15 @@ def test_pmr_check_names_a_broken_declaration_and_a_missing_ref(tmp_path):
     mistyped = run_project_copy(project, "check")
     assert mistyped.returncode == 1
     assert "metric_rows: keep_empty names zz.nw, not one of the metric ids it is given: zz.new" in mistyped.stderr
+
+
+def test_pmr_check_leaves_out_dbts_lines_about_itself_but_never_an_error():
+    from pmr.cli import _without_dbt_preamble
+
+    log = ("12:00:01  Running with dbt=1.11.16\n12:00:01  Registered adapter: duckdb=1.11.1\n"
+           "12:00:02  Unable to do partial parsing because saved manifest not found. Starting full parse.\n"
+           "12:00:05  Found 100 models, 514 data tests, 11 seeds\n12:00:05\n"
+           "12:00:05  Concurrency: 1 threads (target='duckdb')\n12:00:05  Encountered an error:\n"
+           "Found a cycle: model.pmr.metric_zz_new --> model.pmr.metric_zz_new")
+    assert _without_dbt_preamble(log).splitlines() == [
+        "12:00:05  Encountered an error:", "Found a cycle: model.pmr.metric_zz_new --> model.pmr.metric_zz_new"]

@@ -334,3 +334,22 @@ def test_change_of_supplier_by_segment_and_device_type_reads_as_indicators(publi
             "segment</td></tr>") in html
     assert "<th>  … ESME (%)</th><td>75.00%</td><td>85.00%</td><td>Indicator</td></tr>" in html
     assert "No service level set: the metric definitions v1 set no target or minimum" in html
+
+
+def test_a_row_mixing_kinds_otherwise_than_by_segment_does_not_claim_all_segments_is_the_measure(published):
+    from pmr.metrics import CATALOGUE
+    from reports.context import ReportContext
+    from reports.sections.outcome_tables import segment_table
+
+    con = duckdb.connect(str(published["db"]), read_only=True)
+    try:
+        catalogue = con.execute(f"select * from {CATALOGUE}").df()
+        # All holds the measure (no device type) and an indicator (ESME): a row not split by device type
+        metrics = _figures(dict(metric_id="cos.pct_success", segment="All", value=90.0, kind="measure"),
+                           dict(metric_id="cos.pct_success", segment="All", device_type="ESME", value=85.0,
+                                kind="indicator"))
+        html = segment_table(ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=catalogue),
+                             [("Change of Supplier (%)", "cos.pct_success", {})], "caption")
+    finally:
+        con.close()
+    assert "<td>Measure and indicator rows (the kind of each is in metrics.csv)</td>" in html

@@ -383,6 +383,13 @@ def test_inferred_outages_beside_the_recorded_ones(published):
     assert "P1" not in recorded  # September only
 
 
+def test_availability_says_the_business_processes_impacted_by_partial_availability_are_not_reported(published):
+    # seed Requirement 3 asks for them; metrics.md v1 does not define them (decision log)
+    availability = published["html"].split('<section id="availability">', 1)[1].split("\n</section>", 1)[0]
+    intro = availability.split("<h3>", 1)[0]
+    assert "Not reported: the business processes impacted by partial availability" in intro
+
+
 def test_daily_availability_charts(published):
     labels = published["page"].charts.get("availability", [])
     # one line graph per Service, national view plus the regions that differ

@@ -239,10 +239,6 @@ def _inferred(ctx) -> str:
         "the recorded outages. <em>All</em> counts spells found in the total traffic, not the sum of the "
         "segments. A spell with no recorded outage may be an unrecorded loss of service, or a quiet spell; a "
         "recorded outage with no spell may not have stopped traffic.</p>",
-        "<p class=\"note\">Not reported: the business processes impacted by partial availability, which "
-        "Requirement 3 asks for as an indicator per process. The metric definitions v1 do not define it and the "
-        "extracts tie an outage to a component and a region, not to the Service Requests of a process "
-        "(decision log).</p>",
         table(["Inferred outages", *segments, "M/I"],
               [["Spells starting in the period"]
                + [number(ctx.value("availability.inferred_outages", segment=s), "count") for s in segments]
@@ -308,6 +304,13 @@ def _recorded_outages(ctx, spells: pd.DataFrame) -> str:
 
 # --- the section ---------------------------------------------------------------
 
+PARTIAL_AVAILABILITY_NOTE = (
+    "<p class=\"note\">Not reported: the business processes impacted by partial availability, which Requirement 3 "
+    "asks for as an indicator per process. The metric definitions v1 do not define it and the extracts tie an outage "
+    "to a component and a region, not to the Service Requests of a process (decision log); the inferred outages "
+    "below are the view of partial loss of service the extracts support.</p>")
+
+
 def render(ctx, charts) -> str:
     if ctx.metric("availability.pct").empty:
         return "<p>No availability figures this month.</p>"
@@ -325,7 +328,8 @@ def render(ctx, charts) -> str:
         f"the outages of that region. The national monthly figure is the measure{esc(levels)}; the breakdowns "
         "are indicators. The previous service level is recomputed with the same rules from the outages the "
         "current extracts hold for that month, so it is not a figure of this report's metrics.csv (that month's "
-        f"report has its own).{_previous_coverage_note(ctx, coverage)}</p>"
+        f"report has its own).{_previous_coverage_note(ctx, coverage)}</p>",
+        PARTIAL_AVAILABILITY_NOTE,
     ]
     for _, service in _services(ctx).iterrows():
         key, name = service["service"], service["service_name"]

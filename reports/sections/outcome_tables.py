@@ -33,8 +33,11 @@ def _kind_cell(ctx, metric_id: str, target, levels_stated: bool, breakdown: dict
     figures = ctx.metric(metric_id, **({"day": None} | breakdown))
     kinds = set(figures["kind"]) if "kind" in figures else set()
     no_level = target is None and not levels_stated
-    if len(kinds) > 1:  # the measure for all segments, the segments' rows indicators
-        return "Measure for All segments" + (f", {NO_LEVEL}" if no_level else "") + "; indicator by segment"
+    if len(kinds) > 1:
+        measured = set(figures.loc[figures["kind"] == "measure", "segment"])
+        if measured == {"All"} and "All" not in set(figures.loc[figures["kind"] == "indicator", "segment"]):
+            return "Measure for All segments" + (f", {NO_LEVEL}" if no_level else "") + "; indicator by segment"
+        return "Measure and indicator rows (the kind of each is in metrics.csv)"
     kind = kinds.pop().capitalize() if kinds else _kind(ctx, metric_id)
     return f"{kind}, {NO_LEVEL}" if kind == "Measure" and no_level else kind
 

@@ -1,7 +1,7 @@
 """Requirement 1: RSVP per business process, in the layout of the seed's
 illustrative table (segments as columns), with daily line graphs of the average RTT
-(and the interim HAN-free time), the share within the Target Response Time and the
-volume per segment."""
+(and the interim HAN-free time), the median RTT, the share within the Target Response
+Time, the share failed and the volume per segment."""
 
 from __future__ import annotations
 
@@ -161,7 +161,7 @@ def _daily_chart(ctx, charts, process: str, title: str) -> str:
                        "failed and volume by segment")
     return charts.embed(chart, f"{title}: daily average round-trip time (with the interim time excluding the HAN), "
                                "median round-trip time, share delivered within the Target Response Time against its "
-                               "levels, share failed (E20, E21, N12 or N13) and volume per segment")
+                               "levels, share failed (Payload) and volume per segment")
 
 
 def render(ctx, charts) -> str:
