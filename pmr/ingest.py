@@ -15,6 +15,7 @@ landing folder is forgotten, so the warehouse always mirrors the landing folder.
 from __future__ import annotations
 
 import difflib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,7 +102,7 @@ def unread_entries(landing: Path) -> list[tuple[str, int, str]]:
     for path in sorted(landing.iterdir()):
         if _hidden(path, landing) or (path.is_dir() and path.name in SOURCES):
             continue
-        key = path.name + ("/" if path.is_dir() else "")
+        key = _shown_name(path, landing) + ("/" if path.is_dir() else "")
         if path.is_dir():
             close = difflib.get_close_matches(path.name.lower(), SOURCES, n=1, cutoff=0.75)
             hint = f" (did you mean {close[0]}/?)" if close else ""
@@ -116,10 +117,43 @@ def unread_entries(landing: Path) -> list[tuple[str, int, str]]:
             entries.append((f"{source}/", 0, f"no {source}/ folder: no {source.replace('_', ' ')} read"))
             continue
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and not _hidden(path, landing) and not path.name.lower().endswith(FILE_SUFFIXES):
+            if _hidden(path, landing):
+                continue
+            unreadable = _why_not_readable(path)
+            if unreadable:
+                files = _data_files(path) if path.is_dir() else int(path.name.lower().endswith(FILE_SUFFIXES))
+                entries.append((_shown_name(path, landing) + ("/" if path.is_dir() else ""), files, unreadable))
+            elif path.is_file() and not path.name.lower().endswith(FILE_SUFFIXES):
                 entries.append((path.relative_to(landing).as_posix(), 0,
                                 "not a landing file (.csv, .csv.gz or .parquet)"))
     return entries
+
+
+def _why_not_readable(path: Path) -> str | None:
+    """Why ingest does not read an entry inside a source folder that would otherwise
+    be data (None when it does, or when it is not a landing file)."""
+    if path.is_symlink() and path.is_dir():
+        # rglob does not follow a link to a folder (and a followed link could loop)
+        return "a symbolic link to a folder, not followed: copy or move its files into the source folder"
+    if path.is_symlink() and not path.exists():
+        return "a broken symbolic link"
+    if path.is_file() and path.name.lower().endswith(FILE_SUFFIXES) and not _utf8_name(path):
+        return "the file name is not UTF-8 (bytes shown as \\x..): rename the file to read it"
+    return None
+
+
+def _utf8_name(path: Path) -> bool:
+    """A name that was not UTF-8 on disk reaches Python with surrogate escapes, which
+    DuckDB cannot take as a file name or a key."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown_name(path: Path, landing: Path) -> str:
+    return os.fsencode(path.relative_to(landing).as_posix()).decode("utf-8", "backslashreplace")
 
 
 def landing_files(landing: Path) -> list[tuple[str, Path]]:
@@ -132,7 +166,8 @@ def landing_files(landing: Path) -> list[tuple[str, Path]]:
         if not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.name.lower().endswith(FILE_SUFFIXES) and not _hidden(path, landing):
+            if (path.is_file() and path.name.lower().endswith(FILE_SUFFIXES) and not _hidden(path, landing)
+                    and _utf8_name(path)):
                 found.append((source, path))
     return found
 

@@ -89,3 +89,40 @@ def test_a_complete_landing_folder_reads_everything(tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         checks = {c.name: c for c in gate.evaluate(con, "2026-10", [])}
     assert checks[LANDING_FILE_CHECK].passed and checks[OTHER_CHECK].passed
+
+
+def test_files_ingest_cannot_reach_are_listed_and_block(tmp_path):
+    """A file name that is not UTF-8 (a Latin-1 copy from Windows) crashed the run; a link
+    to a folder was never walked, so its files were missing without a word."""
+    import os
+
+    from pmr import SOURCES
+
+    landing = tmp_path / "landing"
+    for source in SOURCES:
+        (landing / source).mkdir(parents=True)
+    good = write_csv(landing, "service_requests", [request_row("r1")])
+    latin1 = os.fsencode(str(landing / "service_requests")) + b"/r\xe9sum\xe9.csv"
+    with open(latin1, "wb") as handle:
+        handle.write(good.read_bytes())
+    archive = tmp_path / "archive"
+    write_csv(archive, "service_requests", [request_row("r2")])
+    os.symlink(archive / "service_requests", landing / "service_requests" / "older")
+    os.symlink(tmp_path / "gone.csv", landing / "service_requests" / "2026-10-09.csv")
+    assert unread_entries(landing) == [
+        ("service_requests/2026-10-09.csv", 1, "a broken symbolic link"),
+        ("service_requests/older/", 1,
+         "a symbolic link to a folder, not followed: copy or move its files into the source folder"),
+        ("service_requests/r\\xe9sum\\xe9.csv", 1,
+         "the file name is not UTF-8 (bytes shown as \\x..): rename the file to read it"),
+    ]
+    db = tmp_path / "w.duckdb"
+    with duckdb.connect(str(db)) as con:
+        report = ingest(con, landing)
+    assert len(report.ignored) == 3
+    with duckdb.connect(str(db), read_only=True) as con:
+        checks = {c.name: c for c in gate.evaluate(con, "2026-10", [])}
+        read = con.execute("select file from raw.landing_files order by file").fetchall()
+    assert read == [("service_requests/extract.csv",)]
+    assert not checks[LANDING_FILE_CHECK].passed and checks[LANDING_FILE_CHECK].blocking
+    assert "3 of 3 fail" in checks[LANDING_FILE_CHECK].detail
