@@ -39,8 +39,7 @@
         {%- endfor %}
         {%- if part == 'csv' %}
         {%- for name, type, required in spec if type == 'timestamp' %}
-            {#- a date alone ("2026-10-05", 10 characters) casts to midnight: a time of day made up #}
-            when length(raw.{{ name }}) <= 10 then 'unparsable timestamp: {{ name }}'
+            when {{ unsafe_text_timestamp('raw.' ~ name) }} then 'unparsable timestamp: {{ name }}'
         {%- endfor %}
         {%- endif %}
         {%- for name, type, required in spec if type != 'string' %}

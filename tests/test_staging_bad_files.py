@@ -338,3 +338,26 @@ def test_a_file_corrected_in_place_with_its_old_time_is_read_again(tmp_path):
     assert con.execute("select srv from raw.service_requests_csv").fetchall() == [("11.1",)]
     assert ingest(con, tmp_path).unchanged == ["service_requests/day.csv"]
     assert ingest(con, tmp_path, reread=True).loaded == ["service_requests/day.csv"]  # a full refresh
+
+
+def test_time_zone_names_and_impossible_offsets_are_unparsable(tmp_path):
+    """DuckDB reads "BST" as Bangladesh (+6) and "IST" as India, and takes "+25:00": each
+    would stage the row at an instant the extract never gave. The contract writes "Z" or
+    an offset; offsets up to ±14:00 are converted, a date alone (even padded) is refused."""
+    landing, db = tmp_path / "landing", tmp_path / "w.duckdb"
+    written = {
+        "z1": "2026-10-05T10:00:00 BST", "z2": "2026-10-05T10:00:00 IST", "z3": "2026-10-05T10:00:00 Europe/London",
+        "z4": "2026-10-05T10:00:00+25:00", "z5": "2026-10-05T10:00:00-1500", "z6": "2026-10-05T10:00:00+16",
+        "z7": " 2026-10-05", "z8": "2026-10-05 ",
+        "ok1": "2026-10-05T10:00:00+01:00", "ok2": "2026-10-05T10:00:00+0100", "ok3": "2026-10-05T10:00:00+01",
+        "ok4": "2026-10-05T10:00:00+14:00", "ok5": "2026-10-05T10:00:00-12:00", "ok6": "2026-10-05 10:00:00Z",
+        "ok7": "2026-10-05T10:00:00.5-05:30",
+    }
+    write_csv(landing, "service_requests", [req(i, received_at=t) for i, t in written.items()])
+    build_warehouse(landing, db, MONTH)
+    assert query(db, "select json_extract_string(raw_values, '$.request_id'), reason from staging.quarantined_rows "
+                     "order by 1") == [(f"z{n}", "unparsable timestamp: received_at") for n in range(1, 9)]
+    assert query(db, "select request_id, cast(received_at as varchar) from staging.stg_service_requests order by 1") == [
+        ("ok1", "2026-10-05 09:00:00"), ("ok2", "2026-10-05 09:00:00"), ("ok3", "2026-10-05 09:00:00"),
+        ("ok4", "2026-10-04 20:00:00"), ("ok5", "2026-10-05 22:00:00"), ("ok6", "2026-10-05 10:00:00"),
+        ("ok7", "2026-10-05 15:30:00.5")]
