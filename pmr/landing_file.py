@@ -55,6 +55,11 @@ class NoDialectFound(FileSkipped):
     the file one value, which fits no dialect)."""
 
 
+class MixedLineEndings(FileSkipped):
+    """DuckDB's CSV parser stops on a file whose lines end in both CRLF and LF (files
+    appended to on two platforms), whatever it detected the line ending to be."""
+
+
 def sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -118,6 +123,8 @@ def _csv_error(error: duckdb.Error, max_line_size: int | None) -> FileSkipped:
         return LineTooLong("a line is longer than DuckDB's default limit")
     if "Error when sniffing file" in message:
         return NoDialectFound("DuckDB could not detect the file's CSV dialect")
+    if "state machine reached an invalid state" in message:
+        return MixedLineEndings(f"file skipped: unreadable csv file: {message.splitlines()[0]}")
     return FileSkipped(f"file skipped: unreadable csv file: {message.splitlines()[0]}")
 
 
@@ -245,24 +252,58 @@ def read_csv_file(con, source: str, path: Path, key: str) -> tuple[int, list[str
     limit (a long free-text field) is read again with a larger one; the default keeps
     the reader's buffers small for every other file. A file whose dialect DuckDB cannot
     detect is read again with its header's names given, so that the lines before the
-    fault are read and the rest is quarantined as malformed, not the whole file skipped."""
+    fault are read and the rest is quarantined as malformed, not the whole file skipped.
+    A file whose lines end in both CRLF and LF is read from a copy with LF endings."""
     _check_csv_encoding(path)
+    with tempfile.TemporaryDirectory(prefix="pmr-csv-") as scratch:
+        return _read_csv_with_retries(con, source, path, key, Path(scratch))
+
+
+def _read_csv_with_retries(con, source: str, path: Path, key: str, scratch: Path) -> tuple[int, list[str], list[str]]:
     options: dict = {}
-    while True:  # each retry adds an option that stops its own exception: at most three reads
+    read = path  # the file DuckDB reads: the landing file, or its copy with one line ending
+    while True:  # each retry adds what stops its own exception: at most four reads
         try:
-            return _load_csv(con, source, path, key, **options)
+            return _load_csv(con, source, read, key, **options)
         except LineTooLong:
             options["max_line_size"] = WIDE_CSV_LINE_BYTES
         except NoDialectFound:
             options["header"] = _csv_header(path)
             if options["header"] is None:
                 raise FileSkipped("file skipped: unreadable csv file: its first line is not a CSV header") from None
+        except MixedLineEndings as skipped:
+            if read != path or not _has_crlf(path):
+                raise FileSkipped(skipped.reason) from None
+            read = _with_lf_line_endings(path, scratch / "lf.csv")
         except FileSkipped as skipped:
             if not (path.name.lower().endswith(".gz") and TRUNCATED_GZIP in skipped.reason):
                 raise
             restart_file(con, source, key)
             _keep_rows_of_truncated_gzip(con, source, key, path)
         restart_file(con, source, key)
+
+
+def _has_crlf(path: Path) -> bool:
+    with _open_csv(path, "rb") as file:
+        previous = b""
+        while chunk := file.read(1 << 20):
+            if b"\r\n" in previous[-1:] + chunk:
+                return True
+            previous = chunk
+    return False
+
+
+def _with_lf_line_endings(path: Path, copy: Path) -> Path:
+    """A copy of a CSV landing file (decompressed) whose CRLF line endings are LF, so a
+    file mixing both reads as its lines say. A CRLF inside a quoted value becomes LF."""
+    with _open_csv(path, "rb") as source, open(copy, "wb") as target:
+        carried = b""
+        while chunk := source.read(1 << 20):
+            chunk = carried + chunk
+            carried = chunk[-1:] if chunk.endswith(b"\r") else b""  # a CRLF split between two chunks
+            target.write(chunk[:len(chunk) - len(carried)].replace(b"\r\n", b"\n"))
+        target.write(carried)
+    return copy
 
 
 TRUNCATED_GZIP = "Unexpected end of GZIP stream"  # DuckDB's error for compressed data that ends early

@@ -357,7 +357,28 @@ def test_time_zone_names_and_impossible_offsets_are_unparsable(tmp_path):
     build_warehouse(landing, db, MONTH)
     assert query(db, "select json_extract_string(raw_values, '$.request_id'), reason from staging.quarantined_rows "
                      "order by 1") == [(f"z{n}", "unparsable timestamp: received_at") for n in range(1, 9)]
-    assert query(db, "select request_id, cast(received_at as varchar) from staging.stg_service_requests order by 1") == [
+    staged = "select request_id, cast(received_at as varchar) from staging.stg_service_requests order by 1"
+    assert query(db, staged) == [
         ("ok1", "2026-10-05 09:00:00"), ("ok2", "2026-10-05 09:00:00"), ("ok3", "2026-10-05 09:00:00"),
         ("ok4", "2026-10-04 20:00:00"), ("ok5", "2026-10-05 22:00:00"), ("ok6", "2026-10-05 10:00:00"),
         ("ok7", "2026-10-05 15:30:00.5")]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".csv.gz"])
+def test_a_file_mixing_crlf_and_lf_line_endings_is_read_line_by_line(tmp_path, suffix):
+    """DuckDB's parser stopped on such a file (appended to on two platforms) and the whole
+    file was skipped, its rows uncounted."""
+    import gzip
+
+    landing, db = tmp_path / "landing", tmp_path / "w.duckdb"
+    path = write_csv(landing, "service_requests", [req("m1"), req("m2"), req("m3", dsp_processing_ms="7")])
+    lines = path.read_bytes().split(b"\n")[:-1]  # header, m1, m2, m3
+    mixed = lines[0] + b"\r\n" + lines[1] + b"\n" + lines[2] + b"\r\n" + lines[3] + b"\r\n"
+    path.unlink()
+    target = landing / "service_requests" / f"mixed{suffix}"
+    target.write_bytes(gzip.compress(mixed) if suffix.endswith(".gz") else mixed)
+    build_warehouse(landing, db, MONTH)
+    # every row accepted, the last column read without a stray carriage return
+    assert query(db, "select rows_read, accepted, quarantined from staging.landing_accounting") == [(3, 3, 0)]
+    assert query(db, "select request_id, dsp_processing_ms from staging.stg_service_requests order by 1") == [
+        ("m1", 100), ("m2", 100), ("m3", 7)]
