@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import shutil
 import tempfile
 from pathlib import Path
 from typing import NoReturn
@@ -255,42 +256,31 @@ def read_csv_file(con, source: str, path: Path, key: str) -> tuple[int, list[str
     fault are read and the rest is quarantined as malformed, not the whole file skipped.
     A file whose lines end in both CRLF and LF is read from a copy with LF endings."""
     _check_csv_encoding(path)
-    with tempfile.TemporaryDirectory(prefix="pmr-csv-") as scratch:
-        return _read_csv_with_retries(con, source, path, key, Path(scratch))
-
-
-def _read_csv_with_retries(con, source: str, path: Path, key: str, scratch: Path) -> tuple[int, list[str], list[str]]:
     options: dict = {}
-    read = path  # the file DuckDB reads: the landing file, or its copy with one line ending
-    while True:  # each retry adds what stops its own exception: at most four reads
-        try:
-            return _load_csv(con, source, read, key, **options)
-        except LineTooLong:
-            options["max_line_size"] = WIDE_CSV_LINE_BYTES
-        except NoDialectFound:
-            options["header"] = _csv_header(path)
-            if options["header"] is None:
-                raise FileSkipped("file skipped: unreadable csv file: its first line is not a CSV header") from None
-        except MixedLineEndings as skipped:
-            if read != path or not _has_crlf(path):
-                raise FileSkipped(skipped.reason) from None
-            read = _with_lf_line_endings(path, scratch / "lf.csv")
-        except FileSkipped as skipped:
-            if not (path.name.lower().endswith(".gz") and TRUNCATED_GZIP in skipped.reason):
-                raise
+    read = path  # the file DuckDB reads: the landing file, or its copy with LF line endings
+    try:
+        while True:  # each retry adds what stops its own exception: at most four reads
+            try:
+                return _load_csv(con, source, read, key, **options)
+            except LineTooLong:
+                options["max_line_size"] = WIDE_CSV_LINE_BYTES
+            except NoDialectFound:
+                options["header"] = _csv_header(path)
+                if options["header"] is None:
+                    raise FileSkipped("file skipped: unreadable csv file: its first line is not a CSV header") from None
+            except MixedLineEndings as skipped:
+                if read != path:  # the copy has one line ending: something else stops the parser
+                    raise FileSkipped(skipped.reason) from None
+                read = _with_lf_line_endings(path, Path(tempfile.mkdtemp(prefix="pmr-csv-")) / "lf.csv")
+            except FileSkipped as skipped:
+                if not (path.name.lower().endswith(".gz") and TRUNCATED_GZIP in skipped.reason):
+                    raise
+                restart_file(con, source, key)
+                _keep_rows_of_truncated_gzip(con, source, key, path)
             restart_file(con, source, key)
-            _keep_rows_of_truncated_gzip(con, source, key, path)
-        restart_file(con, source, key)
-
-
-def _has_crlf(path: Path) -> bool:
-    with _open_csv(path, "rb") as file:
-        previous = b""
-        while chunk := file.read(1 << 20):
-            if b"\r\n" in previous[-1:] + chunk:
-                return True
-            previous = chunk
-    return False
+    finally:
+        if read != path:
+            shutil.rmtree(read.parent, ignore_errors=True)
 
 
 def _with_lf_line_endings(path: Path, copy: Path) -> Path:
