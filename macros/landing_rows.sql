@@ -14,6 +14,7 @@
 {% macro landing_rows(source_name, partition=none) -%}
     {%- set spec = landing_contract(source_name) -%}
     {%- for part in ['parquet', 'csv'] %}
+    {%- set text_timestamps = text_timestamp_columns(source_name, part) %}
     select
         raw._file,
         raw._row,
@@ -26,8 +27,11 @@
         cast(raw.{{ name }} as string) as {{ name }}__text,
         {%- else %}
         {#- Parquet values are typed already: keep text only for one that did not
-            convert, so tens of millions of good rows are not cast to text. #}
-        case when {{ typed_value('raw.' ~ name, type) }} is null then cast(raw.{{ name }} as string) end as {{ name }}__text,
+            convert (or that is refused below), so tens of millions of good rows are
+            not cast to text. #}
+        case when {{ typed_value('raw.' ~ name, type) }} is null
+            {%- if name in text_timestamps %} or {{ unsafe_text_timestamp('raw.' ~ name) }}{% endif %}
+            then cast(raw.{{ name }} as string) end as {{ name }}__text,
         {%- endif %}
         {%- endfor %}
         case
@@ -37,11 +41,14 @@
                 {%- if type == 'string' %} or (cast(raw.{{ name }} as string) < '!' and trim(cast(raw.{{ name }} as string)) = ''){% endif %}
                 then 'missing required value: {{ name }}'
         {%- endfor %}
-        {%- if part == 'csv' %}
-        {%- for name, type, required in spec if type == 'timestamp' %}
-            when {{ unsafe_text_timestamp('raw.' ~ name) }} then 'unparsable timestamp: {{ name }}'
+        {%- for name in text_timestamps %}
+            {#- In the Parquet view a native timestamp is text too when another file
+                gives the column as text: only a value that converts is checked, so
+                its reason never depends on the other files ('infinity' stays out of range). #}
+            when {{ unsafe_text_timestamp('raw.' ~ name) }}
+                {%- if part == 'parquet' %} and {{ typed_value('raw.' ~ name, 'timestamp') }} is not null{% endif %}
+                then 'unparsable timestamp: {{ name }}'
         {%- endfor %}
-        {%- endif %}
         {%- for name, type, required in spec if type != 'string' %}
             when raw.{{ name }} is not null and {{ typed_value('raw.' ~ name, type) }} is null
             {%- if type == 'timestamp' %}
@@ -74,6 +81,27 @@
     {%- elif type == 'integer' -%}
         {{ try_cast_integer(expr) }}
     {%- elif type == 'boolean' -%}
-        {{ try_cast_to(expr, 'boolean') }}
+        {{ try_cast_boolean(expr) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The timestamp columns of one raw part of a source that hold text, which
+    unsafe_text_timestamp must check: every one of the CSV part; of the Parquet view,
+    those its files give as text (a Parquet timestamp type holds an instant already,
+    and string functions would not apply to it). -#}
+{% macro text_timestamp_columns(source_name, part) -%}
+    {%- set timestamps = [] -%}
+    {%- for name, type, required in landing_contract(source_name) if type == 'timestamp' -%}
+        {%- do timestamps.append(name) -%}
+    {%- endfor -%}
+    {%- if part == 'csv' or not execute -%}
+        {{ return(timestamps if part == 'csv' else []) }}
+    {%- endif -%}
+    {%- set text = [] -%}
+    {%- for column in adapter.get_columns_in_relation(source('landing', source_name ~ '_parquet')) -%}
+        {%- if column.name | lower in timestamps and (column.is_string() or column.dtype | lower == 'string') -%}
+            {%- do text.append(column.name | lower) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(text) }}
 {%- endmacro %}

@@ -3,8 +3,8 @@
     offset"): a date alone (midnight, a time of day made up; spaces around it too), a
     time-zone name (ICU reads "BST" as Bangladesh, "IST" as India, and "Europe/London"
     is not the contract's "Z" or offset either) and an offset beyond ±14:00. Plain
-    string functions, no regular expression: every timestamp of every CSV row goes
-    through them. NULL for a NULL value. -#}
+    string functions, no regular expression: every timestamp of every CSV row (and
+    of a Parquet file that writes timestamps as text) goes through them. NULL for a NULL value. -#}
 {% macro unsafe_text_timestamp(expr) -%}
     (length(trim({{ expr }})) <= 10
         or right({{ expr }}, 1) between 'A' and 'Y'

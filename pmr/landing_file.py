@@ -97,11 +97,13 @@ def _open_csv(path: Path, mode: str, **options):
     return (gzip.open if path.name.lower().endswith(".gz") else open)(path, mode, **options)
 
 
-def _csv_header(path: Path) -> list[str] | None:
+def _csv_header(path: Path, escape_bytes: bool = False) -> list[str] | None:
     """The column names of a CSV file's first line (duplicates numbered as DuckDB
-    numbers them), or None when it is not a CSV header."""
+    numbers them), or None when it is not a CSV header. A line that is not UTF-8 is
+    none, unless `escape_bytes`: then each such byte is escaped (as \\xe9)."""
+    errors = "backslashreplace" if escape_bytes else "strict"
     try:
-        with _open_csv(path, "rt", encoding="utf-8-sig", newline="") as file:
+        with _open_csv(path, "rt", encoding="utf-8-sig", errors=errors, newline="") as file:
             names = next(csv.reader(file), None)
     except (OSError, EOFError, UnicodeDecodeError, csv.Error):
         return None
@@ -146,12 +148,30 @@ def file_columns(con: duckdb.DuckDBPyConnection, reader: str) -> dict[str, tuple
 
 
 def check_required_columns(con, source: str, key: str, reader: str, present: dict[str, tuple[str, str]],
-                           max_line_size: int | None = None) -> None:
-    """Skip a file that misses a required column, keeping its rows for the quarantine."""
+                           max_line_size: int | None = None, path: Path | None = None) -> None:
+    """Skip a file that misses a required column, keeping its rows for the quarantine.
+    For a CSV file (`path`) whose header comes after a title line, say so."""
     missing = [c for c in required_columns(source) if c not in present]
     if missing:
         reason = "file skipped: missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing)
+        header_line = path and len(missing) == len(required_columns(source)) and _header_line(path, missing)
+        if header_line:
+            reason += f" (they are on line {header_line}: the contract's header must be the first line)"
         keep_rows_of_skipped_file(con, source, key, reader, reason, max_line_size)
+
+
+def _header_line(path: Path, columns: list[str], lines: int = 5) -> int | None:
+    """The number of the first of a CSV file's first lines naming all of `columns`."""
+    try:
+        with _open_csv(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as file:
+            for number, names in enumerate(csv.reader(file), start=1):
+                if set(columns) <= {name.strip().lower() for name in names}:
+                    return number
+                if number == lines:
+                    break
+    except (OSError, EOFError, csv.Error):
+        pass
+    return None
 
 
 def keep_rows_of_skipped_file(con, source: str, key: str, reader: str, reason: str,
@@ -227,7 +247,7 @@ def _load_csv(con, source: str, path: Path, key: str, max_line_size: int | None 
             present = file_columns(con, reader)
         except duckdb.Error as error:
             raise _csv_error(error, max_line_size) from None
-        check_required_columns(con, source, key, reader, present, max_line_size)
+        check_required_columns(con, source, key, reader, present, max_line_size, path)
         selects = [f"{ident(present[c][0])}" if c in present else "null" for c in column_names(source)]
         try:
             con.execute(
@@ -255,8 +275,14 @@ def read_csv_file(con, source: str, path: Path, key: str) -> tuple[int, list[str
     detect is read again with its header's names given, so that the lines before the
     fault are read and the rest is quarantined as malformed, not the whole file skipped.
     A file whose lines end in both CRLF and LF is read from a copy with LF endings."""
-    _check_csv_encoding(path)
+    _check_csv_start(path)
     options: dict = {}
+    if not _header_is_utf8(path):
+        # DuckDB's sniffer would reject the header line and take the first row for it:
+        # a header naming a contract column is given to it, bytes escaped
+        header = _csv_header(path, escape_bytes=True) or []
+        if set(column_names(source)) & {name.strip().lower() for name in header}:
+            options["header"] = header
     read = path  # the file DuckDB reads: the landing file, or its copy with LF line endings
     try:
         while True:  # each retry adds what stops its own exception: at most four reads
@@ -318,21 +344,43 @@ def _keep_rows_of_truncated_gzip(con, source: str, key: str, path: Path) -> NoRe
 
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# Files of another format delivered under a CSV name, known by their first bytes.
+OTHER_FORMATS = ((b"\x1f\x8b", "gzip-compressed", ".csv.gz"), (b"PAR1", "a Parquet file", ".parquet"),
+                 (b"PK\x03\x04", "a zip archive", None))
 
 
-def _check_csv_encoding(path: Path) -> None:
-    """An empty file, or one written in UTF-16, has no header DuckDB can read; say
-    which, rather than list every contract column as missing."""
+def _header_is_utf8(path: Path) -> bool:
     try:
         with _open_csv(path, "rb") as file:
-            start = file.read(2)
+            file.readline(WIDE_CSV_LINE_BYTES).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    except (OSError, EOFError):
+        pass  # reported by the read itself
+    return True
+
+
+def _check_csv_start(path: Path) -> None:
+    """An empty file, one written in UTF-16, or one of another format under a CSV name
+    has no header DuckDB can read; say which, rather than list every contract column
+    as missing or call its first line no CSV header."""
+    try:
+        with _open_csv(path, "rb") as file:
+            start = file.read(4)
     except (OSError, EOFError) as error:
         raise FileSkipped(f"file skipped: unreadable csv file: {error}") from None
     if not start:
         raise FileSkipped("file skipped: empty file (no header line)")
-    if start in UTF16_BOMS:
+    if start[:2] in UTF16_BOMS:
         raise FileSkipped("file skipped: the file is UTF-16 (it starts with a UTF-16 byte order mark); "
                           "the contract asks for UTF-8")
+    for magic, what, name in OTHER_FORMATS:
+        if start.startswith(magic):
+            compressed = path.name.lower().endswith(".gz")
+            advice = (f"name it {name}" if name and not compressed else
+                      "the contract takes .csv, .csv.gz and .parquet files")
+            inside = " inside its gzip compression" if compressed else ""
+            raise FileSkipped(f"file skipped: the file is {what}{inside}, not CSV text; {advice}")
 
 
 def restart_file(con: duckdb.DuckDBPyConnection, source: str, key: str) -> None:

@@ -1,0 +1,101 @@
+"""Staging on files as an extract writer may slip when delivering them: another format
+under a CSV name, a title line above the header, a Latin-1 byte in an extra column's
+name, timestamps written as text in a Parquet file, and booleans padded with spaces.
+Each file is either read as the contract means or skipped saying what to change;
+every expected figure is worked out by hand from the rows written here."""
+
+import gzip
+import zipfile
+
+import pytest
+
+from tests.helpers import alert_row, build_warehouse, query, write_csv
+from tests.helpers import request_row as req
+from tests.helpers import write_request_parquet as write_parquet
+
+MONTH = "2026-10"
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    root = tmp_path_factory.mktemp("slips")
+    landing = root / "landing"
+    # a_title.csv: a title line above the header: skipped; the header and 2 rows are its 3 lines read
+    path = write_csv(landing, "service_requests", [req("t1"), req("t2")], name="a_title.csv")
+    path.write_text("Service requests extract for 2026-10-05\n" + path.read_text())
+    # b_gzip.csv: compressed but named .csv
+    path = write_csv(landing, "service_requests", [req("b1"), req("b2")], name="b_gzip.csv")
+    path.write_bytes(gzip.compress(path.read_bytes()))
+    # c_parquet.csv: a Parquet file named .csv
+    write_parquet(landing, "c_parquet.parquet", [req("c1")]).rename(landing / "service_requests" / "c_parquet.csv")
+    # d_zip.csv: a zip archive named .csv
+    inner = write_csv(landing, "service_requests", [req("d1")], name="d_inner.csv")
+    with zipfile.ZipFile(landing / "service_requests" / "d_zip.csv", "w") as archive:
+        archive.write(inner, "extract.csv")
+    inner.unlink()
+    # e_latin1_header.csv: an extra column named in Latin-1, CRLF endings: e1 and e3 accepted;
+    # e2 has a Latin-1 byte in user_id, a malformed line
+    path = write_csv(landing, "service_requests", [req("e1"), req("e2", user_id="SUPX"), req("e3")],
+                     name="e_latin1_header.csv")
+    lines = path.read_bytes().split(b"\n")[:-1]
+    lines = [lines[0] + b",Bemerkung_\xe9"] + [line + b",x" for line in lines[1:]]
+    lines[2] = lines[2].replace(b"SUPX", b"SUP\xe9")
+    path.write_bytes(b"\r\n".join(lines) + b"\r\n")
+    # f_text_times.parquet: received_at written as text: a date alone and a zone name are
+    # unparsable; an offset converts (10:00+01:00 is 09:00 UTC)
+    write_parquet(landing, "f_text_times.parquet", [
+        req("f1", received_at="2026-10-05"), req("f2", received_at="2026-10-05T10:00:00 BST"),
+        req("f3", received_at="2026-10-05T10:00:00+01:00")], replace={"received_at": "received_at"})
+    # g_native.parquet: a native timestamp, read together with f's text: accepted at its instant
+    write_parquet(landing, "g_native.parquet", [req("g1", received_at="2026-10-05T11:30:00Z")])
+    # alerts: booleans with spaces around them read as booleans; "maybe" is not one
+    write_csv(landing, "alerts", [
+        alert_row("s1", suppressed=" true ", delivered_at=None), alert_row("s2", suppressed="false "),
+        alert_row("s3", suppressed="maybe")])
+    db = root / "w.duckdb"
+    build_warehouse(landing, db, MONTH)
+    return db
+
+
+def test_each_file_is_read_or_skipped_saying_what_to_change(warehouse):
+    accounting = query(warehouse, "select file, status, error, rows_read, accepted, duplicates, quarantined "
+                                  "from staging.landing_accounting order by file")
+    named = "file skipped: the file is {}, not CSV text; {}"
+    assert accounting == [
+        ("alerts/extract.csv", "loaded", None, 3, 2, 0, 1),
+        ("service_requests/a_title.csv", "skipped",
+         "file skipped: missing required columns request_id, received_at, user_id, user_role, srv, "
+         "command_variant, smets, csp_region (they are on line 2: the contract's header must be the first line)",
+         3, 0, 0, 3),
+        ("service_requests/b_gzip.csv", "skipped", named.format("gzip-compressed", "name it .csv.gz"), 0, 0, 0, 0),
+        ("service_requests/c_parquet.csv", "skipped", named.format("a Parquet file", "name it .parquet"),
+         0, 0, 0, 0),
+        ("service_requests/d_zip.csv", "skipped",
+         named.format("a zip archive", "the contract takes .csv, .csv.gz and .parquet files"), 0, 0, 0, 0),
+        ("service_requests/e_latin1_header.csv", "loaded", None, 3, 2, 0, 1),
+        ("service_requests/f_text_times.parquet", "loaded", None, 3, 1, 0, 2),
+        ("service_requests/g_native.parquet", "loaded", None, 1, 1, 0, 0),
+    ]
+
+
+def test_staged_rows_and_instants(warehouse):
+    assert query(warehouse, "select request_id, cast(received_at as varchar) from staging.stg_service_requests "
+                            "order by 1") == [
+        ("e1", "2026-10-05 10:00:00"), ("e3", "2026-10-05 10:00:00"), ("f3", "2026-10-05 09:00:00"),
+        ("g1", "2026-10-05 11:30:00")]
+    assert query(warehouse, "select alert_id, suppressed from staging.stg_alerts order by 1") == [
+        ("s1", True), ("s2", False)]
+
+
+def test_quarantine_keeps_the_text_as_written(warehouse):
+    rows = query(warehouse, """select json_extract_string(raw_values, '$.request_id'),
+                                      json_extract_string(raw_values, '$.received_at'), reason
+                               from staging.quarantined_rows where file like '%f_text_times%' order by 1""")
+    assert rows == [("f1", "2026-10-05", "unparsable timestamp: received_at"),
+                    ("f2", "2026-10-05T10:00:00 BST", "unparsable timestamp: received_at")]
+    assert query(warehouse, "select reason from staging.quarantined_rows where file like 'alerts/%'") == [
+        ("invalid boolean: suppressed",)]
+    latin1 = query(warehouse, "select reason, raw_values from staging.quarantined_rows "
+                              "where file like '%e_latin1%'")
+    assert len(latin1) == 1 and latin1[0][0].startswith("malformed CSV line: INVALID ENCODING")
+    assert "SUP\\xe9" in latin1[0][1]
