@@ -382,3 +382,47 @@ def test_a_file_mixing_crlf_and_lf_line_endings_is_read_line_by_line(tmp_path, s
     assert query(db, "select rows_read, accepted, quarantined from staging.landing_accounting") == [(3, 3, 0)]
     assert query(db, "select request_id, dsp_processing_ms from staging.stg_service_requests order by 1") == [
         ("m1", 100), ("m2", 100), ("m3", 7)]
+
+
+def readme_quarantine_query() -> str:
+    """The README's example query of quarantined requests by SRV ("Asking your own
+    questions"), as printed there."""
+    import re
+
+    from pmr import PROJECT_DIR
+
+    readme = (PROJECT_DIR / "README.md").read_text()
+    [block] = [b for b in re.findall(r"```sql\n(.*?)```", readme, re.S) if "staging.quarantined_rows" in b]
+    return "\n".join(line.removeprefix("  ") for line in block.splitlines())
+
+
+def test_the_readme_query_of_quarantined_requests_by_srv_survives_malformed_lines(warehouse):
+    """raw_values is JSON text except for a malformed CSV line (kept as written) and a
+    damaged Parquet file's rows (null): the README's query must not stop on them, and
+    leaves their SRV empty. Every request written above has SRV 2.2."""
+    rows = query(warehouse, readme_quarantine_query())
+    unreadable = [("unreadable parquet" in reason or "could not be read either" in reason) for _, reason, _ in rows]
+    # j_damaged.parquet and k_no_srv_damaged.parquet: 3000 rows each, no values
+    assert sorted((srv, n) for (srv, _, n), bad in zip(rows, unreadable) if bad) == [(None, 3000), (None, 3000)]
+    others = sorted((srv or "", reason, n) for (srv, reason, n), bad in zip(rows, unreadable) if not bad)
+    assert others == sorted([
+        # e_values.csv e1; e2, e3, e4 and m_double.parquet m2; e6; e7; e8
+        ("2.2", "invalid integer: command_variant", 1),
+        ("2.2", "invalid integer: dsp_processing_ms", 4),
+        ("2.2", "missing required value: user_id", 1),
+        ("2.2", "timestamp out of range: received_at", 1),
+        ("2.2", "timestamp out of range: execution_at", 1),
+        # l_row_number.parquet l2 and o_second.csv n1
+        ("2.2", "unknown user_role", 2),
+        # a skipped file's rows are kept as JSON: g2 has its srv; h1's srv is the list it was written as
+        ("2.2", "file skipped: column received_at is BIGINT, which cannot be read as a timestamp", 1),
+        ('["2.2"]', "file skipped: column srv is VARCHAR[], which cannot be read as a string", 1),
+        # c_no_srv.csv has no srv column; its extra-column line and the other malformed lines have no JSON
+        ("", "file skipped: missing required column srv", 2),
+        ("", "malformed CSV line: TOO MANY COLUMNS: Expected Number of Columns: 11 Found: 12", 1),
+        ("", "malformed CSV line: MISSING COLUMNS: Expected Number of Columns: 12 Found: 3", 1),
+        ("", "malformed CSV line: TOO MANY COLUMNS: Expected Number of Columns: 12 Found: 15", 1),
+        ("", "malformed CSV line: UNQUOTED VALUE: Value with unterminated quote found.", 1),
+        ("", "malformed CSV line: INVALID ENCODING: Invalid unicode (byte sequence mismatch) detected. "
+             "This file is not utf-8 encoded.", 1),
+    ])
