@@ -14,7 +14,7 @@ from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr import PROJECT_DIR, SOURCES
 from pmr.metrics import MetricDefinitionError, check_declarations
-from pmr.pipeline import RunRefused, check_month_can_be_reported, ingest_step
+from pmr.pipeline import RunRefused, check_landing_holds_files, check_month_can_be_reported, ingest_step
 from pmr.warehouse import WarehouseLocked
 
 RAW_TABLES = (
@@ -84,11 +84,13 @@ def landing_ingest(context: dg.AssetExecutionContext, pmr: PmrSettings):
     with run.reporting_errors(known=(MetricDefinitionError, WarehouseLocked, RunRefused), describe=_describe):
         # a partition given as a run tag reaches here without Dagster checking it has ended
         check_month_can_be_reported(run.month, dt.datetime.now(dt.timezone.utc))
-        check_declarations(PROJECT_DIR)
         try:
-            record = ingest_step(run.log, pmr.landing_path, pmr.db_path, run.progress(context))
-        except FileNotFoundError as missing:
-            raise dg.Failure(description=f"{missing} (set PMR_LANDING to the landing folder)") from None
+            # as `pmr run`: an empty or missing folder (a share not mounted) would empty raw.*
+            check_landing_holds_files(pmr.landing_path)
+        except RunRefused as problem:
+            raise RunRefused(f"{problem} (PMR_LANDING names the landing folder)") from None
+        check_declarations(PROJECT_DIR)
+        record = ingest_step(run.log, pmr.landing_path, pmr.db_path, run.progress(context))
     run.save()
     summary = {
         "files loaded": record["files_loaded"],

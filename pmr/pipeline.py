@@ -72,20 +72,27 @@ def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path |
     or output path that is not a folder, an unusable PMR_MEMORY_LIMIT, a landing folder with no landing file, and
     a metric declaration that breaks docs/adding-a-metric.md (MetricDefinitionError)."""
     check_month_can_be_reported(month, now)
-    if not Path(landing).exists():
-        raise RunRefused(f"landing folder not found: {landing}")
-    if not Path(landing).is_dir():
-        raise RunRefused(f"landing path is not a folder: {landing}")
     if out is not None and Path(out).exists() and not Path(out).is_dir():
         raise RunRefused(f"output path is not a folder: {out}")
     try:
         memory_limit()
     except ValueError as error:
         raise RunRefused(str(error)) from None
+    check_landing_holds_files(landing)
+    metrics.check_declarations(PROJECT_DIR)
+
+
+def check_landing_holds_files(landing: Path) -> None:
+    """RunRefused for a landing path that is missing, not a folder, or holds no landing
+    file (an unmounted share, a wrong path): ingesting it would empty raw.* and build
+    a month of nothing. `pmr run` and the Dagster job both ask this before ingest."""
+    if not Path(landing).exists():
+        raise RunRefused(f"landing folder not found: {landing}")
+    if not Path(landing).is_dir():
+        raise RunRefused(f"landing path is not a folder: {landing}")
     if not landing_files(Path(landing)):
         raise RunRefused(f"{landing} holds no landing file: the extracts go in its source folders "
                          f"({', '.join(s + '/' for s in SOURCES)}) as .csv, .csv.gz or .parquet files")
-    metrics.check_declarations(PROJECT_DIR)
 
 
 class PublicationBlocked(RuntimeError):

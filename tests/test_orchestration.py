@@ -340,3 +340,19 @@ def test_every_dbt_test_is_an_asset_check(code, tmp_path):
     tests = {node["name"] for node in manifest_nodes("test")}
     assert tests - checks == set()
     assert {"assert_utc_to_uk_matches_the_tz_database", "assert_response_follow_up_is_the_longest_trt"} <= checks
+
+
+@pytest.mark.parametrize("make", ["empty", "missing"])
+def test_an_empty_or_missing_landing_folder_is_refused_before_ingest(code, tmp_path, make):
+    """As `pmr run` refuses it: an empty folder (a share not mounted) would otherwise empty
+    raw.* and run a whole build of nothing before the gate blocked it."""
+    landing, db, out = tmp_path / "landing", tmp_path / "w.duckdb", tmp_path / "out"
+    if make == "empty":
+        (landing / "service_requests").mkdir(parents=True)
+    result = run_job(month_job(code, landing, out, db))
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert failure.step_key == "landing_ingest"
+    expected = f"{landing} holds no landing file" if make == "empty" else f"landing folder not found: {landing}"
+    assert expected in str(failure.event_specific_data.error)
+    assert "PMR_LANDING" in str(failure.event_specific_data.error)
+    assert not db.exists() and not (out / MONTH).exists()
