@@ -26,7 +26,7 @@ import time
 import dagster as dg
 
 from orchestration.settings import FIRST_MONTH, PmrSettings
-from pmr.calendar import UK, deadline, is_first_working_day_of_month, is_working_day, previous_month, uk_date
+from pmr.calendar import UK, add_working_days, deadline, is_first_working_day_of_month, is_working_day, previous_month, uk_date
 from pmr.ingest import file_version, landing_files
 from pmr.run_log import published_is_provisional
 from pmr.publish import published_folder
@@ -86,9 +86,14 @@ def monthly_report_schedule(context: dg.ScheduleEvaluationContext, pmr: PmrSetti
     if published and not provisional:
         return dg.SkipReason(f"{day.isoformat()}: {month}'s report is published with final figures")
     state = "still provisional" if published else "not published"
-    if not is_working_day(day) or day > due:
-        return dg.SkipReason(f"{day.isoformat()} is not a Working Day up to {month}'s deadline ({due.isoformat()}); "
-                             f"its report is {state}: launch its partition once the data has landed")
+    if day > due:
+        return dg.SkipReason(f"{day.isoformat()}: {month}'s deadline ({due.isoformat()}) has passed and its report is "
+                             f"{state}: launch its partition once the data has landed")
+    if not is_working_day(day):
+        # a weekend or bank holiday before the deadline: the schedule itself tries again
+        return dg.SkipReason(f"{day.isoformat()} is not a Working Day; {month}'s report is {state}: the schedule "
+                             f"launches it on the next Working Day, {add_working_days(day, 1).isoformat()} "
+                             f"(deadline {due.isoformat()})")
     # a new run key each day: what landed since may unblock the month or make its figures final
     return dg.RunRequest(run_key=f"schedule-{month}-{day.isoformat()}", partition_key=month,
                          tags={"pmr/trigger": "schedule", "pmr/reason": "provisional" if published else "unpublished"})

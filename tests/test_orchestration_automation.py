@@ -58,7 +58,10 @@ def test_the_schedule_runs_on_the_first_working_day_and_retries_a_month_not_publ
     assert isinstance(retry, dg.RunRequest) and retry.tags["pmr/reason"] == "unpublished"
     request = evaluate(dt.date(2027, 1, 4))  # after New Year's Day and a weekend
     assert request.partition_key == "2026-12"
-    assert isinstance(evaluate(dt.date(2027, 1, 1)), dg.SkipReason)
+    # New Year's Day, before December's first Working Day: nothing for the operator to do
+    assert evaluate(dt.date(2027, 1, 1)).skip_message == (
+        "2027-01-01 is not a Working Day; 2026-12's report is not published: the schedule launches it on the "
+        "next Working Day, 2027-01-04 (deadline 2027-01-15)")
     publish_run_log(tmp_path, "2026-10", follow_up_passed=True)
     assert "2026-10's report is published with final figures" in evaluate(dt.date(2026, 11, 3)).skip_message
 
@@ -71,9 +74,11 @@ def test_the_schedule_reruns_a_provisional_month_each_working_day_until_its_dead
     assert isinstance(tuesday, dg.RunRequest) and tuesday.partition_key == "2026-10"
     assert tuesday.tags["pmr/reason"] == "provisional"
     assert friday.run_key != tuesday.run_key  # one run a day: Dagster skips a run key it has seen
-    assert isinstance(evaluate(dt.date(2026, 11, 7)), dg.SkipReason)  # a Saturday
+    assert evaluate(dt.date(2026, 11, 7)).skip_message == (  # a Saturday: the schedule tries again on Monday
+        "2026-11-07 is not a Working Day; 2026-10's report is still provisional: the schedule launches it on the "
+        "next Working Day, 2026-11-09 (deadline 2026-11-13)")
     assert evaluate(dt.date(2026, 11, 16)).skip_message == (  # after the deadline
-        "2026-11-16 is not a Working Day up to 2026-10's deadline (2026-11-13); its report is still provisional: "
+        "2026-11-16: 2026-10's deadline (2026-11-13) has passed and its report is still provisional: "
         "launch its partition once the data has landed")
     publish_run_log(tmp_path, "2026-10", follow_up_passed=True)
     assert isinstance(evaluate(dt.date(2026, 11, 4)), dg.SkipReason)
