@@ -356,3 +356,40 @@ def test_an_empty_or_missing_landing_folder_is_refused_before_ingest(code, tmp_p
     assert expected in str(failure.event_specific_data.error)
     assert "PMR_LANDING" in str(failure.event_specific_data.error)
     assert not db.exists() and not (out / MONTH).exists()
+
+
+def test_the_instance_settings_free_the_pool_slot_of_a_run_whose_worker_died(tmp_path, monkeypatch):
+    """A run worker killed outright (out of memory, SIGKILL, a reboot) is marked failed but keeps
+    the `pmr_duckdb` slot its step claimed: with one slot, every later run would wait in the
+    queue for ever. The settings of orchestration/dagster.yaml run the monitoring daemon, which
+    frees the slots of ended runs."""
+    import datetime as dt
+    import logging
+    import types
+
+    import yaml
+    from dagster._daemon.monitoring import concurrency
+
+    from orchestration.settings import DUCKDB_POOL
+
+    settings = yaml.safe_load((PROJECT_DIR / "orchestration" / "dagster.yaml").read_text())
+    assert settings["run_monitoring"]["enabled"] is True
+    with dg.instance_for_test(overrides=settings, temp_dir=str(tmp_path)) as instance:
+        assert "MONITORING" in instance.get_required_daemon_types()
+        @dg.op
+        def step():
+            pass
+
+        @dg.job
+        def job():
+            step()
+
+        run = instance.create_run_for_job(job_def=job)
+        instance.event_log_storage.set_concurrency_slots(DUCKDB_POOL, 1)
+        assert instance.event_log_storage.claim_concurrency_slot(DUCKDB_POOL, run.run_id, "pmr_dbt").is_claimed
+        instance.report_run_failed(run)  # what Dagster records when the worker dies
+        later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=5)
+        monkeypatch.setattr(concurrency, "get_current_datetime", lambda: later)
+        list(concurrency.execute_concurrency_slots_iteration(types.SimpleNamespace(instance=instance),
+                                                             logging.getLogger("test")))
+        assert instance.event_log_storage.get_concurrency_info(DUCKDB_POOL).active_slot_count == 0
