@@ -25,6 +25,7 @@ import time
 
 import dagster as dg
 
+from orchestration.runs import close_stopped_run_log
 from orchestration.settings import FIRST_MONTH, PmrSettings
 from pmr.calendar import UK, add_working_days, deadline, is_first_working_day_of_month, is_working_day, previous_month, uk_date
 from pmr.ingest import file_version, landing_files
@@ -151,3 +152,32 @@ def landing_sensor(context: dg.SensorEvaluationContext, pmr: PmrSettings):
         tags={"pmr/trigger": "landing", "pmr/changed_files": str(len(changed)),
               **({"pmr/reason": "provisional"} if provisional else {})},
     )
+
+
+def _close_run_log(context: dg.RunStatusSensorContext, pmr: PmrSettings):
+    run = context.dagster_run
+    month = run.tags.get("dagster/partition")
+    closed = month and close_stopped_run_log(pmr.out_path, month, run.run_id, run.status.value)
+    return dg.SkipReason(f"run log of {run.run_id[:8]} marked failed: {closed}" if closed
+                         else f"run {run.run_id[:8]} closed its own run log")
+
+
+@dg.run_status_sensor(
+    name="stopped_run_log_sensor",
+    run_status=dg.DagsterRunStatus.CANCELED,
+    monitored_jobs=[pmr_month_job],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="When a pmr_month run is terminated, mark its run log failed (it would say 'running').",
+)
+def stopped_run_log_sensor(context: dg.RunStatusSensorContext, pmr: PmrSettings):
+    return _close_run_log(context, pmr)
+
+
+@dg.run_failure_sensor(
+    name="failed_run_log_sensor",
+    monitored_jobs=[pmr_month_job],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="When a pmr_month run fails with its run log still 'running' (its worker killed), mark it failed.",
+)
+def failed_run_log_sensor(context: dg.RunFailureSensorContext, pmr: PmrSettings):
+    return _close_run_log(context, pmr)

@@ -11,7 +11,8 @@ with warnings.catch_warnings():
     # partitioned asset check (preview), so that a run is always exactly one month.
     warnings.simplefilter("ignore", dg.BetaWarning)
     warnings.simplefilter("ignore", dg.PreviewWarning)
-    from orchestration.automation import landing_sensor, monthly_report_schedule, pmr_month_job
+    from orchestration.automation import (failed_run_log_sensor, landing_sensor, monthly_report_schedule, pmr_month_job,
+                                          stopped_run_log_sensor)
     from orchestration.checks import publication_gate
     from orchestration.dbt import pmr_dbt
     from orchestration.deadline import report_deadline_sensor, report_freshness_policy
@@ -32,7 +33,7 @@ def build_definitions(settings: PmrSettings | None = None) -> dg.Definitions:
         asset_checks=[publication_gate],
         jobs=[pmr_month_job],
         schedules=[monthly_report_schedule],
-        sensors=[landing_sensor, report_deadline_sensor],
+        sensors=[landing_sensor, report_deadline_sensor, stopped_run_log_sensor, failed_run_log_sensor],
         resources={
             "pmr": settings or PmrSettings.from_env(),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_with_parent.executable()),

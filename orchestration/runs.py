@@ -12,7 +12,8 @@ import dagster as dg
 
 from orchestration.settings import PmrSettings
 from pmr.pipeline import run_folder_for
-from pmr.run_log import RunLog, open_run_log, utc_now_iso
+from pmr.publish import RUNS, published_folder
+from pmr.run_log import RUN_LOG, RunLog, open_run_log, utc_now_iso
 from pmr.warehouse import WarehouseLocked
 
 
@@ -66,3 +67,28 @@ class MonthRun:
 
     def metadata(self) -> dict:
         return {"run log": dg.MetadataValue.path(str(self.folder / "run-log.json"))}
+
+
+def close_stopped_run_log(out: Path, month: str, run_id: str, status: str) -> Path | None:
+    """Mark failed the run log of a Dagster run that ended (`status`: CANCELED or FAILURE)
+    while its log still says "running": Terminate interrupts a step between two of its
+    events, outside the step's own code, and a worker killed outright writes nothing, so
+    the log would say "running" for ever. Returns the log closed, None when there was none
+    to close (a log the run closed itself, or the folder published)."""
+    parent = Path(out) / RUNS / month
+    folders = sorted(parent.glob(f"*-{run_id[:8]}")) if parent.is_dir() else []
+    if not folders or not (folders[-1] / RUN_LOG).exists():
+        return None
+    folder = folders[-1]
+    published = published_folder(Path(out), month)
+    if published.exists() and published.resolve() == folder.resolve():
+        return None
+    log = RunLog.load(folder)
+    if log.status != "running":
+        return None
+    ended = "was terminated" if status == "CANCELED" else "failed outside its steps (its worker stopped)"
+    log.steps.append({"step": "dagster run", "status": "error",
+                      "error": f"the Dagster run {ended} before this log was closed; nothing was published by it"})
+    log.status = "failed"
+    log.finished_at = utc_now_iso()
+    return log.write(folder)

@@ -192,3 +192,44 @@ def test_a_month_published_only_with_provisional_figures_counts_as_not_published
     (tmp_path / "2026-10" / "pmr.html").write_text("<html></html>")
     assert deadline.published_with_final_figures(tmp_path, "2026-10")
     assert not deadline.published_with_final_figures(tmp_path, "2026-09")  # nothing published
+
+
+def test_a_terminated_or_killed_run_leaves_a_failed_run_log_not_a_running_one(code, tmp_path):
+    """Terminate interrupts a step between two events, outside the step's code, and a killed
+    worker writes nothing: the run folder's log said "running" for ever. The run status
+    sensors close it; a log its run closed, or the published folder's, is left as it was."""
+    from orchestration.runs import close_stopped_run_log
+
+    out = tmp_path / "out"
+
+    def run_folder(name, status):
+        folder = out / ".runs" / "2026-10" / name
+        folder.mkdir(parents=True)
+        RunLog(month="2026-10", landing="l", warehouse="w", status=status).write(folder)
+        return folder
+
+    stopped = run_folder("20261102T060000000000Z-aaaa1111", "running")
+    blocked = run_folder("20261102T070000000000Z-bbbb2222", "blocked")
+    published = run_folder("20261102T080000000000Z-cccc3333", "running")  # stopped after its rename
+    (out / "2026-10").symlink_to(published)
+
+    assert close_stopped_run_log(out, "2026-10", "aaaa1111-0000", "CANCELED") == stopped / "run-log.json"
+    log = RunLog.load(stopped)
+    assert log.status == "failed" and log.finished_at
+    assert log.steps[-1]["error"] == ("the Dagster run was terminated before this log was closed; "
+                                      "nothing was published by it")
+    assert close_stopped_run_log(out, "2026-10", "bbbb2222-0000", "FAILURE") is None
+    assert RunLog.load(blocked).status == "blocked"
+    assert close_stopped_run_log(out, "2026-10", "cccc3333-0000", "CANCELED") is None
+    assert RunLog.load(published).status == "running"
+    assert close_stopped_run_log(out, "2026-10", "dddd4444-0000", "FAILURE") is None  # no folder
+
+
+def test_the_run_log_sensors_watch_the_month_job(tmp_path):
+    from orchestration.definitions import build_definitions
+    from orchestration.settings import PmrSettings
+
+    defs = build_definitions(PmrSettings(landing=str(tmp_path), out=str(tmp_path / "out"), db=str(tmp_path / "w")))
+    sensors = {s.name: s for s in defs.get_repository_def().sensor_defs}
+    for name in ("stopped_run_log_sensor", "failed_run_log_sensor"):
+        assert sensors[name].default_status == dg.DefaultSensorStatus.RUNNING
