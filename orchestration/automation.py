@@ -14,7 +14,7 @@
   until its report is published with final figures. A month published final, or
   an older one, is rerun by hand (a backfill), since republishing one is the
   operator's decision. It skips
-  while a run of the job is queued or in progress; the schedule does not (its run
+  while a run (of the job, or "Materialize all") is queued or in progress; the schedule does not (its run
   waits in the queue, one run at a time), since it fires once a month.
 """
 
@@ -51,7 +51,9 @@ pmr_month_job = dg.define_asset_job(
 
 
 def run_in_progress(instance: dg.DagsterInstance) -> bool:
-    return bool(instance.get_run_records(dg.RunsFilter(job_name=JOB_NAME, statuses=ACTIVE), limit=1))
+    """A run queued or going: of the month job, or of "Materialize all" (Dagster's own asset
+    job, `__ASSET_JOB`), which builds the same month the same way."""
+    return bool(instance.get_run_records(dg.RunsFilter(statuses=ACTIVE), limit=1))
 
 
 def _valid_month(month: str) -> bool:
@@ -133,7 +135,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, pmr: PmrSettings):
     if now - cursor["seen_at"] < SETTLE_SECONDS:
         return dg.SkipReason("landing files are still arriving; waiting until the folder is quiet")
     if run_in_progress(context.instance):
-        return dg.SkipReason(f"a {JOB_NAME} run is in progress; will look again")
+        return dg.SkipReason("a run is queued or in progress; will look again")
     month = previous_month(uk_date(dt.datetime.fromtimestamp(now, dt.timezone.utc)))
     if not _valid_month(month):
         return dg.SkipReason(f"{month} is before the first partition {FIRST_MONTH}")
@@ -165,9 +167,9 @@ def _close_run_log(context: dg.RunStatusSensorContext, pmr: PmrSettings):
 @dg.run_status_sensor(
     name="stopped_run_log_sensor",
     run_status=dg.DagsterRunStatus.CANCELED,
-    monitored_jobs=[pmr_month_job],
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="When a pmr_month run is terminated, mark its run log failed (it would say 'running').",
+    description="When a month's run (pmr_month, or Materialize all) is terminated, mark its run log failed "
+    "(it would say 'running').",
 )
 def stopped_run_log_sensor(context: dg.RunStatusSensorContext, pmr: PmrSettings):
     return _close_run_log(context, pmr)
@@ -175,9 +177,8 @@ def stopped_run_log_sensor(context: dg.RunStatusSensorContext, pmr: PmrSettings)
 
 @dg.run_failure_sensor(
     name="failed_run_log_sensor",
-    monitored_jobs=[pmr_month_job],
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="When a pmr_month run fails with its run log still 'running' (its worker killed), mark it failed.",
+    description="When a month's run fails with its run log still 'running' (its worker killed), mark it failed.",
 )
 def failed_run_log_sensor(context: dg.RunFailureSensorContext, pmr: PmrSettings):
     return _close_run_log(context, pmr)

@@ -225,7 +225,7 @@ def test_a_terminated_or_killed_run_leaves_a_failed_run_log_not_a_running_one(co
     assert close_stopped_run_log(out, "2026-10", "dddd4444-0000", "FAILURE") is None  # no folder
 
 
-def test_the_run_log_sensors_watch_the_month_job(tmp_path):
+def test_the_run_log_sensors_are_running_by_default(tmp_path):
     from orchestration.definitions import build_definitions
     from orchestration.settings import PmrSettings
 
@@ -233,3 +233,19 @@ def test_the_run_log_sensors_watch_the_month_job(tmp_path):
     sensors = {s.name: s for s in defs.get_repository_def().sensor_defs}
     for name in ("stopped_run_log_sensor", "failed_run_log_sensor"):
         assert sensors[name].default_status == dg.DefaultSensorStatus.RUNNING
+
+
+def test_a_materialize_all_run_in_progress_holds_the_landing_sensor_back(code):
+    """"Materialize all" (the README's way) runs Dagster's own asset job, not pmr_month: the
+    landing sensor must wait for it as for a run of the month job."""
+    from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        assert not code["automation"].run_in_progress(instance)
+        instance.add_run(DagsterRun(job_name="__ASSET_JOB", run_id="a" * 36, status=DagsterRunStatus.STARTED,
+                                    tags={"dagster/partition": "2026-10"}))
+        assert code["automation"].run_in_progress(instance)
+
+    with dg.DagsterInstance.ephemeral() as instance:  # a finished run does not hold it back
+        instance.add_run(DagsterRun(job_name="__ASSET_JOB", run_id="b" * 36, status=DagsterRunStatus.SUCCESS))
+        assert not code["automation"].run_in_progress(instance)
