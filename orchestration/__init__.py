@@ -11,6 +11,7 @@ Files, by meaning:
   checks.py      the publication gate, a blocking asset check (pmr.gate.evaluate)
   report.py      the report asset (render + atomic publish) and its deadline
   deadline.py    freshness policy and deadline sensor from the Working-Day calendar
-  automation.py  the job, the monthly schedule and the landing sensor
+  automation.py  the job, the monthly schedule, the landing sensor and the sensors that close
+                 the run log of a run terminated or whose worker died
   definitions.py `defs`
 """
