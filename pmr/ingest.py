@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,6 +241,13 @@ def refresh_parquet_views(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
+def _without_paths(reason: str, key: str) -> str:
+    """A skip reason with each quoted absolute path in it (DuckDB's and Python's errors
+    quote the file they read, or its scratch copy) given as the file's landing key:
+    quality.csv and the report name files by key, not by where this machine keeps them."""
+    return re.sub(r"'(?:/|[A-Za-z]:\\)[^']*'", lambda _: f"'{key}'", reason)
+
+
 def file_version(path: Path) -> tuple[int, int]:
     """(size, change time in ns) by which ingest knows a file it read before. The change
     time is the later of the modification time and the status-change time: a file
@@ -287,6 +295,7 @@ def ingest(
             report.loaded.append(key)
             report.rows_loaded += rows
         except FileSkipped as problem:
+            problem.reason = _without_paths(problem.reason, key)
             if not problem.rows:  # nothing kept; a failed read may have aborted the transaction
                 restart_file(con, source, key)
                 if isinstance(problem, UnreadableRows):

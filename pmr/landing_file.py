@@ -12,6 +12,7 @@ what every file shares, and CSV files (Parquet files: pmr.landing_parquet).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import shutil
@@ -344,9 +345,36 @@ def _keep_rows_of_truncated_gzip(con, source: str, key: str, path: Path) -> NoRe
 
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-# Files of another format delivered under a CSV name, known by their first bytes.
-OTHER_FORMATS = ((b"\x1f\x8b", "gzip-compressed", ".csv.gz"), (b"PAR1", "a Parquet file", ".parquet"),
-                 (b"PK\x03\x04", "a zip archive", None))
+# Formats a landing file may be delivered in, known by its first bytes: (first bytes,
+# what the file is, how the contract names such a file).
+KNOWN_FORMATS = ((b"\x1f\x8b", "gzip-compressed", "a gzip-compressed CSV file is named .csv.gz"),
+                 (b"PAR1", "a Parquet file", "a Parquet file is named .parquet"),
+                 (b"PK\x03\x04", "a zip archive", "the contract takes .csv, .csv.gz and .parquet files"))
+TEXT_ADVICE = "a CSV file is named .csv"
+
+
+def file_start(path: Path, size: int = 4) -> bytes:
+    """The first bytes of a file as stored (not decompressed); empty when unreadable."""
+    try:
+        with open(path, "rb") as file:
+            return file.read(size)
+    except OSError:
+        return b""
+
+
+def delivered_as(path: Path) -> tuple[str, str] | None:
+    """(what a file is, how the contract names such a file) by its first bytes as
+    stored: one of KNOWN_FORMATS, or text when its first 4 KB are UTF-8; None for
+    anything else and for an empty file."""
+    start = file_start(path, 4096)
+    for magic, what, advice in KNOWN_FORMATS:
+        if start.startswith(magic):
+            return what, advice
+    try:  # a character cut at the 4 KB boundary is no fault
+        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
+    except UnicodeDecodeError:
+        return None
+    return ("text", TEXT_ADVICE) if start else None
 
 
 def _header_is_utf8(path: Path) -> bool:
@@ -364,23 +392,26 @@ def _check_csv_start(path: Path) -> None:
     """An empty file, one written in UTF-16, or one of another format under a CSV name
     has no header DuckDB can read; say which, rather than list every contract column
     as missing or call its first line no CSV header."""
+    compressed = path.name.lower().endswith(".gz")
     try:
         with _open_csv(path, "rb") as file:
             start = file.read(4)
     except (OSError, EOFError) as error:
+        other = delivered_as(path)
+        if compressed and other and other[0] != "gzip-compressed":
+            what, advice = other
+            raise FileSkipped(f"file skipped: the file is {what}, not gzip-compressed; {advice}") from None
         raise FileSkipped(f"file skipped: unreadable csv file: {error}") from None
     if not start:
         raise FileSkipped("file skipped: empty file (no header line)")
     if start[:2] in UTF16_BOMS:
         raise FileSkipped("file skipped: the file is UTF-16 (it starts with a UTF-16 byte order mark); "
                           "the contract asks for UTF-8")
-    for magic, what, name in OTHER_FORMATS:
+    for magic, what, advice in KNOWN_FORMATS:
         if start.startswith(magic):
-            compressed = path.name.lower().endswith(".gz")
-            advice = (f"name it {name}" if name and not compressed else
-                      "the contract takes .csv, .csv.gz and .parquet files")
-            inside = " inside its gzip compression" if compressed else ""
-            raise FileSkipped(f"file skipped: the file is {what}{inside}, not CSV text; {advice}")
+            if compressed:  # compressed twice, or an archive compressed: no name reads it
+                what, advice = f"{what} inside its gzip compression", KNOWN_FORMATS[-1][2]
+            raise FileSkipped(f"file skipped: the file is {what}, not CSV text; {advice}")
 
 
 def restart_file(con: duckdb.DuckDBPyConnection, source: str, key: str) -> None:

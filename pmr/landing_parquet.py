@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 
 from pmr.contract import CONTRACT, column_names
-from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, check_required_columns, file_columns,
-                              file_literal, ident, keep_rows_of_skipped_file, sql_str)
+from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, check_required_columns, delivered_as,
+                              file_columns, file_literal, ident, keep_rows_of_skipped_file, sql_str)
 
 FILE_NAME_COLUMN = "_pmr_landing_file"  # the Parquet view's file name column, named apart from any file column
 # A Parquet file with a column named like this cannot be read in place beside the row
@@ -68,6 +68,12 @@ def register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[
     try:
         present = file_columns(con, reader)
     except duckdb.Error as error:
+        if not path.stat().st_size:
+            raise FileSkipped("file skipped: empty file (0 bytes)") from None
+        other = delivered_as(path)
+        if other and other[0] != "a Parquet file":
+            what, advice = other
+            raise FileSkipped(f"file skipped: the file is {what}, not Parquet; {advice}") from None
         raise FileSkipped(f"file skipped: unreadable parquet file: {str(error).splitlines()[0]}") from None
     check_required_columns(con, source, key, reader, present)
     for column in CONTRACT[source]:

@@ -1,5 +1,5 @@
 """Staging on files as an extract writer may slip when delivering them: another format
-under a CSV name, a title line above the header, a Latin-1 byte in an extra column's
+under a CSV or Parquet name (or text under a .csv.gz one), a title line above the header, a Latin-1 byte in an extra column's
 name, timestamps written as text in a Parquet file, and booleans padded with spaces.
 Each file is either read as the contract means or skipped saying what to change;
 every expected figure is worked out by hand from the rows written here."""
@@ -33,6 +33,17 @@ def warehouse(tmp_path_factory):
     with zipfile.ZipFile(landing / "service_requests" / "d_zip.csv", "w") as archive:
         archive.write(inner, "extract.csv")
     inner.unlink()
+    # d2_text.csv.gz: plain text named .csv.gz; d3_text.parquet: CSV text named .parquet;
+    # d4_gzip.parquet: compressed CSV named .parquet; d5_truncated.parquet: Parquet cut short,
+    # whose error names the file by its landing key, not by the folder it is kept in
+    write_csv(landing, "service_requests", [req("d2")], name="d2_text.csv.gz")
+    write_csv(landing, "service_requests", [req("d3")], name="d3_text.parquet")
+    path = write_csv(landing, "service_requests", [req("d4")], name="d4_gzip.parquet")
+    path.write_bytes(gzip.compress(path.read_bytes()))
+    path = write_parquet(landing, "d5_truncated.parquet", [req("d5")])
+    path.write_bytes(path.read_bytes()[:-100])
+    # d6_empty.parquet: no bytes at all
+    (landing / "service_requests" / "d6_empty.parquet").write_bytes(b"")
     # e_latin1_header.csv: an extra column named in Latin-1, CRLF endings: e1 and e3 accepted;
     # e2 has a Latin-1 byte in user_id, a malformed line
     path = write_csv(landing, "service_requests", [req("e1"), req("e2", user_id="SUPX"), req("e3")],
@@ -61,17 +72,27 @@ def test_each_file_is_read_or_skipped_saying_what_to_change(warehouse):
     accounting = query(warehouse, "select file, status, error, rows_read, accepted, duplicates, quarantined "
                                   "from staging.landing_accounting order by file")
     named = "file skipped: the file is {}, not CSV text; {}"
+    contract = "the contract takes .csv, .csv.gz and .parquet files"
     assert accounting == [
         ("alerts/extract.csv", "loaded", None, 3, 2, 0, 1),
         ("service_requests/a_title.csv", "skipped",
          "file skipped: missing required columns request_id, received_at, user_id, user_role, srv, "
          "command_variant, smets, csp_region (they are on line 2: the contract's header must be the first line)",
          3, 0, 0, 3),
-        ("service_requests/b_gzip.csv", "skipped", named.format("gzip-compressed", "name it .csv.gz"), 0, 0, 0, 0),
-        ("service_requests/c_parquet.csv", "skipped", named.format("a Parquet file", "name it .parquet"),
-         0, 0, 0, 0),
-        ("service_requests/d_zip.csv", "skipped",
-         named.format("a zip archive", "the contract takes .csv, .csv.gz and .parquet files"), 0, 0, 0, 0),
+        ("service_requests/b_gzip.csv", "skipped",
+         named.format("gzip-compressed", "a gzip-compressed CSV file is named .csv.gz"), 0, 0, 0, 0),
+        ("service_requests/c_parquet.csv", "skipped",
+         named.format("a Parquet file", "a Parquet file is named .parquet"), 0, 0, 0, 0),
+        ("service_requests/d2_text.csv.gz", "skipped",
+         "file skipped: the file is text, not gzip-compressed; a CSV file is named .csv", 0, 0, 0, 0),
+        ("service_requests/d3_text.parquet", "skipped",
+         "file skipped: the file is text, not Parquet; a CSV file is named .csv", 0, 0, 0, 0),
+        ("service_requests/d4_gzip.parquet", "skipped", "file skipped: the file is gzip-compressed, not Parquet; "
+         "a gzip-compressed CSV file is named .csv.gz", 0, 0, 0, 0),
+        ("service_requests/d5_truncated.parquet", "skipped", "file skipped: unreadable parquet file: Invalid Input "
+         "Error: No magic bytes found at end of file 'service_requests/d5_truncated.parquet'", 0, 0, 0, 0),
+        ("service_requests/d6_empty.parquet", "skipped", "file skipped: empty file (0 bytes)", 0, 0, 0, 0),
+        ("service_requests/d_zip.csv", "skipped", named.format("a zip archive", contract), 0, 0, 0, 0),
         ("service_requests/e_latin1_header.csv", "loaded", None, 3, 2, 0, 1),
         ("service_requests/f_text_times.parquet", "loaded", None, 3, 1, 0, 2),
         ("service_requests/g_native.parquet", "loaded", None, 1, 1, 0, 0),
