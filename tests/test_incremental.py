@@ -214,39 +214,27 @@ def incremental_and_full_builds(landing, tmp_path):
     return tmp_path / "inc.duckdb", tmp_path / "cold.duckdb"
 
 
-def test_a_new_parquet_file_of_other_column_types_leaves_older_files_as_they_read(tmp_path):
-    """Read together, a DOUBLE column in a new file would make the old BIGINT column
-    DOUBLE too: r1's 17 digits would round, and a full build would quarantine r1
-    where the incremental one keeps it. The FLOAT 0.1 must stay "0.1" in the
-    quarantine, not become the DOUBLE 0.10000000149011612."""
-    landing, big = tmp_path / "landing", "12345678901234567"
-    write_request_parquet(landing, "m_base.parquet", [req("r1", dsp_processing_ms=big), req("r2")])
-    write_request_parquet(landing, "n_float.parquet", [req("r3", dsp_processing_ms="0.1")],
-                          replace={"dsp_processing_ms": "cast(dsp_processing_ms as float)"})
-    write_csv(landing, "service_responses", [resp("r1", "2026-10-05T10:00:04Z")])
-    write_csv(landing, "alerts", [alert("a1")])
-    built(landing, tmp_path / "inc.duckdb")
-    write_request_parquet(landing, "z_new.parquet", [req("r9", dsp_processing_ms="100.0")],
-                          replace={"dsp_processing_ms": "cast(dsp_processing_ms as double)"})
-    for db in incremental_and_full_builds(landing, tmp_path):
-        assert query(db, "select request_id, dsp_processing_ms from staging.stg_service_requests order by 1") == [
-            ("r1", int(big)), ("r2", 100), ("r9", 100)]
-        (raw,) = query(db, "select raw_values from staging.quarantined_rows")[0]
-        assert '"dsp_processing_ms":"0.1"' in raw
-
-
-def test_new_parquet_files_of_other_timestamp_and_boolean_types_leave_older_files_as_they_read(tmp_path):
+def test_new_parquet_files_of_other_column_types_leave_older_files_as_they_read(tmp_path):
     """Each file is read as its own types decide (pmr.landing_parquet.read_type), so files
-    that arrive later cannot change how r1, a1, a4 and a5 read:
-    - r1 at 22:59:59.9999999 UTC in nanoseconds is cut to .999999, still 5 October in
+    that arrive later cannot change how older rows read, and the incremental build
+    equals a full one (one landing for every case: each build here costs a minute).
+    - Read together, a DOUBLE column in a new file would make the old BIGINT column
+      DOUBLE too: r1's 17 digits would round, and a full build would quarantine r1
+      where the incremental one keeps it. The FLOAT 0.1 of r3 must stay "0.1" in the
+      quarantine, not become the DOUBLE 0.10000000149011612.
+    - r5 at 22:59:59.9999999 UTC in nanoseconds is cut to .999999, still 5 October in
       UK time (rounded, it was 00:00 BST on the 6th until a text file arrived);
     - a1's suppressed is the integer 2: not a boolean, quarantined, as '2' in a CSV is;
     - a4 (1999, naive TIMESTAMP) and a5 (9999, TIMESTAMPTZ) are out of range and keep
       one text in the quarantine; with a5, a TIMESTAMP_NS file used to crash the build."""
-    landing = tmp_path / "landing"
+    landing, big = tmp_path / "landing", "12345678901234567"
+    write_request_parquet(landing, "m_base.parquet", [req("r1", dsp_processing_ms=big), req("r2")])
+    write_request_parquet(landing, "n_float.parquet", [req("r3", dsp_processing_ms="0.1")],
+                          replace={"dsp_processing_ms": "cast(dsp_processing_ms as float)"})
     ns = "cast('2026-10-05 22:59:59.9999999' as timestamp_ns)"
-    write_parquet(landing, "service_requests", "m_ns.parquet", [req("r1")], replace={"received_at": ns})
-    write_csv(landing, "service_responses", [resp("r1", "2026-10-05T23:00:04Z")])
+    write_request_parquet(landing, "m_ns.parquet", [req("r5")], replace={"received_at": ns})
+    write_csv(landing, "service_responses", [resp("r1", "2026-10-05T10:00:04Z"), resp("r5", "2026-10-05T23:00:04Z")])
+    write_csv(landing, "alerts", [alert("a0")])
     write_parquet(landing, "alerts", "m_int.parquet", [alert("a1", suppressed="2", delivered_at=None),
                                                         alert("a3", suppressed="0")],
                   replace={"suppressed": "cast(suppressed as integer)"})
@@ -254,19 +242,25 @@ def test_new_parquet_files_of_other_timestamp_and_boolean_types_leave_older_file
                   replace={"received_at": "cast(cast(received_at as timestamptz) as timestamp)"})
     write_parquet(landing, "alerts", "m_tz.parquet", [alert("a5", delivered_at="9999-12-31T00:00:00Z")])
     built(landing, tmp_path / "inc.duckdb")
-    write_parquet(landing, "service_requests", "n_text.parquet", [req("r2")],
-                  replace={"received_at": "received_at"})  # text
+    write_request_parquet(landing, "z_new.parquet", [req("r9", dsp_processing_ms="100.0")],
+                          replace={"dsp_processing_ms": "cast(dsp_processing_ms as double)"})
+    write_request_parquet(landing, "n_text.parquet", [req("r6")], replace={"received_at": "received_at"})  # text
     write_parquet(landing, "alerts", "n_vc.parquet", [alert("a2", suppressed="true", delivered_at=None)],
                   replace={"suppressed": "suppressed"})  # text
     write_parquet(landing, "alerts", "n_ns.parquet", [alert("a7")],
                   replace={c: f"cast(cast({c} as timestamptz) as timestamp_ns)" for c in ("received_at", "delivered_at")})
     for db in incremental_and_full_builds(landing, tmp_path):
+        assert query(db, "select request_id, dsp_processing_ms from staging.stg_service_requests "
+                         "where request_id in ('r1', 'r2', 'r9') order by 1") == [("r1", int(big)), ("r2", 100), ("r9", 100)]
+        (raw,) = query(db, "select raw_values from staging.quarantined_rows where source = 'service_requests'")[0]
+        assert '"dsp_processing_ms":"0.1"' in raw
         assert query(db, "select cast(received_at as varchar) from staging.stg_service_requests "
-                         "where request_id = 'r1'") == [("2026-10-05 22:59:59.999999",)]
-        assert sorted(query(db, "select reason, count(*) from staging.quarantined_rows group by all")) == [
+                         "where request_id = 'r5'") == [("2026-10-05 22:59:59.999999",)]
+        assert sorted(query(db, "select reason, count(*) from staging.quarantined_rows where source = 'alerts' "
+                                "group by all")) == [
             ("invalid boolean: suppressed", 1), ("timestamp out of range: delivered_at", 1),
             ("timestamp out of range: received_at", 1)]
-        assert query(db, "select alert_id from staging.stg_alerts order by 1") == [("a2",), ("a3",), ("a7",)]
+        assert query(db, "select alert_id from staging.stg_alerts order by 1") == [("a0",), ("a2",), ("a3",), ("a7",)]
 
 
 # --- when a build may be incremental (no dbt: the plan alone) -----------------

@@ -340,48 +340,69 @@ def test_a_file_corrected_in_place_with_its_old_time_is_read_again(tmp_path):
     assert ingest(con, tmp_path, reread=True).loaded == ["service_requests/day.csv"]  # a full refresh
 
 
-def test_time_zone_names_and_impossible_offsets_are_unparsable(tmp_path):
+TIME_ZONE_TEXTS = {
+    "z1": "2026-10-05T10:00:00 BST", "z2": "2026-10-05T10:00:00 IST", "z3": "2026-10-05T10:00:00 Europe/London",
+    "z4": "2026-10-05T10:00:00+25:00", "z5": "2026-10-05T10:00:00-1500", "z6": "2026-10-05T10:00:00+16",
+    "z7": " 2026-10-05", "z8": "2026-10-05 ",
+    "ok1": "2026-10-05T10:00:00+01:00", "ok2": "2026-10-05T10:00:00+0100", "ok3": "2026-10-05T10:00:00+01",
+    "ok4": "2026-10-05T10:00:00+14:00", "ok5": "2026-10-05T10:00:00-12:00", "ok6": "2026-10-05 10:00:00Z",
+    "ok7": "2026-10-05T10:00:00.5-05:30",
+}
+
+
+def write_mixed_line_endings(landing, name, ids):
+    """Three requests (the last with dsp_processing_ms 7) in a file appended to on two
+    platforms: CRLF after the header and the 2nd and 3rd rows, LF after the 1st."""
+    import gzip
+
+    path = write_csv(landing, "service_requests", [req(ids[0]), req(ids[1]), req(ids[2], dsp_processing_ms="7")],
+                     name="tmp.csv")
+    lines = path.read_bytes().split(b"\n")[:-1]  # header and three rows
+    mixed = lines[0] + b"\r\n" + lines[1] + b"\n" + lines[2] + b"\r\n" + lines[3] + b"\r\n"
+    path.unlink()
+    (landing / "service_requests" / name).write_bytes(gzip.compress(mixed) if name.endswith(".gz") else mixed)
+
+
+@pytest.fixture(scope="module")
+def texts_and_line_endings(tmp_path_factory):
+    """One warehouse for the two tests below (each build costs a minute); their files
+    and request ids are apart."""
+    root = tmp_path_factory.mktemp("texts")
+    landing, db = root / "landing", root / "w.duckdb"
+    write_csv(landing, "service_requests", [req(i, received_at=t) for i, t in TIME_ZONE_TEXTS.items()],
+              name="zones.csv")
+    write_mixed_line_endings(landing, "mixed.csv", ["m1", "m2", "m3"])
+    write_mixed_line_endings(landing, "mixed.csv.gz", ["g1", "g2", "g3"])
+    build_warehouse(landing, db, MONTH)
+    return db
+
+
+def test_time_zone_names_and_impossible_offsets_are_unparsable(texts_and_line_endings):
     """DuckDB reads "BST" as Bangladesh (+6) and "IST" as India, and takes "+25:00": each
     would stage the row at an instant the extract never gave. The contract writes "Z" or
     an offset; offsets up to ±14:00 are converted, a date alone (even padded) is refused."""
-    landing, db = tmp_path / "landing", tmp_path / "w.duckdb"
-    written = {
-        "z1": "2026-10-05T10:00:00 BST", "z2": "2026-10-05T10:00:00 IST", "z3": "2026-10-05T10:00:00 Europe/London",
-        "z4": "2026-10-05T10:00:00+25:00", "z5": "2026-10-05T10:00:00-1500", "z6": "2026-10-05T10:00:00+16",
-        "z7": " 2026-10-05", "z8": "2026-10-05 ",
-        "ok1": "2026-10-05T10:00:00+01:00", "ok2": "2026-10-05T10:00:00+0100", "ok3": "2026-10-05T10:00:00+01",
-        "ok4": "2026-10-05T10:00:00+14:00", "ok5": "2026-10-05T10:00:00-12:00", "ok6": "2026-10-05 10:00:00Z",
-        "ok7": "2026-10-05T10:00:00.5-05:30",
-    }
-    write_csv(landing, "service_requests", [req(i, received_at=t) for i, t in written.items()])
-    build_warehouse(landing, db, MONTH)
+    db = texts_and_line_endings
     assert query(db, "select json_extract_string(raw_values, '$.request_id'), reason from staging.quarantined_rows "
                      "order by 1") == [(f"z{n}", "unparsable timestamp: received_at") for n in range(1, 9)]
-    staged = "select request_id, cast(received_at as varchar) from staging.stg_service_requests order by 1"
+    staged = ("select request_id, cast(received_at as varchar) from staging.stg_service_requests "
+              "where _file = 'service_requests/zones.csv' order by 1")
     assert query(db, staged) == [
         ("ok1", "2026-10-05 09:00:00"), ("ok2", "2026-10-05 09:00:00"), ("ok3", "2026-10-05 09:00:00"),
         ("ok4", "2026-10-04 20:00:00"), ("ok5", "2026-10-05 22:00:00"), ("ok6", "2026-10-05 10:00:00"),
         ("ok7", "2026-10-05 15:30:00.5")]
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".csv.gz"])
-def test_a_file_mixing_crlf_and_lf_line_endings_is_read_line_by_line(tmp_path, suffix):
+def test_a_file_mixing_crlf_and_lf_line_endings_is_read_line_by_line(texts_and_line_endings):
     """DuckDB's parser stopped on such a file (appended to on two platforms) and the whole
-    file was skipped, its rows uncounted."""
-    import gzip
-
-    landing, db = tmp_path / "landing", tmp_path / "w.duckdb"
-    path = write_csv(landing, "service_requests", [req("m1"), req("m2"), req("m3", dsp_processing_ms="7")])
-    lines = path.read_bytes().split(b"\n")[:-1]  # header, m1, m2, m3
-    mixed = lines[0] + b"\r\n" + lines[1] + b"\n" + lines[2] + b"\r\n" + lines[3] + b"\r\n"
-    path.unlink()
-    target = landing / "service_requests" / f"mixed{suffix}"
-    target.write_bytes(gzip.compress(mixed) if suffix.endswith(".gz") else mixed)
-    build_warehouse(landing, db, MONTH)
+    file was skipped, its rows uncounted; compressed or not."""
+    db = texts_and_line_endings
     # every row accepted, the last column read without a stray carriage return
-    assert query(db, "select rows_read, accepted, quarantined from staging.landing_accounting") == [(3, 3, 0)]
-    assert query(db, "select request_id, dsp_processing_ms from staging.stg_service_requests order by 1") == [
-        ("m1", 100), ("m2", 100), ("m3", 7)]
+    assert query(db, "select file, rows_read, accepted, quarantined from staging.landing_accounting "
+                     "where file like '%mixed%' order by 1") == [
+        ("service_requests/mixed.csv", 3, 3, 0), ("service_requests/mixed.csv.gz", 3, 3, 0)]
+    assert query(db, "select request_id, dsp_processing_ms from staging.stg_service_requests "
+                     "where _file like '%mixed%' order by 1") == [
+        ("g1", 100), ("g2", 100), ("g3", 7), ("m1", 100), ("m2", 100), ("m3", 7)]
 
 
 def readme_quarantine_query() -> str:
