@@ -24,11 +24,38 @@ def landing(tmp_path_factory):
     return write_landing(tmp_path_factory.mktemp("report") / "landing")
 
 
+def write_september_report(folder):
+    """One figure of September's metrics.csv, and its run log: published provisional,
+    with a day without data."""
+    from pmr.metrics import CSV_COLUMNS
+
+    folder.mkdir(parents=True)
+    september = dict(metric_id="rsvp.pct_within_trt", requirement="R1", kind="measure", period="2026-09",
+                     business_process="prepayment_top_up", segment="All", value="97.5", unit="pct", target="99",
+                     minimum="96")
+    with open(folder / "metrics.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerow(september)
+    (folder / "run-log.json").write_text(json.dumps({"provisional": True, "checks": [
+        {"name": "period: every day has data", "passed": False}, {"name": "metrics: kind", "passed": True}]}))
+
+
 @pytest.fixture(scope="module")
 def published(landing, tmp_path_factory):
+    """October published on Monday 16 November, past its deadline (Friday 13 November),
+    with provisional figures: the hand-made landing has nothing after the month. Beside
+    it, September's report as published (by hand)."""
+    import datetime as dt
+
+    from pmr import pipeline
+
     root = tmp_path_factory.mktemp("published")
     out, db = root / "out", root / "w.duckdb"
-    link = run_month(MONTH, landing, out, db=db, allow_missing_days=SPARSE)
+    write_september_report(out / "2026-09")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "publication_clock", lambda: dt.datetime(2026, 11, 16, 12, tzinfo=dt.timezone.utc))
+        link = run_month(MONTH, landing, out, db=db, allow_missing_days=SPARSE)
     return {"out": out, "db": db, "link": link, "metrics": (link / "metrics.csv").read_bytes()}
 
 
@@ -75,21 +102,16 @@ def test_rerun_gives_byte_identical_metrics_csv(published, landing):
 def test_requirement_4_judges_the_first_publication_with_final_figures(landing, tmp_path, monkeypatch):
     """October 2026 is due on Friday 13 November. Published on Tuesday 10 November from
     the hand-made landing, which has nothing after the month, its figures are
-    provisional: Requirement 4 waits. Published again, still provisional, on Monday 16
-    November, past the deadline: the page says the month is late. With a request, a
-    response and an alert on each of 1-11 November (every follow-up window covered) it
-    is published final on Thursday 12 November, 9 Working Days after the period (2-6 and 9-12 November): on time. Re-issued
-    on Friday 20 November, after the deadline, it is still judged by the 12th."""
+    provisional: Requirement 4 waits (provisional past the deadline: the next test). With a
+    request, a response and an alert on each of 1-11 November (every follow-up window
+    covered) it is published final on Thursday 12 November, 9 Working Days after the
+    period (2-6 and 9-12 November): on time. Re-issued on Friday 20 November, after the
+    deadline, it is still judged by the 12th."""
     import datetime as dt
     import json
 
     from pmr import pipeline
-    from dataclasses import fields
-
-    from pmr.run_log import RunLog, requirement_4_phrase
     from tests.rsvp_landing import alert, request, response
-
-    RUN_LOG_FIELDS = {f.name for f in fields(RunLog)}
 
     out, db = tmp_path / "out", tmp_path / "w.duckdb"
 
@@ -105,13 +127,6 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
     assert log["provisional"] and log["first_publication"] is None
     assert ("with provisional figures: Requirement 4 is judged on the first publication with final figures, due by "
             "the end of 2026-11-13") in header
-    # still provisional after the deadline has passed: the month is late already
-    log, header = publish_on(16)
-    assert log["provisional"] and not log["timeliness"]["on_time"]
-    assert ('due by the end of 2026-11-13, which has passed: <span class="late">late</span> until final '
-            "figures are published") in header
-    assert requirement_4_phrase(RunLog(**{k: v for k, v in log.items() if k in RUN_LOG_FIELDS})) == (
-        "PROVISIONAL figures; final figures were due by the end of 2026-11-13: LATE")
 
     days = [f"2026-11-{day:02d}T12:00:00Z" for day in range(1, 12)]
     write_csv(copy, "service_requests", [request(f"N{n}", t) for n, t in enumerate(days)], name="november.csv")
@@ -130,26 +145,28 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
             '<span class="ontime">on time</span>') in header
 
 
-def test_measures_at_a_glance_show_the_previous_months_published_level(landing, tmp_path):
-    """September's report, as published in the same output folder, gives the previous
-    level; a figure it lacks reads –. October's prepayment share by hand: A, G, I, J
-    within the target of 7 deliverable requests (C and E too slow, H unanswered)."""
-    from pmr.metrics import CSV_COLUMNS
+def test_provisional_figures_published_after_the_deadline_make_the_month_late(published):
+    """Still provisional on 16 November, past the deadline: the month is late already."""
+    from dataclasses import fields
 
-    out = tmp_path / "out"
-    (out / "2026-09").mkdir(parents=True)
-    september = dict(metric_id="rsvp.pct_within_trt", requirement="R1", kind="measure", period="2026-09",
-                     business_process="prepayment_top_up", segment="All", value="97.5", unit="pct", target="99",
-                     minimum="96")
-    with open(out / "2026-09" / "metrics.csv", "w", newline="") as handle:
-        writer = csv.DictWriter(handle, CSV_COLUMNS)
-        writer.writeheader()
-        writer.writerow(september)
-    # September's run log: published provisional, with a day without data
-    (out / "2026-09" / "run-log.json").write_text(json.dumps({"provisional": True, "checks": [
-        {"name": "period: every day has data", "passed": False}, {"name": "metrics: kind", "passed": True}]}))
-    link = run_month(MONTH, landing, out, db=tmp_path / "w.duckdb", allow_missing_days=SPARSE)
-    page = (link / "pmr.html").read_text()
+    from pmr.run_log import RunLog, requirement_4_phrase
+
+    log = json.loads((published["link"] / "run-log.json").read_text())
+    header = (published["link"] / "pmr.html").read_text().split("</header>")[0]
+    assert log["provisional"] and log["first_publication"] is None and not log["timeliness"]["on_time"]
+    assert ('due by the end of 2026-11-13, which has passed: <span class="late">late</span> until final '
+            "figures are published") in header
+    run_log_fields = {f.name for f in fields(RunLog)}
+    assert requirement_4_phrase(RunLog(**{k: v for k, v in log.items() if k in run_log_fields})) == (
+        "PROVISIONAL figures; final figures were due by the end of 2026-11-13: LATE")
+
+
+def test_measures_at_a_glance_show_the_previous_months_published_level(published):
+    """September's report, as published in the same output folder (the fixture), gives
+    the previous level; a figure it lacks reads –. October's prepayment share by hand:
+    A, G, I, J within the target of 7 deliverable requests (C and E too slow, H
+    unanswered)."""
+    page = (published["link"] / "pmr.html").read_text()
     glance = page.split('<section id="measures">', 1)[1].split("</section>", 1)[0]
     assert "<th>Scope</th><th>Previous month</th><th>This month</th><th>Target</th>" in glance
     assert "<td>Prepayment Top Up Device Remotely</td><td>97.50%</td><td>57.14%</td>" in glance
