@@ -353,8 +353,8 @@ KNOWN_FORMATS = ((b"\x1f\x8b", "gzip-compressed", "a gzip-compressed CSV file is
 TEXT_ADVICE = "a CSV file is named .csv"
 
 
-def file_start(path: Path, size: int = 4) -> bytes:
-    """The first bytes of a file as stored (not decompressed); empty when unreadable."""
+def file_start(path: Path, size: int) -> bytes:
+    """The first `size` bytes of a file as stored (not decompressed); empty when unreadable."""
     try:
         with open(path, "rb") as file:
             return file.read(size)
