@@ -16,7 +16,8 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from pmr.calendar import parse_month, period_bounds_utc, uk_date, uk_day_start_utc
+from pmr.calendar import parse_month, period_bounds_utc
+from pmr.landing_reach import PERIOD_SOURCES, metric_status_sql, uk_days_with_rows
 
 METRICS_TABLE = "metrics.pmr_metrics"
 CATALOGUE_TABLE = "metrics.metric_catalogue"
@@ -211,10 +212,6 @@ def volume_reconciliation(con: duckdb.DuckDBPyConnection, month: str) -> pd.Data
     ).df()
 
 
-# The sources every month's figures stand on, and the timestamp that puts a row in a period.
-PERIOD_SOURCES = {"service_requests": "received_at", "service_responses": "response_at", "alerts": "received_at"}
-
-
 def period_activity(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
     """One row per source of PERIOD_SOURCES: whether any accepted row falls in the
     period. Without one, every figure would be a 0 or a perfect 100% made of nothing
@@ -228,61 +225,27 @@ def period_activity(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
     return con.execute(" union all ".join(parts) + " order by label", {"start": start, "end": end}).df()
 
 
-def uk_days_with_rows(con: duckdb.DuckDBPyConnection, source: str, column: str, start: dt.datetime,
-                      end: dt.datetime | None = None) -> set[dt.date]:
-    """The UK days on which staging.stg_<source> has accepted rows with `column` in
-    [start, end) (naive UTC; no end: onwards)."""
-    before = f" and {column} < $end" if end is not None else ""
-    # a UK day starts on a whole UTC hour, so the hours with rows give the days with rows
-    hours = con.execute(
-        f"select distinct date_trunc('hour', {column}) from staging.stg_{source} "
-        f"where {column} >= $start{before}",
-        {"start": start, **({"end": end} if end is not None else {})},
-    ).fetchall()
-    return {uk_date(hour.replace(tzinfo=dt.timezone.utc)) for (hour,) in hours}
-
-
-def landed_through(con: duckdb.DuckDBPyConnection, month: str) -> dt.datetime:
-    """How far past the month the landing reaches, as a naive UTC instant: the end of
-    the last UK day of the unbroken run of days after the month on which requests,
-    responses and alerts all have accepted rows (a day with rows is a day whose extract
-    landed, as for the month's own days). A day without data stops the run, so data
-    of later days does not count past a gap; the month's end when the first day after
-    it has none."""
-    _, end = period_bounds_utc(month)
-    first = uk_date(end)
-    reach = None
-    for source, column in PERIOD_SOURCES.items():
-        days = uk_days_with_rows(con, source, column, end)
-        day = first
-        while day in days:
-            day += dt.timedelta(days=1)
-        source_reach = uk_day_start_utc(day)
-        reach = source_reach if reach is None else min(reach, source_reach)
-    return reach or end
-
-
 def follow_up_coverage(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
     """One row per follow-up window declared in the metric catalogue (`follow_up` in a
     metric's YAML): the metric ids that look that far past the month (a final response,
     a correcting request, a verification alert), the instant (UTC) the landing must
-    reach for them to be final, and the instant it reaches (landed_through). An
+    reach for them to be final, and the instant it reaches (pmr.landing_reach). An
     uncovered window means those figures can still change (docs/decision-log.md)."""
-    _, end = period_bounds_utc(month)
+    status, parameters = metric_status_sql(con, month)
     return con.execute(
         f"""
         select
             string_agg(metric_id, ', ' order by metric_id) as label,
             follow_up_s / 86400 as follow_up_days,
-            $end::timestamp + to_seconds(follow_up_s) as needed_through_utc,
-            $landed::timestamp as landed_through_utc,
-            $landed::timestamp >= $end::timestamp + to_seconds(follow_up_s) as covered
-        from {CATALOGUE_TABLE}
+            any_value(needed_through_utc) as needed_through_utc,
+            any_value(landed_through_utc) as landed_through_utc,
+            not bool_or(is_provisional) as covered
+        from ({status})
         where follow_up_s > 0
         group by follow_up_s
         order by follow_up_s
         """,
-        {"end": end, "landed": landed_through(con, month)},
+        parameters,
     ).df()
 
 

@@ -1,5 +1,6 @@
 """metrics.pmr_metrics: every metric model collected into the long table of
-metrics.csv (pmr.metrics.collect), after the dbt build of the month."""
+metrics.csv (pmr.metrics.collect, which also writes metrics.metric_catalogue and
+metrics.metric_status), after the dbt build of the month."""
 
 import dagster as dg
 
@@ -23,7 +24,9 @@ _service_levels = seed_key("service_levels")
     pool=DUCKDB_POOL,
     kinds={"duckdb", "python"},
     description="metrics.pmr_metrics: one row per published figure of the month (the rows of metrics.csv), "
-    "collected from every metric model with its requirement, kind, unit, target and minimum.",
+    "collected from every metric model with its requirement, kind, unit, target and minimum; beside it "
+    "metrics.metric_catalogue (every declared metric id) and metrics.metric_status (whether each id's figures "
+    "are final or still provisional).",
 )
 def pmr_metrics(context: dg.AssetExecutionContext, pmr: PmrSettings) -> dg.MaterializeResult:
     run = MonthRun.open(context, pmr)

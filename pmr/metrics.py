@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from pmr import landing_reach
+
 METRIC_COLUMNS = (
     "metric_id", "period", "day", "business_process", "segment", "device_type",
     "service", "time_band", "category", "value",
@@ -40,6 +42,7 @@ METRIC_MODELS_FOLDER = "models/metrics/"
 UNITS = ("pct", "count", "s", "h", "min", "ratio")
 TABLE = "metrics.pmr_metrics"
 CATALOGUE = "metrics.metric_catalogue"
+STATUS = landing_reach.STATUS_TABLE
 CATALOGUE_COLUMNS = (
     "model", "metric_id", "requirement", "kind", "unit", "service_level", "title", "description", "fractional",
     "follow_up_s", "indicator_breakdowns",
@@ -52,6 +55,9 @@ TABLE_COMMENTS = {
     TABLE: "Every figure of the month, one row per metric id and breakdown: the rows of metrics.csv "
            "(docs/metrics.md), with the metric model that computed each.",
     CATALOGUE: "Every metric id declared in a metric model's YAML (models/metrics/_metric_*.yml).",
+    STATUS: "Whether the figures of each metric id in metrics.pmr_metrics are final or still provisional: a figure "
+            "that looks for data after the month (follow_up) is final once the landing reaches the end of its window "
+            "(docs/metrics.md, Provisional figures).",
 }
 COLUMN_COMMENTS = {
     TABLE: {
@@ -91,6 +97,19 @@ COLUMN_COMMENTS = {
         "indicator_breakdowns": "For a measure, the breakdowns (comma-separated, e.g. ,day,segment,) whose rows are "
                                 "indicators without service levels, as the seed tables mark them; a segment counts "
                                 "when it is not All. NULL: every row of the measure is a measure.",
+    },
+    STATUS: {
+        "metric_id": "The metric id (metrics.metric_catalogue).",
+        "period": "The month built, YYYY-MM: that of metrics.pmr_metrics.",
+        "follow_up_s": "How far past the month, in seconds, the figure looks for data; NULL when it looks at the "
+                       "month only (always final).",
+        "needed_through_utc": "The instant (UTC) the landing must reach for the figure to be final: the month's end "
+                              "plus follow_up_s; NULL when follow_up_s is.",
+        "landed_through_utc": "The instant (UTC) the landing reached when the month was built: the end of the last "
+                              "UK day of the unbroken run of days after the month on which requests, responses and "
+                              "alerts all have accepted rows.",
+        "is_provisional": "True while landed_through_utc is before needed_through_utc: the figure can still change "
+                          "when later extracts land. The report marks it provisional.",
     },
 }
 
@@ -256,7 +275,8 @@ def _check_service_levels(models: list[MetricModel], levels: dict[str, str]) -> 
 
 
 def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) -> int:
-    """(Re)build metrics.pmr_metrics and metrics.metric_catalogue; returns the row count."""
+    """(Re)build metrics.pmr_metrics, metrics.metric_catalogue and metrics.metric_status;
+    returns the row count of metrics.pmr_metrics."""
     models = metric_models(manifest_path)
     _check_service_levels(models, dict(con.execute(
         "select service_level, unit from reference.service_levels").fetchall()))
@@ -280,6 +300,7 @@ def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) ->
         listed = ", ".join(f"{metric} (in {model})" for model, metric in undeclared)
         raise MetricDefinitionError(f"metric ids returned but not declared in the model's YAML: {listed}")
     con.execute(f"create or replace table {TABLE} as {figures_sql(union)}", [period])
+    landing_reach.write_metric_status(con, period)
     comment_tables(con)
     return con.execute(f"select count(*) from {TABLE}").fetchone()[0]
 

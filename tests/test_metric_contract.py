@@ -70,6 +70,11 @@ def warehouse(tmp_path):
     con.execute("create table reference.parameters (parameter varchar, value double, unit varchar)")
     con.execute("""insert into reference.parameters values ('delivery_s', 432000, 's'), ('verification_s', 86400, 's'),
                    ('limit_pct', 1, 'pct')""")
+    # the staged sources the follow-up windows look at (pmr.landing_reach): nothing after the month
+    con.execute("create schema staging")
+    for table, column in (("stg_service_requests", "received_at"), ("stg_service_responses", "response_at"),
+                          ("stg_alerts", "received_at")):
+        con.execute(f"create table staging.{table} ({column} timestamp)")
     con.execute("create schema metrics")
     con.execute("""create table metrics.metric_example as select 'example.pct' as metric_id, '2026-10' as period,
                    cast(null as date) as day, null::varchar as business_process, 'All' as segment,
@@ -132,12 +137,18 @@ def test_follow_up_is_the_sum_of_the_parameters_it_names(tmp_path):
     declared = {**GOOD, "metric_id": "example.pct", "unit": "pct", "follow_up": ["delivery_s", "verification_s"]}
     collect(con, manifest(tmp_path, node("metric_example", [declared])), "2026-10")
     assert con.execute("select follow_up_s from metrics.metric_catalogue").fetchall() == [(518400.0,)]
+    # October 2026 ends at 1 November 00:00 UTC (GMT); 6 days after it, the landing has nothing
+    assert con.execute("select metric_id, period, cast(needed_through_utc as varchar), "
+                       "cast(landed_through_utc as varchar), is_provisional from metrics.metric_status").fetchall() == [
+        ("example.pct", "2026-10", "2026-11-07 00:00:00", "2026-11-01 00:00:00", True)]
 
 
 def test_no_follow_up_is_null(tmp_path):
     con = warehouse(tmp_path)
     collect(con, manifest(tmp_path, node("metric_example", [{**GOOD, "metric_id": "example.pct"}])), "2026-10")
     assert con.execute("select follow_up_s from metrics.metric_catalogue").fetchall() == [(None,)]
+    assert con.execute("select needed_through_utc, is_provisional from metrics.metric_status").fetchall() == [
+        (None, False)]
 
 
 @pytest.mark.parametrize(("name", "message"), [

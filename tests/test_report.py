@@ -3,6 +3,7 @@ byte-identical re-runs, the page in a real browser, and a metric added in one SQ
 file plus its YAML."""
 
 import csv
+import datetime as dt
 import json
 import os
 import shutil
@@ -46,8 +47,6 @@ def published(landing, tmp_path_factory):
     """October published on Monday 16 November, past its deadline (Friday 13 November),
     with provisional figures: the hand-made landing has nothing after the month. Beside
     it, September's report as published (by hand)."""
-    import datetime as dt
-
     from pmr import pipeline
 
     root = tmp_path_factory.mktemp("published")
@@ -107,9 +106,6 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
     covered) it is published final on Thursday 12 November, 9 Working Days after the
     period (2-6 and 9-12 November): on time. Re-issued on Friday 20 November, after the
     deadline, it is still judged by the 12th."""
-    import datetime as dt
-    import json
-
     from pmr import pipeline
     from tests.rsvp_landing import alert, request, response
 
@@ -390,6 +386,23 @@ def test_figures_whose_follow_up_has_not_landed_are_provisional_at_the_top():
     assert "a.one_day" not in notice and "d.none" not in notice
 
 
+def test_the_warehouse_says_which_figures_are_provisional():
+    """The landing of the test above: it reaches 3 November 00:00 UTC. a.one_day needs
+    2 November 00:00 (final), the weeks 8 November 00:00 (provisional), d.none nothing."""
+    from pmr.landing_reach import write_metric_status
+
+    con = _follow_up_warehouse(
+        {"stg_service_requests": (1, 2, 3), "stg_service_responses": (1, 2), "stg_alerts": (1, 2, 3, 4)},
+        {"a.one_day": 86400.0, "b.week": 604800.0, "c.week": 604800.0, "d.none": None})
+    write_metric_status(con, MONTH)
+    assert con.execute("select metric_id, cast(needed_through_utc as varchar), cast(landed_through_utc as varchar), "
+                       "is_provisional from metrics.metric_status order by metric_id").fetchall() == [
+        ("a.one_day", "2026-11-02 00:00:00", "2026-11-03 00:00:00", False),
+        ("b.week", "2026-11-08 00:00:00", "2026-11-03 00:00:00", True),
+        ("c.week", "2026-11-08 00:00:00", "2026-11-03 00:00:00", True),
+        ("d.none", None, "2026-11-03 00:00:00", False)]
+
+
 def test_no_provisional_notice_once_every_follow_up_has_landed():
     week = tuple(range(1, 8))  # 1-7 November: up to 8 Nov 00:00 UTC
     con = _follow_up_warehouse(
@@ -403,6 +416,17 @@ def test_the_sparse_fixture_is_provisional(published):
     # the landing does not reach past the month, so no follow-up window has landed
     header = (published["link"] / "pmr.html").read_text().split("</header>", 1)[0]
     assert "<strong>Provisional figures.</strong>" in header and "cos.pct_success" in header
+    # and the warehouse says so of the same ids: every id with a window, none without
+    con = duckdb.connect(str(published["db"]), read_only=True)
+    try:
+        status = con.execute("""select s.metric_id, s.is_provisional, c.follow_up_s > 0, s.landed_through_utc
+                                from metrics.metric_status s join metrics.metric_catalogue c using (metric_id)
+                                """).fetchall()
+    finally:
+        con.close()
+    assert len(status) > 50 and all(provisional == bool(window) for _, provisional, window, _ in status)
+    assert {landed for *_, landed in status} == {dt.datetime(2026, 11, 1)}
+    assert {m for m, provisional, *_ in status if provisional} >= {"cos.pct_success", "pp.pct_success"}
 
 
 def test_a_section_showing_provisional_figures_names_them_at_its_top(published):
