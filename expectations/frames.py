@@ -17,10 +17,9 @@ import duckdb
 import pandas as pd
 
 from pmr.calendar import parse_month, period_bounds_utc
-from pmr.landing_reach import PERIOD_SOURCES, metric_status_sql, uk_days_with_rows
+from pmr.landing_reach import PERIOD_SOURCES, uk_days_with_rows
+from pmr.metric_tables import CATALOGUE, STATUS, TABLE
 
-METRICS_TABLE = "metrics.pmr_metrics"
-CATALOGUE_TABLE = "metrics.metric_catalogue"
 DEFAULT_QUARANTINE_MAX_PCT = 1.0
 FIGURE_DIMENSIONS = ("day", "business_process", "segment", "device_type", "service", "time_band", "category")
 REQUIRED_SEGMENTS = ("North", "Central", "South", "All")
@@ -61,8 +60,8 @@ def metric_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             case when unit = 'count' and not fractional then value - floor(value) end as count_fraction,
             case when unit = 'count' then value is not null end as count_present,
             strftime(day, '%Y-%m') as day_month
-        from {METRICS_TABLE}
-        left join (select metric_id as catalogued_id, fractional from {CATALOGUE_TABLE}) as catalogue
+        from {TABLE}
+        left join (select metric_id as catalogued_id, fractional from {CATALOGUE}) as catalogue
             on metric_id = catalogue.catalogued_id
         order by label
         """
@@ -74,15 +73,15 @@ def declared_ids(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     an id whose SQL returns no row would be missing from the report without a word."""
     return con.execute(
         f"""
-        select metric_id as label, metric_id in (select metric_id from {METRICS_TABLE}) as has_figures
-        from {CATALOGUE_TABLE}
+        select metric_id as label, metric_id in (select metric_id from {TABLE}) as has_figures
+        from {CATALOGUE}
         order by label
         """
     ).df()
 
 
 def family_has_rows(con: duckdb.DuckDBPyConnection, pattern: str) -> bool:
-    return bool(con.execute(f"select count(*) from {METRICS_TABLE} where metric_id like ?", [pattern]).fetchone()[0])
+    return bool(con.execute(f"select count(*) from {TABLE} where metric_id like ?", [pattern]).fetchone()[0])
 
 
 def segment_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -94,7 +93,7 @@ def segment_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         f"""
         with reported as (
             select distinct business_process, segment
-            from {METRICS_TABLE}
+            from {TABLE}
             where metric_id like 'rsvp.%' and business_process is not null and day is null
         ),
         processes as (
@@ -184,7 +183,7 @@ def volume_reconciliation(con: duckdb.DuckDBPyConnection, month: str) -> pd.Data
         ),
         volumes as (
             select business_process, segment, day, value
-            from {METRICS_TABLE}
+            from {TABLE}
             where metric_id = 'rsvp.volume' and business_process is not null
         ),
         reported as (
@@ -225,13 +224,13 @@ def period_activity(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
     return con.execute(" union all ".join(parts) + " order by label", {"start": start, "end": end}).df()
 
 
-def follow_up_coverage(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
-    """One row per follow-up window declared in the metric catalogue (`follow_up` in a
-    metric's YAML): the metric ids that look that far past the month (a final response,
-    a correcting request, a verification alert), the instant (UTC) the landing must
-    reach for them to be final, and the instant it reaches (pmr.landing_reach). An
-    uncovered window means those figures can still change (docs/decision-log.md)."""
-    status, parameters = metric_status_sql(con, month)
+def follow_up_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per follow-up window of metrics.metric_status (`follow_up` in a metric's
+    YAML): the metric ids that look that far past the month (a final response, a
+    correcting request, a verification alert), the instant (UTC) the landing must reach
+    for them to be final, and the instant it reached when the figures were built
+    (pmr.landing_reach). An uncovered window means those figures can still change
+    (docs/decision-log.md)."""
     return con.execute(
         f"""
         select
@@ -240,12 +239,11 @@ def follow_up_coverage(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFra
             any_value(needed_through_utc) as needed_through_utc,
             any_value(landed_through_utc) as landed_through_utc,
             not bool_or(is_provisional) as covered
-        from ({status})
+        from {STATUS}
         where follow_up_s > 0
         group by follow_up_s
         order by follow_up_s
-        """,
-        parameters,
+        """
     ).df()
 
 

@@ -31,9 +31,9 @@ import duckdb
 
 from expectations import frames
 from expectations.runner import Rule, gx_modules, validate
-from pmr.gate import DAYS_CHECK, FOLLOW_UP_CHECK, CheckResult
-from pmr.metrics import KINDS, UNITS
 from pmr.calendar import parse_month
+from pmr.gate import DAYS_CHECK, FOLLOW_UP_CHECK, CheckResult
+from pmr.metric_tables import CATALOGUE, KINDS, STATUS, TABLE, UNITS
 
 Progress = Callable[[str], None]
 SEGMENTS = ("North", "Central", "South", "SMETS1", "All")
@@ -221,21 +221,22 @@ def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | 
         checks += validate("period", frames.period_activity(con, month), period_rules(month), "label", progress)
         checks += validate("period_days", frames.days_without_data(con, month),
                            day_rules(month, allow_missing_days), "label", progress)
-        if frames.relation_exists(con, frames.CATALOGUE_TABLE):
-            checks += validate("follow_up", frames.follow_up_coverage(con, month), follow_up_rules(), "label",
-                               progress)
     else:
         checks.append(_missing("period", "staging.stg_service_requests, stg_service_responses or stg_alerts"))
+    if frames.relation_exists(con, STATUS):
+        checks += validate("follow_up", frames.follow_up_coverage(con), follow_up_rules(), "label", progress)
+    elif frames.relation_exists(con, CATALOGUE):
+        checks.append(_missing("follow_up", STATUS))
 
-    if not frames.relation_exists(con, frames.METRICS_TABLE):
-        checks.append(_missing("metrics", frames.METRICS_TABLE))
+    if not frames.relation_exists(con, TABLE):
+        checks.append(_missing("metrics", TABLE))
         return checks
     figures = frames.metric_figures(con)
     if figures.empty:
         checks.append(_skipped("metrics", "no metric figures yet"))
         return checks
     checks += validate("metrics", figures, metric_rules(month), "label", progress)
-    if frames.relation_exists(con, frames.CATALOGUE_TABLE):
+    if frames.relation_exists(con, CATALOGUE):
         checks += validate("metric_ids", frames.declared_ids(con), declared_id_rules(), "label", progress)
 
     if not frames.family_has_rows(con, "rsvp.%"):

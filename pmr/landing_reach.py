@@ -3,9 +3,10 @@ still provisional (docs/metrics.md, "Provisional figures").
 
 A metric id whose YAML declares a follow-up window (`follow_up`: it looks for a final
 response, a correcting request or a verification alert after the month) is final once
-the landing holds every UK day up to the month's end plus that window. The publication
-gate's follow-up check, the report's notices and the warehouse table
-metrics.metric_status all read metric_status_sql here, so they cannot disagree.
+the landing holds every UK day up to the month's end plus that window. The rule is
+applied once, when the month's figures are collected (write_metric_status): the
+publication gate's follow-up check and the report's notices read the table it writes,
+metrics.metric_status, so they cannot disagree and describe the figures as built.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ import datetime as dt
 import duckdb
 
 from pmr.calendar import period_bounds_utc, uk_date, uk_day_start_utc
+from pmr.metric_tables import CATALOGUE, STATUS
 
 # The sources every month's figures stand on, and the timestamp that puts a row in a period.
 PERIOD_SOURCES = {"service_requests": "received_at", "service_responses": "response_at", "alerts": "received_at"}
-CATALOGUE_TABLE = "metrics.metric_catalogue"
-STATUS_TABLE = "metrics.metric_status"
 
 
 def uk_days_with_rows(con: duckdb.DuckDBPyConnection, source: str, column: str, start: dt.datetime,
@@ -56,14 +56,16 @@ def landed_through(con: duckdb.DuckDBPyConnection, month: str) -> dt.datetime:
     return reach or end
 
 
-def metric_status_sql(con: duckdb.DuckDBPyConnection, month: str) -> tuple[str, dict]:
-    """One row per metric id of the catalogue: the month, its follow-up window
-    (follow_up_s, null when it looks at the month only), the instant (naive UTC) the
-    landing must reach for its figures to be final, the instant the landing reaches,
-    and whether its figures are provisional (the landing does not reach that far yet).
-    Returns the select and its parameters."""
+def write_metric_status(con: duckdb.DuckDBPyConnection, month: str) -> None:
+    """(Re)build metrics.metric_status: one row per metric id of the catalogue, with the
+    month, its follow-up window (follow_up_s, null when it looks at the month only), the
+    instant (naive UTC) the landing must reach for its figures to be final, the instant
+    it reaches now, and whether its figures are provisional (the landing does not reach
+    that far yet)."""
     _, end = period_bounds_utc(month)
-    sql = f"""
+    con.execute(
+        f"""
+        create or replace table {STATUS} as
         select
             metric_id,
             $month as period,
@@ -72,14 +74,8 @@ def metric_status_sql(con: duckdb.DuckDBPyConnection, month: str) -> tuple[str, 
             $landed::timestamp as landed_through_utc,
             coalesce(follow_up_s > 0 and $landed::timestamp < $end::timestamp + to_seconds(follow_up_s), false)
                 as is_provisional
-        from {CATALOGUE_TABLE}
+        from {CATALOGUE}
         order by metric_id
-        """
-    return sql, {"month": month, "end": end, "landed": landed_through(con, month)}
-
-
-def write_metric_status(con: duckdb.DuckDBPyConnection, month: str) -> None:
-    """(Re)build metrics.metric_status, the rows of metric_status_sql, so an analyst in
-    DuckDB can tell the final figures of metrics.pmr_metrics from provisional ones."""
-    sql, parameters = metric_status_sql(con, month)
-    con.execute(f"create or replace table {STATUS_TABLE} as {sql}", parameters)
+        """,
+        {"month": month, "end": end, "landed": landed_through(con, month)},
+    )

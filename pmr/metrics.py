@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from pmr import landing_reach
+from pmr.metric_tables import CATALOGUE, KINDS, REQUIREMENTS, TABLE, UNITS, comment_tables
 
 METRIC_COLUMNS = (
     "metric_id", "period", "day", "business_process", "segment", "device_type",
@@ -26,7 +27,6 @@ CSV_COLUMNS = (
     "metric_id", "requirement", "kind", "period", "day", "business_process", "segment", "device_type",
     "service", "time_band", "category", "value", "unit", "target", "minimum",
 )
-KINDS = ("measure", "indicator")
 # The breakdowns a measure's YAML may list under indicator_breakdowns: its rows broken
 # down so are indicators, without service levels (a segment: a CSP region or SMETS1,
 # not All)
@@ -35,94 +35,11 @@ BREAKDOWNS = ("day", "business_process", "segment", "device_type", "service", "t
 # key would otherwise be ignored without a word
 DEFINITION_KEYS = ("metric_id", "requirement", "kind", "unit", "service_level", "indicator_breakdowns", "fractional",
                    "follow_up", "title", "description")
-# metrics.md §8's requirement values, and IC2, which its §4 table uses (docs/decision-log.md)
-REQUIREMENTS = ("R1", "IC1", "IC2", "CoS1", "B1", "B2", "PP1", "DF1", "DF2", "DF3", "CH1", "CH2", "A1", "R3", "R4",
-                "R5")
 METRIC_MODELS_FOLDER = "models/metrics/"
-UNITS = ("pct", "count", "s", "h", "min", "ratio")
-TABLE = "metrics.pmr_metrics"
-CATALOGUE = "metrics.metric_catalogue"
-STATUS = landing_reach.STATUS_TABLE
 CATALOGUE_COLUMNS = (
     "model", "metric_id", "requirement", "kind", "unit", "service_level", "title", "description", "fractional",
     "follow_up_s", "indicator_breakdowns",
 )
-
-
-# Comments on the two tables built here (dbt writes those of its models from their
-# YAML), so an analyst in DuckDB reads every column's meaning with duckdb_columns().
-TABLE_COMMENTS = {
-    TABLE: "Every figure of the month, one row per metric id and breakdown: the rows of metrics.csv "
-           "(docs/metrics.md), with the metric model that computed each.",
-    CATALOGUE: "Every metric id declared in a metric model's YAML (models/metrics/_metric_*.yml).",
-    STATUS: "Whether the figures of each metric id in metrics.pmr_metrics are final or still provisional: a figure "
-            "that looks for data after the month (follow_up) is final once the landing reaches the end of its window "
-            "(docs/metrics.md, Provisional figures).",
-}
-COLUMN_COMMENTS = {
-    TABLE: {
-        "metric_id": "The figure's id, e.g. rsvp.volume (docs/metrics/*.md describes each).",
-        "requirement": f"The MP122 requirement the figure belongs to: {', '.join(REQUIREMENTS)}.",
-        "kind": "measure (a figure with a service level: target and minimum, where seeds/service_levels.csv sets "
-                "one) or indicator. A measure's rows broken down by what its YAML lists under indicator_breakdowns "
-                "are indicators.",
-        "period": "The reporting period, YYYY-MM, a UK calendar month.",
-        "day": "The UK local date of a daily figure; NULL for a monthly one.",
-        "business_process": "Business process key (seeds/business_processes.csv), or NULL.",
-        "segment": "North, Central, South (CSP regions of SMETS2), SMETS1, All, or NULL.",
-        "device_type": "Device type breakdown, or NULL.",
-        "service": "Service key of availability and reliability figures, or NULL.",
-        "time_band": "active or inactive hours, or NULL.",
-        "category": "Any other breakdown (e.g. incident category, alert code), or NULL.",
-        "value": "The figure, in its unit.",
-        "unit": f"The figure's unit: {', '.join(UNITS)}.",
-        "target": "The service level's target, for a row of kind measure (seeds/service_levels.csv); else NULL.",
-        "minimum": "The service level's minimum, for a measure; else NULL.",
-        "model": "The dbt metric model (models/metrics/) whose SQL computed the figure.",
-    },
-    CATALOGUE: {
-        "model": "The metric model that declares the id.",
-        "metric_id": "The metric id.",
-        "requirement": "The MP122 requirement.",
-        "kind": "measure or indicator.",
-        "unit": f"One of {', '.join(UNITS)}.",
-        "service_level": "Key into seeds/service_levels.csv (target, minimum), for a measure; else NULL.",
-        "title": "Short title shown in the report.",
-        "description": "What the figure counts or measures, from the YAML.",
-        "fractional": "True when a count may have decimals (a mean of counts); the gate checks other counts are whole.",
-        "follow_up_s": "How far past the month, in seconds, the figure looks for data (a final response, a correcting "
-                       "request, a verification alert): the sum of the parameters its YAML lists under follow_up "
-                       "(seeds/parameters.csv); NULL when it looks at the month only. Until the landing reaches that "
-                       "far, the report marks the figure provisional.",
-        "indicator_breakdowns": "For a measure, the breakdowns (comma-separated, e.g. ,day,segment,) whose rows are "
-                                "indicators without service levels, as the seed tables mark them; a segment counts "
-                                "when it is not All. NULL: every row of the measure is a measure.",
-    },
-    STATUS: {
-        "metric_id": "The metric id (metrics.metric_catalogue).",
-        "period": "The month built, YYYY-MM: that of metrics.pmr_metrics.",
-        "follow_up_s": "How far past the month, in seconds, the figure looks for data; NULL when it looks at the "
-                       "month only (always final).",
-        "needed_through_utc": "The instant (UTC) the landing must reach for the figure to be final: the month's end "
-                              "plus follow_up_s; NULL when follow_up_s is.",
-        "landed_through_utc": "The instant (UTC) the landing reached when the month was built: the end of the last "
-                              "UK day of the unbroken run of days after the month on which requests, responses and "
-                              "alerts all have accepted rows.",
-        "is_provisional": "True while landed_through_utc is before needed_through_utc: the figure can still change "
-                          "when later extracts land. The report marks it provisional.",
-    },
-}
-
-
-def _comment(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def comment_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for table, comment in TABLE_COMMENTS.items():
-        con.execute(f"comment on table {table} is {_comment(comment)}")
-        for column, text in COLUMN_COMMENTS[table].items():
-            con.execute(f"comment on column {table}.{column} is {_comment(text)}")
 
 
 class MetricDefinitionError(ValueError):

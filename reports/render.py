@@ -20,7 +20,8 @@ from expectations.frames import follow_up_coverage
 from pmr import PROJECT_DIR
 from pmr.calendar import parse_month, publication_timeliness
 from pmr.gate import DAYS_CHECK
-from pmr.metrics import CATALOGUE, CSV_COLUMNS, TABLE, csv_order_by
+from pmr.metric_tables import CATALOGUE, TABLE
+from pmr.metrics import CSV_COLUMNS, csv_order_by
 from reports.charts import ChartEmbedder, javascript_bundle
 from reports.context import ReportContext
 from reports.format import esc
@@ -107,7 +108,7 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
     first_publication = getattr(log, "first_publication", None)
     judged = log.requirement_4() if log is not None else timeliness
     commit, seeds_hash = definitions_version()
-    windows = follow_up_coverage(con, month)
+    windows = follow_up_coverage(con)
     provisional_ids = frozenset(
         metric_id for label in windows.loc[~windows["covered"], "label"] for metric_id in label.split(", "))
     previous, previous_log = read_previous_metrics(previous_metrics)
@@ -135,7 +136,7 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
         seeds_hash=seeds_hash,
         figure_count=f"{len(metrics):,}",
         incomplete=incomplete_notice(checks),
-        provisional=provisional_notice(con, month, windows),
+        provisional=provisional_notice(con, windows),
         sections=sections,
         vega_bundle=javascript_bundle().replace("</script", "<\\/script"),
     )
@@ -158,12 +159,12 @@ def incomplete_notice(checks) -> str:
             "up.</p>")
 
 
-def provisional_notice(con: duckdb.DuckDBPyConnection, month: str, windows=None) -> str:
+def provisional_notice(con: duckdb.DuckDBPyConnection, windows=None) -> str:
     """A notice at the top of the page naming the figures that look for data after the
     month (a final response, a correcting request, a verification alert: `follow_up`
     in their YAML) while the landing does not yet reach that far: they can still change
     when the next extracts land. Empty when every window is covered."""
-    windows = follow_up_coverage(con, month) if windows is None else windows
+    windows = follow_up_coverage(con) if windows is None else windows
     open_windows = windows[~windows["covered"]]
     if open_windows.empty:
         return ""

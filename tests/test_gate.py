@@ -9,6 +9,7 @@ import pytest
 
 from pmr import PROJECT_DIR, gate
 from pmr.gate import DAYS_CHECK, FOLLOW_UP_CHECK
+from pmr.landing_reach import write_metric_status
 
 MONTH = "2026-10"
 SEGMENT_VOLUMES = {"North": 3.0, "Central": 2.0, "South": 1.0, "SMETS1": 1.0}
@@ -91,6 +92,7 @@ def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, 
     if fractional:
         con.executemany("insert into metrics.metric_catalogue values (?, ?, ?)",
                         [(metric_id, flag, (follow_up or {}).get(metric_id)) for metric_id, flag in fractional.items()])
+    write_metric_status(con, MONTH)  # as the collect step does, beside the catalogue
     con.close()
     return path
 
@@ -314,6 +316,34 @@ def test_figures_looking_past_the_month_warn_until_that_data_landed(tmp_path):
         ": 1 of 3 fail: fw.pct_delivered, rsvp.pct_failed "
         "(needed_through_utc=2026-11-06 00:00:00, landed_through_utc=2026-11-04 00:00:00)"), check.detail
     assert not gate.blocking_failures(list(checks.values()))
+
+
+def test_the_follow_up_check_judges_the_figures_as_they_were_built(tmp_path):
+    """The landing reaches only the month's end when the figures are collected, so a
+    1-day window is open. Data of 1 November staged afterwards, without collecting the
+    figures again, does not make those figures final."""
+    requests, responses, alerts = _day_rows()
+    path = make_warehouse(tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts,
+                          figures=[], follow_up={"billing.pct_read_within_24h": 86400.0})
+    con = duckdb.connect(str(path))
+    con.execute("insert into staging.stg_service_requests values "
+                "('L1', '2026-11-01T12:00:00', '2.2', 1, 'ESME', 'SMETS2', 'North')")
+    con.execute("insert into staging.stg_service_responses values ('L1', '2026-11-01T12:00:05')")
+    con.execute("insert into staging.stg_alerts values ('AL1', '8F0A', '2026-11-01T12:00:00', false)")
+    con.close()
+    check = evaluate(path)[FOLLOW_UP_CHECK]
+    assert not check.passed
+    assert check.detail.endswith(
+        "(needed_through_utc=2026-11-02 00:00:00, landed_through_utc=2026-11-01 00:00:00)"), check.detail
+
+
+def test_a_missing_status_table_blocks(tmp_path):
+    path = make_warehouse(tmp_path / "w.duckdb")
+    con = duckdb.connect(str(path))
+    con.execute("drop table metrics.metric_status")
+    con.close()
+    check = evaluate(path)["follow_up"]
+    assert not check.passed and check.blocking and "metrics.metric_status is missing" in check.detail
 
 
 def test_no_follow_up_window_declared_passes(tmp_path):

@@ -12,6 +12,7 @@ import textwrap
 import duckdb
 import pytest
 
+from pmr.landing_reach import write_metric_status
 from pmr.pipeline import run_month
 from reports import render
 from tests.helpers import check_in_browser, copy_project, run_project_copy, write_csv
@@ -369,6 +370,7 @@ def _follow_up_warehouse(days_after_the_month, windows):
                         [[f"2026-11-{day:02d} 12:00:00"] for day in days_after_the_month[table]])
     con.execute("create table metrics.metric_catalogue (metric_id varchar, follow_up_s double)")
     con.executemany("insert into metrics.metric_catalogue values (?, ?)", list(windows.items()))
+    write_metric_status(con, MONTH)  # as the collect step does, beside the catalogue
     return con
 
 
@@ -379,7 +381,7 @@ def test_figures_whose_follow_up_has_not_landed_are_provisional_at_the_top():
     con = _follow_up_warehouse(
         {"stg_service_requests": (1, 2, 3), "stg_service_responses": (1, 2), "stg_alerts": (1, 2, 3, 4)},
         {"a.one_day": 86400.0, "b.week": 604800.0, "c.week": 604800.0, "d.none": None})
-    notice = render.provisional_notice(con, MONTH)
+    notice = render.provisional_notice(con)
     assert "for every day up to 2026-11-03 00:00 UTC" in notice
     assert ("<ul><li>b.week, c.week: final once every day to 2026-11-08 00:00 UTC has landed (7 days after the "
             "month)</li></ul>") in notice
@@ -389,12 +391,9 @@ def test_figures_whose_follow_up_has_not_landed_are_provisional_at_the_top():
 def test_the_warehouse_says_which_figures_are_provisional():
     """The landing of the test above: it reaches 3 November 00:00 UTC. a.one_day needs
     2 November 00:00 (final), the weeks 8 November 00:00 (provisional), d.none nothing."""
-    from pmr.landing_reach import write_metric_status
-
     con = _follow_up_warehouse(
         {"stg_service_requests": (1, 2, 3), "stg_service_responses": (1, 2), "stg_alerts": (1, 2, 3, 4)},
         {"a.one_day": 86400.0, "b.week": 604800.0, "c.week": 604800.0, "d.none": None})
-    write_metric_status(con, MONTH)
     assert con.execute("select metric_id, cast(needed_through_utc as varchar), cast(landed_through_utc as varchar), "
                        "is_provisional from metrics.metric_status order by metric_id").fetchall() == [
         ("a.one_day", "2026-11-02 00:00:00", "2026-11-03 00:00:00", False),
@@ -408,7 +407,7 @@ def test_no_provisional_notice_once_every_follow_up_has_landed():
     con = _follow_up_warehouse(
         {"stg_service_requests": week, "stg_service_responses": week, "stg_alerts": week},
         {"b.week": 604800.0, "d.none": None})
-    assert render.provisional_notice(con, MONTH) == ""
+    assert render.provisional_notice(con) == ""
 
 
 def test_the_sparse_fixture_is_provisional(published):

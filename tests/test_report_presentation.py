@@ -290,7 +290,7 @@ def test_top_up_shares_show_their_counts(published):
 def test_an_i0_among_the_change_of_supplier_failures_is_explained(published):
     """A 6.23 answered I0 fails when an N12/N13 alert names it (docs/metrics/requirement-2.md):
     the failure table's I0 row would read as a contradiction without a word."""
-    from pmr.metrics import CATALOGUE
+    from pmr.metric_tables import CATALOGUE
     from reports.context import ReportContext
     from reports.sections import outcomes
 
@@ -314,7 +314,7 @@ def test_an_i0_among_the_change_of_supplier_failures_is_explained(published):
 def test_change_of_supplier_by_segment_and_device_type_reads_as_indicators(published):
     """The seed's CoS1 marks "the measure above by device type and region" I: the Kind
     column follows each row's figures, not the metric id's kind."""
-    from pmr.metrics import CATALOGUE
+    from pmr.metric_tables import CATALOGUE
     from reports.context import ReportContext
     from reports.sections import outcomes
 
@@ -337,7 +337,7 @@ def test_change_of_supplier_by_segment_and_device_type_reads_as_indicators(publi
 
 
 def test_a_row_mixing_kinds_otherwise_than_by_segment_does_not_claim_all_segments_is_the_measure(published):
-    from pmr.metrics import CATALOGUE
+    from pmr.metric_tables import CATALOGUE
     from reports.context import ReportContext
     from reports.sections.outcome_tables import segment_table
 
