@@ -1,6 +1,6 @@
 """The publication gate (pmr.gate + expectations/): the expectation suites run on small
 hand-made warehouses (no dbt), one broken rule at a time. A blocked `pmr run` end to
-end: test_blocked_publication.py."""
+end: test_orchestration.py."""
 
 from pathlib import Path
 

@@ -1,20 +1,21 @@
-"""The Dagster code location: definitions load and validate, the month job runs in
-process on a good month (published) and on a garbage month (the same gate stops
-the report: nothing published, run not successful), the report asset refuses on
-its own when the gate did not pass in its run (dagster#25112, #33351). The schedule
-and sensors: test_orchestration_automation.py."""
+"""The month job and its gate: the job runs in process on a good month (published)
+and on a garbage month (the same gate stops the report: nothing published, run not
+successful), then `pmr run` runs the garbage month into the same out folder (exit 2,
+the failed checks named, its quality.csv kept unpublished, the published report
+unchanged). The report asset refuses on its own when the gate did not pass in its run
+(dagster#25112, #33351). Settings and definitions: test_orchestration_settings.py;
+the schedule and sensors: test_orchestration_automation.py."""
 
+import contextlib
+import csv
+import io
 import json
-import os
-import subprocess
-import sys
-import time
 
 import dagster as dg
 import pytest
 
 from orchestration.runs import ALLOW_MISSING_DAYS_TAG
-from pmr import PROJECT_DIR
+from pmr.cli import main
 from pmr.run_log import RunLog
 from tests.gate_landings import MONTH, snapshot, write_garbage_landing, write_good_landing
 
@@ -66,7 +67,20 @@ def dagster_runs(code, tmp_path_factory):
     published = out / MONTH
     before = (published.resolve(), snapshot(published)) if published.exists() else (None, {})
     garbage = run_job(month_job(code, write_garbage_landing(base / "garbage"), out, db))
-    return dict(out=out, good=good, garbage=garbage, published=published, before=before)
+    # the CLI on its own copy of the garbage landing: new files, so a full build, as after a good month
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        cli_code = main(["run", "--month", MONTH, "--out", str(out), "--db", str(db), "--allow-missing-days",
+                         "--landing", str(write_garbage_landing(base / "garbage_cli"))])
+    return dict(out=out, good=good, garbage=garbage, published=published, before=before, cli_code=cli_code,
+                cli_stderr=stderr.getvalue())
+
+
+def cli_run_folder(out):
+    """The run folder of the `pmr run` of dagster_runs (the others are the job's)."""
+    (folder,) = [p for p in (out / ".runs" / MONTH).iterdir() if (p / "run-log.json").is_file()
+                 and json.loads((p / "run-log.json").read_text())["orchestrator"] == "pmr run"]
+    return folder
 
 
 def test_good_month_is_published_by_the_job(dagster_runs):
@@ -97,6 +111,7 @@ def test_garbage_month_is_stopped_by_the_same_gate(dagster_runs):
     (gate_result,) = evaluations
     assert not gate_result.passed
     assert "accounting: quarantined share within limit" in gate_result.description
+    # neither this run nor the CLI's after it changed the good month's published report
     target, files = dagster_runs["before"]
     assert dagster_runs["published"].resolve() == target
     assert snapshot(dagster_runs["published"]) == files
@@ -113,6 +128,41 @@ def test_the_blocked_dagster_run_records_the_failed_checks(dagster_runs):
     # the run's event log says what failed, where Dagster's step failure names only the check
     assert any("NOT PUBLISHED" in m and "accounting: quarantined share within limit" in m and "quality.csv" in m
                for m in dagster_runs["garbage"].log_messages)
+
+
+def test_garbage_is_not_published_and_the_cli_names_the_failed_checks(dagster_runs):
+    assert dagster_runs["cli_code"] == 2
+    stderr = dagster_runs["cli_stderr"]
+    assert "NOT PUBLISHED" in stderr
+    assert "accounting: quarantined share within limit" in stderr
+    assert "service_requests" in stderr
+    assert "run log:" in stderr
+    assert "quarantined per file:" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_the_blocked_cli_run_log_names_the_failed_checks(dagster_runs):
+    folder = cli_run_folder(dagster_runs["out"])
+    log = json.loads((folder / "run-log.json").read_text())
+    assert log["status"] == "blocked"
+    assert "accounting: quarantined share within limit" in log["blocked_by"]
+    failed_checks = {c["name"]: c for c in log["checks"] if not c["passed"] and c["blocking"]}
+    assert "service_requests" in failed_checks["accounting: quarantined share within limit"]["detail"]
+    assert [s["step"] for s in log["steps"]] == ["ingest", "dbt build", "collect metrics", "checks"]
+    assert not (folder / "pmr.html").exists()
+    # row counts of the built tables: two landing files, the 300 garbage rows quarantined
+    rows = log["steps"][1]["rows"]
+    assert (rows["landing_accounting"], rows["quarantined_rows"]) == (2, 300)
+
+
+def test_the_blocked_cli_run_keeps_its_quality_csv_unpublished(dagster_runs):
+    """The garbage landing: 6 good requests and 300 bad ones (100 of each kind)."""
+    with open(cli_run_folder(dagster_runs["out"]) / "quality.csv", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["source"] == "service_requests"]
+    counts = {r["reason"]: (r["rows_read"], r["accepted"], r["duplicates"], r["quarantined"]) for r in rows}
+    assert counts[""] == ("306", "6", "0", "300")
+    assert {reason: c[3] for reason, c in counts.items() if reason} == {
+        "unparsable timestamp: received_at": "100", "unknown srv": "100", "missing required value: request_id": "100"}
 
 
 def test_the_report_refuses_without_a_passing_gate_in_its_run(code, tmp_path, dagster_runs):
@@ -197,111 +247,6 @@ def test_a_second_run_of_the_month_starts_from_the_first_runs_parse(dagster_runs
     assert "Partial parsing enabled: 0 files deleted, 0 files added, 0 files changed" in second
 
 
-def test_dagster_definitions_validate():
-    dagster = os.path.join(os.path.dirname(sys.executable), "dagster")
-    completed = subprocess.run(
-        [dagster, "definitions", "validate"], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600,
-    )
-    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
-    assert "Validation successful" in completed.stderr + completed.stdout
-
-
-def test_a_bad_first_month_is_named_when_definitions_load(tmp_path):
-    dagster = os.path.join(os.path.dirname(sys.executable), "dagster")
-    completed = subprocess.run(
-        [dagster, "definitions", "validate"], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600,
-        env={**os.environ, "PMR_FIRST_MONTH": "bad"},
-    )
-    output = completed.stdout + completed.stderr
-    assert completed.returncode != 0
-    assert "PMR_FIRST_MONTH must be the first monthly partition as YYYY-MM (e.g. 2026-09), got 'bad'" in output
-    assert "does not match format" not in output
-
-
-@pytest.mark.parametrize("name, value, message", [
-    ("PMR_FIRST_MONTH", "2026-9", "PMR_FIRST_MONTH must be the first monthly partition as YYYY-MM"),
-    ("PMR_FIRST_MONTH", "2026-13", "PMR_FIRST_MONTH must be the first monthly partition as YYYY-MM"),
-    ("PMR_LANDING", "a-file", "PMR_LANDING must be a folder"),
-    ("PMR_OUT", "a-file", "PMR_OUT must be a folder"),
-    ("PMR_DB", ".", "PMR_DB must be the warehouse's DuckDB file"),
-    ("PMR_MEMORY_LIMIT", "lots", "PMR_MEMORY_LIMIT must be an amount such as 6GB"),
-])
-def test_bad_environment_values_are_named(code, tmp_path, monkeypatch, name, value, message):
-    settings = code["settings"]
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "a-file").write_text("")
-    for other in ("PMR_FIRST_MONTH", "PMR_LANDING", "PMR_OUT", "PMR_DB", "PMR_MEMORY_LIMIT"):
-        monkeypatch.delenv(other, raising=False)
-    monkeypatch.setenv(name, value)
-    with pytest.raises(settings.SettingsError, match=message):
-        settings.first_month()
-        settings.PmrSettings.from_env()
-
-
-def test_good_environment_values_are_taken(code, tmp_path, monkeypatch):
-    settings = code["settings"]
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PMR_FIRST_MONTH", "2026-10")
-    monkeypatch.setenv("PMR_LANDING", "not/yet/there")
-    monkeypatch.setenv("PMR_MEMORY_LIMIT", "2GB")
-    monkeypatch.delenv("PMR_OUT", raising=False)
-    assert settings.first_month() == "2026-10"
-    loaded = settings.PmrSettings.from_env()
-    assert loaded.landing == str(tmp_path / "not" / "yet" / "there")
-    assert loaded.out == str(PROJECT_DIR / "out")
-
-
-def test_the_manifest_fingerprint_sees_added_deleted_and_renamed_files(tmp_path):
-    from orchestration.project import input_fingerprint
-
-    (tmp_path / "models").mkdir()
-    model = tmp_path / "models" / "a.sql"
-    model.write_text("select 1")
-    (tmp_path / "dbt_project.yml").write_text("name: x")
-    first = input_fingerprint(tmp_path)
-    assert input_fingerprint(tmp_path) == first
-    extra = tmp_path / "models" / "b.sql"
-    extra.write_text("select 2")
-    assert input_fingerprint(tmp_path) != first
-    extra.unlink()  # deleted: back to the first state
-    assert input_fingerprint(tmp_path) == first
-    os.rename(model, tmp_path / "models" / "c.sql")  # renamed, same time and size
-    assert input_fingerprint(tmp_path) != first
-
-
-def test_definitions_loaded_at_once_parse_one_at_a_time(tmp_path, monkeypatch):
-    """Two processes loading the definitions together (`dagster dev`'s webserver and
-    daemon, parallel test workers) must not write the target folder at the same time;
-    the second finds the first's fresh manifest and does not parse again."""
-    import threading
-    from pathlib import Path
-
-    from dagster_dbt import DbtProject
-
-    import orchestration.project as project_module
-
-    (tmp_path / "models").mkdir()
-    (tmp_path / "models" / "a.sql").write_text("select 1")
-    (tmp_path / "dbt_project.yml").write_text("name: x")
-    project = DbtProject(project_dir=tmp_path, target_path=Path("target") / "dagster")
-    parses = []
-
-    def slow_parse(p):
-        start = time.monotonic()
-        time.sleep(0.5)
-        Path(p.manifest_path).write_text("{}")
-        parses.append((start, time.monotonic()))
-
-    monkeypatch.setattr(project_module, "parse", slow_parse)
-    threads = [threading.Thread(target=project_module.ensure_manifest, args=(project,)) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(parses) == 1
-    assert not project_module.manifest_is_stale(project)
-
-
 def test_a_broken_metric_declaration_stops_the_job_before_ingest(code, tmp_path, monkeypatch):
     import orchestration.ingest
     from tests.test_metric_contract import new_metric, project_with
@@ -356,40 +301,3 @@ def test_an_empty_or_missing_landing_folder_is_refused_before_ingest(code, tmp_p
     assert expected in str(failure.event_specific_data.error)
     assert "PMR_LANDING" in str(failure.event_specific_data.error)
     assert not db.exists() and not (out / MONTH).exists()
-
-
-def test_the_instance_settings_free_the_pool_slot_of_a_run_whose_worker_died(tmp_path, monkeypatch):
-    """A run worker killed outright (out of memory, SIGKILL, a reboot) is marked failed but keeps
-    the `pmr_duckdb` slot its step claimed: with one slot, every later run would wait in the
-    queue for ever. The settings of orchestration/dagster.yaml run the monitoring daemon, which
-    frees the slots of ended runs."""
-    import datetime as dt
-    import logging
-    import types
-
-    import yaml
-    from dagster._daemon.monitoring import concurrency
-
-    from orchestration.settings import DUCKDB_POOL
-
-    settings = yaml.safe_load((PROJECT_DIR / "orchestration" / "dagster.yaml").read_text())
-    assert settings["run_monitoring"]["enabled"] is True
-    with dg.instance_for_test(overrides=settings, temp_dir=str(tmp_path)) as instance:
-        assert "MONITORING" in instance.get_required_daemon_types()
-        @dg.op
-        def step():
-            pass
-
-        @dg.job
-        def job():
-            step()
-
-        run = instance.create_run_for_job(job_def=job)
-        instance.event_log_storage.set_concurrency_slots(DUCKDB_POOL, 1)
-        assert instance.event_log_storage.claim_concurrency_slot(DUCKDB_POOL, run.run_id, "pmr_dbt").is_claimed
-        instance.report_run_failed(run)  # what Dagster records when the worker dies
-        later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=5)
-        monkeypatch.setattr(concurrency, "get_current_datetime", lambda: later)
-        list(concurrency.execute_concurrency_slots_iteration(types.SimpleNamespace(instance=instance),
-                                                             logging.getLogger("test")))
-        assert instance.event_log_storage.get_concurrency_info(DUCKDB_POOL).active_slot_count == 0
