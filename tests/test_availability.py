@@ -262,27 +262,3 @@ def test_every_breakdown_is_published(db):
     assert query(db, """select count(*) from metrics.pmr_metrics where metric_id = 'availability.pct'
                         and kind = 'measure' and (segment <> 'All' or day is not null or time_band is not null)""") \
         == [(0,)]
-
-
-def test_downtime_is_summed_exactly(tmp_path):
-    """Three unplanned outages of 0.1, 0.2 and 0.3 s: 0.6 s of downtime, exactly
-    0.01 minutes. Adding the doubles of epoch differences gave 0.009999998410542806
-    (epoch seconds near 1.8e9 carry about 0.2 us of rounding each) and its last digits
-    depend on the order the rows arrive (decision log: sums are exact), so metrics.csv
-    would not be byte-identical on a re-run."""
-    landing = tmp_path / "landing"
-    write_csv(landing, "outages", [
-        outage("S1", "dui_gateway", "2026-10-13T10:00:00.000Z", "2026-10-13T10:00:00.100Z"),
-        outage("S2", "dui_gateway", "2026-10-13T11:00:00.000Z", "2026-10-13T11:00:00.200Z"),
-        outage("S3", "dui_gateway", "2026-10-13T12:00:00.000Z", "2026-10-13T12:00:00.300Z"),
-    ])
-    warehouse = tmp_path / "warehouse.duckdb"
-    build_warehouse(landing, warehouse, MONTH)
-    m = monthly(warehouse, "dcc_user_interface", "All")
-    assert (m["unplanned"], m["outages"]) == (0.01, 3)
-    assert query(
-        warehouse,
-        """select unplanned_downtime_min from marts.pmr_availability_daily
-           where period = ? and uk_date = date '2026-10-13' and service = 'dcc_user_interface' and segment = 'All'""",
-        [MONTH],
-    ) == [(0.01,)]
