@@ -195,27 +195,18 @@ def test_page_does_not_depend_on_the_row_order_of_the_metrics_table(published, t
     assert pages[0] == pages[1]
 
 
-def test_a_crash_while_rendering_leaves_the_published_report_untouched(published, landing, monkeypatch):
-    before = {p.name: p.read_bytes() for p in (published["out"] / MONTH).iterdir()}
-    target_before = os.readlink(published["out"] / MONTH)
-
-    def crash(*args, **kwargs):
-        raise RuntimeError("disk full while writing pmr.html")
-
-    monkeypatch.setattr(render, "write_html", crash)
-    with pytest.raises(RuntimeError, match="disk full"):
-        run_month(MONTH, landing, published["out"], db=published["db"], allow_missing_days=SPARSE)
-    assert os.readlink(published["out"] / MONTH) == target_before
-    assert {p.name: p.read_bytes() for p in (published["out"] / MONTH).iterdir()} == before
-
-
-def test_a_full_disk_names_the_step_and_its_error_survives_the_run_log(landing, tmp_path, monkeypatch, capsys):
-    """The disk fills while the report is written; the run log cannot be written
-    either. The console must still say what failed and in which step."""
+def test_a_full_disk_while_rendering_names_the_step_and_leaves_the_published_report_untouched(
+        published, landing, monkeypatch, capsys):
+    """October is run again into the folder where it is published, and the disk fills
+    while pmr.html is written (quality.csv and metrics.csv already are); the run log
+    cannot be written either. The console must still say what failed and in which
+    step, and the published report must stay as it was, every file of it."""
     import errno
 
     from pmr import cli, run_log
-    from reports import render as render_module
+
+    before = {p.name: p.read_bytes() for p in (published["out"] / MONTH).iterdir()}
+    target_before = os.readlink(published["out"] / MONTH)
 
     def full_disk(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -227,13 +218,14 @@ def test_a_full_disk_names_the_step_and_its_error_survives_the_run_log(landing, 
             full_disk()
         return write(self, folder)
 
-    monkeypatch.setattr(render_module, "render_report", full_disk)
+    monkeypatch.setattr(render, "write_html", full_disk)
     monkeypatch.setattr(run_log.RunLog, "write", write_until_finished)
-    code = cli.main(["run", "--month", MONTH, "--landing", str(landing), "--out", str(tmp_path / "out"),
-                     "--db", str(tmp_path / "w.duckdb"), "--allow-missing-days"])
+    code = cli.main(["run", "--month", MONTH, "--landing", str(landing), "--out", str(published["out"]),
+                     "--db", str(published["db"]), "--allow-missing-days"])
     assert code == 1
     assert "error: [Errno 28] No space left on device (during the render step)" in capsys.readouterr().err
-    assert not (tmp_path / "out" / MONTH).exists()
+    assert os.readlink(published["out"] / MONTH) == target_before
+    assert {p.name: p.read_bytes() for p in (published["out"] / MONTH).iterdir()} == before
 
 
 def test_page_is_self_contained(published):
