@@ -1,19 +1,42 @@
 """Staging on files as an extract writer may slip when delivering them: another format
 under a CSV or Parquet name (or text under a .csv.gz one), a title line above the header, a Latin-1 byte in an extra column's
-name, timestamps written as text in a Parquet file, and booleans padded with spaces.
-Each file is either read as the contract means or skipped saying what to change;
-every expected figure is worked out by hand from the rows written here."""
+name, timestamps written as text in a Parquet file, and booleans padded with spaces;
+and on Parquet files as common writers produce them. Each file is either read as the
+contract means or skipped saying what to change; every expected figure is worked out
+by hand from the rows written here."""
 
+import datetime as dt
 import gzip
 import zipfile
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
+from pmr.contract import CONTRACT
 from tests.helpers import alert_row, build_warehouse, query, write_csv
 from tests.helpers import request_row as req
 from tests.helpers import write_request_parquet as write_parquet
 
 MONTH = "2026-10"
+# 10:00:00.123456789 UTC on 5 October 2026, in nanoseconds since the epoch
+NANOSECONDS = int(dt.datetime(2026, 10, 5, 10, tzinfo=dt.timezone.utc).timestamp()) * 10**9 + 123_456_789
+ARROW_TYPES = {"string": pa.string(), "integer": pa.int64()}
+
+
+def requests_as_pyarrow_writes_them(rows: list[dict], received_ns: list[int]) -> pa.Table:
+    """pyarrow and pandas write a UTC timestamp in nanoseconds with its zone
+    (TIMESTAMPTZ_NS to DuckDB), and a column with no value at all, such as execution_at
+    on a day without a Future-Dated request, with the null type."""
+    columns = {}
+    for column in CONTRACT["service_requests"]:
+        if column.name == "received_at":
+            columns[column.name] = pa.array(received_ns, pa.timestamp("ns", tz="UTC"))
+        elif column.name == "execution_at":
+            columns[column.name] = pa.nulls(len(rows))  # no value at all: the null type
+        else:
+            columns[column.name] = pa.array([row[column.name] for row in rows], ARROW_TYPES[column.type])
+    return pa.table(columns)
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +86,14 @@ def warehouse(tmp_path_factory):
     write_csv(landing, "alerts", [
         alert_row("s1", suppressed=" true ", delivered_at=None), alert_row("s2", suppressed="false "),
         alert_row("s3", suppressed="maybe")])
+    # h_pyarrow.parquet: pa1 and pa2 as pyarrow writes them, both accepted; a file under a
+    # hidden name (a copy tool's file still being written) is not read
+    folder = landing / "service_requests"
+    pq.write_table(requests_as_pyarrow_writes_them([req("pa1"), req("pa2", device_id="d2")],
+                                                   [NANOSECONDS, NANOSECONDS + 10**9]), folder / "h_pyarrow.parquet")
+    pq.write_table(requests_as_pyarrow_writes_them([req("pa3")], [NANOSECONDS]), folder / ".h_pyarrow_late.parquet")
+    write_csv(landing, "service_responses", [
+        dict(request_id=r, response_at="2026-10-05T10:00:05Z", response_code="I0") for r in ("pa1", "pa2")])
     db = root / "w.duckdb"
     build_warehouse(landing, db, MONTH)
     return db
@@ -96,6 +127,8 @@ def test_each_file_is_read_or_skipped_saying_what_to_change(warehouse):
         ("service_requests/e_latin1_header.csv", "loaded", None, 3, 2, 0, 1),
         ("service_requests/f_text_times.parquet", "loaded", None, 3, 1, 0, 2),
         ("service_requests/g_native.parquet", "loaded", None, 1, 1, 0, 0),
+        ("service_requests/h_pyarrow.parquet", "loaded", None, 2, 2, 0, 0),
+        ("service_responses/extract.csv", "loaded", None, 2, 2, 0, 0),
     ]
 
 
@@ -103,7 +136,7 @@ def test_staged_rows_and_instants(warehouse):
     assert query(warehouse, "select request_id, cast(received_at as varchar) from staging.stg_service_requests "
                             "order by 1") == [
         ("e1", "2026-10-05 10:00:00"), ("e3", "2026-10-05 10:00:00"), ("f3", "2026-10-05 09:00:00"),
-        ("g1", "2026-10-05 11:30:00")]
+        ("g1", "2026-10-05 11:30:00"), ("pa1", "2026-10-05 10:00:00.123456"), ("pa2", "2026-10-05 10:00:01.123456")]
     assert query(warehouse, "select alert_id, suppressed from staging.stg_alerts order by 1") == [
         ("s1", True), ("s2", False)]
 
@@ -120,3 +153,12 @@ def test_quarantine_keeps_the_text_as_written(warehouse):
                               "where file like '%e_latin1%'")
     assert len(latin1) == 1 and latin1[0][0].startswith("malformed CSV line: INVALID ENCODING")
     assert "SUP\\xe9" in latin1[0][1]
+
+
+def test_nanosecond_utc_timestamps_and_all_null_columns_are_read_and_hidden_files_are_not(warehouse):
+    # the nanoseconds cut to microseconds, as from a CSV with nine fractional digits
+    assert query(warehouse, """select request_id, cast(received_at as varchar), execution_at
+                               from staging.stg_service_requests where _file like '%pyarrow%' order by 1""") == [
+        ("pa1", "2026-10-05 10:00:00.123456", None), ("pa2", "2026-10-05 10:00:01.123456", None)]
+    assert query(warehouse, "select count(*) from staging.quarantined_rows where file like '%pyarrow%'") == [(0,)]
+    assert query(warehouse, "select count(*) from raw.landing_files where file like '%late%'") == [(0,)]
