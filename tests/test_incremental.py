@@ -84,6 +84,42 @@ def second_delivery(landing):
     ], name="c_day2.csv")
 
 
+# Parquet files whose columns have other types than the contract's, apart from the
+# files above: their ids start with k, and their requests are 1.1.1 (no top-up chain)
+BIG = "12345678901234567"
+
+
+def kreq(request_id, **overrides):
+    return req(request_id, srv="1.1.1", command_variant=5, **overrides)
+
+
+def first_types_delivery(landing):
+    write_request_parquet(landing, "m_base.parquet", [kreq("kr1", dsp_processing_ms=BIG), kreq("kr2")])
+    write_request_parquet(landing, "n_float.parquet", [kreq("kr3", dsp_processing_ms="0.1")],
+                          replace={"dsp_processing_ms": "cast(dsp_processing_ms as float)"})
+    ns = "cast('2026-10-05 22:59:59.9999999' as timestamp_ns)"
+    write_request_parquet(landing, "m_ns.parquet", [kreq("kr5")], replace={"received_at": ns})
+    write_csv(landing, "service_responses", [resp("kr1", "2026-10-05T10:00:04Z"), resp("kr5", "2026-10-05T23:00:04Z")],
+              name="k_types.csv")
+    write_csv(landing, "alerts", [alert("ka0")], name="k_types.csv")
+    write_parquet(landing, "alerts", "m_int.parquet", [alert("ka1", suppressed="2", delivered_at=None),
+                                                        alert("ka3", suppressed="0")],
+                  replace={"suppressed": "cast(suppressed as integer)"})
+    write_parquet(landing, "alerts", "m_ts.parquet", [alert("ka4", received_at="1999-01-01T00:00:00Z")],
+                  replace={"received_at": "cast(cast(received_at as timestamptz) as timestamp)"})
+    write_parquet(landing, "alerts", "m_tz.parquet", [alert("ka5", delivered_at="9999-12-31T00:00:00Z")])
+
+
+def second_types_delivery(landing):
+    write_request_parquet(landing, "z_new.parquet", [kreq("kr9", dsp_processing_ms="100.0")],
+                          replace={"dsp_processing_ms": "cast(dsp_processing_ms as double)"})
+    write_request_parquet(landing, "n_text.parquet", [kreq("kr6")], replace={"received_at": "received_at"})  # text
+    write_parquet(landing, "alerts", "n_vc.parquet", [alert("ka2", suppressed="true", delivered_at=None)],
+                  replace={"suppressed": "suppressed"})  # text
+    write_parquet(landing, "alerts", "n_ns.parquet", [alert("ka7")],
+                  replace={c: f"cast(cast({c} as timestamptz) as timestamp_ns)" for c in ("received_at", "delivered_at")})
+
+
 def built(landing, db):
     log = RunLog(month=MONTH, landing=str(landing), warehouse=str(db))
     build(MONTH, landing, db, log, progress=lambda message: None)
@@ -122,10 +158,12 @@ def builds(tmp_path_factory):
     root = tmp_path_factory.mktemp("incremental")
     landing = root / "landing"
     first_delivery(landing)
+    first_types_delivery(landing)
     first = built(landing, root / "inc.duckdb")
     after_first = accounting(root / "inc.duckdb")
     shutil.copy(root / "inc.duckdb", root / "after_first.duckdb")
     second_delivery(landing)
+    second_types_delivery(landing)
     second = built(landing, root / "inc.duckdb")
     cold_landing = root / "cold_landing"
     shutil.copytree(landing, cold_landing)
@@ -138,6 +176,16 @@ def test_first_delivery_is_accounted_for(builds):
         "service_requests/b_day1.csv": (7, 7, 0, 0),
         "service_responses/b_day1.csv": (6, 5, 0, 1),
         "alerts/b_day1.csv": (4, 4, 0, 0),
+        # kr3's FLOAT is not an integer; ka1's integer 2 is not a boolean; ka4 (1999) and ka5 (9999)
+        # are out of range
+        "service_requests/m_base.parquet": (2, 2, 0, 0),
+        "service_requests/m_ns.parquet": (1, 1, 0, 0),
+        "service_requests/n_float.parquet": (1, 0, 0, 1),
+        "service_responses/k_types.csv": (2, 2, 0, 0),
+        "alerts/k_types.csv": (1, 1, 0, 0),
+        "alerts/m_int.parquet": (2, 1, 0, 1),
+        "alerts/m_ts.parquet": (1, 0, 0, 1),
+        "alerts/m_tz.parquet": (1, 0, 0, 1),
     }
 
 
@@ -147,9 +195,10 @@ def test_second_delivery_is_built_incrementally(builds):
     assert builds["cold"]["mode"] == "full"
     # and the models took the incremental path: the requests it recomputed are those
     # of the new request files (r1, r9, r2, r7, c2, t1), of the new responses (r6, f1)
-    # and of the touched alerts (a6's r3, and r6 through b_day1's a7)
+    # and of the touched alerts (a6's r3, and r6 through b_day1's a7); and kr9 and kr6 of the
+    # new Parquet files
     touched = "select count(*) from intermediate.int_requests_touched_keys"
-    assert query(builds["root"] / "inc.duckdb", touched) == [(9,)]
+    assert query(builds["root"] / "inc.duckdb", touched) == [(11,)]
     assert query(builds["root"] / "cold.duckdb", touched) == [(0,)]
 
 
@@ -162,6 +211,18 @@ def test_new_files_change_the_verdicts_on_older_rows(builds):
         "service_responses/c_day2.csv": (4, 2, 1, 1),
         "alerts/b_day1.csv": (4, 2, 0, 2),
         "alerts/c_day2.csv": (7, 3, 1, 3),
+        "service_requests/m_base.parquet": (2, 2, 0, 0),
+        "service_requests/m_ns.parquet": (1, 1, 0, 0),
+        "service_requests/n_float.parquet": (1, 0, 0, 1),
+        "service_requests/n_text.parquet": (1, 1, 0, 0),
+        "service_requests/z_new.parquet": (1, 1, 0, 0),
+        "service_responses/k_types.csv": (2, 2, 0, 0),
+        "alerts/k_types.csv": (1, 1, 0, 0),
+        "alerts/m_int.parquet": (2, 1, 0, 1),
+        "alerts/m_ts.parquet": (1, 0, 0, 1),
+        "alerts/m_tz.parquet": (1, 0, 0, 1),
+        "alerts/n_ns.parquet": (1, 1, 0, 0),
+        "alerts/n_vc.parquet": (1, 1, 0, 0),
     }
     reasons = query(builds["root"] / "inc.duckdb",
                     "select file, row_number, reason from staging.quarantined_rows "
@@ -202,65 +263,35 @@ def test_incremental_build_equals_a_full_build(builds):
     assert len(incremental["metrics"]) > 100
 
 
-def incremental_and_full_builds(landing, tmp_path):
-    """After new files landed in `landing`: the incremental build of inc.duckdb, a
-    full build of a copy, both compared table by table; returns both warehouses."""
-    assert built(landing, tmp_path / "inc.duckdb")["mode"] == "incremental"
-    shutil.copytree(landing, tmp_path / "cold_landing")
-    built(tmp_path / "cold_landing", tmp_path / "cold.duckdb")
-    incremental, cold = snapshot(tmp_path / "inc.duckdb"), snapshot(tmp_path / "cold.duckdb")
-    for name in incremental:
-        assert incremental[name] == cold[name], name
-    return tmp_path / "inc.duckdb", tmp_path / "cold.duckdb"
-
-
-def test_new_parquet_files_of_other_column_types_leave_older_files_as_they_read(tmp_path):
+def test_new_parquet_files_of_other_column_types_leave_older_files_as_they_read(builds):
     """Each file is read as its own types decide (pmr.landing_parquet.read_type), so files
     that arrive later cannot change how older rows read, and the incremental build
-    equals a full one (one landing for every case: each build here costs a minute).
+    equals a full one (test_incremental_build_equals_a_full_build compares every table).
     - Read together, a DOUBLE column in a new file would make the old BIGINT column
-      DOUBLE too: r1's 17 digits would round, and a full build would quarantine r1
-      where the incremental one keeps it. The FLOAT 0.1 of r3 must stay "0.1" in the
+      DOUBLE too: kr1's 17 digits would round, and a full build would quarantine kr1
+      where the incremental one keeps it. The FLOAT 0.1 of kr3 must stay "0.1" in the
       quarantine, not become the DOUBLE 0.10000000149011612.
-    - r5 at 22:59:59.9999999 UTC in nanoseconds is cut to .999999, still 5 October in
+    - kr5 at 22:59:59.9999999 UTC in nanoseconds is cut to .999999, still 5 October in
       UK time (rounded, it was 00:00 BST on the 6th until a text file arrived);
-    - a1's suppressed is the integer 2: not a boolean, quarantined, as '2' in a CSV is;
-    - a4 (1999, naive TIMESTAMP) and a5 (9999, TIMESTAMPTZ) are out of range and keep
-      one text in the quarantine; with a5, a TIMESTAMP_NS file used to crash the build."""
-    landing, big = tmp_path / "landing", "12345678901234567"
-    write_request_parquet(landing, "m_base.parquet", [req("r1", dsp_processing_ms=big), req("r2")])
-    write_request_parquet(landing, "n_float.parquet", [req("r3", dsp_processing_ms="0.1")],
-                          replace={"dsp_processing_ms": "cast(dsp_processing_ms as float)"})
-    ns = "cast('2026-10-05 22:59:59.9999999' as timestamp_ns)"
-    write_request_parquet(landing, "m_ns.parquet", [req("r5")], replace={"received_at": ns})
-    write_csv(landing, "service_responses", [resp("r1", "2026-10-05T10:00:04Z"), resp("r5", "2026-10-05T23:00:04Z")])
-    write_csv(landing, "alerts", [alert("a0")])
-    write_parquet(landing, "alerts", "m_int.parquet", [alert("a1", suppressed="2", delivered_at=None),
-                                                        alert("a3", suppressed="0")],
-                  replace={"suppressed": "cast(suppressed as integer)"})
-    write_parquet(landing, "alerts", "m_ts.parquet", [alert("a4", received_at="1999-01-01T00:00:00Z")],
-                  replace={"received_at": "cast(cast(received_at as timestamptz) as timestamp)"})
-    write_parquet(landing, "alerts", "m_tz.parquet", [alert("a5", delivered_at="9999-12-31T00:00:00Z")])
-    built(landing, tmp_path / "inc.duckdb")
-    write_request_parquet(landing, "z_new.parquet", [req("r9", dsp_processing_ms="100.0")],
-                          replace={"dsp_processing_ms": "cast(dsp_processing_ms as double)"})
-    write_request_parquet(landing, "n_text.parquet", [req("r6")], replace={"received_at": "received_at"})  # text
-    write_parquet(landing, "alerts", "n_vc.parquet", [alert("a2", suppressed="true", delivered_at=None)],
-                  replace={"suppressed": "suppressed"})  # text
-    write_parquet(landing, "alerts", "n_ns.parquet", [alert("a7")],
-                  replace={c: f"cast(cast({c} as timestamptz) as timestamp_ns)" for c in ("received_at", "delivered_at")})
-    for db in incremental_and_full_builds(landing, tmp_path):
+    - ka1's suppressed is the integer 2: not a boolean, quarantined, as '2' in a CSV is;
+    - ka4 (1999, naive TIMESTAMP) and ka5 (9999, TIMESTAMPTZ) are out of range and keep
+      one text in the quarantine; with ka5, a TIMESTAMP_NS file used to crash the build."""
+    for db in (builds["root"] / "inc.duckdb", builds["root"] / "cold.duckdb"):
         assert query(db, "select request_id, dsp_processing_ms from staging.stg_service_requests "
-                         "where request_id in ('r1', 'r2', 'r9') order by 1") == [("r1", int(big)), ("r2", 100), ("r9", 100)]
-        (raw,) = query(db, "select raw_values from staging.quarantined_rows where source = 'service_requests'")[0]
+                         "where request_id in ('kr1', 'kr2', 'kr9') order by 1") == [
+            ("kr1", int(BIG)), ("kr2", 100), ("kr9", 100)]
+        (raw,) = query(db, "select raw_values from staging.quarantined_rows "
+                           "where file = 'service_requests/n_float.parquet'")[0]
         assert '"dsp_processing_ms":"0.1"' in raw
         assert query(db, "select cast(received_at as varchar) from staging.stg_service_requests "
-                         "where request_id = 'r5'") == [("2026-10-05 22:59:59.999999",)]
-        assert sorted(query(db, "select reason, count(*) from staging.quarantined_rows where source = 'alerts' "
+                         "where request_id = 'kr5'") == [("2026-10-05 22:59:59.999999",)]
+        assert sorted(query(db, "select reason, count(*) from staging.quarantined_rows "
+                                "where source = 'alerts' and file like '%.parquet' "
                                 "group by all")) == [
             ("invalid boolean: suppressed", 1), ("timestamp out of range: delivered_at", 1),
             ("timestamp out of range: received_at", 1)]
-        assert query(db, "select alert_id from staging.stg_alerts order by 1") == [("a0",), ("a2",), ("a3",), ("a7",)]
+        assert query(db, "select alert_id from staging.stg_alerts where alert_id like 'ka%' order by 1") == [
+            ("ka0",), ("ka2",), ("ka3",), ("ka7",)]
 
 
 # --- when a build may be incremental (no dbt: the plan alone) -----------------
