@@ -16,47 +16,21 @@ from pmr.landing_reach import write_metric_status
 from pmr.pipeline import run_month
 from reports import render
 from tests.helpers import check_in_browser, copy_project, run_project_copy, write_csv
-from tests.rsvp_landing import MONTH, at, write_landing
+from tests.rsvp_landing import MONTH, at
 # the hand-made landing has rows on a few days of the month only
 SPARSE = True
 
 
 @pytest.fixture(scope="module")
-def landing(tmp_path_factory):
-    return write_landing(tmp_path_factory.mktemp("report") / "landing")
-
-
-def write_september_report(folder):
-    """One figure of September's metrics.csv, and its run log: published provisional,
-    with a day without data."""
-    from pmr.metrics import CSV_COLUMNS
-
-    folder.mkdir(parents=True)
-    september = dict(metric_id="rsvp.pct_within_trt", requirement="R1", kind="measure", period="2026-09",
-                     business_process="prepayment_top_up", segment="All", value="97.5", unit="pct", target="99",
-                     minimum="96")
-    with open(folder / "metrics.csv", "w", newline="") as handle:
-        writer = csv.DictWriter(handle, CSV_COLUMNS)
-        writer.writeheader()
-        writer.writerow(september)
-    (folder / "run-log.json").write_text(json.dumps({"provisional": True, "checks": [
-        {"name": "period: every day has data", "passed": False}, {"name": "metrics: kind", "passed": True}]}))
+def landing(rsvp_month):
+    return rsvp_month["landing"]
 
 
 @pytest.fixture(scope="module")
-def published(landing, tmp_path_factory):
-    """October published on Monday 16 November, past its deadline (Friday 13 November),
-    with provisional figures: the hand-made landing has nothing after the month. Beside
-    it, September's report as published (by hand)."""
-    from pmr import pipeline
-
-    root = tmp_path_factory.mktemp("published")
-    out, db = root / "out", root / "w.duckdb"
-    write_september_report(out / "2026-09")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline, "publication_clock", lambda: dt.datetime(2026, 11, 16, 12, tzinfo=dt.timezone.utc))
-        link = run_month(MONTH, landing, out, db=db, allow_missing_days=SPARSE)
-    return {"out": out, "db": db, "link": link, "metrics": (link / "metrics.csv").read_bytes()}
+def published(rsvp_month):
+    """October as tests/conftest.py's rsvp_month publishes it (16 November, provisional,
+    September's report beside it)."""
+    return rsvp_month
 
 
 def read_csv(path):

@@ -7,17 +7,13 @@ import json
 import duckdb
 import pytest
 
-from pmr.pipeline import run_month
-from tests.rsvp_landing import MONTH, write_landing
+from tests.rsvp_landing import MONTH
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    root = tmp_path_factory.mktemp("presentation")
-    out, db = root / "out", root / "w.duckdb"
-    # the hand-made landing has rows on a few days of the month only
-    link = run_month(MONTH, write_landing(root / "landing"), out, db=db, allow_missing_days=True)
-    return {"db": db, "link": link}
+def published(rsvp_month):
+    """October as tests/conftest.py's rsvp_month publishes it."""
+    return rsvp_month
 
 
 def _section_html(published, key: str) -> str:
@@ -154,8 +150,17 @@ def test_install_counts_say_what_they_count(published):
     assert "<th>Install and Leave: deliverable (not rejected) 8.14.2 requests, successful or not</th>" in installs
 
 
-def test_measures_at_a_glance_say_when_no_previous_report_is_published(published):
-    glance = _section_html(published, "measures")
+def test_measures_at_a_glance_say_when_no_previous_report_is_published(published, tmp_path):
+    """The page rendered without a report of September beside it (the published one has
+    one: test_report shows its previous levels)."""
+    from reports import render
+
+    con = duckdb.connect(str(published["db"]), read_only=True)
+    try:
+        page = render.write_html(con, MONTH, tmp_path, [], None, previous_metrics=None).read_text()
+    finally:
+        con.close()
+    glance = page.split('<section id="measures">', 1)[1].split("\n</section>", 1)[0]
     assert "<th>Previous month</th>" in glance
     assert "Previous month: no report for 2026-09 is published beside this one" in glance
     assert "Requirement 3's tables give availability's previous level recomputed from the landing." in glance

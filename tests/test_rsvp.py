@@ -3,17 +3,13 @@ figure worked out by hand below from the rows and notes there."""
 
 import pytest
 
-from tests.helpers import build_warehouse, metric, query
-from tests.rsvp_landing import MONTH, write_landing
+from tests.helpers import metric, query
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    root = tmp_path_factory.mktemp("rsvp")
-    landing = write_landing(root / "landing")
-    db = root / "w.duckdb"
-    build_warehouse(landing, db, MONTH)
-    return db
+def warehouse(rsvp_month):
+    """The warehouse of tests/conftest.py's rsvp_month: October built from the landing."""
+    return rsvp_month["db"]
 
 
 FIGURES = ["volume", "rejected", "mean_rtt_s", "median_rtt_s", "min_rtt_s", "max_rtt_s", "pct_within_trt", "pct_failed"]

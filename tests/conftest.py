@@ -1,0 +1,50 @@
+"""Fixtures that several test modules share."""
+
+import csv
+import datetime as dt
+import json
+
+import pytest
+
+from tests.rsvp_landing import MONTH, write_landing
+
+
+def write_september_report(folder):
+    """One figure of September's metrics.csv, and its run log: published provisional,
+    with a day without data."""
+    from pmr.metrics import CSV_COLUMNS
+
+    folder.mkdir(parents=True)
+    september = dict(metric_id="rsvp.pct_within_trt", requirement="R1", kind="measure", period="2026-09",
+                     business_process="prepayment_top_up", segment="All", value="97.5", unit="pct", target="99",
+                     minimum="96")
+    with open(folder / "metrics.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerow(september)
+    (folder / "run-log.json").write_text(json.dumps({"provisional": True, "checks": [
+        {"name": "period: every day has data", "passed": False}, {"name": "metrics: kind", "passed": True}]}))
+
+
+@pytest.fixture(scope="session")
+def rsvp_month(tmp_path_factory):
+    """October 2026 from the hand-made landing of tests/rsvp_landing.py, built and
+    published on Monday 16 November, past its deadline (Friday 13 November), with
+    provisional figures: the landing has nothing after the month. Beside it,
+    September's report as published (by hand).
+
+    test_rsvp reads its warehouse, test_report and test_report_presentation its
+    warehouse and report: one build per test worker instead of one per module (a
+    build costs a minute). A test that runs the month again into this warehouse and
+    folder (test_report's re-run) must leave the figures as they are; one that
+    changes them works on a copy."""
+    from pmr import pipeline
+
+    root = tmp_path_factory.mktemp("rsvp_month")
+    landing, out, db = write_landing(root / "landing"), root / "out", root / "w.duckdb"
+    write_september_report(out / "2026-09")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "publication_clock", lambda: dt.datetime(2026, 11, 16, 12, tzinfo=dt.timezone.utc))
+        # the hand-made landing has rows on a few days of the month only
+        link = pipeline.run_month(MONTH, landing, out, db=db, allow_missing_days=True)
+    return {"landing": landing, "out": out, "db": db, "link": link, "metrics": (link / "metrics.csv").read_bytes()}
