@@ -36,8 +36,8 @@ def rsvp_month(tmp_path_factory):
     test_rsvp reads its warehouse, test_report and test_report_presentation its
     warehouse and report: one build per test worker instead of one per module (a
     build costs a minute). A test that runs the month again into this warehouse and
-    folder (test_report's re-run) must leave the figures as they are; one that
-    changes them works on a copy."""
+    folder (test_report's re-run) does it at the same publication time and must leave
+    the figures as they are; one that changes them works on a copy."""
     from pmr import pipeline
 
     root = tmp_path_factory.mktemp("rsvp_month")
