@@ -12,8 +12,9 @@ from pathlib import Path
 import duckdb
 
 from pmr.contract import CONTRACT, column_names
-from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, check_required_columns, delivered_as,
-                              file_columns, file_literal, ident, keep_rows_of_skipped_file, sql_str)
+from pmr.delivered_format import delivered_as
+from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, check_required_columns, file_columns,
+                              file_literal, ident, keep_rows_of_skipped_file, sql_str)
 
 FILE_NAME_COLUMN = "_pmr_landing_file"  # the Parquet view's file name column, named apart from any file column
 # A Parquet file with a column named like this cannot be read in place beside the row
