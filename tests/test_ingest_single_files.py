@@ -1,0 +1,155 @@
+"""Ingest alone, without a dbt build, on single landing files that DuckDB's readers
+stumble on: a long line past the sniffer's sample, a first line that is no CSV header,
+faults inside gzip files (a Latin-1 byte, an unterminated quote, a copy cut short),
+file names with glob characters, empty and UTF-16 files, and a file corrected in
+place with its old time. Each must be read as written or skipped by name with its
+reason, its rows counted. The same faults in a whole landing, built and staged:
+test_staging_bad_files.py."""
+
+import duckdb
+import pytest
+
+from pmr.ingest import ingest
+from tests.helpers import request_row as req
+from tests.helpers import write_csv
+from tests.helpers import write_request_parquet as write_parquet
+
+
+def test_a_long_line_past_the_sniffers_sample_has_the_file_read_again(tmp_path):
+    """DuckDB sniffs a CSV file's first 20,480 lines; a line over its 2 MB limit after
+    them must not be quarantined as malformed but read with the larger limit."""
+    outage = dict(component="dsp_core", started_at="2026-10-05T01:00:00Z", ended_at="2026-10-05T02:00:00Z",
+                  planned="false", description="x")
+    rows = [dict(outage, outage_id=f"o{n}") for n in range(25_000)]
+    rows.append(dict(outage, outage_id="long", description="y" * 3_000_000))
+    write_csv(tmp_path, "outages", rows, name="late_long_line.csv")
+    con = duckdb.connect()
+    report = ingest(con, tmp_path)
+    assert report.skipped == {}
+    assert con.execute("select status, rows_read from raw.landing_files").fetchall() == [("loaded", 25_001)]
+    assert con.execute("select count(*) from raw.malformed_lines").fetchone()[0] == 0
+    assert con.execute("select length(description) from raw.outages_csv where outage_id = 'long'").fetchall() == [
+        (3_000_000,)]
+
+
+def test_a_file_without_a_csv_header_is_skipped_by_name(tmp_path):
+    (tmp_path / "outages").mkdir()
+    (tmp_path / "outages" / "binary.csv").write_bytes(b'"\xff\xfe\x00' * 100)
+    con = duckdb.connect()
+    assert ingest(con, tmp_path).skipped == {
+        "outages/binary.csv": "file skipped: unreadable csv file: its first line is not a CSV header"}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_gzip_files_keep_a_latin1_line_as_written_and_survive_an_unterminated_quote(tmp_path, newline):
+    """The same two faults as r_latin1.csv and q_unterminated_quote.csv, in `.csv.gz`
+    files: the header and the line's raw bytes are read through gzip, at the
+    position DuckDB gives in the uncompressed text."""
+    import gzip
+
+    landing = tmp_path / "landing"
+    latin1 = write_csv(landing, "service_requests", [req("r1"), req("r2"), req("r3")], name="latin1.csv")
+    text = latin1.read_bytes().replace(b"r2,2026-10-05T10:00:00Z,SUP001", b"r2,2026-10-05T10:00:00Z,SUP\xe9")
+    quote = write_csv(landing, "service_requests", [req(f"q{n}") for n in range(1, 6)], name="quote.csv")
+    lines = quote.read_text().splitlines()
+    lines[3] = lines[3].replace(",SUP001,", ',"SUP001,', 1)
+    for path, data in ((latin1, text), (quote, ("\n".join(lines) + "\n").encode())):
+        path.with_name(path.name + ".gz").write_bytes(gzip.compress(data.replace(b"\n", newline.encode())))
+        path.unlink()
+    con = duckdb.connect()
+    assert ingest(con, landing).skipped == {}
+    assert con.execute("select file, status, rows_read from raw.landing_files order by 1").fetchall() == [
+        ("service_requests/latin1.csv.gz", "loaded", 3), ("service_requests/quote.csv.gz", "loaded", 3)]
+    malformed = dict(con.execute("select file, raw_line from raw.malformed_lines").fetchall())
+    written_r2 = text.splitlines()[2].decode("latin-1").replace("\xe9", "\\xe9")
+    assert malformed["service_requests/latin1.csv.gz"] == written_r2
+    assert all(f"q{n}," in malformed["service_requests/quote.csv.gz"] for n in (3, 4, 5))
+    assert sorted(r[0] for r in con.execute("select request_id from raw.service_requests_csv").fetchall()) == [
+        "q1", "q2", "r1", "r3"]
+
+
+def test_a_truncated_gzip_file_quarantines_the_rows_before_the_break(tmp_path):
+    """An interrupted copy cuts a `.csv.gz` file short: it is skipped, and every row that
+    decompresses before the break (of both gzip members here, the second cut through)
+    is counted as read and quarantined, so the loss counts against the quarantine
+    limit instead of vanishing from the accounting."""
+    import gzip
+    import zlib
+
+    landing = tmp_path / "landing"
+    first = write_csv(landing, "service_requests", [req(f"a{n}") for n in range(300)], name="first.csv").read_bytes()
+    second = write_csv(landing, "service_requests", [req(f"b{n}") for n in range(3000)], name="second.csv")
+    second_rows = second.read_bytes().split(b"\n", 1)[1]  # a second member continues the text: no header
+    for path in (landing / "service_requests").iterdir():
+        path.unlink()
+    cut = gzip.compress(second_rows)
+    cut = cut[:len(cut) // 2]
+    (landing / "service_requests" / "day.csv.gz").write_bytes(gzip.compress(first) + cut)
+    # what decompresses, by hand: all of the first member, the second up to the cut
+    text = first + zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(cut)
+    lines = text.count(b"\n") + (not text.endswith(b"\n"))  # the last one cut through
+    assert 300 < lines - 1 < 3300
+    con = duckdb.connect()
+    reason = "file skipped: truncated gzip file (its compressed data ends early); the rows before the break are quarantined"
+    assert ingest(con, landing).skipped == {"service_requests/day.csv.gz": reason}
+    assert con.execute("select status, rows_read from raw.landing_files").fetchall() == [("skipped", lines - 1)]
+    kept = con.execute("select error, raw_line from raw.malformed_lines order by line").fetchall()
+    assert len(kept) == lines - 1
+    assert sum(error == reason for error, _ in kept) >= lines - 2  # the cut line may be kept with DuckDB's reason
+    assert '"request_id":"a0"' in kept[0][1]
+
+
+def test_file_names_with_glob_characters_are_read_as_named(tmp_path):
+    """DuckDB takes *, ? and [ in a path as a glob: day[1].csv would read day1.csv, x?.csv
+    also x1.csv, p*.parquet every Parquet file. Each file must give exactly its own row."""
+    rows = {"day1.csv": "c_day1", "day[1].csv": "c_brk", "x?.csv": "c_q", "x1.csv": "c_x1",
+            "p1.parquet": "p_1", "p[1].parquet": "p_brk", "p*.parquet": "p_star"}
+    for name, request_id in rows.items():
+        if name.endswith(".parquet"):
+            write_parquet(tmp_path, name, [req(request_id)])
+        else:
+            write_csv(tmp_path, "service_requests", [req(request_id)], name=name)
+    con = duckdb.connect()
+    assert ingest(con, tmp_path).skipped == {}
+    read = con.execute("""select _file, request_id from raw.service_requests_csv
+                          union all select _file, request_id from raw.service_requests_parquet order by 1""").fetchall()
+    assert read == sorted((f"service_requests/{name}", request_id) for name, request_id in rows.items())
+    assert con.execute("select sum(rows_read) from raw.landing_files").fetchone()[0] == 7
+
+
+def test_an_empty_or_utf16_file_is_skipped_saying_why(tmp_path):
+    folder = tmp_path / "service_requests"
+    folder.mkdir()
+    (folder / "a_empty.csv").write_bytes(b"")
+    header_only = write_csv(tmp_path, "service_requests", [], name="b_header_only.csv")
+    text = header_only.read_text() + ",".join(str(v if v is not None else "") for v in req("u1").values()) + "\n"
+    (folder / "c_utf16.csv").write_bytes(text.encode("utf-16"))
+    con = duckdb.connect()
+    assert ingest(con, tmp_path).skipped == {
+        "service_requests/a_empty.csv": "file skipped: empty file (no header line)",
+        "service_requests/c_utf16.csv": "file skipped: the file is UTF-16 (it starts with a UTF-16 byte order mark); "
+                                        "the contract asks for UTF-8",
+    }
+    assert con.execute("select file, status, rows_read from raw.landing_files order by 1").fetchall() == [
+        ("service_requests/a_empty.csv", "skipped", 0), ("service_requests/b_header_only.csv", "loaded", 0),
+        ("service_requests/c_utf16.csv", "skipped", 0)]
+
+
+def test_a_file_corrected_in_place_with_its_old_time_is_read_again(tmp_path):
+    """A copy that keeps file times, or `touch -r`, sets the modification time back; the
+    status-change time still moves, so ingest sees the new contents."""
+    import os
+    import time
+
+    path = write_csv(tmp_path, "service_requests", [req("v1", srv="6.23")], name="day.csv")
+    con = duckdb.connect()
+    assert ingest(con, tmp_path).loaded == ["service_requests/day.csv"]
+    before = path.stat()
+    time.sleep(0.05)  # the kernel's file clock ticks every few ms
+    write_csv(tmp_path, "service_requests", [req("v1", srv="11.1")], name="day.csv")  # the same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert ingest(con, tmp_path).loaded == ["service_requests/day.csv"]
+    assert con.execute("select srv from raw.service_requests_csv").fetchall() == [("11.1",)]
+    assert ingest(con, tmp_path).unchanged == ["service_requests/day.csv"]
+    assert ingest(con, tmp_path, reread=True).loaded == ["service_requests/day.csv"]  # a full refresh
