@@ -1,0 +1,116 @@
+"""Pieces of the report on hand-made inputs, without a build: the measures table
+without service levels, the incomplete-month and provisional-figures notices and the
+metric status behind them, and metrics.csv's plain decimals. The report of a built
+month: test_report.py and test_report_presentation.py."""
+
+import duckdb
+import pytest
+
+from pmr.landing_reach import write_metric_status
+from reports import render
+from tests.rsvp_landing import MONTH
+
+
+def test_a_table_of_measures_without_service_levels_has_no_level_columns():
+    """Billing-like measures with no service level in the seed: no Target / Minimum
+    columns of dashes; with one level set, both columns appear."""
+    import pandas as pd
+
+    from reports.context import ReportContext
+    from reports.sections.outcome_tables import single_table
+
+    def ctx(target):
+        figures = (("b.one", 97.0, "pct"), ("b.two", 88.0, "pct"), ("b.ones", 1200.0, "count"),
+                   ("b.twos", 25.0, "count"))
+        metrics = pd.DataFrame([dict(metric_id=m, value=v, target=target if m == "b.one" else None,
+                                     minimum=96.0 if target and m == "b.one" else None,
+                                     day=None, business_process=None, segment=None, device_type=None,
+                                     service=None, time_band=None, category=None)
+                                for m, v, _ in figures])
+        catalogue = pd.DataFrame([dict(metric_id=m, kind="measure" if unit == "pct" else "indicator", unit=unit)
+                                  for m, _, unit in figures])
+        return ReportContext(month=MONTH, con=None, metrics=metrics, catalogue=catalogue)
+
+    rows = [("One", "b.one", "b.ones"), ("Two", "b.two", "b.twos")]
+    assert "<th>Target</th>" not in single_table(ctx(None), rows, "no levels")
+    one_level = single_table(ctx(99.0), rows, "one level")
+    assert "<th>Target</th><th>Minimum</th>" in one_level
+    # the row without a level says so; the one with a level is a plain measure; each share
+    # shows the count it is of
+    assert "<th>One</th><td>97.00%</td><td>1,200</td><td>Measure</td><td>99.00%</td><td>96.00%</td>" in one_level
+    assert "<th>Two</th><td>88.00%</td><td>25</td><td>Measure, no service level set</td><td>–</td><td>–</td>" \
+        in one_level
+
+
+def test_the_incomplete_notice_only_when_days_are_missing():
+    from pmr.gate import DAYS_CHECK, CheckResult
+    from reports.render import incomplete_notice
+
+    missing = CheckResult(DAYS_CHECK, "gx", False, False,
+                          "sources have ...: 1 of 3 fail: alerts (days_missing=1, missing_days=2026-10-31)")
+    assert incomplete_notice([missing]).endswith(
+        "the figures cover the other days only: alerts (days_missing=1, missing_days=2026-10-31). Availability "
+        "(Requirement 3) still counts those days: a minute without a recorded outage counts as up.</p>")
+    assert incomplete_notice([CheckResult(DAYS_CHECK, "gx", True, True, "all days")]) == ""
+    assert incomplete_notice([]) == ""
+
+
+def _follow_up_warehouse(days_after_the_month, windows):
+    """Staged requests, responses and alerts at noon UTC on the given days of November
+    2026 (per source), and a catalogue of follow-up windows."""
+    con = duckdb.connect()
+    con.execute("create schema staging; create schema metrics")
+    for table, column in (("stg_service_requests", "received_at"), ("stg_service_responses", "response_at"),
+                          ("stg_alerts", "received_at")):
+        con.execute(f"create table staging.{table} ({column} timestamp)")
+        con.executemany(f"insert into staging.{table} values (?)",
+                        [[f"2026-11-{day:02d} 12:00:00"] for day in days_after_the_month[table]])
+    con.execute("create table metrics.metric_catalogue (metric_id varchar, follow_up_s double)")
+    con.executemany("insert into metrics.metric_catalogue values (?, ?)", list(windows.items()))
+    write_metric_status(con, MONTH)  # as the collect step does, beside the catalogue
+    return con
+
+
+def test_figures_whose_follow_up_has_not_landed_are_provisional_at_the_top():
+    """October 2026 ends at 2026-11-01 00:00 UTC. Requests land on 1-3 November, responses
+    on 1-2, alerts on 1-4: the landing holds every day up to the end of 2 November (3 Nov
+    00:00 UTC). One day after the month (2 November) has landed; seven days have not."""
+    con = _follow_up_warehouse(
+        {"stg_service_requests": (1, 2, 3), "stg_service_responses": (1, 2), "stg_alerts": (1, 2, 3, 4)},
+        {"a.one_day": 86400.0, "b.week": 604800.0, "c.week": 604800.0, "d.none": None})
+    notice = render.provisional_notice(con)
+    assert "for every day up to 2026-11-03 00:00 UTC" in notice
+    assert ("<ul><li>b.week, c.week: final once every day to 2026-11-08 00:00 UTC has landed (7 days after the "
+            "month)</li></ul>") in notice
+    assert "a.one_day" not in notice and "d.none" not in notice
+
+
+def test_the_warehouse_says_which_figures_are_provisional():
+    """The landing of the test above: it reaches 3 November 00:00 UTC. a.one_day needs
+    2 November 00:00 (final), the weeks 8 November 00:00 (provisional), d.none nothing."""
+    con = _follow_up_warehouse(
+        {"stg_service_requests": (1, 2, 3), "stg_service_responses": (1, 2), "stg_alerts": (1, 2, 3, 4)},
+        {"a.one_day": 86400.0, "b.week": 604800.0, "c.week": 604800.0, "d.none": None})
+    assert con.execute("select metric_id, cast(needed_through_utc as varchar), cast(landed_through_utc as varchar), "
+                       "is_provisional from metrics.metric_status order by metric_id").fetchall() == [
+        ("a.one_day", "2026-11-02 00:00:00", "2026-11-03 00:00:00", False),
+        ("b.week", "2026-11-08 00:00:00", "2026-11-03 00:00:00", True),
+        ("c.week", "2026-11-08 00:00:00", "2026-11-03 00:00:00", True),
+        ("d.none", None, "2026-11-03 00:00:00", False)]
+
+
+def test_no_provisional_notice_once_every_follow_up_has_landed():
+    week = tuple(range(1, 8))  # 1-7 November: up to 8 Nov 00:00 UTC
+    con = _follow_up_warehouse(
+        {"stg_service_requests": week, "stg_service_responses": week, "stg_alerts": week},
+        {"b.week": 604800.0, "d.none": None})
+    assert render.provisional_notice(con) == ""
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (5.6e-05, "0.000056"), (0.1, "0.1"), (98.31460674157303, "98.31460674157303"), (12.0, "12"),
+    (1e16 + 2, "10000000000000002"), (-2.5e-07, "-0.00000025"),
+])
+def test_metrics_csv_values_are_plain_decimals_that_read_back_exactly(value, text):
+    assert render._csv_value(value) == text
+    assert float(text) == value
