@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -44,6 +43,7 @@ from pmr.calendar import is_working_day
 from pmr.pipeline import run_month
 from reports.sections import all_sections
 from tests.helpers import alert_row, check_in_browser, write_csv
+from tests.page_tables import PageTables, rows_of, table_with
 from tests.test_availability import OUTAGES, outage
 from tests.test_cpm5 import INCIDENTS
 from tests.rsvp_landing import REQUESTS, RESPONSES, at, request, response
@@ -79,70 +79,6 @@ EXTRA_OUTAGES = [outage("N1", "rdi_gateway", "2026-10-21T12:55:00Z", "2026-10-21
 def pct(available_min: float, uptime_min: float) -> str:
     """As reports.format.number shows a pct figure."""
     return f"{100.0 * available_min / uptime_min:.2f}%"
-
-
-# --- reading the page ----------------------------------------------------------
-
-class PageTables(HTMLParser):
-    """Per top-level <section id>: its tables (caption, rows of cell text) and the
-    aria-labels of its charts."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.depth = 0
-        self.section: str | None = None
-        self.tables: dict[str, list[dict]] = {}
-        self.charts: dict[str, list[str]] = {}
-        self.cell: list[str] | None = None
-        self.in_caption = False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "section":
-            self.depth += 1
-            if self.depth == 1:
-                self.section = attrs.get("id")
-        elif self.section is None:
-            return
-        elif tag == "table":
-            self.tables.setdefault(self.section, []).append({"caption": "", "rows": []})
-        elif tag == "caption":
-            self.in_caption = True
-        elif tag == "tr":
-            self.tables[self.section][-1]["rows"].append([])
-        elif tag in ("td", "th"):
-            self.cell = []
-        elif tag == "figure" and "chart" in (attrs.get("class") or ""):
-            self.charts.setdefault(self.section, []).append(attrs.get("aria-label", ""))
-
-    def handle_endtag(self, tag):
-        if tag == "section":
-            self.depth -= 1
-            if self.depth == 0:
-                self.section = None
-        elif tag == "caption":
-            self.in_caption = False
-        elif tag in ("td", "th") and self.cell is not None:
-            self.tables[self.section][-1]["rows"][-1].append("".join(self.cell).strip())
-            self.cell = None
-
-    def handle_data(self, data):
-        if self.section is None:
-            return
-        if self.in_caption:
-            self.tables[self.section][-1]["caption"] += data
-        elif self.cell is not None:
-            self.cell.append(data)
-
-
-def rows_of(page: PageTables, section: str) -> list[list[str]]:
-    return [row for t in page.tables.get(section, []) for row in t["rows"]]
-
-
-def table_with(page: PageTables, section: str, caption_part: str) -> list[list[str]]:
-    found = [t["rows"] for t in page.tables.get(section, []) if caption_part in t["caption"]]
-    assert found, f"no table with {caption_part!r} in section {section}"
-    return found
 
 
 # --- fixture -------------------------------------------------------------------
