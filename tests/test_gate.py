@@ -1,130 +1,13 @@
 """The publication gate (pmr.gate + expectations/): the expectation suites run on small
-hand-made warehouses (no dbt), one broken rule at a time. A blocked `pmr run` end to
-end: test_orchestration.py."""
-
-from pathlib import Path
+hand-made warehouses (no dbt, tests/gate_warehouse.py), one broken rule at a time.
+A blocked `pmr run` end to end: test_orchestration.py."""
 
 import duckdb
 import pytest
 
-from pmr import PROJECT_DIR, gate
+from pmr import gate
 from pmr.gate import DAYS_CHECK, FOLLOW_UP_CHECK
-from pmr.landing_reach import write_metric_status
-
-MONTH = "2026-10"
-SEGMENT_VOLUMES = {"North": 3.0, "Central": 2.0, "South": 1.0, "SMETS1": 1.0}
-
-
-def _seed(con, name: str) -> None:
-    con.execute(
-        f"create table reference.{name} as select * from read_csv(?, header = true, all_varchar = false)",
-        [str(PROJECT_DIR / "seeds" / f"{name}.csv")],
-    )
-
-
-def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, alerts=None, responses=None,
-                   quarantine_max_pct=1.0, declared_without_figures=(), follow_up=None) -> Path:
-    """A warehouse with just what the gate reads. Defaults: a consistent month with
-    prepayment_top_up traffic in every segment."""
-    con = duckdb.connect(str(path))
-    for schema in ("reference", "staging", "metrics"):
-        con.execute(f"create schema {schema}")
-    for seed in ("business_process_srvs", "srv_catalogue", "business_processes", "business_process_alerts"):
-        _seed(con, seed)
-    con.execute("create table reference.parameters (parameter varchar, value double)")
-    con.execute("insert into reference.parameters values ('quarantine_max_pct', ?)", [quarantine_max_pct])
-    con.execute(
-        """create table staging.landing_accounting (source varchar, file varchar, format varchar, status varchar,
-           error varchar, rows_read bigint, accepted bigint, duplicates bigint, quarantined bigint)"""
-    )
-    accounting = accounting if accounting is not None else [
-        ("service_requests", "service_requests/a.csv", "csv", "loaded", None, 1000, 995, 0, 5),
-        ("service_responses", "service_responses/a.csv", "csv", "loaded", None, 800, 790, 10, 0),
-    ]
-    con.executemany("insert into staging.landing_accounting values (?, ?, ?, ?, ?, ?, ?, ?, ?)", accounting)
-    con.execute(
-        """create table staging.stg_service_requests (request_id varchar, received_at timestamp, srv varchar,
-           command_variant bigint, device_type varchar, smets varchar, csp_region varchar)"""
-    )
-    if requests is None:
-        requests, n = [], 0
-        for segment, volume in SEGMENT_VOLUMES.items():
-            for _ in range(int(volume)):
-                n += 1
-                smets = "SMETS1" if segment == "SMETS1" else "SMETS2"
-                requests.append((f"R{n}", f"2026-10-0{n}T12:00:00", "2.2", 1, "ESME", smets,
-                                 None if smets == "SMETS1" else segment))
-        requests.append(("T1", "2026-10-02T12:00:00", "2.2", 4, "ESME", "SMETS2", "North"))  # Transform
-        requests.append(("S1", "2026-09-30T22:30:00", "2.2", 1, "ESME", "SMETS2", "North"))  # 23:30 BST: Sept
-    if requests:
-        con.executemany("insert into staging.stg_service_requests values (?, ?, ?, ?, ?, ?, ?)", requests)
-    con.execute("create table staging.stg_service_responses (request_id varchar, response_at timestamp)")
-    responses = responses if responses is not None else [("R1", "2026-10-01T12:00:04")]
-    if responses:
-        con.executemany("insert into staging.stg_service_responses values (?, ?)", responses)
-    con.execute(
-        """create table staging.stg_alerts (alert_id varchar, alert_code varchar, received_at timestamp,
-           suppressed boolean)"""
-    )
-    alerts = alerts if alerts is not None else [("A1", "8F0A", "2026-10-03T08:00:00", False)]  # in no process
-    if alerts:
-        con.executemany("insert into staging.stg_alerts values (?, ?, ?, ?)", alerts)
-    con.execute(
-        """create table metrics.pmr_metrics (metric_id varchar, requirement varchar, kind varchar, period varchar,
-           day date, business_process varchar, segment varchar, device_type varchar, service varchar,
-           time_band varchar, category varchar, value double, unit varchar, target double, minimum double,
-           model varchar)"""
-    )
-    if figures is None:
-        figures = default_figures()
-    rows = [
-        (f["metric_id"], "R1", f.get("kind", "indicator"), f.get("period", MONTH), f.get("day"),
-         f.get("business_process"), f.get("segment"), None, None, None, None, f["value"], f["unit"], None, None,
-         "metric_test")
-        for f in figures
-    ]
-    if rows:
-        con.executemany("insert into metrics.pmr_metrics values (" + ", ".join(["?"] * 16) + ")", rows)
-    con.execute("create table metrics.metric_catalogue (metric_id varchar, fractional boolean, follow_up_s double)")
-    fractional = {f["metric_id"]: bool(f.get("fractional")) for f in figures}
-    fractional.update({metric_id: False for metric_id in declared_without_figures})
-    fractional.update({metric_id: False for metric_id in (follow_up or {}) if metric_id not in fractional})
-    if fractional:
-        con.executemany("insert into metrics.metric_catalogue values (?, ?, ?)",
-                        [(metric_id, flag, (follow_up or {}).get(metric_id)) for metric_id, flag in fractional.items()])
-    write_metric_status(con, MONTH)  # as the collect step does, beside the catalogue
-    con.close()
-    return path
-
-
-def default_figures() -> list[dict]:
-    figures = []
-    for segment, volume in {**SEGMENT_VOLUMES, "All": sum(SEGMENT_VOLUMES.values())}.items():
-        base = dict(business_process="prepayment_top_up", segment=segment)
-        figures.append(dict(metric_id="rsvp.volume", unit="count", value=volume, **base))
-        figures.append(dict(metric_id="rsvp.pct_within_trt", kind="measure", unit="pct", value=97.5, **base))
-        figures.append(dict(metric_id="rsvp.mean_rtt_s", unit="s", value=4.2, **base))
-    figures.append(dict(metric_id="rsvp.volume", unit="count", value=4.0, day="2026-10-01",
-                        business_process="prepayment_top_up", segment="All"))
-    figures.append(dict(metric_id="rsvp.volume", unit="count", value=3.0, day="2026-10-02",
-                        business_process="prepayment_top_up", segment="All"))
-    figures.append(dict(metric_id="availability.pct", kind="measure", unit="pct", value=99.9))
-    return figures
-
-
-def evaluate(path: Path, dbt_checks=None, every_day=False, allow_missing_days=False) -> dict[str, gate.CheckResult]:
-    """The gate's checks by name. The hand-made warehouses have data on a few days
-    only, so the check that every day has data is left out unless `every_day`."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        checks = gate.evaluate(con, MONTH, dbt_checks or [], allow_missing_days=allow_missing_days)
-    finally:
-        con.close()
-    return {c.name: c for c in checks if every_day or c.name != DAYS_CHECK}
-
-
-def failed(checks: dict[str, gate.CheckResult]) -> dict[str, gate.CheckResult]:
-    return {name: c for name, c in checks.items() if not c.passed}
+from tests.gate_warehouse import default_figures, evaluate, failed, make_warehouse
 
 
 def test_a_consistent_month_passes_every_check(tmp_path):
