@@ -1,5 +1,6 @@
 """Reading one landing file into raw.*, or skipping it with its reason (FileSkipped):
-what every file shares, and CSV files (Parquet files: pmr.landing_parquet).
+what every file shares, and CSV files (Parquet files: pmr.landing_parquet; what a
+file really is, by its first bytes: pmr.delivered_format).
 
 - A CSV file is copied as text into `raw.<source>_csv`, one row per row read, tagged
   with file and row; lines that cannot be split into the header's columns go to
