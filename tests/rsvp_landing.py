@@ -43,6 +43,9 @@ REQUESTS = [
     # Non-Device 8.14.1: one ends with I99 only (that is its final response), one has no response
     request("N", "2026-10-14T10:00:00Z", srv="8.14.1", variant=8, device="CHF", region="South"),  # RTT 2
     request("P", "2026-10-14T12:00:00Z", srv="8.14.1", variant=8, device="CHF", region="South"),  # failed
+    # Device Certificate Update (6.15.2) has this one request, a signed pre-command rejected (E1):
+    # nothing deliverable
+    request("Q", "2026-10-10T12:00:00Z", srv="6.15.2", variant=5, region="South"),
 ]
 
 
@@ -69,6 +72,7 @@ RESPONSES = [
     response("M", at("2026-10-12T09:00:00Z", 1), "I99"),
     response("M", at("2026-10-13T02:00:00Z", 25), "I0"),
     response("N", at("2026-10-14T10:00:00Z", 2), "I99"),
+    response("Q", at("2026-10-10T12:00:00Z", 0.5), "E1"),
 ]
 
 

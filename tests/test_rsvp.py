@@ -32,6 +32,9 @@ MONTHLY = {
     ("alerts_management", "North"): [2, 0, 47.5, 47.5, 5, 90, 50.0, 0.0],
     ("alerts_management", "SMETS1"): [1, 0, None, None, None, None, 0.0, 100.0],
     ("alerts_management", "All"): [3, 0, 47.5, 47.5, 5, 90, 100 / 3, 100 / 3],
+    # Q rejected, so nothing deliverable: no RTT, no share within the TRT, no share failed
+    ("device_certificate_update", "South"): [1, 1, None, None, None, None, None, None],
+    ("device_certificate_update", "All"): [1, 1, None, None, None, None, None, None],
 }
 # 1.1.1 counts alike in every process whose list holds it
 for process in ("change_of_supplier", "change_of_tenancy", "in_life_device_management"):
@@ -98,6 +101,11 @@ def test_daily_rsvp_uses_uk_days_across_month_ends_and_the_clock_change(warehous
     assert daily("2026-10-10", "pct_within_trt") == 50  # G within, H no response
     assert daily("2026-10-10", "pct_failed") == 100
     assert daily("2026-10-02", "volume") == 0
+    q_day = dict(business_process="device_certificate_update", segment="South", day="2026-10-10")
+    assert (metric(warehouse, "rsvp.volume", **q_day), metric(warehouse, "rsvp.rejected", **q_day)) == (1, 1)
+    assert query(warehouse, "select metric_id from metrics.pmr_metrics where business_process = ? and day = ? "
+                 "and metric_id not in ('rsvp.volume', 'rsvp.rejected')",
+                 [q_day["business_process"], q_day["day"]]) == []
     days = query(warehouse, "select count(distinct day) from metrics.pmr_metrics where day is not null")
     assert days == [(31,)]
     totals = query(
