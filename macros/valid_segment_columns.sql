@@ -1,6 +1,7 @@
 {#- Reason when smets / csp_region break the contract: smets is SMETS1 or
-    SMETS2; SMETS2 rows need a known region. A region on a SMETS1 row is
-    ignored (the segment is SMETS1 whatever it says). -#}
+    SMETS2; SMETS2 rows need a known region. A known region on a SMETS1 row
+    is ignored (the segment is SMETS1 whatever it says); an unknown one is an
+    unknown code, on any row. -#}
 {% macro valid_segment_columns(smets, region) -%}
     case
         when {{ smets }} not in ('SMETS1', 'SMETS2') then 'unknown smets'

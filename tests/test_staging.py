@@ -19,12 +19,12 @@ MONTH = "2026-10"
 def warehouse(tmp_path_factory):
     root = tmp_path_factory.mktemp("staging")
     landing = root / "landing"
-    # service_requests/a_good.csv: 3 rows, all accepted
-    write_csv(landing, "service_requests", [req("r1"), req("r2"), req("r3", srv="1.1.1", command_variant=5)],
-              name="a_good.csv")
+    # service_requests/a_good.csv: 4 rows, all accepted; r6 is SMETS1 with a known region, which is ignored
+    write_csv(landing, "service_requests", [req("r1"), req("r2"), req("r3", srv="1.1.1", command_variant=5),
+                                            req("r6", smets="SMETS1", csp_region="North")], name="a_good.csv")
     # b_redelivered.csv: r1 again (exact copy: duplicate) and r4 (new: accepted)
     write_csv(landing, "service_requests", [req("r1"), req("r4")], name="b_redelivered.csv")
-    # c_bad.csv: 12 rows, 12 quarantined with the reasons noted
+    # c_bad.csv: 13 rows, 13 quarantined with the reasons noted
     write_csv(landing, "service_requests", [
         req(None),                                        # missing required value: request_id
         req("b2", received_at="yesterday"),               # unparsable timestamp: received_at
@@ -39,6 +39,7 @@ def warehouse(tmp_path_factory):
         req("b10", device_type="TOASTER"),                # unknown device_type
         req("b11", dsp_processing_ms=5),                  # conflicting contents (with the next row)
         req("b11", dsp_processing_ms=6),
+        req("b12", smets="SMETS1", csp_region="Mars"),    # unknown csp_region, on a SMETS1 row too
     ], name="c_bad.csv")
     # d_missing_column.csv: 2 rows, no srv column: file skipped, both rows quarantined
     write_csv(landing, "service_requests", [req("m1"), req("m2")], name="d_missing_column.csv",
@@ -145,9 +146,9 @@ def accounting(db):
 
 def test_every_row_is_accounted_for_per_file(warehouse):
     assert accounting(warehouse) == {
-        ("service_requests", "service_requests/a_good.csv"): (3, 3, 0, 0),
+        ("service_requests", "service_requests/a_good.csv"): (4, 4, 0, 0),
         ("service_requests", "service_requests/b_redelivered.csv"): (2, 1, 1, 0),
-        ("service_requests", "service_requests/c_bad.csv"): (12, 0, 0, 12),
+        ("service_requests", "service_requests/c_bad.csv"): (13, 0, 0, 13),
         ("service_requests", "service_requests/d_missing_column.csv"): (2, 0, 0, 2),
         ("service_requests", "service_requests/e_garbage.parquet"): (0, 0, 0, 0),
         ("service_requests", "service_requests/f_malformed.csv"): (3, 2, 0, 1),
@@ -176,7 +177,7 @@ def test_quarantine_reasons(warehouse):
         ("service_requests", "invalid command_variant: not 1-8", 1),
         ("service_requests", "invalid integer: command_variant", 1),
         ("service_requests", "missing required value: csp_region (SMETS2)", 1),
-        ("service_requests", "unknown csp_region", 1),
+        ("service_requests", "unknown csp_region", 2),
         ("service_requests", "srv not applicable to SMETS1", 1),
         ("service_requests", "unknown device_type", 1),
         ("service_requests", "conflicting contents for the same request_id", 2),
@@ -218,7 +219,8 @@ def test_unreadable_file_is_reported_by_name(warehouse):
 
 def test_staged_rows_are_typed_deduplicated_and_updated(warehouse):
     assert query(warehouse, "select request_id from staging.stg_service_requests order by 1") == [
-        ("f1",), ("f2",), ("r1",), ("r2",), ("r3",), ("r4",), ("r5",)]
+        ("f1",), ("f2",), ("r1",), ("r2",), ("r3",), ("r4",), ("r5",), ("r6",)]
+    assert query(warehouse, "select segment from marts.fct_service_requests where request_id = 'r6'") == [("SMETS1",)]
     assert query(warehouse, "select typeof(received_at), typeof(command_variant) from staging.stg_service_requests "
                  "limit 1") == [("TIMESTAMP", "BIGINT")]
     # the later incident version wins; the outage with its end replaces the open one
