@@ -39,7 +39,10 @@ TIME_ZONE_TEXTS = {
     "z7": " 2026-10-05", "z8": "2026-10-05 ",
     "ok1": "2026-10-05T10:00:00+01:00", "ok2": "2026-10-05T10:00:00+0100", "ok3": "2026-10-05T10:00:00+01",
     "ok4": "2026-10-05T10:00:00+14:00", "ok5": "2026-10-05T10:00:00-12:00", "ok6": "2026-10-05 10:00:00Z",
-    "ok7": "2026-10-05T10:00:00.5-05:30",
+    "ok7": "2026-10-05T10:00:00.5-05:30", "ok8": "2026-10-05T10:00:00.123456789Z",
+    # zone names that end in a digit, an offset past +14:00 by minutes, impossible minutes, offset seconds
+    "z9": "2026-10-05T10:00:00 GMT+1", "z10": "2026-10-05T10:00:00 Etc/GMT+5", "z11": "2026-10-05T10:00:00 UTC+5",
+    "z12": "2026-10-05T10:00:00+14:30", "z13": "2026-10-05T10:00:00+01:99",
 }
 
 
@@ -127,7 +130,7 @@ def warehouse(tmp_path_factory):
     # r_latin1.csv: r1, then r2 whose user_id has a Latin-1 byte (not UTF-8): r1 accepted, r2 malformed
     path = write_csv(landing, "service_requests", [req("r1"), req("r2")], name="r_latin1.csv")
     path.write_bytes(path.read_bytes().replace(b"r2,2026-10-05T10:00:00Z,SUP001", b"r2,2026-10-05T10:00:00Z,SUP\xe9"))
-    # zones.csv: received_at written 15 ways (TIME_ZONE_TEXTS): ok1-ok7 accepted, z1-z8 unparsable
+    # zones.csv: received_at written 21 ways (TIME_ZONE_TEXTS): ok1-ok8 accepted, z1-z13 unparsable
     write_csv(landing, "service_requests", [req(i, received_at=t) for i, t in TIME_ZONE_TEXTS.items()],
               name="zones.csv")
     # mixed.csv (w1-w3) and mixed.csv.gz (y1-y3): CRLF and LF line endings in one file, all accepted
@@ -160,7 +163,7 @@ def test_every_file_is_accounted_for_on_its_own(warehouse):
         "outages/p_long_line.csv": ("loaded", 3, 3, 0, 0),
         "q_unterminated_quote.csv": ("loaded", 3, 2, 0, 1),
         "r_latin1.csv": ("loaded", 2, 1, 0, 1),
-        "zones.csv": ("loaded", 15, 7, 0, 8),
+        "zones.csv": ("loaded", 21, 8, 0, 13),
         "mixed.csv": ("loaded", 3, 3, 0, 0),
         "mixed.csv.gz": ("loaded", 3, 3, 0, 0),
     }
@@ -187,7 +190,7 @@ def test_quarantine_reasons(warehouse):
         ("q_unterminated_quote.csv", "malformed CSV line: UNQUOTED VALUE: Value with unterminated quote found.", 1),
         ("r_latin1.csv", "malformed CSV line: INVALID ENCODING: Invalid unicode (byte sequence mismatch) detected. "
                          "This file is not utf-8 encoded.", 1),
-        ("zones.csv", "unparsable timestamp: received_at", 8),
+        ("zones.csv", "unparsable timestamp: received_at", 13),
     ])
 
 
@@ -235,19 +238,20 @@ def test_staged_values(warehouse):
 
 
 def test_time_zone_names_and_impossible_offsets_are_unparsable(warehouse):
-    """DuckDB reads "BST" as Bangladesh (+6) and "IST" as India, and takes "+25:00": each
-    would stage the row at an instant the extract never gave. The contract writes "Z" or
-    an offset; offsets up to ±14:00 are converted, a date alone (even padded) is refused."""
+    """DuckDB reads "BST" as Bangladesh (+6) and "IST" as India, "GMT+1" as +1 but
+    "Etc/GMT+5" as -5, and takes "+25:00" and "+01:99": each would stage the row at an
+    instant the extract never gave. The contract writes "Z" or an offset; offsets up to
+    ±14:00 are converted, a date alone (even padded) is refused."""
     db = warehouse
     assert query(db, "select json_extract_string(raw_values, '$.request_id'), reason from staging.quarantined_rows "
                      "where file = 'service_requests/zones.csv' order by 1") == [
-        (f"z{n}", "unparsable timestamp: received_at") for n in range(1, 9)]
+        (z, "unparsable timestamp: received_at") for z in sorted(f"z{n}" for n in range(1, 14))]
     staged = ("select request_id, cast(received_at as varchar) from staging.stg_service_requests "
               "where _file = 'service_requests/zones.csv' order by 1")
     assert query(db, staged) == [
         ("ok1", "2026-10-05 09:00:00"), ("ok2", "2026-10-05 09:00:00"), ("ok3", "2026-10-05 09:00:00"),
         ("ok4", "2026-10-04 20:00:00"), ("ok5", "2026-10-05 22:00:00"), ("ok6", "2026-10-05 10:00:00"),
-        ("ok7", "2026-10-05 15:30:00.5")]
+        ("ok7", "2026-10-05 15:30:00.5"), ("ok8", "2026-10-05 10:00:00.123456")]
 
 
 def test_a_file_mixing_crlf_and_lf_line_endings_is_read_line_by_line(warehouse):
@@ -291,8 +295,8 @@ def test_the_readme_query_of_quarantined_requests_by_srv_survives_malformed_line
         ("2.2", "missing required value: user_id", 1),
         ("2.2", "timestamp out of range: received_at", 1),
         ("2.2", "timestamp out of range: execution_at", 1),
-        # zones.csv z1-z8
-        ("2.2", "unparsable timestamp: received_at", 8),
+        # zones.csv z1-z13
+        ("2.2", "unparsable timestamp: received_at", 13),
         # l_row_number.parquet l2 and o_second.csv n1
         ("2.2", "unknown user_role", 2),
         # a skipped file's rows are kept as JSON: g2 has its srv; h1's srv is the list it was written as
