@@ -34,7 +34,7 @@ FULL, INCREMENTAL = "full", "incremental"
 DEFINITION_PATHS = (
     "dbt_project.yml", "models", "macros", "seeds", "tests/dbt",
     "pmr/contract.py", "pmr/ingest.py", "pmr/landing_file.py", "pmr/landing_parquet.py",
-    "pmr/delivered_format.py", "pmr/gzip_salvage.py",
+    "pmr/delivered_format.py", "pmr/gzip_salvage.py", "pmr/csv_line_endings.py",
 )
 ENGINES = ("duckdb", "dbt-core", "dbt-duckdb")
 # The models that add to their previous build, and the partitions they recompute.

@@ -23,6 +23,7 @@ from typing import NoReturn
 import duckdb
 
 from pmr.contract import column_names, required_columns
+from pmr.csv_line_endings import STRAY_CARRIAGE_RETURN, as_written, mark_stray_carriage_returns, with_lf_line_endings
 from pmr.delivered_format import KNOWN_FORMATS, delivered_as
 from pmr.gzip_salvage import write_decompressible_part
 
@@ -102,11 +103,13 @@ def _open_csv(path: Path, mode: str, **options):
 def _csv_header(path: Path, escape_bytes: bool = False) -> list[str] | None:
     """The column names of a CSV file's first line (duplicates numbered as DuckDB
     numbers them), or None when it is not a CSV header. A line that is not UTF-8 is
-    none, unless `escape_bytes`: then each such byte is escaped (as \\xe9)."""
+    none, unless `escape_bytes`: then each such byte is escaped (as \\xe9). Only the
+    first line is decoded: a Latin-1 byte in a row below it is that row's fault."""
     errors = "backslashreplace" if escape_bytes else "strict"
     try:
-        with _open_csv(path, "rt", encoding="utf-8-sig", errors=errors, newline="") as file:
-            names = next(csv.reader(file), None)
+        with _open_csv(path, "rb") as file:
+            first_line = file.readline(WIDE_CSV_LINE_BYTES).split(b"\r", 1)[0].rstrip(b"\n")  # any line ending
+        names = next(csv.reader([first_line.decode("utf-8-sig", errors=errors)]), None)
     except (OSError, EOFError, UnicodeDecodeError, csv.Error):
         return None
     if not names or not any(name.strip() for name in names):
@@ -276,7 +279,9 @@ def read_csv_file(con, source: str, path: Path, key: str) -> tuple[int, list[str
     the reader's buffers small for every other file. A file whose dialect DuckDB cannot
     detect is read again with its header's names given, so that the lines before the
     fault are read and the rest is quarantined as malformed, not the whole file skipped.
-    A file whose lines end in both CRLF and LF is read from a copy with LF endings."""
+    A file whose lines end in both CRLF and LF is read from a copy with LF endings, and
+    one whose parser still stops from a copy whose stray carriage returns make their
+    lines malformed (pmr.csv_line_endings)."""
     _check_csv_start(path)
     options: dict = {}
     if not _header_is_utf8(path):
@@ -286,10 +291,15 @@ def read_csv_file(con, source: str, path: Path, key: str) -> tuple[int, list[str
         if set(column_names(source)) & {name.strip().lower() for name in header}:
             options["header"] = header
     read = path  # the file DuckDB reads: the landing file, or its copy with LF line endings
+    stray_returns: dict[int, bytes] | None = None  # line number -> line, once the copy is marked
     try:
-        while True:  # each retry adds what stops its own exception: at most four reads
+        while True:  # each retry adds what stops its own exception: at most five reads
             try:
-                return _load_csv(con, source, read, key, **options)
+                result = _load_csv(con, source, read, key, **options)
+                for number, line in (stray_returns or {}).items():
+                    con.execute(f"update {RAW_SCHEMA}.malformed_lines set raw_line = ?, error = ? "
+                                "where file = ? and line = ?", [as_written(line), STRAY_CARRIAGE_RETURN, key, number])
+                return result
             except LineTooLong:
                 options["max_line_size"] = WIDE_CSV_LINE_BYTES
             except NoDialectFound:
@@ -297,9 +307,15 @@ def read_csv_file(con, source: str, path: Path, key: str) -> tuple[int, list[str
                 if options["header"] is None:
                     raise FileSkipped("file skipped: unreadable csv file: its first line is not a CSV header") from None
             except MixedLineEndings as skipped:
-                if read != path:  # the copy has one line ending: something else stops the parser
+                if read == path:
+                    with _open_csv(path, "rb") as landed:
+                        read = with_lf_line_endings(landed, Path(tempfile.mkdtemp(prefix="pmr-csv-")) / "lf.csv")
+                elif stray_returns is None:  # the copy has one line ending: a carriage return inside a line?
+                    stray_returns = mark_stray_carriage_returns(read)
+                    if not stray_returns:
+                        raise FileSkipped(skipped.reason) from None
+                else:
                     raise FileSkipped(skipped.reason) from None
-                read = _with_lf_line_endings(path, Path(tempfile.mkdtemp(prefix="pmr-csv-")) / "lf.csv")
             except FileSkipped as skipped:
                 if not (path.name.lower().endswith(".gz") and TRUNCATED_GZIP in skipped.reason):
                     raise
@@ -309,19 +325,6 @@ def read_csv_file(con, source: str, path: Path, key: str) -> tuple[int, list[str
     finally:
         if read != path:
             shutil.rmtree(read.parent, ignore_errors=True)
-
-
-def _with_lf_line_endings(path: Path, copy: Path) -> Path:
-    """A copy of a CSV landing file (decompressed) whose CRLF line endings are LF, so a
-    file mixing both reads as its lines say. A CRLF inside a quoted value becomes LF."""
-    with _open_csv(path, "rb") as source, open(copy, "wb") as target:
-        carried = b""
-        while chunk := source.read(1 << 20):
-            chunk = carried + chunk
-            carried = chunk[-1:] if chunk.endswith(b"\r") else b""  # a CRLF split between two chunks
-            target.write(chunk[:len(chunk) - len(carried)].replace(b"\r\n", b"\n"))
-        target.write(carried)
-    return copy
 
 
 TRUNCATED_GZIP = "Unexpected end of GZIP stream"  # DuckDB's error for compressed data that ends early

@@ -153,3 +153,62 @@ def test_a_file_corrected_in_place_with_its_old_time_is_read_again(tmp_path):
     assert con.execute("select srv from raw.service_requests_csv").fetchall() == [("11.1",)]
     assert ingest(con, tmp_path).unchanged == ["service_requests/day.csv"]
     assert ingest(con, tmp_path, reread=True).loaded == ["service_requests/day.csv"]  # a full refresh
+
+
+def _four_requests(landing, name: str, join) -> None:
+    """m1-m4 as a CSV file whose lines `join(lines)` puts together, as bytes."""
+    import gzip
+
+    path = write_csv(landing, "service_requests", [req(f"m{n}") for n in range(1, 5)], name="tmp.csv")
+    lines = path.read_bytes().split(b"\n")[:-1]  # the header and four rows
+    path.unlink()
+    data = join(lines)
+    (landing / "service_requests" / name).write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+
+
+def _read_alone(landing):
+    con = duckdb.connect()
+    report = ingest(con, landing)
+    return (report.skipped, con.execute("select rows_read from raw.landing_files").fetchall(),
+            con.execute("select request_id, user_id from raw.service_requests_csv order by 1").fetchall(),
+            con.execute("select line, raw_line, error from raw.malformed_lines").fetchall())
+
+
+@pytest.mark.parametrize("name, newline", [("lf.csv", b"\n"), ("crlf.csv", b"\r\n"), ("lf.csv.gz", b"\n")])
+def test_a_carriage_return_inside_a_value_quarantines_its_line_only(tmp_path, name, newline):
+    """DuckDB's parser stops on a carriage return that is no line ending; the whole
+    file was skipped, its rows uncounted. m2's user is written SUP<CR>001; a quoted
+    value keeps its carriage return (m1's user)."""
+    def join(lines):
+        lines[1] = lines[1].replace(b"SUP001", b'"SUP\r001"')
+        lines[2] = lines[2].replace(b"SUP001", b"SUP\r001")
+        return newline.join(lines) + newline
+
+    _four_requests(tmp_path, name, join)
+    skipped, read, accepted, malformed = _read_alone(tmp_path)
+    assert (skipped, read) == ({}, [(4,)])
+    assert accepted == [("m1", "SUP\r001"), ("m3", "SUP001"), ("m4", "SUP001")]
+    assert malformed == [(3, "m2,2026-10-05T10:00:00Z,SUP\\r001,IS,2.2,1,d1,ESME,SMETS2,North,,100",
+                          "STRAY CARRIAGE RETURN: a carriage return inside an unquoted value, not at the line's end")]
+
+
+def test_a_carriage_return_ending_the_file_is_its_last_line_ending(tmp_path):
+    _four_requests(tmp_path, "cr_at_end.csv", lambda lines: b"\n".join(lines) + b"\r")
+    skipped, read, accepted, malformed = _read_alone(tmp_path)
+    assert (skipped, read, [r for r, _ in accepted], malformed) == ({}, [(4,)], ["m1", "m2", "m3", "m4"], [])
+
+
+def test_a_latin1_byte_below_the_header_of_a_file_with_mixed_line_endings_is_its_rows_fault(tmp_path):
+    """The file is read again from a copy with LF endings, its header given: the header
+    was decoded with the file's first 8 KB, so the Latin-1 byte in m3 made it "not a
+    CSV header" and the whole file was skipped."""
+    def join(lines):
+        lines[3] = lines[3].replace(b"SUP001", b"SUP\xe9")
+        return lines[0] + b"\n" + lines[1] + b"\n" + lines[2] + b"\r\n" + lines[3] + b"\n" + lines[4] + b"\n"
+
+    _four_requests(tmp_path, "mixed_latin1.csv", join)
+    skipped, read, accepted, malformed = _read_alone(tmp_path)
+    assert (skipped, read, [r for r, _ in accepted]) == ({}, [(4,)], ["m1", "m2", "m4"])
+    assert [(line, raw) for line, raw, _ in malformed] == [
+        (4, "m3,2026-10-05T10:00:00Z,SUP\\xe9,IS,2.2,1,d1,ESME,SMETS2,North,,100")]
+    assert malformed[0][2].startswith("INVALID ENCODING")
