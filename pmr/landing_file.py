@@ -296,9 +296,10 @@ def read_csv_file(con, source: str, path: Path, key: str) -> tuple[int, list[str
         while True:  # each retry adds what stops its own exception: at most five reads
             try:
                 result = _load_csv(con, source, read, key, **options)
-                for number, line in (stray_returns or {}).items():
-                    con.execute(f"update {RAW_SCHEMA}.malformed_lines set raw_line = ?, error = ? "
-                                "where file = ? and line = ?", [as_written(line), STRAY_CARRIAGE_RETURN, key, number])
+                for number, line in (stray_returns or {}).items():  # rejected for the byte put in
+                    con.execute(f"update {RAW_SCHEMA}.malformed_lines set raw_line = ?, error = ? where file = ? "
+                                "and line = ? and error like 'INVALID ENCODING%'",
+                                [as_written(line), STRAY_CARRIAGE_RETURN, key, number])
                 return result
             except LineTooLong:
                 options["max_line_size"] = WIDE_CSV_LINE_BYTES
