@@ -40,7 +40,7 @@ TIME_ZONE_TEXTS = {
     "ok1": "2026-10-05T10:00:00+01:00", "ok2": "2026-10-05T10:00:00+0100", "ok3": "2026-10-05T10:00:00+01",
     "ok4": "2026-10-05T10:00:00+14:00", "ok5": "2026-10-05T10:00:00-12:00", "ok6": "2026-10-05 10:00:00Z",
     "ok7": "2026-10-05T10:00:00.5-05:30", "ok8": "2026-10-05T10:00:00.123456789Z",
-    # zone names that end in a digit, an offset past +14:00 by minutes, impossible minutes, offset seconds
+    # zone names that end in a digit, an offset past +14:00 by its minutes, impossible minutes
     "z9": "2026-10-05T10:00:00 GMT+1", "z10": "2026-10-05T10:00:00 Etc/GMT+5", "z11": "2026-10-05T10:00:00 UTC+5",
     "z12": "2026-10-05T10:00:00+14:30", "z13": "2026-10-05T10:00:00+01:99",
 }
