@@ -14,6 +14,11 @@ from pmr import PROJECT_DIR
 HOLIDAY_SEED = PROJECT_DIR / "seeds" / "uk_bank_holidays.csv"
 UK = "Europe/London"
 DEADLINE_WORKING_DAYS = 10
+# Landing timestamps are accepted from 2000 to 2045 (typed_value in
+# macros/landing_rows.sql); the calendar adds 2046, where Working-Day deadlines from
+# late 2045 fall. util_uk_days and utc_to_uk are written for these years only.
+FIRST_REPORTABLE_YEAR, LAST_REPORTABLE_YEAR = 2000, 2045
+FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR = FIRST_REPORTABLE_YEAR, LAST_REPORTABLE_YEAR + 1
 
 
 @lru_cache(maxsize=4)
@@ -61,8 +66,14 @@ def parse_month(month: str) -> tuple[dt.date, dt.date]:
 
 def deadline(month: str) -> dt.date:
     """The PMR for `month` is due by the end of the 10th Working Day after it ends.
-    Raises ValueError when the bank-holiday seed does not cover the days counted."""
-    _, last = parse_month(month)
+    Raises ValueError for a month outside the years landing timestamps may take, or
+    when the bank-holiday seed does not cover the days counted."""
+    first, last = parse_month(month)
+    if not FIRST_REPORTABLE_YEAR <= first.year <= LAST_REPORTABLE_YEAR:
+        raise ValueError(
+            f"{month} is outside {FIRST_REPORTABLE_YEAR}-01 to {LAST_REPORTABLE_YEAR}-12, the months a landing "
+            f"timestamp may fall in (others are quarantined as out of range)"
+        )
     due = add_working_days(last, DEADLINE_WORKING_DAYS)
     check_holidays_cover(last, due)
     return due
@@ -87,7 +98,7 @@ def working_days_phrase(count: int) -> str:
 def _extension(years: set[int], first: dt.date, last: dt.date) -> str:
     """The `pmr holidays` options that make the seed cover `first` to `last`."""
     low = min([first.year, *years]) if years else first.year
-    high = max([last.year + 5, *years]) if years else last.year + 5
+    high = max([min(last.year + 5, LAST_CALENDAR_YEAR), *years]) if years else LAST_CALENDAR_YEAR
     return f"--first-year {low} --last-year {high}"
 
 
@@ -102,6 +113,12 @@ def month_has_ended(month: str, now: dt.datetime) -> bool:
 def write_holiday_seed(first_year: int, last_year: int, seed: Path = HOLIDAY_SEED) -> int:
     if first_year > last_year:
         raise ValueError(f"first year {first_year} is after last year {last_year}; the seed is left as it was")
+    if first_year < FIRST_CALENDAR_YEAR or last_year > LAST_CALENDAR_YEAR:
+        raise ValueError(
+            f"the calendar spans {FIRST_CALENDAR_YEAR}-{LAST_CALENDAR_YEAR} (landing timestamps are accepted from "
+            f"{FIRST_REPORTABLE_YEAR} to {LAST_REPORTABLE_YEAR}, and deadlines may fall in the year after), "
+            f"not {first_year}-{last_year}; the seed is left as it was"
+        )
     import holidays as holidays_package
 
     calendar = holidays_package.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))

@@ -226,6 +226,8 @@ def cmd_holidays(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from pmr.calendar import FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR
+
     parser = _Parser(
         prog="pmr",
         description="The open PMR warehouse: DCC operational extracts to the MP122 Performance Measurement Report.",
@@ -309,8 +311,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rewrite seeds/uk_bank_holidays.csv (England and Wales) from the holidays package. "
         "Review the diff: the seed is the calendar every Working Day figure uses.",
     )
-    holidays.add_argument("--first-year", type=int, default=2019, help="first year of the seed (default 2019)")
-    holidays.add_argument("--last-year", type=int, default=2035, help="last year of the seed (default 2035)")
+    holidays.add_argument("--first-year", type=int, default=FIRST_CALENDAR_YEAR,
+                          help=f"first year of the seed (default and earliest {FIRST_CALENDAR_YEAR})")
+    holidays.add_argument("--last-year", type=int, default=LAST_CALENDAR_YEAR,
+                          help=f"last year of the seed (default and latest {LAST_CALENDAR_YEAR})")
     holidays.set_defaults(handler=cmd_holidays)
     return parser
 

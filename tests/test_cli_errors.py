@@ -124,19 +124,52 @@ def test_holidays_refuses_reversed_years_and_keeps_the_seed(capsys):
     assert HOLIDAY_SEED.read_bytes() == before
 
 
-def test_a_deadline_beyond_the_bank_holiday_seed_is_refused(capsys):
-    # the seed covers 2019-2035: the command given extends it to the year needed
-    code, err = run_cli(["deadline", "2040-12"], capsys)
-    assert code == 1 and "pmr holidays --first-year 2019 --last-year 2046" in err
-    code, err = run_cli(["deadline", "1999-01"], capsys)
-    assert code == 1 and "pmr holidays --first-year 1999 --last-year 2035" in err
+def test_a_deadline_outside_the_years_a_timestamp_may_take_is_refused(capsys):
+    # landing timestamps are accepted from 2000 to 2045; the calendar adds 2046
+    code, err = run_cli(["deadline", "2046-01"], capsys)
+    assert code == 1 and "2046-01 is outside 2000-01 to 2045-12" in err
+    code, err = run_cli(["deadline", "1999-12"], capsys)
+    assert code == 1 and "1999-12 is outside 2000-01 to 2045-12" in err
 
 
-def test_a_month_beyond_the_bank_holiday_seed_is_refused_before_any_step(tmp_path, landing, capsys):
+def test_deadlines_at_the_ends_of_the_calendar(capsys):
+    # Worked by hand. March 2016 ends Thu 31 Mar: Fri 1 Apr is the 1st Working Day,
+    # Mon 4 - Fri 8 the 2nd-6th, Mon 11 - Thu 14 the 7th-10th. December 2045 ends
+    # Sun 31 Dec; Mon 1 Jan 2046 is New Year's Day: Tue 2 - Fri 5 Jan are the 1st-4th,
+    # Mon 8 - Fri 12 the 5th-9th, Mon 15 the 10th.
+    for month, due in [("2016-03", "2016-04-14"), ("2045-12", "2046-01-15")]:
+        assert main(["deadline", month]) == 0
+        assert capsys.readouterr().out.strip() == due
+
+
+def test_a_seed_that_does_not_cover_the_month_names_the_command_that_extends_it(tmp_path):
+    from pmr.calendar import check_holidays_cover
+
+    narrow = tmp_path / "uk_bank_holidays.csv"
+    narrow.write_text("holiday_date,holiday_name,source\n2019-01-01,New Year's Day,x\n2035-12-26,Boxing Day,x\n")
+    with pytest.raises(ValueError, match="covers 2019-2035, not 2040-2041: extend it with "
+                                         "`pmr holidays --first-year 2019 --last-year 2046`"):
+        check_holidays_cover(dt.date(2040, 12, 31), dt.date(2041, 1, 15), seed=narrow)
+    with pytest.raises(ValueError, match="`pmr holidays --first-year 2018 --last-year 2035`"):
+        check_holidays_cover(dt.date(2018, 1, 31), dt.date(2018, 2, 14), seed=narrow)
+
+
+def test_holidays_refuses_years_beyond_the_calendar_and_keeps_the_seed(capsys):
+    from pmr.calendar import HOLIDAY_SEED
+
+    before = HOLIDAY_SEED.read_bytes()
+    code, err = run_cli(["holidays", "--first-year", "2019", "--last-year", "2050"], capsys)
+    assert code == 1 and "the calendar spans 2000-2046" in err and "not 2019-2050" in err
+    code, err = run_cli(["holidays", "--first-year", "1995"], capsys)
+    assert code == 1 and "not 1995-2046" in err
+    assert HOLIDAY_SEED.read_bytes() == before
+
+
+def test_a_month_outside_the_calendar_is_refused_before_any_step(tmp_path, landing, capsys):
     out = tmp_path / "out"
-    code, err = run_cli(["run", "--month", "2018-01", "--landing", str(landing), "--out", str(out),
+    code, err = run_cli(["run", "--month", "1999-12", "--landing", str(landing), "--out", str(out),
                          "--db", str(tmp_path / "w.duckdb")], capsys)
-    assert code == 1 and "covers 2019-2035, not 2018-2018" in err
+    assert code == 1 and "1999-12 is outside 2000-01 to 2045-12" in err
     assert not out.exists() and not (tmp_path / "w.duckdb").exists()
 
 

@@ -83,6 +83,18 @@ INCIDENTS = [
     incident("c2a", 2, "2026-10-31T23:30:00Z"),
     # Wed 30 Sep 22:30 UTC = 23:30 BST: September, not counted.
     incident("c2b", 2, "2026-09-30T22:30:00Z"),
+    # --- the ends of the calendar (2000-2046): outside October, not counted --
+    # Raised Thu 24 Mar 2016 10:00 UTC (10:00 GMT); Good Friday 25 and Easter
+    # Monday 28 Mar are bank holidays, and BST starts Sun 27 Mar. Response: 1 WD =
+    # Tue 29 Mar 10:00 BST = 09:00 UTC; resolution: 3 WD = 29, 30, 31 Mar -> Thu 31
+    # Mar 09:00 UTC; resolved Wed 30 Mar -> both met.
+    incident("c3h", 3, "2016-03-24T10:00:00Z", "2016-03-24T11:00:00Z", "2016-03-30T10:00:00Z",
+             "2016-03-30T11:00:00Z"),
+    # Raised Fri 22 Dec 2045 10:00 UTC (GMT), the last year a timestamp may take;
+    # Christmas Mon 25, Boxing Day Tue 26 Dec and New Year's Day Mon 1 Jan 2046 are
+    # bank holidays. Response: 1 WD = Wed 27 Dec 10:00 UTC; resolution: 5 WD = 27,
+    # 28, 29 Dec, 2, 3 Jan -> Wed 3 Jan 2046 10:00 UTC.
+    incident("c4c", 4, "2045-12-22T10:00:00Z"),
 ]
 
 
@@ -119,6 +131,14 @@ def test_deadline_across_a_weekend(db):
 
 def test_deadline_across_a_bank_holiday(db):
     assert deadlines(db, "c4a") == ("2026-09-01 13:00", "2026-09-07 13:00", True, True)
+
+
+def test_deadlines_at_both_ends_of_the_calendar(db):
+    """Incidents may be raised from 2000 to 2045 (earlier and later timestamps are
+    quarantined); the Working-Day calendar covers those years and 2046, where a
+    deadline from late December 2045 falls."""
+    assert deadlines(db, "c3h") == ("2016-03-29 09:00", "2016-03-31 09:00", True, True)
+    assert deadlines(db, "c4c")[:2] == ("2045-12-27 10:00", "2046-01-03 10:00")
 
 
 def test_missing_response_is_not_met(db):
