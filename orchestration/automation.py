@@ -14,8 +14,8 @@
   until its report is published with final figures. A month published final, or
   an older one, is rerun by hand (a backfill), since republishing one is the
   operator's decision. It skips
-  while a run (of the job, or "Materialize all") is queued or in progress; the schedule does not (its run
-  waits in the queue, one run at a time), since it fires once a month.
+  while a run (of the job, or "Materialize all") is queued or in progress; the schedule does not: it
+  requests at most one run a day, which waits in the queue behind any other (one run at a time).
 """
 
 import datetime as dt

@@ -3,15 +3,15 @@
 - PMR_LANDING: the landing folder (default landing/demo)
 - PMR_OUT: the folder that receives <YYYY-MM>/ reports (default out)
 - PMR_DB: the DuckDB warehouse (default warehouse/pmr.duckdb, as `pmr run`)
-- PMR_FIRST_MONTH: the first monthly partition (default 2026-10, the first whole month of the demo
+- PMR_FIRST_MONTH: the first monthly partition, from 2000-01 (default 2026-10, the first whole month of the demo
   data, which starts on 3 September: a partial September could never publish, and the deadline
   sensor would flag it late for ever)
 
 Relative paths given in the environment are taken from the current folder, like
 the `pmr` command's options; the defaults sit in the project folder. An empty
-variable counts as unset. A value that cannot be used (PMR_FIRST_MONTH not YYYY-MM,
-PMR_LANDING or PMR_OUT naming a file, PMR_DB a folder, PMR_MEMORY_LIMIT not an
-amount) stops the code location from loading with a SettingsError that names the
+variable counts as unset. A value that cannot be used (PMR_FIRST_MONTH not YYYY-MM
+or outside the calendar, PMR_LANDING or PMR_OUT naming a file, PMR_DB a folder,
+PMR_MEMORY_LIMIT not an amount) stops the code location from loading with a SettingsError that names the
 variable and what it expects.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 import dagster as dg
 
 from pmr import PROJECT_DIR
-from pmr.calendar import UK, parse_month
+from pmr.calendar import UK, deadline, parse_month
 from pmr.warehouse import db_path, memory_limit
 
 
@@ -37,6 +37,10 @@ def first_month() -> str:
     except ValueError:
         raise SettingsError(f"PMR_FIRST_MONTH must be the first monthly partition as YYYY-MM (e.g. 2026-09), "
                             f"got {value!r}") from None
+    try:  # the deadline sensor counts every month's Working Days from this one on
+        deadline(value)
+    except ValueError as error:
+        raise SettingsError(f"PMR_FIRST_MONTH={value}: {error}") from None
     return value
 
 # Every step that opens the DuckDB file (writes or reads) is in this pool; the job

@@ -36,7 +36,9 @@ class RunLog:
     published: str | None = None
     blocked_by: list[str] = field(default_factory=list)  # names of the failed blocking checks
     timeliness: dict | None = None  # pmr.calendar.publication_timeliness of the publication
-    # figures that look past the month before that data landed (the gate's follow-up check failed)
+    # figures that are not yet the month's: they look past the month before that data landed
+    # (the follow-up check failed), or days of the month had no data (published with
+    # allow_missing_days, "Incomplete month")
     provisional: bool = False
     # the timeliness of the month's first publication with final figures, when this one is a
     # later publication (a re-issue) or is provisional: Requirement 4 judges that one
@@ -77,8 +79,8 @@ class RunLog:
 
     def record_checks(self, checks: list[gate.CheckResult]) -> None:
         self.checks = [asdict(c) for c in checks]
-        # a run whose figures look past the month before that data landed: a later run changes them
-        self.provisional = any(c.name == gate.FOLLOW_UP_CHECK and not c.passed for c in checks)
+        # a later run, with the data that had not landed, changes the figures
+        self.provisional = any(c.name in (gate.FOLLOW_UP_CHECK, gate.DAYS_CHECK) and not c.passed for c in checks)
         self.blocked_by = [c.name for c in gate.blocking_failures(checks)]
 
     def requirement_4(self) -> dict | None:

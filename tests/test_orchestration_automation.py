@@ -36,13 +36,17 @@ def _schedule_on(code, out):
     return evaluate
 
 
-def publish_run_log(out, month, follow_up_passed):
-    """A published month whose run log has the follow-up check passed (final) or not (provisional)."""
-    folder = out / "runs" / month / ("final" if follow_up_passed else "provisional")
+def publish_run_log(out, month, follow_up_passed, every_day_has_data=True):
+    """A published month whose run log has the follow-up check passed (final) or not
+    (provisional); every_day_has_data=False is a month published with days without data."""
+    final = follow_up_passed and every_day_has_data
+    folder = out / "runs" / month / ("final" if final else "provisional")
     folder.mkdir(parents=True, exist_ok=True)
     log = RunLog(month=month, landing="l", warehouse="w", status="published",
+                 allow_missing_days=not every_day_has_data,
                  timeliness=publication_timeliness(month, dt.datetime(2026, 11, 2, 12)))
-    log.record_checks([gate.CheckResult(gate.FOLLOW_UP_CHECK, "gx", follow_up_passed, False, "detail")])
+    log.record_checks([gate.CheckResult(gate.FOLLOW_UP_CHECK, "gx", follow_up_passed, False, "detail"),
+                       gate.CheckResult(gate.DAYS_CHECK, "gx", every_day_has_data, False, "1 of 31 days")])
     log.write(folder)
     link = out / month
     if link.is_symlink():
@@ -82,6 +86,20 @@ def test_the_schedule_reruns_a_provisional_month_each_working_day_until_its_dead
         "launch its partition once the data has landed")
     publish_run_log(tmp_path, "2026-10", follow_up_passed=True)
     assert isinstance(evaluate(dt.date(2026, 11, 4)), dg.SkipReason)
+
+
+def test_a_month_published_with_days_without_data_is_not_final(code, tmp_path):
+    """An "Incomplete month" (--allow-missing-days) published on Monday 2 November, the
+    1st Working Day, has not met Requirement 4: its figures are the other days' only.
+    The schedule keeps rebuilding it (without the tag, such a run publishes only once
+    every day has data) and the deadline sensor does not count it as published."""
+    evaluate = _schedule_on(code, tmp_path)
+    publish_run_log(tmp_path, "2026-10", follow_up_passed=True, every_day_has_data=False)
+    log = RunLog.load(tmp_path / "2026-10")
+    assert log.provisional and log.requirement_4() is None
+    assert not code["deadline"].published_with_final_figures(tmp_path, "2026-10")
+    request = evaluate(dt.date(2026, 11, 3))
+    assert isinstance(request, dg.RunRequest) and request.tags["pmr/reason"] == "provisional"
 
 
 def test_the_landing_sensor_picks_up_new_and_changed_files(code, tmp_path, monkeypatch):

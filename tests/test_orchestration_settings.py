@@ -40,6 +40,7 @@ def test_a_bad_first_month_is_named_when_definitions_load(tmp_path):
 @pytest.mark.parametrize("name, value, message", [
     ("PMR_FIRST_MONTH", "2026-9", "PMR_FIRST_MONTH must be the first monthly partition as YYYY-MM"),
     ("PMR_FIRST_MONTH", "2026-13", "PMR_FIRST_MONTH must be the first monthly partition as YYYY-MM"),
+    ("PMR_FIRST_MONTH", "1999-06", "PMR_FIRST_MONTH=1999-06: 1999-06 is outside 2000-01 to 2045-12"),
     ("PMR_LANDING", "a-file", "PMR_LANDING must be a folder"),
     ("PMR_OUT", "a-file", "PMR_OUT must be a folder"),
     ("PMR_DB", ".", "PMR_DB must be the warehouse's DuckDB file"),

@@ -79,10 +79,11 @@ def test_rerun_gives_byte_identical_metrics_csv(published, landing, monkeypatch)
 
 def test_requirement_4_judges_the_first_publication_with_final_figures(landing, tmp_path, monkeypatch):
     """October 2026 is due on Friday 13 November. Published on Tuesday 10 November from
-    the hand-made landing, which has nothing after the month, its figures are
-    provisional: Requirement 4 waits (provisional past the deadline: the next test). With a
-    request, a response and an alert on each of 1-11 November (every follow-up window
-    covered) it is published final on Thursday 12 November, 9 Working Days after the
+    the hand-made landing, which has nothing after the month and days of it without
+    data, its figures are provisional: Requirement 4 waits (provisional past the
+    deadline: the next test). With a request, a response and an alert on each day of
+    October (none left without data) and on each of 1-11 November (every follow-up
+    window covered) it is published final on Thursday 12 November, 9 Working Days after the
     period (2-6 and 9-12 November): on time. Re-issued on Friday 20 November, after the
     deadline, it is still judged by the 12th."""
     from pmr import pipeline
@@ -103,11 +104,12 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
     assert ("with provisional figures: Requirement 4 is judged on the first publication with final figures, due by "
             "the end of 2026-11-13") in header
 
-    days = [f"2026-11-{day:02d}T12:00:00Z" for day in range(1, 12)]
-    write_csv(copy, "service_requests", [request(f"N{n}", t) for n, t in enumerate(days)], name="november.csv")
+    days = ([f"2026-10-{day:02d}T12:00:00Z" for day in range(1, 32)]
+            + [f"2026-11-{day:02d}T12:00:00Z" for day in range(1, 12)])
+    write_csv(copy, "service_requests", [request(f"N{n}", t) for n, t in enumerate(days)], name="every-day.csv")
     write_csv(copy, "service_responses", [response(f"N{n}", at(t, 2), "I0") for n, t in enumerate(days)],
-              name="november.csv")
-    write_csv(copy, "alerts", [alert(f"n{n}", "8F35", t, 1) for n, t in enumerate(days)], name="november.csv")
+              name="every-day.csv")
+    write_csv(copy, "alerts", [alert(f"n{n}", "8F35", t, 1) for n, t in enumerate(days)], name="every-day.csv")
     log, header = publish_on(12)
     assert not log["provisional"] and log["first_publication"] is None
     assert (log["timeliness"]["working_days_after_period_end"], log["timeliness"]["on_time"]) == (9, True)

@@ -4,7 +4,7 @@ against its service levels, beside its level in the previous month's published r
 from __future__ import annotations
 
 from pmr.calendar import parse_month, previous_month
-from pmr.gate import DAYS_CHECK
+from pmr.gate import DAYS_CHECK, FOLLOW_UP_CHECK
 from reports.context import BREAKDOWNS
 from reports.format import esc, number, status, table
 from reports.sections import Section
@@ -58,7 +58,7 @@ def _previous_note(ctx) -> str:
                 f"previous level is shown here.{recomputed}</p>")
     log = ctx.previous_log or {}
     caveats = []
-    if log.get("provisional"):
+    if any(c.get("name") == FOLLOW_UP_CHECK and not c.get("passed") for c in log.get("checks", [])):
         caveats.append("its figures were provisional")
     if any(c.get("name") == DAYS_CHECK and not c.get("passed") for c in log.get("checks", [])):
         caveats.append("it was published with days without data")
