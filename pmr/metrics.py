@@ -11,6 +11,7 @@ needs no Python change.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,10 @@ BREAKDOWNS = ("day", "business_process", "segment", "device_type", "service", "t
 DEFINITION_KEYS = ("metric_id", "requirement", "kind", "unit", "service_level", "indicator_breakdowns", "fractional",
                    "follow_up", "title", "description")
 METRIC_MODELS_FOLDER = "models/metrics/"
+# {{ parameter_value('name') }} in the SQL: the macro's subquery is NULL for a name
+# seeds/parameters.csv lacks, which would publish a threshold's share as 0
+PARAMETER_CALL = re.compile(r"""parameter_value\(\s*(['"])(.*?)\1\s*\)""")
+SQL_FOLDERS = ("models", "macros", "tests/dbt")
 CATALOGUE_COLUMNS = (
     "model", "metric_id", "requirement", "kind", "unit", "service_level", "title", "description", "fractional",
     "follow_up_s", "indicator_breakdowns",
@@ -175,7 +180,19 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
     with open(project_dir / "seeds" / "parameters.csv", newline="") as handle:
         parameters = {row["parameter"]: (float(row["value"]), row["unit"]) for row in csv.DictReader(handle)}
     catalogue_rows(models, parameters)  # raises on a follow_up that names no parameter in seconds
+    _check_parameter_names(project_dir, parameters)
     return models
+
+
+def _check_parameter_names(project_dir: Path, parameters: dict) -> None:
+    """Each name the SQL passes to parameter_value is a row of seeds/parameters.csv."""
+    unknown = sorted({
+        f"{name} (in {path.relative_to(project_dir)})"
+        for folder in SQL_FOLDERS for path in (project_dir / folder).rglob("*.sql")
+        for _, name in PARAMETER_CALL.findall(path.read_text()) if name not in parameters
+    })
+    if unknown:
+        raise MetricDefinitionError(f"parameter_value names no parameter of seeds/parameters.csv: {', '.join(unknown)}")
 
 
 def _check_service_levels(models: list[MetricModel], levels: dict[str, str]) -> None:

@@ -229,6 +229,24 @@ def test_declarations_are_checked_from_the_yaml(tmp_path, yaml_text, message):
             check_declarations(project)
 
 
+def test_a_parameter_the_seed_lacks_is_refused_before_building(tmp_path):
+    """parameter_value's subquery is NULL for a name that is not a row of
+    seeds/parameters.csv: a threshold compared with NULL is never met, so a misspelt
+    name would publish 0% with no failed check."""
+    from pmr.metrics import check_declarations
+
+    sql = ("select {{ parameter_value('response_follow_up_s') }} as a, "
+           "{{ parameter_value( \"topup_fast_respons_s\" ) }} as value")
+    project = project_with(tmp_path, new_metric(), sql=sql)
+    with pytest.raises(MetricDefinitionError, match=r"parameter_value names no parameter of seeds/parameters.csv: "
+                                                    r"topup_fast_respons_s \(in models/metrics/metric_zz_new.sql\)$"):
+        check_declarations(project)
+    (project / "models" / "metrics" / "metric_zz_new.sql").write_text(sql.replace("respons_s", "response_s"))
+    with open(project / "seeds" / "parameters.csv", "a") as seed:
+        seed.write("topup_fast_response_s,10,s,a test threshold,test\n")
+    check_declarations(project)
+
+
 def test_pmr_run_refuses_a_broken_declaration_before_building(tmp_path):
     from tests.helpers import request_row, run_project_copy, write_csv
 
