@@ -13,7 +13,8 @@
   rebuilds the last complete month while that month is being prepared, that is,
   until its report is published with final figures. A month published final, or
   an older one, is rerun by hand (a backfill), since republishing one is the
-  operator's decision. It skips
+  operator's decision; changes seen while the month is final are recorded as seen,
+  so they do not start a run of the next month when it begins. It skips
   while a run (of the job, or "Materialize all") is queued or in progress; the schedule does not: it
   requests at most one run a day, which waits in the queue behind any other (one run at a time).
 """
@@ -140,12 +141,16 @@ def landing_sensor(context: dg.SensorEvaluationContext, pmr: PmrSettings):
     if not _valid_month(month):
         return dg.SkipReason(f"{month} is before the first partition {FIRST_MONTH}")
     provisional = published_is_provisional(pmr.out_path, month)
+    requests = cursor.get("requests", 0)
     if published_folder(pmr.out_path, month).exists() and not provisional:
+        # Recorded as seen: left pending, this change would start a run of the next month
+        # at the first tick after midnight on the 1st, before that month's last day lands.
+        context.update_cursor(json.dumps({"digest": digest, "files": state, "requests": requests}))
         return dg.SkipReason(f"{month} is published with final figures; to publish it again with these files, "
                              "launch its partition")
     old = cursor.get("files", {})
     changed = sorted(k for k in set(state) | set(old) if state.get(k) != old.get(k))
-    requests = cursor.get("requests", 0) + 1
+    requests += 1
     context.update_cursor(json.dumps({"digest": digest, "files": state, "requests": requests}))
     # the request count keeps the run key new when the folder returns to an earlier state
     return dg.RunRequest(

@@ -156,6 +156,18 @@ def test_the_landing_sensor_picks_up_new_and_changed_files(code, tmp_path, monke
         changed.write_text(before + "\n\n\n")
         tick(1)
         assert f"{month} is published with final figures" in tick(1).skip_message
+        # those changes count as seen: when the next month begins they do not start its run
+        # (its last day may not have landed yet); the next delivery does
+        assert "no new or changed" in tick(1).skip_message
+        clock[0] += 32 * 24 * 3600
+        next_month = previous_month(uk_date(dt.datetime.fromtimestamp(clock[0] + 120, dt.timezone.utc)))
+        assert next_month > month
+        assert "no new or changed" in tick(1).skip_message
+        changed.write_text(before + "\n\n\n\n")
+        tick(1)
+        fifth = tick(1)
+        assert isinstance(fifth, dg.RunRequest) and fifth.partition_key == next_month
+        assert fifth.run_key not in {first.run_key, second.run_key, third.run_key, fourth.run_key}
 
 
 def test_the_freshness_policy_follows_the_working_day_deadline(code):
