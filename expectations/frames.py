@@ -16,6 +16,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from pmr import SOURCES
 from pmr.calendar import parse_month, period_bounds_utc
 from pmr.landing_reach import PERIOD_SOURCES, uk_days_with_rows
 from pmr.metric_tables import CATALOGUE, STATUS, TABLE
@@ -313,6 +314,36 @@ def accounting_by_file(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         from staging.landing_accounting
         order by label
         """
+    ).df()
+
+
+def source_deliveries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per landing source (pmr.SOURCES): the landing files of it that ingest
+    found (read or skipped) and the metric ids whose models read its staged rows
+    (metrics.metric_catalogue.sources, from dbt's lineage). A source with no file
+    leaves those figures without its data: 0 incidents raised when the incidents
+    extract was not delivered."""
+    has_sources = relation_exists(con, CATALOGUE) and bool(con.execute(
+        "select count(*) from information_schema.columns where table_schema = 'metrics' "
+        "and table_name = 'metric_catalogue' and column_name = 'sources'").fetchone()[0])
+    readers = (f"""select trim(source) as source, string_agg(metric_id, ', ' order by metric_id) as metric_ids,
+                      string_agg(distinct requirement, ', ' order by requirement) as requirements
+               from {CATALOGUE}, unnest(string_split(sources, ',')) as s(source)
+               group by all""" if has_sources else
+               "select null::varchar as source, null::varchar as metric_ids, null::varchar as requirements")
+    return con.execute(
+        f"""
+        with sources(label, position) as (select * from unnest(?::varchar[]) with ordinality),
+        files as (select source, count(*) as landing_files from staging.landing_accounting group by source),
+        readers as ({readers})
+        select label, coalesce(files.landing_files, 0) as landing_files,
+            coalesce(readers.requirements, 'none') as requirements, readers.metric_ids
+        from sources
+        left join files on files.source = sources.label
+        left join readers on readers.source = sources.label
+        order by position
+        """,
+        [list(SOURCES)],
     ).df()
 
 

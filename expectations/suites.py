@@ -32,7 +32,7 @@ import duckdb
 from expectations import frames
 from expectations.runner import Rule, gx_modules, validate
 from pmr.calendar import parse_month
-from pmr.gate import DAYS_CHECK, FOLLOW_UP_CHECK, CheckResult
+from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK, CheckResult
 from pmr.metric_tables import CATALOGUE, KINDS, STATUS, TABLE, UNITS
 
 Progress = Callable[[str], None]
@@ -159,6 +159,16 @@ def unread_rules() -> list[Rule]:
     ]
 
 
+def delivery_rules() -> list[Rule]:
+    _, gxe = gx_modules()
+    return [
+        Rule(DELIVERY_CHECK, gxe.ExpectColumnValuesToBeBetween(column="landing_files", min_value=1), False,
+             "have at least one landing file (without one, the figures that read the source are computed without "
+             "its data, e.g. 0 incidents raised; the report names them at the top of the page)", "sources",
+             ("landing_files", "requirements")),
+    ]
+
+
 def period_rules(month: str) -> list[Rule]:
     _, gxe = gx_modules()
     return [
@@ -213,6 +223,7 @@ def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | 
             "accounting_sources", frames.accounting_by_source(con), source_rules(frames.quarantine_max_pct(con)),
             "label", progress,
         )
+        checks += validate("deliveries", frames.source_deliveries(con), delivery_rules(), "label", progress)
     else:
         checks.append(_missing("accounting", "staging.landing_accounting"))
     if frames.relation_exists(con, "raw.landing_unread"):

@@ -64,6 +64,9 @@ COLUMN_COMMENTS = {
         "indicator_breakdowns": "For a measure, the breakdowns (comma-separated, e.g. ,day,segment,) whose rows are "
                                 "indicators without service levels, as the seed tables mark them; a segment counts "
                                 "when it is not All. NULL: every row of the measure is a measure.",
+        "sources": "The landing sources (comma-separated, e.g. incidents, outages) whose staged rows the model reads, "
+                   "through dbt's lineage: a source with no landing file leaves these figures without its data, and "
+                   "the report says so at the top.",
     },
     STATUS: {
         "metric_id": "The metric id (metrics.metric_catalogue).",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from pmr import landing_reach
+from pmr import SOURCES, landing_reach
 from pmr.metric_tables import CATALOGUE, KINDS, REQUIREMENTS, TABLE, UNITS, comment_tables
 
 METRIC_COLUMNS = (
@@ -43,7 +43,7 @@ PARAMETER_CALL = re.compile(r"""parameter_value\(\s*(['"])(.*?)\1\s*\)""")
 SQL_FOLDERS = ("models", "macros", "tests/dbt")
 CATALOGUE_COLUMNS = (
     "model", "metric_id", "requirement", "kind", "unit", "service_level", "title", "description", "fractional",
-    "follow_up_s", "indicator_breakdowns",
+    "follow_up_s", "indicator_breakdowns", "sources",
 )
 
 
@@ -56,6 +56,9 @@ class MetricModel:
     name: str
     relation: str  # schema.table
     definitions: tuple[dict, ...]
+    # the landing sources whose staging models (stg_<source>) the model reads, through
+    # dbt's lineage: empty when read from the YAML alone (check_declarations)
+    sources: tuple[str, ...] = ()
 
 
 def _definitions(declaration: dict) -> list | None:
@@ -129,11 +132,25 @@ def _undeclared_model_error(name: str) -> MetricDefinitionError:
         "must carry the model's own name (the .sql file's name)")
 
 
+def _staging_sources(manifest: dict, node_id: str) -> tuple[str, ...]:
+    """The landing sources whose staging models (stg_<source>) `node_id` reads, directly
+    or through other models."""
+    nodes = manifest["nodes"]
+    seen, todo = set(), [node_id]
+    while todo:
+        for parent in nodes.get(todo.pop(), {}).get("depends_on", {}).get("nodes", []):
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    names = {nodes[p]["name"] for p in seen if p in nodes}
+    return tuple(source for source in SOURCES if f"stg_{source}" in names)
+
+
 def metric_models(manifest_path: Path) -> list[MetricModel]:
     """The metric models of a dbt manifest, their declarations checked."""
     manifest = json.loads(Path(manifest_path).read_text())
     found = []
-    for node in manifest["nodes"].values():
+    for node_id, node in manifest["nodes"].items():
         if node["resource_type"] != "model":
             continue
         definitions = _definitions(node)
@@ -142,7 +159,8 @@ def metric_models(manifest_path: Path) -> list[MetricModel]:
                 raise _undeclared_model_error(node["name"])
             continue
         check_definitions(node["name"], definitions)
-        found.append(MetricModel(node["name"], f"{node['schema']}.{node['alias'] or node['name']}", tuple(definitions)))
+        found.append(MetricModel(node["name"], f"{node['schema']}.{node['alias'] or node['name']}", tuple(definitions),
+                                 _staging_sources(manifest, node_id)))
     _check_unique_ids(found)
     return sorted(found, key=lambda m: m.name)
 
@@ -219,7 +237,7 @@ def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) ->
     con.execute(
         f"""create or replace table {CATALOGUE} (model varchar, metric_id varchar, requirement varchar,
             kind varchar, unit varchar, service_level varchar, title varchar, description varchar,
-            fractional boolean, follow_up_s double, indicator_breakdowns varchar)"""
+            fractional boolean, follow_up_s double, indicator_breakdowns varchar, sources varchar)"""
     )
     if rows:
         con.executemany(f"insert into {CATALOGUE} values ({', '.join('?' * len(CATALOGUE_COLUMNS))})", rows)
@@ -268,7 +286,7 @@ def catalogue_rows(models: list[MetricModel], parameters: dict[str, float]) -> l
     return [
         (m.name, d["metric_id"], d["requirement"], d["kind"], d["unit"], d.get("service_level"),
          d.get("title") or d["metric_id"], d.get("description") or "", bool(d.get("fractional", False)),
-         follow_up_seconds(d, parameters), _indicator_breakdowns(d))
+         follow_up_seconds(d, parameters), _indicator_breakdowns(d), ", ".join(m.sources))
         for m in models for d in m.definitions
     ]
 

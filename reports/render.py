@@ -16,7 +16,7 @@ import duckdb
 import jinja2
 import pandas as pd
 
-from expectations.frames import follow_up_coverage
+from expectations.frames import follow_up_coverage, source_deliveries
 from pmr import PROJECT_DIR
 from pmr.calendar import parse_month, publication_timeliness
 from pmr.gate import DAYS_CHECK
@@ -136,6 +136,7 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
         seeds_hash=seeds_hash,
         figure_count=f"{len(metrics):,}",
         incomplete=incomplete_notice(checks),
+        undelivered=undelivered_notice(con),
         provisional=provisional_notice(con, windows),
         sections=sections,
         vega_bundle=javascript_bundle().replace("</script", "<\\/script"),
@@ -157,6 +158,27 @@ def incomplete_notice(checks) -> str:
             f"(<code>--allow-missing-days</code>); the figures cover the other days only: {esc(days)}. "
             "Availability (Requirement 3) still counts those days: a minute without a recorded outage counts as "
             "up.</p>")
+
+
+def undelivered_notice(con: duckdb.DuckDBPyConnection) -> str:
+    """A notice at the top of the page naming each landing source with no landing file
+    and the figures that read it: they are computed without its data (0 incidents
+    raised when the incidents extract was not delivered), and a reader must see that
+    before any figure, not only in the appendix. Empty when every source has a file."""
+    missing = source_deliveries(con).query("landing_files == 0")
+    if missing.empty:
+        return ""
+    items = "".join(
+        f"<li><code>{esc(row.label)}/</code>: "
+        + (f"{esc(row.metric_ids)} ({esc(row.requirements)})" if pd.notna(row.metric_ids) else "no figure reads it")
+        + "</li>"
+        for row in missing.itertuples()
+    )
+    return ('<div class="incomplete"><p><strong>Sources not delivered.</strong> The landing folder held no file of '
+            "these sources: figures computed from them lack their data (a count of 0, a share of nothing). If an "
+            "extract was not delivered, publish the month again once it lands. Listed for each source: the figures "
+            "of the metric models that read it (not every figure of a model need use it).</p>"
+            f"<ul>{items}</ul></div>")
 
 
 def provisional_notice(con: duckdb.DuckDBPyConnection, windows=None) -> str:

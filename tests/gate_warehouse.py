@@ -39,6 +39,9 @@ def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, 
     accounting = accounting if accounting is not None else [
         ("service_requests", "service_requests/a.csv", "csv", "loaded", None, 1000, 995, 0, 5),
         ("service_responses", "service_responses/a.csv", "csv", "loaded", None, 800, 790, 10, 0),
+        # every source delivered a file: the others' extracts are empty
+        *((source, f"{source}/a.csv", "csv", "loaded", None, 0, 0, 0, 0)
+          for source in ("alerts", "csp_test_messages", "outages", "incidents", "ch_firmware_events")),
     ]
     con.executemany("insert into staging.landing_accounting values (?, ?, ?, ?, ?, ?, ?, ?, ?)", accounting)
     con.execute(

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from pmr import gate
-from pmr.gate import DAYS_CHECK, FOLLOW_UP_CHECK
+from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK
 from tests.gate_warehouse import default_figures, evaluate, failed, make_warehouse
 
 
@@ -252,6 +252,27 @@ def test_accounting_identity_and_quarantine_share(tmp_path):
     unreadable = problems["accounting: files readable"]
     assert not unreadable.blocking and "incidents/a.csv" in unreadable.detail
     assert not problems["accounting: quarantined share below half the limit"].blocking
+
+
+def test_a_source_without_a_landing_file_warns_with_the_requirements_that_read_it(tmp_path):
+    """incidents and ch_firmware_events deliver no file; the catalogue says which metric
+    models read which source (from dbt's lineage): R5 and R3 read incidents, none reads
+    ch_firmware_events here. A warning, since the contract allows any number of files."""
+    accounting = [(source, f"{source}/a.csv", "csv", "loaded", None, 0, 0, 0, 0)
+                  for source in ("service_requests", "service_responses", "alerts", "csp_test_messages", "outages")]
+    path = make_warehouse(tmp_path / "w.duckdb", accounting=accounting)
+    with duckdb.connect(str(path)) as con:
+        con.execute("alter table metrics.metric_catalogue add column requirement varchar")
+        con.execute("alter table metrics.metric_catalogue add column sources varchar")
+        con.execute("delete from metrics.metric_catalogue")
+        con.executemany("insert into metrics.metric_catalogue (metric_id, fractional, requirement, sources) "
+                        "values (?, false, ?, ?)",
+                        [("cpm5.raised", "R5", "incidents"), ("reliability.mtbf_h", "R3", "outages, incidents"),
+                         ("rsvp.volume", "R1", "service_requests, service_responses, csp_test_messages")])
+    warning = failed(evaluate(path))[DELIVERY_CHECK]
+    assert not warning.blocking
+    assert warning.detail.endswith(": 2 of 7 fail: incidents (landing_files=0, requirements=R3, R5); "
+                                   "ch_firmware_events (landing_files=0, requirements=none)")
 
 
 def test_the_quarantine_limit_comes_from_the_parameters(tmp_path):

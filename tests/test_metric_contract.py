@@ -34,6 +34,24 @@ def test_a_good_metric_model_is_found(tmp_path):
     assert (model.name, model.relation) == ("metric_example", "metrics.metric_example")
 
 
+def test_a_metric_models_sources_come_from_its_lineage(tmp_path):
+    """metric_example reads stg_incidents directly and stg_outages through an
+    intermediate model; metric_other reads a seed only."""
+    def reading(name, *parents, **kwargs):
+        return {**node(name, **kwargs), "depends_on": {"nodes": [f"model.pmr.{p}" for p in parents]}}
+
+    models = metric_models(manifest(
+        tmp_path,
+        reading("metric_example", "int_outage_minutes", "stg_incidents", definitions=[GOOD]),
+        reading("metric_other", definitions=[{**GOOD, "metric_id": "other.count"}]),
+        reading("int_outage_minutes", "stg_outages", path="models/intermediate/int_outage_minutes.sql"),
+        reading("stg_outages", path="models/staging/stg_outages.sql"),
+        reading("stg_incidents", path="models/staging/stg_incidents.sql"),
+    ))
+    assert [(m.name, m.sources) for m in models] == [("metric_example", ("outages", "incidents")),
+                                                     ("metric_other", ())]
+
+
 def test_a_metric_model_whose_yaml_names_another_model(tmp_path):
     # the YAML said `name: metric_exampel`, so the SQL file's node carries no meta
     with pytest.raises(MetricDefinitionError, match="metric_example: a model in models/metrics/ declares no"):
@@ -107,7 +125,8 @@ def test_indicator_breakdowns_make_those_rows_indicators_without_levels(tmp_path
                           order by value desc""").fetchall() == [
         ("All", None, "measure", 99.0, 96.0), ("North", None, "indicator", None, None),
         ("All", "2026-10-05", "indicator", None, None)]
-    assert con.execute("select indicator_breakdowns from metrics.metric_catalogue").fetchall() == [(",day,segment,",)]
+    assert con.execute("select indicator_breakdowns, sources from metrics.metric_catalogue").fetchall() == [
+        (",day,segment,", "")]
 
 
 def test_an_unknown_service_level_stops_the_run(tmp_path):

@@ -55,6 +55,28 @@ def test_the_incomplete_notice_only_when_days_are_missing():
     assert incomplete_notice([]) == ""
 
 
+def test_sources_without_a_landing_file_are_named_at_the_top_with_the_figures_that_read_them():
+    from pmr import SOURCES
+    from reports.render import undelivered_notice
+
+    con = duckdb.connect()
+    con.execute("create schema staging; create schema metrics")
+    con.execute("create table staging.landing_accounting (source varchar, file varchar)")
+    con.execute("create table metrics.metric_catalogue (metric_id varchar, requirement varchar, sources varchar)")
+    con.executemany("insert into metrics.metric_catalogue values (?, ?, ?)",
+                    [("cpm5.raised", "R5", "incidents"), ("reliability.mtbf_h", "R3", "outages, incidents"),
+                     ("rsvp.volume", "R1", "service_requests, service_responses")])
+    delivered = [s for s in SOURCES if s not in ("incidents", "ch_firmware_events")]
+    con.executemany("insert into staging.landing_accounting values (?, ?)", [(s, f"{s}/a.csv") for s in delivered])
+    notice = undelivered_notice(con)
+    assert notice.startswith('<div class="incomplete"><p><strong>Sources not delivered.</strong>')
+    assert notice.endswith("<ul><li><code>incidents/</code>: cpm5.raised, reliability.mtbf_h (R3, R5)</li>"
+                           "<li><code>ch_firmware_events/</code>: no figure reads it</li></ul></div>")
+    con.executemany("insert into staging.landing_accounting values (?, ?)",
+                    [("incidents", "incidents/a.csv"), ("ch_firmware_events", "ch_firmware_events/b.parquet")])
+    assert undelivered_notice(con) == ""
+
+
 def _follow_up_warehouse(days_after_the_month, windows):
     """Staged requests, responses and alerts at noon UTC on the given days of November
     2026 (per source), and a catalogue of follow-up windows."""
