@@ -10,9 +10,10 @@
 Relative paths given in the environment are taken from the current folder, like
 the `pmr` command's options; the defaults sit in the project folder. An empty
 variable counts as unset. A value that cannot be used (PMR_FIRST_MONTH not YYYY-MM
-or outside the calendar, PMR_LANDING or PMR_OUT naming a file, PMR_DB a folder,
-PMR_MEMORY_LIMIT not an amount) stops the code location from loading with a SettingsError that names the
-variable and what it expects.
+or outside the calendar, PMR_LANDING or PMR_OUT naming a file, PMR_DB a folder or a
+file that is not a DuckDB database, PMR_MEMORY_LIMIT not an amount or 0) stops the
+code location from loading with a SettingsError that names the variable and what it
+expects.
 """
 
 import os
@@ -22,7 +23,7 @@ import dagster as dg
 
 from pmr import PROJECT_DIR
 from pmr.calendar import UK, deadline, parse_month
-from pmr.warehouse import db_path, memory_limit
+from pmr.warehouse import check_warehouse_file, db_path, memory_limit
 
 
 class SettingsError(ValueError):
@@ -70,6 +71,10 @@ def _db_from_env() -> str:
     path = db_path()  # PMR_DB, as `pmr run` reads it
     if path.is_dir():
         raise SettingsError(f"PMR_DB must be the warehouse's DuckDB file, but {path} is a folder")
+    try:
+        check_warehouse_file(path)
+    except ValueError as error:
+        raise SettingsError(f"PMR_DB: {error}") from None
     return str(path)
 
 

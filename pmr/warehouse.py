@@ -16,6 +16,8 @@ from pmr import PROJECT_DIR
 DEFAULT_DB = "warehouse/pmr.duckdb"
 MEMORY_LIMIT_CAP_GB = 8
 MEMORY_LIMIT_SHARE_OF_RAM = 0.4
+# bytes 8-11 of every DuckDB database file (after an 8-byte checksum)
+DUCKDB_MAGIC = b"DUCK"
 
 
 class WarehouseLocked(RuntimeError):
@@ -29,6 +31,19 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
     return path if path.is_absolute() else (Path.cwd() / path if explicit or os.environ.get("PMR_DB") else PROJECT_DIR / path)
 
 
+def check_warehouse_file(path: Path) -> None:
+    """ValueError when `path` exists and is not a DuckDB database file (a CSV, an empty
+    file): DuckDB refuses to open it, so every step would fail. Reads the file's
+    header only, so a warehouse held by a run is checked without waiting for it."""
+    if not path.is_file():
+        return
+    with path.open("rb") as handle:
+        header = handle.read(12)
+    if header[8:12] != DUCKDB_MAGIC:
+        raise ValueError(f"{path} is not a DuckDB database file; name the warehouse's file, or a path where "
+                         "one will be created")
+
+
 def memory_limit() -> str:
     """How much memory DuckDB may use before it spills to disk: $PMR_MEMORY_LIMIT, else
     40% of this machine's RAM, at most 8GB. DuckDB's own default (80% of RAM) let a
@@ -36,8 +51,11 @@ def memory_limit() -> str:
     peak) and scale 0.02 at 3.4 GB (docs/benchmarks.md)."""
     explicit = os.environ.get("PMR_MEMORY_LIMIT")
     if explicit:
-        if not re.fullmatch(r"\s*[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", explicit, re.IGNORECASE):
+        amount = re.fullmatch(r"\s*([0-9]+(\.[0-9]+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", explicit, re.IGNORECASE)
+        if not amount:
             raise ValueError(f"PMR_MEMORY_LIMIT must be an amount such as 6GB or 500MB, got {explicit!r}")
+        if float(amount.group(1)) == 0:  # DuckDB takes 0 and then fails every query
+            raise ValueError(f"PMR_MEMORY_LIMIT must be more than 0, got {explicit!r}")
         return explicit
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return f"{max(1, min(MEMORY_LIMIT_CAP_GB, int(ram * MEMORY_LIMIT_SHARE_OF_RAM / 2**30)))}GB"

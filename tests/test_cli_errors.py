@@ -88,11 +88,16 @@ def test_a_warehouse_file_that_is_not_a_warehouse(tmp_path, landing, capsys):
     assert db.read_text() == "not a database"
 
 
-def test_a_memory_limit_that_is_not_an_amount(tmp_path, landing, capsys, monkeypatch):
-    monkeypatch.setenv("PMR_MEMORY_LIMIT", "lots")
+@pytest.mark.parametrize(("value", "message"), [
+    ("lots", "PMR_MEMORY_LIMIT must be an amount such as 6GB"),
+    ("0GB", "PMR_MEMORY_LIMIT must be more than 0, got '0GB'"),  # DuckDB takes it, then fails every query
+])
+def test_a_memory_limit_that_is_not_a_usable_amount(tmp_path, landing, capsys, monkeypatch, value, message):
+    monkeypatch.setenv("PMR_MEMORY_LIMIT", value)
     code, err = run_cli(["run", "--month", "2026-10", "--landing", str(landing), "--out", str(tmp_path / "out"),
                          "--db", str(tmp_path / "w.duckdb")], capsys)
-    assert code == 1 and "PMR_MEMORY_LIMIT must be an amount such as 6GB" in err
+    assert code == 1 and message in err
+    assert not (tmp_path / "w.duckdb").exists()
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [

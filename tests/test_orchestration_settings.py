@@ -9,6 +9,7 @@ import sys
 import time
 
 import dagster as dg
+import duckdb
 import pytest
 
 from orchestration import settings
@@ -44,7 +45,10 @@ def test_a_bad_first_month_is_named_when_definitions_load(tmp_path):
     ("PMR_LANDING", "a-file", "PMR_LANDING must be a folder"),
     ("PMR_OUT", "a-file", "PMR_OUT must be a folder"),
     ("PMR_DB", ".", "PMR_DB must be the warehouse's DuckDB file"),
+    ("PMR_DB", "a-file", "PMR_DB: .*a-file is not a DuckDB database file"),
     ("PMR_MEMORY_LIMIT", "lots", "PMR_MEMORY_LIMIT must be an amount such as 6GB"),
+    ("PMR_MEMORY_LIMIT", "0GB", "PMR_MEMORY_LIMIT must be more than 0, got '0GB'"),
+    ("PMR_MEMORY_LIMIT", "0.0 MB", "PMR_MEMORY_LIMIT must be more than 0, got '0.0 MB'"),
 ])
 def test_bad_environment_values_are_named(tmp_path, monkeypatch, name, value, message):
     monkeypatch.chdir(tmp_path)
@@ -64,9 +68,12 @@ def test_good_environment_values_are_taken(tmp_path, monkeypatch):
     monkeypatch.setenv("PMR_MEMORY_LIMIT", "2GB")
     monkeypatch.delenv("PMR_OUT", raising=False)
     assert settings.first_month() == "2026-10"
+    duckdb.connect("w.duckdb").close()  # an existing warehouse file
+    monkeypatch.setenv("PMR_DB", "w.duckdb")
     loaded = settings.PmrSettings.from_env()
     assert loaded.landing == str(tmp_path / "not" / "yet" / "there")
     assert loaded.out == str(PROJECT_DIR / "out")
+    assert loaded.db == str(tmp_path / "w.duckdb")
 
 
 def test_the_manifest_fingerprint_sees_added_deleted_and_renamed_files(tmp_path):
