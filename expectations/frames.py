@@ -248,20 +248,30 @@ def follow_up_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def _missing_days_by_source(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, list[dt.date]]:
+    start, end = period_bounds_utc(month)
+    first, last = parse_month(month)
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    missing = {}
+    for source, column in PERIOD_SOURCES.items():
+        seen = uk_days_with_rows(con, source, column, start, end)
+        missing[source] = [day for day in days if day not in seen]
+    return missing
+
+
 def days_without_data(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
     """One row per source of PERIOD_SOURCES: the UK days of the month on which it has
     no accepted row. The DCC handles requests and alerts every hour of every day, so
     such a day is an extract that did not land, and the month's figures would be
     made of part of it (docs/decision-log.md)."""
-    start, end = period_bounds_utc(month)
-    first, last = parse_month(month)
-    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-    rows = []
-    for source, column in PERIOD_SOURCES.items():
-        seen = uk_days_with_rows(con, source, column, start, end)
-        missing = [day for day in days if day not in seen]
-        rows.append(dict(label=source, days_missing=len(missing), missing_days=day_ranges(missing)))
-    return pd.DataFrame(rows)
+    return pd.DataFrame([dict(label=source, days_missing=len(days), missing_days=day_ranges(days))
+                         for source, days in _missing_days_by_source(con, month).items()])
+
+
+def uk_days_without_data(con: duckdb.DuckDBPyConnection, month: str) -> list[dt.date]:
+    """The UK days of the month on which one of PERIOD_SOURCES has no accepted row
+    (days_without_data), sorted: the report's daily charts mark them."""
+    return sorted(set().union(*_missing_days_by_source(con, month).values()))
 
 
 def day_ranges(days: list[dt.date]) -> str:

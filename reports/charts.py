@@ -71,6 +71,24 @@ def daily_lines(data: pd.DataFrame, value_title: str, height: int = 140, field: 
     )
 
 
+def marking_days_without_data(chart: alt.TopLevelMixin, days) -> alt.TopLevelMixin:
+    """The daily chart with a grey band over each UK day without data (a month
+    published with --allow-missing-days): a figure of 0 there, or a line drawn across,
+    is an extract that did not land, not a quiet day. The chart as it was when no day
+    is missing."""
+    if not days:
+        return chart
+    band = pd.DataFrame({"day": [pd.Timestamp(day) for day in days]})
+    band["start"] = band["day"] - pd.Timedelta(hours=12)  # centred on the day's point
+    band["end"] = band["day"] + pd.Timedelta(hours=12)
+    return alt.layer(
+        alt.Chart(band).mark_rect(color="#999999", opacity=0.25).encode(
+            x="start:T", x2="end:T",
+            tooltip=[alt.Tooltip("day:T", title="Day without data (an extract did not land)", format="%a %d %b %Y")]),
+        chart,
+    )
+
+
 def level_rules(levels: dict[str, float], scale: alt.Scale) -> alt.Chart | None:
     """Dashed rules at the service levels of a daily chart ({label: value}), on the
     chart's own y scale; None when no level is set."""

@@ -16,7 +16,7 @@ import duckdb
 import jinja2
 import pandas as pd
 
-from expectations.frames import follow_up_coverage, source_deliveries
+from expectations.frames import follow_up_coverage, source_deliveries, uk_days_without_data
 from pmr import PROJECT_DIR
 from pmr.calendar import parse_month, publication_timeliness
 from pmr.gate import DAYS_CHECK
@@ -113,7 +113,8 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
         metric_id for label in windows.loc[~windows["covered"], "label"] for metric_id in label.split(", "))
     previous, previous_log = read_previous_metrics(previous_metrics)
     ctx = ReportContext(month=month, con=con, metrics=metrics, catalogue=catalogue, checks=checks, run=log,
-                        provisional_ids=provisional_ids, previous=previous, previous_log=previous_log)
+                        provisional_ids=provisional_ids, previous=previous, previous_log=previous_log,
+                        days_without_data=tuple(uk_days_without_data(con, month)))
     charts = ChartEmbedder()
     sections = [
         {"key": s.key, "title": s.title, "html": provisional_note(s, ctx) + s.render(ctx, charts)}

@@ -286,6 +286,32 @@ def test_a_month_published_with_days_missing_says_so_at_the_top(published):
             "2026-10-15..2026-10-24, 2026-10-26..2026-10-30)") in header
 
 
+def test_daily_charts_mark_the_days_without_data(published):
+    """Every UK day on which one of the three sources has no data is a grey band on every
+    daily chart, so a volume of 0 there reads as an extract that did not land. By the
+    notice's lists (requests miss 2-9, 11, 13, 15-24, 26-30; responses a subset of those;
+    alerts 1-4, 6-9, 11-19, 21-31), only 10 October has all three."""
+    import datetime as dt
+    import json
+    import re
+
+    page = (published["link"] / "pmr.html").read_text()
+    specs = [json.loads(spec) for spec in re.findall(r"pmrEmbed\('#chart-\d+', (.*?)\);</script>", page)]
+    expected = {dt.date(2026, 10, day) for day in range(1, 32) if day != 10}
+    def plots_days(node) -> bool:
+        if isinstance(node, dict):
+            return (node.get("field"), node.get("type")) == ("day", "temporal") or any(map(plots_days, node.values()))
+        return isinstance(node, list) and any(map(plots_days, node))
+
+    daily = [spec for spec in specs if plots_days({k: v for k, v in spec.items() if k != "datasets"})]
+    assert daily
+    for spec in daily:
+        (band,) = [rows for rows in spec["datasets"].values() if rows and set(rows[0]) == {"day", "start", "end"}]
+        assert {dt.date.fromisoformat(row["day"][:10]) for row in band} == expected
+        # centred on the day's point: from 12:00 the day before to 12:00 on the day
+        assert all(row["start"][11:16] == "12:00" and row["end"][:16] == row["day"][:10] + "T12:00" for row in band)
+
+
 def test_the_sparse_fixture_is_provisional(published):
     # its last alert is on 20 October, its last request and response at midnight on 1 November:
     # the landing does not reach past the month, so no follow-up window has landed

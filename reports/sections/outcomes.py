@@ -17,7 +17,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from reports.charts import SEGMENT_ORDER
+from reports.charts import SEGMENT_ORDER, marking_days_without_data
 from reports.format import esc, number, table
 from reports.sections import Section, ids
 from reports.sections.outcome_tables import device_types, parameter, segment_table, single_table
@@ -134,7 +134,8 @@ def _installs_chart(ctx, charts, degraded: pd.DataFrame) -> str:
                              alt.Tooltip("deviation:Q", format="+.3f")],
                 )
             )
-        panels.append(alt.layer(*layers).properties(width=640, height=120, title=segment))
+        panels.append(marking_days_without_data(alt.layer(*layers), ctx.days_without_data)
+                      .properties(width=640, height=120, title=segment))
     chart = alt.vconcat(*panels).properties(
         title="Successful installs per UK day against the forecast, by segment"
     ).resolve_scale(y="independent")
@@ -160,14 +161,16 @@ def _installs_by_type_chart(ctx, charts) -> str:
         for device_type in INSTALL_TYPES:
             cell = data[(data["segment"] == segment) & (data["device_type"] == device_type)]
             title = f"{segment}, {device_type}" + ("" if not cell.empty else ": none")
-            panels.append(alt.Chart(cell).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
+            panel = alt.Chart(cell).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
                 x=alt.X("day:T", title="UK day", axis=alt.Axis(format="%d %b")),
                 y=alt.Y("value:Q", title="Installs"),
                 color=alt.Color("outcome:N", title=None,
                                 scale=alt.Scale(domain=["Successful", "Failed"], range=["#1d3557", "#e63946"])),
                 tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N", "device_type:N", "outcome:N",
                          alt.Tooltip("value:Q", format=",.0f")],
-            ).properties(width=190, height=70, title=title))
+            )
+            panels.append(marking_days_without_data(panel, ctx.days_without_data)
+                          .properties(width=190, height=70, title=title))
         rows.append(alt.hconcat(*panels))
     chart = alt.vconcat(*rows).properties(
         title="Successful and failed installs per UK day, by segment and device type")

@@ -10,7 +10,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from reports.charts import SEGMENT_ORDER, daily_lines, level_rules
+from reports.charts import SEGMENT_ORDER, daily_lines, level_rules, marking_days_without_data
 from reports.format import esc, number, status, table
 from reports.sections import Section, ids
 
@@ -151,13 +151,14 @@ def _daily_chart(ctx, charts, process: str, title: str) -> str:
     levels = levels[levels["target"].notna()]
     target, minimum = ((float(levels["target"].iloc[0]), float(levels["minimum"].iloc[0])) if not levels.empty
                        else (None, None))
-    chart = alt.vconcat(
+    panels = [
         _rtt_panel(series("mean_rtt_s"), series("mean_rtt_excl_han_s")),
         daily_lines(series("median_rtt_s").assign(figure="median RTT"), "Median RTT (s)"),
         _within_target_panel(series("pct_within_trt"), target, minimum),
         daily_lines(series("pct_failed").assign(figure="failed"), "Failed (%)"),
         daily_lines(volume, "Volume"),
-    ).properties(title=f"{title}: daily average and median RTT, share within the Target Response Time, share "
+    ]
+    chart = alt.vconcat(*(marking_days_without_data(panel, ctx.days_without_data) for panel in panels)).properties(title=f"{title}: daily average and median RTT, share within the Target Response Time, share "
                        "failed and volume by segment")
     return charts.embed(chart, f"{title}: daily average round-trip time (with the interim time excluding the HAN), "
                                "median round-trip time, share delivered within the Target Response Time against its "
