@@ -22,7 +22,7 @@ import pandas as pd
 
 from expectations.frames import days_without_data
 from pmr.calendar import parse_month
-from reports.charts import SEGMENT_COLOURS, SEGMENT_ORDER, daily_lines, level_rules, marking_days_without_data
+from reports.charts import SEGMENT_COLOURS, SEGMENT_ORDER, daily_lines, level_rules
 from reports.format import esc, number, table
 from reports.sections import Section, ids
 
@@ -168,7 +168,8 @@ def _daily_chart(ctx, charts, service: str, name: str) -> str:
     subtitle = "Dashed: target and minimum service level. National: the wide line. " + (
         f"{', '.join(regions)}: drawn where the region's view differs from the national one."
         if regions else "Every CSP region's view equals the national one.")
-    chart = marking_days_without_data(alt.layer(*layers), ctx.days_without_data).properties(
+    # no band for days without requests, responses or alerts: availability reads outages only
+    chart = alt.layer(*layers).properties(
         title=alt.TitleParams(f"{name}: availability per UK day", subtitle=subtitle, anchor="start"))
     return charts.embed(chart, f"{name}: availability per UK day of the month, national view and CSP regions")
 
