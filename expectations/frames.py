@@ -327,12 +327,24 @@ def accounting_by_file(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def source_deliveries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per landing source (pmr.SOURCES): the landing files of it that ingest
-    found (read or skipped) and the metric ids whose models read its staged rows
-    (metrics.metric_catalogue.sources, from dbt's lineage). A source with no file
-    leaves those figures without its data: 0 incidents raised when the incidents
-    extract was not delivered."""
+# When a staged row of a source belongs to the month ($start, $end: its UTC bounds): its
+# event falls in it, or for an outage, it overlaps it.
+IN_MONTH = {
+    **{source: f"{column} >= $start and {column} < $end" for source, column in PERIOD_SOURCES.items()},
+    "csp_test_messages": "sent_at >= $start and sent_at < $end",
+    "outages": "started_at < $end and (ended_at is null or ended_at > $start)",
+    "incidents": "raised_at >= $start and raised_at < $end",
+    "ch_firmware_events": "event_at >= $start and event_at < $end",
+}
+
+
+def source_deliveries(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
+    """One row per landing source (pmr.SOURCES): its landing files (read or skipped,
+    whatever months they hold), whether any accepted row belongs to `month`
+    (IN_MONTH), and the metric ids whose models read its staged rows
+    (metrics.metric_catalogue.sources, from dbt's lineage). A source without a row in
+    the month leaves those figures without its data (0 incidents raised when the
+    month's incidents extract was not delivered), unless there truly was none."""
     has_sources = relation_exists(con, CATALOGUE) and bool(con.execute(
         "select count(*) from information_schema.columns where table_schema = 'metrics' "
         "and table_name = 'metric_catalogue' and column_name = 'sources'").fetchone()[0])
@@ -341,19 +353,25 @@ def source_deliveries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                from {CATALOGUE}, unnest(string_split(sources, ',')) as s(source)
                group by all""" if has_sources else
                "select null::varchar as source, null::varchar as metric_ids, null::varchar as requirements")
+    in_month = " union all ".join(
+        f"select '{source}' as source, exists (select 1 from staging.stg_{source} where {IN_MONTH[source]}) as has_rows"
+        for source in SOURCES)
+    start, end = period_bounds_utc(month)
     return con.execute(
         f"""
-        with sources(label, position) as (select * from unnest(?::varchar[]) with ordinality),
+        with sources(label, position) as (select * from unnest($sources::varchar[]) with ordinality),
         files as (select source, count(*) as landing_files from staging.landing_accounting group by source),
+        in_month as ({in_month}),
         readers as ({readers})
-        select label, coalesce(files.landing_files, 0) as landing_files,
+        select label, coalesce(files.landing_files, 0) as landing_files, in_month.has_rows as has_rows_in_month,
             coalesce(readers.requirements, 'none') as requirements, readers.metric_ids
         from sources
         left join files on files.source = sources.label
+        left join in_month on in_month.source = sources.label
         left join readers on readers.source = sources.label
         order by position
         """,
-        [list(SOURCES)],
+        {"sources": list(SOURCES), "start": start, "end": end},
     ).df()
 
 

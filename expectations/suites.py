@@ -31,6 +31,7 @@ import duckdb
 
 from expectations import frames
 from expectations.runner import Rule, gx_modules, validate
+from pmr import SOURCES
 from pmr.calendar import parse_month
 from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK, CheckResult
 from pmr.metric_tables import CATALOGUE, KINDS, STATUS, TABLE, UNITS
@@ -162,9 +163,10 @@ def unread_rules() -> list[Rule]:
 def delivery_rules() -> list[Rule]:
     _, gxe = gx_modules()
     return [
-        Rule(DELIVERY_CHECK, gxe.ExpectColumnValuesToBeBetween(column="landing_files", min_value=1), False,
-             "have at least one landing file (without one, the figures that read the source are computed without "
-             "its data, e.g. 0 incidents raised; the report names them at the top of the page)", "sources",
+        Rule(DELIVERY_CHECK, gxe.ExpectColumnValuesToBeInSet(column="has_rows_in_month", value_set=[True]), False,
+             "have an accepted row in the month (without one, either there was none or the month's extract did "
+             "not land, and the figures that read the source count nothing from it, e.g. 0 incidents raised; the "
+             "report names them at the top of the page)", "sources",
              ("landing_files", "requirements")),
     ]
 
@@ -223,7 +225,9 @@ def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | 
             "accounting_sources", frames.accounting_by_source(con), source_rules(frames.quarantine_max_pct(con)),
             "label", progress,
         )
-        checks += validate("deliveries", frames.source_deliveries(con), delivery_rules(), "label", progress)
+        if all(frames.relation_exists(con, f"staging.stg_{source}") for source in SOURCES):
+            checks += validate("deliveries", frames.source_deliveries(con, month), delivery_rules(), "label",
+                               progress)
     else:
         checks.append(_missing("accounting", "staging.landing_accounting"))
     if frames.relation_exists(con, "raw.landing_unread"):

@@ -23,9 +23,9 @@ from pmr.dbt_runner import DbtResult
 DAYS_CHECK = "period: every day has data"
 # A warning: figures that look past the month (metric YAML `follow_up`) before that data landed.
 FOLLOW_UP_CHECK = "period: data after the month has landed"
-# A warning that the report announces at its top: a source with no landing file, whose
-# figures are computed without its data.
-DELIVERY_CHECK = "landing: every source delivered"
+# A warning that the report announces at its top: a source without a row in the month,
+# whose figures are then computed without its data.
+DELIVERY_CHECK = "period: every source has data in the month"
 
 @dataclass
 class CheckResult:

@@ -137,7 +137,7 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
         seeds_hash=seeds_hash,
         figure_count=f"{len(metrics):,}",
         incomplete=incomplete_notice(checks),
-        undelivered=undelivered_notice(con),
+        undelivered=undelivered_notice(con, month),
         provisional=provisional_notice(con, windows),
         sections=sections,
         vega_bundle=javascript_bundle().replace("</script", "<\\/script"),
@@ -161,12 +161,12 @@ def incomplete_notice(checks) -> str:
             "up.</p>")
 
 
-def undelivered_notice(con: duckdb.DuckDBPyConnection) -> str:
-    """A notice at the top of the page naming each landing source with no landing file
-    and the figures that read it: they are computed without its data (0 incidents
-    raised when the incidents extract was not delivered), and a reader must see that
-    before any figure, not only in the appendix. Empty when every source has a file."""
-    missing = source_deliveries(con).query("landing_files == 0")
+def undelivered_notice(con: duckdb.DuckDBPyConnection, month: str) -> str:
+    """A notice at the top of the page naming each landing source without a row in the
+    month, and the figures that read it: they count nothing from it (0 incidents raised
+    when the month's incidents extract was not delivered), and a reader must see that
+    before any figure, not only in the appendix. Empty when every source has data."""
+    missing = source_deliveries(con, month).query("not has_rows_in_month")
     if missing.empty:
         return ""
     items = "".join(
@@ -175,10 +175,12 @@ def undelivered_notice(con: duckdb.DuckDBPyConnection) -> str:
         + "</li>"
         for row in missing.itertuples()
     )
-    return ('<div class="incomplete"><p><strong>Sources not delivered.</strong> The landing folder held no file of '
-            "these sources: figures computed from them lack their data (a count of 0, a share of nothing). If an "
-            "extract was not delivered, publish the month again once it lands. Listed for each source: the figures "
-            "of the metric models that read it (not every figure of a model need use it).</p>"
+    return ('<div class="incomplete"><p><strong>Sources without data for the month.</strong> The landing holds no '
+            "row of these sources in the month (for outages: none overlapping it): either there was none, or the "
+            "month's extract did not land, and the figures that read them count nothing from them (a count of 0, "
+            "a share of nothing). If an extract is missing, run the month again once it lands (<code>pmr run</code>, "
+            "or launch its partition): the automation does not rebuild a month published final. Listed for each "
+            "source: the figures of the metric models that read it (not every figure of a model need use it).</p>"
             f"<ul>{items}</ul></div>")
 
 

@@ -21,8 +21,17 @@ def _seed(con, name: str) -> None:
     )
 
 
+# The staged columns the gate reads of the other four sources, and a row of each in October.
+OTHER_SOURCES = {
+    "csp_test_messages": ("sent_at timestamp", [("2026-10-05T10:00:00",)]),
+    "outages": ("started_at timestamp, ended_at timestamp", [("2026-09-30T12:00:00", None)]),  # still going
+    "incidents": ("raised_at timestamp", [("2026-10-07T09:00:00",)]),
+    "ch_firmware_events": ("event_at timestamp", [("2026-10-31T23:59:00",)]),
+}
+
+
 def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, alerts=None, responses=None,
-                   quarantine_max_pct=1.0, declared_without_figures=(), follow_up=None) -> Path:
+                   quarantine_max_pct=1.0, declared_without_figures=(), follow_up=None, other_sources=None) -> Path:
     """A warehouse with just what the gate reads. Defaults: a consistent month with
     prepayment_top_up traffic in every segment."""
     con = duckdb.connect(str(path))
@@ -71,6 +80,11 @@ def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, 
     alerts = alerts if alerts is not None else [("A1", "8F0A", "2026-10-03T08:00:00", False)]  # in no process
     if alerts:
         con.executemany("insert into staging.stg_alerts values (?, ?, ?, ?)", alerts)
+    for source, (columns, rows) in OTHER_SOURCES.items():
+        rows = (other_sources or {}).get(source, rows)
+        con.execute(f"create table staging.stg_{source} ({columns})")
+        if rows:
+            con.executemany(f"insert into staging.stg_{source} values ({', '.join('?' * len(rows[0]))})", rows)
     con.execute(
         """create table metrics.pmr_metrics (metric_id varchar, requirement varchar, kind varchar, period varchar,
            day date, business_process varchar, segment varchar, device_type varchar, service varchar,

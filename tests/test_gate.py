@@ -85,7 +85,8 @@ def test_smets1_is_not_required_where_no_srv_applies_to_smets1(tmp_path):
     ]
     checks = evaluate(make_warehouse(tmp_path / "w.duckdb", figures=figures, requests=[]))
     assert checks["rsvp: segments complete"].passed
-    assert set(failed(checks)) == {"period: the month has data"}  # no request at all in this warehouse
+    # no request at all in this warehouse: blocking, and a warning naming the source
+    assert set(failed(checks)) == {"period: the month has data", DELIVERY_CHECK}
 
 
 def test_volume_must_reconcile_with_the_staged_requests(tmp_path):
@@ -254,13 +255,19 @@ def test_accounting_identity_and_quarantine_share(tmp_path):
     assert not problems["accounting: quarantined share below half the limit"].blocking
 
 
-def test_a_source_without_a_landing_file_warns_with_the_requirements_that_read_it(tmp_path):
-    """incidents and ch_firmware_events deliver no file; the catalogue says which metric
-    models read which source (from dbt's lineage): R5 and R3 read incidents, none reads
-    ch_firmware_events here. A warning, since the contract allows any number of files."""
+def test_a_source_without_a_row_in_the_month_warns_with_the_requirements_that_read_it(tmp_path):
+    """October 2026 is [2026-09-30 23:00, 2026-11-01 00:00) UTC. No row of October: the
+    incident raised at 22:30 UTC on 30 September (23:30 BST, September), the outage that
+    ended at 23:00 UTC that day (as October began), no hub firmware event at all (and no
+    file). The catalogue says which metric models read which source (from dbt's
+    lineage): R5 and R3 read incidents, R3 outages, none reads ch_firmware_events here.
+    A warning: there may truly have been none."""
     accounting = [(source, f"{source}/a.csv", "csv", "loaded", None, 0, 0, 0, 0)
-                  for source in ("service_requests", "service_responses", "alerts", "csp_test_messages", "outages")]
-    path = make_warehouse(tmp_path / "w.duckdb", accounting=accounting)
+                  for source in ("service_requests", "service_responses", "alerts", "csp_test_messages", "outages",
+                                 "incidents")]
+    path = make_warehouse(tmp_path / "w.duckdb", accounting=accounting, other_sources={
+        "incidents": [("2026-09-30T22:30:00",)], "outages": [("2026-09-29T08:00:00", "2026-09-30T23:00:00")],
+        "ch_firmware_events": []})
     with duckdb.connect(str(path)) as con:
         con.execute("alter table metrics.metric_catalogue add column requirement varchar")
         con.execute("alter table metrics.metric_catalogue add column sources varchar")
@@ -271,8 +278,15 @@ def test_a_source_without_a_landing_file_warns_with_the_requirements_that_read_i
                          ("rsvp.volume", "R1", "service_requests, service_responses, csp_test_messages")])
     warning = failed(evaluate(path))[DELIVERY_CHECK]
     assert not warning.blocking
-    assert warning.detail.endswith(": 2 of 7 fail: incidents (landing_files=0, requirements=R3, R5); "
+    assert warning.detail.endswith(": 3 of 7 fail: outages (landing_files=1, requirements=R3); "
+                                   "incidents (landing_files=1, requirements=R3, R5); "
                                    "ch_firmware_events (landing_files=0, requirements=none)")
+    # an incident raised at 23:30 UTC on 30 September (00:30 BST on 1 October) is October's
+    with duckdb.connect(str(path)) as con:
+        con.execute("insert into staging.stg_incidents values ('2026-09-30 23:30:00')")
+    assert failed(evaluate(path))[DELIVERY_CHECK].detail.endswith(
+        ": 2 of 7 fail: outages (landing_files=1, requirements=R3); "
+        "ch_firmware_events (landing_files=0, requirements=none)")
 
 
 def test_the_quarantine_limit_comes_from_the_parameters(tmp_path):

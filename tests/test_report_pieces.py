@@ -55,26 +55,31 @@ def test_the_incomplete_notice_only_when_days_are_missing():
     assert incomplete_notice([]) == ""
 
 
-def test_sources_without_a_landing_file_are_named_at_the_top_with_the_figures_that_read_them():
-    from pmr import SOURCES
+def test_sources_without_data_for_the_month_are_named_at_the_top_with_the_figures_that_read_them():
+    from tests.gate_warehouse import MONTH, make_warehouse
     from reports.render import undelivered_notice
 
-    con = duckdb.connect()
-    con.execute("create schema staging; create schema metrics")
-    con.execute("create table staging.landing_accounting (source varchar, file varchar)")
-    con.execute("create table metrics.metric_catalogue (metric_id varchar, requirement varchar, sources varchar)")
-    con.executemany("insert into metrics.metric_catalogue values (?, ?, ?)",
-                    [("cpm5.raised", "R5", "incidents"), ("reliability.mtbf_h", "R3", "outages, incidents"),
-                     ("rsvp.volume", "R1", "service_requests, service_responses")])
-    delivered = [s for s in SOURCES if s not in ("incidents", "ch_firmware_events")]
-    con.executemany("insert into staging.landing_accounting values (?, ?)", [(s, f"{s}/a.csv") for s in delivered])
-    notice = undelivered_notice(con)
-    assert notice.startswith('<div class="incomplete"><p><strong>Sources not delivered.</strong>')
-    assert notice.endswith("<ul><li><code>incidents/</code>: cpm5.raised, reliability.mtbf_h (R3, R5)</li>"
-                           "<li><code>ch_firmware_events/</code>: no figure reads it</li></ul></div>")
-    con.executemany("insert into staging.landing_accounting values (?, ?)",
-                    [("incidents", "incidents/a.csv"), ("ch_firmware_events", "ch_firmware_events/b.parquet")])
-    assert undelivered_notice(con) == ""
+    def notice(tmp, **other_sources):
+        path = make_warehouse(tmp / f"w{len(list(tmp.iterdir()))}.duckdb", other_sources=other_sources)
+        with duckdb.connect(str(path)) as con:
+            con.execute("create or replace table metrics.metric_catalogue "
+                        "(metric_id varchar, requirement varchar, sources varchar)")
+            con.executemany("insert into metrics.metric_catalogue values (?, ?, ?)",
+                            [("cpm5.raised", "R5", "incidents"), ("reliability.mtbf_h", "R3", "outages, incidents"),
+                             ("rsvp.volume", "R1", "service_requests, service_responses")])
+            return undelivered_notice(con, MONTH)
+
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        # incidents only from November, no hub firmware event: neither has a row of October
+        html = notice(tmp, incidents=[("2026-11-02T09:00:00",)], ch_firmware_events=[])
+        assert html.startswith('<div class="incomplete"><p><strong>Sources without data for the month.</strong>')
+        assert html.endswith("<ul><li><code>incidents/</code>: cpm5.raised, reliability.mtbf_h (R3, R5)</li>"
+                              "<li><code>ch_firmware_events/</code>: no figure reads it</li></ul></div>")
+        assert notice(tmp) == ""
 
 
 def _follow_up_warehouse(days_after_the_month, windows):
