@@ -11,7 +11,7 @@ from tests.rsvp_landing import MONTH, write_landing
 
 def write_september_report(folder):
     """One figure of September's metrics.csv, and its run log: published provisional,
-    with a day without data."""
+    with a day without data and a source without data for the month."""
     from pmr.metrics import CSV_COLUMNS
 
     folder.mkdir(parents=True)
@@ -25,6 +25,7 @@ def write_september_report(folder):
     (folder / "run-log.json").write_text(json.dumps({"provisional": True, "checks": [
         {"name": "period: every day has data", "passed": False},
         {"name": "period: data after the month has landed", "passed": False},
+        {"name": "period: every source has data in the month", "passed": False},
         {"name": "metrics: kind", "passed": True}]}))
 
 

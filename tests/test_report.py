@@ -149,8 +149,8 @@ def test_measures_at_a_glance_show_the_previous_months_published_level(published
     assert "<td>Prepayment Top Up Device Remotely</td><td>97.50%</td><td>57.14%</td>" in glance
     assert "<td>Change of Supplier (Gain)</td><td>–</td>" in glance  # not in September's file
     assert ("the figures of the report published for 2026-09 beside this one (its metrics.csv); – where it has no "
-            "such figure. As published, its figures were provisional and it was published with days without "
-            "data.") in glance
+            "such figure. As published, its figures were provisional, it was published with days without "
+            "data and some of its sources had no data for the month.") in glance
 
 
 def test_page_does_not_depend_on_the_row_order_of_the_metrics_table(published, tmp_path):

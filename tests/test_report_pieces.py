@@ -141,3 +141,21 @@ def test_no_provisional_notice_once_every_follow_up_has_landed():
 def test_metrics_csv_values_are_plain_decimals_that_read_back_exactly(value, text):
     assert render._csv_value(value) == text
     assert float(text) == value
+
+
+@pytest.mark.parametrize(("failed", "said"), [
+    ((), "."),
+    (("period: every source has data in the month",), ". As published, some of its sources had no data for the "
+                                                       "month."),
+    (("period: data after the month has landed", "period: every day has data"),
+     ". As published, its figures were provisional and it was published with days without data."),
+])
+def test_the_previous_months_caveats_are_those_its_run_log_failed(failed, said):
+    import pandas as pd
+
+    from reports.context import ReportContext
+    from reports.sections.measures import _previous_note
+
+    log = {"checks": [{"name": name, "passed": False} for name in failed] + [{"name": "metrics: kind", "passed": True}]}
+    ctx = ReportContext(month=MONTH, con=None, metrics=None, catalogue=None, previous=pd.DataFrame(), previous_log=log)
+    assert _previous_note(ctx).endswith(f"(its metrics.csv); – where it has no such figure{said}</p>")

@@ -4,7 +4,7 @@ against its service levels, beside its level in the previous month's published r
 from __future__ import annotations
 
 from pmr.calendar import parse_month, previous_month
-from pmr.gate import DAYS_CHECK, FOLLOW_UP_CHECK
+from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK
 from reports.context import BREAKDOWNS
 from reports.format import esc, number, status, table
 from reports.sections import Section
@@ -49,20 +49,21 @@ def render(ctx, charts) -> str:
 
 def _previous_note(ctx) -> str:
     """Where the previous month's levels come from: its published report, and what that
-    report said of itself (provisional, or published with days without data)."""
+    report said of itself (provisional, published with days without data, or with
+    sources without data for the month)."""
     first, _ = parse_month(ctx.month)
     month = previous_month(first)
     recomputed = " Requirement 3's tables give availability's previous level recomputed from the landing."
     if ctx.previous is None:
         return (f'<p class="note">Previous month: no report for {month} is published beside this one, so no '
                 f"previous level is shown here.{recomputed}</p>")
-    log = ctx.previous_log or {}
-    caveats = []
-    if any(c.get("name") == FOLLOW_UP_CHECK and not c.get("passed") for c in log.get("checks", [])):
-        caveats.append("its figures were provisional")
-    if any(c.get("name") == DAYS_CHECK and not c.get("passed") for c in log.get("checks", [])):
-        caveats.append("it was published with days without data")
-    said = f" As published, {' and '.join(caveats)}." if caveats else ""
+    failed = {c.get("name") for c in (ctx.previous_log or {}).get("checks", []) if not c.get("passed")}
+    caveats = [caveat for name, caveat in ((FOLLOW_UP_CHECK, "its figures were provisional"),
+                                           (DAYS_CHECK, "it was published with days without data"),
+                                           (DELIVERY_CHECK, "some of its sources had no data for the month"))
+               if name in failed]
+    listed = " and ".join([", ".join(caveats[:-1]), caveats[-1]]) if len(caveats) > 1 else "".join(caveats)
+    said = f" As published, {listed}." if caveats else ""
     return (f'<p class="note">Previous month: the figures of the report published for {month} beside this one '
             f"(its metrics.csv); – where it has no such figure.{said}</p>")
 
