@@ -17,6 +17,7 @@ from typing import Callable
 import duckdb
 
 from pmr.dbt_runner import DbtResult
+from pmr.warehouse import memory_limit
 
 # The check that every UK day of the month has data: blocking, or a warning that the
 # report announces at its top when a run allows missing days (--allow-missing-days).
@@ -36,6 +37,14 @@ class CheckResult:
     detail: str = ""
 
 
+def out_of_memory_hint() -> str:
+    """What to do about DuckDB's "Out of Memory Error": its own advice (SET memory_limit)
+    is not how the warehouse sets it."""
+    return (f"\npmr: DuckDB may use {memory_limit()} of memory here (PMR_MEMORY_LIMIT) before spilling to disk; "
+            "set PMR_MEMORY_LIMIT higher and run again (docs/benchmarks.md: what months of each scale need; the "
+            "demo month needs more than 256MB)")
+
+
 def from_dbt(result: DbtResult) -> list[CheckResult]:
     checks = []
     for r in result.results:
@@ -52,6 +61,8 @@ def from_dbt(result: DbtResult) -> list[CheckResult]:
         detail = (r.get("message") or "").strip() or status
         if kind == "model" or kind == "seed":
             detail = f"{kind} failed to build: {detail}"
+        if "Out of Memory Error" in detail:
+            detail += out_of_memory_hint()
         checks.append(CheckResult(name=name, source="dbt", passed=passed, blocking=blocking, detail=detail))
     if not result.ok and not any(not c.passed and c.blocking for c in checks):
         checks.append(CheckResult("dbt build", "dbt", False, True, "dbt build failed:\n" + result.log_tail))

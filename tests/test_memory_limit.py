@@ -30,3 +30,23 @@ def test_the_environment_wins_and_reaches_dbt(monkeypatch, tmp_path):
 def test_dbt_gets_the_default_when_unset(monkeypatch, tmp_path):
     monkeypatch.delenv("PMR_MEMORY_LIMIT", raising=False)
     assert dbt_env(tmp_path / "w.duckdb", tmp_path / "target")["PMR_MEMORY_LIMIT"] == warehouse.memory_limit()
+
+
+def test_an_out_of_memory_build_says_which_limit_to_raise(monkeypatch):
+    """DuckDB's own advice is `SET memory_limit`; the warehouse takes PMR_MEMORY_LIMIT.
+    The demo month failed so at 256MB and built at 512MB."""
+    from pmr.dbt_runner import DbtResult
+    from pmr.gate import from_dbt
+
+    monkeypatch.setenv("PMR_MEMORY_LIMIT", "256MB")
+    failed = DbtResult(ok=False, log_tail="", results=[{
+        "unique_id": "model.pmr_warehouse.pmr_rsvp", "status": "error",
+        "message": "Runtime Error in model pmr_rsvp\n  Out of Memory Error: failed to pin block of size 256.0 KiB"}])
+    (check,) = from_dbt(failed)
+    assert not check.passed and check.blocking
+    assert check.detail.endswith("\npmr: DuckDB may use 256MB of memory here (PMR_MEMORY_LIMIT) before spilling to "
+                                 "disk; set PMR_MEMORY_LIMIT higher and run again (docs/benchmarks.md: what months "
+                                 "of each scale need; the demo month needs more than 256MB)")
+    other = DbtResult(ok=False, log_tail="", results=[{
+        "unique_id": "model.pmr_warehouse.pmr_rsvp", "status": "error", "message": "Binder Error: no column x"}])
+    assert "PMR_MEMORY_LIMIT" not in from_dbt(other)[0].detail
