@@ -345,14 +345,10 @@ def source_deliveries(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFram
     (metrics.metric_catalogue.sources, from dbt's lineage). A source without a row in
     the month leaves those figures without its data (0 incidents raised when the
     month's incidents extract was not delivered), unless there truly was none."""
-    has_sources = relation_exists(con, CATALOGUE) and bool(con.execute(
-        "select count(*) from information_schema.columns where table_schema = 'metrics' "
-        "and table_name = 'metric_catalogue' and column_name = 'sources'").fetchone()[0])
-    readers = (f"""select trim(source) as source, string_agg(metric_id, ', ' order by metric_id) as metric_ids,
+    readers = f"""select trim(source) as source, string_agg(metric_id, ', ' order by metric_id) as metric_ids,
                       string_agg(distinct requirement, ', ' order by requirement) as requirements
-               from {CATALOGUE}, unnest(string_split(sources, ',')) as s(source)
-               group by all""" if has_sources else
-               "select null::varchar as source, null::varchar as metric_ids, null::varchar as requirements")
+                  from {CATALOGUE}, unnest(string_split(sources, ',')) as s(source)
+                  group by all"""
     in_month = " union all ".join(
         f"select '{source}' as source, exists (select 1 from staging.stg_{source} where {IN_MONTH[source]}) as has_rows"
         for source in SOURCES)

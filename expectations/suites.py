@@ -225,7 +225,8 @@ def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | 
             "accounting_sources", frames.accounting_by_source(con), source_rules(frames.quarantine_max_pct(con)),
             "label", progress,
         )
-        if all(frames.relation_exists(con, f"staging.stg_{source}") for source in SOURCES):
+        if frames.relation_exists(con, CATALOGUE) and all(
+                frames.relation_exists(con, f"staging.stg_{source}") for source in SOURCES):
             checks += validate("deliveries", frames.source_deliveries(con, month), delivery_rules(), "label",
                                progress)
     else:

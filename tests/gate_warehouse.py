@@ -101,12 +101,13 @@ def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, 
     ]
     if rows:
         con.executemany("insert into metrics.pmr_metrics values (" + ", ".join(["?"] * 16) + ")", rows)
-    con.execute("create table metrics.metric_catalogue (metric_id varchar, fractional boolean, follow_up_s double)")
+    con.execute("create table metrics.metric_catalogue (metric_id varchar, fractional boolean, follow_up_s double, "
+                "requirement varchar, sources varchar)")
     fractional = {f["metric_id"]: bool(f.get("fractional")) for f in figures}
     fractional.update({metric_id: False for metric_id in declared_without_figures})
     fractional.update({metric_id: False for metric_id in (follow_up or {}) if metric_id not in fractional})
     if fractional:
-        con.executemany("insert into metrics.metric_catalogue values (?, ?, ?)",
+        con.executemany("insert into metrics.metric_catalogue (metric_id, fractional, follow_up_s) values (?, ?, ?)",
                         [(metric_id, flag, (follow_up or {}).get(metric_id)) for metric_id, flag in fractional.items()])
     write_metric_status(con, MONTH)  # as the collect step does, beside the catalogue
     con.close()

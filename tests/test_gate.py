@@ -269,8 +269,6 @@ def test_a_source_without_a_row_in_the_month_warns_with_the_requirements_that_re
         "incidents": [("2026-09-30T22:30:00",)], "outages": [("2026-09-29T08:00:00", "2026-09-30T23:00:00")],
         "ch_firmware_events": []})
     with duckdb.connect(str(path)) as con:
-        con.execute("alter table metrics.metric_catalogue add column requirement varchar")
-        con.execute("alter table metrics.metric_catalogue add column sources varchar")
         con.execute("delete from metrics.metric_catalogue")
         con.executemany("insert into metrics.metric_catalogue (metric_id, fractional, requirement, sources) "
                         "values (?, false, ?, ?)",
