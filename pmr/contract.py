@@ -115,3 +115,13 @@ def required_columns(source: str) -> list[str]:
     if source in ("service_requests", "alerts"):
         names.append("csp_region")
     return names
+
+
+def repeated_columns(source: str, names: list[str]) -> dict[str, list[int]]:
+    """Contract column -> its 1-based positions, for each contract column a file's
+    header names more than once. Names match as DuckDB matches them, ignoring case."""
+    positions: dict[str, list[int]] = {}
+    for number, name in enumerate(names, start=1):
+        if name.lower() in column_names(source):
+            positions.setdefault(name.lower(), []).append(number)
+    return {name: numbers for name, numbers in positions.items() if len(numbers) > 1}

@@ -22,7 +22,7 @@ from typing import NoReturn
 
 import duckdb
 
-from pmr.contract import column_names, required_columns
+from pmr.contract import column_names, repeated_columns, required_columns
 from pmr.csv_line_endings import STRAY_CARRIAGE_RETURN, as_written, mark_stray_carriage_returns, with_lf_line_endings
 from pmr.delivered_format import KNOWN_FORMATS, delivered_as
 from pmr.gzip_salvage import write_decompressible_part
@@ -101,10 +101,25 @@ def _open_csv(path: Path, mode: str, **options):
 
 
 def _csv_header(path: Path, escape_bytes: bool = False) -> list[str] | None:
-    """The column names of a CSV file's first line (duplicates numbered as DuckDB
-    numbers them), or None when it is not a CSV header. A line that is not UTF-8 is
-    none, unless `escape_bytes`: then each such byte is escaped (as \\xe9). Only the
-    first line is decoded: a Latin-1 byte in a row below it is that row's fault."""
+    """The column names of a CSV file's first line, duplicates numbered as DuckDB
+    numbers them (see _csv_header_as_written)."""
+    names = _csv_header_as_written(path, escape_bytes)
+    if names is None:
+        return None
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        count = seen.get(name.lower(), 0)
+        seen[name.lower()] = count + 1
+        unique.append(name if not count else f"{name}_{count}")
+    return unique
+
+
+def _csv_header_as_written(path: Path, escape_bytes: bool = False) -> list[str] | None:
+    """The column names of a CSV file's first line, or None when it is not a CSV
+    header. A line that is not UTF-8 is none, unless `escape_bytes`: then each such
+    byte is escaped (as \\xe9). Only the first line is decoded: a Latin-1 byte in a row
+    below it is that row's fault."""
     errors = "backslashreplace" if escape_bytes else "strict"
     try:
         with _open_csv(path, "rb") as file:
@@ -114,13 +129,7 @@ def _csv_header(path: Path, escape_bytes: bool = False) -> list[str] | None:
         return None
     if not names or not any(name.strip() for name in names):
         return None
-    seen: dict[str, int] = {}
-    unique = []
-    for name in names:
-        count = seen.get(name.lower(), 0)
-        seen[name.lower()] = count + 1
-        unique.append(name if not count else f"{name}_{count}")
-    return unique
+    return names
 
 
 def _csv_error(error: duckdb.Error, max_line_size: int | None) -> FileSkipped:
@@ -152,16 +161,25 @@ def file_columns(con: duckdb.DuckDBPyConnection, reader: str) -> dict[str, tuple
     return {row[0].lower(): (row[0], row[1]) for row in described}
 
 
-def check_required_columns(con, source: str, key: str, reader: str, present: dict[str, tuple[str, str]],
-                           max_line_size: int | None = None, path: Path | None = None) -> None:
-    """Skip a file that misses a required column, keeping its rows for the quarantine.
-    For a CSV file (`path`) whose header comes after a title line, say so."""
+def check_contract_columns(con, source: str, key: str, reader: str, present: dict[str, tuple[str, str]],
+                           names: list[str] | None, max_line_size: int | None = None,
+                           path: Path | None = None) -> None:
+    """Skip a file that misses a required column, or names a contract column twice
+    (`names`: its columns as written; DuckDB would read the first and call the other
+    <name>_1, so which one holds the values would be a guess), keeping its rows for
+    the quarantine. For a CSV file (`path`) whose header comes after a title line, say so."""
     missing = [c for c in required_columns(source) if c not in present]
     if missing:
         reason = "file skipped: missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing)
         header_line = path and len(missing) == len(required_columns(source)) and _header_line(path, missing)
         if header_line:
             reason += f" (they are on line {header_line}: the contract's header must be the first line)"
+        keep_rows_of_skipped_file(con, source, key, reader, reason, max_line_size)
+    repeated = repeated_columns(source, names or [])
+    if repeated:
+        reason = "file skipped: " + "; ".join(
+            f"column {name} is named {'twice' if len(numbers) == 2 else f'{len(numbers)} times'} in the header "
+            f"(columns {', '.join(map(str, numbers[:-1]))} and {numbers[-1]})" for name, numbers in repeated.items())
         keep_rows_of_skipped_file(con, source, key, reader, reason, max_line_size)
 
 
@@ -252,7 +270,8 @@ def _load_csv(con, source: str, path: Path, key: str, max_line_size: int | None 
             present = file_columns(con, reader)
         except duckdb.Error as error:
             raise _csv_error(error, max_line_size) from None
-        check_required_columns(con, source, key, reader, present, max_line_size, path)
+        check_contract_columns(con, source, key, reader, present, _csv_header_as_written(path, escape_bytes=True),
+                               max_line_size, path)
         selects = [f"{ident(present[c][0])}" if c in present else "null" for c in column_names(source)]
         try:
             con.execute(

@@ -10,10 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pyarrow
+import pyarrow.parquet
 
 from pmr.contract import CONTRACT, column_names
 from pmr.delivered_format import delivered_as
-from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, check_required_columns, file_columns,
+from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, check_contract_columns, file_columns,
                               file_literal, ident, keep_rows_of_skipped_file, sql_str)
 
 FILE_NAME_COLUMN = "_pmr_landing_file"  # the Parquet view's file name column, named apart from any file column
@@ -76,7 +78,7 @@ def register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[
             what, advice = other
             raise FileSkipped(f"file skipped: the file is {what}, not Parquet; {advice}") from None
         raise FileSkipped(f"file skipped: unreadable parquet file: {str(error).splitlines()[0]}") from None
-    check_required_columns(con, source, key, reader, present)
+    check_contract_columns(con, source, key, reader, present, _names_as_written(path))
     for column in CONTRACT[source]:
         if column.name in present and not _parquet_type_fits(column.type, present[column.name][1]):
             reason = (f"file skipped: column {column.name} is {present[column.name][1]}, "
@@ -93,6 +95,15 @@ def register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[
     if any(c in RESERVED_PARQUET_COLUMNS for c in present):
         return _copy_parquet_as_text(con, source, key, reader, present), columns, []
     return rows, columns, [present[c][1] for c in columns]
+
+
+def _names_as_written(path: Path) -> list[str] | None:
+    """A Parquet file's top-level column names as its schema has them (DuckDB numbers
+    a repeated name), or None when pyarrow cannot read the schema DuckDB just read."""
+    try:
+        return pyarrow.parquet.read_schema(path).names
+    except (OSError, pyarrow.ArrowException):
+        return None
 
 
 def _copy_parquet_as_text(con, source: str, key: str, reader: str, present: dict[str, tuple[str, str]]) -> int:

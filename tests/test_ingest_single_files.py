@@ -212,3 +212,40 @@ def test_a_latin1_byte_below_the_header_of_a_file_with_mixed_line_endings_is_its
     assert [(line, raw) for line, raw, _ in malformed] == [
         (4, "m3,2026-10-05T10:00:00Z,SUP\\xe9,IS,2.2,1,d1,ESME,SMETS2,North,,100")]
     assert malformed[0][2].startswith("INVALID ENCODING")
+
+
+def test_a_file_naming_a_contract_column_twice_is_skipped_its_rows_quarantined(tmp_path):
+    """Which of two `srv` columns holds the SRV is a guess (DuckDB would read the first
+    and call the other srv_1), so the file is skipped by name and its rows kept. Names
+    match ignoring case, as DuckDB matches them; a repeated column the contract does
+    not name is ignored like any extra column."""
+    import pyarrow
+    import pyarrow.parquet
+
+    from pmr.contract import column_names
+
+    landing = tmp_path / "landing"
+    columns = column_names("service_requests")  # srv is the 5th of 12, csp_region the 10th
+    assert (columns.index("srv"), columns.index("csp_region"), len(columns)) == (4, 9, 12)
+    rows = [dict(req("c1"), SRV="8.1.1"), dict(req("c2"), SRV="8.1.1")]
+    write_csv(landing, "service_requests", rows, name="a_two_srv.csv", columns=columns + ["SRV"])
+    write_csv(landing, "service_requests", [dict(req("e1"), note="x")], name="b_extra_twice.csv",
+              columns=columns + ["note", "note"])
+    values = [pyarrow.array([str(v) if v is not None else None for v in (req("p1")[c], req("p2")[c])])
+              for c in columns]
+    table = pyarrow.Table.from_arrays(values[:1] + values + values[9:10], names=columns[:1] + columns + ["csp_region"])
+    # request_id first, then the 12 (csp_region 11th), then csp_region again (14th)
+    pyarrow.parquet.write_table(table, landing / "service_requests" / "c_two_ids.parquet")
+    con = duckdb.connect()
+    assert ingest(con, landing).skipped == {
+        "service_requests/a_two_srv.csv": "file skipped: column srv is named twice in the header (columns 5 and 13)",
+        "service_requests/c_two_ids.parquet": "file skipped: column request_id is named twice in the header "
+                                              "(columns 1 and 2); column csp_region is named twice in the header "
+                                              "(columns 11 and 14)",
+    }
+    assert con.execute("select file, status, rows_read from raw.landing_files order by 1").fetchall() == [
+        ("service_requests/a_two_srv.csv", "skipped", 2), ("service_requests/b_extra_twice.csv", "loaded", 1),
+        ("service_requests/c_two_ids.parquet", "skipped", 2)]
+    kept = con.execute("select file, count(*), count(raw_line) from raw.malformed_lines group by 1 order by 1")
+    assert kept.fetchall() == [("service_requests/a_two_srv.csv", 2, 2), ("service_requests/c_two_ids.parquet", 2, 2)]
+    assert con.execute("select request_id from raw.service_requests_csv").fetchall() == [("e1",)]
