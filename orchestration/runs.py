@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from orchestration.settings import PmrSettings
 from pmr.pipeline import run_folder_for
 from pmr.publish import RUNS, published_folder
 from pmr.run_log import RUN_LOG, RunLog, open_run_log, utc_now_iso
-from pmr.warehouse import WarehouseLocked
+from pmr.warehouse import WarehouseLocked, out_of_memory_hint
 
 
 # The run tag, set in the launchpad, that lets a month with a day without data publish.
@@ -52,12 +53,17 @@ class MonthRun:
                          describe: Callable[[Exception], str] = str) -> Iterator[None]:
         """Any error in the block marks the run log failed. A known problem (by default a
         warehouse held by another process) becomes a Dagster Failure with pmr's message and
-        no retry, instead of a stack trace."""
+        no retry, instead of a stack trace; so does DuckDB running out of memory, with
+        what to raise (its own advice, SET memory_limit, is not how pmr sets it)."""
         try:
             yield
         except known as problem:
             self.fail()
             raise dg.Failure(description=describe(problem), allow_retries=False) from None
+        except duckdb.OutOfMemoryException as problem:
+            self.fail()
+            raise dg.Failure(description=str(problem).splitlines()[0] + out_of_memory_hint(),
+                             allow_retries=False) from None
         except BaseException:
             self.fail()
             raise

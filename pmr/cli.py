@@ -136,6 +136,7 @@ def cmd_inject_faults(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from pmr.metrics import MetricDefinitionError
     from pmr.pipeline import PublicationBlocked, RunRefused, run_month
+    from pmr.warehouse import OutOfMemory, out_of_memory_hint
 
     try:
         link = run_month(args.month, args.landing, args.out, db=db_path(args.db), progress=progress,
@@ -153,8 +154,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"NOT PUBLISHED: a metric model breaks the contract of docs/adding-a-metric.md: {error}",
               file=sys.stderr)
         return 1
-    except FileNotFoundError as error:
+    except (FileNotFoundError, OutOfMemory) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except duckdb.OutOfMemoryException as error:
+        print(f"error: {str(error).splitlines()[0]}{out_of_memory_hint()}", file=sys.stderr)
         return 1
     print(f"published {args.month}: {link}/")
     for name in sorted(p.name for p in link.iterdir()):

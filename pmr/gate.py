@@ -17,7 +17,7 @@ from typing import Callable
 import duckdb
 
 from pmr.dbt_runner import DbtResult
-from pmr.warehouse import memory_limit
+from pmr.warehouse import out_of_memory_hint
 
 # The check that every UK day of the month has data: blocking, or a warning that the
 # report announces at its top when a run allows missing days (--allow-missing-days).
@@ -35,14 +35,6 @@ class CheckResult:
     passed: bool
     blocking: bool
     detail: str = ""
-
-
-def out_of_memory_hint() -> str:
-    """What to do about DuckDB's "Out of Memory Error": its own advice (SET memory_limit)
-    is not how the warehouse sets it."""
-    return (f"\npmr: DuckDB may use {memory_limit()} of memory here (PMR_MEMORY_LIMIT) before spilling to disk; "
-            "set PMR_MEMORY_LIMIT higher and run again (docs/benchmarks.md: what months of each scale need; the "
-            "demo month needs more than 256MB)")
 
 
 def from_dbt(result: DbtResult) -> list[CheckResult]:

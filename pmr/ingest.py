@@ -27,6 +27,7 @@ import duckdb
 from pmr import SOURCES, build_state
 from pmr.contract import CONTRACT, FILE_SUFFIXES, column_names
 from pmr.raw_descriptions import describe_raw
+from pmr.warehouse import OutOfMemory, out_of_memory_hint
 from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, file_columns, file_format, file_literal,
                               forget, ident, read_csv_file, restart_file, sql_str)
 from pmr.landing_parquet import (FILE_NAME_COLUMN, NANOSECOND_TYPES, quarantine_unreadable_rows, read_type,
@@ -257,6 +258,17 @@ def file_version(path: Path) -> tuple[int, int]:
     return stat.st_size, max(stat.st_mtime_ns, stat.st_ctime_ns)
 
 
+def _out_of_memory(problem: BaseException) -> duckdb.OutOfMemoryException | None:
+    """DuckDB's out-of-memory error behind `problem`: the readers turn every DuckDB
+    error into a reason to skip the file, but running out of memory is no fault of the
+    file, and skipping it would leave its rows out of the figures with only a warning."""
+    while problem is not None:
+        if isinstance(problem, duckdb.OutOfMemoryException):
+            return problem
+        problem = problem.__cause__ or problem.__context__
+    return None
+
+
 def ingest(
     con: duckdb.DuckDBPyConnection, landing: Path, progress: Callable[[str], None] | None = None,
     reread: bool = False,
@@ -294,7 +306,12 @@ def ingest(
             status, error = "loaded", None
             report.loaded.append(key)
             report.rows_loaded += rows
-        except FileSkipped as problem:
+        except (FileSkipped, duckdb.OutOfMemoryException) as problem:
+            out_of_memory = _out_of_memory(problem)
+            if out_of_memory:
+                con.execute("rollback")
+                raise OutOfMemory(f"reading {key} ran out of memory ({str(out_of_memory).splitlines()[0]}); "
+                                  f"nothing of it was kept{out_of_memory_hint()}") from None
             problem.reason = _without_paths(problem.reason, key)
             if not problem.rows:  # nothing kept; a failed read may have aborted the transaction
                 restart_file(con, source, key)

@@ -24,6 +24,11 @@ class WarehouseLocked(RuntimeError):
     """Another process has the warehouse file open."""
 
 
+class OutOfMemory(RuntimeError):
+    """DuckDB ran out of the memory PMR_MEMORY_LIMIT gives it. Not a fault of the data:
+    the run stops, saying what to raise, rather than skip what it could not hold."""
+
+
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
     """The warehouse file: --db, else $PMR_DB, else warehouse/pmr.duckdb in the project."""
     value = explicit or os.environ.get("PMR_DB") or DEFAULT_DB
@@ -59,6 +64,14 @@ def memory_limit() -> str:
         return explicit
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return f"{max(1, min(MEMORY_LIMIT_CAP_GB, int(ram * MEMORY_LIMIT_SHARE_OF_RAM / 2**30)))}GB"
+
+
+def out_of_memory_hint() -> str:
+    """What to do about DuckDB's "Out of Memory Error": its own advice (SET memory_limit)
+    is not how the warehouse sets it."""
+    return (f"\npmr: DuckDB may use {memory_limit()} of memory here (PMR_MEMORY_LIMIT) before spilling to disk; "
+            "set PMR_MEMORY_LIMIT higher and run again (docs/benchmarks.md: what months of each scale need; the "
+            "demo month needs more than 256MB)")
 
 
 def lock_message(path: Path, detail: str) -> str:

@@ -50,3 +50,72 @@ def test_an_out_of_memory_build_says_which_limit_to_raise(monkeypatch):
     other = DbtResult(ok=False, log_tail="", results=[{
         "unique_id": "model.pmr_warehouse.pmr_rsvp", "status": "error", "message": "Binder Error: no column x"}])
     assert "PMR_MEMORY_LIMIT" not in from_dbt(other)[0].detail
+
+
+@pytest.mark.parametrize("name", ["a.csv", "a.parquet"])
+def test_a_file_read_out_of_memory_stops_the_ingest_instead_of_being_skipped(monkeypatch, tmp_path, name):
+    """The readers turn a DuckDB error into a reason to skip the file; running out of
+    memory is no fault of the file, and a skipped file's rows would be missing from
+    the figures with only a warning. At 1MB DuckDB cannot read even one row; with
+    the limit raised the same file loads, nothing of the failed read left behind."""
+    import duckdb
+
+    from pmr.ingest import ingest
+    from tests.helpers import request_row, write_csv, write_request_parquet
+
+    monkeypatch.setenv("PMR_MEMORY_LIMIT", "1MB")
+    if name.endswith(".csv"):
+        write_csv(tmp_path, "service_requests", [request_row("r1")], name=name)
+    else:
+        write_request_parquet(tmp_path, name, [request_row("r1")])
+    con = duckdb.connect(config={"memory_limit": warehouse.memory_limit()})
+    with pytest.raises(warehouse.OutOfMemory) as stopped:
+        ingest(con, tmp_path)
+    assert str(stopped.value).startswith(f"reading service_requests/{name} ran out of memory (Out of Memory Error: ")
+    assert "nothing of it was kept\npmr: DuckDB may use 1MB of memory here (PMR_MEMORY_LIMIT)" in str(stopped.value)
+    assert con.execute("select count(*) from raw.landing_files").fetchone()[0] == 0
+    con.execute("set memory_limit = '1GB'")
+    report = ingest(con, tmp_path)
+    assert (report.loaded, report.skipped, report.rows_loaded) == ([f"service_requests/{name}"], {}, 1)
+
+
+OOM = "Out of Memory Error: failed to pin block of size 256.0 KiB\n\nPossible solutions:\n* SET memory_limit='...GB'"
+HINT_AT_64MB = ("\npmr: DuckDB may use 64MB of memory here (PMR_MEMORY_LIMIT) before spilling to disk; set "
+                "PMR_MEMORY_LIMIT higher and run again (docs/benchmarks.md: what months of each scale need; the demo "
+                "month needs more than 256MB)")
+
+
+def test_pmr_run_out_of_memory_outside_dbt_says_which_limit_to_raise(monkeypatch, tmp_path, capsys):
+    """pmr's own queries (ingest's views, the gate, the report) run out of memory with
+    DuckDB's advice only: `pmr run` replaces it with the limit to raise, and exits 1."""
+    import duckdb
+
+    from pmr import pipeline
+    from pmr.cli import main
+
+    def out_of_memory(*args, **kwargs):
+        raise duckdb.OutOfMemoryException(OOM)
+
+    monkeypatch.setenv("PMR_MEMORY_LIMIT", "64MB")
+    monkeypatch.setattr(pipeline, "run_month", out_of_memory)
+    assert main(["run", "--month", "2026-10", "--landing", str(tmp_path), "--out", str(tmp_path / "out")]) == 1
+    expected = "error: Out of Memory Error: failed to pin block of size 256.0 KiB" + HINT_AT_64MB + "\n"
+    assert capsys.readouterr().err == expected
+
+
+def test_a_dagster_step_out_of_memory_fails_saying_which_limit_to_raise(monkeypatch, tmp_path):
+    import dagster as dg
+    import duckdb
+
+    from orchestration.runs import MonthRun
+    from orchestration.settings import PmrSettings
+    from pmr.run_log import RunLog
+
+    monkeypatch.setenv("PMR_MEMORY_LIMIT", "64MB")
+    run = MonthRun(month="2026-10", folder=tmp_path, log=RunLog(month="2026-10", landing="l", warehouse="w"),
+                   settings=PmrSettings(landing=str(tmp_path), out=str(tmp_path), db=str(tmp_path / "w.duckdb")))
+    with pytest.raises(dg.Failure) as failure, run.reporting_errors():
+        raise duckdb.OutOfMemoryException(OOM)
+    assert failure.value.description == "Out of Memory Error: failed to pin block of size 256.0 KiB" + HINT_AT_64MB
+    assert not failure.value.allow_retries
+    assert run.log.status == "failed"
