@@ -145,7 +145,8 @@ def landing_sensor(context: dg.SensorEvaluationContext, pmr: PmrSettings):
     if published_folder(pmr.out_path, month).exists() and not provisional:
         # Recorded as seen: left pending, this change would start a run of the next month
         # at the first tick after midnight on the 1st, before that month's last day lands.
-        context.update_cursor(json.dumps({"digest": digest, "files": state, "requests": requests}))
+        # The files stay those of the last run requested, which pmr/changed_files counts from.
+        context.update_cursor(json.dumps({"digest": digest, "files": cursor.get("files", {}), "requests": requests}))
         return dg.SkipReason(f"{month} is published with final figures; to publish it again with these files, "
                              "launch its partition")
     old = cursor.get("files", {})

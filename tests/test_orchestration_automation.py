@@ -153,7 +153,8 @@ def test_the_landing_sensor_picks_up_new_and_changed_files(code, tmp_path, monke
         assert isinstance(fourth, dg.RunRequest) and fourth.tags["pmr/reason"] == "provisional"
         # once it is published with final figures, later changes no longer republish it
         publish_run_log(tmp_path / "out", month, follow_up_passed=True)
-        changed.write_text(before + "\n\n\n")
+        requests = landing / "service_requests" / "extract.csv"
+        requests.write_text(requests.read_text() + "\n")
         tick(1)
         assert f"{month} is published with final figures" in tick(1).skip_message
         # those changes count as seen: when the next month begins they do not start its run
@@ -167,6 +168,8 @@ def test_the_landing_sensor_picks_up_new_and_changed_files(code, tmp_path, monke
         tick(1)
         fifth = tick(1)
         assert isinstance(fifth, dg.RunRequest) and fifth.partition_key == next_month
+        # changed since the last run the sensor started: the requests seen while final, and the alerts
+        assert fifth.tags["pmr/changed_files"] == "2"
         assert fifth.run_key not in {first.run_key, second.run_key, third.run_key, fourth.run_key}
 
 
