@@ -15,7 +15,7 @@ from orchestration.settings import PmrSettings
 from pmr.pipeline import run_folder_for
 from pmr.publish import RUNS, published_folder
 from pmr.run_log import RUN_LOG, RunLog, open_run_log, utc_now_iso
-from pmr.warehouse import WarehouseLocked, out_of_memory_hint
+from pmr.warehouse import OutOfMemory, WarehouseLocked, out_of_memory_error, out_of_memory_hint
 
 
 # The run tag, set in the launchpad, that lets a month with a day without data publish.
@@ -49,7 +49,7 @@ class MonthRun:
         self.save()
 
     @contextmanager
-    def reporting_errors(self, known: tuple[type[Exception], ...] = (WarehouseLocked,),
+    def reporting_errors(self, known: tuple[type[Exception], ...] = (WarehouseLocked, OutOfMemory),
                          describe: Callable[[Exception], str] = str) -> Iterator[None]:
         """Any error in the block marks the run log failed. A known problem (by default a
         warehouse held by another process) becomes a Dagster Failure with pmr's message and
@@ -60,9 +60,11 @@ class MonthRun:
         except known as problem:
             self.fail()
             raise dg.Failure(description=describe(problem), allow_retries=False) from None
-        except duckdb.OutOfMemoryException as problem:
+        except duckdb.Error as problem:  # outside a step of the run log, which says the same
             self.fail()
-            raise dg.Failure(description=str(problem).splitlines()[0] + out_of_memory_hint(),
+            if not out_of_memory_error(problem):
+                raise
+            raise dg.Failure(description=str(out_of_memory_error(problem)).splitlines()[0] + out_of_memory_hint(),
                              allow_retries=False) from None
         except BaseException:
             self.fail()

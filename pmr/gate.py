@@ -17,7 +17,7 @@ from typing import Callable
 import duckdb
 
 from pmr.dbt_runner import DbtResult
-from pmr.warehouse import out_of_memory_hint
+from pmr.warehouse import OUT_OF_MEMORY_TEXT, out_of_memory_hint
 
 # The check that every UK day of the month has data: blocking, or a warning that the
 # report announces at its top when a run allows missing days (--allow-missing-days).
@@ -53,7 +53,7 @@ def from_dbt(result: DbtResult) -> list[CheckResult]:
         detail = (r.get("message") or "").strip() or status
         if kind == "model" or kind == "seed":
             detail = f"{kind} failed to build: {detail}"
-        if "Out of Memory Error" in detail:
+        if OUT_OF_MEMORY_TEXT.search(detail):
             detail += out_of_memory_hint()
         checks.append(CheckResult(name=name, source="dbt", passed=passed, blocking=blocking, detail=detail))
     if not result.ok and not any(not c.passed and c.blocking for c in checks):

@@ -27,7 +27,7 @@ import duckdb
 from pmr import SOURCES, build_state
 from pmr.contract import CONTRACT, FILE_SUFFIXES, column_names
 from pmr.raw_descriptions import describe_raw
-from pmr.warehouse import OutOfMemory, out_of_memory_hint
+from pmr.warehouse import OutOfMemory, out_of_memory_error, out_of_memory_hint
 from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, file_columns, file_format, file_literal,
                               forget, ident, read_csv_file, restart_file, sql_str)
 from pmr.landing_parquet import (FILE_NAME_COLUMN, NANOSECOND_TYPES, quarantine_unreadable_rows, read_type,
@@ -258,15 +258,35 @@ def file_version(path: Path) -> tuple[int, int]:
     return stat.st_size, max(stat.st_mtime_ns, stat.st_ctime_ns)
 
 
-def _out_of_memory(problem: BaseException) -> duckdb.OutOfMemoryException | None:
-    """DuckDB's out-of-memory error behind `problem`: the readers turn every DuckDB
-    error into a reason to skip the file, but running out of memory is no fault of the
-    file, and skipping it would leave its rows out of the figures with only a warning."""
-    while problem is not None:
-        if isinstance(problem, duckdb.OutOfMemoryException):
-            return problem
-        problem = problem.__cause__ or problem.__context__
-    return None
+def _ingest_file(con: duckdb.DuckDBPyConnection, report: IngestReport, source: str, path: Path, key: str,
+                 size: int, changed_ns: int) -> None:
+    """One landing file into raw.* in its own transaction, read or skipped with its
+    reason. Running out of memory is no fault of the file: it is raised, not made a
+    reason to skip it, which would leave its rows out of the figures with a warning."""
+    con.execute("begin transaction")
+    forget(con, source, key)
+    try:
+        rows, columns, types = read_file(con, source, path, key)
+        status, error = "loaded", None
+        report.loaded.append(key)
+        report.rows_loaded += rows
+    except FileSkipped as problem:
+        if out_of_memory_error(problem):  # the readers turn every DuckDB error into a skip
+            raise
+        problem.reason = _without_paths(problem.reason, key)
+        if not problem.rows:  # nothing kept; a failed read may have aborted the transaction
+            restart_file(con, source, key)
+            if isinstance(problem, UnreadableRows):
+                problem.rows = quarantine_unreadable_rows(con, source, key, problem.reader, problem.reason)
+        rows, columns, types, status, error = problem.rows, [], [], "skipped", problem.reason
+        report.skipped[key] = error
+    con.execute(
+        f"""insert into {RAW_SCHEMA}.landing_files (source, file, path, format, size_bytes, mtime_ns, status,
+                rows_read, columns, error, loaded_at, column_types)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp, ?)""",
+        [source, key, str(path), file_format(path), size, changed_ns, status, rows, columns, error, types],
+    )
+    con.execute("commit")
 
 
 def ingest(
@@ -298,34 +318,18 @@ def ingest(
             continue
         if progress and (index == len(files) or index % 25 == 1):
             progress(f"ingest {key} ({index}/{len(files)} files)")
-        fmt = file_format(path)
-        con.execute("begin transaction")
-        forget(con, source, key)
         try:
-            rows, columns, types = read_file(con, source, path, key)
-            status, error = "loaded", None
-            report.loaded.append(key)
-            report.rows_loaded += rows
-        except (FileSkipped, duckdb.OutOfMemoryException) as problem:
-            out_of_memory = _out_of_memory(problem)
-            if out_of_memory:
+            _ingest_file(con, report, source, path, key, size, changed_ns)
+        except (duckdb.Error, FileSkipped) as problem:
+            out_of_memory = out_of_memory_error(problem)
+            if out_of_memory is None:
+                raise
+            try:
                 con.execute("rollback")
-                raise OutOfMemory(f"reading {key} ran out of memory ({str(out_of_memory).splitlines()[0]}); "
-                                  f"nothing of it was kept{out_of_memory_hint()}") from None
-            problem.reason = _without_paths(problem.reason, key)
-            if not problem.rows:  # nothing kept; a failed read may have aborted the transaction
-                restart_file(con, source, key)
-                if isinstance(problem, UnreadableRows):
-                    problem.rows = quarantine_unreadable_rows(con, source, key, problem.reader, problem.reason)
-            rows, columns, types, status, error = problem.rows, [], [], "skipped", problem.reason
-            report.skipped[key] = error
-        con.execute(
-            f"""insert into {RAW_SCHEMA}.landing_files (source, file, path, format, size_bytes, mtime_ns, status,
-                    rows_read, columns, error, loaded_at, column_types)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp, ?)""",
-            [source, key, str(path), fmt, size, changed_ns, status, rows, columns, error, types],
-        )
-        con.execute("commit")
+            except duckdb.Error:
+                pass  # a failed commit has rolled the file back already
+            raise OutOfMemory(f"reading {key} ran out of memory ({str(out_of_memory).splitlines()[0]}); "
+                              f"nothing of it was kept{out_of_memory_hint()}") from None
     for key, (_, _, source, _) in known.items():
         if key not in keys_now:
             con.execute("begin transaction")

@@ -1,20 +1,19 @@
 """Reading one landing file into raw.*, or skipping it with its reason (FileSkipped):
 what every file shares, and CSV files (Parquet files: pmr.landing_parquet; what a
-file really is, by its first bytes: pmr.delivered_format).
+file really is, by its first bytes: pmr.delivered_format; a CSV file's header as
+written: pmr.csv_header).
 
 - A CSV file is copied as text into `raw.<source>_csv`, one row per row read, tagged
   with file and row; lines that cannot be split into the header's columns go to
   `raw.malformed_lines`.
-- A file that cannot be read, that misses a required column, or (pmr.landing_parquet)
-  whose Parquet column has a type its contract column cannot be read from, is skipped; the rows of such a
-  file that can still be read are kept in `raw.malformed_lines`, so they are
-  quarantined.
+- A file that cannot be read, that misses a required column or names a contract
+  column twice, or (pmr.landing_parquet) whose Parquet column has a type its
+  contract column cannot be read from, is skipped; the rows of such a file that can
+  still be read are kept in `raw.malformed_lines`, so they are quarantined.
 """
 
 from __future__ import annotations
 
-import csv
-import gzip
 import shutil
 import tempfile
 from pathlib import Path
@@ -23,13 +22,15 @@ from typing import NoReturn
 import duckdb
 
 from pmr.contract import column_names, repeated_columns, required_columns
+from pmr.csv_header import (WIDE_CSV_LINE_BYTES, header_as_written, header_is_utf8, header_line_naming,
+                            numbered_header, open_csv)
 from pmr.csv_line_endings import STRAY_CARRIAGE_RETURN, as_written, mark_stray_carriage_returns, with_lf_line_endings
 from pmr.delivered_format import KNOWN_FORMATS, delivered_as
 from pmr.gzip_salvage import write_decompressible_part
+from pmr.warehouse import out_of_memory_error
 
 RAW_SCHEMA = "raw"
 REJECTS = "pmr_rejects"  # DuckDB's tables of the lines a CSV read rejected
-WIDE_CSV_LINE_BYTES = 64 * 1024 * 1024  # the line limit of the second read of a file with a long line
 
 
 class FileSkipped(Exception):
@@ -95,43 +96,6 @@ def _csv_reader(path: Path, max_line_size: int | None, header: list[str] | None)
     )
 
 
-def _open_csv(path: Path, mode: str, **options):
-    """A CSV landing file, plain or gzip-compressed (`.csv.gz`), as DuckDB reads it."""
-    return (gzip.open if path.name.lower().endswith(".gz") else open)(path, mode, **options)
-
-
-def _csv_header(path: Path, escape_bytes: bool = False) -> list[str] | None:
-    """The column names of a CSV file's first line, duplicates numbered as DuckDB
-    numbers them (see _csv_header_as_written)."""
-    names = _csv_header_as_written(path, escape_bytes)
-    if names is None:
-        return None
-    seen: dict[str, int] = {}
-    unique = []
-    for name in names:
-        count = seen.get(name.lower(), 0)
-        seen[name.lower()] = count + 1
-        unique.append(name if not count else f"{name}_{count}")
-    return unique
-
-
-def _csv_header_as_written(path: Path, escape_bytes: bool = False) -> list[str] | None:
-    """The column names of a CSV file's first line, or None when it is not a CSV
-    header. A line that is not UTF-8 is none, unless `escape_bytes`: then each such
-    byte is escaped (as \\xe9). Only the first line is decoded: a Latin-1 byte in a row
-    below it is that row's fault."""
-    errors = "backslashreplace" if escape_bytes else "strict"
-    try:
-        with _open_csv(path, "rb") as file:
-            first_line = file.readline(WIDE_CSV_LINE_BYTES).split(b"\r", 1)[0].rstrip(b"\n")  # any line ending
-        names = next(csv.reader([first_line.decode("utf-8-sig", errors=errors)]), None)
-    except (OSError, EOFError, UnicodeDecodeError, csv.Error):
-        return None
-    if not names or not any(name.strip() for name in names):
-        return None
-    return names
-
-
 def _csv_error(error: duckdb.Error, max_line_size: int | None) -> FileSkipped:
     message = str(error)
     if "Maximum line size of" in message:
@@ -162,39 +126,27 @@ def file_columns(con: duckdb.DuckDBPyConnection, reader: str) -> dict[str, tuple
 
 
 def check_contract_columns(con, source: str, key: str, reader: str, present: dict[str, tuple[str, str]],
-                           names: list[str] | None, max_line_size: int | None = None,
+                           names: list[str], max_line_size: int | None = None,
                            path: Path | None = None) -> None:
     """Skip a file that misses a required column, or names a contract column twice
-    (`names`: its columns as written; DuckDB would read the first and call the other
-    <name>_1, so which one holds the values would be a guess), keeping its rows for
-    the quarantine. For a CSV file (`path`) whose header comes after a title line, say so."""
+    (`names`: its columns as DuckDB matches them, before it numbers a repeat; it would
+    read the first and call the other <name>_1, so which one holds the values would be
+    a guess), keeping its rows for the quarantine. For a CSV file (`path`) whose
+    header comes after a title line, say so."""
     missing = [c for c in required_columns(source) if c not in present]
     if missing:
         reason = "file skipped: missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing)
-        header_line = path and len(missing) == len(required_columns(source)) and _header_line(path, missing)
+        header_line = path and len(missing) == len(required_columns(source)) and header_line_naming(path, missing)
         if header_line:
             reason += f" (they are on line {header_line}: the contract's header must be the first line)"
         keep_rows_of_skipped_file(con, source, key, reader, reason, max_line_size)
-    repeated = repeated_columns(source, names or [])
+    repeated = repeated_columns(source, names)
     if repeated:
         reason = "file skipped: " + "; ".join(
-            f"column {name} is named {'twice' if len(numbers) == 2 else f'{len(numbers)} times'} in the header "
-            f"(columns {', '.join(map(str, numbers[:-1]))} and {numbers[-1]})" for name, numbers in repeated.items())
+            f"column {name} is named {'twice' if len(numbers) == 2 else f'{len(numbers)} times'} "
+            f"(columns {', '.join(map(str, numbers[:-1]))} and {numbers[-1]} of the file)"
+            for name, numbers in repeated.items())
         keep_rows_of_skipped_file(con, source, key, reader, reason, max_line_size)
-
-
-def _header_line(path: Path, columns: list[str], lines: int = 5) -> int | None:
-    """The number of the first of a CSV file's first lines naming all of `columns`."""
-    try:
-        with _open_csv(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as file:
-            for number, names in enumerate(csv.reader(file), start=1):
-                if set(columns) <= {name.strip().lower() for name in names}:
-                    return number
-                if number == lines:
-                    break
-    except (OSError, EOFError, csv.Error):
-        pass
-    return None
 
 
 def keep_rows_of_skipped_file(con, source: str, key: str, reader: str, reason: str,
@@ -212,6 +164,8 @@ def keep_rows_of_skipped_file(con, source: str, key: str, reader: str, reason: s
         if reader.startswith("read_csv"):
             _keep_malformed_lines(con, source, key, max_line_size)
     except duckdb.Error as error:
+        if out_of_memory_error(error):  # no fault of the file: ingest stops the run
+            raise
         reason = f"{reason}; its rows could not be read either: {str(error).splitlines()[0]}"
         if not reader.startswith("read_parquet"):
             raise FileSkipped(reason) from None
@@ -253,7 +207,7 @@ def _line_as_written(path: Path, position: int) -> str:
     """The line of a CSV file that DuckDB's rejects place at `position` (of the
     uncompressed text: DuckDB 2.0 gives one past the line's first byte after a \\n,
     the first byte itself after a \\r\\n), bytes that are not UTF-8 escaped."""
-    with _open_csv(path, "rb") as file:
+    with open_csv(path, "rb") as file:
         file.seek(max(position - 1, 0))
         raw = file.readline(WIDE_CSV_LINE_BYTES)
         if raw in (b"\n", b"\r\n"):  # the end of the line before: the position was the first byte
@@ -270,8 +224,9 @@ def _load_csv(con, source: str, path: Path, key: str, max_line_size: int | None 
             present = file_columns(con, reader)
         except duckdb.Error as error:
             raise _csv_error(error, max_line_size) from None
-        check_contract_columns(con, source, key, reader, present, _csv_header_as_written(path, escape_bytes=True),
-                               max_line_size, path)
+        # DuckDB trims the spaces around a CSV header's names (`srv` and ` srv` are one name to it)
+        names = [name.strip() for name in header_as_written(path, escape_bytes=True) or []]
+        check_contract_columns(con, source, key, reader, present, names, max_line_size, path)
         selects = [f"{ident(present[c][0])}" if c in present else "null" for c in column_names(source)]
         try:
             con.execute(
@@ -303,10 +258,10 @@ def read_csv_file(con, source: str, path: Path, key: str) -> tuple[int, list[str
     lines malformed (pmr.csv_line_endings)."""
     _check_csv_start(path)
     options: dict = {}
-    if not _header_is_utf8(path):
+    if not header_is_utf8(path):
         # DuckDB's sniffer would reject the header line and take the first row for it:
         # a header naming a contract column is given to it, bytes escaped
-        header = _csv_header(path, escape_bytes=True) or []
+        header = numbered_header(path, escape_bytes=True) or []
         if set(column_names(source)) & {name.strip().lower() for name in header}:
             options["header"] = header
     read = path  # the file DuckDB reads: the landing file, or its copy with LF line endings
@@ -323,12 +278,12 @@ def read_csv_file(con, source: str, path: Path, key: str) -> tuple[int, list[str
             except LineTooLong:
                 options["max_line_size"] = WIDE_CSV_LINE_BYTES
             except NoDialectFound:
-                options["header"] = _csv_header(path)
+                options["header"] = numbered_header(path)
                 if options["header"] is None:
                     raise FileSkipped("file skipped: unreadable csv file: its first line is not a CSV header") from None
             except MixedLineEndings as skipped:
                 if read == path:
-                    with _open_csv(path, "rb") as landed:
+                    with open_csv(path, "rb") as landed:
                         read = with_lf_line_endings(landed, Path(tempfile.mkdtemp(prefix="pmr-csv-")) / "lf.csv")
                 elif stray_returns is None:  # the copy has one line ending: a carriage return inside a line?
                     stray_returns = mark_stray_carriage_returns(read)
@@ -369,24 +324,13 @@ def _keep_rows_of_truncated_gzip(con, source: str, key: str, path: Path) -> NoRe
 
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-def _header_is_utf8(path: Path) -> bool:
-    try:
-        with _open_csv(path, "rb") as file:
-            file.readline(WIDE_CSV_LINE_BYTES).decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    except (OSError, EOFError):
-        pass  # reported by the read itself
-    return True
-
-
 def _check_csv_start(path: Path) -> None:
     """An empty file, one written in UTF-16, or one of another format under a CSV name
     has no header DuckDB can read; say which, rather than list every contract column
     as missing or call its first line no CSV header."""
     compressed = path.name.lower().endswith(".gz")
     try:
-        with _open_csv(path, "rb") as file:
+        with open_csv(path, "rb") as file:
             start = file.read(4)
     except (OSError, EOFError) as error:
         other = delivered_as(path)

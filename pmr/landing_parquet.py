@@ -10,8 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import pyarrow
-import pyarrow.parquet
 
 from pmr.contract import CONTRACT, column_names
 from pmr.delivered_format import delivered_as
@@ -70,6 +68,7 @@ def register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[
     reader = f"read_parquet({file_literal(path)})"
     try:
         present = file_columns(con, reader)
+        names = _names_as_written(con, path)
     except duckdb.Error as error:
         if not path.stat().st_size:
             raise FileSkipped("file skipped: empty file (0 bytes)") from None
@@ -78,7 +77,7 @@ def register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[
             what, advice = other
             raise FileSkipped(f"file skipped: the file is {what}, not Parquet; {advice}") from None
         raise FileSkipped(f"file skipped: unreadable parquet file: {str(error).splitlines()[0]}") from None
-    check_contract_columns(con, source, key, reader, present, _names_as_written(path))
+    check_contract_columns(con, source, key, reader, present, names)
     for column in CONTRACT[source]:
         if column.name in present and not _parquet_type_fits(column.type, present[column.name][1]):
             reason = (f"file skipped: column {column.name} is {present[column.name][1]}, "
@@ -97,13 +96,22 @@ def register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[
     return rows, columns, [present[c][1] for c in columns]
 
 
-def _names_as_written(path: Path) -> list[str] | None:
-    """A Parquet file's top-level column names as its schema has them (DuckDB numbers
-    a repeated name), or None when pyarrow cannot read the schema DuckDB just read."""
-    try:
-        return pyarrow.parquet.read_schema(path).names
-    except (OSError, pyarrow.ArrowException):
-        return None
+def _names_as_written(con, path: Path) -> list[str]:
+    """A Parquet file's top-level column names as its schema has them (DuckDB's reader
+    numbers a repeated name). The schema lists each column after its parent, depth first."""
+    schema = con.execute(f"select name, coalesce(num_children, 0) from parquet_schema({file_literal(path)})").fetchall()
+
+    def past(position: int) -> int:  # the position after a column and every column it holds
+        end = position + 1
+        for _ in range(schema[position][1]):
+            end = past(end)
+        return end
+
+    names, position = [], 1
+    for _ in range(schema[0][1]):
+        names.append(schema[position][0])
+        position = past(position)
+    return names
 
 
 def _copy_parquet_as_text(con, source: str, key: str, reader: str, present: dict[str, tuple[str, str]]) -> int:

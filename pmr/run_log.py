@@ -16,6 +16,7 @@ from typing import Iterator
 
 from pmr import gate, publish
 from pmr.calendar import working_days_phrase
+from pmr.warehouse import OutOfMemory, out_of_memory_error, out_of_memory_hint
 
 RUN_LOG = "run-log.json"
 
@@ -63,8 +64,14 @@ class RunLog:
         except BaseException as error:
             if isinstance(error, OSError):  # "No space left on device" says neither where nor when
                 error.add_note(f"during the {name} step")
+            out_of_memory = None if isinstance(error, OutOfMemory) else out_of_memory_error(error)
+            if out_of_memory:  # DuckDB's advice (SET memory_limit) is not how pmr sets it
+                error = OutOfMemory(f"the {name} step ran out of memory ({str(out_of_memory).splitlines()[0]})"
+                                    + out_of_memory_hint())
             record["status"] = "error"
             record["error"] = str(error) or _unexplained(error)
+            if out_of_memory:
+                raise error from None
             raise
         finally:
             record["seconds"] = round(time.perf_counter() - started, 3)

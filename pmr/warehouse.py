@@ -66,6 +66,23 @@ def memory_limit() -> str:
     return f"{max(1, min(MEMORY_LIMIT_CAP_GB, int(ram * MEMORY_LIMIT_SHARE_OF_RAM / 2**30)))}GB"
 
 
+# DuckDB's messages for memory it could not get: an OutOfMemoryException's, and the
+# same words inside another error (a commit that fails for want of a block)
+OUT_OF_MEMORY_TEXT = re.compile(r"Out of Memory Error|could not allocate block|failed to allocate data|"
+                                r"failed to pin block")
+
+
+def out_of_memory_error(problem: BaseException | None) -> BaseException | None:
+    """The DuckDB error behind `problem` (itself, or what it was raised from or while
+    handling) that says DuckDB ran out of memory; None when there is none."""
+    while problem is not None:
+        if isinstance(problem, duckdb.OutOfMemoryException) or (
+                isinstance(problem, duckdb.Error) and OUT_OF_MEMORY_TEXT.search(str(problem))):
+            return problem
+        problem = problem.__cause__ or problem.__context__
+    return None
+
+
 def out_of_memory_hint() -> str:
     """What to do about DuckDB's "Out of Memory Error": its own advice (SET memory_limit)
     is not how the warehouse sets it."""

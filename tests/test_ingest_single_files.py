@@ -236,16 +236,22 @@ def test_a_file_naming_a_contract_column_twice_is_skipped_its_rows_quarantined(t
     table = pyarrow.Table.from_arrays(values[:1] + values + values[9:10], names=columns[:1] + columns + ["csp_region"])
     # request_id first, then the 12 (csp_region 11th), then csp_region again (14th)
     pyarrow.parquet.write_table(table, landing / "service_requests" / "c_two_ids.parquet")
+    # written with ", " between the names: DuckDB trims the spaces, so " SRV" is srv again
+    spaced = write_csv(landing, "service_requests", rows, name="d_spaced.csv", columns=columns + ["SRV"])
+    header, body = spaced.read_text().split("\n", 1)
+    spaced.write_text(header.replace(",", ", ") + "\n" + body)
     con = duckdb.connect()
     assert ingest(con, landing).skipped == {
-        "service_requests/a_two_srv.csv": "file skipped: column srv is named twice in the header (columns 5 and 13)",
-        "service_requests/c_two_ids.parquet": "file skipped: column request_id is named twice in the header "
-                                              "(columns 1 and 2); column csp_region is named twice in the header "
-                                              "(columns 11 and 14)",
+        "service_requests/a_two_srv.csv": "file skipped: column srv is named twice (columns 5 and 13 of the file)",
+        "service_requests/c_two_ids.parquet": "file skipped: column request_id is named twice (columns 1 and 2 of "
+                                              "the file); column csp_region is named twice (columns 11 and 14 of "
+                                              "the file)",
+        "service_requests/d_spaced.csv": "file skipped: column srv is named twice (columns 5 and 13 of the file)",
     }
     assert con.execute("select file, status, rows_read from raw.landing_files order by 1").fetchall() == [
         ("service_requests/a_two_srv.csv", "skipped", 2), ("service_requests/b_extra_twice.csv", "loaded", 1),
-        ("service_requests/c_two_ids.parquet", "skipped", 2)]
+        ("service_requests/c_two_ids.parquet", "skipped", 2), ("service_requests/d_spaced.csv", "skipped", 2)]
     kept = con.execute("select file, count(*), count(raw_line) from raw.malformed_lines group by 1 order by 1")
-    assert kept.fetchall() == [("service_requests/a_two_srv.csv", 2, 2), ("service_requests/c_two_ids.parquet", 2, 2)]
+    assert kept.fetchall() == [("service_requests/a_two_srv.csv", 2, 2), ("service_requests/c_two_ids.parquet", 2, 2),
+                               ("service_requests/d_spaced.csv", 2, 2)]
     assert con.execute("select request_id from raw.service_requests_csv").fetchall() == [("e1",)]

@@ -119,3 +119,59 @@ def test_a_dagster_step_out_of_memory_fails_saying_which_limit_to_raise(monkeypa
     assert failure.value.description == "Out of Memory Error: failed to pin block of size 256.0 KiB" + HINT_AT_64MB
     assert not failure.value.allow_retries
     assert run.log.status == "failed"
+
+
+def test_keeping_the_rows_of_a_skipped_file_out_of_memory_stops_the_ingest(monkeypatch, tmp_path):
+    """A Parquet file without srv is skipped, its 400,000 rows kept as JSON in the
+    quarantine. At 8MB that copy runs out of memory: it used to make the reason
+    "its rows could not be read either" and quarantine the rows without values, so
+    what the quarantine held depended on the memory limit."""
+    import duckdb
+
+    from pmr.ingest import ingest
+
+    monkeypatch.setenv("PMR_MEMORY_LIMIT", "8MB")
+    (tmp_path / "service_requests").mkdir()
+    duckdb.execute(
+        f"""copy (select 'r' || range as request_id, timestamptz '2026-10-05 10:00:00+00' as received_at,
+                         'SUP001' as user_id, 'IS' as user_role, 1 as command_variant, 'd' || range as device_id,
+                         'ESME' as device_type, 'SMETS2' as smets, 'North' as csp_region, 100 as dsp_processing_ms
+                  from range(400000)) to '{tmp_path / "service_requests" / "no_srv.parquet"}'""")
+    con = duckdb.connect(config={"memory_limit": warehouse.memory_limit()})
+    with pytest.raises(warehouse.OutOfMemory, match="^reading service_requests/no_srv.parquet ran out of memory"):
+        ingest(con, tmp_path)
+    con.execute("set memory_limit = '1GB'")
+    assert ingest(con, tmp_path).skipped == {"service_requests/no_srv.parquet": "file skipped: missing required column srv"}
+    assert con.execute("select count(*), count(raw_line) from raw.malformed_lines").fetchall() == [(400000, 400000)]
+
+
+def test_a_commit_without_memory_counts_as_out_of_memory():
+    """DuckDB reports a commit that cannot get a block as a TransactionException, not an
+    OutOfMemoryException; it is found behind the error a reader raised while handling it."""
+    import duckdb
+
+    commit = duckdb.TransactionException(
+        "TransactionContext Error: Failed to commit: could not allocate block of size 256.0 KiB (4.7 MiB/4.7 MiB used)")
+    assert warehouse.out_of_memory_error(commit) is commit
+    try:
+        try:
+            raise commit
+        except duckdb.Error:
+            raise ValueError("file skipped") from None
+    except ValueError as skipped:
+        assert warehouse.out_of_memory_error(skipped) is commit
+    assert warehouse.out_of_memory_error(duckdb.ConversionException("Could not convert string 'x' to INT64")) is None
+
+
+def test_a_step_out_of_memory_is_logged_with_the_limit_to_raise(monkeypatch):
+    import duckdb
+
+    from pmr.run_log import RunLog
+
+    monkeypatch.setenv("PMR_MEMORY_LIMIT", "64MB")
+    log = RunLog(month="2026-10", landing="l", warehouse="w")
+    with pytest.raises(warehouse.OutOfMemory) as stopped, log.step("checks"):
+        raise duckdb.OutOfMemoryException(OOM)
+    expected = "the checks step ran out of memory (Out of Memory Error: failed to pin block of size 256.0 KiB)" + HINT_AT_64MB
+    assert str(stopped.value) == expected
+    assert (log.steps[-1]["status"], log.steps[-1]["error"]) == ("error", expected)
