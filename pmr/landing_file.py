@@ -133,20 +133,18 @@ def check_contract_columns(con, source: str, key: str, reader: str, present: dic
     read the first and call the other <name>_1, so which one holds the values would be
     a guess), keeping its rows for the quarantine. For a CSV file (`path`) whose
     header comes after a title line, say so."""
+    problems = []
     missing = [c for c in required_columns(source) if c not in present]
     if missing:
-        reason = "file skipped: missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing)
+        problems.append("missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing))
         header_line = path and len(missing) == len(required_columns(source)) and header_line_naming(path, missing)
         if header_line:
-            reason += f" (they are on line {header_line}: the contract's header must be the first line)"
-        keep_rows_of_skipped_file(con, source, key, reader, reason, max_line_size)
-    repeated = repeated_columns(source, names)
-    if repeated:
-        reason = "file skipped: " + "; ".join(
-            f"column {name} is named {'twice' if len(numbers) == 2 else f'{len(numbers)} times'} "
-            f"(columns {', '.join(map(str, numbers[:-1]))} and {numbers[-1]} of the file)"
-            for name, numbers in repeated.items())
-        keep_rows_of_skipped_file(con, source, key, reader, reason, max_line_size)
+            problems[-1] += f" (they are on line {header_line}: the contract's header must be the first line)"
+    problems += [f"column {name} is named {'twice' if len(numbers) == 2 else f'{len(numbers)} times'} "
+                 f"(columns {', '.join(map(str, numbers[:-1]))} and {numbers[-1]} of the file)"
+                 for name, numbers in repeated_columns(source, names).items()]
+    if problems:  # each said at once, so one correction of the extract settles them all
+        keep_rows_of_skipped_file(con, source, key, reader, "file skipped: " + "; ".join(problems), max_line_size)
 
 
 def keep_rows_of_skipped_file(con, source: str, key: str, reader: str, reason: str,

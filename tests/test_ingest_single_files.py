@@ -240,6 +240,9 @@ def test_a_file_naming_a_contract_column_twice_is_skipped_its_rows_quarantined(t
     spaced = write_csv(landing, "service_requests", rows, name="d_spaced.csv", columns=columns + ["SRV"])
     header, body = spaced.read_text().split("\n", 1)
     spaced.write_text(header.replace(",", ", ") + "\n" + body)
+    # both faults at once: no user_id (the 3rd), so srv is the 4th and SRV the 12th
+    write_csv(landing, "service_requests", rows, name="e_no_user_two_srv.csv",
+              columns=[c for c in columns if c != "user_id"] + ["SRV"])
     con = duckdb.connect()
     assert ingest(con, landing).skipped == {
         "service_requests/a_two_srv.csv": "file skipped: column srv is named twice (columns 5 and 13 of the file)",
@@ -247,11 +250,14 @@ def test_a_file_naming_a_contract_column_twice_is_skipped_its_rows_quarantined(t
                                               "the file); column csp_region is named twice (columns 11 and 14 of "
                                               "the file)",
         "service_requests/d_spaced.csv": "file skipped: column srv is named twice (columns 5 and 13 of the file)",
+        "service_requests/e_no_user_two_srv.csv": "file skipped: missing required column user_id; column srv is "
+                                                  "named twice (columns 4 and 12 of the file)",
     }
     assert con.execute("select file, status, rows_read from raw.landing_files order by 1").fetchall() == [
         ("service_requests/a_two_srv.csv", "skipped", 2), ("service_requests/b_extra_twice.csv", "loaded", 1),
-        ("service_requests/c_two_ids.parquet", "skipped", 2), ("service_requests/d_spaced.csv", "skipped", 2)]
+        ("service_requests/c_two_ids.parquet", "skipped", 2), ("service_requests/d_spaced.csv", "skipped", 2),
+        ("service_requests/e_no_user_two_srv.csv", "skipped", 2)]
     kept = con.execute("select file, count(*), count(raw_line) from raw.malformed_lines group by 1 order by 1")
-    assert kept.fetchall() == [("service_requests/a_two_srv.csv", 2, 2), ("service_requests/c_two_ids.parquet", 2, 2),
-                               ("service_requests/d_spaced.csv", 2, 2)]
+    assert kept.fetchall() == [(f"service_requests/{name}", 2, 2) for name in (
+        "a_two_srv.csv", "c_two_ids.parquet", "d_spaced.csv", "e_no_user_two_srv.csv")]
     assert con.execute("select request_id from raw.service_requests_csv").fetchall() == [("e1",)]
