@@ -15,7 +15,7 @@ from orchestration.settings import PmrSettings
 from pmr.pipeline import run_folder_for
 from pmr.publish import RUNS, published_folder
 from pmr.run_log import RUN_LOG, RunLog, open_run_log, utc_now_iso
-from pmr.warehouse import OutOfMemory, WarehouseLocked, out_of_memory_error, out_of_memory_hint
+from pmr.warehouse import OutOfMemory, WarehouseLocked, out_of_memory_error, out_of_memory_message
 
 
 # The run tag, set in the launchpad, that lets a month with a day without data publish.
@@ -62,10 +62,10 @@ class MonthRun:
             raise dg.Failure(description=describe(problem), allow_retries=False) from None
         except duckdb.Error as problem:  # outside a step of the run log, which says the same
             self.fail()
-            if not out_of_memory_error(problem):
+            out_of_memory = out_of_memory_error(problem)
+            if not out_of_memory:
                 raise
-            raise dg.Failure(description=str(out_of_memory_error(problem)).splitlines()[0] + out_of_memory_hint(),
-                             allow_retries=False) from None
+            raise dg.Failure(description=out_of_memory_message(out_of_memory), allow_retries=False) from None
         except BaseException:
             self.fail()
             raise

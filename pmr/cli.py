@@ -136,7 +136,7 @@ def cmd_inject_faults(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from pmr.metrics import MetricDefinitionError
     from pmr.pipeline import PublicationBlocked, RunRefused, run_month
-    from pmr.warehouse import OutOfMemory, out_of_memory_error, out_of_memory_hint
+    from pmr.warehouse import OutOfMemory, out_of_memory_error, out_of_memory_message
 
     try:
         link = run_month(args.month, args.landing, args.out, db=db_path(args.db), progress=progress,
@@ -158,9 +158,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except duckdb.Error as error:  # outside a step of the run log, which says the same
-        if not out_of_memory_error(error):
+        out_of_memory = out_of_memory_error(error)
+        if not out_of_memory:
             raise
-        print(f"error: {str(out_of_memory_error(error)).splitlines()[0]}{out_of_memory_hint()}", file=sys.stderr)
+        print(f"error: {out_of_memory_message(out_of_memory)}", file=sys.stderr)
         return 1
     print(f"published {args.month}: {link}/")
     for name in sorted(p.name for p in link.iterdir()):

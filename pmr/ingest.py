@@ -27,11 +27,11 @@ import duckdb
 from pmr import SOURCES, build_state
 from pmr.contract import CONTRACT, FILE_SUFFIXES, column_names
 from pmr.raw_descriptions import describe_raw
-from pmr.warehouse import OutOfMemory, out_of_memory_error, out_of_memory_hint
 from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, file_columns, file_format, file_literal,
                               forget, ident, read_csv_file, restart_file, sql_str)
 from pmr.landing_parquet import (FILE_NAME_COLUMN, NANOSECOND_TYPES, quarantine_unreadable_rows, read_type,
                                  register_parquet)
+from pmr.warehouse import OutOfMemory, out_of_memory_error, out_of_memory_message
 
 
 def _read_expression(column: str, contract_type: str, parquet_type: str) -> str:
@@ -328,8 +328,8 @@ def ingest(
                 con.execute("rollback")
             except duckdb.Error:
                 pass  # a failed commit has rolled the file back already
-            raise OutOfMemory(f"reading {key} ran out of memory ({str(out_of_memory).splitlines()[0]}); "
-                              f"nothing of it was kept{out_of_memory_hint()}") from None
+            message = out_of_memory_message(out_of_memory, f"reading {key}", "; nothing of it was kept")
+            raise OutOfMemory(message) from None
     for key, (_, _, source, _) in known.items():
         if key not in keys_now:
             con.execute("begin transaction")

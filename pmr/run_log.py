@@ -16,7 +16,7 @@ from typing import Iterator
 
 from pmr import gate, publish
 from pmr.calendar import working_days_phrase
-from pmr.warehouse import OutOfMemory, out_of_memory_error, out_of_memory_hint
+from pmr.warehouse import OutOfMemory, out_of_memory_error, out_of_memory_message
 
 RUN_LOG = "run-log.json"
 
@@ -66,8 +66,7 @@ class RunLog:
                 error.add_note(f"during the {name} step")
             out_of_memory = None if isinstance(error, OutOfMemory) else out_of_memory_error(error)
             if out_of_memory:  # DuckDB's advice (SET memory_limit) is not how pmr sets it
-                error = OutOfMemory(f"the {name} step ran out of memory ({str(out_of_memory).splitlines()[0]})"
-                                    + out_of_memory_hint())
+                error = OutOfMemory(out_of_memory_message(out_of_memory, f"the {name} step"))
             record["status"] = "error"
             record["error"] = str(error) or _unexplained(error)
             if out_of_memory:

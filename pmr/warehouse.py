@@ -83,6 +83,13 @@ def out_of_memory_error(problem: BaseException | None) -> BaseException | None:
     return None
 
 
+def out_of_memory_message(error: BaseException, what: str | None = None, note: str = "") -> str:
+    """DuckDB's out-of-memory `error` in one line, after what ran out ("reading x.csv")
+    when given, then `note`, then the hint: its own advice is left out."""
+    first_line = str(error).splitlines()[0]
+    return (f"{what} ran out of memory ({first_line}){note}" if what else first_line) + out_of_memory_hint()
+
+
 def out_of_memory_hint() -> str:
     """What to do about DuckDB's "Out of Memory Error": its own advice (SET memory_limit)
     is not how the warehouse sets it."""
