@@ -18,7 +18,7 @@ from orchestration.project import dbt_project, ensure_manifest
 from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr import gate
-from pmr.dbt_runner import RUN_CLAIM_ENV, DbtResult, target_path_for
+from pmr.dbt_runner import RUN_CLAIM_ENV, DbtResult, dbt_out_of_disk, target_path_for
 from pmr.pipeline import DBT_BUILD_ARGS, finish_dbt_build, keep_quality_of_blocked_run, plan_dbt_build
 from pmr.warehouse import is_lock_error, lock_message, memory_limit
 
@@ -117,6 +117,9 @@ def pmr_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, pmr: PmrSett
             if error is not None and is_lock_error(str(error)):
                 detail = next((line for line in str(error).splitlines() if is_lock_error(line)), "").strip()
                 raise dg.Failure(description=lock_message(db, detail), allow_retries=False)
+            out_of_disk = dbt_out_of_disk([str(error)], "the dbt build step") if error is not None else None
+            if out_of_disk:  # before run_results.json, which the full disk may have cut short
+                raise out_of_disk
             results_file = invocation.target_path / "run_results.json"
             results = json.loads(results_file.read_text())["results"] if results_file.exists() else []
             result = DbtResult(ok=error is None, results=results, log_tail=str(error or ""))

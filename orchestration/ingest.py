@@ -15,7 +15,7 @@ from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_
 from pmr import PROJECT_DIR, SOURCES
 from pmr.metrics import MetricDefinitionError, check_declarations
 from pmr.pipeline import RunRefused, check_landing_holds_files, check_month_can_be_reported, ingest_step
-from pmr.warehouse import OutOfMemory, WarehouseLocked
+from pmr.warehouse import MachineLimit, WarehouseLocked
 
 RAW_TABLES = (
     *(f"{source}_{part}" for source in SOURCES for part in ("parquet", "csv", "parquet_new", "csv_new")),
@@ -81,7 +81,7 @@ def landing_ingest(context: dg.AssetExecutionContext, pmr: PmrSettings):
     declaration that breaks docs/adding-a-metric.md stops the run here, before
     anything is read or built, as in `pmr run`."""
     run = MonthRun.open(context, pmr)
-    known = (MetricDefinitionError, WarehouseLocked, RunRefused, OutOfMemory)
+    known = (MetricDefinitionError, WarehouseLocked, RunRefused, MachineLimit)
     with run.reporting_errors(known=known, describe=_describe):
         # a partition given as a run tag reaches here without Dagster checking it has ended
         check_month_can_be_reported(run.month, dt.datetime.now(dt.timezone.utc))

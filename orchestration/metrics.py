@@ -9,7 +9,7 @@ from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr.metrics import MetricDefinitionError
 from pmr.pipeline import collect_step
-from pmr.warehouse import OutOfMemory, WarehouseLocked
+from pmr.warehouse import MachineLimit, WarehouseLocked
 
 PMR_METRICS = dg.AssetKey(["metrics", "pmr_metrics"])
 _service_levels = seed_key("service_levels")
@@ -30,7 +30,7 @@ _service_levels = seed_key("service_levels")
 )
 def pmr_metrics(context: dg.AssetExecutionContext, pmr: PmrSettings) -> dg.MaterializeResult:
     run = MonthRun.open(context, pmr)
-    with run.reporting_errors(known=(MetricDefinitionError, WarehouseLocked, OutOfMemory),
+    with run.reporting_errors(known=(MetricDefinitionError, WarehouseLocked, MachineLimit),
                               describe=lambda problem: f"metric collection failed: {problem}"):
         rows = collect_step(run.log, pmr.db_path, run.month, manifest=MANIFEST)
     run.save()

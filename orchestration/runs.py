@@ -15,7 +15,7 @@ from orchestration.settings import PmrSettings
 from pmr.pipeline import run_folder_for
 from pmr.publish import RUNS, published_folder
 from pmr.run_log import RUN_LOG, RunLog, open_run_log, utc_now_iso
-from pmr.warehouse import OutOfMemory, WarehouseLocked, out_of_memory_error, out_of_memory_message
+from pmr.warehouse import MachineLimit, WarehouseLocked, machine_limit
 
 
 # The run tag, set in the launchpad, that lets a month with a day without data publish.
@@ -44,28 +44,34 @@ class MonthRun:
         return self.log.write(self.folder)
 
     def fail(self, status: str = "failed") -> None:
+        """Mark the run log failed while an error is raised: a log the disk cannot take
+        (it may be the error) must not hide that error."""
         if self.log.status == "running":
             self.log.status = status
-        self.save()
+        try:
+            self.save()
+        except OSError:
+            pass
 
     @contextmanager
-    def reporting_errors(self, known: tuple[type[Exception], ...] = (WarehouseLocked, OutOfMemory),
+    def reporting_errors(self, known: tuple[type[Exception], ...] = (WarehouseLocked, MachineLimit),
                          describe: Callable[[Exception], str] = str) -> Iterator[None]:
         """Any error in the block marks the run log failed. A known problem (by default a
         warehouse held by another process) becomes a Dagster Failure with pmr's message and
-        no retry, instead of a stack trace; so does DuckDB running out of memory, with
-        what to raise (its own advice, SET memory_limit, is not how pmr sets it)."""
+        no retry, instead of a stack trace; so does DuckDB running out of memory or a full
+        disk, with what to change (DuckDB's own advice, SET memory_limit, is not how pmr
+        sets it)."""
         try:
             yield
         except known as problem:
             self.fail()
             raise dg.Failure(description=describe(problem), allow_retries=False) from None
-        except duckdb.Error as problem:  # outside a step of the run log, which says the same
+        except (duckdb.Error, OSError) as problem:  # outside a step of the run log, which says the same
             self.fail()
-            out_of_memory = out_of_memory_error(problem)
-            if not out_of_memory:
+            stop = machine_limit(problem)
+            if not stop:
                 raise
-            raise dg.Failure(description=out_of_memory_message(out_of_memory), allow_retries=False) from None
+            raise dg.Failure(description=str(stop), allow_retries=False) from None
         except BaseException:
             self.fail()
             raise

@@ -136,7 +136,7 @@ def cmd_inject_faults(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from pmr.metrics import MetricDefinitionError
     from pmr.pipeline import PublicationBlocked, RunRefused, run_month
-    from pmr.warehouse import OutOfMemory, out_of_memory_error, out_of_memory_message
+    from pmr.warehouse import MachineLimit, machine_limit
 
     try:
         link = run_month(args.month, args.landing, args.out, db=db_path(args.db), progress=progress,
@@ -154,14 +154,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"NOT PUBLISHED: a metric model breaks the contract of docs/adding-a-metric.md: {error}",
               file=sys.stderr)
         return 1
-    except (FileNotFoundError, OutOfMemory) as error:
+    except (FileNotFoundError, MachineLimit) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    except duckdb.Error as error:  # outside a step of the run log, which says the same
-        out_of_memory = out_of_memory_error(error)
-        if not out_of_memory:
+    except (duckdb.Error, OSError) as error:  # outside a step of the run log, which says the same
+        stop = machine_limit(error)
+        if not stop:
             raise
-        print(f"error: {out_of_memory_message(out_of_memory)}", file=sys.stderr)
+        print(f"error: {stop}", file=sys.stderr)
         return 1
     print(f"published {args.month}: {link}/")
     for name in sorted(p.name for p in link.iterdir()):

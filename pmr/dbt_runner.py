@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Callable
 
 from pmr import PROJECT_DIR, dbt_with_parent
-from pmr.warehouse import WarehouseLocked, is_lock_error, lock_message, memory_limit
+from pmr.warehouse import (OUT_OF_DISK_TEXT, OutOfDisk, WarehouseLocked, is_lock_error, lock_message, memory_limit,
+                           out_of_disk_message)
 
 # the environment variable carrying a run's warehouse claim (pmr.run_claim) to dbt's
 # on-run-start hook (macros/check_run_claim.sql); not a dbt var, since dbt parses the
@@ -50,6 +51,23 @@ def target_path_for(db: Path) -> Path:
     """dbt's target folder sits beside the warehouse file, so concurrent warehouses
     (tests, benchmarks) never share manifests."""
     return db.parent / f"{db.stem}.dbt-target"
+
+
+# What dbt's output says of a full disk, most telling first: DuckDB's words, naming
+# the file; Python's, naming it when the call had one; the bare words
+_FULL_DISK_NAMING_A_FILE = re.compile(
+    rf'Could not write file "[^"\n]*": (?:{OUT_OF_DISK_TEXT.pattern})|'
+    rf"\[Errno \d+\] (?:{OUT_OF_DISK_TEXT.pattern}): '[^'\n]*'")
+_FULL_DISK = re.compile(rf"(?:\[Errno \d+\] )?(?:{OUT_OF_DISK_TEXT.pattern})")
+
+
+def dbt_out_of_disk(texts: list[str], what: str) -> OutOfDisk | None:
+    """The run-stopping error when dbt's output `texts` (its log, the error dagster-dbt
+    raised, a result's message) say a disk filled up: a model's commit, a test's query
+    and dbt's own files all fail then, and none of their failures is the data's."""
+    text = "\n".join(texts)
+    found = _FULL_DISK_NAMING_A_FILE.search(text) or _FULL_DISK.search(text)
+    return OutOfDisk(out_of_disk_message(found.group(0), what)) if found else None
 
 
 # Progress shows each model and seed built and every test that does not pass; the
@@ -107,5 +125,8 @@ def run_dbt(
     if process.returncode != 0 and is_lock_error(log):
         detail = next((l for l in lines if is_lock_error(l)), "").strip()
         raise WarehouseLocked(lock_message(db, detail))
+    out_of_disk = dbt_out_of_disk([log], f"dbt {args[0]}") if process.returncode != 0 else None
+    if out_of_disk:  # before run_results.json, which the full disk may have cut short
+        raise out_of_disk
     results = json.loads(results_file.read_text())["results"] if results_file.exists() else []
     return DbtResult(ok=process.returncode == 0, results=results, log_tail="\n".join(lines[-40:]))

@@ -31,7 +31,7 @@ from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, file_colu
                               forget, ident, read_csv_file, restart_file, sql_str)
 from pmr.landing_parquet import (FILE_NAME_COLUMN, NANOSECOND_TYPES, quarantine_unreadable_rows, read_type,
                                  register_parquet)
-from pmr.warehouse import OutOfMemory, out_of_memory_error, out_of_memory_message
+from pmr.warehouse import machine_limit
 
 
 def _read_expression(column: str, contract_type: str, parquet_type: str) -> str:
@@ -261,8 +261,8 @@ def file_version(path: Path) -> tuple[int, int]:
 def _ingest_file(con: duckdb.DuckDBPyConnection, report: IngestReport, source: str, path: Path, key: str,
                  size: int, changed_ns: int) -> None:
     """One landing file into raw.* in its own transaction, read or skipped with its
-    reason. Running out of memory is no fault of the file: it is raised, not made a
-    reason to skip it, which would leave its rows out of the figures with a warning."""
+    reason. Running out of memory or disk space is no fault of the file: it is raised, not
+    made a reason to skip it, which would leave its rows out of the figures with a warning."""
     con.execute("begin transaction")
     forget(con, source, key)
     try:
@@ -271,7 +271,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, report: IngestReport, source: s
         report.loaded.append(key)
         report.rows_loaded += rows
     except FileSkipped as problem:
-        if out_of_memory_error(problem):  # the readers turn every DuckDB error into a skip
+        if machine_limit(problem):  # the readers turn every DuckDB error into a skip
             raise
         problem.reason = _without_paths(problem.reason, key)
         if not problem.rows:  # nothing kept; a failed read may have aborted the transaction
@@ -321,15 +321,14 @@ def ingest(
         try:
             _ingest_file(con, report, source, path, key, size, changed_ns)
         except (duckdb.Error, FileSkipped) as problem:
-            out_of_memory = out_of_memory_error(problem)
-            if out_of_memory is None:
+            stop = machine_limit(problem, f"reading {key}", "; nothing of it was kept")
+            if stop is None:
                 raise
             try:
                 con.execute("rollback")
             except duckdb.Error:
                 pass  # a failed commit has rolled the file back already
-            message = out_of_memory_message(out_of_memory, f"reading {key}", "; nothing of it was kept")
-            raise OutOfMemory(message) from None
+            raise stop from None
     for key, (_, _, source, _) in known.items():
         if key not in keys_now:
             con.execute("begin transaction")

@@ -27,7 +27,7 @@ from pmr.csv_header import (WIDE_CSV_LINE_BYTES, header_as_written, header_is_ut
 from pmr.csv_line_endings import STRAY_CARRIAGE_RETURN, as_written, mark_stray_carriage_returns, with_lf_line_endings
 from pmr.delivered_format import KNOWN_FORMATS, delivered_as
 from pmr.gzip_salvage import write_decompressible_part
-from pmr.warehouse import out_of_memory_error
+from pmr.warehouse import machine_limit
 
 RAW_SCHEMA = "raw"
 REJECTS = "pmr_rejects"  # DuckDB's tables of the lines a CSV read rejected
@@ -162,7 +162,7 @@ def keep_rows_of_skipped_file(con, source: str, key: str, reader: str, reason: s
         if reader.startswith("read_csv"):
             _keep_malformed_lines(con, source, key, max_line_size)
     except duckdb.Error as error:
-        if out_of_memory_error(error):  # no fault of the file: ingest stops the run
+        if machine_limit(error):  # no fault of the file: ingest stops the run
             raise
         reason = f"{reason}; its rows could not be read either: {str(error).splitlines()[0]}"
         if not reader.startswith("read_parquet"):

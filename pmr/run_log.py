@@ -16,7 +16,7 @@ from typing import Iterator
 
 from pmr import gate, publish
 from pmr.calendar import working_days_phrase
-from pmr.warehouse import OutOfMemory, out_of_memory_error, out_of_memory_message
+from pmr.warehouse import machine_limit
 
 RUN_LOG = "run-log.json"
 
@@ -62,15 +62,15 @@ class RunLog:
             # the dbt build finishes even when tests or models fail; its status says so
             record["status"] = "failed checks" if record.get("ok") is False else "ok"
         except BaseException as error:
-            if isinstance(error, OSError):  # "No space left on device" says neither where nor when
+            # DuckDB's advice on memory (SET memory_limit) is not how pmr sets it, and "No
+            # space left on device" says neither where nor when
+            stop = machine_limit(error, f"the {name} step")
+            if stop is None and isinstance(error, OSError):
                 error.add_note(f"during the {name} step")
-            out_of_memory = None if isinstance(error, OutOfMemory) else out_of_memory_error(error)
-            if out_of_memory:  # DuckDB's advice (SET memory_limit) is not how pmr sets it
-                error = OutOfMemory(out_of_memory_message(out_of_memory, f"the {name} step"))
             record["status"] = "error"
-            record["error"] = str(error) or _unexplained(error)
-            if out_of_memory:
-                raise error from None
+            record["error"] = str(stop or error) or _unexplained(error)
+            if stop is not None and stop is not error:
+                raise stop from None
             raise
         finally:
             record["seconds"] = round(time.perf_counter() - started, 3)

@@ -3,6 +3,7 @@ when another process holds it (DuckDB allows one writer process per file)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from contextlib import contextmanager
@@ -24,9 +25,18 @@ class WarehouseLocked(RuntimeError):
     """Another process has the warehouse file open."""
 
 
-class OutOfMemory(RuntimeError):
-    """DuckDB ran out of the memory PMR_MEMORY_LIMIT gives it. Not a fault of the data:
-    the run stops, saying what to raise, rather than skip what it could not hold."""
+class MachineLimit(RuntimeError):
+    """The machine, not the data, stopped the run: it stops saying what to change,
+    rather than skip a file or fail every check for what it could not hold."""
+
+
+class OutOfMemory(MachineLimit):
+    """DuckDB ran out of the memory PMR_MEMORY_LIMIT gives it."""
+
+
+class OutOfDisk(MachineLimit):
+    """A disk the run writes to is full: the warehouse's (its file, write-ahead log
+    and dbt's target folder beside it) or the output folder's."""
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
@@ -96,6 +106,44 @@ def out_of_memory_hint() -> str:
     return (f"\npmr: DuckDB may use {memory_limit()} of memory here (PMR_MEMORY_LIMIT) before spilling to disk; "
             "set PMR_MEMORY_LIMIT higher and run again (docs/benchmarks.md: what months of each scale need; the "
             "demo month needs more than 256MB)")
+
+
+# ENOSPC and EDQUOT in the words of the C library, which DuckDB and dbt pass on
+OUT_OF_DISK_TEXT = re.compile(r"No space left on device|Disk quota exceeded")
+
+
+def out_of_disk_error(problem: BaseException | None) -> BaseException | None:
+    """The error behind `problem` (itself, or what it was raised from or while handling)
+    that says a disk is full; None when there is none."""
+    while problem is not None:
+        if (isinstance(problem, OSError) and problem.errno in (errno.ENOSPC, errno.EDQUOT)) or (
+                isinstance(problem, duckdb.Error) and OUT_OF_DISK_TEXT.search(str(problem))):
+            return problem
+        problem = problem.__cause__ or problem.__context__
+    return None
+
+
+def out_of_disk_message(detail: str, what: str | None = None, note: str = "") -> str:
+    """A full disk's error `detail` in one line, after what ran out ("the dbt build
+    step") when given, then `note`, then what to do."""
+    first_line = detail.strip().splitlines()[0] if detail.strip() else "No space left on device"
+    return ((f"{what} ran out of disk space ({first_line}){note}" if what else first_line)
+            + "\npmr: free space on the disk that holds the warehouse (PMR_DB or --db; dbt's target folder is "
+            "beside it) or the output folder (--out), or move them to a disk with room, and run again")
+
+
+def machine_limit(problem: BaseException, what: str | None = None, note: str = "") -> MachineLimit | None:
+    """The error that stops the run when `problem` is the machine's, not the data's
+    (DuckDB out of memory, a full disk), its message naming `what` ran out; else None."""
+    if isinstance(problem, MachineLimit):
+        return problem
+    out_of_memory = out_of_memory_error(problem)
+    if out_of_memory:
+        return OutOfMemory(out_of_memory_message(out_of_memory, what, note))
+    out_of_disk = out_of_disk_error(problem)
+    if out_of_disk:
+        return OutOfDisk(out_of_disk_message(str(out_of_disk), what, note))
+    return None
 
 
 def lock_message(path: Path, detail: str) -> str:
