@@ -30,13 +30,17 @@ from pmr import PROJECT_DIR
 
 RAW = "raw"
 FULL, INCREMENTAL = "full", "incremental"
-# What the staged tables are a function of, besides the landing files.
-DEFINITION_PATHS = (
-    "dbt_project.yml", "models", "macros", "seeds", "tests/dbt",
-    "pmr/contract.py", "pmr/ingest.py", "pmr/landing_file.py", "pmr/landing_parquet.py",
+# The code that reads landing files into raw.* (pmr.ingest and what it reads with):
+# when it changes, ingest reads every file again, not only new and changed ones
+READER_PATHS = (
+    "pmr/contract.py", "pmr/ingest.py", "pmr/landing_file.py", "pmr/landing_parquet.py", "pmr/csv_header.py",
     "pmr/delivered_format.py", "pmr/gzip_salvage.py", "pmr/csv_line_endings.py",
 )
-ENGINES = ("duckdb", "dbt-core", "dbt-duckdb")
+READER_ENGINES = ("duckdb",)
+# What the staged tables are a function of, besides the landing files. The reader is
+# among them, so files read again are always followed by a full build.
+DEFINITION_PATHS = ("dbt_project.yml", "models", "macros", "seeds", "tests/dbt", *READER_PATHS)
+ENGINES = (*READER_ENGINES, "dbt-core", "dbt-duckdb")
 # The models that add to their previous build, and the partitions they recompute.
 INCREMENTAL_MODELS = (
     *(f"stg_{source}__{part}" for source in ("service_requests", "service_responses", "alerts")
@@ -82,8 +86,17 @@ class BuildPlan:
 
 def definitions_fingerprint() -> str:
     """A hash of everything the built tables depend on other than the landing files."""
+    return _fingerprint(DEFINITION_PATHS, ENGINES)
+
+
+def reader_fingerprint() -> str:
+    """A hash of the code and engine that read landing files into raw.* (pmr.ingest)."""
+    return _fingerprint(READER_PATHS, READER_ENGINES)
+
+
+def _fingerprint(paths: tuple[str, ...], engines: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
-    for name in DEFINITION_PATHS:
+    for name in paths:
         root = PROJECT_DIR / name
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
         for path in files:
@@ -91,7 +104,7 @@ def definitions_fingerprint() -> str:
                 continue
             digest.update(path.relative_to(PROJECT_DIR).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
-    for engine in ENGINES:
+    for engine in engines:
         digest.update(f"{engine}=={metadata.version(engine)}\0".encode())
     return digest.hexdigest()[:16]
 

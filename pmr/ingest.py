@@ -8,8 +8,9 @@ Parquet files (no copy: the extracts are already typed and columnar).
 
 Typing, deduplication and quarantine happen downstream in dbt (models/staging).
 Ingest is incremental: a file already seen with the same size and modification
-time is not read again; a changed file is read again; a file gone from the
-landing folder is forgotten, so the warehouse always mirrors the landing folder.
+time is not read again, unless the code that read it has changed since; a changed
+file is read again; a file gone from the landing folder is forgotten, so the
+warehouse always mirrors the landing folder.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class IngestReport:
     ignored: dict[str, str] = field(default_factory=dict)  # entry of the landing folder not read -> why
     rows_loaded: int = 0
     seconds: float = 0.0
+    read_again: str | None = None  # why every file was read again, when it was not asked for
 
 
 
@@ -82,6 +84,23 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         f"""create table if not exists {RAW_SCHEMA}.landing_unread (
             entry varchar, landing_files bigint, reason varchar)"""
     )
+    # one row: the reader (pmr.build_state.reader_fingerprint) that read the files recorded
+    con.execute(f"create table if not exists {RAW_SCHEMA}.ingest_state (reader varchar, finished_at timestamp)")
+
+
+READ_AGAIN = ("every landing file is read again: pmr reads landing files differently since they were read "
+              "(a new version of pmr or DuckDB)")
+
+
+def _read_by_another_reader(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when files recorded in raw.landing_files were read by other code than this:
+    a fix to how files are read (a check added, a type read differently) must reach
+    the files read before it, not only new ones. A warehouse whose last ingest never
+    finished, or older than the record, counts as read by another."""
+    if con.execute(f"select count(*) from {RAW_SCHEMA}.landing_files").fetchone()[0] == 0:
+        return False
+    recorded = con.execute(f"select reader from {RAW_SCHEMA}.ingest_state").fetchall()
+    return recorded != [(build_state.reader_fingerprint(),)]
 
 
 def _hidden(path: Path, landing: Path) -> bool:
@@ -296,13 +315,17 @@ def ingest(
     """Bring raw.* in line with the landing folder. Each file is handled in its own
     transaction, so an interrupted ingest never leaves half a file behind. A file
     whose name and version (file_version) are those read before is not read again,
-    unless `reread` (a full refresh)."""
+    unless `reread` (a full refresh) or the files were read by other code (READ_AGAIN)."""
     started = time.perf_counter()
     landing = Path(landing).resolve()
     if not landing.is_dir():
         raise FileNotFoundError(f"landing folder not found: {landing}")
     ensure_raw_tables(con)
     report = IngestReport()
+    if not reread and _read_by_another_reader(con):
+        reread, report.read_again = True, READ_AGAIN
+        if progress:
+            progress(READ_AGAIN)
     files = landing_files(landing)
     known = {
         row[0]: row[1:]
@@ -340,6 +363,8 @@ def ingest(
     for entry, count, reason in unread_entries(landing):
         con.execute(f"insert into {RAW_SCHEMA}.landing_unread values (?, ?, ?)", [entry, count, reason])
         report.ignored[entry] = reason + (f"; holds {count} landing file(s), not read" if count else "")
+    con.execute(f"delete from {RAW_SCHEMA}.ingest_state")
+    con.execute(f"insert into {RAW_SCHEMA}.ingest_state values (?, now()::timestamp)", [build_state.reader_fingerprint()])
     con.execute("commit")
     refresh_parquet_views(con)
     describe_raw(con)  # after the views: recreating a view drops its comments

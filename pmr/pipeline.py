@@ -132,6 +132,8 @@ def ingest_step(log: RunLog, landing: Path, db: Path, progress: Progress, reread
             files_skipped=report.skipped,
             rows_loaded=report.rows_loaded,
         )
+        if report.read_again:
+            record["read_again"] = report.read_again
         if report.ignored:
             record["not_read"] = report.ignored
         for key, reason in report.skipped.items():

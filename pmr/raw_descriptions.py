@@ -47,6 +47,12 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "landing_files": "How many files that look like landing files the entry holds.",
         "reason": "Why it is not read.",
     }),
+    "ingest_state": ("How the files in landing_files were read (one row): an ingest by other reading code (a "
+                     "new pmr or DuckDB) reads every file again, so a fix to how files are read reaches the files "
+                     "read before it.", {
+        "reader": "Hash of the code and DuckDB version that read them (pmr.build_state.reader_fingerprint).",
+        "finished_at": "When that ingest finished (UTC).",
+    }),
     "build_state": ("The last dbt build of the warehouse (one row): its period, full or incremental, and "
                     "whether it completed; the next build is incremental only after a complete one of the same "
                     "period and definitions (docs/incremental-builds.md).", {

@@ -261,3 +261,35 @@ def test_a_file_naming_a_contract_column_twice_is_skipped_its_rows_quarantined(t
     assert kept.fetchall() == [(f"service_requests/{name}", 2, 2) for name in (
         "a_two_srv.csv", "c_two_ids.parquet", "d_spaced.csv", "e_no_user_two_srv.csv")]
     assert con.execute("select request_id from raw.service_requests_csv").fetchall() == [("e1",)]
+
+
+def test_files_read_by_other_reading_code_are_read_again(tmp_path, monkeypatch):
+    """A fix to how files are read must reach the files read before it. An earlier pmr
+    loaded a file naming srv twice (it did not check for repeats); the next ingest by
+    this code reads every file again, unchanged ones too, and skips that file. Then,
+    read by the same code, nothing is read again."""
+    from pmr import build_state, landing_file
+    from pmr.contract import column_names
+
+    columns = [*column_names("service_requests"), "SRV"]
+    write_csv(tmp_path, "service_requests", [dict(req("t1"), SRV="8.1.1")], name="two_srv.csv", columns=columns)
+    write_csv(tmp_path, "service_requests", [req("k1")], name="kept.csv")
+    con = duckdb.connect()
+    with monkeypatch.context() as earlier_pmr:
+        earlier_pmr.setattr(build_state, "reader_fingerprint", lambda: "an earlier pmr")
+        earlier_pmr.setattr(landing_file, "repeated_columns", lambda source, names: {})
+        report = ingest(con, tmp_path)
+    assert (sorted(report.loaded), report.read_again) == (
+        ["service_requests/kept.csv", "service_requests/two_srv.csv"], None)
+    messages = []
+    report = ingest(con, tmp_path, messages.append)
+    assert report.read_again == messages[0] == (
+        "every landing file is read again: pmr reads landing files differently since they were read (a new "
+        "version of pmr or DuckDB)")
+    assert (report.loaded, report.unchanged) == (["service_requests/kept.csv"], [])
+    assert report.skipped == {
+        "service_requests/two_srv.csv": "file skipped: column srv is named twice (columns 5 and 13 of the file)"}
+    assert con.execute("select request_id from raw.service_requests_csv").fetchall() == [("k1",)]
+    report = ingest(con, tmp_path)
+    assert (report.read_again, report.loaded, sorted(report.unchanged)) == (
+        None, [], ["service_requests/kept.csv", "service_requests/two_srv.csv"])

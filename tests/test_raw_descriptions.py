@@ -19,7 +19,7 @@ def test_every_raw_relation_and_column_is_described(tmp_path):
         columns = con.execute("select table_name, column_name, comment from duckdb_columns() "
                               "where schema_name = 'raw'").fetchall()
     names = {name for name, _ in relations}
-    assert {"landing_files", "run_claim", "build_state", "alerts_csv", "alerts_parquet_new"} <= names
+    assert {"landing_files", "ingest_state", "run_claim", "build_state", "alerts_csv", "alerts_parquet_new"} <= names
     assert [name for name, comment in relations if not comment] == []
     assert [(table, column) for table, column, comment in columns if not comment] == []
     comments = {(table, column): comment for table, column, comment in columns}
