@@ -5,6 +5,7 @@ generator writes them, the loader checks files against them, and tests check
 generator output against them.
 """
 
+import difflib
 from dataclasses import dataclass
 
 from pmr import SOURCES
@@ -125,3 +126,22 @@ def repeated_columns(source: str, names: list[str]) -> dict[str, list[int]]:
         if name.lower() in column_names(source):
             positions.setdefault(name.lower(), []).append(number)
     return {name: numbers for name, numbers in positions.items() if len(numbers) > 1}
+
+
+def misspelt_columns(source: str, names: list[str]) -> dict[str, str]:
+    """Column of a file -> the contract column it is likely meant to be: for each
+    contract column the file lacks, its closest column that the contract does not
+    name, when one is close (delivred_at, Delivered-At). Read as an extra column and
+    ignored, it would leave the contract column empty in every row. Names compare
+    ignoring case, as DuckDB matches them."""
+    contract = column_names(source)
+    as_written = {name.lower(): name for name in reversed(names)}  # the first spelling of each
+    extras = [name for name in as_written if name not in contract]
+    found: dict[str, str] = {}
+    for column in contract:
+        if column not in as_written:
+            close = difflib.get_close_matches(column, [e for e in extras if as_written[e] not in found], n=1,
+                                              cutoff=0.8)
+            if close:
+                found[as_written[close[0]]] = column
+    return found

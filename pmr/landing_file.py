@@ -21,7 +21,7 @@ from typing import NoReturn
 
 import duckdb
 
-from pmr.contract import column_names, repeated_columns, required_columns
+from pmr.contract import column_names, misspelt_columns, repeated_columns, required_columns
 from pmr.csv_header import (WIDE_CSV_LINE_BYTES, header_as_written, header_is_utf8, header_line_naming,
                             numbered_header, open_csv)
 from pmr.csv_line_endings import STRAY_CARRIAGE_RETURN, as_written, mark_stray_carriage_returns, with_lf_line_endings
@@ -128,11 +128,13 @@ def file_columns(con: duckdb.DuckDBPyConnection, reader: str) -> dict[str, tuple
 def check_contract_columns(con, source: str, key: str, reader: str, present: dict[str, tuple[str, str]],
                            names: list[str], max_line_size: int | None = None,
                            path: Path | None = None) -> None:
-    """Skip a file that misses a required column, or names a contract column twice
+    """Skip a file that misses a required column, names a contract column twice
     (`names`: its columns as DuckDB matches them, before it numbers a repeat; it would
     read the first and call the other <name>_1, so which one holds the values would be
-    a guess), keeping its rows for the quarantine. For a CSV file (`path`) whose
-    header comes after a title line, say so."""
+    a guess), or has a column that looks like a misspelling of one it lacks (read as
+    an extra column, that contract column would be empty in every row), keeping its
+    rows for the quarantine. For a CSV file (`path`) whose header comes after a title
+    line, say so."""
     problems = []
     missing = [c for c in required_columns(source) if c not in present]
     if missing:
@@ -143,6 +145,9 @@ def check_contract_columns(con, source: str, key: str, reader: str, present: dic
     problems += [f"column {name} is named {'twice' if len(numbers) == 2 else f'{len(numbers)} times'} "
                  f"(columns {', '.join(map(str, numbers[:-1]))} and {numbers[-1]} of the file)"
                  for name, numbers in repeated_columns(source, names).items()]
+    problems += [f"column {name} is not in the contract: is it {column}?"
+                 + ("" if column in required_columns(source) else f" (without {column} the file has it empty)")
+                 for name, column in misspelt_columns(source, names).items()]
     if problems:  # each said at once, so one correction of the extract settles them all
         keep_rows_of_skipped_file(con, source, key, reader, "file skipped: " + "; ".join(problems), max_line_size)
 

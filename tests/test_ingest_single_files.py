@@ -9,6 +9,7 @@ test_staging_bad_files.py."""
 import duckdb
 import pytest
 
+from pmr.contract import column_names
 from pmr.ingest import ingest
 from tests.helpers import request_row as req
 from tests.helpers import write_csv
@@ -222,7 +223,6 @@ def test_a_file_naming_a_contract_column_twice_is_skipped_its_rows_quarantined(t
     import pyarrow
     import pyarrow.parquet
 
-    from pmr.contract import column_names
 
     landing = tmp_path / "landing"
     columns = column_names("service_requests")  # srv is the 5th of 12, csp_region the 10th
@@ -269,7 +269,6 @@ def test_files_read_by_other_reading_code_are_read_again(tmp_path, monkeypatch):
     this code reads every file again, unchanged ones too, and skips that file. Then,
     read by the same code, nothing is read again."""
     from pmr import build_state, landing_file
-    from pmr.contract import column_names
 
     columns = [*column_names("service_requests"), "SRV"]
     write_csv(tmp_path, "service_requests", [dict(req("t1"), SRV="8.1.1")], name="two_srv.csv", columns=columns)
@@ -293,3 +292,34 @@ def test_files_read_by_other_reading_code_are_read_again(tmp_path, monkeypatch):
     report = ingest(con, tmp_path)
     assert (report.read_again, report.loaded, sorted(report.unchanged)) == (
         None, [], ["service_requests/kept.csv", "service_requests/two_srv.csv"])
+
+
+def test_a_column_that_looks_like_a_misspelt_contract_column_skips_its_file(tmp_path):
+    """Read as an extra column and ignored, `delivred_at` would leave delivered_at empty
+    in every alert of the file: each would count as never delivered, so late. A file
+    with such a column is skipped, its rows quarantined, saying which column it may be;
+    one with the contract column and a look-alike beside it, or an unlike extra, loads."""
+    from tests.helpers import alert_row
+
+    alert_columns = column_names("alerts")
+    misspelt = ["delivred_at" if c == "delivered_at" else c for c in alert_columns]
+    write_csv(tmp_path, "alerts", [dict(alert_row("a1"), delivred_at="2026-10-05T10:00:05Z")], name="a.csv",
+              columns=misspelt)
+    request_columns = ["Recieved_At" if c == "received_at" else c for c in column_names("service_requests")]
+    write_csv(tmp_path, "service_requests", [dict(req("r1"), Recieved_At="2026-10-05T10:00:00Z")], name="b.csv",
+              columns=request_columns + ["note"])
+    write_csv(tmp_path, "alerts", [dict(alert_row("a2"), **{"delivered-at": "x"})], name="c.csv",
+              columns=alert_columns + ["delivered-at"])
+    write_csv(tmp_path, "alerts", [dict(alert_row("a3"), batch="7")], name="d.csv",
+              columns=[c for c in alert_columns if c != "delivered_at"] + ["batch"])
+    con = duckdb.connect()
+    report = ingest(con, tmp_path)
+    assert report.skipped == {
+        "alerts/a.csv": "file skipped: column delivred_at is not in the contract: is it delivered_at? (without "
+                        "delivered_at the file has it empty)",
+        "service_requests/b.csv": "file skipped: missing required column received_at; column Recieved_At is not in "
+                                  "the contract: is it received_at?",
+    }
+    assert sorted(report.loaded) == ["alerts/c.csv", "alerts/d.csv"]
+    assert con.execute("select file, count(*) from raw.malformed_lines group by 1 order by 1").fetchall() == [
+        ("alerts/a.csv", 1), ("service_requests/b.csv", 1)]
