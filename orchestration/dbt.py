@@ -18,7 +18,7 @@ from orchestration.project import dbt_project, ensure_manifest
 from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr import gate
-from pmr.dbt_runner import RUN_CLAIM_ENV, DbtResult, dbt_out_of_disk, target_path_for
+from pmr.dbt_runner import RUN_CLAIM_ENV, DbtResult, dbt_out_of_disk, read_results, target_path_for
 from pmr.pipeline import DBT_BUILD_ARGS, finish_dbt_build, keep_quality_of_blocked_run, plan_dbt_build
 from pmr.warehouse import is_lock_error, lock_message, memory_limit
 
@@ -120,8 +120,7 @@ def pmr_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, pmr: PmrSett
             out_of_disk = dbt_out_of_disk([str(error)], "the dbt build step") if error is not None else None
             if out_of_disk:  # before run_results.json, which the full disk may have cut short
                 raise out_of_disk
-            results_file = invocation.target_path / "run_results.json"
-            results = json.loads(results_file.read_text())["results"] if results_file.exists() else []
+            results = read_results(invocation.target_path)
             result = DbtResult(ok=error is None, results=results, log_tail=str(error or ""))
             finish_dbt_build(run.log, db, build, record, result)
             checks = gate.from_dbt(result)

@@ -53,6 +53,24 @@ def target_path_for(db: Path) -> Path:
     return db.parent / f"{db.stem}.dbt-target"
 
 
+def read_results(target_path: Path) -> list[dict]:
+    """run_results.json's results, each test that did not pass with its description
+    from the manifest when the project gives one: dbt's own message ("Got 28 results,
+    configured to warn if != 0") says what failed, not what it means."""
+    results_file = target_path / "run_results.json"
+    if not results_file.exists():
+        return []
+    results = json.loads(results_file.read_text())["results"]
+    manifest_file = target_path / "manifest.json"
+    if manifest_file.exists() and any(r.get("status") in ("fail", "warn") for r in results):
+        nodes = json.loads(manifest_file.read_text())["nodes"]
+        for r in results:
+            description = (nodes.get(r["unique_id"]) or {}).get("description", "").strip()
+            if r.get("status") in ("fail", "warn") and description:
+                r["description"] = " ".join(description.split())
+    return results
+
+
 # What dbt's output says of a full disk, most telling first: DuckDB's words, naming
 # the file; Python's, naming it when the call had one; the bare words
 _FULL_DISK_NAMING_A_FILE = re.compile(
@@ -128,5 +146,5 @@ def run_dbt(
     out_of_disk = dbt_out_of_disk([log], f"dbt {args[0]}") if process.returncode != 0 else None
     if out_of_disk:  # before run_results.json, which the full disk may have cut short
         raise out_of_disk
-    results = json.loads(results_file.read_text())["results"] if results_file.exists() else []
+    results = read_results(target_path)
     return DbtResult(ok=process.returncode == 0, results=results, log_tail="\n".join(lines[-40:]))

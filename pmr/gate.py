@@ -51,6 +51,8 @@ def from_dbt(result: DbtResult) -> list[CheckResult]:
         passed = status in ("pass", "success")
         blocking = status != "warn"
         detail = (r.get("message") or "").strip() or status
+        if r.get("description"):  # what the test means, then dbt's words for what it found
+            detail = f"{r['description']} (dbt: {detail})"
         if kind == "model" or kind == "seed":
             detail = f"{kind} failed to build: {detail}"
         if OUT_OF_MEMORY_TEXT.search(detail):
