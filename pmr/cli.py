@@ -79,13 +79,12 @@ def _positive_int(text: str) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from pmr.generator import generate
-    from pmr.generator.ground_truth import ground_truth_path
+    from pmr.generator import check_request, generate
     from pmr.generator.writer import day_files
     from pmr.ingest import landing_files
 
     try:
-        ground_truth_path(args.landing)
+        check_request(args.start, args.days, args.landing)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -276,10 +275,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run", help="build a month and publish its report",
         description="Ingest the landing folder, build the warehouse for MONTH with dbt, run the publication "
-        "gate and, if every blocking check passes, publish <out>/<MONTH>/ atomically. Exit code 2 when the "
-        "gate blocks publication (the previous report is left as it was); exit code 3 when another process "
-        "holds the warehouse, or another run used it between two steps of this one (nothing is published: "
-        "run the month again when the other run has finished).",
+        "gate and, if every blocking check passes, publish <out>/<MONTH>/ atomically. Exit code 0 when "
+        "published; 1 for bad input, or when DuckDB runs out of the memory PMR_MEMORY_LIMIT gives it, or a disk "
+        "the run writes to is full (the message says what to change); 2 when the gate blocks publication (the "
+        "previous report is left as it was); 3 when another process holds the warehouse, or another run used it "
+        "between two steps of this one (nothing is published: run the month again when the other run has "
+        "finished); 130 or 143 when stopped by Ctrl-C or SIGTERM (dbt is stopped too, and the run log says so).",
     )
     run.add_argument("--month", type=_month, required=True, help="reporting period, YYYY-MM (UK local time)")
     run.add_argument("--landing", type=Path, required=True, help="landing folder (see README: landing contract)")
@@ -301,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the metric declarations of models/metrics/ (docs/adding-a-metric.md: pmr_metrics, ids, kinds, units, "
         "requirements, service levels and their units, follow_up parameters, no unknown key) and that dbt "
         "compiles the project against an empty warehouse (refs, sources, macros, Jinja, YAML). Exit code 1 names "
-        "the problem. Takes seconds; pmr run makes the same declaration checks before it starts.",
+        "the problem. Takes about half a minute; pmr run makes the same declaration checks before it starts.",
     )
     check.set_defaults(handler=cmd_check)
 

@@ -117,7 +117,17 @@ def test_generate_into_a_file(tmp_path, capsys):
     afile = tmp_path / "landing"
     afile.write_text("x")
     code, err = run_cli(["generate", "--start", "2026-10-01", "--days", "1", "--landing", str(afile)], capsys)
-    assert code == 1 and err.startswith("error: ")
+    assert (code, err) == (1, f"error: landing path is not a folder: {afile}\n")
+
+
+@pytest.mark.parametrize(("start", "days", "shown"), [
+    ("1999-12-31", "2", "1999-12-31 to 2000-01-01"), ("2045-12-31", "3", "2045-12-31 to 2046-01-02")])
+def test_generate_refuses_days_whose_rows_would_all_be_quarantined(tmp_path, capsys, start, days, shown):
+    landing = tmp_path / "landing"
+    code, err = run_cli(["generate", "--start", start, "--days", days, "--landing", str(landing)], capsys)
+    assert (code, err) == (1, f"error: the days {shown} are not all in 2000 to 2045, the years a landing timestamp "
+                              "may fall in (others are quarantined as out of range)\n")
+    assert not landing.exists()
 
 
 def test_holidays_refuses_reversed_years_and_keeps_the_seed(capsys):

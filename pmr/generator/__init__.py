@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Callable
 
 from pmr import SOURCES
+from pmr.calendar import FIRST_REPORTABLE_YEAR, LAST_REPORTABLE_YEAR
 from pmr.contract import CONTRACT, DUCKDB_TYPES
 from pmr.generator import alerts, chains, operations, outcomes, requests
 from pmr.generator.context import Batch, Context, build_context
@@ -51,13 +52,27 @@ SMALL_SOURCES = {
 }
 
 
+def check_request(start: dt.date, days: int, landing: Path) -> None:
+    """ValueError, before any work, for days the warehouse would quarantine (their
+    timestamps out of range), a landing path that is not a folder, or a landing
+    folder with nothing beside it for the ground truth (a root)."""
+    last = start + dt.timedelta(days=int(days) - 1)
+    if start.year < FIRST_REPORTABLE_YEAR or last.year > LAST_REPORTABLE_YEAR:
+        raise ValueError(f"the days {start} to {last} are not all in {FIRST_REPORTABLE_YEAR} to "
+                         f"{LAST_REPORTABLE_YEAR}, the years a landing timestamp may fall in (others are quarantined "
+                         "as out of range)")
+    if Path(landing).exists() and not Path(landing).is_dir():
+        raise ValueError(f"landing path is not a folder: {landing}")
+    ground_truth_path(Path(landing))
+
+
 def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
              fmt: str = "parquet", progress: Callable[[str], None] | None = None) -> dict:
     began, cpu = time.perf_counter(), time.process_time()
     if fmt not in ("parquet", "csv"):
         raise ValueError(f"fmt must be 'parquet' or 'csv', got {fmt!r}")
     landing = Path(landing)
-    ground_truth_path(landing)  # before any work: refuses a landing folder with nothing beside it (a root)
+    check_request(start, days, landing)
     for source in SOURCES:
         (landing / source).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pmr-generate-") as tmp:
