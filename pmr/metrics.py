@@ -250,7 +250,8 @@ def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) ->
     undeclared = con.execute(undeclared_sql(union)).fetchall()
     if undeclared:
         listed = ", ".join(f"{metric} (in {model})" for model, metric in undeclared)
-        raise MetricDefinitionError(f"metric ids returned but not declared in the model's YAML: {listed}")
+        raise MetricDefinitionError(f"metric ids returned but not declared in the model's YAML: {listed}"
+                                    + _declared_but_not_returned(con, union, models, {m for m, _ in undeclared}))
     con.execute(f"create or replace table {TABLE} as {figures_sql(union)}", [period])
     landing_reach.write_metric_status(con, period)
     comment_tables(con)
@@ -302,6 +303,20 @@ def union_sql(models: list[MetricModel]) -> str:
         "select " + ", ".join(f"null::varchar as {c}" for c in METRIC_COLUMNS[:2]) + ", null::date as day, "
         + ", ".join(f"null::varchar as {c}" for c in METRIC_COLUMNS[3:-1]) + ", null::double as value, null::varchar as model where false"
     )
+
+
+def _declared_but_not_returned(con: duckdb.DuckDBPyConnection, union: str, models: list[MetricModel],
+                               names: set[str]) -> str:
+    """For the models `names`, the ids each declares and returns no row of: beside an
+    undeclared id, most likely the same id spelt differently in the YAML or the SQL."""
+    returned = set(con.execute(f"select distinct model, metric_id from ({union})").fetchall())
+    hints = []
+    for model in sorted((m for m in models if m.name in names), key=lambda m: m.name):
+        silent = [d["metric_id"] for d in model.definitions if (model.name, d["metric_id"]) not in returned]
+        if silent:
+            hints.append(f"{model.name} declares {', '.join(silent)} and returns no row of "
+                         f"{'them' if len(silent) > 1 else 'it'}")
+    return f" ({'; '.join(hints)}: the same id spelt differently?)" if hints else ""
 
 
 def undeclared_sql(union: str, catalogue: str = CATALOGUE) -> str:

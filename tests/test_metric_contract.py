@@ -147,8 +147,11 @@ def test_a_service_level_of_another_unit_stops_the_run(tmp_path):
 
 def test_an_undeclared_metric_id_stops_the_run(tmp_path):
     con = warehouse(tmp_path)  # the model returns example.pct; the YAML declares example.count
-    with pytest.raises(MetricDefinitionError, match=r"not declared in the model's YAML: example.pct"):
+    with pytest.raises(MetricDefinitionError) as stopped:
         collect(con, manifest(tmp_path, node("metric_example", [GOOD])), "2026-10")
+    assert str(stopped.value) == (
+        "metric ids returned but not declared in the model's YAML: example.pct (in metric_example) "
+        f"(metric_example declares {GOOD['metric_id']} and returns no row of it: the same id spelt differently?)")
 
 
 def test_follow_up_is_the_sum_of_the_parameters_it_names(tmp_path):
