@@ -84,6 +84,16 @@ def test_timeliness_on_the_deadline_day():
     }
 
 
+def test_the_console_says_how_late_a_publication_was_not_what_is_allowed():
+    """October 2026 published on Friday 4 December: 25 Working Days after 31 October
+    (2-6, 9-13, 16-20, 23-27 and 30 November, 1-4 December), past the 10 allowed."""
+    from pmr.run_log import RunLog, requirement_4_phrase
+
+    late = RunLog(month="2026-10", landing="l", warehouse="w",
+                  timeliness=publication_timeliness("2026-10", dt.datetime(2026, 12, 4, 12)))
+    assert requirement_4_phrase(late) == "due 2026-11-13, published 25 Working Days after the period: LATE"
+
+
 def test_timeliness_uses_the_uk_date_in_summer_time():
     # 23:30 UTC on the deadline day is already the next day in London (BST).
     t = publication_timeliness("2026-03", dt.datetime(2026, 4, 16, 23, 30))
