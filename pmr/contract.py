@@ -5,7 +5,6 @@ generator writes them, the loader checks files against them, and tests check
 generator output against them.
 """
 
-import difflib
 from dataclasses import dataclass
 
 from pmr import SOURCES
@@ -129,19 +128,41 @@ def repeated_columns(source: str, names: list[str]) -> dict[str, list[int]]:
 
 
 def misspelt_columns(source: str, names: list[str]) -> dict[str, str]:
-    """Column of a file -> the contract column it is likely meant to be: for each
-    contract column the file lacks, its closest column that the contract does not
-    name, when one is close (delivred_at, Delivered-At). Read as an extra column and
-    ignored, it would leave the contract column empty in every row. Names compare
-    ignoring case, as DuckDB matches them."""
+    """Column of a file -> the contract column it is written for: for each contract
+    column the file lacks, a column of the file that is the same name written
+    differently (`Delivered-At`, `delivered at`) or with one slip of the keyboard (a
+    letter left out, added or two swapped: `delivred_at`, `recieved_at`). Read as an
+    extra column and ignored, it would leave the contract column empty in every row.
+    A letter replaced, or an `s` added at the end, is not a slip here: `rtt_us`,
+    `csp_processing_ms` and `csp_regions` are other columns, not misspellings."""
     contract = column_names(source)
-    as_written = {name.lower(): name for name in reversed(names)}  # the first spelling of each
-    extras = [name for name in as_written if name not in contract]
+    present = {name.lower() for name in names}
+    extras = [name for name in dict.fromkeys(names) if name.lower() not in contract]
     found: dict[str, str] = {}
     for column in contract:
-        if column not in as_written:
-            close = difflib.get_close_matches(column, [e for e in extras if as_written[e] not in found], n=1,
-                                              cutoff=0.8)
-            if close:
-                found[as_written[close[0]]] = column
+        if column not in present:
+            slip = next((name for name in extras if name not in found and _one_slip(column, name)), None)
+            if slip:
+                found[slip] = column
     return found
+
+
+def _letters(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def _one_slip(column: str, name: str) -> bool:
+    """Whether `name` is contract `column` written differently (case, separators) or
+    with one letter left out, one added (not a final s) or two adjacent swapped."""
+    a, b = _letters(column), _letters(name)
+    if a == b:
+        return True
+    if len(a) < 5:  # srv, smets: too short to tell a slip from another name
+        return False
+    if len(b) == len(a) - 1:
+        return any(a[:i] + a[i + 1:] == b for i in range(len(a)))
+    if len(b) == len(a) + 1:
+        return b != a + "s" and any(b[:i] + b[i + 1:] == a for i in range(len(b)))
+    if len(b) == len(a):
+        return any(a[:i] + a[i + 1] + a[i] + a[i + 2:] == b for i in range(len(a) - 1))
+    return False
