@@ -88,19 +88,25 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create table if not exists {RAW_SCHEMA}.ingest_state (reader varchar, finished_at timestamp)")
 
 
-READ_AGAIN = ("every landing file is read again: pmr reads landing files differently since they were read "
-              "(a new version of pmr or DuckDB)")
+READ_AGAIN = "every landing file is read again: "
+READ_BY_ANOTHER_READER = READ_AGAIN + ("pmr reads landing files differently since they were read (a new version "
+                                       "of pmr or DuckDB)")
+READ_BY_UNKNOWN_READER = READ_AGAIN + ("no ingest into this warehouse has finished since this version of pmr "
+                                       "records how files are read (the first ingest stopped, or the warehouse is "
+                                       "older)")
 
 
-def _read_by_another_reader(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when files recorded in raw.landing_files were read by other code than this:
-    a fix to how files are read (a check added, a type read differently) must reach
-    the files read before it, not only new ones. A warehouse whose last ingest never
-    finished, or older than the record, counts as read by another."""
+def _why_read_again(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Why the files recorded in raw.landing_files must all be read again, or None: a
+    fix to how files are read (a check added, a type read differently) must reach the
+    files read before it, not only new ones, so files read by other code than this,
+    or by code unknown, are read again."""
     if con.execute(f"select count(*) from {RAW_SCHEMA}.landing_files").fetchone()[0] == 0:
-        return False
+        return None
     recorded = con.execute(f"select reader from {RAW_SCHEMA}.ingest_state").fetchall()
-    return recorded != [(build_state.reader_fingerprint(),)]
+    if not recorded:
+        return READ_BY_UNKNOWN_READER
+    return None if recorded == [(build_state.reader_fingerprint(),)] else READ_BY_ANOTHER_READER
 
 
 def _hidden(path: Path, landing: Path) -> bool:
@@ -315,17 +321,18 @@ def ingest(
     """Bring raw.* in line with the landing folder. Each file is handled in its own
     transaction, so an interrupted ingest never leaves half a file behind. A file
     whose name and version (file_version) are those read before is not read again,
-    unless `reread` (a full refresh) or the files were read by other code (READ_AGAIN)."""
+    unless `reread` (a full refresh) or the files were read by other code (_why_read_again)."""
     started = time.perf_counter()
     landing = Path(landing).resolve()
     if not landing.is_dir():
         raise FileNotFoundError(f"landing folder not found: {landing}")
     ensure_raw_tables(con)
     report = IngestReport()
-    if not reread and _read_by_another_reader(con):
-        reread, report.read_again = True, READ_AGAIN
+    report.read_again = None if reread else _why_read_again(con)
+    if report.read_again:
+        reread = True
         if progress:
-            progress(READ_AGAIN)
+            progress(report.read_again)
     files = landing_files(landing)
     known = {
         row[0]: row[1:]
@@ -343,7 +350,7 @@ def ingest(
             progress(f"ingest {key} ({index}/{len(files)} files)")
         try:
             _ingest_file(con, report, source, path, key, size, changed_ns)
-        except (duckdb.Error, FileSkipped) as problem:
+        except (duckdb.Error, FileSkipped, OSError) as problem:  # OSError: a full temporary folder
             stop = machine_limit(problem, f"reading {key}", "; nothing of it was kept")
             if stop is None:
                 raise

@@ -286,8 +286,13 @@ def read_csv_file(con, source: str, path: Path, key: str) -> tuple[int, list[str
                     raise FileSkipped("file skipped: unreadable csv file: its first line is not a CSV header") from None
             except MixedLineEndings as skipped:
                 if read == path:
-                    with open_csv(path, "rb") as landed:
-                        read = with_lf_line_endings(landed, Path(tempfile.mkdtemp(prefix="pmr-csv-")) / "lf.csv")
+                    scratch = Path(tempfile.mkdtemp(prefix="pmr-csv-"))
+                    try:
+                        with open_csv(path, "rb") as landed:
+                            read = with_lf_line_endings(landed, scratch / "lf.csv")
+                    except BaseException:  # a full temporary folder: no part of the copy is left in it
+                        shutil.rmtree(scratch, ignore_errors=True)
+                        raise
                 elif stray_returns is None:  # the copy has one line ending: a carriage return inside a line?
                     stray_returns = mark_stray_carriage_returns(read)
                     if not stray_returns:

@@ -99,8 +99,12 @@ class RunLog:
         """Write run-log.json into `folder`, atomically (a reader never sees half a log)."""
         path = Path(folder) / RUN_LOG
         temporary = path.with_suffix(".json.tmp")
-        temporary.write_text(json.dumps(asdict(self), indent=2, default=str) + "\n")
-        os.replace(temporary, path)
+        try:
+            temporary.write_text(json.dumps(asdict(self), indent=2, default=str) + "\n")
+            os.replace(temporary, path)
+        except BaseException:  # a full disk: leave no half-written log beside the last whole one
+            temporary.unlink(missing_ok=True)
+            raise
         return path
 
     @classmethod

@@ -129,7 +129,8 @@ def out_of_disk_message(detail: str, what: str | None = None, note: str = "") ->
     first_line = detail.strip().splitlines()[0] if detail.strip() else "No space left on device"
     return ((f"{what} ran out of disk space ({first_line}){note}" if what else first_line)
             + "\npmr: free space on the disk that holds the warehouse (PMR_DB or --db; dbt's target folder is "
-            "beside it) or the output folder (--out), or move them to a disk with room, and run again")
+            "beside it), the output folder (--out) or the temporary folder (TMPDIR), or move them to a disk with "
+            "room, and run again")
 
 
 def machine_limit(problem: BaseException, what: str | None = None, note: str = "") -> MachineLimit | None:

@@ -12,8 +12,8 @@ import pytest
 from pmr import warehouse
 from tests.helpers import request_row, write_csv
 
-HINT = ("\npmr: free space on the disk that holds the warehouse (PMR_DB or --db; dbt's target folder is beside it) "
-        "or the output folder (--out), or move them to a disk with room, and run again")
+HINT = ("\npmr: free space on the disk that holds the warehouse (PMR_DB or --db; dbt's target folder is beside it), "
+        "the output folder (--out) or the temporary folder (TMPDIR), or move them to a disk with room, and run again")
 
 needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full, where every write fails")
 
@@ -53,6 +53,47 @@ def test_a_file_whose_commit_finds_the_disk_full_stops_the_ingest_and_nothing_of
         assert con.execute("select count(*) from raw.service_requests_csv").fetchone()[0] == 1
         report = ingest(con, landing)  # with room again, the file loads: it was not recorded as read
     assert (report.loaded, report.unchanged, report.rows_loaded) == (["service_requests/b.csv"], ["service_requests/a.csv"], 2)
+
+
+@needs_dev_full
+def test_a_full_temporary_folder_stops_the_ingest_naming_the_file_and_leaves_no_copy(tmp_path, monkeypatch):
+    """A CSV file mixing CRLF and LF line endings is read through a copy with LF endings
+    in the temporary folder. On a full temporary folder the bare OSError named neither
+    the file nor the folder, left the part written, and the file's transaction open."""
+    from pmr import landing_file
+    from pmr.ingest import ingest
+
+    landing = tmp_path / "landing"
+    path = write_csv(landing, "service_requests", [request_row("r1"), request_row("r2")], name="mixed.csv")
+    lines = path.read_bytes().split(b"\n")
+    path.write_bytes(lines[0] + b"\r\n" + b"\n".join(lines[1:]))
+    scratch = tmp_path / "tmp" / "pmr-csv-x"
+    scratch.mkdir(parents=True)
+    (scratch / "lf.csv").symlink_to("/dev/full")
+    monkeypatch.setattr(landing_file.tempfile, "mkdtemp", lambda prefix: str(scratch))
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        with pytest.raises(warehouse.OutOfDisk) as stopped:
+            ingest(con, landing)
+        assert str(stopped.value) == ("reading service_requests/mixed.csv ran out of disk space ([Errno 28] No space "
+                                      "left on device); nothing of it was kept" + HINT)
+        assert not scratch.exists()
+        assert con.execute("select count(*) from raw.landing_files").fetchone()[0] == 0
+        monkeypatch.undo()  # room again: the same connection reads the file
+        assert ingest(con, landing).rows_loaded == 2
+
+
+def test_a_run_log_the_disk_cannot_take_leaves_no_part_of_it(tmp_path, monkeypatch):
+    from pmr import run_log
+
+    log = run_log.RunLog(month="2026-10", landing="l", warehouse="w")
+    whole = log.write(tmp_path).read_bytes()
+    (tmp_path / "run-log.json.tmp").symlink_to("/dev/full")
+    log.status = "failed"
+    with pytest.raises(OSError) as full:
+        log.write(tmp_path)
+    assert full.value.errno == errno.ENOSPC
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run-log.json"]
+    assert (tmp_path / "run-log.json").read_bytes() == whole
 
 
 @needs_dev_full

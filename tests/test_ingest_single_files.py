@@ -320,6 +320,10 @@ def test_a_column_that_looks_like_a_misspelt_contract_column_skips_its_file(tmp_
               columns=alert_columns + ["delivered-at"])
     write_csv(tmp_path, "alerts", [dict(alert_row("a3"), batch="7")], name="d.csv",
               columns=[c for c in alert_columns if c != "delivered_at"] + ["batch"])
+    write_csv(tmp_path, "alerts", [dict(alert_row("a4"), requestor_id="SUP009")], name="e.csv",
+              columns=[c for c in alert_columns if c != "request_id"] + ["requestor_id"])
+    write_csv(tmp_path, "csp_test_messages", [dict(csp_region="North", sent_at="2026-10-05T10:00:00Z", rtt_us="900")],
+              columns=["csp_region", "sent_at", "rtt_us"])
     con = duckdb.connect()
     report = ingest(con, tmp_path)
     assert report.skipped == {
@@ -328,6 +332,6 @@ def test_a_column_that_looks_like_a_misspelt_contract_column_skips_its_file(tmp_
         "service_requests/b.csv": "file skipped: missing required column received_at; column Recieved_At is not in "
                                   "the contract: is it received_at?",
     }
-    assert sorted(report.loaded) == ["alerts/c.csv", "alerts/d.csv"]
+    assert sorted(report.loaded) == ["alerts/c.csv", "alerts/d.csv", "alerts/e.csv", "csp_test_messages/extract.csv"]
     assert con.execute("select file, count(*) from raw.malformed_lines group by 1 order by 1").fetchall() == [
         ("alerts/a.csv", 1), ("service_requests/b.csv", 1)]

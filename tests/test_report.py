@@ -205,8 +205,8 @@ def test_a_full_disk_while_rendering_names_the_step_and_leaves_the_published_rep
     assert code == 1
     assert capsys.readouterr().err.endswith(
         "error: the render step ran out of disk space ([Errno 28] No space left on device)\npmr: free space on the "
-        "disk that holds the warehouse (PMR_DB or --db; dbt's target folder is beside it) or the output folder "
-        "(--out), or move them to a disk with room, and run again\n")
+        "disk that holds the warehouse (PMR_DB or --db; dbt's target folder is beside it), the output folder "
+        "(--out) or the temporary folder (TMPDIR), or move them to a disk with room, and run again\n")
     assert os.readlink(published["out"] / MONTH) == target_before
     assert {p.name: p.read_bytes() for p in (published["out"] / MONTH).iterdir()} == before
 
