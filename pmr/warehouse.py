@@ -8,7 +8,7 @@ import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import duckdb
 
@@ -36,7 +36,7 @@ class OutOfMemory(MachineLimit):
 
 class OutOfDisk(MachineLimit):
     """A disk the run writes to is full: the warehouse's (its file, write-ahead log
-    and dbt's target folder beside it) or the output folder's."""
+    and dbt's target folder beside it), the output folder's or the temporary folder's."""
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
@@ -82,15 +82,20 @@ OUT_OF_MEMORY_TEXT = re.compile(r"Out of Memory Error|could not allocate block|f
                                 r"failed to pin block")
 
 
-def out_of_memory_error(problem: BaseException | None) -> BaseException | None:
-    """The DuckDB error behind `problem` (itself, or what it was raised from or while
-    handling) that says DuckDB ran out of memory; None when there is none."""
+def _behind(problem: BaseException | None, says: Callable[[BaseException], bool]) -> BaseException | None:
+    """The first error in `problem`'s chain (itself, then what it was raised from or
+    while handling) that `says` it; None when none does."""
     while problem is not None:
-        if isinstance(problem, duckdb.OutOfMemoryException) or (
-                isinstance(problem, duckdb.Error) and OUT_OF_MEMORY_TEXT.search(str(problem))):
+        if says(problem):
             return problem
         problem = problem.__cause__ or problem.__context__
     return None
+
+
+def out_of_memory_error(problem: BaseException | None) -> BaseException | None:
+    """The DuckDB error behind `problem` that says DuckDB ran out of memory, or None."""
+    return _behind(problem, lambda error: isinstance(error, duckdb.OutOfMemoryException) or (
+        isinstance(error, duckdb.Error) and bool(OUT_OF_MEMORY_TEXT.search(str(error)))))
 
 
 def out_of_memory_message(error: BaseException, what: str | None = None, note: str = "") -> str:
@@ -113,14 +118,9 @@ OUT_OF_DISK_TEXT = re.compile(r"No space left on device|Disk quota exceeded")
 
 
 def out_of_disk_error(problem: BaseException | None) -> BaseException | None:
-    """The error behind `problem` (itself, or what it was raised from or while handling)
-    that says a disk is full; None when there is none."""
-    while problem is not None:
-        if (isinstance(problem, OSError) and problem.errno in (errno.ENOSPC, errno.EDQUOT)) or (
-                isinstance(problem, duckdb.Error) and OUT_OF_DISK_TEXT.search(str(problem))):
-            return problem
-        problem = problem.__cause__ or problem.__context__
-    return None
+    """The error behind `problem` that says a disk is full, or None."""
+    return _behind(problem, lambda error: (isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT))
+                   or (isinstance(error, duckdb.Error) and bool(OUT_OF_DISK_TEXT.search(str(error)))))
 
 
 def out_of_disk_message(detail: str, what: str | None = None, note: str = "") -> str:
