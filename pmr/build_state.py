@@ -2,7 +2,7 @@
 
 A build is *incremental* when the last build finished with every model built, for
 the same reporting period, from the same definitions (models, macros, seeds, the
-landing contract and the engine versions: the fingerprint), and every landing file
+landing contract, the engine and Python versions: the fingerprint), and every landing file
 it read is still there, unchanged. Only files added since are then new; the
 incremental models recompute only the partitions those files touch
 (docs/incremental-builds.md). Anything else (a first build, a changed or removed
@@ -21,6 +21,7 @@ State lives in the warehouse, beside the landing tables it describes:
 from __future__ import annotations
 
 import hashlib
+import platform
 from dataclasses import dataclass
 from importlib import metadata
 
@@ -106,6 +107,8 @@ def _fingerprint(paths: tuple[str, ...], engines: tuple[str, ...]) -> str:
             digest.update(path.read_bytes() + b"\0")
     for engine in engines:
         digest.update(f"{engine}=={metadata.version(engine)}\0".encode())
+    # Python itself reads CSV headers, gzip streams and text encodings (csv, zlib, codecs)
+    digest.update(f"python=={platform.python_implementation()} {platform.python_version()}\0".encode())
     return digest.hexdigest()[:16]
 
 
@@ -150,7 +153,7 @@ def plan(con: duckdb.DuckDBPyConnection, period: str, full_refresh: bool = False
     if state[1] != "built":
         return full("the last build did not finish")
     if state[0] != fingerprint:
-        return full("the definitions (models, macros, seeds, contract or engine versions) changed")
+        return full("the definitions (models, macros, seeds, contract, engine or Python versions) changed")
     if state[2] != period:
         return full(f"the last build was of another period, {state[2]}")
     changed = con.execute(

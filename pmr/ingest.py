@@ -90,7 +90,7 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 READ_AGAIN = "every landing file is read again: "
 READ_BY_ANOTHER_READER = READ_AGAIN + ("pmr reads landing files differently since they were read (a new version "
-                                       "of pmr or DuckDB)")
+                                       "of pmr, DuckDB or Python)")
 READ_BY_UNKNOWN_READER = READ_AGAIN + ("no ingest into this warehouse has finished since this version of pmr "
                                        "records how files are read (the first ingest stopped, or the warehouse is "
                                        "older)")

@@ -48,9 +48,9 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "reason": "Why it is not read.",
     }),
     "ingest_state": ("How the files in landing_files were read (one row): an ingest by other reading code (a "
-                     "new pmr or DuckDB) reads every file again, so a fix to how files are read reaches the files "
+                     "new pmr, DuckDB or Python) reads every file again, so a fix to how files are read reaches the files "
                      "read before it.", {
-        "reader": "Hash of the code and DuckDB version that read them (pmr.build_state.reader_fingerprint).",
+        "reader": "Hash of the code, DuckDB and Python versions that read them (pmr.build_state.reader_fingerprint).",
         "finished_at": "When that ingest finished (UTC).",
     }),
     "build_state": ("The last dbt build of the warehouse (one row): its period, full or incremental, and "

@@ -410,3 +410,15 @@ def test_the_reader_fingerprint_covers_every_module_that_reads_landing_files():
     modules = {source(m).relative_to(PROJECT_DIR).as_posix() for m in reading}
     assert sorted(modules - set(build_state.READER_PATHS)) == []
     assert set(build_state.READER_PATHS) <= set(build_state.DEFINITION_PATHS)
+
+
+def test_a_new_python_reads_every_file_again(monkeypatch):
+    """Python's csv, zlib and codecs read CSV headers, gzip streams and encodings, so
+    another Python may read the same file differently: it changes the reader's hash
+    (hence ingest reads every file again) and the definitions' (hence a full build)."""
+    import platform
+
+    before = build_state.reader_fingerprint(), build_state.definitions_fingerprint()
+    monkeypatch.setattr(platform, "python_version", lambda: "3.99.0")
+    after = build_state.reader_fingerprint(), build_state.definitions_fingerprint()
+    assert before[0] != after[0] and before[1] != after[1]

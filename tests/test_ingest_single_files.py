@@ -284,7 +284,7 @@ def test_files_read_by_other_reading_code_are_read_again(tmp_path, monkeypatch):
     report = ingest(con, tmp_path, messages.append)
     assert report.read_again == messages[0] == (
         "every landing file is read again: pmr reads landing files differently since they were read (a new "
-        "version of pmr or DuckDB)")
+        "version of pmr, DuckDB or Python)")
     assert (report.loaded, report.unchanged) == (["service_requests/kept.csv"], [])
     assert report.skipped == {
         "service_requests/two_srv.csv": "file skipped: column srv is named twice (columns 5 and 13 of the file)"}
