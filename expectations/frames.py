@@ -18,6 +18,7 @@ import pandas as pd
 
 from pmr import SOURCES
 from pmr.calendar import parse_month, period_bounds_utc
+from pmr.contract import column_names
 from pmr.landing_reach import PERIOD_SOURCES, uk_days_with_rows
 from pmr.metric_tables import CATALOGUE, STATUS, TABLE
 
@@ -309,22 +310,35 @@ def quarantine_max_pct(con: duckdb.DuckDBPyConnection) -> float:
 
 
 def accounting_by_file(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute(
+    """One row per landing file: its accounting, whether it was read, and the contract
+    columns a read file lacks (`lacks`; raw.landing_files keeps the ones it has) and its
+    columns the contract does not name (`not_in_contract`: a lacking one renamed?)."""
+    frame = con.execute(
         """
         select
-            file as label,
-            rows_read,
+            accounting.file as label,
+            accounting.source,
+            accounting.rows_read,
             accepted,
             duplicates,
             quarantined,
             cast(accepted + duplicates + quarantined as bigint) as accounted,
-            status,
-            coalesce(error, '') as error,
-            status = 'loaded' as loaded
-        from staging.landing_accounting
+            accounting.status,
+            coalesce(accounting.error, '') as error,
+            accounting.status = 'loaded' as loaded,
+            coalesce(files.columns, []) as has_columns,
+            array_to_string(coalesce(files.other_columns, []), ', ') as not_in_contract
+        from staging.landing_accounting as accounting
+        left join raw.landing_files as files on files.file = accounting.file
         order by label
         """
     ).df()
+    frame["lacks"] = [
+        ", ".join(c for c in column_names(source) if c not in set(has)) if loaded else ""
+        for source, has, loaded in zip(frame["source"], frame["has_columns"], frame["loaded"])
+    ]
+    frame["has_every_column"] = frame["lacks"] == ""
+    return frame.drop(columns=["has_columns"])
 
 
 # When a staged row of a source belongs to the month ($start, $end: its UTC bounds): its

@@ -11,7 +11,7 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 | rsvp_segments | every business process with RSVP figures has North, Central, South, All (and SMETS1 unless none of its SRVs applies to SMETS1) | blocking |
 | rsvp_volumes | monthly volume (All) = staged count recomputed from staging; = sum of the four segments; = sum of the daily figures | blocking |
 | accounting_files | rows_read = accepted + duplicates + quarantined, per file | blocking |
-| accounting_files | every landing file could be read | warning |
+| accounting_files | every landing file could be read; every file read has every contract column | warning |
 | accounting_sources | quarantined share per source <= quarantine_max_pct; every source with data has accepted rows | blocking |
 | accounting_sources | quarantined share above half the limit | warning |
 | landing_folder | no landing file in a folder that is not a source's, or beside the source folders, or out of reach (a name that is not UTF-8, a link to a folder) | blocking |
@@ -124,6 +124,11 @@ def file_rules() -> list[Rule]:
         Rule("accounting: files readable", gxe.ExpectColumnValuesToBeInSet(column="loaded", value_set=[True]), False,
              "could be read as a whole (skipped files are quarantined with their reason)", "landing files",
              ("error",)),
+        Rule("accounting: files have every contract column",
+             gxe.ExpectColumnValuesToBeInSet(column="has_every_column", value_set=[True]), False,
+             "have every column of the contract (a column a file lacks is empty in each of its rows: an optional "
+             "column left out, or one renamed or abbreviated, e.g. dlvd_at for delivered_at, which is read as an "
+             "extra column and ignored)", "landing files", ("lacks", "not_in_contract", "rows_read")),
     ]
 
 

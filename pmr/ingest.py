@@ -41,9 +41,11 @@ def _read_expression(column: str, contract_type: str, parquet_type: str) -> str:
     return f"cast({column} as {read_type(contract_type, parquet_type)})"
 
 
-def read_file(con: duckdb.DuckDBPyConnection, source: str, path: Path, key: str) -> tuple[int, list[str], list[str]]:
-    """(rows read, contract columns present, their Parquet types: none for a file
-    copied as text) of one landing file brought into raw.*, or FileSkipped."""
+def read_file(con: duckdb.DuckDBPyConnection, source: str, path: Path,
+              key: str) -> tuple[int, list[str], list[str], list[str]]:
+    """(rows read, contract columns present, its other columns as written, the contract
+    columns' Parquet types: none for a file copied as text) of one landing file brought
+    into raw.*, or FileSkipped."""
     if file_format(path) == "parquet":
         return register_parquet(con, source, path, key)
     return read_csv_file(con, source, path, key)
@@ -71,10 +73,11 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         f"""create table if not exists {RAW_SCHEMA}.landing_files (
             source varchar, file varchar, path varchar, format varchar, size_bytes bigint, mtime_ns bigint,
             status varchar, rows_read bigint, columns varchar[], error varchar, loaded_at timestamp,
-            column_types varchar[])"""
+            column_types varchar[], other_columns varchar[])"""
     )
-    # warehouses made before column_types existed; text_columns lived for a day
+    # warehouses made before column_types or other_columns existed; text_columns lived for a day
     con.execute(f"alter table {RAW_SCHEMA}.landing_files add column if not exists column_types varchar[]")
+    con.execute(f"alter table {RAW_SCHEMA}.landing_files add column if not exists other_columns varchar[]")
     con.execute(f"alter table {RAW_SCHEMA}.landing_files drop column if exists text_columns")
     con.execute(
         f"""create table if not exists {RAW_SCHEMA}.malformed_lines (
@@ -291,7 +294,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, report: IngestReport, source: s
     con.execute("begin transaction")
     forget(con, source, key)
     try:
-        rows, columns, types = read_file(con, source, path, key)
+        rows, columns, others, types = read_file(con, source, path, key)
         status, error = "loaded", None
         report.loaded.append(key)
         report.rows_loaded += rows
@@ -303,13 +306,13 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, report: IngestReport, source: s
             restart_file(con, source, key)
             if isinstance(problem, UnreadableRows):
                 problem.rows = quarantine_unreadable_rows(con, source, key, problem.reader, problem.reason)
-        rows, columns, types, status, error = problem.rows, [], [], "skipped", problem.reason
+        rows, columns, others, types, status, error = problem.rows, [], [], [], "skipped", problem.reason
         report.skipped[key] = error
     con.execute(
         f"""insert into {RAW_SCHEMA}.landing_files (source, file, path, format, size_bytes, mtime_ns, status,
-                rows_read, columns, error, loaded_at, column_types)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp, ?)""",
-        [source, key, str(path), file_format(path), size, changed_ns, status, rows, columns, error, types],
+                rows_read, columns, error, loaded_at, column_types, other_columns)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp, ?, ?)""",
+        [source, key, str(path), file_format(path), size, changed_ns, status, rows, columns, error, types, others],
     )
     con.execute("commit")
 

@@ -125,6 +125,13 @@ def file_columns(con: duckdb.DuckDBPyConnection, reader: str) -> dict[str, tuple
     return {row[0].lower(): (row[0], row[1]) for row in described}
 
 
+def split_columns(source: str, present: dict[str, tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """(the contract columns a file has, sorted; its other columns as written, in file
+    order: ignored, and listed so that one renamed from a contract column is seen)."""
+    contract = column_names(source)
+    return sorted(c for c in present if c in contract), [name for c, (name, _) in present.items() if c not in contract]
+
+
 def check_contract_columns(con, source: str, key: str, reader: str, present: dict[str, tuple[str, str]],
                            names: list[str], max_line_size: int | None = None,
                            path: Path | None = None) -> None:
@@ -219,7 +226,7 @@ def _line_as_written(path: Path, position: int) -> str:
 
 
 def _load_csv(con, source: str, path: Path, key: str, max_line_size: int | None = None,
-              header: list[str] | None = None) -> tuple[int, list[str], list[str]]:
+              header: list[str] | None = None) -> tuple[int, list[str], list[str], list[str]]:
     reader = _csv_reader(path, max_line_size, header)
     _drop_rejects(con)
     try:
@@ -246,11 +253,11 @@ def _load_csv(con, source: str, path: Path, key: str, max_line_size: int | None 
         _drop_rejects(con)
     rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{source}_csv where _file = ?", [key]).fetchone()[0]
     rows += con.execute(f"select count(*) from {RAW_SCHEMA}.malformed_lines where file = ?", [key]).fetchone()[0]
-    return rows, sorted(c for c in present if c in column_names(source)), []
+    return rows, *split_columns(source, present), []
 
 
-def read_csv_file(con, source: str, path: Path, key: str) -> tuple[int, list[str], list[str]]:
-    """(rows read, contract columns present, no types) of one CSV file copied into
+def read_csv_file(con, source: str, path: Path, key: str) -> tuple[int, list[str], list[str], list[str]]:
+    """(rows read, contract columns present, other columns, no types) of one CSV file copied into
     raw.<source>_csv, or FileSkipped. A file with a line longer than DuckDB's default
     limit (a long free-text field) is read again with a larger one; the default keeps
     the reader's buffers small for every other file. A file whose dialect DuckDB cannot

@@ -14,7 +14,7 @@ import duckdb
 from pmr.contract import CONTRACT, column_names
 from pmr.delivered_format import delivered_as
 from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, check_contract_columns, file_columns,
-                              file_literal, ident, keep_rows_of_skipped_file, sql_str)
+                              file_literal, ident, keep_rows_of_skipped_file, split_columns, sql_str)
 
 FILE_NAME_COLUMN = "_pmr_landing_file"  # the Parquet view's file name column, named apart from any file column
 # A Parquet file with a column named like this cannot be read in place beside the row
@@ -64,7 +64,7 @@ def _parquet_type_fits(contract_type: str, parquet_type: str) -> bool:
     return base in PARQUET_TYPES_READABLE_AS[contract_type]
 
 
-def register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[str], list[str]]:
+def register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[str], list[str], list[str]]:
     reader = f"read_parquet({file_literal(path)})"
     try:
         present = file_columns(con, reader)
@@ -83,7 +83,7 @@ def register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[
             reason = (f"file skipped: column {column.name} is {present[column.name][1]}, "
                       f"which cannot be read as a {column.type}")
             keep_rows_of_skipped_file(con, source, key, reader, reason)
-    columns = sorted(c for c in present if c in column_names(source))
+    columns, others = split_columns(source, present)
     # Reading every value of the contract columns finds a damaged page now, while the
     # file can be skipped, instead of failing the build that reads it.
     read_all = ", ".join(f"sum(hash({ident(present[c][0])}))" for c in columns)
@@ -92,8 +92,8 @@ def register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[
     except duckdb.Error as error:
         raise UnreadableRows(f"file skipped: unreadable parquet file: {str(error).splitlines()[0]}", reader) from None
     if any(c in RESERVED_PARQUET_COLUMNS for c in present):
-        return _copy_parquet_as_text(con, source, key, reader, present), columns, []
-    return rows, columns, [present[c][1] for c in columns]
+        return _copy_parquet_as_text(con, source, key, reader, present), columns, others, []
+    return rows, columns, others, [present[c][1] for c in columns]
 
 
 def _names_as_written(con, path: Path) -> list[str]:

@@ -28,10 +28,13 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "mtime_ns": "The later of the file's modification and status-change times, in ns, when it was read.",
         "status": "loaded, or skipped (the whole file could not be used; error says why).",
         "rows_read": "Data records read from the file (for a skipped file, those it holds, all quarantined).",
-        "columns": "The file's column names as delivered.",
+        "columns": "The contract columns the file has (lower case, sorted); empty for a skipped file. One it lacks "
+                   "is NULL in each of its rows (the gate warns).",
         "error": "Why a skipped file was skipped; empty for a loaded file.",
         "loaded_at": "When ingest read the file (UTC).",
         "column_types": "Parquet: the DuckDB type of each column as written; empty for a file copied as text.",
+        "other_columns": "The file's columns that the contract does not name, as written, in file order: ignored "
+                         "(one may be a contract column renamed); empty for a skipped file.",
     }),
     "malformed_lines": ("CSV lines that could not be split into the file's columns (a stray quote, too many "
                         "fields): quarantined as malformed, with the line as delivered.", {

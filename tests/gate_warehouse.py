@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from pmr import PROJECT_DIR, gate
+from pmr.contract import column_names
 from pmr.gate import DAYS_CHECK
 from pmr.landing_reach import write_metric_status
 
@@ -31,11 +32,13 @@ OTHER_SOURCES = {
 
 
 def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, alerts=None, responses=None,
-                   quarantine_max_pct=1.0, declared_without_figures=(), follow_up=None, other_sources=None) -> Path:
+                   quarantine_max_pct=1.0, declared_without_figures=(), follow_up=None, other_sources=None,
+                   lacking=None) -> Path:
     """A warehouse with just what the gate reads. Defaults: a consistent month with
-    prepayment_top_up traffic in every segment."""
+    prepayment_top_up traffic in every segment, every file read having every contract
+    column but those `lacking` names (file -> columns), which it has renamed <column>_renamed."""
     con = duckdb.connect(str(path))
-    for schema in ("reference", "staging", "metrics"):
+    for schema in ("raw", "reference", "staging", "metrics"):
         con.execute(f"create schema {schema}")
     for seed in ("business_process_srvs", "srv_catalogue", "business_processes", "business_process_alerts"):
         _seed(con, seed)
@@ -53,6 +56,12 @@ def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, 
           for source in ("alerts", "csp_test_messages", "outages", "incidents", "ch_firmware_events")),
     ]
     con.executemany("insert into staging.landing_accounting values (?, ?, ?, ?, ?, ?, ?, ?, ?)", accounting)
+    con.execute("create table raw.landing_files (file varchar, columns varchar[], other_columns varchar[])")
+    lacking = lacking or {}
+    con.executemany("insert into raw.landing_files values (?, ?, ?)", [
+        (file, [] if status != "loaded" else [c for c in column_names(source) if c not in lacking.get(file, ())],
+         [f"{c}_renamed" for c in lacking.get(file, ())])
+        for source, file, _, status, *_ in accounting])
     con.execute(
         """create table staging.stg_service_requests (request_id varchar, received_at timestamp, srv varchar,
            command_variant bigint, device_type varchar, smets varchar, csp_region varchar)"""

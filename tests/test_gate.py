@@ -255,6 +255,29 @@ def test_accounting_identity_and_quarantine_share(tmp_path):
     assert not problems["accounting: quarantined share below half the limit"].blocking
 
 
+def test_a_file_read_without_a_contract_column_warns(tmp_path):
+    """A column a file lacks is empty in each of its rows; an optional one does not
+    stop the file, so it is a warning naming the file and the columns. A skipped file
+    is not named again: it is not read at all."""
+    accounting = [
+        ("alerts", "alerts/a.csv", "csv", "loaded", None, 12, 12, 0, 0),  # dlvd_at for delivered_at
+        ("alerts", "alerts/b.parquet", "parquet", "loaded", None, 5, 5, 0, 0),
+        ("service_requests", "service_requests/a.csv", "csv", "loaded", None, 7, 7, 0, 0),
+        ("incidents", "incidents/a.csv", "csv", "skipped", "file skipped: missing required column raised_at",
+         3, 0, 0, 3),
+    ]
+    lacking = {"alerts/a.csv": ("delivered_at",), "service_requests/a.csv": ("execution_at", "dsp_processing_ms")}
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", accounting=accounting, lacking=lacking))
+    check = checks["accounting: files have every contract column"]
+    assert not check.passed and not check.blocking
+    assert check.detail.endswith(
+        ": 2 of 4 fail: alerts/a.csv (lacks=delivered_at, not_in_contract=delivered_at_renamed, rows_read=12); "
+        "service_requests/a.csv (lacks=execution_at, dsp_processing_ms, "
+        "not_in_contract=execution_at_renamed, dsp_processing_ms_renamed, rows_read=7)"), check.detail
+    assert evaluate(make_warehouse(tmp_path / "every.duckdb", accounting=accounting))[
+        "accounting: files have every contract column"].passed
+
+
 def test_a_source_without_a_row_in_the_month_warns_with_the_requirements_that_read_it(tmp_path):
     """October 2026 is [2026-09-30 23:00, 2026-11-01 00:00) UTC. No row of October: the
     incident raised at 22:30 UTC on 30 September (23:30 BST, September), the outage that

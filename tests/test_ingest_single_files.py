@@ -335,3 +335,21 @@ def test_a_column_that_looks_like_a_misspelt_contract_column_skips_its_file(tmp_
     assert sorted(report.loaded) == ["alerts/c.csv", "alerts/d.csv", "alerts/e.csv", "csp_test_messages/extract.csv"]
     assert con.execute("select file, count(*) from raw.malformed_lines group by 1 order by 1").fetchall() == [
         ("alerts/a.csv", 1), ("service_requests/b.csv", 1)]
+
+
+def test_each_file_records_the_contract_columns_it_has_and_its_other_columns(tmp_path):
+    """The gate warns of a file read without a contract column (empty in each of its
+    rows) and names the columns the contract does not: delivered_at abbreviated
+    dlvd_at is one. Parquet and CSV alike, other columns in file order as written."""
+    from tests.helpers import alert_row, write_parquet
+
+    renamed = [c if c != "delivered_at" else "dlvd_at" for c in column_names("alerts")]
+    row = {**alert_row("a1"), "dlvd_at": "2026-10-05T10:00:02Z", "Note": "x"}
+    write_csv(tmp_path, "alerts", [row], name="abbreviated.csv", columns=["Note", *renamed])
+    write_parquet(tmp_path, "service_requests", "extra.parquet", [req("r1")], extra={"Comment": "'y'", "batch": "3"})
+    con = duckdb.connect()
+    assert ingest(con, tmp_path).skipped == {}
+    assert con.execute("select file, columns, other_columns from raw.landing_files order by file").fetchall() == [
+        ("alerts/abbreviated.csv", sorted(set(column_names("alerts")) - {"delivered_at"}), ["Note", "dlvd_at"]),
+        ("service_requests/extra.parquet", sorted(column_names("service_requests")), ["Comment", "batch"]),
+    ]
