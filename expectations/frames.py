@@ -226,6 +226,24 @@ def period_activity(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
     return con.execute(" union all ".join(parts) + " order by label", {"start": start, "end": end}).df()
 
 
+def srvs_in_month(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
+    """One row per SRV of the accepted requests received in `month`: how many, and
+    whether srv_catalogue holds it. A request of an SRV outside it is in no business
+    process and has no Target Response Time."""
+    start, end = period_bounds_utc(month)
+    return con.execute(
+        """
+        select requests.srv as label, count(*) as requests, bool_or(catalogue.srv is not null) as catalogued
+        from staging.stg_service_requests as requests
+        left join reference.srv_catalogue as catalogue on catalogue.srv = requests.srv
+        where requests.received_at >= $start and requests.received_at < $end
+        group by requests.srv
+        order by label
+        """,
+        {"start": start, "end": end},
+    ).df()
+
+
 def follow_up_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per follow-up window of metrics.metric_status (`follow_up` in a metric's
     YAML): the metric ids that look that far past the month (a final response, a

@@ -18,6 +18,7 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 | landing_folder | nothing else unread in the landing folder; every source folder there | warning |
 | period | accepted service requests, responses and alerts fall in the month | blocking |
 | period_days | ... on every UK day of the month | blocking (a warning with --allow-missing-days) |
+| srvs | the SRVs of the month's accepted requests are in srv_catalogue | warning |
 | follow_up | the landing holds every day after the month up to the end of each metric's declared follow-up window | warning (the report marks those figures provisional) |
 
 A metric family's checks are skipped (with a note) while it has no rows yet.
@@ -37,6 +38,7 @@ from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK, CheckResult
 from pmr.metric_tables import CATALOGUE, KINDS, STATUS, TABLE, UNITS
 
 Progress = Callable[[str], None]
+SRV_CHECK = "requests: every SRV is in the catalogue"
 SEGMENTS = ("North", "Central", "South", "SMETS1", "All")
 
 
@@ -196,6 +198,17 @@ def day_rules(month: str, allow_missing_days: bool) -> list[Rule]:
     ]
 
 
+def srv_rules() -> list[Rule]:
+    _, gxe = gx_modules()
+    return [
+        Rule(SRV_CHECK, gxe.ExpectColumnValuesToBeInSet(column="catalogued", value_set=[True]), False,
+             "are in seeds/srv_catalogue.csv (a request of another SRV is accepted but is in no business process "
+             "and has no Target Response Time: add the SRV if MP122 measures it, or check that it is not a "
+             "catalogued SRV written differently, e.g. 2.2.0 for 2.2)", "SRVs of the month's requests",
+             ("requests",)),
+    ]
+
+
 def follow_up_rules() -> list[Rule]:
     _, gxe = gx_modules()
     return [
@@ -242,6 +255,7 @@ def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | 
         checks += validate("period", frames.period_activity(con, month), period_rules(month), "label", progress)
         checks += validate("period_days", frames.days_without_data(con, month),
                            day_rules(month, allow_missing_days), "label", progress)
+        checks += validate("srvs", frames.srvs_in_month(con, month), srv_rules(), "label", progress)
     else:
         checks.append(_missing("period", "staging.stg_service_requests, stg_service_responses or stg_alerts"))
     if frames.relation_exists(con, STATUS):

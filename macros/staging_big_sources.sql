@@ -24,7 +24,8 @@
             coalesce(
                 contract_reason,
                 case when user_role not in ('IS', 'ES', 'GS', 'ED', 'GT', 'OU', 'RSA') then 'unknown user_role' end,
-                case when catalogue_srv is null then 'unknown srv' end,
+                -- any SRV number is a request; the catalogue says which ones MP122 measures
+                case when not {{ matches_pattern('srv', '[0-9]+([.][0-9]+)*') }} then 'invalid srv: not an SRV number' end,
                 case when command_variant not between 1 and 8 then 'invalid command_variant: not 1-8' end,
                 case when dsp_processing_ms < 0 then 'invalid dsp_processing_ms: negative' end,
                 {{ valid_device_type('device_type') }},

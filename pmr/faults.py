@@ -94,7 +94,7 @@ FAULTS: dict[str, list[Fault]] = {
     "service_requests": [
         Fault("missing required value: user_id", _with("request_id", user_id=None)),
         Fault("unparsable timestamp: received_at", _with("request_id", received_at=UNREADABLE_TIME)),
-        Fault("unknown srv", _with("request_id", srv="99.99")),
+        Fault("invalid srv: not an SRV number", _with("request_id", srv="SRV 2.2")),
         Fault("unknown csp_region", _with("request_id", csp_region="Atlantis")),
         Fault("conflicting contents for the same request_id", _conflicting("request_id", "user_id"), rows=2),
     ],

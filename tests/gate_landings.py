@@ -56,7 +56,7 @@ def write_garbage_landing(landing: Path) -> Path:
         if kind == 0:
             row["received_at"] = "yesterday at noon"
         elif kind == 1:
-            row["srv"] = "99.99"
+            row["srv"] = "SRV 2.2"
         else:
             row["request_id"] = None
         garbage.append(row)

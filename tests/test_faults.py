@@ -32,7 +32,7 @@ def test_each_source_gets_the_faults_written_down_for_it(faulty):
     """The designed faults, in order, as many as fit within 0.1% of the source's rows."""
     files = faulty["record"]["files"]
     assert files["service_requests/2026-10-15.faults.csv"] == {
-        "missing required value: user_id": 1, "unparsable timestamp: received_at": 1, "unknown srv": 1,
+        "missing required value: user_id": 1, "unparsable timestamp: received_at": 1, "invalid srv: not an SRV number": 1,
         "unknown csp_region": 1, "conflicting contents for the same request_id": 2}
     assert files["service_responses/2026-10-15.faults.csv"] == {
         "missing required value: response_code": 1, "unparsable timestamp: response_at": 1,
@@ -98,7 +98,7 @@ def test_the_reports_appendix_lists_the_reasons_and_says_where_the_rows_are(faul
     # the service_requests faults: the conflicting pair, then one row for each other reason
     assert ("<tr><th>service_requests</th><td>conflicting contents for the same request_id</td><td>2</td></tr>"
             in appendix)
-    assert "<tr><th>service_requests</th><td>unknown srv</td><td>1</td></tr>" in appendix
+    assert "<tr><th>service_requests</th><td>invalid srv: not an SRV number</td><td>1</td></tr>" in appendix
     assert "its row number and the values as read, is in the warehouse table <code>staging.quarantined_rows</code>" \
         in appendix
 

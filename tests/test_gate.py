@@ -5,6 +5,7 @@ A blocked `pmr run` end to end: test_orchestration.py."""
 import duckdb
 import pytest
 
+from expectations.suites import SRV_CHECK
 from pmr import gate
 from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK
 from tests.gate_warehouse import default_figures, evaluate, failed, make_warehouse
@@ -276,6 +277,24 @@ def test_a_file_read_without_a_contract_column_warns(tmp_path):
         "not_in_contract=execution_at_renamed, dsp_processing_ms_renamed, rows_read=7)"), check.detail
     assert evaluate(make_warehouse(tmp_path / "every.duckdb", accounting=accounting))[
         "accounting: files have every contract column"].passed
+
+
+def test_requests_of_srvs_outside_the_catalogue_warn_with_their_count_in_the_month(tmp_path):
+    """Any SRV number is a request; one srv_catalogue does not hold is in no business
+    process, so the gate names it, with its requests of October (UK): 4.1.1 twice,
+    2.2.0 (2.2 written differently) once; not the 4.1.1 of 30 September 23:30 BST,
+    nor the catalogued 2.2."""
+    requests = [
+        ("R1", "2026-10-01T12:00:00", "2.2", 1, "ESME", "SMETS2", "North"),
+        ("X1", "2026-10-02T12:00:00", "4.1.1", 1, "ESME", "SMETS2", "North"),
+        ("X2", "2026-10-31T23:30:00", "4.1.1", 1, "GSME", "SMETS1", None),  # 23:30 GMT, 31 October
+        ("X3", "2026-10-03T12:00:00", "2.2.0", 1, "ESME", "SMETS2", "South"),
+        ("X4", "2026-09-30T22:30:00", "4.1.1", 1, "ESME", "SMETS2", "North"),  # 23:30 BST, 30 September
+    ]
+    check = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests))[SRV_CHECK]
+    assert not check.passed and not check.blocking
+    assert check.detail.endswith(": 2 of 3 fail: 2.2.0 (requests=1); 4.1.1 (requests=2)"), check.detail
+    assert evaluate(make_warehouse(tmp_path / "every.duckdb"))[SRV_CHECK].passed
 
 
 def test_a_source_without_a_row_in_the_month_warns_with_the_requirements_that_read_it(tmp_path):

@@ -162,7 +162,7 @@ def test_the_blocked_cli_run_keeps_its_quality_csv_unpublished(dagster_runs):
     counts = {r["reason"]: (r["rows_read"], r["accepted"], r["duplicates"], r["quarantined"]) for r in rows}
     assert counts[""] == ("306", "6", "0", "300")
     assert {reason: c[3] for reason, c in counts.items() if reason} == {
-        "unparsable timestamp: received_at": "100", "unknown srv": "100", "missing required value: request_id": "100"}
+        "unparsable timestamp: received_at": "100", "invalid srv: not an SRV number": "100", "missing required value: request_id": "100"}
 
 
 def test_the_report_refuses_without_a_passing_gate_in_its_run(code, tmp_path, dagster_runs):

@@ -19,16 +19,18 @@ MONTH = "2026-10"
 def warehouse(tmp_path_factory):
     root = tmp_path_factory.mktemp("staging")
     landing = root / "landing"
-    # service_requests/a_good.csv: 4 rows, all accepted; r6 is SMETS1 with a known region, which is ignored
+    # service_requests/a_good.csv: 5 rows, all accepted; r6 is SMETS1 with a known region, which is ignored;
+    # r7's SRV (4.1.1, Read Instantaneous Import Registers) is not one MP122 measures: a request all the same
     write_csv(landing, "service_requests", [req("r1"), req("r2"), req("r3", srv="1.1.1", command_variant=5),
-                                            req("r6", smets="SMETS1", csp_region="North")], name="a_good.csv")
+                                            req("r6", smets="SMETS1", csp_region="North"),
+                                            req("r7", srv="4.1.1")], name="a_good.csv")
     # b_redelivered.csv: r1 again (exact copy: duplicate) and r4 (new: accepted)
     write_csv(landing, "service_requests", [req("r1"), req("r4")], name="b_redelivered.csv")
     # c_bad.csv: 13 rows, 13 quarantined with the reasons noted
     write_csv(landing, "service_requests", [
         req(None),                                        # missing required value: request_id
         req("b2", received_at="yesterday"),               # unparsable timestamp: received_at
-        req("b3", srv="9.9"),                             # unknown srv
+        req("b3", srv="SRV 2.2"),                         # invalid srv: not an SRV number
         req("b4", user_role="XX"),                        # unknown user_role
         req("b5", command_variant=9),                     # invalid command_variant: not 1-8
         req("b6", command_variant="x"),                   # invalid integer: command_variant
@@ -146,7 +148,7 @@ def accounting(db):
 
 def test_every_row_is_accounted_for_per_file(warehouse):
     assert accounting(warehouse) == {
-        ("service_requests", "service_requests/a_good.csv"): (4, 4, 0, 0),
+        ("service_requests", "service_requests/a_good.csv"): (5, 5, 0, 0),
         ("service_requests", "service_requests/b_redelivered.csv"): (2, 1, 1, 0),
         ("service_requests", "service_requests/c_bad.csv"): (13, 0, 0, 13),
         ("service_requests", "service_requests/d_missing_column.csv"): (2, 0, 0, 2),
@@ -172,7 +174,7 @@ def test_quarantine_reasons(warehouse):
         ("service_requests", "missing required value: request_id", 1),
         ("service_requests", "unparsable timestamp: received_at", 1),
         ("service_requests", "timestamp out of range: execution_at", 1),
-        ("service_requests", "unknown srv", 1),
+        ("service_requests", "invalid srv: not an SRV number", 1),
         ("service_requests", "unknown user_role", 1),
         ("service_requests", "invalid command_variant: not 1-8", 1),
         ("service_requests", "invalid integer: command_variant", 1),
@@ -219,8 +221,13 @@ def test_unreadable_file_is_reported_by_name(warehouse):
 
 def test_staged_rows_are_typed_deduplicated_and_updated(warehouse):
     assert query(warehouse, "select request_id from staging.stg_service_requests order by 1") == [
-        ("f1",), ("f2",), ("r1",), ("r2",), ("r3",), ("r4",), ("r5",), ("r6",)]
+        ("f1",), ("f2",), ("r1",), ("r2",), ("r3",), ("r4",), ("r5",), ("r6",), ("r7",)]
     assert query(warehouse, "select segment from marts.fct_service_requests where request_id = 'r6'") == [("SMETS1",)]
+    # an SRV outside the catalogue: a request without a TRT, in no business process
+    assert query(warehouse, "select srv, trt_s, is_within_trt, is_critical, is_non_device from marts.fct_service_requests "
+                 "where request_id = 'r7'") == [("4.1.1", None, None, None, None)]
+    assert query(warehouse, "select count(*) from intermediate.int_request_business_processes "
+                 "where request_id = 'r7'") == [(0,)]
     assert query(warehouse, "select typeof(received_at), typeof(command_variant) from staging.stg_service_requests "
                  "limit 1") == [("TIMESTAMP", "BIGINT")]
     # the later incident version wins; the outage with its end replaces the open one

@@ -78,7 +78,8 @@ joined as (
         end as final_response_code,
         failure_alerts.request_id is not null as has_failure_alert
     from requests
-    inner join srv_catalogue on requests.srv = srv_catalogue.srv
+    -- an SRV outside the catalogue has no flags or TRT: it is in no business process
+    left join srv_catalogue on requests.srv = srv_catalogue.srv
     left join responses on requests.request_id = responses.request_id
     left join failure_alerts on requests.request_id = failure_alerts.request_id
 ),
@@ -140,11 +141,11 @@ final as (
         ) as is_failed,
         coalesce(final_response_class in ('success', 'acknowledgement'), false)
         and not has_failure_alert as is_success,
-        coalesce(
+        case when trt_s is not null then coalesce(
             final_response_class <> 'rejected'
             and {{ seconds_between('clock_start_at', 'final_response_at') }} <= trt_s,
             false
-        ) as is_within_trt,
+        ) end as is_within_trt,
         {{ row_key(['request_id']) }} as _pkey
     from classified
 )
