@@ -60,7 +60,8 @@ def metric_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             case when unit = 'count' then value end as count_value,
             -- a count is whole unless its YAML declares it fractional (a mean of counts)
             case when unit = 'count' and not fractional then value - floor(value) end as count_fraction,
-            case when unit = 'count' then value is not null end as count_present,
+            -- a fractional count (a mean of counts, as a forecast) is empty when it cannot be computed
+            case when unit = 'count' and not coalesce(fractional, false) then value is not null end as count_present,
             strftime(day, '%Y-%m') as day_month
         from {TABLE}
         left join (select metric_id as catalogued_id, fractional from {CATALOGUE}) as catalogue

@@ -6,7 +6,7 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 | suite | check | kind |
 |---|---|---|
 | metrics | metric_id present, kind measure/indicator, unit known, period = the month, day within the month, segment known, no duplicate figure keys, pct within 0-100, s/h/min >= 0, counts >= 0 and whole | blocking |
-| metrics | counts never empty (volumes and counts are 0, not missing) | warning |
+| metrics | counts never empty (volumes and counts are 0, not missing; fractional ones may be) | warning |
 | metric_ids | every metric id declared in the metric models' YAML has figures | warning |
 | rsvp_segments | every business process with RSVP figures has North, Central, South, All (and SMETS1 unless none of its SRVs applies to SMETS1) | blocking |
 | rsvp_volumes | monthly volume (All) = staged count recomputed from staging; = sum of the four segments; = sum of the daily figures | blocking |
@@ -73,7 +73,8 @@ def metric_rules(month: str) -> list[Rule]:
              gxe.ExpectColumnValuesToBeBetween(column="count_fraction", min_value=0, max_value=0), True,
              "are whole numbers", "count figures", ("count_value",)),
         Rule("metrics: counts not empty", gxe.ExpectColumnValuesToBeInSet(column="count_present", value_set=[True]),
-             False, "have a value (0, not missing, for an empty breakdown)", "count figures"),
+             False, "have a value (0, not missing, for an empty breakdown; a count declared fractional, a mean of "
+             "counts, may be empty)", "count figures"),
     ]
 
 

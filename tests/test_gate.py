@@ -367,3 +367,14 @@ def test_a_count_declared_fractional_may_have_decimals(tmp_path):
     figures[-1]["fractional"] = False
     checks = evaluate(make_warehouse(tmp_path / "w2.duckdb", figures=figures))
     assert not checks["metrics: counts whole"].passed
+
+
+def test_an_empty_count_warns_unless_declared_fractional(tmp_path):
+    """Volumes and counts are 0, not missing (metrics.md §8); a fractional count is a
+    mean of counts, empty when it cannot be computed (ic.installs_predicted, §4)."""
+    figures = default_figures() + [dict(metric_id="ic.installs_predicted", unit="count", value=None,
+                                        segment="North", fractional=True)]
+    assert evaluate(make_warehouse(tmp_path / "w.duckdb", figures=figures))["metrics: counts not empty"].passed
+    figures[-1]["fractional"] = False
+    check = evaluate(make_warehouse(tmp_path / "w2.duckdb", figures=figures))["metrics: counts not empty"]
+    assert not check.passed and not check.blocking and "ic.installs_predicted[" in check.detail

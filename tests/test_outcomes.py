@@ -109,12 +109,20 @@ def test_forecast_is_the_mean_of_the_same_weekday_four_weeks_back(warehouse):
     assert metric(warehouse, "ic.installs_predicted", day="2026-10-01", segment="All") == approx(3.25)
     # 8 October (Thu): 1 Oct 1 + 24 Sep 6 + 17 Sep 0 + 10 Sep 4 = 11 / 4 = 2.75 for South
     assert metric(warehouse, "ic.installs_predicted", day="2026-10-08", segment="South") == approx(2.75)
-    # 2 October (Fri): 4, 11, 18, 25 September have no data at all -> empty
-    assert no_row(warehouse, "ic.installs_predicted", day="2026-10-02")
-    # 15 October: 8 October has no data -> empty
-    assert no_row(warehouse, "ic.installs_predicted", day="2026-10-15")
-    # the month: not every day has a forecast -> empty
-    assert no_row(warehouse, "ic.installs_predicted", day=None)
+    # metrics.md §4: empty when any of the four days has no data; a row with no value, in each segment
+    def empty(day):
+        return query(warehouse, "select segment, value from metrics.pmr_metrics where metric_id = "
+                     "'ic.installs_predicted' and day is not distinct from ? order by segment", [day])
+    no_forecast = [(segment, None) for segment in sorted(["All", "Central", "North", "SMETS1", "South"])]
+    # 2 October (Fri): 4, 11, 18, 25 September have no data at all
+    assert empty("2026-10-02") == no_forecast
+    # 15 October: 8 October has no data
+    assert empty("2026-10-15") == no_forecast
+    # the month: not every day has a forecast
+    assert empty(None) == no_forecast
+    # every day of October has its row in each segment, and the month
+    assert query(warehouse, "select count(*) from metrics.pmr_metrics "
+                 "where metric_id = 'ic.installs_predicted'") == [(32 * 5,)]
 
 
 def test_deviation_is_a_ratio_and_empty_without_data(warehouse):
@@ -122,12 +130,16 @@ def test_deviation_is_a_ratio_and_empty_without_data(warehouse):
     assert metric(warehouse, "ic.deviation", day="2026-10-01", segment="South") == approx(-2 / 3)
     assert metric(warehouse, "ic.deviation", day="2026-10-01", segment="North") == approx(-1.0)
     assert metric(warehouse, "ic.deviation", day="2026-10-01", segment="All") == approx(-2.25 / 3.25)
-    # Central's forecast is 0: a row with no value (metrics.md §8: empty when it cannot be computed).
-    # 8 October has a forecast but no data itself, and 2 October no forecast: no row.
+    # Central's forecast is 0, and 2 October (2 installs) has no forecast: a row with no value
+    # (metrics.md §8: empty when it cannot be computed). 8 October has a forecast but no data
+    # itself, and so has the month: no row.
     assert query(warehouse, "select value is null from metrics.pmr_metrics where metric_id = 'ic.deviation' "
                  "and day = '2026-10-01' and segment = 'Central'") == [(True,)]
-    assert no_row(warehouse, "ic.deviation", day="2026-10-02")
+    assert query(warehouse, "select segment, value from metrics.pmr_metrics where metric_id = 'ic.deviation' "
+                 "and day = '2026-10-02' order by segment") == [
+        (segment, None) for segment in sorted(["All", "Central", "North", "SMETS1", "South"])]
     assert no_row(warehouse, "ic.deviation", day="2026-10-08")
+    assert no_row(warehouse, "ic.deviation", day=None)
     assert query(warehouse, "select distinct unit, requirement from metrics.pmr_metrics "
                  "where metric_id = 'ic.deviation'") == [("ratio", "IC2")]
 

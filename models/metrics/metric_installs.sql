@@ -2,10 +2,12 @@
     - ic.pct_trt_missed (segment, device_type) from pmr_install_trt;
     - ic.installs (day and month; segment, device_type, category success /
       failed) from pmr_installs, 0 when none;
-    - ic.installs_predicted and ic.deviation (day and month; segment) from
-      pmr_install_forecast: no forecast, no row of either; a day (or month)
-      with data and a forecast has a deviation row, empty when the forecast is
-      0 (metrics.md §8: empty when it cannot be computed);
+    - ic.installs_predicted (day and month; segment) from pmr_install_forecast,
+      a row for every day of the period, empty when any of its four reference
+      days has no data (metrics.md §4), the month's empty unless every day has
+      a forecast; ic.deviation (day and month; segment): a row for every day
+      (or month) with data, empty when there is no forecast or it is 0 (§8:
+      empty when it cannot be computed);
     - ic.install_and_commission / ic.install_and_leave (segment) from
       pmr_install_and_leave, 0 when none;
     - ic.major_incidents_open (day) from pmr_install_forecast. -#}
@@ -31,7 +33,7 @@ forecast as (
 deviations as (
 
     select * from forecast
-    where has_data and predicted_installs is not null
+    where has_data
 
 ),
 
@@ -55,7 +57,8 @@ union all
                {'segment': 'segment', 'device_type': 'device_type', 'category': 'category'},
                keep_empty=['ic.installs']) }}
 union all
-{{ metric_rows('forecast', {'ic.installs_predicted': 'predicted_installs'}, {'segment': 'segment'}) }}
+{{ metric_rows('forecast', {'ic.installs_predicted': 'predicted_installs'}, {'segment': 'segment'},
+               keep_empty=['ic.installs_predicted']) }}
 union all
 {{ metric_rows('deviations', {'ic.deviation': 'deviation'}, {'segment': 'segment'}, keep_empty=['ic.deviation']) }}
 union all

@@ -88,7 +88,8 @@ def _installs_chart(ctx, charts, degraded: pd.DataFrame) -> str:
     actual = ctx.metric("ic.installs", category="success", device_type=None)
     actual = actual[actual["day"].notna()][["day", "segment", "value"]].assign(series="Successful installs")
     forecast = ctx.metric("ic.installs_predicted")
-    forecast = forecast[forecast["day"].notna()][["day", "segment", "value"]].assign(series="Forecast")
+    forecast = forecast[forecast["day"].notna() & forecast["value"].notna()][["day", "segment", "value"]].assign(
+        series="Forecast")
     if actual.empty:
         return ""
     lines = pd.concat([actual, forecast], ignore_index=True)
@@ -187,9 +188,17 @@ def _installs(ctx, charts) -> str:
              "weeks (informational only, per the modification). The share that missed the Target Response Time "
              "is the measure; lower is better." + _trt_levels_note(ctx) + "</p>",
              _installs_table(ctx)]
-    if ctx.metric("ic.installs_predicted").empty:
+    forecast = ctx.metric("ic.installs_predicted")
+    daily = forecast[forecast["day"].notna()]
+    if daily["value"].isna().all():
         parts.append("<p><strong>No install forecast this month:</strong> the warehouse does not hold the four "
                      "weeks before the month (see the data-quality appendix).</p>")
+    elif daily["value"].isna().any():
+        without = sorted(set(daily.loc[daily["value"].isna(), "day"]))
+        parts.append(f"<p><strong>No install forecast on {len(without)} day(s)</strong> "
+                     f"({esc(', '.join(pd.Timestamp(d).strftime('%d %b') for d in without))}): a day of the four "
+                     "weeks before each has no data in the warehouse, so its forecast and deviation are empty "
+                     "(see the data-quality appendix).</p>")
     parts.append(_installs_chart(ctx, charts, degraded))
     rule = (f"ic.deviation at or below {ratio:+g} with a forecast of at least {floor:,.0f} installs, "
             "not a bank holiday" if ratio is not None and floor is not None else "ic.deviation below the threshold")
