@@ -186,3 +186,21 @@ def test_the_ground_truth_of_landing_dot_goes_beside_the_folder(tmp_path, monkey
     assert ground_truth_path(Path("landing/demo/")) == Path("landing") / "demo.ground_truth.json"
     with pytest.raises(ValueError, match="cannot be /"):
         ground_truth_path(Path("/"))
+
+
+def test_two_calls_into_one_folder_make_no_alert_id_twice(tmp_path):
+    """The README's use: generate more days into a landing folder. An id repeated on
+    another day would be one alert with two contents, so both copies quarantined, and a
+    month already published would change when later days land. Storm alerts were named
+    by a call's own storm number (STORM-0) and a literal, in each call alike."""
+    landing = tmp_path / "g"
+    generate(START, 10, 0.0002, SEED, landing)
+    generate(START + dt.timedelta(days=10), 10, 0.0002, SEED, landing)
+    c = duckdb.connect()
+    storm_alerts, total, distinct = c.execute(
+        f"""SELECT count(*) FILTER (WHERE alert_id LIKE 'STORM-%'), count(*), count(DISTINCT alert_id)
+            FROM read_parquet('{landing}/alerts/*.parquet')""").fetchone()
+    assert storm_alerts > 0 and total == distinct
+    truth = json.loads((tmp_path / "g.ground_truth.json").read_text())
+    storms = [s["id"] for s in truth["alert_storms"]]
+    assert len(storms) >= 2 and len(set(storms)) == len(storms)

@@ -60,7 +60,7 @@ def storm_alerts(ctx: Context, batch: Batch, per_min: dict[int, float]) -> str:
     rate = "(CASE g " + " ".join(f"WHEN {g} THEN {r!r}" for g, r in per_min.items()) + " END)"
     lo, hi = batch.start_ms, batch.end_ms
     return f"""
-        SELECT {_alert_row("storm_id || '-{batch.d0 + ctx.day_base}-' || j", 'code', "'device'", "'ESME'",
+        SELECT {_alert_row(f"storm_id || '-{batch.d0 + ctx.day_base}-' || j", 'code', "'device'", "'ESME'",
                            "supplier(g, p, 'ESME')", 'NULL::VARCHAR', 't',
                            f"CASE WHEN rnd(k, 8) < 0.93 THEN NULL ELSE {delivery('k', 't')} END",
                            'rnd(k, 8) < 0.93', 'storm_id')}

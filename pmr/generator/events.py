@@ -143,7 +143,8 @@ def _plan_storms(ctx: Context) -> None:
                    round(15 + 45 * rnd(h, 3)) AS dur_min
             FROM k
         )
-        SELECT 'STORM-' || k AS storm_id, g, s AS start_ms, s + (dur_min * 60000)::BIGINT AS end_ms,
+        -- named by the first day of this call too: storms of another call into the same landing differ
+        SELECT 'STORM-{ctx.start:%Y%m%d}-' || k AS storm_id, g, s AS start_ms, s + (dur_min * 60000)::BIGINT AS end_ms,
                6 + 6 * rnd(h, 4) AS mult, ['8F3E', '8F66', '8F0A', '8F84'][1 + floor(rnd(h, 5) * 4)::INTEGER] AS code
         FROM x
     """)
