@@ -15,6 +15,7 @@ from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_
 from pmr import PROJECT_DIR, SOURCES
 from pmr.metrics import MetricDefinitionError, check_declarations
 from pmr.pipeline import RunRefused, check_landing_holds_files, check_month_can_be_reported, ingest_step
+from pmr.publish import check_publishable
 from pmr.warehouse import MachineLimit, WarehouseLocked
 
 RAW_TABLES = (
@@ -90,6 +91,10 @@ def landing_ingest(context: dg.AssetExecutionContext, pmr: PmrSettings):
             check_landing_holds_files(pmr.landing_path)
         except RunRefused as problem:
             raise RunRefused(f"{problem} (PMR_LANDING names the landing folder)") from None
+        try:  # found now, not after the whole build
+            check_publishable(pmr.out_path, run.month)
+        except FileExistsError as problem:
+            raise RunRefused(f"{problem} (PMR_OUT names the output folder)") from None
         check_declarations(PROJECT_DIR)
         record = ingest_step(run.log, pmr.landing_path, pmr.db_path, run.progress(context))
     run.save()

@@ -69,11 +69,18 @@ def check_month_can_be_reported(month: str, now: dt.datetime) -> None:
 
 def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path | None = None) -> None:
     """Refuse, before any step, a month check_month_can_be_reported refuses, a landing
-    or output path that is not a folder, an unusable PMR_MEMORY_LIMIT, a landing folder with no landing file, and
-    a metric declaration that breaks docs/adding-a-metric.md (MetricDefinitionError)."""
+    or output path that is not a folder, an `<out>/<month>` that publish could not
+    replace (a real file or folder, not its link), an unusable PMR_MEMORY_LIMIT, a
+    landing folder with no landing file, and a metric declaration that breaks
+    docs/adding-a-metric.md (MetricDefinitionError)."""
     check_month_can_be_reported(month, now)
     if out is not None and Path(out).exists() and not Path(out).is_dir():
         raise RunRefused(f"output path is not a folder: {out}")
+    if out is not None:
+        try:
+            publish.check_publishable(Path(out), month)
+        except FileExistsError as error:
+            raise RunRefused(str(error)) from None
     try:
         memory_limit()
     except ValueError as error:

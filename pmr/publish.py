@@ -27,13 +27,21 @@ def published_folder(out: Path, month: str) -> Path:
     return out / month
 
 
-def publish(run_folder: Path, out: Path, month: str) -> Path:
-    """Make `<out>/<month>` show `run_folder`, atomically."""
+def check_publishable(out: Path, month: str) -> None:
+    """FileExistsError when `<out>/<month>` is a real file or folder, not the link that
+    publish replaces: asked before a run starts, and again when it publishes."""
     link = published_folder(out, month)
     if link.exists() and not link.is_symlink():
         raise FileExistsError(
-            f"{link} is a real folder, not a published report link; move it away before publishing into {out}"
+            f"{link} is a real {'folder' if link.is_dir() else 'file'}, not a published report link; move it "
+            f"away before publishing into {out}"
         )
+
+
+def publish(run_folder: Path, out: Path, month: str) -> Path:
+    """Make `<out>/<month>` show `run_folder`, atomically."""
+    check_publishable(out, month)
+    link = published_folder(out, month)
     target = os.path.relpath(run_folder, out)
     temporary = out / f".{month}.publishing"
     if temporary.is_symlink() or temporary.exists():

@@ -69,6 +69,20 @@ def test_an_out_path_that_is_a_file(tmp_path, landing, capsys):
     assert not (tmp_path / "w.duckdb").exists()
 
 
+@pytest.mark.parametrize("kind", ["folder", "file"])
+def test_a_real_folder_where_the_report_link_goes_is_refused_before_any_step(tmp_path, landing, capsys, kind):
+    """Publishing replaces the link <out>/<month>; a real folder (or file) there would
+    stop the run only at the end, after the whole build."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "2026-10").mkdir() if kind == "folder" else (out / "2026-10").write_text("x")
+    code, err = run_cli(["run", "--month", "2026-10", "--landing", str(landing), "--out", str(out),
+                         "--db", str(tmp_path / "w.duckdb")], capsys)
+    assert code == 1 and err == (f"error: {out / '2026-10'} is a real {kind}, not a published report link; move it "
+                                 f"away before publishing into {out}\n")
+    assert not (tmp_path / "w.duckdb").exists()
+
+
 def test_a_landing_folder_without_landing_files_is_refused(tmp_path, landing, capsys):
     (landing / "service_requests" / "notes.txt").write_text("not an extract")
     out = tmp_path / "out"

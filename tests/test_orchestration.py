@@ -301,3 +301,17 @@ def test_an_empty_or_missing_landing_folder_is_refused_before_ingest(code, tmp_p
     assert expected in str(failure.event_specific_data.error)
     assert "PMR_LANDING" in str(failure.event_specific_data.error)
     assert not db.exists() and not (out / MONTH).exists()
+
+
+def test_a_real_folder_where_the_report_link_goes_is_refused_before_ingest(code, tmp_path):
+    """As `pmr run` refuses it: publishing replaces the link <out>/<month>, so a real
+    folder there would fail the run only after the whole build."""
+    landing, db, out = tmp_path / "landing", tmp_path / "w.duckdb", tmp_path / "out"
+    write_good_landing(landing)
+    (out / MONTH).mkdir(parents=True)
+    result = run_job(month_job(code, landing, out, db))
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert failure.step_key == "landing_ingest"
+    error = str(failure.event_specific_data.error)
+    assert f"{out / MONTH} is a real folder, not a published report link" in error and "PMR_OUT" in error
+    assert not db.exists()
