@@ -18,6 +18,8 @@ run records the checks that blocked it.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -36,7 +38,7 @@ from pmr.calendar import (
 )
 from pmr.dbt_runner import DbtResult, run_dbt, target_path_for
 from pmr.ingest import ingest, landing_files
-from pmr.run_log import RunLog, published_run_log, requirement_4_phrase, utc_now_iso
+from pmr.run_log import RunLog, close_abandoned_logs, published_run_log, requirement_4_phrase, utc_now_iso
 from pmr.warehouse import connect, db_path, memory_limit
 
 Progress = Callable[[str], None]
@@ -312,9 +314,12 @@ def run_month(
     progress = progress or (lambda message: None)
     db = db or db_path()
     out = Path(out)
-    log = RunLog(month=month, landing=str(landing), warehouse=str(db), allow_missing_days=allow_missing_days)
+    for abandoned in close_abandoned_logs(out, month):
+        progress(f"closed the run log of an earlier pmr run killed before it finished: {abandoned} (failed)")
+    log = RunLog(month=month, landing=str(landing), warehouse=str(db), allow_missing_days=allow_missing_days,
+                 pid=os.getpid(), host=socket.gethostname())
     run_folder = publish.new_run_folder(out, month)
-    log.write(run_folder)  # a run killed outright still leaves a log that it started
+    log.keep_written_in(run_folder)  # a run killed outright still leaves a log of the steps it finished
     try:
         dbt_checks = build(month, Path(landing), db, log, progress, full_refresh)
         checks = gate_step(log, db, month, dbt_checks, progress)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import socket
 import time
 import uuid
 from contextlib import contextmanager
@@ -52,6 +53,9 @@ class RunLog:
     claim: str = field(default_factory=lambda: uuid.uuid4().hex)
     claimed_at: str | None = None
     finished_at: str | None = None
+    # the `pmr run` process and its machine: a later run closes the log of one killed outright
+    pid: int | None = None
+    host: str | None = None
 
     @contextmanager
     def step(self, name: str) -> Iterator[dict]:
@@ -75,6 +79,21 @@ class RunLog:
         finally:
             record["seconds"] = round(time.perf_counter() - started, 3)
             self.steps.append(record)
+            self._checkpoint()
+
+    def keep_written_in(self, folder: Path) -> None:
+        """Write the log into `folder` after each step from now on, so a run killed outright
+        leaves the steps it finished (`pmr run`; a Dagster run saves after each asset)."""
+        self._folder = Path(folder)
+        self.write(self._folder)
+
+    def _checkpoint(self) -> None:
+        folder = getattr(self, "_folder", None)
+        if folder is not None:
+            try:
+                self.write(folder)
+            except OSError:  # a full disk: the run's last write reports it, or its own error does
+                pass
 
     def step_record(self, name: str) -> dict | None:
         """The latest record of step `name`, if it ran."""
@@ -112,6 +131,40 @@ class RunLog:
         data = json.loads((Path(folder) / RUN_LOG).read_text())
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def close_abandoned_logs(out: Path, month: str) -> list[Path]:
+    """Mark failed each run log of `month` that a `pmr run` on this machine left "running"
+    when its process was killed outright (SIGKILL, the out-of-memory killer, a power cut):
+    nothing else would ever close it. Returns the logs closed. A log whose process is
+    still there, or of another machine, or of a Dagster run (its sensors close those),
+    is left alone."""
+    parent = Path(out) / publish.RUNS / month
+    closed = []
+    for path in sorted(parent.glob(f"*/{RUN_LOG}")) if parent.is_dir() else []:
+        try:
+            log = RunLog.load(path.parent)
+        except (OSError, ValueError, TypeError):  # not a log pmr can read: not one to close
+            continue
+        if (log.status != "running" or log.orchestrator != "pmr run" or log.pid is None
+                or log.host != socket.gethostname() or _process_exists(log.pid)):
+            continue
+        log.steps.append({"step": "pmr run", "status": "error",
+                          "error": f"the pmr run process ({log.pid}) stopped before it closed this log (killed "
+                                   "outright?); nothing was published by it"})
+        log.status, log.finished_at = "failed", utc_now_iso()
+        closed.append(log.write(path.parent))
+    return closed
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _unexplained(error: BaseException) -> str:

@@ -164,3 +164,47 @@ def test_a_step_stopped_without_a_message_says_it_was_interrupted():
     with pytest.raises(LookupError), log.step("render"):
         raise LookupError()
     assert log.steps[-1]["error"] == "LookupError"
+
+
+def test_the_next_run_closes_the_log_of_a_run_killed_outright(tmp_path):
+    """A run killed with SIGKILL cannot close its log; the log keeps the steps it had
+    finished (written after each), and the next `pmr run` of the month marks it failed."""
+    process, _, out, db = run_until_dbt_builds(tmp_path)
+    process.kill()
+    process.wait(60)
+    [log_file] = (out / ".runs" / "2026-10").glob("*/run-log.json")
+    killed = json.loads(log_file.read_text())
+    assert (killed["status"], [s["step"] for s in killed["steps"]], killed["pid"]) == ("running", ["ingest"],
+                                                                                   process.pid)
+    again = subprocess.run([sys.executable, "-m", "pmr.cli", "run", "--month", "2026-10", "--landing",
+                            str(tmp_path / "landing"), "--out", str(out), "--db", str(db)],
+                           capture_output=True, text=True, timeout=600)
+    assert again.returncode == 2, again.stderr  # one request: the month's other days are missing
+    assert f"closed the run log of an earlier pmr run killed before it finished: {log_file} (failed)" in again.stderr
+    closed = json.loads(log_file.read_text())
+    assert closed["status"] == "failed" and closed["finished_at"] is not None
+    assert closed["steps"][-1] == {
+        "step": "pmr run", "status": "error",
+        "error": f"the pmr run process ({process.pid}) stopped before it closed this log (killed outright?); "
+                 "nothing was published by it"}
+
+
+def test_only_logs_of_pmr_runs_gone_from_this_machine_are_closed(tmp_path):
+    """A running log whose process is still there (a run in progress), of another machine
+    sharing the output folder, or of a Dagster run (its sensors close those), is left alone."""
+    import socket
+
+    from pmr.run_log import RunLog, close_abandoned_logs
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    here = socket.gethostname()
+    cases = {"alive": dict(pid=os.getpid(), host=here), "elsewhere": dict(pid=gone.pid, host=here + "-other"),
+             "dagster": dict(pid=None, host=None, orchestrator="dagster"), "gone": dict(pid=gone.pid, host=here)}
+    runs = tmp_path / "out" / ".runs" / "2026-10"
+    for name, fields in cases.items():
+        (runs / name).mkdir(parents=True)
+        RunLog(month="2026-10", landing="l", warehouse="w", **fields).write(runs / name)
+    assert close_abandoned_logs(tmp_path / "out", "2026-10") == [runs / "gone" / "run-log.json"]
+    assert {name: RunLog.load(runs / name).status for name in cases} == {
+        "alive": "running", "elsewhere": "running", "dagster": "running", "gone": "failed"}
