@@ -360,3 +360,31 @@ def test_a_row_mixing_kinds_otherwise_than_by_segment_does_not_claim_all_segment
     finally:
         con.close()
     assert "<td>Measure and indicator rows (the kind of each is in metrics.csv)</td>" in html
+
+
+def test_the_page_says_the_windows_the_parameters_set():
+    """The windows are configuration (metrics.md §2): set other ones in the parameters
+    reference table, and the labels follow what the figures were computed with."""
+    import pandas as pd
+
+    from reports.context import ReportContext
+    from reports.sections import alerts, outcomes
+
+    con = duckdb.connect()
+    con.execute("create schema reference")
+    con.execute("create table reference.parameters as select * from (values ('alert_trt_s', 90.0), "
+                "('cos_correction_window_s', 259200.0), ('billing_read_window_s', 43200.0)) t(parameter, value)")
+    con.execute("create table reference.alert_codes (alert_code varchar, meaning varchar)")
+    metrics = _figures(dict(metric_id="alerts.pct_within_sla", segment="All", value=50.0, target=99.0, minimum=96.0,
+                            unit="pct"),
+                       dict(metric_id="alerts.late", category="8FFF", value=1.0, unit="count"),
+                       dict(metric_id="cos.pct_success", segment="All", value=80.0, unit="pct"),
+                       dict(metric_id="billing.pct_read_within_24h", value=97.0, unit="pct"))
+    catalogue = pd.DataFrame({"metric_id": ["cos.pct_success", "billing.pct_read_within_24h"],
+                              "kind": ["measure", "measure"], "unit": ["pct", "pct"]})
+    ctx = ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=catalogue)
+    page = alerts.render(ctx, None) + outcomes._change_of_supplier(ctx) + outcomes._billing(ctx)
+    assert "<th>Alerts delivered within 90 s</th>" in page and "Alerts not delivered within 90 s" in page
+    assert "6.23 successful, or corrected within 3 days (%)" in page and "follows within 3 days of" in page
+    assert "Scheduled reads (4.6.1) answered within 12 h of execution" in page
+    assert "60 s" not in page and "24 h" not in page and "7 days" not in page

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pmr.calendar import parse_month, previous_month
 from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK
 from reports.context import BREAKDOWNS
-from reports.format import esc, number, status, table
+from reports.format import duration, esc, number, status, table
 from reports.sections import Section
+from reports.sections.outcome_tables import parameter
 
 
 def _scope(r, names: dict[str, str]) -> str:
@@ -78,8 +79,7 @@ def _alerts_note(ctx, rows) -> str:
     codes = sorted(ctx.query("select alert_code from reference.business_process_alerts where business_process = ?",
                              [process])["alert_code"])
     name = dict(ctx.query("select business_process, display_name from reference.business_processes").values)
-    seconds = ctx.query("select value from reference.parameters where parameter = 'alert_trt_s'")
-    target = f"{float(seconds['value'].iloc[0]):g} s" if not seconds.empty else "their target time"
+    target = duration(parameter(ctx, "alert_trt_s"), "their target time")
     return ('<p class="note">' + esc(
         f"{ctx.title('alerts.pct_within_sla')} (A1) counts every alert that was not suppressed; Within Target "
         f"Response Time for {name.get(process, process)} (R1) counts only the alerts of that process, codes "

@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 
 from reports.charts import SEGMENT_ORDER, marking_days_without_data
-from reports.format import esc, number, table
+from reports.format import duration, esc, number, table
 from reports.sections import Section, ids
 from reports.sections.outcome_tables import device_types, parameter, segment_table, single_table
 
@@ -223,12 +223,13 @@ def _installs(ctx, charts) -> str:
 def _change_of_supplier(ctx) -> str:
     if ctx.metric("cos.pct_success").empty:
         return "<h3>Change of Supplier (CoS1)</h3><p>No 6.23 requests this month.</p>"
-    rows = [("6.23 successful, or corrected within 7 × 24 h (%)", "cos.pct_success", {"device_type": None})]
+    window = duration(parameter(ctx, "cos_correction_window_s"))
+    rows = [(f"6.23 successful, or corrected within {window} (%)", "cos.pct_success", {"device_type": None})]
     for device_type in device_types(ctx, "cos.pct_success"):
         rows.append((f"  … {device_type} (%)", "cos.pct_success", {"device_type": device_type}))
     parts = ["<h3>Change of Supplier (CoS1)</h3>",
              "<p>A 6.23 request that did not succeed still counts when the same User's successful request to "
-             "the same device follows within 7 × 24 hours of its receipt.</p>",
+             f"the same device follows within {esc(window)} of its receipt.</p>",
              segment_table(ctx, rows, "Change of Supplier success, by segment and device type")]
     failures = ctx.metric("cos.failures").sort_values(["value", "category"], ascending=[False, True])
     if not failures.empty:
@@ -244,9 +245,10 @@ def _change_of_supplier(ctx) -> str:
 # --- B1 / B2 -------------------------------------------------------------------------
 
 def _billing(ctx) -> str:
+    window = duration(parameter(ctx, "billing_read_window_s"))
     return "<h3>Billing (B1, B2)</h3>" + single_table(ctx, [
         ("Create Schedule (5.1) successful (B1, %)", "billing.pct_schedule_success", "billing.schedules"),
-        ("Scheduled reads (4.6.1) answered within 24 h of execution (B1, %)", "billing.pct_read_within_24h",
+        (f"Scheduled reads (4.6.1) answered within {window} of execution (B1, %)", "billing.pct_read_within_24h",
          "billing.scheduled_reads"),
         ("On-Demand reads (4.6.1) successful (B2, %)", "billing.pct_on_demand_read_success",
          "billing.on_demand_reads"),
@@ -276,7 +278,8 @@ def _prepayment(ctx) -> str:
             ["Top-up succeeded at", "Share of attempt chains (indicator)"],
             [[labels.get(r["category"], r["category"]), number(r["value"], "pct")] for _, r in attempts.iterrows()],
             caption="Attempts to top up before success (chains per User and device, attempts after a failure "
-                    "at most 24 h apart, by the month of their first attempt)",
+                    f"at most {duration(parameter(ctx, 'pp_chain_gap_s'))} apart, by the month of their first "
+                    "attempt)",
         ))
     successes, failures = ctx.value("pp.successes", segment="All"), ctx.value("pp.failures", segment="All")
     threshold = parameter(ctx, "pp_failure_reasons_min_pct")
@@ -297,9 +300,11 @@ def _prepayment(ctx) -> str:
 # --- DF1-DF3, CH1, CH2 ------------------------------------------------------------------
 
 def _firmware(ctx, charts) -> str:
+    delivery = duration(parameter(ctx, "fw_delivery_window_s"))
+    verification = duration(parameter(ctx, "fw_verification_window_s"))
     stages = [
         ("Requested (deliverable 11.1)", None, None),
-        ("Delivered to the hub within 5 days", "fw.pct_delivered", "of requested"),
+        (f"Delivered to the hub within {delivery}", "fw.pct_delivered", "of requested"),
         ("Verified by the device (8F72)", "fw.pct_verified", "of delivered"),
         ("Activated (11.3 successful)", "fw.pct_activated", "of 11.3 requests"),
     ]
@@ -321,10 +326,10 @@ def _firmware(ctx, charts) -> str:
                                   "in brackets: not a funnel of one set of requests"))
         parts.append(charts.embed(chart, "Firmware journey: requested, delivered, verified, activated"))
     parts.append(single_table(ctx, [
-        ("Images delivered within 5 days (DF1, %)", "fw.pct_delivered", "fw.requested"),
+        (f"Images delivered within {delivery} (DF1, %)", "fw.pct_delivered", "fw.requested"),
         ("… of delivered: verified, 8F72 (DF2, %)", "fw.pct_verified", "fw.delivered"),
         ("… of delivered: verification failed, 8F1C (DF2, %)", "fw.pct_verification_failed", "fw.delivered"),
-        ("… of delivered: no verification alert within 5 days (DF2, %)", "fw.pct_no_verification_alert",
+        (f"… of delivered: no verification alert within {verification} (DF2, %)", "fw.pct_no_verification_alert",
          "fw.delivered"),
         ("Firmware activations successful (DF3, %)", "fw.pct_activated", "fw.activation_requests"),
         ("Communications Hub images delivered (CH1, %)", "chfw.pct_delivered", "chfw.deliveries"),
