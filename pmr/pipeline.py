@@ -318,7 +318,11 @@ def run_month(
         progress(f"closed the run log of an earlier pmr run killed before it finished: {abandoned} (failed)")
     log = RunLog(month=month, landing=str(landing), warehouse=str(db), allow_missing_days=allow_missing_days,
                  pid=os.getpid(), host=socket.gethostname())
-    run_folder = publish.new_run_folder(out, month)
+    try:
+        run_folder = publish.new_run_folder(out, month)
+    except OSError as error:  # a read-only or full disk: before any step, so nothing else says where
+        error.add_note(f"making the run's folder in the output folder {out}, which --out names")
+        raise
     log.keep_written_in(run_folder)  # a run killed outright still leaves a log of the steps it finished
     try:
         dbt_checks = build(month, Path(landing), db, log, progress, full_refresh)

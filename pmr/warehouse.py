@@ -169,6 +169,7 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
     except duckdb.IOException as error:
         if is_lock_error(str(error)):
             raise WarehouseLocked(lock_message(path, str(error).splitlines()[0])) from None
+        error.add_note("the warehouse file: PMR_DB or --db names it")
         raise
     try:
         con.execute("set TimeZone = 'UTC'")

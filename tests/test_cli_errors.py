@@ -206,3 +206,38 @@ def test_a_month_outside_the_calendar_is_refused_before_any_step(tmp_path, landi
 def test_missing_or_unknown_arguments_exit_1_not_the_gates_2(argv, capsys):
     code, err = run_cli(argv, capsys)
     assert code == 1 and "error: " in err
+
+
+def test_a_warehouse_that_cannot_be_opened_is_named_with_the_option_that_sets_it(tmp_path, capsys):
+    from tests.helpers import request_row, write_csv
+
+    landing = tmp_path / "landing"
+    write_csv(landing, "service_requests", [request_row("r1")])
+    db = tmp_path / "w.duckdb"
+    db.mkdir()
+    code, err = run_cli(["run", "--month", "2026-10", "--landing", str(landing), "--out", str(tmp_path / "out"),
+                         "--db", str(db)], capsys)
+    assert code == 1 and err.endswith(
+        f'error: IO Error: Could not read from file "{db}": Is a directory (the warehouse file: PMR_DB or --db '
+        'names it)\n'), err
+
+
+def test_an_output_folder_that_cannot_be_written_is_named_with_the_option_that_sets_it(tmp_path, capsys,
+                                                                                       monkeypatch):
+    """A read-only mount: the run's folder is made before any step, so nothing else says where."""
+    import errno
+
+    from pmr import publish
+    from tests.helpers import request_row, write_csv
+
+    landing, out = tmp_path / "landing", tmp_path / "out"
+    write_csv(landing, "service_requests", [request_row("r1")])
+
+    def read_only(out, month):
+        raise OSError(errno.EROFS, "Read-only file system", str(out / ".runs"))
+
+    monkeypatch.setattr(publish, "new_run_folder", read_only)
+    code, err = run_cli(["run", "--month", "2026-10", "--landing", str(landing), "--out", str(out),
+                         "--db", str(tmp_path / "w.duckdb")], capsys)
+    assert code == 1 and err == (f"error: [Errno 30] Read-only file system: '{out / '.runs'}' (making the run's "
+                                 f"folder in the output folder {out}, which --out names)\n")
