@@ -134,7 +134,8 @@ def landing_sensor(context: dg.SensorEvaluationContext, pmr: PmrSettings):
         context.update_cursor(json.dumps({**cursor, "pending": digest, "seen_at": now}))
         return dg.SkipReason("landing files changed; building once the folder stays unchanged for a minute")
     if now - cursor["seen_at"] < SETTLE_SECONDS:
-        return dg.SkipReason("landing files are still arriving; waiting until the folder is quiet")
+        return dg.SkipReason(f"landing files unchanged for {now - cursor['seen_at']:.0f} s; building once they "
+                             f"have stayed so for {SETTLE_SECONDS} s")
     if run_in_progress(context.instance):
         return dg.SkipReason("a run is queued or in progress; will look again")
     month = previous_month(uk_date(dt.datetime.fromtimestamp(now, dt.timezone.utc)))

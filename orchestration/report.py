@@ -55,7 +55,9 @@ def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
     yield dg.MaterializeResult(
         asset_key=REPORT,
         metadata={
-            "published": dg.MetadataValue.path(str(link)),
+            # the version this run published: the link moves on with the next publication
+            "published": dg.MetadataValue.path(str(run.folder)),
+            "published as": dg.MetadataValue.path(str(link)),
             "deadline": timeliness.get("deadline"),
             "working days after the period": timeliness.get("working_days_after_period_end"),
             "on time": on_time,

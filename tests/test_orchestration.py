@@ -10,6 +10,7 @@ import contextlib
 import csv
 import io
 import json
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -100,6 +101,11 @@ def test_good_month_is_published_by_the_job(dagster_runs):
     assert log["claim"] == good.run_id and log["claimed_at"] is not None
     (deadline_result,) = check_evaluations(good, "published_by_deadline")
     assert deadline_result.passed == log["timeliness"]["on_time"]
+    # the materialisation names the version it published, which the link showed then
+    [report] = [e.event_specific_data.materialization.metadata for e in good.all_events
+                if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key.to_user_string() == "pmr_report"]
+    assert Path(report["published"].value) == dagster_runs["before"][0]
+    assert Path(report["published as"].value) == dagster_runs["published"]
 
 
 def test_garbage_month_is_stopped_by_the_same_gate(dagster_runs):
