@@ -124,6 +124,7 @@ def warehouse(tmp_path_factory):
         incident("i4"),                                                    # conflicting contents
         incident("i4", resolved_at="2026-10-06T09:00:00Z", closed_at="2026-10-06T10:00:00Z"),  # conflicting
         incident("i4", resolved_at="2026-10-06T09:00:00Z", closed_at="2026-10-06T10:00:00Z", title="u"),  # same
+        incident("i5", service="DCC User Interface"),  # accepted: the contract gives service no code list
     ])
     write_csv(landing, "csp_test_messages", [
         dict(csp_region="North", sent_at=T, rtt_ms=2000),                 # accepted
@@ -160,7 +161,7 @@ def test_every_row_is_accounted_for_per_file(warehouse):
         ("alerts", "alerts/extract.csv"): (7, 2, 0, 5),
         ("outages", "outages/a_first_extract.csv"): (2, 1, 0, 1),
         ("outages", "outages/b_second_extract.csv"): (5, 1, 0, 4),
-        ("incidents", "incidents/extract.csv"): (7, 2, 0, 5),
+        ("incidents", "incidents/extract.csv"): (8, 3, 0, 5),
         ("csp_test_messages", "csp_test_messages/extract.csv"): (3, 1, 0, 2),
         ("ch_firmware_events", "ch_firmware_events/extract.csv"): (3, 1, 0, 2),
     }
@@ -231,7 +232,8 @@ def test_staged_rows_are_typed_deduplicated_and_updated(warehouse):
     assert query(warehouse, "select typeof(received_at), typeof(command_variant) from staging.stg_service_requests "
                  "limit 1") == [("TIMESTAMP", "BIGINT")]
     # the later incident version wins; the outage with its end replaces the open one
-    assert query(warehouse, "select incident_id, resolved_at is not null from staging.stg_incidents") == [("i1", True)]
+    assert query(warehouse, "select incident_id, resolved_at is not null, service from staging.stg_incidents "
+                 "order by 1") == [("i1", True, None), ("i5", False, "DCC User Interface")]
     assert query(warehouse, "select outage_id, cast(ended_at as varchar) from staging.stg_outages") == [
         ("o1", "2026-10-05 02:00:00")]
 

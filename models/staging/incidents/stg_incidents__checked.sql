@@ -3,11 +3,7 @@
 {#- Every row read from incidents files (Parquet and CSV), typed, with row_reason:
     the first rule of the landing contract it breaks, or NULL. -#}
 
-with services as (
-    select distinct service as known_service from {{ ref('service_components') }}
-),
-
-landing as (
+with landing as (
     {{ landing_rows('incidents') }}
 ),
 
@@ -17,14 +13,12 @@ final as (
         coalesce(
             contract_reason,
             case when category not between 1 and 5 then 'invalid category: not 1-5' end,
-            case when service is not null and known_service is null then 'unknown service' end,
             case when csp_region is not null and csp_region not in ('North', 'Central', 'South') then 'unknown csp_region' end,
             case when responded_at < raised_at then 'end before start: responded_at before raised_at' end,
             case when resolved_at < raised_at then 'end before start: resolved_at before raised_at' end,
             case when closed_at < raised_at then 'end before start: closed_at before raised_at' end
         ) as row_reason
     from landing
-    left join services on landing.service = services.known_service
 )
 
 select * from final
