@@ -199,7 +199,23 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
         parameters = {row["parameter"]: (float(row["value"]), row["unit"]) for row in csv.DictReader(handle)}
     catalogue_rows(models, parameters)  # raises on a follow_up that names no parameter in seconds
     _check_parameter_names(project_dir, parameters)
+    _check_title_windows(models, parameters)
     return models
+
+
+# A window of seeds/parameters.csv named in a title ("Alerts delivered within {alert_trt_s}"):
+# the report writes the value the figures were computed with (reports.context.ReportContext.title)
+TITLE_WINDOW = re.compile(r"\{([^{}]*)\}")
+
+
+def _check_title_windows(models: list[MetricModel], parameters: dict) -> None:
+    """Each {name} in a title is a parameter in seconds: else the page would print the
+    braces, or "the set time" for a window the figures never used."""
+    wrong = sorted(f"{d['metric_id']} ({{{name}}})" for m in models for d in m.definitions
+                   for name in TITLE_WINDOW.findall(d.get("title") or "")
+                   if parameters.get(name, (None, None))[1] != "s")
+    if wrong:
+        raise MetricDefinitionError(f"title names no parameter in seconds of seeds/parameters.csv: {', '.join(wrong)}")
 
 
 def _check_parameter_names(project_dir: Path, parameters: dict) -> None:

@@ -10,6 +10,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from pmr.metrics import TITLE_WINDOW
+from reports.format import duration
+
 BREAKDOWNS = ("day", "business_process", "segment", "device_type", "service", "time_band", "category")
 
 
@@ -63,8 +66,17 @@ class ReportContext:
         return float(rows["value"].iloc[0])
 
     def title(self, metric_id: str) -> str:
+        """The metric's YAML title, a window it names as {parameter} written as the
+        parameters table sets it (docs/adding-a-metric.md)."""
         found = self.catalogue[self.catalogue["metric_id"] == metric_id]
-        return metric_id if found.empty else str(found["title"].iloc[0])
+        if found.empty:
+            return metric_id
+        return TITLE_WINDOW.sub(lambda m: duration(self.parameter(m.group(1))), str(found["title"].iloc[0]))
+
+    def parameter(self, name: str) -> float | None:
+        """A value of the parameters reference table (seeds/parameters.csv), None if absent."""
+        found = self.query("select value from reference.parameters where parameter = ?", [name])
+        return None if found.empty else float(found["value"].iloc[0])
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).df()

@@ -251,6 +251,22 @@ def test_declarations_are_checked_from_the_yaml(tmp_path, yaml_text, message):
             check_declarations(project)
 
 
+@pytest.mark.parametrize("title", ["Answered within {topup_window_s}", "Answered within {pp_failure_reasons_min_pct}"])
+def test_a_title_naming_no_window_of_the_parameters_is_refused(tmp_path, title):
+    """The report writes a {parameter} of a title as the window it holds; a misspelt or
+    non-time name would print the braces, or a window the figures never used."""
+    from pmr.metrics import check_declarations
+
+    project = project_with(tmp_path, new_metric() + f'                title: "{title}"\n')
+    name = title.split("{")[1].rstrip("}")
+    with pytest.raises(MetricDefinitionError, match=rf"^title names no parameter in seconds of seeds/parameters.csv: "
+                                                    rf"zz.new \({{{name}}}\)$"):
+        check_declarations(project)
+    (project / "models" / "metrics" / "_metric_zz_new.yml").write_text(
+        (project / "models" / "metrics" / "_metric_zz_new.yml").read_text().replace(name, "pp_chain_gap_s"))
+    check_declarations(project)
+
+
 def test_a_parameter_the_seed_lacks_is_refused_before_building(tmp_path):
     """parameter_value's subquery is NULL for a name that is not a row of
     seeds/parameters.csv: a threshold compared with NULL is never met, so a misspelt

@@ -8,7 +8,6 @@ from __future__ import annotations
 from reports.charts import SEGMENT_ORDER
 from reports.format import duration, number, status, table
 from reports.sections import Section, ids
-from reports.sections.outcome_tables import parameter
 
 
 NOT_IN_REFERENCE = "– (not in the alert code reference)"
@@ -24,7 +23,7 @@ def render(ctx, charts) -> str:
         return "<p>No alerts in this period.</p>"
     segments = [s for s in SEGMENT_ORDER if s in set(within["segment"])]
     target, minimum = within["target"].iloc[0], within["minimum"].iloc[0]
-    window = duration(parameter(ctx, "alert_trt_s"), "their target time")
+    window = duration(ctx.parameter("alert_trt_s"), "their target time")
     parts = [table(
         ["Measure (A1)"] + segments + ["Target", "Minimum"],
         [[f"Alerts delivered within {window}"]

@@ -319,8 +319,8 @@ def render(ctx, charts) -> str:
     previous = _previous(ctx, coverage)
     target, minimum = _levels(ctx)
     levels = f" (target {number(target, 'pct')}, minimum {number(minimum, 'pct')})" if target is not None else ""
-    cap = ctx.query("select value from reference.parameters where parameter = 'planned_maintenance_cap_min'")
-    cap_text = f"{float(cap['value'].iloc[0]) / 60:g} hours" if not cap.empty else "the cap"
+    cap = ctx.parameter("planned_maintenance_cap_min")
+    cap_text = f"{cap / 60:g} hours" if cap is not None else "the cap"
     parts = [
         "<p>End-to-end availability of each DCC Service: a Service is available only while all of its "
         "components are. Availability = (Uptime − unplanned downtime) / Uptime × 100, where Uptime is the time "

@@ -8,7 +8,6 @@ from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK
 from reports.context import BREAKDOWNS
 from reports.format import duration, esc, number, status, table
 from reports.sections import Section
-from reports.sections.outcome_tables import parameter
 
 
 def _scope(r, names: dict[str, str]) -> str:
@@ -79,7 +78,7 @@ def _alerts_note(ctx, rows) -> str:
     codes = sorted(ctx.query("select alert_code from reference.business_process_alerts where business_process = ?",
                              [process])["alert_code"])
     name = dict(ctx.query("select business_process, display_name from reference.business_processes").values)
-    target = duration(parameter(ctx, "alert_trt_s"), "their target time")
+    target = duration(ctx.parameter("alert_trt_s"), "their target time")
     return ('<p class="note">' + esc(
         f"{ctx.title('alerts.pct_within_sla')} (A1) counts every alert that was not suppressed; Within Target "
         f"Response Time for {name.get(process, process)} (R1) counts only the alerts of that process, codes "

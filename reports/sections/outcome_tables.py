@@ -9,11 +9,6 @@ from reports.context import BREAKDOWNS
 from reports.format import number, status, table
 
 
-def parameter(ctx, name: str) -> float | None:
-    found = ctx.query("select value from reference.parameters where parameter = ?", [name])
-    return None if found.empty else float(found["value"].iloc[0])
-
-
 def _kind(ctx, metric_id: str) -> str:
     found = ctx.catalogue[ctx.catalogue["metric_id"] == metric_id]
     return "" if found.empty else str(found["kind"].iloc[0]).capitalize()

@@ -20,7 +20,7 @@ import pandas as pd
 from reports.charts import SEGMENT_ORDER, marking_days_without_data
 from reports.format import duration, esc, number, table
 from reports.sections import Section, ids
-from reports.sections.outcome_tables import device_types, parameter, segment_table, single_table
+from reports.sections.outcome_tables import device_types, segment_table, single_table
 
 INSTALL_TYPES = ("CHF", "ESME", "GSME")
 # the SRV whose deliverable requests count as installs of each type (ic.installs)
@@ -179,8 +179,8 @@ def _installs_by_type_chart(ctx, charts) -> str:
 
 
 def _installs(ctx, charts) -> str:
-    ratio = parameter(ctx, "ic_deviation_alert_ratio")
-    floor = parameter(ctx, "ic_deviation_min_predicted")
+    ratio = ctx.parameter("ic_deviation_alert_ratio")
+    floor = ctx.parameter("ic_deviation_min_predicted")
     degraded = _degraded_days(ctx)
     parts = ["<h3>Install and Commission (IC1, IC2)</h3>",
              "<p>Installs are deliverable 8.14.1 requests (CHF) and 8.1.1 requests to an ESME or GSME; the "
@@ -223,7 +223,7 @@ def _installs(ctx, charts) -> str:
 def _change_of_supplier(ctx) -> str:
     if ctx.metric("cos.pct_success").empty:
         return "<h3>Change of Supplier (CoS1)</h3><p>No 6.23 requests this month.</p>"
-    window = duration(parameter(ctx, "cos_correction_window_s"))
+    window = duration(ctx.parameter("cos_correction_window_s"))
     rows = [(f"6.23 successful, or corrected within {window} (%)", "cos.pct_success", {"device_type": None})]
     for device_type in device_types(ctx, "cos.pct_success"):
         rows.append((f"  … {device_type} (%)", "cos.pct_success", {"device_type": device_type}))
@@ -245,7 +245,7 @@ def _change_of_supplier(ctx) -> str:
 # --- B1 / B2 -------------------------------------------------------------------------
 
 def _billing(ctx) -> str:
-    window = duration(parameter(ctx, "billing_read_window_s"))
+    window = duration(ctx.parameter("billing_read_window_s"))
     return "<h3>Billing (B1, B2)</h3>" + single_table(ctx, [
         ("Create Schedule (5.1) successful (B1, %)", "billing.pct_schedule_success", "billing.schedules"),
         (f"Scheduled reads (4.6.1) answered within {window} of execution (B1, %)", "billing.pct_read_within_24h",
@@ -278,11 +278,11 @@ def _prepayment(ctx) -> str:
             ["Top-up succeeded at", "Share of attempt chains (indicator)"],
             [[labels.get(r["category"], r["category"]), number(r["value"], "pct")] for _, r in attempts.iterrows()],
             caption="Attempts to top up before success (chains per User and device, attempts after a failure "
-                    f"at most {duration(parameter(ctx, 'pp_chain_gap_s'))} apart, by the month of their first "
+                    f"at most {duration(ctx.parameter('pp_chain_gap_s'))} apart, by the month of their first "
                     "attempt)",
         ))
     successes, failures = ctx.value("pp.successes", segment="All"), ctx.value("pp.failures", segment="All")
-    threshold = parameter(ctx, "pp_failure_reasons_min_pct")
+    threshold = ctx.parameter("pp_failure_reasons_min_pct")
     share = 100.0 * failures / (successes + failures) if successes is not None and failures and \
         successes + failures > 0 else 0.0
     reasons = ctx.metric("pp.failure_reasons").sort_values(["value", "category"], ascending=[False, True])
@@ -300,8 +300,8 @@ def _prepayment(ctx) -> str:
 # --- DF1-DF3, CH1, CH2 ------------------------------------------------------------------
 
 def _firmware(ctx, charts) -> str:
-    delivery = duration(parameter(ctx, "fw_delivery_window_s"))
-    verification = duration(parameter(ctx, "fw_verification_window_s"))
+    delivery = duration(ctx.parameter("fw_delivery_window_s"))
+    verification = duration(ctx.parameter("fw_verification_window_s"))
     stages = [
         ("Requested (deliverable 11.1)", None, None),
         (f"Delivered to the hub within {delivery}", "fw.pct_delivered", "of requested"),
