@@ -258,7 +258,8 @@ def publish_step(
                                         Path(out) / previous_month(parse_month(month)[0]) / "metrics.csv")
     with log.step("publish"):
         link = publish.publish(run_folder, Path(out), month)
-    log.status, log.published = "published", str(link)
+        # before the step's record is written: a run killed after it has published, not failed
+        log.status, log.published = "published", str(link)
     progress(f"published {link} ({requirement_4_phrase(log)})")
     return link
 
@@ -314,8 +315,8 @@ def run_month(
     progress = progress or (lambda message: None)
     db = db or db_path()
     out = Path(out)
-    for abandoned in close_abandoned_logs(out, month):
-        progress(f"closed the run log of an earlier pmr run killed before it finished: {abandoned} (failed)")
+    for said in close_abandoned_logs(out, month):
+        progress(said)
     log = RunLog(month=month, landing=str(landing), warehouse=str(db), allow_missing_days=allow_missing_days,
                  pid=os.getpid(), host=socket.gethostname())
     try:

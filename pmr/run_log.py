@@ -133,28 +133,37 @@ class RunLog:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-def close_abandoned_logs(out: Path, month: str) -> list[Path]:
+def close_abandoned_logs(out: Path, month: str) -> list[str]:
     """Mark failed each run log of `month` that a `pmr run` on this machine left "running"
     when its process was killed outright (SIGKILL, the out-of-memory killer, a power cut):
-    nothing else would ever close it. Returns the logs closed. A log whose process is
-    still there, or of another machine, or of a Dagster run (its sensors close those),
-    is left alone."""
+    nothing else would ever close it. Returns what was done, in words, for each. A log
+    whose process is still there, of another machine, of a Dagster run (its sensors close
+    those) or of the folder published (killed as it published) is left alone, and so is
+    one that cannot be written (another user's folder): the new run goes on."""
     parent = Path(out) / publish.RUNS / month
-    closed = []
+    published = publish.published_folder(Path(out), month)
+    said = []
     for path in sorted(parent.glob(f"*/{RUN_LOG}")) if parent.is_dir() else []:
         try:
             log = RunLog.load(path.parent)
         except (OSError, ValueError, TypeError):  # not a log pmr can read: not one to close
             continue
         if (log.status != "running" or log.orchestrator != "pmr run" or log.pid is None
-                or log.host != socket.gethostname() or _process_exists(log.pid)):
+                or log.host != socket.gethostname() or _process_exists(log.pid)
+                or (published.exists() and published.resolve() == path.parent.resolve())):
             continue
         log.steps.append({"step": "pmr run", "status": "error",
                           "error": f"the pmr run process ({log.pid}) stopped before it closed this log (killed "
                                    "outright?); nothing was published by it"})
         log.status, log.finished_at = "failed", utc_now_iso()
-        closed.append(log.write(path.parent))
-    return closed
+        try:
+            log.write(path.parent)
+        except OSError as error:
+            said.append(f"could not mark failed the run log of an earlier pmr run killed before it finished: "
+                        f"{path} ({error})")
+        else:
+            said.append(f"closed the run log of an earlier pmr run killed before it finished: {path} (failed)")
+    return said
 
 
 def _process_exists(pid: int) -> bool:

@@ -162,11 +162,11 @@ def is_lock_error(text: str) -> bool:
 
 @contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as error:
+    except (duckdb.IOException, OSError) as error:
         if is_lock_error(str(error)):
             raise WarehouseLocked(lock_message(path, str(error).splitlines()[0])) from None
         error.add_note("the warehouse file: PMR_DB or --db names it")

@@ -220,6 +220,12 @@ def test_a_warehouse_that_cannot_be_opened_is_named_with_the_option_that_sets_it
     assert code == 1 and err.endswith(
         f'error: IO Error: Could not read from file "{db}": Is a directory (the warehouse file: PMR_DB or --db '
         'names it)\n'), err
+    # its folder cannot be made: a file is in the way
+    (tmp_path / "afile").write_text("x")
+    code, err = run_cli(["run", "--month", "2026-10", "--landing", str(landing), "--out", str(tmp_path / "out"),
+                         "--db", str(tmp_path / "afile" / "w.duckdb")], capsys)
+    assert code == 1 and err.endswith(f"error: [Errno 17] File exists: '{tmp_path / 'afile'}' (the warehouse file: "
+                                      "PMR_DB or --db names it) (during the ingest step)\n"), err
 
 
 def test_an_output_folder_that_cannot_be_written_is_named_with_the_option_that_sets_it(tmp_path, capsys,

@@ -205,6 +205,37 @@ def test_only_logs_of_pmr_runs_gone_from_this_machine_are_closed(tmp_path):
     for name, fields in cases.items():
         (runs / name).mkdir(parents=True)
         RunLog(month="2026-10", landing="l", warehouse="w", **fields).write(runs / name)
-    assert close_abandoned_logs(tmp_path / "out", "2026-10") == [runs / "gone" / "run-log.json"]
+    assert close_abandoned_logs(tmp_path / "out", "2026-10") == [
+        f"closed the run log of an earlier pmr run killed before it finished: {runs / 'gone' / 'run-log.json'} (failed)"]
     assert {name: RunLog.load(runs / name).status for name in cases} == {
         "alive": "running", "elsewhere": "running", "dagster": "running", "gone": "failed"}
+
+
+def test_a_log_that_cannot_be_closed_does_not_stop_the_next_run(tmp_path, monkeypatch):
+    """Another user's run folder, a read-only copy: the next run says so and goes on. A run
+    killed as it published is not called failed: the month's link shows its folder."""
+    import socket
+
+    from pmr import publish
+    from pmr.run_log import RunLog, close_abandoned_logs
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    out = tmp_path / "out"
+    runs = out / ".runs" / "2026-10"
+    for name in ("published", "locked"):
+        (runs / name).mkdir(parents=True)
+        RunLog(month="2026-10", landing="l", warehouse="w", pid=gone.pid, host=socket.gethostname()).write(runs / name)
+    publish.publish(runs / "published", out, "2026-10")
+    written = RunLog.write
+
+    def read_only(log, folder):
+        raise OSError(30, "Read-only file system", str(folder))
+
+    monkeypatch.setattr(RunLog, "write", read_only)
+    assert close_abandoned_logs(out, "2026-10") == [
+        "could not mark failed the run log of an earlier pmr run killed before it finished: "
+        f"{runs / 'locked' / 'run-log.json'} ([Errno 30] Read-only file system: '{runs / 'locked'}')"]
+    monkeypatch.setattr(RunLog, "write", written)
+    assert {name: RunLog.load(runs / name).status for name in ("published", "locked")} == {
+        "published": "running", "locked": "running"}

@@ -5,7 +5,7 @@
     - ic.installs_predicted (day and month; segment) from pmr_install_forecast,
       a row for every day of the period, empty when any of its four reference
       days has no data (metrics.md §4), the month's empty unless every day has
-      a forecast; ic.deviation (day and month; segment): a row for every day
+      data and a forecast; ic.deviation (day and month; segment): a row for every day
       (or month) with data, empty when there is no forecast or it is 0 (§8:
       empty when it cannot be computed);
     - ic.install_and_commission / ic.install_and_leave (segment) from
