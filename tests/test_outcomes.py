@@ -340,3 +340,29 @@ def test_unit_tests_of_the_chain_correction_and_forecast_logic(warehouse):
     unit_tests = [r for r in result.results if r["unique_id"].startswith("unit_test.")]
     assert result.ok, result.log_tail
     assert len(unit_tests) >= 3
+
+
+def test_the_report_names_the_days_without_a_forecast(warehouse):
+    """2 October has no forecast (no data 4, 11, 18, 25 September), nor has 15 October
+    (8 October has none), nor has each day whose four weeks back reach a day without
+    data: the page lists them, beside the forecasts it can show."""
+    import duckdb
+    import pandas as pd
+
+    from reports.charts import ChartEmbedder
+    from reports.context import ReportContext
+    from reports.sections import outcomes
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        metrics = con.execute("select * from metrics.pmr_metrics").df()
+        catalogue = con.execute("select * from metrics.metric_catalogue").df()
+        without = sorted(set(metrics.loc[(metrics["metric_id"] == "ic.installs_predicted") & metrics["day"].notna()
+                                         & metrics["value"].isna(), "day"]))
+        html = outcomes._installs(ReportContext(month="2026-10", con=con, metrics=metrics, catalogue=catalogue),
+                                  ChartEmbedder())
+    finally:
+        con.close()
+    days = [pd.Timestamp(d).strftime("%d %b") for d in without]
+    assert {"02 Oct", "15 Oct"} <= set(days) and "01 Oct" not in days
+    assert f"<strong>No install forecast on {len(days)} day(s)</strong> ({', '.join(days)})" in html
