@@ -13,7 +13,7 @@ import duckdb
 
 from orchestration.settings import PmrSettings
 from pmr.pipeline import run_folder_for
-from pmr.publish import RUNS, published_folder
+from pmr.publish import RUNS, shows
 from pmr.run_log import RUN_LOG, RunLog, open_run_log, utc_now_iso
 from pmr.warehouse import MachineLimit, WarehouseLocked, machine_limit
 
@@ -94,15 +94,12 @@ def close_stopped_run_log(out: Path, month: str, run_id: str, status: str) -> Pa
     if not folders or not (folders[-1] / RUN_LOG).exists():
         return None
     folder = folders[-1]
-    published = published_folder(Path(out), month)
-    if published.exists() and published.resolve() == folder.resolve():
+    if shows(Path(out), month, folder):
         return None
     log = RunLog.load(folder)
     if log.status != "running":
         return None
     ended = "was terminated" if status == "CANCELED" else "failed outside its steps (its worker stopped)"
-    log.steps.append({"step": "dagster run", "status": "error",
-                      "error": f"the Dagster run {ended} before this log was closed; nothing was published by it"})
-    log.status = "failed"
-    log.finished_at = utc_now_iso()
+    log.close_as_failed("dagster run", f"the Dagster run {ended} before this log was closed; nothing was published "
+                                       "by it")
     return log.write(folder)

@@ -27,6 +27,12 @@ def published_folder(out: Path, month: str) -> Path:
     return out / month
 
 
+def shows(out: Path, month: str, run_folder: Path) -> bool:
+    """Whether `<out>/<month>` is published from `run_folder`."""
+    link = published_folder(out, month)
+    return link.exists() and link.resolve() == Path(run_folder).resolve()
+
+
 def check_publishable(out: Path, month: str) -> None:
     """FileExistsError when `<out>/<month>` is a real file or folder, not the link that
     publish replaces: asked before a run starts, and again when it publishes."""

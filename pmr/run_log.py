@@ -81,6 +81,12 @@ class RunLog:
             self.steps.append(record)
             self._checkpoint()
 
+    def close_as_failed(self, step: str, error: str) -> None:
+        """A run that stopped outside its steps (killed, terminated): the step `step`
+        says how, and the log is closed as failed."""
+        self.steps.append({"step": step, "status": "error", "error": error})
+        self.status, self.finished_at = "failed", utc_now_iso()
+
     def keep_written_in(self, folder: Path) -> None:
         """Write the log into `folder` after each step from now on, so a run killed outright
         leaves the steps it finished (`pmr run`; a Dagster run saves after each asset)."""
@@ -141,7 +147,6 @@ def close_abandoned_logs(out: Path, month: str) -> list[str]:
     those) or of the folder published (killed as it published) is left alone, and so is
     one that cannot be written (another user's folder): the new run goes on."""
     parent = Path(out) / publish.RUNS / month
-    published = publish.published_folder(Path(out), month)
     said = []
     for path in sorted(parent.glob(f"*/{RUN_LOG}")) if parent.is_dir() else []:
         try:
@@ -150,12 +155,10 @@ def close_abandoned_logs(out: Path, month: str) -> list[str]:
             continue
         if (log.status != "running" or log.orchestrator != "pmr run" or log.pid is None
                 or log.host != socket.gethostname() or _process_exists(log.pid)
-                or (published.exists() and published.resolve() == path.parent.resolve())):
+                or publish.shows(Path(out), month, path.parent)):
             continue
-        log.steps.append({"step": "pmr run", "status": "error",
-                          "error": f"the pmr run process ({log.pid}) stopped before it closed this log (killed "
-                                   "outright?); nothing was published by it"})
-        log.status, log.finished_at = "failed", utc_now_iso()
+        log.close_as_failed("pmr run", f"the pmr run process ({log.pid}) stopped before it closed this log (killed "
+                                       "outright?); nothing was published by it")
         try:
             log.write(path.parent)
         except OSError as error:
