@@ -54,8 +54,9 @@ COLUMN_COMMENTS = {
         "kind": "measure or indicator.",
         "unit": f"One of {', '.join(UNITS)}.",
         "service_level": "Key into seeds/service_levels.csv (target, minimum), for a measure; else NULL.",
-        "title": "Short title shown in the report.",
-        "description": "What the figure counts or measures, from the YAML.",
+        "title": "Short title shown in the report, from the YAML, a time window it names written as "
+                 "seeds/parameters.csv sets it (60 s, 24 h, 5 days).",
+        "description": "What the figure counts or measures, from the YAML, its time windows written out as in title.",
         "fractional": "True when a count may have decimals (a mean of counts); the gate checks other counts are whole.",
         "follow_up_s": "How far past the month, in seconds, the figure looks for data (a final response, a correcting "
                        "request, a verification alert): the sum of the parameters its YAML lists under follow_up "

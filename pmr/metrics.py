@@ -11,6 +11,7 @@ needs no Python change.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -197,25 +198,45 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
     _check_service_levels(models, levels)
     with open(project_dir / "seeds" / "parameters.csv", newline="") as handle:
         parameters = {row["parameter"]: (float(row["value"]), row["unit"]) for row in csv.DictReader(handle)}
+    _check_windows(models, parameters)
     catalogue_rows(models, parameters)  # raises on a follow_up that names no parameter in seconds
     _check_parameter_names(project_dir, parameters)
-    _check_title_windows(models, parameters)
     return models
 
 
-# A window of seeds/parameters.csv named in a title ("Alerts delivered within {alert_trt_s}"):
-# the report writes the value the figures were computed with (reports.context.ReportContext.title)
-TITLE_WINDOW = re.compile(r"\{([^{}]*)\}")
+# A window of seeds/parameters.csv named in a title or description ("Alerts delivered
+# within {alert_trt_s}"): the catalogue holds it as the value the figures were computed with
+WINDOW = re.compile(r"\{([^{}]*)\}")
 
 
-def _check_title_windows(models: list[MetricModel], parameters: dict) -> None:
-    """Each {name} in a title is a parameter in seconds: else the page would print the
-    braces, or "the set time" for a window the figures never used."""
-    wrong = sorted(f"{d['metric_id']} ({{{name}}})" for m in models for d in m.definitions
-                   for name in TITLE_WINDOW.findall(d.get("title") or "")
+def duration(seconds: float | None, unknown: str = "the set time") -> str:
+    """A time window of the parameters reference table in the words the report uses
+    (60 s, 24 h, 7 days), so that a label says the window the figures were computed
+    with, whatever the Operations Group sets; `unknown` when the table lacks it."""
+    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+        return unknown
+    # a day is said in hours (24 h), a minute in seconds (60 s), as the metric definitions do
+    for size, least, word in ((86_400, 2, "days"), (3_600, 1, "h"), (60, 2, "min")):
+        if seconds >= least * size and seconds % size == 0:
+            return f"{seconds / size:g} {word}"
+    return f"{seconds:g} s"
+
+
+def with_windows(text: str, parameters: dict[str, tuple[float, str]]) -> str:
+    """`text` with each {parameter} written as its window (checked by _check_windows)."""
+    return WINDOW.sub(lambda m: duration(parameters.get(m.group(1), (None, None))[0]), text)
+
+
+def _check_windows(models: list[MetricModel], parameters: dict) -> None:
+    """Each {name} in a title or description is a parameter in seconds: else the
+    catalogue and the page would print the braces, or "the set time" for a window the
+    figures never used."""
+    wrong = sorted(f"{d['metric_id']} {key} ({{{name}}})" for m in models for d in m.definitions
+                   for key in ("title", "description") for name in WINDOW.findall(d.get(key) or "")
                    if parameters.get(name, (None, None))[1] != "s")
     if wrong:
-        raise MetricDefinitionError(f"title names no parameter in seconds of seeds/parameters.csv: {', '.join(wrong)}")
+        raise MetricDefinitionError("title or description names no parameter in seconds of seeds/parameters.csv: "
+                                    + ", ".join(wrong))
 
 
 def _check_parameter_names(project_dir: Path, parameters: dict) -> None:
@@ -298,11 +319,13 @@ def follow_up_seconds(definition: dict, parameters: dict[str, tuple[float, str]]
     return float(sum(parameters[name][0] for name in names)) if names else None
 
 
-def catalogue_rows(models: list[MetricModel], parameters: dict[str, float]) -> list[tuple]:
-    """The rows of metrics.metric_catalogue, in the order of CATALOGUE_COLUMNS."""
+def catalogue_rows(models: list[MetricModel], parameters: dict[str, tuple[float, str]]) -> list[tuple]:
+    """The rows of metrics.metric_catalogue, in the order of CATALOGUE_COLUMNS, windows
+    named in titles and descriptions written out."""
     return [
         (m.name, d["metric_id"], d["requirement"], d["kind"], d["unit"], d.get("service_level"),
-         d.get("title") or d["metric_id"], d.get("description") or "", bool(d.get("fractional", False)),
+         with_windows(d.get("title") or d["metric_id"], parameters),
+         with_windows(d.get("description") or "", parameters), bool(d.get("fractional", False)),
          follow_up_seconds(d, parameters), _indicator_breakdowns(d), ", ".join(m.sources))
         for m in models for d in m.definitions
     ]

@@ -10,8 +10,6 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pmr.metrics import TITLE_WINDOW
-from reports.format import duration
 
 BREAKDOWNS = ("day", "business_process", "segment", "device_type", "service", "time_band", "category")
 
@@ -66,12 +64,9 @@ class ReportContext:
         return float(rows["value"].iloc[0])
 
     def title(self, metric_id: str) -> str:
-        """The metric's YAML title, a window it names as {parameter} written as the
-        parameters table sets it (docs/adding-a-metric.md)."""
+        """The metric's title in the catalogue, its windows written out (pmr.metrics.with_windows)."""
         found = self.catalogue[self.catalogue["metric_id"] == metric_id]
-        if found.empty:
-            return metric_id
-        return TITLE_WINDOW.sub(lambda m: duration(self.parameter(m.group(1))), str(found["title"].iloc[0]))
+        return metric_id if found.empty else str(found["title"].iloc[0])
 
     def parameter(self, name: str) -> float | None:
         """A value of the parameters reference table (seeds/parameters.csv), None if absent."""

@@ -22,19 +22,6 @@ def number(value, unit: str | None = None) -> str:
     return f"{value:,.2f}"
 
 
-def duration(seconds: float | None, unknown: str = "the set time") -> str:
-    """A time window of the parameters reference table in the words the report uses
-    (60 s, 24 h, 7 days), so that the page says the window the figures were computed
-    with, whatever the Operations Group sets; `unknown` when the table lacks it."""
-    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
-        return unknown
-    # a day is said in hours (24 h), a minute in seconds (60 s), as the metric definitions do
-    for size, least, word in ((86_400, 2, "days"), (3_600, 1, "h"), (60, 2, "min")):
-        if seconds >= least * size and seconds % size == 0:
-            return f"{seconds / size:g} {word}"
-    return f"{seconds:g} s"
-
-
 def esc(text) -> str:
     return html.escape("" if text is None else str(text))
 

@@ -251,21 +251,51 @@ def test_declarations_are_checked_from_the_yaml(tmp_path, yaml_text, message):
             check_declarations(project)
 
 
+@pytest.mark.parametrize("key", ["title", "description"])
 @pytest.mark.parametrize("title", ["Answered within {topup_window_s}", "Answered within {pp_failure_reasons_min_pct}"])
-def test_a_title_naming_no_window_of_the_parameters_is_refused(tmp_path, title):
-    """The report writes a {parameter} of a title as the window it holds; a misspelt or
-    non-time name would print the braces, or a window the figures never used."""
+def test_a_title_naming_no_window_of_the_parameters_is_refused(tmp_path, title, key):
+    """The catalogue writes a {parameter} of a title or description as the window it
+    holds; a misspelt or non-time name would print the braces, or a window the figures
+    never used."""
     from pmr.metrics import check_declarations
 
-    project = project_with(tmp_path, new_metric() + f'                title: "{title}"\n')
+    project = project_with(tmp_path, new_metric() + f'                {key}: "{title}"\n')
     name = title.split("{")[1].rstrip("}")
-    with pytest.raises(MetricDefinitionError, match=rf"^title names no parameter in seconds of seeds/parameters.csv: "
-                                                    rf"zz.new \({{{name}}}\)$"):
+    with pytest.raises(MetricDefinitionError, match=rf"^title or description names no parameter in seconds of "
+                                                    rf"seeds/parameters.csv: zz.new {key} \({{{name}}}\)$"):
         check_declarations(project)
     (project / "models" / "metrics" / "_metric_zz_new.yml").write_text(
         (project / "models" / "metrics" / "_metric_zz_new.yml").read_text().replace(name, "pp_chain_gap_s"))
     check_declarations(project)
 
+
+
+def test_the_catalogue_writes_the_windows_the_parameters_set():
+    """A window named in braces is written as the parameters table holds it, so the
+    catalogue describes what the figures were computed with (metrics.md §2: reference
+    values are configuration)."""
+    import csv
+
+    from pmr import PROJECT_DIR
+    from pmr.metrics import MetricModel, catalogue_rows, check_declarations
+
+    definition = {"metric_id": "zz.new", "requirement": "R1", "kind": "measure", "unit": "pct",
+                  "title": "Answered within {a_s}", "description": "Within {a_s}, chained {b_s} apart, read {c_s}, "
+                  "late after {d_s}, {e_s} or {f_s}."}
+    parameters = {"a_s": (90.0, "s"), "b_s": (259_200.0, "s"), "c_s": (43_200.0, "s"), "d_s": (86_400.0, "s"),
+                  "e_s": (120.0, "s"), "f_s": (150.0, "s")}
+    [row] = catalogue_rows([MetricModel("metric_zz_new", "main.metric_zz_new", [definition], ())], parameters)
+    assert row[6:8] == ("Answered within 90 s",
+                        "Within 90 s, chained 3 days apart, read 12 h, late after 24 h, 2 min or 150 s.")
+    # the project's own: no braces left, the v1 windows of seeds/parameters.csv
+    with open(PROJECT_DIR / "seeds" / "parameters.csv", newline="") as handle:
+        seeded = {r["parameter"]: (float(r["value"]), r["unit"]) for r in csv.DictReader(handle)}
+    rows = {r[1]: r for r in catalogue_rows(check_declarations(PROJECT_DIR), seeded)}
+    assert not [r for r in rows.values() if "{" in r[6] + r[7]]
+    assert rows["alerts.pct_within_sla"][6:8] == (
+        "Alerts delivered within 60 s", "Non-suppressed alerts delivered within 60 s of receipt, over non-suppressed alerts.")
+    assert "followed within 7 days by a successful request" in rows["cos.pct_success"][7]
+    assert "8F72 within 5 days after the final response" in rows["fw.pct_verified"][7]
 
 def test_a_parameter_the_seed_lacks_is_refused_before_building(tmp_path):
     """parameter_value's subquery is NULL for a name that is not a row of

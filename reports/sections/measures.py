@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pmr.calendar import parse_month, previous_month
 from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK
+from pmr.metrics import duration
 from reports.context import BREAKDOWNS
-from reports.format import duration, esc, number, status, table
+from reports.format import esc, number, status, table
 from reports.sections import Section
 
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from pmr.metrics import duration
 from reports.charts import SEGMENT_ORDER, marking_days_without_data
-from reports.format import duration, esc, number, table
+from reports.format import esc, number, table
 from reports.sections import Section, ids
 from reports.sections.outcome_tables import device_types, segment_table, single_table
 
