@@ -207,6 +207,7 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
 # A window of seeds/parameters.csv named in a title or description ("Alerts delivered
 # within {alert_trt_s}"): the catalogue holds it as the value the figures were computed with
 WINDOW = re.compile(r"\{([^{}]*)\}")
+WINDOW_UNITS = {"s": 1, "min": 60}  # seconds in one unit of a parameter that can be a window
 
 
 def duration(seconds: float | None, unknown: str = "the set time") -> str:
@@ -224,19 +225,23 @@ def duration(seconds: float | None, unknown: str = "the set time") -> str:
 
 def with_windows(text: str, parameters: dict[str, tuple[float, str]]) -> str:
     """`text` with each {parameter} written as its window (checked by _check_windows)."""
-    return WINDOW.sub(lambda m: duration(parameters.get(m.group(1), (None, None))[0]), text)
+    def window(match: re.Match) -> str:
+        value, unit = parameters.get(match.group(1), (None, None))
+        return duration(value * WINDOW_UNITS[unit] if value is not None and unit in WINDOW_UNITS else None)
+
+    return WINDOW.sub(window, text)
 
 
 def _check_windows(models: list[MetricModel], parameters: dict) -> None:
-    """Each {name} in a title or description is a parameter in seconds: else the
-    catalogue and the page would print the braces, or "the set time" for a window the
-    figures never used."""
+    """Each {name} in a title or description is a parameter in seconds or minutes: else
+    the catalogue and the page would print "the set time" for a window the figures
+    never used."""
     wrong = sorted(f"{d['metric_id']} {key} ({{{name}}})" for m in models for d in m.definitions
                    for key in ("title", "description") for name in WINDOW.findall(d.get(key) or "")
-                   if parameters.get(name, (None, None))[1] != "s")
+                   if parameters.get(name, (None, None))[1] not in WINDOW_UNITS)
     if wrong:
-        raise MetricDefinitionError("title or description names no parameter in seconds of seeds/parameters.csv: "
-                                    + ", ".join(wrong))
+        raise MetricDefinitionError("title or description names no time window (a parameter in s or min) of "
+                                    "seeds/parameters.csv: " + ", ".join(wrong))
 
 
 def _check_parameter_names(project_dir: Path, parameters: dict) -> None:

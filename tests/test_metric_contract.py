@@ -261,8 +261,8 @@ def test_a_title_naming_no_window_of_the_parameters_is_refused(tmp_path, title, 
 
     project = project_with(tmp_path, new_metric() + f'                {key}: "{title}"\n')
     name = title.split("{")[1].rstrip("}")
-    with pytest.raises(MetricDefinitionError, match=rf"^title or description names no parameter in seconds of "
-                                                    rf"seeds/parameters.csv: zz.new {key} \({{{name}}}\)$"):
+    with pytest.raises(MetricDefinitionError, match=rf"^title or description names no time window \(a parameter in s "
+                                                    rf"or min\) of seeds/parameters.csv: zz.new {key} \({{{name}}}\)$"):
         check_declarations(project)
     (project / "models" / "metrics" / "_metric_zz_new.yml").write_text(
         (project / "models" / "metrics" / "_metric_zz_new.yml").read_text().replace(name, "pp_chain_gap_s"))
@@ -283,7 +283,7 @@ def test_the_catalogue_writes_the_windows_the_parameters_set():
                   "title": "Answered within {a_s}", "description": "Within {a_s}, chained {b_s} apart, read {c_s}, "
                   "late after {d_s}, {e_s} or {f_s}."}
     parameters = {"a_s": (90.0, "s"), "b_s": (259_200.0, "s"), "c_s": (43_200.0, "s"), "d_s": (86_400.0, "s"),
-                  "e_s": (120.0, "s"), "f_s": (150.0, "s")}
+                  "e_s": (120.0, "s"), "f_s": (2.5, "min")}
     [row] = catalogue_rows([MetricModel("metric_zz_new", "main.metric_zz_new", [definition], ())], parameters)
     assert row[6:8] == ("Answered within 90 s",
                         "Within 90 s, chained 3 days apart, read 12 h, late after 24 h, 2 min or 150 s.")
@@ -296,6 +296,7 @@ def test_the_catalogue_writes_the_windows_the_parameters_set():
         "Alerts delivered within 60 s", "Non-suppressed alerts delivered within 60 s of receipt, over non-suppressed alerts.")
     assert "followed within 7 days by a successful request" in rows["cos.pct_success"][7]
     assert "8F72 within 5 days after the final response" in rows["fw.pct_verified"][7]
+    assert "Planned Maintenance up to the monthly cap of 6 h." in rows["availability.pct"][7]
 
 def test_a_parameter_the_seed_lacks_is_refused_before_building(tmp_path):
     """parameter_value's subquery is NULL for a name that is not a row of
