@@ -29,7 +29,8 @@ TABLE_COMMENTS = {
 COLUMN_COMMENTS = {
     TABLE: {
         "metric_id": "The figure's id, e.g. rsvp.volume (docs/metrics/*.md describes each).",
-        "requirement": f"The MP122 requirement the figure belongs to: {', '.join(REQUIREMENTS)}.",
+        "requirement": f"The MP122 requirement the figure belongs to: one of {', '.join(REQUIREMENTS)} (no figure "
+                       "carries R4: the report states it, docs/decision-log.md).",
         "kind": "measure (a figure with a service level: target and minimum, where seeds/service_levels.csv sets "
                 "one) or indicator. A measure's rows broken down by what its YAML lists under indicator_breakdowns "
                 "are indicators.",

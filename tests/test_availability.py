@@ -152,6 +152,12 @@ def test_outage_across_midnight_and_the_clock_change(db):
         [MONTH],
     ))
     assert minutes == {"2026-10-24": 1_440, "2026-10-25": 1_500}
+    # the month before is kept for the previous service level, marked as the monthly mart marks it
+    assert sorted(query(
+        db,
+        """select period, is_current_period, count(*) from marts.pmr_availability_daily
+           where service = 'smki_repository_interface' and segment = 'All' group by all""",
+    )) == [("2026-09", False, 30), ("2026-10", True, 31)]
     # Both are in the inactive band (Saturday after 12:00, Sunday): active is untouched.
     assert metric(
         db, "availability.pct", service="smki_repository_interface", segment="All", time_band="active"

@@ -25,10 +25,17 @@ totals as (
 
 ),
 
+periods as (
+
+    select period, is_current_period from {{ ref('int_reporting_periods') }}
+
+),
+
 final as (
 
     select
-        period,
+        totals.period,
+        periods.is_current_period,
         uk_date,
         service,
         segment,
@@ -38,6 +45,7 @@ final as (
         (day_s - excluded_planned_s) / 60.0 as uptime_min,
         {{ availability_pct('day_s', 'excluded_planned_s', 'unplanned_downtime_s') }} as availability_pct
     from totals
+    inner join periods on periods.period = totals.period
 
 )
 
