@@ -50,6 +50,7 @@ def metric_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         select
             {_figure_label()} as label,
             metric_id,
+            model,
             kind,
             unit,
             period,

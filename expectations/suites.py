@@ -60,7 +60,8 @@ def metric_rules(month: str) -> list[Rule]:
         Rule("metrics: segment", gxe.ExpectColumnValuesToBeInSet(column="segment", value_set=list(SEGMENTS)), True,
              f"have a segment in {', '.join(SEGMENTS)} (or none)", "figures", ("segment",)),
         Rule("metrics: one row per figure", gxe.ExpectColumnValuesToBeUnique(column="label"), True,
-             "are unique by metric_id and breakdown", "figures"),
+             "are unique by metric_id and breakdown (a figure given twice: often a breakdown value that is NULL "
+             "in the data and also the total's, or a join that repeats rows)", "figures", ("model",)),
         Rule("metrics: pct within 0-100",
              gxe.ExpectColumnValuesToBeBetween(column="pct_value", min_value=0, max_value=100), True,
              "within 0-100", "pct figures", ("pct_value",)),

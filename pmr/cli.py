@@ -152,20 +152,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     except MetricDefinitionError as error:
         print(f"NOT PUBLISHED: a metric model breaks the contract of docs/adding-a-metric.md: {error}",
               file=sys.stderr)
-        return 1
+        return _with_run_log(error, 1)
     except (FileNotFoundError, MachineLimit) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return _with_run_log(error, 1)
     except (duckdb.Error, OSError) as error:  # outside a step of the run log, which says the same
         stop = machine_limit(error)
         if not stop:
             raise
         print(f"error: {stop}", file=sys.stderr)
-        return 1
+        return _with_run_log(error, 1)
     print(f"published {args.month}: {link}/")
     for name in sorted(p.name for p in link.iterdir()):
         print(f"  {link / name}")
     return 0
+
+
+def _with_run_log(error: Exception, code: int) -> int:
+    """Say where the failed run's log is, when the run got as far as writing one."""
+    if getattr(error, "run_log", None):
+        print(f"run log: {error.run_log}", file=sys.stderr)
+    return code
 
 
 def cmd_deadline(args: argparse.Namespace) -> int:
@@ -199,6 +206,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from pmr import PROJECT_DIR
     from pmr.dbt_runner import run_dbt
     from pmr.metrics import MetricDefinitionError, check_declarations
+    from pmr.portability import macro_problems, model_problems
 
     try:
         models = check_declarations(PROJECT_DIR)
@@ -207,6 +215,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     ids = sum(len(model.definitions) for model in models)
     print(f"metric declarations: {len(models)} metric models declare {ids} metric ids, none breaks the contract")
+    not_portable = model_problems(PROJECT_DIR) + macro_problems(PROJECT_DIR)
+    if not_portable:
+        print("error: SQL that runs on DuckDB only (docs/portability.md; the models must also build on Spark):\n  "
+              + "\n  ".join(not_portable), file=sys.stderr)
+        return 1
+    print("SQL: portable (no DuckDB-only construct outside the dispatched macros)")
     with tempfile.TemporaryDirectory(prefix="pmr-check-") as scratch:
         # compile, not only parse: a misspelt macro is an error only when its Jinja renders. One
         # thread: when a model fails to compile, a second thread still querying DuckDB's shared
@@ -300,9 +314,11 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="check the metric declarations and the dbt project, without data",
         description="Check what an analyst adding or changing a metric can get wrong before any data is read: "
         "the metric declarations of models/metrics/ (docs/adding-a-metric.md: pmr_metrics, ids, kinds, units, "
-        "requirements, service levels and their units, follow_up parameters, no unknown key) and that dbt "
-        "compiles the project against an empty warehouse (refs, sources, macros, Jinja, YAML). Exit code 1 names "
-        "the problem. Takes about half a minute; pmr run makes the same declaration checks before it starts.",
+        "requirements, service levels and their units, follow_up parameters, windows named in titles, no unknown "
+        "key), that the SQL uses nothing DuckDB-only outside the dispatched macros (docs/portability.md: the "
+        "models must also build on Spark), and that dbt compiles the project against an empty warehouse (refs, "
+        "sources, macros, Jinja, YAML). Exit code 1 names the problem. Takes about half a minute; pmr run makes "
+        "the same declaration checks before it starts.",
     )
     check.set_defaults(handler=cmd_check)
 

@@ -11,6 +11,7 @@ is one implementation of the gate (docs/orchestration.md).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -37,6 +38,12 @@ class CheckResult:
     detail: str = ""
 
 
+# DuckDB's words when metric_rows reads `day` from a relation that has no such column
+NO_DAY_COLUMN = re.compile(r'Column "day" referenced that exists in the SELECT clause')
+NO_DAY_COLUMN_HINT = ("\npmr: a metric_rows call over a relation without a day column needs day=none "
+                      "(docs/adding-a-metric.md, the macro metric_rows)")
+
+
 def from_dbt(result: DbtResult) -> list[CheckResult]:
     checks = []
     for r in result.results:
@@ -57,6 +64,8 @@ def from_dbt(result: DbtResult) -> list[CheckResult]:
             detail = f"{kind} failed to build: {detail}"
         if OUT_OF_MEMORY_TEXT.search(detail):
             detail += out_of_memory_hint()
+        elif kind == "model" and NO_DAY_COLUMN.search(detail):
+            detail += NO_DAY_COLUMN_HINT
         checks.append(CheckResult(name=name, source="dbt", passed=passed, blocking=blocking, detail=detail))
     if not result.ok and not any(not c.passed and c.blocking for c in checks):
         checks.append(CheckResult("dbt build", "dbt", False, True, "dbt build failed:\n" + result.log_tail))

@@ -82,6 +82,7 @@ def check_definitions(model: str, definitions: list) -> None:
             raise MetricDefinitionError(
                 f"{name}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
                 f"the keys are {', '.join(DEFINITION_KEYS)}")
+        _check_text_values(model, definition)
         for key, allowed in (("kind", KINDS), ("unit", UNITS), ("requirement", REQUIREMENTS)):
             if definition[key] not in allowed:
                 raise MetricDefinitionError(
@@ -96,6 +97,23 @@ def check_definitions(model: str, definitions: list) -> None:
         if not isinstance(follow_up, list) or not all(isinstance(name, str) for name in follow_up):
             raise MetricDefinitionError(
                 f"{definition['metric_id']}: follow_up must be a list of parameter names (seeds/parameters.csv)")
+
+
+TEXT_KEYS = ("metric_id", "requirement", "kind", "unit", "service_level", "title", "description")
+
+
+def _check_text_values(model: str, definition: dict) -> None:
+    """The keys that hold one word or sentence hold text: YAML reads an unquoted
+    `{alert_trt_s}` as a mapping and `[x]` as a list."""
+    for key in TEXT_KEYS:
+        value = definition.get(key)
+        if value is not None and not isinstance(value, str):
+            name = definition["metric_id"] if isinstance(definition["metric_id"], str) else f"a metric of {model}"
+            hint = ' (YAML reads a value that starts with "{" as a mapping: quote it)' if isinstance(value, dict) else ""
+            raise MetricDefinitionError(f"{name}: {key} must be text, not {value!r}{hint}")
+    if not isinstance(definition.get("fractional", False), bool):
+        raise MetricDefinitionError(f"{definition['metric_id']}: fractional must be true or false, "
+                                    f"not {definition['fractional']!r}")
 
 
 def _check_indicator_breakdowns(definition: dict) -> None:
@@ -127,10 +145,28 @@ def _check_unique_ids(models: list[MetricModel]) -> None:
         raise MetricDefinitionError(f"metric ids declared twice: {'; '.join(duplicated)}")
 
 
-def _undeclared_model_error(name: str) -> MetricDefinitionError:
+def _undeclared_model_error(name: str, hint: str = "") -> MetricDefinitionError:
     return MetricDefinitionError(
         f"{name}: a model in {METRIC_MODELS_FOLDER} declares no pmr_metrics; its YAML entry "
-        "must carry the model's own name (the .sql file's name)")
+        f"must carry the model's own name (the .sql file's name){hint}")
+
+
+def _check_models_have_sql(project_dir: Path, declared_in: dict[str, Path]) -> None:
+    """Every .sql of models/metrics/ has a YAML entry with pmr_metrics, and every such
+    entry a .sql file: dbt ignores an entry for a model that does not exist, so a
+    misspelt name would drop its metrics without a word."""
+    import difflib
+
+    models = {path.stem for path in (project_dir / "models").rglob("*") if path.suffix in (".sql", ".py")}
+    orphans = sorted(name for name in declared_in if name not in models)
+    for sql in sorted((project_dir / METRIC_MODELS_FOLDER).rglob("*.sql")):
+        if sql.stem not in declared_in:
+            close = difflib.get_close_matches(sql.stem, orphans, n=1)
+            raise _undeclared_model_error(sql.stem, f"; {declared_in[close[0]]} declares {close[0]}, which has no .sql "
+                                                    f"file: rename one of the two" if close else "")
+    if orphans:
+        raise MetricDefinitionError("pmr_metrics declared for a model without a .sql file (dbt would drop its "
+                                    "metrics): " + ", ".join(f"{name} (in {declared_in[name]})" for name in orphans))
 
 
 def _staging_sources(manifest: dict, node_id: str) -> tuple[str, ...]:
@@ -178,6 +214,7 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
 
     project_dir = Path(project_dir)
     declarations: dict[str, list] = {}
+    declared_in: dict[str, Path] = {}
     for path in sorted([*(project_dir / "models").rglob("*.yml"), *(project_dir / "models").rglob("*.yaml")]):
         try:
             document = yaml.safe_load(path.read_text()) or {}
@@ -186,9 +223,8 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
         for entry in (document.get("models") or []) if isinstance(document, dict) else []:
             if isinstance(entry, dict) and entry.get("name") and _definitions(entry):
                 declarations[entry["name"]] = _definitions(entry)
-    for sql in sorted((project_dir / METRIC_MODELS_FOLDER).rglob("*.sql")):
-        if sql.stem not in declarations:
-            raise _undeclared_model_error(sql.stem)
+                declared_in[entry["name"]] = path.relative_to(project_dir)
+    _check_models_have_sql(project_dir, declared_in)
     models = [MetricModel(name, name, tuple(definitions)) for name, definitions in sorted(declarations.items())]
     for model in models:
         check_definitions(model.name, list(model.definitions))

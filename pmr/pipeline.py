@@ -38,7 +38,7 @@ from pmr.calendar import (
 )
 from pmr.dbt_runner import DbtResult, run_dbt, target_path_for
 from pmr.ingest import ingest, landing_files
-from pmr.run_log import RunLog, close_abandoned_logs, published_run_log, requirement_4_phrase, utc_now_iso
+from pmr.run_log import RUN_LOG, RunLog, close_abandoned_logs, published_run_log, requirement_4_phrase, utc_now_iso
 from pmr.warehouse import connect, db_path, memory_limit
 
 Progress = Callable[[str], None]
@@ -346,6 +346,9 @@ def run_month(
             if failure is None:
                 raise
             # the disk the run failed on cannot take its log either: report the first error
+        else:
+            if isinstance(failure, Exception):
+                failure.run_log = run_folder / RUN_LOG  # for the message that reports the failure
 
 
 # --- runs split over several processes or steps (Dagster) --------------------

@@ -64,7 +64,7 @@ def test_a_duplicate_figure_blocks(tmp_path):
     figures.append(dict(figures[0]))
     checks = evaluate(make_warehouse(tmp_path / "w.duckdb", figures=figures))
     assert "metrics: one row per figure" in failed(checks)
-    assert "rsvp.volume[business_process=prepayment_top_up, segment=North]" in checks[
+    assert "rsvp.volume[business_process=prepayment_top_up, segment=North] (model=metric_test)" in checks[
         "metrics: one row per figure"].detail
 
 

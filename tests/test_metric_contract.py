@@ -239,6 +239,17 @@ def test_the_projects_own_declarations_pass():
     (new_metric().replace("name: metric_zz_new", "name: metric_zz_other"),
      "metric_zz_new: a model in models/metrics/ declares no pmr_metrics"),
     ("models: [\n  - name: x", r"models/metrics/_metric_zz_new.yml is not valid YAML"),
+    # YAML reads an unquoted {window} as a mapping and [x] as a list: a message, not a traceback
+    (new_metric() + "                title: {alert_trt_s}\n",
+     r"zz.new: title must be text, not \{'alert_trt_s': None\} \(YAML reads a value that starts with \"\{\" as a "
+     r"mapping: quote it\)"),
+    (new_metric(level="[pct_within_trt]"), r"zz.new: service_level must be text, not \['pct_within_trt'\]$"),
+    (new_metric() + "                fractional: 1\n", "zz.new: fractional must be true or false, not 1"),
+    # the YAML's name misspelt: the message names the file and the name it declares
+    (new_metric().replace("name: metric_zz_new", "name: metric_zz_nwe"),
+     r"^metric_zz_new: a model in models/metrics/ declares no pmr_metrics; its YAML entry must carry the model's own "
+     r"name \(the .sql file's name\); models/metrics/_metric_zz_new.yml declares metric_zz_nwe, which has no .sql file: "
+     r"rename one of the two$"),
 ])
 def test_declarations_are_checked_from_the_yaml(tmp_path, yaml_text, message):
     from pmr.metrics import check_declarations
@@ -249,6 +260,18 @@ def test_declarations_are_checked_from_the_yaml(tmp_path, yaml_text, message):
     else:
         with pytest.raises(MetricDefinitionError, match=message):
             check_declarations(project)
+
+
+def test_metrics_declared_for_a_model_without_sql_are_refused(tmp_path):
+    """dbt ignores a YAML entry for a model that does not exist: its metrics would
+    vanish from metrics.csv without a word."""
+    from pmr.metrics import check_declarations
+
+    project = project_with(tmp_path, new_metric())
+    (project / "models" / "metrics" / "metric_zz_new.sql").unlink()
+    with pytest.raises(MetricDefinitionError, match=r"^pmr_metrics declared for a model without a .sql file \(dbt "
+                       r"would drop its metrics\): metric_zz_new \(in models/metrics/_metric_zz_new.yml\)$"):
+        check_declarations(project)
 
 
 @pytest.mark.parametrize("key", ["title", "description"])
@@ -375,6 +398,13 @@ def test_pmr_check_names_a_broken_declaration_and_a_missing_ref(tmp_path):
     mistyped = run_project_copy(project, "check")
     assert mistyped.returncode == 1
     assert "metric_rows: keep_empty names zz.nw, not one of the metric ids it is given: zz.new" in mistyped.stderr
+    # SQL that would build on DuckDB only: found here, not after 20 minutes of make test or on Spark
+    (project / "models" / "metrics" / "metric_zz_new.sql").write_text(
+        "select epoch(final_response_at) - epoch(received_at) as value from {{ ref('fct_service_requests') }}")
+    duckdb_only = run_project_copy(project, "check")
+    assert duckdb_only.returncode == 1 and "dbt project" not in duckdb_only.stdout
+    assert ("models/metrics/metric_zz_new.sql: the epoch functions are DuckDB's: use seconds_between or a dispatched "
+            "macro") in duckdb_only.stderr
 
 
 def test_pmr_check_leaves_out_dbts_lines_about_itself_but_never_an_error():
@@ -387,3 +417,44 @@ def test_pmr_check_leaves_out_dbts_lines_about_itself_but_never_an_error():
            "Found a cycle: model.pmr.metric_zz_new --> model.pmr.metric_zz_new")
     assert _without_dbt_preamble(log).splitlines() == [
         "12:00:05  Encountered an error:", "Found a cycle: model.pmr.metric_zz_new --> model.pmr.metric_zz_new"]
+
+
+def test_a_run_stopped_by_a_metric_model_says_where_its_log_is(tmp_path, monkeypatch, capsys):
+    """A model that breaks the contract is found after the build (exit 1); the run log
+    written then is named, as for a blocked run, so its steps can be read."""
+    import json
+
+    from pmr import pipeline
+    from pmr.cli import main
+
+    def build_breaking_the_contract(*args, **kwargs):
+        raise MetricDefinitionError("metric ids returned but not declared in the model's YAML: zz.nw (in metric_zz)")
+
+    monkeypatch.setattr(pipeline, "build", build_breaking_the_contract)
+    (tmp_path / "landing" / "incidents").mkdir(parents=True)
+    (tmp_path / "landing" / "incidents" / "2026-10-01.csv").write_text("incident_id\n")
+    code = main(["run", "--month", "2026-10", "--landing", str(tmp_path / "landing"), "--out", str(tmp_path / "out"),
+                 "--db", str(tmp_path / "w.duckdb")])
+    err = capsys.readouterr().err
+    assert code == 1 and "NOT PUBLISHED: a metric model breaks the contract" in err
+    [log] = (tmp_path / "out").rglob("run-log.json")
+    assert f"run log: {log}" in err.splitlines()
+    assert json.loads(log.read_text())["status"] == "failed"
+
+
+def test_a_metric_model_reading_day_from_a_relation_without_it_is_told_to_write_day_none():
+    """metric_rows reads `day` unless told day=none: over a relation without the
+    column DuckDB's message names a column "referenced before it is defined", which
+    does not say what to change."""
+    from pmr.dbt_runner import DbtResult
+    from pmr.gate import from_dbt
+
+    try:  # DuckDB's own words for what metric_rows' select does then
+        duckdb.sql("select cast(day as date) as day, 1 as value from (select 1 as x) as figures").fetchall()
+    except duckdb.BinderException as error:
+        message = f"Runtime Error in model metric_zz_new (models/metrics/metric_zz_new.sql)\n  {error}"
+    (check,) = from_dbt(DbtResult(ok=False, log_tail="", results=[
+        {"unique_id": "model.pmr_warehouse.metric_zz_new", "status": "error", "message": message}]))
+    assert not check.passed and check.blocking
+    assert check.detail.endswith("\npmr: a metric_rows call over a relation without a day column needs day=none "
+                                 "(docs/adding-a-metric.md, the macro metric_rows)")

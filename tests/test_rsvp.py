@@ -70,7 +70,7 @@ def test_every_other_process_and_segment_is_zero_volume_and_nothing_else(warehou
     rows = query(
         warehouse,
         "select business_process, segment, metric_id, value from metrics.pmr_metrics "
-        "where metric_id like 'rsvp.%' and day is null",
+        "where model = 'metric_rsvp' and day is null",  # an rsvp.* id of another model is not RSVP's
     )
     for process, segment, metric_id, value in rows:
         if (process, segment) in MONTHLY:

@@ -1,0 +1,70 @@
+"""The dbt project must run on a distributed engine as well as on DuckDB
+(docs/portability.md): engine-specific SQL lives only in dispatched macros, whose
+DuckDB body (default__ or duckdb__) has a spark__ variant beside it. This reads the
+SQL for the DuckDB-only constructs that a build on Spark 3.5 actually tripped on (and
+a few of their kind), so `pmr check` and the tests find one in seconds instead of the
+next Spark run (`make spark-check`). A singular test tagged duckdb_only is exempt: it
+checks DuckDB itself."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+DUCKDB_ONLY = {
+    r"\bvarchar\b": "varchar without a length is an error on Spark: write string",
+    r"::": "a :: cast is DuckDB syntax: write cast(... as ...)",
+    r"\btarget\.database\b": "target.database is undefined on dbt-spark: write target.get('database')",
+    r"\b100\.0\s*\*": "100.0 * a / b divides as a decimal(38, 14) on Spark: use percent_of",
+    r"\bepoch(_us|_ms|_ns)?\(": "the epoch functions are DuckDB's: use seconds_between or a dispatched macro",
+    r"\b(json_object|to_json|regexp_full_match|regexp_matches|strftime|strptime|struct_pack|string_agg|list_\w+)\(":
+        "a DuckDB-only function: put it in a dispatched macro with a spark__ variant",
+    r"\btimezone\(": "timezone() is DuckDB's: use utc_to_uk / uk_to_utc",
+    r"\bqualify\b": "QUALIFY is not Spark SQL",
+    r"\bdelete\s+from\b": "DELETE needs Delta or Iceberg on Spark: dispatch it (clear_recomputed_rows)",
+}
+ENGINE_VARIANT = re.compile(r"^(duckdb|spark)__")
+BLOCK = re.compile(r"\{%-?\s*(?:macro|test)\s+(\w+)\s*\(.*?\{%-?\s*end(?:macro|test)\s*-?%\}", re.S)
+
+
+def without_comments(sql: str) -> str:
+    return re.sub(r"--[^\n]*", "", re.sub(r"\{#.*?#\}", "", sql, flags=re.S))
+
+
+def duckdb_only(sql: str) -> list[str]:
+    """Why `sql` (comments removed) would not run on Spark: one reason per construct found."""
+    return [why for pattern, why in DUCKDB_ONLY.items() if re.search(pattern, sql, flags=re.I)]
+
+
+def macro_blocks(project_dir: Path) -> dict[str, tuple[str, str]]:
+    """Each macro and generic test of the project: name -> (file, its text without comments)."""
+    blocks = {}
+    for path in sorted([*project_dir.glob("macros/**/*.sql"), *project_dir.glob("tests/dbt/generic/*.sql")]):
+        for match in BLOCK.finditer(without_comments(path.read_text())):
+            blocks[match.group(1)] = (str(path.relative_to(project_dir)), match.group(0))
+    return blocks
+
+
+def model_problems(project_dir: Path) -> list[str]:
+    """'<file>: <why>' for each DuckDB-only construct of a model or singular test."""
+    problems = []
+    for path in sorted([*project_dir.glob("models/**/*.sql"), *project_dir.glob("tests/dbt/*.sql")]):
+        sql = without_comments(path.read_text())
+        if "duckdb_only" in sql:
+            continue
+        problems += [f"{path.relative_to(project_dir)}: {why}" for why in duckdb_only(sql)]
+    return problems
+
+
+def macro_problems(project_dir: Path) -> list[str]:
+    """'<file>: <macro>: <why>' for each DuckDB-only construct of a macro that has no
+    spark__ variant (a default__ macro with one may be DuckDB's own SQL)."""
+    blocks = macro_blocks(project_dir)
+    problems = []
+    for name, (path, sql) in blocks.items():
+        if ENGINE_VARIANT.match(name):
+            continue
+        if name.startswith("default__") and "spark__" + name.removeprefix("default__") in blocks:
+            continue
+        problems += [f"{path}: {name}: {why}" for why in duckdb_only(sql)]
+    return problems
