@@ -159,7 +159,7 @@ def _check_models_have_sql(project_dir: Path, declared_in: dict[str, Path]) -> N
 
     models = {path.stem for path in (project_dir / "models").rglob("*") if path.suffix in (".sql", ".py")}
     orphans = sorted(name for name in declared_in if name not in models)
-    for sql in sorted((project_dir / METRIC_MODELS_FOLDER).rglob("*.sql")):
+    for sql in sorted(p for p in (project_dir / METRIC_MODELS_FOLDER).rglob("*") if p.suffix in (".sql", ".py")):
         if sql.stem not in declared_in:
             close = difflib.get_close_matches(sql.stem, orphans, n=1)
             raise _undeclared_model_error(sql.stem, f"; {declared_in[close[0]]} declares {close[0]}, which has no .sql "
@@ -233,7 +233,12 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
         levels = {row["service_level"]: row["unit"] for row in csv.DictReader(handle)}
     _check_service_levels(models, levels)
     with open(project_dir / "seeds" / "parameters.csv", newline="") as handle:
-        parameters = {row["parameter"]: (float(row["value"]), row["unit"]) for row in csv.DictReader(handle)}
+        rows = list(csv.DictReader(handle))
+    try:
+        parameters = {row["parameter"]: (float(row["value"]), row["unit"]) for row in rows}
+    except (TypeError, ValueError):
+        unreadable = sorted(str(row["parameter"]) for row in rows if not _is_number(row["value"]))
+        raise MetricDefinitionError(f"seeds/parameters.csv: value is not a number for {', '.join(unreadable)}") from None
     _check_windows(models, parameters)
     catalogue_rows(models, parameters)  # raises on a follow_up that names no parameter in seconds
     _check_parameter_names(project_dir, parameters)
@@ -242,7 +247,7 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
 
 # A window of seeds/parameters.csv named in a title or description ("Alerts delivered
 # within {alert_trt_s}"): the catalogue holds it as the value the figures were computed with
-WINDOW = re.compile(r"\{([^{}]*)\}")
+WINDOW = re.compile(r"\{([a-z0-9_]+)\}")  # other braces ({"code": "8F72"}) are text
 WINDOW_UNITS = {"s": 1, "min": 60}  # seconds in one unit of a parameter that can be a window
 
 
@@ -255,8 +260,8 @@ def duration(seconds: float | None, unknown: str = "the set time") -> str:
     # a day is said in hours (24 h), a minute in seconds (60 s), as the metric definitions do
     for size, least, word in ((86_400, 2, "days"), (3_600, 1, "h"), (60, 2, "min")):
         if seconds >= least * size and seconds % size == 0:
-            return f"{seconds / size:g} {word}"
-    return f"{seconds:g} s"
+            return f"{seconds / size:,.10g} {word}"
+    return f"{seconds:,.10g} s"
 
 
 def with_windows(text: str, parameters: dict[str, tuple[float, str]]) -> str:
@@ -278,6 +283,14 @@ def _check_windows(models: list[MetricModel], parameters: dict) -> None:
     if wrong:
         raise MetricDefinitionError("title or description names no time window (a parameter in s or min) of "
                                     "seeds/parameters.csv: " + ", ".join(wrong))
+
+
+def _is_number(text) -> bool:
+    try:
+        float(text)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _check_parameter_names(project_dir: Path, parameters: dict) -> None:

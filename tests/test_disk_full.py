@@ -106,8 +106,8 @@ def test_pmr_run_on_a_full_disk_exits_1_and_logs_the_step(tmp_path, capsys):
     fill_the_disk_of(db)
     code = main(["run", "--month", "2026-10", "--landing", str(landing), "--out", str(out), "--db", str(db)])
     expected = f"the ingest step ran out of disk space ({commit_failure(db)})" + HINT
-    assert (code, capsys.readouterr().err) == (1, f"error: {expected}\n")
     (run_folder,) = (out / ".runs" / "2026-10").iterdir()
+    assert (code, capsys.readouterr().err) == (1, f"error: {expected}\nrun log: {run_folder / 'run-log.json'}\n")
     log = RunLog.load(run_folder)
     assert log.status == "failed"
     assert [(s["step"], s["status"], s["error"]) for s in log.steps] == [("ingest", "error", expected)]

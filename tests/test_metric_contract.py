@@ -262,6 +262,17 @@ def test_declarations_are_checked_from_the_yaml(tmp_path, yaml_text, message):
             check_declarations(project)
 
 
+def test_a_parameter_without_a_number_is_named(tmp_path):
+    from pmr.metrics import check_declarations
+    from tests.helpers import copy_project
+
+    project = copy_project(tmp_path / "project")
+    seed = project / "seeds" / "parameters.csv"
+    seed.write_text(seed.read_text().replace("alert_trt_s,60,", "alert_trt_s,,"))
+    with pytest.raises(MetricDefinitionError, match=r"^seeds/parameters.csv: value is not a number for alert_trt_s$"):
+        check_declarations(project)
+
+
 def test_metrics_declared_for_a_model_without_sql_are_refused(tmp_path):
     """dbt ignores a YAML entry for a model that does not exist: its metrics would
     vanish from metrics.csv without a word."""
@@ -304,12 +315,12 @@ def test_the_catalogue_writes_the_windows_the_parameters_set():
 
     definition = {"metric_id": "zz.new", "requirement": "R1", "kind": "measure", "unit": "pct",
                   "title": "Answered within {a_s}", "description": "Within {a_s}, chained {b_s} apart, read {c_s}, "
-                  "late after {d_s}, {e_s} or {f_s}."}
+                  "late after {d_s}, {e_s}, {f_s} or {g_s}; codes as {\"code\": \"8F72\"}."}
     parameters = {"a_s": (90.0, "s"), "b_s": (259_200.0, "s"), "c_s": (43_200.0, "s"), "d_s": (86_400.0, "s"),
-                  "e_s": (120.0, "s"), "f_s": (2.5, "min")}
+                  "e_s": (120.0, "s"), "f_s": (2.5, "min"), "g_s": (1_234_567.0, "s")}
     [row] = catalogue_rows([MetricModel("metric_zz_new", "main.metric_zz_new", [definition], ())], parameters)
-    assert row[6:8] == ("Answered within 90 s",
-                        "Within 90 s, chained 3 days apart, read 12 h, late after 24 h, 2 min or 150 s.")
+    assert row[6:8] == ("Answered within 90 s", "Within 90 s, chained 3 days apart, read 12 h, late after 24 h, "
+                        "2 min, 150 s or 1,234,567 s; codes as {\"code\": \"8F72\"}.")
     # the project's own: no braces left, the v1 windows of seeds/parameters.csv
     with open(PROJECT_DIR / "seeds" / "parameters.csv", newline="") as handle:
         seeded = {r["parameter"]: (float(r["value"]), r["unit"]) for r in csv.DictReader(handle)}
@@ -402,7 +413,7 @@ def test_pmr_check_names_a_broken_declaration_and_a_missing_ref(tmp_path):
     (project / "models" / "metrics" / "metric_zz_new.sql").write_text(
         "select epoch(final_response_at) - epoch(received_at) as value from {{ ref('fct_service_requests') }}")
     duckdb_only = run_project_copy(project, "check")
-    assert duckdb_only.returncode == 1 and "dbt project" not in duckdb_only.stdout
+    assert duckdb_only.returncode == 1 and "dbt project: compiles" in duckdb_only.stdout  # compiled all the same
     assert ("models/metrics/metric_zz_new.sql: the epoch functions are DuckDB's: use seconds_between or a dispatched "
             "macro") in duckdb_only.stderr
 

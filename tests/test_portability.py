@@ -32,6 +32,22 @@ def test_duckdb_only_sql_in_macros_has_a_spark_variant():
     ("select 100.0 * a / b from t", True),
     ("select epoch(a) - epoch(b) from t", True),
     ("select {{ percent_of('a', 'b') }}, cast(x as string) from t -- not cast(x as varchar)", False),
+    # what a comment or a string literal holds is not SQL; a Jinja method is not an engine's function
+    ("/* the old query read received_at::date */ select 1", False),
+    ("select concat(srv, '::', device_type), 'VARCHAR' as kind from t", False),
+    ("""select '{{ run_started_at.strftime("%Y-%m-%d") }}' as built""", False),
+    ("select 'it''s' as a, x::int from t", True),
+    ("select coalesce(a, '--') as a, b::int from t", True),
+    ("select strftime(x, '%Y') from t", True),
 ])
 def test_the_reader_finds_what_it_looks_for(sql, found):
     assert bool(duckdb_only(without_comments(sql))) is found
+
+
+def test_only_the_duckdb_only_tag_exempts_a_file(tmp_path):
+    from pmr.portability import model_problems
+
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "tagged.sql").write_text("{{ config(tags=['duckdb_only']) }}\nselect timezone('UTC', t)")
+    (tmp_path / "models" / "named.sql").write_text("select is_duckdb_only, x::int from t")
+    assert model_problems(tmp_path) == ["models/named.sql: a :: cast is DuckDB syntax: write cast(... as ...)"]
