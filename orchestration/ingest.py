@@ -13,7 +13,7 @@ import dagster as dg
 from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr import PROJECT_DIR, SOURCES
-from pmr.metrics import MetricDefinitionError, check_declarations
+from pmr.metric_declarations import MetricDefinitionError, check_declarations
 from pmr.pipeline import RunRefused, check_landing_holds_files, check_month_can_be_reported, ingest_step
 from pmr.publish import check_publishable
 from pmr.warehouse import MachineLimit, WarehouseLocked

@@ -7,7 +7,7 @@ import dagster as dg
 from orchestration.dbt import MANIFEST, metric_model_keys, seed_key
 from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
-from pmr.metrics import MetricDefinitionError
+from pmr.metric_declarations import MetricDefinitionError
 from pmr.pipeline import collect_step
 from pmr.warehouse import MachineLimit, WarehouseLocked
 

@@ -133,7 +133,7 @@ def cmd_inject_faults(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pmr.metrics import MetricDefinitionError
+    from pmr.metric_declarations import MetricDefinitionError
     from pmr.pipeline import PublicationBlocked, RunRefused, run_month
     from pmr.warehouse import MachineLimit, machine_limit
 
@@ -205,7 +205,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     from pmr import PROJECT_DIR
     from pmr.dbt_runner import run_dbt
-    from pmr.metrics import MetricDefinitionError, check_declarations
+    from pmr.metric_declarations import MetricDefinitionError, check_declarations
     from pmr.portability import macro_problems, model_problems
 
     try:

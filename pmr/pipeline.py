@@ -27,7 +27,7 @@ from typing import Callable
 
 import duckdb
 
-from pmr import PROJECT_DIR, SOURCES, build_state, gate, metrics, publish, run_claim
+from pmr import PROJECT_DIR, SOURCES, build_state, gate, metric_declarations, metrics, publish, run_claim
 from pmr.calendar import (
     deadline,
     month_has_ended,
@@ -88,7 +88,7 @@ def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path |
     except ValueError as error:
         raise RunRefused(str(error)) from None
     check_landing_holds_files(landing)
-    metrics.check_declarations(PROJECT_DIR)
+    metric_declarations.check_declarations(PROJECT_DIR)
 
 
 def check_landing_holds_files(landing: Path) -> None:

@@ -38,14 +38,8 @@ import duckdb
 
 from pmr import PROJECT_DIR
 from pmr.figure_compare import TOLERANCE, as_csv_text, compare
-from pmr.metrics import (
-    CATALOGUE_COLUMNS,
-    catalogue_rows,
-    figures_sql,
-    metric_models,
-    undeclared_sql,
-    union_sql,
-)
+from pmr.metric_declarations import CATALOGUE_COLUMNS, catalogue_rows, metric_models
+from pmr.metrics import figures_sql, undeclared_sql, union_sql
 
 _STARTED = time.perf_counter()
 CATALOGUE_VIEW = "pmr_metric_catalogue"

@@ -11,7 +11,8 @@ import json
 import duckdb
 import pytest
 
-from pmr.metrics import MetricDefinitionError, collect, metric_models
+from pmr.metric_declarations import MetricDefinitionError, metric_models
+from pmr.metrics import collect
 
 GOOD = dict(metric_id="example.count", requirement="R1", kind="indicator", unit="count")
 
@@ -223,7 +224,7 @@ def new_metric(unit="pct", level="pct_within_trt", follow_up="response_follow_up
 
 def test_the_projects_own_declarations_pass():
     from pmr import PROJECT_DIR
-    from pmr.metrics import check_declarations
+    from pmr.metric_declarations import check_declarations
 
     check_declarations(PROJECT_DIR)
 
@@ -252,7 +253,7 @@ def test_the_projects_own_declarations_pass():
      r"rename one of the two$"),
 ])
 def test_declarations_are_checked_from_the_yaml(tmp_path, yaml_text, message):
-    from pmr.metrics import check_declarations
+    from pmr.metric_declarations import check_declarations
 
     project = project_with(tmp_path, yaml_text)
     if message is None:
@@ -263,7 +264,7 @@ def test_declarations_are_checked_from_the_yaml(tmp_path, yaml_text, message):
 
 
 def test_a_parameter_without_a_number_is_named(tmp_path):
-    from pmr.metrics import check_declarations
+    from pmr.metric_declarations import check_declarations
     from tests.helpers import copy_project
 
     project = copy_project(tmp_path / "project")
@@ -276,7 +277,7 @@ def test_a_parameter_without_a_number_is_named(tmp_path):
 def test_metrics_declared_for_a_model_without_sql_are_refused(tmp_path):
     """dbt ignores a YAML entry for a model that does not exist: its metrics would
     vanish from metrics.csv without a word."""
-    from pmr.metrics import check_declarations
+    from pmr.metric_declarations import check_declarations
 
     project = project_with(tmp_path, new_metric())
     (project / "models" / "metrics" / "metric_zz_new.sql").unlink()
@@ -291,7 +292,7 @@ def test_a_title_naming_no_window_of_the_parameters_is_refused(tmp_path, title, 
     """The catalogue writes a {parameter} of a title or description as the window it
     holds; a misspelt or non-time name would print the braces, or a window the figures
     never used."""
-    from pmr.metrics import check_declarations
+    from pmr.metric_declarations import check_declarations
 
     project = project_with(tmp_path, new_metric() + f'                {key}: "{title}"\n')
     name = title.split("{")[1].rstrip("}")
@@ -311,7 +312,7 @@ def test_the_catalogue_writes_the_windows_the_parameters_set():
     import csv
 
     from pmr import PROJECT_DIR
-    from pmr.metrics import MetricModel, catalogue_rows, check_declarations
+    from pmr.metric_declarations import MetricModel, catalogue_rows, check_declarations
 
     definition = {"metric_id": "zz.new", "requirement": "R1", "kind": "measure", "unit": "pct",
                   "title": "Answered within {a_s}", "description": "Within {a_s}, chained {b_s} apart, read {c_s}, "
@@ -336,7 +337,7 @@ def test_a_parameter_the_seed_lacks_is_refused_before_building(tmp_path):
     """parameter_value's subquery is NULL for a name that is not a row of
     seeds/parameters.csv: a threshold compared with NULL is never met, so a misspelt
     name would publish 0% with no failed check."""
-    from pmr.metrics import check_declarations
+    from pmr.metric_declarations import check_declarations
 
     sql = ("select {{ parameter_value('response_follow_up_s') }} as a, "
            "{{ parameter_value( \"topup_fast_respons_s\" ) }} as value")

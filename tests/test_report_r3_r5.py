@@ -144,7 +144,7 @@ def test_each_catalogued_id_has_at_most_one_section_and_the_others_go_to_other_f
 
     import pandas as pd
 
-    from pmr.metrics import CATALOGUE_COLUMNS, catalogue_rows, check_declarations
+    from pmr.metric_declarations import CATALOGUE_COLUMNS, catalogue_rows, check_declarations
     from reports.context import ReportContext
     from reports.sections import other_metrics
 

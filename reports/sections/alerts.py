@@ -5,7 +5,7 @@ Device Alert code it lacks says so rather than guess a GBCS meaning)."""
 
 from __future__ import annotations
 
-from pmr.metrics import duration
+from pmr.metric_declarations import duration
 from reports.charts import SEGMENT_ORDER
 from reports.format import number, status, table
 from reports.sections import Section, ids

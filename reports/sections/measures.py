@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pmr.calendar import parse_month, previous_month
 from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK
-from pmr.metrics import duration
+from pmr.metric_declarations import duration
 from reports.context import BREAKDOWNS
 from reports.format import esc, number, status, table
 from reports.sections import Section

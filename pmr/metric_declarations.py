@@ -1,0 +1,331 @@
+"""The metric declarations: the `pmr_metrics` of each metric model's YAML
+(docs/adding-a-metric.md), read from the dbt manifest after a build
+(`metric_models`) or straight from the project before one (`check_declarations`),
+checked against the contract, and turned into the rows of metrics.metric_catalogue
+(`catalogue_rows`), with the time windows their titles and descriptions name written
+out as seeds/parameters.csv sets them. pmr.metrics collects the figures.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pmr import SOURCES
+from pmr.metric_tables import KINDS, REQUIREMENTS, UNITS
+
+# The breakdowns a measure's YAML may list under indicator_breakdowns: its rows broken
+# down so are indicators, without service levels (a segment: a CSP region or SMETS1,
+# not All)
+BREAKDOWNS = ("day", "business_process", "segment", "device_type", "service", "time_band", "category")
+# Every key a pmr_metrics entry may have (docs/adding-a-metric.md): a misspelt optional
+# key would otherwise be ignored without a word
+DEFINITION_KEYS = ("metric_id", "requirement", "kind", "unit", "service_level", "indicator_breakdowns", "fractional",
+                   "follow_up", "title", "description")
+METRIC_MODELS_FOLDER = "models/metrics/"
+# {{ parameter_value('name') }} in the SQL: the macro's subquery is NULL for a name
+# seeds/parameters.csv lacks, which would publish a threshold's share as 0
+PARAMETER_CALL = re.compile(r"""parameter_value\(\s*(['"])(.*?)\1\s*\)""")
+SQL_FOLDERS = ("models", "macros", "tests/dbt")
+CATALOGUE_COLUMNS = (
+    "model", "metric_id", "requirement", "kind", "unit", "service_level", "title", "description", "fractional",
+    "follow_up_s", "indicator_breakdowns", "sources",
+)
+
+
+class MetricDefinitionError(ValueError):
+    """A metric model or its YAML breaks the contract of docs/adding-a-metric.md."""
+
+
+@dataclass(frozen=True)
+class MetricModel:
+    name: str
+    relation: str  # schema.table
+    definitions: tuple[dict, ...]
+    # the landing sources whose staging models (stg_<source>) the model reads, through
+    # dbt's lineage: empty when read from the YAML alone (check_declarations)
+    sources: tuple[str, ...] = ()
+
+
+def _definitions(declaration: dict) -> list | None:
+    """pmr_metrics of a model, from its config meta or its meta (dbt reads both)."""
+    return ((declaration.get("config") or {}).get("meta") or {}).get("pmr_metrics") or (
+        declaration.get("meta") or {}).get("pmr_metrics")
+
+
+def check_definitions(model: str, definitions: list) -> None:
+    """Each definition has what metrics.csv needs, in the allowed values."""
+    for definition in definitions:
+        if not isinstance(definition, dict):
+            raise MetricDefinitionError(f"{model}: each pmr_metrics entry must be a mapping, not {definition!r}")
+        missing = [k for k in ("metric_id", "requirement", "kind", "unit") if not definition.get(k)]
+        name = definition.get("metric_id") or f"a metric of {model}"
+        if missing:
+            raise MetricDefinitionError(f"{name}: lacks {', '.join(missing)} (in the pmr_metrics of {model})")
+        unknown = sorted(set(definition) - set(DEFINITION_KEYS))
+        if unknown:
+            raise MetricDefinitionError(
+                f"{name}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+                f"the keys are {', '.join(DEFINITION_KEYS)}")
+        _check_text_values(model, definition)
+        for key, allowed in (("kind", KINDS), ("unit", UNITS), ("requirement", REQUIREMENTS)):
+            if definition[key] not in allowed:
+                raise MetricDefinitionError(
+                    f"{definition['metric_id']}: {key} {definition[key]!r} is not one of {', '.join(allowed)}")
+        if definition.get("service_level") and definition["kind"] != "measure":
+            # an indicator has no target or minimum: the level would be dropped without a word
+            raise MetricDefinitionError(
+                f"{definition['metric_id']}: only a measure has a service_level (this is an indicator); "
+                "write kind: measure, or leave service_level out")
+        _check_indicator_breakdowns(definition)
+        follow_up = definition.get("follow_up", [])
+        if not isinstance(follow_up, list) or not all(isinstance(name, str) for name in follow_up):
+            raise MetricDefinitionError(
+                f"{definition['metric_id']}: follow_up must be a list of parameter names (seeds/parameters.csv)")
+
+
+TEXT_KEYS = ("metric_id", "requirement", "kind", "unit", "service_level", "title", "description")
+
+
+def _check_text_values(model: str, definition: dict) -> None:
+    """The keys that hold one word or sentence hold text: YAML reads an unquoted
+    `{alert_trt_s}` as a mapping and `[x]` as a list."""
+    for key in TEXT_KEYS:
+        value = definition.get(key)
+        if value is not None and not isinstance(value, str):
+            name = definition["metric_id"] if isinstance(definition["metric_id"], str) else f"a metric of {model}"
+            hint = ' (YAML reads a value that starts with "{" as a mapping: quote it)' if isinstance(value, dict) else ""
+            raise MetricDefinitionError(f"{name}: {key} must be text, not {value!r}{hint}")
+    if not isinstance(definition.get("fractional", False), bool):
+        raise MetricDefinitionError(f"{definition['metric_id']}: fractional must be true or false, "
+                                    f"not {definition['fractional']!r}")
+
+
+def _check_indicator_breakdowns(definition: dict) -> None:
+    breakdowns = definition.get("indicator_breakdowns")
+    if breakdowns is None:
+        return
+    metric_id = definition["metric_id"]
+    if definition["kind"] != "measure":
+        raise MetricDefinitionError(f"{metric_id}: only a measure has indicator_breakdowns (this is an indicator)")
+    if not isinstance(breakdowns, list) or not breakdowns or not all(b in BREAKDOWNS for b in breakdowns):
+        raise MetricDefinitionError(
+            f"{metric_id}: indicator_breakdowns must be a list of breakdown columns, each one of {BREAKDOWNS}")
+
+
+def _indicator_breakdowns(definition: dict) -> str | None:
+    """The catalogue's text of a measure's indicator_breakdowns: ',day,segment,' (None when none)."""
+    breakdowns = definition.get("indicator_breakdowns")
+    return "," + ",".join(sorted(breakdowns)) + "," if breakdowns else None
+
+
+def _check_unique_ids(models: list[MetricModel]) -> None:
+    declared_in: dict[str, list[str]] = {}
+    for model in models:
+        for definition in model.definitions:
+            declared_in.setdefault(definition["metric_id"], []).append(model.name)
+    duplicated = sorted(f"{metric_id} (in {', '.join(names)})" for metric_id, names in declared_in.items()
+                        if len(names) > 1)
+    if duplicated:
+        raise MetricDefinitionError(f"metric ids declared twice: {'; '.join(duplicated)}")
+
+
+def _undeclared_model_error(name: str, hint: str = "") -> MetricDefinitionError:
+    return MetricDefinitionError(
+        f"{name}: a model in {METRIC_MODELS_FOLDER} declares no pmr_metrics; its YAML entry "
+        f"must carry the model's own name (the .sql file's name){hint}")
+
+
+def _check_models_have_sql(project_dir: Path, declared_in: dict[str, Path]) -> None:
+    """Every .sql of models/metrics/ has a YAML entry with pmr_metrics, and every such
+    entry a .sql file: dbt ignores an entry for a model that does not exist, so a
+    misspelt name would drop its metrics without a word."""
+    import difflib
+
+    models = {path.stem for path in (project_dir / "models").rglob("*") if path.suffix in (".sql", ".py")}
+    orphans = sorted(name for name in declared_in if name not in models)
+    for sql in sorted(p for p in (project_dir / METRIC_MODELS_FOLDER).rglob("*") if p.suffix in (".sql", ".py")):
+        if sql.stem not in declared_in:
+            close = difflib.get_close_matches(sql.stem, orphans, n=1)
+            raise _undeclared_model_error(sql.stem, f"; {declared_in[close[0]]} declares {close[0]}, which has no .sql "
+                                                    f"file: rename one of the two" if close else "")
+    if orphans:
+        raise MetricDefinitionError("pmr_metrics declared for a model without a .sql file (dbt would drop its "
+                                    "metrics): " + ", ".join(f"{name} (in {declared_in[name]})" for name in orphans))
+
+
+def _staging_sources(manifest: dict, node_id: str) -> tuple[str, ...]:
+    """The landing sources whose staging models (stg_<source>) `node_id` reads, directly
+    or through other models."""
+    nodes = manifest["nodes"]
+    seen, todo = set(), [node_id]
+    while todo:
+        for parent in nodes.get(todo.pop(), {}).get("depends_on", {}).get("nodes", []):
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    names = {nodes[p]["name"] for p in seen if p in nodes}
+    return tuple(source for source in SOURCES if f"stg_{source}" in names)
+
+
+def metric_models(manifest_path: Path) -> list[MetricModel]:
+    """The metric models of a dbt manifest, their declarations checked."""
+    manifest = json.loads(Path(manifest_path).read_text())
+    found = []
+    for node_id, node in manifest["nodes"].items():
+        if node["resource_type"] != "model":
+            continue
+        definitions = _definitions(node)
+        if not definitions:
+            if node.get("original_file_path", "").startswith(METRIC_MODELS_FOLDER):
+                raise _undeclared_model_error(node["name"])
+            continue
+        check_definitions(node["name"], definitions)
+        found.append(MetricModel(node["name"], f"{node['schema']}.{node['alias'] or node['name']}", tuple(definitions),
+                                 _staging_sources(manifest, node_id)))
+    _check_unique_ids(found)
+    return sorted(found, key=lambda m: m.name)
+
+
+def check_declarations(project_dir: Path) -> list[MetricModel]:
+    """Check the metric declarations straight from the project's YAML and seeds,
+    before dbt builds anything, so a typo in a new metric's YAML stops `pmr run` at
+    once rather than after the build; returns the metric models declared. The same
+    checks run again on dbt's manifest after the build (metric_models, collect),
+    which stays the authority."""
+    import csv
+
+    import yaml
+
+    project_dir = Path(project_dir)
+    declarations: dict[str, list] = {}
+    declared_in: dict[str, Path] = {}
+    for path in sorted([*(project_dir / "models").rglob("*.yml"), *(project_dir / "models").rglob("*.yaml")]):
+        try:
+            document = yaml.safe_load(path.read_text()) or {}
+        except yaml.YAMLError as error:
+            raise MetricDefinitionError(f"{path.relative_to(project_dir)} is not valid YAML: {error}") from None
+        for entry in (document.get("models") or []) if isinstance(document, dict) else []:
+            if isinstance(entry, dict) and entry.get("name") and _definitions(entry):
+                declarations[entry["name"]] = _definitions(entry)
+                declared_in[entry["name"]] = path.relative_to(project_dir)
+    _check_models_have_sql(project_dir, declared_in)
+    models = [MetricModel(name, name, tuple(definitions)) for name, definitions in sorted(declarations.items())]
+    for model in models:
+        check_definitions(model.name, list(model.definitions))
+    _check_unique_ids(models)
+    with open(project_dir / "seeds" / "service_levels.csv", newline="") as handle:
+        levels = {row["service_level"]: row["unit"] for row in csv.DictReader(handle)}
+    check_service_levels(models, levels)
+    with open(project_dir / "seeds" / "parameters.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    try:
+        parameters = {row["parameter"]: (float(row["value"]), row["unit"]) for row in rows}
+    except (TypeError, ValueError):
+        unreadable = sorted(str(row["parameter"]) for row in rows if not _is_number(row["value"]))
+        raise MetricDefinitionError(f"seeds/parameters.csv: value is not a number for {', '.join(unreadable)}") from None
+    _check_windows(models, parameters)
+    catalogue_rows(models, parameters)  # raises on a follow_up that names no parameter in seconds
+    _check_parameter_names(project_dir, parameters)
+    return models
+
+
+# A window of seeds/parameters.csv named in a title or description ("Alerts delivered
+# within {alert_trt_s}"): the catalogue holds it as the value the figures were computed with
+WINDOW = re.compile(r"\{([a-z0-9_]+)\}")  # other braces ({"code": "8F72"}) are text
+WINDOW_UNITS = {"s": 1, "min": 60}  # seconds in one unit of a parameter that can be a window
+
+
+def duration(seconds: float | None, unknown: str = "the set time") -> str:
+    """A time window of the parameters reference table in the words the report uses
+    (60 s, 24 h, 7 days), so that a label says the window the figures were computed
+    with, whatever the Operations Group sets; `unknown` when the table lacks it."""
+    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+        return unknown
+    # a day is said in hours (24 h), a minute in seconds (60 s), as the metric definitions do
+    for size, least, word in ((86_400, 2, "days"), (3_600, 1, "h"), (60, 2, "min")):
+        if seconds >= least * size and seconds % size == 0:
+            return f"{seconds / size:,.10g} {word}"
+    return f"{seconds:,.10g} s"
+
+
+def with_windows(text: str, parameters: dict[str, tuple[float, str]]) -> str:
+    """`text` with each {parameter} written as its window (checked by _check_windows)."""
+    def window(match: re.Match) -> str:
+        value, unit = parameters.get(match.group(1), (None, None))
+        return duration(value * WINDOW_UNITS[unit] if value is not None and unit in WINDOW_UNITS else None)
+
+    return WINDOW.sub(window, text)
+
+
+def _check_windows(models: list[MetricModel], parameters: dict) -> None:
+    """Each {name} in a title or description is a parameter in seconds or minutes: else
+    the catalogue and the page would print "the set time" for a window the figures
+    never used."""
+    wrong = sorted(f"{d['metric_id']} {key} ({{{name}}})" for m in models for d in m.definitions
+                   for key in ("title", "description") for name in WINDOW.findall(d.get(key) or "")
+                   if parameters.get(name, (None, None))[1] not in WINDOW_UNITS)
+    if wrong:
+        raise MetricDefinitionError("title or description names no time window (a parameter in s or min) of "
+                                    "seeds/parameters.csv: " + ", ".join(wrong))
+
+
+def _is_number(text) -> bool:
+    try:
+        float(text)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _check_parameter_names(project_dir: Path, parameters: dict) -> None:
+    """Each name the SQL passes to parameter_value is a row of seeds/parameters.csv."""
+    unknown = sorted({
+        f"{name} (in {path.relative_to(project_dir)})"
+        for folder in SQL_FOLDERS for path in (project_dir / folder).rglob("*.sql")
+        for _, name in PARAMETER_CALL.findall(path.read_text()) if name not in parameters
+    })
+    if unknown:
+        raise MetricDefinitionError(f"parameter_value names no parameter of seeds/parameters.csv: {', '.join(unknown)}")
+
+
+def check_service_levels(models: list[MetricModel], levels: dict[str, str]) -> None:
+    """Each service_level is a row of seeds/service_levels.csv (`levels`: its unit by
+    name) in the metric's own unit: a 99% target on a count would read as 99 requests."""
+    declared = [d for m in models for d in m.definitions if d.get("service_level")]
+    unknown = sorted(f"{d['metric_id']} ({d['service_level']})" for d in declared if d["service_level"] not in levels)
+    if unknown:
+        raise MetricDefinitionError(f"service_level not in seeds/service_levels.csv: {', '.join(unknown)}")
+    mismatched = sorted(f"{d['metric_id']} is in {d['unit']}, its service level {d['service_level']} in "
+                        f"{levels[d['service_level']]}" for d in declared if levels[d["service_level"]] != d["unit"])
+    if mismatched:
+        raise MetricDefinitionError(f"service level of another unit: {'; '.join(mismatched)}")
+
+
+def follow_up_seconds(definition: dict, parameters: dict[str, tuple[float, str]]) -> float | None:
+    """The sum of the parameters a metric's YAML lists under `follow_up` (None when it lists none)."""
+    names = definition.get("follow_up") or []
+    for name in names:
+        if name not in parameters:
+            raise MetricDefinitionError(
+                f"{definition['metric_id']}: follow_up names {name}, not a parameter of seeds/parameters.csv")
+        if parameters[name][1] != "s":
+            raise MetricDefinitionError(
+                f"{definition['metric_id']}: follow_up names {name}, a parameter in {parameters[name][1]}; "
+                "a window must be in seconds (unit s)")
+    return float(sum(parameters[name][0] for name in names)) if names else None
+
+
+def catalogue_rows(models: list[MetricModel], parameters: dict[str, tuple[float, str]]) -> list[tuple]:
+    """The rows of metrics.metric_catalogue, in the order of CATALOGUE_COLUMNS, windows
+    named in titles and descriptions written out."""
+    return [
+        (m.name, d["metric_id"], d["requirement"], d["kind"], d["unit"], d.get("service_level"),
+         with_windows(d.get("title") or d["metric_id"], parameters),
+         with_windows(d.get("description") or "", parameters), bool(d.get("fractional", False)),
+         follow_up_seconds(d, parameters), _indicator_breakdowns(d), ", ".join(m.sources))
+        for m in models for d in m.definitions
+    ]
