@@ -222,11 +222,10 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
     check_service_levels(models, levels)
     with open(project_dir / "seeds" / "parameters.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    try:
-        parameters = {row["parameter"]: (float(row["value"]), row["unit"]) for row in rows}
-    except (TypeError, ValueError):
-        unreadable = sorted(str(row["parameter"]) for row in rows if not _is_number(row["value"]))
-        raise MetricDefinitionError(f"seeds/parameters.csv: value is not a number for {', '.join(unreadable)}") from None
+    unreadable = sorted(str(row["parameter"]) for row in rows if not _is_number(row["value"]))
+    if unreadable:
+        raise MetricDefinitionError(f"seeds/parameters.csv: value is not a number for {', '.join(unreadable)}")
+    parameters = {row["parameter"]: (float(row["value"]), row["unit"]) for row in rows}
     _check_windows(models, parameters)
     catalogue_rows(models, parameters)  # raises on a follow_up that names no parameter in seconds
     _check_parameter_names(project_dir, parameters)
