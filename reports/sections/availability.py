@@ -22,6 +22,7 @@ import pandas as pd
 
 from expectations.frames import days_without_data
 from pmr.calendar import parse_month
+from pmr.metric_declarations import duration
 from reports.charts import SEGMENT_COLOURS, SEGMENT_ORDER, daily_lines, level_rules
 from reports.format import esc, number, table
 from reports.sections import Section, ids
@@ -320,7 +321,7 @@ def render(ctx, charts) -> str:
     target, minimum = _levels(ctx)
     levels = f" (target {number(target, 'pct')}, minimum {number(minimum, 'pct')})" if target is not None else ""
     cap = ctx.parameter("planned_maintenance_cap_min")
-    cap_text = f"{cap / 60:g} hours" if cap is not None else "the cap"
+    cap_text = duration(cap * 60 if cap is not None else None, unknown="the cap")
     parts = [
         "<p>End-to-end availability of each DCC Service: a Service is available only while all of its "
         "components are. Availability = (Uptime − unplanned downtime) / Uptime × 100, where Uptime is the time "
