@@ -209,6 +209,12 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
         except yaml.YAMLError as error:
             raise MetricDefinitionError(f"{path.relative_to(project_dir)} is not valid YAML: {error}") from None
         for entry in (document.get("models") or []) if isinstance(document, dict) else []:
+            if isinstance(entry, dict) and entry.get("versions") and path.is_relative_to(
+                    project_dir / METRIC_MODELS_FOLDER):
+                raise MetricDefinitionError(
+                    f"{entry.get('name')} in {path.relative_to(project_dir)}: a metric model cannot have dbt "
+                    "versions (versions:): each figure of metrics.csv comes from one SQL definition. Change the "
+                    "model in place and record the change of meaning in docs/decision-log.md")
             if isinstance(entry, dict) and entry.get("name") and _definitions(entry):
                 declarations[entry["name"]] = _definitions(entry)
                 declared_in[entry["name"]] = path.relative_to(project_dir)

@@ -274,6 +274,20 @@ def test_a_parameter_without_a_number_is_named(tmp_path):
         check_declarations(project)
 
 
+def test_a_versioned_metric_model_is_refused(tmp_path):
+    """dbt versions would give one metric id two SQL definitions, and the file
+    metric_zz_new_v2.sql a name that no YAML entry carries."""
+    from pmr.metric_declarations import check_declarations
+
+    project = project_with(tmp_path, new_metric() + "        latest_version: 2\n        versions:\n          - v: 2\n")
+    (project / "models" / "metrics" / "metric_zz_new.sql").rename(project / "models" / "metrics" / "metric_zz_new_v2.sql")
+    with pytest.raises(MetricDefinitionError, match=r"^metric_zz_new in models/metrics/_metric_zz_new.yml: a metric "
+                       r"model cannot have dbt versions \(versions:\): each figure of metrics.csv comes from one SQL "
+                       r"definition. Change the model in place and record the change of meaning in "
+                       r"docs/decision-log.md$"):
+        check_declarations(project)
+
+
 def test_metrics_declared_for_a_model_without_sql_are_refused(tmp_path):
     """dbt ignores a YAML entry for a model that does not exist: its metrics would
     vanish from metrics.csv without a word."""
