@@ -48,7 +48,9 @@ def first_delivery(landing):
         resp("c1", "2026-10-05T10:00:03Z", code="E20"),
         resp("f1", "2026-10-05T10:00:03Z"),
     ], name="b_day1.csv")
-    write_csv(landing, "alerts", [alert("a1"), alert("a2"), alert("a3"), n12("a7", "r6")], name="b_day1.csv")
+    write_csv(landing, "alerts", [alert("a1"), alert("a2"), alert("a3"), n12("a7", "r6"),
+                                  alert("a9", delivered_at=None)],   # a9 not sent yet...
+              name="b_day1.csv")
 
 
 def second_delivery(landing):
@@ -81,6 +83,7 @@ def second_delivery(landing):
         n12("a7", None),                       # conflicts with b_day1's a7: r6 no longer failed
         alert("a8", alert_code="8F72", device_id="d4",  # ...and verified by its device
               received_at="2026-10-06T09:00:00Z", delivered_at="2026-10-06T09:00:01Z"),
+        alert("a9"),                           # ...sent: supersedes b_day1's a9
     ], name="c_day2.csv")
 
 
@@ -175,7 +178,7 @@ def test_first_delivery_is_accounted_for(builds):
     assert builds["after_first"] == {
         "service_requests/b_day1.csv": (7, 7, 0, 0),
         "service_responses/b_day1.csv": (6, 5, 0, 1),
-        "alerts/b_day1.csv": (4, 4, 0, 0),
+        "alerts/b_day1.csv": (5, 5, 0, 0),
         # kr3's FLOAT is not an integer; ka1's integer 2 is not a boolean; ka4 (1999) and ka5 (9999)
         # are out of range
         "service_requests/m_base.parquet": (2, 2, 0, 0),
@@ -209,8 +212,8 @@ def test_new_files_change_the_verdicts_on_older_rows(builds):
         "service_requests/c_day2.csv": (4, 2, 0, 2),
         "service_responses/b_day1.csv": (6, 5, 0, 1),
         "service_responses/c_day2.csv": (4, 2, 1, 1),
-        "alerts/b_day1.csv": (4, 2, 0, 2),
-        "alerts/c_day2.csv": (7, 3, 1, 3),
+        "alerts/b_day1.csv": (5, 3, 0, 2),
+        "alerts/c_day2.csv": (8, 4, 1, 3),
         "service_requests/m_base.parquet": (2, 2, 0, 0),
         "service_requests/m_ns.parquet": (1, 1, 0, 0),
         "service_requests/n_float.parquet": (1, 0, 0, 1),
@@ -229,6 +232,14 @@ def test_new_files_change_the_verdicts_on_older_rows(builds):
                     "where source = 'service_responses' order by file, row_number")
     assert reasons == [("service_responses/b_day1.csv", 2, "response before its request"),
                        ("service_responses/c_day2.csv", 4, "response before its request")]
+
+
+def test_an_alert_sent_after_its_first_extract_replaces_the_unsent_version(builds):
+    sql = "select cast(delivered_at as varchar), _file from staging.stg_alerts where alert_id = 'a9'"
+    assert query(builds["root"] / "after_first.duckdb", sql) == [(None, "alerts/b_day1.csv")]
+    assert query(builds["root"] / "inc.duckdb", sql) == [("2026-10-05 10:00:02", "alerts/c_day2.csv")]
+    superseded = "select file, superseded from staging.landing_accounting where source = 'alerts' and superseded > 0"
+    assert query(builds["root"] / "inc.duckdb", superseded) == [("alerts/b_day1.csv", 1)]
 
 
 def test_new_alerts_change_the_facts_of_older_requests(builds):

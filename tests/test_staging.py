@@ -88,7 +88,13 @@ def warehouse(tmp_path_factory):
         alert("a5", alert_kind="other"),                             # unknown alert_kind
         alert("a6", suppressed="maybe"),                             # invalid boolean: suppressed
         alert("a7", alert_code="N12", alert_kind="dcc", delivered_at=None, suppressed="true"),  # accepted
+        alert("a8", delivered_at=None),                              # superseded: extracted before it was sent
+        alert("a9", delivered_at=None),                              # conflicting: its later versions conflict
+        alert("a9"),                                                 # conflicting contents (two delivery times)
+        alert("a9", delivered_at="2026-10-05T10:00:09Z"),            # conflicting contents
     ])
+    # the same alert once sent, in a later extract: accepted
+    write_csv(landing, "alerts", [alert("a8")], name="later.csv")
 
     def outage(outage_id, **overrides):
         row = dict(outage_id=outage_id, component="dsp_core", started_at="2026-10-05T01:00:00Z",
@@ -158,7 +164,8 @@ def test_every_row_is_accounted_for_per_file(warehouse):
         ("service_requests", "service_requests/g_parquet.parquet"): (3, 1, 1, 1),
         ("service_requests", "service_requests/h_out_of_range.csv"): (1, 0, 1, 0),
         ("service_responses", "service_responses/extract.csv"): (5, 2, 1, 2),
-        ("alerts", "alerts/extract.csv"): (7, 2, 0, 5),
+        ("alerts", "alerts/extract.csv"): (11, 3, 0, 8),
+        ("alerts", "alerts/later.csv"): (1, 1, 0, 0),
         ("outages", "outages/a_first_extract.csv"): (2, 1, 0, 1),
         ("outages", "outages/b_second_extract.csv"): (5, 1, 0, 4),
         ("incidents", "incidents/extract.csv"): (8, 3, 0, 5),
@@ -193,6 +200,7 @@ def test_quarantine_reasons(warehouse):
         ("alerts", "unknown alert_code", 1),
         ("alerts", "unknown alert_kind", 1),
         ("alerts", "invalid boolean: suppressed", 1),
+        ("alerts", "conflicting contents for the same alert_id", 3),
         ("outages", "end before start: ended_at before started_at", 1),
         ("outages", "unknown component", 1),
         ("outages", "conflicting contents for the same outage_id", 3),
@@ -236,6 +244,13 @@ def test_staged_rows_are_typed_deduplicated_and_updated(warehouse):
                  "order by 1") == [("i1", True, None), ("i5", False, "DCC User Interface")]
     assert query(warehouse, "select outage_id, cast(ended_at as varchar) from staging.stg_outages") == [
         ("o1", "2026-10-05 02:00:00")]
+    # the alert as sent replaces the version extracted before it was sent
+    assert query(warehouse, "select alert_id, cast(delivered_at as varchar), _file from staging.stg_alerts "
+                 "order by 1") == [("a1", "2026-10-05 10:00:02", "alerts/extract.csv"),
+                                   ("a7", None, "alerts/extract.csv"),
+                                   ("a8", "2026-10-05 10:00:02", "alerts/later.csv")]
+    assert query(warehouse, "select source, superseded from staging.landing_accounting where superseded > 0 "
+                 "order by 1, 2") == [("alerts", 1), ("incidents", 1), ("outages", 1)]
 
 
 def test_dbt_staging_contract_matches_the_python_contract(warehouse):
