@@ -36,6 +36,9 @@ PARQUET_TYPES_READABLE_AS = {
     "integer": {"VARCHAR", "FLOAT", "DOUBLE", "DECIMAL", NULL_TYPE} | _INTEGER_TYPES,
     "boolean": {"VARCHAR", "BOOLEAN", NULL_TYPE} | _INTEGER_TYPES,
 }
+# What to change, for a type some writers use by default: Hive and Impala write text as
+# binary without the STRING annotation unless told otherwise.
+_TYPE_ADVICE = {"BLOB": " (Parquet binary without the STRING annotation): write text columns as strings"}
 _NATIVE_TYPES = {"timestamp": "TIMESTAMPTZ", "integer": "BIGINT", "boolean": "BOOLEAN", "string": "VARCHAR"}
 _BIGINT_EXACT = _INTEGER_TYPES - {"UBIGINT"}  # UBIGINT can exceed BIGINT: read as text, checked there
 
@@ -81,7 +84,7 @@ def register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[
     for column in CONTRACT[source]:
         if column.name in present and not _parquet_type_fits(column.type, present[column.name][1]):
             reason = (f"file skipped: column {column.name} is {present[column.name][1]}, "
-                      f"which cannot be read as a {column.type}")
+                      f"which cannot be read as a {column.type}{_TYPE_ADVICE.get(present[column.name][1], '')}")
             keep_rows_of_skipped_file(con, source, key, reader, reason)
     columns, others = split_columns(source, present)
     # Reading every value of the contract columns finds a damaged page now, while the

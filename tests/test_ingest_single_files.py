@@ -337,6 +337,25 @@ def test_a_column_that_looks_like_a_misspelt_contract_column_skips_its_file(tmp_
         ("alerts/a.csv", 1), ("service_requests/b.csv", 1)]
 
 
+def test_text_written_as_parquet_binary_is_skipped_saying_what_to_change(tmp_path):
+    """Hive and Impala write text as binary without the STRING annotation by default."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [req("r1"), req("r2")]
+    table = pa.Table.from_pylist(rows).cast(pa.schema(
+        [pa.field(name, pa.binary() if name == "request_id" else pa.Table.from_pylist(rows).schema.field(name).type)
+         for name in rows[0]]))
+    (tmp_path / "service_requests").mkdir()
+    pq.write_table(table, tmp_path / "service_requests" / "impala.parquet")
+    con = duckdb.connect()
+    assert ingest(con, tmp_path).skipped == {
+        "service_requests/impala.parquet": "file skipped: column request_id is BLOB, which cannot be read as a string "
+                                           "(Parquet binary without the STRING annotation): write text columns as "
+                                           "strings"}
+    assert con.execute("select count(*) from raw.malformed_lines").fetchone()[0] == 2
+
+
 def test_each_file_records_the_contract_columns_it_has_and_its_other_columns(tmp_path):
     """The gate warns of a file read without a contract column (empty in each of its
     rows) and names the columns the contract does not: delivered_at abbreviated
