@@ -16,6 +16,7 @@ from pmr import PROJECT_DIR, SOURCES
 from pmr.metric_declarations import MetricDefinitionError, check_declarations
 from pmr.pipeline import RunRefused, check_landing_holds_files, check_month_can_be_reported, ingest_step
 from pmr.publish import check_publishable
+from pmr.run_log import close_abandoned_logs
 from pmr.warehouse import MachineLimit, WarehouseLocked
 
 RAW_TABLES = (
@@ -82,6 +83,9 @@ def landing_ingest(context: dg.AssetExecutionContext, pmr: PmrSettings):
     declaration that breaks docs/adding-a-metric.md stops the run here, before
     anything is read or built, as in `pmr run`."""
     run = MonthRun.open(context, pmr)
+    # a run killed outright outside the run queue (dagster job execute) has no sensor to close its log
+    for said in close_abandoned_logs(pmr.out_path, run.month):
+        context.log.warning(said)
     known = (MetricDefinitionError, WarehouseLocked, RunRefused, MachineLimit)
     with run.reporting_errors(known=known, describe=_describe):
         # a partition given as a run tag reaches here without Dagster checking it has ended

@@ -53,7 +53,8 @@ class RunLog:
     claim: str = field(default_factory=lambda: uuid.uuid4().hex)
     claimed_at: str | None = None
     finished_at: str | None = None
-    # the `pmr run` process and its machine: a later run closes the log of one killed outright
+    # the process that runs the steps (`pmr run`, or a Dagster run's) and its machine: a later
+    # run closes the log of one killed outright
     pid: int | None = None
     host: str | None = None
 
@@ -140,12 +141,14 @@ class RunLog:
 
 
 def close_abandoned_logs(out: Path, month: str) -> list[str]:
-    """Mark failed each run log of `month` that a `pmr run` on this machine left "running"
-    when its process was killed outright (SIGKILL, the out-of-memory killer, a power cut):
-    nothing else would ever close it. Returns what was done, in words, for each. A log
-    whose process is still there, of another machine, of a Dagster run (its sensors close
-    those) or of the folder published (killed as it published) is left alone, and so is
-    one that cannot be written (another user's folder): the new run goes on."""
+    """Mark failed each run log of `month` that a run on this machine left "running" when
+    its process was killed outright (SIGKILL, the out-of-memory killer, a power cut): a
+    `pmr run`, or a Dagster run started outside the run queue (`dagster job execute`),
+    which no Dagster daemon watches. Nothing else would ever close such a log. Returns
+    what was done, in words, for each. A log whose process is still there, of another
+    machine, without a process id (written before logs had one) or of the folder
+    published (killed as it published) is left alone, and so is one that cannot be
+    written (another user's folder): the new run goes on."""
     parent = Path(out) / publish.RUNS / month
     said = []
     for path in sorted(parent.glob(f"*/{RUN_LOG}")) if parent.is_dir() else []:
@@ -153,19 +156,20 @@ def close_abandoned_logs(out: Path, month: str) -> list[str]:
             log = RunLog.load(path.parent)
         except (OSError, ValueError, TypeError):  # not a log pmr can read: not one to close
             continue
-        if (log.status != "running" or log.orchestrator != "pmr run" or log.pid is None
+        if (log.status != "running" or log.orchestrator not in ("pmr run", "dagster") or log.pid is None
                 or log.host != socket.gethostname() or _process_exists(log.pid)
                 or publish.shows(Path(out), month, path.parent)):
             continue
-        log.close_as_failed("pmr run", f"the pmr run process ({log.pid}) stopped before it closed this log (killed "
-                                       "outright?); nothing was published by it")
+        run = "pmr run" if log.orchestrator == "pmr run" else "Dagster run"
+        log.close_as_failed(run.lower(), f"the {run} process ({log.pid}) stopped before it closed this log (killed "
+                                         "outright?); nothing was published by it")
         try:
             log.write(path.parent)
         except OSError as error:
-            said.append(f"could not mark failed the run log of an earlier pmr run killed before it finished: "
+            said.append(f"could not mark failed the run log of an earlier {run} killed before it finished: "
                         f"{path} ({error})")
         else:
-            said.append(f"closed the run log of an earlier pmr run killed before it finished: {path} (failed)")
+            said.append(f"closed the run log of an earlier {run} killed before it finished: {path} (failed)")
     return said
 
 
@@ -222,4 +226,4 @@ def open_run_log(folder: Path, month: str, landing: Path, db: Path, run_id: str 
     if (Path(folder) / RUN_LOG).exists():
         return RunLog.load(folder)
     return RunLog(month=month, landing=str(landing), warehouse=str(db), orchestrator="dagster", run_id=run_id,
-                  **({"claim": run_id} if run_id else {}))
+                  pid=os.getpid(), host=socket.gethostname(), **({"claim": run_id} if run_id else {}))

@@ -281,6 +281,30 @@ def test_a_month_that_has_not_ended_is_refused_before_ingest(code, tmp_path, mon
     assert not db.exists() and not (out / MONTH).exists()
 
 
+def test_the_next_run_closes_the_log_of_a_dagster_run_killed_outright(code, tmp_path, monkeypatch):
+    """A run started with `dagster job execute` has no daemon watching it: killed, its
+    log would say "running" for ever. The month's next run closes it first thing, even
+    when it is then refused (here: the month has not ended)."""
+    import socket
+    import subprocess
+    import sys
+
+    import pmr.pipeline
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    killed = tmp_path / "out" / ".runs" / MONTH / "20261102T060000Z-0123abcd"
+    killed.mkdir(parents=True)
+    RunLog(month=MONTH, landing="l", warehouse="w", orchestrator="dagster", run_id="0123abcd" * 4, pid=gone.pid,
+           host=socket.gethostname()).write(killed)
+    monkeypatch.setattr(pmr.pipeline, "month_has_ended", lambda month, now: False)
+    result = run_job(month_job(code, write_good_landing(tmp_path / "landing"), tmp_path / "out", tmp_path / "w.duckdb"))
+    assert "has not ended yet" in failures(result)
+    assert (f"closed the run log of an earlier Dagster run killed before it finished: {killed / 'run-log.json'} "
+            "(failed)") in result.log_messages
+    assert RunLog.load(killed).status == "failed"
+
+
 def test_every_dbt_test_is_an_asset_check(code, tmp_path):
     """Including the singular tests of tests/dbt/, each tied to one model: a test with
     no ref, or two, would only be logged as an observation (dagster-dbt)."""

@@ -146,6 +146,11 @@ def test_a_killed_dagster_run_stops_its_dbt(tmp_path):
     while running(dbt[0]) and time.monotonic() < killed + 60:
         time.sleep(0.1)
     assert time.monotonic() - killed < 5, f"dbt outlived the run it belonged to by {time.monotonic() - killed:.1f} s"
+    # no Dagster daemon watches a run started outside the run queue: its log names the
+    # process, so the month's next run closes it
+    [log_file] = (out / ".runs" / "2026-10").glob("*/run-log.json")
+    killed_log = json.loads(log_file.read_text())
+    assert (killed_log["orchestrator"], killed_log["status"], killed_log["pid"]) == ("dagster", "running", process.pid)
 
 
 def test_a_step_stopped_without_a_message_says_it_was_interrupted():
@@ -189,9 +194,10 @@ def test_the_next_run_closes_the_log_of_a_run_killed_outright(tmp_path):
                  "nothing was published by it"}
 
 
-def test_only_logs_of_pmr_runs_gone_from_this_machine_are_closed(tmp_path):
+def test_only_logs_of_runs_gone_from_this_machine_are_closed(tmp_path):
     """A running log whose process is still there (a run in progress), of another machine
-    sharing the output folder, or of a Dagster run (its sensors close those), is left alone."""
+    sharing the output folder, or without a process id (a log written before logs had
+    one), is left alone; a `pmr run`'s or a Dagster run's whose process is gone is closed."""
     import socket
 
     from pmr.run_log import RunLog, close_abandoned_logs
@@ -200,15 +206,24 @@ def test_only_logs_of_pmr_runs_gone_from_this_machine_are_closed(tmp_path):
     gone.wait()
     here = socket.gethostname()
     cases = {"alive": dict(pid=os.getpid(), host=here), "elsewhere": dict(pid=gone.pid, host=here + "-other"),
-             "dagster": dict(pid=None, host=None, orchestrator="dagster"), "gone": dict(pid=gone.pid, host=here)}
+             "dagster_alive": dict(pid=os.getpid(), host=here, orchestrator="dagster"),
+             "dagster_gone": dict(pid=gone.pid, host=here, orchestrator="dagster"),
+             "dagster_no_pid": dict(pid=None, host=None, orchestrator="dagster"), "gone": dict(pid=gone.pid, host=here)}
     runs = tmp_path / "out" / ".runs" / "2026-10"
     for name, fields in cases.items():
         (runs / name).mkdir(parents=True)
         RunLog(month="2026-10", landing="l", warehouse="w", **fields).write(runs / name)
     assert close_abandoned_logs(tmp_path / "out", "2026-10") == [
+        f"closed the run log of an earlier Dagster run killed before it finished: "
+        f"{runs / 'dagster_gone' / 'run-log.json'} (failed)",
         f"closed the run log of an earlier pmr run killed before it finished: {runs / 'gone' / 'run-log.json'} (failed)"]
     assert {name: RunLog.load(runs / name).status for name in cases} == {
-        "alive": "running", "elsewhere": "running", "dagster": "running", "gone": "failed"}
+        "alive": "running", "elsewhere": "running", "dagster_alive": "running", "dagster_gone": "failed",
+        "dagster_no_pid": "running", "gone": "failed"}
+    assert RunLog.load(runs / "dagster_gone").steps[-1] == {
+        "step": "dagster run", "status": "error",
+        "error": f"the Dagster run process ({gone.pid}) stopped before it closed this log (killed outright?); "
+                 "nothing was published by it"}
 
 
 def test_a_log_that_cannot_be_closed_does_not_stop_the_next_run(tmp_path, monkeypatch):
