@@ -102,6 +102,6 @@ def report_deadline_sensor(context: dg.SensorEvaluationContext, pmr: PmrSettings
     if not new:
         return dg.SkipReason("no report newly past its deadline" + (f" (late: {', '.join(late)})" if late else ""))
     # a tick without a run request shows as "skipped" however much it did: its reason says what
-    flagged = (f"flagged past the deadline unpublished: {', '.join(new)} (check published_by_deadline "
-               "failed; this sensor launches no run)")
+    flagged = (f"flagged past the deadline without a report with final figures: {', '.join(new)} (check "
+               "published_by_deadline failed; this sensor launches no run)")
     return dg.SensorResult(asset_events=[late_evaluation(m, now) for m in new], skip_reason=flagged)

@@ -353,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         return 143
     except WarehouseLocked as locked:
         print(f"error: {locked}", file=sys.stderr)
-        return 3
+        return _with_run_log(locked, 3)
     except (OSError, duckdb.IOException) as error:  # a path that is not a folder, a file that is not a warehouse
         notes = "".join(f" ({note})" for note in getattr(error, "__notes__", []))
         print(f"error: {str(error).splitlines()[0]}{notes}", file=sys.stderr)

@@ -55,6 +55,7 @@ def test_pmr_run_prints_the_clear_message(held, tmp_path):
     (run_folder,) = (tmp_path / "out" / ".runs" / MONTH).iterdir()
     log = (run_folder / "run-log.json").read_text()
     assert '"status": "failed"' in log and LOCK_MESSAGE in log
+    assert completed.stderr.endswith(f"run log: {run_folder / 'run-log.json'}\n")
 
 
 def test_read_only_steps_get_the_clear_message_too(held):

@@ -205,7 +205,7 @@ def test_late_months_are_flagged_by_the_deadline_sensor(code, tmp_path):
         assert isinstance(result, dg.SensorResult) and result.asset_events
         assert all(not e.passed for e in result.asset_events)
         # the tick shows as skipped (it requests no run), so its reason names what it flagged
-        assert "flagged past the deadline unpublished: " in result.skip_reason.skip_message
+        assert "flagged past the deadline without a report with final figures: " in result.skip_reason.skip_message
         assert all(e.partition in result.skip_reason.skip_message for e in result.asset_events)
         again = dg.build_sensor_context(instance=instance, resources={"pmr": settings}, cursor=context.cursor)
         assert isinstance(sensor(again), dg.SkipReason)
