@@ -83,11 +83,11 @@ def landing_ingest(context: dg.AssetExecutionContext, pmr: PmrSettings):
     declaration that breaks docs/adding-a-metric.md stops the run here, before
     anything is read or built, as in `pmr run`."""
     run = MonthRun.open(context, pmr)
-    # a run killed outright outside the run queue (dagster job execute) has no sensor to close its log
-    for said in close_abandoned_logs(pmr.out_path, run.month):
-        context.log.warning(said)
     known = (MetricDefinitionError, WarehouseLocked, RunRefused, MachineLimit)
     with run.reporting_errors(known=known, describe=_describe):
+        # a run killed outright outside the run queue (dagster job execute) has no sensor to close its log
+        for said in close_abandoned_logs(pmr.out_path, run.month):
+            context.log.warning(said)
         # a partition given as a run tag reaches here without Dagster checking it has ended
         check_month_can_be_reported(run.month, dt.datetime.now(dt.timezone.utc))
         try:

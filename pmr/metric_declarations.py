@@ -190,6 +190,13 @@ def metric_models(manifest_path: Path) -> list[MetricModel]:
     return sorted(found, key=lambda m: m.name)
 
 
+def _declares_metrics(entry: dict) -> bool:
+    """Whether a YAML model entry, or one of its dbt versions, declares pmr_metrics."""
+    versions = entry.get("versions")
+    return bool(_definitions(entry)) or (isinstance(versions, list) and any(
+        isinstance(version, dict) and _definitions(version) for version in versions))
+
+
 def check_declarations(project_dir: Path) -> list[MetricModel]:
     """Check the metric declarations straight from the project's YAML and seeds,
     before dbt builds anything, so a typo in a new metric's YAML stops `pmr run` at
@@ -209,8 +216,8 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
         except yaml.YAMLError as error:
             raise MetricDefinitionError(f"{path.relative_to(project_dir)} is not valid YAML: {error}") from None
         for entry in (document.get("models") or []) if isinstance(document, dict) else []:
-            if isinstance(entry, dict) and entry.get("versions") and path.is_relative_to(
-                    project_dir / METRIC_MODELS_FOLDER):
+            if isinstance(entry, dict) and entry.get("versions") and (
+                    path.is_relative_to(project_dir / METRIC_MODELS_FOLDER) or _declares_metrics(entry)):
                 raise MetricDefinitionError(
                     f"{entry.get('name')} in {path.relative_to(project_dir)}: a metric model cannot have dbt "
                     "versions (versions:): each figure of metrics.csv comes from one SQL definition. Change the "

@@ -274,17 +274,32 @@ def test_a_parameter_without_a_number_is_named(tmp_path):
         check_declarations(project)
 
 
-def test_a_versioned_metric_model_is_refused(tmp_path):
+@pytest.mark.parametrize("yaml_folder", ["metrics", "marts"])
+def test_a_versioned_metric_model_is_refused(tmp_path, yaml_folder):
     """dbt versions would give one metric id two SQL definitions, and the file
-    metric_zz_new_v2.sql a name that no YAML entry carries."""
+    metric_zz_new_v2.sql a name that no YAML entry carries; a metric model's YAML entry
+    may be in any folder of models/."""
     from pmr.metric_declarations import check_declarations
 
     project = project_with(tmp_path, new_metric() + "        latest_version: 2\n        versions:\n          - v: 2\n")
     (project / "models" / "metrics" / "metric_zz_new.sql").rename(project / "models" / "metrics" / "metric_zz_new_v2.sql")
-    with pytest.raises(MetricDefinitionError, match=r"^metric_zz_new in models/metrics/_metric_zz_new.yml: a metric "
-                       r"model cannot have dbt versions \(versions:\): each figure of metrics.csv comes from one SQL "
-                       r"definition. Change the model in place and record the change of meaning in "
+    (project / "models" / "metrics" / "_metric_zz_new.yml").rename(project / "models" / yaml_folder / "_metric_zz_new.yml")
+    with pytest.raises(MetricDefinitionError, match=rf"^metric_zz_new in models/{yaml_folder}/_metric_zz_new.yml: a "
+                       r"metric model cannot have dbt versions \(versions:\): each figure of metrics.csv comes from one "
+                       r"SQL definition. Change the model in place and record the change of meaning in "
                        r"docs/decision-log.md$"):
+        check_declarations(project)
+
+
+def test_metrics_declared_in_a_version_of_a_model_are_refused(tmp_path):
+    from pmr.metric_declarations import check_declarations
+
+    project = project_with(tmp_path, None)
+    (project / "models" / "marts" / "_metric_zz_new.yml").write_text(
+        "version: 2\nmodels:\n  - name: metric_zz_new\n    versions:\n      - v: 1\n        config:\n"
+        "          meta:\n            pmr_metrics:\n              - metric_id: zz.new\n")
+    with pytest.raises(MetricDefinitionError, match=r"^metric_zz_new in models/marts/_metric_zz_new.yml: a metric "
+                       r"model cannot have dbt versions"):
         check_declarations(project)
 
 

@@ -30,7 +30,8 @@ def render(ctx, charts) -> str:
           _share(r["quarantined"], r["rows_read"])]
          for _, r in sources.iterrows()],
         caption="Rows read = accepted + duplicates + quarantined, per source (per file in quality.csv). "
-                "Superseded: earlier deliveries of an incident or outage, replaced by its latest row",
+                "Superseded: earlier deliveries of an incident, an outage or an alert, replaced by a later one "
+                "of the same id (an incident's latest row, an outage with its end, an alert once sent)",
     )]
     reasons = ctx.query(
         """select source, reason, count(*) as rows from staging.quarantined_rows
