@@ -8,6 +8,7 @@ out as seeds/parameters.csv sets them. pmr.metrics collects the figures.
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import re
@@ -139,6 +140,16 @@ def _undeclared_model_error(name: str, hint: str = "") -> MetricDefinitionError:
         f"must carry the model's own name (the .sql file's name){hint}")
 
 
+def seed_parameters(project_dir: Path) -> dict[str, tuple[float, str]]:
+    """seeds/parameters.csv as the catalogue reads it: name -> (value, unit)."""
+    with open(Path(project_dir) / "seeds" / "parameters.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    unreadable = sorted(str(row["parameter"]) for row in rows if not _is_number(row["value"]))
+    if unreadable:
+        raise MetricDefinitionError(f"seeds/parameters.csv: value is not a number for {', '.join(unreadable)}")
+    return {row["parameter"]: (float(row["value"]), row["unit"]) for row in rows}
+
+
 def _check_models_have_sql(project_dir: Path, declared_in: dict[str, Path]) -> None:
     """Every .sql of models/metrics/ has a YAML entry with pmr_metrics, and every such
     entry a .sql file: dbt ignores an entry for a model that does not exist, so a
@@ -203,8 +214,6 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
     once rather than after the build; returns the metric models declared. The same
     checks run again on dbt's manifest after the build (metric_models, collect),
     which stays the authority."""
-    import csv
-
     import yaml
 
     project_dir = Path(project_dir)
@@ -216,13 +225,15 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
         except yaml.YAMLError as error:
             raise MetricDefinitionError(f"{path.relative_to(project_dir)} is not valid YAML: {error}") from None
         for entry in (document.get("models") or []) if isinstance(document, dict) else []:
-            if isinstance(entry, dict) and entry.get("versions") and (
+            if not isinstance(entry, dict):
+                continue
+            if entry.get("versions") and (
                     path.is_relative_to(project_dir / METRIC_MODELS_FOLDER) or _declares_metrics(entry)):
                 raise MetricDefinitionError(
                     f"{entry.get('name')} in {path.relative_to(project_dir)}: a metric model cannot have dbt "
                     "versions (versions:): each figure of metrics.csv comes from one SQL definition. Change the "
                     "model in place and record the change of meaning in docs/decision-log.md")
-            if isinstance(entry, dict) and entry.get("name") and _definitions(entry):
+            if entry.get("name") and _definitions(entry):
                 declarations[entry["name"]] = _definitions(entry)
                 declared_in[entry["name"]] = path.relative_to(project_dir)
     _check_models_have_sql(project_dir, declared_in)
@@ -233,12 +244,7 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
     with open(project_dir / "seeds" / "service_levels.csv", newline="") as handle:
         levels = {row["service_level"]: row["unit"] for row in csv.DictReader(handle)}
     check_service_levels(models, levels)
-    with open(project_dir / "seeds" / "parameters.csv", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    unreadable = sorted(str(row["parameter"]) for row in rows if not _is_number(row["value"]))
-    if unreadable:
-        raise MetricDefinitionError(f"seeds/parameters.csv: value is not a number for {', '.join(unreadable)}")
-    parameters = {row["parameter"]: (float(row["value"]), row["unit"]) for row in rows}
+    parameters = seed_parameters(project_dir)
     _check_windows(models, parameters)
     catalogue_rows(models, parameters)  # raises on a follow_up that names no parameter in seconds
     _check_parameter_names(project_dir, parameters)

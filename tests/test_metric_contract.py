@@ -338,10 +338,8 @@ def test_the_catalogue_writes_the_windows_the_parameters_set():
     """A window named in braces is written as the parameters table holds it, so the
     catalogue describes what the figures were computed with (metrics.md §2: reference
     values are configuration)."""
-    import csv
-
     from pmr import PROJECT_DIR
-    from pmr.metric_declarations import MetricModel, catalogue_rows, check_declarations
+    from pmr.metric_declarations import MetricModel, catalogue_rows, check_declarations, seed_parameters
 
     definition = {"metric_id": "zz.new", "requirement": "R1", "kind": "measure", "unit": "pct",
                   "title": "Answered within {a_s}", "description": "Within {a_s}, chained {b_s} apart, read {c_s}, "
@@ -352,9 +350,7 @@ def test_the_catalogue_writes_the_windows_the_parameters_set():
     assert row[6:8] == ("Answered within 90 s", "Within 90 s, chained 3 days apart, read 12 h, late after 24 h, "
                         "2 min, 150 s or 1,234,567 s; codes as {\"code\": \"8F72\"}.")
     # the project's own: no braces left, the v1 windows of seeds/parameters.csv
-    with open(PROJECT_DIR / "seeds" / "parameters.csv", newline="") as handle:
-        seeded = {r["parameter"]: (float(r["value"]), r["unit"]) for r in csv.DictReader(handle)}
-    rows = {r[1]: r for r in catalogue_rows(check_declarations(PROJECT_DIR), seeded)}
+    rows = {r[1]: r for r in catalogue_rows(check_declarations(PROJECT_DIR), seed_parameters(PROJECT_DIR))}
     assert not [r for r in rows.values() if "{" in r[6] + r[7]]
     assert rows["alerts.pct_within_sla"][6:8] == (
         "Alerts delivered within 60 s", "Non-suppressed alerts delivered within 60 s of receipt, over non-suppressed alerts.")

@@ -45,8 +45,6 @@ def test_the_reader_finds_what_it_looks_for(sql, found):
 
 
 def test_only_the_duckdb_only_tag_exempts_a_file(tmp_path):
-    from pmr.portability import model_problems
-
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "tagged.sql").write_text("{{ config(tags=['duckdb_only']) }}\nselect timezone('UTC', t)")
     (tmp_path / "models" / "named.sql").write_text("select is_duckdb_only, x::int from t")

@@ -140,18 +140,14 @@ def test_each_catalogued_id_has_at_most_one_section_and_the_others_go_to_other_f
     (the one whose ids(...) names it); every id no section claims is shown by "Other
     figures", so a new metric reaches the page with no Python change
     (docs/adding-a-metric.md)."""
-    import csv
-
     import pandas as pd
 
-    from pmr.metric_declarations import CATALOGUE_COLUMNS, catalogue_rows, check_declarations
+    from pmr.metric_declarations import CATALOGUE_COLUMNS, catalogue_rows, check_declarations, seed_parameters
     from reports.context import ReportContext
     from reports.sections import other_metrics
 
     # the catalogue as pmr run writes it: titles with their windows written out
-    with open(PROJECT_DIR / "seeds" / "parameters.csv", newline="") as handle:
-        parameters = {r["parameter"]: (float(r["value"]), r["unit"]) for r in csv.DictReader(handle)}
-    catalogue = pd.DataFrame(catalogue_rows(check_declarations(PROJECT_DIR), parameters),
+    catalogue = pd.DataFrame(catalogue_rows(check_declarations(PROJECT_DIR), seed_parameters(PROJECT_DIR)),
                              columns=list(CATALOGUE_COLUMNS))
     # a metric added in SQL only, in an existing family, has no layout: the generic table shows it
     new = {"metric_id": "rsvp.transforms", "requirement": "R1", "kind": "indicator", "unit": "count",
