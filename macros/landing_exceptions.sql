@@ -59,3 +59,14 @@ final as (
 
 select * from final
 {%- endmacro %}
+
+{#- A `superseded` rule for landing_exceptions: a valid row whose `column` is null
+    (an outage still ongoing, an alert not yet sent when extracted) when a valid row
+    with the same `same_columns` has a value there: the record was delivered again
+    once the value was known. -#}
+{% macro filled_in_later(column, same_columns) -%}
+    {{ column }} is null and row_reason is null
+        and count(case when {{ column }} is not null and row_reason is null then 1 end) over (
+            partition by {{ same_columns | join(', ') }}
+        ) > 0
+{%- endmacro %}

@@ -13,13 +13,8 @@
     superseded, not a conflict (decision log). An incremental build recomputes only
     the alert_ids touched by new files; every row sharing an alert_id is in the same
     partition, so the verdicts are the same as a full build's. #}
-{%- set sent_later -%}
-    delivered_at is null and row_reason is null
-        and count(case when delivered_at is not null and row_reason is null then 1 end) over (
-            partition by alert_id, alert_code, alert_kind, device_id, device_type, smets, csp_region, user_id,
-                request_id, received_at, suppressed
-        ) > 0
-{%- endset %}
+{%- set sent_later = filled_in_later('delivered_at', ['alert_id', 'alert_code', 'alert_kind', 'device_id',
+    'device_type', 'smets', 'csp_region', 'user_id', 'request_id', 'received_at', 'suppressed']) %}
 
 with
 {% if incremental_recompute() %}

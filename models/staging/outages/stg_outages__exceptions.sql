@@ -5,8 +5,5 @@
 with
 {{ landing_exceptions(
     ref('stg_outages__checked'), 'outages', ['outage_id'],
-    superseded='''ended_at is null and row_reason is null
-        and count(case when ended_at is not null and row_reason is null then 1 end) over (
-            partition by outage_id, component, started_at, planned, csp_region
-        ) > 0'''
+    superseded=filled_in_later('ended_at', ['outage_id', 'component', 'started_at', 'planned', 'csp_region'])
 ) }}
