@@ -95,6 +95,8 @@ def floor_sql(landing: Path, month: str) -> str:
         from {files('alerts')}, bounds
         where alert_code in ('AD1', '8F35', '8F36') and not suppressed
           and timezone('UTC', received_at) >= bounds.lo and timezone('UTC', received_at) < bounds.hi
+        -- an alert sent after its day is delivered unsent, then again sent: the sent one counts
+        qualify delivered_at is not null or count(*) over (partition by alert_id) = 1
     )
     select business_process, coalesce(segment, 'All') as segment,
            count(*) as volume,

@@ -109,6 +109,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if summary["resent"]:
         print(f"  and {len(summary['resent'])} files delivered twice (exact copies, *.resent.*: "
               f"{sum(summary['resent'].values()):,} duplicate rows)")
+    if summary["alerts_sent_later"]:
+        print(f"  and {summary['alerts_sent_later']:,} alerts sent after the end of their day: unsent in that day's "
+              "file, sent in the next day's")
     print(f"ground truth: {summary['ground_truth']}")
     for warning in summary["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
@@ -258,8 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
         "generate", help="write synthetic extracts in the landing contract",
         description="Write realistic synthetic extracts for all seven sources into a landing folder, one file "
         "per source and UK day, plus a ground-truth file of injected events beside it. As the landing contract allows, "
-        "incidents and outages are delivered again on each day they change, and a few days' response files "
-        "are delivered twice (*.resent.*). Same seed, same bytes.",
+        "incidents and outages are delivered again on each day they change, an alert sent after the end of its day "
+        "again the next day, and a few days' response files are delivered twice (*.resent.*). Same seed, same bytes.",
     )
     generate.add_argument("--start", type=_date, required=True, help="first UK day, YYYY-MM-DD")
     generate.add_argument("--days", type=_positive_int, required=True, help="number of days")

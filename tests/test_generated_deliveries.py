@@ -1,6 +1,7 @@
-"""The generator delivers incidents and outages day by day as they change, and some days'
-response files twice; staging keeps one row per incident or outage, the latest
-(raw-extracts.md), counts re-delivered rows once, and accounts for every row. The
+"""The generator delivers incidents and outages day by day as they change, alerts sent
+after their day unsent and again sent the next day, and some days' response files
+twice; staging keeps one row per incident, outage or alert, the latest (raw-extracts.md;
+decision log), counts re-delivered rows once, and accounts for every row. The
 expected rows and counts are worked out here from the landing files, not by the models."""
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ START, DAYS, SCALE, SEED = dt.date(2026, 10, 1), 20, 0.0002, 5
 INCIDENT_COLUMNS = ("incident_id, category, raised_at, responded_at, resolved_at, closed_at, responsible_party, "
                     "service, csp_region, title")
 OUTAGE_COLUMNS = "outage_id, component, started_at, ended_at, planned, csp_region, description"
+ALERT_COLUMNS = ("alert_id, alert_code, alert_kind, device_id, device_type, smets, csp_region, user_id, request_id, "
+                 "received_at, delivered_at, suppressed")
 # the contract's order of an id's deliveries, latest first
 LATEST_FIRST = {"incidents": "greatest(raised_at, responded_at, resolved_at, closed_at) DESC",
-                "outages": "ended_at DESC NULLS LAST"}
+                "outages": "ended_at DESC NULLS LAST",
+                "alerts": "delivered_at DESC NULLS LAST"}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +38,7 @@ def built(tmp_path_factory):
         ingest(con, landing)
     finally:
         con.close()
-    result = run_dbt(["build", "--select", "+stg_incidents +stg_outages +landing_accounting",
+    result = run_dbt(["build", "--select", "+stg_incidents +stg_outages +stg_alerts +landing_accounting",
                       "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test"],
                      db, period="2026-10")
     assert result.ok, result.log_tail
@@ -78,9 +82,18 @@ def test_each_outage_stages_with_its_end_when_one_was_delivered(built):
         latest_deliveries(con, files, "outages", "outage_id", OUTAGE_COLUMNS)
 
 
+def test_each_alert_stages_as_sent_when_it_was_delivered_sent(built):
+    landing, con = built
+    files = delivered(landing, "alerts", "received_at", "delivered_at")
+    assert con.execute(f"SELECT count(*) FROM {files} WHERE delivered_at IS NULL AND alert_id IN "
+                       f"(SELECT alert_id FROM {files} WHERE delivered_at IS NOT NULL)").fetchone()[0] > 0
+    assert rows(con, f"SELECT {ALERT_COLUMNS} FROM staging.stg_alerts") == \
+        latest_deliveries(con, files, "alerts", "alert_id", ALERT_COLUMNS)
+
+
 def test_earlier_deliveries_are_counted_as_superseded(built):
     landing, con = built
-    for source, key in (("incidents", "incident_id"), ("outages", "outage_id")):
+    for source, key in (("incidents", "incident_id"), ("outages", "outage_id"), ("alerts", "alert_id")):
         expected = dict(con.execute(f"""
             SELECT parse_filename(filename), count(*) FILTER (WHERE version > 1)
             FROM (SELECT filename, row_number() OVER (PARTITION BY {key} ORDER BY {LATEST_FIRST[source]}) AS version
@@ -95,7 +108,7 @@ def test_earlier_deliveries_are_counted_as_superseded(built):
 
 def test_every_delivery_is_accepted_and_counted(built):
     landing, con = built
-    for source in ("incidents", "outages"):
+    for source in ("incidents", "outages", "alerts"):
         per_file = dict(con.execute(  # the row counts of the files' footers
             f"SELECT parse_filename(file_name), num_rows FROM parquet_file_metadata('{landing}/{source}/*.parquet')"
         ).fetchall())

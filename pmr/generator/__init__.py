@@ -18,7 +18,9 @@ activity causes on later days (late responses, retries, follow-ups, firmware ale
 restorations) are held until their own day is written; rows that would fall after the
 end of the window are not in the extract (it is taken at the end of the window).
 Re-delivered rows are normal (the contract): a few days' service_responses files are
-delivered twice, the copy as `<YYYY-MM-DD>.resent.<fmt>`, listed in the ground truth.
+delivered twice, the copy as `<YYYY-MM-DD>.resent.<fmt>`, listed in the ground truth;
+an alert sent after the end of its day is in that day's file unsent and in the next
+day's file again, sent (pmr.generator.alerts).
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
     with tempfile.TemporaryDirectory(prefix="pmr-generate-") as tmp:
         ctx = build_context(start, int(days), float(scale), int(seed), progress, Path(tmp))
         try:
-            rows, storm_suppressed, removed, resent = _run(ctx, landing, fmt)
+            rows, storm_suppressed, removed, resent, sent_later = _run(ctx, landing, fmt)
             truth, warnings = write_ground_truth(ctx, landing, fmt, storm_suppressed, resent)
             stale_faults = _forget_faults_of(landing, start, int(days))
         finally:
@@ -88,6 +90,7 @@ def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
     return {
         "rows": rows,  # rows generated; the re-sent copies' are in "resent"
         "resent": {str(path): count for _, _, path, count in resent},
+        "alerts_sent_later": sent_later,  # of rows["alerts"]: their second delivery, sent
         "seconds": round(seconds, 3),
         "request_rows_per_s": round(rows["service_requests"] / req_seconds, 1) if req_seconds else 0.0,
         "rows_per_s": round(sum(rows.values()) / seconds, 1) if seconds else 0.0,
@@ -111,7 +114,7 @@ def _forget_faults_of(landing: Path, start: dt.date, days: int) -> list[Path]:
     return forget_faults(landing, {start + dt.timedelta(days=i) for i in range(days)})
 
 
-def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[str, int], list[Path], list[tuple]]:
+def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[str, int], list[Path], list[tuple], int]:
     con = ctx.con
     with ctx.timed("setup"):
         create_enum_types(con)
@@ -130,6 +133,7 @@ def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[st
     suppressed: dict[str, int] = {}
     removed: list[Path] = []
     resent: list[tuple] = []  # (day, source, path, rows) of each file delivered twice
+    sent_later = 0  # alerts delivered unsent, then again sent the next day
     resent_days = {d for (d,) in con.execute("SELECT d FROM resent_days").fetchall()}
     total_premises = sum(ctx.premises.values())
     alert_per_min = {g: requests.STREAMS["alerts"].per_day * ctx.scale / 1440 * p / total_premises
@@ -174,8 +178,11 @@ def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[st
                 with ctx.timed(source):
                     query = f"SELECT * FROM {carry} WHERE day = {d}"
                     if source == "alerts":
-                        query += (f" UNION ALL SELECT {internal_columns('alerts')}, day, tag "
-                                  f"FROM ({alerts.background_alerts(ctx, day)})")
+                        if d + 1 < n:  # before the day's held alerts are written and dropped
+                            sent_later += con.execute(
+                                f"INSERT INTO carry_alert {alerts.sent_later(ctx, day, 'carry_alert')}").fetchone()[0]
+                        query = (f"SELECT * {alerts.unsent_at_end_of(day)} FROM ({query} UNION ALL "
+                                 f"SELECT {internal_columns('alerts')}, day, tag FROM ({alerts.background_alerts(ctx, day)}))")
                     path = day_path(landing, source, day.date, fmt)
                     count = write_day(con, source, query, path, fmt)
                     rows[source] += count
@@ -192,7 +199,7 @@ def _run(ctx: Context, landing: Path, fmt: str) -> tuple[dict[str, int], dict[st
         for table, source in CARRY.items():
             with ctx.timed(source):
                 con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table} WHERE day >= {batch.d1}")
-    return rows, suppressed, removed, resent
+    return rows, suppressed, removed, resent, sent_later
 
 
 def _check_not_before(ctx: Context, table: str, where: str, batch: Batch) -> None:

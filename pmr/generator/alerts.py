@@ -10,15 +10,18 @@
   minutes or more) or 8F35 (to the supplier).
 - Firmware: 8F72 (verified) or 8F1C (failed) from the device after an 11.1, naming it.
 
-Delivery: mostly within a few seconds, ~1% after more than 60 s, 0.15% never.
+Delivery: mostly within a few seconds, ~1% after more than 60 s, 0.15% never. A day's
+file is the extract taken at the end of that UK day: an alert sent after it is in the
+file unsent (delivered_at null) and again in the next day's file, sent (`sent_later`).
 """
 
 from __future__ import annotations
 
 from pmr.generator.context import Batch, Context, Day, weighted_case
 from pmr.generator.enums import REGION_OF_SEGMENT, SMETS_OF_SEGMENT
-from pmr.generator.outcomes import delivery
+from pmr.generator.outcomes import LATEST_DELIVERY_MS, delivery
 from pmr.generator.requests import STREAMS, expanded
+from pmr.generator.writer import internal_columns
 
 DEVICE_CODES = [
     ("'8F0A'", 14), ("'8F12'", 11), ("'8F01'", 9), ("'8F20'", 8), ("'8F33'", 7), ("'8F3E'", 7), ("'8F66'", 6),
@@ -39,8 +42,10 @@ def _alert_row(alert_id: str, code: str, kind: str, dt: str, user: str, request_
             f"{tag} AS tag")
 
 
-def background_alerts(ctx: Context, day: Day) -> str:
-    """SELECT of one day's background alerts (table cnt must hold the day's batch)."""
+def background_alerts(ctx: Context, day: Day, sent_after_the_day: bool = False) -> str:
+    """SELECT of one day's background alerts (table cnt must hold the day's batch), or
+    only those of its last minutes, the ones that can be sent after the day ends."""
+    from_ms = day.end_ms - LATEST_DELIVERY_MS - 60000 if sent_after_the_day else None
     dt = weighted_case("rnd(k, 3)", DEVICE_TYPES)
     code = weighted_case("rnd(k, 5)", DEVICE_CODES)
     return f"""
@@ -50,7 +55,7 @@ def background_alerts(ctx: Context, day: Day) -> str:
         FROM (
             SELECT *, CASE WHEN dt0 IN ('GSME', 'GPF') AND NOT hasgas(g, p) THEN 'ESME' ELSE dt0 END AS dt
             FROM (SELECT *, {dt} AS dt0, {code} AS code, rnd(k, 4) < 0.05 AS dcc
-                  FROM {expanded(ctx, STREAMS['alerts'], day.idx)})
+                  FROM {expanded(ctx, STREAMS['alerts'], day.idx, from_ms)})
         )
     """
 
@@ -115,4 +120,21 @@ def firmware_alerts() -> str:
         SELECT {_alert_row("'V' || sid", 'alert_code', "'device'", 'dt', 'supplier(g, p, dt)', 'sid', 'alert_at',
                            delivery('hash(k, 9)', 'alert_at'), 'false')}
         FROM fw_new WHERE alert_code IS NOT NULL
+    """
+
+
+def unsent_at_end_of(day: Day) -> str:
+    """SELECT-list REPLACE: an alert as the day's extract shows it, unsent if it was
+    sent after the day."""
+    return f"REPLACE (CASE WHEN delivered_at >= {day.end_ms} THEN NULL ELSE delivered_at END AS delivered_at)"
+
+
+def sent_later(ctx: Context, day: Day, held: str) -> str:
+    """SELECT of the alerts of a day (`held`: those held for it) sent after the day ends,
+    as the next day's file delivers them again: with their delivery time."""
+    return f"""
+        SELECT * REPLACE ({day.idx + 1} AS day)
+        FROM (SELECT * FROM {held} WHERE day = {day.idx}
+              UNION ALL SELECT {internal_columns('alerts')}, day, tag FROM ({background_alerts(ctx, day, True)}))
+        WHERE delivered_at >= {day.end_ms}
     """

@@ -32,11 +32,17 @@ def _rtt(k: str) -> str:
             f"ELSE {med} * (CASE WHEN g = 3 THEN 1.15 ELSE 1.0 END) * exp({sig} * nrm({k}, 53)) END)::BIGINT")
 
 
+# delivery(): per million alerts, this many never sent, and below LATE_BELOW sent late,
+# 60 s plus LATE_STEP_MS per step of the draw: at most LATEST_DELIVERY_MS (about 17 min).
+NEVER_BELOW, LATE_BELOW, LATE_STEP_MS = 1500, 11000, 88
+LATEST_DELIVERY_MS = 60000 + LATE_BELOW * LATE_STEP_MS
+
+
 def delivery(k: str, at: str) -> str:
     """SQL: delivery time of an alert received at `at` (NULL = never delivered): 0.15%
-    never, ~1% after 60 s - 15 min, else 0.15-8 s (median ~0.6 s)."""
+    never, ~1% after 60 s - 17 min, else 0.15-8 s (median ~0.6 s)."""
     u = f"((hash(xor({k}, 90::UBIGINT)) >> 11) % 1000000)::BIGINT"  # uniform integer 0..999999
-    return (f"(CASE WHEN {u} < 1500 THEN NULL WHEN {u} < 11000 THEN {at} + 60000 + {u} * 88 "
+    return (f"(CASE WHEN {u} < {NEVER_BELOW} THEN NULL WHEN {u} < {LATE_BELOW} THEN {at} + 60000 + {u} * {LATE_STEP_MS} "
             f"ELSE {at} + 150 + (8000 * pow({u} / 1e6, 5))::BIGINT END)")
 
 

@@ -128,10 +128,11 @@ def build_counts(ctx: Context, norms: dict[str, float]) -> None:
     """)
 
 
-def expanded(ctx: Context, stream: Stream, day: int | None = None) -> str:
+def expanded(ctx: Context, stream: Stream, day: int | None = None, from_ms: int | None = None) -> str:
     """FROM-clause: the stream's rows (d, g, minute, key k, id, premises) of the batch
-    (or of one day). Ids: stream letter + a number unique in the stream."""
-    only_day = "" if day is None else f" AND d = {day}"
+    (or of one day, and of its minutes from `from_ms` on). Ids: stream letter + a number
+    unique in the stream."""
+    only_day = ("" if day is None else f" AND d = {day}") + ("" if from_ms is None else f" AND t0 >= {from_ms}")
     return f"""(
         SELECT d, g, m, j, k, t0 + floor(rnd(k, 1) * 60000)::BIGINT AS t,
                '{stream.letter}' || ((d + {ctx.day_base}) * 10000000000 + (m * 4 + g) * 1000000 + j)::VARCHAR AS sid,
