@@ -71,6 +71,7 @@ req("i6", "2026-10-02T09:01:00Z", "8.1.1", "I0", after=10, variant=5, region="No
 req("i7", "2026-10-02T09:02:00Z", "8.14.2", "I0", variant=8, device="CHF", region="North")  # Install and Leave
 req("i8", "2026-10-02T09:03:00Z", "8.1.1", "I0", after=50, variant=5, device="PPMID", region="North")  # not an install
 req("i9", "2026-10-02T09:04:00Z", "8.1.1", "I0", after=3, variant=5, smets="SMETS1")  # SMETS1 ESME success
+req("i10", "2026-10-02T09:06:00Z", "8.1.1", "I0", after=45, variant=5, device=None, region="North")  # no type; missed
 alert("n-i6", "N12", "2026-10-02T09:05:00Z", request_id="i6")
 
 INCIDENTS = [

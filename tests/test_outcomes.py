@@ -47,14 +47,17 @@ def no_row(db, metric_id, **where):
 
 def test_trt_missed_over_deliverable_install_commission_requests(warehouse):
     # October, deliverable, not Transforms: i1 CHF 2 s; i3 ESME 40 s (missed); i5 GSME 5 s; i6 ESME 10 s
-    # (within, though failed by N12); i8 PPMID 50 s (missed); i9 SMETS1 ESME 3 s. i7 (8.14.2) is not
-    # an install_commission SRV; i2 is a Transform; i4 is rejected.
+    # (within, though failed by N12); i8 PPMID 50 s (missed); i9 SMETS1 ESME 3 s; i10 no device type 45 s
+    # (missed: in the all-types rows only, decision log). i7 (8.14.2) is not an install_commission SRV;
+    # i2 is a Transform; i4 is rejected.
     assert metric(warehouse, "ic.pct_trt_missed", segment="South") == approx(50.0)          # i1, i3
     assert metric(warehouse, "ic.pct_trt_missed", segment="South", device_type="ESME") == approx(100.0)
-    assert metric(warehouse, "ic.pct_trt_missed", segment="North") == approx(100 / 3)       # i5, i6, i8
-    assert metric(warehouse, "ic.pct_trt_missed", segment="North", device_type="PPMID") == approx(100.0)
+    assert metric(warehouse, "ic.pct_trt_missed", segment="North") == approx(50.0)          # i5, i6, i8, i10
+    assert query(warehouse, "select device_type, value from metrics.pmr_metrics where metric_id = 'ic.pct_trt_missed' "
+                 "and segment = 'North' and device_type is not null order by 1") == \
+        [("ESME", 0.0), ("GSME", 0.0), ("PPMID", 100.0)]
     assert metric(warehouse, "ic.pct_trt_missed", segment="SMETS1") == approx(0.0)
-    assert metric(warehouse, "ic.pct_trt_missed", segment="All") == approx(100 / 3)         # 2 of 6
+    assert metric(warehouse, "ic.pct_trt_missed", segment="All") == approx(300 / 7)         # 3 of 7
     assert metric(warehouse, "ic.pct_trt_missed", segment="All", device_type="ESME") == approx(100 / 3)  # i3 of i3 i6 i9
     assert no_row(warehouse, "ic.pct_trt_missed", segment="Central")
     kinds = query(warehouse, "select distinct kind, requirement, target from metrics.pmr_metrics "
