@@ -14,10 +14,11 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 | accounting_files | every landing file could be read; every file read has every contract column | warning |
 | accounting_sources | quarantined share per source <= quarantine_max_pct; every source with data has accepted rows | blocking |
 | accounting_sources | quarantined share above half the limit | warning |
-| landing_folder | no landing file in a folder that is not a source's, or beside the source folders, or out of reach (a name that is not UTF-8, a link to a folder) | blocking |
+| landing_folder | no landing file in a folder that is not a source's, or beside the source folders, or out of reach (a name that is not UTF-8, a link to a folder, a broken link) | blocking |
 | landing_folder | nothing else unread in the landing folder; every source folder there | warning |
 | period | accepted service requests, responses and alerts fall in the month | blocking |
 | period_days | ... on every UK day of the month | blocking (a warning with --allow-missing-days) |
+| deliveries | every source has an accepted row in the month (the report names those without) | warning |
 | srvs | the SRVs of the month's accepted requests are in srv_catalogue | warning |
 | follow_up | the landing holds every day after the month up to the end of each metric's declared follow-up window | warning (the report marks those figures provisional) |
 

@@ -1,6 +1,6 @@
 """Docs that match the code: every metric id declared in a metric model's YAML is
-mentioned, as a whole id, on a page of the metric catalogue (docs/metrics/*.md), and
-every README command exists."""
+mentioned, as a whole id, on a page of the metric catalogue (docs/metrics/*.md), its
+family in the catalogue's index (docs/metrics.md), and every README command exists."""
 
 import re
 
@@ -40,6 +40,14 @@ def test_every_declared_metric_is_in_the_catalogue_docs():
     assert len(ids) > 40
     missing = sorted(i for i in ids if not mentions(docs, i))
     assert not missing, f"metric ids declared in models/metrics/_metric_*.yml but on no page of docs/metrics/: {missing}"
+
+
+def test_every_metric_family_is_in_the_catalogue_index():
+    index = (PROJECT_DIR / "docs" / "metrics.md").read_text()
+    families = {metric_id.split(".")[0] for metric_id in declared_metric_ids()}
+    assert {"rsvp", "cpm5"} <= families
+    missing = sorted(f for f in families if f"`{f}.*`" not in index)
+    assert not missing, f"metric families declared in models/metrics/ but not in the index of docs/metrics.md: {missing}"
 
 
 def test_readme_commands_exist():
