@@ -60,20 +60,29 @@ def parse_month(month: str) -> tuple[dt.date, dt.date]:
         first = dt.datetime.strptime(month, "%Y-%m").date()
     except ValueError:
         raise ValueError(f"not a month: {month!r} (expected YYYY-MM, month 01-12)") from None
+    if first.year == dt.MAXYEAR and first.month == 12:  # its end is past the last date Python holds
+        raise ValueError(f"{month} is outside the calendar")
     following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return first, following - dt.timedelta(days=1)
 
 
-def deadline(month: str) -> dt.date:
-    """The PMR for `month` is due by the end of the 10th Working Day after it ends.
-    Raises ValueError for a month outside the years landing timestamps may take, or
-    when the bank-holiday seed does not cover the days counted."""
+def check_reportable(month: str) -> tuple[dt.date, dt.date]:
+    """parse_month, and ValueError for a month outside the years a landing timestamp may
+    take: no row of it could be accepted."""
     first, last = parse_month(month)
     if not FIRST_REPORTABLE_YEAR <= first.year <= LAST_REPORTABLE_YEAR:
         raise ValueError(
             f"{month} is outside {FIRST_REPORTABLE_YEAR}-01 to {LAST_REPORTABLE_YEAR}-12, the months a landing "
             f"timestamp may fall in (others are quarantined as out of range)"
         )
+    return first, last
+
+
+def deadline(month: str) -> dt.date:
+    """The PMR for `month` is due by the end of the 10th Working Day after it ends.
+    Raises ValueError for a month outside the years landing timestamps may take, or
+    when the bank-holiday seed does not cover the days counted."""
+    _, last = check_reportable(month)
     due = add_working_days(last, DEADLINE_WORKING_DAYS)
     check_holidays_cover(last, due)
     return due

@@ -42,13 +42,21 @@ def progress(message: str) -> None:
 
 
 def _month(text: str) -> str:
-    from pmr.calendar import parse_month
+    from pmr.calendar import check_reportable
 
     try:
-        parse_month(text)
+        check_reportable(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
     return text
+
+
+def _path(text: str) -> Path:
+    """A path argument; an empty one (an unset shell variable) would mean the current
+    folder or the default warehouse without a word."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path")
+    return Path(text)
 
 
 def _date(text: str) -> dt.date:
@@ -269,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--scale", type=_positive_float, default=0.001,
                           help="1.0 = national volume (about 17M requests and 50M alerts a day); default 0.001")
     generate.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    generate.add_argument("--landing", type=Path, required=True, help="landing folder to write")
+    generate.add_argument("--landing", type=_path, required=True, help="landing folder to write")
     generate.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="file format (default parquet)")
     generate.set_defaults(handler=cmd_generate)
 
@@ -285,7 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
         "What was injected is recorded beside the landing folder as <name>.faults.json. Run it after pmr "
         "generate; running it again for the same day replaces that day's faults.",
     )
-    faults.add_argument("--landing", type=Path, required=True, help="landing folder holding the day's files")
+    faults.add_argument("--landing", type=_path, required=True, help="landing folder holding the day's files")
     faults.add_argument("--day", type=_date, required=True, help="UK day whose files are copied, YYYY-MM-DD")
     faults.set_defaults(handler=cmd_inject_faults)
 
@@ -300,9 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
         "finished); 130 or 143 when stopped by Ctrl-C or SIGTERM (dbt is stopped too, and the run log says so).",
     )
     run.add_argument("--month", type=_month, required=True, help="reporting period, YYYY-MM (UK local time)")
-    run.add_argument("--landing", type=Path, required=True, help="landing folder (see README: landing contract)")
-    run.add_argument("--out", type=Path, required=True, help="folder that receives <MONTH>/")
-    run.add_argument("--db", help="warehouse DuckDB file (default $PMR_DB or warehouse/pmr.duckdb)")
+    run.add_argument("--landing", type=_path, required=True, help="landing folder (see README: landing contract)")
+    run.add_argument("--out", type=_path, required=True, help="folder that receives <MONTH>/")
+    run.add_argument("--db", type=_path, help="warehouse DuckDB file (default $PMR_DB or warehouse/pmr.duckdb)")
     run.add_argument("--full-refresh", action="store_true",
                      help="read every landing file again and rebuild from all of them, even when only new files "
                           "arrived since the last build (by default such a build is incremental: "

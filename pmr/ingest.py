@@ -279,11 +279,13 @@ def _without_paths(reason: str, key: str) -> str:
 
 def file_version(path: Path) -> tuple[int, int]:
     """(size, change time in ns) by which ingest knows a file it read before. The change
-    time is the later of the modification time and the status-change time: a file
-    corrected in place whose modification time was set back (a copy that keeps file
-    times, `touch -r`) still has a new status-change time, which no tool can set."""
+    time is the status-change time, which moves with every write and which no tool can
+    set: the modification time can be set to any value, back (a copy that keeps file
+    times, `touch -r`) or ahead (a clock set wrong), and a correction that keeps it
+    would go unseen. Normally the later of the two, so warehouses that stored that read
+    their files as unchanged."""
     stat = path.stat()
-    return stat.st_size, max(stat.st_mtime_ns, stat.st_ctime_ns)
+    return stat.st_size, stat.st_ctime_ns
 
 
 def _ingest_file(con: duckdb.DuckDBPyConnection, report: IngestReport, source: str, path: Path, key: str,

@@ -39,7 +39,7 @@ from pmr.calendar import (
 from pmr.dbt_runner import DbtResult, run_dbt, target_path_for
 from pmr.ingest import ingest, landing_files
 from pmr.run_log import RUN_LOG, RunLog, close_abandoned_logs, published_run_log, requirement_4_phrase, utc_now_iso
-from pmr.warehouse import connect, db_path, memory_limit
+from pmr.warehouse import check_warehouse_name, connect, db_path, memory_limit
 
 Progress = Callable[[str], None]
 DBT_BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
@@ -71,13 +71,18 @@ def check_month_can_be_reported(month: str, now: dt.datetime) -> None:
 
 def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path | None = None) -> None:
     """Refuse, before any step, a month check_month_can_be_reported refuses, a landing
-    or output path that is not a folder, an `<out>/<month>` that publish could not
-    replace (a real file or folder, not its link), an unusable PMR_MEMORY_LIMIT, a
+    or output path that is not a folder, an output folder inside the landing folder, an
+    `<out>/<month>` that publish could not replace (a real file or folder, not its
+    link), an unusable PMR_MEMORY_LIMIT, a
     landing folder with no landing file, and a metric declaration that breaks
     docs/adding-a-metric.md (MetricDefinitionError)."""
     check_month_can_be_reported(month, now)
     if out is not None and Path(out).exists() and not Path(out).is_dir():
         raise RunRefused(f"output path is not a folder: {out}")
+    if out is not None and (Path(landing).resolve() == Path(out).resolve()
+                            or Path(landing).resolve() in Path(out).resolve().parents):
+        raise RunRefused(f"the output folder {out} is inside the landing folder {landing}: the next run would read "
+                         "the published files as landing files; publish outside the landing folder")
     if out is not None:
         try:
             publish.check_publishable(Path(out), month)
@@ -314,6 +319,10 @@ def run_month(
     check_run_can_start(month, Path(landing), dt.datetime.now(dt.timezone.utc), Path(out))
     progress = progress or (lambda message: None)
     db = db or db_path()
+    try:
+        check_warehouse_name(Path(db))
+    except ValueError as error:
+        raise RunRefused(str(error)) from None
     out = Path(out)
     for said in close_abandoned_logs(out, month):
         progress(said)

@@ -25,7 +25,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "path": "The file's full path when it was read.",
         "format": "csv (also .csv.gz) or parquet.",
         "size_bytes": "The file's size when it was read; a change makes ingest read it again.",
-        "mtime_ns": "The later of the file's modification and status-change times, in ns, when it was read.",
+        "mtime_ns": "The file's status-change time (which moves with every write and cannot be set), in ns, when it was read.",
         "status": "loaded, or skipped (the whole file could not be used; error says why).",
         "rows_read": "Data records read from the file (for a skipped file, those it holds, all quarantined).",
         "columns": "The contract columns the file has (lower case, sorted); empty for a skipped file. One it lacks "

@@ -46,10 +46,21 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
     return path if path.is_absolute() else (Path.cwd() / path if explicit or os.environ.get("PMR_DB") else PROJECT_DIR / path)
 
 
+def check_warehouse_name(path: Path) -> None:
+    """ValueError for a warehouse file whose name holds a quote: DuckDB names the
+    database after the file, and dbt-duckdb's catalogue queries put that name in quotes
+    unescaped, so the build would fail after ingest."""
+    if "'" in path.stem or '"' in path.stem:
+        raise ValueError(f"the warehouse file's name {path.name!r} holds a quote: dbt names the warehouse's "
+                         "database after the file and cannot quote it; name the file without ' or \"")
+
+
 def check_warehouse_file(path: Path) -> None:
     """ValueError when `path` exists and is not a DuckDB database file (a CSV, an empty
-    file): DuckDB refuses to open it, so every step would fail. Reads the file's
-    header only, so a warehouse held by a run is checked without waiting for it."""
+    file): DuckDB refuses to open it, so every step would fail, or when its name holds a
+    quote (check_warehouse_name). Reads the file's header only, so a warehouse held by a
+    run is checked without waiting for it."""
+    check_warehouse_name(path)
     if not path.is_file():
         return
     with path.open("rb") as handle:

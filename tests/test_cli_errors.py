@@ -30,10 +30,10 @@ def landing(tmp_path):
 
 def test_a_month_that_has_not_ended_is_refused(tmp_path, landing, capsys):
     out = tmp_path / "out"
-    code, err = run_cli(["run", "--month", "2999-01", "--landing", str(landing), "--out", str(out),
+    code, err = run_cli(["run", "--month", "2045-12", "--landing", str(landing), "--out", str(out),
                          "--db", str(tmp_path / "w.duckdb")], capsys)
     assert code == 1
-    assert "error: 2999-01 has not ended yet" in err
+    assert "error: 2045-12 has not ended yet" in err
     assert not out.exists() and not (tmp_path / "w.duckdb").exists()
 
 
@@ -194,11 +194,13 @@ def test_holidays_refuses_years_beyond_the_calendar_and_keeps_the_seed(capsys):
     assert HOLIDAY_SEED.read_bytes() == before
 
 
-def test_a_month_outside_the_calendar_is_refused_before_any_step(tmp_path, landing, capsys):
+@pytest.mark.parametrize("month", ["1999-12", "2046-01", "9999-12"])  # 9999-12 ends past Python's last date
+def test_a_month_outside_the_calendar_is_refused_before_any_step(tmp_path, landing, capsys, month):
     out = tmp_path / "out"
-    code, err = run_cli(["run", "--month", "1999-12", "--landing", str(landing), "--out", str(out),
-                         "--db", str(tmp_path / "w.duckdb")], capsys)
-    assert code == 1 and "1999-12 is outside 2000-01 to 2045-12" in err
+    for argv in (["run", "--month", month, "--landing", str(landing), "--out", str(out),
+                  "--db", str(tmp_path / "w.duckdb")], ["deadline", month]):
+        code, err = run_cli(argv, capsys)
+        assert code == 1 and f"{month} is outside " in err
     assert not out.exists() and not (tmp_path / "w.duckdb").exists()
 
 
@@ -247,3 +249,30 @@ def test_an_output_folder_that_cannot_be_written_is_named_with_the_option_that_s
                          "--db", str(tmp_path / "w.duckdb")], capsys)
     assert code == 1 and err == (f"error: [Errno 30] Read-only file system: '{out / '.runs'}' (making the run's "
                                  f"folder in the output folder {out}, which --out names)\n")
+
+
+def test_an_output_folder_inside_the_landing_folder_is_refused_before_any_step(tmp_path, landing, capsys):
+    """Published files inside the landing folder would be read as landing files (in a
+    folder that is not a source's) by the next run, which the gate then blocks."""
+    (landing / "service_requests" / "extract.csv").write_text("request_id\n")
+    for out in (landing / "out", landing):
+        code, err = run_cli(["run", "--month", "2026-10", "--landing", str(landing), "--out", str(out),
+                             "--db", str(tmp_path / "w.duckdb")], capsys)
+        assert code == 1 and f"the output folder {out} is inside the landing folder" in err
+    assert not (landing / "out").exists() and not (tmp_path / "w.duckdb").exists()
+
+
+@pytest.mark.parametrize("option", ["--landing", "--out", "--db"])
+def test_an_empty_path_is_refused(tmp_path, landing, capsys, option):
+    paths = {"--landing": str(landing), "--out": str(tmp_path / "out"), "--db": str(tmp_path / "w.duckdb"), option: ""}
+    code, err = run_cli(["run", "--month", "2026-10", *(x for pair in paths.items() for x in pair)], capsys)
+    assert code == 1 and f"argument {option}: an empty path" in err
+
+
+def test_a_warehouse_name_with_a_quote_is_refused_before_any_step(tmp_path, landing, capsys):
+    (landing / "service_requests" / "extract.csv").write_text("request_id\n")
+    db = tmp_path / "w'h.duckdb"
+    code, err = run_cli(["run", "--month", "2026-10", "--landing", str(landing), "--out", str(tmp_path / "out"),
+                         "--db", str(db)], capsys)
+    assert code == 1 and "the warehouse file's name \"w'h.duckdb\" holds a quote" in err
+    assert not db.exists() and not (tmp_path / "out").exists()

@@ -156,6 +156,25 @@ def test_a_file_corrected_in_place_with_its_old_time_is_read_again(tmp_path):
     assert ingest(con, tmp_path, reread=True).loaded == ["service_requests/day.csv"]  # a full refresh
 
 
+def test_a_file_corrected_in_place_with_a_modification_time_in_the_future_is_read_again(tmp_path):
+    """A file whose modification time lies ahead (a clock set wrong where it was written),
+    corrected in place and its times kept again: its change time still moves."""
+    import os
+    import time
+
+    path = write_csv(tmp_path, "service_requests", [req("v1", srv="6.23")], name="day.csv")
+    future_ns = (time.time_ns() // 10**9 + 3 * 365 * 86400) * 10**9
+    os.utime(path, ns=(future_ns, future_ns))
+    con = duckdb.connect()
+    assert ingest(con, tmp_path).loaded == ["service_requests/day.csv"]
+    time.sleep(0.05)
+    write_csv(tmp_path, "service_requests", [req("v1", srv="11.1")], name="day.csv")  # the same size
+    os.utime(path, ns=(future_ns, future_ns))
+    assert ingest(con, tmp_path).loaded == ["service_requests/day.csv"]
+    assert con.execute("select srv from raw.service_requests_csv").fetchall() == [("11.1",)]
+    assert ingest(con, tmp_path).unchanged == ["service_requests/day.csv"]
+
+
 def _four_requests(landing, name: str, join) -> None:
     """m1-m4 as a CSV file whose lines `join(lines)` puts together, as bytes."""
     import gzip
