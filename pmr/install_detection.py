@@ -153,13 +153,10 @@ def outage_days(landing: Path, month: str) -> set[SegmentDay]:
 
 def flagged_days(con: duckdb.DuckDBPyConnection, month: str) -> tuple[set[SegmentDay], set[SegmentDay]]:
     """(flagged, assessable) segment-days of `month` from marts.pmr_install_forecast:
-    assessable ones have a deviation and a forecast at or above the flagging floor."""
+    assessable ones could be flagged (`is_judged`: a forecast at or above the floor)."""
     segments = ", ".join(f"'{s}'" for s in SEGMENTS)
     rows = con.execute(
-        f"""select day, segment, is_degraded,
-                   deviation is not null and not is_bank_holiday and predicted_installs >= (
-                       select value from reference.parameters where parameter = 'ic_deviation_min_predicted'
-                   ) as assessable
+        f"""select day, segment, is_degraded, is_judged
             from marts.pmr_install_forecast
             where period = ? and day is not null and segment in ({segments})""",
         [month],

@@ -54,11 +54,27 @@ def segment_scale() -> alt.Scale:
     return alt.Scale(domain=SEGMENT_ORDER, range=SEGMENT_COLOURS)
 
 
+def with_gaps(data: pd.DataFrame, field: str = "value") -> pd.DataFrame:
+    """`data` (one row per line and UK day) with a row of no value for each day a line
+    has no figure (a segment without requests that day), from the first day of the data
+    to its last: Vega-Lite breaks a line at a missing value, where it would otherwise
+    join the days either side and draw figures nobody measured."""
+    if data.empty:
+        return data
+    days = pd.date_range(pd.to_datetime(data["day"]).min(), pd.to_datetime(data["day"]).max(), freq="D")
+    keys = [c for c in data.columns if c not in ("day", field)]
+    lines = data[keys].drop_duplicates()
+    spine = lines.merge(pd.DataFrame({"day": days}), how="cross")
+    found = data.assign(day=pd.to_datetime(data["day"]))
+    return spine.merge(found, on=keys + ["day"], how="left")[list(data.columns)]
+
+
 def daily_lines(data: pd.DataFrame, value_title: str, height: int = 140, field: str = "value",
                 colour: str = "segment") -> alt.Chart:
-    """A line with a point per UK day, one line per segment."""
+    """A line with a point per UK day, one line per segment, broken on a day without a
+    figure (with_gaps)."""
     return (
-        alt.Chart(data)
+        alt.Chart(with_gaps(data, field))
         .mark_line(point=True)
         .encode(
             x=alt.X("day:T", title="UK day", axis=alt.Axis(format="%d %b")),
@@ -89,10 +105,31 @@ def marking_days_without_data(chart: alt.TopLevelMixin, days) -> alt.TopLevelMix
     )
 
 
+def _levels_frame(levels: dict[str, float]) -> pd.DataFrame:
+    return pd.DataFrame([{"level": label, "value": value, "rank": rank}
+                         for rank, (label, value) in enumerate(levels.items())])
+
+
 def level_rules(levels: dict[str, float], scale: alt.Scale) -> alt.Chart | None:
-    """Dashed rules at the service levels of a daily chart ({label: value}), on the
-    chart's own y scale; None when no level is set."""
+    """Rules at the service levels of a daily chart ({label: value}), on the chart's own
+    y scale, under its lines: the first (the target) dashed, the next dotted, so they
+    tell apart in print too; None when no level is set. level_names names them."""
     if not levels:
         return None
-    return alt.Chart(pd.DataFrame([{"level": label, "value": value} for label, value in levels.items()])).mark_rule(strokeDash=[4, 3], color="#b00020", opacity=0.6).encode(
-        y=alt.Y("value:Q", scale=scale), tooltip=["level:N"])
+    return alt.Chart(_levels_frame(levels)).mark_rule(color="#b00020", opacity=0.7).encode(
+        y=alt.Y("value:Q", scale=scale), tooltip=["level:N"],
+        strokeDash=alt.condition("datum.rank == 0", alt.value([5, 3]), alt.value([1, 3])))
+
+
+def level_names(levels: dict[str, float], scale: alt.Scale) -> alt.LayerChart | None:
+    """The names of level_rules' rules at their left ends, over the chart's lines on a
+    white halo so they read where a line crosses them; None when no level is set."""
+    if not levels:
+        return None
+
+    def names(**halo):
+        return alt.Chart(_levels_frame(levels)).mark_text(
+            align="left", baseline="bottom", dx=3, dy=-1, fontSize=9, color="#b00020", **halo,
+        ).encode(x=alt.value(0), y=alt.Y("value:Q", scale=scale), text="level:N")
+
+    return alt.layer(names(stroke="white", strokeWidth=3, strokeOpacity=0.9), names())

@@ -26,6 +26,12 @@ def esc(text) -> str:
     return html.escape("" if text is None else str(text))
 
 
+def links_within(targets: list[tuple[str, str]]) -> str:
+    """Links to the parts of a long section, [(anchor id, label)], under its heading."""
+    items = "".join(f'<li><a href="#{esc(anchor)}">{esc(label)}</a></li>' for anchor, label in targets)
+    return f'<ul class="within">{items}</ul>' if targets else ""
+
+
 def table(header: list[str], rows: Iterable[list], caption: str | None = None, first_column_is_label: bool = True,
           css: str = "") -> str:
     """rows hold already formatted cell text (escaped here)."""

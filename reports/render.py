@@ -93,7 +93,7 @@ def read_previous_metrics(path: Path | None) -> tuple[pd.DataFrame | None, dict 
 
 def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks, log,
                previous_metrics: Path | None = None) -> Path:
-    from reports.sections import all_sections, provisional_note
+    from reports.sections import all_sections, provisional_note, shown_ids
 
     # in metrics.csv's order: tables are written in parallel, so their own row order
     # changes from build to build, and the charts' data must not
@@ -119,6 +119,7 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
     sections = [
         {"key": s.key, "title": s.title, "html": provisional_note(s, ctx) + s.render(ctx, charts)}
         for s in all_sections()
+        if s.key != "other" or shown_ids(s, ctx)  # "Other figures" only when a figure has no layout of its own
     ]
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=False,
@@ -136,6 +137,7 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
         definitions_commit=commit,
         seeds_hash=seeds_hash,
         figure_count=f"{len(metrics):,}",
+        unverified=unverified_references(con),
         incomplete=incomplete_notice(checks),
         undelivered=undelivered_notice(con, month),
         provisional=provisional_notice(con, windows),
@@ -145,6 +147,28 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
     path = folder / "pmr.html"
     path.write_text(page)
     return path
+
+
+# what a reader calls the reference tables whose values the verdicts use
+REFERENCE_LABELS = {"service_levels": "service levels (targets and minimums)", "incident_targets": "incident targets",
+                    "srv_catalogue": "SRV catalogue (Target Response Times)"}
+
+
+def unverified_references(con: duckdb.DuckDBPyConnection) -> str:
+    """The reference tables (seeds) with rows whose `source` marks them unverified, as
+    "service levels (targets and minimums) 4 of 4, ...": every "target met" verdict
+    rests on them until the Operations Group confirms them. Empty when none is."""
+    tables = [t for (t,) in con.execute(
+        "select table_name from information_schema.columns where table_schema = 'reference' "
+        "and column_name = 'source' order by table_name").fetchall()]
+    counts = []
+    for table in tables:
+        unverified, rows = con.execute(
+            f"select count(*) filter (where source ilike '%unverified%'), count(*) from reference.{table}").fetchone()
+        if unverified:
+            counts.append((table not in REFERENCE_LABELS, table, f"{REFERENCE_LABELS.get(table, table.replace('_', ' '))} "
+                                                                 f"{unverified} of {rows}"))
+    return esc("; ".join(text for *_, text in sorted(counts)))
 
 
 def incomplete_notice(checks) -> str:

@@ -369,3 +369,5 @@ def test_the_report_names_the_days_without_a_forecast(warehouse):
     days = [pd.Timestamp(d).strftime("%d %b") for d in without]
     assert {"02 Oct", "15 Oct"} <= set(days) and "01 Oct" not in days
     assert f"<strong>No install forecast on {len(days)} day(s)</strong> ({', '.join(days)})" in html
+    # every forecast here is a few installs, below ic_deviation_min_predicted: 31 days x 5 segments, none judged
+    assert "No segment-day was flagged as degraded: 0 of the month's 155 segment-days could be" in html

@@ -159,3 +159,23 @@ def test_the_previous_months_caveats_are_those_its_run_log_failed(failed, said):
     log = {"checks": [{"name": name, "passed": False} for name in failed] + [{"name": "metrics: kind", "passed": True}]}
     ctx = ReportContext(month=MONTH, con=None, metrics=None, catalogue=None, previous=pd.DataFrame(), previous_log=log)
     assert _previous_note(ctx).endswith(f"(its metrics.csv); – where it has no such figure{said}</p>")
+
+
+def test_a_daily_line_breaks_on_a_day_without_a_figure():
+    """North has no figure on 2 October (no requests): the chart's data holds a row of no
+    value there, where Vega-Lite breaks the line, instead of joining 1 and 3 October; a
+    line is not drawn out to days before its first figure or after its last."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from reports.charts import daily_lines
+
+    data = pd.DataFrame({"day": [dt.datetime(2026, 10, d) for d in (1, 3, 1, 2, 3, 4)],
+                         "segment": ["North", "North", "South", "South", "South", "South"],
+                         "value": [1.0, 3.0, 4.0, 5.0, 6.0, 7.0]})
+    rows = next(iter(daily_lines(data, "x").to_dict()["datasets"].values()))
+    drawn = {(r["segment"], r["day"][:10]): r["value"] for r in rows}
+    assert drawn == {("North", "2026-10-01"): 1.0, ("North", "2026-10-02"): None, ("North", "2026-10-03"): 3.0,
+                     ("North", "2026-10-04"): None, ("South", "2026-10-01"): 4.0, ("South", "2026-10-02"): 5.0,
+                     ("South", "2026-10-03"): 6.0, ("South", "2026-10-04"): 7.0}

@@ -192,7 +192,11 @@ def test_the_alerts_process_table_has_no_rows_that_cannot_apply_to_alerts(publis
     alerts, prepayment = (_process_html(published, p) for p in ("alerts_management", "prepayment_top_up"))
     assert not any(row in alerts for row in rows)
     assert all(row in prepayment for row in rows)
-    assert "<th>Volumes</th>" in alerts and "<th>Failed to be delivered</th>" in alerts
+    assert "<th>Volumes</th>" in alerts and "<th>Alerts that failed to be delivered</th>" in alerts
+    # the seed's Table 2 wording: a share within the TRT counts any answer, not only successes
+    assert "<th>Service Requests that failed to be delivered</th>" in prepayment
+    assert "<th>Service Responses delivered within the Target Response Time" in prepayment
+    assert "<th>Alerts delivered within the Target Response Time" in alerts
 
 
 def test_a_share_above_zero_never_reads_zero():
@@ -390,3 +394,24 @@ def test_the_page_says_the_windows_the_parameters_set():
     assert "6.23 successful, or corrected within 3 days (%)" in page and "follows within 3 days of" in page
     assert "Scheduled reads (4.6.1) answered within 12 h of execution" in page
     assert "60 s" not in page and "24 h" not in page and "7 days" not in page
+
+
+def test_the_header_names_the_reference_values_still_unverified(published):
+    """metrics.md marks its service levels, incident targets and Target Response Times
+    unverified (seeds' source column): the page says so beside the verdicts' levels."""
+    import csv
+
+    from pmr import PROJECT_DIR
+
+    def unverified(seed):
+        with open(PROJECT_DIR / "seeds" / f"{seed}.csv", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        return f"{sum('unverified' in r['source'] for r in rows)} of {len(rows)}"
+
+    header = (published["link"] / "pmr.html").read_text().split("</header>", 1)[0]
+    assert "<dt>Unconfirmed reference values</dt>" in header
+    for label, seed in (("service levels (targets and minimums)", "service_levels"),
+                        ("incident targets", "incident_targets"),
+                        ("SRV catalogue (Target Response Times)", "srv_catalogue")):
+        assert f"{label} {unverified(seed)}" in header
+    assert "business processes" not in header  # a table with no unverified row is not named

@@ -200,7 +200,7 @@ def test_measures_at_a_glance_mark_the_provisional_ones(published):
 def test_service_level_table_with_previous_period(published):
     rows = rows_of(published["page"], "availability")
     # header of the seed's Table 3
-    assert ["Monthly performance measure", "Previous service level (September 2026)", "Service level",
+    assert ["Monthly performance measure", "Previous service level (September 2026, recomputed)", "Service level",
             "Target service level", "Minimum service level", "M/I"] in rows
     levels = ["99.50%", "98.00%", "M"]
     # A1 u A2 u A3 = 90 min; September clean.

@@ -34,6 +34,7 @@ def render(ctx, charts) -> str:
          + [status(ctx.value("alerts.pct_within_sla", segment=s), target, minimum) for s in segments] + ["", ""]]
         + [[label] + [number(ctx.value(metric_id, segment=s), "count") for s in segments] + ["", ""]
            for label, metric_id in COUNTS],
+        caption="Alerts delivered within their target time (A1), by segment",
     )]
     late = ctx.metric("alerts.late").sort_values(["value", "category"], ascending=[False, True])
     if not late.empty:

@@ -23,8 +23,8 @@ import pandas as pd
 from expectations.frames import days_without_data
 from pmr.calendar import parse_month
 from pmr.metric_declarations import duration
-from reports.charts import SEGMENT_COLOURS, SEGMENT_ORDER, daily_lines, level_rules
-from reports.format import esc, number, table
+from reports.charts import SEGMENT_COLOURS, SEGMENT_ORDER, daily_lines, level_names, level_rules
+from reports.format import esc, links_within, number, table
 from reports.sections import Section, ids
 
 UK = ZoneInfo("Europe/London")
@@ -127,7 +127,7 @@ def _service_level_table(ctx, service: str, name: str, previous: tuple[str, dict
     label, values = previous
     target, minimum = _levels(ctx)
     return table(
-        ["Monthly performance measure", f"Previous service level ({label})", "Service level",
+        ["Monthly performance measure", f"Previous service level ({label}, recomputed)", "Service level",
          "Target service level", "Minimum service level", "M/I"],
         [[f"Service availability – {name}", number(values.get(service), "pct"),
           number(ctx.value("availability.pct", service=service, segment="All"), "pct"),
@@ -161,12 +161,12 @@ def _daily_chart(ctx, charts, service: str, name: str) -> str:
     # does not hide the national dips where the two views are equal
     layers = [lines.transform_filter("datum.segment != 'All'"),
               lines.transform_filter("datum.segment == 'All'").mark_line(point=True, strokeWidth=3)]
-    rules = level_rules({f"{label} {number(value, 'pct')}": value
-                         for label, value in (("target", target), ("minimum", minimum)) if value is not None}, scale)
-    if rules is not None:
-        layers.insert(0, rules)
+    levels = {f"{label} {number(value, 'pct')}": value for label, value in (("target", target), ("minimum", minimum))
+              if value is not None}
+    if levels:
+        layers = [level_rules(levels, scale), *layers, level_names(levels, scale)]
     regions = [s for s in shown if s != "All"]
-    subtitle = "Dashed: target and minimum service level. National: the wide line. " + (
+    subtitle = "Red: the target (dashed) and minimum (dotted) service levels. National: the wide line. " + (
         f"{', '.join(regions)}: drawn where the region's view differs from the national one."
         if regions else "Every CSP region's view equals the national one.")
     # no band for days without requests, responses or alerts: availability reads outages only
@@ -333,10 +333,10 @@ def render(ctx, charts) -> str:
         f"report has its own).{_previous_coverage_note(ctx, coverage)}</p>",
         PARTIAL_AVAILABILITY_NOTE,
     ]
-    for _, service in _services(ctx).iterrows():
+    shown = [s for _, s in _services(ctx).iterrows() if not ctx.metric("availability.pct", service=s["service"]).empty]
+    parts.append(links_within([(f"availability-{s['service']}", s["service_name"]) for s in shown]))
+    for service in shown:
         key, name = service["service"], service["service_name"]
-        if ctx.metric("availability.pct", service=key).empty:
-            continue
         parts.append(f'<div class="service" id="availability-{esc(key)}"><h3>{esc(name)}</h3>')
         parts.append(_service_level_table(ctx, key, name, previous))
         parts.append(_daily_chart(ctx, charts, key, name))

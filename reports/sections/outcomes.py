@@ -206,7 +206,11 @@ def _installs(ctx, charts) -> str:
     parts.append(f"<p>Red triangles: degraded days ({esc(rule)}; thresholds from the parameters reference "
                  "table). Shaded days: Category 1–2 incidents open (ic.major_incidents_open).</p>")
     if degraded.empty:
-        parts.append("<p>No segment-day was flagged as degraded.</p>")
+        judged, days = ctx.query("select count(*) filter (where is_judged), count(*) from marts.pmr_install_forecast "
+                                 "where period = ? and day is not null", [ctx.month]).iloc[0]
+        parts.append(f"<p>No segment-day was flagged as degraded: {int(judged):,} of the month's {int(days):,} "
+                     "segment-days could be (a day with data, not a bank holiday, with a forecast at or above the "
+                     "floor); on the others a shortfall of that size is within day-to-day variation.</p>")
     else:
         parts.append(table(
             ["Day", "Segment", "Successful installs", "Forecast", "Deviation", "Category 1-2 incidents open"],

@@ -22,7 +22,11 @@ def render(ctx, charts) -> str:
                   sum(superseded) as superseded, sum(duplicates) as duplicates, sum(quarantined) as quarantined
            from staging.landing_accounting group by source order by source"""
     )
-    parts = [table(
+    files = int(sources["files"].sum()) if not sources.empty else 0
+    parts = [f"<p>The accounting covers every landing file the warehouse has read ({files:,} files), not only "
+             "the month's: the days before and after it are read too, by the install forecast and by the figures "
+             "that wait for later responses, corrections and alerts. A duplicate is a row delivered again exactly "
+             "(a file re-sent, for one), counted once.</p>", table(
         ["Source", "Files", "Rows read", "Accepted", "of which superseded", "Duplicates", "Quarantined",
          "Quarantined share"],
         [[r["source"], number(r["files"], "count"), number(r["rows_read"], "count"), number(r["accepted"], "count"),

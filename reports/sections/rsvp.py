@@ -10,8 +10,8 @@ import math
 import altair as alt
 import pandas as pd
 
-from reports.charts import SEGMENT_ORDER, daily_lines, level_rules, marking_days_without_data
-from reports.format import esc, number, status, table
+from reports.charts import SEGMENT_ORDER, daily_lines, level_names, level_rules, marking_days_without_data
+from reports.format import esc, links_within, number, status, table
 from reports.sections import Section, ids
 
 
@@ -20,7 +20,7 @@ RSVP_FIGURES = ("mean_rtt_s", "median_rtt_s", "min_rtt_s", "max_rtt_s", "pct_wit
                 "pct_failed", "mean_rtt_excl_han_s")
 
 
-def _monthly_table(ctx, process: str, segments: list[str], measured_on: str) -> str:
+def _monthly_table(ctx, process: str, name: str, segments: list[str], measured_on: str) -> str:
     def cell(name, segment, unit):
         return number(ctx.value(f"rsvp.{name}", business_process=process, segment=segment), unit)
 
@@ -36,20 +36,22 @@ def _monthly_table(ctx, process: str, segments: list[str], measured_on: str) -> 
         levels = f" (target {goal:g}%, minimum {floor:g}%)"
         against_levels = [["  … against the service levels"] + [status(
             ctx.value("rsvp.pct_within_trt", business_process=process, segment=s), goal, floor) for s in segments]]
+    # the seed's Table 2 wording, for alerts in their own words
+    answers, asked = ("Service Responses", "Service Requests") if measured_on == "requests" else ("Alerts", "Alerts")
     rows = [
         ["Average RTT (s)"] + [cell("mean_rtt_s", s, "s") for s in segments],
         ["Median RTT (s)"] + [cell("median_rtt_s", s, "s") for s in segments],
         ["Range of RTT, shortest – longest (s)"] + [range_cell(s) for s in segments],
-        ["Delivered within the Target Response Time" + levels] + [cell("pct_within_trt", s, "pct") for s in segments],
+        [f"{answers} delivered within the Target Response Time" + levels] + [cell("pct_within_trt", s, "pct") for s in segments],
         *against_levels,
         ["Volumes"] + [cell("volume", s, "count") for s in segments],
-        ["Failed to be delivered"] + [cell("pct_failed", s, "pct") for s in segments],
+        [f"{asked} that failed to be delivered"] + [cell("pct_failed", s, "pct") for s in segments],
     ]
     if measured_on == "requests":  # an alert is never rejected and has no HAN-free time
         rows.insert(-1, ["Rejected at the DCC boundary"] + [cell("rejected", s, "count") for s in segments])
         rows.append(["Average RTT excluding the HAN, interim (s)"]
                     + [cell("mean_rtt_excl_han_s", s, "s") for s in segments])
-    return table(["Monthly performance"] + segments, rows)
+    return table(["Monthly performance"] + segments, rows, caption=f"{name}: monthly performance by segment")
 
 
 # the average counts as far above the median from this ratio on
@@ -121,16 +123,16 @@ def _rtt_panel(rtt: pd.DataFrame, han_free: pd.DataFrame) -> alt.Chart:
 def _within_target_panel(within: pd.DataFrame, target: float | None, minimum: float | None) -> alt.LayerChart:
     """The daily share within the Target Response Time, on an axis that starts just
     below the lowest point or the minimum (on 0-100 every line lay flat at the top), with
-    the target and minimum as dashed rules."""
+    the target and minimum as named red rules."""
     levels = [value for value in (target, minimum) if value is not None]
     low = min([float(within["value"].min())] + levels) if not within.empty else 0.0
     scale = alt.Scale(domain=[max(0.0, math.floor(low - 1)), 100.0], clamp=True)
     layers = [daily_lines(within, "Within the TRT (%)").encode(y=alt.Y("value:Q", title="Within the TRT (%)",
                                                                         scale=scale))]
-    rules = level_rules({f"{label} {value:g}%": value
-                         for label, value in (("target", target), ("minimum", minimum)) if value is not None}, scale)
-    if rules is not None:
-        layers.insert(0, rules)
+    levels = {f"{label} {value:g}%": value for label, value in (("target", target), ("minimum", minimum))
+              if value is not None}
+    if levels:
+        layers = [level_rules(levels, scale), *layers, level_names(levels, scale)]
     return alt.layer(*layers)
 
 
@@ -179,14 +181,15 @@ def render(ctx, charts) -> str:
         "v1); for Non-Device requests, which never cross the HAN, it adds a round trip they do not make, so it "
         "can exceed their RTT.</p>"
     ]
-    for _, process in processes.iterrows():
+    shown = [p for _, p in processes.iterrows()
+             if not ctx.metric("rsvp.volume", business_process=p["business_process"], day=None).empty]
+    parts.append(links_within([(f"rsvp-{p['business_process']}", p["display_name"]) for p in shown]))
+    for process in shown:
         key, name = process["business_process"], process["display_name"]
         present = set(ctx.metric("rsvp.volume", business_process=key, day=None)["segment"])
-        if not present:
-            continue
         segments = [s for s in SEGMENT_ORDER if s in present]
         parts.append(f'<section class="process" id="rsvp-{esc(key)}"><h3>{esc(name)}</h3>')
-        parts.append(_monthly_table(ctx, key, segments, process["measured_on"]))
+        parts.append(_monthly_table(ctx, key, name, segments, process["measured_on"]))
         parts.append(_target_times_note(ctx, key))
         parts.append(_daily_chart(ctx, charts, key, name))
         parts.append("</section>")

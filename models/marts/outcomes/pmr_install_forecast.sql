@@ -10,11 +10,13 @@
       of the month has data and a forecast.
     - deviation: (successful - predicted) / predicted, a ratio; null when the
       day itself has no data or there is no (or a zero) forecast.
-    - is_degraded: the segment-day is flagged as degraded: deviation at or below
-      ic_deviation_alert_ratio, a forecast of at least ic_deviation_min_predicted
-      installs (parameters seed), and not a bank holiday (the forecast comes
-      from ordinary weekdays). The one definition used by the report and by
-      pmr/install_detection.py. Never set on the monthly row.
+    - is_judged: the segment-day can be flagged: a day with data, not a bank
+      holiday (the forecast comes from ordinary weekdays), with a forecast of at
+      least ic_deviation_min_predicted installs (parameters seed). Never set on
+      the monthly row.
+    - is_degraded: a judged segment-day with its deviation at or below
+      ic_deviation_alert_ratio. The one definition used by the report and by
+      pmr/install_detection.py.
     - major_incidents_open: Category 1-2 incidents open at any time that day
       (int_major_incident_days), the same for every segment; null monthly. -#}
 
@@ -127,14 +129,17 @@ final as (
             day is not null
             and has_data
             and not is_bank_holiday
-            and predicted_installs >= {{ parameter_value('ic_deviation_min_predicted') }}
-            and (successful_installs - predicted_installs) / predicted_installs
-                <= {{ parameter_value('ic_deviation_alert_ratio') }},
+            and predicted_installs >= {{ parameter_value('ic_deviation_min_predicted') }},
             false
-        ) as is_degraded,
+        ) as is_judged,
         major_incidents_open
     from both_grains
 
 )
 
-select * from final
+select
+    period, day, segment, is_bank_holiday, has_data, successful_installs, reference_days_with_data,
+    predicted_installs, deviation, is_judged,
+    coalesce(is_judged and deviation <= {{ parameter_value('ic_deviation_alert_ratio') }}, false) as is_degraded,
+    major_incidents_open
+from final
