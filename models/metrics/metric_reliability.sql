@@ -2,7 +2,9 @@
     reliability.outages, mttr_h and mtbf_h per service x segment (`All` or a
     CSP region; mttr_h and mtbf_h are NULL when there was no outage), and
     reliability.incidents by category 1-5 (raised in the period; categories
-    3-5 only with the DCC as Responsible Party), 0 for a category with none. -#}
+    3-5 only with the DCC as Responsible Party), 0 for a category with none,
+    and for all categories together (category NULL: the seed's "Total Number of
+    Incidents (category 1 to 5)"). -#}
 
 with monthly as (
 
@@ -66,6 +68,11 @@ figures as (
         cast(category as {{ dbt.type_string() }}),
         cast(incidents as double)
     from incidents_by_category
+
+    union all
+
+    select 'reliability.incidents', null, null, null, cast(count(*) as double)
+    from incidents
 
 ),
 

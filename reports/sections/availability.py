@@ -222,9 +222,10 @@ def _incidents_table(ctx) -> str:
         return ""
     categories = sorted(rows["category"].dropna().unique(), key=lambda c: (len(str(c)), str(c)))
     return table(
-        ["Incidents raised in the period", *[f"Category {c}" for c in categories], "M/I"],
+        ["Incidents raised in the period", *[f"Category {c}" for c in categories], "Categories 1–5", "M/I"],
         [["Incidents"] + [number(ctx.value("reliability.incidents", category=c), "count") for c in categories]
-         + [_kind_letter(ctx, "reliability.incidents")]],
+         + [number(ctx.value("reliability.incidents", category=None), "count"),
+            _kind_letter(ctx, "reliability.incidents")]],
         caption="Incidents raised by category (categories 3–5: the DCC as Responsible Party)",
     )
 
