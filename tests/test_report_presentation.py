@@ -318,8 +318,10 @@ def test_an_i0_among_the_change_of_supplier_failures_is_explained(published):
     finally:
         con.close()
     explanation = "those requests failed because a DCC failure alert (N12 or N13) named them"
-    assert "<tr><th>I0</th><td>1</td></tr>" in with_i0 and explanation in with_i0
-    assert "<tr><th>E21</th><td>3</td></tr>" in without and explanation not in without
+    # each code with its meaning from seeds/response_codes.csv
+    assert "<tr><th>I0</th><td>Service Response: delivered</td><td>1</td></tr>" in with_i0 and explanation in with_i0
+    assert ("<tr><th>E21</th><td>No response received from the device</td><td>3</td></tr>" in without
+            and explanation not in without)
 
 
 def test_change_of_supplier_by_segment_and_device_type_reads_as_indicators(published):

@@ -225,6 +225,17 @@ def _installs(ctx, charts) -> str:
 
 # --- CoS1 --------------------------------------------------------------------------
 
+def _reasons_table(ctx, rows: pd.DataFrame, counted: str, caption: str) -> str:
+    """Failures by final response code (category; `none`: no final response), each with
+    its meaning from the response code reference, most frequent first."""
+    meanings = dict(ctx.query("select response_code, meaning from reference.response_codes").values)
+    meanings["none"] = "no final response"
+    return table(["Final response code", "Meaning", counted],
+                 [[r["category"], meanings.get(r["category"], "– (not in the response code reference)"),
+                   number(r["value"], "count")] for _, r in rows.iterrows()],
+                 caption=caption)
+
+
 def _change_of_supplier(ctx) -> str:
     if ctx.metric("cos.pct_success").empty:
         return "<h3>Change of Supplier (CoS1)</h3><p>No 6.23 requests this month.</p>"
@@ -238,9 +249,8 @@ def _change_of_supplier(ctx) -> str:
              segment_table(ctx, rows, "Change of Supplier success, by segment and device type")]
     failures = ctx.metric("cos.failures").sort_values(["value", "category"], ascending=[False, True])
     if not failures.empty:
-        parts.append(table(["Final response code", "6.23 requests not counted as success (indicator)"],
-                           [[r["category"], number(r["value"], "count")] for _, r in failures.iterrows()],
-                           caption="Change of Supplier failures by reason, all segments"))
+        parts.append(_reasons_table(ctx, failures, "6.23 requests not counted as success (indicator)",
+                                    "Change of Supplier failures by reason, all segments"))
         if (failures["category"] == "I0").any():
             parts.append("<p class=\"note\">I0 is a successful final response: those requests failed because a "
                          "DCC failure alert (N12 or N13) named them.</p>")
@@ -292,10 +302,9 @@ def _prepayment(ctx) -> str:
         successes + failures > 0 else 0.0
     reasons = ctx.metric("pp.failure_reasons").sort_values(["value", "category"], ascending=[False, True])
     if threshold is not None and share > threshold and not reasons.empty:
-        parts.append(table(["Final response code", "Failed top-ups (indicator)"],
-                           [[r["category"], number(r["value"], "count")] for _, r in reasons.iterrows()],
-                           caption=f"Top-up failures by reason: failures are {share:.2f}% of top-ups, above "
-                                   f"{threshold:g}%"))
+        parts.append(_reasons_table(ctx, reasons, "Failed top-ups (indicator)",
+                                    f"Top-up failures by reason: failures are {share:.2f}% of top-ups, above "
+                                    f"{threshold:g}%"))
     elif threshold is not None:
         parts.append(f"<p>Top-up failures are {share:.2f}% of top-ups, not above {threshold:g}%: reasons are in "
                      "metrics.csv (pp.failure_reasons) and not repeated here.</p>")
