@@ -50,7 +50,8 @@ def table(header: list[str], rows: Iterable[list], caption: str | None = None, f
 
 
 def status(value, target, minimum, higher_is_better: bool = True) -> str:
-    """Against service levels: met target, met minimum, minimum not met."""
+    """Against service levels: target met; below target (minimum met); below minimum.
+    Said as a shortfall first, so a figure under its target never reads as a pass."""
     if value is None or target is None or (isinstance(target, float) and math.isnan(target)):
         return ""
     if not higher_is_better:
@@ -58,5 +59,5 @@ def status(value, target, minimum, higher_is_better: bool = True) -> str:
     if value >= target:
         return "target met"
     if minimum is not None and value >= minimum:
-        return "minimum met"
-    return "minimum not met"
+        return "below target (minimum met)"
+    return "below minimum"
