@@ -73,22 +73,17 @@ def test_each_incident_stages_as_its_latest_delivery(built):
         latest_deliveries(con, files, "incidents", "incident_id", INCIDENT_COLUMNS)
 
 
-def test_each_outage_stages_with_its_end_when_one_was_delivered(built):
+@pytest.mark.parametrize(("source", "key", "times", "filled", "columns"), [
+    ("outages", "outage_id", ("started_at", "ended_at"), "ended_at", OUTAGE_COLUMNS),  # ongoing, then ended
+    ("alerts", "alert_id", ("received_at", "delivered_at"), "delivered_at", ALERT_COLUMNS),  # unsent, then sent
+])
+def test_a_record_delivered_again_with_a_value_filled_in_stages_with_it(built, source, key, times, filled, columns):
     landing, con = built
-    files = delivered(landing, "outages", "started_at", "ended_at")
-    assert con.execute(f"SELECT count(*) FROM {files} WHERE ended_at IS NULL AND outage_id IN "
-                       f"(SELECT outage_id FROM {files} WHERE ended_at IS NOT NULL)").fetchone()[0] > 0
-    assert rows(con, f"SELECT {OUTAGE_COLUMNS} FROM staging.stg_outages") == \
-        latest_deliveries(con, files, "outages", "outage_id", OUTAGE_COLUMNS)
-
-
-def test_each_alert_stages_as_sent_when_it_was_delivered_sent(built):
-    landing, con = built
-    files = delivered(landing, "alerts", "received_at", "delivered_at")
-    assert con.execute(f"SELECT count(*) FROM {files} WHERE delivered_at IS NULL AND alert_id IN "
-                       f"(SELECT alert_id FROM {files} WHERE delivered_at IS NOT NULL)").fetchone()[0] > 0
-    assert rows(con, f"SELECT {ALERT_COLUMNS} FROM staging.stg_alerts") == \
-        latest_deliveries(con, files, "alerts", "alert_id", ALERT_COLUMNS)
+    files = delivered(landing, source, *times)
+    assert con.execute(f"SELECT count(*) FROM {files} WHERE {filled} IS NULL AND {key} IN "
+                       f"(SELECT {key} FROM {files} WHERE {filled} IS NOT NULL)").fetchone()[0] > 0
+    assert rows(con, f"SELECT {columns} FROM staging.stg_{source}") == \
+        latest_deliveries(con, files, source, key, columns)
 
 
 def test_earlier_deliveries_are_counted_as_superseded(built):
