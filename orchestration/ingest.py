@@ -14,7 +14,8 @@ from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr import PROJECT_DIR, SOURCES
 from pmr.metric_declarations import MetricDefinitionError, check_declarations
-from pmr.pipeline import RunRefused, check_landing_holds_files, check_month_can_be_reported, ingest_step
+from pmr.pipeline import (RunRefused, check_landing_holds_files, check_month_can_be_reported, check_out_outside_landing,
+                          ingest_step)
 from pmr.publish import check_publishable
 from pmr.run_log import close_abandoned_logs
 from pmr.warehouse import MachineLimit, WarehouseLocked
@@ -50,7 +51,7 @@ def landing_key(table: str) -> dg.AssetKey:
 built_files = dg.AssetSpec(
     landing_key("built_files"),
     group_name="landing",
-    description="raw.built_files: the landing files (size, modification time) the last successful dbt build "
+    description="raw.built_files: the landing files (size, change time) the last successful dbt build "
     "read, kept by the dbt build step (pmr/build_state.py); read by incremental builds only, to tell the rows "
     "of files read before from new ones.",
     kinds={"duckdb"},
@@ -99,6 +100,10 @@ def landing_ingest(context: dg.AssetExecutionContext, pmr: PmrSettings):
             check_publishable(pmr.out_path, run.month)
         except FileExistsError as problem:
             raise RunRefused(f"{problem} (PMR_OUT names the output folder)") from None
+        try:
+            check_out_outside_landing(pmr.out_path, pmr.landing_path)
+        except RunRefused as problem:
+            raise RunRefused(f"{problem} (PMR_OUT and PMR_LANDING name them)") from None
         check_declarations(PROJECT_DIR)
         record = ingest_step(run.log, pmr.landing_path, pmr.db_path, run.progress(context))
     run.save()

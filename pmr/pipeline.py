@@ -79,10 +79,8 @@ def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path |
     check_month_can_be_reported(month, now)
     if out is not None and Path(out).exists() and not Path(out).is_dir():
         raise RunRefused(f"output path is not a folder: {out}")
-    if out is not None and (Path(landing).resolve() == Path(out).resolve()
-                            or Path(landing).resolve() in Path(out).resolve().parents):
-        raise RunRefused(f"the output folder {out} is inside the landing folder {landing}: the next run would read "
-                         "the published files as landing files; publish outside the landing folder")
+    if out is not None:
+        check_out_outside_landing(Path(out), Path(landing))
     if out is not None:
         try:
             publish.check_publishable(Path(out), month)
@@ -94,6 +92,20 @@ def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path |
         raise RunRefused(str(error)) from None
     check_landing_holds_files(landing)
     metric_declarations.check_declarations(PROJECT_DIR)
+
+
+def check_out_outside_landing(out: Path, landing: Path) -> None:
+    """RunRefused for an output folder inside the landing folder (or the landing folder
+    itself), where the next run would read the published files as landing files and the
+    gate block every run after the first; a hidden folder there is fine (ingest skips
+    it). `pmr run` and the Dagster job both ask this."""
+    out, landing = Path(out).resolve(), Path(landing).resolve()
+    if out != landing and landing not in out.parents:
+        return
+    if any(part.startswith(".") for part in out.relative_to(landing).parts):
+        return
+    raise RunRefused(f"the output folder {out} is inside the landing folder {landing}: the next run would read the "
+                     "published files as landing files; publish outside the landing folder")
 
 
 def check_landing_holds_files(landing: Path) -> None:

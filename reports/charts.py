@@ -106,19 +106,20 @@ def marking_days_without_data(chart: alt.TopLevelMixin, days) -> alt.TopLevelMix
 
 
 def _levels_frame(levels: dict[str, float]) -> pd.DataFrame:
-    return pd.DataFrame([{"level": label, "value": value, "rank": rank}
-                         for rank, (label, value) in enumerate(levels.items())])
+    return pd.DataFrame([{"level": label, "value": value, "is_target": label.startswith("target")}
+                         for label, value in levels.items()])
 
 
 def level_rules(levels: dict[str, float], scale: alt.Scale) -> alt.Chart | None:
     """Rules at the service levels of a daily chart ({label: value}), on the chart's own
-    y scale, under its lines: the first (the target) dashed, the next dotted, so they
-    tell apart in print too; None when no level is set. level_names names them."""
+    y scale, under its lines: the target (a label starting "target") dashed, a minimum
+    dotted, so they tell apart in print too; None when no level is set. level_names
+    names them."""
     if not levels:
         return None
     return alt.Chart(_levels_frame(levels)).mark_rule(color="#b00020", opacity=0.7).encode(
         y=alt.Y("value:Q", scale=scale), tooltip=["level:N"],
-        strokeDash=alt.condition("datum.rank == 0", alt.value([5, 3]), alt.value([1, 3])))
+        strokeDash=alt.condition("datum.is_target", alt.value([5, 3]), alt.value([1, 3])))
 
 
 def level_names(levels: dict[str, float], scale: alt.Scale) -> alt.LayerChart | None:

@@ -276,3 +276,16 @@ def test_a_warehouse_name_with_a_quote_is_refused_before_any_step(tmp_path, land
                          "--db", str(db)], capsys)
     assert code == 1 and "the warehouse file's name \"w'h.duckdb\" holds a quote" in err
     assert not db.exists() and not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_hidden_inside_the_landing_folder_is_allowed(tmp_path):
+    """Ingest skips hidden entries, so `landing/.out` is never read as landing files;
+    `landing/out` and the landing folder itself would be."""
+    from pmr.pipeline import RunRefused, check_out_outside_landing
+
+    landing = tmp_path / "landing"
+    check_out_outside_landing(landing / ".out" / "reports", landing)
+    check_out_outside_landing(tmp_path / "out", landing)
+    for out in (landing / "out", landing, landing / "alerts" / "x"):
+        with pytest.raises(RunRefused, match="is inside the landing folder"):
+            check_out_outside_landing(out, landing)

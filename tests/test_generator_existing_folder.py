@@ -202,6 +202,22 @@ def test_two_calls_into_one_folder_make_no_alert_id_twice(tmp_path):
         f"""SELECT count(*) FILTER (WHERE alert_id LIKE 'STORM-%'), count(*), count(DISTINCT (alert_id, delivered_at IS NULL))
             FROM read_parquet('{landing}/alerts/*.parquet')""").fetchone()
     assert storm_alerts > 0 and total == distinct
+    # ... with the same contents otherwise: no alert id with two contents
+    assert c.execute(f"""SELECT count(*) FROM (SELECT alert_id FROM read_parquet('{landing}/alerts/*.parquet')
+                         GROUP BY alert_id HAVING count(DISTINCT (alert_code, device_id, user_id, request_id,
+                                                                  received_at, suppressed)) > 1)""").fetchone()[0] == 0
     truth = json.loads((tmp_path / "g.ground_truth.json").read_text())
     storms = [s["id"] for s in truth["alert_storms"]]
     assert len(storms) >= 2 and len(set(storms)) == len(storms)
+
+
+def test_regenerating_days_before_others_of_the_folder_warns_that_those_keep_their_late_rows(tmp_path):
+    """Days after the regenerated ones hold what the earlier call delivered late for the
+    replaced days (late responses, alerts sent after a day's end): the call says so."""
+    landing = tmp_path / "g"
+    generate(START, 6, 0.0002, SEED, landing)
+    summary = generate(START + dt.timedelta(days=1), 2, 0.0002, SEED, landing)
+    later = [w for w in summary["warnings"] if "days after the generated ones" in w]
+    assert len(later) == 1
+    assert f"({START + dt.timedelta(days=3)} to {START + dt.timedelta(days=5)})" in later[0]
+    assert not [w for w in generate(START, 6, 0.0002, SEED, landing)["warnings"] if "days after" in w]

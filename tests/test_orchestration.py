@@ -333,6 +333,19 @@ def test_an_empty_or_missing_landing_folder_is_refused_before_ingest(code, tmp_p
     assert not db.exists() and not (out / MONTH).exists()
 
 
+def test_an_output_folder_inside_the_landing_folder_is_refused_before_ingest(code, tmp_path):
+    """As `pmr run` refuses it: the next run would read the published files as landing
+    files, and the gate would block every run after the first."""
+    landing, db = tmp_path / "landing", tmp_path / "w.duckdb"
+    write_good_landing(landing)
+    result = run_job(month_job(code, landing, landing / "out", db))
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert failure.step_key == "landing_ingest"
+    error = str(failure.event_specific_data.error)
+    assert "is inside the landing folder" in error and "PMR_OUT and PMR_LANDING" in error
+    assert not db.exists() and not (landing / "out" / MONTH).exists()  # only the refused run's log
+
+
 def test_a_real_folder_where_the_report_link_goes_is_refused_before_ingest(code, tmp_path):
     """As `pmr run` refuses it: publishing replaces the link <out>/<month>, so a real
     folder there would fail the run only after the whole build."""

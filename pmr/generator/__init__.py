@@ -16,7 +16,9 @@ the folder (pmr.generator.ground_truth).
 Days are generated in order, a few at a time (a batch per statement). Rows that a day's
 activity causes on later days (late responses, retries, follow-ups, firmware alerts,
 restorations) are held until their own day is written; rows that would fall after the
-end of the window are not in the extract (it is taken at the end of the window).
+end of the window are not in the extract (it is taken at the end of the window), and a
+later call into the same folder does not deliver them. Days after the window already in
+the folder keep what the call that wrote them delivered late (a warning says so).
 Re-delivered rows are normal (the contract): a few days' service_responses files are
 delivered twice, the copy as `<YYYY-MM-DD>.resent.<fmt>`, listed in the ground truth;
 an alert sent after the end of its day is in that day's file unsent and in the next
@@ -40,7 +42,7 @@ from pmr.generator.context import Batch, Context, build_context
 from pmr.generator.enums import create_enum_types, internal_type
 from pmr.generator.events import plan_events
 from pmr.generator.ground_truth import ground_truth_path, write_ground_truth
-from pmr.generator.writer import day_path, internal_columns, remove_other_formats, resent_path, write_day
+from pmr.generator.writer import day_files, day_path, internal_columns, remove_other_formats, resent_path, write_day
 
 __all__ = ["generate"]
 
@@ -75,6 +77,7 @@ def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
         raise ValueError(f"fmt must be 'parquet' or 'csv', got {fmt!r}")
     landing = Path(landing)
     check_request(start, days, landing)
+    later_days = sorted(day for day in day_files(landing) if day > start + dt.timedelta(days=int(days) - 1))
     for source in SOURCES:
         (landing / source).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pmr-generate-") as tmp:
@@ -104,7 +107,12 @@ def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
         "warnings": warnings + ([f"removed {len(stale_faults)} faults file(s) of the generated days "
                                  f"({', '.join(sorted({p.name for p in stale_faults}))}): they copied rows of the "
                                  "replaced files; run pmr inject-faults again for those days"]
-                                if stale_faults else []),
+                                if stale_faults else []) + ([
+                                    f"the folder holds days after the generated ones ({later_days[0]} to "
+                                    f"{later_days[-1]}): their files keep what an earlier call delivered late for "
+                                    "the days just replaced (responses, alerts sent after a day's end), which no "
+                                    "longer match them (an id with two contents is quarantined); generate through "
+                                    f"{later_days[-1]} for a consistent folder"] if later_days else []),
     }
 
 
