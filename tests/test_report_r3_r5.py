@@ -186,6 +186,19 @@ def test_measures_at_a_glance_name_their_scope(published):
     assert "" not in scopes
 
 
+def test_measures_at_a_glance_list_those_without_a_service_level_too(published):
+    """Every monthly measure of metrics.csv for all segments is listed, those the
+    definitions set no level for (IC1, B1, PP1, ...) with none set, rather than left out."""
+    measures = [r for r in published["metrics"] if r["kind"] == "measure" and not r["day"]
+                and r["segment"] in ("", "All") and not r["time_band"] and not r["device_type"]]
+    rows = rows_of(published["page"], "measures")[1:]
+    assert len(rows) == len(measures)
+    without = [r for r in measures if not r["target"]]
+    assert without  # e.g. ic.pct_trt_missed, pp.pct_success
+    assert sum(row[7].startswith("no level set") for row in rows) == len(without)
+    assert all(row[5:7] == ["–", "–"] for row in rows if row[7].startswith("no level set"))
+
+
 def test_measures_at_a_glance_mark_the_provisional_ones(published):
     # the landing holds nothing after October: RSVP's window (final responses) has not
     # landed, while availability and CPM5 look at the month only

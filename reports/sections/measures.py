@@ -1,5 +1,6 @@
-"""At a glance: every measure (metrics with a target) for All segments, monthly,
-against its service levels, beside its level in the previous month's published report."""
+"""At a glance: every measure for All segments, monthly, against its service levels
+where the definitions set them (the others say none is set), beside its level in the
+previous month's published report."""
 
 from __future__ import annotations
 
@@ -18,12 +19,12 @@ def _scope(r, names: dict[str, str]) -> str:
             return names.get(r[column], r[column])
     if isinstance(r["category"], str):
         return f"Category {r['category']} incidents" if r["requirement"] == "R5" else r["category"]
-    return "All segments" if r["segment"] == "All" else ""
+    return "All segments" if r["segment"] == "All" else "National"
 
 
 def render(ctx, charts) -> str:
     rows = ctx.metrics[
-        (ctx.metrics["kind"] == "measure") & ctx.metrics["day"].isna() & ctx.metrics["target"].notna()
+        (ctx.metrics["kind"] == "measure") & ctx.metrics["day"].isna()
     ]
     rows = rows[rows["segment"].isna() | (rows["segment"] == "All")]
     rows = rows[rows["time_band"].isna() & rows["device_type"].isna()]
@@ -38,13 +39,13 @@ def render(ctx, charts) -> str:
         lines.append([
             ctx.title(r["metric_id"]), r["requirement"], scope, number(previous, r["unit"]),
             number(r["value"], r["unit"]), number(r["target"], r["unit"]), number(r["minimum"], r["unit"]),
-            status(r["value"], r["target"], r["minimum"])
+            (status(r["value"], r["target"], r["minimum"]) if r["target"] == r["target"] else "no level set")
             + (" (provisional)" if r["metric_id"] in ctx.provisional_ids else ""),
         ])
     if not lines:
-        return "<p>No measures with service levels this month.</p>"
+        return "<p>No measures this month.</p>"
     return (table(["Measure", "Requirement", "Scope", "Previous month", "This month", "Target", "Minimum", "Status"],
-                  lines, caption="Measures for all segments against their service levels")
+                  lines, caption="Measures for all segments against their service levels, where set")
             + _previous_note(ctx) + _alerts_note(ctx, rows))
 
 
