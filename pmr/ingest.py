@@ -282,8 +282,9 @@ def file_version(path: Path) -> tuple[int, int]:
     time is the status-change time, which moves with every write and which no tool can
     set: the modification time can be set to any value, back (a copy that keeps file
     times, `touch -r`) or ahead (a clock set wrong), and a correction that keeps it
-    would go unseen. Normally the later of the two, so warehouses that stored that read
-    their files as unchanged."""
+    would go unseen. (Earlier versions stored the later of the two, which is the
+    status-change time unless the modification time lies ahead: a warehouse built
+    then reads its files as unchanged.)"""
     stat = path.stat()
     return stat.st_size, stat.st_ctime_ns
 

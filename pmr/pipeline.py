@@ -81,7 +81,6 @@ def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path |
         raise RunRefused(f"output path is not a folder: {out}")
     if out is not None:
         check_out_outside_landing(Path(out), Path(landing))
-    if out is not None:
         try:
             publish.check_publishable(Path(out), month)
         except FileExistsError as error:

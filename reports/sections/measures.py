@@ -4,6 +4,8 @@ previous month's published report."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from pmr.calendar import parse_month, previous_month
 from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK
 from pmr.metric_declarations import duration
@@ -39,7 +41,7 @@ def render(ctx, charts) -> str:
         lines.append([
             ctx.title(r["metric_id"]), r["requirement"], scope, number(previous, r["unit"]),
             number(r["value"], r["unit"]), number(r["target"], r["unit"]), number(r["minimum"], r["unit"]),
-            (status(r["value"], r["target"], r["minimum"]) if r["target"] == r["target"] else "no level set")
+            (status(r["value"], r["target"], r["minimum"]) if pd.notna(r["target"]) else "no level set")
             + (" (provisional)" if r["metric_id"] in ctx.provisional_ids else ""),
         ])
     if not lines:

@@ -181,13 +181,13 @@ def render(ctx, charts) -> str:
         "v1); for Non-Device requests, which never cross the HAN, it adds a round trip they do not make, so it "
         "can exceed their RTT.</p>"
     ]
-    shown = [p for _, p in processes.iterrows()
-             if not ctx.metric("rsvp.volume", business_process=p["business_process"], day=None).empty]
+    present = {p["business_process"]: set(ctx.metric("rsvp.volume", business_process=p["business_process"],
+                                                     day=None)["segment"]) for _, p in processes.iterrows()}
+    shown = [p for _, p in processes.iterrows() if present[p["business_process"]]]
     parts.append(links_within([(f"rsvp-{p['business_process']}", p["display_name"]) for p in shown]))
     for process in shown:
         key, name = process["business_process"], process["display_name"]
-        present = set(ctx.metric("rsvp.volume", business_process=key, day=None)["segment"])
-        segments = [s for s in SEGMENT_ORDER if s in present]
+        segments = [s for s in SEGMENT_ORDER if s in present[key]]
         parts.append(f'<section class="process" id="rsvp-{esc(key)}"><h3>{esc(name)}</h3>')
         parts.append(_monthly_table(ctx, key, name, segments, process["measured_on"]))
         parts.append(_target_times_note(ctx, key))
