@@ -14,7 +14,7 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 | accounting_files | every landing file could be read; every file read has every contract column | warning |
 | accounting_sources | quarantined share per source <= quarantine_max_pct; every source with data has accepted rows | blocking |
 | accounting_sources | quarantined share above half the limit | warning |
-| landing_folder | no landing file in a folder that is not a source's, or beside the source folders, or out of reach (a name that is not UTF-8, a link to a folder, a broken link) | blocking |
+| landing_folder | no landing file in a folder that is not a source's, or beside the source folders, or out of reach (a name that is not UTF-8 or that DuckDB cannot open, a link to a folder, a broken link) | blocking |
 | landing_folder | nothing else unread in the landing folder; every source folder there | warning |
 | period | accepted service requests, responses and alerts fall in the month | blocking |
 | period_days | ... on every UK day of the month | blocking (a warning with --allow-missing-days) |
@@ -160,8 +160,8 @@ def unread_rules() -> list[Rule]:
         Rule("landing: every landing file is in a source folder",
              gxe.ExpectColumnValuesToBeInSet(column="landing_files", value_set=[0]), True,
              "hold no landing file that ingest cannot read (a source folder spelt differently, an extract "
-             "beside the source folders, a file name that is not UTF-8, a link to a folder: its rows would be "
-             "missing from every figure)", "landing folder entries",
+             "beside the source folders, a file name that is not UTF-8 or that DuckDB cannot open, a link to a "
+             "folder: its rows would be missing from every figure)", "landing folder entries",
              ("landing_files", "reason")),
         Rule("landing: nothing else in the landing folder",
              gxe.ExpectColumnValuesToBeInSet(column="not_read", value_set=[False]), False,

@@ -29,7 +29,7 @@ from pmr import SOURCES, build_state
 from pmr.contract import CONTRACT, FILE_SUFFIXES, column_names
 from pmr.raw_descriptions import describe_raw
 from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, file_columns, file_format, file_literal,
-                              forget, ident, read_csv_file, restart_file, sql_str)
+                              forget, glob_escaped, ident, nameable_by_duckdb, read_csv_file, restart_file, sql_str)
 from pmr.landing_parquet import (FILE_NAME_COLUMN, NANOSECOND_TYPES, quarantine_unreadable_rows, read_type,
                                  register_parquet)
 from pmr.warehouse import machine_limit
@@ -154,8 +154,7 @@ def unread_entries(landing: Path) -> list[tuple[str, int, str]]:
                 files = _data_files(path) if path.is_dir() else int(path.name.lower().endswith(FILE_SUFFIXES))
                 entries.append((_shown_name(path, landing) + ("/" if path.is_dir() else ""), files, unreadable))
             elif path.is_file() and not path.name.lower().endswith(FILE_SUFFIXES):
-                entries.append((path.relative_to(landing).as_posix(), 0,
-                                "not a landing file (.csv, .csv.gz or .parquet)"))
+                entries.append((_shown_name(path, landing), 0, "not a landing file (.csv, .csv.gz or .parquet)"))
     return entries
 
 
@@ -169,6 +168,9 @@ def _why_not_readable(path: Path) -> str | None:
         return "a broken symbolic link"
     if path.is_file() and path.name.lower().endswith(FILE_SUFFIXES) and not _utf8_name(path):
         return "the file name is not UTF-8 (bytes shown as \\x..): rename the file to read it"
+    if path.is_file() and path.name.lower().endswith(FILE_SUFFIXES) and not nameable_by_duckdb(path):
+        return ("the path holds a backslash and one of * ? [, with which DuckDB cannot open it: rename the file "
+                "(or its folder) to read it")
     return None
 
 
@@ -197,7 +199,7 @@ def landing_files(landing: Path) -> list[tuple[str, Path]]:
             continue
         for path in sorted(folder.rglob("*")):
             if (path.is_file() and path.name.lower().endswith(FILE_SUFFIXES) and not _hidden(path, landing)
-                    and _utf8_name(path)):
+                    and _utf8_name(path) and nameable_by_duckdb(path)):
                 found.append((source, path))
     return found
 
@@ -270,11 +272,14 @@ def refresh_parquet_views(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def _without_paths(reason: str, key: str) -> str:
-    """A skip reason with each quoted absolute path in it (DuckDB's and Python's errors
-    quote the file they read, or its scratch copy) given as the file's landing key:
-    quality.csv and the report name files by key, not by where this machine keeps them."""
-    return re.sub(r"'(?:/|[A-Za-z]:\\)[^']*'", lambda _: f"'{key}'", reason)
+def _without_paths(reason: str, path: Path, key: str) -> str:
+    """A skip reason with the file's absolute path in it given as its landing key, and
+    any other quoted absolute path (a scratch copy) too: quality.csv and the report name
+    files by key, not by where this machine keeps them. DuckDB's and Python's errors
+    name the file in single or double quotes, or none, and as given or glob-escaped."""
+    for named in sorted({str(path), glob_escaped(path)}, key=len, reverse=True):
+        reason = reason.replace(named, key)
+    return re.sub(r"""(['"])(?:/|[A-Za-z]:\\)(?:(?!\1).)*\1""", lambda m: f"{m[1]}{key}{m[1]}", reason)
 
 
 def file_version(path: Path) -> tuple[int, int]:
@@ -304,7 +309,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, report: IngestReport, source: s
     except FileSkipped as problem:
         if machine_limit(problem):  # the readers turn every DuckDB error into a skip
             raise
-        problem.reason = _without_paths(problem.reason, key)
+        problem.reason = _without_paths(problem.reason, path, key)
         if not problem.rows:  # nothing kept; a failed read may have aborted the transaction
             restart_file(con, source, key)
             if isinstance(problem, UnreadableRows):

@@ -69,11 +69,27 @@ def sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+GLOB_CHARACTERS = "*?["
+
+
+def glob_escaped(path) -> str:
+    """The path as DuckDB's readers must be given it to open exactly this file: they take
+    `*`, `?` and `[` as a glob ("any file names" are allowed by the contract), so each is
+    put in a bracket class of its own. The file name DuckDB reports is the real one."""
+    return "".join(f"[{c}]" if c in GLOB_CHARACTERS else c for c in str(path))
+
+
+def nameable_by_duckdb(path) -> bool:
+    """Whether DuckDB's readers can open this path: not one with a backslash and a glob
+    character, which DuckDB's glob splits at the backslash as at a folder separator, so
+    no escaping finds the file (tried: a bracket class of either, a doubled backslash)."""
+    text = str(path)
+    return "\\" not in text or not any(c in text for c in GLOB_CHARACTERS)
+
+
 def file_literal(path) -> str:
-    """A SQL literal that names exactly this file to DuckDB's readers, which take `*`,
-    `?` and `[` in a path as a glob ("any file names" are allowed by the contract): each
-    is put in a bracket class of its own. The file name DuckDB reports is the real one."""
-    return sql_str("".join(f"[{c}]" if c in "*?[" else c for c in str(path)))
+    """A SQL literal that names exactly this file to DuckDB's readers (glob_escaped)."""
+    return sql_str(glob_escaped(path))
 
 
 def ident(name: str) -> str:

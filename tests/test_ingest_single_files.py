@@ -391,3 +391,26 @@ def test_each_file_records_the_contract_columns_it_has_and_its_other_columns(tmp
         ("alerts/abbreviated.csv", sorted(set(column_names("alerts")) - {"delivered_at"}), ["Note", "dlvd_at"]),
         ("service_requests/extra.parquet", sorted(column_names("service_requests")), ["Comment", "batch"]),
     ]
+
+
+def test_skip_reasons_name_the_file_by_its_landing_key_not_by_where_it_is(tmp_path):
+    """DuckDB's errors name the file they read in double quotes, or in none: the reasons
+    of quality.csv and the report said where this machine keeps the landing folder,
+    and differed between two machines reading the same files."""
+    landing = tmp_path / "landing"
+    rows = [req(f"r{n}", device_id=f"device-{n}") for n in range(3000)]
+    flipped = write_parquet(landing, "flipped.parquet", rows)
+    data = bytearray(flipped.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 200] = bytes(b ^ 0xFF for b in data[middle:middle + 200])
+    flipped.write_bytes(bytes(data))
+    garbled = landing / "service_requests" / "garbled.parquet"
+    garbled.write_bytes(b"PAR1" + bytes(range(256)) * 40 + data[-2000:])
+    con = duckdb.connect()
+    skipped = ingest(con, landing).skipped
+    assert set(skipped) == {"service_requests/flipped.parquet", "service_requests/garbled.parquet"}
+    reasons = [reason for (reason,) in con.execute(
+        "select error from raw.landing_files union all select error from raw.malformed_lines").fetchall()]
+    assert reasons and not [reason for reason in reasons if reason and str(tmp_path) in reason]
+    for key, reason in skipped.items():
+        assert str(tmp_path) not in reason and (key in reason or "unreadable" in reason), reason

@@ -93,7 +93,8 @@ def test_a_complete_landing_folder_reads_everything(tmp_path):
 
 def test_files_ingest_cannot_reach_are_listed_and_block(tmp_path):
     """A file name that is not UTF-8 (a Latin-1 copy from Windows) crashed the run; a link
-    to a folder was never walked, so its files were missing without a word."""
+    to a folder was never walked, so its files were missing without a word; a name with
+    a backslash and a glob character was skipped with a warning only."""
     import os
 
     from pmr import SOURCES
@@ -109,8 +110,17 @@ def test_files_ingest_cannot_reach_are_listed_and_block(tmp_path):
     write_csv(archive, "service_requests", [request_row("r2")])
     os.symlink(archive / "service_requests", landing / "service_requests" / "older")
     os.symlink(tmp_path / "gone.csv", landing / "service_requests" / "2026-10-09.csv")
+    # unzipped from a Windows archive: DuckDB's glob takes the backslash for a folder
+    # separator, so no escaping opens the file; it was skipped and the month published
+    (landing / "service_requests" / "a\\[1].csv").write_bytes(good.read_bytes())
+    # a note whose name is not UTF-8 crashed the run (writing its name to the warehouse)
+    with open(os.fsencode(str(landing / "service_requests")) + b"/notes\xe9.txt", "wb") as handle:
+        handle.write(b"not data")
     assert unread_entries(landing) == [
         ("service_requests/2026-10-09.csv", 1, "a broken symbolic link"),
+        ("service_requests/a\\[1].csv", 1, "the path holds a backslash and one of * ? [, with which DuckDB cannot "
+                                           "open it: rename the file (or its folder) to read it"),
+        ("service_requests/notes\\xe9.txt", 0, "not a landing file (.csv, .csv.gz or .parquet)"),
         ("service_requests/older/", 1,
          "a symbolic link to a folder, not followed: copy or move its files into the source folder"),
         ("service_requests/r\\xe9sum\\xe9.csv", 1,
@@ -119,10 +129,10 @@ def test_files_ingest_cannot_reach_are_listed_and_block(tmp_path):
     db = tmp_path / "w.duckdb"
     with duckdb.connect(str(db)) as con:
         report = ingest(con, landing)
-    assert len(report.ignored) == 3
+    assert len(report.ignored) == 5
     with duckdb.connect(str(db), read_only=True) as con:
         checks = {c.name: c for c in gate.evaluate(con, "2026-10", [])}
         read = con.execute("select file from raw.landing_files order by file").fetchall()
     assert read == [("service_requests/extract.csv",)]
     assert not checks[LANDING_FILE_CHECK].passed and checks[LANDING_FILE_CHECK].blocking
-    assert "3 of 3 fail" in checks[LANDING_FILE_CHECK].detail
+    assert "4 of 5 fail" in checks[LANDING_FILE_CHECK].detail
