@@ -8,6 +8,7 @@ import pytest
 
 from pmr.landing_reach import write_metric_status
 from reports import render
+from tests.page_tables import PageTables
 from tests.rsvp_landing import MONTH
 
 
@@ -179,3 +180,28 @@ def test_a_daily_line_breaks_on_a_day_without_a_figure():
     assert drawn == {("North", "2026-10-01"): 1.0, ("North", "2026-10-02"): None, ("North", "2026-10-03"): 3.0,
                      ("North", "2026-10-04"): None, ("South", "2026-10-01"): 4.0, ("South", "2026-10-02"): 5.0,
                      ("South", "2026-10-03"): 6.0, ("South", "2026-10-04"): 7.0}
+
+
+def test_recorded_outages_find_their_spells_whatever_their_ids_hold():
+    """The spells' overlapping outages come as one text, ids joined by ", ": splitting it
+    at commas lost an id holding a comma or a leading space, whose row then said
+    'none' beside a spell table that named it."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from reports.sections.availability import _recorded_outages
+
+    ids = ["OUT,1", " OUT-2", "OUT-3", "OUT-4"]
+    outages = pd.DataFrame({"outage_id": ids, "component": ["DSP"] * 4, "planned": [False] * 4,
+                            "csp_region": [None] * 4, "started_at": [dt.datetime(2026, 10, 2, 10)] * 4,
+                            "ended_at": [dt.datetime(2026, 10, 2, 11)] * 4})
+    spells = pd.DataFrame({"segment": ["South", "North", "All"], "has_recorded_outage": [True, True, False],
+                           "recorded_outage_ids": ["OUT,1,  OUT-2", "OUT-3", None]})
+    ctx = SimpleNamespace(month="2026-10", query=lambda sql, params: outages)
+    page = PageTables()
+    page.feed(f'<section id="availability">{_recorded_outages(ctx, spells)}</section>')
+    [outage_table] = page.tables["availability"]
+    found = {row[0]: row[-1] for row in outage_table["rows"][1:]}
+    assert found == {"OUT,1": "South", "OUT-2": "South", "OUT-3": "North", "OUT-4": "none"}  # cells read stripped

@@ -284,14 +284,14 @@ def _recorded_outages(ctx, spells: pd.DataFrame) -> str:
     )
     if outages.empty:
         return "<p>No outage was recorded in this period.</p>"
-    seen: dict[str, list[str]] = {}
-    for _, spell in spells.iterrows():
-        if spell["has_recorded_outage"] and isinstance(spell["recorded_outage_ids"], str):
-            for outage_id in spell["recorded_outage_ids"].split(","):
-                seen.setdefault(outage_id.strip(), []).append(spell["segment"])
+    # each spell's overlapping outages as the model lists them (ids joined by ", "): an id
+    # is looked up whole, between separators, as an id may itself hold a comma or spaces
+    listed = [(spell["segment"], f", {spell['recorded_outage_ids']}, ") for _, spell in spells.iterrows()
+              if spell["has_recorded_outage"] and isinstance(spell["recorded_outage_ids"], str)]
     rows = []
     for _, o in outages.iterrows():
-        found = [s for s in SEGMENT_ORDER if s in set(seen.get(o["outage_id"], []))]
+        overlapping = {segment for segment, ids in listed if f", {o['outage_id']}, " in ids}
+        found = [s for s in SEGMENT_ORDER if s in overlapping]
         rows.append([
             o["outage_id"], o["component"], "planned" if o["planned"] else "unplanned",
             o["csp_region"] if isinstance(o["csp_region"], str) else "national",
