@@ -11,7 +11,11 @@ import altair as alt
 import pandas as pd
 
 SEGMENT_ORDER = ["North", "Central", "South", "SMETS1", "All"]
-SEGMENT_COLOURS = ["#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#444444"]
+# Okabe and Ito's colours, told apart with the common colour-vision deficiencies, and a
+# point shape per segment as well, so a reader who sees no colour (or a grey print)
+# still tells the lines apart
+SEGMENT_COLOURS = ["#0072B2", "#009E73", "#E69F00", "#CC79A7", "#444444"]
+SEGMENT_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross"]
 
 
 @lru_cache(maxsize=1)
@@ -50,8 +54,21 @@ class ChartEmbedder:
         )
 
 
-def segment_scale() -> alt.Scale:
-    return alt.Scale(domain=SEGMENT_ORDER, range=SEGMENT_COLOURS)
+def segment_channels(segments: list[str] | None = None, title: str = "Segment",
+                     legend: alt.Legend | None = None) -> dict:
+    """The colour and point shape of each segment (all of them, or `segments` in that
+    order), as encode() arguments. Both channels share the field and title, so Vega-Lite
+    draws one legend with each segment's colour and shape."""
+    segments = segments or SEGMENT_ORDER
+    colours = dict(zip(SEGMENT_ORDER, SEGMENT_COLOURS))
+    shapes = dict(zip(SEGMENT_ORDER, SEGMENT_SHAPES))
+    legend = legend if legend is not None else alt.Undefined
+    return {
+        "color": alt.Color("segment:N", title=title, legend=legend,
+                           scale=alt.Scale(domain=segments, range=[colours[s] for s in segments])),
+        "shape": alt.Shape("segment:N", title=title, legend=legend,
+                           scale=alt.Scale(domain=segments, range=[shapes[s] for s in segments])),
+    }
 
 
 def with_gaps(data: pd.DataFrame, field: str = "value") -> pd.DataFrame:
@@ -69,22 +86,26 @@ def with_gaps(data: pd.DataFrame, field: str = "value") -> pd.DataFrame:
     return spine.merge(found, on=keys + ["day"], how="left")[list(data.columns)]
 
 
-def daily_lines(data: pd.DataFrame, value_title: str, height: int = 140, field: str = "value",
-                colour: str = "segment") -> alt.Chart:
-    """A line with a point per UK day, one line per segment, broken on a day without a
-    figure (with_gaps)."""
+def daily_axes(data: pd.DataFrame, value_title: str, height: int = 140, field: str = "value") -> alt.Chart:
+    """The chart of daily_lines before its marks: UK days across, `field` up, a colour
+    per segment, days without a figure as gaps (with_gaps)."""
     return (
         alt.Chart(with_gaps(data, field))
-        .mark_line(point=True)
         .encode(
             x=alt.X("day:T", title="UK day", axis=alt.Axis(format="%d %b")),
             y=alt.Y(f"{field}:Q", title=value_title),
-            color=alt.Color(f"{colour}:N", scale=segment_scale(), title="Segment")
-            if colour == "segment" else alt.Color(f"{colour}:N", title=colour.replace("_", " ").capitalize()),
-            tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), f"{colour}:N", alt.Tooltip(f"{field}:Q", format=",.2f")],
+            color=segment_channels()["color"],
+            tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N", alt.Tooltip(f"{field}:Q", format=",.2f")],
         )
         .properties(width=640, height=height)
     )
+
+
+def daily_lines(data: pd.DataFrame, value_title: str, height: int = 140, field: str = "value") -> alt.Chart:
+    """A line with a point per UK day, one line per segment (its own colour and point
+    shape, segment_channels), broken on a day without a figure (with_gaps)."""
+    return daily_axes(data, value_title, height, field).mark_line(point=True).encode(
+        shape=segment_channels()["shape"])
 
 
 def marking_days_without_data(chart: alt.TopLevelMixin, days) -> alt.TopLevelMixin:

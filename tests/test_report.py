@@ -12,9 +12,11 @@ import textwrap
 import duckdb
 import pytest
 
+from pmr import PROJECT_DIR
 from pmr.pipeline import run_month
 from reports import render
 from tests.helpers import check_in_browser, copy_project, run_project_copy, write_csv
+from tests.page_tables import PageTables
 from tests.rsvp_landing import MONTH, at
 # the hand-made landing has rows on a few days of the month only
 SPARSE = True
@@ -217,6 +219,23 @@ def test_page_is_self_contained(published):
     assert "vegaEmbed" in page
     assert "Install and Commission" in page and "Prepayment Top Up Device Remotely" in page
     assert "Definitions version" in page and "2026-11-13" in page  # the October deadline
+
+
+def test_daily_rsvp_charts_are_described_by_what_they_draw(published):
+    """A screen reader hears a chart's label instead of seeing it: the label names the
+    interim RTT excluding the HAN where the chart draws it, a process with daily
+    rsvp.mean_rtt_excl_han_s figures, and only there (never alerts)."""
+    page = PageTables()
+    page.feed((published["link"] / "pmr.html").read_text())
+    labels = {label.split(":", 1)[0]: label for label in page.charts["rsvp"]}
+    names = {row["business_process"]: row["display_name"]
+             for row in read_csv(PROJECT_DIR / "seeds" / "business_processes.csv")}
+    drawn = {names[row["business_process"]] for row in read_csv(published["link"] / "metrics.csv")
+             if row["metric_id"] == "rsvp.mean_rtt_excl_han_s" and row["day"]}
+    assert {"Install and Commission", "Alerts Management"} <= set(labels) and "Alerts Management" not in drawn
+    assert 0 < len(drawn) < len(labels)
+    assert {name for name, label in labels.items() if "excluding the HAN" in label} == drawn
+    assert all("a colour and a point shape" in label for label in labels.values())
 
 
 @pytest.mark.browser

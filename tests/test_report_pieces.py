@@ -182,6 +182,44 @@ def test_a_daily_line_breaks_on_a_day_without_a_figure():
                      ("South", "2026-10-03"): 6.0, ("South", "2026-10-04"): 7.0}
 
 
+def _channel_scales(spec: dict) -> list[tuple[str, dict]]:
+    """Every (channel, scale) of a chart spec's segment encodings, layers and
+    concatenations included."""
+    found = []
+    for key, value in spec.items():
+        if key == "encoding":
+            found += [(channel, enc.get("scale", {})) for channel, enc in value.items()
+                      if isinstance(enc, dict) and enc.get("field") == "segment" and channel in ("color", "shape")]
+        elif isinstance(value, dict):
+            found += _channel_scales(value)
+        elif isinstance(value, list):
+            found += [item for v in value if isinstance(v, dict) for item in _channel_scales(v)]
+    return found
+
+
+def test_segments_differ_in_point_shape_as_well_as_colour():
+    """A reader who cannot tell the colours apart (or prints in grey) tells the segment
+    lines apart by their points: the daily lines and the two-RTT panel encode the segment
+    as a colour and a shape, each segment its own of both, and one legend shows both
+    (same title)."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from reports.charts import daily_lines
+    from reports.sections.rsvp import _rtt_panel
+
+    segments = ["North", "Central", "South", "SMETS1", "All"]
+    data = pd.DataFrame({"day": [dt.datetime(2026, 10, 1)] * 5, "segment": segments, "value": [1.0] * 5})
+    for chart in (daily_lines(data, "x"), _rtt_panel(data, data.assign(value=0.5))):
+        scales = _channel_scales(chart.to_dict())
+        channels = {channel for channel, _ in scales}
+        assert channels == {"color", "shape"}
+        for channel, scale in scales:
+            assert scale["domain"] == segments
+            assert len(set(scale["range"])) == 5, channel
+
+
 def test_recorded_outages_find_their_spells_whatever_their_ids_hold():
     """The spells' overlapping outages come as one text, ids joined by ", ": splitting it
     at commas lost an id holding a comma or a leading space, whose row then said

@@ -23,7 +23,7 @@ import pandas as pd
 from expectations.frames import days_without_data
 from pmr.calendar import parse_month
 from pmr.metric_declarations import duration
-from reports.charts import SEGMENT_COLOURS, SEGMENT_ORDER, daily_lines, level_names, level_rules
+from reports.charts import SEGMENT_ORDER, daily_lines, level_names, level_rules, segment_channels
 from reports.format import esc, links_within, number, table
 from reports.sections import Section, ids
 
@@ -151,11 +151,10 @@ def _daily_chart(ctx, charts, service: str, name: str) -> str:
     target, minimum = _levels(ctx)
     low = min(float(data["value"].min()), minimum if minimum is not None else 100.0)
     scale = alt.Scale(domain=[max(0.0, math.floor(low - 0.5)), 100.0], clamp=True)
-    colours = dict(zip(SEGMENT_ORDER, SEGMENT_COLOURS))
     lines = daily_lines(data, "Availability (%)", height=130).encode(
         y=alt.Y("value:Q", title="Availability (%)", scale=scale),
-        color=alt.Color("segment:N", title="View", scale=alt.Scale(domain=shown, range=[colours[s] for s in shown]),
-                        legend=alt.Legend(labelExpr="datum.label == 'All' ? 'National' : datum.label")),
+        **segment_channels(shown, title="View",
+                           legend=alt.Legend(labelExpr="datum.label == 'All' ? 'National' : datum.label")),
     )
     # the national line last and wider, so a region's line drawn over the whole month
     # does not hide the national dips where the two views are equal

@@ -10,7 +10,8 @@ import math
 import altair as alt
 import pandas as pd
 
-from reports.charts import SEGMENT_ORDER, daily_lines, level_names, level_rules, marking_days_without_data
+from reports.charts import (SEGMENT_ORDER, daily_axes, daily_lines, level_names, level_rules,
+                            marking_days_without_data, segment_channels)
 from reports.format import esc, links_within, number, status, table
 from reports.sections import Section, ids
 
@@ -104,19 +105,23 @@ def _target_times_note(ctx, process: str) -> str:
 WITH_HAN, WITHOUT_HAN = "including the HAN", "excluding the HAN (interim)"
 
 
-def _rtt_panel(rtt: pd.DataFrame, han_free: pd.DataFrame) -> alt.Chart:
+def _rtt_panel(rtt: pd.DataFrame, han_free: pd.DataFrame) -> alt.Chart | alt.LayerChart:
     """The average RTT per segment, and for requests the interim HAN-free time beside it
     (dashed; seed section 2.3.1 asks for both). Alerts have no HAN-free time."""
     if han_free.empty:
         return daily_lines(rtt, "Average RTT (s)")
-    data = pd.concat([rtt.assign(rtt=WITH_HAN), han_free.assign(rtt=WITHOUT_HAN)])
-    # lines without points: with points, Vega-Lite draws the dash legend with no symbol
-    return daily_lines(data, "Average RTT (s)").mark_line(point=False).encode(
-        strokeDash=alt.StrokeDash("rtt:N", title="Average RTT", sort=[WITH_HAN, WITHOUT_HAN],
-                                  legend=alt.Legend(symbolType="stroke", symbolStrokeColor="#444444",
-                                                    symbolStrokeWidth=2)),
-        tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N", alt.Tooltip("rtt:N", title="RTT"),
-                 alt.Tooltip("value:Q", format=",.2f", title="seconds")],
+    axes = daily_axes(pd.concat([rtt.assign(rtt=WITH_HAN), han_free.assign(rtt=WITHOUT_HAN)]), "Average RTT (s)")
+    tooltip = [alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N", alt.Tooltip("rtt:N", title="RTT"),
+               alt.Tooltip("value:Q", format=",.2f", title="seconds")]
+    # the points as a layer of their own: drawn on the dashed lines, they leave the
+    # dash legend with no symbol
+    return alt.layer(
+        axes.mark_line().encode(
+            strokeDash=alt.StrokeDash("rtt:N", title="Average RTT", sort=[WITH_HAN, WITHOUT_HAN],
+                                      legend=alt.Legend(symbolType="stroke", symbolStrokeColor="#444444",
+                                                        symbolStrokeWidth=2)),
+            tooltip=tooltip),
+        axes.mark_point(filled=True).encode(shape=segment_channels()["shape"], tooltip=tooltip),
     )
 
 
@@ -162,9 +167,10 @@ def _daily_chart(ctx, charts, process: str, title: str) -> str:
     ]
     chart = alt.vconcat(*(marking_days_without_data(panel, ctx.days_without_data) for panel in panels)).properties(title=f"{title}: daily average and median RTT, share within the Target Response Time, share "
                        "failed and volume by segment")
-    return charts.embed(chart, f"{title}: daily average round-trip time (with the interim time excluding the HAN), "
-                               "median round-trip time, share delivered within the Target Response Time against its "
-                               "levels, share failed (Payload) and volume per segment")
+    han_free = " (with the interim time excluding the HAN)" if not series("mean_rtt_excl_han_s").empty else ""
+    return charts.embed(chart, f"{title}: daily average round-trip time{han_free}, median round-trip time, share "
+                               "delivered within the Target Response Time against its levels, share failed (Payload) "
+                               "and volume per segment, each segment a colour and a point shape")
 
 
 def render(ctx, charts) -> str:
