@@ -65,6 +65,18 @@ def test_trt_missed_over_deliverable_install_commission_requests(warehouse):
     assert kinds == [("measure", "IC1", None)]
 
 
+def test_trt_missed_is_published_with_its_population(warehouse):
+    # the same deliverable requests: South i1 (CHF) i3 (ESME); North i5 (GSME) i6 (ESME) i8 (PPMID) i10 (no
+    # type: all-types rows only); SMETS1 i9 (ESME); none in Central, a count of 0 as counts are
+    assert query(warehouse, "select segment, device_type, value from metrics.pmr_metrics "
+                 "where metric_id = 'ic.requests' order by all") == [
+        ("All", "CHF", 1), ("All", "ESME", 3), ("All", "GSME", 1), ("All", "PPMID", 1), ("All", None, 7),
+        ("Central", None, 0),
+        ("North", "ESME", 1), ("North", "GSME", 1), ("North", "PPMID", 1), ("North", None, 4),
+        ("SMETS1", "ESME", 1), ("SMETS1", None, 1),
+        ("South", "CHF", 1), ("South", "ESME", 1), ("South", None, 2)]
+
+
 def test_installs_by_day_segment_type_and_outcome(warehouse):
     def installs(category, segment, device_type=None, day=None):
         return metric(warehouse, "ic.installs", day=day, segment=segment, device_type=device_type, category=category)
@@ -196,6 +208,15 @@ def test_cos_success_with_corrections(warehouse):
         ("South", "ESME", "indicator"), ("South", "GSME", "indicator"), ("South", None, "indicator")]
 
 
+def test_cos_success_is_published_with_its_population(warehouse):
+    # deliverable 6.23: South c1 c2 c3 c4 c5 c6 c11 (ESME) and c8 (GSME); Central c9 c10 (ESME); none in
+    # North or SMETS1, counts of 0
+    assert query(warehouse, "select segment, device_type, value from metrics.pmr_metrics "
+                 "where metric_id = 'cos.requests' order by all") == [
+        ("All", "ESME", 9), ("All", "GSME", 1), ("All", None, 10), ("Central", "ESME", 2), ("Central", None, 2),
+        ("North", None, 0), ("SMETS1", None, 0), ("South", "ESME", 7), ("South", "GSME", 1), ("South", None, 8)]
+
+
 def test_cos_failures_by_final_code(warehouse):
     assert metric(warehouse, "cos.failures", category="E20") == 1    # c3
     assert metric(warehouse, "cos.failures", category="E21") == 2    # c4, c8
@@ -310,10 +331,10 @@ def test_kinds_and_requirements_follow_the_seed(warehouse):
     rows = dict(query(warehouse, "select metric_id, kind || ' ' || requirement from metrics.metric_catalogue "
                       "where model in (" + ", ".join(f"'{m}'" for m in OUTCOME_MODELS) + ")"))
     assert rows == {
-        "ic.pct_trt_missed": "measure IC1", "ic.installs": "indicator IC1", "ic.installs_predicted": "indicator IC1",
+        "ic.pct_trt_missed": "measure IC1", "ic.requests": "indicator IC1", "ic.installs": "indicator IC1", "ic.installs_predicted": "indicator IC1",
         "ic.install_and_commission": "indicator IC1", "ic.install_and_leave": "indicator IC1",
         "ic.deviation": "indicator IC2", "ic.major_incidents_open": "indicator IC2",
-        "cos.pct_success": "measure CoS1", "cos.failures": "indicator CoS1",
+        "cos.pct_success": "measure CoS1", "cos.requests": "indicator CoS1", "cos.failures": "indicator CoS1",
         "billing.pct_schedule_success": "measure B1", "billing.pct_read_within_24h": "measure B1",
         "billing.pct_on_demand_read_success": "measure B2", "billing.schedules": "indicator B1",
         "billing.scheduled_reads": "indicator B1", "billing.on_demand_reads": "indicator B2",

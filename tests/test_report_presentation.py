@@ -121,8 +121,11 @@ def test_a_measure_without_service_level_says_none_is_set(published):
     assert "at most 1% missed (target), at most 4% (minimum)" in installs
     assert "no service level set" not in installs and "<td>Measure</td>" in installs
     # South, the only segment with I&C requests: L, M, N within the TRT, P never answered:
-    # 25% missed, above the 4% ceiling; All the same
-    missed = installs.split("<th>Requests of the I&amp;C SRVs that missed the Target Response Time (%)</th>", 1)[1]
+    # 25% missed of 4, above the 4% ceiling; All the same; no I&C request elsewhere: no share, nothing it is of
+    missed = installs.split("<th>Requests of the I&amp;C SRVs that missed the Target Response Time (%, of the "
+                            "deliverable requests)</th>", 1)[1]
+    assert missed.split("</tr>", 1)[0] == "<td>–</td><td>–</td><td>25.00% (of 4)</td><td>–</td><td>25.00% (of 4)</td>" \
+                                          "<td>Measure</td>"
     status_row = missed.split("</tr>", 2)[1]
     assert status_row.startswith("<tr><th>  … against the service levels</th>"), status_row
     # columns North, Central, South, SMETS1, All, then the (empty) Kind
@@ -393,7 +396,7 @@ def test_the_page_says_the_windows_the_parameters_set():
     ctx = ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=catalogue)
     page = alerts.render(ctx, None) + outcomes._change_of_supplier(ctx) + outcomes._billing(ctx)
     assert "<th>Alerts delivered within 90 s</th>" in page and "Alerts not delivered within 90 s" in page
-    assert "6.23 successful, or corrected within 3 days (%)" in page and "follows within 3 days of" in page
+    assert "6.23 successful, or corrected within 3 days (%, of the deliverable 6.23 requests)" in page and "follows within 3 days of" in page
     assert "Scheduled reads (4.6.1) answered within 12 h of execution" in page
     assert "60 s" not in page and "24 h" not in page and "7 days" not in page
 

@@ -1,5 +1,7 @@
 {#- IC1 and IC2 figures (metrics.md §4) in the long format of metrics.csv:
-    - ic.pct_trt_missed (segment, device_type) from pmr_install_trt;
+    - ic.pct_trt_missed (segment, device_type) from pmr_install_trt, and its
+      population ic.requests (the deliverable requests it is over; segment, device_type;
+      every segment's all-types row, 0 when none);
     - ic.installs (day and month; segment, device_type, category success /
       failed) from pmr_installs, 0 when none;
     - ic.installs_predicted (day and month; segment) from pmr_install_forecast,
@@ -15,6 +17,17 @@
 with trt as (
 
     select * from {{ ref('pmr_install_trt') }}
+
+),
+
+trt_populations as (
+
+    select segments.segment, cast(null as {{ dbt.type_string() }}) as device_type,
+        coalesce(trt.deliverable, 0) as deliverable
+    from {{ segment_spine() }} as segments
+    left join trt on segments.segment = trt.segment and trt.device_type is null
+    union all
+    select segment, device_type, deliverable from trt where device_type is not null
 
 ),
 
@@ -52,6 +65,9 @@ install_kinds as (
 
 {{ metric_rows('trt', {'ic.pct_trt_missed': 'pct_trt_missed'},
                {'segment': 'segment', 'device_type': 'device_type'}, day=none) }}
+union all
+{{ metric_rows('trt_populations', {'ic.requests': 'deliverable'},
+               {'segment': 'segment', 'device_type': 'device_type'}, day=none, keep_empty=['ic.requests']) }}
 union all
 {{ metric_rows('installs', {'ic.installs': 'installs'},
                {'segment': 'segment', 'device_type': 'device_type', 'category': 'category'},

@@ -56,16 +56,22 @@ def _present_segments(ctx, metric_ids: list[str]) -> list[str]:
     return [s for s in SEGMENT_ORDER if s in present]
 
 
-def _with_count(ctx, share: float | None, part_id: str, whole_ids: tuple[str, ...], segment: str) -> str:
+def _with_count(ctx, share: float | None, part_id: str | None, whole_ids: tuple[str, ...], segment: str,
+                breakdown: dict | None = None) -> str:
     """A share shown with the counts it is made of, "40.00% (2 of 5)", when both are
-    figures of the same family (part_id over the sum of whole_ids) and agree with
-    the share; the share alone otherwise."""
+    figures of the same family (part_id over the sum of whole_ids, with the share's
+    breakdown) and agree with the share; with its population alone, "9.09% (of 11)",
+    when part_id is None (a share of a tiny population reads differently); the share
+    alone otherwise."""
+    breakdown = breakdown or {}
     text = number(share, "pct")
-    part = ctx.value(part_id, segment=segment)
-    whole = [ctx.value(metric_id, segment=segment) for metric_id in whole_ids]
-    if share is None or part is None or None in whole or sum(whole) <= 0:
+    whole = [ctx.value(metric_id, segment=segment, **breakdown) for metric_id in whole_ids]
+    if share is None or None in whole or sum(whole) <= 0:
         return text
-    if abs(100.0 * part / sum(whole) - share) > 1e-6:
+    if part_id is None:
+        return f"{text} (of {sum(whole):,.0f})"
+    part = ctx.value(part_id, segment=segment, **breakdown)
+    if part is None or abs(100.0 * part / sum(whole) - share) > 1e-6:
         return text
     return f"{text} ({part:,.0f} of {sum(whole):,.0f})"
 
@@ -75,8 +81,8 @@ def segment_table(ctx, rows: list[tuple], caption: str, levels_stated: bool = Fa
     """rows: (label, metric_id, breakdown other than segment and day[, display
     unit]). Segments as columns; a Kind column; Target / Minimum columns when any
     row has them. levels_stated: the text above the table states the service
-    levels of its measures. counts: label -> (part id, whole ids) of a share row
-    whose counts are figures too (_with_count). judged: label -> (target, minimum,
+    levels of its measures. counts: label -> (part id or None, whole ids) of a share
+    row whose counts, or population, are figures too (_with_count). judged: label -> (target, minimum,
     higher is better) of a row whose levels the text states: a row below it gives
     each segment's status against them."""
     segments = _present_segments(ctx, [row[1] for row in rows])
@@ -89,7 +95,7 @@ def segment_table(ctx, rows: list[tuple], caption: str, levels_stated: bool = Fa
     for label, metric_id, breakdown, *display in rows:
         unit = display[0] if display else _unit(ctx, metric_id)
         if counts and label in counts:
-            cells = [_with_count(ctx, ctx.value(metric_id, segment=s, **breakdown), *counts[label], s)
+            cells = [_with_count(ctx, ctx.value(metric_id, segment=s, **breakdown), *counts[label], s, breakdown)
                      for s in segments]
         else:
             cells = [number(ctx.value(metric_id, segment=s, **breakdown), unit) for s in segments]

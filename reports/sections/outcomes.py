@@ -48,13 +48,14 @@ def _trt_levels_note(ctx) -> str:
             f"levels read as: at most {target:g}% missed (target), at most {minimum:g}% (minimum).")
 
 
-MISSED_TRT = "Requests of the I&C SRVs that missed the Target Response Time (%)"
+MISSED_TRT = "Requests of the I&C SRVs that missed the Target Response Time (%, of the deliverable requests)"
 
 
 def _installs_table(ctx) -> str:
     rows = [(MISSED_TRT, "ic.pct_trt_missed", {"device_type": None})]
     for device_type in device_types(ctx, "ic.pct_trt_missed"):
         rows.append((f"  … to {device_type} (%)", "ic.pct_trt_missed", {"device_type": device_type}))
+    populations = {label: (None, ("ic.requests",)) for label, *_ in rows}
     for category, counted in (("success", "Successful installs: 8.14.1 and 8.1.1 requests that succeeded"),
                               ("failed", "Failed installs: deliverable (not rejected) 8.14.1 and 8.1.1 requests "
                                          "that did not succeed")):
@@ -72,7 +73,7 @@ def _installs_table(ctx) -> str:
     ]
     ceilings = _trt_missed_ceilings(ctx)
     return segment_table(ctx, rows, "Install and Commission (IC1, IC2), by segment", levels_stated=True,
-                         judged={MISSED_TRT: (*ceilings, False)} if ceilings else None)
+                         counts=populations, judged={MISSED_TRT: (*ceilings, False)} if ceilings else None)
 
 
 def _degraded_days(ctx) -> pd.DataFrame:
@@ -240,13 +241,15 @@ def _change_of_supplier(ctx) -> str:
     if ctx.metric("cos.pct_success").empty:
         return "<h3>Change of Supplier (CoS1)</h3><p>No 6.23 requests this month.</p>"
     window = duration(ctx.parameter("cos_correction_window_s"))
-    rows = [(f"6.23 successful, or corrected within {window} (%)", "cos.pct_success", {"device_type": None})]
+    rows = [(f"6.23 successful, or corrected within {window} (%, of the deliverable 6.23 requests)",
+             "cos.pct_success", {"device_type": None})]
     for device_type in device_types(ctx, "cos.pct_success"):
         rows.append((f"  … {device_type} (%)", "cos.pct_success", {"device_type": device_type}))
+    populations = {label: (None, ("cos.requests",)) for label, *_ in rows}
     parts = ["<h3>Change of Supplier (CoS1)</h3>",
              "<p>A 6.23 request that did not succeed still counts when the same User's successful request to "
              f"the same device follows within {esc(window)} of its receipt.</p>",
-             segment_table(ctx, rows, "Change of Supplier success, by segment and device type")]
+             segment_table(ctx, rows, "Change of Supplier success, by segment and device type", counts=populations)]
     failures = ctx.metric("cos.failures").sort_values(["value", "category"], ascending=[False, True])
     if not failures.empty:
         parts.append(_reasons_table(ctx, failures, "6.23 requests not counted as success (indicator)",
@@ -367,8 +370,8 @@ def render(ctx, charts) -> str:
 
 SECTION = Section(
     "outcomes", "Requirement 2: outcome measures",
-    ids("ic.pct_trt_missed", "ic.installs", "ic.installs_predicted", "ic.install_and_commission",
-        "ic.install_and_leave", "ic.deviation", "ic.major_incidents_open", "cos.pct_success", "cos.failures",
+    ids("ic.pct_trt_missed", "ic.requests", "ic.installs", "ic.installs_predicted", "ic.install_and_commission",
+        "ic.install_and_leave", "ic.deviation", "ic.major_incidents_open", "cos.pct_success", "cos.requests", "cos.failures",
         "billing.pct_on_demand_read_success", "billing.pct_read_within_24h", "billing.pct_schedule_success",
         "billing.schedules", "billing.scheduled_reads", "billing.on_demand_reads",
         "pp.pct_success", "pp.successes", "pp.failures", "pp.attempts", "pp.failure_reasons",
