@@ -62,6 +62,8 @@ def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
             "working days after the period": timeliness.get("working_days_after_period_end"),
             "on time": on_time,
             "provisional": run.log.provisional,
+            # later months' reports whose previous levels are from another version of this month
+            **({"reports made stale": ", ".join(run.log.stale_reports)} if run.log.stale_reports else {}),
             **run.metadata(),
         },
         check_results=[

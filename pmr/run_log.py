@@ -45,6 +45,16 @@ class RunLog:
     # the timeliness of the month's first publication with final figures, when this one is a
     # later publication (a re-issue) or is provisional: Requirement 4 judges that one
     first_publication: dict | None = None
+    # the publication of the month this one replaces: when it was published, whether its
+    # figures were provisional, and its run folder (which stays, a version to go back to)
+    replaces: dict | None = None
+    # the previous month's publication whose metrics.csv gave this report's previous
+    # levels ({"month", "published_at"}; published_at None when that report has no
+    # readable run log), None when no report of that month was published beside it
+    previous_levels_from: dict | None = None
+    # later months' published reports whose previous levels this publication made stale
+    # (they show another version of this month, or none): run them again to update them
+    stale_reports: list[str] = field(default_factory=list)
     orchestrator: str = "pmr run"  # or "dagster"
     run_id: str | None = None  # the Dagster run id
     allow_missing_days: bool = False  # a day of the month without data warns instead of blocking

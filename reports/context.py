@@ -25,6 +25,7 @@ class ReportContext:
     provisional_ids: frozenset = frozenset()  # metric ids whose follow-up window has not landed
     previous: pd.DataFrame | None = None  # the previous month's published metrics.csv, if there is one
     previous_log: dict | None = None  # and the run-log.json published beside it
+    previous_problem: str | None = None  # why that metrics.csv could not be read
     # UK days of the month without data (a month published with --allow-missing-days)
     days_without_data: tuple = ()
     _index: dict | None = field(default=None, repr=False)

@@ -3,9 +3,11 @@ figures themselves keep full precision (metrics.md §1)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 from typing import Iterable
+from zoneinfo import ZoneInfo
 
 
 def number(value, unit: str | None = None) -> str:
@@ -61,3 +63,8 @@ def status(value, target, minimum, higher_is_better: bool = True) -> str:
     if minimum is not None and value >= minimum:
         return "below target (minimum met)"
     return "below minimum"
+
+
+def uk_time(instant: str) -> str:
+    """An ISO instant as UK local time, to the minute, with its zone (GMT or BST)."""
+    return dt.datetime.fromisoformat(instant).astimezone(ZoneInfo("Europe/London")).strftime("%Y-%m-%d %H:%M %Z")

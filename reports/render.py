@@ -10,7 +10,6 @@ import math
 import subprocess
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
 import jinja2
@@ -24,7 +23,7 @@ from pmr.metric_tables import CATALOGUE, TABLE
 from pmr.metrics import CSV_COLUMNS, csv_order_by
 from reports.charts import ChartEmbedder, javascript_bundle
 from reports.context import ReportContext
-from reports.format import esc
+from reports.format import esc, uk_time
 
 QUALITY_COLUMNS = ["source", "file", "rows_read", "accepted", "duplicates", "quarantined", "reason"]
 DEFINITION_PATHS = ["models", "macros", "seeds", "dbt_project.yml"]
@@ -81,14 +80,25 @@ def definitions_version() -> tuple[str, str]:
     return (commit + (" with uncommitted changes" if dirty else "")), digest.hexdigest()[:16]
 
 
-def read_previous_metrics(path: Path | None) -> tuple[pd.DataFrame | None, dict | None]:
-    """The previous month's published metrics.csv as text (empty = no value) and the
-    run-log.json beside it, each None when not there."""
+def read_previous_metrics(path: Path | None) -> tuple[pd.DataFrame | None, dict | None, str | None]:
+    """The previous month's published metrics.csv as text (empty = no value), the
+    run-log.json beside it, and why that metrics.csv could not be read: each None when
+    not there. A damaged file there costs this report its previous levels, not its
+    publication: the note under the table says why they are missing."""
     if path is None or not Path(path).is_file():
-        return None, None
-    log = Path(path).with_name("run-log.json")
-    return (pd.read_csv(path, dtype=str, keep_default_na=False),
-            json.loads(log.read_text()) if log.is_file() else None)
+        return None, None, None
+    try:
+        previous = pd.read_csv(path, dtype=str, keep_default_na=False)
+        missing = [c for c in CSV_COLUMNS if c not in previous.columns]
+        if missing:
+            raise ValueError(f"it has no column {', '.join(missing)}")
+    except (OSError, ValueError, pd.errors.ParserError) as error:  # EmptyDataError is a ValueError
+        return None, None, str(error).splitlines()[0] if str(error) else type(error).__name__
+    try:
+        log = json.loads(Path(path).with_name("run-log.json").read_text())
+    except (OSError, ValueError):
+        log = None  # as published_run_log: no log, or one that cannot be read
+    return previous, log if isinstance(log, dict) else None, None
 
 
 def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks, log,
@@ -103,7 +113,6 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
     # the run log's timeliness (pmr.calendar), so the page and run-log.json agree
     timeliness = (log.timeliness if log is not None and getattr(log, "timeliness", None)
                   else publication_timeliness(month, dt.datetime.now(dt.timezone.utc)))
-    published_uk = dt.datetime.fromisoformat(timeliness["published_at"]).astimezone(ZoneInfo("Europe/London"))
     # Requirement 4 judges the month's first publication with final figures (None: none yet)
     first_publication = getattr(log, "first_publication", None)
     judged = log.requirement_4() if log is not None else timeliness
@@ -111,9 +120,10 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
     windows = follow_up_coverage(con)
     provisional_ids = frozenset(
         metric_id for label in windows.loc[~windows["covered"], "label"] for metric_id in label.split(", "))
-    previous, previous_log = read_previous_metrics(previous_metrics)
+    previous, previous_log, previous_problem = read_previous_metrics(previous_metrics)
     ctx = ReportContext(month=month, con=con, metrics=metrics, catalogue=catalogue, checks=checks, run=log,
                         provisional_ids=provisional_ids, previous=previous, previous_log=previous_log,
+                        previous_problem=previous_problem,
                         days_without_data=tuple(uk_days_without_data(con, month)))
     charts = ChartEmbedder()
     sections = [
@@ -129,8 +139,9 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
         month_name=first.strftime("%B %Y"),
         period_bounds=f"{first.isoformat()} to {last.isoformat()}",
         deadline=timeliness["deadline"],
-        published=published_uk.strftime("%Y-%m-%d %H:%M %Z"),
+        published=uk_time(timeliness["published_at"]),
         reissue_of=first_publication["published_uk_date"] if first_publication else None,
+        replaces=replaced_version(getattr(log, "replaces", None)),
         judged=judged is not None,
         working_days=(judged or timeliness)["working_days_after_period_end"],
         on_time=(judged or timeliness)["on_time"],
@@ -147,6 +158,16 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
     path = folder / "pmr.html"
     path.write_text(page)
     return path
+
+
+def replaced_version(replaces: dict | None) -> str:
+    """The header's line on the publication this one replaces: when, with what figures,
+    and the run folder where it stays. Empty for a month's first publication."""
+    if not replaces:
+        return ""
+    kind = "provisional" if replaces.get("provisional") else "final"
+    return (f"the report published {esc(uk_time(replaces['published_at']))} with {kind} figures, kept in "
+            f"<code>{esc(replaces['folder'])}</code> beside the published reports")
 
 
 # what a reader calls the reference tables whose values the verdicts use
@@ -218,7 +239,12 @@ def provisional_notice(con: duckdb.DuckDBPyConnection, windows=None) -> str:
     if open_windows.empty:
         return ""
     landed = windows["landed_through_utc"].iloc[0]
-    reach = (f"the landing holds requests, responses and alerts for every day up to "
+    first = windows.iloc[0]
+    month_end = first["needed_through_utc"] - pd.Timedelta(days=float(first["follow_up_days"]))
+    # what the landing holds after the month only: the month's own days are the days
+    # check's (a month published with days missing says so in its own notice)
+    reach = ("no day after the month has landed yet" if landed <= month_end else
+             f"the days after the month have landed, each with requests, responses and alerts, up to "
              f"{landed:%Y-%m-%d %H:%M} UTC")
     items = "".join(
         f"<li>{esc(row.label)}: final once every day to {row.needed_through_utc:%Y-%m-%d %H:%M} UTC has landed "

@@ -22,7 +22,8 @@ def write_september_report(folder):
         writer = csv.DictWriter(handle, CSV_COLUMNS)
         writer.writeheader()
         writer.writerow(september)
-    (folder / "run-log.json").write_text(json.dumps({"provisional": True, "checks": [
+    (folder / "run-log.json").write_text(json.dumps({"provisional": True, "timeliness": {
+        "month": "2026-09", "published_at": "2026-10-14T09:30:00+00:00"}, "checks": [
         {"name": "period: every day has data", "passed": False},
         {"name": "period: data after the month has landed", "passed": False},
         {"name": "period: every source has data in the month", "passed": False},

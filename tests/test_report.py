@@ -75,8 +75,17 @@ def test_rerun_gives_byte_identical_metrics_csv(published, landing, monkeypatch)
     from pmr import pipeline
 
     monkeypatch.setattr(pipeline, "publication_clock", lambda: dt.datetime(2026, 11, 16, 12, tzinfo=dt.timezone.utc))
+    replaced = (published["out"] / MONTH).resolve()
     link = run_month(MONTH, landing, published["out"], db=published["db"], allow_missing_days=SPARSE)
     assert (link / "metrics.csv").read_bytes() == published["metrics"]
+    # the version it replaced stays in its run folder, which the run log and the header name
+    log = json.loads((link / "run-log.json").read_text())
+    assert log["replaces"] == {"published_at": "2026-11-16T12:00:00+00:00", "provisional": True,
+                               "folder": replaced.relative_to(published["out"].resolve()).as_posix()}
+    assert (replaced / "metrics.csv").read_bytes() == published["metrics"]
+    assert (f"<dt>Replaces</dt><dd>the report published 2026-11-16 12:00 GMT with provisional figures, kept in "
+            f"<code>{log['replaces']['folder']}</code>") in (link / "pmr.html").read_text()
+    assert log["stale_reports"] == []  # no November published beside it
 
 
 def test_requirement_4_judges_the_first_publication_with_final_figures(landing, tmp_path, monkeypatch):
@@ -150,9 +159,13 @@ def test_measures_at_a_glance_show_the_previous_months_published_level(published
     assert "<th>Scope</th><th>Previous month</th><th>This month</th><th>Target</th>" in glance
     assert "<td>Prepayment Top Up Device Remotely</td><td>97.50%</td><td>57.14%</td>" in glance
     assert "<td>Change of Supplier (Gain)</td><td>–</td>" in glance  # not in September's file
-    assert ("the figures of the report published for 2026-09 beside this one (its metrics.csv); – where it has no "
-            "such figure. As published, its figures were provisional, it was published with days without "
-            "data and some of its sources had no data for the month.") in glance
+    assert ("the figures of the report published for 2026-09 on 2026-10-14 10:30 BST beside this one (its "
+            "metrics.csv); – where it has no such figure. A later publication of 2026-09 does not change them until "
+            "this report is published again. As published, its figures were provisional, it was published with "
+            "days without data and some of its sources had no data for the month.") in glance
+    # the run log names that publication, so a republication of September can tell this report is stale
+    log = json.loads((published["link"] / "run-log.json").read_text())
+    assert log["previous_levels_from"] == {"month": "2026-09", "published_at": "2026-10-14T09:30:00+00:00"}
 
 
 def test_page_does_not_depend_on_the_row_order_of_the_metrics_table(published, tmp_path):

@@ -91,8 +91,8 @@ def _follow_up_warehouse(days_after_the_month, windows):
     for table, column in (("stg_service_requests", "received_at"), ("stg_service_responses", "response_at"),
                           ("stg_alerts", "received_at")):
         con.execute(f"create table staging.{table} ({column} timestamp)")
-        con.executemany(f"insert into staging.{table} values (?)",
-                        [[f"2026-11-{day:02d} 12:00:00"] for day in days_after_the_month[table]])
+        for day in days_after_the_month[table]:
+            con.execute(f"insert into staging.{table} values (?)", [f"2026-11-{day:02d} 12:00:00"])
     con.execute("create table metrics.metric_catalogue (metric_id varchar, follow_up_s double)")
     con.executemany("insert into metrics.metric_catalogue values (?, ?)", list(windows.items()))
     write_metric_status(con, MONTH)  # as the collect step does, beside the catalogue
@@ -107,10 +107,20 @@ def test_figures_whose_follow_up_has_not_landed_are_provisional_at_the_top():
         {"stg_service_requests": (1, 2, 3), "stg_service_responses": (1, 2), "stg_alerts": (1, 2, 3, 4)},
         {"a.one_day": 86400.0, "b.week": 604800.0, "c.week": 604800.0, "d.none": None})
     notice = render.provisional_notice(con)
-    assert "for every day up to 2026-11-03 00:00 UTC" in notice
+    assert "the days after the month have landed, each with requests, responses and alerts, up to " \
+           "2026-11-03 00:00 UTC" in notice
     assert ("<ul><li>b.week, c.week: final once every day to 2026-11-08 00:00 UTC has landed (7 days after the "
             "month)</li></ul>") in notice
     assert "a.one_day" not in notice and "d.none" not in notice
+
+
+def test_with_no_day_after_the_month_the_notice_claims_none():
+    """Nothing of November has landed: the notice said the landing held every day up to
+    the month's end, which a month published with its last days missing does not."""
+    con = _follow_up_warehouse(
+        {"stg_service_requests": (), "stg_service_responses": (), "stg_alerts": ()}, {"b.week": 604800.0})
+    notice = render.provisional_notice(con)
+    assert "no day after the month has landed yet" in notice and "up to" not in notice.split("<ul>")[0]
 
 
 def test_the_warehouse_says_which_figures_are_provisional():
@@ -159,7 +169,8 @@ def test_the_previous_months_caveats_are_those_its_run_log_failed(failed, said):
 
     log = {"checks": [{"name": name, "passed": False} for name in failed] + [{"name": "metrics: kind", "passed": True}]}
     ctx = ReportContext(month=MONTH, con=None, metrics=None, catalogue=None, previous=pd.DataFrame(), previous_log=log)
-    assert _previous_note(ctx).endswith(f"(its metrics.csv); – where it has no such figure{said}</p>")
+    assert _previous_note(ctx).endswith(f"(its metrics.csv); – where it has no such figure. A later publication of "
+                                        f"2026-09 does not change them until this report is published again{said}</p>")
 
 
 def test_a_daily_line_breaks_on_a_day_without_a_figure():

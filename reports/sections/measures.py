@@ -10,7 +10,7 @@ from pmr.calendar import parse_month, previous_month
 from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK
 from pmr.metric_declarations import duration
 from reports.context import BREAKDOWNS
-from reports.format import esc, number, status, table
+from reports.format import esc, number, status, table, uk_time
 from reports.sections import Section
 
 
@@ -58,6 +58,10 @@ def _previous_note(ctx) -> str:
     first, _ = parse_month(ctx.month)
     month = previous_month(first)
     recomputed = " Requirement 3's tables give availability's previous level recomputed from the landing."
+    if ctx.previous_problem:
+        return (f'<p class="note">Previous month: the metrics.csv of the report published for {month} beside this '
+                f"one could not be read ({esc(ctx.previous_problem)}), so no previous level is shown here."
+                f"{recomputed}</p>")
     if ctx.previous is None:
         return (f'<p class="note">Previous month: no report for {month} is published beside this one, so no '
                 f"previous level is shown here.{recomputed}</p>")
@@ -68,8 +72,11 @@ def _previous_note(ctx) -> str:
                if name in failed]
     listed = " and ".join([", ".join(caveats[:-1]), caveats[-1]]) if len(caveats) > 1 else "".join(caveats)
     said = f" As published, {listed}." if caveats else ""
-    return (f'<p class="note">Previous month: the figures of the report published for {month} beside this one '
-            f"(its metrics.csv); – where it has no such figure.{said}</p>")
+    published_at = ((ctx.previous_log or {}).get("timeliness") or {}).get("published_at")
+    when = f" on {uk_time(published_at)}" if published_at else ""
+    return (f'<p class="note">Previous month: the figures of the report published for {month}{when} beside this '
+            f"one (its metrics.csv); – where it has no such figure. A later publication of {month} does not "
+            f"change them until this report is published again.{said}</p>")
 
 
 def _alerts_note(ctx, rows) -> str:
