@@ -179,7 +179,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _with_run_log(error: Exception, code: int) -> int:
+def _with_run_log(error: BaseException, code: int) -> int:
     """Say where the failed run's log is, when the run got as far as writing one."""
     if getattr(error, "run_log", None):
         print(f"run log: {error.run_log}", file=sys.stderr)
@@ -305,7 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
         "the run writes to is full (the message says what to change); 2 when the gate blocks publication (the "
         "previous report is left as it was); 3 when another process holds the warehouse, or another run used it "
         "between two steps of this one (nothing is published: run the month again when the other run has "
-        "finished); 130 or 143 when stopped by Ctrl-C or SIGTERM (dbt is stopped too, and the run log says so).",
+        "finished); 130 or 143 when stopped by Ctrl-C or SIGTERM (dbt is stopped too, and the run log, whose "
+        "path is printed, says so).",
     )
     run.add_argument("--month", type=_month, required=True, help="reporting period, YYYY-MM (UK local time)")
     run.add_argument("--landing", type=_path, required=True, help="landing folder (see README: landing contract)")
@@ -359,9 +360,9 @@ def main(argv: list[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         return args.handler(args)
-    except _Terminated:
+    except _Terminated as stopped:
         print("terminated", file=sys.stderr)
-        return 143
+        return _with_run_log(stopped, 143)
     except WarehouseLocked as locked:
         print(f"error: {locked}", file=sys.stderr)
         return _with_run_log(locked, 3)
@@ -369,9 +370,9 @@ def main(argv: list[str] | None = None) -> int:
         notes = "".join(f" ({note})" for note in getattr(error, "__notes__", []))
         print(f"error: {str(error).splitlines()[0]}{notes}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stopped:
         print("interrupted", file=sys.stderr)
-        return 130
+        return _with_run_log(stopped, 130)
     finally:
         signal.signal(signal.SIGTERM, previous)
 

@@ -411,7 +411,7 @@ def run_month(
                 raise
             # the disk the run failed on cannot take its log either: report the first error
         else:
-            if isinstance(failure, Exception):
+            if failure is not None:  # Ctrl-C and SIGTERM too: their message names the log as well
                 failure.run_log = run_folder / RUN_LOG  # for the message that reports the failure
 
 

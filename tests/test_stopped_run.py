@@ -63,9 +63,10 @@ def test_sigterm_during_the_dbt_build(tmp_path):
     rest = process.stderr.read()
     assert process.wait(60) == 143
     assert not running(dbt), "dbt outlived the run it belonged to"
-    assert rest.strip().endswith("terminated")
-
     [log_file] = (out / ".runs" / "2026-10").glob("*/run-log.json")
+    # the console says where the log of the stopped run is, as for every other failure
+    assert rest.strip().endswith(f"terminated\nrun log: {log_file}")
+
     log = json.loads(log_file.read_text())
     assert log["status"] == "failed" and log["published"] is None
     assert log["steps"][-1]["step"] == "dbt build"
