@@ -67,14 +67,17 @@ def test_trt_missed_over_deliverable_install_commission_requests(warehouse):
 
 def test_trt_missed_is_published_with_its_population(warehouse):
     # the same deliverable requests: South i1 (CHF) i3 (ESME); North i5 (GSME) i6 (ESME) i8 (PPMID) i10 (no
-    # type: all-types rows only); SMETS1 i9 (ESME); none in Central, a count of 0 as counts are
+    # type: all-types rows only); SMETS1 i9 (ESME); none in Central. Counts are 0 where a segment has
+    # none of a device type the month has (CHF, ESME, GSME, PPMID), as counts are
     assert query(warehouse, "select segment, device_type, value from metrics.pmr_metrics "
                  "where metric_id = 'ic.requests' order by all") == [
         ("All", "CHF", 1), ("All", "ESME", 3), ("All", "GSME", 1), ("All", "PPMID", 1), ("All", None, 7),
+        ("Central", "CHF", 0), ("Central", "ESME", 0), ("Central", "GSME", 0), ("Central", "PPMID", 0),
         ("Central", None, 0),
-        ("North", "ESME", 1), ("North", "GSME", 1), ("North", "PPMID", 1), ("North", None, 4),
-        ("SMETS1", "ESME", 1), ("SMETS1", None, 1),
-        ("South", "CHF", 1), ("South", "ESME", 1), ("South", None, 2)]
+        ("North", "CHF", 0), ("North", "ESME", 1), ("North", "GSME", 1), ("North", "PPMID", 1), ("North", None, 4),
+        ("SMETS1", "CHF", 0), ("SMETS1", "ESME", 1), ("SMETS1", "GSME", 0), ("SMETS1", "PPMID", 0),
+        ("SMETS1", None, 1),
+        ("South", "CHF", 1), ("South", "ESME", 1), ("South", "GSME", 0), ("South", "PPMID", 0), ("South", None, 2)]
 
 
 def test_installs_by_day_segment_type_and_outcome(warehouse):
@@ -210,11 +213,14 @@ def test_cos_success_with_corrections(warehouse):
 
 def test_cos_success_is_published_with_its_population(warehouse):
     # deliverable 6.23: South c1 c2 c3 c4 c5 c6 c11 (ESME) and c8 (GSME); Central c9 c10 (ESME); none in
-    # North or SMETS1, counts of 0
+    # North or SMETS1: counts of 0 for all types and each type the month has
     assert query(warehouse, "select segment, device_type, value from metrics.pmr_metrics "
                  "where metric_id = 'cos.requests' order by all") == [
-        ("All", "ESME", 9), ("All", "GSME", 1), ("All", None, 10), ("Central", "ESME", 2), ("Central", None, 2),
-        ("North", None, 0), ("SMETS1", None, 0), ("South", "ESME", 7), ("South", "GSME", 1), ("South", None, 8)]
+        ("All", "ESME", 9), ("All", "GSME", 1), ("All", None, 10),
+        ("Central", "ESME", 2), ("Central", "GSME", 0), ("Central", None, 2),
+        ("North", "ESME", 0), ("North", "GSME", 0), ("North", None, 0),
+        ("SMETS1", "ESME", 0), ("SMETS1", "GSME", 0), ("SMETS1", None, 0),
+        ("South", "ESME", 7), ("South", "GSME", 1), ("South", None, 8)]
 
 
 def test_cos_failures_by_final_code(warehouse):

@@ -1,7 +1,7 @@
 {#- IC1 and IC2 figures (metrics.md §4) in the long format of metrics.csv:
     - ic.pct_trt_missed (segment, device_type) from pmr_install_trt, and its
-      population ic.requests (the deliverable requests it is over; segment, device_type;
-      every segment's all-types row, 0 when none);
+      population ic.requests (the deliverable requests it is over; every segment x all
+      types and each device type with requests in the month, 0 when none);
     - ic.installs (day and month; segment, device_type, category success /
       failed) from pmr_installs, 0 when none;
     - ic.installs_predicted (day and month; segment) from pmr_install_forecast,
@@ -22,12 +22,16 @@ with trt as (
 
 trt_populations as (
 
-    select segments.segment, cast(null as {{ dbt.type_string() }}) as device_type,
-        coalesce(trt.deliverable, 0) as deliverable
+    {#- every segment x (all types, and each type with requests somewhere in the month) #}
+    select segments.segment, types.device_type, coalesce(trt.deliverable, 0) as deliverable
     from {{ segment_spine() }} as segments
-    left join trt on segments.segment = trt.segment and trt.device_type is null
-    union all
-    select segment, device_type, deliverable from trt where device_type is not null
+    cross join (
+        select distinct device_type from trt where device_type is not null
+        union all select cast(null as {{ dbt.type_string() }})
+    ) as types
+    left join trt
+        on segments.segment = trt.segment
+        and (trt.device_type = types.device_type or (trt.device_type is null and types.device_type is null))
 
 ),
 
