@@ -36,20 +36,23 @@ def uk_days_with_rows(con: duckdb.DuckDBPyConnection, source: str, column: str, 
     return {uk_date(hour.replace(tzinfo=dt.timezone.utc)) for (hour,) in hours}
 
 
-def landed_through(con: duckdb.DuckDBPyConnection, month: str) -> dt.datetime:
+def landed_through(con: duckdb.DuckDBPyConnection, month: str, now: dt.datetime | None = None) -> dt.datetime:
     """How far past the month the landing reaches, as a naive UTC instant: the end of
     the last UK day of the unbroken run of days after the month on which requests,
     responses and alerts all have accepted rows (a day with rows is a day whose extract
     landed, as for the month's own days). A day without data stops the run, so data
     of later days does not count past a gap; the month's end when the first day after
-    it has none."""
+    it has none. So does a day that has not ended by `now` (default: the clock): its
+    extract cannot be whole, however many rows it has (rows dated ahead of the clock
+    made figures final before their window had passed)."""
     _, end = period_bounds_utc(month)
     first = uk_date(end)
+    now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(tzinfo=None)
     reach = None
     for source, column in PERIOD_SOURCES.items():
         days = uk_days_with_rows(con, source, column, end)
         day = first
-        while day in days:
+        while day in days and uk_day_start_utc(day + dt.timedelta(days=1)) <= now:
             day += dt.timedelta(days=1)
         source_reach = uk_day_start_utc(day)
         reach = source_reach if reach is None else min(reach, source_reach)

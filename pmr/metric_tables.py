@@ -79,7 +79,7 @@ COLUMN_COMMENTS = {
                               "plus follow_up_s; NULL when follow_up_s is.",
         "landed_through_utc": "The instant (UTC) the landing reached when the month was built: the end of the last "
                               "UK day of the unbroken run of days after the month on which requests, responses and "
-                              "alerts all have accepted rows.",
+                              "alerts all have accepted rows, and that had ended when the month was built.",
         "is_provisional": "True while landed_through_utc is before needed_through_utc: the figure can still change "
                           "when later extracts land. The report marks it provisional.",
     },

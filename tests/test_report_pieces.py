@@ -123,6 +123,23 @@ def test_with_no_day_after_the_month_the_notice_claims_none():
     assert "no day after the month has landed yet" in notice and "up to" not in notice.split("<ul>")[0]
 
 
+def test_a_day_that_has_not_ended_has_not_landed():
+    """Rows on 1-4 November, read at 15:00 UTC on 2 November: 1 November has ended, 2
+    November is still running, so the landing reaches 2 November 00:00 UTC whatever rows
+    the 2nd to 4th hold (before, rows dated ahead of the clock made figures final)."""
+    import datetime as dt
+
+    from pmr.landing_reach import landed_through
+
+    days = (1, 2, 3, 4)
+    con = _follow_up_warehouse({"stg_service_requests": days, "stg_service_responses": days, "stg_alerts": days},
+                               {"b.week": 604800.0})
+    at = dt.datetime(2026, 11, 2, 15, tzinfo=dt.timezone.utc)
+    assert landed_through(con, MONTH, now=at) == dt.datetime(2026, 11, 2, 0, 0)
+    assert landed_through(con, MONTH, now=dt.datetime(2026, 11, 5, tzinfo=dt.timezone.utc)) == \
+        dt.datetime(2026, 11, 5, 0, 0)
+
+
 def test_the_warehouse_says_which_figures_are_provisional():
     """The landing of the test above: it reaches 3 November 00:00 UTC. a.one_day needs
     2 November 00:00 (final), the weeks 8 November 00:00 (provisional), d.none nothing."""
