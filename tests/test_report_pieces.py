@@ -271,3 +271,22 @@ def test_recorded_outages_find_their_spells_whatever_their_ids_hold():
     [outage_table] = page.tables["availability"]
     found = {row[0]: row[-1] for row in outage_table["rows"][1:]}
     assert found == {"OUT,1": "South", "OUT-2": "South", "OUT-3": "North", "OUT-4": "none"}  # cells read stripped
+
+
+
+def test_the_terms_give_the_seeds_own_definitions_of_measure_and_indicator():
+    """The report classes every figure M or I: its terms quote MP122's Table 1 ("Measure:
+    Is something that the DCC is responsible for providing a level of service for, and
+    against which targets for DCC performance can be set"; "Indicator: Is something the
+    DCC is not accountable for but that provides a KPI that may be of value or use to the
+    industry but cannot have a target attributed to it"), and the page lists every term."""
+    from reports.sections.terms import TERMS, render
+
+    meanings = dict(TERMS)
+    assert meanings["Measure"].startswith("Something that the DCC is responsible for providing a level of service "
+                                          "for, and against which targets for DCC performance can be set")
+    assert meanings["Indicator"].startswith("Something the DCC is not accountable for but that provides a KPI that "
+                                            "may be of value or use to the industry, and that cannot have a target "
+                                            "attributed to it")
+    page = render(None, None)
+    assert page.count("<dt>") == len(meanings) == len(TERMS) and "<dt>Round-trip time (RTT)</dt>" in page

@@ -31,7 +31,7 @@ def ids(*metric_ids: str) -> Callable[[str], bool]:
 def all_sections() -> list[Section]:
     from reports.sections import alerts, measures, other_metrics, quality, rsvp
     from reports.sections import outcomes
-    from reports.sections import availability, incidents
+    from reports.sections import availability, incidents, terms
 
     return [
         measures.SECTION,
@@ -42,6 +42,7 @@ def all_sections() -> list[Section]:
         incidents.SECTION,
         other_metrics.SECTION,
         quality.SECTION,
+        terms.SECTION,
     ]
 
 

@@ -371,7 +371,8 @@ def render(ctx, charts) -> str:
 SECTION = Section(
     "outcomes", "Requirement 2: outcome measures",
     ids("ic.pct_trt_missed", "ic.requests", "ic.installs", "ic.installs_predicted", "ic.install_and_commission",
-        "ic.install_and_leave", "ic.deviation", "ic.major_incidents_open", "cos.pct_success", "cos.requests", "cos.failures",
+        "ic.install_and_leave", "ic.deviation", "ic.major_incidents_open", "cos.pct_success", "cos.requests",
+        "cos.failures",
         "billing.pct_on_demand_read_success", "billing.pct_read_within_24h", "billing.pct_schedule_success",
         "billing.schedules", "billing.scheduled_reads", "billing.on_demand_reads",
         "pp.pct_success", "pp.successes", "pp.failures", "pp.attempts", "pp.failure_reasons",
