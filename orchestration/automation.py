@@ -29,7 +29,7 @@ import dagster as dg
 from orchestration.runs import close_stopped_run_log
 from orchestration.settings import FIRST_MONTH, PmrSettings
 from pmr.calendar import UK, add_working_days, deadline, is_first_working_day_of_month, is_working_day, previous_month, uk_date
-from pmr.ingest import file_version, landing_files
+from pmr.ingest import file_version, landing_files, unread_entries
 from pmr.run_log import published_is_provisional
 from pmr.publish import published_folder
 
@@ -104,8 +104,13 @@ def monthly_report_schedule(context: dg.ScheduleEvaluationContext, pmr: PmrSetti
 
 
 def landing_state(landing) -> dict[str, list[int]]:
-    """Each landing file's version as ingest knows it (pmr.ingest.file_version)."""
-    return {path.relative_to(landing).as_posix(): list(file_version(path)) for _, path in landing_files(landing)}
+    """Each landing file's version as ingest knows it (pmr.ingest.file_version), and each
+    entry holding landing files that ingest cannot read (pmr.ingest.unread_entries: a
+    misspelt source folder, a name DuckDB cannot open) with how many: its arrival starts
+    a run too, whose gate blocks naming it, rather than going unseen until the schedule."""
+    state = {path.relative_to(landing).as_posix(): list(file_version(path)) for _, path in landing_files(landing)}
+    state.update({f"{entry} (not read)": [files] for entry, files, _ in unread_entries(landing) if files})
+    return state
 
 
 @dg.sensor(

@@ -18,7 +18,7 @@ run records the checks that blocked it.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import hashlib
 import os
 import socket
 import sys
@@ -266,62 +266,43 @@ def publish_step(
 
     log.timeliness = publication_timeliness(month, publication_clock())
     earlier = published_run_log(out, month)
-    if earlier is not None and earlier.timeliness:
+    if earlier is not None and isinstance(earlier.timeliness, dict):
         log.first_publication = earlier.requirement_4()
-        log.replaces = {"published_at": earlier.timeliness["published_at"], "provisional": earlier.provisional,
-                        "folder": _relative(publish.published_folder(Path(out), month).resolve(), Path(out))}
-    previous = previous_month(parse_month(month)[0])
-    log.previous_levels_from = previous_publication(Path(out), previous)
+        log.replaces = {"published_at": earlier.timeliness.get("published_at"), "provisional": earlier.provisional,
+                        # named under the output folder, wherever .runs/ really is
+                        "folder": f"{publish.RUNS}/{month}/{publish.published_folder(Path(out), month).resolve().name}"}
     with log.step("render") as record, connect(db, read_only=True) as con:
         run_claim.check(con, log)  # the report reads this connection only, which keeps other runs out
         progress("render: writing the report")
-        record["files"] = render_report(con, month, run_folder, checks, log, Path(out) / previous / "metrics.csv")
+        # also records in the log the previous month's publication it read (previous_levels_from)
+        record["files"] = render_report(con, month, run_folder, checks, log,
+                                        Path(out) / previous_month(parse_month(month)[0]) / "metrics.csv")
     with log.step("publish"):
         link = publish.publish(run_folder, Path(out), month)
         # before the step's record is written: a run killed after it has published, not failed
         log.status, log.published = "published", str(link)
     progress(f"published {link} ({requirement_4_phrase(log)})")
-    log.stale_reports = reports_made_stale(Path(out), month, log.timeliness["published_at"])
+    log.stale_reports = reports_made_stale(Path(out), month, link / "metrics.csv")
     for later in log.stale_reports:
         progress(f"warning: the report published for {later} shows previous levels from another version of "
                  f"{month}, or none: run `pmr run --month {later}` again to update them")
     return link
 
 
-def _relative(path: Path, out: Path) -> str:
-    try:
-        return path.relative_to(out.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def previous_publication(out: Path, month: str) -> dict | None:
-    """Which publication of `month` a report rendered now takes its previous levels
-    from: {"month", "published_at"} (None when its run log does not say), or None
-    when no metrics.csv of that month is published in `out`. The run log is read as the
-    report reads it, field by field: a log that RunLog cannot load may still say when."""
-    folder = publish.published_folder(out, month)
-    if not (folder / "metrics.csv").is_file():
-        return None
-    try:
-        timeliness = json.loads((folder / RUN_LOG).read_text()).get("timeliness")
-    except (OSError, ValueError, AttributeError):  # no log, a damaged one, or not an object
-        timeliness = None
-    return {"month": month, "published_at": timeliness.get("published_at") if isinstance(timeliness, dict) else None}
-
-
-def reports_made_stale(out: Path, month: str, published_at: str) -> list[str]:
+def reports_made_stale(out: Path, month: str, published_metrics: Path) -> list[str]:
     """The month after `month`, when its published report took its previous levels from
-    another publication of `month` than the one made at `published_at`, or from none (it
-    was published first, or by a version that did not record it): a republication
-    changes the previous levels that report shows, and only running it again updates
-    them."""
+    other figures than `published_metrics` (another version of `month`'s metrics.csv, by
+    content), or from none (it was published first), or cannot say (no readable run log,
+    or one from before the record): a republication that changes `month`'s figures
+    changes the previous levels that report should show, and only running it again
+    updates them. One that changes no figure leaves it as it is."""
     later = (parse_month(month)[1] + dt.timedelta(days=1)).strftime("%Y-%m")
-    log = published_run_log(out, later)
-    if log is None:
+    if not (publish.published_folder(out, later) / "metrics.csv").is_file():
         return []
-    used = log.previous_levels_from
-    return [] if used and used.get("published_at") == published_at else [later]
+    log = published_run_log(out, later)
+    used = log.previous_levels_from if log is not None else None
+    now = hashlib.sha256(Path(published_metrics).read_bytes()).hexdigest()
+    return [] if isinstance(used, dict) and used.get("metrics_sha256") == now else [later]
 
 
 # --- pmr run -----------------------------------------------------------------

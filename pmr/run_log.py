@@ -49,11 +49,12 @@ class RunLog:
     # figures were provisional, and its run folder (which stays, a version to go back to)
     replaces: dict | None = None
     # the previous month's publication whose metrics.csv gave this report's previous
-    # levels ({"month", "published_at"}; published_at None when that report has no
-    # readable run log), None when no report of that month was published beside it
+    # levels ({"month", "published_at", "metrics_sha256"}; published_at None when that
+    # report has no readable run log), None when no figure of that month was read (none
+    # published beside it, or a damaged one)
     previous_levels_from: dict | None = None
     # later months' published reports whose previous levels this publication made stale
-    # (they show another version of this month, or none): run them again to update them
+    # (they show other figures of this month, or none): run them again to update them
     stale_reports: list[str] = field(default_factory=list)
     orchestrator: str = "pmr run"  # or "dagster"
     run_id: str | None = None  # the Dagster run id

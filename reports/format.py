@@ -65,6 +65,13 @@ def status(value, target, minimum, higher_is_better: bool = True) -> str:
     return "below minimum"
 
 
-def uk_time(instant: str) -> str:
-    """An ISO instant as UK local time, to the minute, with its zone (GMT or BST)."""
-    return dt.datetime.fromisoformat(instant).astimezone(ZoneInfo("Europe/London")).strftime("%Y-%m-%d %H:%M %Z")
+def uk_time(instant) -> str | None:
+    """An ISO instant as UK local time, to the minute, with its zone (GMT or BST); None
+    when `instant` is not an ISO time with its offset (a run log edited or damaged)."""
+    try:
+        moment = dt.datetime.fromisoformat(instant)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return moment.astimezone(ZoneInfo("Europe/London")).strftime("%Y-%m-%d %H:%M %Z")

@@ -8,6 +8,7 @@ import hashlib
 import json
 import math
 import subprocess
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pandas as pd
 
 from expectations.frames import follow_up_coverage, source_deliveries, uk_days_without_data
 from pmr import PROJECT_DIR
-from pmr.calendar import parse_month, publication_timeliness
+from pmr.calendar import parse_month, previous_month, publication_timeliness
 from pmr.gate import DAYS_CHECK
 from pmr.metric_tables import CATALOGUE, TABLE
 from pmr.metrics import CSV_COLUMNS, csv_order_by
@@ -80,25 +81,55 @@ def definitions_version() -> tuple[str, str]:
     return (commit + (" with uncommitted changes" if dirty else "")), digest.hexdigest()[:16]
 
 
-def read_previous_metrics(path: Path | None) -> tuple[pd.DataFrame | None, dict | None, str | None]:
-    """The previous month's published metrics.csv as text (empty = no value), the
-    run-log.json beside it, and why that metrics.csv could not be read: each None when
-    not there. A damaged file there costs this report its previous levels, not its
-    publication: the note under the table says why they are missing."""
+@dataclass
+class PreviousReport:
+    """The previous month's published report as this one reads it: its metrics.csv as
+    text (empty = no value), the run-log.json beside it, why that metrics.csv could not
+    be used, and its sha256 (which version it was)."""
+
+    metrics: pd.DataFrame | None = None
+    log: dict | None = None
+    problem: str | None = None
+    sha256: str | None = None
+
+    def levels_from(self, month: str) -> dict | None:
+        """The run log's record of the publication whose figures gave the previous
+        levels: None when no figure of it was read."""
+        if self.metrics is None:
+            return None
+        timeliness = (self.log or {}).get("timeliness")
+        return {"month": month, "metrics_sha256": self.sha256,
+                "published_at": timeliness.get("published_at") if isinstance(timeliness, dict) else None}
+
+
+def read_previous_report(path: Path | None) -> PreviousReport:
+    """The previous month's published report at `path` (its metrics.csv). A damaged file
+    there costs this report its previous levels, not its publication: `problem` says
+    why, for the note under the table. A file cut short is damaged too: it must end with
+    a line ending and hold as many figures as its run log says were collected."""
     if path is None or not Path(path).is_file():
-        return None, None, None
-    try:
-        previous = pd.read_csv(path, dtype=str, keep_default_na=False)
-        missing = [c for c in CSV_COLUMNS if c not in previous.columns]
-        if missing:
-            raise ValueError(f"it has no column {', '.join(missing)}")
-    except (OSError, ValueError, pd.errors.ParserError) as error:  # EmptyDataError is a ValueError
-        return None, None, str(error).splitlines()[0] if str(error) else type(error).__name__
+        return PreviousReport()
     try:
         log = json.loads(Path(path).with_name("run-log.json").read_text())
     except (OSError, ValueError):
         log = None  # as published_run_log: no log, or one that cannot be read
-    return previous, log if isinstance(log, dict) else None, None
+    log = log if isinstance(log, dict) else None
+    try:
+        raw = Path(path).read_bytes()
+        previous = pd.read_csv(path, dtype=str, keep_default_na=False)
+        missing = [c for c in CSV_COLUMNS if c not in previous.columns]
+        if missing:
+            raise ValueError(f"it has no column {', '.join(missing)}")
+        if raw and not raw.endswith(b"\n"):
+            raise ValueError("its last line is cut short")
+        collected = [s.get("rows") for s in (log or {}).get("steps", [])
+                     if isinstance(s, dict) and s.get("step") == "collect metrics"]
+        if collected and isinstance(collected[-1], int) and collected[-1] != len(previous):
+            raise ValueError(f"it holds {len(previous):,} figure{'' if len(previous) == 1 else 's'} where its run "
+                             f"log says {collected[-1]:,}")
+    except (OSError, ValueError, pd.errors.ParserError) as error:  # EmptyDataError is a ValueError
+        return PreviousReport(log=log, problem=str(error).splitlines()[0] if str(error) else type(error).__name__)
+    return PreviousReport(metrics=previous, log=log, sha256=hashlib.sha256(raw).hexdigest())
 
 
 def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks, log,
@@ -120,10 +151,12 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
     windows = follow_up_coverage(con)
     provisional_ids = frozenset(
         metric_id for label in windows.loc[~windows["covered"], "label"] for metric_id in label.split(", "))
-    previous, previous_log, previous_problem = read_previous_metrics(previous_metrics)
+    previous = read_previous_report(previous_metrics)
+    if log is not None:
+        log.previous_levels_from = previous.levels_from(previous_month(first))
     ctx = ReportContext(month=month, con=con, metrics=metrics, catalogue=catalogue, checks=checks, run=log,
-                        provisional_ids=provisional_ids, previous=previous, previous_log=previous_log,
-                        previous_problem=previous_problem,
+                        provisional_ids=provisional_ids, previous=previous.metrics, previous_log=previous.log,
+                        previous_problem=previous.problem,
                         days_without_data=tuple(uk_days_without_data(con, month)))
     charts = ChartEmbedder()
     sections = [
@@ -166,7 +199,8 @@ def replaced_version(replaces: dict | None) -> str:
     if not replaces:
         return ""
     kind = "provisional" if replaces.get("provisional") else "final"
-    return (f"the report published {esc(uk_time(replaces['published_at']))} with {kind} figures, kept in "
+    when = uk_time(replaces.get("published_at"))
+    return (f"the report published {esc(when) + ' ' if when else ''}with {kind} figures, kept in "
             f"<code>{esc(replaces['folder'])}</code> beside the published reports")
 
 

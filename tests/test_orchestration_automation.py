@@ -173,6 +173,21 @@ def test_the_landing_sensor_picks_up_new_and_changed_files(code, tmp_path, monke
         assert fifth.run_key not in {first.run_key, second.run_key, third.run_key, fourth.run_key}
 
 
+def test_a_landing_file_ingest_cannot_read_changes_the_landing_state(code, tmp_path):
+    """An extract dropped in a misspelt folder, or under a name DuckDB cannot open, is
+    not ingested: the sensor saw no change and started no run, so nothing said it was
+    there until the daily schedule ran."""
+    landing = write_good_landing(tmp_path / "landing")
+    before = code["automation"].landing_state(landing)
+    assert sorted(before) == ["alerts/extract.csv", "service_requests/extract.csv", "service_responses/extract.csv"]
+    (landing / "Outages").mkdir()
+    (landing / "Outages" / "2026-10-15.csv").write_text("outage_id\n")
+    (landing / "service_requests" / "a\\[1].csv").write_text("request_id\n")
+    after = code["automation"].landing_state(landing)
+    assert {key: after[key] for key in set(after) - set(before)} == {
+        "Outages/ (not read)": [1], "service_requests/a\\[1].csv (not read)": [1]}
+
+
 def test_the_freshness_policy_follows_the_working_day_deadline(code):
     policy = code["deadline"].report_freshness_policy
     november = policy(dt.datetime(2026, 11, 5, tzinfo=dt.timezone.utc))  # October due Fri 13 Nov

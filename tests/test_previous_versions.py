@@ -4,45 +4,57 @@ later report a republication makes stale."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
-from pmr.pipeline import previous_publication, reports_made_stale
+from pmr.pipeline import reports_made_stale
 from pmr.run_log import RunLog
-from reports.render import read_previous_metrics, replaced_version
+from reports.render import read_previous_report, replaced_version
 from tests.conftest import write_september_report
 
 
-def _published(out, month, published_at, previous_levels_from=None):
-    """A published report of `month` as the run log of its folder describes it."""
+def _published(out, month, figures: str, previous_levels_from=None, log=True):
+    """A published report of `month`: its metrics.csv and the run log of its folder."""
     folder = out / month
     folder.mkdir(parents=True)
-    (folder / "metrics.csv").write_text("metric_id\n")
-    log = RunLog(month=month, landing="landing", warehouse="w.duckdb", status="published",
-                 timeliness={"published_at": published_at}, previous_levels_from=previous_levels_from)
-    log.write(folder)
+    (folder / "metrics.csv").write_text(figures)
+    if log:
+        RunLog(month=month, landing="landing", warehouse="w.duckdb", status="published",
+               timeliness={"published_at": "2026-11-05T09:00:00+00:00"},
+               previous_levels_from=previous_levels_from).write(folder)
+    return folder / "metrics.csv"
 
 
-def test_a_republication_names_the_later_report_whose_previous_levels_it_changes(tmp_path):
-    """October was rendered beside September's publication of 09:00; September published
-    again at 12:00 leaves October's previous levels from the replaced version."""
+def _levels_from(figures: str) -> dict:
+    return {"month": "2026-09", "published_at": "2026-10-05T09:00:00+00:00",
+            "metrics_sha256": hashlib.sha256(figures.encode()).hexdigest()}
+
+
+def test_a_republication_that_changes_figures_names_the_later_report_to_run_again(tmp_path):
+    """October was rendered beside September's figures "a"; September republished with
+    the same figures leaves it right, with other figures leaves it stale."""
     out = tmp_path / "out"
-    _published(out, "2026-09", "2026-10-05T09:00:00+00:00")
-    september_then = previous_publication(out, "2026-09")
-    assert september_then == {"month": "2026-09", "published_at": "2026-10-05T09:00:00+00:00"}
-    _published(out, "2026-10", "2026-11-05T09:00:00+00:00", previous_levels_from=september_then)
-    assert reports_made_stale(out, "2026-09", "2026-10-05T09:00:00+00:00") == []
-    assert reports_made_stale(out, "2026-09", "2026-11-20T12:00:00+00:00") == ["2026-10"]
-    # nothing later published: nothing made stale
-    assert reports_made_stale(out, "2026-10", "2026-11-20T12:00:00+00:00") == []
+    _published(out, "2026-10", "metric_id\nb\n", previous_levels_from=_levels_from("metric_id\na\n"))
+    same = tmp_path / "same.csv"
+    same.write_text("metric_id\na\n")
+    changed = tmp_path / "changed.csv"
+    changed.write_text("metric_id\na2\n")
+    assert reports_made_stale(out, "2026-09", same) == []
+    assert reports_made_stale(out, "2026-09", changed) == ["2026-10"]
+    assert reports_made_stale(out, "2026-10", changed) == []  # nothing published after October
 
 
-def test_a_month_published_after_the_next_one_says_that_report_lacks_its_levels(tmp_path):
-    """October published first had no September beside it (None): September's first
-    publication makes it stale, as would a report whose log predates the record."""
-    out = tmp_path / "out"
-    assert previous_publication(out, "2026-09") is None
-    _published(out, "2026-10", "2026-11-05T09:00:00+00:00", previous_levels_from=None)
-    assert reports_made_stale(out, "2026-09", "2026-11-06T09:00:00+00:00") == ["2026-10"]
+def test_a_later_report_that_cannot_say_what_it_read_is_named_too(tmp_path):
+    """October published first (nothing of September read), or with no run log left
+    beside it: it may show other figures than September's, so it is named."""
+    figures = tmp_path / "september.csv"
+    figures.write_text("metric_id\na\n")
+    first = tmp_path / "first"
+    _published(first, "2026-10", "metric_id\nb\n", previous_levels_from=None)
+    assert reports_made_stale(first, "2026-09", figures) == ["2026-10"]
+    without_log = tmp_path / "without_log"
+    _published(without_log, "2026-10", "metric_id\nb\n", log=False)
+    assert reports_made_stale(without_log, "2026-09", figures) == ["2026-10"]
 
 
 def test_the_header_names_the_replaced_version_and_where_it_stays():
@@ -51,25 +63,33 @@ def test_the_header_names_the_replaced_version_and_where_it_stays():
                              "folder": ".runs/2026-10/20261116T120000-ab12"}) == (
         "the report published 2026-11-16 12:00 GMT with provisional figures, kept in "
         "<code>.runs/2026-10/20261116T120000-ab12</code> beside the published reports")
+    # a run log edited by hand: its time is left out rather than stopping the run
+    assert replaced_version({"published_at": "04/12/2026 22:34", "provisional": False, "folder": "f"}) == (
+        "the report published with final figures, kept in <code>f</code> beside the published reports")
 
 
 def test_a_damaged_previous_report_costs_the_previous_levels_not_the_publication(tmp_path):
     """A truncated run-log.json beside a good metrics.csv raised a JSONDecodeError and
-    nothing was published; an empty or column-less metrics.csv raised too."""
+    nothing was published; an empty, column-less or cut-short metrics.csv raised or was
+    read as if whole."""
     folder = tmp_path / "2026-09"
     write_september_report(folder)
+    whole = (folder / "metrics.csv").read_bytes()
     (folder / "run-log.json").write_text('{"provisional": tr')
-    previous, log, problem = read_previous_metrics(folder / "metrics.csv")
-    assert len(previous) == 1 and log is None and problem is None
-    (folder / "metrics.csv").write_text("")
-    previous, log, problem = read_previous_metrics(folder / "metrics.csv")
-    assert previous is None and problem == "No columns to parse from file"
-    (folder / "metrics.csv").write_text("metric_id,value\nrsvp.volume,3\n")
-    previous, _, problem = read_previous_metrics(folder / "metrics.csv")
-    assert previous is None and problem.startswith("it has no column requirement, kind, period, day")
-    other = tmp_path / "other" / "2026-09"
-    write_september_report(other)
-    (other / "run-log.json").write_text(json.dumps(["not", "a", "log"]))
-    previous, log, problem = read_previous_metrics(other / "metrics.csv")
-    assert len(previous) == 1 and log is None and problem is None
-    assert read_previous_metrics(tmp_path / "2026-08" / "metrics.csv") == (None, None, None)  # none published
+    previous = read_previous_report(folder / "metrics.csv")
+    assert len(previous.metrics) == 1 and previous.log is None and previous.problem is None
+    assert previous.sha256 == hashlib.sha256(whole).hexdigest()
+    assert previous.levels_from("2026-09") == {"month": "2026-09", "published_at": None,
+                                               "metrics_sha256": hashlib.sha256(whole).hexdigest()}
+    for damaged, problem in ((b"", "No columns to parse from file"),
+                             (b"metric_id,value\nrsvp.volume,3\n", "it has no column requirement, kind, period, day"),
+                             (whole[:-5], "its last line is cut short")):
+        (folder / "metrics.csv").write_bytes(damaged)
+        previous = read_previous_report(folder / "metrics.csv")
+        assert previous.metrics is None and previous.problem.startswith(problem), previous.problem
+        assert previous.levels_from("2026-09") is None  # the run log does not claim levels never shown
+    # cut at a line end: only the run log's count of figures can tell (1 row here)
+    (folder / "metrics.csv").write_bytes(whole)
+    (folder / "run-log.json").write_text(json.dumps({"steps": [{"step": "collect metrics", "rows": 2}]}))
+    assert read_previous_report(folder / "metrics.csv").problem == "it holds 1 figure where its run log says 2"
+    assert read_previous_report(tmp_path / "2026-08" / "metrics.csv") == read_previous_report(None)  # none

@@ -4,6 +4,7 @@ file plus its YAML. Pieces of the page on hand-made inputs: test_report_pieces.p
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -165,7 +166,9 @@ def test_measures_at_a_glance_show_the_previous_months_published_level(published
             "days without data and some of its sources had no data for the month.") in glance
     # the run log names that publication, so a republication of September can tell this report is stale
     log = json.loads((published["link"] / "run-log.json").read_text())
-    assert log["previous_levels_from"] == {"month": "2026-09", "published_at": "2026-10-14T09:30:00+00:00"}
+    september = (published["out"] / "2026-09" / "metrics.csv").read_bytes()
+    assert log["previous_levels_from"] == {"month": "2026-09", "published_at": "2026-10-14T09:30:00+00:00",
+                                           "metrics_sha256": hashlib.sha256(september).hexdigest()}
 
 
 def test_page_does_not_depend_on_the_row_order_of_the_metrics_table(published, tmp_path):

@@ -190,6 +190,23 @@ def test_the_previous_months_caveats_are_those_its_run_log_failed(failed, said):
                                         f"2026-09 does not change them until this report is published again{said}</p>")
 
 
+@pytest.mark.parametrize("timeliness", [{"published_at": "2026-10-14T09:30:00+00:00"},
+                                        {"published_at": "04/12/2026 22:34"}, {"published_at": 1760000000},
+                                        "2026-10-05", None])
+def test_the_previous_note_gives_the_time_the_previous_report_was_published_when_its_log_can_say(timeliness):
+    """A time edited by hand in the previous month's run log raised a ValueError, and the
+    month was not published: the note leaves the time out instead."""
+    import pandas as pd
+
+    from reports.context import ReportContext
+    from reports.sections.measures import _previous_note
+
+    ctx = ReportContext(month=MONTH, con=None, metrics=None, catalogue=None, previous=pd.DataFrame(),
+                        previous_log={"timeliness": timeliness, "checks": []})
+    when = " on 2026-10-14 10:30 BST" if timeliness == {"published_at": "2026-10-14T09:30:00+00:00"} else ""
+    assert f"the figures of the report published for 2026-09{when} beside this one" in _previous_note(ctx)
+
+
 def test_a_daily_line_breaks_on_a_day_without_a_figure():
     """North has no figure on 2 October (no requests): the chart's data holds a row of no
     value there, where Vega-Lite breaks the line, instead of joining 1 and 3 October; a

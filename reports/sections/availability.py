@@ -285,6 +285,7 @@ def _recorded_outages(ctx, spells: pd.DataFrame) -> str:
         return "<p>No outage was recorded in this period.</p>"
     # each spell's overlapping outages as the model lists them (ids joined by ", "): an id
     # is looked up whole, between separators, as an id may itself hold a comma or spaces
+    # (only ids that themselves hold ", " can still be taken for another: "A" in "A, B")
     listed = [(spell["segment"], f", {spell['recorded_outage_ids']}, ") for _, spell in spells.iterrows()
               if spell["has_recorded_outage"] and isinstance(spell["recorded_outage_ids"], str)]
     rows = []

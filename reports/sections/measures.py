@@ -72,8 +72,9 @@ def _previous_note(ctx) -> str:
                if name in failed]
     listed = " and ".join([", ".join(caveats[:-1]), caveats[-1]]) if len(caveats) > 1 else "".join(caveats)
     said = f" As published, {listed}." if caveats else ""
-    published_at = ((ctx.previous_log or {}).get("timeliness") or {}).get("published_at")
-    when = f" on {uk_time(published_at)}" if published_at else ""
+    timeliness = (ctx.previous_log or {}).get("timeliness")
+    published_at = uk_time(timeliness.get("published_at")) if isinstance(timeliness, dict) else None
+    when = f" on {published_at}" if published_at else ""
     return (f'<p class="note">Previous month: the figures of the report published for {month}{when} beside this '
             f"one (its metrics.csv); – where it has no such figure. A later publication of {month} does not "
             f"change them until this report is published again.{said}</p>")
