@@ -39,7 +39,8 @@ from pmr.calendar import (
 )
 from pmr.dbt_runner import DbtResult, run_dbt, target_path_for
 from pmr.ingest import ingest, landing_files
-from pmr.run_log import RUN_LOG, RunLog, close_abandoned_logs, published_run_log, requirement_4_phrase, utc_now_iso
+from pmr.run_log import (RUN_LOG, RunLog, close_abandoned_logs, complete_timeliness, failed_caveats, published_run_log,
+                         requirement_4_phrase, utc_now_iso)
 from pmr.warehouse import check_warehouse_name, connect, db_path, memory_limit
 
 Progress = Callable[[str], None]
@@ -266,7 +267,12 @@ def publish_step(
 
     log.timeliness = publication_timeliness(month, publication_clock())
     earlier = published_run_log(out, month)
-    if earlier is not None and isinstance(earlier.timeliness, dict):
+    if earlier is not None and not (complete_timeliness(earlier.timeliness) and (
+            earlier.first_publication is None or complete_timeliness(earlier.first_publication))):
+        progress(f"warning: the run log of {month}'s published report does not say fully when it was published: "
+                 "Requirement 4 is judged on this publication and later ones")
+        earlier = None
+    if earlier is not None:
         log.first_publication = earlier.requirement_4()
         log.replaces = {"published_at": earlier.timeliness.get("published_at"), "provisional": earlier.provisional,
                         # named under the output folder, wherever .runs/ really is
@@ -282,27 +288,31 @@ def publish_step(
         # before the step's record is written: a run killed after it has published, not failed
         log.status, log.published = "published", str(link)
     progress(f"published {link} ({requirement_4_phrase(log)})")
-    log.stale_reports = reports_made_stale(Path(out), month, link / "metrics.csv")
+    caveats = failed_caveats({"checks": log.checks})
+    log.stale_reports = reports_made_stale(Path(out), month, link / "metrics.csv", caveats)
     for later in log.stale_reports:
         progress(f"warning: the report published for {later} shows previous levels from another version of "
                  f"{month}, or none: run `pmr run --month {later}` again to update them")
     return link
 
 
-def reports_made_stale(out: Path, month: str, published_metrics: Path) -> list[str]:
+def reports_made_stale(out: Path, month: str, published_metrics: Path, caveats: list[str]) -> list[str]:
     """The month after `month`, when its published report took its previous levels from
     other figures than `published_metrics` (another version of `month`'s metrics.csv, by
-    content), or from none (it was published first), or cannot say (no readable run log,
-    or one from before the record): a republication that changes `month`'s figures
-    changes the previous levels that report should show, and only running it again
-    updates them. One that changes no figure leaves it as it is."""
+    content) or with other caveats (`caveats`: run_log.failed_caveats, which its note
+    names), or from none (it was published first), or cannot say (no readable run log or
+    figures, or a log from before the record): a republication that changes what that
+    report should show beside its figures is seen only when it runs again. One that
+    changes neither leaves it as it is."""
     later = (parse_month(month)[1] + dt.timedelta(days=1)).strftime("%Y-%m")
-    if not (publish.published_folder(out, later) / "metrics.csv").is_file():
+    folder = publish.published_folder(out, later)
+    if not (folder.exists() or folder.is_symlink()):  # a link to a removed folder is still a publication
         return []
     log = published_run_log(out, later)
     used = log.previous_levels_from if log is not None else None
     now = hashlib.sha256(Path(published_metrics).read_bytes()).hexdigest()
-    return [] if isinstance(used, dict) and used.get("metrics_sha256") == now else [later]
+    same = isinstance(used, dict) and used.get("metrics_sha256") == now and used.get("caveats") == caveats
+    return [] if same else [later]
 
 
 # --- pmr run -----------------------------------------------------------------

@@ -49,12 +49,12 @@ class RunLog:
     # figures were provisional, and its run folder (which stays, a version to go back to)
     replaces: dict | None = None
     # the previous month's publication whose metrics.csv gave this report's previous
-    # levels ({"month", "published_at", "metrics_sha256"}; published_at None when that
-    # report has no readable run log), None when no figure of that month was read (none
-    # published beside it, or a damaged one)
+    # levels ({"month", "published_at", "metrics_sha256", "caveats": failed_caveats of its
+    # log}; published_at None when that report has no readable run log), None when no
+    # figure of that month was read (none published beside it, or a damaged one)
     previous_levels_from: dict | None = None
     # later months' published reports whose previous levels this publication made stale
-    # (they show other figures of this month, or none): run them again to update them
+    # (they show other figures or caveats of this month, or none): run them again
     stale_reports: list[str] = field(default_factory=list)
     orchestrator: str = "pmr run"  # or "dagster"
     run_id: str | None = None  # the Dagster run id
@@ -215,6 +215,27 @@ def requirement_4_phrase(log: RunLog) -> str:
     return (f"{provisional}{first}due {judged['deadline']}, published "
             f"{working_days_phrase(judged['working_days_after_period_end'])} after the period: "
             f"{'on time' if judged['on_time'] else 'LATE'}")
+
+
+# the checks whose failure a report names beside the previous levels it reads from it
+CAVEAT_CHECKS = (gate.FOLLOW_UP_CHECK, gate.DAYS_CHECK, gate.DELIVERY_CHECK)
+TIMELINESS_KEYS = ("deadline", "published_at", "published_uk_date", "working_days_after_period_end", "on_time")
+
+
+def failed_caveats(log: dict | None) -> list[str]:
+    """The CAVEAT_CHECKS that a run log (as JSON) records as failed, in that order; none
+    when it records no readable checks (a log edited or damaged by hand)."""
+    checks = log.get("checks") if isinstance(log, dict) else None
+    if not isinstance(checks, list):
+        return []
+    failed = {c.get("name") for c in checks if isinstance(c, dict) and not c.get("passed")}
+    return [name for name in CAVEAT_CHECKS if name in failed]
+
+
+def complete_timeliness(timeliness) -> bool:
+    """Whether a run log's timeliness record holds everything Requirement 4's judgement
+    reads (one edited by hand may not)."""
+    return isinstance(timeliness, dict) and all(key in timeliness for key in TIMELINESS_KEYS)
 
 
 def published_run_log(out: Path, month: str) -> RunLog | None:

@@ -22,6 +22,7 @@ from pmr.calendar import parse_month, previous_month, publication_timeliness
 from pmr.gate import DAYS_CHECK
 from pmr.metric_tables import CATALOGUE, TABLE
 from pmr.metrics import CSV_COLUMNS, csv_order_by
+from pmr.run_log import failed_caveats
 from reports.charts import ChartEmbedder, javascript_bundle
 from reports.context import ReportContext
 from reports.format import esc, uk_time
@@ -98,7 +99,7 @@ class PreviousReport:
         if self.metrics is None:
             return None
         timeliness = (self.log or {}).get("timeliness")
-        return {"month": month, "metrics_sha256": self.sha256,
+        return {"month": month, "metrics_sha256": self.sha256, "caveats": failed_caveats(self.log),
                 "published_at": timeliness.get("published_at") if isinstance(timeliness, dict) else None}
 
 
@@ -122,7 +123,8 @@ def read_previous_report(path: Path | None) -> PreviousReport:
             raise ValueError(f"it has no column {', '.join(missing)}")
         if raw and not raw.endswith(b"\n"):
             raise ValueError("its last line is cut short")
-        collected = [s.get("rows") for s in (log or {}).get("steps", [])
+        steps = (log or {}).get("steps")
+        collected = [s.get("rows") for s in (steps if isinstance(steps, list) else [])
                      if isinstance(s, dict) and s.get("step") == "collect metrics"]
         if collected and isinstance(collected[-1], int) and collected[-1] != len(previous):
             raise ValueError(f"it holds {len(previous):,} figure{'' if len(previous) == 1 else 's'} where its run "

@@ -167,8 +167,12 @@ def test_measures_at_a_glance_show_the_previous_months_published_level(published
     # the run log names that publication, so a republication of September can tell this report is stale
     log = json.loads((published["link"] / "run-log.json").read_text())
     september = (published["out"] / "2026-09" / "metrics.csv").read_bytes()
-    assert log["previous_levels_from"] == {"month": "2026-09", "published_at": "2026-10-14T09:30:00+00:00",
-                                           "metrics_sha256": hashlib.sha256(september).hexdigest()}
+    assert log["previous_levels_from"] == {
+        "month": "2026-09", "published_at": "2026-10-14T09:30:00+00:00",
+        "metrics_sha256": hashlib.sha256(september).hexdigest(),
+        # what the note says of it, from tests/conftest.py's September run log
+        "caveats": ["period: data after the month has landed", "period: every day has data",
+                    "period: every source has data in the month"]}
 
 
 def test_page_does_not_depend_on_the_row_order_of_the_metrics_table(published, tmp_path):

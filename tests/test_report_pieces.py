@@ -303,7 +303,7 @@ def test_the_terms_give_the_seeds_own_definitions_of_measure_and_indicator():
     assert meanings["Measure"].startswith("Something that the DCC is responsible for providing a level of service "
                                           "for, and against which targets for DCC performance can be set")
     assert meanings["Indicator"].startswith("Something the DCC is not accountable for but that provides a KPI that "
-                                            "may be of value or use to the industry, and that cannot have a target "
+                                            "may be of value or use to the industry but cannot have a target "
                                             "attributed to it")
     page = render(None, None)
     assert page.count("<dt>") == len(meanings) == len(TERMS) and "<dt>Round-trip time (RTT)</dt>" in page

@@ -9,6 +9,7 @@ import pandas as pd
 from pmr.calendar import parse_month, previous_month
 from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK
 from pmr.metric_declarations import duration
+from pmr.run_log import failed_caveats
 from reports.context import BREAKDOWNS
 from reports.format import esc, number, status, table, uk_time
 from reports.sections import Section
@@ -65,7 +66,7 @@ def _previous_note(ctx) -> str:
     if ctx.previous is None:
         return (f'<p class="note">Previous month: no report for {month} is published beside this one, so no '
                 f"previous level is shown here.{recomputed}</p>")
-    failed = {c.get("name") for c in (ctx.previous_log or {}).get("checks", []) if not c.get("passed")}
+    failed = failed_caveats(ctx.previous_log)
     caveats = [caveat for name, caveat in ((FOLLOW_UP_CHECK, "its figures were provisional"),
                                            (DAYS_CHECK, "it was published with days without data"),
                                            (DELIVERY_CHECK, "some of its sources had no data for the month"))

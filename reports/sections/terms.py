@@ -13,11 +13,14 @@ TERMS = (
     ("Measure", "Something that the DCC is responsible for providing a level of service for, and against which "
                 "targets for DCC performance can be set (MP122, Table 1). Marked M."),
     ("Indicator", "Something the DCC is not accountable for but that provides a KPI that may be of value or use "
-                  "to the industry, and that cannot have a target attributed to it (MP122, Table 1). Marked I."),
+                  "to the industry but cannot have a target attributed to it (MP122, Table 1). Marked I."),
     ("Target, minimum", "The service levels a measure is judged against: \"target met\", \"below target "
-                        "(minimum met)\" or \"below minimum\"."),
+                        "(minimum met)\" or \"below minimum\". A measure for which the metric definitions set "
+                        "no level says so (\"no service level set\")."),
     ("Segment", "SMETS2 traffic by Communication Service Provider region (North, Central, South), all SMETS1 "
-                "traffic as one segment (SMETS1), and All, the total of the four."),
+                "traffic as one segment (SMETS1), and All, the total of the four. For availability and "
+                "reliability (Requirement 3), All is the national view, shown as National: it counts the outages "
+                "recorded nationally, not those of a single region."),
     ("Service Request, SRV", "A User's command to a device or to the DCC, named by its Service Reference Variant "
                              "(SRV), e.g. 2.2 Top Up Device or 11.1 Update Firmware."),
     ("Deliverable request", "A request the DCC did not reject at its boundary: its final response is not of "
@@ -26,26 +29,32 @@ TERMS = (
                             "reference does not list)."),
     ("Final response", "A request's earliest response other than the acknowledgement I99; for a Non-Device "
                        "request answered only by I99, that I99."),
-    ("Round-trip time (RTT)", "From the clock start (the execution time of a Future-Dated or DCC-Scheduled "
-                              "request, otherwise its receipt) to its final response; for an alert, from its "
-                              "receipt to its delivery to the User."),
+    ("Round-trip time (RTT)", "From the clock start (a request's execution time when it has one, as "
+                              "Future-Dated and DCC-Scheduled requests do, otherwise its receipt) to its final "
+                              "response, never below 0; for an alert, from its receipt to its delivery to the "
+                              "User."),
     ("Target Response Time (TRT)", "The time within which each SRV's final response is due (the SRV catalogue); "
                                    "60 seconds for an alert."),
-    ("Interim RTT excluding the HAN", "The DSP's processing time plus the segment's mean CSP test-message round "
-                                      "trip: a speed without the time spent in the Home Area Network (HAN)."),
+    ("Interim RTT excluding the HAN", "MP122's interim stand-in for a speed without the time spent in the Home "
+                                      "Area Network (HAN), which the systems cannot measure: the DSP's mean "
+                                      "processing time plus the region's mean CSP test-message round trip. For the "
+                                      "three CSP regions only."),
     ("Failed request", "A deliverable request whose final response is a communications failure or a time-out, "
                        "that a DCC failure alert (N12 or N13) names, or that has no final response."),
-    ("Transform", "The first leg of a Critical request (command variant 4), which the User signs and sends "
-                  "again; only the signed request is counted."),
+    ("Transform", "The first leg of a Critical request (command variant 4): the DCC transforms the request, "
+                  "and the User signs the result and sends it as the signed request; only the signed request is "
+                  "counted."),
     ("DCC, DSP, CSP", "The Data Communications Company; its Data Service Provider (the core systems); its "
-                      "Communication Service Providers, one per region."),
+                      "Communication Service Providers, one for the North region and one for Central and South."),
     ("Devices", "ESME: electricity meter. GSME: gas meter (battery powered, so slower to answer). CHF: "
-                "Communications Hub Function. GPF: Gas Proxy Function. PPMID: prepayment interface. IHD: "
-                "in-home display."),
+                "Communications Hub Function. GPF: Gas Proxy Function. PPMID: prepayment interface. HCALCS: "
+                "load control switch. IHD: in-home display."),
     ("Working Day", "Not a Saturday, Sunday or England and Wales bank holiday (Christmas Day and Good Friday "
                     "included). The report is due by the end of the 10th Working Day after the month."),
     ("Provisional figure", "A figure that looks for data after the month (a late response, a correcting "
-                           "request, a verification alert) before all of it has landed: it can still change."),
+                           "request, a verification alert) before all of it has landed, or any figure of a month "
+                           "published with days without data: it can still change, and Requirement 4 is judged "
+                           "on a later publication with final figures."),
     ("Incident category", "1 (most severe) to 5. CPM5 reports categories 3 to 5, for the incidents with the "
                           "DCC as Responsible Party."),
 )
