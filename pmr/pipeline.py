@@ -18,7 +18,6 @@ run records the checks that blocked it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import socket
 import sys
@@ -40,7 +39,7 @@ from pmr.calendar import (
 from pmr.dbt_runner import DbtResult, run_dbt, target_path_for
 from pmr.ingest import ingest, landing_files
 from pmr.run_log import (RUN_LOG, RunLog, close_abandoned_logs, complete_timeliness, failed_caveats, published_run_log,
-                         requirement_4_phrase, utc_now_iso)
+                         reports_made_stale, requirement_4_phrase, utc_now_iso)
 from pmr.warehouse import check_warehouse_name, connect, db_path, memory_limit
 
 Progress = Callable[[str], None]
@@ -294,25 +293,6 @@ def publish_step(
         progress(f"warning: the report published for {later} shows previous levels from another version of "
                  f"{month}, or none: run `pmr run --month {later}` again to update them")
     return link
-
-
-def reports_made_stale(out: Path, month: str, published_metrics: Path, caveats: list[str]) -> list[str]:
-    """The month after `month`, when its published report took its previous levels from
-    other figures than `published_metrics` (another version of `month`'s metrics.csv, by
-    content) or with other caveats (`caveats`: run_log.failed_caveats, which its note
-    names), or from none (it was published first), or cannot say (no readable run log or
-    figures, or a log from before the record): a republication that changes what that
-    report should show beside its figures is seen only when it runs again. One that
-    changes neither leaves it as it is."""
-    later = (parse_month(month)[1] + dt.timedelta(days=1)).strftime("%Y-%m")
-    folder = publish.published_folder(out, later)
-    if not (folder.exists() or folder.is_symlink()):  # a link to a removed folder is still a publication
-        return []
-    log = published_run_log(out, later)
-    used = log.previous_levels_from if log is not None else None
-    now = hashlib.sha256(Path(published_metrics).read_bytes()).hexdigest()
-    same = isinstance(used, dict) and used.get("metrics_sha256") == now and used.get("caveats") == caveats
-    return [] if same else [later]
 
 
 # --- pmr run -----------------------------------------------------------------

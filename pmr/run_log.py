@@ -5,6 +5,7 @@ sensors and a re-issue rely on."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import socket
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 from pmr import gate, publish
-from pmr.calendar import working_days_phrase
+from pmr.calendar import parse_month, working_days_phrase
 from pmr.warehouse import machine_limit
 
 RUN_LOG = "run-log.json"
@@ -245,6 +246,25 @@ def published_run_log(out: Path, month: str) -> RunLog | None:
         return RunLog.load(publish.published_folder(Path(out), month))
     except (OSError, ValueError, TypeError):
         return None
+
+
+def reports_made_stale(out: Path, month: str, published_metrics: Path, caveats: list[str]) -> list[str]:
+    """The month after `month`, when its published report took its previous levels from
+    other figures than `published_metrics` (another version of `month`'s metrics.csv, by
+    content) or with other caveats (`caveats`: run_log.failed_caveats, which its note
+    names), or from none (it was published first), or cannot say (no readable run log or
+    figures, or a log from before the record): a republication that changes what that
+    report should show beside its figures is seen only when it runs again. One that
+    changes neither leaves it as it is."""
+    later = (parse_month(month)[1] + dt.timedelta(days=1)).strftime("%Y-%m")
+    folder = publish.published_folder(out, later)
+    if not (folder.exists() or folder.is_symlink()):  # a link to a removed folder is still a publication
+        return []
+    log = published_run_log(out, later)
+    used = log.previous_levels_from if log is not None else None
+    now = hashlib.sha256(Path(published_metrics).read_bytes()).hexdigest()
+    same = isinstance(used, dict) and used.get("metrics_sha256") == now and used.get("caveats") == caveats
+    return [] if same else [later]
 
 
 def published_is_provisional(out: Path, month: str) -> bool:

@@ -7,8 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from pmr.pipeline import reports_made_stale
-from pmr.run_log import RunLog
+from pmr.run_log import RunLog, reports_made_stale
 from reports.render import read_previous_report, replaced_version
 from tests.conftest import write_september_report
 
