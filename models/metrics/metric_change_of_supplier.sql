@@ -13,16 +13,7 @@ with cos as (
 
 populations as (
 
-    {#- every segment x (all types, and each type with requests somewhere in the month) #}
-    select segments.segment, types.device_type, coalesce(cos.deliverable, 0) as deliverable
-    from {{ segment_spine() }} as segments
-    cross join (
-        select distinct device_type from cos where device_type is not null and deliverable > 0
-        union all select cast(null as {{ dbt.type_string() }})
-    ) as types
-    left join cos
-        on segments.segment = cos.segment
-        and (cos.device_type = types.device_type or (cos.device_type is null and types.device_type is null))
+    select * from {{ segment_and_type_counts('cos', 'deliverable') }}
 
 ),
 

@@ -22,16 +22,7 @@ with trt as (
 
 trt_populations as (
 
-    {#- every segment x (all types, and each type with requests somewhere in the month) #}
-    select segments.segment, types.device_type, coalesce(trt.deliverable, 0) as deliverable
-    from {{ segment_spine() }} as segments
-    cross join (
-        select distinct device_type from trt where device_type is not null
-        union all select cast(null as {{ dbt.type_string() }})
-    ) as types
-    left join trt
-        on segments.segment = trt.segment
-        and (trt.device_type = types.device_type or (trt.device_type is null and types.device_type is null))
+    select * from {{ segment_and_type_counts('trt', 'deliverable') }}
 
 ),
 
