@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import math
 import subprocess
@@ -116,8 +117,8 @@ def read_previous_report(path: Path | None) -> PreviousReport:
         log = None  # as published_run_log: no log, or one that cannot be read
     log = log if isinstance(log, dict) else None
     try:
-        raw = Path(path).read_bytes()
-        previous = pd.read_csv(path, dtype=str, keep_default_na=False)
+        raw = Path(path).read_bytes()  # read once: parsed here, hashed below
+        previous = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
         missing = [c for c in CSV_COLUMNS if c not in previous.columns]
         if missing:
             raise ValueError(f"it has no column {', '.join(missing)}")
