@@ -270,7 +270,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write realistic synthetic extracts for all seven sources into a landing folder, one file "
         "per source and UK day, plus a ground-truth file of injected events beside it. As the landing contract allows, "
         "incidents and outages are delivered again on each day they change, an alert sent after the end of its day "
-        "again the next day, and a few days' response files are delivered twice (*.resent.*). Same seed, same bytes.",
+        "again the next day, and a few days' response files are delivered twice (*.resent.*). Same seed, same bytes. "
+        "Days from 2000 to 2045 (the years a landing timestamp may take).",
+        epilog="Into a folder that already holds landing files: the files of the generated days are replaced, "
+        "whatever their format (.parquet, .csv, .csv.gz), and their faults files of pmr inject-faults removed; "
+        "other days' files stay, with a warning. The ground truth is merged to describe every day of the folder: "
+        "an entry belongs to the UK day of its start, those of the generated days are replaced, drops and storms "
+        "of other days that ran into them are cut, and generated_by names the call behind each day. What a day "
+        "delivers late (a late response, an alert sent after midnight) is in the file of a later day of the same "
+        "call only: days already in the folder after the generated ones keep what the earlier call delivered "
+        "late for them, with a warning.",
     )
     generate.add_argument("--start", type=_date, required=True, help="first UK day, YYYY-MM-DD")
     generate.add_argument("--days", type=_positive_int, required=True, help="number of days")
@@ -309,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
         "path is printed, says so).",
     )
     run.add_argument("--month", type=_month, required=True, help="reporting period, YYYY-MM (UK local time)")
-    run.add_argument("--landing", type=_path, required=True, help="landing folder (see README: landing contract)")
+    run.add_argument("--landing", type=_path, required=True, help="landing folder (docs/landing-contract.md)")
     run.add_argument("--out", type=_path, required=True, help="folder that receives <MONTH>/")
     run.add_argument("--db", type=_path, help="warehouse DuckDB file (default $PMR_DB or warehouse/pmr.duckdb)")
     run.add_argument("--full-refresh", action="store_true",
