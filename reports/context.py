@@ -74,5 +74,15 @@ class ReportContext:
         found = self.query("select value from reference.parameters where parameter = ?", [name])
         return None if found.empty else float(found["value"].iloc[0])
 
+    def trt_missed_ceilings(self) -> tuple[float, float] | None:
+        """The within-TRT service levels restated as ceilings on the share missed
+        (target, minimum), by which ic.pct_trt_missed is judged: it carries no level of
+        its own (decision log); None when the seed has no within-TRT levels."""
+        levels = self.query("select target, minimum from reference.service_levels "
+                            "where service_level = 'pct_within_trt'")
+        if levels.empty:
+            return None
+        return 100 - float(levels["target"].iloc[0]), 100 - float(levels["minimum"].iloc[0])
+
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).df()

@@ -7,6 +7,7 @@ import json
 import duckdb
 import pytest
 
+from tests.page_tables import PageTables, rows_of
 from tests.rsvp_landing import MONTH
 
 
@@ -131,6 +132,16 @@ def test_a_measure_without_service_level_says_none_is_set(published):
     # columns North, Central, South, SMETS1, All, then the (empty) Kind
     assert status_row == ("<tr><th>  … against the service levels</th><td></td><td></td><td>below minimum</td>"
                           "<td></td><td>below minimum</td><td></td>")
+
+
+def test_measures_at_a_glance_judge_ic1_by_the_ceilings_its_table_uses(published):
+    """The glance table and IC1's table give one verdict: ic.pct_trt_missed carries no level,
+    both judge it by the within-TRT levels (99 / 96) as ceilings on the share missed."""
+    page = PageTables()
+    page.feed((published["link"] / "pmr.html").read_text())
+    [row] = [row for row in rows_of(page, "measures")[1:] if row[1] == "IC1"]
+    # All: 1 of the 4 deliverable I&C requests missed (above), 25% > 4%; its window is still open
+    assert row[4:] == ["25.00%", "at most 1.00%", "at most 4.00%", "below minimum (provisional)"]
 
 
 def test_install_counts_say_what_they_count(published):

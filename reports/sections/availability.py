@@ -100,8 +100,10 @@ def _previous_coverage_note(ctx, coverage: pd.DataFrame) -> str:
     if missing.empty:
         return ""
     days = "; ".join(f"{row.label}: {row.missing_days}" for row in missing.itertuples())
-    return (f" The landing holds no data for some days of {_previous_day(ctx):%B %Y} ({esc(days)}); "
-            "its previous service level may miss outages of those days.")
+    return (f" The landing holds no service request, response or alert for some days of "
+            f"{_previous_day(ctx):%B %Y} ({esc(days)}), so it probably does not reach those days: an outage "
+            "recorded on them would be missing from the outages landed, and the previous service level counts "
+            "those days as up.")
 
 
 def _uk(moment) -> str:

@@ -14,6 +14,8 @@ from reports.context import BREAKDOWNS
 from reports.format import esc, number, status, table, uk_time
 from reports.sections import Section
 
+TRT_MISSED = "ic.pct_trt_missed"
+
 
 def _scope(r, names: dict[str, str]) -> str:
     """What the figure is about, as the report names it elsewhere."""
@@ -39,17 +41,32 @@ def render(ctx, charts) -> str:
         scope = _scope(r, names)
         previous = ctx.previous_value(r["metric_id"], **{c: r[c] if isinstance(r[c], str) else None
                                                          for c in BREAKDOWNS})
-        lines.append([
-            ctx.title(r["metric_id"]), r["requirement"], scope, number(previous, r["unit"]),
-            number(r["value"], r["unit"]), number(r["target"], r["unit"]), number(r["minimum"], r["unit"]),
-            (status(r["value"], r["target"], r["minimum"]) if pd.notna(r["target"]) else "no level set")
-            + (" (provisional)" if r["metric_id"] in ctx.provisional_ids else ""),
-        ])
+        lines.append([ctx.title(r["metric_id"]), r["requirement"], scope, number(previous, r["unit"]),
+                      number(r["value"], r["unit"]), *_levels_and_status(ctx, r)])
     if not lines:
         return "<p>No measures this month.</p>"
     return (table(["Measure", "Requirement", "Scope", "Previous month", "This month", "Target", "Minimum", "Status"],
                   lines, caption="Measures for all segments against their service levels, where set")
             + _previous_note(ctx) + _alerts_note(ctx, rows))
+
+
+def _levels_and_status(ctx, r) -> list[str]:
+    """Target, minimum and status cells of a measure: its own service levels, or for
+    IC1's share missed the ceilings the IC1 table judges it by (it has none of its own)."""
+    value, unit = (None if pd.isna(r["value"]) else r["value"]), r["unit"]
+    ceilings = ctx.trt_missed_ceilings() if r["metric_id"] == TRT_MISSED else None
+    if ceilings:
+        target, minimum = ceilings
+        cells = [f"at most {number(target, unit)}", f"at most {number(minimum, unit)}",
+                 status(value, target, minimum, higher_is_better=False) or "–"]
+    elif pd.notna(r["target"]):
+        cells = [number(r["target"], unit), number(r["minimum"], unit),
+                 status(value, r["target"], r["minimum"]) or "–"]
+    else:
+        cells = [number(None, unit), number(None, unit), "no level set"]
+    if r["metric_id"] in ctx.provisional_ids:
+        cells[-1] += " (provisional)"
+    return cells
 
 
 def _previous_note(ctx) -> str:

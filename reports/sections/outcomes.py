@@ -30,17 +30,8 @@ INSTALL_SRVS = {"CHF": "8.14.1", "ESME": "8.1.1", "GSME": "8.1.1"}
 
 # --- IC1 / IC2 -----------------------------------------------------------------
 
-def _trt_missed_ceilings(ctx) -> tuple[float, float] | None:
-    """The within-TRT service levels as ceilings on the share missed (target, minimum):
-    ic.pct_trt_missed carries no level of its own (decision log)."""
-    levels = ctx.query("select target, minimum from reference.service_levels where service_level = 'pct_within_trt'")
-    if levels.empty:
-        return None
-    return 100 - float(levels["target"].iloc[0]), 100 - float(levels["minimum"].iloc[0])
-
-
 def _trt_levels_note(ctx) -> str:
-    ceilings = _trt_missed_ceilings(ctx)
+    ceilings = ctx.trt_missed_ceilings()
     if ceilings is None:
         return ""
     target, minimum = ceilings
@@ -71,7 +62,7 @@ def _installs_table(ctx) -> str:
         ("Install and Leave: deliverable (not rejected) 8.14.2 requests, successful or not",
          "ic.install_and_leave", {}),
     ]
-    ceilings = _trt_missed_ceilings(ctx)
+    ceilings = ctx.trt_missed_ceilings()
     return segment_table(ctx, rows, "Install and Commission (IC1, IC2), by segment", levels_stated=True,
                          counts=populations, judged={MISSED_TRT: (*ceilings, False)} if ceilings else None)
 
