@@ -247,24 +247,26 @@ def srvs_in_month(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
 
 
 def follow_up_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per follow-up window of metrics.metric_status (`follow_up` in a metric's
-    YAML): the metric ids that look that far past the month (a final response, a
-    correcting request, a verification alert), the instant (UTC) the landing must reach
-    for them to be final, and the instant it reached when the figures were built
-    (pmr.landing_reach). An uncovered window means those figures can still change
-    (docs/decision-log.md)."""
+    """One row per instant the landing must reach (metrics.metric_status, from `follow_up`
+    in a metric's YAML): the metric ids that look that far past the month (a final
+    response, a correcting request, a verification alert), that instant (UTC), the
+    instant the landing reached when the figures were built (pmr.landing_reach), and the
+    latest clock start of the requests they read when a Future-Dated request executed
+    after their window sets it. An uncovered window means those figures can still
+    change (docs/decision-log.md)."""
     return con.execute(
         f"""
         select
             string_agg(metric_id, ', ' order by metric_id) as label,
-            follow_up_s / 86400 as follow_up_days,
-            any_value(needed_through_utc) as needed_through_utc,
+            any_value(period) as period,
+            needed_through_utc,
             any_value(landed_through_utc) as landed_through_utc,
+            max(latest_clock_start_utc) as latest_clock_start_utc,
             not bool_or(is_provisional) as covered
         from {STATUS}
-        where follow_up_s > 0
-        group by follow_up_s
-        order by follow_up_s
+        where needed_through_utc is not null
+        group by needed_through_utc
+        order by needed_through_utc
         """
     ).df()
 

@@ -6,7 +6,9 @@ response, a correcting request or a verification alert after the month) is final
 the landing holds every UK day up to the month's end plus that window. The rule is
 applied once, when the month's figures are collected (write_metric_status): the
 publication gate's follow-up check and the report's notices read the table it writes,
-metrics.metric_status, so they cannot disagree and describe the figures as built.
+metrics.metric_status, so they cannot disagree and describe the figures as built. A
+figure waiting for final responses also waits for those of Future-Dated requests executed
+after that window (write_metric_status).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import datetime as dt
 import duckdb
 
 from pmr.calendar import period_bounds_utc, uk_date, uk_day_start_utc
+from pmr.metric_declarations import RESPONSE_WINDOW
 from pmr.metric_tables import CATALOGUE, STATUS
 
 # The sources every month's figures stand on, and the timestamp that puts a row in a period.
@@ -59,26 +62,86 @@ def landed_through(con: duckdb.DuckDBPyConnection, month: str, now: dt.datetime 
     return reach or end
 
 
+def latest_clock_starts(con: duckdb.DuckDBPyConnection, month: str,
+                        received_to: list[float]) -> dict[float, dt.datetime | None]:
+    """For each span in `received_to` (seconds past the month's end): the latest clock
+    start (execution_at, else received_at; naive UTC) of the requests received from the
+    month's start to that far past its end that have no final response yet, Transforms
+    aside (they are in no figure); None when there is none. A Future-Dated request's
+    final response comes after its execution, which may be long after the month; one
+    already answered has its outcome."""
+    if not received_to:
+        return {}
+    start, end = period_bounds_utc(month)
+    spans = sorted(set(received_to))
+    latest = ", ".join(f"max(clock_start_at) filter (where received_at < $end + to_seconds($span{i}))"
+                       for i in range(len(spans)))
+    row = con.execute(
+        f"select {latest} from marts.fct_service_requests "
+        f"where not is_transform and not has_final_response "
+        f"and received_at >= $start and received_at < $end + to_seconds($span{len(spans) - 1})",
+        {"start": start, "end": end, **{f"span{i}": span for i, span in enumerate(spans)}},
+    ).fetchone()
+    return dict(zip(spans, row))
+
+
 def write_metric_status(con: duckdb.DuckDBPyConnection, month: str) -> None:
     """(Re)build metrics.metric_status: one row per metric id of the catalogue, with the
     month, its follow-up window (follow_up_s, null when it looks at the month only), the
     instant (naive UTC) the landing must reach for its figures to be final, the instant
     it reaches now, and whether its figures are provisional (the landing does not reach
-    that far yet)."""
+    that far yet).
+
+    A figure waiting for final responses (its follow_up names RESPONSE_WINDOW) waits that
+    long after the clock start of each request it reads that has none yet: for a request
+    received in the month without execution_at that is within the month's end plus its
+    window, but a Future-Dated request executed later is answered later, and until then
+    it counts as failed (no final response)."""
     _, end = period_bounds_utc(month)
+    received_to = [span for (span,) in con.execute(
+        f"select distinct requests_received_to_s from {CATALOGUE} where requests_received_to_s is not null").fetchall()]
+    latest = latest_clock_starts(con, month, received_to)
+    [response_window] = con.execute("select max(value) from reference.parameters where parameter = ?",
+                                    [RESPONSE_WINDOW]).fetchone() if latest else [None]
+    spans = " union all ".join(f"select $span{i}::double as requests_received_to_s, $latest{i}::timestamp as latest"
+                               for i in range(len(latest))) or \
+        "select null::double as requests_received_to_s, null::timestamp as latest where false"
+    params = {f"span{i}": span for i, span in enumerate(latest)} | {f"latest{i}": at for i, at in enumerate(latest.values())}
     con.execute(
         f"""
         create or replace table {STATUS} as
+        with windows as (
+            select
+                catalogue.metric_id,
+                catalogue.follow_up_s,
+                $end::timestamp + to_seconds(catalogue.follow_up_s) as window_end,
+                spans.latest as latest_clock_start,
+                spans.latest + to_seconds($response_window) as responses_due
+            from {CATALOGUE} as catalogue
+            left join ({spans}) as spans
+                on catalogue.requests_received_to_s = spans.requests_received_to_s
+        ),
+        needed as (
+            select
+                metric_id,
+                follow_up_s,
+                case when follow_up_s > 0 then greatest(window_end, coalesce(responses_due, window_end)) end
+                    as needed_through_utc,
+                case when follow_up_s > 0 and responses_due > window_end then latest_clock_start end
+                    as latest_clock_start_utc
+            from windows
+        )
         select
             metric_id,
             $month as period,
             follow_up_s,
-            case when follow_up_s > 0 then $end::timestamp + to_seconds(follow_up_s) end as needed_through_utc,
+            needed_through_utc,
             $landed::timestamp as landed_through_utc,
-            coalesce(follow_up_s > 0 and $landed::timestamp < $end::timestamp + to_seconds(follow_up_s), false)
-                as is_provisional
-        from {CATALOGUE}
+            coalesce($landed::timestamp < needed_through_utc, false) as is_provisional,
+            latest_clock_start_utc
+        from needed
         order by metric_id
         """,
-        {"month": month, "end": end, "landed": landed_through(con, month)},
+        {"month": month, "end": end, "landed": landed_through(con, month), "response_window": response_window,
+         **params},
     )

@@ -33,8 +33,11 @@ PARAMETER_CALL = re.compile(r"""parameter_value\(\s*(['"])(.*?)\1\s*\)""")
 SQL_FOLDERS = ("models", "macros", "tests/dbt")
 CATALOGUE_COLUMNS = (
     "model", "metric_id", "requirement", "kind", "unit", "service_level", "title", "description", "fractional",
-    "follow_up_s", "indicator_breakdowns", "sources",
+    "follow_up_s", "requests_received_to_s", "indicator_breakdowns", "sources",
 )
+# The follow_up parameter that waits for final responses: from the clock start of each
+# request a figure reads (pmr.landing_reach), not only from the month's end
+RESPONSE_WINDOW = "response_follow_up_s"
 
 
 class MetricDefinitionError(ValueError):
@@ -337,6 +340,17 @@ def follow_up_seconds(definition: dict, parameters: dict[str, tuple[float, str]]
     return float(sum(parameters[name][0] for name in names)) if names else None
 
 
+def requests_received_to_seconds(definition: dict, parameters: dict[str, tuple[float, str]]) -> float | None:
+    """For a metric waiting for final responses (its `follow_up` names RESPONSE_WINDOW):
+    how far past the month the requests whose responses it waits for may be received,
+    the sum of its other follow_up parameters (0: the month's own requests). None when it
+    waits for no response."""
+    names = definition.get("follow_up") or []
+    if RESPONSE_WINDOW not in names:
+        return None
+    return float(sum(parameters[name][0] for name in names if name != RESPONSE_WINDOW))
+
+
 def catalogue_rows(models: list[MetricModel], parameters: dict[str, tuple[float, str]]) -> list[tuple]:
     """The rows of metrics.metric_catalogue, in the order of CATALOGUE_COLUMNS, windows
     named in titles and descriptions written out."""
@@ -344,6 +358,7 @@ def catalogue_rows(models: list[MetricModel], parameters: dict[str, tuple[float,
         (m.name, d["metric_id"], d["requirement"], d["kind"], d["unit"], d.get("service_level"),
          with_windows(d.get("title") or d["metric_id"], parameters),
          with_windows(d.get("description") or "", parameters), bool(d.get("fractional", False)),
-         follow_up_seconds(d, parameters), _indicator_breakdowns(d), ", ".join(m.sources))
+         follow_up_seconds(d, parameters), requests_received_to_seconds(d, parameters), _indicator_breakdowns(d),
+         ", ".join(m.sources))
         for m in models for d in m.definitions
     ]

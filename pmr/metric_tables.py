@@ -63,6 +63,10 @@ COLUMN_COMMENTS = {
                        "request, a verification alert): the sum of the parameters its YAML lists under follow_up "
                        "(seeds/parameters.csv); NULL when it looks at the month only. Until the landing reaches that "
                        "far, the report marks the figure provisional.",
+        "requests_received_to_s": "For a figure that waits for final responses (its follow_up names "
+                                  "response_follow_up_s): how far past the month, in seconds, the requests whose "
+                                  "responses it waits for may be received (the sum of its other follow_up "
+                                  "parameters; 0: the month's own requests). NULL for any other figure.",
         "indicator_breakdowns": "For a measure, the breakdowns (comma-separated, e.g. ,day,segment,) whose rows are "
                                 "indicators without service levels, as the seed tables mark them; a segment counts "
                                 "when it is not All. NULL: every row of the measure is a measure.",
@@ -76,7 +80,15 @@ COLUMN_COMMENTS = {
         "follow_up_s": "How far past the month, in seconds, the figure looks for data; NULL when it looks at the "
                        "month only (always final).",
         "needed_through_utc": "The instant (UTC) the landing must reach for the figure to be final: the month's end "
-                              "plus follow_up_s; NULL when follow_up_s is.",
+                              "plus follow_up_s, or, for a figure waiting for final responses, the latest clock "
+                              "start of the requests it reads still without one plus response_follow_up_s when "
+                              "that is later (a Future-Dated request executed after the month); NULL when "
+                              "follow_up_s is.",
+        "latest_clock_start_utc": "For a figure waiting for final responses, the latest clock start (execution_at, "
+                                  "else received_at) of the requests it reads that have no final response yet "
+                                  "(received up to requests_received_to_s after the month, Transforms aside), when "
+                                  "that puts needed_through_utc later than the month's end plus follow_up_s; else "
+                                  "NULL.",
         "landed_through_utc": "The instant (UTC) the landing reached when the month was built: the end of the last "
                               "UK day of the unbroken run of days after the month on which requests, responses and "
                               "alerts all have accepted rows, and that had ended when the month was built.",

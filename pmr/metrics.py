@@ -47,7 +47,8 @@ def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) ->
     con.execute(
         f"""create or replace table {CATALOGUE} (model varchar, metric_id varchar, requirement varchar,
             kind varchar, unit varchar, service_level varchar, title varchar, description varchar,
-            fractional boolean, follow_up_s double, indicator_breakdowns varchar, sources varchar)"""
+            fractional boolean, follow_up_s double, requests_received_to_s double, indicator_breakdowns varchar,
+            sources varchar)"""
     )
     if rows:
         con.executemany(f"insert into {CATALOGUE} values ({', '.join('?' * len(CATALOGUE_COLUMNS))})", rows)

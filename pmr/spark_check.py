@@ -192,7 +192,7 @@ def collect_spark(spark, manifest: Path, period: str) -> list[dict]:
     if not re.fullmatch(r"\d{4}-\d{2}", period):
         raise CheckCannotRun(f"not a month: {period}")
     models = metric_models(manifest)
-    types = {"fractional": BooleanType(), "follow_up_s": DoubleType()}
+    types = {"fractional": BooleanType(), "follow_up_s": DoubleType(), "requests_received_to_s": DoubleType()}
     schema = StructType([StructField(c, types.get(c, StringType())) for c in CATALOGUE_COLUMNS])
     parameters = {r["parameter"]: (float(r["value"]), r["unit"]) for r in spark.sql(
         "select parameter, value, unit from reference.parameters").collect()}

@@ -19,8 +19,9 @@ import pandas as pd
 
 from expectations.frames import follow_up_coverage, source_deliveries, uk_days_without_data
 from pmr import PROJECT_DIR
-from pmr.calendar import parse_month, previous_month, publication_timeliness
+from pmr.calendar import parse_month, period_bounds_utc, previous_month, publication_timeliness
 from pmr.gate import DAYS_CHECK
+from pmr.metric_declarations import duration
 from pmr.metric_tables import CATALOGUE, TABLE
 from pmr.metrics import CSV_COLUMNS, csv_order_by
 from pmr.run_log import failed_caveats
@@ -276,16 +277,23 @@ def provisional_notice(con: duckdb.DuckDBPyConnection, windows=None) -> str:
     if open_windows.empty:
         return ""
     landed = windows["landed_through_utc"].iloc[0]
-    first = windows.iloc[0]
-    month_end = first["needed_through_utc"] - pd.Timedelta(days=float(first["follow_up_days"]))
+    _, month_end = period_bounds_utc(windows["period"].iloc[0])
     # what the landing holds after the month only: the month's own days are the days
     # check's (a month published with days missing says so in its own notice)
     reach = ("no day after the month has landed yet" if landed <= month_end else
              f"the days after the month have landed, each with requests, responses and alerts, up to "
              f"{landed:%Y-%m-%d %H:%M} UTC")
+
+    def why(row) -> str:
+        if pd.isna(row.latest_clock_start_utc):
+            return f"{duration((row.needed_through_utc - month_end).total_seconds())} after the month"
+        return (f"a Future-Dated request they read is executed at {row.latest_clock_start_utc:%Y-%m-%d %H:%M} UTC, "
+                f"and its final response may come up to "
+                f"{duration((row.needed_through_utc - row.latest_clock_start_utc).total_seconds())} later")
+
     items = "".join(
         f"<li>{esc(row.label)}: final once every day to {row.needed_through_utc:%Y-%m-%d %H:%M} UTC has landed "
-        f"({row.follow_up_days:g} days after the month)</li>"
+        f"({why(row)})</li>"
         for row in open_windows.itertuples()
     )
     return ('<div class="incomplete"><p><strong>Provisional figures.</strong> These figures look for data after '

@@ -111,7 +111,7 @@ def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, 
     if rows:
         con.executemany("insert into metrics.pmr_metrics values (" + ", ".join(["?"] * 16) + ")", rows)
     con.execute("create table metrics.metric_catalogue (metric_id varchar, fractional boolean, follow_up_s double, "
-                "requirement varchar, sources varchar)")
+                "requests_received_to_s double, requirement varchar, sources varchar)")
     fractional = {f["metric_id"]: bool(f.get("fractional")) for f in figures}
     fractional.update({metric_id: False for metric_id in declared_without_figures})
     fractional.update({metric_id: False for metric_id in (follow_up or {}) if metric_id not in fractional})

@@ -166,6 +166,58 @@ def test_follow_up_is_the_sum_of_the_parameters_it_names(tmp_path):
         ("example.pct", "2026-10", "2026-11-07 00:00:00", "2026-11-01 00:00:00", True)]
 
 
+def test_a_figure_waiting_for_responses_waits_for_future_dated_requests_executed_after_its_window(tmp_path):
+    """A Future-Dated request received in October and executed on 20 November is answered
+    after that: until then it counts as failed (no final response), so the figures waiting
+    for final responses (response_follow_up_s, 5 days) stay provisional until 5 days after
+    its clock start, not 5 days after the month. One already answered holds nothing back."""
+    con = warehouse(tmp_path)
+    con.execute("""insert into reference.parameters values ('response_follow_up_s', 432000, 's'),
+                   ('correction_s', 604800, 's')""")
+    con.execute("create schema marts")
+    con.execute("create table marts.fct_service_requests (request_id varchar, received_at timestamp, "
+                "clock_start_at timestamp, is_transform boolean, has_final_response boolean)")
+    con.execute("""insert into marts.fct_service_requests values
+        ('fd', '2026-10-30 10:00:00', '2026-11-20 10:00:00', false, false),          -- Future-Dated, October
+        ('plain', '2026-10-31 12:00:00', '2026-10-31 12:00:00', false, false),
+        ('answered', '2026-10-31 12:00:00', '2026-11-28 00:00:00', false, true),     -- its outcome is known
+        ('transform', '2026-10-31 12:00:00', '2026-12-25 00:00:00', true, false),    -- in no figure
+        ('september', '2026-09-30 22:00:00', '2026-12-01 00:00:00', false, false),   -- 23:00 BST: September's
+        ('correction', '2026-11-05 09:00:00', '2026-11-30 10:00:00', false, false)   -- after the month""")
+    declared = [{**GOOD, "metric_id": "example.pct", "unit": "pct", "follow_up": ["response_follow_up_s"]},
+                {**GOOD, "metric_id": "example.corrected", "follow_up": ["correction_s", "response_follow_up_s"]},
+                {**GOOD, "metric_id": "example.count", "follow_up": ["delivery_s"]}]
+    con.execute("""create or replace table metrics.metric_example as
+                   select unnest(['example.pct', 'example.corrected', 'example.count']) as metric_id,
+                   '2026-10' as period, cast(null as date) as day, null::varchar as business_process,
+                   'All' as segment, null::varchar as device_type, null::varchar as service,
+                   null::varchar as time_band, null::varchar as category, 1.0 as value""")
+    collect(con, manifest(tmp_path, node("metric_example", declared)), "2026-10")
+    assert con.execute("select metric_id, requests_received_to_s from metrics.metric_catalogue "
+                       "order by metric_id").fetchall() == [
+        ("example.corrected", 604800.0), ("example.count", None), ("example.pct", 0.0)]
+
+    def status():
+        return con.execute("select metric_id, cast(needed_through_utc as varchar), "
+                           "cast(latest_clock_start_utc as varchar), is_provisional from metrics.metric_status "
+                           "order by metric_id").fetchall()
+
+    # example.pct reads October's requests: 'fd' executes 20 Nov 10:00, + 5 days;
+    # example.corrected those received to 8 Nov 00:00 too: 'correction' executes 30 Nov 10:00, + 5 days;
+    # example.count waits for no response: 5 days after 1 Nov 00:00 UTC
+    assert status() == [
+        ("example.corrected", "2026-12-05 10:00:00", "2026-11-30 10:00:00", True),
+        ("example.count", "2026-11-06 00:00:00", None, True),
+        ("example.pct", "2026-11-25 10:00:00", "2026-11-20 10:00:00", True)]
+    con.execute("delete from marts.fct_service_requests where request_id in ('fd', 'correction')")
+    collect(con, manifest(tmp_path, node("metric_example", declared)), "2026-10")
+    # without them: the month's end plus the windows (7 + 5 days; 5 days)
+    assert status() == [
+        ("example.corrected", "2026-11-13 00:00:00", None, True),
+        ("example.count", "2026-11-06 00:00:00", None, True),
+        ("example.pct", "2026-11-06 00:00:00", None, True)]
+
+
 def test_no_follow_up_is_null(tmp_path):
     con = warehouse(tmp_path)
     collect(con, manifest(tmp_path, node("metric_example", [{**GOOD, "metric_id": "example.pct"}])), "2026-10")

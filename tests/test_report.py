@@ -94,10 +94,11 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
     the hand-made landing, which has nothing after the month and days of it without
     data, its figures are provisional: Requirement 4 waits (provisional past the
     deadline: the next test). With a request, a response and an alert on each day of
-    October (none left without data) and on each of 1-11 November (every follow-up
-    window covered) it is published final on Thursday 12 November, 9 Working Days after the
-    period (2-6 and 9-12 November): on time. Re-issued on Friday 20 November, after the
-    deadline, it is still judged by the 12th."""
+    October (none left without data) and on each of 1-12 November (every follow-up
+    window covered: the longest, CoS1's correcting request within 7 days answered within
+    5 more, ends on 13 November 00:00 UTC) it is published final on Friday 13 November,
+    10 Working Days after the period (2-6 and 9-13 November): on time. Re-issued on
+    Friday 20 November, after the deadline, it is still judged by the 13th."""
     from pmr import pipeline
     from tests.rsvp_landing import alert, request, response
 
@@ -117,20 +118,20 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
             "the end of 2026-11-13") in header
 
     days = ([f"2026-10-{day:02d}T12:00:00Z" for day in range(1, 32)]
-            + [f"2026-11-{day:02d}T12:00:00Z" for day in range(1, 12)])
+            + [f"2026-11-{day:02d}T12:00:00Z" for day in range(1, 13)])
     write_csv(copy, "service_requests", [request(f"N{n}", t) for n, t in enumerate(days)], name="every-day.csv")
     write_csv(copy, "service_responses", [response(f"N{n}", at(t, 2), "I0") for n, t in enumerate(days)],
               name="every-day.csv")
     write_csv(copy, "alerts", [alert(f"n{n}", "8F35", t, 1) for n, t in enumerate(days)], name="every-day.csv")
-    log, header = publish_on(12)
+    log, header = publish_on(13)
     assert not log["provisional"] and log["first_publication"] is None
-    assert (log["timeliness"]["working_days_after_period_end"], log["timeliness"]["on_time"]) == (9, True)
-    assert '— 9 Working Days after the period: <span class="ontime">on time</span>' in header
+    assert (log["timeliness"]["working_days_after_period_end"], log["timeliness"]["on_time"]) == (10, True)
+    assert '— 10 Working Days after the period: <span class="ontime">on time</span>' in header
 
     log, header = publish_on(20)
     assert (log["timeliness"]["published_uk_date"], log["timeliness"]["on_time"]) == ("2026-11-20", False)
-    assert (log["first_publication"]["published_uk_date"], log["first_publication"]["on_time"]) == ("2026-11-12", True)
-    assert ("— a re-issue; first published with final figures 2026-11-12, 9 Working Days after the period: "
+    assert (log["first_publication"]["published_uk_date"], log["first_publication"]["on_time"]) == ("2026-11-13", True)
+    assert ("— a re-issue; first published with final figures 2026-11-13, 10 Working Days after the period: "
             '<span class="ontime">on time</span>') in header
 
 

@@ -93,8 +93,9 @@ def _follow_up_warehouse(days_after_the_month, windows):
         con.execute(f"create table staging.{table} ({column} timestamp)")
         for day in days_after_the_month[table]:
             con.execute(f"insert into staging.{table} values (?)", [f"2026-11-{day:02d} 12:00:00"])
-    con.execute("create table metrics.metric_catalogue (metric_id varchar, follow_up_s double)")
-    con.executemany("insert into metrics.metric_catalogue values (?, ?)", list(windows.items()))
+    con.execute("create table metrics.metric_catalogue (metric_id varchar, follow_up_s double, "
+                "requests_received_to_s double)")
+    con.executemany("insert into metrics.metric_catalogue values (?, ?, null)", list(windows.items()))
     write_metric_status(con, MONTH)  # as the collect step does, beside the catalogue
     return con
 
@@ -112,6 +113,24 @@ def test_figures_whose_follow_up_has_not_landed_are_provisional_at_the_top():
     assert ("<ul><li>b.week, c.week: final once every day to 2026-11-08 00:00 UTC has landed (7 days after the "
             "month)</li></ul>") in notice
     assert "a.one_day" not in notice and "d.none" not in notice
+
+
+def test_the_notice_says_when_a_future_dated_request_holds_figures_back():
+    """metric_status as pmr.landing_reach writes it when an October request executes on
+    20 November 10:00 UTC: its final response may come 5 days later."""
+    con = duckdb.connect()
+    con.execute("create schema metrics")
+    con.execute("""create table metrics.metric_status as select * from (values
+        ('rsvp.pct_failed', '2026-10', 432000.0, timestamp '2026-11-25 10:00', timestamp '2026-11-12 00:00', true,
+         timestamp '2026-11-20 10:00'),
+        ('alerts.late', '2026-10', 60.0, timestamp '2026-11-01 00:01', timestamp '2026-11-12 00:00', false, null))
+        as t(metric_id, period, follow_up_s, needed_through_utc, landed_through_utc, is_provisional,
+             latest_clock_start_utc)""")
+    notice = render.provisional_notice(con)
+    assert ("<ul><li>rsvp.pct_failed: final once every day to 2026-11-25 10:00 UTC has landed (a Future-Dated "
+            "request they read is executed at 2026-11-20 10:00 UTC, and its final response may come up to 5 days "
+            "later)</li></ul>") in notice
+    assert "alerts.late" not in notice
 
 
 def test_with_no_day_after_the_month_the_notice_claims_none():
