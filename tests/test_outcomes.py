@@ -398,3 +398,39 @@ def test_the_report_names_the_days_without_a_forecast(warehouse):
     assert f"<strong>No install forecast on {len(days)} day(s)</strong> ({', '.join(days)})" in html
     # every forecast here is a few installs, below ic_deviation_min_predicted: 31 days x 5 segments, none judged
     assert "No segment-day was flagged as degraded: 0 of the month's 155 segment-days could be" in html
+
+
+def test_the_install_chart_shades_each_major_incident_day_around_its_point(warehouse):
+    """A day with Category 1-2 incidents open (ic.major_incidents_open, above: 1, 2, 5, 6,
+    10 and 31 October) is shaded from 12:00 the day before to 12:00 on the day, around its
+    point, like a day without data: the shading ran from the point to the next day's, so
+    it read as the day after."""
+    import datetime as dt
+    import json
+    import re
+
+    import duckdb
+
+    from reports.charts import ChartEmbedder
+    from reports.context import ReportContext
+    from reports.sections import outcomes
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        metrics = con.execute("select * from metrics.pmr_metrics").df()
+        catalogue = con.execute("select * from metrics.metric_catalogue").df()
+        degraded = outcomes._degraded_days(ReportContext(month="2026-10", con=con, metrics=metrics,
+                                                         catalogue=catalogue))
+        html = outcomes._installs_chart(ReportContext(month="2026-10", con=con, metrics=metrics,
+                                                      catalogue=catalogue), ChartEmbedder(), degraded)
+    finally:
+        con.close()
+    specs = [json.loads(spec) for spec in re.findall(r"pmrEmbed\('#chart-\d+', (.*?)\);</script>", html)]
+    bands = [row for spec in specs for rows in spec["datasets"].values() for row in rows
+             if set(row) == {"day", "start", "end", "incidents_open"}]
+    assert sorted({row["day"][:10] for row in bands}) == [
+        "2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-10", "2026-10-31"]
+    for row in bands:
+        day = row["day"][:10]
+        before = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
+        assert (row["start"][:16], row["end"][:16]) == (f"{before}T12:00", f"{day}T12:00"), row

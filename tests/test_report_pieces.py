@@ -326,3 +326,18 @@ def test_the_terms_give_the_seeds_own_definitions_of_measure_and_indicator():
                                             "attributed to it")
     page = render(None, None)
     assert page.count("<dt>") == len(meanings) == len(TERMS) and "<dt>Round-trip time (RTT)</dt>" in page
+
+
+@pytest.mark.parametrize(("value", "target", "minimum", "higher_is_better", "verdict"), [
+    (99.0, 99.0, 96.0, True, "target met"),                    # exactly at the target
+    (98.99, 99.0, 96.0, True, "below target (minimum met)"),
+    (96.0, 99.0, 96.0, True, "below target (minimum met)"),    # exactly at the minimum
+    (95.99, 99.0, 96.0, True, "below minimum"),
+    (1.0, 1.0, 4.0, False, "target met"),                      # a ceiling: at most 1% missed
+    (4.0, 1.0, 4.0, False, "below target (minimum met)"),
+    (4.01, 1.0, 4.0, False, "below minimum"),
+])
+def test_a_figure_on_its_service_level_meets_it(value, target, minimum, higher_is_better, verdict):
+    from reports.format import status
+
+    assert status(value, target, minimum, higher_is_better) == verdict

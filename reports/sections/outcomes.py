@@ -89,9 +89,10 @@ def _installs_chart(ctx, charts, degraded: pd.DataFrame) -> str:
     lines["day"] = pd.to_datetime(lines["day"])
     incidents = ctx.metric("ic.major_incidents_open")
     incidents = incidents[incidents["day"].notna() & (incidents["value"] > 0)][["day", "value"]].copy()
-    incidents["start"] = pd.to_datetime(incidents["day"])
-    incidents["end"] = incidents["start"] + pd.Timedelta(days=1)
-    incidents = incidents.rename(columns={"value": "incidents_open"})[["start", "end", "incidents_open"]]
+    incidents["day"] = pd.to_datetime(incidents["day"])
+    incidents["start"] = incidents["day"] - pd.Timedelta(hours=12)  # centred on the day's point
+    incidents["end"] = incidents["day"] + pd.Timedelta(hours=12)
+    incidents = incidents.rename(columns={"value": "incidents_open"})[["day", "start", "end", "incidents_open"]]
     marks = degraded[["day", "segment", "successful_installs", "deviation"]].copy()
     marks["day"] = pd.to_datetime(marks["day"])
     panels = []
@@ -101,7 +102,7 @@ def _installs_chart(ctx, charts, degraded: pd.DataFrame) -> str:
             layers.append(
                 alt.Chart(incidents).mark_rect(color="#b00020", opacity=0.12).encode(
                     x="start:T", x2="end:T",
-                    tooltip=[alt.Tooltip("start:T", title="Day", format="%a %d %b"),
+                    tooltip=[alt.Tooltip("day:T", title="Day", format="%a %d %b"),
                              alt.Tooltip("incidents_open:Q", title="Category 1-2 incidents open")],
                 )
             )
