@@ -1,7 +1,8 @@
 """Requirement 1 and A1 on their boundaries: an answer exactly at the Target Response
 Time, an alert delivered exactly at 60 s, a request at the first instant of the month,
 an E30 timeout, an E-code the response-code seed does not list, and an answer before
-the clock start. Every figure below is worked out by hand from these rows (metrics.md
+the clock start, a firmware image answered at exactly 5 days, and incidents closed on
+the month's boundaries. Every figure below is worked out by hand from these rows (metrics.md
 §3): a test-suite review found that changing any of these rules left the other
 fixtures' figures unchanged, as none of their rows sits on a boundary."""
 
@@ -25,7 +26,11 @@ REQUESTS = [
     # South 1.1.1 answered 10 s before its execution_at: RTT 0, not -10
     request("XB", "2026-10-12T09:00:00Z", srv="1.1.1", variant=5, region="South",
             execution="2026-10-13T02:00:00Z"),
+    # firmware images (11.1, Non-Device): delivered when answered I0 at most 5 days after receipt
+    request("F5", "2026-10-12T10:00:00Z", srv="11.1", variant=8),             # I0 at exactly 5 days
+    request("F6", "2026-10-12T10:00:00Z", srv="11.1", variant=8),             # I0 at 5 days and 1 ms
 ]
+DAYS_5 = 5 * 86400
 RESPONSES = [
     response("X30", at("2026-10-12T10:00:00Z", 30), "I0"),
     response("X31", at("2026-10-12T10:05:00Z", 30.001), "I0"),
@@ -33,6 +38,16 @@ RESPONSES = [
     response("XE", at("2026-10-12T10:15:00Z", 0.5), "E6"),
     response("XS", at("2026-09-30T23:00:00Z", 1), "I0"),
     response("XB", at("2026-10-13T02:00:00Z", -10), "I0"),
+    response("F5", at("2026-10-12T10:00:00Z", DAYS_5), "I0"),
+    response("F6", at("2026-10-12T10:00:00Z", DAYS_5 + 0.001), "I0"),
+]
+# Category 3 incidents of the DCC, closed on the month's boundaries (metrics.md §1: an
+# incident belongs to the period in which it was closed)
+INCIDENTS = [
+    dict(incident_id="first", category=3, raised_at="2026-09-28T10:00:00Z", responded_at="2026-09-28T11:00:00Z",
+         resolved_at="2026-09-30T22:00:00Z", closed_at="2026-09-30T23:00:00Z", responsible_party="DCC"),  # October
+    dict(incident_id="after", category=3, raised_at="2026-10-28T10:00:00Z", responded_at="2026-10-28T11:00:00Z",
+         resolved_at="2026-10-30T10:00:00Z", closed_at="2026-11-01T00:00:00Z", responsible_party="DCC"),  # November
 ]
 ALERTS = [
     alert("b60", "8F35", "2026-10-20T10:00:00Z", 60),       # exactly 60 s: within
@@ -47,6 +62,7 @@ def warehouse(tmp_path_factory):
     write_csv(landing, "service_requests", REQUESTS)
     write_csv(landing, "service_responses", RESPONSES)
     write_csv(landing, "alerts", ALERTS)
+    write_csv(landing, "incidents", INCIDENTS)
     db = root / "w.duckdb"
     build_warehouse(landing, db, MONTH)
     return db
@@ -83,3 +99,15 @@ def test_an_answer_before_the_clock_start_takes_no_time(warehouse):
 def test_an_alert_delivered_at_exactly_60_seconds_is_within_its_target(warehouse):
     assert metric(warehouse, "alerts.pct_within_sla", segment="North") == 50
     assert metric(warehouse, "alerts.late", category="8F35") == 1
+
+
+def test_a_firmware_image_answered_at_exactly_5_days_is_delivered(warehouse):
+    assert metric(warehouse, "fw.requested") == 2
+    assert metric(warehouse, "fw.delivered") == 1                                 # F5
+    assert metric(warehouse, "fw.pct_delivered") == 50
+
+
+def test_an_incident_closed_at_the_months_end_is_the_next_months(warehouse):
+    # "first", closed at 00:00 BST on 1 October, is October's; "after", at 00:00 GMT on
+    # 1 November, November's
+    assert metric(warehouse, "cpm5.closed", category="3") == 1
