@@ -297,8 +297,8 @@ def provisional_notice(con: duckdb.DuckDBPyConnection, windows=None) -> str:
         for row in open_windows.itertuples()
     )
     return ('<div class="incomplete"><p><strong>Provisional figures.</strong> These figures look for data after '
-            f"the month (final responses, correcting requests, verification alerts) and {reach}, so they can "
-            f"still change when later extracts land:</p><ul>{items}</ul></div>")
+            f"the month (final responses, correcting requests, verification alerts, alerts delivered after "
+            f"midnight) and {reach}, so they can still change when later extracts land:</p><ul>{items}</ul></div>")
 
 
 def render_report(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks, log,
