@@ -7,10 +7,10 @@ STAMP := $(VENV)/.installed
 DEMO_LANDING ?= landing/demo
 DEMO_OUT ?= out
 DEMO_MONTH ?= 2026-10
-# Four weeks of history before the month feed the install forecast (IC1); the 12 days after it
+# Four weeks of history before the month feed the install forecast (IC1); the 11 days after it
 # bring the data its figures look for past the month (follow_up in the metric YAML).
 DEMO_START ?= 2026-09-03
-DEMO_DAYS ?= 71
+DEMO_DAYS ?= 70
 DEMO_SCALE ?= 0.001
 DEMO_SEED ?= 42
 # A few contract-breaking rows on one day, so the demo's quality.csv shows the quarantine at work

@@ -20,7 +20,7 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 | period_days | ... on every UK day of the month | blocking (a warning with --allow-missing-days) |
 | deliveries | every source has an accepted row in the month (the report names those without) | warning |
 | srvs | the SRVs of the month's accepted requests are in srv_catalogue | warning |
-| follow_up | the landing holds every day after the month up to the end of each metric's declared follow-up window | warning (the report marks those figures provisional) |
+| follow_up | the landing holds every day after the month up to the end of each metric's declared follow-up window (later for a figure waiting for an unanswered Future-Dated request executed after it: metrics.metric_status) | warning (the report marks those figures provisional) |
 
 A metric family's checks are skipped (with a note) while it has no rows yet.
 """

@@ -89,6 +89,11 @@ def check_definitions(model: str, definitions: list) -> None:
         if not isinstance(follow_up, list) or not all(isinstance(name, str) for name in follow_up):
             raise MetricDefinitionError(
                 f"{definition['metric_id']}: follow_up must be a list of parameter names (seeds/parameters.csv)")
+        repeated = sorted({name for name in follow_up if follow_up.count(name) > 1})
+        if repeated:
+            # the windows add up: a name twice would double its window without a word
+            raise MetricDefinitionError(
+                f"{definition['metric_id']}: follow_up names {', '.join(repeated)} twice; each window once")
 
 
 TEXT_KEYS = ("metric_id", "requirement", "kind", "unit", "service_level", "title", "description")

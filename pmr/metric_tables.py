@@ -81,12 +81,12 @@ COLUMN_COMMENTS = {
                        "month only (always final).",
         "needed_through_utc": "The instant (UTC) the landing must reach for the figure to be final: the month's end "
                               "plus follow_up_s, or, for a figure waiting for final responses, the latest clock "
-                              "start of the requests it reads still without one plus response_follow_up_s when "
+                              "start of the month's requests still without one plus response_follow_up_s when "
                               "that is later (a Future-Dated request executed after the month); NULL when "
                               "follow_up_s is.",
         "latest_clock_start_utc": "For a figure waiting for final responses, the latest clock start (execution_at, "
-                                  "else received_at) of the requests it reads that have no final response yet "
-                                  "(received up to requests_received_to_s after the month, Transforms aside), when "
+                                  "else received_at) of the requests with no final response yet received in the "
+                                  "month and up to requests_received_to_s after it (of every SRV, Transforms aside), when "
                                   "that puts needed_through_utc later than the month's end plus follow_up_s; else "
                                   "NULL.",
         "landed_through_utc": "The instant (UTC) the landing reached when the month was built: the end of the last "

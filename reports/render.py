@@ -287,7 +287,7 @@ def provisional_notice(con: duckdb.DuckDBPyConnection, windows=None) -> str:
     def why(row) -> str:
         if pd.isna(row.latest_clock_start_utc):
             return f"{duration((row.needed_through_utc - month_end).total_seconds())} after the month"
-        return (f"a Future-Dated request they read is executed at {row.latest_clock_start_utc:%Y-%m-%d %H:%M} UTC, "
+        return (f"an unanswered Future-Dated request is executed at {row.latest_clock_start_utc:%Y-%m-%d %H:%M} UTC, "
                 f"and its final response may come up to "
                 f"{duration((row.needed_through_utc - row.latest_clock_start_utc).total_seconds())} later")
 

@@ -66,6 +66,8 @@ def test_a_metric_model_whose_yaml_names_another_model(tmp_path):
     (dict(unit=None), "example.count: lacks unit"),
     (dict(servce_level="pct_within_trt"), "example.count: unknown key servce_level; the keys are metric_id,"),
     (dict(follow_up="cos_correction_window_s"), "follow_up must be a list of parameter names"),
+    (dict(follow_up=["response_follow_up_s", "alert_trt_s", "response_follow_up_s"]),
+     "example.count: follow_up names response_follow_up_s twice; each window once"),
     (dict(indicator_breakdowns=["segment"]), "only a measure has indicator_breakdowns"),
     (dict(unit="pct", service_level="pct_within_trt"), "example.count: only a measure has a service_level"),
     (dict(kind="measure", indicator_breakdowns=["region"]), "indicator_breakdowns must be a list of breakdown"),

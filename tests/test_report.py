@@ -95,8 +95,8 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
     data, its figures are provisional: Requirement 4 waits (provisional past the
     deadline: the next test). With a request, a response and an alert on each day of
     October (none left without data) and on each of 1-12 November (every follow-up
-    window covered: the longest, CoS1's correcting request within 7 days answered within
-    5 more, ends on 13 November 00:00 UTC) it is published final on Friday 13 November,
+    window covered: the longest, DF2's, ends on 11 November 00:00 UTC) it is published
+    final on Friday 13 November,
     10 Working Days after the period (2-6 and 9-13 November): on time. Re-issued on
     Friday 20 November, after the deadline, it is still judged by the 13th."""
     from pmr import pipeline

@@ -127,8 +127,8 @@ def test_the_notice_says_when_a_future_dated_request_holds_figures_back():
         as t(metric_id, period, follow_up_s, needed_through_utc, landed_through_utc, is_provisional,
              latest_clock_start_utc)""")
     notice = render.provisional_notice(con)
-    assert ("<ul><li>rsvp.pct_failed: final once every day to 2026-11-25 10:00 UTC has landed (a Future-Dated "
-            "request they read is executed at 2026-11-20 10:00 UTC, and its final response may come up to 5 days "
+    assert ("<ul><li>rsvp.pct_failed: final once every day to 2026-11-25 10:00 UTC has landed (an unanswered "
+            "Future-Dated request is executed at 2026-11-20 10:00 UTC, and its final response may come up to 5 days "
             "later)</li></ul>") in notice
     assert "alerts.late" not in notice
 
