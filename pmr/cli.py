@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from pmr.ad_hoc import cmd_sql
 from pmr.warehouse import WarehouseLocked, db_path
 
 _STARTED = time.perf_counter()
@@ -270,7 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write realistic synthetic extracts for all seven sources into a landing folder, one file "
         "per source and UK day, plus a ground-truth file of injected events beside it. As the landing contract allows, "
         "incidents and outages are delivered again on each day they change, an alert sent after the end of its day "
-        "again the next day, and a few days' response files are delivered twice (*.resent.*). Same seed, same bytes. "
+        "again the next day, and a few days' response files are delivered twice (*.resent.*). Same arguments, same "
+        "bytes; another --start or --days draws other data for the same days (to cut a landing short, copy it "
+        "and delete its later days' files). "
         "Days from 2000 to 2045 (the years a landing timestamp may take).",
         epilog="Into a folder that already holds landing files: the files of the generated days are replaced, "
         "whatever their format (.parquet, .csv, .csv.gz), and their faults files of pmr inject-faults removed; "
@@ -350,6 +353,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     deadline.add_argument("month", type=_month, help="reporting period, YYYY-MM")
     deadline.set_defaults(handler=cmd_deadline)
+
+    sql = commands.add_parser(
+        "sql", help="run one read-only query on the warehouse",
+        description="Run one SQL query (DuckDB's dialect) on the warehouse, opened read-only, and print the "
+        "first rows as a table, or every row as CSV with --csv. The schemas are in the README (\"Asking your "
+        "own questions\"); every table and column carries its description: select table_name, column_name, "
+        "comment from duckdb_columns() where schema_name = 'marts'. Times are UTC. Exit code 1 for a query "
+        "DuckDB refuses (its message follows) or a warehouse that does not exist; 3 while a run holds the "
+        "warehouse.",
+    )
+    sql.add_argument("query", help="the SQL, quoted as one argument")
+    sql.add_argument("--db", type=_path, help="warehouse DuckDB file (default $PMR_DB or warehouse/pmr.duckdb)")
+    sql.add_argument("--csv", action="store_true", help="write every row as CSV (a header line, then the rows)")
+    sql.set_defaults(handler=cmd_sql)
 
     holidays = commands.add_parser(
         "holidays", help="regenerate the bank-holiday seed from the holidays package",

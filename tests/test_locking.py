@@ -58,6 +58,13 @@ def test_pmr_run_prints_the_clear_message(held, tmp_path):
     assert completed.stderr.endswith(f"run log: {run_folder / 'run-log.json'}\n")
 
 
+def test_pmr_sql_waits_for_no_run_and_says_why(held, capsys):
+    from pmr.cli import main
+
+    assert main(["sql", "--db", str(held), "select 1"]) == 3
+    assert LOCK_MESSAGE in capsys.readouterr().err
+
+
 def test_read_only_steps_get_the_clear_message_too(held):
     with pytest.raises(WarehouseLocked, match=LOCK_MESSAGE):
         with connect(held, read_only=True):
