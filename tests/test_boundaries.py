@@ -52,6 +52,9 @@ INCIDENTS = [
 ALERTS = [
     alert("b60", "8F35", "2026-10-20T10:00:00Z", 60),       # exactly 60 s: within
     alert("b61", "8F35", "2026-10-20T10:10:00Z", 60.001),   # late
+    # F5's device verifies its image at the very instant of its final response (Central: no
+    # North alert figure changes)
+    {**alert("v0", "8F72", at("2026-10-12T10:00:00Z", DAYS_5), 1, region="Central"), "device_id": "dev-F5"},
 ]
 
 
@@ -105,6 +108,8 @@ def test_a_firmware_image_answered_at_exactly_5_days_is_delivered(warehouse):
     assert metric(warehouse, "fw.requested") == 2
     assert metric(warehouse, "fw.delivered") == 1                                 # F5
     assert metric(warehouse, "fw.pct_delivered") == 50
+    # DF2 over the delivered F5: its 8F72 came 0 s after the final response, within the window
+    assert metric(warehouse, "fw.pct_verified") == 100
 
 
 def test_an_incident_closed_at_the_months_end_is_the_next_months(warehouse):
