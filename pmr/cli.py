@@ -218,6 +218,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from pmr import PROJECT_DIR
     from pmr.dbt_runner import run_dbt
     from pmr.metric_declarations import MetricDefinitionError, check_declarations
+    from pmr.metric_docs import undocumented
     from pmr.portability import macro_problems, model_problems
 
     try:
@@ -227,6 +228,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     ids = sum(len(model.definitions) for model in models)
     print(f"metric declarations: {len(models)} metric models declare {ids} metric ids, none breaks the contract")
+    not_documented = undocumented(PROJECT_DIR, {d["metric_id"] for model in models for d in model.definitions})
+    if not_documented:  # reported, and the other checks still run
+        print("error: the metric docs (docs/adding-a-metric.md, step 3):\n  " + "\n  ".join(not_documented),
+              file=sys.stderr)
+    else:
+        print("metric docs: every metric id is on a page of docs/metrics/, every family in docs/metrics.md")
     not_portable = model_problems(PROJECT_DIR) + macro_problems(PROJECT_DIR)
     if not_portable:  # reported, and the compile still runs: it may find more
         print("error: SQL that runs on DuckDB only (docs/portability.md; the models must also build on Spark):\n  "
@@ -242,7 +249,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"error: dbt cannot compile the project:\n{_without_dbt_preamble(result.log_tail)}", file=sys.stderr)
         return 1
     print("dbt project: compiles (refs, sources, macros, Jinja and YAML)")
-    return 1 if not_portable else 0
+    return 1 if not_portable or not_documented else 0
 
 
 def cmd_holidays(args: argparse.Namespace) -> int:
@@ -339,7 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check what an analyst adding or changing a metric can get wrong before any data is read: "
         "the metric declarations of models/metrics/ (docs/adding-a-metric.md: pmr_metrics, ids, kinds, units, "
         "requirements, service levels and their units, follow_up parameters, windows named in titles, no unknown "
-        "key), that the SQL uses nothing DuckDB-only outside the dispatched macros (docs/portability.md: the "
+        "key), that every metric id is on a page of docs/metrics/ and its family in docs/metrics.md, that the SQL "
+        "uses nothing DuckDB-only outside the dispatched macros (docs/portability.md: the "
         "models must also build on Spark), and that dbt compiles the project against an empty warehouse (refs, "
         "sources, macros, Jinja, YAML). Exit code 1 names the problem. Takes about half a minute; pmr run makes "
         "the same declaration checks before it starts.",

@@ -8,6 +8,7 @@ import yaml
 
 from pmr import PROJECT_DIR
 from pmr.cli import build_parser
+from pmr.metric_docs import mentions, undocumented
 
 
 def declared_metric_ids() -> set[str]:
@@ -19,11 +20,6 @@ def declared_metric_ids() -> set[str]:
     return ids
 
 
-def mentions(text: str, metric_id: str) -> bool:
-    """Whether `text` names `metric_id` as a whole id: not as the start of a longer id
-    (`rsvp.volume` is not in `rsvp.volume_x` or `rsvp.volume.x`) nor its end; a full
-    stop after it ends a sentence."""
-    return re.search(rf"(?<![\w.]){re.escape(metric_id)}(?!\.?\w)", text) is not None
 
 
 def test_a_metric_id_is_matched_as_a_whole_id():
@@ -58,3 +54,15 @@ def test_readme_commands_exist():
     commands = set(build_parser()._subparsers._group_actions[0].choices)
     for command in re.findall(r"`pmr ([\w-]+)", readme):
         assert command in commands, f"pmr {command} is in the README but not in the CLI"
+
+
+def test_pmr_check_names_what_the_metric_docs_lack(tmp_path):
+    """undocumented() on a hand-made docs folder: new.count is on no page and its family
+    `new.*` is not in the index; old.pct is documented, its family too."""
+    (tmp_path / "docs" / "metrics").mkdir(parents=True)
+    (tmp_path / "docs" / "metrics" / "old.md").write_text("| `old.pct` | share |\n| `new.count_x` | a longer id |\n")
+    (tmp_path / "docs" / "metrics.md").write_text("- `old.*`: the old family\n")
+    assert undocumented(tmp_path, {"old.pct"}) == []
+    assert undocumented(tmp_path, {"old.pct", "new.count"}) == [
+        "metric ids on no page of docs/metrics/ (add a row to the family's page): new.count",
+        "metric families not in the index docs/metrics.md (a line naming `family.*`): new"]
