@@ -162,3 +162,16 @@ def test_nanosecond_utc_timestamps_and_all_null_columns_are_read_and_hidden_file
         ("pa1", "2026-10-05 10:00:00.123456", None), ("pa2", "2026-10-05 10:00:01.123456", None)]
     assert query(warehouse, "select count(*) from staging.quarantined_rows where file like '%pyarrow%'") == [(0,)]
     assert query(warehouse, "select count(*) from raw.landing_files where file like '%late%'") == [(0,)]
+
+
+def test_rows_that_differ_only_in_unreadable_values_are_not_duplicates(tmp_path):
+    """Two rows of one request whose received_at are two different unreadable texts: each is
+    quarantined for it, and neither is a re-delivery of the other (their raw values differ),
+    so the file counts 2 quarantined and 0 duplicates; an exact copy of a good row is 1."""
+    landing = tmp_path / "landing"
+    write_csv(landing, "service_requests", [req("u1", received_at="yesterday"), req("u1", received_at="tomorrow"),
+                                            req("ok"), req("ok")], name="unreadable.csv")
+    db = tmp_path / "w.duckdb"
+    build_warehouse(landing, db, "2026-10")
+    assert query(db, "select rows_read, accepted, duplicates, quarantined from staging.landing_accounting "
+                     "where file like '%unreadable.csv'") == [(4, 1, 1, 2)]
