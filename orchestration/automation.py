@@ -4,10 +4,10 @@
   time in one process (DuckDB allows one process per file when anyone writes).
 - `monthly_report_schedule`: evaluated every morning (UK time), it requests the
   previous month on the first Working Day after that month ends, and again on
-  each later Working Day up to the deadline while the month has no report
+  each later Working Day of the month after it while the month has no report
   published (a blocked run) or its published report is provisional (figures that
   look for data after the month, such as a correcting request within 7 days,
-  before that data landed).
+  before that data landed), past the deadline too (tagged `pmr/late`).
 - `landing_sensor`: when files of the landing folder are added, changed or
   removed (and the sensor has seen the folder unchanged for a minute), it
   rebuilds the last complete month while that month is being prepared, that is,
@@ -72,7 +72,8 @@ def _now() -> float:
     execution_timezone=UK,
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="On the first Working Day after a month ends (06:00 UK), build and publish that month; on the "
-    "Working Days after it, up to the deadline, again while it is not published or its report is provisional.",
+    "Working Days after it, until the next month ends, again while it is not published or its report is "
+    "provisional.",
 )
 def monthly_report_schedule(context: dg.ScheduleEvaluationContext, pmr: PmrSettings):
     day = uk_date(context.scheduled_execution_time)
@@ -90,17 +91,19 @@ def monthly_report_schedule(context: dg.ScheduleEvaluationContext, pmr: PmrSetti
     if published and not provisional:
         return dg.SkipReason(f"{day.isoformat()}: {month}'s report is published with final figures")
     state = "still provisional" if published else "not published"
-    if day > due:
-        return dg.SkipReason(f"{day.isoformat()}: {month}'s deadline ({due.isoformat()}) has passed and its report is "
-                             f"{state}: launch its partition once the data has landed")
+    late = day > due
     if not is_working_day(day):
-        # a weekend or bank holiday before the deadline: the schedule itself tries again
+        # a weekend or bank holiday: the schedule itself tries again
+        when = f"deadline {due.isoformat()}" + (", passed" if late else "")
         return dg.SkipReason(f"{day.isoformat()} is not a Working Day; {month}'s report is {state}: the schedule "
-                             f"launches it on the next Working Day, {add_working_days(day, 1).isoformat()} "
-                             f"(deadline {due.isoformat()})")
-    # a new run key each day: what landed since may unblock the month or make its figures final
+                             f"launches it on the next Working Day, {add_working_days(day, 1).isoformat()} ({when})")
+    # A new run key each day: what landed since may unblock the month, and what landed or
+    # the clock passed since may make its figures final. Past the deadline too: the month
+    # is late either way, and its figures should be final as soon as the data allows (a
+    # window can outlast the deadline: a Future-Dated request executed weeks later).
     return dg.RunRequest(run_key=f"schedule-{month}-{day.isoformat()}", partition_key=month,
-                         tags={"pmr/trigger": "schedule", "pmr/reason": "provisional" if published else "unpublished"})
+                         tags={"pmr/trigger": "schedule", "pmr/reason": "provisional" if published else "unpublished",
+                               **({"pmr/late": f"deadline {due.isoformat()} passed"} if late else {})})
 
 
 def landing_state(landing) -> dict[str, list[int]]:

@@ -1,5 +1,5 @@
 """The Dagster automation on the Working-Day calendar: the monthly schedule (first Working
-Day, retries, provisional re-runs up to the deadline), the landing sensor, the report's
+Day, retries, provisional re-runs past the deadline), the landing sensor, the report's
 freshness policy and the deadline sensor."""
 
 import datetime as dt
@@ -70,8 +70,10 @@ def test_the_schedule_runs_on_the_first_working_day_and_retries_a_month_not_publ
     assert "2026-10's report is published with final figures" in evaluate(dt.date(2026, 11, 3)).skip_message
 
 
-def test_the_schedule_reruns_a_provisional_month_each_working_day_until_its_deadline(code, tmp_path):
-    """October 2026 is due on Friday 13 November (10th Working Day)."""
+def test_the_schedule_reruns_a_provisional_month_each_working_day_until_it_is_final(code, tmp_path):
+    """October 2026 is due on Friday 13 November (10th Working Day). Past the deadline the
+    schedule still launches it each Working Day of November, tagged late; from 1 December
+    it looks at November."""
     evaluate = _schedule_on(code, tmp_path)
     publish_run_log(tmp_path, "2026-10", follow_up_passed=False)
     tuesday, friday = evaluate(dt.date(2026, 11, 3)), evaluate(dt.date(2026, 11, 13))
@@ -81,9 +83,16 @@ def test_the_schedule_reruns_a_provisional_month_each_working_day_until_its_dead
     assert evaluate(dt.date(2026, 11, 7)).skip_message == (  # a Saturday: the schedule tries again on Monday
         "2026-11-07 is not a Working Day; 2026-10's report is still provisional: the schedule launches it on the "
         "next Working Day, 2026-11-09 (deadline 2026-11-13)")
-    assert evaluate(dt.date(2026, 11, 16)).skip_message == (  # after the deadline
-        "2026-11-16: 2026-10's deadline (2026-11-13) has passed and its report is still provisional: "
-        "launch its partition once the data has landed")
+    assert "pmr/late" not in friday.tags  # the deadline day itself
+    late = evaluate(dt.date(2026, 11, 16))  # the Monday after the deadline
+    assert isinstance(late, dg.RunRequest) and late.partition_key == "2026-10"
+    assert late.tags["pmr/reason"] == "provisional" and late.tags["pmr/late"] == "deadline 2026-11-13 passed"
+    assert evaluate(dt.date(2026, 11, 21)).skip_message == (  # a Saturday after the deadline
+        "2026-11-21 is not a Working Day; 2026-10's report is still provisional: the schedule launches it on the "
+        "next Working Day, 2026-11-23 (deadline 2026-11-13, passed)")
+    assert evaluate(dt.date(2026, 11, 30)).partition_key == "2026-10"  # the last day of the month after
+    december = evaluate(dt.date(2026, 12, 2))  # November is the month now, unpublished
+    assert december.partition_key == "2026-11" and december.tags["pmr/reason"] == "unpublished"
     publish_run_log(tmp_path, "2026-10", follow_up_passed=True)
     assert isinstance(evaluate(dt.date(2026, 11, 4)), dg.SkipReason)
 
