@@ -285,9 +285,10 @@ def test_segments_differ_in_point_shape_as_well_as_colour():
 
 
 def test_recorded_outages_find_their_spells_whatever_their_ids_hold():
-    """The spells' overlapping outages come as one text, ids joined by ", ": splitting it
-    at commas lost an id holding a comma or a leading space, whose row then said
-    'none' beside a spell table that named it."""
+    """Each recorded outage names the segments of the spells it overlaps, read as pairs
+    (marts.pmr_inferred_outage_overlaps). Read out of the spells' ids joined by ", ", an
+    id holding a comma or a leading space was lost (its row said 'none' beside a spell
+    table that named it), and "A" was found in "A, B"."""
     import datetime as dt
     from types import SimpleNamespace
 
@@ -295,19 +296,20 @@ def test_recorded_outages_find_their_spells_whatever_their_ids_hold():
 
     from reports.sections.availability import _recorded_outages
 
-    ids = ["OUT,1", " OUT-2", "OUT-3", "OUT-4"]
-    outages = pd.DataFrame({"outage_id": ids, "component": ["DSP"] * 4, "planned": [False] * 4,
-                            "csp_region": [None] * 4, "started_at": [dt.datetime(2026, 10, 2, 10)] * 4,
-                            "ended_at": [dt.datetime(2026, 10, 2, 11)] * 4})
-    spells = pd.DataFrame({"segment": ["South", "North", "All"], "has_recorded_outage": [True, True, False],
-                           "recorded_outage_ids": ["OUT,1,  OUT-2", "OUT-3", None]})
-    ctx = SimpleNamespace(month="2026-10", query=lambda sql, params: outages)
+    ids = ["OUT,1", " OUT-2", "A, B", "A", "OUT-4"]
+    outages = pd.DataFrame({"outage_id": ids, "component": ["DSP"] * 5, "planned": [False] * 5,
+                            "csp_region": [None] * 5, "started_at": [dt.datetime(2026, 10, 2, 10)] * 5,
+                            "ended_at": [dt.datetime(2026, 10, 2, 11)] * 5})
+    pairs = pd.DataFrame({"outage_id": ["OUT,1", " OUT-2", "A, B", "A", "A"],
+                          "segment": ["South", "South", "North", "All", "Central"]})
+    ctx = SimpleNamespace(month="2026-10",
+                          query=lambda sql, params: pairs if "pmr_inferred_outage_overlaps" in sql else outages)
     page = PageTables()
-    page.feed(f'<section id="availability">{_recorded_outages(ctx, spells)}</section>')
+    page.feed(f'<section id="availability">{_recorded_outages(ctx)}</section>')
     [outage_table] = page.tables["availability"]
     found = {row[0]: row[-1] for row in outage_table["rows"][1:]}
-    assert found == {"OUT,1": "South", "OUT-2": "South", "OUT-3": "North", "OUT-4": "none"}  # cells read stripped
-
+    assert found == {"OUT,1": "South", "OUT-2": "South", "A, B": "North", "A": "Central, All",  # cells read stripped
+                     "OUT-4": "none"}
 
 
 def test_the_terms_give_the_seeds_own_definitions_of_measure_and_indicator():

@@ -8,7 +8,7 @@ recorded outages.
 Every number shown is a figure of metrics.csv (ctx.metrics), except the previous
 period's service level, read from marts.pmr_availability_monthly (which keeps the
 month before for that column), and the inferred spells and recorded outages,
-listed from marts.pmr_inferred_outages and staging.stg_outages.
+listed from marts.pmr_inferred_outages, marts.pmr_inferred_outage_overlaps and staging.stg_outages.
 """
 
 from __future__ import annotations
@@ -270,11 +270,11 @@ def _inferred(ctx) -> str:
              for _, r in spells.iterrows()],
             caption="Inferred spells (recorded outages counted when national or of the segment's region)",
         ))
-    parts.append(_recorded_outages(ctx, spells))
+    parts.append(_recorded_outages(ctx))
     return "".join(parts)
 
 
-def _recorded_outages(ctx, spells: pd.DataFrame) -> str:
+def _recorded_outages(ctx) -> str:
     start, end = _period_bounds_utc(ctx.month)
     outages = ctx.query(
         """select outage_id, component, planned, csp_region, started_at, ended_at
@@ -285,15 +285,12 @@ def _recorded_outages(ctx, spells: pd.DataFrame) -> str:
     )
     if outages.empty:
         return "<p>No outage was recorded in this period.</p>"
-    # each spell's overlapping outages as the model lists them (ids joined by ", "): an id
-    # is looked up whole, between separators, as an id may itself hold a comma or spaces
-    # (only ids that themselves hold ", " can still be taken for another: "A" in "A, B")
-    listed = [(spell["segment"], f", {spell['recorded_outage_ids']}, ") for _, spell in spells.iterrows()
-              if spell["has_recorded_outage"] and isinstance(spell["recorded_outage_ids"], str)]
+    pairs = ctx.query("select outage_id, segment from marts.pmr_inferred_outage_overlaps where period = ?",
+                      [ctx.month])
+    overlapping = pairs.groupby("outage_id")["segment"].agg(set).to_dict()
     rows = []
     for _, o in outages.iterrows():
-        overlapping = {segment for segment, ids in listed if f", {o['outage_id']}, " in ids}
-        found = [s for s in SEGMENT_ORDER if s in overlapping]
+        found = [s for s in SEGMENT_ORDER if s in overlapping.get(o["outage_id"], set())]
         rows.append([
             o["outage_id"], o["component"], "planned" if o["planned"] else "unplanned",
             o["csp_region"] if isinstance(o["csp_region"], str) else "national",

@@ -126,12 +126,7 @@ recorded_overlaps as (
         {{ dbt.listagg('outages.outage_id', "', '", 'order by outages.outage_id') }} as recorded_outage_ids
     from significant
     left join outages
-        on outages.started_at < significant.spell_end_utc
-        and coalesce(outages.ended_at, {{ period_end_utc() }}) > significant.spell_start_utc
-        and (
-            outages.csp_region is null
-            or outages.csp_region = significant.segment
-        )
+        on {{ recorded_outage_overlaps_spell('outages', 'significant') }}
     group by significant.segment, significant.spell_start_utc
 
 ),
