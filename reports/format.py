@@ -52,8 +52,9 @@ def table(header: list[str], rows: Iterable[list], caption: str | None = None, f
 
 
 def status(value, target, minimum, higher_is_better: bool = True) -> str:
-    """Against service levels: target met; below target (minimum met); below minimum.
-    Said as a shortfall first, so a figure under its target never reads as a pass."""
+    """Against service levels: target met; target missed (minimum met); minimum missed.
+    Said as a shortfall first, so a figure short of its target never reads as a pass;
+    "missed", not "below", since for a share missed (IC1) the levels are ceilings."""
     if value is None or target is None or (isinstance(target, float) and math.isnan(target)):
         return ""
     if not higher_is_better:
@@ -61,8 +62,8 @@ def status(value, target, minimum, higher_is_better: bool = True) -> str:
     if value >= target:
         return "target met"
     if minimum is not None and value >= minimum:
-        return "below target (minimum met)"
-    return "below minimum"
+        return "target missed (minimum met)"
+    return "minimum missed"
 
 
 def uk_time(instant) -> str | None:

@@ -332,14 +332,25 @@ def test_the_terms_give_the_seeds_own_definitions_of_measure_and_indicator():
 
 @pytest.mark.parametrize(("value", "target", "minimum", "higher_is_better", "verdict"), [
     (99.0, 99.0, 96.0, True, "target met"),                    # exactly at the target
-    (98.99, 99.0, 96.0, True, "below target (minimum met)"),
-    (96.0, 99.0, 96.0, True, "below target (minimum met)"),    # exactly at the minimum
-    (95.99, 99.0, 96.0, True, "below minimum"),
+    (98.99, 99.0, 96.0, True, "target missed (minimum met)"),
+    (96.0, 99.0, 96.0, True, "target missed (minimum met)"),    # exactly at the minimum
+    (95.99, 99.0, 96.0, True, "minimum missed"),
     (1.0, 1.0, 4.0, False, "target met"),                      # a ceiling: at most 1% missed
-    (4.0, 1.0, 4.0, False, "below target (minimum met)"),
-    (4.01, 1.0, 4.0, False, "below minimum"),
+    (4.0, 1.0, 4.0, False, "target missed (minimum met)"),
+    (4.01, 1.0, 4.0, False, "minimum missed"),
 ])
 def test_a_figure_on_its_service_level_meets_it(value, target, minimum, higher_is_better, verdict):
     from reports.format import status
 
     assert status(value, target, minimum, higher_is_better) == verdict
+
+
+def test_a_measure_without_a_segment_breakdown_is_scoped_to_all_segments():
+    """B1, B2 and DF1 have no segment column (metrics.md §4): their glance row said
+    "National", which the terms keep for Requirement 3's view of national outages."""
+    from reports.sections.measures import _scope
+
+    row = dict(business_process=None, service=None, category=None, requirement="B1")
+    assert _scope({**row, "segment": None}, {}) == "All segments"
+    assert _scope({**row, "segment": "All"}, {}) == "All segments"
+    assert _scope({**row, "service": "dui"}, {"dui": "DCC User Interface"}) == "DCC User Interface"

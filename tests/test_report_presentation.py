@@ -130,8 +130,8 @@ def test_a_measure_without_service_level_says_none_is_set(published):
     status_row = missed.split("</tr>", 2)[1]
     assert status_row.startswith("<tr><th>  … against the service levels</th>"), status_row
     # columns North, Central, South, SMETS1, All, then the (empty) Kind
-    assert status_row == ("<tr><th>  … against the service levels</th><td></td><td></td><td>below minimum</td>"
-                          "<td></td><td>below minimum</td><td></td>")
+    assert status_row == ("<tr><th>  … against the service levels</th><td></td><td></td><td>minimum missed</td>"
+                          "<td></td><td>minimum missed</td><td></td>")
 
 
 def test_measures_at_a_glance_judge_ic1_by_the_ceilings_its_table_uses(published):
@@ -141,7 +141,7 @@ def test_measures_at_a_glance_judge_ic1_by_the_ceilings_its_table_uses(published
     page.feed((published["link"] / "pmr.html").read_text())
     [row] = [row for row in rows_of(page, "measures")[1:] if row[1] == "IC1"]
     # All: 1 of the 4 deliverable I&C requests missed (above), 25% > 4%; its window is still open
-    assert row[4:] == ["25.00%", "at most 1.00%", "at most 4.00%", "below minimum (provisional)"]
+    assert row[4:] == ["25.00%", "at most 1.00%", "at most 4.00%", "minimum missed (provisional)"]
 
 
 def test_install_counts_say_what_they_count(published):
@@ -243,7 +243,7 @@ def test_other_figures_show_a_measures_service_levels():
     assert "<caption>A new share — zz.pct (R1, indicator, measure)</caption>" in html
     assert "<th>segment</th><th>value (pct)</th><th>target</th><th>minimum</th><th>status</th>" in html
     assert "<tr><th>North</th><td>95.00%</td><td>–</td><td>–</td><td></td></tr>" in html
-    assert "<tr><th>All</th><td>97.00%</td><td>99.00%</td><td>96.00%</td><td>below target (minimum met)</td></tr>" in html
+    assert "<tr><th>All</th><td>97.00%</td><td>99.00%</td><td>96.00%</td><td>target missed (minimum met)</td></tr>" in html
 
 
 def test_late_alert_codes_show_their_meaning(published):
@@ -268,7 +268,7 @@ def test_each_segments_share_is_marked_against_the_service_levels(published):
     """Target 99%, minimum 96% (seeds/service_levels.csv). Prepayment: North A, G within
     of A C E G H (40%), Central I (100%), South no request (no status), SMETS1 J (100%),
     All 4 of 7. A1: North 2 of 3, Central 1 of 1, SMETS1 0 of 1, All 3 of 5."""
-    below, met = "<td>below minimum</td>", "<td>target met</td>"
+    below, met = "<td>minimum missed</td>", "<td>target met</td>"
     against = "<th>  … against the service levels</th>"
     assert against + below + met + "<td></td>" + met + below + "</tr>" in _process_html(published, "prepayment_top_up")
     assert against + below + met + below + below + "<td></td><td></td></tr>" in _section_html(published, "alerts")

@@ -24,7 +24,9 @@ def _scope(r, names: dict[str, str]) -> str:
             return names.get(r[column], r[column])
     if isinstance(r["category"], str):
         return f"Category {r['category']} incidents" if r["requirement"] == "R5" else r["category"]
-    return "All segments" if r["segment"] == "All" else "National"
+    # a figure without a segment (billing, firmware) is of every segment together too;
+    # "National" is Requirement 3's view of national outages (the terms), not this
+    return "All segments"
 
 
 def render(ctx, charts) -> str:
