@@ -1,0 +1,36 @@
+"""dbt run by hand on a warehouse pmr built: the models of the reporting period read the
+tables of the last build, so a build for another period is refused before any node runs
+(macro check_built_period), where it used to relabel October's figures as December's."""
+
+from pmr import build_state
+from pmr.dbt_runner import run_dbt
+from pmr.warehouse import connect
+
+
+def _built_for(db, period: str) -> None:
+    with connect(db) as con:
+        build_state.ensure_state_tables(con)
+        con.execute("insert into raw.build_state (fingerprint, status, mode, updated_at, period) "
+                    "values ('f', 'built', 'full', now()::timestamp, ?)", [period])
+
+
+def test_dbt_for_another_period_than_the_warehouse_was_built_for_builds_nothing(tmp_path):
+    db = tmp_path / "w.duckdb"
+    _built_for(db, "2026-10")
+    refused = run_dbt(["seed", "--select", "alert_codes"], db, period="2026-12")
+    assert not refused.ok and refused.results == []
+    assert ("this warehouse holds the build of 2026-10 (raw.build_state) and --vars gives period 2026-12"
+            in refused.log_tail)
+    assert "pmr run --month 2026-12" in refused.log_tail
+    with connect(db, read_only=True) as con:
+        assert not con.execute("select * from duckdb_tables() where table_name = 'alert_codes'").fetchall()
+
+    same = run_dbt(["seed", "--select", "alert_codes"], db, period="2026-10")
+    assert same.ok
+    with connect(db, read_only=True) as con:
+        assert con.execute("select count(*) from reference.alert_codes").fetchone()[0] == 8
+
+
+def test_dbt_on_a_warehouse_pmr_has_not_built_runs_for_any_period(tmp_path):
+    result = run_dbt(["seed", "--select", "alert_codes"], tmp_path / "w.duckdb", period="2026-12")
+    assert result.ok
