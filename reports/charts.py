@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 from functools import lru_cache
@@ -13,8 +14,9 @@ import pandas as pd
 SEGMENT_ORDER = ["North", "Central", "South", "SMETS1", "All"]
 # Okabe and Ito's colours, told apart with the common colour-vision deficiencies, and a
 # point shape per segment as well, so a reader who sees no colour (or a grey print)
-# still tells the lines apart
-SEGMENT_COLOURS = ["#0072B2", "#009E73", "#E69F00", "#CC79A7", "#444444"]
+# still tells the lines apart. Each has at least 3:1 contrast on white (WCAG's level
+# for graphics): South is their vermilion, since their orange has 2.25:1.
+SEGMENT_COLOURS = ["#0072B2", "#009E73", "#D55E00", "#CC79A7", "#444444"]
 SEGMENT_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross"]
 
 
@@ -45,11 +47,18 @@ class ChartEmbedder:
         self.count = 0
 
     def embed(self, chart: alt.TopLevelMixin, label: str) -> str:
+        """The figure keeps `label` as its accessible name: Vega draws into a canvas
+        inside it, hidden from screen readers, since Vega labels what it draws
+        "Vega visualization" and would name the figure so. Until a chart is drawn (or
+        without JavaScript) the canvas says what the chart shows and where its figures are."""
         self.count += 1
         element = f"chart-{self.count}"
         spec = json.dumps(chart.to_dict(), sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
         return (
-            f'<figure class="chart" id="{element}" role="img" aria-label="{label}"></figure>'
+            f'<figure class="chart" id="{element}" role="img" aria-label="{html.escape(label, quote=True)}">'
+            f'<div class="chart-canvas" aria-hidden="true"><p class="chart-fallback">Chart: {html.escape(label)}. '
+            f"It is drawn by JavaScript, which this page has not run; its daily figures are the rows of "
+            f"metrics.csv with a day.</p></div></figure>"
             f"<script>pmrEmbed('#{element}', {spec});</script>"
         )
 

@@ -19,8 +19,8 @@ def number(value, unit: str | None = None) -> str:
         return f"{value:,.0f}"
     if unit == "ratio":
         return f"{value:+.3f}"
-    if unit in ("s", "h", "min"):
-        return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
+    # durations keep two decimals however long, so a column or a range ("0.15 – 1,010.00")
+    # reads at one precision
     return f"{value:,.2f}"
 
 

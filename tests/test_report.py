@@ -16,6 +16,7 @@ import pytest
 from pmr import PROJECT_DIR
 from pmr.pipeline import run_month
 from reports import render
+from reports.browser import A4_PRINT_WIDTH_PX
 from tests.helpers import check_in_browser, copy_project, run_project_copy, write_csv
 from tests.page_tables import PageTables
 from tests.rsvp_landing import MONTH, at
@@ -266,6 +267,9 @@ def test_page_renders_every_chart_without_console_errors(published, tmp_path):
     assert check.charts >= 5  # one per business process with traffic, at least
     assert check.charts_rendered == check.charts
     assert check.charts_with_svg >= check.charts
+    assert check.charts_described == check.charts  # Vega's "Vega visualization" does not replace them
+    assert check.charts_explained_without_javascript == check.charts
+    assert check.print_width_px <= A4_PRINT_WIDTH_PX  # nothing makes the printed report shrink
     assert check.screenshot.stat().st_size > 10_000
 
 

@@ -354,3 +354,12 @@ def test_a_measure_without_a_segment_breakdown_is_scoped_to_all_segments():
     assert _scope({**row, "segment": None}, {}) == "All segments"
     assert _scope({**row, "segment": "All"}, {}) == "All segments"
     assert _scope({**row, "service": "dui"}, {"dui": "DCC User Interface"}) == "DCC User Interface"
+
+
+def test_durations_keep_two_decimals_however_long():
+    """A range read "0.15 – 1,010" beside "0.15 – 910.26": one precision for a column."""
+    from reports.format import number
+
+    assert [number(v, "s") for v in (0.15, 910.256, 1010.0, 689188.004)] == ["0.15", "910.26", "1,010.00",
+                                                                          "689,188.00"]
+    assert number(1234.5, "h") == "1,234.50" and number(float("nan"), "s") == "–"

@@ -102,7 +102,7 @@ def test_an_average_far_above_the_median_is_explained(published):
     finally:
         con.close()
     assert IN_LIFE_TARGETS in note
-    assert "The average RTT (12,771 s, all segments) is far above the median (4.47 s)" in note
+    assert "The average RTT (12,771.00 s, all segments) is far above the median (4.47 s)" in note
 
 
 def test_a_measure_without_service_level_says_none_is_set(published):

@@ -41,6 +41,7 @@ import pytest
 from pmr import PROJECT_DIR
 from pmr.calendar import is_working_day
 from pmr.pipeline import run_month
+from reports.browser import A4_PRINT_WIDTH_PX
 from reports.sections import all_sections
 from tests.helpers import alert_row, check_in_browser, write_csv
 from tests.page_tables import PageTables, rows_of, table_with
@@ -399,3 +400,6 @@ def test_page_renders_every_chart_without_console_errors(published, tmp_path):
     assert check.charts >= 5  # the five daily availability charts, at least
     assert check.charts_rendered == check.charts
     assert check.charts_with_svg >= check.charts
+    assert check.charts_described == check.charts  # Vega's "Vega visualization" does not replace them
+    assert check.charts_explained_without_javascript == check.charts
+    assert check.print_width_px <= A4_PRINT_WIDTH_PX  # nothing makes the printed report shrink

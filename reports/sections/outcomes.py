@@ -326,10 +326,10 @@ def _firmware(ctx, charts) -> str:
         base = alt.Chart(data).encode(
             y=alt.Y("stage:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=400)),
             x=alt.X("pct:Q", title="% of the population in brackets", scale=alt.Scale(domain=[0, 100])),
-            tooltip=["stage:N", alt.Tooltip("pct:Q", format=".2f")],
-        )
+            tooltip=["stage:N", alt.Tooltip("label:N", title="share")],
+        ).transform_calculate(label="format(datum.pct, '.2f') + '%'")  # as the tables print it
         chart = (base.mark_bar(color="#1d3557")
-                 + base.mark_text(align="left", dx=4).encode(text=alt.Text("pct:Q", format=".1f"))).properties(
+                 + base.mark_text(align="left", dx=4).encode(text="label:N")).properties(
             width=440, height=30 * len(data),
             title=alt.TitleParams("The firmware journey", subtitle="Each bar is a share of its own population, "
                                   "in brackets: not a funnel of one set of requests"))
