@@ -33,7 +33,7 @@ scored as (
         buckets.requests as observed_requests,
         expected.expected_requests,
         expected.buckets_observed,
-        2 * (sqrt(buckets.requests + 0.375) - sqrt(expected.expected_requests + 0.375)) as z_score
+        {{ anscombe_z('buckets.requests', 'expected.expected_requests') }} as z_score
     from buckets
     inner join expected
         on buckets.segment = expected.segment

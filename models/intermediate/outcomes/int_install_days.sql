@@ -4,7 +4,7 @@
     that day (has_data). A day without any request is a day the extract does not
     cover, not a day with no installs. -#}
 
-{%- set history_days = 28 %}
+{%- set history_days = 7 * install_forecast_weeks() %}
 
 with calendar as (
 

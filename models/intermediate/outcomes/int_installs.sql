@@ -5,7 +5,7 @@
     counted. Success, deliverable, segment and UK day come from
     fct_service_requests. The days before the period feed the forecast. -#}
 
-{%- set history_days = 28 %}
+{%- set history_days = 7 * install_forecast_weeks() %}
 
 with requests as (
 

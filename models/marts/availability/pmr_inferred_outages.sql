@@ -98,7 +98,7 @@ scored as (
 
     select
         spells.*,
-        2 * (sqrt(observed_requests + 0.375) - sqrt(expected_requests + 0.375)) as z_score,
+        {{ anscombe_z('observed_requests', 'expected_requests') }} as z_score,
         case
             when observed_requests > 0
                 then observed_requests * ln(observed_requests / expected_requests)

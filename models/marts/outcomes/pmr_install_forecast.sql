@@ -20,7 +20,7 @@
     - major_incidents_open: Category 1-2 incidents open at any time that day
       (int_major_incident_days), the same for every segment; null monthly. -#}
 
-{%- set weeks_back = [1, 2, 3, 4] %}
+{%- set weeks_back = range(1, install_forecast_weeks() + 1) %}
 
 with daily as (
 
