@@ -9,6 +9,8 @@ import math
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+
 
 def number(value, unit: str | None = None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -64,6 +66,15 @@ def status(value, target, minimum, higher_is_better: bool = True) -> str:
     if minimum is not None and value >= minimum:
         return "target missed (minimum met)"
     return "minimum missed"
+
+
+def uk_local(moment, with_year: bool = False) -> str:
+    """A naive UTC timestamp as UK local time to the minute, with its zone (GMT or BST):
+    "Sun 11 Oct 01:10 BST", with the year when the month alone does not tell it."""
+    if moment is None or pd.isna(moment):
+        return ""
+    local = pd.Timestamp(moment).tz_localize("UTC").tz_convert(ZoneInfo("Europe/London"))
+    return local.strftime("%a %d %b %Y %H:%M %Z" if with_year else "%a %d %b %H:%M %Z")
 
 
 def uk_time(instant) -> str | None:

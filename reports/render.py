@@ -27,7 +27,7 @@ from pmr.metrics import CSV_COLUMNS, csv_order_by
 from pmr.run_log import failed_caveats
 from reports.charts import ChartEmbedder, javascript_bundle
 from reports.context import ReportContext
-from reports.format import esc, uk_time
+from reports.format import esc, uk_local, uk_time
 
 QUALITY_COLUMNS = ["source", "file", "rows_read", "accepted", "duplicates", "quarantined", "reason"]
 DEFINITION_PATHS = ["models", "macros", "seeds", "dbt_project.yml"]
@@ -282,17 +282,17 @@ def provisional_notice(con: duckdb.DuckDBPyConnection, windows=None) -> str:
     # check's (a month published with days missing says so in its own notice)
     reach = ("no day after the month has landed yet" if landed <= month_end else
              f"the days after the month have landed, each with requests, responses and alerts, up to "
-             f"{landed:%Y-%m-%d %H:%M} UTC")
+             f"{uk_local(landed, with_year=True)}")
 
     def why(row) -> str:
         if pd.isna(row.latest_clock_start_utc):
             return f"{duration((row.needed_through_utc - month_end).total_seconds())} after the month"
-        return (f"an unanswered Future-Dated request is executed at {row.latest_clock_start_utc:%Y-%m-%d %H:%M} UTC, "
+        return (f"an unanswered Future-Dated request is executed at {uk_local(row.latest_clock_start_utc, True)}, "
                 f"and its final response may come up to "
                 f"{duration((row.needed_through_utc - row.latest_clock_start_utc).total_seconds())} later")
 
     items = "".join(
-        f"<li>{esc(row.label)}: final once every day to {row.needed_through_utc:%Y-%m-%d %H:%M} UTC has landed "
+        f"<li>{esc(row.label)}: final once every day to {uk_local(row.needed_through_utc, True)} has landed "
         f"({why(row)})</li>"
         for row in open_windows.itertuples()
     )

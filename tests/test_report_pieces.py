@@ -103,14 +103,15 @@ def _follow_up_warehouse(days_after_the_month, windows):
 def test_figures_whose_follow_up_has_not_landed_are_provisional_at_the_top():
     """October 2026 ends at 2026-11-01 00:00 UTC. Requests land on 1-3 November, responses
     on 1-2, alerts on 1-4: the landing holds every day up to the end of 2 November (3 Nov
-    00:00 UTC). One day after the month (2 November) has landed; seven days have not."""
+    00:00 UTC). One day after the month (2 November) has landed; seven days have not.
+    Times are UK local (GMT in November)."""
     con = _follow_up_warehouse(
         {"stg_service_requests": (1, 2, 3), "stg_service_responses": (1, 2), "stg_alerts": (1, 2, 3, 4)},
         {"a.one_day": 86400.0, "b.week": 604800.0, "c.week": 604800.0, "d.none": None})
     notice = render.provisional_notice(con)
     assert "the days after the month have landed, each with requests, responses and alerts, up to " \
-           "2026-11-03 00:00 UTC" in notice
-    assert ("<ul><li>b.week, c.week: final once every day to 2026-11-08 00:00 UTC has landed (7 days after the "
+           "Tue 03 Nov 2026 00:00 GMT" in notice
+    assert ("<ul><li>b.week, c.week: final once every day to Sun 08 Nov 2026 00:00 GMT has landed (7 days after the "
             "month)</li></ul>") in notice
     assert "a.one_day" not in notice and "d.none" not in notice
 
@@ -127,8 +128,8 @@ def test_the_notice_says_when_a_future_dated_request_holds_figures_back():
         as t(metric_id, period, follow_up_s, needed_through_utc, landed_through_utc, is_provisional,
              latest_clock_start_utc)""")
     notice = render.provisional_notice(con)
-    assert ("<ul><li>rsvp.pct_failed: final once every day to 2026-11-25 10:00 UTC has landed (an unanswered "
-            "Future-Dated request is executed at 2026-11-20 10:00 UTC, and its final response may come up to 5 days "
+    assert ("<ul><li>rsvp.pct_failed: final once every day to Wed 25 Nov 2026 10:00 GMT has landed (an unanswered "
+            "Future-Dated request is executed at Fri 20 Nov 2026 10:00 GMT, and its final response may come up to 5 days "
             "later)</li></ul>") in notice
     assert "alerts.late" not in notice
 

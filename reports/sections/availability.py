@@ -24,7 +24,7 @@ from expectations.frames import days_without_data
 from pmr.calendar import parse_month
 from pmr.metric_declarations import duration
 from reports.charts import SEGMENT_ORDER, daily_lines, level_names, level_rules, segment_channels
-from reports.format import esc, links_within, number, table
+from reports.format import esc, links_within, number, table, uk_local
 from reports.sections import Section, ids
 
 UK = ZoneInfo("Europe/London")
@@ -104,13 +104,6 @@ def _previous_coverage_note(ctx, coverage: pd.DataFrame) -> str:
             f"{_previous_day(ctx):%B %Y} ({esc(days)}), so it probably does not reach those days: an outage "
             "recorded on them would be missing from the outages landed, and the previous service level counts "
             "those days as up.")
-
-
-def _uk(moment) -> str:
-    """A naive UTC timestamp as UK local time, with its zone (GMT/BST)."""
-    if moment is None or pd.isna(moment):
-        return ""
-    return pd.Timestamp(moment).tz_localize("UTC").tz_convert(UK).strftime("%a %d %b %H:%M %Z")
 
 
 def _period_bounds_utc(month: str) -> tuple[dt.datetime, dt.datetime]:
@@ -264,7 +257,7 @@ def _inferred(ctx) -> str:
         parts.append(table(
             ["Start (UK time)", "End (UK time)", "Segment", "Minutes", "Requests observed", "Requests expected",
              "Recorded outage overlapping"],
-            [[_uk(r["spell_start_utc"]), _uk(r["spell_end_utc"]), r["segment"], number(r["duration_min"], "count"),
+            [[uk_local(r["spell_start_utc"]), uk_local(r["spell_end_utc"]), r["segment"], number(r["duration_min"], "count"),
               number(r["observed_requests"], "count"), number(r["expected_requests"], None),
               f"yes: {r['recorded_outage_ids']}" if r["has_recorded_outage"] else "no"]
              for _, r in spells.iterrows()],
@@ -294,7 +287,7 @@ def _recorded_outages(ctx) -> str:
         rows.append([
             o["outage_id"], o["component"], "planned" if o["planned"] else "unplanned",
             o["csp_region"] if isinstance(o["csp_region"], str) else "national",
-            _uk(o["started_at"]), _uk(o["ended_at"]) if pd.notna(o["ended_at"]) else "open",
+            uk_local(o["started_at"]), uk_local(o["ended_at"]) if pd.notna(o["ended_at"]) else "open",
             ", ".join(found) if found else "none",
         ])
     return table(
