@@ -165,8 +165,10 @@ def test_category_3(db):
     # Raised in October (DCC): c3a, c3b, c3d, c3f, c3g -> 5.
     assert metric(db, "cpm5.raised", **cat) == 5
     # Response met: c3a, c3g -> 2 / 4.
+    assert metric(db, "cpm5.response_met", **cat) == 2
     assert metric(db, "cpm5.pct_response_met", **cat) == pytest.approx(50.0)
     # Resolution met: c3a, c3c, c3g -> 3 / 4.
+    assert metric(db, "cpm5.resolution_met", **cat) == 3
     assert metric(db, "cpm5.pct_resolution_met", **cat) == pytest.approx(75.0)
     # Resolution hours 120.98333, 96, 48, 120: mean 384.98333 / 4 = 96.245833;
     # median of 48, 96, 120, 120.98 = (96 + 120) / 2 = 108.
@@ -178,7 +180,9 @@ def test_category_4(db):
     cat = {"category": "4"}
     assert metric(db, "cpm5.closed", **cat) == 2  # c4a (closed 1 Oct), c4b
     assert metric(db, "cpm5.raised", **cat) == 1  # c4b
+    assert metric(db, "cpm5.response_met", **cat) == 2
     assert metric(db, "cpm5.pct_response_met", **cat) == pytest.approx(100.0)
+    assert metric(db, "cpm5.resolution_met", **cat) == 1
     assert metric(db, "cpm5.pct_resolution_met", **cat) == pytest.approx(50.0)
     # 239.5 and 240: mean = median = 239.75 (the mean of the two middle values)
     assert metric(db, "cpm5.mean_resolution_h", **cat) == pytest.approx(239.75)
@@ -189,6 +193,8 @@ def test_category_with_no_incidents(db):
     # Counts are 0, the other figures have no row (metrics.md §8).
     assert metric(db, "cpm5.closed", category="5") == 0
     assert metric(db, "cpm5.raised", category="5") == 0
+    assert metric(db, "cpm5.response_met", category="5") == 0
+    assert metric(db, "cpm5.resolution_met", category="5") == 0
     assert query(
         db, "select count(*) from metrics.pmr_metrics where metric_id like 'cpm5.pct%' and category = '5'"
     ) == [(0,)]

@@ -381,8 +381,10 @@ def test_cpm5_table_by_category(published):
     assert table["Incidents closed in the period"] == ["4", "2", "0", "", "", "I"]
     assert table["Incidents raised in the period"] == ["5", "1", "0", "", "", "I"]
     # response met: c3a c3g (2 of 4); c4a c4b (2 of 2)
+    assert table["Closed incidents responded to within the target response time"] == ["2", "2", "0", "", "", "I"]
     assert table["Initial response within the target response time"] == ["50.00%", "100.00%", "–", "", "", "I"]
     # resolution met: c3a c3c c3g (3 of 4); c4a (1 of 2). The measure, against 90 / 80.
+    assert table["Closed incidents resolved within the target resolution time"] == ["3", "1", "0", "", "", "I"]
     assert table["Resolution within the target resolution time"] == ["75.00%", "50.00%", "–", "90.00%", "80.00%",
                                                                       "M"]
     # category 3: 120.98333 + 96 + 48 + 120 = 384.98333 h / 4 = 96.25; median (96 + 120) / 2 = 108

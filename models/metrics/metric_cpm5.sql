@@ -1,6 +1,6 @@
 {#- Figures of Requirement 5, CPM5 (metrics.md §7), for the period, by
-    incident category '3', '4', '5' (DCC as Responsible Party): counts closed
-    and raised (0 when none); shares meeting the response and resolution
+    incident category '3', '4', '5' (DCC as Responsible Party): counts closed,
+    raised and closed meeting each target (0 when none); shares meeting the response and resolution
     targets and mean / exact median resolution hours, with no row for a
     category with nothing to measure (metrics.md §8). pmr_cpm5 holds the
     period var('period') only (its closures and raisings are filtered with
@@ -18,6 +18,10 @@ figures as (
     select 'cpm5.closed' as metric_id, category_label, cast(closed as double) as value from cpm5
     union all
     select 'cpm5.raised', category_label, cast(raised as double) from cpm5
+    union all
+    select 'cpm5.response_met', category_label, cast(response_met as double) from cpm5
+    union all
+    select 'cpm5.resolution_met', category_label, cast(resolution_met as double) from cpm5
     union all
     select 'cpm5.pct_response_met', category_label, pct_response_met from cpm5 where closed > 0
     union all
