@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import os
 import re
 import signal
 import sys
@@ -369,7 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
         "own questions\"); every table and column carries its description: select table_name, column_name, "
         "comment from duckdb_columns() where schema_name = 'marts'. Times are UTC. Exit code 1 for a query "
         "DuckDB refuses (its message follows) or a warehouse that does not exist; 3 while a run holds the "
-        "warehouse.",
+        "warehouse; 141 when the reader of its output stops reading (| head), as for a shell command.",
     )
     sql.add_argument("query", help="the SQL, quoted as one argument")
     sql.add_argument("--db", type=_path, help="warehouse DuckDB file (default $PMR_DB or warehouse/pmr.duckdb)")
@@ -400,6 +401,11 @@ def main(argv: list[str] | None = None) -> int:
     except WarehouseLocked as locked:
         print(f"error: {locked}", file=sys.stderr)
         return _with_run_log(locked, 3)
+    except BrokenPipeError:
+        # the reader stopped reading (`pmr sql ... | head`): stop quietly, as a shell
+        # command killed by SIGPIPE does, not with an error about the pipe
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except (OSError, duckdb.IOException) as error:  # a path that is not a folder, a file that is not a warehouse
         notes = "".join(f" ({note})" for note in getattr(error, "__notes__", []))
         print(f"error: {str(error).splitlines()[0]}{notes}", file=sys.stderr)

@@ -61,3 +61,20 @@ def test_a_bad_query_and_a_missing_warehouse_say_what_is_wrong(warehouse, tmp_pa
     assert capsys.readouterr().err == f"error: no warehouse at {missing}: build one with pmr run (or name it with " \
                                       "--db or PMR_DB)\n"
     assert not missing.exists()  # not created by asking
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path):
+    """`pmr sql ... | head -1`: the pipe closes after one line. Said before as
+    "error: [Errno 32] Broken pipe"; now silent, with the status of a command killed by
+    SIGPIPE (141), and the reader got what it read."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "w.duckdb"
+    duckdb.connect(str(db)).close()
+    pmr = subprocess.Popen([sys.executable, "-m", "pmr.cli", "sql", "--csv", "--db", str(db),
+                            "select * from range(1000000)"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert pmr.stdout.readline() == b"range\n"
+    pmr.stdout.close()  # as head does after its lines
+    assert pmr.wait(timeout=120) == 141
+    assert pmr.stderr.read() == b""
