@@ -401,6 +401,8 @@ def test_the_report_names_the_days_without_a_forecast(warehouse):
     assert f"<strong>No install forecast on {len(days)} day(s)</strong> ({', '.join(days)})" in html
     # every forecast here is a few installs, below ic_deviation_min_predicted: 31 days x 5 segments, none judged
     assert "No segment-day was flagged as degraded: 0 of the month's 155 segment-days could be" in html
+    # IC2's proxy of the impact on Users points to where the message volume is
+    assert 'the volume panel of <a href="#rsvp-install_commission">its chart</a>, rsvp.volume' in html
 
 
 def test_the_install_chart_shades_each_major_incident_day_around_its_point(warehouse):

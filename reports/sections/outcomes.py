@@ -197,7 +197,10 @@ def _installs(ctx, charts) -> str:
     rule = (f"ic.deviation at or below {ratio:+g} with a forecast of at least {floor:,.0f} installs, "
             "not a bank holiday" if ratio is not None and floor is not None else "ic.deviation below the threshold")
     parts.append(f"<p>Red triangles: degraded days ({esc(rule)}; thresholds from the parameters reference "
-                 "table). Shaded days: Category 1–2 incidents open (ic.major_incidents_open).</p>")
+                 "table). Shaded days: Category 1–2 incidents open (ic.major_incidents_open). The volume of "
+                 "messages, which the modification takes as a proxy of the impact on Users, is Install and "
+                 "Commission's daily request volume under Requirement 1 (the volume panel of "
+                 '<a href="#rsvp-install_commission">its chart</a>, rsvp.volume).</p>')
     if degraded.empty:
         judged, days = ctx.query("select count(*) filter (where is_judged), count(*) from marts.pmr_install_forecast "
                                  "where period = ? and day is not null", [ctx.month]).iloc[0]
