@@ -80,12 +80,12 @@ def monthly_report_schedule(context: dg.ScheduleEvaluationContext, pmr: PmrSetti
     month = previous_month(day)
     if not _valid_month(month):
         return dg.SkipReason(f"{month} is before the first partition {FIRST_MONTH}")
-    if is_first_working_day_of_month(day):
-        return dg.RunRequest(run_key=f"schedule-{month}", partition_key=month, tags={"pmr/trigger": "schedule"})
     try:
         due = deadline(month)
     except ValueError as error:  # a year beyond the bank-holiday seed
         return dg.SkipReason(str(error))
+    if is_first_working_day_of_month(day):
+        return dg.RunRequest(run_key=f"schedule-{month}", partition_key=month, tags={"pmr/trigger": "schedule"})
     published = published_folder(pmr.out_path, month).exists()
     provisional = published_is_provisional(pmr.out_path, month)
     if published and not provisional:
@@ -93,10 +93,16 @@ def monthly_report_schedule(context: dg.ScheduleEvaluationContext, pmr: PmrSetti
     state = "still provisional" if published else "not published"
     late = day > due
     if not is_working_day(day):
-        # a weekend or bank holiday: the schedule itself tries again
         when = f"deadline {due.isoformat()}" + (", passed" if late else "")
+        following = add_working_days(day, 1)
+        if following.month != day.month:
+            # the last days of the month after: from the 1st the schedule looks at another month
+            return dg.SkipReason(f"{day.isoformat()} is not a Working Day; {month}'s report is {state} ({when}), "
+                                 f"and from {following.replace(day=1).isoformat()} the schedule builds "
+                                 f"{previous_month(following)}: launch {month}'s partition once its data has landed")
+        # a weekend or bank holiday: the schedule itself tries again
         return dg.SkipReason(f"{day.isoformat()} is not a Working Day; {month}'s report is {state}: the schedule "
-                             f"launches it on the next Working Day, {add_working_days(day, 1).isoformat()} ({when})")
+                             f"launches it on the next Working Day, {following.isoformat()} ({when})")
     # A new run key each day: what landed since may unblock the month, and what landed or
     # the clock passed since may make its figures final. Past the deadline too: the month
     # is late either way, and its figures should be final as soon as the data allows (a

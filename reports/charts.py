@@ -57,8 +57,8 @@ class ChartEmbedder:
         return (
             f'<figure class="chart" id="{element}" role="img" aria-label="{html.escape(label, quote=True)}">'
             f'<div class="chart-canvas" aria-hidden="true"><p class="chart-fallback">Chart: {html.escape(label)}. '
-            f"It is drawn by JavaScript, which this page has not run; its daily figures are the rows of "
-            f"metrics.csv with a day.</p></div></figure>"
+            f"It is drawn by JavaScript, which this page has not run; the figures it shows are in "
+            f"metrics.csv.</p></div></figure>"
             f"<script>pmrEmbed('#{element}', {spec});</script>"
         )
 

@@ -57,13 +57,19 @@ def status(value, target, minimum, higher_is_better: bool = True) -> str:
     """Against service levels: target met; target missed (minimum met); minimum missed.
     Said as a shortfall first, so a figure short of its target never reads as a pass;
     "missed", not "below", since for a share missed (IC1) the levels are ceilings."""
-    if value is None or target is None or (isinstance(target, float) and math.isnan(target)):
+    def missing(level) -> bool:
+        return level is None or (isinstance(level, float) and math.isnan(level))
+
+    if value is None or missing(target):
         return ""
     if not higher_is_better:
-        value, target, minimum = -value, -target, -minimum
+        value, target = -value, -target
+        minimum = None if missing(minimum) else -minimum
     if value >= target:
         return "target met"
-    if minimum is not None and value >= minimum:
+    if missing(minimum):  # a target without a minimum: nothing to say of a minimum
+        return "target missed"
+    if value >= minimum:
         return "target missed (minimum met)"
     return "minimum missed"
 

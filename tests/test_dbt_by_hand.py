@@ -34,3 +34,25 @@ def test_dbt_for_another_period_than_the_warehouse_was_built_for_builds_nothing(
 def test_dbt_on_a_warehouse_pmr_has_not_built_runs_for_any_period(tmp_path):
     result = run_dbt(["seed", "--select", "alert_codes"], tmp_path / "w.duckdb", period="2026-12")
     assert result.ok
+
+
+def test_dbt_by_hand_after_a_build_that_did_not_finish_builds_nothing(tmp_path):
+    """A pmr run of November stopped half way through its dbt build on October's warehouse:
+    raw.build_state says building 2026-11 while the marts still hold October. A hand build
+    for November would count October's rows as November's, one for October would read
+    November's half-built tables; both are refused until pmr finishes the build. pmr's own
+    builds (run with their claim) go on."""
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        build_state.ensure_state_tables(con)
+        con.execute("insert into raw.build_state (fingerprint, status, mode, updated_at, period) "
+                    "values ('f', 'building', 'full', now()::timestamp, '2026-11')")
+    for period in ("2026-11", "2026-10"):
+        refused = run_dbt(["seed", "--select", "alert_codes"], db, period=period)
+        assert not refused.ok and refused.results == []
+        assert ("the last build of this warehouse, of 2026-11, did not finish (raw.build_state: building)"
+                in refused.log_tail)
+        assert "pmr run --month 2026-11" in refused.log_tail
+    with connect(db) as con:
+        con.execute("create table raw.run_claim as select 'c' as claim")
+    assert run_dbt(["seed", "--select", "alert_codes"], db, period="2026-11", claim="c").ok

@@ -91,6 +91,10 @@ def test_the_schedule_reruns_a_provisional_month_each_working_day_until_it_is_fi
         "2026-11-21 is not a Working Day; 2026-10's report is still provisional: the schedule launches it on the "
         "next Working Day, 2026-11-23 (deadline 2026-11-13, passed)")
     assert evaluate(dt.date(2026, 11, 30)).partition_key == "2026-10"  # the last day of the month after
+    publish_run_log(tmp_path, "2026-12", follow_up_passed=False)
+    assert evaluate(dt.date(2027, 1, 30)).skip_message == (  # a Saturday, the last Working Day of January before it
+        "2027-01-30 is not a Working Day; 2026-12's report is still provisional (deadline 2027-01-15, passed), and "
+        "from 2027-02-01 the schedule builds 2027-01: launch 2026-12's partition once its data has landed")
     december = evaluate(dt.date(2026, 12, 2))  # November is the month now, unpublished
     assert december.partition_key == "2026-11" and december.tags["pmr/reason"] == "unpublished"
     publish_run_log(tmp_path, "2026-10", follow_up_passed=True)

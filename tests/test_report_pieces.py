@@ -339,6 +339,10 @@ def test_the_terms_give_the_seeds_own_definitions_of_measure_and_indicator():
     (1.0, 1.0, 4.0, False, "target met"),                      # a ceiling: at most 1% missed
     (4.0, 1.0, 4.0, False, "target missed (minimum met)"),
     (4.01, 1.0, 4.0, False, "minimum missed"),
+    (97.0, 99.0, None, True, "target missed"),                 # a target without a minimum
+    (97.0, 99.0, float("nan"), True, "target missed"),
+    (5.0, 1.0, None, False, "target missed"),
+    (0.5, 1.0, None, False, "target met"),
 ])
 def test_a_figure_on_its_service_level_meets_it(value, target, minimum, higher_is_better, verdict):
     from reports.format import status
