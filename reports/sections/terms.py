@@ -15,8 +15,8 @@ TERMS = (
     ("Indicator", "Something the DCC is not accountable for but that provides a KPI that may be of value or use "
                   "to the industry but cannot have a target attributed to it (MP122, Table 1). Marked I."),
     ("Target, minimum", "The service levels a measure is judged against: \"target met\", \"target missed "
-                        "(minimum met)\" or \"minimum missed\" (\"target missed\" when no minimum is set). A measure for which the metric definitions set "
-                        "no level says so (\"no service level set\")."),
+                        "(minimum met)\" or \"minimum missed\" (\"target missed\" when no minimum is set). A "
+                        "measure for which the metric definitions set no level says so (\"no service level set\")."),
     ("Segment", "SMETS2 traffic by Communication Service Provider region (North, Central, South), all SMETS1 "
                 "traffic as one segment (SMETS1), and All, the total of the four. For availability and "
                 "reliability (Requirement 3), All is the national view, shown as National: it counts the outages "
