@@ -407,12 +407,24 @@ def source_deliveries(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFram
     ).df()
 
 
+CONFLICT_REASON = "conflicting contents"
+
+
 def accounting_by_source(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per source with landing files. A source "had data" when its files
-    held rows or one of them could not be read; only those must have accepted rows."""
+    held rows or one of them could not be read; only those must have accepted rows.
+    `conflicting`: its rows quarantined because their id came with other contents too."""
+    conflicts = (
+        f"""select source, count(*) as conflicting from staging.quarantined_rows
+            where reason like '{CONFLICT_REASON}%' group by source"""
+        if relation_exists(con, "staging.quarantined_rows")
+        else "select null as source, 0 as conflicting where false"
+    )
     return con.execute(
-        """
-        with by_source as (
+        f"""
+        with conflicts as ({conflicts}),
+
+        by_source as (
             select
                 source,
                 count(*) as files,
@@ -430,8 +442,10 @@ def accounting_by_source(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             accepted,
             quarantined,
             round(100.0 * quarantined / nullif(rows_read, 0), 4) as quarantined_pct,
-            case when had_data then accepted end as accepted_if_had_data
+            case when had_data then accepted end as accepted_if_had_data,
+            coalesce(conflicts.conflicting, 0) as conflicting
         from by_source
+        left join conflicts using (source)
         order by label
         """
     ).df()

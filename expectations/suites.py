@@ -13,7 +13,7 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 | accounting_files | rows_read = accepted + duplicates + quarantined, per file | blocking |
 | accounting_files | every landing file could be read; every file read has every contract column | warning |
 | accounting_sources | quarantined share per source <= quarantine_max_pct; every source with data has accepted rows | blocking |
-| accounting_sources | quarantined share above half the limit | warning |
+| accounting_sources | quarantined share above half the limit; an id delivered with conflicting contents (all its versions quarantined) | warning |
 | landing_folder | no landing file in a folder that is not a source's, or beside the source folders, or out of reach (a name that is not UTF-8 or that DuckDB cannot open, a link to a folder, a broken link) | blocking |
 | landing_folder | nothing else unread in the landing folder; every source folder there | warning |
 | period | accepted service requests, responses and alerts fall in the month | blocking |
@@ -151,6 +151,12 @@ def source_rules(max_pct: float) -> list[Rule]:
              gxe.ExpectColumnValuesToBeBetween(column="quarantined_pct", min_value=0, max_value=max_pct / 2), False,
              f"have at most {max_pct / 2:g}% of their rows quarantined (early warning)", "sources",
              ("quarantined", "rows_read", "quarantined_pct")),
+        Rule("accounting: no id delivered with conflicting contents",
+             gxe.ExpectColumnValuesToBeInSet(column="conflicting", value_set=[0]), False,
+             "hold no id delivered twice with different contents: every version is quarantined and the id is "
+             "left out of the figures, however few the rows (a correction sent in a new file does this: correct "
+             "the file that holds the first version instead, docs/landing-contract.md)", "sources",
+             ("conflicting",)),
     ]
 
 

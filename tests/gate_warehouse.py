@@ -33,7 +33,7 @@ OTHER_SOURCES = {
 
 def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, alerts=None, responses=None,
                    quarantine_max_pct=1.0, declared_without_figures=(), follow_up=None, other_sources=None,
-                   lacking=None) -> Path:
+                   lacking=None, quarantined=None) -> Path:
     """A warehouse with just what the gate reads. Defaults: a consistent month with
     prepayment_top_up traffic in every segment, every file read having every contract
     column but those `lacking` names (file -> columns), which it has renamed <column>_renamed."""
@@ -56,6 +56,10 @@ def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, 
           for source in ("alerts", "csp_test_messages", "outages", "incidents", "ch_firmware_events")),
     ]
     con.executemany("insert into staging.landing_accounting values (?, ?, ?, ?, ?, ?, ?, ?, ?)", accounting)
+    if quarantined is not None:  # (source, file, reason) of each quarantined row
+        con.execute("create table staging.quarantined_rows (source varchar, file varchar, row_number bigint, "
+                    "raw_values varchar, reason varchar)")
+        con.executemany("insert into staging.quarantined_rows values (?, ?, 1, '{}', ?)", quarantined)
     con.execute("create table raw.landing_files (file varchar, columns varchar[], other_columns varchar[])")
     lacking = lacking or {}
     con.executemany("insert into raw.landing_files values (?, ?, ?)", [

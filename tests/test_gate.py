@@ -256,6 +256,32 @@ def test_accounting_identity_and_quarantine_share(tmp_path):
     assert not problems["accounting: quarantined share below half the limit"].blocking
 
 
+def test_an_id_delivered_with_conflicting_contents_warns(tmp_path):
+    """A correction sent in a new file beside the original: both versions of the request
+    are quarantined and it leaves the figures, though 2 rows in 1,000 are far below the
+    quarantine limit. The gate warns, naming the source and how many rows."""
+    conflict = "conflicting contents for the same request_id"
+    accounting = [
+        ("service_requests", "service_requests/a.csv", "csv", "loaded", None, 1000, 995, 0, 5),
+        ("service_requests", "service_requests/a.fix.csv", "csv", "loaded", None, 1, 0, 0, 1),
+        *((source, f"{source}/a.csv", "csv", "loaded", None, 0, 0, 0, 0)
+          for source in ("service_responses", "alerts", "csp_test_messages", "outages", "incidents",
+                         "ch_firmware_events")),
+    ]
+    quarantined = [("service_requests", "service_requests/a.csv", conflict),
+                   ("service_requests", "service_requests/a.fix.csv", conflict),
+                   *[("service_requests", "service_requests/a.csv", "unknown csp_region")] * 4]
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", accounting=accounting, quarantined=quarantined))
+    problems = failed(checks)
+    warning = problems["accounting: no id delivered with conflicting contents"]
+    assert not warning.blocking and "service_requests (conflicting=2)" in warning.detail
+    assert "accounting: quarantined share within limit" not in problems  # 6 of 1,001 rows
+
+    clean = evaluate(make_warehouse(tmp_path / "clean.duckdb", quarantined=[
+        ("service_requests", "service_requests/a.csv", "unknown csp_region")] * 5))
+    assert "accounting: no id delivered with conflicting contents" not in failed(clean)
+
+
 def test_a_file_read_without_a_contract_column_warns(tmp_path):
     """A column a file lacks is empty in each of its rows; an optional one does not
     stop the file, so it is a warning naming the file and the columns. A skipped file
