@@ -154,8 +154,9 @@ def source_rules(max_pct: float) -> list[Rule]:
         Rule("accounting: no id delivered with conflicting contents",
              gxe.ExpectColumnValuesToBeInSet(column="conflicting", value_set=[0]), False,
              "hold no id delivered twice with different contents: every version is quarantined and the id is "
-             "left out of the figures, however few the rows (a correction sent in a new file does this: correct "
-             "the file that holds the first version instead, docs/landing-contract.md)", "sources",
+             "left out of the figures, however few the rows (a correction sent in a new file beside the original "
+             "is one way: correct the file that holds the first version instead, docs/landing-contract.md)",
+             "sources",
              ("conflicting",)),
     ]
 
