@@ -31,7 +31,7 @@ from typing import Callable
 
 import duckdb
 
-from expectations import frames
+from expectations import accounting_frames, frames
 from expectations.runner import Rule, gx_modules, validate
 from pmr import SOURCES
 from pmr.calendar import parse_month
@@ -248,11 +248,11 @@ def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | 
     checks: list[CheckResult] = []
 
     if frames.relation_exists(con, "staging.landing_accounting"):
-        checks += validate("accounting_files", frames.accounting_by_file(con), file_rules(), "label", progress)
-        checks += validate(
-            "accounting_sources", frames.accounting_by_source(con), source_rules(frames.quarantine_max_pct(con)),
-            "label", progress,
-        )
+        checks += validate("accounting_files", accounting_frames.accounting_by_file(con), file_rules(), "label",
+                           progress)
+        max_pct = accounting_frames.quarantine_max_pct(con)
+        checks += validate("accounting_sources", accounting_frames.accounting_by_source(con), source_rules(max_pct),
+                           "label", progress)
         if frames.relation_exists(con, CATALOGUE) and all(
                 frames.relation_exists(con, f"staging.stg_{source}") for source in SOURCES):
             checks += validate("deliveries", frames.source_deliveries(con, month), delivery_rules(), "label",
@@ -260,7 +260,8 @@ def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | 
     else:
         checks.append(_missing("accounting", "staging.landing_accounting"))
     if frames.relation_exists(con, "raw.landing_unread"):
-        checks += validate("landing_folder", frames.unread_entries(con), unread_rules(), "label", progress)
+        checks += validate("landing_folder", accounting_frames.unread_entries(con), unread_rules(), "label",
+                           progress)
     if all(frames.relation_exists(con, f"staging.stg_{source}") for source in frames.PERIOD_SOURCES):
         checks += validate("period", frames.period_activity(con, month), period_rules(month), "label", progress)
         checks += validate("period_days", frames.days_without_data(con, month),
