@@ -499,7 +499,7 @@ def test_pmr_check_names_a_broken_declaration_and_a_missing_ref(tmp_path):
 
 
 def test_pmr_check_leaves_out_dbts_lines_about_itself_but_never_an_error():
-    from pmr.cli import _without_dbt_preamble
+    from pmr.project_check import _without_dbt_preamble
 
     log = ("12:00:01  Running with dbt=1.11.16\n12:00:01  Registered adapter: duckdb=1.11.1\n"
            "12:00:02  Unable to do partial parsing because saved manifest not found. Starting full parse.\n"
