@@ -11,6 +11,8 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from reports.format import number, table
+
 SEGMENT_ORDER = ["North", "Central", "South", "SMETS1", "All"]
 # Okabe and Ito's colours, told apart with the common colour-vision deficiencies, and a
 # point shape per segment as well, so a reader who sees no colour (or a grey print)
@@ -46,21 +48,66 @@ class ChartEmbedder:
     def __init__(self) -> None:
         self.count = 0
 
-    def embed(self, chart: alt.TopLevelMixin, label: str) -> str:
+    def embed(self, chart: alt.TopLevelMixin, label: str, figures: str = "") -> str:
         """The figure keeps `label` as its accessible name: Vega draws into a canvas
         inside it, hidden from screen readers, since Vega labels what it draws
         "Vega visualization" and would name the figure so. Until a chart is drawn (or
-        without JavaScript) the canvas says what the chart shows and where its figures are."""
+        without JavaScript) the canvas says what the chart shows and where its figures
+        are. `figures` (figures_table) follows the chart, folded, so that a reader who
+        cannot see the chart or hover its points (a screen reader, the keyboard) reads
+        every figure it draws."""
         self.count += 1
         element = f"chart-{self.count}"
         spec = json.dumps(chart.to_dict(), sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+        where = "in the table under it and in metrics.csv" if figures else "in metrics.csv"
         return (
             f'<figure class="chart" id="{element}" role="img" aria-label="{html.escape(label, quote=True)}">'
             f'<div class="chart-canvas" aria-hidden="true"><p class="chart-fallback">Chart: {html.escape(label)}. '
-            f"It is drawn by JavaScript, which this page has not run; the figures it shows are in "
-            f"metrics.csv.</p></div></figure>"
-            f"<script>pmrEmbed('#{element}', {spec});</script>"
+            f"It is drawn by JavaScript, which this page has not run; the figures it shows are {where}.</p>"
+            f"</div></figure>"
+            f"<script>pmrEmbed('#{element}', {spec});</script>{figures}"
         )
+
+
+def figures_table(rows: pd.DataFrame, units: dict[str, str | None], caption: str) -> str:
+    """The figures a chart draws as a table folded under it (ChartEmbedder.embed):
+    `rows` holds the table's columns in order, named as their headers, a `UK day`
+    column of dates printed as the tables print days, the columns of `units` printed
+    as numbers in their unit (reports.format.number: "pct", "count", None for
+    seconds and other figures with two decimals), any other column as text: the
+    columns before the first of `units` name the row (its headers). A row per line of
+    `rows`, in its order."""
+    if rows.empty:
+        return ""
+    columns = list(rows.columns)
+
+    def cell(column: str, value) -> str:
+        if column == "UK day":
+            return pd.Timestamp(value).strftime("%a %d %b")
+        if column in units:
+            return number(None if pd.isna(value) else float(value), units[column])
+        return "" if pd.isna(value) else str(value)
+
+    body = [[cell(column, value) for column, value in zip(columns, line)] for line in rows.itertuples(index=False)]
+    labels = next((i for i, column in enumerate(columns) if column in units), len(columns))
+    return ('<details class="chart-figures"><summary>The figures of this chart, as a table</summary>'
+            f"{table(columns, body, caption=caption, label_columns=labels)}</details>")
+
+
+def by_day_and_segment(data: pd.DataFrame, values: dict[str, str], segment_names: dict[str, str] | None = None
+                       ) -> pd.DataFrame:
+    """Long `data` (day, segment, a `figure` name, value) as figures_table rows: one
+    per UK day and segment (in SEGMENT_ORDER, renamed by `segment_names`), a column per
+    figure of `values` ({figure: header}), in that order; a figure missing that day
+    and segment is empty."""
+    wide = data.pivot(index=["day", "segment"], columns="figure", values="value").reset_index()
+    for figure in values:
+        if figure not in wide.columns:
+            wide[figure] = float("nan")
+    order = {segment: i for i, segment in enumerate(SEGMENT_ORDER)}
+    wide = wide.assign(day=pd.to_datetime(wide["day"]), rank=wide["segment"].map(order)).sort_values(["day", "rank"])
+    wide["segment"] = wide["segment"].map(lambda s: (segment_names or {}).get(s, s))
+    return wide[["day", "segment", *values]].rename(columns={"day": "UK day", "segment": "Segment", **values})
 
 
 def segment_channels(segments: list[str] | None = None, title: str = "Segment",

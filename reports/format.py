@@ -36,9 +36,10 @@ def links_within(targets: list[tuple[str, str]]) -> str:
     return f'<ul class="within">{items}</ul>' if targets else ""
 
 
-def table(header: list[str], rows: Iterable[list], caption: str | None = None, first_column_is_label: bool = True,
+def table(header: list[str], rows: Iterable[list], caption: str | None = None, label_columns: int = 1,
           css: str = "") -> str:
-    """rows hold already formatted cell text (escaped here)."""
+    """rows hold already formatted cell text (escaped here); the first `label_columns`
+    cells of a row are its headers (what the row is), the others its figures."""
     parts = [f'<table class="figures {css}">']
     if caption:
         parts.append(f"<caption>{esc(caption)}</caption>")
@@ -46,7 +47,7 @@ def table(header: list[str], rows: Iterable[list], caption: str | None = None, f
     for row in rows:
         cells = []
         for index, cell in enumerate(row):
-            tag = "th" if first_column_is_label and index == 0 else "td"
+            tag = "th" if index < label_columns else "td"
             cells.append(f"<{tag}>{esc(cell)}</{tag}>")
         parts.append("<tr>" + "".join(cells) + "</tr>")
     parts.append("</tbody></table>")

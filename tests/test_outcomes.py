@@ -384,7 +384,7 @@ def test_the_report_names_the_days_without_a_forecast(warehouse):
 
     from reports.charts import ChartEmbedder
     from reports.context import ReportContext
-    from reports.sections import outcomes
+    from reports.sections import installs
 
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -392,7 +392,7 @@ def test_the_report_names_the_days_without_a_forecast(warehouse):
         catalogue = con.execute("select * from metrics.metric_catalogue").df()
         without = sorted(set(metrics.loc[(metrics["metric_id"] == "ic.installs_predicted") & metrics["day"].notna()
                                          & metrics["value"].isna(), "day"]))
-        html = outcomes._installs(ReportContext(month="2026-10", con=con, metrics=metrics, catalogue=catalogue),
+        html = installs.render_installs(ReportContext(month="2026-10", con=con, metrics=metrics, catalogue=catalogue),
                                   ChartEmbedder())
     finally:
         con.close()
@@ -418,15 +418,15 @@ def test_the_install_chart_shades_each_major_incident_day_around_its_point(wareh
 
     from reports.charts import ChartEmbedder
     from reports.context import ReportContext
-    from reports.sections import outcomes
+    from reports.sections import installs
 
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         metrics = con.execute("select * from metrics.pmr_metrics").df()
         catalogue = con.execute("select * from metrics.metric_catalogue").df()
-        degraded = outcomes._degraded_days(ReportContext(month="2026-10", con=con, metrics=metrics,
+        degraded = installs.degraded_days(ReportContext(month="2026-10", con=con, metrics=metrics,
                                                          catalogue=catalogue))
-        html = outcomes._installs_chart(ReportContext(month="2026-10", con=con, metrics=metrics,
+        html = installs.installs_against_forecast_chart(ReportContext(month="2026-10", con=con, metrics=metrics,
                                                       catalogue=catalogue), ChartEmbedder(), degraded)
     finally:
         con.close()
@@ -439,3 +439,18 @@ def test_the_install_chart_shades_each_major_incident_day_around_its_point(wareh
         day = row["day"][:10]
         before = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
         assert (row["start"][:16], row["end"][:16]) == (f"{before}T12:00", f"{day}T12:00"), row
+    # the table of the chart's figures under it: the incidents open of each day in every
+    # segment's row; South on 1 October, 1 install against a forecast of 3 (67% short,
+    # not flagged: test_degraded_flag_needs_a_forecast_above_the_noise_floor)
+    from tests.page_tables import PageTables, table_with
+
+    page = PageTables()
+    page.feed(f'<section id="installs">{html}</section>')
+    [table] = table_with(page, "installs", "against the forecast, by segment")
+    rows = [dict(zip(table[0], row)) for row in table[1:]]
+    incident_days = {"Thu 01 Oct", "Fri 02 Oct", "Mon 05 Oct", "Tue 06 Oct", "Sat 10 Oct", "Sat 31 Oct"}
+    assert {row["UK day"] for row in rows if row["Category 1-2 incidents open"] == "1"} == incident_days
+    assert {row["Category 1-2 incidents open"] for row in rows} == {"0", "1"}
+    [south] = [row for row in rows if (row["UK day"], row["Segment"]) == ("Thu 01 Oct", "South")]
+    assert (south["Successful installs"], south["Forecast"], south["Degraded day: deviation from the forecast"]) == (
+        "1", "3.00", "–")

@@ -350,6 +350,14 @@ def test_daily_availability_charts(published):
     # one line graph per Service, national view plus the regions that differ
     assert len(labels) == 5
     assert all("availability per UK day" in label for label in labels)
+    # and their figures in a table under each: Registration Data Interface, Thu 8 Oct: E1
+    # 60 + E2 30 min of 1,440, in every view (national outages); Wed 21 Oct: N1 20 min in
+    # the North only
+    [table] = table_with(published["page"], "availability", "Registration Data Interface: availability per UK day")
+    days = {row[0]: row[1:] for row in table}
+    assert days["UK day"] == ["National", "North", "Central", "South"]
+    assert days["Thu 08 Oct"] == [pct(1440 - 90, 1440)] * 4
+    assert days["Wed 21 Oct"] == ["100.00%", pct(1440 - 20, 1440), "100.00%", "100.00%"]
 
 
 def test_metrics_csv_has_the_r3_and_r5_figures(published):

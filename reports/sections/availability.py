@@ -23,7 +23,8 @@ import pandas as pd
 from expectations.frames import days_without_data
 from pmr.calendar import parse_month
 from pmr.metric_declarations import duration
-from reports.charts import SEGMENT_ORDER, daily_lines, level_names, level_rules, segment_channels
+from reports.charts import (SEGMENT_ORDER, daily_lines, figures_table, level_names, level_rules,
+                            segment_channels)
 from reports.format import esc, links_within, number, table, uk_local
 from reports.sections import Section, ids
 
@@ -166,7 +167,13 @@ def _daily_chart(ctx, charts, service: str, name: str) -> str:
     # no band for days without requests, responses or alerts: availability reads outages only
     chart = alt.layer(*layers).properties(
         title=alt.TitleParams(f"{name}: availability per UK day", subtitle=subtitle, anchor="start"))
-    return charts.embed(chart, f"{name}: availability per UK day of the month, national view and CSP regions")
+    views = daily.pivot(index="day", columns="segment", values="value")
+    views = views[[view for view in VIEWS if view in views.columns]].reset_index()
+    views = views.rename(columns={"day": "UK day", "All": "National"})
+    figures = figures_table(views, {view: "pct" for view in views.columns if view != "UK day"},
+                            f"{name}: availability per UK day (%), national view and CSP regions")
+    return charts.embed(chart, f"{name}: availability per UK day of the month, national view and CSP regions",
+                        figures)
 
 
 def _time_of_day_table(ctx, service: str, name: str) -> str:

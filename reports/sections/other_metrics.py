@@ -39,7 +39,7 @@ def render(ctx, charts) -> str:
             ["target", "minimum", "status"] if levels else [])
         kinds = ", ".join(sorted(set(rows["kind"])))
         caption = f"{ctx.title(metric_id)} — {metric_id} ({rows['requirement'].iloc[0]}, {kinds})"
-        parts.append(table(header, body, caption=caption, first_column_is_label=bool(used)))
+        parts.append(table(header, body, caption=caption, label_columns=1 if used else 0))
     return "".join(parts)
 
 

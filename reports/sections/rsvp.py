@@ -10,8 +10,8 @@ import math
 import altair as alt
 import pandas as pd
 
-from reports.charts import (SEGMENT_ORDER, daily_axes, daily_lines, level_names, level_rules,
-                            marking_days_without_data, segment_channels)
+from reports.charts import (SEGMENT_ORDER, by_day_and_segment, daily_axes, daily_lines, figures_table,
+                            level_names, level_rules, marking_days_without_data, segment_channels)
 from reports.format import esc, links_within, number, status, table
 from reports.sections import Section, ids
 
@@ -170,7 +170,23 @@ def _daily_chart(ctx, charts, process: str, title: str) -> str:
     han_free = " (with the interim time excluding the HAN)" if not series("mean_rtt_excl_han_s").empty else ""
     return charts.embed(chart, f"{title}: daily average round-trip time{han_free}, median round-trip time, share "
                                "delivered within the Target Response Time against its levels, share failed (Payload) "
-                               "and volume per segment, each segment a colour and a point shape")
+                               "and volume per segment, each segment a colour and a point shape",
+                        _daily_figures(daily, title, with_han_free=bool(han_free)))
+
+
+def _daily_figures(daily: pd.DataFrame, title: str, with_han_free: bool) -> str:
+    """The daily chart's figures, a row per UK day and segment."""
+    headers = {"mean_rtt_s": "Average RTT (s)", "mean_rtt_excl_han_s": "Average RTT excluding the HAN, interim (s)",
+               "median_rtt_s": "Median RTT (s)", "pct_within_trt": "Within the TRT (%)", "pct_failed": "Failed (%)",
+               "volume": "Volume"}
+    if not with_han_free:
+        del headers["mean_rtt_excl_han_s"]
+    drawn = daily[daily["metric_id"].isin([f"rsvp.{name}" for name in headers])]
+    rows = by_day_and_segment(drawn.assign(figure=drawn["metric_id"].str.removeprefix("rsvp."))[
+        ["day", "segment", "figure", "value"]], headers)
+    units = {header: ("pct" if name.startswith("pct_") else "count" if name == "volume" else None)
+             for name, header in headers.items()}
+    return figures_table(rows, units, f"{title}: daily figures by segment")
 
 
 def render(ctx, charts) -> str:
