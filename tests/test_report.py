@@ -160,8 +160,8 @@ def test_measures_at_a_glance_show_the_previous_months_published_level(published
     page = (published["link"] / "pmr.html").read_text()
     glance = page.split('<section id="measures">', 1)[1].split("</section>", 1)[0]
     assert "<th>Scope</th><th>Previous month</th><th>This month</th><th>Target</th>" in glance
-    assert "<td>Prepayment Top Up Device Remotely</td><td>97.50%</td><td>57.14%</td>" in glance
-    assert "<td>Change of Supplier (Gain)</td><td>–</td>" in glance  # not in September's file
+    assert "<th>Prepayment Top Up Device Remotely</th><td>97.50%</td><td>57.14%</td>" in glance
+    assert "<th>Change of Supplier (Gain)</th><td>–</td>" in glance  # not in September's file
     assert ("the figures of the report published for 2026-09 on 2026-10-14 10:30 BST beside this one (its "
             "metrics.csv); – where it has no such figure. A later publication of 2026-09 does not change them until "
             "this report is published again. As published, its figures were provisional, it was published with "

@@ -293,8 +293,8 @@ def test_measures_at_a_glance_say_why_the_two_alert_shares_differ(published):
     # A1: a1 a2 a3 a5 a6 (a4 suppressed, a7 September), within 60 s a1 a5 a6 = 3 of 5;
     # Alerts Management (seeds/business_process_alerts.csv: AD1, 8F35, 8F36): a1 a2 a3, within a1 = 1 of 3
     # (no previous report is published beside this one: – in the previous month's column)
-    assert "<th>Alerts delivered within 60 s</th><td>A1</td><td>All segments</td><td>–</td><td>60.00%</td>" in measures
-    assert "<td>R1</td><td>Alerts Management</td><td>–</td><td>33.33%</td>" in measures
+    assert "<th>Alerts delivered within 60 s</th><th>A1</th><th>All segments</th><td>–</td><td>60.00%</td>" in measures
+    assert "<th>R1</th><th>Alerts Management</th><td>–</td><td>33.33%</td>" in measures
     assert ("Alerts delivered within 60 s (A1) counts every alert that was not suppressed; Within Target Response "
             "Time for Alerts Management (R1) counts only the alerts of that process, codes 8F35, 8F36, AD1. "
             "Both time an alert against 60 s") in measures
