@@ -90,7 +90,8 @@ def figures_table(rows: pd.DataFrame, units: dict[str, str | None], caption: str
 
     body = [[cell(column, value) for column, value in zip(columns, line)] for line in rows.itertuples(index=False)]
     labels = next((i for i, column in enumerate(columns) if column in units), len(columns))
-    return ('<details class="chart-figures"><summary>The figures of this chart, as a table</summary>'
+    # the summary names the chart, so that a list of the page's controls tells them apart
+    return (f'<details class="chart-figures"><summary>Table of the chart\'s figures: {html.escape(caption)}</summary>'
             f"{table(columns, body, caption=caption, label_columns=labels)}</details>")
 
 
@@ -100,6 +101,12 @@ def by_day_and_segment(data: pd.DataFrame, values: dict[str, str], segment_names
     per UK day and segment (in SEGMENT_ORDER, renamed by `segment_names`), a column per
     figure of `values` ({figure: header}), in that order; a figure missing that day
     and segment is empty."""
+    twice = data[data.duplicated(["day", "segment", "figure"], keep=False)]
+    if not twice.empty:  # a breakdown the chart does not draw: its points would be drawn over each other
+        first = twice.iloc[0]
+        raise ValueError(f"{len(twice)} figures share a day, segment and figure, e.g. {first['figure']} of "
+                         f"{first['segment']} on {pd.Timestamp(first['day']):%Y-%m-%d}: the chart would draw them "
+                         "on one point")
     wide = data.pivot(index=["day", "segment"], columns="figure", values="value").reset_index()
     for figure in values:
         if figure not in wide.columns:

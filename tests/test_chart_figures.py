@@ -30,9 +30,67 @@ def test_figures_table_is_a_row_per_day_and_segment_in_segment_order():
                      ["Thu 01 Oct", "South", "7", "12.35%"],
                      ["Thu 01 Oct", "National", "1,241", "–"],
                      ["Fri 02 Oct", "North", "1,234", "–"]]
-    assert html.startswith('<details class="chart-figures"><summary>') and "&lt;of&gt;" in html
+    assert html.startswith('<details class="chart-figures"><summary>Table of the chart\'s figures: Caption</summary>')
+    assert "&lt;of&gt;" in html
     # the day and the segment are the row's headers, the figures its cells
     assert "<tr><th>Thu 01 Oct</th><th>South</th><td>7</td><td>12.35%</td></tr>" in html
+
+
+def _table(html: str) -> list[dict]:
+    page = PageTables()
+    page.feed(f'<section id="s">{html}</section>')
+    [table] = page.tables["s"]
+    return [dict(zip(table["rows"][0], row)) for row in table["rows"][1:]]
+
+
+def test_each_rsvp_figure_goes_to_its_own_column():
+    from reports.sections.rsvp import daily_figures
+
+    one_day = {"mean_rtt_s": 5.0, "mean_rtt_excl_han_s": 3.0, "median_rtt_s": 2.0, "pct_within_trt": 90.0,
+               "pct_failed": 10.0, "volume": 7.0}
+    daily = pd.DataFrame([{"metric_id": f"rsvp.{name}", "day": dt.date(2026, 10, 5), "segment": "Central",
+                           "value": value} for name, value in one_day.items()]
+                         + [{"metric_id": "rsvp.rejected", "day": dt.date(2026, 10, 5), "segment": "Central",
+                             "value": 99.0}])  # a figure the chart does not draw
+    [row] = _table(daily_figures(daily, "Process", with_han_free=True))
+    assert row == {"UK day": "Mon 05 Oct", "Segment": "Central", "Average RTT (s)": "5.00",
+                   "Average RTT excluding the HAN, interim (s)": "3.00", "Median RTT (s)": "2.00",
+                   "Within the TRT (%)": "90.00%", "Failed (%)": "10.00%", "Volume": "7"}
+    [row] = _table(daily_figures(daily, "Process", with_han_free=False))
+    assert "Average RTT excluding the HAN, interim (s)" not in row
+
+
+def test_each_install_figure_goes_to_its_own_column():
+    from reports.sections.installs import installs_by_type_figures, installs_figures
+
+    day = pd.Timestamp(2026, 10, 5)
+    by_type = pd.DataFrame({"day": [day] * 3, "segment": ["North"] * 3, "device_type": ["CHF", "CHF", "ESME"],
+                            "outcome": ["Successful", "Failed", "Successful"], "value": [2.0, 1.0, 5.0]})
+    [row] = _table(installs_by_type_figures(by_type))
+    assert row == {"UK day": "Mon 05 Oct", "Segment": "North", "CHF: successful": "2", "CHF: failed": "1",
+                   "ESME: successful": "5", "ESME: failed": "–", "GSME: successful": "–", "GSME: failed": "–"}
+
+    def frame(**columns):
+        return pd.DataFrame({"day": [day, day + pd.Timedelta(days=1)], "segment": ["South", "South"], **columns})
+
+    rows = _table(installs_figures(frame(value=[4.0, 9.0]), frame(value=[10.0, 8.5]),
+                                   frame(deviation=[-0.6, float("nan")]).iloc[:1],
+                                   pd.DataFrame({"day": [day], "value": [2.0]})))
+    assert rows == [
+        {"UK day": "Mon 05 Oct", "Segment": "South", "Successful installs": "4", "Forecast": "10.00",
+         "Degraded day: deviation from the forecast": "-0.600", "Category 1-2 incidents open": "2"},
+        # no figure of the incidents open that day: none shown, not 0
+        {"UK day": "Tue 06 Oct", "Segment": "South", "Successful installs": "9", "Forecast": "8.50",
+         "Degraded day: deviation from the forecast": "–", "Category 1-2 incidents open": "–"}]
+
+
+def test_two_figures_on_one_point_are_refused_by_name():
+    from reports.charts import by_day_and_segment
+
+    data = pd.DataFrame({"day": [dt.date(2026, 10, 1)] * 2, "segment": ["North"] * 2, "figure": ["volume"] * 2,
+                         "value": [1.0, 2.0]})
+    with pytest.raises(ValueError, match="volume of North on 2026-10-01"):
+        by_day_and_segment(data, {"volume": "Volume"})
 
 
 def test_no_rows_no_table():

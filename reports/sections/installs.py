@@ -83,8 +83,9 @@ def installs_against_forecast_chart(ctx, charts, degraded: pd.DataFrame) -> str:
         return ""
     lines = pd.concat([actual, forecast], ignore_index=True)
     lines["day"] = pd.to_datetime(lines["day"])
-    incidents = ctx.metric("ic.major_incidents_open")
-    incidents = incidents[incidents["day"].notna() & (incidents["value"] > 0)][["day", "value"]].copy()
+    open_per_day = ctx.metric("ic.major_incidents_open")
+    open_per_day = open_per_day[open_per_day["day"].notna()][["day", "value"]]
+    incidents = open_per_day[open_per_day["value"] > 0].copy()
     incidents["day"] = pd.to_datetime(incidents["day"])
     incidents["start"] = incidents["day"] - pd.Timedelta(hours=12)  # centred on the day's point
     incidents["end"] = incidents["day"] + pd.Timedelta(hours=12)
@@ -132,19 +133,22 @@ def installs_against_forecast_chart(ctx, charts, degraded: pd.DataFrame) -> str:
     ).resolve_scale(y="independent")
     return charts.embed(chart, "Daily successful installs against the forecast per segment, with degraded days "
                                "and days with Category 1-2 incidents open marked",
-                        _installs_figures(actual, forecast, marks, incidents))
+                        installs_figures(actual, forecast, marks, open_per_day))
 
 
-def _installs_figures(actual, forecast, marks, incidents) -> str:
-    """The installs chart's figures, a row per UK day and segment; the incidents open
-    are national, the same in each segment's row of a day."""
+def installs_figures(actual, forecast, marks, open_per_day) -> str:
+    """The installs chart's figures, a row per UK day and segment: `actual` and
+    `forecast` (day, segment, value), the degraded days' deviations (`marks`: day,
+    segment, deviation) and the Category 1-2 incidents open per day (`open_per_day`:
+    day, value), national, the same in each segment's row of a day; a day without that
+    figure shows none, not 0."""
     deviation = marks.rename(columns={"deviation": "value"})[["day", "segment", "value"]].assign(figure="deviation")
     rows = by_day_and_segment(pd.concat([actual.assign(figure="installs"), forecast.assign(figure="forecast"),
                                          deviation], ignore_index=True)[["day", "segment", "figure", "value"]],
                               {"installs": "Successful installs", "forecast": "Forecast",
                                "deviation": "Degraded day: deviation from the forecast"})
-    open_by_day = incidents.set_index(pd.to_datetime(incidents["day"]))["incidents_open"]
-    rows["Category 1-2 incidents open"] = rows["UK day"].map(open_by_day).fillna(0)
+    open_by_day = open_per_day.set_index(pd.to_datetime(open_per_day["day"]))["value"]
+    rows["Category 1-2 incidents open"] = rows["UK day"].map(open_by_day)
     return figures_table(rows, {"Successful installs": "count", "Forecast": None,
                                 "Degraded day: deviation from the forecast": "ratio",
                                 "Category 1-2 incidents open": "count"},
@@ -182,13 +186,19 @@ def installs_by_type_chart(ctx, charts) -> str:
         rows.append(alt.hconcat(*panels))
     chart = alt.vconcat(*rows).properties(
         title="Successful and failed installs per UK day, by segment and device type")
+    return charts.embed(chart, "Daily successful and failed installs per segment and device type (CHF, ESME, GSME)",
+                        installs_by_type_figures(data))
+
+
+def installs_by_type_figures(data: pd.DataFrame) -> str:
+    """The figures of installs_by_type_chart (`data`: day, segment, device_type,
+    outcome, value), a row per UK day and segment, a column per type and outcome."""
     figures = {f"{device_type} {outcome.lower()}": f"{device_type}: {outcome.lower()}"
                for device_type in INSTALL_TYPES for outcome in ("Successful", "Failed")}
     rows = by_day_and_segment(data.assign(figure=data["device_type"] + " " + data["outcome"].str.lower())[
         ["day", "segment", "figure", "value"]], figures)
-    return charts.embed(chart, "Daily successful and failed installs per segment and device type (CHF, ESME, GSME)",
-                        figures_table(rows, dict.fromkeys(figures.values(), "count"),
-                                      "Successful and failed installs per UK day, by segment and device type"))
+    return figures_table(rows, dict.fromkeys(figures.values(), "count"),
+                         "Successful and failed installs per UK day, by segment and device type")
 
 
 def render_installs(ctx, charts) -> str:

@@ -171,11 +171,12 @@ def _daily_chart(ctx, charts, process: str, title: str) -> str:
     return charts.embed(chart, f"{title}: daily average round-trip time{han_free}, median round-trip time, share "
                                "delivered within the Target Response Time against its levels, share failed (Payload) "
                                "and volume per segment, each segment a colour and a point shape",
-                        _daily_figures(daily, title, with_han_free=bool(han_free)))
+                        daily_figures(daily, title, with_han_free=bool(han_free)))
 
 
-def _daily_figures(daily: pd.DataFrame, title: str, with_han_free: bool) -> str:
-    """The daily chart's figures, a row per UK day and segment."""
+def daily_figures(daily: pd.DataFrame, title: str, with_han_free: bool) -> str:
+    """The daily chart's figures (`daily`: the process's rows of metrics.csv with a
+    day), a row per UK day and segment."""
     headers = {"mean_rtt_s": "Average RTT (s)", "mean_rtt_excl_han_s": "Average RTT excluding the HAN, interim (s)",
                "median_rtt_s": "Median RTT (s)", "pct_within_trt": "Within the TRT (%)", "pct_failed": "Failed (%)",
                "volume": "Volume"}
