@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from pmr.ad_hoc import cmd_sql
+from pmr.ad_hoc import SHOWN_ROWS, cmd_sql
 from pmr.project_check import cmd_check
 from pmr.warehouse import WarehouseLocked, db_path
 
@@ -89,6 +89,7 @@ def _positive_int(text: str) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from pmr.faults import FAULTS_SUFFIX
     from pmr.generator import check_request, generate
     from pmr.generator.writer import day_files
     from pmr.ingest import landing_files
@@ -99,13 +100,18 @@ def cmd_generate(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     if args.landing.is_dir():
-        existing = len(landing_files(args.landing))
+        existing = landing_files(args.landing)
         if existing:
             days = {args.start + dt.timedelta(days=i) for i in range(args.days)}
             replaced = sum(len(paths) for day, paths in day_files(args.landing).items() if day in days)
-            print(f"warning: {args.landing} already holds {existing} landing files: {replaced} of them are of the "
-                  f"generated days and are replaced (whatever their format: .parquet, .csv, .csv.gz), the other "
-                  f"{existing - replaced} stay and will be read with them", file=sys.stderr)
+            fault_names = {f"{day.isoformat()}{FAULTS_SUFFIX}" for day in days}
+            faults = sum(path.name in fault_names for _, path in existing)
+            faults_note = (f", {faults} faults file(s) of those days are removed (pmr inject-faults writes "
+                           "them again)" if faults else "")
+            print(f"warning: {args.landing} already holds {len(existing)} landing files: {replaced} of them are of "
+                  f"the generated days and are replaced (whatever their format: .parquet, .csv, .csv.gz)"
+                  f"{faults_note}, the other {len(existing) - replaced - faults} stay and will be read with them",
+                  file=sys.stderr)
 
     summary = generate(
         start=args.start, days=args.days, scale=args.scale, seed=args.seed, landing=args.landing,
@@ -312,7 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     sql = commands.add_parser(
         "sql", help="run one read-only query on the warehouse",
         description="Run one SQL query (DuckDB's dialect) on the warehouse, opened read-only, and print the "
-        "first rows as a table, or every row as CSV with --csv. The schemas are in the README (\"Asking your "
+        f"first {SHOWN_ROWS} rows as a table (it says how many there are), or every row as CSV with --csv. "
+        "The schemas are in the README (\"Asking your "
         "own questions\"); every table and column carries its description: select table_name, column_name, "
         "comment from duckdb_columns() where schema_name = 'marts'. Times are UTC. Exit code 1 for a query "
         "DuckDB refuses (its message follows) or a warehouse that does not exist; 3 while a run holds the "
