@@ -17,8 +17,8 @@ import duckdb
 import pandas as pd
 
 from pmr import SOURCES
-from pmr.calendar import parse_month, period_bounds_utc
-from pmr.landing_reach import PERIOD_SOURCES, uk_days_with_rows
+from pmr.calendar import period_bounds_utc
+from pmr.landing_reach import PERIOD_SOURCES, least_rows_of_a_day, month_rows_by_day
 from pmr.metric_tables import CATALOGUE, STATUS, TABLE
 
 FIGURE_DIMENSIONS = ("day", "business_process", "segment", "device_type", "service", "time_band", "category")
@@ -270,21 +270,20 @@ def follow_up_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def _missing_days_by_source(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, list[dt.date]]:
-    start, end = period_bounds_utc(month)
-    first, last = parse_month(month)
-    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
     missing = {}
     for source, column in PERIOD_SOURCES.items():
-        seen = uk_days_with_rows(con, source, column, start, end)
-        missing[source] = [day for day in days if day not in seen]
+        rows = month_rows_by_day(con, source, column, month)
+        least = least_rows_of_a_day(rows)
+        missing[source] = [day for day, count in rows.items() if count < least]
     return missing
 
 
 def days_without_data(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
     """One row per source of PERIOD_SOURCES: the UK days of the month on which it has
-    no accepted row. The DCC handles requests and alerts every hour of every day, so
-    such a day is an extract that did not land, and the month's figures would be
-    made of part of it (docs/decision-log.md)."""
+    no accepted row, or fewer than a tenth of its median day's
+    (pmr.landing_reach.LEAST_SHARE_OF_MEDIAN_DAY). The DCC handles requests and alerts
+    every hour of every day, so such a day is an extract that did not land, or landed
+    in part, and the month's figures would be made of part of it (docs/decision-log.md)."""
     return pd.DataFrame([dict(label=source, days_missing=len(days), missing_days=day_ranges(days))
                          for source, days in _missing_days_by_source(con, month).items()])
 

@@ -203,8 +203,9 @@ def day_rules(month: str, allow_missing_days: bool) -> list[Rule]:
     return [
         Rule(DAYS_CHECK, gxe.ExpectColumnValuesToBeInSet(column="days_missing", value_set=[0]),
              not allow_missing_days,
-             f"have accepted rows on every UK day of {month} (a day without any: an extract that did not land, "
-             f"or a month only partly delivered){allowed}", "sources", ("days_missing", "missing_days")),
+             f"have accepted rows on every UK day of {month}, at least a tenth of the month's median day (a day "
+             f"with fewer: an extract that did not land, or landed in part, or a month only partly delivered)"
+             f"{allowed}", "sources", ("days_missing", "missing_days")),
     ]
 
 

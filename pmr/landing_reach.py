@@ -14,10 +14,11 @@ after that window (write_metric_status).
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 
 import duckdb
 
-from pmr.calendar import period_bounds_utc, uk_date, uk_day_start_utc
+from pmr.calendar import parse_month, period_bounds_utc, uk_date, uk_day_start_utc
 from pmr.metric_declarations import RESPONSE_WINDOW
 from pmr.metric_tables import CATALOGUE, STATUS
 
@@ -25,18 +26,52 @@ from pmr.metric_tables import CATALOGUE, STATUS
 PERIOD_SOURCES = {"service_requests": "received_at", "service_responses": "response_at", "alerts": "received_at"}
 
 
-def uk_days_with_rows(con: duckdb.DuckDBPyConnection, source: str, column: str, start: dt.datetime,
-                      end: dt.datetime | None = None) -> set[dt.date]:
-    """The UK days on which staging.stg_<source> has accepted rows with `column` in
-    [start, end) (naive UTC; no end: onwards)."""
+# A UK day on which a source has fewer accepted rows than this share of the month's
+# median day is an extract that did not land, or landed in part, not a day with data:
+# without its file, a day still holds the few rows delivered late in the next day's
+# (alerts sent after midnight). The DCC's traffic never falls so far on a real day: the
+# demo's quietest day of October has 78% of its median day's requests (decision log).
+LEAST_SHARE_OF_MEDIAN_DAY = 0.1
+
+
+def rows_by_uk_day(con: duckdb.DuckDBPyConnection, source: str, column: str, start: dt.datetime,
+                   end: dt.datetime | None = None) -> dict[dt.date, int]:
+    """The accepted rows of staging.stg_<source> by UK day of `column`, for `column` in
+    [start, end) (naive UTC; no end: onwards); a day without rows is left out."""
     before = f" and {column} < $end" if end is not None else ""
-    # a UK day starts on a whole UTC hour, so the hours with rows give the days with rows
+    # a UK day starts on a whole UTC hour, so the rows by hour add up to the rows by day
     hours = con.execute(
-        f"select distinct date_trunc('hour', {column}) from staging.stg_{source} "
-        f"where {column} >= $start{before}",
+        f"select date_trunc('hour', {column}), count(*) from staging.stg_{source} "
+        f"where {column} >= $start{before} group by 1",
         {"start": start, **({"end": end} if end is not None else {})},
     ).fetchall()
-    return {uk_date(hour.replace(tzinfo=dt.timezone.utc)) for (hour,) in hours}
+    days: dict[dt.date, int] = {}
+    for hour, rows in hours:
+        day = uk_date(hour.replace(tzinfo=dt.timezone.utc))
+        days[day] = days.get(day, 0) + rows
+    return days
+
+
+def month_rows_by_day(con: duckdb.DuckDBPyConnection, source: str, column: str, month: str) -> dict[dt.date, int]:
+    """rows_by_uk_day for every UK day of `month`, in order, 0 for a day without rows."""
+    start, end = period_bounds_utc(month)
+    first, last = parse_month(month)
+    rows = rows_by_uk_day(con, source, column, start, end)
+    return {day: rows.get(day, 0) for day in (first + dt.timedelta(days=n) for n in range((last - first).days + 1))}
+
+
+def least_rows_of_a_day(month_rows: dict[dt.date, int]) -> float:
+    """The fewest rows of a source that make a UK day one with data, for a month and the
+    days after it: LEAST_SHARE_OF_MEDIAN_DAY of the month's median day (month_rows_by_day),
+    and at least one row."""
+    return max(1.0, LEAST_SHARE_OF_MEDIAN_DAY * statistics.median(month_rows.values()))
+
+
+def uk_days_with_rows(con: duckdb.DuckDBPyConnection, source: str, column: str, start: dt.datetime,
+                      end: dt.datetime | None = None, least: float = 1) -> set[dt.date]:
+    """The UK days on which staging.stg_<source> has at least `least` accepted rows with
+    `column` in [start, end) (naive UTC; no end: onwards)."""
+    return {day for day, rows in rows_by_uk_day(con, source, column, start, end).items() if rows >= least}
 
 
 def landed_through(con: duckdb.DuckDBPyConnection, month: str, now: dt.datetime | None = None) -> dt.datetime:
@@ -53,7 +88,8 @@ def landed_through(con: duckdb.DuckDBPyConnection, month: str, now: dt.datetime 
     now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(tzinfo=None)
     reach = None
     for source, column in PERIOD_SOURCES.items():
-        days = uk_days_with_rows(con, source, column, end)
+        least = least_rows_of_a_day(month_rows_by_day(con, source, column, month))
+        days = uk_days_with_rows(con, source, column, end, least=least)
         day = first
         while day in days and uk_day_start_utc(day + dt.timedelta(days=1)) <= now:
             day += dt.timedelta(days=1)

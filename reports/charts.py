@@ -184,7 +184,8 @@ def marking_days_without_data(chart: alt.TopLevelMixin, days) -> alt.TopLevelMix
     return alt.layer(
         alt.Chart(band).mark_rect(color="#999999", opacity=0.25).encode(
             x="start:T", x2="end:T",
-            tooltip=[alt.Tooltip("day:T", title="Day without data (an extract did not land)", format="%a %d %b %Y")]),
+            tooltip=[alt.Tooltip("day:T", title="Day without data (an extract did not land, or landed in part)",
+                                 format="%a %d %b %Y")]),
         chart,
     )
 

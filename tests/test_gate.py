@@ -139,6 +139,42 @@ def test_days_without_data_block_and_are_listed(tmp_path):
     assert "alerts (days_missing=1, missing_days=2026-10-31)" in check.detail
 
 
+def _alerts_a_day(counts: dict[int, int], usual: int, month: int = 10) -> list[tuple]:
+    """`usual` alerts at 12:00 UTC on each day of `month` 2026, `counts[day]` on the days it names."""
+    last = 31 if month == 10 else 30
+    return [(f"A{month}-{day}-{i}", "8F0A", f"2026-{month:02d}-{day:02d}T12:00:{i % 60:02d}", False)
+            for day in range(1, last + 1) for i in range(counts.get(day, usual))]
+
+
+def test_a_day_with_a_tenth_of_the_usual_rows_or_fewer_is_a_day_without_data(tmp_path):
+    """A day whose alerts file did not land still holds the alerts sent after the day
+    before ended, delivered late in that day's file: 20 alerts a day, 1 on the 15th
+    (fewer than a tenth of the median day, 2) is a day without data; 2 on the 16th is not."""
+    requests, responses, _ = _day_rows()
+    alerts = _alerts_a_day({15: 1, 16: 2}, usual=20)
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts,
+                                     figures=[]), every_day=True)
+    check = checks[DAYS_CHECK]
+    assert not check.passed and check.blocking
+    assert "alerts (days_missing=1, missing_days=2026-10-15)" in check.detail
+    assert "service_requests" not in check.detail  # one request a day, its median: every day has data
+
+
+def test_a_day_after_the_month_with_a_tenth_of_the_usual_rows_or_fewer_has_not_landed(tmp_path):
+    """The figures waiting for data after the month wait for whole days: 20 alerts a day
+    in October, then 20 on 1 November and 1 on the 2nd (a file that did not land): the
+    landing reaches 2 Nov 00:00 UTC, so a 2-day window (3 Nov) is not covered."""
+    requests, responses, _ = _day_rows()
+    alerts = _alerts_a_day({}, usual=20) + _alerts_a_day({1: 20, 2: 1, 3: 20}, usual=0, month=11)
+    for day in (1, 2, 3):
+        requests.append((f"L{day}", f"2026-11-{day:02d}T12:00:00", "2.2", 1, "ESME", "SMETS2", "North"))
+        responses.append((f"L{day}", f"2026-11-{day:02d}T12:00:05"))
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts,
+                                     figures=[], follow_up={"rsvp.pct_failed": 2 * 86400.0}))
+    assert checks[FOLLOW_UP_CHECK].detail.endswith(
+        "(needed_through_utc=2026-11-03 00:00:00, landed_through_utc=2026-11-02 00:00:00)"), checks[FOLLOW_UP_CHECK]
+
+
 def test_a_day_is_a_uk_day(tmp_path):
     """October 2026 is BST (UTC+1) until the 25th: 23:30 UTC on 30 September is 00:30 on
     1 October, and 23:30 UTC on 1 October is 2 October. From the 25th it is GMT: 23:30
