@@ -84,12 +84,14 @@ def monthly_report_schedule(context: dg.ScheduleEvaluationContext, pmr: PmrSetti
         due = deadline(month)
     except ValueError as error:  # a year beyond the bank-holiday seed
         return dg.SkipReason(str(error))
-    if is_first_working_day_of_month(day):
-        return dg.RunRequest(run_key=f"schedule-{month}", partition_key=month, tags={"pmr/trigger": "schedule"})
     published = published_folder(pmr.out_path, month).exists()
     provisional = published_is_provisional(pmr.out_path, month)
     if published and not provisional:
+        # republishing a final month is the operator's decision, even on the first Working
+        # Day (a month published by hand over the weekend before it)
         return dg.SkipReason(f"{day.isoformat()}: {month}'s report is published with final figures")
+    if is_first_working_day_of_month(day):
+        return dg.RunRequest(run_key=f"schedule-{month}", partition_key=month, tags={"pmr/trigger": "schedule"})
     state = "still provisional" if published else "not published"
     late = day > due
     if not is_working_day(day):

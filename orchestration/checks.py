@@ -35,6 +35,12 @@ def publication_gate(context: dg.AssetCheckExecutionContext, pmr: PmrSettings) -
     with run.reporting_errors():
         checks = gate_step(run.log, pmr.db_path, run.month, dbt_checks, run.progress(context))
     failures, warnings = gate.blocking_failures(checks), gate.warnings(checks)
+    if run.log.step_record("dbt build") is None:
+        # re-executed from a failure: this run built nothing and has no dbt test results,
+        # so a pass here would vouch for a warehouse it did not check (the report refuses too)
+        failures.append(gate.CheckResult("run: this run built the warehouse", "dagster", False, True,
+                                         "the dbt build did not run in this run (re-executed from a failure?): "
+                                         "launch the month's partition again, a whole run"))
     if failures:
         run.log.status = "blocked"
         quality = keep_quality_of_blocked_run(pmr.db_path, run.folder)

@@ -45,6 +45,10 @@ def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
             metadata={"reasons": reasons, **run.metadata()},
             allow_retries=False,
         )
+    # the log is written as each step ends, the publish step's straight after the link
+    # moves: a worker that dies before this asset's end leaves the published folder's log
+    # saying published, not running (no sensor looks at a published folder)
+    run.log.keep_written_in(run.folder)
     with run.reporting_errors():
         link = publish_step(
             run.log, run.folder, pmr.out_path, run.month, run.log.check_results(), pmr.db_path, run.progress(context)

@@ -91,7 +91,13 @@ def test_the_console_says_how_late_a_publication_was_not_what_is_allowed():
 
     late = RunLog(month="2026-10", landing="l", warehouse="w",
                   timeliness=publication_timeliness("2026-10", dt.datetime(2026, 12, 4, 12)))
-    assert requirement_4_phrase(late) == "due 2026-11-13, published 25 Working Days after the period: LATE"
+    assert requirement_4_phrase(late) == ("due 2026-11-13, published 2026-12-04, 25 Working Days after the period: "
+                                          "LATE")
+    # Saturday 14 November: still 10 Working Days after 31 October, but after the deadline
+    weekend = RunLog(month="2026-10", landing="l", warehouse="w",
+                     timeliness=publication_timeliness("2026-10", dt.datetime(2026, 11, 14, 12)))
+    assert requirement_4_phrase(weekend) == ("due 2026-11-13, published 2026-11-14, 10 Working Days after the "
+                                             "period: LATE")
 
 
 def test_timeliness_uses_the_uk_date_in_summer_time():

@@ -68,6 +68,8 @@ def test_the_schedule_runs_on_the_first_working_day_and_retries_a_month_not_publ
         "next Working Day, 2027-01-04 (deadline 2027-01-15)")
     publish_run_log(tmp_path, "2026-10", follow_up_passed=True)
     assert "2026-10's report is published with final figures" in evaluate(dt.date(2026, 11, 3)).skip_message
+    # published final by hand before its first Working Day: republishing is the operator's decision
+    assert "2026-10's report is published with final figures" in evaluate(dt.date(2026, 11, 2)).skip_message
 
 
 def test_the_schedule_reruns_a_provisional_month_each_working_day_until_it_is_final(code, tmp_path):
