@@ -12,6 +12,10 @@ from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly
 from pmr import gate
 from pmr.pipeline import gate_step, keep_quality_of_blocked_run
 
+# A blocking check of its own when the gate runs in a Dagster run that did not build the
+# warehouse: with it among dbt's results, the gate checks nothing further.
+BUILT_CHECK = "run: this run built the warehouse"
+
 
 def _table(checks: list[gate.CheckResult]) -> dg.MetadataValue:
     lines = ["| check | source | detail |", "|---|---|---|"]
@@ -32,15 +36,15 @@ def _table(checks: list[gate.CheckResult]) -> dg.MetadataValue:
 def publication_gate(context: dg.AssetCheckExecutionContext, pmr: PmrSettings) -> dg.AssetCheckResult:
     run = MonthRun.open(context, pmr)
     dbt_checks = [c for c in run.log.check_results() if c.source == "dbt"]
-    with run.reporting_errors():
-        checks = gate_step(run.log, pmr.db_path, run.month, dbt_checks, run.progress(context))
-    failures, warnings = gate.blocking_failures(checks), gate.warnings(checks)
     if run.log.step_record("dbt build") is None:
         # re-executed from a failure: this run built nothing and has no dbt test results,
         # so a pass here would vouch for a warehouse it did not check (the report refuses too)
-        failures.append(gate.CheckResult("run: this run built the warehouse", "dagster", False, True,
-                                         "the dbt build did not run in this run (re-executed from a failure?): "
-                                         "launch the month's partition again, a whole run"))
+        dbt_checks.append(gate.CheckResult(
+            BUILT_CHECK, "dagster", False, True, "the dbt build did not run in this run (re-executed from a failure?): "
+            "launch the month's partition again, a whole run"))
+    with run.reporting_errors():
+        checks = gate_step(run.log, pmr.db_path, run.month, dbt_checks, run.progress(context))
+    failures, warnings = gate.blocking_failures(checks), gate.warnings(checks)
     if failures:
         run.log.status = "blocked"
         quality = keep_quality_of_blocked_run(pmr.db_path, run.folder)

@@ -32,7 +32,7 @@ DELIVERY_CHECK = "period: every source has data in the month"
 @dataclass
 class CheckResult:
     name: str
-    source: str  # "dbt" or "gx"
+    source: str  # "dbt", "gx", or "dagster" (orchestration/checks.py: a run that did not build)
     passed: bool
     blocking: bool
     detail: str = ""

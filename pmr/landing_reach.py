@@ -77,8 +77,9 @@ def uk_days_with_rows(con: duckdb.DuckDBPyConnection, source: str, column: str, 
 def landed_through(con: duckdb.DuckDBPyConnection, month: str, now: dt.datetime | None = None) -> dt.datetime:
     """How far past the month the landing reaches, as a naive UTC instant: the end of
     the last UK day of the unbroken run of days after the month on which requests,
-    responses and alerts all have accepted rows (a day with rows is a day whose extract
-    landed, as for the month's own days). A day without data stops the run, so data
+    responses and alerts all have accepted rows, at least least_rows_of_a_day of the
+    month's (a day with them is a day whose extract landed, as for the month's own days;
+    a month mostly without data asks one row). A day without data stops the run, so data
     of later days does not count past a gap; the month's end when the first day after
     it has none. So does a day that has not ended by `now` (default: the clock): its
     extract cannot be whole, however many rows it has (rows dated ahead of the clock

@@ -215,7 +215,8 @@ def requirement_4_phrase(log: RunLog) -> str:
     first = f"first published with final figures {judged['published_uk_date']}, " if log.first_publication else ""
     # the date as well as the count: published on the Saturday after the deadline is
     # still "10 Working Days after the period", and LATE
-    return (f"{provisional}{first}due {judged['deadline']}, published {judged['published_uk_date']}, "
+    published = "" if log.first_publication else f"published {judged['published_uk_date']}, "
+    return (f"{provisional}{first}due {judged['deadline']}, {published}"
             f"{working_days_phrase(judged['working_days_after_period_end'])} after the period: "
             f"{'on time' if judged['on_time'] else 'LATE'}")
 

@@ -98,6 +98,11 @@ def test_the_console_says_how_late_a_publication_was_not_what_is_allowed():
                      timeliness=publication_timeliness("2026-10", dt.datetime(2026, 11, 14, 12)))
     assert requirement_4_phrase(weekend) == ("due 2026-11-13, published 2026-11-14, 10 Working Days after the "
                                              "period: LATE")
+    # a re-issue is judged on its first final publication, whose date the phrase gives once
+    reissue = RunLog(month="2026-10", landing="l", warehouse="w", first_publication=weekend.timeliness,
+                     timeliness=publication_timeliness("2026-10", dt.datetime(2026, 12, 4, 12)))
+    assert requirement_4_phrase(reissue) == ("first published with final figures 2026-11-14, due 2026-11-13, "
+                                             "10 Working Days after the period: LATE")
 
 
 def test_timeliness_uses_the_uk_date_in_summer_time():

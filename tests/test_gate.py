@@ -146,7 +146,7 @@ def _alerts_a_day(counts: dict[int, int], usual: int, month: int = 10) -> list[t
             for day in range(1, last + 1) for i in range(counts.get(day, usual))]
 
 
-def test_a_day_with_a_tenth_of_the_usual_rows_or_fewer_is_a_day_without_data(tmp_path):
+def test_a_day_with_fewer_than_a_tenth_of_the_usual_rows_is_a_day_without_data(tmp_path):
     """A day whose alerts file did not land still holds the alerts sent after the day
     before ended, delivered late in that day's file: 20 alerts a day, 1 on the 15th
     (fewer than a tenth of the median day, 2) is a day without data; 2 on the 16th is not."""
@@ -160,7 +160,7 @@ def test_a_day_with_a_tenth_of_the_usual_rows_or_fewer_is_a_day_without_data(tmp
     assert "service_requests" not in check.detail  # one request a day, its median: every day has data
 
 
-def test_a_day_after_the_month_with_a_tenth_of_the_usual_rows_or_fewer_has_not_landed(tmp_path):
+def test_a_day_after_the_month_with_fewer_than_a_tenth_of_the_usual_rows_has_not_landed(tmp_path):
     """The figures waiting for data after the month wait for whole days: 20 alerts a day
     in October, then 20 on 1 November and 1 on the 2nd (a file that did not land): the
     landing reaches 2 Nov 00:00 UTC, so a 2-day window (3 Nov) is not covered."""
