@@ -1,13 +1,14 @@
 """The publication gate (pmr.gate + expectations/): the expectation suites run on small
 hand-made warehouses (no dbt, tests/gate_warehouse.py), one broken rule at a time.
-A blocked `pmr run` end to end: test_orchestration.py."""
+The period checks (days with data, data after the month): test_gate_period.py. A
+blocked `pmr run` end to end: test_orchestration.py."""
 
 import duckdb
 import pytest
 
 from expectations.suites import SRV_CHECK
 from pmr import gate
-from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK
+from pmr.gate import DELIVERY_CHECK
 from tests.gate_warehouse import default_figures, evaluate, failed, make_warehouse
 
 
@@ -115,161 +116,6 @@ def test_a_month_without_requests_or_alerts_blocks(tmp_path):
     assert not check.passed and check.blocking
     assert "alerts" in check.detail and "service_requests" in check.detail
     assert "service_responses" not in check.detail
-
-
-def _day_rows(but=(), at="12:00:00"):
-    """A request, its response and an alert at `at` UTC on each October day not in `but`."""
-    days = [day for day in range(1, 32) if day not in but]
-    requests = [(f"R{d}", f"2026-10-{d:02d}T{at}", "2.2", 1, "ESME", "SMETS2", "North") for d in days]
-    responses = [(f"R{d}", f"2026-10-{d:02d}T{at}") for d in days]
-    alerts = [(f"A{d}", "8F0A", f"2026-10-{d:02d}T{at}", False) for d in days]
-    return requests, responses, alerts
-
-
-def test_days_without_data_block_and_are_listed(tmp_path):
-    requests, responses, _ = _day_rows(but=(5, 6, 7, 20))
-    _, _, alerts = _day_rows(but=(31,))
-    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts,
-                                     figures=[]), every_day=True)
-    check = checks[DAYS_CHECK]
-    assert not check.passed and check.blocking
-    # responses were written for the days of the requests: they miss the same four days
-    assert "service_requests (days_missing=4, missing_days=2026-10-05..2026-10-07, 2026-10-20)" in check.detail
-    assert "service_responses (days_missing=4, missing_days=2026-10-05..2026-10-07, 2026-10-20)" in check.detail
-    assert "alerts (days_missing=1, missing_days=2026-10-31)" in check.detail
-
-
-def _alerts_a_day(counts: dict[int, int], usual: int, month: int = 10) -> list[tuple]:
-    """`usual` alerts at 12:00 UTC on each day of `month` 2026, `counts[day]` on the days it names."""
-    last = 31 if month == 10 else 30
-    return [(f"A{month}-{day}-{i}", "8F0A", f"2026-{month:02d}-{day:02d}T12:00:{i % 60:02d}", False)
-            for day in range(1, last + 1) for i in range(counts.get(day, usual))]
-
-
-def test_a_day_with_fewer_than_a_tenth_of_the_usual_rows_is_a_day_without_data(tmp_path):
-    """A day whose alerts file did not land still holds the alerts sent after the day
-    before ended, delivered late in that day's file: 20 alerts a day, 1 on the 15th
-    (fewer than a tenth of the median day, 2) is a day without data; 2 on the 16th is not."""
-    requests, responses, _ = _day_rows()
-    alerts = _alerts_a_day({15: 1, 16: 2}, usual=20)
-    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts,
-                                     figures=[]), every_day=True)
-    check = checks[DAYS_CHECK]
-    assert not check.passed and check.blocking
-    assert "alerts (days_missing=1, missing_days=2026-10-15)" in check.detail
-    assert "service_requests" not in check.detail  # one request a day, its median: every day has data
-
-
-def test_a_day_after_the_month_with_fewer_than_a_tenth_of_the_usual_rows_has_not_landed(tmp_path):
-    """The figures waiting for data after the month wait for whole days: 20 alerts a day
-    in October, then 20 on 1 November and 1 on the 2nd (a file that did not land): the
-    landing reaches 2 Nov 00:00 UTC, so a 2-day window (3 Nov) is not covered."""
-    requests, responses, _ = _day_rows()
-    alerts = _alerts_a_day({}, usual=20) + _alerts_a_day({1: 20, 2: 1, 3: 20}, usual=0, month=11)
-    for day in (1, 2, 3):
-        requests.append((f"L{day}", f"2026-11-{day:02d}T12:00:00", "2.2", 1, "ESME", "SMETS2", "North"))
-        responses.append((f"L{day}", f"2026-11-{day:02d}T12:00:05"))
-    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts,
-                                     figures=[], follow_up={"rsvp.pct_failed": 2 * 86400.0}))
-    assert checks[FOLLOW_UP_CHECK].detail.endswith(
-        "(needed_through_utc=2026-11-03 00:00:00, landed_through_utc=2026-11-02 00:00:00)"), checks[FOLLOW_UP_CHECK]
-
-
-def test_a_day_is_a_uk_day(tmp_path):
-    """October 2026 is BST (UTC+1) until the 25th: 23:30 UTC on 30 September is 00:30 on
-    1 October, and 23:30 UTC on 1 October is 2 October. From the 25th it is GMT: 23:30
-    UTC on the 31st is still the 31st."""
-    requests, responses, alerts = _day_rows(but=(1, 2))
-    requests += [("E1", "2026-09-30T23:30:00", "2.2", 1, "ESME", "SMETS2", "North"),
-                 ("E2", "2026-10-01T23:30:00", "2.2", 1, "ESME", "SMETS2", "North")]
-    responses += [("E2", "2026-10-01T23:30:00")]  # 2 October only: 1 October has no response
-    alerts += [("AE", "8F0A", "2026-09-30T22:59:59", False)]  # 23:59:59 BST on 30 September: not October
-    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts,
-                                     figures=[]), every_day=True)
-    detail = checks[DAYS_CHECK].detail
-    assert "service_requests" not in detail
-    assert "service_responses (days_missing=1, missing_days=2026-10-01)" in detail
-    assert "alerts (days_missing=2, missing_days=2026-10-01..2026-10-02)" in detail
-
-
-def test_a_month_with_data_on_every_day_passes(tmp_path):
-    requests, responses, alerts = _day_rows(at="23:30:00")  # 23:30 UTC is the next UK day until the 25th
-    requests.append(("E1", "2026-09-30T23:30:00", "2.2", 1, "ESME", "SMETS2", "North"))
-    responses.append(("E1", "2026-09-30T23:30:00"))
-    alerts.append(("AE", "8F0A", "2026-09-30T23:30:00", False))
-    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts,
-                                     figures=[]), every_day=True)
-    assert checks[DAYS_CHECK].passed
-
-
-def test_missing_days_can_be_allowed_and_then_warn(tmp_path):
-    requests, responses, alerts = _day_rows(but=(2,))
-    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts,
-                                     figures=[]), every_day=True, allow_missing_days=True)
-    check = checks[DAYS_CHECK]
-    assert not check.passed and not check.blocking
-    assert "--allow-missing-days" in check.detail and "missing_days=2026-10-02" in check.detail
-    assert not gate.blocking_failures(list(checks.values()))
-
-
-def test_figures_looking_past_the_month_warn_until_that_data_landed(tmp_path):
-    """October 2026 ends at 00:00 UTC on 1 November (GMT). After it, requests land on 1-5
-    and 8 November (a gap on the 6th), responses on 1-5, alerts on 1-3 and 5 (a gap on the
-    4th). Each source reaches the start of its first missing day: requests and responses
-    6 November, alerts 4 November, so the landing reaches 4 Nov 00:00 UTC; the alert of
-    the 5th does not count past the gap. A 1-day window (2 Nov) and a 3-day window (4 Nov,
-    to the instant) are covered; a 5-day window (6 Nov) is not."""
-    requests, responses, alerts = _day_rows()
-    for day in (1, 2, 3, 4, 5, 8):
-        requests.append((f"L{day}", f"2026-11-{day:02d}T12:00:00", "2.2", 1, "ESME", "SMETS2", "North"))
-    for day in (1, 2, 3, 4, 5):
-        responses.append((f"L{day}", f"2026-11-{day:02d}T12:00:05"))
-    for day in (1, 2, 3, 5):
-        alerts.append((f"AL{day}", "8F0A", f"2026-11-{day:02d}T12:00:00", False))
-    five_days, one_day, three_days = 5 * 86400.0, 86400.0, 3 * 86400.0
-    checks = evaluate(make_warehouse(
-        tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts, figures=[],
-        follow_up={"rsvp.pct_failed": five_days, "fw.pct_delivered": five_days, "billing.pct_read_within_24h": one_day,
-                   "cos.pct_success": three_days}))
-    check = checks[FOLLOW_UP_CHECK]
-    assert not check.passed and not check.blocking
-    assert check.detail.endswith(
-        ": 1 of 3 fail: fw.pct_delivered, rsvp.pct_failed "
-        "(needed_through_utc=2026-11-06 00:00:00, landed_through_utc=2026-11-04 00:00:00)"), check.detail
-    assert not gate.blocking_failures(list(checks.values()))
-
-
-def test_the_follow_up_check_judges_the_figures_as_they_were_built(tmp_path):
-    """The landing reaches only the month's end when the figures are collected, so a
-    1-day window is open. Data of 1 November staged afterwards, without collecting the
-    figures again, does not make those figures final."""
-    requests, responses, alerts = _day_rows()
-    path = make_warehouse(tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts,
-                          figures=[], follow_up={"billing.pct_read_within_24h": 86400.0})
-    con = duckdb.connect(str(path))
-    con.execute("insert into staging.stg_service_requests values "
-                "('L1', '2026-11-01T12:00:00', '2.2', 1, 'ESME', 'SMETS2', 'North')")
-    con.execute("insert into staging.stg_service_responses values ('L1', '2026-11-01T12:00:05')")
-    con.execute("insert into staging.stg_alerts values ('AL1', '8F0A', '2026-11-01T12:00:00', false)")
-    con.close()
-    check = evaluate(path)[FOLLOW_UP_CHECK]
-    assert not check.passed
-    assert check.detail.endswith(
-        "(needed_through_utc=2026-11-02 00:00:00, landed_through_utc=2026-11-01 00:00:00)"), check.detail
-
-
-def test_a_missing_status_table_blocks(tmp_path):
-    path = make_warehouse(tmp_path / "w.duckdb")
-    con = duckdb.connect(str(path))
-    con.execute("drop table metrics.metric_status")
-    con.close()
-    check = evaluate(path)["follow_up"]
-    assert not check.passed and check.blocking and "metrics.metric_status is missing" in check.detail
-
-
-def test_no_follow_up_window_declared_passes(tmp_path):
-    checks = evaluate(make_warehouse(tmp_path / "w.duckdb"))
-    assert checks[FOLLOW_UP_CHECK].passed
 
 
 def test_accounting_identity_and_quarantine_share(tmp_path):
