@@ -162,6 +162,11 @@ def ingest_step(log: RunLog, landing: Path, db: Path, progress: Progress, reread
             record["read_again"] = report.read_again
         if report.ignored:
             record["not_read"] = report.ignored
+        if report.removed:
+            # by name: the month's figures change without them, and the folder no longer shows them
+            record["removed"] = report.removed
+        for key in report.removed:
+            progress(f"removed {key}: no longer in the landing folder, its rows leave the warehouse")
         for key, reason in report.skipped.items():
             progress(f"skipped {key}: {reason}")
         for key, reason in report.ignored.items():

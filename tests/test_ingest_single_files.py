@@ -414,3 +414,21 @@ def test_skip_reasons_name_the_file_by_its_landing_key_not_by_where_it_is(tmp_pa
     assert reasons and not [reason for reason in reasons if reason and str(tmp_path) in reason]
     for key, reason in skipped.items():
         assert str(tmp_path) not in reason and (key in reason or "unreadable" in reason), reason
+
+
+def test_a_file_removed_from_the_landing_is_named_in_the_run_log_and_the_console(tmp_path):
+    """Its rows leave the warehouse, so the figures change: the run says which file went."""
+    from pmr.pipeline import ingest_step
+    from pmr.run_log import RunLog
+
+    landing, db = tmp_path / "landing", tmp_path / "w.duckdb"
+    write_csv(landing, "service_requests", [req("a1")], name="2026-10-01.csv")
+    gone = write_csv(landing, "service_requests", [req("b1")], name="2026-10-02.csv")
+    log = RunLog(month="2026-10", landing=str(landing), warehouse=str(db))
+    assert "removed" not in ingest_step(log, landing, db, lambda message: None)
+    gone.unlink()
+    said = []
+    record = ingest_step(log, landing, db, said.append)
+    assert (record["files_removed"], record["removed"]) == (1, ["service_requests/2026-10-02.csv"])
+    assert ("removed service_requests/2026-10-02.csv: no longer in the landing folder, its rows leave the "
+            "warehouse") in said
