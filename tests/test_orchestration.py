@@ -358,3 +358,37 @@ def test_a_real_folder_where_the_report_link_goes_is_refused_before_ingest(code,
     error = str(failure.event_specific_data.error)
     assert f"{out / MONTH} is a real folder, not a published report link" in error and "PMR_OUT" in error
     assert not db.exists()
+
+
+def job_from_env():
+    """The month job on the settings of the environment, for Dagster to rebuild it in a
+    re-execution (dg.reconstructable needs a function of a module)."""
+    from orchestration import definitions, settings
+
+    return definitions.build_definitions(settings.PmrSettings.from_env()).resolve_job_def("pmr_month")
+
+
+def test_a_gate_re_executed_from_a_failure_fails_as_nothing_was_built(code, tmp_path, monkeypatch):
+    """"Re-execute from failure" runs the gate again in a new run that built nothing: it
+    ran the expectation suites without dbt's tests and passed. It now fails on its own
+    check, recorded in the new run's log, and the published report stays."""
+    landing, out, db = tmp_path / "landing", tmp_path / "out", tmp_path / "w.duckdb"
+    write_good_landing(landing)
+    for name, value in (("PMR_LANDING", landing), ("PMR_OUT", out), ("PMR_DB", db)):
+        monkeypatch.setenv(name, str(value))
+    with dg.DagsterInstance.ephemeral() as instance:
+        first = job_from_env().execute_in_process(partition_key=MONTH, instance=instance, raise_on_error=False,
+                                                  tags={ALLOW_MISSING_DAYS_TAG: "true"})
+        assert first.success
+        published = (out / MONTH).resolve()
+        again = dg.execute_job(
+            dg.reconstructable(job_from_env), instance=instance, tags=dict(first.dagster_run.tags),
+            reexecution_options=dg.ReexecutionOptions(parent_run_id=first.run_id,
+                                                      step_selection=["metrics__pmr_metrics_publication_gate"]))
+        assert not again.success
+        [evaluation] = [e.dagster_event.event_specific_data for e in instance.all_logs(again.run_id)
+                        if e.dagster_event and e.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"]
+    assert not evaluation.passed and "run: this run built the warehouse" in evaluation.description
+    [log] = [RunLog.load(folder) for folder in (out / ".runs" / MONTH).iterdir() if folder != published]
+    assert (log.status, log.blocked_by) == ("blocked", ["run: this run built the warehouse"])
+    assert (out / MONTH).resolve() == published
