@@ -55,8 +55,11 @@ def rows_by_uk_day(con: duckdb.DuckDBPyConnection, source: str, column: str, sta
 def month_rows_by_day(con: duckdb.DuckDBPyConnection, source: str, column: str, month: str) -> dict[dt.date, int]:
     """rows_by_uk_day for every UK day of `month`, in order, 0 for a day without rows."""
     start, end = period_bounds_utc(month)
+    return _every_day_of(month, rows_by_uk_day(con, source, column, start, end))
+
+
+def _every_day_of(month: str, rows: dict[dt.date, int]) -> dict[dt.date, int]:
     first, last = parse_month(month)
-    rows = rows_by_uk_day(con, source, column, start, end)
     return {day: rows.get(day, 0) for day in (first + dt.timedelta(days=n) for n in range((last - first).days + 1))}
 
 
@@ -65,13 +68,6 @@ def least_rows_of_a_day(month_rows: dict[dt.date, int]) -> float:
     days after it: LEAST_SHARE_OF_MEDIAN_DAY of the month's median day (month_rows_by_day),
     and at least one row."""
     return max(1.0, LEAST_SHARE_OF_MEDIAN_DAY * statistics.median(month_rows.values()))
-
-
-def uk_days_with_rows(con: duckdb.DuckDBPyConnection, source: str, column: str, start: dt.datetime,
-                      end: dt.datetime | None = None, least: float = 1) -> set[dt.date]:
-    """The UK days on which staging.stg_<source> has at least `least` accepted rows with
-    `column` in [start, end) (naive UTC; no end: onwards)."""
-    return {day for day, rows in rows_by_uk_day(con, source, column, start, end).items() if rows >= least}
 
 
 def landed_through(con: duckdb.DuckDBPyConnection, month: str, now: dt.datetime | None = None) -> dt.datetime:
@@ -84,15 +80,15 @@ def landed_through(con: duckdb.DuckDBPyConnection, month: str, now: dt.datetime 
     it has none. So does a day that has not ended by `now` (default: the clock): its
     extract cannot be whole, however many rows it has (rows dated ahead of the clock
     made figures final before their window had passed)."""
-    _, end = period_bounds_utc(month)
+    start, end = period_bounds_utc(month)
     first = uk_date(end)
     now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(tzinfo=None)
     reach = None
     for source, column in PERIOD_SOURCES.items():
-        least = least_rows_of_a_day(month_rows_by_day(con, source, column, month))
-        days = uk_days_with_rows(con, source, column, end, least=least)
+        rows = rows_by_uk_day(con, source, column, start)  # the month and the days after it, in one scan
+        least = least_rows_of_a_day(_every_day_of(month, rows))
         day = first
-        while day in days and uk_day_start_utc(day + dt.timedelta(days=1)) <= now:
+        while rows.get(day, 0) >= least and uk_day_start_utc(day + dt.timedelta(days=1)) <= now:
             day += dt.timedelta(days=1)
         source_reach = uk_day_start_utc(day)
         reach = source_reach if reach is None else min(reach, source_reach)
