@@ -39,16 +39,18 @@ def links_within(targets: list[tuple[str, str]]) -> str:
 def table(header: list[str], rows: Iterable[list], caption: str | None = None, label_columns: int = 1,
           css: str = "") -> str:
     """rows hold already formatted cell text (escaped here); the first `label_columns`
-    cells of a row are its headers (what the row is), the others its figures."""
+    cells of a row are its headers (what the row is), the others its figures. Each
+    header says which way it reads (scope), so a screen reader names a figure by its
+    row's headers as well as its column's, even where a row has several (measure,
+    requirement, scope)."""
     parts = [f'<table class="figures {css}">']
     if caption:
         parts.append(f"<caption>{esc(caption)}</caption>")
-    parts.append("<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header) + "</tr></thead><tbody>")
+    parts.append("<thead><tr>" + "".join(f"<th scope=col>{esc(h)}</th>" for h in header) + "</tr></thead><tbody>")
     for row in rows:
         cells = []
         for index, cell in enumerate(row):
-            tag = "th" if index < label_columns else "td"
-            cells.append(f"<{tag}>{esc(cell)}</{tag}>")
+            cells.append(f"<th scope=row>{esc(cell)}</th>" if index < label_columns else f"<td>{esc(cell)}</td>")
         parts.append("<tr>" + "".join(cells) + "</tr>")
     parts.append("</tbody></table>")
     return "".join(parts)

@@ -33,7 +33,7 @@ def test_figures_table_is_a_row_per_day_and_segment_in_segment_order():
     assert html.startswith('<details class="chart-figures"><summary>Table of the chart\'s figures: Caption</summary>')
     assert "&lt;of&gt;" in html
     # the day and the segment are the row's headers, the figures its cells
-    assert "<tr><th>Thu 01 Oct</th><th>South</th><td>7</td><td>12.35%</td></tr>" in html
+    assert "<tr><th scope=row>Thu 01 Oct</th><th scope=row>South</th><td>7</td><td>12.35%</td></tr>" in html
 
 
 def _table(html: str) -> list[dict]:

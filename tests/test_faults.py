@@ -96,9 +96,9 @@ def test_the_command_reports_what_it_wrote_and_refuses_a_missing_folder(faulty, 
 def test_the_reports_appendix_lists_the_reasons_and_says_where_the_rows_are(faulty):
     appendix = faulty["page"].split('<section id="quality">', 1)[1].split("</section>", 1)[0]
     # the service_requests faults: the conflicting pair, then one row for each other reason
-    assert ("<tr><th>service_requests</th><td>conflicting contents for the same request_id</td><td>2</td></tr>"
+    assert ("<tr><th scope=row>service_requests</th><td>conflicting contents for the same request_id</td><td>2</td></tr>"
             in appendix)
-    assert "<tr><th>service_requests</th><td>invalid srv: not an SRV number</td><td>1</td></tr>" in appendix
+    assert "<tr><th scope=row>service_requests</th><td>invalid srv: not an SRV number</td><td>1</td></tr>" in appendix
     assert "its row number and the values as read, is in the warehouse table <code>staging.quarantined_rows</code>" \
         in appendix
 

@@ -159,9 +159,9 @@ def test_measures_at_a_glance_show_the_previous_months_published_level(published
     unanswered)."""
     page = (published["link"] / "pmr.html").read_text()
     glance = page.split('<section id="measures">', 1)[1].split("</section>", 1)[0]
-    assert "<th>Scope</th><th>Previous month</th><th>This month</th><th>Target</th>" in glance
-    assert "<th>Prepayment Top Up Device Remotely</th><td>97.50%</td><td>57.14%</td>" in glance
-    assert "<th>Change of Supplier (Gain)</th><td>–</td>" in glance  # not in September's file
+    assert "<th scope=col>Scope</th><th scope=col>Previous month</th><th scope=col>This month</th><th scope=col>Target</th>" in glance
+    assert "<th scope=row>Prepayment Top Up Device Remotely</th><td>97.50%</td><td>57.14%</td>" in glance
+    assert "<th scope=row>Change of Supplier (Gain)</th><td>–</td>" in glance  # not in September's file
     assert ("the figures of the report published for 2026-09 on 2026-10-14 10:30 BST beside this one (its "
             "metrics.csv); – where it has no such figure. A later publication of 2026-09 does not change them until "
             "this report is published again. As published, its figures were provisional, it was published with "

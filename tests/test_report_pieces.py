@@ -33,13 +33,13 @@ def test_a_table_of_measures_without_service_levels_has_no_level_columns():
         return ReportContext(month=MONTH, con=None, metrics=metrics, catalogue=catalogue)
 
     rows = [("One", "b.one", "b.ones"), ("Two", "b.two", "b.twos")]
-    assert "<th>Target</th>" not in single_table(ctx(None), rows, "no levels")
+    assert "<th scope=col>Target</th>" not in single_table(ctx(None), rows, "no levels")
     one_level = single_table(ctx(99.0), rows, "one level")
-    assert "<th>Target</th><th>Minimum</th>" in one_level
+    assert "<th scope=col>Target</th><th scope=col>Minimum</th>" in one_level
     # the row without a level says so; the one with a level is a plain measure; each share
     # shows the count it is of
-    assert "<th>One</th><td>97.00%</td><td>1,200</td><td>Measure</td><td>99.00%</td><td>96.00%</td>" in one_level
-    assert "<th>Two</th><td>88.00%</td><td>25</td><td>Measure, no service level set</td><td>–</td><td>–</td>" \
+    assert "<th scope=row>One</th><td>97.00%</td><td>1,200</td><td>Measure</td><td>99.00%</td><td>96.00%</td>" in one_level
+    assert "<th scope=row>Two</th><td>88.00%</td><td>25</td><td>Measure, no service level set</td><td>–</td><td>–</td>" \
         in one_level
 
 

@@ -30,7 +30,7 @@ def _process_html(published, process: str) -> str:
 def test_rtt_range_reads_shortest_to_longest(published):
     # install_commission, South: RTTs 12.5 (L), 25 (M, from execution), 2 (N) -> 2 to 25 s
     html = _process_html(published, "install_commission")
-    row = html.split("<th>Range of RTT, shortest – longest (s)</th>", 1)[1].split("</tr>", 1)[0]
+    row = html.split("<th scope=row>Range of RTT, shortest – longest (s)</th>", 1)[1].split("</tr>", 1)[0]
     assert "<td>2.00 – 25.00</td>" in row and "(" not in row
     # prepayment_top_up, North: RTTs 4 (A), 40 (C), 35 (E), 10 (G)
     assert "<td>4.00 – 40.00</td>" in _process_html(published, "prepayment_top_up")
@@ -114,7 +114,7 @@ def test_a_measure_without_service_level_says_none_is_set(published):
     assert billing.count("<td>Measure, no service level set</td>") == 3
     assert "No service level set: the metric definitions v1 set no target or minimum" in billing
     prepayment = outcomes.split("<h3>Prepayment (PP1)</h3>", 1)[1].split("<h3>", 1)[0]
-    assert "<th>Top-ups (2.2) successful (%, successful of deliverable top-ups)</th>" in prepayment
+    assert "<th scope=row>Top-ups (2.2) successful (%, successful of deliverable top-ups)</th>" in prepayment
     assert prepayment.count("<td>Measure, no service level set</td>") == 3  # all types, ESME, GSME
     assert "<td>Indicator</td>" in prepayment and "Indicator, no service" not in prepayment
     # IC1's levels are stated above its table (the within-TRT levels as ceilings on the share missed)
@@ -123,14 +123,14 @@ def test_a_measure_without_service_level_says_none_is_set(published):
     assert "no service level set" not in installs and "<td>Measure</td>" in installs
     # South, the only segment with I&C requests: L, M, N within the TRT, P never answered:
     # 25% missed of 4, above the 4% ceiling; All the same; no I&C request elsewhere: no share, nothing it is of
-    missed = installs.split("<th>Requests of the I&amp;C SRVs that missed the Target Response Time (%, of the "
+    missed = installs.split("<th scope=row>Requests of the I&amp;C SRVs that missed the Target Response Time (%, of the "
                             "deliverable requests)</th>", 1)[1]
     assert missed.split("</tr>", 1)[0] == "<td>–</td><td>–</td><td>25.00% (of 4)</td><td>–</td><td>25.00% (of 4)</td>" \
                                           "<td>Measure</td>"
     status_row = missed.split("</tr>", 2)[1]
-    assert status_row.startswith("<tr><th>  … against the service levels</th>"), status_row
+    assert status_row.startswith("<tr><th scope=row>  … against the service levels</th>"), status_row
     # columns North, Central, South, SMETS1, All, then the (empty) Kind
-    assert status_row == ("<tr><th>  … against the service levels</th><td></td><td></td><td>minimum missed</td>"
+    assert status_row == ("<tr><th scope=row>  … against the service levels</th><td></td><td></td><td>minimum missed</td>"
                           "<td></td><td>minimum missed</td><td></td>")
 
 
@@ -149,19 +149,19 @@ def test_install_counts_say_what_they_count(published):
     installs = installs.split("<h3>", 1)[0]
 
     def row(label):
-        return installs.split(f"<th>{label}</th>", 1)[1].split("</tr>", 1)[0]
+        return installs.split(f"<th scope=row>{label}</th>", 1)[1].split("</tr>", 1)[0]
 
     # N (8.14.1, I99 only) succeeded and P (8.14.1, no response) failed, both South CHF: the
     # Install and Commission count holds both, the successful installs only N
     assert row("Successful installs: 8.14.1 and 8.1.1 requests that succeeded, all types").startswith(
         "<td>0</td><td>0</td><td>1</td>")
     assert row("  … CHF (8.14.1)").startswith("<td>0</td><td>0</td><td>1</td>")
-    assert "<th>  … ESME (8.1.1)</th>" in installs and "<th>  … GSME (8.1.1)</th>" in installs
+    assert "<th scope=row>  … ESME (8.1.1)</th>" in installs and "<th scope=row>  … GSME (8.1.1)</th>" in installs
     failed = "Failed installs: deliverable (not rejected) 8.14.1 and 8.1.1 requests that did not succeed, all types"
     assert row(failed).startswith("<td>0</td><td>0</td><td>1</td>")
     assert row("Install and Commission: deliverable (not rejected) 8.14.1 requests, successful or not").startswith(
         "<td>0</td><td>0</td><td>2</td>")
-    assert "<th>Install and Leave: deliverable (not rejected) 8.14.2 requests, successful or not</th>" in installs
+    assert "<th scope=row>Install and Leave: deliverable (not rejected) 8.14.2 requests, successful or not</th>" in installs
 
 
 def test_measures_at_a_glance_say_when_no_previous_report_is_published(published, tmp_path):
@@ -175,7 +175,7 @@ def test_measures_at_a_glance_say_when_no_previous_report_is_published(published
     finally:
         con.close()
     glance = page.split('<section id="measures">', 1)[1].split("\n</section>", 1)[0]
-    assert "<th>Previous month</th>" in glance
+    assert "<th scope=col>Previous month</th>" in glance
     assert "Previous month: no report for 2026-09 is published beside this one" in glance
     assert "Requirement 3's tables give availability's previous level recomputed from the landing." in glance
 
@@ -202,15 +202,15 @@ def test_daily_successful_and_failed_installs_are_charted_by_device_type_and_seg
 
 
 def test_the_alerts_process_table_has_no_rows_that_cannot_apply_to_alerts(published):
-    rows = ("<th>Rejected at the DCC boundary</th>", "<th>Average RTT excluding the HAN, interim (s)</th>")
+    rows = ("<th scope=row>Rejected at the DCC boundary</th>", "<th scope=row>Average RTT excluding the HAN, interim (s)</th>")
     alerts, prepayment = (_process_html(published, p) for p in ("alerts_management", "prepayment_top_up"))
     assert not any(row in alerts for row in rows)
     assert all(row in prepayment for row in rows)
-    assert "<th>Volumes</th>" in alerts and "<th>Alerts that failed to be delivered</th>" in alerts
+    assert "<th scope=row>Volumes</th>" in alerts and "<th scope=row>Alerts that failed to be delivered</th>" in alerts
     # the seed's Table 2 wording: a share within the TRT counts any answer, not only successes
-    assert "<th>Service Requests that failed to be delivered</th>" in prepayment
-    assert "<th>Service Responses delivered within the Target Response Time" in prepayment
-    assert "<th>Alerts delivered within the Target Response Time" in alerts
+    assert "<th scope=row>Service Requests that failed to be delivered</th>" in prepayment
+    assert "<th scope=row>Service Responses delivered within the Target Response Time" in prepayment
+    assert "<th scope=row>Alerts delivered within the Target Response Time" in alerts
 
 
 def test_a_share_above_zero_never_reads_zero():
@@ -241,26 +241,26 @@ def test_other_figures_show_a_measures_service_levels():
     catalogue = pd.DataFrame([dict(metric_id="zz.pct", title="A new share")])
     html = other_metrics.render(ReportContext(month=MONTH, con=None, metrics=metrics, catalogue=catalogue), None)
     assert "<caption>A new share — zz.pct (R1, indicator, measure)</caption>" in html
-    assert "<th>segment</th><th>value (pct)</th><th>target</th><th>minimum</th><th>status</th>" in html
-    assert "<tr><th>North</th><td>95.00%</td><td>–</td><td>–</td><td></td></tr>" in html
-    assert "<tr><th>All</th><td>97.00%</td><td>99.00%</td><td>96.00%</td><td>target missed (minimum met)</td></tr>" in html
+    assert "<th scope=col>segment</th><th scope=col>value (pct)</th><th scope=col>target</th><th scope=col>minimum</th><th scope=col>status</th>" in html
+    assert "<tr><th scope=row>North</th><td>95.00%</td><td>–</td><td>–</td><td></td></tr>" in html
+    assert "<tr><th scope=row>All</th><td>97.00%</td><td>99.00%</td><td>96.00%</td><td>target missed (minimum met)</td></tr>" in html
 
 
 def test_late_alert_codes_show_their_meaning(published):
     alerts = _section_html(published, "alerts")
     late = alerts.split("<caption>Late alerts by code, all segments</caption>", 1)[1].split("</table>", 1)[0]
-    assert "<th>Alert code</th><th>Meaning</th>" in late
+    assert "<th scope=col>Alert code</th><th scope=col>Meaning</th>" in late
     # a2 (8F35) delivered after 90 s, a3 (8F36) never delivered; meanings from seeds/alert_codes.csv
-    assert "<tr><th>8F35</th><td>Supply outage restored</td><td>1</td></tr>" in late
-    assert "<tr><th>8F36</th><td>Supply outage restored after 3 minutes or more</td><td>1</td></tr>" in late
+    assert "<tr><th scope=row>8F35</th><td>Supply outage restored</td><td>1</td></tr>" in late
+    assert "<tr><th scope=row>8F36</th><td>Supply outage restored after 3 minutes or more</td><td>1</td></tr>" in late
 
 
 def test_a1_shows_the_alerts_it_counts_and_those_suppressed(published):
     # segments with alerts counted: North (a1 a2 a5), Central (a6), SMETS1 (a3); a4 (North) suppressed
     alerts = _section_html(published, "alerts")
-    assert "<tr><th>Measure (A1)</th><th>North</th><th>Central</th><th>SMETS1</th><th>All</th>" in alerts
-    assert "<th>  … of alerts counted (not suppressed)</th><td>3</td><td>1</td><td>1</td><td>5</td>" in alerts
-    assert ("<th>Alerts suppressed by storm throttling (never sent, not counted)</th>"
+    assert "<tr><th scope=col>Measure (A1)</th><th scope=col>North</th><th scope=col>Central</th><th scope=col>SMETS1</th><th scope=col>All</th>" in alerts
+    assert "<th scope=row>  … of alerts counted (not suppressed)</th><td>3</td><td>1</td><td>1</td><td>5</td>" in alerts
+    assert ("<th scope=row>Alerts suppressed by storm throttling (never sent, not counted)</th>"
             "<td>1</td><td>0</td><td>0</td><td>1</td>") in alerts
 
 
@@ -269,7 +269,7 @@ def test_each_segments_share_is_marked_against_the_service_levels(published):
     of A C E G H (40%), Central I (100%), South no request (no status), SMETS1 J (100%),
     All 4 of 7. A1: North 2 of 3, Central 1 of 1, SMETS1 0 of 1, All 3 of 5."""
     below, met = "<td>minimum missed</td>", "<td>target met</td>"
-    against = "<th>  … against the service levels</th>"
+    against = "<th scope=row>  … against the service levels</th>"
     assert against + below + met + "<td></td>" + met + below + "</tr>" in _process_html(published, "prepayment_top_up")
     assert against + below + met + below + below + "<td></td><td></td></tr>" in _section_html(published, "alerts")
 
@@ -285,7 +285,7 @@ def test_a_late_alert_code_not_in_the_reference_says_so(published):
         html = alerts.render(ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=None), None)
     finally:
         con.close()
-    assert "<tr><th>8FFF</th><td>– (not in the alert code reference)</td><td>1</td></tr>" in html
+    assert "<tr><th scope=row>8FFF</th><td>– (not in the alert code reference)</td><td>1</td></tr>" in html
 
 
 def test_measures_at_a_glance_say_why_the_two_alert_shares_differ(published):
@@ -293,8 +293,8 @@ def test_measures_at_a_glance_say_why_the_two_alert_shares_differ(published):
     # A1: a1 a2 a3 a5 a6 (a4 suppressed, a7 September), within 60 s a1 a5 a6 = 3 of 5;
     # Alerts Management (seeds/business_process_alerts.csv: AD1, 8F35, 8F36): a1 a2 a3, within a1 = 1 of 3
     # (no previous report is published beside this one: – in the previous month's column)
-    assert "<th>Alerts delivered within 60 s</th><th>A1</th><th>All segments</th><td>–</td><td>60.00%</td>" in measures
-    assert "<th>R1</th><th>Alerts Management</th><td>–</td><td>33.33%</td>" in measures
+    assert "<th scope=row>Alerts delivered within 60 s</th><th scope=row>A1</th><th scope=row>All segments</th><td>–</td><td>60.00%</td>" in measures
+    assert "<th scope=row>R1</th><th scope=row>Alerts Management</th><td>–</td><td>33.33%</td>" in measures
     assert ("Alerts delivered within 60 s (A1) counts every alert that was not suppressed; Within Target Response "
             "Time for Alerts Management (R1) counts only the alerts of that process, codes 8F35, 8F36, AD1. "
             "Both time an alert against 60 s") in measures
@@ -302,14 +302,14 @@ def test_measures_at_a_glance_say_why_the_two_alert_shares_differ(published):
 
 def test_top_up_shares_show_their_counts(published):
     prepayment = _section_html(published, "outcomes").split("<h3>Prepayment (PP1)</h3>", 1)[1].split("<h3>", 1)[0]
-    row = prepayment.split("<th>Top-ups (2.2) successful (%, successful of deliverable top-ups)</th>", 1)[1]
+    row = prepayment.split("<th scope=row>Top-ups (2.2) successful (%, successful of deliverable top-ups)</th>", 1)[1]
     row = row.split("</tr>", 1)[0]
     # North: A C succeeded, E G H failed (F rejected): 2 of 5; Central I 1 of 1; South none;
     # SMETS1 J 1 of 1; All 4 of 7
     assert row.startswith("<td>40.00% (2 of 5)</td><td>100.00% (1 of 1)</td><td>–</td><td>100.00% (1 of 1)</td>"
                           "<td>57.14% (4 of 7)</td>")
     # the device-type rows have no count figures: the share alone
-    assert "<th>  … ESME (%)</th><td>40.00%</td>" in prepayment
+    assert "<th scope=row>  … ESME (%)</th><td>40.00%</td>" in prepayment
 
 
 def test_an_i0_among_the_change_of_supplier_failures_is_explained(published):
@@ -333,8 +333,8 @@ def test_an_i0_among_the_change_of_supplier_failures_is_explained(published):
         con.close()
     explanation = "those requests failed because a DCC failure alert (N12 or N13) named them"
     # each code with its meaning from seeds/response_codes.csv
-    assert "<tr><th>I0</th><td>Service Response: delivered</td><td>1</td></tr>" in with_i0 and explanation in with_i0
-    assert ("<tr><th>E21</th><td>No response received from the device</td><td>3</td></tr>" in without
+    assert "<tr><th scope=row>I0</th><td>Service Response: delivered</td><td>1</td></tr>" in with_i0 and explanation in with_i0
+    assert ("<tr><th scope=row>E21</th><td>No response received from the device</td><td>3</td></tr>" in without
             and explanation not in without)
 
 
@@ -359,7 +359,7 @@ def test_change_of_supplier_by_segment_and_device_type_reads_as_indicators(publi
         con.close()
     assert ("<td>80.00%</td><td>90.00%</td><td>Measure for All segments, no service level set; indicator by "
             "segment</td></tr>") in html
-    assert "<th>  … ESME (%)</th><td>75.00%</td><td>85.00%</td><td>Indicator</td></tr>" in html
+    assert "<th scope=row>  … ESME (%)</th><td>75.00%</td><td>85.00%</td><td>Indicator</td></tr>" in html
     assert "No service level set: the metric definitions v1 set no target or minimum" in html
 
 
@@ -406,7 +406,7 @@ def test_the_page_says_the_windows_the_parameters_set():
                                         "Alerts delivered within 90 s"]})
     ctx = ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=catalogue)
     page = alerts.render(ctx, None) + outcomes._change_of_supplier(ctx) + outcomes._billing(ctx)
-    assert "<th>Alerts delivered within 90 s</th>" in page and "Alerts not delivered within 90 s" in page
+    assert "<th scope=row>Alerts delivered within 90 s</th>" in page and "Alerts not delivered within 90 s" in page
     assert "6.23 successful, or corrected within 3 days (%, of the deliverable 6.23 requests)" in page and "follows within 3 days of" in page
     assert "Scheduled reads (4.6.1) answered within 12 h of execution" in page
     assert "60 s" not in page and "24 h" not in page and "7 days" not in page
