@@ -144,19 +144,25 @@ def test_expected_levels_are_exact_medians_at_scale(generated):
     con = duckdb.connect(str(db), read_only=True)
     try:
         counts = con.execute(
-            "select segment, day_type, slot_of_day, requests from intermediate.int_request_volume_buckets"
+            "select segment, day_type, slot_of_day, clock_slot_of_day, requests "
+            "from intermediate.int_request_volume_buckets"
         ).fetchall()
         expected = {
-            (seg, kind, slot): value
-            for seg, kind, slot, value in con.execute(
-                "select segment, day_type, slot_of_day, expected_requests from intermediate.int_request_volume_expected"
+            (seg, kind, aligned_by, slot): value
+            for seg, kind, aligned_by, slot, value in con.execute(
+                "select segment, day_type, aligned_by, slot_of_day, expected_requests "
+                "from intermediate.int_request_volume_expected"
             ).fetchall()
         }
     finally:
         con.close()
     groups = defaultdict(list)
-    for seg, kind, slot, requests in counts:
-        groups[(seg, kind, slot)].append(requests)
+    for seg, kind, slot, clock_slot, requests in counts:
+        groups[(seg, kind, "elapsed", slot)].append(requests)
+        groups[(seg, kind, "clock", clock_slot)].append(requests)
     assert len(counts) > 20_000 and set(groups) == set(expected)
+    # the window holds 25 October: its last hour has elapsed slots no other day has,
+    # and after the change its clock slots are an hour behind its elapsed ones
+    assert ("All", "non_working_day", "elapsed", 149) in groups and ("All", "non_working_day", "clock", 149) not in groups
     for key, values in groups.items():
         assert expected[key] == pytest.approx(statistics.median(values)), key

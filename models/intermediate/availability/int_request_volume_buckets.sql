@@ -9,7 +9,10 @@
     joined, so millions of rows cost one scan, of the request fact (one row per
     accepted request, every period kept, segment as segment_of gives it), not
     of the landing files again through stg_service_requests: at scale 0.1 that
-    took 1.9 s, the fact's three columns a fraction of it. -#}
+    took 1.9 s, the fact's three columns a fraction of it. Each bucket has two
+    places in the day: slot_of_day (elapsed time since UK local midnight) and
+    clock_slot_of_day (the local clock time), equal except after the change on
+    a clock-change day. -#}
 {%- set settings = inferred_outage_settings() -%}
 {%- set bucket_minutes = settings.bucket_minutes | int -%}
 {%- set window_first_day = dbt.dateadd('day', -(settings.lookback_days | int), period_first_day()) -%}
@@ -150,11 +153,16 @@ final as (
         {{ dbt.dateadd('minute', bucket_minutes, 'bucket_start_utc') }} as bucket_end_utc,
         uk_date,
         case when is_working_day then 'working_day' else 'non_working_day' end as day_type,
-        -- elapsed time since UK local midnight, in buckets: the local clock
-        -- time on every day but the two clock-change days (docs/decision-log.md)
+        -- elapsed time since UK local midnight, in buckets, and the local clock
+        -- time, in buckets: the same on every day but the two clock-change days,
+        -- where the expected level is read both ways (docs/decision-log.md)
         cast(floor(
             {{ dbt.datediff('day_start_utc', 'bucket_start_utc', 'minute') }} / {{ bucket_minutes }}.0
         ) as integer) as slot_of_day,
+        cast(floor(
+            (extract(hour from {{ utc_to_uk('bucket_start_utc') }}) * 60
+             + extract(minute from {{ utc_to_uk('bucket_start_utc') }})) / {{ bucket_minutes }}.0
+        ) as integer) as clock_slot_of_day,
         cast(requests as bigint) as requests
     from unioned
 
