@@ -320,12 +320,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run one SQL query (DuckDB's dialect) on the warehouse, opened read-only, and print the "
         f"first {SHOWN_ROWS} rows as a table (it says how many there are), or every row as CSV with --csv. "
         "The schemas are in the README (\"Asking your "
-        "own questions\"); every table and column carries its description: select table_name, column_name, "
+        "own questions\"); a table may be named without its schema (fct_alerts for marts.fct_alerts) and show "
+        "tables lists them; every table and column carries its description: select table_name, column_name, "
         "comment from duckdb_columns() where schema_name = 'marts'. Times are UTC. Exit code 1 for a query "
-        "DuckDB refuses (its message follows) or a warehouse that does not exist; 3 while a run holds the "
+        "DuckDB refuses (its message follows), more or less than one statement, or a warehouse that does not "
+        "exist; 3 while a run holds the "
         "warehouse; 141 when the reader of its output stops reading (| head), as for a shell command.",
     )
-    sql.add_argument("query", help="the SQL, quoted as one argument")
+    sql.add_argument("query", nargs="+", help="the SQL, quoted as one argument")
     sql.add_argument("--db", type=_path, help="warehouse DuckDB file (default $PMR_DB or warehouse/pmr.duckdb)")
     sql.add_argument("--csv", action="store_true", help="write every row as CSV (a header line, then the rows)")
     sql.set_defaults(handler=cmd_sql)

@@ -78,3 +78,36 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path):
     pmr.stdout.close()  # as head does after its lines
     assert pmr.wait(timeout=120) == 141
     assert pmr.stderr.read() == b""
+
+
+def test_an_empty_query_or_two_statements_are_refused(warehouse, capsys):
+    for empty in ("", "   ", "-- only a comment"):
+        assert main(["sql", "--db", str(warehouse), empty]) == 1
+        assert capsys.readouterr().err == "error: no SQL statement given\n"
+    assert main(["sql", "--db", str(warehouse), "select 1; select 2"]) == 1
+    assert capsys.readouterr().err == "error: pmr sql runs one statement at a time; this holds 2: run each on its own\n"
+
+
+def test_an_unquoted_query_is_refused_with_the_quoted_form(warehouse, capsys):
+    # the shell splits `pmr sql select n from many` into words
+    assert main(["sql", "--db", str(warehouse), "select", "n", "from", "many"]) == 1
+    assert capsys.readouterr().err == 'error: pmr sql takes the query as one argument, quoted: pmr sql "select n from many"\n'
+
+
+def test_an_unreadable_memory_limit_is_an_error_not_a_traceback(warehouse, capsys, monkeypatch):
+    monkeypatch.setenv("PMR_MEMORY_LIMIT", "lots")
+    assert main(["sql", "--db", str(warehouse), "select 1"]) == 1
+    assert capsys.readouterr().err.startswith("error: PMR_MEMORY_LIMIT must be an amount such as 6GB")
+
+
+def test_tables_need_no_schema_and_show_tables_lists_them(warehouse, capsys):
+    assert main(["sql", "--db", str(warehouse), "select count(*) as n from pmr_metrics"]) == 0
+    assert capsys.readouterr().out == "n\n-\n3\n1 row\n"
+    assert main(["sql", "--db", str(warehouse), "show tables"]) == 0
+    assert capsys.readouterr().out.splitlines()[2:4] == ["many", "pmr_metrics"]
+
+
+def test_csv_writes_booleans_timestamps_and_nulls_as_sql_does(warehouse, capsys):
+    assert main(["sql", "--db", str(warehouse), "--csv", "select true as ok, null as missing, "
+                 "timestamp '2026-10-07 05:10:12.749' as at, 'a,b' as text"]) == 0
+    assert capsys.readouterr().out == 'ok,missing,at,text\ntrue,,2026-10-07 05:10:12.749,"a,b"\n'
