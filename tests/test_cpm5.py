@@ -145,11 +145,14 @@ def test_missing_response_is_not_met(db):
     assert deadlines(db, "c3c") == ("2026-09-30 10:00", "2026-10-02 10:00", False, True)
 
 
-def test_an_open_incident_has_neither_met_nor_missed_its_targets_yet(db):
-    """c2a was raised on 31 October and has no response, resolution or closure in the
-    landing: whether it meets its targets is not known yet (NULL), where false would
-    count it as a breach in an ad hoc query."""
-    assert deadlines(db, "c2a")[2:] == (None, None)
+def test_an_open_incident_misses_a_passed_deadline_and_not_one_to_come(db):
+    """Open incidents with no response, resolution or closure. The log's latest time is
+    c4c's raising, 22 Dec 2045 10:00 UTC. c2a (raised 31 Oct 2026, category 2: 1 h and
+    8 h deadlines) is past both: missed (false), so `where not resolution_met` finds it.
+    c4c's own deadlines (27 Dec 2045, 3 Jan 2046) are still to come: not known yet
+    (NULL), where false would count it as a breach."""
+    assert deadlines(db, "c2a")[2:] == (False, False)
+    assert deadlines(db, "c4c")[2:] == (None, None)
 
 
 def test_elapsed_hour_targets(db):
