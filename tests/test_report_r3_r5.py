@@ -290,14 +290,14 @@ def test_reliability_beside_the_regions(published):
     assert rdi["Reliability"] == ["National", "North", "Central", "South", "M/I"]
     # National: 90 min in 2 runs -> 1.50 h, MTTR 0.75, MTBF (44,700 - 90) / 60 / 2 = 371.75.
     # North: 110 min in 3 runs -> 1.83 h, MTTR 0.61, MTBF (44,700 - 110) / 60 / 3 = 247.72.
-    assert rdi["Unplanned downtime (h)"] == ["1.50", "1.83", "1.50", "1.50", "I"]
-    assert rdi["Outages"] == ["2", "3", "2", "2", "I"]
+    assert rdi["Unplanned downtime, planned over the cap included (h)"] == ["1.50", "1.83", "1.50", "1.50", "I"]
+    assert rdi["Outages: spells of that unplanned downtime"] == ["2", "3", "2", "2", "I"]
     assert rdi["MTTR (h)"] == ["0.75", "0.61", "0.75", "0.75", "I"]
     assert rdi["MTBF (h)"] == ["371.75", "247.72", "371.75", "371.75", "I"]
     services = {row[0]: row[1:] for row in tables[3]}
     # SMKI Services: 6 h of Planned Maintenance excluded (the cap); 2 h unplanned in 2 runs.
-    assert services["Excluded planned (h)"] == ["6.00"] * 4 + ["I"]
-    assert services["Unplanned downtime (h)"] == ["2.00"] * 4 + ["I"]
+    assert services["Planned maintenance within the cap, excluded (h)"] == ["6.00"] * 4 + ["I"]
+    assert services["Unplanned downtime, planned over the cap included (h)"] == ["2.00"] * 4 + ["I"]
     assert services["MTBF (h)"] == ["368.50"] * 4 + ["I"]
     ssi = {row[0]: row[1:] for row in tables[4]}
     # No outage in the national view: MTTR and MTBF cannot be computed.
