@@ -91,7 +91,10 @@ COLUMN_COMMENTS = {
                                   "NULL.",
         "landed_through_utc": "The instant (UTC) the landing reached when the month was built: the end of the last "
                               "UK day of the unbroken run of days after the month on which requests, responses and "
-                              "alerts all have accepted rows, and that had ended when the month was built.",
+                              "alerts all have accepted rows, and that had ended when the month was built; the "
+                              "month's end when no day after it has. It measures the days after the month only: "
+                              "the month's own days are checked apart (the gate's period: every day has data), so "
+                              "a month landed in part still reaches its end here.",
         "is_provisional": "True while landed_through_utc is before needed_through_utc: the figure can still change "
                           "when later extracts land. The report marks it provisional.",
     },
