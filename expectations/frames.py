@@ -18,6 +18,7 @@ import pandas as pd
 
 from pmr import SOURCES
 from pmr.calendar import period_bounds_utc
+from pmr.day_ends import short_days_by_source
 from pmr.landing_reach import PERIOD_SOURCES, least_rows_of_a_day, month_rows_by_day
 from pmr.metric_tables import CATALOGUE, STATUS, TABLE
 
@@ -286,6 +287,15 @@ def days_without_data(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFram
     in part, and the month's figures would be made of part of it (docs/decision-log.md)."""
     return pd.DataFrame([dict(label=source, days_missing=len(days), missing_days=day_ranges(days))
                          for source, days in _missing_days_by_source(con, month).items()])
+
+
+def days_cut_short(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
+    """One row per source of PERIOD_SOURCES: the UK days of the month with data whose
+    first or last hours are nearly empty where the month's other days have rows
+    (pmr.day_ends): an extract cut short or started late, or an outage of those hours."""
+    return pd.DataFrame([dict(label=source, days_cut_short=len(days),
+                              cut_short=", ".join(day.describe() for day in days))
+                         for source, days in short_days_by_source(con, month).items()])
 
 
 def uk_days_without_data(con: duckdb.DuckDBPyConnection, month: str) -> list[dt.date]:

@@ -18,6 +18,7 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 | landing_folder | nothing else unread in the landing folder; every source folder there | warning |
 | period | accepted service requests, responses and alerts fall in the month | blocking |
 | period_days | ... on every UK day of the month | blocking (a warning with --allow-missing-days) |
+| period_day_ends | ... from the start to the end of each UK day: no day whose first or last hours are nearly empty (pmr.day_ends) | warning |
 | deliveries | every source has an accepted row in the month (the report names those without) | warning |
 | srvs | the SRVs of the month's accepted requests are in srv_catalogue | warning |
 | follow_up | the landing holds every day after the month up to the end of each metric's declared follow-up window (later for a figure waiting for an unanswered Future-Dated request executed after it: metrics.metric_status) | warning (the report marks those figures provisional) |
@@ -35,7 +36,7 @@ from expectations import accounting_frames, frames
 from expectations.runner import Rule, gx_modules, validate
 from pmr import SOURCES
 from pmr.calendar import parse_month
-from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK, CheckResult
+from pmr.gate import DAY_ENDS_CHECK, DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK, CheckResult
 from pmr.metric_tables import CATALOGUE, KINDS, STATUS, TABLE, UNITS
 
 Progress = Callable[[str], None]
@@ -209,6 +210,17 @@ def day_rules(month: str, allow_missing_days: bool) -> list[Rule]:
     ]
 
 
+def day_end_rules(month: str) -> list[Rule]:
+    _, gxe = gx_modules()
+    return [
+        Rule(DAY_ENDS_CHECK, gxe.ExpectColumnValuesToBeInSet(column="days_cut_short", value_set=[0]), False,
+             f"have rows from the start to the end of each UK day of {month}: none whose first or last hours hold "
+             "fewer than a tenth of the month's median for those hours (at least 20 rows), times UK local (a day's "
+             "extract cut short or started late, whose figures miss those hours, or an outage of the whole DCC "
+             "then)", "sources", ("days_cut_short", "cut_short")),
+    ]
+
+
 def srv_rules() -> list[Rule]:
     _, gxe = gx_modules()
     return [
@@ -267,6 +279,8 @@ def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | 
         checks += validate("period", frames.period_activity(con, month), period_rules(month), "label", progress)
         checks += validate("period_days", frames.days_without_data(con, month),
                            day_rules(month, allow_missing_days), "label", progress)
+        checks += validate("period_day_ends", frames.days_cut_short(con, month), day_end_rules(month), "label",
+                           progress)
         checks += validate("srvs", frames.srvs_in_month(con, month), srv_rules(), "label", progress)
     else:
         checks.append(_missing("period", "staging.stg_service_requests, stg_service_responses or stg_alerts"))

@@ -23,6 +23,8 @@ from pmr.warehouse import OUT_OF_MEMORY_TEXT, out_of_memory_hint
 # The check that every UK day of the month has data: blocking, or a warning that the
 # report announces at its top when a run allows missing days (--allow-missing-days).
 DAYS_CHECK = "period: every day has data"
+# A warning: a day whose first or last hours are nearly empty (pmr.day_ends).
+DAY_ENDS_CHECK = "period: every day's data runs from its start to its end"
 # A warning: figures that look past the month (metric YAML `follow_up`) before that data landed.
 FOLLOW_UP_CHECK = "period: data after the month has landed"
 # A warning that the report announces at its top: a source without a row in the month,

@@ -31,6 +31,16 @@ OTHER_SOURCES = {
 }
 
 
+def _insert(con, table: str, rows: list[tuple]) -> None:
+    """Insert `rows` into `table` in one statement (through a data frame: a month of
+    hourly rows row by row took minutes); text becomes the columns' types."""
+    import pandas as pd
+
+    con.register("rows_to_insert", pd.DataFrame(rows))
+    con.execute(f"insert into {table} select * from rows_to_insert")
+    con.unregister("rows_to_insert")
+
+
 def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, alerts=None, responses=None,
                    quarantine_max_pct=1.0, declared_without_figures=(), follow_up=None, other_sources=None,
                    lacking=None, quarantined=None) -> Path:
@@ -81,18 +91,18 @@ def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, 
         requests.append(("T1", "2026-10-02T12:00:00", "2.2", 4, "ESME", "SMETS2", "North"))  # Transform
         requests.append(("S1", "2026-09-30T22:30:00", "2.2", 1, "ESME", "SMETS2", "North"))  # 23:30 BST: Sept
     if requests:
-        con.executemany("insert into staging.stg_service_requests values (?, ?, ?, ?, ?, ?, ?)", requests)
+        _insert(con, "staging.stg_service_requests", requests)
     con.execute("create table staging.stg_service_responses (request_id varchar, response_at timestamp)")
     responses = responses if responses is not None else [("R1", "2026-10-01T12:00:04")]
     if responses:
-        con.executemany("insert into staging.stg_service_responses values (?, ?)", responses)
+        _insert(con, "staging.stg_service_responses", responses)
     con.execute(
         """create table staging.stg_alerts (alert_id varchar, alert_code varchar, received_at timestamp,
            suppressed boolean)"""
     )
     alerts = alerts if alerts is not None else [("A1", "8F0A", "2026-10-03T08:00:00", False)]  # in no process
     if alerts:
-        con.executemany("insert into staging.stg_alerts values (?, ?, ?, ?)", alerts)
+        _insert(con, "staging.stg_alerts", alerts)
     for source, (columns, rows) in OTHER_SOURCES.items():
         rows = (other_sources or {}).get(source, rows)
         con.execute(f"create table staging.stg_{source} ({columns})")

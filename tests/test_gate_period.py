@@ -3,6 +3,8 @@ of the month has data, and figures that look past the month wait for that data, 
 small hand-made warehouses (no dbt, tests/gate_warehouse.py). The other checks:
 tests/test_gate.py."""
 
+import datetime as dt
+
 import duckdb
 
 from pmr import gate
@@ -163,3 +165,60 @@ def test_a_missing_status_table_blocks(tmp_path):
 def test_no_follow_up_window_declared_passes(tmp_path):
     checks = evaluate(make_warehouse(tmp_path / "w.duckdb"))
     assert checks[FOLLOW_UP_CHECK].passed
+
+
+def _hourly_rows(cut=None):
+    """30 requests, responses and alerts in every UTC hour of October 2026 (BST until the
+    25th, 01:00 UTC), but none in the hours `cut` {source: (first, last) UTC} names."""
+    start, end = dt.datetime(2026, 9, 30, 23), dt.datetime(2026, 11, 1, 0)
+    hours = [start + dt.timedelta(hours=n) for n in range(int((end - start).total_seconds() // 3600))]
+
+    def kept(source, hour):
+        first, last = (cut or {}).get(source, (None, None))
+        return first is None or not (first <= hour < last)
+
+    def stamps(source):
+        return [(hour + dt.timedelta(minutes=2 * i)).strftime("%Y-%m-%dT%H:%M:%S")
+                for hour in hours if kept(source, hour) for i in range(30)]
+
+    requests = [(f"R{n}", at, "2.2", 1, "ESME", "SMETS2", "North") for n, at in enumerate(stamps("requests"))]
+    responses = [(f"R{n}", at) for n, at in enumerate(stamps("responses"))]
+    alerts = [(f"A{n}", "8F0A", at, False) for n, at in enumerate(stamps("alerts"))]
+    return requests, responses, alerts
+
+
+def test_a_day_whose_data_stops_early_or_starts_late_is_named(tmp_path):
+    """Worked out by hand: 720 rows a UK day, 30 an hour. Requests of 15 October stop at
+    13:00 UTC (14:00 BST): its last 10 hours hold 0 where every other day has 300, so the
+    day is cut short from 14:00. Responses of 21 October start at 05:00 UTC (06:00 BST):
+    its first 6 hours hold 0 of 180. Alerts of 25 October (the 25-hour day, GMT from 01:00
+    UTC) keep 2 stragglers of their last 4 hours, 20:00-24:00 GMT, against 120: fewer
+    than a tenth, so named from 20:00. Every other day is whole."""
+    requests, responses, alerts = _hourly_rows(cut={
+        "requests": (dt.datetime(2026, 10, 15, 13), dt.datetime(2026, 10, 15, 23)),
+        "responses": (dt.datetime(2026, 10, 20, 23), dt.datetime(2026, 10, 21, 5)),
+        "alerts": (dt.datetime(2026, 10, 25, 20), dt.datetime(2026, 10, 26, 0)),
+    })
+    alerts += [("late-1", "8F0A", "2026-10-25T23:59:00", False), ("late-2", "8F0A", "2026-10-25T23:59:30", False)]
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts,
+                                     figures=[]), every_day=True)
+    check = checks[gate.DAY_ENDS_CHECK]
+    assert not check.passed and not check.blocking
+    assert "service_requests (days_cut_short=1, cut_short=2026-10-15 (none from 14:00))" in check.detail
+    assert "service_responses (days_cut_short=1, cut_short=2026-10-21 (none before 06:00))" in check.detail
+    assert "alerts (days_cut_short=1, cut_short=2026-10-25 (none from 20:00))" in check.detail
+    assert checks[DAYS_CHECK].passed  # each day keeps more than a tenth of its rows
+
+
+def test_whole_days_and_too_few_rows_to_tell_are_not_named(tmp_path):
+    """Whole days pass; so does a day without its last hour when an hour holds 10 rows
+    (the month's median of that hour, below 20, could be empty by chance)."""
+    requests, responses, alerts = _hourly_rows()
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", requests=requests, responses=responses, alerts=alerts,
+                                     figures=[]), every_day=True)
+    assert checks[gate.DAY_ENDS_CHECK].passed
+    few = [row for row in requests if int(row[1][14:16]) < 20]  # 10 an hour
+    cut = [row for row in few if not row[1].startswith("2026-10-15T22")]  # the last BST hour of the 15th
+    checks = evaluate(make_warehouse(tmp_path / "v.duckdb", requests=cut, responses=responses, alerts=alerts,
+                                     figures=[]), every_day=True)
+    assert checks[gate.DAY_ENDS_CHECK].passed, checks[gate.DAY_ENDS_CHECK].detail
