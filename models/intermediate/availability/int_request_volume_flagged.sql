@@ -4,10 +4,10 @@
     sqrt(expected + 3/8)) roughly standard normal; a bucket is low when that
     z-score is at most max_bucket_z AND observed is at most max_bucket_ratio x
     expected (inferred_outage_settings), and the expected level rests on at
-    least min_days_observed comparable buckets. The expected level is the lower
-    of the two ways of aligning the bucket with other days
-    (int_request_volume_expected): by time since UK local midnight and by local
-    clock time, which differ only after the change on a clock-change day. -#}
+    least min_days_observed comparable buckets. The expected level is by elapsed
+    time since UK local midnight; after the change on a clock-change day, where
+    that and the local clock time place the bucket differently, it is the lower
+    of the two alignments' levels (int_request_volume_expected). -#}
 {%- set settings = inferred_outage_settings() -%}
 
 with buckets as (
@@ -56,11 +56,14 @@ candidates as (
 
 chosen as (
 
-    -- the lower expected level of the usable alignments: a bucket is low only
-    -- when it is low against both (on a normal day they are the same level)
+    -- where the two alignments place the bucket differently (after the change on a
+    -- clock-change day), the lower expected level of the usable ones: a bucket is low
+    -- only when it is low against both. Elsewhere by elapsed time: there the two
+    -- levels differ only by what the clock-change day adds to each slot
     select
         *,
         case
+            when slot_of_day = clock_slot_of_day and elapsed_expected is not null then 'elapsed'
             when elapsed_usable and (not clock_usable or elapsed_expected <= clock_expected) then 'elapsed'
             when clock_usable then 'clock'
             when elapsed_expected is not null then 'elapsed'
