@@ -204,9 +204,9 @@ def test_a_day_whose_data_stops_early_or_starts_late_is_named(tmp_path):
                                      figures=[]), every_day=True)
     check = checks[gate.DAY_ENDS_CHECK]
     assert not check.passed and not check.blocking
-    assert "service_requests (days_cut_short=1, cut_short=2026-10-15 (none from 14:00))" in check.detail
-    assert "service_responses (days_cut_short=1, cut_short=2026-10-21 (none before 06:00))" in check.detail
-    assert "alerts (days_cut_short=1, cut_short=2026-10-25 (none from 20:00))" in check.detail
+    assert "service_requests (days_cut_short=1, cut_short=2026-10-15 (none from 14:00 BST))" in check.detail
+    assert "service_responses (days_cut_short=1, cut_short=2026-10-21 (none before 06:00 BST))" in check.detail
+    assert "alerts (days_cut_short=1, cut_short=2026-10-25 (none from 20:00 GMT))" in check.detail
     assert checks[DAYS_CHECK].passed  # each day keeps more than a tenth of its rows
 
 
@@ -222,3 +222,28 @@ def test_whole_days_and_too_few_rows_to_tell_are_not_named(tmp_path):
     checks = evaluate(make_warehouse(tmp_path / "v.duckdb", requests=cut, responses=responses, alerts=alerts,
                                      figures=[]), every_day=True)
     assert checks[gate.DAY_ENDS_CHECK].passed, checks[gate.DAY_ENDS_CHECK].detail
+
+
+def test_day_types_and_the_25_hour_day_are_compared_fairly():
+    """pmr.day_ends.short_days on hand-made hours of October 2026 (no holiday).
+    Working Days have 300 rows in each of their first two hours, weekend days 2: a
+    weekend day is compared with weekend days, so none is named. Traffic that follows
+    the clock, 1 row an hour before 06:00 and 100 after: on the 25-hour 25 October the
+    seventh hour is 05:00 GMT, so by elapsed time its first 7 hours hold 6 where other
+    Sundays hold 105; read an hour behind (its hours after the repeated one), they hold
+    6 against 6, so it is not named either. A Saturday with nothing before 07:00, where
+    weekend days hold 6 + 100 in those 7 hours, is named; its first 6 hours alone (6
+    rows on other weekend days) are too few to tell."""
+    from pmr.day_ends import short_days
+
+    hours = {}
+    for offset in range(31):
+        day = dt.date(2026, 10, 1) + dt.timedelta(days=offset)
+        working = day.weekday() < 5
+        length = 25 if day == dt.date(2026, 10, 25) else 24
+        clock = [h if day != dt.date(2026, 10, 25) or h < 2 else h - 1 for h in range(length)]
+        hours[day] = [(300 if working and h < 2 else 1 if h < 6 else 100) for h in clock]
+    assert short_days(hours, holidays=frozenset()) == []
+    hours[dt.date(2026, 10, 17)] = [0] * 7 + [100] * 17  # a Saturday starting at 07:00
+    [named] = short_days(hours, holidays=frozenset())
+    assert named.describe() == "2026-10-17 (none before 07:00 BST)"
