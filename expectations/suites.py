@@ -215,9 +215,9 @@ def day_end_rules(month: str) -> list[Rule]:
     return [
         Rule(DAY_ENDS_CHECK, gxe.ExpectColumnValuesToBeInSet(column="days_cut_short", value_set=[0]), False,
              f"have rows from the start to the end of each UK day of {month}: none whose first or last hours hold "
-             "fewer than a tenth of the month's median for those hours on days of the same type (at least 20 rows), times UK local (a day's "
-             "extract cut short or started late, whose figures miss those hours, or an outage of the whole DCC "
-             "then)", "sources", ("days_cut_short", "cut_short")),
+             "fewer than a tenth of the month's median for those hours on days of the same type (at least 20 "
+             "rows), times UK local (a day's extract cut short or started late, whose figures miss those hours, "
+             "or an outage of the whole DCC then)", "sources", ("days_cut_short", "cut_short")),
     ]
 
 
