@@ -8,6 +8,7 @@ import argparse
 import shutil
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from typing import TextIO
 
@@ -20,6 +21,9 @@ SHOWN_ROWS = 40
 # Where an unqualified table name is looked up, so `select * from fct_alerts` works and
 # `show tables` lists the warehouse's tables (DuckDB's default schema, main, is empty).
 SEARCH_PATH = ("marts", "metrics", "staging", "intermediate", "reference", "utilities", "raw")
+# Statements with rows to show; others (SET, COPY ... TO a file) are run and print nothing.
+RETURNS_ROWS = (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN, duckdb.StatementType.PRAGMA,
+                duckdb.StatementType.CALL)
 
 
 class NoWarehouse(FileNotFoundError):
@@ -30,12 +34,13 @@ class NotOneStatement(ValueError):
     """pmr sql runs exactly one statement."""
 
 
-def run_sql(db: Path, sql: str, as_csv: bool = False, out: TextIO | None = None) -> int:
+def run_sql(db: Path, sql: str, as_csv: bool = False, out: TextIO | None = None) -> int | None:
     """Run `sql` on the warehouse `db` opened read-only and write its result to `out`:
-    a table of the first SHOWN_ROWS rows, or every row as CSV. Returns the number of
-    rows. Raises NoWarehouse, NotOneStatement, pmr.warehouse.WarehouseLocked (another
-    process writes the file) or duckdb.Error (the query's own error, a write refused
-    among them)."""
+    a table of the first SHOWN_ROWS rows, or every row as CSV; nothing for a statement
+    without rows (SET, COPY ... TO a file). The statement runs once. Returns the number
+    of rows of the table, else None. Raises NoWarehouse, NotOneStatement,
+    pmr.warehouse.WarehouseLocked (another process writes the file) or duckdb.Error (the
+    query's own error, a write refused among them)."""
     out = out or sys.stdout  # looked up now: a caller may have replaced it
     if not db.is_file():
         raise NoWarehouse(f"no warehouse at {db}: build one with pmr run (or name it with --db or PMR_DB)")
@@ -49,14 +54,17 @@ def run_sql(db: Path, sql: str, as_csv: bool = False, out: TextIO | None = None)
             raise NotOneStatement(
                 "no SQL statement given" if not statements else
                 f"pmr sql runs one statement at a time; this holds {len(statements)}: run each on its own")
-        result = con.sql(sql)  # a relation, run as it is read, so a long result is never all in memory
-        if result is None:  # a statement without a result (COPY ... TO a file)
-            return 0
+        if statements[0].type not in RETURNS_ROWS:
+            con.execute(sql)
+            return None
         if as_csv:
-            return write_csv(result, out)
-        shown = result.limit(SHOWN_ROWS).fetchall()
-        count = len(shown) if len(shown) < SHOWN_ROWS else result.aggregate("count(*)").fetchall()[0][0]
-        out.write(text_table(result.columns, shown))
+            write_csv(con.sql(sql), out)
+            return None
+        result = con.execute(sql)
+        columns = [column[0] for column in result.description]
+        shown = result.fetchmany(SHOWN_ROWS)
+        count = len(shown) + rows_left(result)
+        out.write(text_table(columns, shown))
         if count > SHOWN_ROWS:
             out.write(f"{count:,} rows, the first {SHOWN_ROWS} shown: --csv writes them all\n")
         else:
@@ -64,17 +72,25 @@ def run_sql(db: Path, sql: str, as_csv: bool = False, out: TextIO | None = None)
         return count
 
 
-def write_csv(result: duckdb.DuckDBPyRelation, out: TextIO) -> int:
+def rows_left(result: duckdb.DuckDBPyConnection) -> int:
+    """How many rows `result` has not given yet, counted in Arrow batches (millions of
+    rows a second; through Python tuples it took seconds), in the same run."""
+    with warnings.catch_warnings():
+        # DuckDB advises a relation instead; that would run the query a second time
+        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
+        return sum(batch.num_rows for batch in result.to_arrow_reader(1_000_000))
+
+
+def write_csv(result: duckdb.DuckDBPyRelation, out: TextIO) -> None:
     """Every row of `result` as CSV on `out`, written by DuckDB's CSV writer (ten times
     faster than rows through Python; true/false, ISO timestamps, NULL empty) into a
-    scratch file first, as it writes files only. Returns the number of rows."""
+    scratch file first, as it writes files only."""
     with tempfile.TemporaryDirectory(prefix="pmr-sql-") as scratch:
         path = Path(scratch) / "result.csv"
         result.write_csv(str(path), header=True)
         out.flush()
         with path.open(encoding="utf-8", newline="") as csv_file:
             shutil.copyfileobj(csv_file, out, 1 << 20)
-    return result.aggregate("count(*)").fetchall()[0][0]
 
 
 def text_table(columns: list[str], rows: list[tuple]) -> str:
@@ -93,8 +109,9 @@ def is_write_refused(error: duckdb.Error) -> bool:
 
 def cmd_sql(args: argparse.Namespace) -> int:
     if len(args.query) > 1:  # the shell split an unquoted query into words
-        print(f"error: pmr sql takes the query as one argument, quoted: pmr sql \"{' '.join(args.query)}\"",
-              file=sys.stderr)
+        print("error: pmr sql takes the query as one argument: put it in quotes, e.g. "
+              "pmr sql \"select * from fct_alerts limit 5\" (unquoted, the shell splits it into words and "
+              "expands *)", file=sys.stderr)
         return 1
     try:
         run_sql(db_path(args.db), args.query[0], as_csv=args.csv)

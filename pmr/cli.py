@@ -318,7 +318,9 @@ def build_parser() -> argparse.ArgumentParser:
     sql = commands.add_parser(
         "sql", help="run one read-only query on the warehouse",
         description="Run one SQL query (DuckDB's dialect) on the warehouse, opened read-only, and print the "
-        f"first {SHOWN_ROWS} rows as a table (it says how many there are), or every row as CSV with --csv. "
+        f"first {SHOWN_ROWS} rows as a table (it says how many there are, reading the whole result: add a limit "
+        "to peek at a large table), or every row as CSV with --csv; a statement without rows (SET, COPY) prints "
+        "nothing. "
         "The schemas are in the README (\"Asking your "
         "own questions\"); a table may be named without its schema (fct_alerts for marts.fct_alerts) and show "
         "tables lists them; every table and column carries its description: select table_name, column_name, "
