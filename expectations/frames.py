@@ -18,7 +18,7 @@ import pandas as pd
 
 from pmr import SOURCES
 from pmr.calendar import period_bounds_utc
-from pmr.day_ends import short_days_by_source
+from pmr.day_ends import hours_by_source, short_days
 from pmr.landing_reach import PERIOD_SOURCES, least_rows_of_a_day, month_rows_by_day
 from pmr.metric_tables import CATALOGUE, STATUS, TABLE
 
@@ -270,32 +270,40 @@ def follow_up_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def _missing_days_by_source(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, list[dt.date]]:
+def _missing_days_by_source(con: duckdb.DuckDBPyConnection, month: str,
+                            hours: dict[str, dict[dt.date, list[int]]] | None = None) -> dict[str, list[dt.date]]:
     missing = {}
     for source, column in PERIOD_SOURCES.items():
-        rows = month_rows_by_day(con, source, column, month)
+        if hours is None:
+            rows = month_rows_by_day(con, source, column, month)
+        else:
+            rows = {day: sum(counts) for day, counts in hours[source].items()}
         least = least_rows_of_a_day(rows)
         missing[source] = [day for day, count in rows.items() if count < least]
     return missing
 
 
-def days_without_data(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
+def days_without_data(con: duckdb.DuckDBPyConnection, month: str,
+                      hours: dict[str, dict[dt.date, list[int]]] | None = None) -> pd.DataFrame:
     """One row per source of PERIOD_SOURCES: the UK days of the month on which it has
     no accepted row, or fewer than a tenth of its median day's
     (pmr.landing_reach.LEAST_SHARE_OF_MEDIAN_DAY). The DCC handles requests and alerts
     every hour of every day, so such a day is an extract that did not land, or landed
-    in part, and the month's figures would be made of part of it (docs/decision-log.md)."""
+    in part, and the month's figures would be made of part of it (docs/decision-log.md).
+    `hours` (pmr.day_ends.hours_by_source), when given, saves reading the rows again."""
     return pd.DataFrame([dict(label=source, days_missing=len(days), missing_days=day_ranges(days))
-                         for source, days in _missing_days_by_source(con, month).items()])
+                         for source, days in _missing_days_by_source(con, month, hours).items()])
 
 
-def days_cut_short(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
+def days_cut_short(con: duckdb.DuckDBPyConnection, month: str,
+                   hours: dict[str, dict[dt.date, list[int]]] | None = None) -> pd.DataFrame:
     """One row per source of PERIOD_SOURCES: the UK days of the month with data whose
     first or last hours are nearly empty where the month's other days have rows
     (pmr.day_ends): an extract cut short or started late, or an outage of those hours."""
-    return pd.DataFrame([dict(label=source, days_cut_short=len(days),
-                              cut_short=", ".join(day.describe() for day in days))
-                         for source, days in short_days_by_source(con, month).items()])
+    hours = hours or hours_by_source(con, month)
+    found = {source: short_days(hours[source]) for source in PERIOD_SOURCES}
+    return pd.DataFrame([dict(label=source, days_cut_short=len(days), cut_short=", ".join(d.describe() for d in days))
+                         for source, days in found.items()])
 
 
 def uk_days_without_data(con: duckdb.DuckDBPyConnection, month: str) -> list[dt.date]:

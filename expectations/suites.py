@@ -36,6 +36,7 @@ from expectations import accounting_frames, frames
 from expectations.runner import Rule, gx_modules, validate
 from pmr import SOURCES
 from pmr.calendar import parse_month
+from pmr.day_ends import hours_by_source
 from pmr.gate import DAY_ENDS_CHECK, DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK, CheckResult
 from pmr.metric_tables import CATALOGUE, KINDS, STATUS, TABLE, UNITS
 
@@ -277,10 +278,11 @@ def run_suites(con: duckdb.DuckDBPyConnection, month: str, progress: Progress | 
                            progress)
     if all(frames.relation_exists(con, f"staging.stg_{source}") for source in frames.PERIOD_SOURCES):
         checks += validate("period", frames.period_activity(con, month), period_rules(month), "label", progress)
-        checks += validate("period_days", frames.days_without_data(con, month),
+        hours = hours_by_source(con, month)  # one read of the month's rows by hour for both checks
+        checks += validate("period_days", frames.days_without_data(con, month, hours),
                            day_rules(month, allow_missing_days), "label", progress)
-        checks += validate("period_day_ends", frames.days_cut_short(con, month), day_end_rules(month), "label",
-                           progress)
+        checks += validate("period_day_ends", frames.days_cut_short(con, month, hours), day_end_rules(month),
+                           "label", progress)
         checks += validate("srvs", frames.srvs_in_month(con, month), srv_rules(), "label", progress)
     else:
         checks.append(_missing("period", "staging.stg_service_requests, stg_service_responses or stg_alerts"))
