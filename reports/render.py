@@ -20,7 +20,7 @@ import pandas as pd
 from expectations.frames import follow_up_coverage, source_deliveries, uk_days_without_data
 from pmr import PROJECT_DIR
 from pmr.calendar import parse_month, period_bounds_utc, previous_month, publication_timeliness
-from pmr.gate import DAYS_CHECK
+from pmr.gate import DAY_ENDS_CHECK, DAYS_CHECK
 from pmr.metric_declarations import duration
 from pmr.metric_tables import CATALOGUE, TABLE
 from pmr.metrics import CSV_COLUMNS, csv_order_by
@@ -231,17 +231,30 @@ def unverified_references(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def incomplete_notice(checks) -> str:
-    """A notice at the top of the page when the month was published with days that
-    have no data (`pmr run --allow-missing-days`): its figures are those of part of
-    the month, and a reader must see that before any figure. Empty otherwise."""
-    failed = next((c for c in checks or [] if c.name == DAYS_CHECK and not c.passed), None)
-    if failed is None:
-        return ""
-    days = failed.detail.split(" fail: ", 1)[-1]
-    return ('<p class="incomplete"><strong>Incomplete month.</strong> Published with days that have no data '
-            f"(<code>--allow-missing-days</code>); the figures cover the other days only: {esc(days)}. "
-            "Availability (Requirement 3) still counts those days: a minute without a recorded outage counts as "
-            "up.</p>")
+    """Notices at the top of the page when part of the month's data is missing: days
+    without data (published with `pmr run --allow-missing-days`: the figures are those
+    of part of the month), and days whose data stops early or starts late (a warning: a
+    file cut short, or the DCC down for those hours). A reader must see either before
+    any figure, not only in the appendix. Empty otherwise."""
+    def failed_detail(name: str) -> str | None:
+        failed = next((c for c in checks or [] if c.name == name and not c.passed), None)
+        return None if failed is None else failed.detail.split(" fail: ", 1)[-1]
+
+    parts = []
+    days = failed_detail(DAYS_CHECK)
+    if days is not None:
+        parts.append('<p class="incomplete"><strong>Incomplete month.</strong> Published with days that have no '
+                     f"data (<code>--allow-missing-days</code>); the figures cover the other days only: {esc(days)}. "
+                     "Availability (Requirement 3) still counts those days: a minute without a recorded outage "
+                     "counts as up.</p>")
+    cut = failed_detail(DAY_ENDS_CHECK)
+    if cut is not None:
+        parts.append('<p class="incomplete"><strong>Days whose data stops early or starts late.</strong> On these '
+                     "days the first or last hours have almost none of the rows the month's other days have then "
+                     f"(times UK local): {esc(cut)}. Either the day's extract was cut short and the figures miss "
+                     "those hours (run the month again once the whole file lands), or the DCC handled almost "
+                     "nothing then (see the inferred outages, Requirement 3).</p>")
+    return "".join(parts)
 
 
 def undelivered_notice(con: duckdb.DuckDBPyConnection, month: str) -> str:

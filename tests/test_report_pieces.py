@@ -56,6 +56,19 @@ def test_the_incomplete_notice_only_when_days_are_missing():
     assert incomplete_notice([]) == ""
 
 
+def test_days_whose_data_stops_early_are_named_at_the_top():
+    from pmr.gate import DAY_ENDS_CHECK, CheckResult
+    from reports.render import incomplete_notice
+
+    cut = CheckResult(DAY_ENDS_CHECK, "gx", False, False, "sources have rows ...: 1 of 3 fail: service_requests "
+                      "(days_cut_short=1, cut_short=2026-10-15 (none from 14:00 BST))")
+    notice = incomplete_notice([cut])
+    assert notice.startswith('<p class="incomplete"><strong>Days whose data stops early or starts late.</strong>')
+    assert "(times UK local): service_requests (days_cut_short=1, cut_short=2026-10-15 (none from 14:00 BST))." \
+        in notice
+    assert incomplete_notice([CheckResult(DAY_ENDS_CHECK, "gx", True, False, "all pass")]) == ""
+
+
 def test_sources_without_data_for_the_month_are_named_at_the_top_with_the_figures_that_read_them():
     from tests.gate_warehouse import MONTH, make_warehouse
     from reports.render import undelivered_notice
