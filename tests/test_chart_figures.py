@@ -73,15 +73,15 @@ def test_each_install_figure_goes_to_its_own_column():
     def frame(**columns):
         return pd.DataFrame({"day": [day, day + pd.Timedelta(days=1)], "segment": ["South", "South"], **columns})
 
-    rows = _table(installs_figures(frame(value=[4.0, 9.0]), frame(value=[10.0, 8.5]),
-                                   frame(deviation=[-0.6, float("nan")]).iloc[:1],
-                                   pd.DataFrame({"day": [day], "value": [2.0]})))
+    # IC2's deviation on every day (4 / 10 - 1 = -0.6; 9 / 8.5 - 1 = 0.0588), the 5th marked degraded
+    rows = _table(installs_figures(frame(value=[4.0, 9.0]), frame(value=[10.0, 8.5]), frame(value=[-0.6, 0.0588]),
+                                   frame().iloc[:1], pd.DataFrame({"day": [day], "value": [2.0]})))
     assert rows == [
         {"UK day": "Mon 05 Oct", "Segment": "South", "Successful installs": "4", "Forecast": "10.00",
-         "Degraded day: deviation from the forecast": "-0.600", "Category 1-2 incidents open": "2"},
-        # no figure of the incidents open that day: none shown, not 0
+         "Deviation from the forecast": "-0.600", "Degraded day": "yes", "Category 1-2 incidents open": "2"},
+        # not degraded, its deviation shown all the same; no figure of the incidents open that day: none, not 0
         {"UK day": "Tue 06 Oct", "Segment": "South", "Successful installs": "9", "Forecast": "8.50",
-         "Degraded day: deviation from the forecast": "–", "Category 1-2 incidents open": "–"}]
+         "Deviation from the forecast": "+0.059", "Degraded day": "", "Category 1-2 incidents open": "–"}]
 
 
 def test_two_figures_on_one_point_are_refused_by_name():

@@ -371,7 +371,8 @@ def test_a_measure_without_a_segment_breakdown_is_scoped_to_all_segments():
     row = dict(business_process=None, service=None, category=None, requirement="B1")
     assert _scope({**row, "segment": None}, {}) == "All segments"
     assert _scope({**row, "segment": "All"}, {}) == "All segments"
-    assert _scope({**row, "service": "dui"}, {"dui": "DCC User Interface"}) == "DCC User Interface"
+    assert _scope({**row, "service": "dui"}, {"dui": "DCC User Interface"}) == \
+        "DCC User Interface, national view (national outages only)"
 
 
 def test_durations_keep_two_decimals_however_long():

@@ -182,7 +182,8 @@ def test_each_catalogued_id_has_at_most_one_section_and_the_others_go_to_other_f
 def test_measures_at_a_glance_name_their_scope(published):
     rows = rows_of(published["page"], "measures")[1:]  # after the header
     scopes = {row[2] for row in rows if row[1] in ("R3", "R5")}
-    assert "DCC User Interface" in scopes  # a service, by its name, not its key
+    # a service, by its name, not its key, and which view: the national one, whose outages exclude regional ones
+    assert "DCC User Interface, national view (national outages only)" in scopes
     assert any(scope.startswith("Category ") and scope.endswith(" incidents") for scope in scopes)
     assert "" not in scopes
 
@@ -399,6 +400,28 @@ def test_cpm5_table_by_category(published):
     # category 4: 239.5 and 240 -> mean and median 239.75
     assert table["Mean resolution time (h)"] == ["96.25", "239.75", "–", "", "", "I"]
     assert table["Median resolution time (h)"] == ["108.00", "239.75", "–", "", "", "I"]
+
+
+def test_each_closed_incident_is_listed_with_its_resolution_time(published):
+    """The seed asks CPM5 "to show individual incident resolution times for each incident
+    category". The incidents of tests/test_cpm5.py closed in October, by category and
+    raised time, in UK local time; each category's rows and their "yes" are its closed,
+    response_met and resolution_met counts above (4, 2, 3; 2, 2, 1)."""
+    header, *rows = table_with(published["page"], "incidents", "Each incident closed in the period")[0]
+    assert header == ["Incident", "Category", "Raised", "Resolved", "Closed", "Resolution time (h)",
+                      "Initial response within target", "Resolution within target"]
+    assert [row[0] for row in rows] == ["c3c", "c3b", "c3g", "c3a", "c4a", "c4b"]
+    # c3c: raised 29 Sep 10:00 UTC, never responded, resolved 1 Oct 10:00 (48 h, in 3 Working Days), closed 2 Oct 09:00
+    assert rows[0] == ["c3c", "3", "Tue 29 Sep 11:00 BST", "Thu 01 Oct 11:00 BST", "Fri 02 Oct 10:00 BST", "48.00",
+                       "no", "yes"]
+    # c4b: resolved Sun 25 Oct 10:00 UTC, after the clocks went back (GMT), 240 h, after its deadline of 22 Oct
+    assert rows[5] == ["c4b", "4", "Thu 15 Oct 11:00 BST", "Sun 25 Oct 10:00 GMT", "Mon 26 Oct 10:00 GMT", "240.00",
+                       "yes", "no"]
+    for category, closed, response_met, resolution_met in (("3", 4, 2, 3), ("4", 2, 2, 1)):
+        of_category = [row for row in rows if row[1] == category]
+        assert len(of_category) == closed
+        assert sum(row[6] == "yes" for row in of_category) == response_met
+        assert sum(row[7] == "yes" for row in of_category) == resolution_met
 
 
 # --- the page in a browser -------------------------------------------------------

@@ -133,25 +133,33 @@ def installs_against_forecast_chart(ctx, charts, degraded: pd.DataFrame) -> str:
     ).resolve_scale(y="independent")
     return charts.embed(chart, "Daily successful installs against the forecast per segment, with degraded days "
                                "and days with Category 1-2 incidents open marked",
-                        installs_figures(actual, forecast, marks, open_per_day))
+                        installs_figures(actual, forecast, _daily_deviation(ctx), marks, open_per_day))
 
 
-def installs_figures(actual, forecast, marks, open_per_day) -> str:
-    """The installs chart's figures, a row per UK day and segment: `actual` and
-    `forecast` (day, segment, value), the degraded days' deviations (`marks`: day,
-    segment, deviation) and the Category 1-2 incidents open per day (`open_per_day`:
-    day, value), national, the same in each segment's row of a day; a day without that
-    figure shows none, not 0."""
-    deviation = marks.rename(columns={"deviation": "value"})[["day", "segment", "value"]].assign(figure="deviation")
+def _daily_deviation(ctx) -> pd.DataFrame:
+    deviation = ctx.metric("ic.deviation")
+    return deviation[deviation["day"].notna()][["day", "segment", "value"]]
+
+
+def installs_figures(actual, forecast, deviation, marks, open_per_day) -> str:
+    """The installs chart's figures, a row per UK day and segment: `actual`, `forecast`
+    and `deviation` (ic.deviation, IC2's deviation from the norm, on every day with a
+    forecast; day, segment, value), whether the day is marked degraded (`marks`: day,
+    segment) and the Category 1-2 incidents open per day (`open_per_day`: day, value),
+    national, the same in each segment's row of a day; a day without that figure shows
+    none, not 0."""
     rows = by_day_and_segment(pd.concat([actual.assign(figure="installs"), forecast.assign(figure="forecast"),
-                                         deviation], ignore_index=True)[["day", "segment", "figure", "value"]],
+                                         deviation.assign(figure="deviation")],
+                                        ignore_index=True)[["day", "segment", "figure", "value"]],
                               {"installs": "Successful installs", "forecast": "Forecast",
-                               "deviation": "Degraded day: deviation from the forecast"})
+                               "deviation": "Deviation from the forecast"})
+    degraded = {(pd.Timestamp(day), segment) for day, segment in zip(marks["day"], marks["segment"])}
+    rows["Degraded day"] = ["yes" if (pd.Timestamp(day), segment) in degraded else ""
+                            for day, segment in zip(rows["UK day"], rows["Segment"])]
     open_by_day = open_per_day.set_index(pd.to_datetime(open_per_day["day"]))["value"]
     rows["Category 1-2 incidents open"] = rows["UK day"].map(open_by_day)
     return figures_table(rows, {"Successful installs": "count", "Forecast": None,
-                                "Degraded day: deviation from the forecast": "ratio",
-                                "Category 1-2 incidents open": "count"},
+                                "Deviation from the forecast": "ratio", "Category 1-2 incidents open": "count"},
                          "Successful installs per UK day against the forecast, by segment")
 
 

@@ -19,9 +19,12 @@ TRT_MISSED = "ic.pct_trt_missed"
 
 def _scope(r, names: dict[str, str]) -> str:
     """What the figure is about, as the report names it elsewhere."""
-    for column in ("business_process", "service"):
-        if isinstance(r[column], str):
-            return names.get(r[column], r[column])
+    if isinstance(r["business_process"], str):
+        return names.get(r["business_process"], r["business_process"])
+    if isinstance(r["service"], str):
+        # the All segment of availability is the national view, the most favourable one
+        # (national outages only); the regions' are in the availability section
+        return f"{names.get(r['service'], r['service'])}, national view (national outages only)"
     if isinstance(r["category"], str):
         return f"Category {r['category']} incidents" if r["requirement"] == "R5" else r["category"]
     # a figure without a segment (billing, firmware) is of every segment together too;
@@ -48,7 +51,8 @@ def render(ctx, charts) -> str:
     if not lines:
         return "<p>No measures this month.</p>"
     return (table(["Measure", "Requirement", "Scope", "Previous month", "This month", "Target", "Minimum", "Status"],
-                  lines, caption="Measures for all segments against their service levels, where set",
+                  lines, caption="Measures for all segments (availability: the national view) against their "
+                                 "service levels, where set",
                   # a measure's name repeats over its scopes (R1's processes): the three
                   # together name a row, so a screen reader says all three with each figure
                   label_columns=3)
