@@ -19,7 +19,7 @@ import pandas as pd
 from pmr import SOURCES
 from pmr.calendar import period_bounds_utc
 from pmr.day_ends import hours_by_source, short_days
-from pmr.landing_reach import PERIOD_SOURCES, least_rows_of_a_day, month_rows_by_day
+from pmr.landing_reach import PERIOD_SOURCES, least_rows_of_a_day
 from pmr.metric_tables import CATALOGUE, STATUS, TABLE
 
 FIGURE_DIMENSIONS = ("day", "business_process", "segment", "device_type", "service", "time_band", "category")
@@ -272,12 +272,10 @@ def follow_up_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def _missing_days_by_source(con: duckdb.DuckDBPyConnection, month: str,
                             hours: dict[str, dict[dt.date, list[int]]] | None = None) -> dict[str, list[dt.date]]:
+    hours = hours or hours_by_source(con, month)
     missing = {}
-    for source, column in PERIOD_SOURCES.items():
-        if hours is None:
-            rows = month_rows_by_day(con, source, column, month)
-        else:
-            rows = {day: sum(counts) for day, counts in hours[source].items()}
+    for source in PERIOD_SOURCES:
+        rows = {day: sum(counts) for day, counts in hours[source].items()}
         least = least_rows_of_a_day(rows)
         missing[source] = [day for day, count in rows.items() if count < least]
     return missing

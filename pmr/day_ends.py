@@ -110,10 +110,10 @@ def short_days(hours: dict[dt.date, list[int]], holidays: frozenset[dt.date] | N
     least = least_rows_of_a_day({day: sum(counts) for day, counts in hours.items()})
     with_data = {day: counts for day, counts in hours.items() if sum(counts) >= least}
     usual_length = statistics.median(len(counts) for counts in hours.values())
+    working = {day: is_working_day(day, holidays) for day in with_data}
     found = []
     for day, counts in with_data.items():
-        working = is_working_day(day, holidays)
-        same_type = [c for other, c in with_data.items() if is_working_day(other, holidays) == working]
+        same_type = [c for other, c in with_data.items() if working[other] == working[day]]
         others = same_type if len(same_type) >= SAME_TYPE_DAYS else list(with_data.values())
         late_start = _longest_nearly_empty_run(counts, others, lag=max(0, int(len(counts) - usual_length)))
         early_end = _longest_nearly_empty_run(counts[::-1], [c[::-1] for c in others])

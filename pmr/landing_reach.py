@@ -52,12 +52,6 @@ def rows_by_uk_day(con: duckdb.DuckDBPyConnection, source: str, column: str, sta
     return days
 
 
-def month_rows_by_day(con: duckdb.DuckDBPyConnection, source: str, column: str, month: str) -> dict[dt.date, int]:
-    """rows_by_uk_day for every UK day of `month`, in order, 0 for a day without rows."""
-    start, end = period_bounds_utc(month)
-    return _every_day_of(month, rows_by_uk_day(con, source, column, start, end))
-
-
 def _every_day_of(month: str, rows: dict[dt.date, int]) -> dict[dt.date, int]:
     first, last = parse_month(month)
     return {day: rows.get(day, 0) for day in (first + dt.timedelta(days=n) for n in range((last - first).days + 1))}
@@ -65,7 +59,7 @@ def _every_day_of(month: str, rows: dict[dt.date, int]) -> dict[dt.date, int]:
 
 def least_rows_of_a_day(month_rows: dict[dt.date, int]) -> float:
     """The fewest rows of a source that make a UK day one with data, for a month and the
-    days after it: LEAST_SHARE_OF_MEDIAN_DAY of the month's median day (month_rows_by_day),
+    days after it: LEAST_SHARE_OF_MEDIAN_DAY of the month's median day (`month_rows`: every UK day of the month),
     and at least one row."""
     return max(1.0, LEAST_SHARE_OF_MEDIAN_DAY * statistics.median(month_rows.values()))
 
