@@ -92,15 +92,23 @@ scored as (
 
 ),
 
-final as (
+with_z as (
 
     select
         scored.*,
-        {{ anscombe_z('observed_requests', 'expected_requests') }} as z_score,
+        {{ anscombe_z('observed_requests', 'expected_requests') }} as z_score
+    from scored
+
+),
+
+final as (
+
+    select
+        with_z.*,
         buckets_observed >= {{ settings.min_days_observed }}
         and observed_requests <= {{ settings.max_bucket_ratio }} * expected_requests
-        and {{ anscombe_z('observed_requests', 'expected_requests') }} <= {{ settings.max_bucket_z }} as is_low
-    from scored
+        and z_score <= {{ settings.max_bucket_z }} as is_low
+    from with_z
 
 )
 
