@@ -8,16 +8,17 @@ import argparse
 import shutil
 import sys
 import tempfile
-import warnings
 from pathlib import Path
 from typing import TextIO
 
 import duckdb
+import pyarrow
 
 from pmr.warehouse import WarehouseLocked, connect, db_path, out_of_memory_error, out_of_memory_message
 
 # rows printed as a table before the rest is only counted: --csv writes them all
 SHOWN_ROWS = 40
+ARROW_BATCH_ROWS = 1_000_000
 # Where an unqualified table name is looked up, so `select * from fct_alerts` works and
 # `show tables` lists the warehouse's tables (DuckDB's default schema, main, is empty).
 SEARCH_PATH = ("marts", "metrics", "staging", "intermediate", "reference", "utilities", "raw")
@@ -60,11 +61,9 @@ def run_sql(db: Path, sql: str, as_csv: bool = False, out: TextIO | None = None)
         if as_csv:
             write_csv(con.sql(sql), out)
             return None
-        result = con.execute(sql)
-        columns = [column[0] for column in result.description]
-        shown = result.fetchmany(SHOWN_ROWS)
-        count = len(shown) + rows_left(result)
-        out.write(text_table(columns, shown))
+        relation = con.sql(sql)
+        shown, count = first_rows_and_count(con, relation, SHOWN_ROWS)
+        out.write(text_table(relation.columns, shown))
         if count > SHOWN_ROWS:
             out.write(f"{count:,} rows, the first {SHOWN_ROWS} shown: --csv writes them all\n")
         else:
@@ -72,13 +71,20 @@ def run_sql(db: Path, sql: str, as_csv: bool = False, out: TextIO | None = None)
         return count
 
 
-def rows_left(result: duckdb.DuckDBPyConnection) -> int:
-    """How many rows `result` has not given yet, counted in Arrow batches (millions of
-    rows a second; through Python tuples it took seconds), in the same run."""
-    with warnings.catch_warnings():
-        # DuckDB advises a relation instead; that would run the query a second time
-        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
-        return sum(batch.num_rows for batch in result.to_arrow_reader(1_000_000))
+def first_rows_and_count(con: duckdb.DuckDBPyConnection, relation: duckdb.DuckDBPyRelation,
+                         first: int) -> tuple[list[tuple], int]:
+    """The first `first` rows of `relation` as Python values and how many rows it has,
+    from one run streamed in Arrow batches: memory stays at a batch whatever the result's
+    size (a whole month of alerts), where a fetched result held every row. The shown rows
+    go back through DuckDB so that their values print as DuckDB gives them (an interval
+    as a duration, not Arrow's months/days/nanoseconds)."""
+    reader = relation.to_arrow_reader(ARROW_BATCH_ROWS)
+    head, count = [], 0
+    for batch in reader:
+        if count < first:
+            head.append(batch.slice(0, first - count))
+        count += batch.num_rows
+    return con.from_arrow(pyarrow.Table.from_batches(head, schema=reader.schema)).fetchall(), count
 
 
 def write_csv(result: duckdb.DuckDBPyRelation, out: TextIO) -> None:

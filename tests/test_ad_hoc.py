@@ -39,6 +39,16 @@ def test_a_long_result_shows_its_first_rows_and_counts_the_rest(warehouse, capsy
     assert out[-1] == "45 rows, the first 40 shown: --csv writes them all"
 
 
+def test_the_shown_rows_and_the_count_span_the_streamed_batches(warehouse, capsys, monkeypatch):
+    # batches of 7 rows: the first 40 rows end inside the sixth batch, the count runs on to the seventh
+    monkeypatch.setattr("pmr.ad_hoc.ARROW_BATCH_ROWS", 7)
+    assert main(["sql", "--db", str(warehouse), "select n, interval (n) second as waited from metrics.many order by n"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in out[2:-1]] == [str(n) for n in range(40)]
+    assert out[2].split() == ["0", "0:00:00"] and out[-2].split() == ["39", "0:00:39"]
+    assert out[-1] == "45 rows, the first 40 shown: --csv writes them all"
+
+
 def test_csv_writes_every_row(warehouse, capsys):
     assert main(["sql", "--db", str(warehouse), "--csv", "select n, n * 2 as twice from metrics.many order by n"]) == 0
     lines = capsys.readouterr().out.splitlines()
