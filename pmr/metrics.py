@@ -52,11 +52,7 @@ def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) ->
     )
     if rows:
         con.executemany(f"insert into {CATALOGUE} values ({', '.join('?' * len(CATALOGUE_COLUMNS))})", rows)
-    for model in models:
-        columns = {row[0] for row in con.execute(f"describe {model.relation}").fetchall()}
-        missing = [c for c in METRIC_COLUMNS if c not in columns]
-        if missing:
-            raise MetricDefinitionError(f"metric model {model.name} lacks column(s): {', '.join(missing)}")
+    check_metric_columns(con, models)
     union = union_sql(models)
     undeclared = con.execute(undeclared_sql(union)).fetchall()
     if undeclared:
@@ -67,6 +63,16 @@ def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) ->
     landing_reach.write_metric_status(con, period)
     comment_tables(con)
     return con.execute(f"select count(*) from {TABLE}").fetchone()[0]
+
+
+def check_metric_columns(con: duckdb.DuckDBPyConnection, models: list[MetricModel]) -> None:
+    """MetricDefinitionError naming the first built metric model that lacks a column of
+    the contract (METRIC_COLUMNS)."""
+    for model in models:
+        columns = {row[0] for row in con.execute(f"describe {model.relation}").fetchall()}
+        missing = [c for c in METRIC_COLUMNS if c not in columns]
+        if missing:
+            raise MetricDefinitionError(f"metric model {model.name} lacks column(s): {', '.join(missing)}")
 
 
 # The SQL below is plain enough for DuckDB and Spark alike (pmr.spark_check runs it on

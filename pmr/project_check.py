@@ -1,6 +1,7 @@
 """`pmr check`: the project's checks that need no data, for a metric author after an
 edit: the metric declarations against their contract, the metric docs, portable SQL,
-and dbt compiling the whole project against an empty warehouse."""
+and dbt building the whole project on an empty warehouse (every model compiled and run
+with no rows, so a column a model reads that is not there fails in seconds)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     import tempfile
 
     from pmr import PROJECT_DIR
-    from pmr.dbt_runner import run_dbt
-    from pmr.metric_declarations import MetricDefinitionError, check_declarations
+    from pmr.dbt_runner import target_path_for
+    from pmr.metric_declarations import MetricDefinitionError, check_declarations, metric_models
+    from pmr.metrics import check_metric_columns
+    from pmr.warehouse import connect
     from pmr.metric_docs import undocumented
     from pmr.portability import macro_problems, model_problems
 
@@ -52,12 +55,50 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print("SQL: portable (no DuckDB-only construct outside the dispatched macros)")
     with tempfile.TemporaryDirectory(prefix="pmr-check-") as scratch:
-        # compile, not only parse: a misspelt macro is an error only when its Jinja renders. One
-        # thread: when a model fails to compile, a second thread still querying DuckDB's shared
-        # connection can end dbt with "connection is busy" instead of the model's error
-        result = run_dbt(["compile", "--threads", "1"], Path(scratch) / "check.duckdb")
-    if not result.ok:
-        print(f"error: dbt cannot compile the project:\n{_without_dbt_preamble(result.log_tail)}", file=sys.stderr)
-        return 1
-    print("dbt project: compiles (refs, sources, macros, Jinja and YAML)")
+        result = empty_build(Path(scratch) / "check.duckdb")
+        if not result.ok:
+            print(_why_not_built(result), file=sys.stderr)
+            return 1
+        try:
+            with connect(Path(scratch) / "check.duckdb", read_only=True) as con:
+                check_metric_columns(con, metric_models(target_path_for(Path(scratch) / "check.duckdb") / "manifest.json"))
+        except MetricDefinitionError as error:
+            print(f"error: a metric model breaks the contract of docs/adding-a-metric.md: {error}", file=sys.stderr)
+            return 1
+    print("dbt project: compiles, and every model builds on an empty warehouse (refs, sources, macros, Jinja, YAML, "
+          "the columns each model reads and a metric model returns)")
     return 1 if not_portable or not_documented else 0
+
+
+def empty_build(db: Path):
+    """dbt builds every seed and model of the project into `db` with no rows (dbt's
+    --empty reads every ref and source as empty), over the landing tables ingest makes
+    from an empty landing folder; no data test runs. What compiling alone passes fails
+    here: a column a model reads that its input lacks, a `day` the call to metric_rows
+    needs, types that do not agree. One thread: when a model fails, a second thread still
+    querying DuckDB's shared connection can end dbt with "connection is busy" instead of
+    the model's error."""
+    import tempfile
+
+    from pmr import ingest
+    from pmr.dbt_runner import run_dbt
+    from pmr.warehouse import connect
+
+    with tempfile.TemporaryDirectory(prefix="pmr-check-landing-") as landing:
+        with connect(db) as con:
+            ingest.ingest(con, Path(landing))
+    return run_dbt(["build", "--empty", "--full-refresh", "--threads", "1", "--exclude-resource-type", "test",
+                    "--exclude-resource-type", "unit_test"], db)
+
+
+def _why_not_built(result) -> str:
+    """The models that failed with dbt's message, or, when dbt stopped before any (a
+    Jinja or YAML error, a missing ref), the end of its log."""
+    failed = [r for r in result.failures() if r.get("message")]
+    if not failed:
+        return f"error: dbt cannot compile the project:\n{_without_dbt_preamble(result.log_tail)}"
+    lines = [f"{r.get('unique_id', '').split('.')[-1]}: {r['message'].strip()}" for r in failed]
+    what = ("dbt cannot compile the project" if any("Compilation Error" in r["message"] for r in failed) else
+            "dbt cannot build the project on an empty warehouse (a column or table a model reads that is not there, "
+            "or types that do not agree)")
+    return f"error: {what}:\n  " + "\n  ".join(line.replace("\n", "\n    ") for line in lines)

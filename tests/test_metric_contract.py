@@ -443,7 +443,7 @@ def test_pmr_run_refuses_a_broken_declaration_before_building(tmp_path):
     assert not (tmp_path / "w.duckdb").exists() and not (tmp_path / "out").exists()  # nothing read or built
 
 
-# `pmr check`: the declarations, then dbt's compilation of the project, with no data.
+# `pmr check`: the declarations, then dbt's build of the project on an empty warehouse.
 
 def test_pmr_check_passes_on_the_project_and_counts_its_declarations(capsys):
     import re
@@ -491,11 +491,31 @@ def test_pmr_check_names_a_broken_declaration_and_a_missing_ref(tmp_path):
     assert "metric_rows: keep_empty names zz.nw, not one of the metric ids it is given: zz.new" in mistyped.stderr
     # SQL that would build on DuckDB only: found here, not after 20 minutes of make test or on Spark
     (project / "models" / "metrics" / "metric_zz_new.sql").write_text(
-        "select epoch(final_response_at) - epoch(received_at) as value from {{ ref('fct_service_requests') }}")
+        "with figures as (select 'All' as segment, epoch(final_response_at) - epoch(received_at) as value "
+        "from {{ ref('fct_service_requests') }})\n"
+        "{{ metric_rows('figures', {'zz.new': 'value'}, {'segment': 'segment'}, day=none) }}")
     duckdb_only = run_project_copy(project, "check")
     assert duckdb_only.returncode == 1 and "dbt project: compiles" in duckdb_only.stdout  # compiled all the same
     assert ("models/metrics/metric_zz_new.sql: the epoch functions are DuckDB's: use seconds_between or a dispatched "
             "macro") in duckdb_only.stderr
+
+
+def test_pmr_check_finds_a_misspelt_column_and_a_metric_model_without_the_contracts_columns(tmp_path):
+    from tests.helpers import run_project_copy
+
+    project = project_with(tmp_path, new_metric(), sql=(
+        "with figures as (select 'All' as segment, count(recieved_at) as value from {{ ref('fct_service_requests') }})\n"
+        "{{ metric_rows('figures', {'zz.new': 'value'}, {'segment': 'segment'}, day=none) }}"))
+    misspelt = run_project_copy(project, "check")
+    assert misspelt.returncode == 1
+    assert "dbt cannot build the project on an empty warehouse" in misspelt.stderr
+    assert "metric_zz_new: " in misspelt.stderr and 'Referenced column "recieved_at" not found' in misspelt.stderr
+    # builds, but is no metric model: found before pmr run's build
+    (project / "models" / "metrics" / "metric_zz_new.sql").write_text("select 1.0 as value")
+    columns = run_project_copy(project, "check")
+    assert columns.returncode == 1
+    assert ("a metric model breaks the contract of docs/adding-a-metric.md: metric model metric_zz_new lacks "
+            "column(s): metric_id, period, day, business_process, segment") in columns.stderr
 
 
 def test_pmr_check_leaves_out_dbts_lines_about_itself_but_never_an_error():
