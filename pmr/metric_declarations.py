@@ -250,8 +250,9 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
         check_definitions(model.name, list(model.definitions))
     _check_unique_ids(models)
     with open(project_dir / "seeds" / "service_levels.csv", newline="") as handle:
-        levels = {row["service_level"]: row["unit"] for row in csv.DictReader(handle)}
-    check_service_levels(models, levels)
+        level_rows = list(csv.DictReader(handle))
+    check_service_level_rows(level_rows)
+    check_service_levels(models, {row["service_level"]: row["unit"] for row in level_rows})
     parameters = seed_parameters(project_dir)
     _check_windows(models, parameters)
     catalogue_rows(models, parameters)  # raises on a follow_up that names no parameter in seconds
@@ -316,6 +317,33 @@ def _check_parameter_names(project_dir: Path, parameters: dict) -> None:
     })
     if unknown:
         raise MetricDefinitionError(f"parameter_value names no parameter of seeds/parameters.csv: {', '.join(unknown)}")
+
+
+def check_service_level_rows(rows: list[dict[str, str]]) -> None:
+    """Each row of seeds/service_levels.csv is a level the report and the gate can hold a
+    measure to: a percentage to reach (higher is better), target and minimum between 0
+    and 100, the minimum not above the target. The report judges every level as a floor,
+    so a count or a ceiling would be judged the wrong way round; found here, in seconds,
+    rather than by the seed's dbt tests after a whole build."""
+    problems = []
+    for row in rows:
+        name = row.get("service_level") or "(no name)"
+        if row.get("unit") != "pct":
+            problems.append(f"{name}: unit {row.get('unit')!r}, not pct")
+            continue
+        try:
+            target, minimum = float(row["target"]), float(row["minimum"])
+        except (TypeError, ValueError):
+            problems.append(f"{name}: target {row.get('target')!r} and minimum {row.get('minimum')!r} are not both numbers")
+            continue
+        if not (0 <= minimum <= target <= 100):
+            problems.append(f"{name}: minimum {row['minimum']} and target {row['target']} are not 0 <= minimum <= "
+                            "target <= 100")
+    if problems:
+        raise MetricDefinitionError(
+            "seeds/service_levels.csv: " + "; ".join(problems) + ". A service level is a percentage a measure must "
+            "reach (higher is better), in pct: a measure where lower is better, or of another unit, has no service "
+            "level (docs/adding-a-metric.md, service levels)")
 
 
 def check_service_levels(models: list[MetricModel], levels: dict[str, str]) -> None:

@@ -148,6 +148,23 @@ def test_a_service_level_of_another_unit_stops_the_run(tmp_path):
         collect(con, manifest(tmp_path, node("metric_example", [declared])), "2026-10")
 
 
+@pytest.mark.parametrize(("row", "problem"), [
+    ({"target": "60", "minimum": "80", "unit": "count"}, "ceiling: unit 'count', not pct"),
+    ({"target": "1", "minimum": "4", "unit": "pct"}, "ceiling: minimum 4 and target 1 are not 0 <= minimum <= target <= 100"),
+    ({"target": "101", "minimum": "96", "unit": "pct"}, "ceiling: minimum 96 and target 101 are not"),
+    ({"target": "", "minimum": "96", "unit": "pct"}, "ceiling: target '' and minimum '96' are not both numbers"),
+])
+def test_a_service_level_the_report_would_judge_the_wrong_way_round_is_refused(row, problem):
+    from pmr.metric_declarations import check_service_level_rows
+
+    rows = [{"service_level": "pct_within_trt", "target": "99", "minimum": "96", "unit": "pct"},
+            {"service_level": "ceiling", **row}]
+    with pytest.raises(MetricDefinitionError, match="higher is better") as refused:
+        check_service_level_rows(rows)
+    assert str(refused.value).startswith("seeds/service_levels.csv: " + problem)
+    check_service_level_rows(rows[:1])  # a percentage to reach passes
+
+
 def test_an_undeclared_metric_id_stops_the_run(tmp_path):
     con = warehouse(tmp_path)  # the model returns example.pct; the YAML declares example.count
     with pytest.raises(MetricDefinitionError) as stopped:
