@@ -14,6 +14,7 @@ from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr import PROJECT_DIR, SOURCES
 from pmr.metric_declarations import MetricDefinitionError, check_declarations
+from pmr.metric_docs import undocumented_warnings
 from pmr.pipeline import (RunRefused, check_landing_holds_files, check_month_can_be_reported, check_out_outside_landing,
                           ingest_step)
 from pmr.publish import check_publishable
@@ -104,7 +105,8 @@ def landing_ingest(context: dg.AssetExecutionContext, pmr: PmrSettings):
             check_out_outside_landing(pmr.out_path, pmr.landing_path)
         except RunRefused as problem:
             raise RunRefused(f"{problem} (PMR_OUT and PMR_LANDING name them)") from None
-        check_declarations(PROJECT_DIR)
+        for warning in undocumented_warnings(PROJECT_DIR, check_declarations(PROJECT_DIR)):
+            context.log.warning(warning)
         record = ingest_step(run.log, pmr.landing_path, pmr.db_path, run.progress(context))
     run.save()
     summary = {

@@ -30,3 +30,14 @@ def undocumented(project_dir: Path, metric_ids: set[str]) -> list[str]:
         problems.append("metric families not in the index docs/metrics.md (a line naming `family.*`): "
                         + ", ".join(families))
     return problems
+
+
+def undocumented_warnings(project_dir: Path, models) -> list[str]:
+    """What `pmr run` and the Dagster job warn about before they build: the metric ids of
+    `models` (pmr.metric_declarations.MetricModel) the docs lack. A warning, not a stop:
+    the figures are right without their page; `pmr check` and the tests fail on it."""
+    if not (project_dir / "docs" / "metrics").is_dir():  # a copy of the project without its docs
+        return []
+    ids = {definition["metric_id"] for model in models for definition in model.definitions}
+    return [f"{problem}; published all the same (docs/adding-a-metric.md, step 3; pmr check names them too)"
+            for problem in undocumented(project_dir, ids)]

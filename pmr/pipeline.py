@@ -38,6 +38,7 @@ from pmr.calendar import (
 )
 from pmr.dbt_runner import DbtResult, run_dbt, target_path_for
 from pmr.ingest import ingest, landing_files
+from pmr.metric_docs import undocumented_warnings
 from pmr.run_log import (RUN_LOG, RunLog, close_abandoned_logs, complete_timeliness, failed_caveats, published_run_log,
                          reports_made_stale, requirement_4_phrase, utc_now_iso)
 from pmr.warehouse import check_warehouse_name, connect, db_path, memory_limit
@@ -70,13 +71,14 @@ def check_month_can_be_reported(month: str, now: dt.datetime) -> None:
         raise RunRefused(str(error)) from None
 
 
-def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path | None = None) -> None:
+def check_run_can_start(month: str, landing: Path, now: dt.datetime,
+                        out: Path | None = None) -> list[metric_declarations.MetricModel]:
     """Refuse, before any step, a month check_month_can_be_reported refuses, a landing
     or output path that is not a folder, an output folder inside the landing folder, an
     `<out>/<month>` that publish could not replace (a real file or folder, not its
     link), an unusable PMR_MEMORY_LIMIT, a
     landing folder with no landing file, and a metric declaration that breaks
-    docs/adding-a-metric.md (MetricDefinitionError)."""
+    docs/adding-a-metric.md (MetricDefinitionError). Returns the metric models declared."""
     check_month_can_be_reported(month, now)
     if out is not None and Path(out).exists() and not Path(out).is_dir():
         raise RunRefused(f"output path is not a folder: {out}")
@@ -91,7 +93,7 @@ def check_run_can_start(month: str, landing: Path, now: dt.datetime, out: Path |
     except ValueError as error:
         raise RunRefused(str(error)) from None
     check_landing_holds_files(landing)
-    metric_declarations.check_declarations(PROJECT_DIR)
+    return metric_declarations.check_declarations(PROJECT_DIR)
 
 
 def check_out_outside_landing(out: Path, landing: Path) -> None:
@@ -347,8 +349,10 @@ def run_month(
     PublicationBlocked when a blocking check fails (the published report, if any,
     is left as it was). The build is incremental when the warehouse allows it
     (pmr.build_state), full when `full_refresh` or when it does not."""
-    check_run_can_start(month, Path(landing), dt.datetime.now(dt.timezone.utc), Path(out))
+    declared = check_run_can_start(month, Path(landing), dt.datetime.now(dt.timezone.utc), Path(out))
     progress = progress or (lambda message: None)
+    for warning in undocumented_warnings(PROJECT_DIR, declared):
+        progress(f"warning: {warning}")
     db = db or db_path()
     try:
         check_warehouse_name(Path(db))

@@ -66,3 +66,22 @@ def test_pmr_check_names_what_the_metric_docs_lack(tmp_path):
     assert undocumented(tmp_path, {"old.pct", "new.count"}) == [
         "metric ids on no page of docs/metrics/ (add a row to the family's page): new.count",
         "metric families not in the index docs/metrics.md (a line naming `family.*`): new"]
+
+
+
+def test_a_run_warns_about_an_undocumented_metric_and_publishes_it(tmp_path):
+    """pmr run and the Dagster job warn (they do not stop) about what pmr check refuses."""
+    from pmr.metric_declarations import MetricModel
+    from pmr.metric_docs import undocumented_warnings
+
+    models = [MetricModel("metric_new", "metrics.metric_new", ({"metric_id": "old.pct"}, {"metric_id": "new.count"}))]
+    assert undocumented_warnings(tmp_path, models) == []  # a copy of the project without docs/metrics/
+    (tmp_path / "docs" / "metrics").mkdir(parents=True)
+    (tmp_path / "docs" / "metrics" / "old.md").write_text("| `old.pct` | share |\n")
+    (tmp_path / "docs" / "metrics.md").write_text("- `old.*`: the old family\n")
+    assert undocumented_warnings(tmp_path, models) == [
+        "metric ids on no page of docs/metrics/ (add a row to the family's page): new.count; published all the same "
+        "(docs/adding-a-metric.md, step 3; pmr check names them too)",
+        "metric families not in the index docs/metrics.md (a line naming `family.*`): new; published all the same "
+        "(docs/adding-a-metric.md, step 3; pmr check names them too)"]
+    assert undocumented_warnings(tmp_path, models[:0]) == []
