@@ -12,14 +12,6 @@ alerts as (
     where not suppressed
 ),
 
-segments as (
-    select 'North' as segment union all
-    select 'Central' union all
-    select 'South' union all
-    select 'SMETS1' union all
-    select 'All'
-),
-
 by_segment as (
     select
         coalesce(segment, 'All') as segment,
@@ -31,8 +23,8 @@ by_segment as (
 counts_by_segment as (
     select
         coalesce(segment, 'All') as segment,
-        sum(case when suppressed then 0 else 1 end) as counted,
-        sum(case when suppressed then 1 else 0 end) as suppressed
+        cast(sum(case when suppressed then 0 else 1 end) as bigint) as counted,
+        cast(sum(case when suppressed then 1 else 0 end) as bigint) as suppressed
     from period_alerts
     group by grouping sets ((segment), ())
 ),
@@ -43,7 +35,7 @@ per_segment as (
         by_segment.pct_within_sla,
         coalesce(counts_by_segment.counted, 0) as counted,
         coalesce(counts_by_segment.suppressed, 0) as suppressed
-    from segments
+    from {{ segment_spine() }} as segments
     left join by_segment on segments.segment = by_segment.segment
     left join counts_by_segment on segments.segment = counts_by_segment.segment
 ),
