@@ -246,6 +246,42 @@ def test_other_figures_show_a_measures_service_levels():
     assert "<tr><th scope=row>All</th><td>97.00%</td><td>99.00%</td><td>96.00%</td><td>target missed (minimum met)</td></tr>" in html
 
 
+def test_other_figures_draw_a_daily_figure_by_segment_and_fold_other_daily_tables():
+    import pandas as pd
+
+    from reports.charts import ChartEmbedder
+    from reports.context import ReportContext
+    from reports.sections import other_metrics
+
+    day = [pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-02")]
+    metrics = _figures(
+        dict(metric_id="zz.count", requirement="A1", kind="indicator", unit="count", segment="All", value=30.0),
+        *(dict(metric_id="zz.count", requirement="A1", kind="indicator", unit="count", segment=segment, day=d,
+               value=value) for segment, d, value in (("North", day[0], 4.0), ("North", day[1], 6.0),
+                                                      ("All", day[0], 11.0), ("All", day[1], 19.0))),
+        *(dict(metric_id="zz.codes", requirement="A1", kind="indicator", unit="count", category=code, day=d, value=v)
+          for code, d, v in (("AD1", day[0], 2.0), ("8F35", day[0], 5.0))))
+    catalogue = pd.DataFrame([dict(metric_id="zz.count", title="AD1 alerts"), dict(metric_id="zz.codes", title="Codes")])
+    html = other_metrics.render(ReportContext(month=MONTH, con=None, metrics=metrics, catalogue=catalogue),
+                                ChartEmbedder())
+    count = html[html.index("AD1 alerts — zz.count"):]
+    # the monthly figure stays a table; the daily ones are a chart with their table folded under it
+    assert "<tr><th scope=row>All</th><td>30</td></tr>" in count
+    assert 'aria-label="AD1 alerts — zz.count (A1, indicator): a line per segment' in count
+    figures = count[count.index("<details"):count.index("</details>")]
+    assert ("<summary>Table of the chart's figures: AD1 alerts — zz.count (A1, indicator), daily</summary>"
+            in figures)
+    assert ["".join(row.split("</tr>")[0]) for row in figures.split("<tr>")[2:]] == [
+        "<th scope=row>Thu 01 Oct</th><th scope=row>North</th><td>4</td>",
+        "<th scope=row>Thu 01 Oct</th><th scope=row>All</th><td>11</td>",
+        "<th scope=row>Fri 02 Oct</th><th scope=row>North</th><td>6</td>",
+        "<th scope=row>Fri 02 Oct</th><th scope=row>All</th><td>19</td>"]
+    # broken down by more than the segment: no line to draw, a folded table
+    codes = html[:html.index("AD1 alerts — zz.count")]
+    assert html.count("<figure") == 1 and "<summary>Daily figures: Codes — zz.codes (A1, indicator)</summary>" in codes
+    assert "<tr><th scope=row>2026-10-01</th><td>8F35</td><td>5</td></tr>" in codes
+
+
 def test_late_alert_codes_show_their_meaning(published):
     alerts = _section_html(published, "alerts")
     late = alerts.split("<caption>Late alerts by code, all segments</caption>", 1)[1].split("</table>", 1)[0]
