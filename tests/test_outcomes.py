@@ -6,6 +6,8 @@ Month 2026-10 runs from 2026-09-30T23:00Z to 2026-11-01T00:00Z (BST until 01:00Z
 25 October). 1 October 2026 is a Thursday.
 """
 
+import datetime as dt
+
 import pytest
 
 from pmr.dbt_runner import run_dbt
@@ -316,6 +318,35 @@ def test_device_firmware_journey(warehouse):
     # 11.3 signed: t2 t3 I0, t4 E21 (t1 Transform, t5 rejected) -> 2 / 3
     assert metric(warehouse, "fw.pct_activated") == approx(200 / 3)
     assert metric(warehouse, "fw.activation_requests") == 3
+
+
+def test_devices_without_a_verification_alert_are_recorded(warehouse):
+    # DF2's record: the delivered images with no alert, f4 (its 8F72 came 5 days and an hour after the final
+    # response, 03 Oct 11:00Z) and f9 (the 8F72 at 12:00 was F1's); not f2 (not delivered) nor f6 (failed)
+    assert query(warehouse, "select request_id, device_id, segment, verification_due_by "
+                 "from marts.pmr_firmware_without_verification order by request_id") == [
+        ("f4", "F4", "South", dt.datetime(2026, 10, 8, 11, 0)), ("f9", "F9", "South", dt.datetime(2026, 10, 10, 11, 0))]
+    assert query(warehouse, "select no_verification_alert from marts.pmr_firmware") == [(2,)]
+
+
+def test_the_report_counts_the_devices_without_a_verification_alert_and_says_where_they_are(warehouse):
+    import duckdb
+
+    from reports.charts import ChartEmbedder
+    from reports.context import ReportContext
+    from reports.sections import outcomes
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        ctx = ReportContext(month="2026-10", con=con, metrics=con.execute("select * from metrics.pmr_metrics").df(),
+                            catalogue=con.execute("select * from metrics.metric_catalogue").df())
+        html = outcomes._firmware(ctx, ChartEmbedder())
+    finally:
+        con.close()
+    assert ("<p>2 delivered firmware images had no verification alert (8F72 or 8F1C) from the device within 5 days of "
+            "delivery") in html
+    assert 'pmr sql "select * from pmr_firmware_without_verification"' in html
+    assert "F4" not in html and "F9" not in html  # no device id on the page
 
 
 def test_hub_firmware(warehouse):

@@ -7,7 +7,9 @@ firmware journey as a bar chart.
 
 Every number shown is a figure of metrics.csv (ctx.metrics), except thresholds read
 from reference.parameters and the top-up failure share (pp.failures over
-pp.successes + pp.failures, All) that decides whether the failure reasons are shown.
+pp.successes + pp.failures, All) that decides whether the failure reasons are shown,
+and DF2's list of devices without a verification alert (marts.pmr_firmware_without_verification),
+whose count is fw.delivered's share fw.pct_no_verification_alert.
 """
 
 from __future__ import annotations
@@ -149,7 +151,22 @@ def _firmware(ctx, charts) -> str:
         ("Communications Hub images delivered (CH1, %)", "chfw.pct_delivered", "chfw.deliveries"),
         ("Communications Hub images activated (CH2, %)", "chfw.pct_activated", "chfw.activation_outcomes"),
     ], "Firmware, all segments (Of: the requests or hub events each share is of)"))
+    parts.append(_devices_without_verification(ctx, verification))
     return "".join(parts)
+
+
+def _devices_without_verification(ctx, verification: str) -> str:
+    """DF2's record of devices (the seed: "record devices that did not issue an alert
+    after the SLA has elapsed"): how many delivered images had no verification alert
+    and where the warehouse lists their devices. The page names no device: device ids
+    are the DCC's operational detail, not figures for the Panel (decision log)."""
+    count = int(ctx.query("select count(*) as n from marts.pmr_firmware_without_verification")["n"].iloc[0])
+    if not count:
+        return ""
+    return (f"<p>{count:,} delivered firmware image{'s' if count != 1 else ''} had no verification alert (8F72 or "
+            f"8F1C) from the device within {verification} of delivery: possible failures to transfer the image from "
+            "the Communications Hub to the device. The warehouse records each device, with its request and when "
+            "its alert was due: <code>pmr sql \"select * from pmr_firmware_without_verification\"</code>.</p>")
 
 
 def render(ctx, charts) -> str:
