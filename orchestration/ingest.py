@@ -11,7 +11,7 @@ import datetime as dt
 import dagster as dg
 
 from orchestration.runs import MonthRun
-from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
+from orchestration.settings import DUCKDB_POOL, FIRST_MONTH, PmrSettings, monthly, one_month_per_run
 from pmr import PROJECT_DIR, SOURCES
 from pmr.metric_declarations import MetricDefinitionError, check_declarations
 from pmr.metric_docs import undocumented_warnings
@@ -65,6 +65,30 @@ def _describe(problem: Exception) -> str:
     return str(problem)
 
 
+def _check_run_can_start(month: str, pmr: PmrSettings) -> list:
+    """pmr.pipeline.check_run_can_start's refusals, each naming the setting to change,
+    and a month before the first partition (given as a run tag, Dagster checks it only
+    after the run). Returns the metric models declared."""
+    if month < FIRST_MONTH:
+        raise RunRefused(f"{month} is before the first monthly partition, {FIRST_MONTH} (PMR_FIRST_MONTH)")
+    # a partition given as a run tag reaches here without Dagster checking it has ended
+    check_month_can_be_reported(month, dt.datetime.now(dt.timezone.utc))
+    try:
+        # as `pmr run`: an empty or missing folder (a share not mounted) would empty raw.*
+        check_landing_holds_files(pmr.landing_path)
+    except RunRefused as problem:
+        raise RunRefused(f"{problem} (PMR_LANDING names the landing folder)") from None
+    try:  # found now, not after the whole build
+        check_publishable(pmr.out_path, month)
+    except FileExistsError as problem:
+        raise RunRefused(f"{problem} (PMR_OUT names the output folder)") from None
+    try:
+        check_out_outside_landing(pmr.out_path, pmr.landing_path)
+    except RunRefused as problem:
+        raise RunRefused(f"{problem} (PMR_OUT and PMR_LANDING name them)") from None
+    return check_declarations(PROJECT_DIR)
+
+
 @dg.multi_asset(
     name="landing_ingest",
     specs=[
@@ -81,31 +105,20 @@ def _describe(problem: Exception) -> str:
     pool=DUCKDB_POOL,
 )
 def landing_ingest(context: dg.AssetExecutionContext, pmr: PmrSettings):
-    """Read new and changed landing files into raw.* (writes the warehouse). A metric
-    declaration that breaks docs/adding-a-metric.md stops the run here, before
-    anything is read or built, as in `pmr run`."""
+    """Read new and changed landing files into raw.* (writes the warehouse). A run
+    `pmr run` would refuse (the month, the folders, a metric declaration that breaks
+    docs/adding-a-metric.md) stops here, before anything is read, built or written: as
+    `pmr run`, it leaves no run log (the output folder may be the wrong place for one)."""
+    # a run killed outright outside the run queue (dagster job execute) has no sensor to close its log
+    for said in close_abandoned_logs(pmr.out_path, context.partition_key):
+        context.log.warning(said)
+    try:
+        declared = _check_run_can_start(context.partition_key, pmr)
+    except (MetricDefinitionError, RunRefused) as problem:
+        raise dg.Failure(description=_describe(problem), allow_retries=False) from None
     run = MonthRun.open(context, pmr)
-    known = (MetricDefinitionError, WarehouseLocked, RunRefused, MachineLimit)
-    with run.reporting_errors(known=known, describe=_describe):
-        # a run killed outright outside the run queue (dagster job execute) has no sensor to close its log
-        for said in close_abandoned_logs(pmr.out_path, run.month):
-            context.log.warning(said)
-        # a partition given as a run tag reaches here without Dagster checking it has ended
-        check_month_can_be_reported(run.month, dt.datetime.now(dt.timezone.utc))
-        try:
-            # as `pmr run`: an empty or missing folder (a share not mounted) would empty raw.*
-            check_landing_holds_files(pmr.landing_path)
-        except RunRefused as problem:
-            raise RunRefused(f"{problem} (PMR_LANDING names the landing folder)") from None
-        try:  # found now, not after the whole build
-            check_publishable(pmr.out_path, run.month)
-        except FileExistsError as problem:
-            raise RunRefused(f"{problem} (PMR_OUT names the output folder)") from None
-        try:
-            check_out_outside_landing(pmr.out_path, pmr.landing_path)
-        except RunRefused as problem:
-            raise RunRefused(f"{problem} (PMR_OUT and PMR_LANDING name them)") from None
-        for warning in undocumented_warnings(PROJECT_DIR, check_declarations(PROJECT_DIR)):
+    with run.reporting_errors(known=(WarehouseLocked, MachineLimit), describe=_describe):
+        for warning in undocumented_warnings(PROJECT_DIR, declared):
             context.log.warning(warning)
         record = ingest_step(run.log, pmr.landing_path, pmr.db_path, run.progress(context))
     run.save()

@@ -281,6 +281,21 @@ def test_a_month_that_has_not_ended_is_refused_before_ingest(code, tmp_path, mon
     assert not db.exists() and not (out / MONTH).exists()
 
 
+def test_a_month_before_the_first_partition_is_refused_before_ingest(code, tmp_path, monkeypatch):
+    """A partition given as a run tag is checked against the partitions only after the
+    run: ingest refuses it first, as it refuses a month that has not ended."""
+    import orchestration.ingest
+
+    monkeypatch.setattr(orchestration.ingest, "FIRST_MONTH", "2026-11")
+    db, out = tmp_path / "w.duckdb", tmp_path / "out"
+    result = run_job(month_job(code, write_good_landing(tmp_path / "landing"), out, db))
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert failure.step_key == "landing_ingest"
+    assert "2026-10 is before the first monthly partition, 2026-11 (PMR_FIRST_MONTH)" in str(
+        failure.event_specific_data.error)
+    assert not db.exists() and not out.exists()
+
+
 def test_the_next_run_closes_the_log_of_a_dagster_run_killed_outright(code, tmp_path, monkeypatch):
     """A run started with `dagster job execute` has no daemon watching it: killed, its
     log would say "running" for ever. The month's next run closes it first thing, even
@@ -330,7 +345,7 @@ def test_an_empty_or_missing_landing_folder_is_refused_before_ingest(code, tmp_p
     expected = f"{landing} holds no landing file" if make == "empty" else f"landing folder not found: {landing}"
     assert expected in str(failure.event_specific_data.error)
     assert "PMR_LANDING" in str(failure.event_specific_data.error)
-    assert not db.exists() and not (out / MONTH).exists()
+    assert not db.exists() and not out.exists()  # as pmr run: a refused run writes nothing, no run log
 
 
 def test_an_output_folder_inside_the_landing_folder_is_refused_before_ingest(code, tmp_path):
@@ -343,7 +358,7 @@ def test_an_output_folder_inside_the_landing_folder_is_refused_before_ingest(cod
     assert failure.step_key == "landing_ingest"
     error = str(failure.event_specific_data.error)
     assert "is inside the landing folder" in error and "PMR_OUT and PMR_LANDING" in error
-    assert not db.exists() and not (landing / "out" / MONTH).exists()  # only the refused run's log
+    assert not db.exists() and not (landing / "out").exists()  # no run log either: it would be a landing entry
 
 
 def test_a_real_folder_where_the_report_link_goes_is_refused_before_ingest(code, tmp_path):
