@@ -36,7 +36,8 @@ def _table(checks: list[gate.CheckResult]) -> dg.MetadataValue:
 def publication_gate(context: dg.AssetCheckExecutionContext, pmr: PmrSettings) -> dg.AssetCheckResult:
     run = MonthRun.open(context, pmr)
     dbt_checks = [c for c in run.log.check_results() if c.source == "dbt"]
-    if run.log.step_record("dbt build") is None:
+    built_here = run.log.step_record("dbt build") is not None
+    if not built_here:
         # re-executed from a failure: this run built nothing and has no dbt test results,
         # so a pass here would vouch for a warehouse it did not check (the report refuses too)
         dbt_checks.append(gate.CheckResult(
@@ -47,7 +48,8 @@ def publication_gate(context: dg.AssetCheckExecutionContext, pmr: PmrSettings) -
     failures, warnings = gate.blocking_failures(checks), gate.warnings(checks)
     if failures:
         run.log.status = "blocked"
-        quality = keep_quality_of_blocked_run(pmr.db_path, run.folder)
+        # a run that built nothing would keep a quality.csv of whatever build the warehouse holds now
+        quality = keep_quality_of_blocked_run(pmr.db_path, run.folder) if built_here else None
         # Dagster's own step failure names only this check: say here what failed and where to look
         context.log.error(
             f"NOT PUBLISHED: {run.month} failed blocking checks:\n{gate.listed(failures)}"

@@ -406,4 +406,7 @@ def test_a_gate_re_executed_from_a_failure_fails_as_nothing_was_built(code, tmp_
     assert not evaluation.passed and "run: this run built the warehouse" in evaluation.description
     [log] = [RunLog.load(folder) for folder in (out / ".runs" / MONTH).iterdir() if folder != published]
     assert (log.status, log.blocked_by) == ("blocked", ["run: this run built the warehouse"])
+    # no quality.csv beside its log: it would be of a build this run did not make
+    [folder] = [folder for folder in (out / ".runs" / MONTH).iterdir() if folder != published]
+    assert not (folder / "quality.csv").exists()
     assert (out / MONTH).resolve() == published
