@@ -56,6 +56,9 @@ def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
     run.save()
     timeliness = run.log.requirement_4() or run.log.timeliness or {}
     on_time = run.log.requirement_4() is not None and bool(timeliness.get("on_time"))
+    # provisional figures published before the deadline are not late yet: the check passes, saying
+    # they are provisional, and report_deadline_sensor fails it once the deadline passes without final ones
+    in_time = bool(timeliness.get("on_time"))
     yield dg.MaterializeResult(
         asset_key=REPORT,
         metadata={
@@ -74,7 +77,7 @@ def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
             dg.AssetCheckResult(
                 asset_key=REPORT,
                 check_name=DEADLINE_CHECK,
-                passed=on_time,
+                passed=in_time,
                 severity=dg.AssetCheckSeverity.WARN,
                 description=requirement_4_phrase(run.log),
                 metadata={k: v for k, v in timeliness.items() if v is not None},

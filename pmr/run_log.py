@@ -203,10 +203,20 @@ def _unexplained(error: BaseException) -> str:
     return type(error).__name__
 
 
+def provisional_because(log: RunLog) -> str:
+    """Why a publication's figures are provisional, from its failed checks: a month with
+    days without data (--allow-missing-days), the data after the month still to land."""
+    failed = {check["name"] for check in log.checks if not check.get("passed")}
+    reasons = [why for name, why in ((gate.DAYS_CHECK, "an incomplete month: days without data"),
+                                     (gate.FOLLOW_UP_CHECK, "the data after the month has not all landed"))
+               if name in failed]
+    return "; ".join(reasons) or "a later run may change them"
+
+
 def requirement_4_phrase(log: RunLog) -> str:
     """How a publication stands against Requirement 4, in words for a console or a check."""
     judged = log.requirement_4()
-    provisional = "PROVISIONAL figures; " if log.provisional else ""
+    provisional = f"PROVISIONAL figures ({provisional_because(log)}); " if log.provisional else ""
     if judged is None:
         if not log.timeliness["on_time"]:
             return f"{provisional}final figures were due by the end of {log.timeliness['deadline']}: LATE"

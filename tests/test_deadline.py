@@ -105,6 +105,24 @@ def test_the_console_says_how_late_a_publication_was_not_what_is_allowed():
                                              "10 Working Days after the period: LATE")
 
 
+def test_the_console_says_why_figures_are_provisional():
+    from pmr import gate
+    from pmr.run_log import RunLog, requirement_4_phrase
+
+    def published(*failed):
+        log = RunLog(month="2026-10", landing="l", warehouse="w",
+                     timeliness=publication_timeliness("2026-10", dt.datetime(2026, 11, 10, 12)))
+        log.record_checks([gate.CheckResult(name, "gx", False, False, "") for name in failed])
+        return requirement_4_phrase(log)
+
+    # published with --allow-missing-days, on 10 November: not late yet
+    assert published(gate.DAYS_CHECK) == ("PROVISIONAL figures (an incomplete month: days without data); due with "
+                                          "final figures by the end of 2026-11-13, when Requirement 4 is judged")
+    assert published(gate.DAYS_CHECK, gate.FOLLOW_UP_CHECK).startswith(
+        "PROVISIONAL figures (an incomplete month: days without data; the data after the month has not all landed); ")
+    assert published().startswith("due 2026-11-13, published 2026-11-10, 7 Working Days after the period: on time")
+
+
 def test_timeliness_uses_the_uk_date_in_summer_time():
     # 23:30 UTC on the deadline day is already the next day in London (BST).
     t = publication_timeliness("2026-03", dt.datetime(2026, 4, 16, 23, 30))

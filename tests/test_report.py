@@ -149,7 +149,8 @@ def test_provisional_figures_published_after_the_deadline_make_the_month_late(pu
             "figures are published") in header
     run_log_fields = {f.name for f in fields(RunLog)}
     assert requirement_4_phrase(RunLog(**{k: v for k, v in log.items() if k in run_log_fields})) == (
-        "PROVISIONAL figures; final figures were due by the end of 2026-11-13: LATE")
+        "PROVISIONAL figures (an incomplete month: days without data; the data after the month has not all landed); "
+        "final figures were due by the end of 2026-11-13: LATE")
 
 
 def test_measures_at_a_glance_show_the_previous_months_published_level(published):
