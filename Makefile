@@ -60,9 +60,12 @@ spark-check: install $(SPARK_STAMP)
 
 # The instance lives in .dagster/ (runs, schedules, sensors); its settings allow one
 # run and one warehouse step at a time (orchestration/dagster.yaml).
+# A shell script's background job starts with SIGINT ignored, and Dagster, which stops on
+# SIGTERM as on SIGINT, would then ignore SIGTERM too: the default is put back before it starts.
+DAGSTER_PORT ?= 3000
 dagster: install
 	mkdir -p .dagster && cp orchestration/dagster.yaml .dagster/dagster.yaml
-	DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev
+	DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/python -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' $(BIN)/dagster dev -p $(DAGSTER_PORT)
 
 # Only what make and the demo create: landing files and published reports of your own stay.
 # dbt's target folder is warehouse/pmr.dbt-target (pmr/dbt_runner.py); target and logs come
