@@ -184,8 +184,9 @@ def _close_run_log(context: dg.RunStatusSensorContext, pmr: PmrSettings):
     month = run.tags.get("dagster/partition")
     closed = month and close_stopped_run_log(pmr.out_path, month, run.run_id, run.status.value)
     return dg.SkipReason(f"run log of {run.run_id[:8]} marked failed: {closed}" if closed
-                         else f"run {run.run_id[:8]}'s run log was already closed (by the run, or by the "
-                              "month's next run once the run's process was gone)")
+                         else f"run {run.run_id[:8]} has no run log left open: closed by the run, or by the "
+                              "month's next run once the run's process was gone, or none was made (a run refused "
+                              "before it read anything)")
 
 
 @dg.run_status_sensor(

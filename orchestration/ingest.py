@@ -66,8 +66,8 @@ def _describe(problem: Exception) -> str:
 
 
 def _check_run_can_start(month: str, pmr: PmrSettings) -> list:
-    """pmr.pipeline.check_run_can_start's refusals, each naming the setting to change,
-    and a month before the first partition (given as a run tag, Dagster checks it only
+    """The refusals of pmr.pipeline.check_run_can_start that concern the month, the folders
+    and the declarations, each naming the setting to change, and a month before the first partition (given as a run tag, Dagster checks it only
     after the run). Returns the metric models declared."""
     if month < FIRST_MONTH:
         raise RunRefused(f"{month} is before the first monthly partition, {FIRST_MONTH} (PMR_FIRST_MONTH)")
@@ -107,8 +107,9 @@ def _check_run_can_start(month: str, pmr: PmrSettings) -> list:
 def landing_ingest(context: dg.AssetExecutionContext, pmr: PmrSettings):
     """Read new and changed landing files into raw.* (writes the warehouse). A run
     `pmr run` would refuse (the month, the folders, a metric declaration that breaks
-    docs/adding-a-metric.md) stops here, before anything is read, built or written: as
-    `pmr run`, it leaves no run log (the output folder may be the wrong place for one)."""
+    docs/adding-a-metric.md) stops here, before anything is read or built: as `pmr run`, it
+    makes no run log of its own (the output folder may be the wrong place for one); it
+    still closes the log of an earlier run of the month killed outright."""
     # a run killed outright outside the run queue (dagster job execute) has no sensor to close its log
     for said in close_abandoned_logs(pmr.out_path, context.partition_key):
         context.log.warning(said)

@@ -76,8 +76,9 @@ def first_rows_and_count(con: duckdb.DuckDBPyConnection, relation: duckdb.DuckDB
     """The first `first` rows of `relation` as Python values and how many rows it has,
     from one run streamed in Arrow batches: memory stays at a batch whatever the result's
     size (a whole month of alerts), where a fetched result held every row. The shown rows
-    go back through DuckDB so that their values print as DuckDB gives them (an interval
-    as a duration, not Arrow's months/days/nanoseconds)."""
+    go back through DuckDB so that their values print much as DuckDB gives them (an
+    interval as a duration, not Arrow's months/days/nanoseconds; a TIME WITH TIME ZONE
+    loses its offset, a HUGEINT prints as the same digits)."""
     reader = relation.to_arrow_reader(ARROW_BATCH_ROWS)
     head, count = [], 0
     for batch in reader:

@@ -332,13 +332,13 @@ def check_service_level_rows(rows: list[dict[str, str]]) -> None:
             problems.append(f"{name}: unit {row.get('unit')!r}, not pct")
             continue
         try:
-            target, minimum = float(row["target"]), float(row["minimum"])
+            target, minimum = float(row.get("target")), float(row.get("minimum"))
         except (TypeError, ValueError):
             problems.append(f"{name}: target {row.get('target')!r} and minimum {row.get('minimum')!r} are not both numbers")
             continue
         if not (0 <= minimum <= target <= 100):
-            problems.append(f"{name}: minimum {row['minimum']} and target {row['target']} are not 0 <= minimum <= "
-                            "target <= 100")
+            problems.append(f"{name}: minimum {row.get('minimum')} and target {row.get('target')} are not 0 <= minimum "
+                            "<= target <= 100")
     if problems:
         raise MetricDefinitionError(
             "seeds/service_levels.csv: " + "; ".join(problems) + ". A service level is a percentage a measure must "

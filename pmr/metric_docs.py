@@ -39,5 +39,9 @@ def undocumented_warnings(project_dir: Path, models) -> list[str]:
     if not (project_dir / "docs" / "metrics").is_dir():  # a copy of the project without its docs
         return []
     ids = {definition["metric_id"] for model in models for definition in model.definitions}
+    try:
+        problems = undocumented(project_dir, ids)
+    except (OSError, UnicodeDecodeError) as error:  # a warning must not stop a run
+        return [f"the metric docs could not be read ({error}); pmr check reads them too"]
     return [f"{problem}; published all the same (docs/adding-a-metric.md, step 3; pmr check names them too)"
-            for problem in undocumented(project_dir, ids)]
+            for problem in problems]

@@ -30,10 +30,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     from pmr import PROJECT_DIR
     from pmr.dbt_runner import target_path_for
     from pmr.metric_declarations import MetricDefinitionError, check_declarations, metric_models
-    from pmr.metrics import check_metric_columns
-    from pmr.warehouse import connect
     from pmr.metric_docs import undocumented
+    from pmr.metrics import check_metric_columns
     from pmr.portability import macro_problems, model_problems
+    from pmr.warehouse import connect
 
     try:
         models = check_declarations(PROJECT_DIR)
@@ -75,9 +75,11 @@ def empty_build(db: Path):
     --empty reads every ref and source as empty), over the landing tables ingest makes
     from an empty landing folder; no data test runs. What compiling alone passes fails
     here: a column a model reads that its input lacks, a `day` the call to metric_rows
-    needs, types that do not agree. One thread: when a model fails, a second thread still
-    querying DuckDB's shared connection can end dbt with "connection is busy" instead of
-    the model's error."""
+    needs, an expression DuckDB cannot bind. It is a first, full build: the incremental
+    branches of the staging and intermediate models are built by pmr run's incremental
+    builds only, and what fails on a value (a cast) needs rows. One thread: when a model
+    fails, a second thread still querying DuckDB's shared connection can end dbt with
+    "connection is busy" instead of the model's error."""
     import tempfile
 
     from pmr import ingest
@@ -100,5 +102,5 @@ def _why_not_built(result) -> str:
     lines = [f"{r.get('unique_id', '').split('.')[-1]}: {r['message'].strip()}" for r in failed]
     what = ("dbt cannot compile the project" if any("Compilation Error" in r["message"] for r in failed) else
             "dbt cannot build the project on an empty warehouse (a column or table a model reads that is not there, "
-            "or types that do not agree)")
+            "an expression DuckDB cannot bind, or a seed that does not load)")
     return f"error: {what}:\n  " + "\n  ".join(line.replace("\n", "\n    ") for line in lines)

@@ -210,13 +210,14 @@ def provisional_because(log: RunLog) -> str:
     reasons = [why for name, why in ((gate.DAYS_CHECK, "an incomplete month: days without data"),
                                      (gate.FOLLOW_UP_CHECK, "the data after the month has not all landed"))
                if name in failed]
-    return "; ".join(reasons) or "a later run may change them"
+    return "; ".join(reasons)
 
 
 def requirement_4_phrase(log: RunLog) -> str:
     """How a publication stands against Requirement 4, in words for a console or a check."""
     judged = log.requirement_4()
-    provisional = f"PROVISIONAL figures ({provisional_because(log)}); " if log.provisional else ""
+    because = provisional_because(log)
+    provisional = f"PROVISIONAL figures{f' ({because})' if because else ''}; " if log.provisional else ""
     if judged is None:
         if not log.timeliness["on_time"]:
             return f"{provisional}final figures were due by the end of {log.timeliness['deadline']}: LATE"

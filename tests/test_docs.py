@@ -68,7 +68,6 @@ def test_pmr_check_names_what_the_metric_docs_lack(tmp_path):
         "metric families not in the index docs/metrics.md (a line naming `family.*`): new"]
 
 
-
 def test_a_run_warns_about_an_undocumented_metric_and_publishes_it(tmp_path):
     """pmr run and the Dagster job warn (they do not stop) about what pmr check refuses."""
     from pmr.metric_declarations import MetricModel

@@ -257,6 +257,24 @@ def test_a_month_published_only_with_provisional_figures_counts_as_not_published
     assert not deadline.published_with_final_figures(tmp_path, "2026-09")  # nothing published
 
 
+def test_published_by_deadline_fails_a_late_publication_not_provisional_figures_before_the_deadline():
+    """October 2026 is due by the end of Friday 13 November."""
+    from orchestration.report import not_late
+
+    def log(published, provisional, first_final=None):
+        return RunLog(month="2026-10", landing="l", warehouse="w", provisional=provisional,
+                      timeliness=publication_timeliness("2026-10", published), first_publication=first_final)
+
+    before, after = dt.datetime(2026, 11, 10, 12), dt.datetime(2026, 11, 16, 12)
+    assert not_late(log(before, provisional=False))
+    assert not_late(log(before, provisional=True))  # not late yet: the deadline sensor judges it after the 13th
+    assert not not_late(log(after, provisional=True))
+    assert not not_late(log(after, provisional=False))
+    # a re-issue is judged on the month's first final publication
+    assert not_late(log(after, provisional=False, first_final=publication_timeliness("2026-10", before)))
+    assert not not_late(log(before, provisional=True, first_final=publication_timeliness("2026-10", after)))
+
+
 def test_a_terminated_or_killed_run_leaves_a_failed_run_log_not_a_running_one(code, tmp_path):
     """Terminate interrupts a step between two events, outside the step's code, and a killed
     worker writes nothing: the run folder's log said "running" for ever. The run status

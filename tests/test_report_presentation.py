@@ -280,6 +280,13 @@ def test_other_figures_draw_a_daily_figure_by_segment_and_fold_other_daily_table
     codes = html[:html.index("AD1 alerts — zz.count")]
     assert html.count("<figure") == 1 and "<summary>Daily figures: Codes — zz.codes (A1, indicator)</summary>" in codes
     assert "<tr><th scope=row>2026-10-01</th><td>8F35</td><td>5</td></tr>" in codes
+    # a daily measure keeps its levels and status: a table, not a chart
+    levels = _figures(dict(metric_id="zz.pct", requirement="R1", kind="measure", unit="pct", segment="All", day=day[0],
+                           value=97.0, target=99.0, minimum=96.0))
+    measure = other_metrics.render(ReportContext(month=MONTH, con=None, metrics=levels, catalogue=catalogue),
+                                   ChartEmbedder())
+    assert "<figure" not in measure and "<summary>Daily figures: zz.pct — zz.pct (R1, measure)</summary>" in measure
+    assert "<td>97.00%</td><td>99.00%</td><td>96.00%</td><td>target missed (minimum met)</td>" in measure
 
 
 def test_late_alert_codes_show_their_meaning(published):

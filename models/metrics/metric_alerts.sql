@@ -14,7 +14,7 @@ alerts as (
 
 by_segment as (
     select
-        coalesce(segment, 'All') as segment,
+        case when grouping(segment) = 1 then 'All' else segment end as segment,
         {{ percent_of('sum(case when is_within_sla then 1 else 0 end)', 'count(*)') }} as pct_within_sla
     from alerts
     group by grouping sets ((segment), ())
@@ -22,7 +22,7 @@ by_segment as (
 
 counts_by_segment as (
     select
-        coalesce(segment, 'All') as segment,
+        case when grouping(segment) = 1 then 'All' else segment end as segment,
         cast(sum(case when suppressed then 0 else 1 end) as bigint) as counted,
         cast(sum(case when suppressed then 1 else 0 end) as bigint) as suppressed
     from period_alerts

@@ -2,7 +2,8 @@
 added metric appears on the page without any Python change. Daily figures by segment
 (a figure per UK day and segment, and nothing else broken down) are drawn as a line per
 segment with their table folded under the chart, as the dedicated sections draw theirs;
-other daily figures are a table folded under its caption; monthly figures stay a table."""
+other daily figures (among them a daily measure, whose table shows its service levels
+and status) are a table folded under its caption; monthly figures stay a table."""
 
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ def _daily(ctx, charts, daily: pd.DataFrame, caption: str) -> str:
     unit = daily["unit"].iloc[0]
     by_segment_only = [c for c in BREAKDOWNS if daily[c].notna().any()] in (["day"], ["day", "segment"])
     points = daily.assign(segment=daily["segment"].fillna("All"))
-    if charts is None or not by_segment_only or points.duplicated(["day", "segment"]).any():
+    with_levels = bool(daily["target"].notna().any())  # a daily measure: its table shows the levels and status
+    if charts is None or with_levels or not by_segment_only or points.duplicated(["day", "segment"]).any():
         return (f'<details class="chart-figures"><summary>Daily figures: {html.escape(caption)}</summary>'
                 f"{_table(daily, f'{caption}, daily')}</details>")
     value_title = f"{caption.split(' — ')[0]} ({UNIT_TITLES.get(unit, unit)})"
