@@ -6,16 +6,14 @@ Ingest mirrors the whole landing folder (incrementally: unchanged files are not
 read again), whatever the month; the assets carry the monthly partitions only so
 that a month's run builds the whole chain in one go."""
 
-import datetime as dt
-
 import dagster as dg
 
-from orchestration.runs import MonthRun
-from orchestration.settings import DUCKDB_POOL, FIRST_MONTH, PmrSettings, monthly, one_month_per_run
+from orchestration.runs import MonthRun, refuse_month
+from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr import PROJECT_DIR, SOURCES
 from pmr.metric_declarations import MetricDefinitionError, check_declarations
 from pmr.metric_docs import undocumented_warnings
-from pmr.pipeline import (RunRefused, check_landing_holds_files, check_month_can_be_reported, check_out_outside_landing,
+from pmr.pipeline import (RunRefused, check_landing_holds_files, check_out_outside_landing,
                           ingest_step)
 from pmr.publish import check_publishable
 from pmr.run_log import close_abandoned_logs
@@ -66,13 +64,10 @@ def _describe(problem: Exception) -> str:
 
 
 def _check_run_can_start(month: str, pmr: PmrSettings) -> list:
-    """The refusals of pmr.pipeline.check_run_can_start that concern the month, the folders
-    and the declarations, each naming the setting to change, and a month before the first partition (given as a run tag, Dagster checks it only
-    after the run). Returns the metric models declared."""
-    if month < FIRST_MONTH:
-        raise RunRefused(f"{month} is before the first monthly partition, {FIRST_MONTH} (PMR_FIRST_MONTH)")
-    # a partition given as a run tag reaches here without Dagster checking it has ended
-    check_month_can_be_reported(month, dt.datetime.now(dt.timezone.utc))
+    """The refusals of pmr.pipeline.check_run_can_start, each naming the setting to change:
+    the month's first (orchestration.runs.refuse_month, which every step's MonthRun.open
+    repeats), then the folders' and the declarations'. Returns the metric models declared."""
+    refuse_month(month)
     try:
         # as `pmr run`: an empty or missing folder (a share not mounted) would empty raw.*
         check_landing_holds_files(pmr.landing_path)

@@ -3,6 +3,7 @@ and one run log (run-log.json), shared by the run's steps: each step loads the
 log, records itself through the same pmr.pipeline step functions as `pmr run`,
 and writes it back before it returns or fails."""
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,11 +12,23 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.settings import PmrSettings
-from pmr.pipeline import run_folder_for
+from orchestration.settings import FIRST_MONTH, PmrSettings
+from pmr.pipeline import RunRefused, check_month_can_be_reported, run_folder_for
 from pmr.publish import RUNS, shows
 from pmr.run_log import RUN_LOG, RunLog, open_run_log, utc_now_iso
 from pmr.warehouse import MachineLimit, WarehouseLocked, machine_limit
+
+
+def refuse_month(month: str) -> None:
+    """A Dagster Failure, with no retry, for a month `pmr run` would refuse (one that has
+    not ended) or one before the first monthly partition: a partition given as a run tag
+    is checked against the partitions only after the run."""
+    try:
+        if month < FIRST_MONTH:
+            raise RunRefused(f"{month} is before the first monthly partition, {FIRST_MONTH} (PMR_FIRST_MONTH)")
+        check_month_can_be_reported(month, dt.datetime.now(dt.timezone.utc))
+    except RunRefused as problem:
+        raise dg.Failure(description=str(problem), allow_retries=False) from None
 
 
 # The run tag, set in the launchpad, that lets a month with a day without data publish.
@@ -31,7 +44,11 @@ class MonthRun:
 
     @classmethod
     def open(cls, context, settings: PmrSettings) -> "MonthRun":
+        """The run log of the run, made by its first step. Every step refuses, before it
+        makes or reads the log, a month `pmr run` would refuse: a run of a few assets
+        (the dbt build and the report, without the ingest) is refused as a whole run is."""
         month = context.partition_key
+        refuse_month(month)
         run_id = context.run.run_id
         folder = run_folder_for(settings.out_path, month, run_id)
         log = open_run_log(folder, month, settings.landing_path, settings.db_path, run_id)

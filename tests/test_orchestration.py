@@ -284,9 +284,9 @@ def test_a_month_that_has_not_ended_is_refused_before_ingest(code, tmp_path, mon
 def test_a_month_before_the_first_partition_is_refused_before_ingest(code, tmp_path, monkeypatch):
     """A partition given as a run tag is checked against the partitions only after the
     run: ingest refuses it first, as it refuses a month that has not ended."""
-    import orchestration.ingest
+    import orchestration.runs
 
-    monkeypatch.setattr(orchestration.ingest, "FIRST_MONTH", "2026-11")
+    monkeypatch.setattr(orchestration.runs, "FIRST_MONTH", "2026-11")
     db, out = tmp_path / "w.duckdb", tmp_path / "out"
     result = run_job(month_job(code, write_good_landing(tmp_path / "landing"), out, db))
     [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
@@ -294,6 +294,22 @@ def test_a_month_before_the_first_partition_is_refused_before_ingest(code, tmp_p
     assert "2026-10 is before the first monthly partition, 2026-11 (PMR_FIRST_MONTH)" in str(
         failure.event_specific_data.error)
     assert not db.exists() and not out.exists()
+
+
+def test_a_run_of_a_few_assets_is_refused_for_a_month_that_has_not_ended(code, tmp_path, monkeypatch):
+    """Every step refuses the month as the ingest does (MonthRun.open), so a run of the
+    report alone, or of the build and the report without the ingest, is refused too."""
+    import pmr.pipeline
+
+    monkeypatch.setattr(pmr.pipeline, "month_has_ended", lambda month, now: False)
+    out = tmp_path / "out"
+    job = month_job(code, write_good_landing(tmp_path / "landing"), out, tmp_path / "w.duckdb")
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(partition_key=MONTH, instance=instance, raise_on_error=False,
+                                        asset_selection=[dg.AssetKey("pmr_report")])
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "2026-10 has not ended yet" in str(failure.event_specific_data.error)
+    assert not out.exists()  # no run log either
 
 
 def test_the_next_run_closes_the_log_of_a_dagster_run_killed_outright(code, tmp_path, monkeypatch):
