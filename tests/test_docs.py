@@ -84,3 +84,33 @@ def test_a_run_warns_about_an_undocumented_metric_and_publishes_it(tmp_path):
         "metric families not in the index docs/metrics.md (a line naming `family.*`): new; published all the same "
         "(docs/adding-a-metric.md, step 3; pmr check names them too)"]
     assert undocumented_warnings(tmp_path, models[:0]) == []
+
+
+def test_the_worked_example_of_adding_a_metric_passes_pmr_check(tmp_path):
+    """docs/adding-a-metric.md's worked example, its files and docs lines added to a copy
+    of the project exactly as the page gives them: pmr check passes (the declaration, the
+    docs, portable SQL, and the model built on an empty warehouse)."""
+    import shutil
+
+    from pmr import PROJECT_DIR
+    from tests.helpers import copy_project, run_project_copy
+
+    page = (PROJECT_DIR / "docs" / "adding-a-metric.md").read_text()
+    example = page.split("## A worked example", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"\*\*`([\w/.-]+)`\*\*[^\n]*\n\n```\w*\n(.*?)```", example, re.S)
+    assert [path for path, _ in blocks] == [
+        "models/metrics/metric_night_requests.sql", "models/metrics/_metric_night_requests.yml",
+        "docs/metrics/requirement-1.md", "docs/metrics.md"]
+    project = copy_project(tmp_path / "project")
+    shutil.copytree(PROJECT_DIR / "docs", project / "docs")
+    for path, text in blocks:
+        target = project / path
+        if path.startswith("docs/"):  # a line added to the page
+            target.write_text(target.read_text() + "\n" + text)
+        else:
+            target.write_text(text)
+    checked = run_project_copy(project, "check")
+    assert checked.returncode == 0, checked.stderr
+    models = len(list((PROJECT_DIR / "models" / "metrics").glob("metric_*.sql"))) + 1
+    assert f"{models} metric models declare" in checked.stdout
+    assert "every model builds on an empty warehouse" in checked.stdout
