@@ -128,4 +128,3 @@ def short_days(hours: dict[dt.date, list[int]], holidays: frozenset[dt.date] | N
 def hours_by_source(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, dict[dt.date, list[int]]]:
     """hours_by_uk_day of each source of PERIOD_SOURCES."""
     return {source: hours_by_uk_day(con, source, column, month) for source, column in PERIOD_SOURCES.items()}
-

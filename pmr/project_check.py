@@ -55,13 +55,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print("SQL: portable (no DuckDB-only construct outside the dispatched macros)")
     with tempfile.TemporaryDirectory(prefix="pmr-check-") as scratch:
-        result = empty_build(Path(scratch) / "check.duckdb")
+        db = Path(scratch) / "check.duckdb"
+        result = empty_build(db)
         if not result.ok:
             print(_why_not_built(result), file=sys.stderr)
             return 1
         try:
-            with connect(Path(scratch) / "check.duckdb", read_only=True) as con:
-                check_metric_columns(con, metric_models(target_path_for(Path(scratch) / "check.duckdb") / "manifest.json"))
+            with connect(db, read_only=True) as con:
+                check_metric_columns(con, metric_models(target_path_for(db) / "manifest.json"))
         except MetricDefinitionError as error:
             print(f"error: a metric model breaks the contract of docs/adding-a-metric.md: {error}", file=sys.stderr)
             return 1

@@ -27,6 +27,14 @@ def utc_now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+# The checks whose failure makes a publication's figures provisional (a later run, with the
+# data that had not landed, changes them), with the words that say why.
+PROVISIONAL_WHEN_FAILED = {
+    gate.DAYS_CHECK: "an incomplete month: days without data",
+    gate.FOLLOW_UP_CHECK: "the data after the month has not all landed",
+}
+
+
 @dataclass
 class RunLog:
     month: str
@@ -123,8 +131,7 @@ class RunLog:
 
     def record_checks(self, checks: list[gate.CheckResult]) -> None:
         self.checks = [asdict(c) for c in checks]
-        # a later run, with the data that had not landed, changes the figures
-        self.provisional = any(c.name in (gate.FOLLOW_UP_CHECK, gate.DAYS_CHECK) and not c.passed for c in checks)
+        self.provisional = any(c.name in PROVISIONAL_WHEN_FAILED and not c.passed for c in checks)
         self.blocked_by = [c.name for c in gate.blocking_failures(checks)]
 
     def requirement_4(self) -> dict | None:
@@ -204,13 +211,10 @@ def _unexplained(error: BaseException) -> str:
 
 
 def provisional_because(log: RunLog) -> str:
-    """Why a publication's figures are provisional, from its failed checks: a month with
-    days without data (--allow-missing-days), the data after the month still to land."""
+    """Why a publication's figures are provisional: PROVISIONAL_WHEN_FAILED's words for
+    the checks it failed."""
     failed = {check["name"] for check in log.checks if not check.get("passed")}
-    reasons = [why for name, why in ((gate.DAYS_CHECK, "an incomplete month: days without data"),
-                                     (gate.FOLLOW_UP_CHECK, "the data after the month has not all landed"))
-               if name in failed]
-    return "; ".join(reasons)
+    return "; ".join(why for name, why in PROVISIONAL_WHEN_FAILED.items() if name in failed)
 
 
 def requirement_4_phrase(log: RunLog) -> str:
