@@ -77,8 +77,14 @@ def first_rows_and_count(con: duckdb.DuckDBPyConnection, relation: duckdb.DuckDB
     from one run streamed in Arrow batches: memory stays at a batch whatever the result's
     size (a whole month of alerts), where a fetched result held every row. The shown rows
     go back through DuckDB so that their values print much as DuckDB gives them (an
-    interval as a duration, not Arrow's months/days/nanoseconds; a TIME WITH TIME ZONE
-    loses its offset, a HUGEINT prints as the same digits)."""
+    interval as a duration, not Arrow's months/days/nanoseconds; a HUGEINT prints as the
+    same digits). A TIME WITH TIME ZONE goes as DuckDB's text of it, offset included:
+    Arrow's time type has no zone, so it came back without its offset."""
+    if any(str(type_) == "TIME WITH TIME ZONE" for type_ in relation.types):
+        # by position (#n): a result may hold two columns of one name
+        relation = relation.select(", ".join(
+            f"#{n}::VARCHAR" if str(type_) == "TIME WITH TIME ZONE" else f"#{n}"
+            for n, type_ in enumerate(relation.types, start=1)))
     reader = relation.to_arrow_reader(ARROW_BATCH_ROWS)
     head, count = [], 0
     for batch in reader:

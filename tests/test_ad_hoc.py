@@ -133,3 +133,10 @@ def test_an_error_in_any_row_fails_the_table_view_too(warehouse, capsys):
 def test_a_statement_without_rows_prints_nothing(warehouse, capsys):
     assert main(["sql", "--db", str(warehouse), "set threads = 1"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_a_time_with_time_zone_keeps_its_offset(warehouse, capsys):
+    # two columns named t: the offset is kept by position, whatever the names
+    assert main(["sql", "--db", str(warehouse), "select '14:05:00+01:00'::timetz as t, 'x' as t, "
+                 "'09:30:00-05:30'::timetz as u"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split() == ["14:05:00+01", "x", "09:30:00-05:30"]
