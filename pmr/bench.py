@@ -55,7 +55,8 @@ def floor_sql(landing: Path, month: str) -> str:
         select timezone('UTC', timezone('Europe/London', timestamp '{first} 00:00:00')) as lo,
                timezone('UTC', timezone('Europe/London', timestamp '{following} 00:00:00')) as hi
     ),
-    srvs as (select srv, is_non_device = 'true' as non_device, cast(trt_s as double) as trt from {seed('srv_catalogue')}),
+    srvs as (select srv, is_non_device = 'true' as non_device, cast(trt_s as double) as trt,
+                    cast(nullif(smets1_trt_s, '') as double) as smets1_trt from {seed('srv_catalogue')}),
     procs as (select business_process, srv from {seed('business_process_srvs')}),
     answers as (
         select request_id,
@@ -73,7 +74,8 @@ def floor_sql(landing: Path, month: str) -> str:
                timezone('UTC', coalesce(q.execution_at, q.received_at)) as started,
                timezone('UTC', coalesce(a.answered_at, case when s.non_device then a.acked_at end)) as finished,
                coalesce(a.answer_code, case when s.non_device and a.acked_at is not null then 'I99' end) as code,
-               s.trt, f.request_id is not null as flagged
+               case when q.smets = 'SMETS1' then coalesce(s.smets1_trt, s.trt) else s.trt end as trt,
+               f.request_id is not null as flagged
         from {files('service_requests')} q
         join srvs s using (srv)
         left join answers a using (request_id)

@@ -1,7 +1,8 @@
 """Requirement 1 and A1 on their boundaries: an answer exactly at the Target Response
 Time, an alert delivered exactly at 60 s, a request at the first instant of the month,
 an E30 timeout, an E-code the response-code seed does not list, and an answer before
-the clock start, a firmware image answered at exactly 5 days, and incidents closed on
+the clock start, a firmware image answered at exactly 5 days, Activate Firmware (11.3)
+on SMETS1 against its 5-day target and on SMETS2 against 30 s, and incidents closed on
 the month's boundaries. Every figure below is worked out by hand from these rows (metrics.md
 §3): a test-suite review found that changing any of these rules left the other
 fixtures' figures unchanged, as none of their rows sits on a boundary."""
@@ -29,6 +30,12 @@ REQUESTS = [
     # firmware images (11.1, Non-Device): delivered when answered I0 at most 5 days after receipt
     request("F5", "2026-10-12T10:00:00Z", srv="11.1", variant=8),             # I0 at exactly 5 days
     request("F6", "2026-10-12T10:00:00Z", srv="11.1", variant=8),             # I0 at 5 days and 1 ms
+    # Activate Firmware (11.3), signed pre-commands: 5 days on SMETS1 (the seed's SR11.3 note), else 30 s
+    request("S2d", "2026-10-14T10:00:00Z", srv="11.3", variant=5, smets="SMETS1"),  # I0 at 2 days: within
+    request("S5d", "2026-10-14T11:00:00Z", srv="11.3", variant=5, smets="SMETS1"),  # I0 at 5 days: within
+    request("S5x", "2026-10-14T12:00:00Z", srv="11.3", variant=5, smets="SMETS1"),  # 5 days and 1 ms: not
+    request("N30", "2026-10-14T10:00:00Z", srv="11.3", variant=5),                  # I0 at 30 s: within
+    request("N2d", "2026-10-14T11:00:00Z", srv="11.3", variant=5),                  # I0 at 2 days: not
 ]
 DAYS_5 = 5 * 86400
 RESPONSES = [
@@ -40,6 +47,11 @@ RESPONSES = [
     response("XB", at("2026-10-13T02:00:00Z", -10), "I0"),
     response("F5", at("2026-10-12T10:00:00Z", DAYS_5), "I0"),
     response("F6", at("2026-10-12T10:00:00Z", DAYS_5 + 0.001), "I0"),
+    response("S2d", at("2026-10-14T10:00:00Z", 2 * 86400), "I0"),
+    response("S5d", at("2026-10-14T11:00:00Z", DAYS_5), "I0"),
+    response("S5x", at("2026-10-14T12:00:00Z", DAYS_5 + 0.001), "I0"),
+    response("N30", at("2026-10-14T10:00:00Z", 30), "I0"),
+    response("N2d", at("2026-10-14T11:00:00Z", 2 * 86400), "I0"),
 ]
 # Category 3 incidents of the DCC, closed on the month's boundaries (metrics.md §1: an
 # incident belongs to the period in which it was closed)
@@ -97,6 +109,17 @@ def test_an_answer_before_the_clock_start_takes_no_time(warehouse):
     minima = query(warehouse, "select distinct value from metrics.pmr_metrics where metric_id = 'rsvp.min_rtt_s' "
                               "and segment = 'South' and day is null")
     assert minima == [(0.0,)]
+
+
+def test_activate_firmware_on_smets1_has_a_5_day_target(warehouse):
+    in_life = "in_life_device_management"
+    # SMETS1: S2d and S5d within 5 days, S5x not
+    assert metric(warehouse, "rsvp.pct_within_trt", business_process=in_life, segment="SMETS1") == \
+        pytest.approx(200 / 3)
+    # North (SMETS2): N30 within 30 s, N2d not; and the firmware images (11.1, same process) F5 within, F6 not
+    assert metric(warehouse, "rsvp.pct_within_trt", business_process=in_life, segment="North") == 50
+    # All: those 7 and South's XB (1.1.1, RTT 0): S2d, S5d, N30, F5, XB within -> 5 of 8
+    assert metric(warehouse, "rsvp.pct_within_trt", business_process=in_life, segment="All") == 62.5
 
 
 def test_an_alert_delivered_at_exactly_60_seconds_is_within_its_target(warehouse):

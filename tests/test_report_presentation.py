@@ -71,11 +71,14 @@ def test_the_daily_chart_plots_the_han_free_time_beside_the_rtt_and_the_share_wi
 
 
 IN_LIFE_TARGETS = ("Target Response Times differ between the SRVs of this process: 30 s for 1.1.1, 1.6, 2.1, 11.3; "
-                   "432,000 s (5 days) for 11.1 (Update Firmware).")
+                   "432,000 s (5 days) for 11.1 (Update Firmware). On SMETS1 devices: 432,000 s (5 days) for 11.3 "
+                   "(Activate Firmware). The share within the Target Response Time compares each request with the "
+                   "target of its own SRV and device.")
 
 
 def test_a_process_whose_srvs_have_different_target_times_says_so(published):
-    # seeds: in_life_device_management lists 2.1, 1.6, 1.1.1, 11.3 (TRT 30 s) and 11.1 (432,000 s)
+    # seeds: in_life_device_management lists 2.1, 1.6, 1.1.1, 11.3 (TRT 30 s; 432,000 s on SMETS1) and 11.1
+    # (432,000 s)
     html = _process_html(published, "in_life_device_management")
     assert IN_LIFE_TARGETS in html
     # the fixture has only L and M (1.1.1) there: average 18.75 = median, no word about the average

@@ -41,7 +41,7 @@ def test_hand_edits_that_would_change_figures_fail_their_seed_tests(tmp_path):
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, copy)
     seeds = project / "seeds"
-    append_line(seeds / "srv_catalogue.csv", "2.2,Top Up Device again,false,true,false,false,false,true,30,a typo")
+    append_line(seeds / "srv_catalogue.csv", "2.2,Top Up Device again,false,true,false,false,false,true,30,,a typo")
     append_line(seeds / "response_codes.csv", "E40,rejcted,Misspelt class,a typo")
     append_line(seeds / "business_process_srvs.csv", "prepayment_top_up,2.22,,a typo")
     append_line(seeds / "service_levels.csv", "availability_new,95,99,pct,Target below its minimum,a typo")

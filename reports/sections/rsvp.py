@@ -73,24 +73,23 @@ def _duration(seconds: float) -> str:
 
 def _target_times_note(ctx, process: str) -> str:
     """A note under the table of a process whose SRVs have different Target Response
-    Times (reference.srv_catalogue): the RTTs of the SRVs with a long target lift the
-    average and the longest far above the median. Empty when they all share one."""
+    Times (reference.srv_catalogue), or a different one on SMETS1 devices: the RTTs of
+    the SRVs with a long target lift the average and the longest far above the median.
+    Empty when they all share one."""
     srvs = ctx.query(
-        """select srvs.srv, catalogue.name, catalogue.trt_s
+        """select srvs.srv, catalogue.name, catalogue.trt_s, catalogue.smets1_trt_s
            from reference.business_process_srvs srvs
            join reference.srv_catalogue catalogue using (srv)
            where srvs.business_process = ?""",
         [process],
     )
-    if srvs["trt_s"].nunique() < 2:
+    smets1 = srvs[srvs["smets1_trt_s"].notna() & (srvs["smets1_trt_s"] != srvs["trt_s"])]
+    if srvs["trt_s"].nunique() < 2 and smets1.empty:
         return ""
-    groups = []
-    for trt_s, rows in sorted(srvs.groupby("trt_s"), key=lambda group: group[0]):
-        names = sorted(set(zip(rows["srv"], rows["name"])), key=lambda pair: _srv_key(pair[0]))
-        listed = ", ".join(srv if len(names) > 1 else f"{srv} ({name})" for srv, name in names)
-        groups.append(f"{_duration(float(trt_s))} for {listed}")
-    note = ("Target Response Times differ between the SRVs of this process: " + "; ".join(groups)
-            + ". The share within the Target Response Time compares each request with the target of its own SRV.")
+    note = ("Target Response Times differ between the SRVs of this process: " + _by_target(srvs, "trt_s") + "."
+            + (f" On SMETS1 devices: {_by_target(smets1, 'smets1_trt_s')}." if not smets1.empty else "")
+            + " The share within the Target Response Time compares each request with the target of its own SRV"
+            + (" and device." if not smets1.empty else "."))
     mean = ctx.value("rsvp.mean_rtt_s", business_process=process, segment="All")
     median = ctx.value("rsvp.median_rtt_s", business_process=process, segment="All")
     if mean is not None and median and mean >= MEAN_FAR_ABOVE_MEDIAN * median:
@@ -100,6 +99,17 @@ def _target_times_note(ctx, process: str) -> str:
                  "shows the typical request.")
     return f'<p class="note">{esc(note)}</p>'
 
+
+
+def _by_target(srvs: pd.DataFrame, column: str) -> str:
+    """The SRVs of `srvs` grouped by their target in `column`, shortest first: "30 s for
+    1.1.1, 1.6; 432,000 s (5 days) for 11.1 (Update Firmware)" (a lone SRV with its name)."""
+    groups = []
+    for trt_s, rows in sorted(srvs.groupby(column), key=lambda group: group[0]):
+        names = sorted(set(zip(rows["srv"], rows["name"])), key=lambda pair: _srv_key(pair[0]))
+        listed = ", ".join(srv if len(names) > 1 else f"{srv} ({name})" for srv, name in names)
+        groups.append(f"{_duration(float(trt_s))} for {listed}")
+    return "; ".join(groups)
 
 # the two average RTTs of the daily chart: the measured one and the interim HAN-free one
 WITH_HAN, WITHOUT_HAN = "including the HAN", "excluding the HAN (interim)"

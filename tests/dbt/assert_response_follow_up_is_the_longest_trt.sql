@@ -13,7 +13,7 @@ with follow_up as (
 ),
 
 longest as (
-    select max(trt_s) as longest_trt_s from {{ ref('srv_catalogue') }}
+    select greatest(max(trt_s), coalesce(max(smets1_trt_s), 0)) as longest_trt_s from {{ ref('srv_catalogue') }}
 )
 
 -- a row when they differ, or when the parameter is missing or given twice

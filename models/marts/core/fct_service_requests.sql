@@ -49,7 +49,7 @@ responses as (
 
 
 srv_catalogue as (
-    select srv, is_non_device, is_critical, trt_s from {{ ref('srv_catalogue') }}
+    select srv, is_non_device, is_critical, trt_s, smets1_trt_s from {{ ref('srv_catalogue') }}
 ),
 
 response_codes as (
@@ -65,7 +65,12 @@ joined as (
         requests.*,
         srv_catalogue.is_non_device,
         srv_catalogue.is_critical,
-        srv_catalogue.trt_s,
+        -- the seed's SR11.3 note: a SMETS1 device has its own target for some SRVs
+        case
+            when requests.smets = 'SMETS1' and srv_catalogue.smets1_trt_s is not null
+                then srv_catalogue.smets1_trt_s
+            else srv_catalogue.trt_s
+        end as trt_s,
         responses.acknowledged_at,
         -- a Non-Device request that only got an I99 ends with that I99
         case
