@@ -85,6 +85,7 @@ def warehouse(tmp_path_factory):
         alert("a2", suppressed="true"),                              # suppressed alert with a delivered_at
         alert("a3", delivered_at="2026-10-05T09:00:00Z"),            # end before start
         alert("a4", alert_code="8G35"),                              # unknown alert_code
+        alert("a10", alert_code="8f35"),                             # unknown alert_code: GBCS hex is upper case
         alert("a5", alert_kind="other"),                             # unknown alert_kind
         alert("a6", suppressed="maybe"),                             # invalid boolean: suppressed
         alert("a7", alert_code="N12", alert_kind="dcc", delivered_at=None, suppressed="true"),  # accepted
@@ -164,7 +165,7 @@ def test_every_row_is_accounted_for_per_file(warehouse):
         ("service_requests", "service_requests/g_parquet.parquet"): (3, 1, 1, 1),
         ("service_requests", "service_requests/h_out_of_range.csv"): (1, 0, 1, 0),
         ("service_responses", "service_responses/extract.csv"): (5, 2, 1, 2),
-        ("alerts", "alerts/extract.csv"): (11, 3, 0, 8),
+        ("alerts", "alerts/extract.csv"): (12, 3, 0, 9),
         ("alerts", "alerts/later.csv"): (1, 1, 0, 0),
         ("outages", "outages/a_first_extract.csv"): (2, 1, 0, 1),
         ("outages", "outages/b_second_extract.csv"): (5, 1, 0, 4),
@@ -197,7 +198,7 @@ def test_quarantine_reasons(warehouse):
         ("service_responses", "unknown response_code", 1),
         ("alerts", "suppressed alert with a delivered_at", 1),
         ("alerts", "end before start: delivered_at before received_at", 1),
-        ("alerts", "unknown alert_code", 1),
+        ("alerts", "unknown alert_code", 2),
         ("alerts", "unknown alert_kind", 1),
         ("alerts", "invalid boolean: suppressed", 1),
         ("alerts", "conflicting contents for the same alert_id", 3),
