@@ -320,18 +320,33 @@ def test_each_segments_share_is_marked_against_the_service_levels(published):
     assert against + below + met + below + below + "<td></td><td></td></tr>" in _section_html(published, "alerts")
 
 
-def test_a_late_alert_code_not_in_the_reference_says_so(published):
+def test_a_late_alert_code_not_in_the_reference_says_so_with_its_kind(published):
     from reports.context import ReportContext
     from reports.sections import alerts
 
+    # 8F35 is in the reference; 8FFF (a device alert in the warehouse) and N99 (a DCC alert)
+    # are not; 8AAA is in no alert of the warehouse, so its kind is unknown
     metrics = _figures(dict(metric_id="alerts.pct_within_sla", segment="All", value=50.0, target=99.0, minimum=96.0),
-                       dict(metric_id="alerts.late", category="8FFF", value=1.0))
-    con = duckdb.connect(str(published["db"]), read_only=True)
+                       dict(metric_id="alerts.late", category="8F35", value=5.0),
+                       dict(metric_id="alerts.late", category="8FFF", value=3.0),
+                       dict(metric_id="alerts.late", category="N99", value=2.0),
+                       dict(metric_id="alerts.late", category="8AAA", value=1.0))
+    con = duckdb.connect()
+    con.execute("create schema reference; create schema marts")
+    con.execute("create table reference.alert_codes as select '8F35' as alert_code, 'Supply outage restored' as meaning")
+    con.execute("create table reference.parameters as select 'alert_trt_s' as parameter, 60.0 as value")
+    con.execute("create table marts.fct_alerts as select * from (values ('8FFF', 'device'), ('8FFF', 'device'), "
+                "('N99', 'dcc'), ('8F35', 'device')) t(alert_code, alert_kind)")
     try:
         html = alerts.render(ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=None), None)
     finally:
         con.close()
-    assert "<tr><th scope=row>8FFF</th><td>– (not in the alert code reference)</td><td>1</td></tr>" in html
+    assert "<tr><th scope=row>8F35</th><td>Supply outage restored</td><td>5</td></tr>" in html
+    assert "<tr><th scope=row>8FFF</th><td>Device Alert (meaning not in the alert code reference)</td><td>3</td></tr>" in html
+    assert "<tr><th scope=row>N99</th><td>DCC Alert (meaning not in the alert code reference)</td><td>2</td></tr>" in html
+    assert "<tr><th scope=row>8AAA</th><td>– (not in the alert code reference)</td><td>1</td></tr>" in html
+    # 3 + 2 + 1 of the 11 late alerts
+    assert "6 of the 11 late alerts have a code that the alert code reference does not hold" in html
 
 
 def test_measures_at_a_glance_say_why_the_two_alert_shares_differ(published):
