@@ -21,6 +21,11 @@ TERMS = (
                 "traffic as one segment (SMETS1), and All, the total of the four. For availability and "
                 "reliability (Requirement 3), All is the national view, shown as National: it counts the outages "
                 "recorded nationally, not those of a single region."),
+    ("SMETS1, SMETS2", "The generations of the Smart Metering Equipment Technical Specifications: SMETS1 meters "
+                       "(the first generation) were migrated onto the DCC network and are one segment; SMETS2 "
+                       "meters enrol natively and are reported by the CSP region they communicate through."),
+    ("UK day", "A day from midnight to midnight UK local time, by which daily figures are counted: 25 hours on "
+               "the day the clocks go back (the last Sunday of October), 23 hours on the day they go forward."),
     ("Service Request, SRV", "A User's command to a device or to the DCC, named by its Service Reference Variant "
                              "(SRV), e.g. 2.2 Top Up Device or 11.1 Update Firmware."),
     ("Deliverable request", "A request the DCC did not reject at its boundary: its final response is not of "
@@ -57,6 +62,10 @@ TERMS = (
                            "on a later publication with final figures."),
     ("Incident category", "1 (most severe) to 5. CPM5 reports categories 3 to 5, for the incidents with the "
                           "DCC as Responsible Party."),
+    ("CPM5", "Code Performance Measure 5 of the Smart Energy Code: incidents of categories 3 to 5 resolved within "
+             "their target times; Requirement 5 reports it by category."),
+    ("SMKI", "Smart Metering Key Infrastructure: the public key infrastructure of the smart metering system; its "
+             "Repository Interface and Services Interfaces are among the services whose availability is reported."),
 )
 
 
