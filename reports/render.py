@@ -24,7 +24,7 @@ from pmr.gate import DAY_ENDS_CHECK, DAYS_CHECK
 from pmr.metric_declarations import duration
 from pmr.metric_tables import CATALOGUE, TABLE
 from pmr.metrics import CSV_COLUMNS, csv_order_by
-from pmr.run_log import failed_caveats
+from pmr.run_log import failed_caveats, provisional_because
 from reports.charts import ChartEmbedder, javascript_bundle
 from reports.context import ReportContext
 from reports.format import esc, uk_local, uk_time
@@ -185,6 +185,7 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
         definitions_commit=commit,
         seeds_hash=seeds_hash,
         figure_count=f"{len(metrics):,}",
+        figures_status=figures_status(log, bool(provisional_ids or ctx.days_without_data)),
         unverified=unverified_references(con),
         incomplete=incomplete_notice(checks),
         undelivered=undelivered_notice(con, month),
@@ -195,6 +196,17 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
     path = folder / "pmr.html"
     path.write_text(page)
     return path
+
+
+def figures_status(log, provisional: bool) -> str:
+    """The header's word on the figures: final, or provisional and why (the run log's
+    gate checks; without a run log, from the report's own data)."""
+    if log is not None:
+        provisional = log.provisional
+    if not provisional:
+        return "Final figures"
+    because = provisional_because(log) if log is not None else ""
+    return f"Provisional figures{f' ({esc(because)})' if because else ''}: they can still change"
 
 
 def replaced_version(replaces: dict | None) -> str:

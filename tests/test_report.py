@@ -117,6 +117,9 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
     assert log["provisional"] and log["first_publication"] is None
     assert ("with provisional figures: Requirement 4 is judged on the first publication with final figures, due by "
             "the end of 2026-11-13") in header
+    # days of October without data, and nothing after the month for the follow-up windows
+    assert ("<dt>Figures</dt><dd><strong>Provisional figures (an incomplete month: days without data; the data after "
+            "the month has not all landed): they can still change</strong>") in header
 
     days = ([f"2026-10-{day:02d}T12:00:00Z" for day in range(1, 32)]
             + [f"2026-11-{day:02d}T12:00:00Z" for day in range(1, 13)])
@@ -128,6 +131,7 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
     assert not log["provisional"] and log["first_publication"] is None
     assert (log["timeliness"]["working_days_after_period_end"], log["timeliness"]["on_time"]) == (10, True)
     assert '— 10 Working Days after the period: <span class="ontime">on time</span>' in header
+    assert "<dt>Figures</dt><dd><strong>Final figures</strong>: " in header
 
     log, header = publish_on(20)
     assert (log["timeliness"]["published_uk_date"], log["timeliness"]["on_time"]) == ("2026-11-20", False)
