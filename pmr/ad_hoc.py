@@ -67,8 +67,21 @@ def run_sql(db: Path, sql: str, as_csv: bool = False, out: TextIO | None = None)
         if count > SHOWN_ROWS:
             out.write(f"{count:,} rows, the first {SHOWN_ROWS} shown: --csv writes them all\n")
         else:
-            out.write(f"{count:,} row{'s' if count != 1 else ''}\n")
+            out.write(f"{count:,} row{'s' if count != 1 else ''}{empty_result_hint(con) if count == 0 else ''}\n")
         return count
+
+
+def empty_result_hint(con: duckdb.DuckDBPyConnection) -> str:
+    """Beside "0 rows": the month the warehouse was built for, since a query of another
+    month's days on a month's tables finds nothing rather than failing."""
+    try:
+        (period,) = con.execute("select max(period) from raw.build_state").fetchone()
+    except duckdb.Error:  # a warehouse without pmr's build record
+        return ""
+    if not period:
+        return ""
+    return (f" (this warehouse holds the build of {period}: the pmr_* marts and the metrics tables hold that "
+            "month only, the fct_* facts every landed day)")
 
 
 def first_rows_and_count(con: duckdb.DuckDBPyConnection, relation: duckdb.DuckDBPyRelation,

@@ -140,3 +140,17 @@ def test_a_time_with_time_zone_keeps_its_offset(warehouse, capsys):
     assert main(["sql", "--db", str(warehouse), "select '14:05:00+01:00'::timetz as t, 'x' as t, "
                  "'09:30:00-05:30'::timetz as u"]) == 0
     assert capsys.readouterr().out.splitlines()[2].split() == ["14:05:00+01", "x", "09:30:00-05:30"]
+
+
+def test_an_empty_result_names_the_month_the_warehouse_holds(warehouse, capsys):
+    empty = "select n from metrics.many where n < 0"
+    assert main(["sql", "--db", str(warehouse), empty]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "0 rows"  # no build record: nothing to add
+    con = duckdb.connect(str(warehouse))
+    con.execute("create schema raw")
+    con.execute("create table raw.build_state as select '2026-10' as period, 'built' as status")
+    con.close()
+    assert main(["sql", "--db", str(warehouse), empty]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "0 rows (this warehouse holds the build of 2026-10: the pmr_* marts and the metrics tables hold that month "
+        "only, the fct_* facts every landed day)")
