@@ -26,7 +26,7 @@ import time
 
 import dagster as dg
 
-from orchestration.runs import close_stopped_run_log
+from orchestration.runs import OUTCOME_TAG, close_stopped_run_log, outcome_tags
 from orchestration.settings import FIRST_MONTH, PmrSettings
 from pmr.calendar import UK, add_working_days, deadline, is_first_working_day_of_month, is_working_day, previous_month, uk_date
 from pmr.ingest import file_version, landing_files, unread_entries
@@ -183,10 +183,22 @@ def _close_run_log(context: dg.RunStatusSensorContext, pmr: PmrSettings):
     run = context.dagster_run
     month = run.tags.get("dagster/partition")
     closed = month and close_stopped_run_log(pmr.out_path, month, run.run_id, run.status.value)
-    return dg.SkipReason(f"run log of {run.run_id[:8]} marked failed: {closed}" if closed
-                         else f"run {run.run_id[:8]} has no run log left open: closed by the run, or by the "
-                              "month's next run once the run's process was gone, or none was made (a run refused "
-                              "before it read anything)")
+    tags = tag_outcome(context.instance, run, pmr.out_path)
+    said = f"; tagged {tags[OUTCOME_TAG]}" if tags else ""
+    return dg.SkipReason((f"run log of {run.run_id[:8]} marked failed: {closed}" if closed
+                          else f"run {run.run_id[:8]} has no run log left open: closed by the run, or by the "
+                               "month's next run once the run's process was gone, or none was made (a run refused "
+                               "before it read anything)") + said)
+
+
+def tag_outcome(instance: dg.DagsterInstance, run: dg.DagsterRun, out) -> dict[str, str]:
+    """Put on a failed or terminated run of a month the tags of orchestration.runs.outcome_tags
+    (why nothing was published, from its run log). Returns them ({} for none)."""
+    month = run.tags.get("dagster/partition")
+    tags = outcome_tags(out, month, run.run_id) if month else {}
+    if tags:
+        instance.add_run_tags(run.run_id, tags)
+    return tags
 
 
 @dg.run_status_sensor(
@@ -194,7 +206,7 @@ def _close_run_log(context: dg.RunStatusSensorContext, pmr: PmrSettings):
     run_status=dg.DagsterRunStatus.CANCELED,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="When a month's run (pmr_month, or Materialize all) is terminated, mark its run log failed "
-    "(it would say 'running').",
+    "(it would say 'running') and tag the run pmr/outcome.",
 )
 def stopped_run_log_sensor(context: dg.RunStatusSensorContext, pmr: PmrSettings):
     return _close_run_log(context, pmr)
@@ -203,7 +215,9 @@ def stopped_run_log_sensor(context: dg.RunStatusSensorContext, pmr: PmrSettings)
 @dg.run_failure_sensor(
     name="failed_run_log_sensor",
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="When a month's run fails with its run log still 'running' (its worker killed), mark it failed.",
+    description="When a month's run fails, tag it with why nothing was published (pmr/outcome, pmr/blocked_by or "
+    "pmr/failed_step, pmr/run_log, from its run log); when its run log still says 'running' (its worker killed), "
+    "mark it failed first.",
 )
 def failed_run_log_sensor(context: dg.RunFailureSensorContext, pmr: PmrSettings):
     return _close_run_log(context, pmr)

@@ -100,18 +100,46 @@ class MonthRun:
         return {"run log": dg.MetadataValue.path(str(self.folder / "run-log.json"))}
 
 
+def dagster_run_folder(out: Path, month: str, run_id: str) -> Path | None:
+    """The run folder of Dagster run `run_id` of `month` under `out`, when it made one with a
+    run log (a run refused before it read anything makes none)."""
+    parent = Path(out) / RUNS / month
+    folders = sorted(parent.glob(f"*-{run_id[:8]}")) if parent.is_dir() else []
+    return folders[-1] if folders and (folders[-1] / RUN_LOG).exists() else None
+
+
+# Dagster's failure of a blocked run names only the blocking asset check (DagsterAssetCheckFailedError);
+# these tags put what the run log says beside the run in the runs list, where an operator looks first.
+OUTCOME_TAG, BLOCKED_BY_TAG, FAILED_STEP_TAG, RUN_LOG_TAG = "pmr/outcome", "pmr/blocked_by", "pmr/failed_step", "pmr/run_log"
+
+
+def outcome_tags(out: Path, month: str, run_id: str) -> dict[str, str]:
+    """Tags for a failed Dagster run of `month`, from its run log: NOT PUBLISHED, and the
+    blocking checks that failed or the step that failed, and where the log is. Empty
+    when the run left no run log, or its log does not say it was blocked or failed."""
+    folder = dagster_run_folder(out, month, run_id)
+    if folder is None:
+        return {}
+    log = RunLog.load(folder)
+    where = {RUN_LOG_TAG: str(folder / RUN_LOG)}
+    if log.status == "blocked":
+        return {OUTCOME_TAG: "NOT PUBLISHED: blocked by failed checks",
+                BLOCKED_BY_TAG: ", ".join(log.blocked_by) or "the run's own checks (see its run log)", **where}
+    if log.status == "failed":
+        failed = next((s for s in reversed(log.steps) if s.get("status") == "error"), None)
+        return {OUTCOME_TAG: "NOT PUBLISHED: a step failed",
+                **({FAILED_STEP_TAG: f"{failed['step']}: {failed.get('error', '')}"[:500]} if failed else {}), **where}
+    return {}
+
+
 def close_stopped_run_log(out: Path, month: str, run_id: str, status: str) -> Path | None:
     """Mark failed the run log of a Dagster run that ended (`status`: CANCELED or FAILURE)
     while its log still says "running": Terminate interrupts a step between two of its
     events, outside the step's own code, and a worker killed outright writes nothing, so
     the log would say "running" for ever. Returns the log closed, None when there was none
     to close (a log the run closed itself, or the folder published)."""
-    parent = Path(out) / RUNS / month
-    folders = sorted(parent.glob(f"*-{run_id[:8]}")) if parent.is_dir() else []
-    if not folders or not (folders[-1] / RUN_LOG).exists():
-        return None
-    folder = folders[-1]
-    if shows(Path(out), month, folder):
+    folder = dagster_run_folder(out, month, run_id)
+    if folder is None or shows(Path(out), month, folder):
         return None
     log = RunLog.load(folder)
     if log.status != "running":

@@ -134,6 +134,12 @@ def test_the_blocked_dagster_run_records_the_failed_checks(dagster_runs):
     # the run's event log says what failed, where Dagster's step failure names only the check
     assert any("NOT PUBLISHED" in m and "accounting: quarantined share within limit" in m and "quality.csv" in m
                for m in dagster_runs["garbage"].log_messages)
+    # and failed_run_log_sensor's tags for the runs list, from that log
+    from orchestration.runs import outcome_tags
+
+    tags = outcome_tags(dagster_runs["out"], MONTH, garbage_run_id)
+    assert tags["pmr/outcome"] == "NOT PUBLISHED: blocked by failed checks"
+    assert "accounting: quarantined share within limit" in tags["pmr/blocked_by"]
 
 
 def test_garbage_is_not_published_and_the_cli_names_the_failed_checks(dagster_runs):

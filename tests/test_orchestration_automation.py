@@ -330,3 +330,46 @@ def test_a_materialize_all_run_in_progress_holds_the_landing_sensor_back(code):
     with dg.DagsterInstance.ephemeral() as instance:  # a finished run does not hold it back
         instance.add_run(DagsterRun(job_name="__ASSET_JOB", run_id="b" * 36, status=DagsterRunStatus.SUCCESS))
         assert not code["automation"].run_in_progress(instance)
+
+
+def test_a_failed_run_is_tagged_with_why_nothing_was_published(tmp_path):
+    """Dagster's failure of a blocked run names only the blocking check: the run status
+    sensors put the run log's outcome on the run as tags, for the runs list."""
+    from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
+
+    from orchestration.automation import tag_outcome
+
+    out = tmp_path / "out"
+    runs = out / ".runs" / "2026-10"
+    blocked = runs / "20261102T060000000000Z-aaaa1111"
+    blocked.mkdir(parents=True)
+    RunLog(month="2026-10", landing="l", warehouse="w", status="blocked",
+           blocked_by=["accounting: quarantined share within limit", "metrics: pct within 0-100"]).write(blocked)
+    failed = runs / "20261102T070000000000Z-bbbb2222"
+    failed.mkdir()
+    log = RunLog(month="2026-10", landing="l", warehouse="w")
+    log.steps = [{"step": "ingest", "status": "ok"}, {"step": "dbt build", "status": "error", "error": "disk full"}]
+    log.status = "failed"
+    log.write(failed)
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        def run(run_id, month="2026-10"):
+            dagster_run = DagsterRun(job_name="pmr_month", run_id=run_id, status=DagsterRunStatus.FAILURE,
+                                     tags={"dagster/partition": month} if month else {})
+            instance.add_run(dagster_run)
+            return dagster_run
+
+        tag_outcome(instance, run("aaaa1111-0000-0000-0000-000000000000"), out)
+        tags = instance.get_run_by_id("aaaa1111-0000-0000-0000-000000000000").tags
+        assert tags["pmr/outcome"] == "NOT PUBLISHED: blocked by failed checks"
+        assert tags["pmr/blocked_by"] == "accounting: quarantined share within limit, metrics: pct within 0-100"
+        assert tags["pmr/run_log"] == str(blocked / "run-log.json")
+
+        tag_outcome(instance, run("bbbb2222-0000-0000-0000-000000000000"), out)
+        tags = instance.get_run_by_id("bbbb2222-0000-0000-0000-000000000000").tags
+        assert (tags["pmr/outcome"], tags["pmr/failed_step"]) == ("NOT PUBLISHED: a step failed", "dbt build: disk full")
+
+        # no run folder (refused before it read anything), or no month: no tags
+        assert tag_outcome(instance, run("cccc3333-0000-0000-0000-000000000000"), out) == {}
+        assert tag_outcome(instance, run("dddd4444-0000-0000-0000-000000000000", month=None), out) == {}
+        assert "pmr/outcome" not in instance.get_run_by_id("cccc3333-0000-0000-0000-000000000000").tags
