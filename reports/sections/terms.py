@@ -4,6 +4,7 @@ outside the DCC can read every table without the definitions document."""
 
 from __future__ import annotations
 
+from pmr.metric_declarations import duration
 from reports.format import esc
 from reports.sections import Section
 
@@ -39,7 +40,7 @@ TERMS = (
                               "response, never below 0; for an alert, from its receipt to its delivery to the "
                               "User."),
     ("Target Response Time (TRT)", "The time within which each SRV's final response is due (the SRV catalogue); "
-                                   "60 seconds for an alert."),
+                                   "{alert_trt_s} for an alert (the parameters seed)."),
     ("Interim RTT excluding the HAN", "MP122's interim stand-in for a speed without the time spent in the Home "
                                       "Area Network (HAN), which the systems cannot measure: the DSP's mean "
                                       "processing time plus the region's mean CSP test-message round trip. For the "
@@ -70,7 +71,10 @@ TERMS = (
 
 
 def render(ctx, charts) -> str:
-    items = "".join(f"<dt>{esc(term)}</dt><dd>{esc(meaning)}</dd>" for term, meaning in TERMS)
+    # the alert target as the figures were computed with it, not as it was when this was written
+    alert_target = duration(ctx.parameter("alert_trt_s"), "the alert target") if ctx is not None else "the alert target"
+    items = "".join(f"<dt>{esc(term)}</dt><dd>{esc(meaning.replace('{alert_trt_s}', alert_target))}</dd>"
+                    for term, meaning in TERMS)
     return f'<dl class="terms">{items}</dl>'
 
 
