@@ -169,7 +169,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"error: {refused}", file=sys.stderr)
         return 1
     except MetricDefinitionError as error:
-        print(f"NOT PUBLISHED: a metric model breaks the contract of docs/adding-a-metric.md: {error}",
+        print(f"NOT PUBLISHED: a metric definition breaks the contract of docs/adding-a-metric.md: {error}",
               file=sys.stderr)
         return _with_run_log(error, 1)
     except (FileNotFoundError, MachineLimit) as error:

@@ -322,7 +322,7 @@ def _check_parameter_names(project_dir: Path, parameters: dict) -> None:
 def check_service_level_rows(rows: list[dict[str, str]]) -> None:
     """Each row of seeds/service_levels.csv is a level the report and the gate can hold a
     measure to: a percentage to reach (higher is better), target and minimum between 0
-    and 100, the minimum not above the target. The report judges every level as a floor,
+    and 100, the minimum not above the target, neither a fraction (above 0 and at most 1). The report judges every level as a floor,
     so a count or a ceiling would be judged the wrong way round; found here, in seconds,
     rather than by the seed's dbt tests after a whole build."""
     problems = []
@@ -339,6 +339,11 @@ def check_service_level_rows(rows: list[dict[str, str]]) -> None:
         if not (0 <= minimum <= target <= 100):
             problems.append(f"{name}: minimum {row.get('minimum')} and target {row.get('target')} are not 0 <= minimum "
                             "<= target <= 100")
+        elif 0 < target <= 1 or 0 < minimum <= 1:
+            # no share is held to a floor of 1% or less: 0.995 is 99.5% written as a fraction,
+            # which every figure would pass ("target met" at 3%)
+            problems.append(f"{name}: target {row.get('target')} and minimum {row.get('minimum')} read as fractions: "
+                            "write percentages (99.5, not 0.995)")
     if problems:
         raise MetricDefinitionError(
             "seeds/service_levels.csv: " + "; ".join(problems) + ". A service level is a percentage a measure must "

@@ -38,7 +38,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         models = check_declarations(PROJECT_DIR)
     except MetricDefinitionError as error:
-        print(f"error: a metric model breaks the contract of docs/adding-a-metric.md: {error}", file=sys.stderr)
+        print(f"error: a metric definition breaks the contract of docs/adding-a-metric.md: {error}", file=sys.stderr)
         return 1
     ids = sum(len(model.definitions) for model in models)
     print(f"metric declarations: {len(models)} metric models declare {ids} metric ids, none breaks the contract")
@@ -64,7 +64,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             with connect(db, read_only=True) as con:
                 check_metric_columns(con, metric_models(target_path_for(db) / "manifest.json"))
         except MetricDefinitionError as error:
-            print(f"error: a metric model breaks the contract of docs/adding-a-metric.md: {error}", file=sys.stderr)
+            print(f"error: a metric definition breaks the contract of docs/adding-a-metric.md: {error}", file=sys.stderr)
             return 1
     print("dbt project: compiles, and every model builds on an empty warehouse (refs, sources, macros, Jinja, YAML, "
           "the columns each model reads and a metric model returns)")

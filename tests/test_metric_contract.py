@@ -153,6 +153,10 @@ def test_a_service_level_of_another_unit_stops_the_run(tmp_path):
     ({"target": "1", "minimum": "4", "unit": "pct"}, "ceiling: minimum 4 and target 1 are not 0 <= minimum <= target <= 100"),
     ({"target": "101", "minimum": "96", "unit": "pct"}, "ceiling: minimum 96 and target 101 are not"),
     ({"target": "", "minimum": "96", "unit": "pct"}, "ceiling: target '' and minimum '96' are not both numbers"),
+    # 99.5% and 97% written as fractions: every share would meet them
+    ({"target": "0.995", "minimum": "0.97", "unit": "pct"},
+     "ceiling: target 0.995 and minimum 0.97 read as fractions: write percentages (99.5, not 0.995)"),
+    ({"target": "99.5", "minimum": "0.97", "unit": "pct"}, "ceiling: target 99.5 and minimum 0.97 read as fractions"),
 ])
 def test_a_service_level_the_report_would_judge_the_wrong_way_round_is_refused(row, problem):
     from pmr.metric_declarations import check_service_level_rows
@@ -531,7 +535,7 @@ def test_pmr_check_finds_a_misspelt_column_and_a_metric_model_without_the_contra
     (project / "models" / "metrics" / "metric_zz_new.sql").write_text("select 1.0 as value")
     columns = run_project_copy(project, "check")
     assert columns.returncode == 1
-    assert ("a metric model breaks the contract of docs/adding-a-metric.md: metric model metric_zz_new lacks "
+    assert ("a metric definition breaks the contract of docs/adding-a-metric.md: metric model metric_zz_new lacks "
             "column(s): metric_id, period, day, business_process, segment") in columns.stderr
 
 
@@ -564,7 +568,7 @@ def test_a_run_stopped_by_a_metric_model_says_where_its_log_is(tmp_path, monkeyp
     code = main(["run", "--month", "2026-10", "--landing", str(tmp_path / "landing"), "--out", str(tmp_path / "out"),
                  "--db", str(tmp_path / "w.duckdb")])
     err = capsys.readouterr().err
-    assert code == 1 and "NOT PUBLISHED: a metric model breaks the contract" in err
+    assert code == 1 and "NOT PUBLISHED: a metric definition breaks the contract" in err
     [log] = (tmp_path / "out").rglob("run-log.json")
     assert f"run log: {log}" in err.splitlines()
     assert json.loads(log.read_text())["status"] == "failed"

@@ -268,7 +268,7 @@ def test_a_broken_metric_declaration_stops_the_job_before_ingest(code, tmp_path,
     result = run_job(month_job(code, write_good_landing(tmp_path / "landing"), tmp_path / "out", db))
     [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     assert failure.step_key == "landing_ingest"
-    assert "a metric model breaks the contract of docs/adding-a-metric.md: zz.new: unit 'percent' is not one of" in str(
+    assert "a metric definition breaks the contract of docs/adding-a-metric.md: zz.new: unit 'percent' is not one of" in str(
         failure.event_specific_data.error)
     assert not db.exists()
 
