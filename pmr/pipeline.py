@@ -37,6 +37,7 @@ from pmr.calendar import (
     publication_timeliness,
 )
 from pmr.dbt_runner import DbtResult, run_dbt, target_path_for
+from pmr.definitions import definitions_record
 from pmr.ingest import ingest, landing_files
 from pmr.metric_docs import undocumented_warnings
 from pmr.run_log import (RUN_LOG, RunLog, close_abandoned_logs, complete_timeliness, failed_caveats, published_run_log,
@@ -245,6 +246,7 @@ def collect_step(log: RunLog, db: Path, month: str, manifest: Path | None = None
     with log.step("collect metrics") as record, connect(db) as con:
         run_claim.hold(con, log)
         record["rows"] = metrics.collect(con, manifest, month)
+    log.definitions = definitions_record(manifest, [m.name for m in metric_declarations.metric_models(manifest)])
     return record["rows"]
 
 

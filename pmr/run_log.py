@@ -62,6 +62,9 @@ class RunLog:
     # log}; published_at None when that report has no readable run log), None when no
     # figure of that month was read (none published beside it, or a damaged one)
     previous_levels_from: dict | None = None
+    # the definitions the figures were computed with (pmr.definitions.definitions_record):
+    # the version the report's header names and a fingerprint per metric model
+    definitions: dict | None = None
     # later months' published reports whose previous levels this publication made stale
     # (they show other figures or caveats of this month, or none): run them again
     stale_reports: list[str] = field(default_factory=list)

@@ -8,7 +8,6 @@ import hashlib
 import io
 import json
 import math
-import subprocess
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -18,8 +17,8 @@ import jinja2
 import pandas as pd
 
 from expectations.frames import follow_up_coverage, source_deliveries, uk_days_without_data
-from pmr import PROJECT_DIR
 from pmr.calendar import parse_month, period_bounds_utc, previous_month, publication_timeliness
+from pmr.definitions import definitions_version
 from pmr.gate import DAY_ENDS_CHECK, DAYS_CHECK
 from pmr.metric_declarations import duration
 from pmr.metric_tables import CATALOGUE, TABLE
@@ -30,7 +29,6 @@ from reports.context import ReportContext
 from reports.format import esc, uk_local, uk_time
 
 QUALITY_COLUMNS = ["source", "file", "rows_read", "accepted", "duplicates", "quarantined", "reason"]
-DEFINITION_PATHS = ["models", "macros", "seeds", "dbt_project.yml"]
 
 
 def _csv_value(value) -> str:
@@ -66,22 +64,6 @@ def write_quality_csv(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
 def write_metrics_csv(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
     rows = con.execute(f"select {', '.join(CSV_COLUMNS)} from {TABLE} order by {csv_order_by()}").fetchall()
     return _write_csv(folder / "metrics.csv", list(CSV_COLUMNS), rows)
-
-
-def definitions_version() -> tuple[str, str]:
-    """(git commit of the metric definitions, sha256 of the seeds)."""
-    digest = hashlib.sha256()
-    for seed in sorted((PROJECT_DIR / "seeds").glob("*.csv")):
-        digest.update(seed.name.encode() + b"\0" + seed.read_bytes())
-    try:
-        commit = subprocess.run(["git", "log", "-1", "--format=%h (%cs)", "--", *DEFINITION_PATHS],
-                                cwd=PROJECT_DIR, capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", *DEFINITION_PATHS],
-                               cwd=PROJECT_DIR, capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        commit, dirty = "", ""
-    commit = commit or "not under version control"
-    return (commit + (" with uncommitted changes" if dirty else "")), digest.hexdigest()[:16]
 
 
 @dataclass

@@ -132,6 +132,9 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
     assert (log["timeliness"]["working_days_after_period_end"], log["timeliness"]["on_time"]) == (10, True)
     assert '— 10 Working Days after the period: <span class="ontime">on time</span>' in header
     assert "<dt>Figures</dt><dd><strong>Final figures</strong>: " in header
+    # the definitions the figures were computed with: a fingerprint per metric model
+    fingerprints = log["definitions"]["metric_models"]
+    assert "metric_alerts" in fingerprints and all(len(f) == 16 for f in fingerprints.values())
 
     log, header = publish_on(20)
     assert (log["timeliness"]["published_uk_date"], log["timeliness"]["on_time"]) == ("2026-11-20", False)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pmr.calendar import parse_month, previous_month
+from pmr.definitions import changed_models
 from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK
 from pmr.metric_declarations import duration
 from pmr.run_log import failed_caveats
@@ -15,6 +16,7 @@ from reports.format import esc, number, status, table, uk_time
 from reports.sections import Section
 
 TRT_MISSED = "ic.pct_trt_missed"
+OTHER_DEFINITIONS = "(other definitions)"
 
 
 def _scope(r, names: dict[str, str]) -> str:
@@ -42,11 +44,14 @@ def render(ctx, charts) -> str:
     names |= dict(ctx.query("select distinct service, service_name from reference.service_components").values)
     lines = []
     order = ["requirement", "metric_id", "business_process", "service", "category"]
+    redefined = set(_redefined_models(ctx) or [])
     for _, r in rows.sort_values(order, na_position="first").iterrows():
         scope = _scope(r, names)
         previous = ctx.previous_value(r["metric_id"], **{c: r[c] if isinstance(r[c], str) else None
                                                          for c in BREAKDOWNS})
-        lines.append([ctx.title(r["metric_id"]), r["requirement"], scope, number(previous, r["unit"]),
+        previous_cell = number(previous, r["unit"]) + (f" {OTHER_DEFINITIONS}"
+                                                        if previous is not None and r["model"] in redefined else "")
+        lines.append([ctx.title(r["metric_id"]), r["requirement"], scope, previous_cell,
                       number(r["value"], r["unit"]), *_levels_and_status(ctx, r)])
     if not lines:
         return "<p>No measures this month.</p>"
@@ -104,7 +109,29 @@ def _previous_note(ctx) -> str:
     when = f" on {published_at}" if published_at else ""
     return (f'<p class="note">Previous month: the figures of the report published for {month}{when} beside this '
             f"one (its metrics.csv); – where it has no such figure. A later publication of {month} does not "
-            f"change them until this report is published again.{said}</p>")
+            f"change them until this report is published again.{said}{_definitions_note(ctx)}</p>")
+
+
+def _redefined_models(ctx) -> list[str] | None:
+    """The metric models whose definitions (pmr.definitions) differ between this report and
+    the previous month's published one; None when either did not record them."""
+    current = getattr(ctx.run, "definitions", None) if ctx.run is not None else None
+    return changed_models(current, (ctx.previous_log or {}).get("definitions"))
+
+
+def _definitions_note(ctx) -> str:
+    """Whether the previous month's figures were computed with this report's definitions."""
+    redefined = _redefined_models(ctx)
+    if redefined is None:
+        return (" That report did not record the definitions it was computed with in the form this one does, so "
+                "whether they are this report's is not known.")
+    if not redefined:
+        return " Its figures were computed with the same definitions as this report's."
+    catalogue = ctx.catalogue
+    requirements = sorted(set(catalogue.loc[catalogue["model"].isin(redefined), "requirement"]))
+    return (f" The definitions of {', '.join(requirements)} changed between the two publications (the SQL, "
+            f"reference tables or parameters behind them; docs/decision-log.md says what changed and why): "
+            f"their previous figures are marked {OTHER_DEFINITIONS} and may not compare with this month's.")
 
 
 def _alerts_note(ctx, rows) -> str:

@@ -1,0 +1,110 @@
+"""Which definitions a publication's figures were computed with, so that two publications
+can be compared: the version the report's header names (the git commit of the
+definitions and a hash of the reference tables), and a fingerprint per metric model of
+everything its figures are computed from (its own SQL, every model and seed upstream of
+it, and the project macros they use, from dbt's manifest). The run log records both;
+the report says when the previous month's figures of a metric came from other
+definitions than this month's (reports/sections/measures.py)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import subprocess
+from pathlib import Path
+
+from pmr import PROJECT_DIR
+
+DEFINITION_PATHS = ["models", "macros", "seeds", "dbt_project.yml"]
+# dbt's own macros change with dbt, not with a definition: only the project's are fingerprinted
+PROJECT_MACROS = "macro.pmr_warehouse."
+# The parameters seed holds every window and threshold: a model depends on the rows it names
+# (a quoted name, or parameter_value's argument), not on the whole file, so that a new alert
+# target does not mark the availability figures as computed with other definitions.
+PARAMETERS_SEED = "seed.pmr_warehouse.parameters"
+# Raised whenever model_fingerprints computes its hash differently: fingerprints of two
+# versions are not compared (they would differ for every model).
+FINGERPRINT_VERSION = 1
+
+
+def definitions_version() -> tuple[str, str]:
+    """(git commit of the metric definitions, sha256 of the seeds)."""
+    digest = hashlib.sha256()
+    for seed in sorted((PROJECT_DIR / "seeds").glob("*.csv")):
+        digest.update(seed.name.encode() + b"\0" + seed.read_bytes())
+    try:
+        commit = subprocess.run(["git", "log", "-1", "--format=%h (%cs)", "--", *DEFINITION_PATHS],
+                                cwd=PROJECT_DIR, capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", *DEFINITION_PATHS],
+                               cwd=PROJECT_DIR, capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit, dirty = "", ""
+    commit = commit or "not under version control"
+    return (commit + (" with uncommitted changes" if dirty else "")), digest.hexdigest()[:16]
+
+
+def model_fingerprints(manifest: dict, models: list[str], parameters: dict[str, str] | None = None
+                       ) -> dict[str, str]:
+    """{model name: fingerprint} for the named models of a dbt manifest: a hash of the
+    checksums of the model and of every model and seed upstream of it, and of the SQL of
+    every project macro any of them calls. Two builds give a model the same fingerprint
+    when nothing its figures are computed from changed: a change anywhere upstream
+    (staging included) changes it, whether or not it moves a figure. Of the parameters
+    seed, given as `parameters` ({name: its row as text}), only the rows whose names that
+    SQL holds count."""
+    nodes, parents, macros = manifest["nodes"], manifest["parent_map"], manifest["macros"]
+    by_name = {node["name"]: node_id for node_id, node in nodes.items() if node["resource_type"] == "model"}
+    fingerprints = {}
+    for name in models:
+        upstream, pending = set(), [by_name[name]]
+        while pending:
+            node_id = pending.pop()
+            if node_id in upstream or node_id not in nodes:  # sources have no definition to hash
+                continue
+            upstream.add(node_id)
+            pending.extend(parents.get(node_id, []))
+        used, pending = set(), [m for node_id in upstream for m in nodes[node_id]["depends_on"].get("macros", [])]
+        while pending:
+            macro_id = pending.pop()
+            if macro_id in used or not macro_id.startswith(PROJECT_MACROS) or macro_id not in macros:
+                continue
+            used.add(macro_id)
+            pending.extend(macros[macro_id]["depends_on"].get("macros", []))
+        lines = sorted([f"{node_id} {nodes[node_id]['checksum']['checksum']}" for node_id in upstream
+                        if not (parameters is not None and node_id == PARAMETERS_SEED)]
+                       + [f"{macro_id} {hashlib.sha256(macros[macro_id]['macro_sql'].encode()).hexdigest()}"
+                          for macro_id in used])
+        if parameters is not None and PARAMETERS_SEED in upstream:
+            sql = "\n".join([nodes[n].get("raw_code", "") for n in upstream] + [macros[m]["macro_sql"] for m in used])
+            named = sorted(name for name in parameters if re.search(rf"\b{re.escape(name)}\b", sql))
+            lines += [f"{PARAMETERS_SEED} {name} {parameters[name]}" for name in named]
+        fingerprints[name] = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+    return fingerprints
+
+
+def definitions_record(manifest_path: Path, models: list[str]) -> dict:
+    """What the run log keeps of a build's definitions: the version the header names and
+    the fingerprint of each metric model."""
+    commit, seeds_sha256 = definitions_version()
+    manifest = json.loads(Path(manifest_path).read_text())
+    with (PROJECT_DIR / "seeds" / "parameters.csv").open(newline="", encoding="utf-8") as seed:
+        parameters = {row["parameter"]: f"{row['value']} {row['unit']}" for row in csv.DictReader(seed)}
+    return {"commit": commit, "seeds_sha256": seeds_sha256, "fingerprint_version": FINGERPRINT_VERSION,
+            "metric_models": model_fingerprints(manifest, models, parameters)}
+
+
+def changed_models(current: dict | None, previous: dict | None) -> list[str] | None:
+    """The metric models whose fingerprint differs between two definitions records (a
+    model the previous one lacks is new: its figures have no previous level anyway).
+    None when either publication did not record its definitions, or fingerprinted them
+    another way."""
+    if not isinstance(current, dict) or not isinstance(previous, dict):
+        return None
+    if current.get("fingerprint_version") != previous.get("fingerprint_version"):
+        return None
+    now, then = current.get("metric_models"), previous.get("metric_models")
+    if not isinstance(now, dict) or not isinstance(then, dict):
+        return None
+    return sorted(model for model, fingerprint in now.items() if model in then and then[model] != fingerprint)
