@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from pmr import PROJECT_DIR, dbt_with_parent
+from pmr.test_meanings import generic_test_meaning
 from pmr.warehouse import (OUT_OF_DISK_TEXT, OutOfDisk, WarehouseLocked, is_lock_error, lock_message, memory_limit,
                            out_of_disk_message)
 
@@ -55,8 +56,9 @@ def target_path_for(db: Path) -> Path:
 
 def read_results(target_path: Path) -> list[dict]:
     """run_results.json's results, each test that did not pass with its description
-    from the manifest when the project gives one: dbt's own message ("Got 28 results,
-    configured to warn if != 0") says what failed, not what it means."""
+    from the manifest when the project gives one, else a generic test's meaning in words
+    (pmr.test_meanings): dbt's own message ("Got 28 results, configured to warn if != 0")
+    says what failed, not what it means."""
     results_file = target_path / "run_results.json"
     if not results_file.exists():
         return []
@@ -65,7 +67,8 @@ def read_results(target_path: Path) -> list[dict]:
     if manifest_file.exists() and any(r.get("status") in ("fail", "warn") for r in results):
         nodes = json.loads(manifest_file.read_text())["nodes"]
         for r in results:
-            description = (nodes.get(r["unique_id"]) or {}).get("description", "").strip()
+            node = nodes.get(r["unique_id"]) or {}
+            description = node.get("description", "").strip() or generic_test_meaning(node, nodes) or ""
             if r.get("status") in ("fail", "warn") and description:
                 r["description"] = " ".join(description.split())
     return results

@@ -1,8 +1,10 @@
 """The reference tables (seeds) are configuration the Operations Group amends by hand.
 Their tests (seeds/_seeds.yml) must catch the amendments that would silently change
 figures: a duplicated key doubles the requests joined to it, an unknown class or a
-process SRV missing from the catalogue drops requests from every figure. Here a copy
-of the project gets four such edits, and exactly their four tests must fail."""
+process SRV missing from the catalogue drops requests from every figure, a TRT longer
+than the follow-up window calls figures final too early. Here a copy of the project
+gets such edits, exactly their tests must fail, and each failure says in words which
+file broke which rule."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import shutil
 import subprocess
 
 from pmr import PROJECT_DIR
-from pmr.dbt_runner import dbt_env
+from pmr.dbt_runner import dbt_env, read_results
 from pmr.dbt_with_parent import dbt_executable
 
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
@@ -31,6 +33,12 @@ def seed_test_results(project, db):
     return {r["unique_id"].split(".")[2]: r["status"] for r in results if r["unique_id"].startswith("test.")}
 
 
+def failure_meanings(project):
+    """{test name: the meaning pmr's gate shows} of the failed tests of the last build."""
+    return {r["unique_id"].split(".")[2]: r.get("description") for r in read_results(project / "target")
+            if r.get("status") == "fail"}
+
+
 def test_hand_edits_that_would_change_figures_fail_their_seed_tests(tmp_path):
     project = tmp_path / "project"
     for part in PROJECT_PARTS:
@@ -41,7 +49,7 @@ def test_hand_edits_that_would_change_figures_fail_their_seed_tests(tmp_path):
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, copy)
     seeds = project / "seeds"
-    append_line(seeds / "srv_catalogue.csv", "2.2,Top Up Device again,false,true,false,false,false,true,30,,a typo")
+    append_line(seeds / "srv_catalogue.csv", "2.2,Top Up Device again,false,true,false,false,false,true,30,518400,a typo")
     append_line(seeds / "response_codes.csv", "E40,rejcted,Misspelt class,a typo")
     append_line(seeds / "business_process_srvs.csv", "prepayment_top_up,2.22,,a typo")
     append_line(seeds / "service_levels.csv", "availability_new,95,99,pct,Target below its minimum,a typo")
@@ -54,5 +62,18 @@ def test_hand_edits_that_would_change_figures_fail_their_seed_tests(tmp_path):
         "accepted_values_response_codes_class__success__acknowledgement__rejected__comms_failure__timeout",
         "relationships_business_process_srvs_srv__srv__ref_srv_catalogue_",
         "expression_is_true_service_levels_minimum_target",
+        "assert_response_follow_up_is_the_longest_trt",  # the typo row's SMETS1 TRT, 6 days, is the longest
     ]), failed
     assert len(statuses) > 40  # the other seed tests ran, and passed
+    # each said in words, with the file, the column and a query that finds the rows
+    meanings = failure_meanings(project)
+    assert meanings["unique_srv_catalogue_srv"] == (
+        'seeds/srv_catalogue.csv: a value of srv appears more than once (the rows: pmr sql "select srv, count(*) '
+        'from reference.srv_catalogue group by all having count(*) > 1")')
+    assert meanings["relationships_business_process_srvs_srv__srv__ref_srv_catalogue_"] == (
+        "seeds/business_process_srvs.csv: a value of srv is not a srv of srv_catalogue")
+    assert meanings["assert_response_follow_up_is_the_longest_trt"].startswith(
+        "seeds/parameters.csv response_follow_up_s must equal the longest Target Response Time")
+    assert meanings["expression_is_true_service_levels_minimum_target"] == (
+        'seeds/service_levels.csv: some rows break the rule minimum <= target (the rows: pmr sql "select * from '
+        'reference.service_levels where not (minimum <= target)")')

@@ -1,0 +1,34 @@
+"""A failed generic dbt test without a description is said in words (pmr.test_meanings):
+which file or table, which rule, and a query that finds the rows."""
+
+from __future__ import annotations
+
+from pmr.test_meanings import generic_test_meaning
+
+NODES = {
+    "seed.p.parameters": {"name": "parameters", "resource_type": "seed", "schema": "reference", "alias": "parameters"},
+    "model.p.fct_alerts": {"name": "fct_alerts", "resource_type": "model", "schema": "marts", "alias": None},
+}
+
+
+def _node(name, attached="seed.p.parameters", **kwargs):
+    return {"test_metadata": {"name": name, "kwargs": kwargs}, "attached_node": attached}
+
+
+def test_each_generic_test_says_what_broke_where():
+    assert generic_test_meaning(_node("not_null", column_name="value"), NODES) == (
+        'seeds/parameters.csv: value is empty in some row (pmr sql "select * from reference.parameters where value '
+        'is null")')
+    assert generic_test_meaning(_node("accepted_values", "model.p.fct_alerts", column_name="alert_kind",
+                                     values=["device", "dcc"]), NODES) == (
+        "marts.fct_alerts: alert_kind holds a value that is not one of device, dcc")
+    assert generic_test_meaning(_node("unique_combination_of_columns", combination_of_columns=["parameter", "unit"]),
+                                NODES) == (
+        'seeds/parameters.csv: the same (parameter, unit) appears more than once (the rows: pmr sql "select '
+        'parameter, unit, count(*) from reference.parameters group by all having count(*) > 1")')
+
+
+def test_a_test_it_cannot_word_is_left_to_dbts_message():
+    assert generic_test_meaning(_node("some_package_test", column_name="value"), NODES) is None
+    assert generic_test_meaning(_node("unique", "model.p.gone", column_name="x"), NODES) is None
+    assert generic_test_meaning({"resource_type": "test"}, NODES) is None  # a singular test
