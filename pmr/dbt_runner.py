@@ -68,7 +68,10 @@ def read_results(target_path: Path) -> list[dict]:
         nodes = json.loads(manifest_file.read_text())["nodes"]
         for r in results:
             node = nodes.get(r["unique_id"]) or {}
-            description = node.get("description", "").strip() or generic_test_meaning(node, nodes) or ""
+            worded = generic_test_meaning(node, nodes)
+            description = node.get("description", "").strip() or str(worded or "")
+            if r.get("status") in ("fail", "warn") and worded and worded.rows_sql:
+                r["meaning"], r["rows_sql"] = worded.meaning, worded.rows_sql
             if r.get("status") in ("fail", "warn") and description:
                 r["description"] = " ".join(description.split())
     return results

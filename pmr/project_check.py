@@ -1,7 +1,8 @@
 """`pmr check`: the project's checks that need no data, for a metric author after an
 edit: the metric declarations against their contract, the metric docs, portable SQL,
-and dbt building the whole project on an empty warehouse (every model compiled and run
-with no rows, so a column a model reads that is not there fails in seconds)."""
+dbt building the whole project on an empty warehouse (every model compiled and run
+with no rows, so a column a model reads that is not there fails in seconds), and the
+tests of the reference tables (seeds), which load in full."""
 
 from __future__ import annotations
 
@@ -66,9 +67,45 @@ def cmd_check(args: argparse.Namespace) -> int:
         except MetricDefinitionError as error:
             print(f"error: a metric definition breaks the contract of docs/adding-a-metric.md: {error}", file=sys.stderr)
             return 1
-    print("dbt project: compiles, and every model builds on an empty warehouse (refs, sources, macros, Jinja, YAML, "
-          "the columns each model reads and a metric model returns)")
-    return 1 if not_portable or not_documented else 0
+        print("dbt project: compiles, and every model builds on an empty warehouse (refs, sources, macros, Jinja, "
+              "YAML, the columns each model reads and a metric model returns)")
+        seeds_broken = seed_test_failures(db)
+    if seeds_broken:
+        print("error: the reference tables (seeds/) fail their tests:\n  " + "\n  ".join(seeds_broken), file=sys.stderr)
+    else:
+        print("reference tables: every test of seeds/ passes (keys, codes, levels, the follow-up window)")
+    return 1 if not_portable or not_documented or seeds_broken else 0
+
+
+SHOWN_FAULTY_ROWS = 5
+
+
+def seed_test_failures(db: Path) -> list[str]:
+    """The tests of the seeds alone (and of nothing else), on the seeds the empty build
+    loaded in full into `db`: a duplicated key, an unknown code, a TRT longer than the
+    follow-up window. Each as "test: what it means", with the rows at fault where the
+    test's meaning has a query for them; empty when all pass."""
+    from pmr import gate
+    from pmr.dbt_runner import run_dbt
+    from pmr.warehouse import connect
+
+    result = run_dbt(["test", "--select", "resource_type:seed", "--indirect-selection", "cautious",
+                      "--threads", "1"], db)
+    # a worded generic test: its meaning, then the rows at fault from this scratch warehouse
+    # (its `pmr sql` query would read the built warehouse, which has not loaded this edit)
+    worded = {r["unique_id"].split(".")[2]: r for r in result.results if r.get("rows_sql")}
+    failures = []
+    for check in gate.from_dbt(result):
+        if check.passed:
+            continue
+        if check.name not in worded:
+            failures.append(f"{check.name}: {check.detail}")
+            continue
+        with connect(db, read_only=True) as con:
+            rows = con.execute(f"{worded[check.name]['rows_sql']} limit {SHOWN_FAULTY_ROWS}").fetchall()
+        failures.append(f"{check.name}: {worded[check.name]['meaning']}:" + "".join(
+            f"\n    {', '.join('' if v is None else str(v) for v in row)}" for row in rows))
+    return failures
 
 
 def empty_build(db: Path):

@@ -539,6 +539,27 @@ def test_pmr_check_finds_a_misspelt_column_and_a_metric_model_without_the_contra
             "column(s): metric_id, period, day, business_process, segment") in columns.stderr
 
 
+def test_pmr_check_runs_the_seeds_tests_and_shows_the_rows_at_fault(tmp_path):
+    """An analyst's edits of the reference tables: a service level twice, and an SRV's
+    TRT longer than response_follow_up_s (the follow-up window). pmr run found them only
+    after its whole build, as "Got 1 result"."""
+    from tests.helpers import copy_project, run_project_copy
+
+    project = copy_project(tmp_path / "project")
+    levels = project / "seeds" / "service_levels.csv"
+    levels.write_text(levels.read_text() + "alerts_within_sla,99.5,97,pct,Alerts again,confirmed\n")
+    catalogue = project / "seeds" / "srv_catalogue.csv"
+    catalogue.write_text(catalogue.read_text().replace(
+        "11.1,Update Firmware,false,true,false,false,true,true,432000,", "11.1,Update Firmware,false,true,false,false,"
+        "true,true,518400,"))
+    checked = run_project_copy(project, "check")
+    assert checked.returncode == 1 and "dbt project: compiles" in checked.stdout
+    assert ("unique_service_levels_service_level: seeds/service_levels.csv: a value of service_level appears more "
+            "than once:\n    alerts_within_sla, 2\n") in checked.stderr
+    assert ("assert_response_follow_up_is_the_longest_trt: seeds/parameters.csv response_follow_up_s must equal the "
+            "longest Target Response Time") in checked.stderr
+
+
 def test_pmr_check_leaves_out_dbts_lines_about_itself_but_never_an_error():
     from pmr.project_check import _without_dbt_preamble
 

@@ -16,14 +16,14 @@ def _node(name, attached="seed.p.parameters", **kwargs):
 
 
 def test_each_generic_test_says_what_broke_where():
-    assert generic_test_meaning(_node("not_null", column_name="value"), NODES) == (
-        'seeds/parameters.csv: value is empty in some row (pmr sql "select * from reference.parameters where value '
+    assert str(generic_test_meaning(_node("not_null", column_name="value"), NODES)) == (
+        'seeds/parameters.csv: value is empty in some row (the rows: pmr sql "select * from reference.parameters where value '
         'is null")')
-    assert generic_test_meaning(_node("accepted_values", "model.p.fct_alerts", column_name="alert_kind",
-                                     values=["device", "dcc"]), NODES) == (
+    assert str(generic_test_meaning(_node("accepted_values", "model.p.fct_alerts", column_name="alert_kind",
+                                         values=["device", "dcc"]), NODES)) == (
         "marts.fct_alerts: alert_kind holds a value that is not one of device, dcc")
-    assert generic_test_meaning(_node("unique_combination_of_columns", combination_of_columns=["parameter", "unit"]),
-                                NODES) == (
+    assert str(generic_test_meaning(_node("unique_combination_of_columns", combination_of_columns=["parameter", "unit"]),
+                                    NODES)) == (
         'seeds/parameters.csv: the same (parameter, unit) appears more than once (the rows: pmr sql "select '
         'parameter, unit, count(*) from reference.parameters group by all having count(*) > 1")')
 
