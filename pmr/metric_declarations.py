@@ -249,6 +249,7 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
     for model in models:
         check_definitions(model.name, list(model.definitions))
     _check_unique_ids(models)
+    check_seed_files(project_dir)
     with open(project_dir / "seeds" / "service_levels.csv", newline="") as handle:
         level_rows = list(csv.DictReader(handle))
     check_service_level_rows(level_rows)
@@ -258,6 +259,25 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
     catalogue_rows(models, parameters)  # raises on a follow_up that names no parameter in seconds
     _check_parameter_names(project_dir, parameters)
     return models
+
+
+def check_seed_files(project_dir: Path) -> None:
+    """Every line of every seeds/*.csv has as many values as its header: a comma typed
+    inside a value (`99,5`, `Top Up Device, prepayment`) shifts the columns after it, and
+    dbt's loader counts rows from another origin than the file's lines. Names the file
+    and the line."""
+    problems = []
+    for path in sorted((Path(project_dir) / "seeds").glob("*.csv")):
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            for row in reader:
+                if row and len(row) != len(header):
+                    problems.append(f"seeds/{path.name} line {reader.line_num}: {len(row)} values, the header has "
+                                    f"{len(header)}")
+    if problems:
+        raise MetricDefinitionError("; ".join(problems) + " (a comma inside a value needs the value in double "
+                                    "quotes, and a decimal takes a point: 99.5)")
 
 
 # A window of seeds/parameters.csv named in a title or description ("Alerts delivered

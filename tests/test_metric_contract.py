@@ -611,3 +611,17 @@ def test_a_metric_model_reading_day_from_a_relation_without_it_is_told_to_write_
     assert not check.passed and check.blocking
     assert check.detail.endswith("\npmr: a metric_rows call over a relation without a day column needs day=none "
                                  "(docs/adding-a-metric.md, the macro metric_rows)")
+
+
+def test_a_seed_line_with_a_comma_too_many_is_named_by_its_line(tmp_path):
+    from pmr.metric_declarations import check_seed_files
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "service_levels.csv").write_text("service_level,target,minimum,unit,description,source\n"
+                                              "a,99,96,pct,A,x\n"
+                                              "b,99,5,97,pct,B,x\n")  # 99,5: a comma as the decimal point
+    (seeds / "srv_catalogue.csv").write_text('srv,name,source\n2.2,"Top Up Device, prepayment",x\n')  # quoted: fine
+    with pytest.raises(MetricDefinitionError) as refused:
+        check_seed_files(tmp_path)
+    assert str(refused.value).startswith("seeds/service_levels.csv line 3: 7 values, the header has 6 (a comma")
