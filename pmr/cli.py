@@ -15,6 +15,7 @@ import duckdb
 
 from pmr.ad_hoc import SHOWN_ROWS, cmd_sql
 from pmr.project_check import cmd_check
+from pmr.run_history import cmd_runs
 from pmr.warehouse import WarehouseLocked, db_path
 
 _STARTED = time.perf_counter()
@@ -316,6 +317,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     deadline.add_argument("month", type=_month, help="reporting period, YYYY-MM")
     deadline.set_defaults(handler=cmd_deadline)
+
+    runs = commands.add_parser(
+        "runs", help="list a month's runs and which one is published",
+        description="List the runs of MONTH kept under <out>/.runs/MONTH/, oldest first, as their run logs "
+        "tell them: when each started, by pmr run or Dagster, published, blocked (by which checks) or failed (in "
+        "which step), with final or provisional figures, the definitions commit, and which one <out>/MONTH shows. "
+        "Every earlier version of a published report stays there. Exit code 1 when the month has no runs.",
+    )
+    runs.add_argument("--month", type=_month, required=True, help="reporting period, YYYY-MM")
+    runs.add_argument("--out", type=_path, required=True, help="the folder pmr run published into")
+    runs.set_defaults(handler=cmd_runs)
 
     sql = commands.add_parser(
         "sql", help="run one read-only query on the warehouse",
