@@ -456,6 +456,7 @@ def test_the_page_says_the_windows_the_parameters_set():
     con.execute("create table reference.parameters as select * from (values ('alert_trt_s', 90.0), "
                 "('cos_correction_window_s', 259200.0), ('billing_read_window_s', 43200.0)) t(parameter, value)")
     con.execute("create table reference.alert_codes (alert_code varchar, meaning varchar)")
+    con.execute("create schema marts; create table marts.fct_alerts (alert_code varchar, alert_kind varchar)")
     metrics = _figures(dict(metric_id="alerts.pct_within_sla", segment="All", value=50.0, target=99.0, minimum=96.0,
                             unit="pct"),
                        dict(metric_id="alerts.late", category="8FFF", value=1.0, unit="count"),
