@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from pmr import PROJECT_DIR, dbt_with_parent
-from pmr.test_meanings import generic_test_meaning
+from pmr.dbt_test_meanings import generic_test_meaning
 from pmr.warehouse import (OUT_OF_DISK_TEXT, OutOfDisk, WarehouseLocked, is_lock_error, lock_message, memory_limit,
                            out_of_disk_message)
 
@@ -57,7 +57,7 @@ def target_path_for(db: Path) -> Path:
 def read_results(target_path: Path) -> list[dict]:
     """run_results.json's results, each test that did not pass with its description
     from the manifest when the project gives one, else a generic test's meaning in words
-    (pmr.test_meanings): dbt's own message ("Got 28 results, configured to warn if != 0")
+    (pmr.dbt_test_meanings): dbt's own message ("Got 28 results, configured to warn if != 0")
     says what failed, not what it means."""
     results_file = target_path / "run_results.json"
     if not results_file.exists():

@@ -11,7 +11,7 @@ _REF = re.compile(r"ref\(\s*['\"]([^'\"]+)['\"]\s*\)")
 
 
 @dataclass(frozen=True)
-class TestMeaning:
+class WordedTest:
     meaning: str
     rows_sql: str | None = None  # a query of the warehouse that returns the rows at fault
 
@@ -19,7 +19,12 @@ class TestMeaning:
         return self.meaning + (f' (the rows: pmr sql "{self.rows_sql}")' if self.rows_sql else "")
 
 
-def generic_test_meaning(test: dict, nodes: dict) -> TestMeaning | None:
+def _sql_literal(value) -> str:
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else \
+        "'" + str(value).replace("'", "''") + "'"
+
+
+def generic_test_meaning(test: dict, nodes: dict) -> WordedTest | None:
     """The meaning of the generic test node `test` of a dbt manifest (`nodes`: the
     manifest's nodes), or None for a test of another kind."""
     metadata = test.get("test_metadata") or {}
@@ -29,26 +34,39 @@ def generic_test_meaning(test: dict, nodes: dict) -> TestMeaning | None:
         return None
     relation = f"{attached['schema']}.{attached.get('alias') or attached['name']}"
     where = f"seeds/{attached['name']}.csv" if attached["resource_type"] == "seed" else relation
+    # a test of some rows only (config where:) is about those rows, and so is its query
+    among = (test.get("config") or {}).get("where")
+    if among:
+        where += f" (rows where {among})"
+        relation = f"(select * from {relation} where {among}) as tested"
     column = kwargs.get("column_name")
     name = metadata.get("name")
     if name == "unique" and column:
-        return TestMeaning(f"{where}: a value of {column} appears more than once",
+        return WordedTest(f"{where}: a value of {column} appears more than once",
                            f"select {column}, count(*) from {relation} group by all having count(*) > 1")
     if name == "not_null" and column:
-        return TestMeaning(f"{where}: {column} is empty in some row", f"select * from {relation} where {column} is null")
+        return WordedTest(f"{where}: {column} is empty in some row", f"select * from {relation} where {column} is null")
     if name == "accepted_values" and column:
-        values = ", ".join(str(v) for v in kwargs.get("values") or [])
-        return TestMeaning(f"{where}: {column} holds a value that is not one of {values}")
+        values = kwargs.get("values") or []
+        listed = ", ".join(_sql_literal(v) for v in values)
+        return WordedTest(f"{where}: {column} holds a value that is not one of {', '.join(str(v) for v in values)}",
+                          f"select {column}, count(*) from {relation} where {column} not in ({listed}) group by all")
     if name == "relationships" and column:
         target = _REF.search(str(kwargs.get("to", "")))
         other = target.group(1) if target else kwargs.get("to")
-        return TestMeaning(f"{where}: a value of {column} is not a {kwargs.get('field')} of {other}")
+        field = kwargs.get("field")
+        parent = next((n for n in nodes.values() if n.get("name") == other and n.get("resource_type") in
+                       ("model", "seed")), None)
+        rows_sql = (f"select {column}, count(*) from {relation} where {column} is not null and {column} not in "
+                    f"(select {field} from {parent['schema']}.{parent.get('alias') or parent['name']}) group by all"
+                    if parent else None)
+        return WordedTest(f"{where}: a value of {column} is not a {field} of {other}", rows_sql)
     if name == "expression_is_true" and kwargs.get("expression"):
         expression = kwargs["expression"]
-        return TestMeaning(f"{where}: some rows break the rule {expression}",
+        return WordedTest(f"{where}: some rows break the rule {expression}",
                            f"select * from {relation} where not ({expression})")
     if name == "unique_combination_of_columns":
         columns = ", ".join(kwargs.get("combination_of_columns") or [])
-        return TestMeaning(f"{where}: the same ({columns}) appears more than once",
+        return WordedTest(f"{where}: the same ({columns}) appears more than once",
                            f"select {columns}, count(*) from {relation} group by all having count(*) > 1")
     return None
