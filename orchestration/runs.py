@@ -111,6 +111,8 @@ def dagster_run_folder(out: Path, month: str, run_id: str) -> Path | None:
 # Dagster's failure of a blocked run names only the blocking asset check (DagsterAssetCheckFailedError);
 # these tags put what the run log says beside the run in the runs list, where an operator looks first.
 OUTCOME_TAG, BLOCKED_BY_TAG, FAILED_STEP_TAG, RUN_LOG_TAG = "pmr/outcome", "pmr/blocked_by", "pmr/failed_step", "pmr/run_log"
+# the step close_stopped_run_log records for a run stopped outside its steps (Terminate, a killed worker)
+TERMINATED_STEP = "dagster run"
 
 
 def outcome_tags(out: Path, month: str, run_id: str) -> dict[str, str]:
@@ -120,13 +122,19 @@ def outcome_tags(out: Path, month: str, run_id: str) -> dict[str, str]:
     folder = dagster_run_folder(out, month, run_id)
     if folder is None:
         return {}
-    log = RunLog.load(folder)
+    try:
+        log = RunLog.load(folder)
+    except (OSError, ValueError, TypeError):  # a damaged log: the run's failure says enough
+        return {}
     where = {RUN_LOG_TAG: str(folder / RUN_LOG)}
     if log.status == "blocked":
         return {OUTCOME_TAG: "NOT PUBLISHED: blocked by failed checks",
                 BLOCKED_BY_TAG: ", ".join(log.blocked_by) or "the run's own checks (see its run log)", **where}
     if log.status == "failed":
         failed = next((s for s in reversed(log.steps) if s.get("status") == "error"), None)
+        if failed and failed["step"] == TERMINATED_STEP:
+            return {OUTCOME_TAG: "NOT PUBLISHED: the run was stopped", FAILED_STEP_TAG: failed.get("error", ""),
+                    **where}
         return {OUTCOME_TAG: "NOT PUBLISHED: a step failed",
                 **({FAILED_STEP_TAG: f"{failed['step']}: {failed.get('error', '')}"[:500]} if failed else {}), **where}
     return {}
@@ -145,6 +153,6 @@ def close_stopped_run_log(out: Path, month: str, run_id: str, status: str) -> Pa
     if log.status != "running":
         return None
     ended = "was terminated" if status == "CANCELED" else "failed outside its steps (its worker stopped)"
-    log.close_as_failed("dagster run", f"the Dagster run {ended} before this log was closed; nothing was published "
-                                       "by it")
+    log.close_as_failed(TERMINATED_STEP, f"the Dagster run {ended} before this log was closed; nothing was "
+                                         "published by it")
     return log.write(folder)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import re
 import subprocess
 from pathlib import Path
@@ -24,9 +23,12 @@ PROJECT_MACROS = "macro.pmr_warehouse."
 # (a quoted name, or parameter_value's argument), not on the whole file, so that a new alert
 # target does not mark the availability figures as computed with other definitions.
 PARAMETERS_SEED = "seed.pmr_warehouse.parameters"
+# Columns of a seed that say where a value comes from or what it is, not what it is: editing
+# them (a value confirmed, its source named) computes no figure differently.
+SEED_METADATA_COLUMNS = ("source", "description")
 # Raised whenever model_fingerprints computes its hash differently: fingerprints of two
 # versions are not compared (they would differ for every model).
-FINGERPRINT_VERSION = 1
+FINGERPRINT_VERSION = 2
 
 
 def definitions_version() -> tuple[str, str]:
@@ -45,16 +47,22 @@ def definitions_version() -> tuple[str, str]:
     return (commit + (" with uncommitted changes" if dirty else "")), digest.hexdigest()[:16]
 
 
-def model_fingerprints(manifest: dict, models: list[str], parameters: dict[str, str] | None = None
-                       ) -> dict[str, str]:
+def model_fingerprints(manifest: dict, models: list[str], parameters: dict[str, str] | None = None,
+                       seeds: dict[str, str] | None = None) -> dict[str, str]:
     """{model name: fingerprint} for the named models of a dbt manifest: a hash of the
     checksums of the model and of every model and seed upstream of it, and of the SQL of
     every project macro any of them calls. Two builds give a model the same fingerprint
     when nothing its figures are computed from changed: a change anywhere upstream
-    (staging included) changes it, whether or not it moves a figure. Of the parameters
-    seed, given as `parameters` ({name: its row as text}), only the rows whose names that
-    SQL holds count."""
+    (staging included) changes it, whether or not it moves a figure. A seed given in
+    `seeds` ({node id: its content}) counts by that content instead of its file; of the
+    parameters seed, given as `parameters` ({name: its row as text}), only the rows whose
+    names that SQL holds count."""
     nodes, parents, macros = manifest["nodes"], manifest["parent_map"], manifest["macros"]
+    seeds = seeds or {}
+
+    def content(node_id: str) -> str:
+        return _sha256(seeds[node_id]) if node_id in seeds else nodes[node_id]["checksum"]["checksum"]
+
     by_name = {node["name"]: node_id for node_id, node in nodes.items() if node["resource_type"] == "model"}
     fingerprints = {}
     for name in models:
@@ -72,27 +80,40 @@ def model_fingerprints(manifest: dict, models: list[str], parameters: dict[str, 
                 continue
             used.add(macro_id)
             pending.extend(macros[macro_id]["depends_on"].get("macros", []))
-        lines = sorted([f"{node_id} {nodes[node_id]['checksum']['checksum']}" for node_id in upstream
+        lines = sorted([f"{node_id} {content(node_id)}" for node_id in upstream
                         if not (parameters is not None and node_id == PARAMETERS_SEED)]
-                       + [f"{macro_id} {hashlib.sha256(macros[macro_id]['macro_sql'].encode()).hexdigest()}"
-                          for macro_id in used])
+                       + [f"{macro_id} {_sha256(macros[macro_id]['macro_sql'])}" for macro_id in used])
         if parameters is not None and PARAMETERS_SEED in upstream:
             sql = "\n".join([nodes[n].get("raw_code", "") for n in upstream] + [macros[m]["macro_sql"] for m in used])
-            named = sorted(name for name in parameters if re.search(rf"\b{re.escape(name)}\b", sql))
-            lines += [f"{PARAMETERS_SEED} {name} {parameters[name]}" for name in named]
+            named = sorted(p for p in parameters if re.search(rf"\b{re.escape(p)}\b", sql))
+            lines += [f"{PARAMETERS_SEED} {p} {parameters[p]}" for p in named]
         fingerprints[name] = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
     return fingerprints
 
 
-def definitions_record(manifest_path: Path, models: list[str]) -> dict:
-    """What the run log keeps of a build's definitions: the version the header names and
-    the fingerprint of each metric model."""
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def seed_values(path: Path) -> str:
+    """A seed file's rows without SEED_METADATA_COLUMNS, as text: what a model computes with."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    keep = [i for i, name in enumerate(rows[0] if rows else []) if name.strip() not in SEED_METADATA_COLUMNS]
+    return "\n".join(",".join(row[i] for i in keep if i < len(row)) for row in rows)
+
+
+def definitions_record(manifest: dict, models: list[str]) -> dict:
+    """What the run log keeps of a build's definitions (`manifest`: dbt's, parsed): the
+    version the header names and the fingerprint of each metric model."""
     commit, seeds_sha256 = definitions_version()
-    manifest = json.loads(Path(manifest_path).read_text())
     with (PROJECT_DIR / "seeds" / "parameters.csv").open(newline="", encoding="utf-8") as seed:
         parameters = {row["parameter"]: f"{row['value']} {row['unit']}" for row in csv.DictReader(seed)}
+    seeds = {node_id: seed_values(PROJECT_DIR / node["original_file_path"])
+             for node_id, node in manifest["nodes"].items()
+             if node["resource_type"] == "seed" and (PROJECT_DIR / node.get("original_file_path", "")).is_file()}
     return {"commit": commit, "seeds_sha256": seeds_sha256, "fingerprint_version": FINGERPRINT_VERSION,
-            "metric_models": model_fingerprints(manifest, models, parameters)}
+            "metric_models": model_fingerprints(manifest, models, parameters, seeds)}
 
 
 def changed_models(current: dict | None, previous: dict | None) -> list[str] | None:

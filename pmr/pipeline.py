@@ -18,6 +18,7 @@ run records the checks that blocked it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import socket
 import sys
@@ -40,6 +41,7 @@ from pmr.dbt_runner import DbtResult, run_dbt, target_path_for
 from pmr.definitions import definitions_record
 from pmr.ingest import ingest, landing_files
 from pmr.metric_docs import undocumented_warnings
+from pmr.metric_tables import CATALOGUE
 from pmr.run_log import (RUN_LOG, RunLog, close_abandoned_logs, complete_timeliness, failed_caveats, published_run_log,
                          reports_made_stale, requirement_4_phrase, utc_now_iso)
 from pmr.warehouse import check_warehouse_name, connect, db_path, memory_limit
@@ -246,7 +248,8 @@ def collect_step(log: RunLog, db: Path, month: str, manifest: Path | None = None
     with log.step("collect metrics") as record, connect(db) as con:
         run_claim.hold(con, log)
         record["rows"] = metrics.collect(con, manifest, month)
-    log.definitions = definitions_record(manifest, [m.name for m in metric_declarations.metric_models(manifest)])
+        models = [model for (model,) in con.execute(f"select distinct model from {CATALOGUE}").fetchall()]
+        log.definitions = definitions_record(json.loads(manifest.read_text()), models)
     return record["rows"]
 
 
@@ -415,15 +418,19 @@ def run_folder_for(out: Path, month: str, run_id: str) -> Path:
 
 
 def gate_outcome(log: RunLog) -> list[str]:
-    """Why `log`'s run may not publish (empty when it may): the dbt build and the
-    gate must both have run in this run, and no blocking check may have failed.
-    Fails closed: a run whose gate never ran does not publish."""
+    """Why `log`'s run may not publish (empty when it may): the dbt build, the metrics'
+    collection and the gate must all have run in this run, and no blocking check may
+    have failed. Fails closed: a run whose gate never ran does not publish."""
     reasons = []
     dbt_record = log.step_record("dbt build")
     if dbt_record is None:
         reasons.append("dbt build did not run in this run")
     elif dbt_record.get("status") != "ok" or not dbt_record.get("ok", True):
         reasons.append("dbt build failed")
+    collect_record = log.step_record("collect metrics")
+    if collect_record is None or collect_record.get("status") != "ok":
+        reasons.append("the metrics were not collected in this run (metrics.pmr_metrics would hold another "
+                       "run's figures)")
     checks_record = log.step_record("checks")
     if checks_record is None or checks_record.get("status") != "ok":
         reasons.append("the publication gate did not run (or did not finish) in this run")

@@ -133,7 +133,10 @@ def write_html(con: duckdb.DuckDBPyConnection, month: str, folder: Path, checks,
     # Requirement 4 judges the month's first publication with final figures (None: none yet)
     first_publication = getattr(log, "first_publication", None)
     judged = log.requirement_4() if log is not None else timeliness
-    commit, seeds_hash = definitions_version()
+    # the version the run recorded with its figures, so the header and run-log.json agree
+    recorded = getattr(log, "definitions", None) if log is not None else None
+    commit, seeds_hash = ((recorded["commit"], recorded["seeds_sha256"]) if isinstance(recorded, dict)
+                          else definitions_version())
     windows = follow_up_coverage(con)
     provisional_ids = frozenset(
         metric_id for label in windows.loc[~windows["covered"], "label"] for metric_id in label.split(", "))

@@ -102,11 +102,16 @@ def test_the_previous_months_figures_of_changed_definitions_are_marked(tmp_path)
     con.execute("create table reference.business_process_alerts (business_process varchar, alert_code varchar)")
     run = RunLog(month="2026-10", landing="l", warehouse="w")
 
-    def page(now: dict, then: dict) -> str:
+    def page(now: dict, then: dict | None) -> str:
         run.definitions = {"metric_models": now}
+        recorded = {"definitions": {"metric_models": then}} if then is not None else {}
         ctx = ReportContext(month="2026-10", con=con, metrics=metrics, catalogue=catalogue, run=run,
-                            previous=previous, previous_log={"checks": [], "definitions": {"metric_models": then}})
+                            previous=previous, previous_log={"checks": [], **recorded})
         return measures.render(ctx, None)
+
+    unrecorded = page({"metric_alerts": "f1", "metric_rsvp": "r1"}, None)  # a report published before the record
+    assert "That report did not record the definitions it was computed with" in unrecorded
+    assert "(other definitions)</td>" not in unrecorded
 
     same = page({"metric_alerts": "f1", "metric_rsvp": "r1"}, {"metric_alerts": "f1", "metric_rsvp": "r1"})
     assert "<td>97.25%</td><td>98.50%</td>" in same
@@ -114,7 +119,12 @@ def test_the_previous_months_figures_of_changed_definitions_are_marked(tmp_path)
 
     changed = page({"metric_alerts": "f2", "metric_rsvp": "r1"}, {"metric_alerts": "f1", "metric_rsvp": "r1"})
     assert "<td>97.25% (other definitions)</td><td>98.50%</td>" in changed
-    assert "The definitions of A1 changed between the two publications" in changed
+    assert "Between the two publications, SQL, reference values or parameters upstream of the figures of A1 " \
+        "changed" in changed
+    # no previous figure: nothing to mark
+    previous.loc[0, "value"] = ""
+    missing = page({"metric_alerts": "f2", "metric_rsvp": "r1"}, {"metric_alerts": "f1", "metric_rsvp": "r1"})
+    assert "<td>–</td><td>98.50%</td>" in missing and "(other definitions)</td>" not in missing
 
 
 def test_of_the_parameters_only_the_rows_a_models_sql_names_count():
@@ -122,7 +132,7 @@ def test_of_the_parameters_only_the_rows_a_models_sql_names_count():
     seed = {"name": "parameters", "resource_type": "seed", "checksum": {"checksum": "whole file"},
             "depends_on": {"macros": []}}
     manifest["nodes"]["seed.pmr_warehouse.parameters"] = seed
-    # metric_a's macro names alert_trt_s; metric_b's staging parent names fw_delivery_window_s
+    # metric_a's macro names alert_trt_s; metric_b's own SQL names fw_delivery_window_s
     manifest["macros"]["macro.pmr_warehouse.pct"]["macro_sql"] = "where parameter = 'alert_trt_s'"
     manifest["nodes"]["model.pmr_warehouse.metric_b"]["raw_code"] = "{{ parameter_value('fw_delivery_window_s') }}"
     manifest["parent_map"]["model.pmr_warehouse.metric_a"].append("seed.pmr_warehouse.parameters")
@@ -136,3 +146,22 @@ def test_of_the_parameters_only_the_rows_a_models_sql_names_count():
     assert changed_models(fingerprints(), fingerprints(alert_trt_s="30 s")) == ["metric_a"]
     assert changed_models(fingerprints(), fingerprints(fw_delivery_window_s="5 s")) == ["metric_b"]
     assert changed_models(fingerprints(), fingerprints(quarantine_max_pct="2 pct")) == []  # named by no SQL
+
+
+def test_a_seeds_source_and_description_are_not_what_figures_are_computed_from(tmp_path):
+    from pmr.definitions import seed_values
+
+    seed = tmp_path / "levels.csv"
+    seed.write_text("service_level,target,minimum,unit,description,source\nalerts,99,96,pct,Alerts,metrics.md (unverified)\n")
+    before = seed_values(seed)
+    seed.write_text("service_level,target,minimum,unit,description,source\nalerts,99,96,pct,Alerts in 60 s,confirmed\n")
+    assert seed_values(seed) == before == "service_level,target,minimum,unit\nalerts,99,96,pct"
+    seed.write_text("service_level,target,minimum,unit,description,source\nalerts,99.5,97,pct,Alerts,confirmed\n")
+    assert seed_values(seed) != before
+    # and the fingerprint reads a seed by those values when given them
+    manifest = _manifest()
+    values = {"seed.pmr_warehouse.levels": "target 99"}
+    assert model_fingerprints(manifest, ["metric_a"], seeds=values) != \
+        model_fingerprints(manifest, ["metric_a"], seeds={"seed.pmr_warehouse.levels": "target 99.5"})
+    assert model_fingerprints(manifest, ["metric_b"], seeds=values) == \
+        model_fingerprints(manifest, ["metric_b"], seeds={"seed.pmr_warehouse.levels": "target 99.5"})

@@ -369,7 +369,35 @@ def test_a_failed_run_is_tagged_with_why_nothing_was_published(tmp_path):
         tags = instance.get_run_by_id("bbbb2222-0000-0000-0000-000000000000").tags
         assert (tags["pmr/outcome"], tags["pmr/failed_step"]) == ("NOT PUBLISHED: a step failed", "dbt build: disk full")
 
+        # stopped: Terminate, or a worker killed (close_stopped_run_log's step)
+        stopped = runs / "20261102T080000000000Z-eeee5555"
+        stopped.mkdir()
+        log = RunLog(month="2026-10", landing="l", warehouse="w", status="failed")
+        log.close_as_failed("dagster run", "the Dagster run was terminated before this log was closed")
+        log.write(stopped)
+        tag_outcome(instance, run("eeee5555-0000-0000-0000-000000000000"), out)
+        tags = instance.get_run_by_id("eeee5555-0000-0000-0000-000000000000").tags
+        assert tags["pmr/outcome"] == "NOT PUBLISHED: the run was stopped"
+        # a damaged run log: no tags rather than a sensor error
+        damaged = runs / "20261102T090000000000Z-ffff6666"
+        damaged.mkdir()
+        (damaged / "run-log.json").write_text("{not json")
+        assert tag_outcome(instance, run("ffff6666-0000-0000-0000-000000000000"), out) == {}
+
         # no run folder (refused before it read anything), or no month: no tags
         assert tag_outcome(instance, run("cccc3333-0000-0000-0000-000000000000"), out) == {}
         assert tag_outcome(instance, run("dddd4444-0000-0000-0000-000000000000", month=None), out) == {}
         assert "pmr/outcome" not in instance.get_run_by_id("cccc3333-0000-0000-0000-000000000000").tags
+
+
+def test_the_report_asset_refuses_a_run_that_did_not_collect_the_metrics():
+    """A Dagster run whose selection left out pmr_metrics would publish the figures another
+    run collected (and no record of the definitions they were computed with)."""
+    from pmr.pipeline import gate_outcome
+
+    log = RunLog(month="2026-10", landing="l", warehouse="w")
+    log.steps = [{"step": "dbt build", "status": "ok"}, {"step": "checks", "status": "ok"}]
+    assert gate_outcome(log) == ["the metrics were not collected in this run (metrics.pmr_metrics would hold "
+                                 "another run's figures)"]
+    log.steps.insert(1, {"step": "collect metrics", "status": "ok"})
+    assert gate_outcome(log) == []

@@ -120,7 +120,10 @@ def _redefined_models(ctx) -> list[str] | None:
 
 
 def _definitions_note(ctx) -> str:
-    """Whether the previous month's figures were computed with this report's definitions."""
+    """Whether the previous month's figures were computed with this report's definitions
+    (nothing said when this run recorded none: a run without the collect step)."""
+    if not isinstance(getattr(ctx.run, "definitions", None), dict):
+        return ""
     redefined = _redefined_models(ctx)
     if redefined is None:
         return (" That report did not record the definitions it was computed with in the form this one does, so "
@@ -129,9 +132,10 @@ def _definitions_note(ctx) -> str:
         return " Its figures were computed with the same definitions as this report's."
     catalogue = ctx.catalogue
     requirements = sorted(set(catalogue.loc[catalogue["model"].isin(redefined), "requirement"]))
-    return (f" The definitions of {', '.join(requirements)} changed between the two publications (the SQL, "
-            f"reference tables or parameters behind them; docs/decision-log.md says what changed and why): "
-            f"their previous figures are marked {OTHER_DEFINITIONS} and may not compare with this month's.")
+    return (f" Between the two publications, SQL, reference values or parameters upstream of the figures of "
+            f"{', '.join(requirements)} changed (docs/decision-log.md says what and why; a change upstream need not "
+            f"move every figure below it): their previous figures are marked {OTHER_DEFINITIONS} and may not "
+            "compare with this month's.")
 
 
 def _alerts_note(ctx, rows) -> str:
