@@ -75,13 +75,14 @@ def empty_result_hint(con: duckdb.DuckDBPyConnection) -> str:
     """Beside "0 rows": the month the warehouse was built for, since a query of another
     month's days on a month's tables finds nothing rather than failing."""
     try:
-        (period,) = con.execute("select max(period) from raw.build_state").fetchone()
+        period, status = con.execute("select max(period), max(status) from raw.build_state").fetchone()
     except duckdb.Error:  # a warehouse without pmr's build record
         return ""
     if not period:
         return ""
-    return (f" (this warehouse holds the build of {period}: the pmr_* marts and the metrics tables hold that "
-            "month only, the fct_* facts every landed day)")
+    unfinished = "" if status == "built" else f", which did not finish ({status}): its tables may be partly rebuilt"
+    return (f" (this warehouse holds the build of {period}{unfinished}: the pmr_* marts and the metrics tables "
+            "hold that month only, the fct_* facts every landed day)")
 
 
 def first_rows_and_count(con: duckdb.DuckDBPyConnection, relation: duckdb.DuckDBPyRelation,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pmr import SOURCES
 from pmr.metric_tables import KINDS, REQUIREMENTS, UNITS
+from pmr.seed_checks import seed_file_problem, service_level_problem
 
 # The breakdowns a measure's YAML may list under indicator_breakdowns: its rows broken
 # down so are indicators, without service levels (a segment: a CSP region or SMETS1,
@@ -262,22 +263,10 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
 
 
 def check_seed_files(project_dir: Path) -> None:
-    """Every line of every seeds/*.csv has as many values as its header: a comma typed
-    inside a value (`99,5`, `Top Up Device, prepayment`) shifts the columns after it, and
-    dbt's loader counts rows from another origin than the file's lines. Names the file
-    and the line."""
-    problems = []
-    for path in sorted((Path(project_dir) / "seeds").glob("*.csv")):
-        with open(path, newline="", encoding="utf-8") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, [])
-            for row in reader:
-                if row and len(row) != len(header):
-                    problems.append(f"seeds/{path.name} line {reader.line_num}: {len(row)} values, the header has "
-                                    f"{len(header)}")
-    if problems:
-        raise MetricDefinitionError("; ".join(problems) + " (a comma inside a value needs the value in double "
-                                    "quotes, and a decimal takes a point: 99.5)")
+    """Every line of every seeds/*.csv has as many values as its header (pmr.seed_checks)."""
+    problem = seed_file_problem(project_dir)
+    if problem:
+        raise MetricDefinitionError(problem)
 
 
 # A window of seeds/parameters.csv named in a title or description ("Alerts delivered
@@ -340,35 +329,10 @@ def _check_parameter_names(project_dir: Path, parameters: dict) -> None:
 
 
 def check_service_level_rows(rows: list[dict[str, str]]) -> None:
-    """Each row of seeds/service_levels.csv is a level the report and the gate can hold a
-    measure to: a percentage to reach (higher is better), target and minimum between 0
-    and 100, the minimum not above the target, neither a fraction (above 0 and at most 1). The report judges every level as a floor,
-    so a count or a ceiling would be judged the wrong way round; found here, in seconds,
-    rather than by the seed's dbt tests after a whole build."""
-    problems = []
-    for row in rows:
-        name = row.get("service_level") or "(no name)"
-        if row.get("unit") != "pct":
-            problems.append(f"{name}: unit {row.get('unit')!r}, not pct")
-            continue
-        try:
-            target, minimum = float(row.get("target")), float(row.get("minimum"))
-        except (TypeError, ValueError):
-            problems.append(f"{name}: target {row.get('target')!r} and minimum {row.get('minimum')!r} are not both numbers")
-            continue
-        if not (0 <= minimum <= target <= 100):
-            problems.append(f"{name}: minimum {row.get('minimum')} and target {row.get('target')} are not 0 <= minimum "
-                            "<= target <= 100")
-        elif 0 < target <= 1 or 0 < minimum <= 1:
-            # no share is held to a floor of 1% or less: 0.995 is 99.5% written as a fraction,
-            # which every figure would pass ("target met" at 3%)
-            problems.append(f"{name}: target {row.get('target')} and minimum {row.get('minimum')} read as fractions: "
-                            "write percentages (99.5, not 0.995)")
-    if problems:
-        raise MetricDefinitionError(
-            "seeds/service_levels.csv: " + "; ".join(problems) + ". A service level is a percentage a measure must "
-            "reach (higher is better), in pct: a measure where lower is better, or of another unit, has no service "
-            "level (docs/adding-a-metric.md, service levels)")
+    """Each row of seeds/service_levels.csv is a percentage to reach (pmr.seed_checks)."""
+    problem = service_level_problem(rows)
+    if problem:
+        raise MetricDefinitionError(problem)
 
 
 def check_service_levels(models: list[MetricModel], levels: dict[str, str]) -> None:

@@ -38,7 +38,7 @@ def month_runs(out: Path, month: str) -> list[list[str]]:
         else:
             failed = next((s for s in reversed(log.steps) if s.get("status") == "error"), None)
             figures = f"{failed['step']} failed" if failed else ""
-        definitions = (log.definitions or {}).get("commit", "") if isinstance(log.definitions, dict) else ""
+        definitions = log.definitions.get("commit", "") if isinstance(log.definitions, dict) else ""
         rows.append([uk_time(log.started_at) or "", log.orchestrator, log.status, figures, shown, definitions,
                      folder.name])
     return rows

@@ -154,3 +154,14 @@ def test_an_empty_result_names_the_month_the_warehouse_holds(warehouse, capsys):
     assert capsys.readouterr().out.splitlines()[-1] == (
         "0 rows (this warehouse holds the build of 2026-10: the pmr_* marts and the metrics tables hold that month "
         "only, the fct_* facts every landed day)")
+
+
+def test_an_empty_result_says_when_the_last_build_did_not_finish(warehouse, capsys):
+    con = duckdb.connect(str(warehouse))
+    con.execute("create schema raw")
+    con.execute("create table raw.build_state as select '2026-11' as period, 'building' as status")
+    con.close()
+    assert main(["sql", "--db", str(warehouse), "select n from metrics.many where n < 0"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith(
+        "0 rows (this warehouse holds the build of 2026-11, which did not finish (building): its tables may be "
+        "partly rebuilt:")

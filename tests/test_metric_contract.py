@@ -155,8 +155,8 @@ def test_a_service_level_of_another_unit_stops_the_run(tmp_path):
     ({"target": "", "minimum": "96", "unit": "pct"}, "ceiling: target '' and minimum '96' are not both numbers"),
     # 99.5% and 97% written as fractions: every share would meet them
     ({"target": "0.995", "minimum": "0.97", "unit": "pct"},
-     "ceiling: target 0.995 and minimum 0.97 read as fractions: write percentages (99.5, not 0.995)"),
-    ({"target": "99.5", "minimum": "0.97", "unit": "pct"}, "ceiling: target 99.5 and minimum 0.97 read as fractions"),
+     "ceiling: target 0.995 and minimum 0.97 read as a fraction: write percentages (99.5, not 0.995)"),
+    ({"target": "99.5", "minimum": "0.97", "unit": "pct"}, "ceiling: minimum 0.97 reads as a fraction"),
 ])
 def test_a_service_level_the_report_would_judge_the_wrong_way_round_is_refused(row, problem):
     from pmr.metric_declarations import check_service_level_rows

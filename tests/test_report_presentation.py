@@ -493,3 +493,24 @@ def test_the_header_names_the_reference_values_still_unverified(published):
                         ("SRV catalogue (Target Response Times)", "srv_catalogue")):
         assert f"{label} {unverified(seed)}" in header
     assert "business processes" not in header  # a table with no unverified row is not named
+
+
+def test_a_smets1_target_alone_does_not_say_the_srvs_targets_differ():
+    """A process whose SRVs all have 30 s, one of them 5 days on SMETS1 devices."""
+    import pandas as pd
+
+    from reports.context import ReportContext
+    from reports.sections.rsvp import _target_times_note
+
+    con = duckdb.connect()
+    con.execute("create schema reference")
+    con.execute("create table reference.business_process_srvs as select * from (values ('p', '1.1.1'), ('p', '11.3')) "
+                "t(business_process, srv)")
+    con.execute("create table reference.srv_catalogue as select * from (values ('1.1.1', 'Update Import Tariff', 30, "
+                "null), ('11.3', 'Activate Firmware', 30, 432000)) t(srv, name, trt_s, smets1_trt_s)")
+    note = _target_times_note(ReportContext(month=MONTH, con=con, metrics=pd.DataFrame(
+        columns=["metric_id", "business_process", "segment", "day", "device_type", "service", "time_band",
+                 "category", "value"]), catalogue=None), "p")
+    assert note == ('<p class="note">The Target Response Time of this process&#x27;s SRVs is 30 s for 1.1.1, 11.3. On '
+                    'SMETS1 devices: 432,000 s (5 days) for 11.3 (Activate Firmware). The share within the Target '
+                    'Response Time compares each request with the target of its own SRV and device.</p>')

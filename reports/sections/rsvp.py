@@ -86,7 +86,9 @@ def _target_times_note(ctx, process: str) -> str:
     smets1 = srvs[srvs["smets1_trt_s"].notna() & (srvs["smets1_trt_s"] != srvs["trt_s"])]
     if srvs["trt_s"].nunique() < 2 and smets1.empty:
         return ""
-    note = ("Target Response Times differ between the SRVs of this process: " + _by_target(srvs, "trt_s") + "."
+    differ = srvs["trt_s"].nunique() > 1
+    note = ((f"Target Response Times differ between the SRVs of this process: {_by_target(srvs, 'trt_s')}."
+             if differ else f"The Target Response Time of this process's SRVs is {_by_target(srvs, 'trt_s')}.")
             + (f" On SMETS1 devices: {_by_target(smets1, 'smets1_trt_s')}." if not smets1.empty else "")
             + " The share within the Target Response Time compares each request with the target of its own SRV"
             + (" and device." if not smets1.empty else "."))
@@ -100,7 +102,6 @@ def _target_times_note(ctx, process: str) -> str:
     return f'<p class="note">{esc(note)}</p>'
 
 
-
 def _by_target(srvs: pd.DataFrame, column: str) -> str:
     """The SRVs of `srvs` grouped by their target in `column`, shortest first: "30 s for
     1.1.1, 1.6; 432,000 s (5 days) for 11.1 (Update Firmware)" (a lone SRV with its name)."""
@@ -110,6 +111,7 @@ def _by_target(srvs: pd.DataFrame, column: str) -> str:
         listed = ", ".join(srv if len(names) > 1 else f"{srv} ({name})" for srv, name in names)
         groups.append(f"{_duration(float(trt_s))} for {listed}")
     return "; ".join(groups)
+
 
 # the two average RTTs of the daily chart: the measured one and the interim HAN-free one
 WITH_HAN, WITHOUT_HAN = "including the HAN", "excluding the HAN (interim)"

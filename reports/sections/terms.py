@@ -39,7 +39,8 @@ TERMS = (
                               "Future-Dated and DCC-Scheduled requests do, otherwise its receipt) to its final "
                               "response, never below 0; for an alert, from its receipt to its delivery to the "
                               "User."),
-    ("Target Response Time (TRT)", "The time within which each SRV's final response is due (the SRV catalogue); "
+    ("Target Response Time (TRT)", "The time within which each SRV's final response is due (the SRV catalogue, "
+                                   "which may give a SMETS1 device a target of its own); "
                                    "{alert_trt_s} for an alert (the parameters seed)."),
     ("Interim RTT excluding the HAN", "MP122's interim stand-in for a speed without the time spent in the Home "
                                       "Area Network (HAN), which the systems cannot measure: the DSP's mean "

@@ -1,0 +1,63 @@
+"""Checks of the reference tables (seeds/) that need no build, for `pmr check` and the
+start of `pmr run`: each returns the message of what is wrong, or None, and
+pmr.metric_declarations raises it as a MetricDefinitionError."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+
+def seed_file_problem(project_dir: Path) -> str | None:
+    """Every line of every seeds/*.csv has as many values as its header: a comma typed
+    inside a value (`99,5`, `Top Up Device, prepayment`) shifts the columns after it, and
+    dbt's loader counts rows from another origin than the file's lines. Names the file
+    and the line."""
+    problems = []
+    for path in sorted((Path(project_dir) / "seeds").glob("*.csv")):
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            for row in reader:
+                if row and len(row) != len(header):
+                    problems.append(f"seeds/{path.name} line {reader.line_num}: {len(row)} values, the header has "
+                                    f"{len(header)}")
+    if not problems:
+        return None
+    return "; ".join(problems) + " (a comma inside a value needs the value in double quotes, and a decimal takes a " \
+                                 "point: 99.5)"
+
+
+def service_level_problem(rows: list[dict[str, str]]) -> str | None:
+    """Each row of seeds/service_levels.csv is a level the report and the gate can hold a
+    measure to: a percentage to reach (higher is better), target and minimum between 0
+    and 100, the minimum not above the target, neither written as a fraction (above 0
+    and at most 1). The report judges every level as a floor, so a count or a ceiling
+    would be judged the wrong way round; found here, in seconds, rather than by the
+    seed's dbt tests after a whole build."""
+    problems = []
+    for row in rows:
+        name = row.get("service_level") or "(no name)"
+        if row.get("unit") != "pct":
+            problems.append(f"{name}: unit {row.get('unit')!r}, not pct")
+            continue
+        try:
+            levels = {"target": float(row.get("target")), "minimum": float(row.get("minimum"))}
+        except (TypeError, ValueError):
+            problems.append(f"{name}: target {row.get('target')!r} and minimum {row.get('minimum')!r} are not both numbers")
+            continue
+        if not (0 <= levels["minimum"] <= levels["target"] <= 100):
+            problems.append(f"{name}: minimum {row.get('minimum')} and target {row.get('target')} are not 0 <= minimum "
+                            "<= target <= 100")
+            continue
+        # no share is held to a floor of 1% or less: 0.995 is 99.5% written as a fraction,
+        # which every figure would pass ("target met" at 3%)
+        fractions = [f"{key} {row.get(key)}" for key, value in levels.items() if 0 < value <= 1]
+        if fractions:
+            problems.append(f"{name}: {' and '.join(fractions)} read{'s' if len(fractions) == 1 else ''} as a "
+                            "fraction: write percentages (99.5, not 0.995)")
+    if not problems:
+        return None
+    return ("seeds/service_levels.csv: " + "; ".join(problems) + ". A service level is a percentage a measure must "
+            "reach (higher is better), in pct: a measure where lower is better, or of another unit, has no service "
+            "level (docs/adding-a-metric.md, service levels)")
