@@ -1,7 +1,7 @@
 """The report asset: render the month's report and publish it atomically, after
 every other asset of the month. It refuses to publish unless this run built the
-warehouse and the publication gate passed in this same run (read from the run
-log), so a run where Dagster let it start despite a failing check (dagster#25112,
+warehouse, collected its metrics and the publication gate passed in this same run
+(read from the run log), so a run where Dagster let it start despite a failing check (dagster#25112,
 #33351) still publishes nothing, and fails."""
 
 import dagster as dg
