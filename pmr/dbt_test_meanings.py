@@ -43,21 +43,21 @@ def generic_test_meaning(test: dict, nodes: dict) -> WordedTest | None:
     name = metadata.get("name")
     if name == "unique" and column:
         return WordedTest(f"{where}: a value of {column} appears more than once",
-                           f"select {column}, count(*) from {relation} group by all having count(*) > 1")
+                           f"select {column}, count(*) as times from {relation} group by all having count(*) > 1")
     if name == "not_null" and column:
         return WordedTest(f"{where}: {column} is empty in some row", f"select * from {relation} where {column} is null")
     if name == "accepted_values" and column:
         values = kwargs.get("values") or []
         listed = ", ".join(_sql_literal(v) for v in values)
         return WordedTest(f"{where}: {column} holds a value that is not one of {', '.join(str(v) for v in values)}",
-                          f"select {column}, count(*) from {relation} where {column} not in ({listed}) group by all")
+                          f"select {column}, count(*) as times from {relation} where {column} not in ({listed}) group by all")
     if name == "relationships" and column:
         target = _REF.search(str(kwargs.get("to", "")))
         other = target.group(1) if target else kwargs.get("to")
         field = kwargs.get("field")
         parent = next((n for n in nodes.values() if n.get("name") == other and n.get("resource_type") in
                        ("model", "seed")), None)
-        rows_sql = (f"select {column}, count(*) from {relation} where {column} is not null and {column} not in "
+        rows_sql = (f"select {column}, count(*) as times from {relation} where {column} is not null and {column} not in "
                     f"(select {field} from {parent['schema']}.{parent.get('alias') or parent['name']}) group by all"
                     if parent else None)
         return WordedTest(f"{where}: a value of {column} is not a {field} of {other}", rows_sql)
@@ -68,5 +68,5 @@ def generic_test_meaning(test: dict, nodes: dict) -> WordedTest | None:
     if name == "unique_combination_of_columns":
         columns = ", ".join(kwargs.get("combination_of_columns") or [])
         return WordedTest(f"{where}: the same ({columns}) appears more than once",
-                           f"select {columns}, count(*) from {relation} group by all having count(*) > 1")
+                           f"select {columns}, count(*) as times from {relation} group by all having count(*) > 1")
     return None

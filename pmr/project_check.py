@@ -83,29 +83,43 @@ SHOWN_FAULTY_ROWS = 5
 def seed_test_failures(db: Path) -> list[str]:
     """The tests of the seeds alone (and of nothing else), on the seeds the empty build
     loaded in full into `db`: a duplicated key, an unknown code, a TRT longer than the
-    follow-up window. Each as "test: what it means", with the rows at fault where the
-    test's meaning has a query for them; empty when all pass."""
+    follow-up window. Each as "test: what it means", then the rows at fault, read from
+    `db`: a `pmr sql` query would read the built warehouse, which has not loaded this
+    edit. Empty when all pass."""
     from pmr import gate
     from pmr.dbt_runner import run_dbt
-    from pmr.warehouse import connect
 
     result = run_dbt(["test", "--select", "resource_type:seed", "--indirect-selection", "cautious",
                       "--threads", "1"], db)
-    # a worded generic test: its meaning, then the rows at fault from this scratch warehouse
-    # (its `pmr sql` query would read the built warehouse, which has not loaded this edit)
-    worded = {r["unique_id"].split(".")[2]: r for r in result.results if r.get("rows_sql")}
+    by_name = {r["unique_id"].split(".")[2]: r for r in result.results}
     failures = []
     for check in gate.from_dbt(result):
         if check.passed or not check.blocking:  # a warning does not stop a build either
             continue
-        if check.name not in worded:
-            failures.append(f"{check.name}: {check.detail}")
-            continue
-        with connect(db, read_only=True) as con:
-            rows = con.execute(f"{worded[check.name]['rows_sql']} limit {SHOWN_FAULTY_ROWS}").fetchall()
-        failures.append(f"{check.name}: {worded[check.name]['meaning']}:" + "".join(
-            f"\n    {', '.join('' if v is None else str(v) for v in row)}" for row in rows))
+        tested = by_name.get(check.name, {})
+        # a worded generic test's query, or a singular test's own SQL (its rows are the faults)
+        rows_sql = tested.get("rows_sql") or tested.get("compiled_code")
+        meaning = tested.get("meaning") or tested.get("description") or check.detail
+        failures.append(f"{check.name}: {meaning}" + (_faulty_rows(db, rows_sql) if rows_sql else ""))
     return failures
+
+
+def _faulty_rows(db: Path, rows_sql: str) -> str:
+    """The first rows of `rows_sql` on `db`, a line each as column=value; empty when the
+    query cannot run there."""
+    import duckdb
+
+    from pmr.warehouse import connect
+
+    try:
+        with connect(db, read_only=True) as con:
+            cursor = con.execute(f"select * from ({rows_sql}) as faults limit {SHOWN_FAULTY_ROWS}")
+            columns = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+    except duckdb.Error:
+        return ""
+    return ":" + "".join("\n    " + ", ".join(f"{c}={'' if v is None else v}" for c, v in zip(columns, row))
+                         for row in rows)
 
 
 def empty_build(db: Path):

@@ -15,6 +15,7 @@ from pmr.run_log import RUN_LOG, RunLog
 from reports.format import uk_time
 
 COLUMNS = ["started (UK)", "by", "status", "figures", "shown", "definitions", "folder"]
+ERROR_WIDTH = 60
 
 
 def month_runs(out: Path, month: str) -> list[list[str]]:
@@ -37,8 +38,12 @@ def month_runs(out: Path, month: str) -> list[list[str]]:
             figures = "blocked by " + (", ".join(log.blocked_by) or "its checks")
         else:
             failed = next((s for s in reversed(log.steps) if s.get("status") == "error"), None)
-            figures = f"{failed['step']} failed" if failed else ""
-        definitions = log.definitions.get("commit", "") if isinstance(log.definitions, dict) else ""
+            # the step and the first words of its error: "terminated (SIGTERM)" is not a broken build
+            error = str(failed.get("error") or "failed").splitlines()[0] if failed else ""
+            figures = f"{failed['step']}: {error[:ERROR_WIDTH]}" if failed else ""
+        # uncommitted edits share a commit: the reference tables' hash tells their versions apart
+        definitions = (f"{log.definitions.get('commit', '')}; seeds {str(log.definitions.get('seeds_sha256', ''))[:8]}"
+                       if isinstance(log.definitions, dict) else "")
         rows.append([uk_time(log.started_at) or "", log.orchestrator, log.status, figures, shown, definitions,
                      folder.name])
     return rows

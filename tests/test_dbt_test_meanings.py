@@ -22,11 +22,11 @@ def test_each_generic_test_says_what_broke_where():
     assert str(generic_test_meaning(_node("accepted_values", "model.p.fct_alerts", column_name="alert_kind",
                                          values=["device", "dcc"]), NODES)) == (
         "marts.fct_alerts: alert_kind holds a value that is not one of device, dcc (the rows: pmr sql \"select "
-        "alert_kind, count(*) from marts.fct_alerts where alert_kind not in ('device', 'dcc') group by all\")")
+        "alert_kind, count(*) as times from marts.fct_alerts where alert_kind not in ('device', 'dcc') group by all\")")
     assert str(generic_test_meaning(_node("unique_combination_of_columns", combination_of_columns=["parameter", "unit"]),
                                     NODES)) == (
         'seeds/parameters.csv: the same (parameter, unit) appears more than once (the rows: pmr sql "select '
-        'parameter, unit, count(*) from reference.parameters group by all having count(*) > 1")')
+        'parameter, unit, count(*) as times from reference.parameters group by all having count(*) > 1")')
 
 
 def test_a_test_of_some_rows_says_which_and_finds_only_those():

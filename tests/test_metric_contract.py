@@ -555,9 +555,11 @@ def test_pmr_check_runs_the_seeds_tests_and_shows_the_rows_at_fault(tmp_path):
     checked = run_project_copy(project, "check")
     assert checked.returncode == 1 and "dbt project: compiles" in checked.stdout
     assert ("unique_service_levels_service_level: seeds/service_levels.csv: a value of service_level appears more "
-            "than once:\n    alerts_within_sla, 2\n") in checked.stderr
+            "than once:\n    service_level=alerts_within_sla, times=2\n") in checked.stderr
+    # the singular test's own rows: the window (5 days, named once) against the longest TRT, now 6 days
     assert ("assert_response_follow_up_is_the_longest_trt: seeds/parameters.csv response_follow_up_s must equal the "
             "longest Target Response Time") in checked.stderr
+    assert "\n    response_follow_up_s=432000.0, rows_named=1, longest_trt_s=518400\n" in checked.stderr
 
 
 def test_pmr_check_leaves_out_dbts_lines_about_itself_but_never_an_error():
