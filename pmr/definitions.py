@@ -28,7 +28,9 @@ PARAMETERS_SEED = "seed.pmr_warehouse.parameters"
 SEED_METADATA_COLUMNS = ("source", "description")
 # Raised whenever model_fingerprints computes its hash differently: fingerprints of two
 # versions are not compared (they would differ for every model).
-FINGERPRINT_VERSION = 2
+FINGERPRINT_VERSION = 3
+# Jinja comments ({# ... #}) document a model or macro; editing them computes nothing differently
+JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 
 
 def definitions_version() -> tuple[str, str]:
@@ -50,8 +52,8 @@ def definitions_version() -> tuple[str, str]:
 def model_fingerprints(manifest: dict, models: list[str], parameters: dict[str, str] | None = None,
                        seeds: dict[str, str] | None = None) -> dict[str, str]:
     """{model name: fingerprint} for the named models of a dbt manifest: a hash of the
-    checksums of the model and of every model and seed upstream of it, and of the SQL of
-    every project macro any of them calls. Two builds give a model the same fingerprint
+    SQL of the model and of every model upstream of it, of those seeds, and of the SQL
+    of every project macro any of them calls, all without their Jinja comments. Two builds give a model the same fingerprint
     when nothing its figures are computed from changed: a change anywhere upstream
     (staging included) changes it, whether or not it moves a figure. A seed given in
     `seeds` ({node id: its content}) counts by that content instead of its file; of the
@@ -61,7 +63,11 @@ def model_fingerprints(manifest: dict, models: list[str], parameters: dict[str, 
     seeds = seeds or {}
 
     def content(node_id: str) -> str:
-        return _sha256(seeds[node_id]) if node_id in seeds else nodes[node_id]["checksum"]["checksum"]
+        if node_id in seeds:
+            return _sha256(seeds[node_id])
+        if nodes[node_id].get("raw_code") is not None:
+            return _sha256(_code(nodes[node_id]["raw_code"]))
+        return nodes[node_id]["checksum"]["checksum"]
 
     by_name = {node["name"]: node_id for node_id, node in nodes.items() if node["resource_type"] == "model"}
     fingerprints = {}
@@ -82,9 +88,10 @@ def model_fingerprints(manifest: dict, models: list[str], parameters: dict[str, 
             pending.extend(macros[macro_id]["depends_on"].get("macros", []))
         lines = sorted([f"{node_id} {content(node_id)}" for node_id in upstream
                         if not (parameters is not None and node_id == PARAMETERS_SEED)]
-                       + [f"{macro_id} {_sha256(macros[macro_id]['macro_sql'])}" for macro_id in used])
+                       + [f"{macro_id} {_sha256(_code(macros[macro_id]['macro_sql']))}" for macro_id in used])
         if parameters is not None and PARAMETERS_SEED in upstream:
-            sql = "\n".join([nodes[n].get("raw_code", "") for n in upstream] + [macros[m]["macro_sql"] for m in used])
+            sql = "\n".join([_code(nodes[n].get("raw_code") or "") for n in upstream]
+                            + [_code(macros[m]["macro_sql"]) for m in used])
             named = sorted(p for p in parameters if re.search(rf"\b{re.escape(p)}\b", sql))
             lines += [f"{PARAMETERS_SEED} {p} {parameters[p]}" for p in named]
         fingerprints[name] = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
@@ -93,6 +100,11 @@ def model_fingerprints(manifest: dict, models: list[str], parameters: dict[str, 
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _code(sql: str) -> str:
+    """A model's or macro's SQL without its Jinja comments, blank lines and trailing spaces."""
+    return "\n".join(line.rstrip() for line in JINJA_COMMENT.sub("", sql).splitlines() if line.strip())
 
 
 def seed_values(path: Path) -> str:

@@ -165,3 +165,30 @@ def test_a_seeds_source_and_description_are_not_what_figures_are_computed_from(t
         model_fingerprints(manifest, ["metric_a"], seeds={"seed.pmr_warehouse.levels": "target 99.5"})
     assert model_fingerprints(manifest, ["metric_b"], seeds=values) == \
         model_fingerprints(manifest, ["metric_b"], seeds={"seed.pmr_warehouse.levels": "target 99.5"})
+
+
+def test_a_comment_edit_computes_nothing_differently():
+    manifest = _manifest()
+    manifest["nodes"]["model.pmr_warehouse.stg"]["raw_code"] = (
+        "{#- staged rows -#}\nselect a,\n    b\nfrom {{ source('landing', 'x') }}\n")
+    manifest["macros"]["macro.pmr_warehouse.pct"]["macro_sql"] = "{% macro pct(x) %}100.0 * {{ x }}{% endmacro %}"
+    before = model_fingerprints(manifest, ["metric_a", "metric_b"])
+
+    def after(model_sql=None, macro_sql=None):
+        changed = copy.deepcopy(manifest)
+        if model_sql:
+            changed["nodes"]["model.pmr_warehouse.stg"]["raw_code"] = model_sql
+        if macro_sql:
+            changed["macros"]["macro.pmr_warehouse.pct"]["macro_sql"] = macro_sql
+        return {"metric_models": model_fingerprints(changed, ["metric_a", "metric_b"])}
+
+    # a reworded comment, a blank line, trailing spaces: the same definitions
+    reworded = "{#- the staged rows, typed\n    and checked -#}\n\nselect a,   \n    b\nfrom {{ source('landing', 'x') }}\n"
+    assert changed_models({"metric_models": before}, after(model_sql=reworded)) == []
+    assert changed_models({"metric_models": before}, after(
+        macro_sql="{#- a share -#}{% macro pct(x) %}100.0 * {{ x }}{% endmacro %}")) == []
+    # the SQL itself: changed
+    assert changed_models({"metric_models": before}, after(
+        model_sql="select a, b from {{ source('landing', 'x') }} where a > 0")) == ["metric_a", "metric_b"]
+    assert changed_models({"metric_models": before}, after(
+        macro_sql="{% macro pct(x) %}100 * {{ x }}{% endmacro %}")) == ["metric_a"]
