@@ -131,7 +131,7 @@ def outcome_tags(out: Path, month: str, run_id: str) -> dict[str, str]:
         return {OUTCOME_TAG: "NOT PUBLISHED: blocked by failed checks",
                 BLOCKED_BY_TAG: ", ".join(log.blocked_by) or "the run's own checks (see its run log)", **where}
     if log.status == "failed":
-        failed = next((s for s in reversed(log.steps) if s.get("status") == "error"), None)
+        failed = log.failed_step()
         if failed and failed["step"] == TERMINATED_STEP:
             return {OUTCOME_TAG: "NOT PUBLISHED: the run was stopped", FAILED_STEP_TAG: failed.get("error", ""),
                     **where}

@@ -67,12 +67,14 @@ def read_results(target_path: Path) -> list[dict]:
     if manifest_file.exists() and any(r.get("status") in ("fail", "warn") for r in results):
         nodes = json.loads(manifest_file.read_text())["nodes"]
         for r in results:
+            if r.get("status") not in ("fail", "warn"):  # hundreds pass: only a failure is worded
+                continue
             node = nodes.get(r["unique_id"]) or {}
             worded = generic_test_meaning(node, nodes)
             description = node.get("description", "").strip() or str(worded or "")
-            if r.get("status") in ("fail", "warn") and worded and worded.rows_sql:
+            if worded and worded.rows_sql:
                 r["meaning"], r["rows_sql"] = worded.meaning, worded.rows_sql
-            if r.get("status") in ("fail", "warn") and description:
+            if description:
                 r["description"] = " ".join(description.split())
     return results
 

@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 from pmr import PROJECT_DIR
+from pmr.metric_declarations import seed_parameters
 
 DEFINITION_PATHS = ["models", "macros", "seeds", "dbt_project.yml"]
 # dbt's own macros change with dbt, not with a definition: only the project's are fingerprinted
@@ -28,7 +29,7 @@ PARAMETERS_SEED = "seed.pmr_warehouse.parameters"
 SEED_METADATA_COLUMNS = ("source", "description")
 # Raised whenever model_fingerprints computes its hash differently: fingerprints of two
 # versions are not compared (they would differ for every model).
-FINGERPRINT_VERSION = 3
+FINGERPRINT_VERSION = 4
 # Jinja comments ({# ... #}) document a model or macro; editing them computes nothing differently
 JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 
@@ -119,8 +120,7 @@ def definitions_record(manifest: dict, models: list[str]) -> dict:
     """What the run log keeps of a build's definitions (`manifest`: dbt's, parsed): the
     version the header names and the fingerprint of each metric model."""
     commit, seeds_sha256 = definitions_version()
-    with (PROJECT_DIR / "seeds" / "parameters.csv").open(newline="", encoding="utf-8") as seed:
-        parameters = {row["parameter"]: f"{row['value']} {row['unit']}" for row in csv.DictReader(seed)}
+    parameters = {name: f"{value} {unit}" for name, (value, unit) in seed_parameters(PROJECT_DIR).items()}
     seeds = {node_id: seed_values(PROJECT_DIR / node["original_file_path"])
              for node_id, node in manifest["nodes"].items()
              if node["resource_type"] == "seed" and (PROJECT_DIR / node.get("original_file_path", "")).is_file()}

@@ -37,7 +37,7 @@ def month_runs(out: Path, month: str) -> list[list[str]]:
         elif log.status == "blocked":
             figures = "blocked by " + (", ".join(log.blocked_by) or "its checks")
         else:
-            failed = next((s for s in reversed(log.steps) if s.get("status") == "error"), None)
+            failed = log.failed_step()
             # the step and the first words of its error: "terminated (SIGTERM)" is not a broken build
             error = str(failed.get("error") or "failed").splitlines()[0] if failed else ""
             figures = f"{failed['step']}: {error[:ERROR_WIDTH]}" if failed else ""

@@ -125,6 +125,10 @@ class RunLog:
             except OSError:  # a full disk: the run's last write reports it, or its own error does
                 pass
 
+    def failed_step(self) -> dict | None:
+        """The record of the last step that ended in an error, if any."""
+        return next((s for s in reversed(self.steps) if s.get("status") == "error"), None)
+
     def step_record(self, name: str) -> dict | None:
         """The latest record of step `name`, if it ran."""
         return next((s for s in reversed(self.steps) if s["step"] == name), None)
