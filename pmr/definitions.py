@@ -14,6 +14,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import duckdb
+
 from pmr import PROJECT_DIR
 from pmr.metric_declarations import seed_parameters
 
@@ -29,8 +31,9 @@ PARAMETERS_SEED = "seed.pmr_warehouse.parameters"
 SEED_METADATA_COLUMNS = ("source", "description")
 # Raised whenever model_fingerprints computes its hash differently: fingerprints of two
 # versions are not compared (they would differ for every model).
-FINGERPRINT_VERSION = 4
-# Jinja comments ({# ... #}) document a model or macro; editing them computes nothing differently
+FINGERPRINT_VERSION = 5
+# Jinja comments ({# ... #}) and SQL line comments (-- ...) document a model or macro;
+# editing them computes nothing differently
 JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 
 
@@ -54,7 +57,7 @@ def model_fingerprints(manifest: dict, models: list[str], parameters: dict[str, 
                        seeds: dict[str, str] | None = None) -> dict[str, str]:
     """{model name: fingerprint} for the named models of a dbt manifest: a hash of the
     SQL of the model and of every model upstream of it, of those seeds, and of the SQL
-    of every project macro any of them calls, all without their Jinja comments. Two builds give a model the same fingerprint
+    of every project macro any of them calls, all without their comments. Two builds give a model the same fingerprint
     when nothing its figures are computed from changed: a change anywhere upstream
     (staging included) changes it, whether or not it moves a figure. A seed given in
     `seeds` ({node id: its content}) counts by that content instead of its file; of the
@@ -104,8 +107,33 @@ def _sha256(text: str) -> str:
 
 
 def _code(sql: str) -> str:
-    """A model's or macro's SQL without its Jinja comments, blank lines and trailing spaces."""
-    return "\n".join(line.rstrip() for line in JINJA_COMMENT.sub("", sql).splitlines() if line.strip())
+    """A model's or macro's SQL without its comments, blank lines and trailing spaces."""
+    sql = _without_line_comments(JINJA_COMMENT.sub("", sql))
+    return "\n".join(line.rstrip() for line in sql.splitlines() if line.strip())
+
+
+def _without_line_comments(sql: str) -> str:
+    """`sql` without its `-- ...` comments. A `--` counts as a comment only where DuckDB's
+    tokenizer reads one and no Jinja expression or statement is open on its line: a `--`
+    in a string or in a Jinja argument ("pmr run --month ") is code. Text the tokenizer
+    cannot read is kept whole, so that an edit to it always counts."""
+    try:
+        tokens = duckdb.tokenize(sql)
+    except Exception:  # noqa: BLE001 - any failure to read means: strip nothing
+        return sql
+    cuts = []
+    for position, kind in tokens:
+        if kind != duckdb.token_type.comment or not sql.startswith("--", position):
+            continue
+        line_start = sql.rfind("\n", 0, position) + 1
+        before = sql[line_start:position]
+        if before.count("{{") + before.count("{%") != before.count("}}") + before.count("%}"):
+            continue
+        line_end = sql.find("\n", position)
+        cuts.append((position, len(sql) if line_end < 0 else line_end))
+    for start, end in reversed(cuts):
+        sql = sql[:start] + sql[end:]
+    return sql
 
 
 def seed_values(path: Path) -> str:

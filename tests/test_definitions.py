@@ -187,6 +187,16 @@ def test_a_comment_edit_computes_nothing_differently():
     assert changed_models({"metric_models": before}, after(model_sql=reworded)) == []
     assert changed_models({"metric_models": before}, after(
         macro_sql="{#- a share -#}{% macro pct(x) %}100.0 * {{ x }}{% endmacro %}")) == []
+    # an SQL line comment, on its own line or after the code: the same definitions
+    commented = ("-- the staged rows\nselect a, -- typed\n    b\nfrom {{ source('landing', 'x') }} -- all files\n")
+    assert changed_models({"metric_models": before}, after(model_sql=commented)) == []
+    # a `--` in a string or a Jinja argument is code: an edit after it counts
+    assert changed_models(after(model_sql="select 'a -- 1' as a, b from {{ source('landing', 'x') }}"),
+                          after(model_sql="select 'a -- 2' as a, b from {{ source('landing', 'x') }}")) \
+        == ["metric_a", "metric_b"]
+    assert changed_models(after(model_sql="select {{ f(\"a \\\" -- 1\") }}, b from {{ source('landing', 'x') }}"),
+                          after(model_sql="select {{ f(\"a \\\" -- 2\") }}, b from {{ source('landing', 'x') }}")) \
+        == ["metric_a", "metric_b"]
     # the SQL itself: changed
     assert changed_models({"metric_models": before}, after(
         model_sql="select a, b from {{ source('landing', 'x') }} where a > 0")) == ["metric_a", "metric_b"]
