@@ -514,3 +514,25 @@ def test_a_smets1_target_alone_does_not_say_the_srvs_targets_differ():
     assert note == ('<p class="note">The Target Response Time of this process&#x27;s SRVs is 30 s for 1.1.1, 11.3. On '
                     'SMETS1 devices: 432,000 s (5 days) for 11.3 (Activate Firmware). The share within the Target '
                     'Response Time compares each request with the target of its own SRV and device.</p>')
+
+
+def test_a_warning_names_the_tool_that_checked_it_in_full():
+    import pandas as pd
+
+    from pmr.gate import CheckResult
+    from reports.sections import quality
+
+    class Context:
+        checks = [CheckResult("ids_without_conflicts", "gx", passed=False, blocking=False, detail="2 ids"),
+                  CheckResult("unique_fct_alerts", "dbt", passed=False, blocking=False, detail="1 row"),
+                  CheckResult("rows_accounted_for", "gx", passed=True, blocking=True)]
+
+        def query(self, sql):
+            return pd.DataFrame(columns=["source", "files", "rows_read", "accepted", "superseded", "duplicates",
+                                         "quarantined", "reason", "rows", "file", "error"])
+
+    html = quality.render(Context(), charts=None)
+    warnings = html.split("Checks that warn but do not block publication", 1)[1]
+    assert "<th scope=col>Checked by</th>" in warnings
+    assert "<td>Great Expectations</td>" in warnings and "<td>dbt test</td>" in warnings
+    assert "1 checks passed, 2 warnings" in html
