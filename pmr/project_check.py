@@ -61,14 +61,20 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not result.ok:
             print(_why_not_built(result), file=sys.stderr)
             return 1
+        result = empty_incremental_build(db)
+        if not result.ok:
+            print(_why_not_built(result, "the incremental branches (docs/incremental-builds.md) of "),
+                  file=sys.stderr)
+            return 1
         try:
             with connect(db, read_only=True) as con:
                 check_metric_columns(con, metric_models(target_path_for(db) / "manifest.json"))
         except MetricDefinitionError as error:
             print(f"error: a metric definition breaks the contract of docs/adding-a-metric.md: {error}", file=sys.stderr)
             return 1
-        print("dbt project: compiles, and every model builds on an empty warehouse (refs, sources, macros, Jinja, "
-              "YAML, the columns each model reads and a metric model returns)")
+        print("dbt project: compiles, and every model builds on an empty warehouse, in a full build and in an "
+              "incremental one (refs, sources, macros, Jinja, YAML, the columns each model reads and a metric model "
+              "returns)")
         seeds_broken = seed_test_failures(db)
     if seeds_broken:
         print("error: the reference tables (seeds/) fail their tests:\n  " + "\n  ".join(seeds_broken), file=sys.stderr)
@@ -90,7 +96,7 @@ def seed_test_failures(db: Path) -> list[str]:
     from pmr.dbt_runner import run_dbt
 
     result = run_dbt(["test", "--select", "resource_type:seed", "--indirect-selection", "cautious",
-                      "--threads", "1"], db)
+                      "--threads", "1"], db, period=CHECK_PERIOD)
     by_name = {r["unique_id"].split(".")[2]: r for r in result.results}
     failures = []
     for check in gate.from_dbt(result):
@@ -127,9 +133,9 @@ def empty_build(db: Path):
     --empty reads every ref and source as empty), over the landing tables ingest makes
     from an empty landing folder; no data test runs. What compiling alone passes fails
     here: a column a model reads that its input lacks, a `day` the call to metric_rows
-    needs, an expression DuckDB cannot bind. It is a first, full build: the incremental
-    branches of the staging and intermediate models are built by pmr run's incremental
-    builds only, and what fails on a value (a cast) needs rows. One thread: when a model
+    needs, an expression DuckDB cannot bind. It is a first, full build (the incremental
+    branches are empty_incremental_build's), and what fails on a value (a cast) needs
+    rows. One thread: when a model
     fails, a second thread still querying DuckDB's shared connection can end dbt with
     "connection is busy" instead of the model's error."""
     import tempfile
@@ -142,17 +148,51 @@ def empty_build(db: Path):
         with connect(db) as con:
             ingest.ingest(con, Path(landing))
     return run_dbt(["build", "--empty", "--full-refresh", "--threads", "1", "--exclude-resource-type", "test",
-                    "--exclude-resource-type", "unit_test"], db)
+                    "--exclude-resource-type", "unit_test"], db, period=CHECK_PERIOD)
 
 
-def _why_not_built(result) -> str:
+# The month the checks build: any one would do, the warehouse holds no rows
+CHECK_PERIOD = "2026-10"
+CHECK_CLAIM = "pmr check"
+
+
+def empty_incremental_build(db: Path):
+    """dbt builds every model of `db`, which empty_build made, again as pmr run's
+    incremental build does (raw.build_state: an incremental build under way), so that
+    each incremental model's incremental branch runs: an error there would otherwise
+    show only at the first month-end run after a full build. Not with dbt's --empty,
+    whose stand-ins for refs have no rowid, which the fact's incremental branch reads;
+    the tables hold no rows anyway."""
+    from pmr import build_state
+    from pmr.dbt_runner import run_dbt
+    from pmr.run_claim import CLAIM_TABLE
+    from pmr.warehouse import connect
+
+    build = build_state.BuildPlan(build_state.INCREMENTAL, CHECK_CLAIM, build_state.definitions_fingerprint(),
+                                  CHECK_PERIOD, 0)
+    with connect(db) as con:
+        build_state.mark_building(con, build)
+        # dbt's on-run-start hook lets a build go on from a build under way only for the run that claims it
+        con.execute(f"create table if not exists {CLAIM_TABLE} "
+                    "(claim varchar, description varchar, month varchar, claimed_at varchar)")
+        con.execute(f"insert into {CLAIM_TABLE} values (?, ?, ?, now()::varchar)", [CHECK_CLAIM, CHECK_CLAIM, CHECK_PERIOD])
+    result = run_dbt(["build", "--threads", "1", "--exclude-resource-type", "test", "--exclude-resource-type",
+                      "unit_test", "--exclude-resource-type", "seed"], db, period=CHECK_PERIOD, claim=CHECK_CLAIM)
+    if result.ok:
+        with connect(db) as con:
+            build_state.mark_built(con, build)
+    return result
+
+
+def _why_not_built(result, branches: str = "") -> str:
     """The models that failed with dbt's message, or, when dbt stopped before any (a
-    Jinja or YAML error, a missing ref), the end of its log."""
+    Jinja or YAML error, a missing ref), the end of its log. `branches` names what
+    was built when it was not the whole project ("the incremental branches of ")."""
     failed = [r for r in result.failures() if r.get("message")]
     if not failed:
         return f"error: dbt cannot compile the project:\n{_without_dbt_preamble(result.log_tail)}"
     lines = [f"{r.get('unique_id', '').split('.')[-1]}: {r['message'].strip()}" for r in failed]
     what = ("dbt cannot compile the project" if any("Compilation Error" in r["message"] for r in failed) else
-            "dbt cannot build the project on an empty warehouse (a column or table a model reads that is not there, "
+            f"dbt cannot build {branches}the project on an empty warehouse (a column or table a model reads that is not there, "
             "an expression DuckDB cannot bind, or a seed that does not load)")
     return f"error: {what}:\n  " + "\n  ".join(line.replace("\n", "\n    ") for line in lines)

@@ -539,6 +539,24 @@ def test_pmr_check_finds_a_misspelt_column_and_a_metric_model_without_the_contra
             "column(s): metric_id, period, day, business_process, segment") in columns.stderr
 
 
+def test_pmr_check_builds_the_incremental_branches_too(tmp_path):
+    """A misspelt column in the branch only an incremental build takes (the month-end
+    runs after the first build of a month) passed pmr check and the first pmr run."""
+    from tests.helpers import copy_project, run_project_copy
+
+    project = copy_project(tmp_path / "project")
+    fact = project / "models" / "marts" / "core" / "fct_service_requests.sql"
+    sql = fact.read_text()
+    branch = sql.index("{%- if incremental_recompute() %}")
+    fact.write_text(sql[:branch] + sql[branch:].replace("request_id, received_at, user_id", "request_id, recieved_at, "
+                                                         "user_id", 1))
+    checked = run_project_copy(project, "check")
+    assert checked.returncode == 1 and "dbt project: compiles" not in checked.stdout
+    assert ("dbt cannot build the incremental branches (docs/incremental-builds.md) of the project on an empty "
+            "warehouse") in checked.stderr
+    assert "fct_service_requests: " in checked.stderr and 'Referenced column "recieved_at" not found' in checked.stderr
+
+
 def test_pmr_check_runs_the_seeds_tests_and_shows_the_rows_at_fault(tmp_path):
     """An analyst's edits of the reference tables: a service level twice, and an SRV's
     TRT longer than response_follow_up_s (the follow-up window). pmr run found them only
