@@ -4,7 +4,8 @@
     reliability.incidents by category 1-5 (raised in the period; categories
     3-5 only with the DCC as Responsible Party), 0 for a category with none,
     and for all categories together (category NULL: the seed's "Total Number of
-    Incidents (category 1 to 5)"). -#}
+    Incidents (category 1 to 5)", every incident raised whoever the Responsible
+    Party: the seed filters only its Category 3-5 volume by it). -#}
 
 with monthly as (
 
@@ -13,12 +14,18 @@ with monthly as (
 
 ),
 
-incidents as (
+raised as (
 
     select * from {{ ref('fct_incidents') }}
-    where counts_for_reliability
-        and raised_at >= {{ period_start_utc() }}
+    where raised_at >= {{ period_start_utc() }}
         and raised_at < {{ period_end_utc() }}
+
+),
+
+incidents as (
+
+    select * from raised
+    where counts_for_reliability
 
 ),
 
@@ -72,7 +79,7 @@ figures as (
     union all
 
     select 'reliability.incidents', null, null, null, cast(count(*) as double)
-    from incidents
+    from raised
 
 ),
 

@@ -225,11 +225,12 @@ def _incidents_table(ctx) -> str:
         return ""
     categories = sorted(rows["category"].dropna().unique(), key=lambda c: (len(str(c)), str(c)))
     return table(
-        ["Incidents raised in the period", *[f"Category {c}" for c in categories], "Categories 1–5", "M/I"],
+        ["Incidents raised in the period", *[f"Category {c}" for c in categories], "All, categories 1–5", "M/I"],
         [["Incidents"] + [number(ctx.value("reliability.incidents", category=c), "count") for c in categories]
          + [number(ctx.value("reliability.incidents", category=None), "count"),
             _kind_letter(ctx, "reliability.incidents")]],
-        caption="Incidents raised by category (categories 3–5: the DCC as Responsible Party)",
+        caption="Incidents raised by category (categories 3–5: the DCC as Responsible Party; All: every incident "
+                "raised, whoever the Responsible Party)",
     )
 
 
