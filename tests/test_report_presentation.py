@@ -536,3 +536,12 @@ def test_a_warning_names_the_tool_that_checked_it_in_full():
     assert "<th scope=col>Checked by</th>" in warnings
     assert "<td>Great Expectations</td>" in warnings and "<td>dbt test</td>" in warnings
     assert "1 checks passed, 2 warnings" in html
+
+
+def test_requests_without_dsp_time_are_named_under_the_table(published):
+    # 2.2 in the three regions with a final response: A, C, E, G (North), I (Central); E and I have no DSP time
+    note = ("2 of the 5 requests with a final response in the three regions (40.00%) have no DSP processing time "
+            "in the extract")
+    assert note in _process_html(published, "prepayment_top_up")
+    # alerts carry no DSP time and have no interim time: no note
+    assert "DSP processing time" not in _process_html(published, "alerts_management")

@@ -129,6 +129,14 @@ def test_han_free_speed_adds_dsp_time_to_the_segment_test_message_mean(warehouse
     assert no_smets1 == [(0,)]
 
 
+def test_requests_without_dsp_time_are_counted_and_left_out_of_the_dsp_mean(warehouse):
+    # 2.2 with a final response: North A (0.2 s), C (0.4 s), E (E21, none), G (0.6 s); Central I (none);
+    # SMETS1 J (none). F is rejected, H has no response
+    counts = query(warehouse, "select segment, rtt_measured, without_dsp_time from marts.pmr_rsvp "
+                   "where business_process = 'prepayment_top_up' and day is null order by segment")
+    assert counts == [("All", 6, 3), ("Central", 1, 1), ("North", 4, 1), ("SMETS1", 1, 1), ("South", 0, 0)]
+
+
 def test_a1_alerts_within_sla_and_late_by_code(warehouse):
     # non-suppressed October alerts: a1 N ok, a2 N late, a3 SMETS1 never, a5 N ok, a6 Central ok
     assert metric(warehouse, "alerts.pct_within_sla", segment="North") == pytest.approx(200 / 3)

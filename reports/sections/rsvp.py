@@ -102,6 +102,23 @@ def _target_times_note(ctx, process: str) -> str:
     return f'<p class="note">{esc(note)}</p>'
 
 
+def _without_dsp_time_note(ctx, process: str) -> str:
+    """A note under the table when some of the month's requests behind the interim time
+    excluding the HAN (the three regions) have no DSP processing time, an optional
+    column of the extract: its mean is over those that have one. Empty otherwise."""
+    counts = ctx.query(
+        """select sum(without_dsp_time) as without, sum(rtt_measured) as measured from marts.pmr_rsvp
+           where business_process = ? and day is null and segment in ('North', 'Central', 'South')""",
+        [process],
+    ).iloc[0]
+    without, measured = int(counts["without"] or 0), int(counts["measured"] or 0)
+    if not without:
+        return ""
+    return (f'<p class="note">{number(without, "count")} of the {number(measured, "count")} requests with a final '
+            f"response in the three regions ({number(100.0 * without / measured, 'pct')}) have no DSP processing "
+            "time in the extract: the interim time excluding the HAN averages the DSP's time over the others.</p>")
+
+
 def _by_target(srvs: pd.DataFrame, column: str) -> str:
     """The SRVs of `srvs` grouped by their target in `column`, shortest first: "30 s for
     1.1.1, 1.6; 432,000 s (5 days) for 11.1 (Update Firmware)" (a lone SRV with its name)."""
@@ -226,6 +243,8 @@ def render(ctx, charts) -> str:
         parts.append(f'<section class="process" id="rsvp-{esc(key)}"><h3>{esc(name)}</h3>')
         parts.append(_monthly_table(ctx, key, name, segments, process["measured_on"]))
         parts.append(_target_times_note(ctx, key))
+        if process["measured_on"] == "requests":
+            parts.append(_without_dsp_time_note(ctx, key))
         parts.append(_daily_chart(ctx, charts, key, name))
         parts.append("</section>")
     return "".join(parts)

@@ -60,6 +60,10 @@ aggregated as (
         cast(sum(case when is_deliverable and is_within_trt then 1 else 0 end) as bigint)
             as within_trt,
         cast(sum(case when is_deliverable and is_failed then 1 else 0 end) as bigint) as failed,
+        cast(sum(case when is_deliverable and has_final_response then 1 else 0 end) as bigint) as rtt_measured,
+        cast(sum(case when is_deliverable and has_final_response and dsp_processing_ms is null then 1 else 0 end)
+            as bigint) as without_dsp_time,
+        -- dsp_processing_ms is optional: the mean is over the requests that record it (decision log)
         avg(case when is_deliverable and has_final_response then dsp_processing_ms end) / 1000.0 as mean_dsp_s
     from events
     group by grouping sets (
@@ -93,6 +97,8 @@ final as (
         coalesce(aggregated.failed, 0) as failed,
         case when aggregated.deliverable > 0
             then {{ percent_of('aggregated.failed', 'aggregated.deliverable') }} end as pct_failed,
+        coalesce(aggregated.rtt_measured, 0) as rtt_measured,
+        coalesce(aggregated.without_dsp_time, 0) as without_dsp_time,
         -- interim HAN-free speed: SMETS2 segments only (metrics.md §3)
         case when spine.segment in ('North', 'Central', 'South')
             then aggregated.mean_dsp_s + test_rtt.mean_test_rtt_s end as mean_rtt_excl_han_s
