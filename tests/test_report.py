@@ -364,6 +364,8 @@ def test_daily_charts_mark_the_days_without_data(published):
     assert availability and len(daily) > len(availability)
     for spec in availability:
         assert not [rows for rows in spec["datasets"].values() if rows and set(rows[0]) == {"day", "start", "end"}]
+        # a day's availability is an indicator: the month's service levels are not drawn against it
+        assert not [row for rows in spec["datasets"].values() for row in rows if "level" in row]
     for spec in (spec for spec in daily if spec not in availability):
         (band,) = [rows for rows in spec["datasets"].values() if rows and set(rows[0]) == {"day", "start", "end"}]
         assert {dt.date.fromisoformat(row["day"][:10]) for row in band} == expected

@@ -535,7 +535,7 @@ def test_a_warning_names_the_tool_that_checked_it_in_full():
     warnings = html.split("Checks that warn but do not block publication", 1)[1]
     assert "<th scope=col>Checked by</th>" in warnings
     assert "<td>Great Expectations</td>" in warnings and "<td>dbt test</td>" in warnings
-    assert "1 checks passed, 2 warnings" in html
+    assert "1 check passed, 2 warnings" in html
 
 
 def test_requests_without_dsp_time_are_named_under_the_table(published):

@@ -23,8 +23,7 @@ import pandas as pd
 from expectations.frames import days_without_data
 from pmr.calendar import parse_month
 from pmr.metric_declarations import duration
-from reports.charts import (SEGMENT_ORDER, daily_lines, figures_table, level_names, level_rules,
-                            segment_channels)
+from reports.charts import SEGMENT_ORDER, daily_lines, figures_table, segment_channels
 from reports.format import esc, links_within, number, table, uk_local
 from reports.sections import Section, ids
 
@@ -144,8 +143,7 @@ def _daily_chart(ctx, charts, service: str, name: str) -> str:
         if not own.empty and not own.reindex(national.index).equals(national):
             shown.append(region)
     data = daily[daily["segment"].isin(shown)]
-    target, minimum = _levels(ctx)
-    low = min(float(data["value"].min()), minimum if minimum is not None else 100.0)
+    low = float(data["value"].min())
     scale = alt.Scale(domain=[max(0.0, math.floor(low - 0.5)), 100.0], clamp=True)
     lines = daily_lines(data, "Availability (%)", height=130).encode(
         y=alt.Y("value:Q", title="Availability (%)", scale=scale),
@@ -156,12 +154,9 @@ def _daily_chart(ctx, charts, service: str, name: str) -> str:
     # does not hide the national dips where the two views are equal
     layers = [lines.transform_filter("datum.segment != 'All'"),
               lines.transform_filter("datum.segment == 'All'").mark_line(point=True, strokeWidth=3)]
-    levels = {f"{label} {number(value, 'pct')}": value for label, value in (("target", target), ("minimum", minimum))
-              if value is not None}
-    if levels:
-        layers = [level_rules(levels, scale), *layers, level_names(levels, scale)]
+    # no service levels drawn: they judge the month, and a day's availability is an indicator (decision log)
     regions = [s for s in shown if s != "All"]
-    subtitle = "Red: the target (dashed) and minimum (dotted) service levels. National: the wide line. " + (
+    subtitle = "National: the wide line. " + (
         f"{', '.join(regions)}: drawn where the region's view differs from the national one."
         if regions else "Every CSP region's view equals the national one.")
     # no band for days without requests, responses or alerts: availability reads outages only

@@ -58,7 +58,8 @@ def render(ctx, charts) -> str:
     failing = [c for c in ctx.checks if not c.passed]
     warnings = [c for c in failing if not c.blocking]
     passed = sum(1 for c in ctx.checks if c.passed)
-    parts.append(f"<p>Publication gate: {passed} checks passed, {len(warnings)} warnings.</p>")
+    parts.append(f"<p>Publication gate: {passed:,} check{'' if passed == 1 else 's'} passed, {len(warnings)} "
+                 f"warning{'' if len(warnings) == 1 else 's'}.</p>")
     if warnings:
         parts.append(table(["Warning", "Checked by", "Detail"],
                            [[c.name, CHECKED_BY.get(c.source, c.source), c.detail] for c in warnings],

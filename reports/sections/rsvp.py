@@ -34,7 +34,7 @@ def _monthly_table(ctx, process: str, name: str, segments: list[str], measured_o
     levels, against_levels = "", []
     if not target.empty and pd.notna(target["target"].iloc[0]):
         goal, floor = float(target["target"].iloc[0]), float(target["minimum"].iloc[0])
-        levels = f" (target {goal:g}%, minimum {floor:g}%)"
+        levels = f" (target {number(goal, 'pct')}, minimum {number(floor, 'pct')})"
         against_levels = [["  … against the service levels"] + [status(
             ctx.value("rsvp.pct_within_trt", business_process=process, segment=s), goal, floor) for s in segments]]
     # the seed's Table 2 wording, for alerts in their own words

@@ -12,9 +12,11 @@ from reports.sections import Section
 # parties, devices and calendar they are about
 TERMS = (
     ("Measure", "Something that the DCC is responsible for providing a level of service for, and against which "
-                "targets for DCC performance can be set (MP122, Table 1). Marked M."),
+                "targets for DCC performance can be set (MP122, Table 1). Marked M in the M/I column of the "
+                "Requirement 3 and 5 tables; elsewhere a column or the text above the table says which figures "
+                "are measures, and \"Measures at a glance\" lists them all."),
     ("Indicator", "Something the DCC is not accountable for but that provides a KPI that may be of value or use "
-                  "to the industry but cannot have a target attributed to it (MP122, Table 1). Marked I."),
+                  "to the industry but cannot have a target attributed to it (MP122, Table 1). Marked I, likewise."),
     ("Target, minimum", "The service levels a measure is judged against: \"target met\", \"target missed "
                         "(minimum met)\" or \"minimum missed\" (\"target missed\" when no minimum is set). A "
                         "measure for which the metric definitions set no level says so (\"no service level set\")."),
