@@ -209,6 +209,8 @@ def test_planned_maintenance_over_the_cap_and_under_an_unplanned_outage(db):
     assert metric(db, "availability.pct", **service) == pytest.approx(pct(44_340 - 120, 44_340))  # 99.729364...
     assert metric(db, "availability.excluded_planned_h", **service) == pytest.approx(6.0)
     assert metric(db, "availability.unplanned_downtime_h", **service) == pytest.approx(2.0)
+    # of which D3's last hour is planned beyond the cap (D2's hour is an unplanned outage)
+    assert metric(db, "availability.planned_over_cap_h", **service) == pytest.approx(1.0)
     assert metric(db, "reliability.outages", **service) == 2
     assert metric(db, "reliability.mttr_h", **service) == pytest.approx(1.0)  # 2 h / 2
     assert metric(db, "reliability.mtbf_h", **service) == pytest.approx(368.5)  # 44,220 / 60 / 2
@@ -240,6 +242,8 @@ def test_band_boundaries_at_08_and_20_local(db):
     ))
     assert bands == {"active": ACTIVE_MIN, "inactive": INACTIVE_MIN}
     assert metric(db, "reliability.outages", **service) == 2
+    # unplanned outages only: no Planned Maintenance beyond the cap
+    assert metric(db, "availability.planned_over_cap_h", **service) == 0
     assert metric(db, "availability.pct", **service) == pytest.approx(pct(OCT_MIN - 90, OCT_MIN))
 
 

@@ -299,6 +299,7 @@ def test_reliability_beside_the_regions(published):
     # SMKI Services: 6 h of Planned Maintenance excluded (the cap); 2 h unplanned in 2 runs.
     assert services["Planned maintenance within the cap, excluded (h)"] == ["6.00"] * 4 + ["I"]
     assert services["Unplanned downtime, planned over the cap included (h)"] == ["2.00"] * 4 + ["I"]
+    assert services["… of which Planned Maintenance beyond the cap (h)"] == ["1.00"] * 4 + ["I"]  # D3's last hour
     assert services["MTBF (h)"] == ["368.50"] * 4 + ["I"]
     ssi = {row[0]: row[1:] for row in tables[4]}
     # No outage in the national view: MTTR and MTBF cannot be computed.

@@ -2,7 +2,8 @@
     the long format of docs/adding-a-metric.md: availability.pct per service x
     segment (`All` = national view, or a CSP region) for the month, per time
     band and per UK day; unplanned downtime and excluded Planned Maintenance
-    in hours per service x segment for the month. -#}
+    in hours per service x segment for the month, and the part of that downtime
+    that is Planned Maintenance beyond the cap. -#}
 
 with monthly as (
 
@@ -55,6 +56,11 @@ figures as (
     union all
 
     select 'availability.excluded_planned_h', null, service, segment, null, excluded_planned_min / 60.0
+    from monthly
+
+    union all
+
+    select 'availability.planned_over_cap_h', null, service, segment, null, planned_over_cap_min / 60.0
     from monthly
 
 ),

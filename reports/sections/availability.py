@@ -196,6 +196,7 @@ def _region_table(ctx, service: str) -> str:
 # labels, as a month with no unplanned outage recorded can show hours and outages here.
 RELIABILITY_ROWS = [
     ("Unplanned downtime, planned over the cap included (h)", "availability.unplanned_downtime_h", "h"),
+    ("  … of which Planned Maintenance beyond the cap (h)", "availability.planned_over_cap_h", "h"),
     ("Planned maintenance within the cap, excluded (h)", "availability.excluded_planned_h", "h"),
     ("Outages: spells of that unplanned downtime", "reliability.outages", "count"),
     ("MTTR (h)", "reliability.mttr_h", "h"),
@@ -353,6 +354,7 @@ def render(ctx, charts) -> str:
 SECTION = Section(
     "availability", "Requirement 3: service availability and reliability",
     ids("availability.pct", "availability.unplanned_downtime_h", "availability.excluded_planned_h",
+        "availability.planned_over_cap_h",
         "availability.inferred_outages", "reliability.outages", "reliability.mttr_h", "reliability.mtbf_h",
         "reliability.incidents"),
     render,

@@ -33,6 +33,8 @@ totals as (
         {{ sum_exact('duration_s') }} as period_s,
         {{ sum_exact('excluded_planned_s') }} as excluded_planned_s,
         {{ sum_exact('unplanned_downtime_s') }} as unplanned_downtime_s,
+        {{ sum_exact("case when state = 'planned' then duration_s - excluded_planned_s else 0 end") }}
+            as planned_over_cap_s,
         cast(sum(case when starts_outage then 1 else 0 end) as integer) as outages
     from pieces
     group by period, service, segment
@@ -51,6 +53,7 @@ final as (
         totals.period_s / 60.0 as minutes_in_period,
         totals.excluded_planned_s / 60.0 as excluded_planned_min,
         totals.unplanned_downtime_s / 60.0 as unplanned_downtime_min,
+        totals.planned_over_cap_s / 60.0 as planned_over_cap_min,
         (totals.period_s - totals.excluded_planned_s) / 60.0 as uptime_min,
         {{ availability_pct('totals.period_s', 'totals.excluded_planned_s', 'totals.unplanned_downtime_s') }} as availability_pct,
         totals.outages,
