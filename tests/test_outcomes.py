@@ -268,6 +268,14 @@ def test_topup_success_by_segment_and_device_type(warehouse):
     assert metric(warehouse, "pp.failures", segment="SMETS1") == 1
     assert metric(warehouse, "pp.successes", segment="All") == 7
     assert metric(warehouse, "pp.failures", segment="All") == 10
+    # the population of each share: deliverable 2.2 requests by segment and device type (0 where a type with
+    # requests elsewhere has none)
+    assert metric(warehouse, "pp.requests", segment="South", device_type="ESME") == 11
+    assert metric(warehouse, "pp.requests", segment="South", device_type="GSME") == 2
+    assert metric(warehouse, "pp.requests", segment="North", device_type="ESME") == 0
+    assert metric(warehouse, "pp.requests", segment="All", device_type="GSME") == 4
+    assert metric(warehouse, "pp.requests", segment="All", device_type="ESME") == 13
+    assert metric(warehouse, "pp.requests", segment="All") == 17
 
 
 def test_topup_attempt_chains(warehouse):
@@ -375,7 +383,7 @@ def test_kinds_and_requirements_follow_the_seed(warehouse):
         "billing.pct_schedule_success": "measure B1", "billing.pct_read_within_24h": "measure B1",
         "billing.pct_on_demand_read_success": "measure B2", "billing.schedules": "indicator B1",
         "billing.scheduled_reads": "indicator B1", "billing.on_demand_reads": "indicator B2",
-        "pp.pct_success": "measure PP1", "pp.successes": "indicator PP1", "pp.failures": "indicator PP1",
+        "pp.pct_success": "measure PP1", "pp.requests": "indicator PP1", "pp.successes": "indicator PP1", "pp.failures": "indicator PP1",
         "pp.attempts": "indicator PP1", "pp.failure_reasons": "indicator PP1",
         "pp.pct_non_communicating": "indicator PP1",
         "fw.pct_delivered": "measure DF1", "fw.pct_verified": "indicator DF2",

@@ -369,8 +369,8 @@ def test_top_up_shares_show_their_counts(published):
     # SMETS1 J 1 of 1; All 4 of 7
     assert row.startswith("<td>40.00% (2 of 5)</td><td>100.00% (1 of 1)</td><td>–</td><td>100.00% (1 of 1)</td>"
                           "<td>57.14% (4 of 7)</td>")
-    # the device-type rows have no count figures: the share alone
-    assert "<th scope=row>  … ESME (%)</th><td>40.00%</td>" in prepayment
+    # the device-type rows with their population, pp.requests: North ESME A C E G H
+    assert "<th scope=row>  … ESME (%)</th><td>40.00% (of 5)</td>" in prepayment
 
 
 def test_an_i0_among_the_change_of_supplier_failures_is_explained(published):

@@ -1,6 +1,8 @@
 {#- PP1 figures (metrics.md §4) in the long format of metrics.csv, monthly:
-    - pp.pct_success (segment, device_type) and pp.successes / pp.failures
-      (segment; 0 when none) from pmr_prepayment;
+    - pp.pct_success (segment, device_type), its population pp.requests (the
+      deliverable 2.2 requests it is over; every segment x all types and each
+      device type with requests in the month, 0 when none), and pp.successes /
+      pp.failures (segment; 0 when none) from pmr_prepayment;
     - pp.attempts (category 1, 2, 3+, never: share of the period's chains) from
       pmr_topup_attempts;
     - pp.failure_reasons (category = final code or `none`) from
@@ -10,6 +12,12 @@
 with prepayment as (
 
     select * from {{ ref('pmr_prepayment') }}
+
+),
+
+populations as (
+
+    select * from {{ segment_and_type_counts('prepayment', 'deliverable') }}
 
 ),
 
@@ -39,6 +47,9 @@ estate as (
 
 {{ metric_rows('prepayment', {'pp.pct_success': 'pct_success'},
                {'segment': 'segment', 'device_type': 'device_type'}, day=none) }}
+union all
+{{ metric_rows('populations', {'pp.requests': 'deliverable'},
+               {'segment': 'segment', 'device_type': 'device_type'}, day=none, keep_empty=['pp.requests']) }}
 union all
 {{ metric_rows('segment_counts', {'pp.successes': 'successes', 'pp.failures': 'failures'},
                {'segment': 'segment'}, day=none, keep_empty=['pp.successes', 'pp.failures']) }}

@@ -76,15 +76,14 @@ def _billing(ctx) -> str:
 
 def _prepayment(ctx) -> str:
     share_label = "Top-ups (2.2) successful (%, successful of deliverable top-ups)"
-    rows = [(share_label, "pp.pct_success", {"device_type": None})]
-    for device_type in device_types(ctx, "pp.pct_success"):
-        rows.append((f"  … {device_type} (%)", "pp.pct_success", {"device_type": device_type}))
-    rows += [
-        ("Successful top-ups", "pp.successes", {}),
-        ("Failed top-ups", "pp.failures", {}),
-        ("Non-communicating devices in the read process (%)", "pp.pct_non_communicating", {}),
-    ]
-    counts = {share_label: ("pp.successes", ("pp.successes", "pp.failures"))}
+    by_type = [(f"  … {device_type} (%)", "pp.pct_success", {"device_type": device_type})
+               for device_type in device_types(ctx, "pp.pct_success")]
+    rows = [(share_label, "pp.pct_success", {"device_type": None}), *by_type,
+            ("Successful top-ups", "pp.successes", {}),
+            ("Failed top-ups", "pp.failures", {}),
+            ("Non-communicating devices in the read process (%)", "pp.pct_non_communicating", {})]
+    counts = {label: (None, ("pp.requests",)) for label, *_ in by_type}
+    counts[share_label] = ("pp.successes", ("pp.successes", "pp.failures"))
     parts = ["<h3>Prepayment (PP1)</h3>", segment_table(ctx, rows, "Prepayment top-ups, by segment", counts=counts)]
     attempts = ctx.metric("pp.attempts")
     if not attempts.empty:
