@@ -173,6 +173,7 @@ req("t2", "2026-10-06T10:01:00Z", "11.3", "I0", variant=5, device_id="T1")
 req("t3", "2026-10-06T10:02:00Z", "11.3", "I0", variant=5, device_id="T2")
 req("t4", "2026-10-06T10:03:00Z", "11.3", "E21", variant=6, device_id="T3")
 req("t5", "2026-10-06T10:04:00Z", "11.3", "E2", variant=5, device_id="T4")                   # rejected
+req("t6", "2026-10-06T10:05:00Z", "11.3", variant=5, device_id="T5")                        # no response
 
 # --- CH1 / CH2: hub firmware events -------------------------------------------------------
 CH_EVENTS = [

@@ -323,9 +323,13 @@ def test_device_firmware_journey(warehouse):
     assert metric(warehouse, "fw.pct_verified") == approx(40.0)
     assert metric(warehouse, "fw.pct_verification_failed") == approx(20.0)
     assert metric(warehouse, "fw.pct_no_verification_alert") == approx(40.0)
-    # 11.3 signed: t2 t3 I0, t4 E21 (t1 Transform, t5 rejected) -> 2 / 3
-    assert metric(warehouse, "fw.pct_activated") == approx(200 / 3)
-    assert metric(warehouse, "fw.activation_requests") == 3
+    # 11.3 signed: t2 t3 I0, t4 E21, t6 no response (t1 Transform, t5 rejected) -> 2 / 4
+    assert metric(warehouse, "fw.pct_activated") == approx(50.0)
+    assert metric(warehouse, "fw.activation_requests") == 4
+    # the failure responses (the seed's DF3), and the one without a final response
+    failures = query(warehouse, "select category, value from metrics.pmr_metrics "
+                     "where metric_id = 'fw.activation_failures' order by category")
+    assert failures == [("E21", 1.0), ("none", 1.0)]
 
 
 def test_devices_without_a_verification_alert_are_recorded(warehouse):
@@ -390,6 +394,7 @@ def test_kinds_and_requirements_follow_the_seed(warehouse):
         "fw.pct_verification_failed": "indicator DF2", "fw.pct_no_verification_alert": "indicator DF2",
         "fw.pct_activated": "indicator DF3", "chfw.pct_delivered": "indicator CH1", "chfw.pct_activated": "indicator CH2",
         "fw.requested": "indicator DF1", "fw.delivered": "indicator DF2", "fw.activation_requests": "indicator DF3",
+        "fw.activation_failures": "indicator DF3",
         "chfw.deliveries": "indicator CH1", "chfw.activation_outcomes": "indicator CH2",
     }
 

@@ -150,6 +150,12 @@ def _firmware(ctx, charts) -> str:
         ("Communications Hub images delivered (CH1, %)", "chfw.pct_delivered", "chfw.deliveries"),
         ("Communications Hub images activated (CH2, %)", "chfw.pct_activated", "chfw.activation_outcomes"),
     ], "Firmware, all segments (Of: the requests or hub events each share is of)"))
+    activation_failures = ctx.metric("fw.activation_failures").sort_values(["value", "category"],
+                                                                            ascending=[False, True])
+    if not activation_failures.empty:
+        # the seed's DF3: "the percentage of success and failure responses to the SRV11.3"
+        parts.append(_reasons_table(ctx, activation_failures, "Activations not successful (indicator)",
+                                    "Firmware activations (11.3) not successful, by final response, all segments"))
     parts.append(_devices_without_verification(ctx, verification))
     return "".join(parts)
 
@@ -188,9 +194,9 @@ SECTION = Section(
         "cos.failures",
         "billing.pct_on_demand_read_success", "billing.pct_read_within_24h", "billing.pct_schedule_success",
         "billing.schedules", "billing.scheduled_reads", "billing.on_demand_reads",
-        "pp.pct_success", "pp.successes", "pp.failures", "pp.attempts", "pp.failure_reasons",
+        "pp.pct_success", "pp.requests", "pp.successes", "pp.failures", "pp.attempts", "pp.failure_reasons",
         "pp.pct_non_communicating", "fw.pct_delivered", "fw.pct_verified", "fw.pct_verification_failed",
         "fw.pct_no_verification_alert", "fw.pct_activated", "fw.requested", "fw.delivered", "fw.activation_requests",
-        "chfw.pct_delivered", "chfw.pct_activated", "chfw.deliveries", "chfw.activation_outcomes"),
+        "fw.activation_failures", "chfw.pct_delivered", "chfw.pct_activated", "chfw.deliveries", "chfw.activation_outcomes"),
     render,
 )
