@@ -31,7 +31,7 @@ PARAMETERS_SEED = "seed.pmr_warehouse.parameters"
 SEED_METADATA_COLUMNS = ("source", "description")
 # Raised whenever model_fingerprints computes its hash differently: fingerprints of two
 # versions are not compared (they would differ for every model).
-FINGERPRINT_VERSION = 5
+FINGERPRINT_VERSION = 6
 # Jinja comments ({# ... #}) and SQL line comments (-- ...) document a model or macro;
 # editing them computes nothing differently
 JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
@@ -114,26 +114,31 @@ def _code(sql: str) -> str:
 
 def _without_line_comments(sql: str) -> str:
     """`sql` without its `-- ...` comments. A `--` counts as a comment only where DuckDB's
-    tokenizer reads one and no Jinja expression or statement is open on its line: a `--`
-    in a string or in a Jinja argument ("pmr run --month ") is code. Text the tokenizer
-    cannot read is kept whole, so that an edit to it always counts."""
+    tokenizer reads one, no Jinja expression or statement is open on its line, and the
+    comment holds no Jinja itself (dbt renders Jinja before SQL, so `-- {% if ... %}`
+    is code): a `--` in a string or in a Jinja argument ("pmr run --month ") is code.
+    Text the tokenizer cannot read is kept whole, so that an edit to it always counts.
+    The tokenizer gives positions in UTF-8 bytes, so the cuts are made in bytes."""
     try:
         tokens = duckdb.tokenize(sql)
     except Exception:  # noqa: BLE001 - any failure to read means: strip nothing
         return sql
+    data = sql.encode()
     cuts = []
     for position, kind in tokens:
-        if kind != duckdb.token_type.comment or not sql.startswith("--", position):
+        if kind != duckdb.token_type.comment or not data.startswith(b"--", position):
             continue
-        line_start = sql.rfind("\n", 0, position) + 1
-        before = sql[line_start:position]
-        if before.count("{{") + before.count("{%") != before.count("}}") + before.count("%}"):
+        before = data[data.rfind(b"\n", 0, position) + 1:position]
+        if before.count(b"{{") + before.count(b"{%") != before.count(b"}}") + before.count(b"%}"):
             continue
-        line_end = sql.find("\n", position)
-        cuts.append((position, len(sql) if line_end < 0 else line_end))
+        line_end = data.find(b"\n", position)
+        line_end = len(data) if line_end < 0 else line_end
+        if b"{{" in data[position:line_end] or b"{%" in data[position:line_end]:
+            continue
+        cuts.append((position, line_end))
     for start, end in reversed(cuts):
-        sql = sql[:start] + sql[end:]
-    return sql
+        data = data[:start] + data[end:]
+    return data.decode()
 
 
 def seed_values(path: Path) -> str:

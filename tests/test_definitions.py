@@ -197,6 +197,18 @@ def test_a_comment_edit_computes_nothing_differently():
     assert changed_models(after(model_sql="select {{ f(\"a \\\" -- 1\") }}, b from {{ source('landing', 'x') }}"),
                           after(model_sql="select {{ f(\"a \\\" -- 2\") }}, b from {{ source('landing', 'x') }}")) \
         == ["metric_a", "metric_b"]
+    # after a character of more than one byte (the tokenizer counts bytes): a comment is still a comment, and a
+    # `--` in a string is still code
+    assert changed_models(after(model_sql="select '§ ─' as s, 1 as x -- one\nfrom {{ source('landing', 'x') }}"),
+                          after(model_sql="select '§ ─' as s, 1 as x -- two\nfrom {{ source('landing', 'x') }}")) \
+        == []
+    assert changed_models(after(model_sql="select '─────' as s, 1 as x -- c\n, 'p -- 1' as y from t"),
+                          after(model_sql="select '─────' as s, 1 as x -- c\n, 'p -- 2' as y from t")) \
+        == ["metric_a", "metric_b"]
+    # Jinja in a comment is rendered before SQL reads the comment: code
+    assert changed_models(after(model_sql="select a from t\n-- {% if is_incremental() %}\nwhere a > 0\n"),
+                          after(model_sql="select a from t\n-- {% if not is_incremental() %}\nwhere a > 0\n")) \
+        == ["metric_a", "metric_b"]
     # the SQL itself: changed
     assert changed_models({"metric_models": before}, after(
         model_sql="select a, b from {{ source('landing', 'x') }} where a > 0")) == ["metric_a", "metric_b"]
