@@ -1,8 +1,9 @@
 """`pmr check`: the project's checks that need no data, for a metric author after an
 edit: the metric declarations against their contract, the metric docs, portable SQL,
 dbt building the whole project on an empty warehouse (every model compiled and run
-with no rows, so a column a model reads that is not there fails in seconds), and the
-tests of the reference tables (seeds), which load in full."""
+with no rows, so a column a model reads that is not there fails in seconds), first as a
+full build and then as an incremental one (the incremental models' other branch), and
+the tests of the reference tables (seeds), which load in full."""
 
 from __future__ import annotations
 
@@ -63,8 +64,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             return 1
         result = empty_incremental_build(db)
         if not result.ok:
-            print(_why_not_built(result, "the incremental branches (docs/incremental-builds.md) of "),
-                  file=sys.stderr)
+            print(_why_not_built(result, INCREMENTAL_BUILD), file=sys.stderr)
             return 1
         try:
             with connect(db, read_only=True) as con:
@@ -165,7 +165,7 @@ def empty_incremental_build(db: Path):
     the tables hold no rows anyway."""
     from pmr import build_state
     from pmr.dbt_runner import run_dbt
-    from pmr.run_claim import CLAIM_TABLE
+    from pmr.run_claim import record_claim
     from pmr.warehouse import connect
 
     build = build_state.BuildPlan(build_state.INCREMENTAL, CHECK_CLAIM, build_state.definitions_fingerprint(),
@@ -173,9 +173,7 @@ def empty_incremental_build(db: Path):
     with connect(db) as con:
         build_state.mark_building(con, build)
         # dbt's on-run-start hook lets a build go on from a build under way only for the run that claims it
-        con.execute(f"create table if not exists {CLAIM_TABLE} "
-                    "(claim varchar, description varchar, month varchar, claimed_at varchar)")
-        con.execute(f"insert into {CLAIM_TABLE} values (?, ?, ?, now()::varchar)", [CHECK_CLAIM, CHECK_CLAIM, CHECK_PERIOD])
+        record_claim(con, CHECK_CLAIM, CHECK_CLAIM, CHECK_PERIOD)
     result = run_dbt(["build", "--threads", "1", "--exclude-resource-type", "test", "--exclude-resource-type",
                       "unit_test", "--exclude-resource-type", "seed"], db, period=CHECK_PERIOD, claim=CHECK_CLAIM)
     if result.ok:
@@ -184,15 +182,18 @@ def empty_incremental_build(db: Path):
     return result
 
 
-def _why_not_built(result, branches: str = "") -> str:
+INCREMENTAL_BUILD = " in an incremental build (its incremental branches, docs/incremental-builds.md)"
+
+
+def _why_not_built(result, build: str = "") -> str:
     """The models that failed with dbt's message, or, when dbt stopped before any (a
-    Jinja or YAML error, a missing ref), the end of its log. `branches` names what
-    was built when it was not the whole project ("the incremental branches of ")."""
+    Jinja or YAML error, a missing ref), the end of its log. `build` says which build
+    failed when it was not the first, full one (INCREMENTAL_BUILD)."""
     failed = [r for r in result.failures() if r.get("message")]
     if not failed:
-        return f"error: dbt cannot compile the project:\n{_without_dbt_preamble(result.log_tail)}"
+        return f"error: dbt cannot compile the project{build}:\n{_without_dbt_preamble(result.log_tail)}"
     lines = [f"{r.get('unique_id', '').split('.')[-1]}: {r['message'].strip()}" for r in failed]
-    what = ("dbt cannot compile the project" if any("Compilation Error" in r["message"] for r in failed) else
-            f"dbt cannot build {branches}the project on an empty warehouse (a column or table a model reads that is not there, "
-            "an expression DuckDB cannot bind, or a seed that does not load)")
+    what = (f"dbt cannot compile the project{build}" if any("Compilation Error" in r["message"] for r in failed) else
+            f"dbt cannot build the project on an empty warehouse{build} (a column or table a model reads that is not "
+            "there, an expression DuckDB cannot bind, or a seed that does not load)")
     return f"error: {what}:\n  " + "\n  ".join(line.replace("\n", "\n    ") for line in lines)

@@ -70,13 +70,18 @@ def taken_over_message(log: RunLog, holder: tuple[str, str, str, str] | None) ->
 
 
 def _claim(con: duckdb.DuckDBPyConnection, log: RunLog) -> None:
+    log.claimed_at = record_claim(con, log.claim, describe(log), log.month)
+
+
+def record_claim(con: duckdb.DuckDBPyConnection, claim: str, description: str, month: str) -> str:
+    """Make `claim` the warehouse's one claim (raw.run_claim); returns when, as ISO text."""
     claimed_at = utc_now_iso()
     con.execute("create schema if not exists raw")
     con.execute(f"create table if not exists {CLAIM_TABLE} "
                 "(claim varchar, description varchar, month varchar, claimed_at varchar)")
     con.execute(f"delete from {CLAIM_TABLE}")
-    con.execute(f"insert into {CLAIM_TABLE} values (?, ?, ?, ?)", [log.claim, describe(log), log.month, claimed_at])
-    log.claimed_at = claimed_at
+    con.execute(f"insert into {CLAIM_TABLE} values (?, ?, ?, ?)", [claim, description, month, claimed_at])
+    return claimed_at
 
 
 def describe(log: RunLog) -> str:

@@ -552,9 +552,16 @@ def test_pmr_check_builds_the_incremental_branches_too(tmp_path):
                                                          "user_id", 1))
     checked = run_project_copy(project, "check")
     assert checked.returncode == 1 and "dbt project: compiles" not in checked.stdout
-    assert ("dbt cannot build the incremental branches (docs/incremental-builds.md) of the project on an empty "
-            "warehouse") in checked.stderr
+    assert ("dbt cannot build the project on an empty warehouse in an incremental build (its incremental "
+            "branches, docs/incremental-builds.md)") in checked.stderr
     assert "fct_service_requests: " in checked.stderr and 'Referenced column "recieved_at" not found' in checked.stderr
+    # a misspelt macro there: dbt renders that branch only in the incremental build
+    fact.write_text(sql[:branch] + sql[branch:].replace("request_id, received_at, user_id",
+                                                        "request_id, {{ no_such_macro() }}, user_id", 1))
+    misspelt = run_project_copy(project, "check")
+    assert misspelt.returncode == 1
+    assert "dbt cannot compile the project in an incremental build" in misspelt.stderr
+    assert "no_such_macro" in misspelt.stderr
 
 
 def test_pmr_check_runs_the_seeds_tests_and_shows_the_rows_at_fault(tmp_path):
