@@ -402,8 +402,13 @@ def test_cpm5_table_by_category(published):
     # category 4: 239.5 and 240 -> mean and median 239.75
     assert table["Mean resolution time (h)"] == ["96.25", "239.75", "–", "", "", "I"]
     assert table["Median resolution time (h)"] == ["108.00", "239.75", "–", "", "", "I"]
-    # the figures over the closed incidents first, the raised count apart at the end
-    assert [row[0] for row in rows][-1] == "Incidents raised in the period (whether closed or not)"
+    # the figures over the closed incidents first, "of which" under the closed count, the raised count apart at
+    # the end
+    assert [row[0] for row in rows][3:] == [
+        "Incidents closed in the period", "… of which responded to within the target response time",
+        "… of which resolved within the target resolution time", "Initial response within the target response time",
+        "Resolution within the target resolution time", "Mean resolution time (h)", "Median resolution time (h)",
+        "Incidents raised in the period (whether closed or not)"]
 
 
 def test_each_closed_incident_is_listed_with_its_resolution_time(published):

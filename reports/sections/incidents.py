@@ -19,8 +19,8 @@ CATEGORIES = ["3", "4", "5"]
 ROWS = [
     ("Incidents closed in the period", "cpm5.closed"),
     ("… of which responded to within the target response time", "cpm5.response_met"),
-    ("Initial response within the target response time", "cpm5.pct_response_met"),
     ("… of which resolved within the target resolution time", "cpm5.resolution_met"),
+    ("Initial response within the target response time", "cpm5.pct_response_met"),
     ("Resolution within the target resolution time", "cpm5.pct_resolution_met"),
     ("Mean resolution time (h)", "cpm5.mean_resolution_h"),
     ("Median resolution time (h)", "cpm5.median_resolution_h"),
