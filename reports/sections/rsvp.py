@@ -111,7 +111,9 @@ def _without_dsp_time_note(ctx, process: str) -> str:
            where business_process = ? and day is null and segment in ('North', 'Central', 'South')""",
         [process],
     ).iloc[0]
-    without, measured = int(counts["without"] or 0), int(counts["measured"] or 0)
+    if pd.isna(counts["without"]) or not counts["without"]:  # a SUM over no rows is NULL
+        return ""
+    without, measured = int(counts["without"]), int(counts["measured"])
     if not without:
         return ""
     return (f'<p class="note">{number(without, "count")} of the {number(measured, "count")} requests with a final '
@@ -163,7 +165,7 @@ def _within_target_panel(within: pd.DataFrame, target: float | None, minimum: fl
     scale = alt.Scale(domain=[max(0.0, math.floor(low - 1)), 100.0], clamp=True)
     layers = [daily_lines(within, "Within the TRT (%)").encode(y=alt.Y("value:Q", title="Within the TRT (%)",
                                                                         scale=scale))]
-    levels = {f"{label} {value:g}%": value for label, value in (("target", target), ("minimum", minimum))
+    levels = {f"{label} {number(value, 'pct')}": value for label, value in (("target", target), ("minimum", minimum))
               if value is not None}
     if levels:
         layers = [level_rules(levels, scale), *layers, level_names(levels, scale)]
