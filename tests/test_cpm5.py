@@ -56,7 +56,7 @@ INCIDENTS = [
              "2026-10-14T16:00:00Z"),
     # Raised in October, still open: counts as raised only.
     incident("c3d", 3, "2026-10-30T10:00:00Z", "2026-10-30T11:00:00Z"),
-    # Another Responsible Party: not CPM5 and not in reliability.incidents.
+    # Another Responsible Party: not CPM5 and not in reliability.incidents' category 3, but in its total.
     incident("c3e", 3, "2026-10-06T10:00:00Z", "2026-10-06T11:00:00Z", "2026-10-07T10:00:00Z",
              "2026-10-07T11:00:00Z", party="CSP North"),
     # Resolved in October but closed 1 Nov 00:30 UTC (00:30 GMT, November): closure

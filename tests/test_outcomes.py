@@ -359,6 +359,11 @@ def test_the_report_counts_the_devices_without_a_verification_alert_and_says_whe
             "delivery") in html
     assert 'pmr sql "select * from pmr_firmware_without_verification"' in html
     assert "F4" not in html and "F9" not in html  # no device id on the page
+    # DF3's failure responses: t4 E21 and t6 with none, of the 4 deliverable 11.3 requests
+    failures = html.split("Firmware activations (11.3) not successful, by final response, all segments, of the 4 "
+                          "deliverable 11.3 requests", 1)[1].split("</table>", 1)[0]
+    assert "<tr><th scope=row>E21</th><td>No response received from the device</td><td>1</td></tr>" in failures
+    assert "<tr><th scope=row>none</th><td>no final response</td><td>1</td></tr>" in failures
 
 
 def test_hub_firmware(warehouse):

@@ -154,8 +154,11 @@ def _firmware(ctx, charts) -> str:
                                                                             ascending=[False, True])
     if not activation_failures.empty:
         # the seed's DF3: "the percentage of success and failure responses to the SRV11.3"
-        parts.append(_reasons_table(ctx, activation_failures, "Activations not successful (indicator)",
-                                    "Firmware activations (11.3) not successful, by final response, all segments"))
+        requests = ctx.value("fw.activation_requests")
+        parts.append(_reasons_table(
+            ctx, activation_failures, "Activations not successful (indicator)",
+            "Firmware activations (11.3) not successful, by final response, all segments"
+            + (f", of the {requests:,.0f} deliverable 11.3 requests" if requests else "")))
     parts.append(_devices_without_verification(ctx, verification))
     return "".join(parts)
 

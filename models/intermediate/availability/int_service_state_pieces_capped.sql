@@ -59,7 +59,8 @@ downtime as (
             when state = 'unplanned' then duration_s
             when state = 'planned' then duration_s - excluded_planned_s
             else 0
-        end as unplanned_downtime_s
+        end as unplanned_downtime_s,
+        case when state = 'planned' then duration_s - excluded_planned_s else 0 end as planned_over_cap_s
     from excluded
 
 ),
@@ -79,6 +80,7 @@ final as (
         planned_before_s,
         excluded_planned_s,
         unplanned_downtime_s,
+        planned_over_cap_s,
         unplanned_downtime_s > 0 as is_down,
         unplanned_downtime_s > 0
         and (

@@ -33,8 +33,7 @@ totals as (
         {{ sum_exact('duration_s') }} as period_s,
         {{ sum_exact('excluded_planned_s') }} as excluded_planned_s,
         {{ sum_exact('unplanned_downtime_s') }} as unplanned_downtime_s,
-        {{ sum_exact("case when state = 'planned' then duration_s - excluded_planned_s else 0 end") }}
-            as planned_over_cap_s,
+        {{ sum_exact('planned_over_cap_s') }} as planned_over_cap_s,
         cast(sum(case when starts_outage then 1 else 0 end) as integer) as outages
     from pieces
     group by period, service, segment

@@ -1,29 +1,5 @@
-{#- PP1 failure reasons (metrics.md §4): one row per final response code (or
-    `none` when there is no final response) of the deliverable 2.2 requests
-    received in the period that did not succeed, all segments together, with
-    their count; a request answered I0 but named by an N12/N13 alert appears
-    under I0. Codes with no failure have no row. -#}
+{#- PP1 failure reasons (metrics.md §4): the deliverable 2.2 requests of the period
+    that did not succeed, by final response code (or `none`), all segments
+    together. -#}
 
-with failed as (
-
-    select * from {{ ref('fct_service_requests') }}
-    where {{ in_period('received_at') }}
-        and srv = '2.2'
-        and not is_transform
-        and is_deliverable
-        and not is_success
-
-),
-
-final as (
-
-    select
-        '{{ var("period") }}' as period,
-        coalesce(final_response_code, 'none') as category,
-        count(*) as failures
-    from failed
-    group by coalesce(final_response_code, 'none')
-
-)
-
-select * from final
+{{ failures_by_final_code('2.2') }}
