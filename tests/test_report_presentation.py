@@ -519,3 +519,14 @@ def test_requests_without_dsp_time_are_named_under_the_table(published):
     assert note in _process_html(published, "prepayment_top_up")
     # alerts carry no DSP time and have no interim time: no note
     assert "DSP processing time" not in _process_html(published, "alerts_management")
+
+
+def test_the_reference_values_are_given_in_words(published):
+    # seeds/parameters.csv: 60 s, 432,000 s = 5 days, 360 min = 6 h, 1 pct, -0.25 ratio, 500 count
+    terms = _section_html(published, "terms")
+    values = terms.split("Reference values the figures were computed with (seeds/parameters.csv)", 1)[1]
+    for parameter, words in (("alert_trt_s", "60 s"), ("fw_delivery_window_s", "5 days"),
+                             ("planned_maintenance_cap_min", "6 h"), ("quarantine_max_pct", "1%"),
+                             ("ic_deviation_alert_ratio", "-0.25"), ("ic_deviation_min_predicted", "500"),
+                             ("billing_read_window_s", "24 h"), ("cos_correction_window_s", "7 days")):
+        assert f"<tr><th scope=row>{parameter}</th><td>{words}</td>" in values, parameter

@@ -1,11 +1,12 @@
 """Terms used in the report: the seed's own definitions of measure and indicator, and
 what the report's other words mean as the metric definitions v1 use them, so a reader
-outside the DCC can read every table without the definitions document."""
+outside the DCC can read every table without the definitions document; then the
+reference values (windows, caps, thresholds) the figures were computed with."""
 
 from __future__ import annotations
 
-from pmr.metric_declarations import duration
-from reports.format import esc
+from pmr.metric_declarations import WINDOW_UNITS, duration
+from reports.format import esc, table
 from reports.sections import Section
 
 # (term, meaning), in reading order: how figures are classed, what they count, then the
@@ -78,7 +79,28 @@ def render(ctx, charts) -> str:
     alert_target = duration(ctx.parameter("alert_trt_s"), "the alert target") if ctx is not None else "the alert target"
     items = "".join(f"<dt>{esc(term)}</dt><dd>{esc(meaning.replace('{alert_trt_s}', alert_target))}</dd>"
                     for term, meaning in TERMS)
-    return f'<dl class="terms">{items}</dl>'
+    return f'<dl class="terms">{items}</dl>' + ("" if ctx is None else _reference_values(ctx))
+
+
+def _reference_values(ctx) -> str:
+    """Every row of the parameters reference table, its value in words (5 days, not
+    432000): a window entered in the wrong unit reads against its own description."""
+    rows = ctx.query("select parameter, value, unit, description, source from reference.parameters "
+                     "order by parameter")
+    if rows.empty:
+        return ""
+    return table(["Parameter", "Value", "What it sets", "Source"],
+                 [[r["parameter"], _value_in_words(float(r["value"]), str(r["unit"])), r["description"], r["source"]]
+                  for _, r in rows.iterrows()],
+                 caption="Reference values the figures were computed with (seeds/parameters.csv)")
+
+
+def _value_in_words(value: float, unit: str) -> str:
+    if unit in WINDOW_UNITS:
+        return duration(value * WINDOW_UNITS[unit])
+    if unit == "pct":
+        return f"{value:,.10g}%"
+    return f"{value:,.10g}" + ("" if unit in ("ratio", "count") else f" {unit}")
 
 
 SECTION = Section("terms", "Terms used in this report", lambda metric_id: False, render)
