@@ -92,12 +92,16 @@ def first_rows_and_count(con: duckdb.DuckDBPyConnection, relation: duckdb.DuckDB
     size (a whole month of alerts), where a fetched result held every row. The shown rows
     go back through DuckDB so that their values print much as DuckDB gives them (an
     interval as a duration, not Arrow's months/days/nanoseconds; a HUGEINT prints as the
-    same digits). A TIME WITH TIME ZONE goes as DuckDB's text of it, offset included:
-    Arrow's time type has no zone, so it came back without its offset."""
-    if any(str(type_) == "TIME WITH TIME ZONE" for type_ in relation.types):
+    same digits). A TIME WITH TIME ZONE goes as DuckDB's text of it, offset included,
+    and so does a list or struct that holds one: Arrow's time type has no zone, so it
+    came back without its offset."""
+    def holds_time_zone(type_) -> bool:
+        return "TIME WITH TIME ZONE" in str(type_)
+
+    if any(holds_time_zone(type_) for type_ in relation.types):
         # by position (#n): a result may hold two columns of one name
         relation = relation.select(", ".join(
-            f"#{n}::VARCHAR" if str(type_) == "TIME WITH TIME ZONE" else f"#{n}"
+            f"#{n}::VARCHAR" if holds_time_zone(type_) else f"#{n}"
             for n, type_ in enumerate(relation.types, start=1)))
     reader = relation.to_arrow_reader(ARROW_BATCH_ROWS)
     head, count = [], 0

@@ -140,6 +140,11 @@ def test_a_time_with_time_zone_keeps_its_offset(warehouse, capsys):
     assert main(["sql", "--db", str(warehouse), "select '14:05:00+01:00'::timetz as t, 'x' as t, "
                  "'09:30:00-05:30'::timetz as u"]) == 0
     assert capsys.readouterr().out.splitlines()[2].split() == ["14:05:00+01", "x", "09:30:00-05:30"]
+    # inside a list or a struct too
+    assert main(["sql", "--db", str(warehouse), "select ['14:05:00+01:00'::timetz] as l, "
+                 "{'t': '09:30:00-05:30'::timetz} as s"]) == 0
+    row = capsys.readouterr().out.splitlines()[2]
+    assert "14:05:00+01" in row and "09:30:00-05:30" in row
 
 
 def test_an_empty_result_names_the_month_the_warehouse_holds(warehouse, capsys):
