@@ -56,7 +56,7 @@ INCIDENTS = [
              "2026-10-14T16:00:00Z"),
     # Raised in October, still open: counts as raised only.
     incident("c3d", 3, "2026-10-30T10:00:00Z", "2026-10-30T11:00:00Z"),
-    # Another Responsible Party: not CPM5 and not in reliability.incidents' category 3, but in its total.
+    # Another Responsible Party: not CPM5 and not in reliability.incidents, but in reliability.incidents_all.
     incident("c3e", 3, "2026-10-06T10:00:00Z", "2026-10-06T11:00:00Z", "2026-10-07T10:00:00Z",
              "2026-10-07T11:00:00Z", party="CSP North"),
     # Resolved in October but closed 1 Nov 00:30 UTC (00:30 GMT, November): closure
@@ -209,9 +209,12 @@ def test_reliability_incidents_by_category(db):
     expected = {"1": 1, "2": 1, "3": 5, "4": 1, "5": 0}
     for category, count in expected.items():
         assert metric(db, "reliability.incidents", category=category) == count
-    # the seed's "Total Number of Incidents (category 1 to 5)", the row without a category: the 8 above and
-    # c3e, whose Responsible Party is not the DCC (the seed filters only its Category 3-5 volume by party)
-    assert metric(db, "reliability.incidents", category=None) == 9
+    assert metric(db, "reliability.incidents", category=None) == 8
+    # the seed's "Total Number of Incidents (category 1 to 5)": every Responsible Party, so c3e (a CSP's) too
+    expected_all = {"1": 1, "2": 1, "3": 6, "4": 1, "5": 0}
+    for category, count in expected_all.items():
+        assert metric(db, "reliability.incidents_all", category=category) == count
+    assert metric(db, "reliability.incidents_all", category=None) == 9
 
 
 def test_median_matches_an_independent_computation(db):

@@ -309,10 +309,12 @@ def test_reliability_beside_the_regions(published):
 def test_incidents_raised_by_category(published):
     rows = table_with(published["page"], "availability", "Incidents raised by category")[0]
     assert rows[0] == ["Incidents raised in the period", "Category 1", "Category 2", "Category 3", "Category 4",
-                       "Category 5", "All, categories 1–5", "M/I"]
-    # tests/test_cpm5.py: c1a, c2a; DCC category 3 raised in October c3a c3b c3d c3f c3g; c4b. All of them, and
-    # c3e of another Responsible Party.
-    assert rows[1] == ["Incidents", "1", "1", "5", "1", "0", "9", "I"]
+                       "Category 5", "Categories 1–5", "M/I"]
+    # tests/test_cpm5.py: c1a, c2a; category 3 raised in October c3a c3b c3d c3e (a CSP's) c3f c3g; c4b.
+    assert rows[1] == ["Every Responsible Party", "1", "1", "6", "1", "0", "9", "I"]
+    # without c3e: the DCC is not its Responsible Party
+    assert rows[2] == ["Categories 3–5 with the DCC as Responsible Party (as CPM5)", "1", "1", "5", "1", "0", "8",
+                       "I"]
 
 
 def test_inferred_outages_beside_the_recorded_ones(published):

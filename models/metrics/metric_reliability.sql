@@ -2,10 +2,10 @@
     reliability.outages, mttr_h and mtbf_h per service x segment (`All` or a
     CSP region; mttr_h and mtbf_h are NULL when there was no outage), and
     reliability.incidents by category 1-5 (raised in the period; categories
-    3-5 only with the DCC as Responsible Party), 0 for a category with none,
-    and for all categories together (category NULL: the seed's "Total Number of
-    Incidents (category 1 to 5)", every incident raised whoever the Responsible
-    Party: the seed filters only its Category 3-5 volume by it). -#}
+    3-5 only with the DCC as Responsible Party, metrics.md §5), 0 for a category
+    with none, and for those categories together (category NULL); and
+    reliability.incidents_all, the same without the Responsible Party filter (the
+    seed's "Total Number of Incidents (category 1 to 5)"), by category and in total. -#}
 
 with monthly as (
 
@@ -46,6 +46,17 @@ incidents_by_category as (
 
 ),
 
+raised_by_category as (
+
+    select
+        categories.category,
+        count(raised.incident_id) as incidents
+    from categories
+    left join raised on categories.category = raised.category
+    group by categories.category
+
+),
+
 figures as (
 
     select
@@ -79,6 +90,21 @@ figures as (
     union all
 
     select 'reliability.incidents', null, null, null, cast(count(*) as double)
+    from incidents
+
+    union all
+
+    select
+        'reliability.incidents_all',
+        null,
+        null,
+        cast(category as {{ dbt.type_string() }}),
+        cast(incidents as double)
+    from raised_by_category
+
+    union all
+
+    select 'reliability.incidents_all', null, null, null, cast(count(*) as double)
     from raised
 
 ),

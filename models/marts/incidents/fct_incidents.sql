@@ -9,7 +9,7 @@
     resolution_h = resolved_at - raised_at in elapsed hours (NULL without
     resolved_at). is_cpm5 = categories 3-5 with the DCC as Responsible Party;
     counts_for_reliability = categories 1-2, and 3-5 with the DCC as
-    Responsible Party (reliability.incidents by category; its total counts
+    Responsible Party (reliability.incidents; reliability.incidents_all counts
     every incident). -#}
 
 with incidents as (
