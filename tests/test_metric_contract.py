@@ -573,6 +573,8 @@ def test_pmr_check_runs_the_seeds_tests_and_shows_the_rows_at_fault(tmp_path):
     project = copy_project(tmp_path / "project")
     levels = project / "seeds" / "service_levels.csv"
     levels.write_text(levels.read_text() + "alerts_within_sla,99.5,97,pct,Alerts again,confirmed\n")
+    parameters = project / "seeds" / "parameters.csv"
+    parameters.write_text(parameters.read_text().replace("fw_delivery_window_s,432000,", "fw_delivery_window_s,5,"))
     catalogue = project / "seeds" / "srv_catalogue.csv"
     catalogue.write_text(catalogue.read_text().replace(
         "11.1,Update Firmware,false,true,false,false,true,true,432000,", "11.1,Update Firmware,false,true,false,false,"
@@ -585,6 +587,10 @@ def test_pmr_check_runs_the_seeds_tests_and_shows_the_rows_at_fault(tmp_path):
     assert ("assert_response_follow_up_is_the_longest_trt: seeds/parameters.csv response_follow_up_s must equal the "
             "longest Target Response Time") in checked.stderr
     assert "\n    response_follow_up_s=432000.0, rows_named=1, longest_trt_s=518400\n" in checked.stderr
+    # a window entered in the wrong unit: 5 (s) for the 5 days of 11.1's TRT, now 6 days
+    assert ("assert_response_windows_allow_their_trt: seeds/parameters.csv: a window that waits for an SRV's final "
+            "response") in checked.stderr
+    assert "\n    parameter=fw_delivery_window_s, window_s=5.0, srv=11.1, trt_s=518400\n" in checked.stderr
 
 
 def test_pmr_check_leaves_out_dbts_lines_about_itself_but_never_an_error():

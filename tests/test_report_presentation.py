@@ -513,9 +513,9 @@ def test_a_smets1_target_alone_does_not_say_the_srvs_targets_differ():
 
 
 def test_requests_without_dsp_time_are_named_under_the_table(published):
-    # 2.2 in the three regions with a final response: A, C, E, G (North), I (Central); E and I have no DSP time
-    note = ("2 of the 5 requests with a final response in the three regions (40.00%) have no DSP processing time "
-            "in the extract")
+    # 2.2 with a final response: A, C, E, G (North), I (Central); E and I have no DSP time; none in the South
+    note = ("Requests with a final response but no DSP processing time in the extract: North 1 of 4 (25.00%); "
+            "Central 1 of 1 (100.00%) (marts.pmr_rsvp: without_dsp_time of rtt_measured)")
     assert note in _process_html(published, "prepayment_top_up")
     # alerts carry no DSP time and have no interim time: no note
     assert "DSP processing time" not in _process_html(published, "alerts_management")
@@ -524,7 +524,8 @@ def test_requests_without_dsp_time_are_named_under_the_table(published):
 def test_the_reference_values_are_given_in_words(published):
     # seeds/parameters.csv: 60 s, 432,000 s = 5 days, 360 min = 6 h, 1 pct, -0.25 ratio, 500 count
     terms = _section_html(published, "terms")
-    values = terms.split("Reference values the figures were computed with (seeds/parameters.csv)", 1)[1]
+    values = terms.split("Parameters the figures were computed with: windows, caps and thresholds "
+                         "(seeds/parameters.csv)", 1)[1]
     for parameter, words in (("alert_trt_s", "60 s"), ("fw_delivery_window_s", "5 days"),
                              ("planned_maintenance_cap_min", "6 h"), ("quarantine_max_pct", "1%"),
                              ("ic_deviation_alert_ratio", "-0.25"), ("ic_deviation_min_predicted", "500"),

@@ -197,10 +197,10 @@ def _region_table(ctx, service: str) -> str:
 RELIABILITY_ROWS = [
     ("Unplanned downtime, planned over the cap included (h)", "availability.unplanned_downtime_h", "h"),
     ("  … of which Planned Maintenance beyond the cap (h)", "availability.planned_over_cap_h", "h"),
-    ("Planned maintenance within the cap, excluded (h)", "availability.excluded_planned_h", "h"),
     ("Outages: spells of that unplanned downtime", "reliability.outages", "count"),
     ("MTTR (h)", "reliability.mttr_h", "h"),
     ("MTBF (h)", "reliability.mtbf_h", "h"),
+    ("Planned maintenance within the cap, excluded (h)", "availability.excluded_planned_h", "h"),
 ]
 
 

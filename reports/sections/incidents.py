@@ -87,7 +87,7 @@ def render(ctx, charts) -> str:
     return (
         "<p>CPM5 split by incident category: incidents with the DCC as Responsible Party for resolution, "
         "counted in the period in which they were <em>closed</em> (closure time, or resolution time when no "
-        "closure is recorded), except the raised count. A target is met when the response (resolution) came "
+        "closure is recorded); the raised count, last, is by raised time, with the same filter. A target is met when the response (resolution) came "
         "at or before raised time plus the target; Working Days skip weekends and England and Wales bank "
         "holidays and keep the local time of day; an incident with no response (resolution) recorded has not "
         "met it. Resolution times are elapsed hours. Shares and times are – for a category with no incident "

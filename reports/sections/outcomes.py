@@ -104,10 +104,10 @@ def _prepayment(ctx) -> str:
     reasons = ctx.metric("pp.failure_reasons").sort_values(["value", "category"], ascending=[False, True])
     if threshold is not None and share > threshold and not reasons.empty:
         parts.append(_reasons_table(ctx, reasons, "Failed top-ups (indicator)",
-                                    f"Top-up failures by reason: failures are {share:.2f}% of top-ups, above "
+                                    f"Top-up failures by reason: failures are {share:.2f}% of deliverable top-ups, above "
                                     f"{threshold:g}%"))
     elif threshold is not None:
-        parts.append(f"<p>Top-up failures are {share:.2f}% of top-ups, not above {threshold:g}%: reasons are in "
+        parts.append(f"<p>Top-up failures are {share:.2f}% of deliverable top-ups, not above {threshold:g}%: reasons are in "
                      "metrics.csv (pp.failure_reasons) and not repeated here.</p>")
     return "".join(parts)
 
@@ -159,6 +159,9 @@ def _firmware(ctx, charts) -> str:
             ctx, activation_failures, "Activations not successful (indicator)",
             "Firmware activations (11.3) not successful, by final response, all segments"
             + (f", of the {requests:,.0f} deliverable 11.3 requests" if requests else "")))
+        if (activation_failures["category"] == "I0").any():
+            parts.append("<p class=\"note\">I0 is a successful final response: those activations failed because a "
+                         "DCC failure alert (N12 or N13) named them.</p>")
     parts.append(_devices_without_verification(ctx, verification))
     return "".join(parts)
 

@@ -61,7 +61,7 @@ def render(ctx, charts) -> str:
     parts.append(f"<p>Publication gate: {passed:,} check{'' if passed == 1 else 's'} passed, {len(warnings)} "
                  f"warning{'' if len(warnings) == 1 else 's'}.</p>")
     if warnings:
-        parts.append(table(["Warning", "Checked by", "Detail"],
+        parts.append(table(["Check that warned (what should hold)", "Checked by", "What it found"],
                            [[c.name, CHECKED_BY.get(c.source, c.source), c.detail] for c in warnings],
                            caption="Checks that warn but do not block publication"))
     return "".join(parts)

@@ -107,18 +107,22 @@ def _without_dsp_time_note(ctx, process: str) -> str:
     excluding the HAN (the three regions) have no DSP processing time, an optional
     column of the extract: its mean is over those that have one. Empty otherwise."""
     counts = ctx.query(
-        """select sum(without_dsp_time) as without, sum(rtt_measured) as measured from marts.pmr_rsvp
-           where business_process = ? and day is null and segment in ('North', 'Central', 'South')""",
+        """select segment, without_dsp_time, rtt_measured from marts.pmr_rsvp
+           where business_process = ? and day is null and segment in ('North', 'Central', 'South')
+             and without_dsp_time > 0""",
         [process],
-    ).iloc[0]
-    if pd.isna(counts["without"]) or not counts["without"]:  # a SUM over no rows is NULL
+    ).set_index("segment")
+    regions = [s for s in SEGMENT_ORDER if s in counts.index]
+    if not regions:
         return ""
-    without, measured = int(counts["without"]), int(counts["measured"])
-    if not without:
-        return ""
-    return (f'<p class="note">{number(without, "count")} of the {number(measured, "count")} requests with a final '
-            f"response in the three regions ({number(100.0 * without / measured, 'pct')}) have no DSP processing "
-            "time in the extract: the interim time excluding the HAN averages the DSP's time over the others.</p>")
+    listed = "; ".join(
+        f"{region} {number(counts.at[region, 'without_dsp_time'], 'count')} of "
+        f"{number(counts.at[region, 'rtt_measured'], 'count')} "
+        f"({number(100.0 * counts.at[region, 'without_dsp_time'] / counts.at[region, 'rtt_measured'], 'pct')})"
+        for region in regions)
+    return ('<p class="note">Requests with a final response but no DSP processing time in the extract: '
+            f"{listed} (marts.pmr_rsvp: without_dsp_time of rtt_measured). The interim time excluding the HAN "
+            "averages the DSP's time over the others.</p>")
 
 
 def _by_target(srvs: pd.DataFrame, column: str) -> str:

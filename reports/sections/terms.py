@@ -15,7 +15,7 @@ TERMS = (
     ("Measure", "Something that the DCC is responsible for providing a level of service for, and against which "
                 "targets for DCC performance can be set (MP122, Table 1). Marked M in the M/I column of the "
                 "Requirement 3 and 5 tables; elsewhere a column or the text above the table says which figures "
-                "are measures, and \"Measures at a glance\" lists them all."),
+                "are measures, and \"Measures at a glance\" lists each for all segments."),
     ("Indicator", "Something the DCC is not accountable for but that provides a KPI that may be of value or use "
                   "to the industry but cannot have a target attributed to it (MP122, Table 1). Marked I, likewise."),
     ("Target, minimum", "The service levels a measure is judged against: \"target met\", \"target missed "
@@ -92,7 +92,9 @@ def _reference_values(ctx) -> str:
     return table(["Parameter", "Value", "What it sets", "Source"],
                  [[r["parameter"], _value_in_words(float(r["value"]), str(r["unit"])), r["description"], r["source"]]
                   for _, r in rows.iterrows()],
-                 caption="Reference values the figures were computed with (seeds/parameters.csv)")
+                 caption="Parameters the figures were computed with: windows, caps and thresholds "
+                         "(seeds/parameters.csv). Service levels, Target Response Times and incident targets are "
+                         "given in the tables that use them")
 
 
 def _value_in_words(value: float, unit: str) -> str:
