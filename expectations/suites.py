@@ -87,8 +87,9 @@ def declared_id_rules() -> list[Rule]:
     return [
         Rule("metrics: every declared id has figures",
              gxe.ExpectColumnValuesToBeInSet(column="has_figures", value_set=[True]), False,
-             "have figures this month (an id declared in a metric model's YAML that its SQL never returns is "
-             "missing from the report)", "declared metric ids"),
+             "have figures this month (none: the share's population was empty this month, e.g. no firmware "
+             "image delivered, or a source without data; or an id declared in a metric model's YAML that its SQL "
+             "never returns, missing from the report)", "declared metric ids"),
     ]
 
 
