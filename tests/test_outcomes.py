@@ -449,7 +449,7 @@ def test_the_report_names_the_days_without_a_forecast(warehouse):
     assert {"02 Oct", "15 Oct"} <= set(days) and "01 Oct" not in days
     assert f"<strong>No install forecast on {len(days)} day(s)</strong> ({', '.join(days)})" in html
     # every forecast here is a few installs, below ic_deviation_min_predicted: 31 days x 5 segments, none judged
-    assert "No segment-day was flagged as degraded: 0 of the month's 155 segment-days could be" in html
+    assert "Degraded days could not be assessed this month: 0 of the month's 155 segment-days could be flagged" in html
     # IC2's proxy of the impact on Users points to where the message volume is
     assert 'the volume panel of <a href="#rsvp-install_commission">its chart</a>, rsvp.volume' in html
 

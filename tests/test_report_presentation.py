@@ -299,7 +299,7 @@ def test_late_alert_codes_show_their_meaning(published):
 def test_a1_shows_the_alerts_it_counts_and_those_suppressed(published):
     # segments with alerts counted: North (a1 a2 a5), Central (a6), SMETS1 (a3); a4 (North) suppressed
     alerts = _section_html(published, "alerts")
-    assert "<tr><th scope=col>Measure (A1)</th><th scope=col>North</th><th scope=col>Central</th><th scope=col>SMETS1</th><th scope=col>All</th>" in alerts
+    assert "<tr><th scope=col>Figure (A1)</th><th scope=col>North</th><th scope=col>Central</th><th scope=col>SMETS1</th><th scope=col>All</th>" in alerts
     assert "<th scope=row>  … of alerts counted (not suppressed)</th><td>3</td><td>1</td><td>1</td><td>5</td>" in alerts
     assert ("<th scope=row>Alerts suppressed by storm throttling (never sent, not counted)</th>"
             "<td>1</td><td>0</td><td>0</td><td>1</td>") in alerts

@@ -28,7 +28,7 @@ def render(ctx, charts) -> str:
     target, minimum = within["target"].iloc[0], within["minimum"].iloc[0]
     window = duration(ctx.parameter("alert_trt_s"), "their target time")
     parts = [table(
-        ["Measure (A1)"] + segments + ["Target", "Minimum"],
+        ["Figure (A1)"] + segments + ["Target", "Minimum"],
         [[f"Alerts delivered within {window}"]
          + [number(ctx.value("alerts.pct_within_sla", segment=s), "pct") for s in segments]
          + [number(target, "pct"), number(minimum, "pct")],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reports.format import number, table, uk_local
+from reports.format import number, status, table, uk_local
 from reports.sections import Section, ids
 
 CATEGORIES = ["3", "4", "5"]
@@ -84,6 +84,10 @@ def render(ctx, charts) -> str:
             + [number(target, unit) if target is not None else "", number(minimum, unit) if minimum is not None
                else "", _kind_letter(ctx, metric_id)]
         )
+        if target is not None:  # the measure's verdict per category, as "Measures at a glance" gives All's
+            rows.append(["  … against the service levels"]
+                        + [status(ctx.value(metric_id, category=c), target, minimum) for c in CATEGORIES]
+                        + ["", "", ""])
     return (
         "<p>CPM5 split by incident category: incidents with the DCC as Responsible Party for resolution, "
         "counted in the period in which they were <em>closed</em> (closure time, or resolution time when no "

@@ -241,9 +241,11 @@ def render_installs(ctx, charts) -> str:
     if degraded.empty:
         judged, days = ctx.query("select count(*) filter (where is_judged), count(*) from marts.pmr_install_forecast "
                                  "where period = ? and day is not null", [ctx.month]).iloc[0]
-        parts.append(f"<p>No segment-day was flagged as degraded: {int(judged):,} of the month's {int(days):,} "
-                     "segment-days could be (a day with data, not a bank holiday, with a forecast at or above the "
-                     "floor); on the others a shortfall of that size is within day-to-day variation.</p>")
+        lead = ("Degraded days could not be assessed this month" if not judged
+                else "No segment-day was flagged as degraded")
+        parts.append(f"<p>{lead}: {int(judged):,} of the month's {int(days):,} "
+                     "segment-days could be flagged (a day with data, not a bank holiday, with a forecast at or above "
+                     "the floor); on the others a shortfall of that size is within day-to-day variation.</p>")
     else:
         parts.append(table(
             ["Day", "Segment", "Successful installs", "Forecast", "Deviation", "Category 1-2 incidents open"],
