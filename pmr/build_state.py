@@ -153,7 +153,9 @@ def plan(con: duckdb.DuckDBPyConnection, period: str, full_refresh: bool = False
     if state[1] != "built":
         return full("the last build did not finish")
     if state[0] != fingerprint:
-        return full("the definitions (models, macros, seeds, contract, engine or Python versions) changed")
+        # any byte of those files, comments included: not the report's "definitions" (pmr.definitions)
+        return full("a project file (models, macros, seeds, tests, the contract, ingest code) or the engine or "
+                    "Python versions changed since the last build")
     if state[2] != period:
         return full(f"the last build was of another period, {state[2]}")
     changed = con.execute(
