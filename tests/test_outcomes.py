@@ -287,6 +287,7 @@ def test_topup_attempt_chains(warehouse):
     assert metric(warehouse, "pp.attempts", category="2") == approx(40.0)       # B, E, F, I
     assert metric(warehouse, "pp.attempts", category="3+") == approx(10.0)      # C
     assert metric(warehouse, "pp.attempts", category="never") == approx(30.0)   # C', D1, H
+    assert metric(warehouse, "pp.chains") == 10
     chains = query(warehouse, "select count(*) from intermediate.int_topup_chains where is_in_period")
     assert chains == [(10,)]
     september = query(warehouse, "select attempts, outcome, is_in_period from intermediate.int_topup_chains "
@@ -310,6 +311,10 @@ def test_non_communicating_devices(warehouse):
     assert metric(warehouse, "pp.pct_non_communicating", segment="SMETS1") == approx(50.0)
     assert metric(warehouse, "pp.pct_non_communicating", segment="All") == approx(300 / 7)
     assert no_row(warehouse, "pp.pct_non_communicating", segment="Central")
+    # the population: DR1-DR3, DR4-DR5, DR6-DR7 (DR8 was only rejected)
+    assert [metric(warehouse, "pp.devices_read", segment=s) for s in ("South", "North", "SMETS1", "All")] == \
+        [3, 2, 2, 7]
+    assert no_row(warehouse, "pp.devices_read", segment="Central")
 
 
 # --- DF1-DF3, CH1, CH2 ----------------------------------------------------------------------
@@ -393,8 +398,8 @@ def test_kinds_and_requirements_follow_the_seed(warehouse):
         "billing.pct_on_demand_read_success": "measure B2", "billing.schedules": "indicator B1",
         "billing.scheduled_reads": "indicator B1", "billing.on_demand_reads": "indicator B2",
         "pp.pct_success": "measure PP1", "pp.requests": "indicator PP1", "pp.successes": "indicator PP1", "pp.failures": "indicator PP1",
-        "pp.attempts": "indicator PP1", "pp.failure_reasons": "indicator PP1",
-        "pp.pct_non_communicating": "indicator PP1",
+        "pp.attempts": "indicator PP1", "pp.chains": "indicator PP1", "pp.failure_reasons": "indicator PP1",
+        "pp.pct_non_communicating": "indicator PP1", "pp.devices_read": "indicator PP1",
         "fw.pct_delivered": "measure DF1", "fw.pct_verified": "indicator DF2",
         "fw.pct_verification_failed": "indicator DF2", "fw.pct_no_verification_alert": "indicator DF2",
         "fw.pct_activated": "indicator DF3", "chfw.pct_delivered": "indicator CH1", "chfw.pct_activated": "indicator CH2",

@@ -3,11 +3,12 @@
       deliverable 2.2 requests it is over; every segment x all types and each
       device type with requests in the month, 0 when none), and pp.successes /
       pp.failures (segment; 0 when none) from pmr_prepayment;
-    - pp.attempts (category 1, 2, 3+, never: share of the period's chains) from
-      pmr_topup_attempts;
+    - pp.attempts (category 1, 2, 3+, never: share of the period's chains) and
+      its population pp.chains (0 when none) from pmr_topup_attempts;
     - pp.failure_reasons (category = final code or `none`) from
       pmr_topup_failure_reasons;
-    - pp.pct_non_communicating (segment) from pmr_non_communicating. -#}
+    - pp.pct_non_communicating (segment) and its population pp.devices_read
+      from pmr_non_communicating. -#}
 
 with prepayment as (
 
@@ -30,6 +31,12 @@ segment_counts as (
 attempts as (
 
     select * from {{ ref('pmr_topup_attempts') }}
+
+),
+
+chains as (
+
+    select coalesce(max(all_chains), 0) as chains from attempts
 
 ),
 
@@ -56,6 +63,9 @@ union all
 union all
 {{ metric_rows('attempts', {'pp.attempts': 'pct_chains'}, {'category': 'category'}, day=none) }}
 union all
+{{ metric_rows('chains', {'pp.chains': 'chains'}, {}, day=none, keep_empty=['pp.chains']) }}
+union all
 {{ metric_rows('failure_reasons', {'pp.failure_reasons': 'failures'}, {'category': 'category'}, day=none) }}
 union all
-{{ metric_rows('estate', {'pp.pct_non_communicating': 'pct_non_communicating'}, {'segment': 'segment'}, day=none) }}
+{{ metric_rows('estate', {'pp.pct_non_communicating': 'pct_non_communicating', 'pp.devices_read': 'devices_read'},
+               {'segment': 'segment'}, day=none) }}

@@ -83,6 +83,7 @@ def _prepayment(ctx) -> str:
             ("Failed top-ups", "pp.failures", {}),
             ("Non-communicating devices in the read process (%)", "pp.pct_non_communicating", {})]
     counts = {label: (None, ("pp.requests",)) for label, *_ in by_type}
+    counts["Non-communicating devices in the read process (%)"] = (None, ("pp.devices_read",))
     counts[share_label] = ("pp.successes", ("pp.successes", "pp.failures"))
     parts = ["<h3>Prepayment (PP1)</h3>", segment_table(ctx, rows, "Prepayment top-ups, by segment", counts=counts)]
     attempts = ctx.metric("pp.attempts")
@@ -95,7 +96,7 @@ def _prepayment(ctx) -> str:
             [[labels.get(r["category"], r["category"]), number(r["value"], "pct")] for _, r in attempts.iterrows()],
             caption="Attempts to top up before success (chains per User and device, attempts after a failure "
                     f"at most {duration(ctx.parameter('pp_chain_gap_s'))} apart, by the month of their first "
-                    "attempt)",
+                    f"attempt; {number(ctx.value('pp.chains'), 'count')} chains)",
         ))
     successes, failures = ctx.value("pp.successes", segment="All"), ctx.value("pp.failures", segment="All")
     threshold = ctx.parameter("pp_failure_reasons_min_pct")
@@ -200,8 +201,8 @@ SECTION = Section(
         "cos.failures",
         "billing.pct_on_demand_read_success", "billing.pct_read_within_24h", "billing.pct_schedule_success",
         "billing.schedules", "billing.scheduled_reads", "billing.on_demand_reads",
-        "pp.pct_success", "pp.requests", "pp.successes", "pp.failures", "pp.attempts", "pp.failure_reasons",
-        "pp.pct_non_communicating", "fw.pct_delivered", "fw.pct_verified", "fw.pct_verification_failed",
+        "pp.pct_success", "pp.requests", "pp.successes", "pp.failures", "pp.attempts", "pp.chains",
+        "pp.failure_reasons", "pp.pct_non_communicating", "pp.devices_read", "fw.pct_delivered", "fw.pct_verified", "fw.pct_verification_failed",
         "fw.pct_no_verification_alert", "fw.pct_activated", "fw.requested", "fw.delivered", "fw.activation_requests",
         "fw.activation_failures", "chfw.pct_delivered", "chfw.pct_activated", "chfw.deliveries", "chfw.activation_outcomes"),
     render,
