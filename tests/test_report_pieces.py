@@ -352,9 +352,13 @@ def test_the_terms_give_the_alert_target_the_figures_were_computed_with():
 
     con = duckdb.connect()
     con.execute("create schema reference")
-    con.execute("create table reference.parameters as select 'alert_trt_s' as parameter, 30.0 as value, 's' as unit")
+    con.execute("create table reference.parameters as select 'alert_trt_s' as parameter, 30.0 as value, 's' as unit, "
+                "'Target time for delivering an alert' as description, 'Operations Group' as source")
     page = render(ReportContext(month=MONTH, con=con, metrics=None, catalogue=None), None)
     assert "a target of its own); 30 s for an alert (the parameters seed).</dd>" in page
+    # and in the table of parameters, in words
+    assert ("<tr><th scope=row>alert_trt_s</th><td>30 s</td><td>Target time for delivering an alert</td>"
+            "<td>Operations Group</td></tr>") in page
 
 
 @pytest.mark.parametrize(("value", "target", "minimum", "higher_is_better", "verdict"), [
