@@ -79,7 +79,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if seeds_broken:
         print("error: the reference tables (seeds/) fail their tests:\n  " + "\n  ".join(seeds_broken), file=sys.stderr)
     else:
-        print("reference tables: every test of seeds/ passes (keys, codes, levels, the follow-up window)")
+        print("reference tables: every test of seeds/ passes (keys, codes, levels, the follow-up and response windows)")
     return 1 if not_portable or not_documented or seeds_broken else 0
 
 

@@ -22,35 +22,19 @@ raised as (
 
 ),
 
-incidents as (
-
-    select * from raised
-    where counts_for_reliability
-
-),
-
 categories as (
 
     select category from {{ ref('incident_targets') }}
 
 ),
 
-incidents_by_category as (
+-- both counts per category, 0 when none; the totals are their sums
+by_category as (
 
     select
-        categories.category,
-        count(incidents.incident_id) as incidents
-    from categories
-    left join incidents on categories.category = incidents.category
-    group by categories.category
-
-),
-
-raised_by_category as (
-
-    select
-        categories.category,
-        count(raised.incident_id) as incidents
+        cast(categories.category as {{ dbt.type_string() }}) as category,
+        count(case when raised.counts_for_reliability then raised.incident_id end) as incidents,
+        count(raised.incident_id) as incidents_all
     from categories
     left join raised on categories.category = raised.category
     group by categories.category
@@ -79,33 +63,23 @@ figures as (
 
     union all
 
-    select
-        'reliability.incidents',
-        null,
-        null,
-        cast(category as {{ dbt.type_string() }}),
-        cast(incidents as double)
-    from incidents_by_category
+    select 'reliability.incidents', null, null, category, cast(incidents as double)
+    from by_category
 
     union all
 
-    select 'reliability.incidents', null, null, null, cast(count(*) as double)
-    from incidents
+    select 'reliability.incidents', null, null, null, cast(sum(incidents) as double)
+    from by_category
 
     union all
 
-    select
-        'reliability.incidents_all',
-        null,
-        null,
-        cast(category as {{ dbt.type_string() }}),
-        cast(incidents as double)
-    from raised_by_category
+    select 'reliability.incidents_all', null, null, category, cast(incidents_all as double)
+    from by_category
 
     union all
 
-    select 'reliability.incidents_all', null, null, null, cast(count(*) as double)
-    from raised
+    select 'reliability.incidents_all', null, null, null, cast(sum(incidents_all) as double)
+    from by_category
 
 ),
 
