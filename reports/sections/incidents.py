@@ -91,9 +91,10 @@ def render(ctx, charts) -> str:
     return (
         "<p>CPM5 split by incident category: incidents with the DCC as Responsible Party for resolution, "
         "counted in the period in which they were <em>closed</em> (closure time, or resolution time when no "
-        "closure is recorded); the raised count, last, is by raised time, with the same filter. A target is met when the response (resolution) came "
-        "at or before raised time plus the target; Working Days skip weekends and England and Wales bank "
-        "holidays and keep the local time of day; an incident with no response (resolution) recorded has not "
+        "closure is recorded); the raised count, last, is by raised time, with the same filter. A target is met "
+        "when the response (resolution) came at or before raised time plus the target; Working Days skip weekends "
+        "and England and Wales bank holidays and keep the local time of day; an incident with no response "
+        "(resolution) recorded has not "
         "met it. Resolution times are elapsed hours. Shares and times are – for a category with no incident "
         "closed.</p>"
         + table(header, rows, caption="CPM5 by incident category (Requirement 5)")

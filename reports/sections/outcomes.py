@@ -27,13 +27,18 @@ from reports.sections.outcome_tables import device_types, segment_table, single_
 
 def _reasons_table(ctx, rows: pd.DataFrame, counted: str, caption: str) -> str:
     """Failures by final response code (category; `none`: no final response), each with
-    its meaning from the response code reference, most frequent first."""
+    its meaning from the response code reference, most frequent first; an I0 among them
+    explained, since the reference calls it delivered."""
     meanings = dict(ctx.query("select response_code, meaning from reference.response_codes").values)
     meanings["none"] = "no final response"
-    return table(["Final response code", "Meaning", counted],
-                 [[r["category"], meanings.get(r["category"], "– (not in the response code reference)"),
-                   number(r["value"], "count")] for _, r in rows.iterrows()],
-                 caption=caption)
+    reasons = table(["Final response code", "Meaning", counted],
+                    [[r["category"], meanings.get(r["category"], "– (not in the response code reference)"),
+                      number(r["value"], "count")] for _, r in rows.iterrows()],
+                    caption=caption)
+    if (rows["category"] == "I0").any():
+        reasons += ("<p class=\"note\">I0 is a successful final response: those requests failed because a DCC "
+                    "failure alert (N12 or N13) named them.</p>")
+    return reasons
 
 
 def _change_of_supplier(ctx) -> str:
@@ -53,9 +58,6 @@ def _change_of_supplier(ctx) -> str:
     if not failures.empty:
         parts.append(_reasons_table(ctx, failures, "6.23 requests not counted as success (indicator)",
                                     "Change of Supplier failures by reason, all segments"))
-        if (failures["category"] == "I0").any():
-            parts.append("<p class=\"note\">I0 is a successful final response: those requests failed because a "
-                         "DCC failure alert (N12 or N13) named them.</p>")
     return "".join(parts)
 
 
@@ -105,11 +107,11 @@ def _prepayment(ctx) -> str:
     reasons = ctx.metric("pp.failure_reasons").sort_values(["value", "category"], ascending=[False, True])
     if threshold is not None and share > threshold and not reasons.empty:
         parts.append(_reasons_table(ctx, reasons, "Failed top-ups (indicator)",
-                                    f"Top-up failures by reason: failures are {share:.2f}% of deliverable top-ups, above "
-                                    f"{threshold:g}%"))
+                                    f"Top-up failures by reason: failures are {share:.2f}% of deliverable "
+                                    f"top-ups, above {threshold:g}%"))
     elif threshold is not None:
-        parts.append(f"<p>Top-up failures are {share:.2f}% of deliverable top-ups, not above {threshold:g}%: reasons are in "
-                     "metrics.csv (pp.failure_reasons) and not repeated here.</p>")
+        parts.append(f"<p>Top-up failures are {share:.2f}% of deliverable top-ups, not above {threshold:g}%: "
+                     "reasons are in metrics.csv (pp.failure_reasons) and not repeated here.</p>")
     return "".join(parts)
 
 
@@ -160,9 +162,6 @@ def _firmware(ctx, charts) -> str:
             ctx, activation_failures, "Activations not successful (indicator)",
             "Firmware activations (11.3) not successful, by final response, all segments"
             + (f", of the {requests:,.0f} deliverable 11.3 requests" if requests else "")))
-        if (activation_failures["category"] == "I0").any():
-            parts.append("<p class=\"note\">I0 is a successful final response: those activations failed because a "
-                         "DCC failure alert (N12 or N13) named them.</p>")
     parts.append(_devices_without_verification(ctx, verification))
     return "".join(parts)
 
@@ -202,8 +201,9 @@ SECTION = Section(
         "billing.pct_on_demand_read_success", "billing.pct_read_within_24h", "billing.pct_schedule_success",
         "billing.schedules", "billing.scheduled_reads", "billing.on_demand_reads",
         "pp.pct_success", "pp.requests", "pp.successes", "pp.failures", "pp.attempts", "pp.chains",
-        "pp.failure_reasons", "pp.pct_non_communicating", "pp.devices_read", "fw.pct_delivered", "fw.pct_verified", "fw.pct_verification_failed",
-        "fw.pct_no_verification_alert", "fw.pct_activated", "fw.requested", "fw.delivered", "fw.activation_requests",
-        "fw.activation_failures", "chfw.pct_delivered", "chfw.pct_activated", "chfw.deliveries", "chfw.activation_outcomes"),
+        "pp.failure_reasons", "pp.pct_non_communicating", "pp.devices_read",
+        "fw.pct_delivered", "fw.pct_verified", "fw.pct_verification_failed", "fw.pct_no_verification_alert",
+        "fw.pct_activated", "fw.requested", "fw.delivered", "fw.activation_requests", "fw.activation_failures",
+        "chfw.pct_delivered", "chfw.pct_activated", "chfw.deliveries", "chfw.activation_outcomes"),
     render,
 )
