@@ -9,17 +9,6 @@ with cos as (
     select * from {{ ref('int_cos_requests') }}
     where not counts_as_success
 
-),
-
-final as (
-
-    select
-        '{{ var("period") }}' as period,
-        coalesce(final_response_code, 'none') as category,
-        count(*) as failures
-    from cos
-    group by coalesce(final_response_code, 'none')
-
 )
 
-select * from final
+{{ count_by_final_code('cos') }}
