@@ -9,6 +9,7 @@ definitions than this month's (reports/sections/measures.py)."""
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import re
 import subprocess
@@ -106,6 +107,8 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+# the same model's SQL is read for every metric model downstream of it (twelve times for the fact)
+@functools.lru_cache(maxsize=4096)
 def _code(sql: str) -> str:
     """A model's or macro's SQL without its comments, blank lines and trailing spaces."""
     sql = _without_line_comments(JINJA_COMMENT.sub("", sql))
