@@ -588,9 +588,10 @@ def test_pmr_check_runs_the_seeds_tests_and_shows_the_rows_at_fault(tmp_path):
             "longest Target Response Time") in checked.stderr
     assert "\n    response_follow_up_s=432000.0, rows_named=1, longest_trt_s=518400\n" in checked.stderr
     # a window entered in the wrong unit: 5 (s) for the 5 days of 11.1's TRT, now 6 days
-    assert ("assert_response_windows_allow_their_trt: seeds/parameters.csv: a window that waits for an SRV's final "
-            "response") in checked.stderr
-    assert "\n    parameter=fw_delivery_window_s, window_s=5.0, srv=11.1, trt_s=518400\n" in checked.stderr
+    assert ("assert_windows_allow_what_they_wait_for: seeds/parameters.csv: a window must be at least as long, in "
+            "seconds, as what it waits for") in checked.stderr
+    assert ("\n    parameter=fw_delivery_window_s, window_s=5.0, must_allow=the TRT of 11.1, bound_s=518400.0\n"
+            in checked.stderr)
 
 
 def test_pmr_check_leaves_out_dbts_lines_about_itself_but_never_an_error():

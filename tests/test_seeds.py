@@ -39,8 +39,7 @@ def failure_meanings(project):
             if r.get("status") == "fail"}
 
 
-def test_hand_edits_that_would_change_figures_fail_their_seed_tests(tmp_path):
-    project = tmp_path / "project"
+def copy_of_the_project(project):
     for part in PROJECT_PARTS:
         source, copy = PROJECT_DIR / part, project / part
         if source.is_dir():
@@ -48,6 +47,11 @@ def test_hand_edits_that_would_change_figures_fail_their_seed_tests(tmp_path):
         else:
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, copy)
+    return project
+
+
+def test_hand_edits_that_would_change_figures_fail_their_seed_tests(tmp_path):
+    project = copy_of_the_project(tmp_path / "project")
     seeds = project / "seeds"
     append_line(seeds / "srv_catalogue.csv", "2.2,Top Up Device again,false,true,false,false,false,true,30,518400,a typo")
     append_line(seeds / "response_codes.csv", "E40,rejcted,Misspelt class,a typo")
@@ -63,7 +67,7 @@ def test_hand_edits_that_would_change_figures_fail_their_seed_tests(tmp_path):
         "relationships_business_process_srvs_srv__srv__ref_srv_catalogue_",
         "expression_is_true_service_levels_minimum_target",
         "assert_response_follow_up_is_the_longest_trt",  # the typo row's SMETS1 TRT, 6 days, is the longest
-        "assert_response_windows_allow_their_trt",  # and longer than the 24 h follow-on window of 2.2
+        "assert_windows_allow_what_they_wait_for",  # and longer than the 24 h follow-on window of 2.2
     ]), failed
     assert len(statuses) > 40  # the other seed tests ran, and passed
     # each said in words, with the file, the column and a query that finds the rows
@@ -80,3 +84,28 @@ def test_hand_edits_that_would_change_figures_fail_their_seed_tests(tmp_path):
     assert meanings["expression_is_true_service_levels_minimum_target"] == (
         'seeds/service_levels.csv: some rows break the rule minimum <= target (the rows: pmr sql "select * from '
         'reference.service_levels where not (minimum <= target)")')
+
+
+def test_windows_entered_in_hours_or_days_instead_of_seconds_are_refused(tmp_path):
+    """PP1's gap as 24 (meant as 24 hours) is shorter than 2.2's 30 s TRT, so a retry after
+    a failure reported within target would start a new chain; its follow-up as 7 (meant
+    as 7 days) is shorter than that gap, so a chain open at the period's end could not
+    be followed to its next attempt."""
+    import duckdb
+
+    project = copy_of_the_project(tmp_path / "project")
+    parameters = project / "seeds" / "parameters.csv"
+    text = parameters.read_text()
+    assert "pp_chain_gap_s,86400," in text and "pp_chain_follow_up_s,604800," in text
+    parameters.write_text(text.replace("pp_chain_gap_s,86400,", "pp_chain_gap_s,24,")
+                          .replace("pp_chain_follow_up_s,604800,", "pp_chain_follow_up_s,7,"))
+
+    db = tmp_path / "w.duckdb"
+    statuses = seed_test_results(project, db)
+
+    assert sorted(name for name, status in statuses.items() if status != "pass") == [
+        "assert_windows_allow_what_they_wait_for"]
+    compiled = next((project / "target" / "compiled").rglob("assert_windows_allow_what_they_wait_for.sql"))
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(f"select * from ({compiled.read_text()}) order by parameter").fetchall()
+    assert rows == [("pp_chain_follow_up_s", 7, "pp_chain_gap_s", 24), ("pp_chain_gap_s", 24, "the TRT of 2.2", 30)]
