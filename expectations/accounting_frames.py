@@ -39,7 +39,8 @@ def quarantine_max_pct(con: duckdb.DuckDBPyConnection) -> float:
 
 
 def accounting_by_file(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per landing file: its accounting, whether it was read, and the contract
+    """One row per landing file: its accounting, whether it was read and all its rows
+    counted (`all_rows_counted`, pmr.landing_file.FileSkipped), and the contract
     columns a read file lacks (`lacks`; raw.landing_files keeps the ones it has) and its
     columns the contract does not name (`not_in_contract`: a lacking one renamed?)."""
     frame = con.execute(
@@ -55,6 +56,7 @@ def accounting_by_file(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             accounting.status,
             coalesce(accounting.error, '') as error,
             accounting.status = 'loaded' as loaded,
+            coalesce(files.all_rows_counted, accounting.status = 'loaded') as all_rows_counted,
             coalesce(files.columns, []) as has_columns,
             array_to_string(coalesce(files.other_columns, []), ', ') as not_in_contract
         from staging.landing_accounting as accounting

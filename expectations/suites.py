@@ -10,7 +10,7 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 | metric_ids | every metric id declared in the metric models' YAML has figures | warning |
 | rsvp_segments | every business process with RSVP figures has North, Central, South, All (and SMETS1 unless none of its SRVs applies to SMETS1) | blocking |
 | rsvp_volumes | monthly volume (All) = staged count recomputed from staging; = sum of the four segments; = sum of the daily figures | blocking |
-| accounting_files | rows_read = accepted + duplicates + quarantined, per file | blocking |
+| accounting_files | rows_read = accepted + duplicates + quarantined, per file; every row of every file counted (none in a file that cannot be read at all, or after the break of a .csv.gz cut short) | blocking |
 | accounting_files | every landing file could be read; every file read has every contract column | warning |
 | accounting_sources | quarantined share per source <= quarantine_max_pct; every source with data has accepted rows | blocking |
 | accounting_sources | quarantined share above half the limit; an id delivered with conflicting contents (all its versions quarantined) | warning |
@@ -129,9 +129,14 @@ def file_rules() -> list[Rule]:
              gxe.ExpectColumnPairValuesToBeEqual(column_A="rows_read", column_B="accounted"), True,
              "account for every row read (rows_read = accepted + duplicates + quarantined)", "landing files",
              ("rows_read", "accepted", "duplicates", "quarantined")),
+        Rule("accounting: every file's rows counted",
+             gxe.ExpectColumnValuesToBeInSet(column="all_rows_counted", value_set=[True]), True,
+             "could be counted row by row (a file that cannot be read at all, or a .csv.gz cut short, holds rows "
+             "that no figure includes and no one can count: deliver it again, or move it out of the landing folder "
+             "if it is no extract)", "landing files", ("error",)),
         Rule("accounting: files readable", gxe.ExpectColumnValuesToBeInSet(column="loaded", value_set=[True]), False,
-             "could be read as a whole (skipped files are quarantined with their reason)", "landing files",
-             ("error",)),
+             "could be read as a whole (a skipped file's rows are quarantined with its reason, as far as they can "
+             "be counted)", "landing files", ("error",)),
         Rule("accounting: files have every contract column",
              gxe.ExpectColumnValuesToBeInSet(column="has_every_column", value_set=[True]), False,
              "have every column of the contract (a column a file lacks is empty in each of its rows: an optional "

@@ -63,6 +63,18 @@ def header_line_naming(path: Path, columns: list[str], lines: int = 5) -> int | 
     return None
 
 
+def separated_by_semicolons(path: Path, columns: list[str]) -> bool:
+    """Whether a CSV file's first line names all of `columns` once split at semicolons
+    (a spreadsheet's export where the decimal separator is a comma)."""
+    try:
+        with open_csv(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as file:
+            first_line = file.readline(WIDE_CSV_LINE_BYTES)
+    except (OSError, EOFError):
+        return False
+    names = next(csv.reader([first_line.rstrip("\r\n")], delimiter=";"), [])
+    return len(names) > 1 and set(columns) <= {name.strip().lower() for name in names}
+
+
 def header_is_utf8(path: Path) -> bool:
     """Whether a CSV file's first line is UTF-8 (a file that cannot be opened is
     reported by the read itself)."""

@@ -73,11 +73,12 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         f"""create table if not exists {RAW_SCHEMA}.landing_files (
             source varchar, file varchar, path varchar, format varchar, size_bytes bigint, mtime_ns bigint,
             status varchar, rows_read bigint, columns varchar[], error varchar, loaded_at timestamp,
-            column_types varchar[], other_columns varchar[])"""
+            column_types varchar[], other_columns varchar[], all_rows_counted boolean)"""
     )
     # warehouses made before column_types or other_columns existed; text_columns lived for a day
     con.execute(f"alter table {RAW_SCHEMA}.landing_files add column if not exists column_types varchar[]")
     con.execute(f"alter table {RAW_SCHEMA}.landing_files add column if not exists other_columns varchar[]")
+    con.execute(f"alter table {RAW_SCHEMA}.landing_files add column if not exists all_rows_counted boolean")
     con.execute(f"alter table {RAW_SCHEMA}.landing_files drop column if exists text_columns")
     con.execute(
         f"""create table if not exists {RAW_SCHEMA}.malformed_lines (
@@ -303,7 +304,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, report: IngestReport, source: s
     forget(con, source, key)
     try:
         rows, columns, others, types = read_file(con, source, path, key)
-        status, error = "loaded", None
+        status, error, counted = "loaded", None, True
         report.loaded.append(key)
         report.rows_loaded += rows
     except FileSkipped as problem:
@@ -315,12 +316,14 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, report: IngestReport, source: s
             if isinstance(problem, UnreadableRows):
                 problem.rows = quarantine_unreadable_rows(con, source, key, problem.reader, problem.reason)
         rows, columns, others, types, status, error = problem.rows, [], [], [], "skipped", problem.reason
+        counted = problem.counted
         report.skipped[key] = error
     con.execute(
         f"""insert into {RAW_SCHEMA}.landing_files (source, file, path, format, size_bytes, mtime_ns, status,
-                rows_read, columns, error, loaded_at, column_types, other_columns)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp, ?, ?)""",
-        [source, key, str(path), file_format(path), size, changed_ns, status, rows, columns, error, types, others],
+                rows_read, columns, error, loaded_at, column_types, other_columns, all_rows_counted)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp, ?, ?, ?)""",
+        [source, key, str(path), file_format(path), size, changed_ns, status, rows, columns, error, types, others,
+         counted],
     )
     con.execute("commit")
 

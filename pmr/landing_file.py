@@ -23,7 +23,7 @@ import duckdb
 
 from pmr.contract import column_names, misspelt_columns, repeated_columns, required_columns
 from pmr.csv_header import (WIDE_CSV_LINE_BYTES, header_as_written, header_is_utf8, header_line_naming,
-                            numbered_header, open_csv)
+                            numbered_header, open_csv, separated_by_semicolons)
 from pmr.csv_line_endings import STRAY_CARRIAGE_RETURN, as_written, mark_stray_carriage_returns, with_lf_line_endings
 from pmr.delivered_format import KNOWN_FORMATS, delivered_as
 from pmr.gzip_salvage import write_decompressible_part
@@ -34,9 +34,22 @@ REJECTS = "pmr_rejects"  # DuckDB's tables of the lines a CSV read rejected
 
 
 class FileSkipped(Exception):
-    def __init__(self, reason: str, rows: int = 0):
+    """A landing file skipped as a whole. `rows`: its rows kept for the quarantine;
+    `counted`: whether those are all the rows it holds. A file that cannot be read at
+    all (no Parquet footer, no CSV dialect, another format) holds an unknown number of
+    rows, which no figure includes, so the gate blocks publication until it is
+    delivered again or moved out of the landing folder."""
+
+    def __init__(self, reason: str, rows: int = 0, counted: bool = False):
         super().__init__(reason)
-        self.reason, self.rows = reason, rows
+        self.reason, self.rows, self.counted = reason, rows, counted
+
+
+class EmptyFile(FileSkipped):
+    """A file without a header line: it holds no rows, so none is uncounted."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason, counted=True)
 
 
 class UnreadableRows(FileSkipped):
@@ -47,7 +60,7 @@ class UnreadableRows(FileSkipped):
     disappearing from the accounting."""
 
     def __init__(self, reason: str, reader: str):
-        super().__init__(reason)
+        super().__init__(reason, counted=True)
         self.reader = reader
 
 
@@ -165,6 +178,9 @@ def check_contract_columns(con, source: str, key: str, reader: str, present: dic
         header_line = path and len(missing) == len(required_columns(source)) and header_line_naming(path, missing)
         if header_line:
             problems[-1] += f" (they are on line {header_line}: the contract's header must be the first line)"
+        elif path and separated_by_semicolons(path, missing):
+            problems[-1] += (" (the header names them separated by semicolons: the contract's CSV separates values "
+                             "by commas)")
     problems += [f"column {name} is named {'twice' if len(numbers) == 2 else f'{len(numbers)} times'} "
                  f"(columns {', '.join(map(str, numbers[:-1]))} and {numbers[-1]} of the file)"
                  for name, numbers in repeated_columns(source, names).items()]
@@ -197,7 +213,7 @@ def keep_rows_of_skipped_file(con, source: str, key: str, reader: str, reason: s
             raise FileSkipped(reason) from None
     else:
         rows = con.execute(f"select count(*) from {RAW_SCHEMA}.malformed_lines where file = ?", [key]).fetchone()[0]
-        raise FileSkipped(reason, rows)
+        raise FileSkipped(reason, rows, counted=True)
     raise UnreadableRows(reason, reader)
 
 
@@ -346,14 +362,18 @@ def _keep_rows_of_truncated_gzip(con, source: str, key: str, path: Path) -> NoRe
         with open(readable, "wb") as plain:
             write_decompressible_part(path, plain)
         reason = ("file skipped: truncated gzip file (its compressed data ends early); "
-                  "the rows before the break are quarantined")
+                  "the rows before the break are quarantined, those after it cannot be counted: deliver it again")
         _drop_rejects(con)
         try:
             keep_rows_of_skipped_file(con, source, key, _csv_reader(readable, None, None), reason)
+        except FileSkipped as skipped:
+            skipped.counted = False  # the rows after the break are not
+            raise
         finally:
             _drop_rejects(con)
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 def _check_csv_start(path: Path) -> None:
     """An empty file, one written in UTF-16, or one of another format under a CSV name
@@ -369,8 +389,8 @@ def _check_csv_start(path: Path) -> None:
             what, advice = other
             raise FileSkipped(f"file skipped: the file is {what}, not gzip-compressed; {advice}") from None
         raise FileSkipped(f"file skipped: unreadable csv file: {error}") from None
-    if not start:
-        raise FileSkipped("file skipped: empty file (no header line)")
+    if start in (b"", UTF8_BOM):
+        raise EmptyFile("file skipped: empty file (no header line)")
     if start[:2] in UTF16_BOMS:
         raise FileSkipped("file skipped: the file is UTF-16 (it starts with a UTF-16 byte order mark); "
                           "the contract asks for UTF-8")

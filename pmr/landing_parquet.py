@@ -13,7 +13,7 @@ import duckdb
 
 from pmr.contract import CONTRACT, column_names
 from pmr.delivered_format import delivered_as
-from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, check_contract_columns, file_columns,
+from pmr.landing_file import (RAW_SCHEMA, EmptyFile, FileSkipped, UnreadableRows, check_contract_columns, file_columns,
                               file_literal, ident, keep_rows_of_skipped_file, split_columns, sql_str)
 
 FILE_NAME_COLUMN = "_pmr_landing_file"  # the Parquet view's file name column, named apart from any file column
@@ -74,11 +74,15 @@ def register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[
         names = _names_as_written(con, path)
     except duckdb.Error as error:
         if not path.stat().st_size:
-            raise FileSkipped("file skipped: empty file (0 bytes)") from None
+            raise EmptyFile("file skipped: empty file (0 bytes)") from None
         other = delivered_as(path)
         if other and other[0] != "a Parquet file":
             what, advice = other
             raise FileSkipped(f"file skipped: the file is {what}, not Parquet; {advice}") from None
+        if other:  # it starts as Parquet, but the footer at its end, which says what it holds, does not read
+            raise FileSkipped("file skipped: truncated or damaged Parquet file (it starts as Parquet, but its footer "
+                              "does not read: an interrupted copy?); its rows cannot be counted: deliver it again "
+                              f"({str(error).splitlines()[0]})") from None
         raise FileSkipped(f"file skipped: unreadable parquet file: {str(error).splitlines()[0]}") from None
     check_contract_columns(con, source, key, reader, present, names)
     for column in CONTRACT[source]:

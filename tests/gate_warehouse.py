@@ -43,10 +43,11 @@ def _insert(con, table: str, rows: list[tuple]) -> None:
 
 def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, alerts=None, responses=None,
                    quarantine_max_pct=1.0, declared_without_figures=(), follow_up=None, other_sources=None,
-                   lacking=None, quarantined=None) -> Path:
+                   lacking=None, quarantined=None, uncounted=()) -> Path:
     """A warehouse with just what the gate reads. Defaults: a consistent month with
     prepayment_top_up traffic in every segment, every file read having every contract
-    column but those `lacking` names (file -> columns), which it has renamed <column>_renamed."""
+    column but those `lacking` names (file -> columns), which it has renamed <column>_renamed,
+    and every file's rows counted but those of the files `uncounted` names."""
     con = duckdb.connect(str(path))
     for schema in ("raw", "reference", "staging", "metrics"):
         con.execute(f"create schema {schema}")
@@ -70,11 +71,12 @@ def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, 
         con.execute("create table staging.quarantined_rows (source varchar, file varchar, row_number bigint, "
                     "raw_values varchar, reason varchar)")
         con.executemany("insert into staging.quarantined_rows values (?, ?, 1, '{}', ?)", quarantined)
-    con.execute("create table raw.landing_files (file varchar, columns varchar[], other_columns varchar[])")
+    con.execute("create table raw.landing_files (file varchar, columns varchar[], other_columns varchar[], "
+                "all_rows_counted boolean)")
     lacking = lacking or {}
-    con.executemany("insert into raw.landing_files values (?, ?, ?)", [
+    con.executemany("insert into raw.landing_files values (?, ?, ?, ?)", [
         (file, [] if status != "loaded" else [c for c in column_names(source) if c not in lacking.get(file, ())],
-         [f"{c}_renamed" for c in lacking.get(file, ())])
+         [f"{c}_renamed" for c in lacking.get(file, ())], file not in uncounted)
         for source, file, _, status, *_ in accounting])
     con.execute(
         """create table staging.stg_service_requests (request_id varchar, received_at timestamp, srv varchar,

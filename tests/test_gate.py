@@ -124,8 +124,10 @@ def test_accounting_identity_and_quarantine_share(tmp_path):
         ("alerts", "alerts/a.csv", "csv", "loaded", None, 1000, 990, 0, 10),  # 1%: at the limit, passes
         ("incidents", "incidents/a.csv", "csv", "skipped", "file skipped: unreadable csv file", 0, 0, 0, 0),
         ("outages", "outages/empty.csv", "csv", "loaded", None, 0, 0, 0, 0),  # an empty extract is fine
+        ("service_requests", "service_requests/b.csv", "csv", "skipped", "file skipped: missing required column srv", 3,
+         0, 0, 3),
     ]
-    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", accounting=accounting))
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", accounting=accounting, uncounted={"incidents/a.csv"}))
     problems = failed(checks)
     assert "service_requests/a.csv (rows_read=100, accepted=50, duplicates=0, quarantined=40)" in problems[
         "accounting: rows read = accepted + duplicates + quarantined"].detail
@@ -134,7 +136,12 @@ def test_accounting_identity_and_quarantine_share(tmp_path):
     zero = problems["accounting: every source with data has accepted rows"]
     assert zero.blocking and "incidents" in zero.detail and "outages" not in zero.detail
     unreadable = problems["accounting: files readable"]
-    assert not unreadable.blocking and "incidents/a.csv" in unreadable.detail
+    assert not unreadable.blocking
+    assert "incidents/a.csv" in unreadable.detail and "service_requests/b.csv" in unreadable.detail
+    # its rows could not be counted at all: how many the figures miss is unknown
+    uncounted = problems["accounting: every file's rows counted"]
+    assert uncounted.blocking
+    assert "incidents/a.csv" in uncounted.detail and "service_requests/b.csv" not in uncounted.detail
     assert not problems["accounting: quarantined share below half the limit"].blocking
 
 

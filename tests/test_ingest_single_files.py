@@ -91,9 +91,12 @@ def test_a_truncated_gzip_file_quarantines_the_rows_before_the_break(tmp_path):
     lines = text.count(b"\n") + (not text.endswith(b"\n"))  # the last one cut through
     assert 300 < lines - 1 < 3300
     con = duckdb.connect()
-    reason = "file skipped: truncated gzip file (its compressed data ends early); the rows before the break are quarantined"
+    reason = ("file skipped: truncated gzip file (its compressed data ends early); the rows before the break are "
+              "quarantined, those after it cannot be counted: deliver it again")
     assert ingest(con, landing).skipped == {"service_requests/day.csv.gz": reason}
-    assert con.execute("select status, rows_read from raw.landing_files").fetchall() == [("skipped", lines - 1)]
+    # the rows after the break are unknown: the gate blocks on a file whose rows are not all counted
+    assert con.execute("select status, rows_read, all_rows_counted from raw.landing_files").fetchall() == [
+        ("skipped", lines - 1, False)]
     kept = con.execute("select error, raw_line from raw.malformed_lines order by line").fetchall()
     assert len(kept) == lines - 1
     assert sum(error == reason for error, _ in kept) >= lines - 2  # the cut line may be kept with DuckDB's reason
@@ -119,21 +122,42 @@ def test_file_names_with_glob_characters_are_read_as_named(tmp_path):
 
 
 def test_an_empty_or_utf16_file_is_skipped_saying_why(tmp_path):
+    """An empty file, or one holding only a UTF-8 byte order mark, has no rows to lose; a
+    UTF-16 file holds rows no one counted."""
     folder = tmp_path / "service_requests"
     folder.mkdir()
     (folder / "a_empty.csv").write_bytes(b"")
+    (folder / "a_only_a_bom.csv").write_bytes(b"\xef\xbb\xbf")
     header_only = write_csv(tmp_path, "service_requests", [], name="b_header_only.csv")
     text = header_only.read_text() + ",".join(str(v if v is not None else "") for v in req("u1").values()) + "\n"
     (folder / "c_utf16.csv").write_bytes(text.encode("utf-16"))
     con = duckdb.connect()
     assert ingest(con, tmp_path).skipped == {
         "service_requests/a_empty.csv": "file skipped: empty file (no header line)",
+        "service_requests/a_only_a_bom.csv": "file skipped: empty file (no header line)",
         "service_requests/c_utf16.csv": "file skipped: the file is UTF-16 (it starts with a UTF-16 byte order mark); "
                                         "the contract asks for UTF-8",
     }
-    assert con.execute("select file, status, rows_read from raw.landing_files order by 1").fetchall() == [
-        ("service_requests/a_empty.csv", "skipped", 0), ("service_requests/b_header_only.csv", "loaded", 0),
-        ("service_requests/c_utf16.csv", "skipped", 0)]
+    assert con.execute("select file, status, rows_read, all_rows_counted from raw.landing_files order by 1"
+                       ).fetchall() == [
+        ("service_requests/a_empty.csv", "skipped", 0, True), ("service_requests/a_only_a_bom.csv", "skipped", 0, True),
+        ("service_requests/b_header_only.csv", "loaded", 0, True), ("service_requests/c_utf16.csv", "skipped", 0, False)]
+
+
+def test_a_file_separated_by_semicolons_is_skipped_saying_so(tmp_path):
+    """A spreadsheet's export with semicolons: its one column per line is no contract
+    column; the reason says why, and its 2 rows are counted and quarantined."""
+    folder = tmp_path / "service_responses"
+    folder.mkdir()
+    (folder / "semicolons.csv").write_text("request_id;response_at;response_code\n"
+                                           "r1;2026-10-15T10:00:01Z;I0\nr2;2026-10-15T10:00:02Z;I0\n")
+    con = duckdb.connect()
+    assert ingest(con, tmp_path).skipped == {
+        "service_responses/semicolons.csv": "file skipped: missing required columns request_id, response_at, "
+        "response_code (the header names them separated by semicolons: the contract's CSV separates values by commas)"}
+    assert con.execute("select status, rows_read, all_rows_counted from raw.landing_files").fetchall() == [
+        ("skipped", 2, True)]
+    assert con.execute("select count(*) from raw.malformed_lines").fetchone()[0] == 2
 
 
 def test_a_file_corrected_in_place_with_its_old_time_is_read_again(tmp_path):
