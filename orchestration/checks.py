@@ -14,7 +14,7 @@ from pmr.pipeline import gate_step, keep_quality_of_blocked_run
 
 # A blocking check of its own when the gate runs in a Dagster run that did not build the
 # warehouse: with it among dbt's results, the gate checks nothing further.
-BUILT_CHECK = "run: this run built the warehouse"
+BUILT_CHECK = "run: this run read the landing and built the warehouse"
 
 
 def _table(checks: list[gate.CheckResult]) -> dg.MetadataValue:
@@ -36,20 +36,22 @@ def _table(checks: list[gate.CheckResult]) -> dg.MetadataValue:
 def publication_gate(context: dg.AssetCheckExecutionContext, pmr: PmrSettings) -> dg.AssetCheckResult:
     run = MonthRun.open(context, pmr)
     dbt_checks = [c for c in run.log.check_results() if c.source == "dbt"]
-    built_here = run.log.step_record("dbt build") is not None
-    if not built_here:
-        # re-executed from a failure: this run built nothing and has no dbt test results,
-        # so a pass here would vouch for a warehouse it did not check (the report refuses too)
+    not_run_here = [step for step in ("ingest", "dbt build") if run.log.step_record(step) is None]
+    if not_run_here:
+        # re-executed from a failure, or the assets materialized without the landing group:
+        # this run read or built nothing, so a pass here would vouch for another landing's
+        # rows or a warehouse it did not check (the report refuses too)
         dbt_checks.append(gate.CheckResult(
-            BUILT_CHECK, "dagster", False, True, "the dbt build did not run in this run (re-executed from a failure?): "
-            "launch the month's partition again, a whole run"))
+            BUILT_CHECK, "dagster", False, True, f"{' and '.join(not_run_here)} did not run in this run (re-executed "
+            "from a failure, or assets materialized without the landing group?): launch the month's partition "
+            "again, a whole run"))
     with run.reporting_errors():
         checks = gate_step(run.log, pmr.db_path, run.month, dbt_checks, run.progress(context))
     failures, warnings = gate.blocking_failures(checks), gate.warnings(checks)
     if failures:
         run.log.status = "blocked"
         # a run that built nothing would keep a quality.csv of whatever build the warehouse holds now
-        quality = keep_quality_of_blocked_run(pmr.db_path, run.folder) if built_here else None
+        quality = keep_quality_of_blocked_run(pmr.db_path, run.folder) if not not_run_here else None
         # Dagster's own step failure names only this check: say here what failed and where to look
         context.log.error(
             f"NOT PUBLISHED: {run.month} failed blocking checks:\n{gate.listed(failures)}"

@@ -55,7 +55,7 @@ def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
         )
     run.save()
     timeliness = run.log.requirement_4() or run.log.timeliness or {}
-    on_time = run.log.requirement_4() is not None and bool(timeliness.get("on_time"))
+    this_version = run.log.timeliness or {}
     yield dg.MaterializeResult(
         asset_key=REPORT,
         metadata={
@@ -63,8 +63,12 @@ def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
             "published": dg.MetadataValue.path(str(run.folder)),
             "published as": dg.MetadataValue.path(str(link)),
             "deadline": timeliness.get("deadline"),
-            "working days after the period": timeliness.get("working_days_after_period_end"),
-            "on time": on_time,
+            "published on (UK)": this_version.get("published_uk_date"),
+            "working days after the period": this_version.get("working_days_after_period_end"),
+            # judged as published_by_deadline judges it: by the month's first final publication,
+            # and a provisional one before the deadline is not late yet
+            "requirement 4": requirement_4_phrase(run.log),
+            "late": not not_late(run.log),
             "provisional": run.log.provisional,
             # later months' reports whose previous levels are from another version of this month
             **({"reports made stale": ", ".join(run.log.stale_reports)} if run.log.stale_reports else {}),

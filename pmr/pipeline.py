@@ -418,10 +418,15 @@ def run_folder_for(out: Path, month: str, run_id: str) -> Path:
 
 
 def gate_outcome(log: RunLog) -> list[str]:
-    """Why `log`'s run may not publish (empty when it may): the dbt build, the metrics'
-    collection and the gate must all have run in this run, and no blocking check may
-    have failed. Fails closed: a run whose gate never ran does not publish."""
+    """Why `log`'s run may not publish (empty when it may): the ingest of the landing
+    named in the log, the dbt build, the metrics' collection and the gate must all have
+    run in this run, and no blocking check may have failed. Fails closed: a run whose
+    gate never ran does not publish."""
     reasons = []
+    ingest_record = log.step_record("ingest")
+    if ingest_record is None or ingest_record.get("status") != "ok":
+        reasons.append("the landing was not read in this run (the warehouse would hold the rows of the last ingest, "
+                       "of whatever landing it read)")
     dbt_record = log.step_record("dbt build")
     if dbt_record is None:
         reasons.append("dbt build did not run in this run")

@@ -106,6 +106,10 @@ def test_good_month_is_published_by_the_job(dagster_runs):
                 if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key.to_user_string() == "pmr_report"]
     assert Path(report["published"].value) == dagster_runs["before"][0]
     assert Path(report["published as"].value) == dagster_runs["published"]
+    # and says what published_by_deadline says, beside this version's own date
+    assert report["late"].value is (not deadline_result.passed)
+    assert report["requirement 4"].value == deadline_result.description
+    assert report["published on (UK)"].value == log["timeliness"]["published_uk_date"]
 
 
 def test_garbage_month_is_stopped_by_the_same_gate(dagster_runs):
@@ -425,10 +429,38 @@ def test_a_gate_re_executed_from_a_failure_fails_as_nothing_was_built(code, tmp_
         assert not again.success
         [evaluation] = [e.dagster_event.event_specific_data for e in instance.all_logs(again.run_id)
                         if e.dagster_event and e.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"]
-    assert not evaluation.passed and "run: this run built the warehouse" in evaluation.description
+    assert not evaluation.passed and "run: this run read the landing and built the warehouse" in evaluation.description
     [log] = [RunLog.load(folder) for folder in (out / ".runs" / MONTH).iterdir() if folder != published]
-    assert (log.status, log.blocked_by) == ("blocked", ["run: this run built the warehouse"])
+    assert (log.status, log.blocked_by) == ("blocked", ["run: this run read the landing and built the warehouse"])
     # no quality.csv beside its log: it would be of a build this run did not make
     [folder] = [folder for folder in (out / ".runs" / MONTH).iterdir() if folder != published]
     assert not (folder / "quality.csv").exists()
     assert (out / MONTH).resolve() == published
+
+
+def test_assets_materialized_without_the_landing_group_do_not_publish(code, tmp_path):
+    """"Materialize selected" of every asset but the landing group read no landing: the
+    warehouse holds the rows of the last ingest, of another folder than the one this run
+    names (here an empty one, as an unmounted share leaves it). The gate fails on its own
+    check and the published report stays."""
+    landing, out, db = tmp_path / "landing", tmp_path / "out", tmp_path / "w.duckdb"
+    write_good_landing(landing)
+    first = run_job(month_job(code, landing, out, db), tags={ALLOW_MISSING_DAYS_TAG: "true"})
+    assert first.success
+    published = (out / MONTH).resolve()
+    before = snapshot(out / MONTH)
+
+    elsewhere = tmp_path / "unmounted"
+    elsewhere.mkdir()
+    settings = code["settings"].PmrSettings(landing=str(elsewhere), out=str(out), db=str(db))
+    job = code["definitions"].build_definitions(settings).resolve_implicit_global_asset_job_def()
+    without_landing = [key for key in job.asset_layer.executable_asset_keys if key.path[0] != "landing"]
+    assert len(without_landing) < len(job.asset_layer.executable_asset_keys)
+    second = run_job(job, asset_selection=without_landing, tags={ALLOW_MISSING_DAYS_TAG: "true"})
+
+    assert not second.success
+    [evaluation] = check_evaluations(second, "publication_gate")
+    assert not evaluation.passed and "run: this run read the landing and built the warehouse" in evaluation.description
+    assert any("NOT PUBLISHED" in message and "ingest did not run in this run" in message
+               for message in second.log_messages)
+    assert (out / MONTH).resolve() == published and snapshot(out / MONTH) == before

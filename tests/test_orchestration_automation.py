@@ -390,14 +390,18 @@ def test_a_failed_run_is_tagged_with_why_nothing_was_published(tmp_path):
         assert "pmr/outcome" not in instance.get_run_by_id("cccc3333-0000-0000-0000-000000000000").tags
 
 
-def test_the_report_asset_refuses_a_run_that_did_not_collect_the_metrics():
+def test_the_report_asset_refuses_a_run_that_did_not_read_the_landing_or_collect_the_metrics():
     """A Dagster run whose selection left out pmr_metrics would publish the figures another
-    run collected (and no record of the definitions they were computed with)."""
+    run collected (and no record of the definitions they were computed with); one that
+    left out the landing group, the rows of whatever landing the warehouse last read."""
     from pmr.pipeline import gate_outcome
 
     log = RunLog(month="2026-10", landing="l", warehouse="w")
     log.steps = [{"step": "dbt build", "status": "ok"}, {"step": "checks", "status": "ok"}]
-    assert gate_outcome(log) == ["the metrics were not collected in this run (metrics.pmr_metrics would hold "
-                                 "another run's figures)"]
-    log.steps.insert(1, {"step": "collect metrics", "status": "ok"})
+    assert gate_outcome(log) == [
+        "the landing was not read in this run (the warehouse would hold the rows of the last ingest, of whatever "
+        "landing it read)",
+        "the metrics were not collected in this run (metrics.pmr_metrics would hold another run's figures)"]
+    log.steps.insert(0, {"step": "ingest", "status": "ok"})
+    log.steps.insert(2, {"step": "collect metrics", "status": "ok"})
     assert gate_outcome(log) == []
