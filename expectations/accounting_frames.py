@@ -78,12 +78,13 @@ CONFLICT_REASON = "conflicting contents"
 def accounting_by_source(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per source with landing files. A source "had data" when its files
     held rows or one of them could not be read; only those must have accepted rows.
-    `conflicting`: its rows quarantined because their id came with other contents too."""
+    `conflicting_rows`: its rows quarantined because their id came with other contents too
+    (every version of each such id: two for an id delivered twice)."""
     conflicts = (
-        f"""select source, count(*) as conflicting from staging.quarantined_rows
+        f"""select source, count(*) as conflicting_rows from staging.quarantined_rows
             where reason like '{CONFLICT_REASON}%' group by source"""
         if relation_exists(con, "staging.quarantined_rows")
-        else "select null as source, 0 as conflicting where false"
+        else "select null as source, 0 as conflicting_rows where false"
     )
     return con.execute(
         f"""
@@ -108,7 +109,7 @@ def accounting_by_source(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             quarantined,
             round(100.0 * quarantined / nullif(rows_read, 0), 4) as quarantined_pct,
             case when had_data then accepted end as accepted_if_had_data,
-            coalesce(conflicts.conflicting, 0) as conflicting
+            coalesce(conflicts.conflicting_rows, 0) as conflicting_rows
         from by_source
         left join conflicts using (source)
         order by label

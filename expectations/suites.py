@@ -131,9 +131,10 @@ def file_rules() -> list[Rule]:
              ("rows_read", "accepted", "duplicates", "quarantined")),
         Rule("accounting: every file's rows counted",
              gxe.ExpectColumnValuesToBeInSet(column="all_rows_counted", value_set=[True]), True,
-             "could be counted row by row (a file that cannot be read at all, or a .csv.gz cut short, holds rows "
-             "that no figure includes and no one can count: deliver it again, or move it out of the landing folder "
-             "if it is no extract)", "landing files", ("error",)),
+             "could be counted row by row (a file skipped before its rows could be counted, a .csv.gz cut short, or "
+             "a CSV file with a quote that never closes holds rows that no figure includes and no one can count: "
+             "deliver it again, or move it out of the landing folder if it is no extract)", "landing files",
+             ("error",)),
         Rule("accounting: files readable", gxe.ExpectColumnValuesToBeInSet(column="loaded", value_set=[True]), False,
              "could be read as a whole (a skipped file's rows are quarantined with its reason, as far as they can "
              "be counted)", "landing files", ("error",)),
@@ -160,12 +161,12 @@ def source_rules(max_pct: float) -> list[Rule]:
              f"have at most {max_pct / 2:g}% of their rows quarantined (early warning)", "sources",
              ("quarantined", "rows_read", "quarantined_pct")),
         Rule("accounting: no id delivered with conflicting contents",
-             gxe.ExpectColumnValuesToBeInSet(column="conflicting", value_set=[0]), False,
+             gxe.ExpectColumnValuesToBeInSet(column="conflicting_rows", value_set=[0]), False,
              "hold no id delivered twice with different contents: every version is quarantined and the id is "
              "left out of the figures, however few the rows (a correction sent in a new file beside the original "
              "is one way: correct the file that holds the first version instead, docs/landing-contract.md)",
              "sources",
-             ("conflicting",)),
+             ("conflicting_rows",)),
     ]
 
 

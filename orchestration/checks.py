@@ -12,8 +12,8 @@ from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly
 from pmr import gate
 from pmr.pipeline import gate_step, keep_quality_of_blocked_run
 
-# A blocking check of its own when the gate runs in a Dagster run that did not build the
-# warehouse: with it among dbt's results, the gate checks nothing further.
+# A blocking check of its own when the gate runs in a Dagster run that did not read the
+# landing and build the warehouse: with it among dbt's results, the gate checks nothing further.
 BUILT_CHECK = "run: this run read the landing and built the warehouse"
 
 

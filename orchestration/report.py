@@ -1,6 +1,6 @@
 """The report asset: render the month's report and publish it atomically, after
-every other asset of the month. It refuses to publish unless this run built the
-warehouse, collected its metrics and the publication gate passed in this same run
+every other asset of the month. It refuses to publish unless this run read the
+landing, built the warehouse, collected its metrics and the publication gate passed in this same run
 (read from the run log), so a run where Dagster let it start despite a failing check (dagster#25112,
 #33351) still publishes nothing, and fails."""
 
@@ -55,21 +55,13 @@ def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
         )
     run.save()
     timeliness = run.log.requirement_4() or run.log.timeliness or {}
-    this_version = run.log.timeliness or {}
     yield dg.MaterializeResult(
         asset_key=REPORT,
         metadata={
             # the version this run published: the link moves on with the next publication
             "published": dg.MetadataValue.path(str(run.folder)),
             "published as": dg.MetadataValue.path(str(link)),
-            "deadline": timeliness.get("deadline"),
-            "published on (UK)": this_version.get("published_uk_date"),
-            "working days after the period": this_version.get("working_days_after_period_end"),
-            # judged as published_by_deadline judges it: by the month's first final publication,
-            # and a provisional one before the deadline is not late yet
-            "requirement 4": requirement_4_phrase(run.log),
-            "late": not not_late(run.log),
-            "provisional": run.log.provisional,
+            **requirement_4_metadata(run.log),
             # later months' reports whose previous levels are from another version of this month
             **({"reports made stale": ", ".join(run.log.stale_reports)} if run.log.stale_reports else {}),
             **run.metadata(),
@@ -85,6 +77,21 @@ def pmr_report(context: dg.AssetExecutionContext, pmr: PmrSettings):
             )
         ],
     )
+
+
+def requirement_4_metadata(log) -> dict:
+    """The deadline, this version's own publication date and Working Days, and
+    Requirement 4 judged as published_by_deadline judges it: by the month's first final
+    publication, and provisional figures before the deadline are not late yet."""
+    judged, this_version = log.requirement_4() or log.timeliness or {}, log.timeliness or {}
+    return {
+        "deadline": judged.get("deadline"),
+        "published on (UK)": this_version.get("published_uk_date"),
+        "working days after the period": this_version.get("working_days_after_period_end"),
+        "requirement 4": requirement_4_phrase(log),
+        "late": not not_late(log),
+        "provisional": log.provisional,
+    }
 
 
 def not_late(log) -> bool:

@@ -29,7 +29,8 @@ from pmr import SOURCES, build_state
 from pmr.contract import CONTRACT, FILE_SUFFIXES, column_names
 from pmr.raw_descriptions import describe_raw
 from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, file_columns, file_format, file_literal,
-                              forget, glob_escaped, ident, nameable_by_duckdb, read_csv_file, restart_file, sql_str)
+                              forget, glob_escaped, ident, nameable_by_duckdb, read_csv_file, restart_file,
+                              rows_swallowed_by_a_quote, sql_str)
 from pmr.landing_parquet import (FILE_NAME_COLUMN, NANOSECOND_TYPES, quarantine_unreadable_rows, read_type,
                                  register_parquet)
 from pmr.warehouse import machine_limit
@@ -304,7 +305,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, report: IngestReport, source: s
     forget(con, source, key)
     try:
         rows, columns, others, types = read_file(con, source, path, key)
-        status, error, counted = "loaded", None, True
+        swallowed = rows_swallowed_by_a_quote(con, key, path) if file_format(path) == "csv" else None
+        status, error, counted = "loaded", swallowed, swallowed is None
         report.loaded.append(key)
         report.rows_loaded += rows
     except FileSkipped as problem:

@@ -35,10 +35,11 @@ REJECTS = "pmr_rejects"  # DuckDB's tables of the lines a CSV read rejected
 
 class FileSkipped(Exception):
     """A landing file skipped as a whole. `rows`: its rows kept for the quarantine;
-    `counted`: whether those are all the rows it holds. A file that cannot be read at
-    all (no Parquet footer, no CSV dialect, another format) holds an unknown number of
-    rows, which no figure includes, so the gate blocks publication until it is
-    delivered again or moved out of the landing folder."""
+    `counted`: whether those are all the rows it holds. A file skipped before its rows
+    could be counted (no Parquet footer, another format, UTF-16, no CSV dialect, a read
+    error, a .csv.gz cut short) holds an unknown number of rows, which no figure
+    includes, so the gate blocks publication until it is delivered again or moved out of
+    the landing folder."""
 
     def __init__(self, reason: str, rows: int = 0, counted: bool = False):
         super().__init__(reason)
@@ -245,6 +246,28 @@ def _keep_malformed_lines(con, source: str, key: str, max_line_size: int | None)
                     [_line_as_written(Path(file_path), position), key, line])
 
 
+UNTERMINATED_QUOTE = "unterminated quote"  # in DuckDB's message for a quoted value that never closes
+
+
+def rows_swallowed_by_a_quote(con, key: str, path: Path) -> str | None:
+    """Why a CSV file read with a malformed line holds rows no one counted, or None: a
+    value whose quote never closes takes in every line after it, so DuckDB rejects the
+    rest of the file as one malformed line (kept cut short) and its rows are in no count."""
+    line = con.execute(f"select min(line) from {RAW_SCHEMA}.malformed_lines where file = ? and error like ?",
+                       [key, f"%{UNTERMINATED_QUOTE}%"]).fetchone()[0]
+    if line is None:
+        return None
+    lines, last = 0, b"\n"
+    with open_csv(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            lines, last = lines + chunk.count(b"\n"), chunk[-1:]
+    lines += last != b"\n"  # a last line without its line ending
+    if lines <= line:
+        return None
+    return (f"the quote opened on line {line:,} never closes, so the {lines - line:,} lines after it are read as "
+            "part of one malformed line and their rows cannot be counted: close the quote and deliver the file again")
+
+
 def _line_as_written(path: Path, position: int) -> str:
     """The line of a CSV file that DuckDB's rejects place at `position` (of the
     uncompressed text: DuckDB 2.0 gives one past the line's first byte after a \\n,
@@ -361,8 +384,8 @@ def _keep_rows_of_truncated_gzip(con, source: str, key: str, path: Path) -> NoRe
         readable = Path(scratch) / "readable.csv"
         with open(readable, "wb") as plain:
             write_decompressible_part(path, plain)
-        reason = ("file skipped: truncated gzip file (its compressed data ends early); "
-                  "the rows before the break are quarantined, those after it cannot be counted: deliver it again")
+        reason = ("file skipped: truncated gzip file (its compressed data ends early); the rows before the break "
+                  "are quarantined, and it may hold more that cannot be read: deliver it again")
         _drop_rejects(con)
         try:
             keep_rows_of_skipped_file(con, source, key, _csv_reader(readable, None, None), reason)
@@ -389,6 +412,9 @@ def _check_csv_start(path: Path) -> None:
             what, advice = other
             raise FileSkipped(f"file skipped: the file is {what}, not gzip-compressed; {advice}") from None
         raise FileSkipped(f"file skipped: unreadable csv file: {error}") from None
+    if compressed and not path.stat().st_size:  # gzip has a header and trailer even around nothing
+        raise FileSkipped("file skipped: empty file (0 bytes), which no gzip-compressed file is, even one without "
+                          "rows: an interrupted copy? deliver it again")
     if start in (b"", UTF8_BOM):
         raise EmptyFile("file skipped: empty file (no header line)")
     if start[:2] in UTF16_BOMS:

@@ -13,7 +13,7 @@ import duckdb
 
 from pmr.contract import CONTRACT, column_names
 from pmr.delivered_format import delivered_as
-from pmr.landing_file import (RAW_SCHEMA, EmptyFile, FileSkipped, UnreadableRows, check_contract_columns, file_columns,
+from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, check_contract_columns, file_columns,
                               file_literal, ident, keep_rows_of_skipped_file, split_columns, sql_str)
 
 FILE_NAME_COLUMN = "_pmr_landing_file"  # the Parquet view's file name column, named apart from any file column
@@ -73,8 +73,9 @@ def register_parquet(con, source: str, path: Path, key: str) -> tuple[int, list[
         present = file_columns(con, reader)
         names = _names_as_written(con, path)
     except duckdb.Error as error:
-        if not path.stat().st_size:
-            raise EmptyFile("file skipped: empty file (0 bytes)") from None
+        if not path.stat().st_size:  # a Parquet file without rows still has its footer: a copy interrupted?
+            raise FileSkipped("file skipped: empty file (0 bytes), which no Parquet file is, even one without rows: "
+                              "an interrupted copy? deliver it again") from None
         other = delivered_as(path)
         if other and other[0] != "a Parquet file":
             what, advice = other

@@ -35,9 +35,10 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "column_types": "Parquet: the DuckDB type of each column as written; empty for a file copied as text.",
         "other_columns": "The file's columns that the contract does not name, as written, in file order: ignored "
                          "(one may be a contract column renamed); empty for a skipped file.",
-        "all_rows_counted": "Whether rows_read is every row the file holds: false for a file that cannot be read "
-                            "at all (no Parquet footer, another format, no CSV header) or a .csv.gz cut short, "
-                            "whose rows no figure includes and no one can count (the gate blocks publication).",
+        "all_rows_counted": "Whether rows_read is every row the file holds: false for a file skipped before its "
+                            "rows could be counted (no Parquet footer, another format, no CSV header, a .csv.gz "
+                            "cut short, ...) or read up to a quote that never closes (error says which), whose "
+                            "rows no figure includes and no one can count (the gate blocks publication).",
     }),
     "malformed_lines": ("CSV lines that could not be split into the file's columns (a stray quote, too many "
                         "fields): quarantined as malformed, with the line as delivered.", {

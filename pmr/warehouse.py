@@ -159,6 +159,9 @@ def machine_limit(problem: BaseException, what: str | None = None, note: str = "
 
 
 def lock_message(path: Path, detail: str) -> str:
+    # DuckDB's own advice, to open the file read-only instead, does not apply to a step
+    # that writes, and `pmr sql` already opens it read-only
+    detail = detail.split(" However, you would be able to open this database in read-only mode")[0]
     return (
         f"The warehouse {path} is in use by another process, so this step cannot open it "
         f"(DuckDB allows one process at a time when anyone writes). Wait for the other run "

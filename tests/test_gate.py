@@ -163,7 +163,7 @@ def test_an_id_delivered_with_conflicting_contents_warns(tmp_path):
     checks = evaluate(make_warehouse(tmp_path / "w.duckdb", accounting=accounting, quarantined=quarantined))
     problems = failed(checks)
     warning = problems["accounting: no id delivered with conflicting contents"]
-    assert not warning.blocking and "service_requests (conflicting=2)" in warning.detail
+    assert not warning.blocking and "service_requests (conflicting_rows=2)" in warning.detail
     assert "accounting: quarantined share within limit" not in problems  # 6 of 1,001 rows
 
     clean = evaluate(make_warehouse(tmp_path / "clean.duckdb", quarantined=[

@@ -92,7 +92,7 @@ def test_a_truncated_gzip_file_quarantines_the_rows_before_the_break(tmp_path):
     assert 300 < lines - 1 < 3300
     con = duckdb.connect()
     reason = ("file skipped: truncated gzip file (its compressed data ends early); the rows before the break are "
-              "quarantined, those after it cannot be counted: deliver it again")
+              "quarantined, and it may hold more that cannot be read: deliver it again")
     assert ingest(con, landing).skipped == {"service_requests/day.csv.gz": reason}
     # the rows after the break are unknown: the gate blocks on a file whose rows are not all counted
     assert con.execute("select status, rows_read, all_rows_counted from raw.landing_files").fetchall() == [
@@ -140,8 +140,25 @@ def test_an_empty_or_utf16_file_is_skipped_saying_why(tmp_path):
     }
     assert con.execute("select file, status, rows_read, all_rows_counted from raw.landing_files order by 1"
                        ).fetchall() == [
-        ("service_requests/a_empty.csv", "skipped", 0, True), ("service_requests/a_only_a_bom.csv", "skipped", 0, True),
-        ("service_requests/b_header_only.csv", "loaded", 0, True), ("service_requests/c_utf16.csv", "skipped", 0, False)]
+        ("service_requests/a_empty.csv", "skipped", 0, True),
+        ("service_requests/a_only_a_bom.csv", "skipped", 0, True),
+        ("service_requests/b_header_only.csv", "loaded", 0, True),
+        ("service_requests/c_utf16.csv", "skipped", 0, False)]
+
+
+def test_an_empty_compressed_or_parquet_file_is_a_copy_cut_short(tmp_path):
+    """gzip and Parquet files have a header and a footer even around no rows: with 0
+    bytes, the copy stopped before its first write, and how many rows it held is unknown."""
+    folder = tmp_path / "service_requests"
+    folder.mkdir()
+    for name in ("a.csv.gz", "b.parquet"):
+        (folder / name).write_bytes(b"")
+    con = duckdb.connect()
+    skipped = ingest(con, tmp_path).skipped
+    assert skipped["service_requests/a.csv.gz"].startswith("file skipped: empty file (0 bytes), which no gzip")
+    assert skipped["service_requests/b.parquet"].startswith("file skipped: empty file (0 bytes), which no Parquet")
+    assert con.execute("select file, all_rows_counted from raw.landing_files order by 1").fetchall() == [
+        ("service_requests/a.csv.gz", False), ("service_requests/b.parquet", False)]
 
 
 def test_a_file_separated_by_semicolons_is_skipped_saying_so(tmp_path):

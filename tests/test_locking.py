@@ -39,6 +39,33 @@ def held(tmp_path):
         holder.wait()
 
 
+def test_a_run_blocked_by_a_read_only_session_is_not_told_to_open_the_warehouse_read_only(tmp_path):
+    """DuckDB's message, while another process holds the file read-only, ends with advice
+    a run that writes cannot take."""
+    from pmr.warehouse import lock_message
+
+    db = tmp_path / "warehouse.duckdb"
+    connect_in_place = [sys.executable, "-c", f"import duckdb; duckdb.connect({str(db)!r}).close()"]
+    subprocess.run(connect_in_place, check=True)
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time, duckdb
+        con = duckdb.connect({str(db)!r}, read_only=True)
+        print("holding", flush=True)
+        time.sleep(120)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        import duckdb
+        with pytest.raises(duckdb.Error) as raised:
+            duckdb.connect(str(db))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert "read-only mode" in str(raised.value)  # what DuckDB says
+    message = lock_message(db, str(raised.value))
+    assert LOCK_MESSAGE in message and "Conflicting lock is held" in message and "read-only" not in message
+
+
 def test_pmr_run_prints_the_clear_message(held, tmp_path):
     landing = write_good_landing(tmp_path / "landing")
     completed = subprocess.run(

@@ -275,6 +275,32 @@ def test_published_by_deadline_fails_a_late_publication_not_provisional_figures_
     assert not not_late(log(before, provisional=True, first_final=publication_timeliness("2026-10", after)))
 
 
+def test_the_report_materialization_judges_requirement_4_as_its_deadline_check_does():
+    """Provisional figures published on Tuesday 10 November, 7 Working Days after October
+    (2-6 and 9-10 November), are not late yet; a re-issue on Monday 16 November, 11 Working
+    Days after, of a report first published final on the 10th is on time."""
+    from orchestration.report import requirement_4_metadata
+
+    before, after = dt.datetime(2026, 11, 10, 12), dt.datetime(2026, 11, 16, 12)
+    provisional = requirement_4_metadata(RunLog(
+        month="2026-10", landing="l", warehouse="w", provisional=True,
+        timeliness=publication_timeliness("2026-10", before)))
+    assert {key: provisional[key] for key in ("deadline", "published on (UK)", "working days after the period",
+                                              "late")} == {
+        "deadline": "2026-11-13", "published on (UK)": "2026-11-10", "working days after the period": 7,
+        "late": False}
+    assert "due with final figures by the end of 2026-11-13" in provisional["requirement 4"]
+
+    reissue = requirement_4_metadata(RunLog(
+        month="2026-10", landing="l", warehouse="w", provisional=False,
+        timeliness=publication_timeliness("2026-10", after),
+        first_publication=publication_timeliness("2026-10", before)))
+    assert (reissue["published on (UK)"], reissue["working days after the period"], reissue["late"]) == (
+        "2026-11-16", 11, False)
+    assert reissue["requirement 4"].startswith("first published with final figures 2026-11-10")
+    assert reissue["requirement 4"].endswith("on time")
+
+
 def test_a_terminated_or_killed_run_leaves_a_failed_run_log_not_a_running_one(code, tmp_path):
     """Terminate interrupts a step between two events, outside the step's code, and a killed
     worker writes nothing: the run folder's log said "running" for ever. The run status

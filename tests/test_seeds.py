@@ -9,14 +9,11 @@ file broke which rule."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
-from pmr import PROJECT_DIR
 from pmr.dbt_runner import dbt_env, read_results
 from pmr.dbt_with_parent import dbt_executable
-
-PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
+from tests.helpers import copy_project
 
 
 def append_line(path, line):
@@ -39,19 +36,8 @@ def failure_meanings(project):
             if r.get("status") == "fail"}
 
 
-def copy_of_the_project(project):
-    for part in PROJECT_PARTS:
-        source, copy = PROJECT_DIR / part, project / part
-        if source.is_dir():
-            shutil.copytree(source, copy)
-        else:
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, copy)
-    return project
-
-
 def test_hand_edits_that_would_change_figures_fail_their_seed_tests(tmp_path):
-    project = copy_of_the_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project")
     seeds = project / "seeds"
     append_line(seeds / "srv_catalogue.csv", "2.2,Top Up Device again,false,true,false,false,false,true,30,518400,a typo")
     append_line(seeds / "response_codes.csv", "E40,rejcted,Misspelt class,a typo")
@@ -90,15 +76,19 @@ def test_windows_entered_in_hours_or_days_instead_of_seconds_are_refused(tmp_pat
     """PP1's gap as 24 (meant as 24 hours) is shorter than 2.2's 30 s TRT, so a retry after
     a failure reported within target would start a new chain; its follow-up as 7 (meant
     as 7 days) is shorter than that gap, so a chain open at the period's end could not
-    be followed to its next attempt."""
+    be followed to its next attempt; CoS1's correction window as 7 (days) is shorter than
+    6.23's 30 s TRT, within which the failure it corrects may be reported."""
     import duckdb
 
-    project = copy_of_the_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project")
     parameters = project / "seeds" / "parameters.csv"
     text = parameters.read_text()
-    assert "pp_chain_gap_s,86400," in text and "pp_chain_follow_up_s,604800," in text
-    parameters.write_text(text.replace("pp_chain_gap_s,86400,", "pp_chain_gap_s,24,")
-                          .replace("pp_chain_follow_up_s,604800,", "pp_chain_follow_up_s,7,"))
+    edits = {"pp_chain_gap_s,86400,": "pp_chain_gap_s,24,", "pp_chain_follow_up_s,604800,": "pp_chain_follow_up_s,7,",
+             "cos_correction_window_s,604800,": "cos_correction_window_s,7,"}
+    for old, new in edits.items():
+        assert old in text
+        text = text.replace(old, new)
+    parameters.write_text(text)
 
     db = tmp_path / "w.duckdb"
     statuses = seed_test_results(project, db)
@@ -108,4 +98,5 @@ def test_windows_entered_in_hours_or_days_instead_of_seconds_are_refused(tmp_pat
     compiled = next((project / "target" / "compiled").rglob("assert_windows_allow_what_they_wait_for.sql"))
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute(f"select * from ({compiled.read_text()}) order by parameter").fetchall()
-    assert rows == [("pp_chain_follow_up_s", 7, "pp_chain_gap_s", 24), ("pp_chain_gap_s", 24, "the TRT of 2.2", 30)]
+    assert rows == [("cos_correction_window_s", 7, "the TRT of 6.23", 30), ("pp_chain_follow_up_s", 7, "pp_chain_gap_s", 24),
+                    ("pp_chain_gap_s", 24, "the TRT of 2.2", 30)]

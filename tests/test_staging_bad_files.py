@@ -206,6 +206,11 @@ def test_an_unterminated_quote_keeps_the_rest_of_the_file_in_the_quarantine(ware
     [(raw,)] = query(warehouse, "select raw_values from staging.quarantined_rows "
                                 "where file = 'service_requests/q_unterminated_quote.csv'")
     assert all(f"q{n}," in raw for n in (3, 4, 5)), raw
+    # how many rows the two lines after q3's (lines 5 and 6 of 6) hold is unknown: the gate blocks
+    assert query(warehouse, "select all_rows_counted, error from raw.landing_files "
+                            "where file = 'service_requests/q_unterminated_quote.csv'") == [
+        (False, "the quote opened on line 4 never closes, so the 2 lines after it are read as part of one malformed "
+                "line and their rows cannot be counted: close the quote and deliver the file again")]
 
 
 def test_damaged_files_are_reported_by_name_and_their_rows_quarantined(warehouse):

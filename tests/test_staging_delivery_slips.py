@@ -124,7 +124,8 @@ def test_each_file_is_read_or_skipped_saying_what_to_change(warehouse):
          "starts as Parquet, but its footer does not read: an interrupted copy?); its rows cannot be counted: "
          "deliver it again (Invalid Input Error: No magic bytes found at end of file "
          "'service_requests/d5_truncated.parquet')", 0, 0, 0, 0),
-        ("service_requests/d6_empty.parquet", "skipped", "file skipped: empty file (0 bytes)", 0, 0, 0, 0),
+        ("service_requests/d6_empty.parquet", "skipped", "file skipped: empty file (0 bytes), which no Parquet file "
+         "is, even one without rows: an interrupted copy? deliver it again", 0, 0, 0, 0),
         ("service_requests/d_zip.csv", "skipped", named.format("a zip archive", contract), 0, 0, 0, 0),
         ("service_requests/e_latin1_header.csv", "loaded", None, 3, 2, 0, 1),
         ("service_requests/f_text_times.parquet", "loaded", None, 3, 1, 0, 2),
@@ -135,13 +136,14 @@ def test_each_file_is_read_or_skipped_saying_what_to_change(warehouse):
 
 
 def test_files_of_another_format_or_cut_short_have_rows_no_one_counted(warehouse):
-    """Each holds rows that no reader could count (the gate blocks on them); the title
-    line's file had its rows counted and quarantined, and an empty file holds none."""
+    """Each holds rows that no reader could count (the gate blocks on them), a Parquet
+    file of 0 bytes too (one without rows still has a footer); the title line's file had
+    its rows counted and quarantined."""
     uncounted = query(warehouse, "select file from raw.landing_files where not all_rows_counted order by file")
     assert [file for (file,) in uncounted] == [
         "service_requests/b_gzip.csv", "service_requests/c_parquet.csv", "service_requests/d2_text.csv.gz",
         "service_requests/d3_text.parquet", "service_requests/d4_gzip.parquet",
-        "service_requests/d5_truncated.parquet", "service_requests/d_zip.csv"]
+        "service_requests/d5_truncated.parquet", "service_requests/d6_empty.parquet", "service_requests/d_zip.csv"]
     assert query(warehouse, "select count(*) from raw.landing_files where all_rows_counted is null") == [(0,)]
 
 
