@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from pmr.ad_hoc import SHOWN_ROWS, cmd_sql
+from pmr.figure_diff import add_diff_command
 from pmr.project_check import cmd_check
 from pmr.run_history import cmd_runs
 from pmr.warehouse import WarehouseLocked, db_path
@@ -348,6 +349,8 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--db", type=_path, help="warehouse DuckDB file (default $PMR_DB or warehouse/pmr.duckdb)")
     sql.add_argument("--csv", action="store_true", help="write every row as CSV (a header line, then the rows)")
     sql.set_defaults(handler=cmd_sql)
+
+    add_diff_command(commands, _path)
 
     holidays = commands.add_parser(
         "holidays", help="regenerate the bank-holiday seed from the holidays package",
