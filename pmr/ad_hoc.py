@@ -14,7 +14,8 @@ from typing import TextIO
 import duckdb
 import pyarrow
 
-from pmr.warehouse import WarehouseLocked, connect, db_path, out_of_memory_error, out_of_memory_message
+from pmr.warehouse import (WarehouseLocked, connect, db_path, open_connection, out_of_memory_error,
+                           out_of_memory_message)
 
 # rows printed as a table before the rest is only counted: --csv writes them all
 SHOWN_ROWS = 40
@@ -46,10 +47,7 @@ def run_sql(db: Path, sql: str, as_csv: bool = False, out: TextIO | None = None)
     if not db.is_file():
         raise NoWarehouse(f"no warehouse at {db}: build one with pmr run (or name it with --db or PMR_DB)")
     with connect(db, read_only=True) as con:
-        present = {name for (name,) in con.execute(
-            "select schema_name from duckdb_schemas() where database_name = current_database()").fetchall()}
-        if any(schema in present for schema in SEARCH_PATH):  # DuckDB refuses a schema that is not there
-            con.execute(f"SET search_path = '{','.join(s for s in SEARCH_PATH if s in present)}'")
+        _name_tables_without_schema(con)
         statements = con.extract_statements(sql)
         if len(statements) != 1:
             raise NotOneStatement(
@@ -69,6 +67,26 @@ def run_sql(db: Path, sql: str, as_csv: bool = False, out: TextIO | None = None)
         else:
             out.write(f"{count:,} row{'s' if count != 1 else ''}{empty_result_hint(con) if count == 0 else ''}\n")
         return count
+
+
+def _name_tables_without_schema(con: duckdb.DuckDBPyConnection) -> None:
+    present = {name for (name,) in con.execute(
+        "select schema_name from duckdb_schemas() where database_name = current_database()").fetchall()}
+    if any(schema in present for schema in SEARCH_PATH):  # DuckDB refuses a schema that is not there
+        con.execute(f"SET search_path = '{','.join(s for s in SEARCH_PATH if s in present)}'")
+
+
+def open_warehouse(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """The warehouse (`db`, else $PMR_DB or warehouse/pmr.duckdb) opened read-only as
+    `pmr sql` opens it, for a notebook: times in UTC, pmr's memory limit, and tables
+    named without their schema. Close it (`con.close()`) before the next run, which
+    cannot start while it is open."""
+    path = Path(db) if db is not None else db_path()
+    if not path.is_file():
+        raise NoWarehouse(f"no warehouse at {path}: build one with pmr run (or name it with PMR_DB)")
+    con = open_connection(path, read_only=True)
+    _name_tables_without_schema(con)
+    return con
 
 
 def empty_result_hint(con: duckdb.DuckDBPyConnection) -> str:

@@ -174,8 +174,9 @@ def is_lock_error(text: str) -> bool:
     return "Could not set lock on file" in text or "Conflicting lock is held" in text
 
 
-@contextmanager
-def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_connection(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """The warehouse opened as every pmr step opens it: times in UTC, pmr's memory limit.
+    Raises WarehouseLocked while another process holds it. The caller closes it."""
     try:
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -189,6 +190,16 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         con.execute("set TimeZone = 'UTC'")
         con.execute(f"set memory_limit = '{memory_limit()}'")
         con.execute("set enable_progress_bar = false")  # pmr prints its own progress per step
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = open_connection(path, read_only)
+    try:
         yield con
     finally:
         con.close()

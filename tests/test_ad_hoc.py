@@ -170,3 +170,22 @@ def test_an_empty_result_says_when_the_last_build_did_not_finish(warehouse, caps
     assert capsys.readouterr().out.splitlines()[-1].startswith(
         "0 rows (this warehouse holds the build of 2026-11, which did not finish (building): its tables may be "
         "partly rebuilt:")
+
+
+def test_a_notebook_connection_is_opened_as_pmr_sql_opens_the_warehouse(warehouse, monkeypatch):
+    """Plain duckdb.connect(read_only=True) needs every schema named and takes the
+    machine's time zone; open_warehouse reads as `pmr sql` does, and once closed the
+    warehouse can be written again."""
+    from pmr.ad_hoc import open_warehouse
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    monkeypatch.setenv("PMR_DB", str(warehouse))
+    con = open_warehouse()
+    try:
+        assert con.execute("select count(*) from pmr_metrics").fetchone() == (3,)
+        assert con.execute("select current_setting('TimeZone')").fetchone() == ("UTC",)
+        with pytest.raises(duckdb.Error, match="read-only"):
+            con.execute("create table metrics.mine (x integer)")
+    finally:
+        con.close()
+    duckdb.connect(str(warehouse)).close()  # no lock left behind
