@@ -156,6 +156,12 @@ def is_write_refused(error: duckdb.Error) -> bool:
     return "read-only mode" in str(error)
 
 
+LANDING_FILE_GONE = "No files found that match the pattern"  # DuckDB's error for a Parquet file not there
+LANDING_MOVED_HINT = (" (the views over Parquet landing files, raw.*_parquet and what reads them such as stg_* "
+                      "and fct_alerts, read the files where the last pmr run found them: put the landing folder "
+                      "back, or run pmr run again with --landing where it is now)")
+
+
 def cmd_sql(args: argparse.Namespace) -> int:
     if len(args.query) > 1:  # the shell split an unquoted query into words
         print("error: pmr sql takes the query as one argument: put it in quotes, e.g. "
@@ -172,7 +178,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
             print(f"error: {out_of_memory_message(error)}", file=sys.stderr)
             return 1
         hint = " (pmr sql opens the warehouse read-only: the models are rebuilt by pmr run)" \
-            if is_write_refused(error) else ""
+            if is_write_refused(error) else LANDING_MOVED_HINT if LANDING_FILE_GONE in str(error) else ""
         print(f"error: {error}{hint}", file=sys.stderr)
         return 1
     except (NoWarehouse, NotOneStatement, ValueError) as error:  # ValueError: an unreadable PMR_MEMORY_LIMIT

@@ -189,3 +189,17 @@ def test_a_notebook_connection_is_opened_as_pmr_sql_opens_the_warehouse(warehous
     finally:
         con.close()
     duckdb.connect(str(warehouse)).close()  # no lock left behind
+
+
+def test_a_view_over_a_landing_file_moved_away_says_so(tmp_path, capsys):
+    landing = tmp_path / "landing.parquet"
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(f"copy (select 1 as alert_id) to '{landing}' (format parquet)")
+    con.execute("create schema raw")
+    con.execute(f"create view raw.alerts_parquet as select * from read_parquet('{landing}')")
+    con.close()
+    landing.unlink()
+    assert main(["sql", "--db", str(db), "select * from raw.alerts_parquet"]) == 1
+    error = capsys.readouterr().err
+    assert "No files found that match the pattern" in error and "put the landing folder back" in error
