@@ -14,7 +14,7 @@ from pmr.publish import RUNS, shows
 from pmr.run_log import RUN_LOG, RunLog
 from reports.format import uk_time
 
-COLUMNS = ["started (UK)", "by", "status", "figures", "shown", "definitions", "folder"]
+COLUMNS = ["started (UK)", "by", "status", "figures, or why none", "shown", "definitions", "folder"]
 ERROR_WIDTH = 60
 
 
