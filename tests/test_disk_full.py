@@ -4,6 +4,7 @@ warehouse's write-ahead log is made a link to /dev/full, where every write fails
 with ENOSPC ("No space left on device"), the error a full disk gives."""
 
 import errno
+import gc
 import os
 from pathlib import Path
 
@@ -125,6 +126,10 @@ def test_dbt_on_a_full_disk_stops_naming_the_file_instead_of_failing_its_checks(
     with warehouse.connect(db):
         pass
     fill_the_disk_of(db)
+    # Every test here points a write-ahead log at /dev/full, one device file, and DuckDB
+    # locks the log: a connection an earlier test's failure left to the garbage collector
+    # in this process would hold the lock dbt's process needs (seen once in CI).
+    gc.collect()
     with pytest.raises(warehouse.OutOfDisk) as stopped:
         run_dbt(["seed", "--select", "parameters"], db)
     first_line = str(stopped.value).split("\n")[0]
