@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pmr.ad_hoc import SHOWN_ROWS, text_table
-from pmr.figure_compare import KEY
+from pmr.figure_compare import KEY, NUMBERS
 from pmr.metrics import CSV_COLUMNS
 
 COMPARED = tuple(c for c in CSV_COLUMNS if c not in KEY)  # value, unit, levels and labels
@@ -78,17 +78,15 @@ def diff(old_path: Path, new_path: Path) -> FigureDiff:
         before, after = old.get(key), new.get(key)
         keyed = dict(zip(KEY, key))
         if before is None or after is None:
-            change = "only in new" if before is None else "only in old"
-            row = before or after
-            result.rows.append({"change": change, **keyed, "column": "value",
-                                "old": "" if before is None else row["value"],
-                                "new": "" if after is None else row["value"], "difference": ""})
+            result.rows.append({"change": "only in new" if before is None else "only in old", **keyed,
+                                "column": "value", "old": before["value"] if before else "",
+                                "new": after["value"] if after else "", "difference": ""})
             continue
         moved = [c for c in COMPARED if before[c] != after[c]]
         result.unchanged += not moved
         result.rows += [{"change": "changed", **keyed, "column": c, "old": before[c], "new": after[c],
-                         "difference": _difference(before[c], after[c]) if c in ("value", "target", "minimum")
-                         else ""} for c in moved]
+                         "difference": _difference(before[c], after[c]) if c in NUMBERS else ""}
+                        for c in moved]
     return result
 
 
