@@ -10,7 +10,7 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 | metric_ids | every metric id declared in the metric models' YAML has figures | warning |
 | rsvp_segments | every business process with RSVP figures has North, Central, South, All (and SMETS1 unless none of its SRVs applies to SMETS1) | blocking |
 | rsvp_volumes | monthly volume (All) = staged count recomputed from staging; = sum of the four segments; = sum of the daily figures | blocking |
-| accounting_files | rows_read = accepted + duplicates + quarantined, per file; every row of every file counted (none in a file that cannot be read at all, or after the break of a .csv.gz cut short) | blocking |
+| accounting_files | rows_read = accepted + duplicates + quarantined, per file; every row of every file counted (none in a file skipped before its rows could be counted, after the break of a .csv.gz cut short, or after a CSV quote that never closes) | blocking |
 | accounting_files | every landing file could be read; every file read has every contract column | warning |
 | accounting_sources | quarantined share per source <= quarantine_max_pct; every source with data has accepted rows | blocking |
 | accounting_sources | quarantined share above half the limit; an id delivered with conflicting contents (all its versions quarantined) | warning |
