@@ -293,3 +293,23 @@ def test_an_empty_count_warns_unless_declared_fractional(tmp_path):
     figures[-1]["fractional"] = False
     check = evaluate(make_warehouse(tmp_path / "w2.duckdb", figures=figures))["metrics: counts not empty"]
     assert not check.passed and not check.blocking and "ic.installs_predicted[" in check.detail
+
+
+def test_a_parquet_copy_cut_short_blocks_pmr_run_and_names_the_file(tmp_path, capsys):
+    """End to end, from ingest's flag to the gate: a month whose landing holds a Parquet
+    file without its footer (1,000 requests no one can count) is not published."""
+    from pmr.cli import main
+    from tests.gate_landings import MONTH, write_good_landing
+    from tests.helpers import request_row, write_request_parquet
+
+    landing, out = write_good_landing(tmp_path / "landing"), tmp_path / "out"
+    cut = write_request_parquet(landing, "late.parquet", [request_row(f"late{n}") for n in range(1000)])
+    cut.write_bytes(cut.read_bytes()[:-100])
+    code = main(["run", "--month", MONTH, "--landing", str(landing), "--out", str(out), "--db",
+                 str(tmp_path / "w.duckdb"), "--allow-missing-days"])
+    stderr = capsys.readouterr().err
+    assert code == 2
+    blocked = stderr[stderr.index("NOT PUBLISHED"):]
+    assert "accounting: every file's rows counted" in blocked and "service_requests/late.parquet" in blocked
+    assert "truncated or damaged Parquet file" in blocked
+    assert not (out / MONTH).exists()
