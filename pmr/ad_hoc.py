@@ -1,6 +1,8 @@
 """`pmr sql`: one query against the warehouse, read-only, for an analyst without a
-DuckDB shell. The connection is pmr's own (pmr.warehouse.connect): UTC session time
-zone and the memory limit of a run, so a query sees timestamps as the models wrote them."""
+DuckDB shell, and `open_warehouse()` for a notebook. Both read the warehouse's reading
+copy (pmr.reading_copy), which no run waits for, unless told to read the warehouse
+itself. The connection is pmr's own (pmr.warehouse.connect): UTC session time zone and
+the memory limit of a run, so a query sees timestamps as the models wrote them."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from typing import TextIO
 import duckdb
 import pyarrow
 
+from pmr.reading_copy import changed_since_copied, path_to_read
 from pmr.warehouse import (WarehouseLocked, connect, db_path, open_connection, out_of_memory_error,
                            out_of_memory_message)
 
@@ -76,12 +79,16 @@ def _name_tables_without_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"SET search_path = '{','.join(s for s in SEARCH_PATH if s in present)}'")
 
 
-def open_warehouse(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+def open_warehouse(db: Path | str | None = None, live: bool = False) -> duckdb.DuckDBPyConnection:
     """The warehouse (`db`, else $PMR_DB or warehouse/pmr.duckdb) opened read-only as
-    `pmr sql` opens it, for a notebook: times in UTC, pmr's memory limit, and tables
-    named without their schema. Close it (`con.close()`) before the next run, which
-    cannot start while it is open."""
-    path = Path(db) if db is not None else db_path()
+    `pmr sql` opens it, for a notebook: its reading copy, the build of the last run that
+    made one, which runs never wait for (`live` for the warehouse itself, which blocks
+    every run while open); times in UTC, pmr's memory limit, and tables named without
+    their schema. Reopen it to see a later run's build."""
+    warehouse = Path(db) if db is not None else db_path()
+    path = path_to_read(warehouse, live)
+    if path != warehouse and (note := changed_since_copied(warehouse)):
+        print(note, file=sys.stderr)
     if not path.is_file():
         raise NoWarehouse(f"no warehouse at {path}: build one with pmr run (or name it with PMR_DB)")
     con = open_connection(path, read_only=True)
@@ -169,7 +176,11 @@ def cmd_sql(args: argparse.Namespace) -> int:
               "expands *)", file=sys.stderr)
         return 1
     try:
-        run_sql(db_path(args.db), args.query[0], as_csv=args.csv)
+        warehouse = db_path(args.db)
+        path = path_to_read(warehouse, args.live)
+        if path != warehouse and (note := changed_since_copied(warehouse)):
+            print(note, file=sys.stderr)
+        run_sql(path, args.query[0], as_csv=args.csv)
     except WarehouseLocked as error:
         print(f"error: {error}", file=sys.stderr)
         return 3

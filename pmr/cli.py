@@ -336,18 +336,23 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run one SQL query (DuckDB's dialect) on the warehouse, opened read-only, and print the "
         f"first {SHOWN_ROWS} rows as a table (it says how many there are, reading the whole result: add a limit "
         "to peek at a large table), or every row as CSV with --csv; a statement without rows (SET, COPY) prints "
-        "nothing. "
+        "nothing. It reads the warehouse's reading copy (reading-copy/ beside the warehouse file), the warehouse "
+        "as the last run that built its month's figures left it, which a query may read while the next run "
+        "builds; --live reads the warehouse itself. "
         "The schemas are in the README (\"Asking your "
         "own questions\"); a table may be named without its schema (fct_alerts for marts.fct_alerts) and show "
         "tables lists them; every table and column carries its description: select table_name, column_name, "
         "comment from duckdb_columns() where schema_name = 'marts'. Times are UTC. Exit code 1 for a query "
         "DuckDB refuses (its message follows), more or less than one statement, or a warehouse that does not "
         "exist; 3 while a run holds the "
-        "warehouse; 141 when the reader of its output stops reading (| head), as for a shell command.",
+        "warehouse (with --live, or before any run has made the reading copy); 141 when the reader of its output stops reading (| head), as for a shell command.",
     )
     sql.add_argument("query", nargs="+", help="the SQL, quoted as one argument")
     sql.add_argument("--db", type=_path, help="warehouse DuckDB file (default $PMR_DB or warehouse/pmr.duckdb)")
     sql.add_argument("--csv", action="store_true", help="write every row as CSV (a header line, then the rows)")
+    sql.add_argument("--live", action="store_true",
+                     help="read the warehouse itself, not its reading copy (the build of the last run that made "
+                          "one): it cannot be read while a run is writing it")
     sql.set_defaults(handler=cmd_sql)
 
     add_diff_command(commands, _path)

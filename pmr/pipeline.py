@@ -1,11 +1,11 @@
 """`pmr run`: build one month of the warehouse and publish its report.
 
 ingest (landing -> raw) -> dbt build (staging, facts, marts, dbt tests) ->
-collect metrics -> publication gate (pmr.gate) -> render (reports/) -> atomic
-publish (pmr.publish).
+collect metrics -> reading copy (pmr.reading_copy) -> publication gate (pmr.gate)
+-> render (reports/) -> atomic publish (pmr.publish).
 
 Each step is a function of its own (`ingest_step`, `dbt_step`, `collect_step`,
-`gate_step`, `publish_step`) that records itself in a `RunLog`; `pmr run`
+`reading_copy_step`, `gate_step`, `publish_step`) that records itself in a `RunLog`; `pmr run`
 (`run_month`) chains them in one process, and the Dagster assets of
 orchestration/ call the same functions one asset at a time, so both share one
 implementation of every step and of the gate.
@@ -28,7 +28,7 @@ from typing import Callable
 
 import duckdb
 
-from pmr import PROJECT_DIR, SOURCES, build_state, gate, metric_declarations, metrics, publish, run_claim
+from pmr import PROJECT_DIR, SOURCES, build_state, gate, metric_declarations, metrics, publish, reading_copy, run_claim
 from pmr.calendar import (
     deadline,
     month_has_ended,
@@ -253,6 +253,18 @@ def collect_step(log: RunLog, db: Path, month: str, manifest: Path | None = None
     return record["rows"]
 
 
+def reading_copy_step(log: RunLog, db: Path, progress: Progress) -> Path:
+    """Replace the warehouse's reading copy (pmr.reading_copy) with the warehouse as
+    this run built it: the last step that writes the warehouse, so analysts read the
+    month's figures while the gate and the report run, and whatever happens to them."""
+    with log.step("reading copy") as record, connect(db) as con:
+        run_claim.check(con, log)
+        size = reading_copy.refresh(con, db)
+        record["bytes"] = size
+    progress(f"reading copy: {reading_copy.reading_copy_path(db)} ({size / 2**20:,.0f} MB), which pmr sql reads")
+    return reading_copy.reading_copy_path(db)
+
+
 def gate_step(
     log: RunLog, db: Path, month: str, dbt_checks: list[gate.CheckResult], progress: Progress
 ) -> list[gate.CheckResult]:
@@ -312,8 +324,8 @@ def publish_step(
 def build(
     month: str, landing: Path, db: Path, log: RunLog, progress: Progress, full_refresh: bool = False
 ) -> list[gate.CheckResult]:
-    """Ingest and dbt build, then collect the metrics if dbt succeeded; returns
-    dbt's check results (tests) for the gate."""
+    """Ingest and dbt build, then, if dbt succeeded, collect the metrics and copy the
+    warehouse for reading; returns dbt's check results (tests) for the gate."""
     ingest_step(log, landing, db, progress, reread=full_refresh)
     # dbt builds in its own process; this one meanwhile imports what the gate and
     # the report need, and joins before returning, so no two threads ever import
@@ -326,6 +338,7 @@ def build(
         preload.join()
     if not gate.blocking_failures(checks):  # from_dbt turns any dbt failure into one
         collect_step(log, db, month)
+        reading_copy_step(log, db, progress)
     return checks
 
 

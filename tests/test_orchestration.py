@@ -10,6 +10,9 @@ import contextlib
 import csv
 import io
 import json
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import dagster as dg
@@ -67,14 +70,31 @@ def dagster_runs(code, tmp_path_factory):
                    tags={ALLOW_MISSING_DAYS_TAG: "true"})
     published = out / MONTH
     before = (published.resolve(), snapshot(published)) if published.exists() else (None, {})
-    garbage = run_job(month_job(code, write_garbage_landing(base / "garbage"), out, db))
-    # the CLI on its own copy of the garbage landing: new files, so a full build, as after a good month
-    stderr = io.StringIO()
-    with contextlib.redirect_stderr(stderr):
-        cli_code = main(["run", "--month", MONTH, "--out", str(out), "--db", str(db), "--allow-missing-days",
-                         "--landing", str(write_garbage_landing(base / "garbage_cli"))])
+    # an analyst's notebook opens the good month's build and stays open through the runs after it
+    notebook = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys
+        from pmr.ad_hoc import open_warehouse
+        con = open_warehouse({str(db)!r})
+        for _ in range(2):
+            print(con.execute("select count(*) from quarantined_rows").fetchone()[0], flush=True)
+            sys.stdin.readline()
+    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        notebook_read = [notebook.stdout.readline().strip()]
+        garbage = run_job(month_job(code, write_garbage_landing(base / "garbage"), out, db))
+        # the CLI on its own copy of the garbage landing: new files, so a full build, as after a good month
+        stderr = io.StringIO()
+        with contextlib.redirect_stderr(stderr):
+            cli_code = main(["run", "--month", MONTH, "--out", str(out), "--db", str(db), "--allow-missing-days",
+                             "--landing", str(write_garbage_landing(base / "garbage_cli"))])
+        notebook.stdin.write("again\n")
+        notebook.stdin.flush()
+        notebook_read.append(notebook.stdout.readline().strip())
+    finally:
+        notebook.kill()
+        notebook.wait()
     return dict(out=out, good=good, garbage=garbage, published=published, before=before, cli_code=cli_code,
-                cli_stderr=stderr.getvalue())
+                cli_stderr=stderr.getvalue(), notebook_read=notebook_read, db=db)
 
 
 def cli_run_folder(out):
@@ -94,8 +114,8 @@ def test_good_month_is_published_by_the_job(dagster_runs):
     assert {"pmr.html", "metrics.csv", "quality.csv", "run-log.json"} <= set(files)
     log = json.loads(files["run-log.json"])
     assert log["orchestrator"] == "dagster" and log["status"] == "published"
-    assert [s["step"] for s in log["steps"]] == ["ingest", "dbt build", "collect metrics", "checks", "render",
-                                                 "publish"]
+    assert [s["step"] for s in log["steps"]] == ["ingest", "dbt build", "collect metrics", "reading copy", "checks",
+                                                 "render", "publish"]
     assert log["timeliness"]["deadline"] == "2026-11-13"
     # the run held the warehouse by its run id from its first step to its last (pmr.run_claim)
     assert log["claim"] == good.run_id and log["claimed_at"] is not None
@@ -125,6 +145,18 @@ def test_garbage_month_is_stopped_by_the_same_gate(dagster_runs):
     target, files = dagster_runs["before"]
     assert dagster_runs["published"].resolve() == target
     assert snapshot(dagster_runs["published"]) == files
+
+
+def test_a_notebook_open_on_the_reading_copy_stops_no_run(dagster_runs, capsys):
+    """The notebook opened the good month's build (no row quarantined) and held it
+    through both garbage runs, which built and reached their gate; it
+    still reads that build, while a new query reads the last run's, the CLI's 300
+    quarantined rows (before it, the Dagster run's own garbage landing)."""
+    assert dagster_runs["notebook_read"] == ["0", "0"]
+    assert len(check_evaluations(dagster_runs["garbage"], "publication_gate")) == 1
+    assert dagster_runs["cli_code"] == 2  # blocked by its gate, not 3 for a warehouse in use
+    assert main(["sql", "--db", str(dagster_runs["db"]), "select count(*) as rows from quarantined_rows"]) == 0
+    assert capsys.readouterr().out.splitlines()[2] == "300"
 
 
 def test_the_blocked_dagster_run_records_the_failed_checks(dagster_runs):
@@ -164,7 +196,7 @@ def test_the_blocked_cli_run_log_names_the_failed_checks(dagster_runs):
     assert "accounting: quarantined share within limit" in log["blocked_by"]
     failed_checks = {c["name"]: c for c in log["checks"] if not c["passed"] and c["blocking"]}
     assert "service_requests" in failed_checks["accounting: quarantined share within limit"]["detail"]
-    assert [s["step"] for s in log["steps"]] == ["ingest", "dbt build", "collect metrics", "checks"]
+    assert [s["step"] for s in log["steps"]] == ["ingest", "dbt build", "collect metrics", "reading copy", "checks"]
     assert not (folder / "pmr.html").exists()
     # row counts of the built tables: two landing files, the 300 garbage rows quarantined
     rows = log["steps"][1]["rows"]

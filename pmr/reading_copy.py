@@ -1,0 +1,70 @@
+"""The reading copy: the warehouse as the last run built it, for analysts.
+
+DuckDB lets one process write a file, and no other process open it meanwhile, not
+even read-only. An analyst's notebook left open on the warehouse would stop the next
+scheduled run, and a query started during a run would stop the run at its next step.
+So every run that builds its month's figures ends its writing by copying the warehouse
+file to `<warehouse folder>/reading-copy/<warehouse file name>`, and `pmr sql` and
+`pmr.ad_hoc.open_warehouse()` read that copy. A run never opens the copy; it replaces
+it by renaming a new one over it, which a session holding the old one keeps reading
+until it reopens. The copy keeps the warehouse's file name because DuckDB names the
+database after it, and the views dbt made name their tables with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+FOLDER = "reading-copy"
+
+
+def reading_copy_path(db: Path) -> Path:
+    return Path(db).parent / FOLDER / Path(db).name
+
+
+def path_to_read(db: Path, live: bool = False) -> Path:
+    """The file a query of warehouse `db` reads: its reading copy when there is one,
+    else (a warehouse no run has copied yet, or `live`) the warehouse itself."""
+    copy = reading_copy_path(db)
+    return Path(db) if live or not copy.is_file() else copy
+
+
+def changed_since_copied(db: Path) -> str | None:
+    """A note for a query that reads `db`'s reading copy when the warehouse has been
+    written since the copy was made: a run is going on, or dbt was run by hand, and
+    the copy does not show it yet. None when the copy is current or not read."""
+    copy = reading_copy_path(db)
+    try:
+        copied, written = copy.stat().st_mtime_ns, Path(db).stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+    if written <= copied:
+        return None
+    when = dt.datetime.fromtimestamp(copied / 1e9, dt.timezone.utc)
+    return (f"note: this reads the reading copy of the warehouse made {when:%Y-%m-%d %H:%M} UTC; the warehouse has "
+            "been written since (a run going on, or dbt run by hand), which the copy does not show until a run "
+            "copies it again: --live (open_warehouse(live=True)) reads the warehouse itself, while no run writes it")
+
+
+def refresh(con: duckdb.DuckDBPyConnection, db: Path) -> int:
+    """Replace `db`'s reading copy with the warehouse as it is now; returns its size
+    in bytes. `con` must be a connection that writes `db`: it keeps every other process
+    out while the file is copied, and its checkpoint leaves every change in the file
+    (none in the write-ahead log, which is not copied)."""
+    copy = reading_copy_path(db)
+    copy.parent.mkdir(exist_ok=True)
+    partial = copy.with_name(f".{copy.name}.partial")
+    con.execute("checkpoint")
+    try:
+        shutil.copyfile(db, partial)
+        with partial.open("rb") as written:
+            os.fsync(written.fileno())  # renamed over the old copy only once it is whole
+        os.replace(partial, copy)
+    finally:
+        partial.unlink(missing_ok=True)
+    return copy.stat().st_size
