@@ -248,6 +248,28 @@ def test_billing(warehouse):
     assert metric(warehouse, "billing.on_demand_reads") == 4
 
 
+def test_billing_request_by_request(warehouse):
+    """The rows behind the B1 and B2 figures (the comments of test_billing): b4 and r6
+    were rejected and are not there; a scheduled read answered within the window,
+    success or not, counts; the flag is null for the other requests."""
+    rows = query(warehouse, "select request_id, is_schedule, is_scheduled_read, is_on_demand_read, is_success, "
+                            "is_answered_within_window from intermediate.int_billing_requests order by request_id")
+    assert rows == [
+        ("b1", True, False, False, True, None),
+        ("b2", True, False, False, True, None),
+        ("b3", True, False, False, False, None),
+        ("o1", False, False, True, True, None),
+        ("o2", False, False, True, False, None),
+        ("o3", False, False, True, False, None),
+        ("o4", False, False, True, True, None),
+        ("r1", False, True, False, True, True),
+        ("r2", False, True, False, True, False),
+        ("r3", False, True, False, False, True),
+        ("r4", False, True, False, False, False),
+        ("r5", False, True, False, True, True),
+    ]
+
+
 # --- PP1 ---------------------------------------------------------------------------------
 
 def test_topup_success_by_segment_and_device_type(warehouse):
@@ -314,6 +336,24 @@ def test_non_communicating_devices(warehouse):
     # the population: DR1-DR3, DR4-DR5, DR6-DR7 (DR8 was only rejected)
     assert [metric(warehouse, "pp.devices_read", segment=s) for s in ("South", "North", "SMETS1", "All")] == \
         [3, 2, 2, 7]
+
+
+
+def test_non_communicating_device_by_device(warehouse):
+    """The rows behind pp.pct_non_communicating: DR1 read twice (r1, r5), DR3 twice
+    without success (r3, o2 E21); DR8 was only rejected."""
+    rows = query(warehouse, "select segment, device_id, reads, successful_reads, is_non_communicating, "
+                            "last_successful_read_received_at is not null from intermediate.int_devices_read "
+                            "order by device_id")
+    assert rows == [
+        ("South", "DR1", 2, 2, False, True),
+        ("South", "DR2", 1, 1, False, True),
+        ("South", "DR3", 2, 0, True, False),
+        ("North", "DR4", 1, 0, True, False),
+        ("North", "DR5", 1, 1, False, True),
+        ("SMETS1", "DR6", 1, 0, True, False),
+        ("SMETS1", "DR7", 1, 1, False, True),
+    ]
     assert no_row(warehouse, "pp.devices_read", segment="Central")
 
 

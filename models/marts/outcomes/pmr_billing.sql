@@ -1,43 +1,15 @@
 {#- B1 and B2 (metrics.md §4): one row for the reporting period, all segments
-    together, over deliverable requests received in the period (Transforms
-    excluded):
-    - 5.1 Create Schedule: deliverable and successful, and the share (B1);
-    - 4.6.1 Retrieve Import Daily Read Log with an execution_at (DCC-Scheduled
-      or Future-Dated reads): deliverable, and those whose final response
-      (success or not) came at most billing_read_window_s (24 h, parameters
-      seed) after execution_at, and the share (B1); a read with no final
-      response did not come within 24 h;
-    - 4.6.1 without execution_at (On-Demand reads): deliverable and successful,
-      and the share (B2).
+    together, counting the requests of int_billing_requests, which says which
+    deliverable requests of the period count and how:
+    - 5.1 Create Schedule: schedules and those that succeeded, and the share (B1);
+    - 4.6.1 reads with an execution_at (DCC-Scheduled or Future-Dated): reads,
+      and those answered within billing_read_window_s (24 h) of it, and the
+      share (B1);
+    - 4.6.1 reads without execution_at (On-Demand): reads and those that
+      succeeded, and the share (B2).
     A share is null when its population is empty. -#}
 
-with requests as (
-
-    select * from {{ ref('fct_service_requests') }}
-    where {{ in_period('received_at') }}
-        and not is_transform
-        and is_deliverable
-        and srv in ('5.1', '4.6.1')
-
-),
-
-classified as (
-
-    select
-        srv = '5.1' as is_schedule,
-        srv = '4.6.1' and execution_at is not null as is_scheduled_read,
-        srv = '4.6.1' and execution_at is null as is_on_demand_read,
-        is_success,
-        coalesce(
-            {{ seconds_between('execution_at', 'final_response_at') }}
-                <= {{ parameter_value('billing_read_window_s') }},
-            false
-        ) as is_answered_within_window
-    from requests
-
-),
-
-aggregated as (
+with aggregated as (
 
     select
         cast(sum(case when is_schedule then 1 else 0 end) as bigint) as schedules,
@@ -49,7 +21,7 @@ aggregated as (
         cast(sum(case when is_on_demand_read then 1 else 0 end) as bigint) as on_demand_reads,
         cast(sum(case when is_on_demand_read and is_success then 1 else 0 end) as bigint)
             as on_demand_reads_succeeded
-    from classified
+    from {{ ref('int_billing_requests') }}
 
 ),
 

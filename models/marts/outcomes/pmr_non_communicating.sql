@@ -2,29 +2,17 @@
     South, SMETS1, All) with devices read in the period: devices with at least
     one deliverable 4.6.1 (Retrieve Import Daily Read Log) request received in
     the period, those with no successful one among them (non-communicating),
-    and the share. A device is its device_id (requests without one are left
-    out); in All a device counts once. No row for a segment without reads. -#}
+    and the share, counted from int_devices_read (one row per segment and
+    device). A device is its device_id (requests without one are left out); in
+    All a device counts once. No row for a segment without reads. -#}
 
-with reads as (
-
-    select segment, device_id, is_success
-    from {{ ref('fct_service_requests') }}
-    where {{ in_period('received_at') }}
-        and srv = '4.6.1'
-        and not is_transform
-        and is_deliverable
-        and device_id is not null
-
-),
-
-devices as (
+with devices as (
 
     select
         segment,
         device_id,
-        max(case when is_success then 1 else 0 end) as read_successfully
-    from reads
-    group by segment, device_id
+        case when is_non_communicating then 0 else 1 end as read_successfully
+    from {{ ref('int_devices_read') }}
 
 ),
 
