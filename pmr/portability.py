@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import yaml
+
 DUCKDB_ONLY = {
     r"\bvarchar\b": "varchar without a length is an error on Spark: write string",
     r"::": "a :: cast is DuckDB syntax: write cast(... as ...)",
@@ -65,6 +67,31 @@ def model_problems(project_dir: Path) -> list[str]:
         sql = without_comments(text)
         problems += [f"{path.relative_to(project_dir)}: {why}" for why in duckdb_only(sql)]
     return problems
+
+
+# the keys of a YAML data test whose value is SQL: expression_is_true's expression, a
+# test's where (a description is prose, and may well say "varchar" or "::")
+SQL_KEYS = ("expression", "where")
+
+
+def yaml_sql_problems(project_dir: Path) -> list[str]:
+    """'<file>: <key> "<sql>": <why>' for each DuckDB-only construct in the SQL of a
+    data test written in a model's YAML: dbt puts it into the test's query as it is."""
+    problems = []
+    for path in sorted(project_dir.glob("models/**/*.yml")):
+        for key, sql in _sql_values(yaml.safe_load(path.read_text())):
+            problems += [f"{path.relative_to(project_dir)}: {key} \"{sql}\": {why}"
+                         for why in duckdb_only(without_comments(sql))]
+    return problems
+
+
+def _sql_values(node) -> list[tuple[str, str]]:
+    if isinstance(node, dict):
+        found = [(key, value) for key, value in node.items() if key in SQL_KEYS and isinstance(value, str)]
+        return found + [pair for value in node.values() for pair in _sql_values(value)]
+    if isinstance(node, list):
+        return [pair for value in node for pair in _sql_values(value)]
+    return []
 
 
 def macro_problems(project_dir: Path) -> list[str]:

@@ -34,7 +34,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from pmr.metric_declarations import MetricDefinitionError, check_declarations, metric_models
     from pmr.metric_docs import undocumented
     from pmr.metrics import check_metric_columns
-    from pmr.portability import macro_problems, model_problems
+    from pmr.portability import macro_problems, model_problems, yaml_sql_problems
     from pmr.warehouse import connect
 
     try:
@@ -50,7 +50,7 @@ def cmd_check(args: argparse.Namespace) -> int:
               file=sys.stderr)
     else:
         print("metric docs: every metric id is on a page of docs/metrics/, every family in docs/metrics.md")
-    not_portable = model_problems(PROJECT_DIR) + macro_problems(PROJECT_DIR)
+    not_portable = model_problems(PROJECT_DIR) + yaml_sql_problems(PROJECT_DIR) + macro_problems(PROJECT_DIR)
     if not_portable:  # reported, and the compile still runs: it may find more
         print("error: SQL that runs on DuckDB only (docs/portability.md; the models must also build on Spark):\n  "
               + "\n  ".join(not_portable), file=sys.stderr)

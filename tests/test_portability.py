@@ -10,11 +10,28 @@ import re
 import pytest
 
 from pmr import PROJECT_DIR
-from pmr.portability import duckdb_only, macro_problems, model_problems, without_comments
+from pmr.portability import duckdb_only, macro_problems, model_problems, without_comments, yaml_sql_problems
 
 
 def test_models_and_singular_tests_use_no_duckdb_only_sql():
     assert model_problems(PROJECT_DIR) == []
+
+
+def test_sql_in_yaml_data_tests_uses_no_duckdb_only_sql():
+    assert yaml_sql_problems(PROJECT_DIR) == []
+
+
+def test_the_sql_of_a_yaml_test_is_read_and_its_prose_is_not(tmp_path):
+    """An expression_is_true with a :: cast passed pmr check and broke the Spark build."""
+    models = tmp_path / "models" / "marts"
+    models.mkdir(parents=True)
+    (models / "_m.yml").write_text(
+        "version: 2\nmodels:\n  - name: m\n    description: 'a varchar column, cast with ::'\n"
+        "    data_tests:\n      - expression_is_true:\n          arguments:\n            expression: \"a::int = 1\"\n"
+        "    columns:\n      - name: a\n        data_tests:\n          - not_null:\n              config:\n"
+        "                where: \"b is not null\"\n")
+    assert yaml_sql_problems(tmp_path) == [
+        'models/marts/_m.yml: expression "a::int = 1": a :: cast is DuckDB syntax: write cast(... as ...)']
 
 
 def test_seed_column_types_are_spark_types_too():
