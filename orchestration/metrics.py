@@ -36,6 +36,7 @@ def pmr_metrics(context: dg.AssetExecutionContext, pmr: PmrSettings) -> dg.Mater
                               describe=lambda problem: f"metric collection failed: {problem}"):
         rows = collect_step(run.log, pmr.db_path, run.month, manifest=MANIFEST)
     with run.reporting_errors():
-        reading_copy_step(run.log, pmr.db_path, run.progress(context))
+        copy = reading_copy_step(run.log, pmr.db_path, run.progress(context))
     run.save()
-    return dg.MaterializeResult(metadata={"dagster/row_count": rows, **run.metadata()})
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows, "reading copy": dg.MetadataValue.path(str(copy)),
+                                          **run.metadata()})

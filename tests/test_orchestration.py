@@ -130,6 +130,11 @@ def test_good_month_is_published_by_the_job(dagster_runs):
     assert report["late"].value is (not deadline_result.passed)
     assert report["requirement 4"].value == deadline_result.description
     assert report["published on (UK)"].value == log["timeliness"]["published_uk_date"]
+    # the collection of the figures names the copy of the warehouse that analysts read
+    [collected] = [e.event_specific_data.materialization.metadata for e in good.all_events
+                   if e.event_type_value == "ASSET_MATERIALIZATION"
+                   and e.asset_key.to_user_string() == "metrics/pmr_metrics"]
+    assert collected["reading copy"].value == str(dagster_runs["db"].parent / "reading-copy" / "warehouse.duckdb")
 
 
 def test_garbage_month_is_stopped_by_the_same_gate(dagster_runs):
