@@ -16,7 +16,7 @@ from typing import TextIO
 import duckdb
 import pyarrow
 
-from pmr.reading_copy import changed_since_copied, path_to_read
+from pmr.reading_copy import changed_since_copied, copy_lock_message, no_copy_note, path_to_read
 from pmr.warehouse import (WarehouseLocked, connect, db_path, open_connection, out_of_memory_error,
                            out_of_memory_message)
 
@@ -89,9 +89,16 @@ def open_warehouse(db: Path | str | None = None, live: bool = False) -> duckdb.D
     path = path_to_read(warehouse, live)
     if path != warehouse and (note := changed_since_copied(warehouse)):
         print(note, file=sys.stderr)
+    if path == warehouse and not live and warehouse.is_file():
+        print(no_copy_note(warehouse), file=sys.stderr)
     if not path.is_file():
         raise NoWarehouse(f"no warehouse at {path}: build one with pmr run (or name it with PMR_DB)")
-    con = open_connection(path, read_only=True)
+    try:
+        con = open_connection(path, read_only=True)
+    except WarehouseLocked:
+        if path == warehouse:
+            raise
+        raise WarehouseLocked(copy_lock_message(path)) from None
     _name_tables_without_schema(con)
     return con
 
@@ -175,14 +182,14 @@ def cmd_sql(args: argparse.Namespace) -> int:
               "pmr sql \"select * from fct_alerts limit 5\" (unquoted, the shell splits it into words and "
               "expands *)", file=sys.stderr)
         return 1
+    warehouse = db_path(args.db)
+    path = path_to_read(warehouse, args.live)
+    if path != warehouse and (note := changed_since_copied(warehouse)):
+        print(note, file=sys.stderr)
     try:
-        warehouse = db_path(args.db)
-        path = path_to_read(warehouse, args.live)
-        if path != warehouse and (note := changed_since_copied(warehouse)):
-            print(note, file=sys.stderr)
         run_sql(path, args.query[0], as_csv=args.csv)
     except WarehouseLocked as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error if path == warehouse else copy_lock_message(path)}", file=sys.stderr)
         return 3
     except duckdb.Error as error:
         if out_of_memory_error(error):

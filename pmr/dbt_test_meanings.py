@@ -16,7 +16,8 @@ class WordedTest:
     rows_sql: str | None = None  # a query of the warehouse that returns the rows at fault
 
     def __str__(self) -> str:
-        return self.meaning + (f' (the rows: pmr sql "{self.rows_sql}")' if self.rows_sql else "")
+        # --live: a build stopped by a test leaves the reading copy as the last run made it
+        return self.meaning + (f' (the rows: pmr sql --live "{self.rows_sql}")' if self.rows_sql else "")
 
 
 def _sql_literal(value) -> str:

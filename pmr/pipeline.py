@@ -256,13 +256,24 @@ def collect_step(log: RunLog, db: Path, month: str, manifest: Path | None = None
 def reading_copy_step(log: RunLog, db: Path, progress: Progress) -> Path:
     """Replace the warehouse's reading copy (pmr.reading_copy) with the warehouse as
     this run built it: the last step that writes the warehouse, so analysts read the
-    month's figures while the gate and the report run, and whatever happens to them."""
+    month's figures while the gate and the report run, and whatever happens to them.
+    A copy that cannot be written (a full disk: the copy needs the warehouse's size
+    free beside the last copy) is a warning, not a reason to withhold the report: the
+    last copy stays, and queries of it say the warehouse has changed since."""
+    copy = reading_copy.reading_copy_path(db)
     with log.step("reading copy") as record, connect(db) as con:
         run_claim.check(con, log)
-        size = reading_copy.refresh(con, db)
+        try:
+            size = reading_copy.refresh(con, db)
+        except OSError as error:
+            record["warning"] = (f"the reading copy was not replaced ({error}): {copy} still holds an earlier build, "
+                                 "and queries of it say the warehouse has changed since; the copy needs the "
+                                 "warehouse's size free on its disk, beside the copy it replaces")
+            progress(f"warning: {record['warning']}")
+            return copy
         record["bytes"] = size
-    progress(f"reading copy: {reading_copy.reading_copy_path(db)} ({size / 2**20:,.0f} MB), which pmr sql reads")
-    return reading_copy.reading_copy_path(db)
+    progress(f"reading copy: {copy} ({size / 2**20:,.0f} MB), which pmr sql reads")
+    return copy
 
 
 def gate_step(

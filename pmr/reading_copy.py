@@ -47,8 +47,25 @@ def changed_since_copied(db: Path) -> str | None:
         return None
     when = dt.datetime.fromtimestamp(copied / 1e9, dt.timezone.utc)
     return (f"note: this reads the reading copy of the warehouse made {when:%Y-%m-%d %H:%M} UTC; the warehouse has "
-            "been written since (a run going on, or dbt run by hand), which the copy does not show until a run "
-            "copies it again: --live (open_warehouse(live=True)) reads the warehouse itself, while no run writes it")
+            "been written since (a run going on, a run that stopped before it copied the warehouse, its run log "
+            "says why, or dbt run by hand), which the copy does not show until a run copies it again: --live "
+            "(open_warehouse(live=True)) reads the warehouse itself, while no run writes it")
+
+
+def no_copy_note(db: Path) -> str:
+    """A note for a session that reads warehouse `db` itself because no run has copied
+    it yet: while it is open, no run can start."""
+    return (f"note: {db} has no reading copy yet (each run makes one once it has collected the month's figures), so "
+            "this reads the warehouse itself: while this session is open no run can write it; close it before the "
+            "next run")
+
+
+def copy_lock_message(copy: Path) -> str:
+    """The reading copy held by another process: a session that opened it for writing,
+    which no run does."""
+    return (f"the reading copy {copy} is open for writing in another process (a DuckDB shell opened without "
+            "-readonly, or duckdb.connect without read_only=True), which keeps every other reader out: close that "
+            "session and open the copy read-only")
 
 
 def refresh(con: duckdb.DuckDBPyConnection, db: Path) -> int:
@@ -62,9 +79,13 @@ def refresh(con: duckdb.DuckDBPyConnection, db: Path) -> int:
     con.execute("checkpoint")
     try:
         shutil.copyfile(db, partial)
+        shutil.copymode(db, partial)  # readable by whoever may read the warehouse
         with partial.open("rb") as written:
             os.fsync(written.fileno())  # renamed over the old copy only once it is whole
         os.replace(partial, copy)
     finally:
         partial.unlink(missing_ok=True)
+    # a write-ahead log of the old copy (a session that wrote to it and died) would stop
+    # DuckDB opening the new one
+    copy.with_name(copy.name + ".wal").unlink(missing_ok=True)
     return copy.stat().st_size

@@ -17,15 +17,15 @@ def _node(name, attached="seed.p.parameters", where=None, **kwargs):
 
 def test_each_generic_test_says_what_broke_where():
     assert str(generic_test_meaning(_node("not_null", column_name="value"), NODES)) == (
-        'seeds/parameters.csv: value is empty in some row (the rows: pmr sql "select * from reference.parameters where value '
+        'seeds/parameters.csv: value is empty in some row (the rows: pmr sql --live "select * from reference.parameters where value '
         'is null")')
     assert str(generic_test_meaning(_node("accepted_values", "model.p.fct_alerts", column_name="alert_kind",
                                          values=["device", "dcc"]), NODES)) == (
-        "marts.fct_alerts: alert_kind holds a value that is not one of device, dcc (the rows: pmr sql \"select "
+        "marts.fct_alerts: alert_kind holds a value that is not one of device, dcc (the rows: pmr sql --live \"select "
         "alert_kind, count(*) as times from marts.fct_alerts where alert_kind not in ('device', 'dcc') group by all\")")
     assert str(generic_test_meaning(_node("unique_combination_of_columns", combination_of_columns=["parameter", "unit"]),
                                     NODES)) == (
-        'seeds/parameters.csv: the same (parameter, unit) appears more than once (the rows: pmr sql "select '
+        'seeds/parameters.csv: the same (parameter, unit) appears more than once (the rows: pmr sql --live "select '
         'parameter, unit, count(*) as times from reference.parameters group by all having count(*) > 1")')
 
 
@@ -34,7 +34,7 @@ def test_a_test_of_some_rows_says_which_and_finds_only_those():
                                         where="delivered_at is not null"), NODES)
     assert str(worded) == (
         'marts.fct_alerts (rows where delivered_at is not null): delivery_s is empty in some row (the rows: pmr sql '
-        '"select * from (select * from marts.fct_alerts where delivered_at is not null) as tested where delivery_s '
+        '--live "select * from (select * from marts.fct_alerts where delivered_at is not null) as tested where delivery_s '
         'is null")')
 
 

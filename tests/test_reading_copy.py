@@ -17,7 +17,7 @@ from pmr import reading_copy
 from pmr.cli import main
 from pmr.pipeline import reading_copy_step
 from pmr.run_log import RunLog
-from pmr.warehouse import OutOfDisk, connect
+from pmr.warehouse import connect
 
 LOCK_MESSAGE = "is in use by another process"
 
@@ -112,7 +112,9 @@ def test_pmr_sql_reads_the_copy_while_another_process_writes_the_warehouse(db, c
     assert capsys.readouterr().out.splitlines()[2] == "7"
 
 
-def test_a_copy_that_fails_for_a_full_disk_stops_the_run_and_keeps_the_last_copy(db, monkeypatch):
+def test_a_copy_that_fails_for_a_full_disk_warns_and_keeps_the_last_copy(db, monkeypatch):
+    """The copy is for questions: a disk too full for it is a warning, and the run goes
+    on to publish (a review found a warehouse that fitted its disk stopped by the copy)."""
     refresh(db)
     add_figures(db, 1)
 
@@ -122,13 +124,97 @@ def test_a_copy_that_fails_for_a_full_disk_stops_the_run_and_keeps_the_last_copy
 
     monkeypatch.setattr(reading_copy.shutil, "copyfile", disk_full)
     log = RunLog(month="2026-10", landing="landing", warehouse=str(db))
-    with pytest.raises(OutOfDisk, match="the reading copy step ran out of disk space"):
-        reading_copy_step(log, db, progress=lambda message: None)
-    assert log.step_record("reading copy")["status"] == "error"
+    said = []
+    assert reading_copy_step(log, db, progress=said.append) == reading_copy.reading_copy_path(db)
+    record = log.step_record("reading copy")
+    assert record["status"] == "ok" and "No space left on device" in record["warning"]
+    assert said == [f"warning: {record['warning']}"] and "still holds an earlier build" in said[0]
     copy = reading_copy.reading_copy_path(db)
     assert [p.name for p in copy.parent.iterdir()] == ["w.duckdb"]
     with duckdb.connect(str(copy), read_only=True) as con:  # the build before, whole
         assert con.sql("select figures from marts.figure_count").fetchall() == [(3,)]
+    assert reading_copy.changed_since_copied(db) is not None  # and its queries say so
+
+
+def test_the_copy_may_be_read_by_whoever_may_read_the_warehouse(db):
+    """A run with a private umask (077) still leaves a copy as readable as the warehouse."""
+    import os
+
+    db.chmod(0o644)
+    old_umask = os.umask(0o077)
+    try:
+        refresh(db)
+    finally:
+        os.umask(old_umask)
+    assert reading_copy.reading_copy_path(db).stat().st_mode & 0o777 == 0o644
+
+
+def test_a_write_ahead_log_left_by_a_session_that_wrote_to_the_copy_is_removed(db):
+    """A DuckDB shell opened on the copy without -readonly writes, then dies: its
+    write-ahead log, beside the next copy, made every read of it fail."""
+    refresh(db)
+    copy = reading_copy.reading_copy_path(db)
+    writer = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import os, duckdb
+        con = duckdb.connect({str(copy)!r})
+        con.execute("set checkpoint_threshold = '1TB'")
+        con.execute("create table scratch as select range as n from range(1000)")
+        print("wrote", flush=True)
+        os._exit(9)  # no checkpoint: the write-ahead log stays
+    """)], stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline().strip() == "wrote"
+    writer.wait()
+    assert copy.with_name(copy.name + ".wal").exists()
+    add_figures(db, 2)
+    refresh(db)
+    assert not copy.with_name(copy.name + ".wal").exists()
+    with duckdb.connect(str(copy), read_only=True) as con:
+        assert con.sql("select figures from marts.figure_count").fetchall() == [(5,)]
+
+
+def test_a_session_writing_to_the_copy_is_named_not_a_run(db, capsys):
+    refresh(db)
+    copy = reading_copy.reading_copy_path(db)
+    writer = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time, duckdb
+        con = duckdb.connect({str(copy)!r})
+        print("open", flush=True)
+        time.sleep(120)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "open"
+        assert main(["sql", "--db", str(db), "select 1"]) == 3
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: the reading copy {copy} is open for writing in another process")
+        assert "-readonly" in err and "Wait for the other run" not in err
+        from pmr.ad_hoc import open_warehouse
+        from pmr.warehouse import WarehouseLocked
+        with pytest.raises(WarehouseLocked, match="is open for writing in another process"):
+            open_warehouse(db)
+    finally:
+        writer.kill()
+        writer.wait()
+
+
+def test_a_notebook_before_any_copy_reads_the_warehouse_and_says_it_holds_it(db, capsys):
+    from pmr.ad_hoc import open_warehouse
+
+    con = open_warehouse(db)
+    try:
+        assert con.execute("select figures from figure_count").fetchall() == [(3,)]
+    finally:
+        con.close()
+    assert capsys.readouterr().err.startswith(f"note: {db} has no reading copy yet")
+    refresh(db)
+    add_figures(db, 1)
+    for live, figures, note in ((False, 3, "note: this reads the reading copy"), (True, 4, "")):
+        con = open_warehouse(db, live=live)
+        try:
+            assert con.execute("select figures from figure_count").fetchall() == [(figures,)]
+        finally:
+            con.close()
+        err = capsys.readouterr().err
+        assert err.startswith(note) if note else err == ""
 
 
 def test_a_query_of_a_copy_older_than_the_warehouse_says_so(db, capsys):

@@ -59,16 +59,16 @@ def test_hand_edits_that_would_change_figures_fail_their_seed_tests(tmp_path):
     # each said in words, with the file, the column and a query that finds the rows
     meanings = failure_meanings(project)
     assert meanings["unique_srv_catalogue_srv"] == (
-        'seeds/srv_catalogue.csv: a value of srv appears more than once (the rows: pmr sql "select srv, count(*) as times '
+        'seeds/srv_catalogue.csv: a value of srv appears more than once (the rows: pmr sql --live "select srv, count(*) as times '
         'from reference.srv_catalogue group by all having count(*) > 1")')
     assert meanings["relationships_business_process_srvs_srv__srv__ref_srv_catalogue_"] == (
-        'seeds/business_process_srvs.csv: a value of srv is not a srv of srv_catalogue (the rows: pmr sql "select '
+        'seeds/business_process_srvs.csv: a value of srv is not a srv of srv_catalogue (the rows: pmr sql --live "select '
         'srv, count(*) as times from reference.business_process_srvs where srv is not null and srv not in (select srv from '
         'reference.srv_catalogue) group by all")')
     assert meanings["assert_response_follow_up_is_the_longest_trt"].startswith(
         "seeds/parameters.csv response_follow_up_s must equal the longest Target Response Time")
     assert meanings["expression_is_true_service_levels_minimum_target"] == (
-        'seeds/service_levels.csv: some rows break the rule minimum <= target (the rows: pmr sql "select * from '
+        'seeds/service_levels.csv: some rows break the rule minimum <= target (the rows: pmr sql --live "select * from '
         'reference.service_levels where not (minimum <= target)")')
 
 
