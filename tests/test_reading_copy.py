@@ -233,3 +233,21 @@ def test_a_query_of_a_copy_older_than_the_warehouse_says_so(db, capsys):
     refresh(db)  # the next run's copy
     assert main(["sql", "--db", str(db), "--csv", "select figures from figure_count"]) == 0
     assert capsys.readouterr() == ("figures\n4\n", "")
+
+
+@pytest.mark.parametrize("dbt_passed, steps", [
+    (True, ["ingest", "dbt build", "collect metrics", "reading copy"]),
+    (False, ["ingest", "dbt build"]),  # a blocking dbt test or a model that failed: the last copy stays
+])
+def test_a_build_copies_the_warehouse_only_once_its_figures_are_collected(dbt_passed, steps, tmp_path, monkeypatch):
+    from pmr import gate, pipeline
+
+    ran = []
+    monkeypatch.setattr(pipeline, "ingest_step", lambda *args, **kwargs: ran.append("ingest"))
+    monkeypatch.setattr(pipeline, "dbt_step", lambda *args, **kwargs: ran.append("dbt build") or [
+        gate.CheckResult(name="not_null_fct_alerts_alert_id", source="dbt", passed=dbt_passed, blocking=True)])
+    monkeypatch.setattr(pipeline, "collect_step", lambda *args, **kwargs: ran.append("collect metrics"))
+    monkeypatch.setattr(pipeline, "reading_copy_step", lambda *args, **kwargs: ran.append("reading copy"))
+    log = RunLog(month="2026-10", landing="landing", warehouse=str(tmp_path / "w.duckdb"))
+    pipeline.build("2026-10", tmp_path / "landing", tmp_path / "w.duckdb", log, progress=lambda message: None)
+    assert ran == steps
