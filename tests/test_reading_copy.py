@@ -5,6 +5,7 @@ the copy, is in test_orchestration.py."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import subprocess
 import sys
@@ -32,6 +33,23 @@ def db(tmp_path):
         con.execute("create table marts.figures as select range as n from range(3)")
         con.execute('create view marts.figure_count as select count(*) as figures from "w"."marts"."figures"')
     return path
+
+
+@contextlib.contextmanager
+def held_for_writing(path):
+    """Another process with `path` open for writing (a run, a DuckDB shell) while the block runs."""
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time, duckdb
+        con = duckdb.connect({str(path)!r})
+        print("open", flush=True)
+        time.sleep(120)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def refresh(db):
@@ -93,21 +111,11 @@ def test_a_session_on_the_copy_keeps_its_build_and_does_not_stop_the_next_copy(d
 def test_pmr_sql_reads_the_copy_while_another_process_writes_the_warehouse(db, capsys):
     refresh(db)
     add_figures(db, 4)  # in the warehouse, not yet in its copy
-    writer = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import time, duckdb
-        con = duckdb.connect({str(db)!r})
-        print("writing", flush=True)
-        time.sleep(120)
-    """)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert writer.stdout.readline().strip() == "writing"
+    with held_for_writing(db):
         assert main(["sql", "--db", str(db), "select figures from figure_count"]) == 0
         assert capsys.readouterr().out.splitlines()[2] == "3"
         assert main(["sql", "--db", str(db), "--live", "select figures from figure_count"]) == 3
         assert LOCK_MESSAGE in capsys.readouterr().err
-    finally:
-        writer.kill()
-        writer.wait()
     assert main(["sql", "--db", str(db), "--live", "select figures from figure_count"]) == 0
     assert capsys.readouterr().out.splitlines()[2] == "7"
 
@@ -175,14 +183,7 @@ def test_a_write_ahead_log_left_by_a_session_that_wrote_to_the_copy_is_removed(d
 def test_a_session_writing_to_the_copy_is_named_not_a_run(db, capsys):
     refresh(db)
     copy = reading_copy.reading_copy_path(db)
-    writer = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import time, duckdb
-        con = duckdb.connect({str(copy)!r})
-        print("open", flush=True)
-        time.sleep(120)
-    """)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert writer.stdout.readline().strip() == "open"
+    with held_for_writing(copy):
         assert main(["sql", "--db", str(db), "select 1"]) == 3
         err = capsys.readouterr().err
         assert err.startswith(f"error: the reading copy {copy} is open for writing in another process")
@@ -191,9 +192,6 @@ def test_a_session_writing_to_the_copy_is_named_not_a_run(db, capsys):
         from pmr.warehouse import WarehouseLocked
         with pytest.raises(WarehouseLocked, match="is open for writing in another process"):
             open_warehouse(db)
-    finally:
-        writer.kill()
-        writer.wait()
 
 
 def test_a_notebook_before_any_copy_reads_the_warehouse_and_says_it_holds_it(db, capsys):

@@ -13,28 +13,7 @@
       succeeded (B2).
     A view: the rows are those of fct_service_requests, classified when read. -#}
 
-with requests as (
-
-    select
-        request_id,
-        srv,
-        segment,
-        user_id,
-        device_id,
-        received_at,
-        execution_at,
-        final_response_at,
-        final_response_code,
-        is_success
-    from {{ ref('fct_service_requests') }}
-    where {{ in_period('received_at') }}
-        and not is_transform
-        and is_deliverable
-        and srv in ('5.1', '4.6.1')
-
-),
-
-final as (
+with final as (
 
     select
         request_id,
@@ -55,7 +34,11 @@ final as (
                 <= {{ parameter_value('billing_read_window_s') }},
             false
         ) end as is_answered_within_window
-    from requests
+    from {{ ref('fct_service_requests') }}
+    where {{ in_period('received_at') }}
+        and not is_transform
+        and is_deliverable
+        and srv in ('5.1', '4.6.1')
 
 )
 
