@@ -16,7 +16,7 @@ from typing import TextIO
 import duckdb
 import pyarrow
 
-from pmr.reading_copy import changed_since_copied, copy_lock_message, no_copy_note, path_to_read
+from pmr.reading_copy import copy_lock_message, file_to_read
 from pmr.warehouse import (WarehouseLocked, connect, db_path, open_connection, out_of_memory_error,
                            out_of_memory_message)
 
@@ -86,11 +86,7 @@ def open_warehouse(db: Path | str | None = None, live: bool = False) -> duckdb.D
     every run while open); times in UTC, pmr's memory limit, and tables named without
     their schema. Reopen it to see a later run's build."""
     warehouse = Path(db) if db is not None else db_path()
-    path = path_to_read(warehouse, live)
-    if path != warehouse and (note := changed_since_copied(warehouse)):
-        print(note, file=sys.stderr)
-    if path == warehouse and not live and warehouse.is_file():
-        print(no_copy_note(warehouse), file=sys.stderr)
+    path = file_to_read(warehouse, live, session=True)
     if not path.is_file():
         raise NoWarehouse(f"no warehouse at {path}: build one with pmr run (or name it with PMR_DB)")
     try:
@@ -183,9 +179,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
               "expands *)", file=sys.stderr)
         return 1
     warehouse = db_path(args.db)
-    path = path_to_read(warehouse, args.live)
-    if path != warehouse and (note := changed_since_copied(warehouse)):
-        print(note, file=sys.stderr)
+    path = file_to_read(warehouse, args.live, session=False)
     try:
         run_sql(path, args.query[0], as_csv=args.csv)
     except WarehouseLocked as error:

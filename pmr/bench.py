@@ -206,8 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     if pipeline_seconds is None:
         return 1
     run_log = json.loads((out / args.month / "run-log.json").read_text())
-    steps = ", ".join(f"{s['step']} {s['seconds']:.1f} s" + (f" for {s['bytes'] / 2**20:,.0f} MB" if "bytes" in s else "")
-                      for s in run_log["steps"])
+    steps = ", ".join(f"{s['step']} {s['seconds']:.1f} s"
+                      + (f" for {s['bytes'] / 2**20:,.0f} MB" if "bytes" in s else "") for s in run_log["steps"])
     print(f"pmr run: {pipeline_seconds:.1f} s wall, peak memory {peak_mb:,.0f} MB ({steps})")
 
     floor_seconds, floor_rows = timed_floor(landing, args.month)

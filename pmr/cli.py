@@ -345,7 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
         "comment from duckdb_columns() where schema_name = 'marts'. Times are UTC. Exit code 1 for a query "
         "DuckDB refuses (its message follows), more or less than one statement, or a warehouse that does not "
         "exist; 3 while a run holds the "
-        "warehouse (with --live, or before any run has made the reading copy); 141 when the reader of its output stops reading (| head), as for a shell command.",
+        "warehouse (with --live, or before any run has made the reading copy); 141 when the reader of its output "
+        "stops reading (| head), as for a shell command.",
     )
     sql.add_argument("query", nargs="+", help="the SQL, quoted as one argument")
     sql.add_argument("--db", type=_path, help="warehouse DuckDB file (default $PMR_DB or warehouse/pmr.duckdb)")

@@ -5,8 +5,8 @@ collect metrics -> reading copy (pmr.reading_copy) -> publication gate (pmr.gate
 -> render (reports/) -> atomic publish (pmr.publish).
 
 Each step is a function of its own (`ingest_step`, `dbt_step`, `collect_step`,
-`reading_copy_step`, `gate_step`, `publish_step`) that records itself in a `RunLog`; `pmr run`
-(`run_month`) chains them in one process, and the Dagster assets of
+`reading_copy_step`, `gate_step`, `publish_step`) that records itself in a `RunLog`;
+`pmr run` (`run_month`) chains them in one process, and the Dagster assets of
 orchestration/ call the same functions one asset at a time, so both share one
 implementation of every step and of the gate.
 

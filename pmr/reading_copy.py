@@ -7,8 +7,8 @@ So every run that builds its month's figures ends its writing by copying the war
 file to `<warehouse folder>/reading-copy/<warehouse file name>`, and `pmr sql` and
 `pmr.ad_hoc.open_warehouse()` read that copy. A run never opens the copy; it replaces
 it by renaming a new one over it, which a session holding the old one keeps reading
-until it reopens. The copy keeps the warehouse's file name because DuckDB names the
-database after it, and the views dbt made name their tables with it.
+until it reopens. The copy keeps the warehouse's file name, so DuckDB gives its
+database the warehouse's name and a query qualified with it works on either.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import duckdb
@@ -36,8 +37,9 @@ def path_to_read(db: Path, live: bool = False) -> Path:
 
 def changed_since_copied(db: Path) -> str | None:
     """A note for a query that reads `db`'s reading copy when the warehouse has been
-    written since the copy was made: a run is going on, or dbt was run by hand, and
-    the copy does not show it yet. None when the copy is current or not read."""
+    written since the copy was made (a run going on, a run that stopped before its copy,
+    dbt run by hand), which the copy does not show. None when the copy is current or
+    there is none."""
     copy = reading_copy_path(db)
     try:
         copied, written = copy.stat().st_mtime_ns, Path(db).stat().st_mtime_ns
@@ -66,6 +68,18 @@ def copy_lock_message(copy: Path) -> str:
     return (f"the reading copy {copy} is open for writing in another process (a DuckDB shell opened without "
             "-readonly, or duckdb.connect without read_only=True), which keeps every other reader out: close that "
             "session and open the copy read-only")
+
+
+def file_to_read(db: Path, live: bool, session: bool) -> Path:
+    """The file a query of warehouse `db` reads (path_to_read), after printing on stderr
+    what its reader should know: that the warehouse has changed since the copy, or, for
+    a `session` left open (a notebook), that without a copy it holds the warehouse."""
+    path = path_to_read(db, live)
+    note = changed_since_copied(db) if path != Path(db) else (
+        no_copy_note(db) if session and not live and Path(db).is_file() else None)
+    if note:
+        print(note, file=sys.stderr)
+    return path
 
 
 def refresh(con: duckdb.DuckDBPyConnection, db: Path) -> int:
