@@ -38,16 +38,21 @@ def path_to_read(db: Path, live: bool = False) -> Path:
 def changed_since_copied(db: Path) -> str | None:
     """A note for a query that reads `db`'s reading copy when the warehouse has been
     written since the copy was made (a run going on, a run that stopped before its copy,
-    dbt run by hand), which the copy does not show. None when the copy is current or
-    there is none."""
+    dbt run by hand), which the copy does not show, or is no longer there. None when
+    the copy is current or there is none."""
     copy = reading_copy_path(db)
     try:
-        copied, written = copy.stat().st_mtime_ns, Path(db).stat().st_mtime_ns
+        copied = copy.stat().st_mtime_ns
     except FileNotFoundError:
         return None
+    when = dt.datetime.fromtimestamp(copied / 1e9, dt.timezone.utc)
+    try:
+        written = Path(db).stat().st_mtime_ns
+    except FileNotFoundError:
+        return (f"note: there is no warehouse at {db} (moved or deleted): this reads the reading copy a run made of "
+                f"it {when:%Y-%m-%d %H:%M} UTC, which no run will replace until a run builds that warehouse again")
     if written <= copied:
         return None
-    when = dt.datetime.fromtimestamp(copied / 1e9, dt.timezone.utc)
     return (f"note: this reads the reading copy of the warehouse made {when:%Y-%m-%d %H:%M} UTC; the warehouse has "
             "been written since (a run going on, a run that stopped before it copied the warehouse, its run log "
             "says why, or dbt run by hand), which the copy does not show until a run copies it again: --live "

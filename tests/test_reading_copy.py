@@ -233,6 +233,19 @@ def test_a_query_of_a_copy_older_than_the_warehouse_says_so(db, capsys):
     assert capsys.readouterr() == ("figures\n4\n", "")
 
 
+def test_a_copy_whose_warehouse_is_gone_says_so(db, capsys):
+    """The warehouse moved or deleted (PMR_DB now names another place): its last copy is
+    still read, and every query says whose copy it is and that no run refreshes it."""
+    refresh(db)
+    db.unlink()
+    assert main(["sql", "--db", str(db), "--csv", "select figures from figure_count"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "figures\n3\n"
+    assert err.startswith(f"note: there is no warehouse at {db} (moved or deleted): this reads the reading copy")
+    assert main(["sql", "--db", str(db), "--live", "--csv", "select 1"]) == 1  # --live has nothing to read
+    assert "no warehouse" in capsys.readouterr().err.lower()
+
+
 @pytest.mark.parametrize("dbt_passed, steps", [
     (True, ["ingest", "dbt build", "collect metrics", "reading copy"]),
     (False, ["ingest", "dbt build"]),  # a blocking dbt test or a model that failed: the last copy stays
