@@ -26,7 +26,7 @@ def warehouse(tmp_path_factory):
                                             req("r7", srv="4.1.1")], name="a_good.csv")
     # b_redelivered.csv: r1 again (exact copy: duplicate) and r4 (new: accepted)
     write_csv(landing, "service_requests", [req("r1"), req("r4")], name="b_redelivered.csv")
-    # c_bad.csv: 13 rows, 13 quarantined with the reasons noted
+    # c_bad.csv: 14 rows, 14 quarantined with the reasons noted
     write_csv(landing, "service_requests", [
         req(None),                                        # missing required value: request_id
         req("b2", received_at="yesterday"),               # unparsable timestamp: received_at
@@ -42,6 +42,7 @@ def warehouse(tmp_path_factory):
         req("b11", dsp_processing_ms=5),                  # conflicting contents (with the next row)
         req("b11", dsp_processing_ms=6),
         req("b12", smets="SMETS1", csp_region="Mars"),    # unknown csp_region, on a SMETS1 row too
+        req("b13", dsp_processing_ms=-1),                 # invalid dsp_processing_ms: negative
     ], name="c_bad.csv")
     # d_missing_column.csv: 2 rows, no srv column: file skipped, both rows quarantined
     write_csv(landing, "service_requests", [req("m1"), req("m2")], name="d_missing_column.csv",
@@ -158,7 +159,7 @@ def test_every_row_is_accounted_for_per_file(warehouse):
     assert accounting(warehouse) == {
         ("service_requests", "service_requests/a_good.csv"): (5, 5, 0, 0),
         ("service_requests", "service_requests/b_redelivered.csv"): (2, 1, 1, 0),
-        ("service_requests", "service_requests/c_bad.csv"): (13, 0, 0, 13),
+        ("service_requests", "service_requests/c_bad.csv"): (14, 0, 0, 14),
         ("service_requests", "service_requests/d_missing_column.csv"): (2, 0, 0, 2),
         ("service_requests", "service_requests/e_garbage.parquet"): (0, 0, 0, 0),
         ("service_requests", "service_requests/f_malformed.csv"): (3, 2, 0, 1),
@@ -191,6 +192,7 @@ def test_quarantine_reasons(warehouse):
         ("service_requests", "unknown csp_region", 2),
         ("service_requests", "srv not applicable to SMETS1", 1),
         ("service_requests", "unknown device_type", 1),
+        ("service_requests", "invalid dsp_processing_ms: negative", 1),
         ("service_requests", "conflicting contents for the same request_id", 2),
         ("service_requests", "file skipped: missing required column srv", 2),
         ("service_requests", "malformed CSV line: TOO MANY COLUMNS: Expected Number of Columns: 12 Found: 13", 1),
