@@ -158,7 +158,7 @@ def daily_axes(data: pd.DataFrame, value_title: str, height: int = 140, field: s
             x=alt.X("day:T", title="UK day", axis=alt.Axis(format="%d %b")),
             y=alt.Y(f"{field}:Q", title=value_title),
             color=segment_channels()["color"],
-            tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N", alt.Tooltip(f"{field}:Q", format=",.2f")],
+            tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N", alt.Tooltip(f"{field}:Q", format=",.2~f")],
         )
         .properties(width=640, height=height)
     )

@@ -78,10 +78,10 @@ def test_each_install_figure_goes_to_its_own_column():
                                    frame().iloc[:1], pd.DataFrame({"day": [day], "value": [2.0]})))
     assert rows == [
         {"UK day": "Mon 05 Oct", "Segment": "South", "Successful installs": "4", "Forecast": "10.00",
-         "Deviation from the forecast": "-0.600", "Degraded day": "yes", "Category 1-2 incidents open": "2"},
+         "Deviation from the forecast (ratio)": "-0.600", "Degraded day": "yes", "Category 1-2 incidents open": "2"},
         # not degraded, its deviation shown all the same; no figure of the incidents open that day: none, not 0
         {"UK day": "Tue 06 Oct", "Segment": "South", "Successful installs": "9", "Forecast": "8.50",
-         "Deviation from the forecast": "+0.059", "Degraded day": "", "Category 1-2 incidents open": "–"}]
+         "Deviation from the forecast (ratio)": "+0.059", "Degraded day": "", "Category 1-2 incidents open": "–"}]
 
 
 def test_two_figures_on_one_point_are_refused_by_name():

@@ -547,5 +547,5 @@ def test_the_install_chart_shades_each_major_incident_day_around_its_point(wareh
     assert {row["Category 1-2 incidents open"] for row in rows} == {"0", "1"}
     [south] = [row for row in rows if (row["UK day"], row["Segment"]) == ("Thu 01 Oct", "South")]
     # its deviation is shown all the same: 1 / 3 - 1 = -0.667
-    assert (south["Successful installs"], south["Forecast"], south["Deviation from the forecast"],
+    assert (south["Successful installs"], south["Forecast"], south["Deviation from the forecast (ratio)"],
             south["Degraded day"]) == ("1", "3.00", "-0.667", "")

@@ -114,7 +114,7 @@ def installs_against_forecast_chart(ctx, charts, degraded: pd.DataFrame) -> str:
                                           scale=alt.Scale(domain=["Successful installs", "Forecast"],
                                                           range=[[1, 0], [5, 3]])),
                 tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "series:N",
-                         alt.Tooltip("value:Q", format=",.2f")],
+                         alt.Tooltip("value:Q", format=",.2~f")],
             )
         )
         seg_marks = marks[marks["segment"] == segment]
@@ -152,14 +152,14 @@ def installs_figures(actual, forecast, deviation, marks, open_per_day) -> str:
                                          deviation.assign(figure="deviation")],
                                         ignore_index=True)[["day", "segment", "figure", "value"]],
                               {"installs": "Successful installs", "forecast": "Forecast",
-                               "deviation": "Deviation from the forecast"})
+                               "deviation": "Deviation from the forecast (ratio)"})
     degraded = {(pd.Timestamp(day), segment) for day, segment in zip(marks["day"], marks["segment"])}
     rows["Degraded day"] = ["yes" if (pd.Timestamp(day), segment) in degraded else ""
                             for day, segment in zip(rows["UK day"], rows["Segment"])]
     open_by_day = open_per_day.set_index(pd.to_datetime(open_per_day["day"]))["value"]
     rows["Category 1-2 incidents open"] = rows["UK day"].map(open_by_day)
     return figures_table(rows, {"Successful installs": "count", "Forecast": None,
-                                "Deviation from the forecast": "ratio", "Category 1-2 incidents open": "count"},
+                                "Deviation from the forecast (ratio)": "ratio", "Category 1-2 incidents open": "count"},
                          "Successful installs per UK day against the forecast, by segment")
 
 

@@ -147,7 +147,7 @@ def _rtt_panel(rtt: pd.DataFrame, han_free: pd.DataFrame) -> alt.Chart | alt.Lay
         return daily_lines(rtt, "Average RTT (s)")
     axes = daily_axes(pd.concat([rtt.assign(rtt=WITH_HAN), han_free.assign(rtt=WITHOUT_HAN)]), "Average RTT (s)")
     tooltip = [alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N", alt.Tooltip("rtt:N", title="RTT"),
-               alt.Tooltip("value:Q", format=",.2f", title="seconds")]
+               alt.Tooltip("value:Q", format=",.2~f", title="seconds")]
     # the points as a layer of their own: drawn on the dashed lines, they leave the
     # dash legend with no symbol
     return alt.layer(
