@@ -163,7 +163,9 @@ def text_table(columns: list[str], rows: list[tuple]) -> str:
 
 
 def is_write_refused(error: duckdb.Error) -> bool:
-    return "read-only mode" in str(error)
+    # "Cannot open database ... in read-only mode: database does not exist" is an ATTACH
+    # of a file not there, which no write was refused
+    return "read-only mode" in str(error) and "does not exist" not in str(error)
 
 
 LANDING_FILE_GONE = "No files found that match the pattern"  # DuckDB's error for a Parquet file not there

@@ -122,8 +122,13 @@ def check_landing_holds_files(landing: Path) -> None:
     if not Path(landing).is_dir():
         raise RunRefused(f"landing path is not a folder: {landing}")
     if not landing_files(Path(landing)):
+        # a folder one level down that is a landing folder (landing/ for landing/demo/): the likely meaning
+        nested = sorted(str(child) for child in Path(landing).iterdir()
+                        if child.is_dir() and not child.name.startswith(".") and landing_files(child))
+        hint = f"; {' and '.join(nested)} hold{'s' if len(nested) == 1 else ''} some: pass it as --landing" \
+            if nested else ""
         raise RunRefused(f"{landing} holds no landing file: the extracts go in its source folders "
-                         f"({', '.join(s + '/' for s in SOURCES)}) as .csv, .csv.gz or .parquet files")
+                         f"({', '.join(s + '/' for s in SOURCES)}) as .csv, .csv.gz or .parquet files{hint}")
 
 
 class PublicationBlocked(RuntimeError):

@@ -55,6 +55,12 @@ def test_csv_writes_every_row(warehouse, capsys):
     assert lines[0] == "n,twice" and len(lines) == 46 and lines[-1] == "44,88"
 
 
+def test_attaching_a_file_that_is_not_there_is_not_called_a_write(warehouse, tmp_path, capsys):
+    assert main(["sql", "--db", str(warehouse), f"attach '{tmp_path / 'elsewhere.duckdb'}'"]) == 1
+    err = capsys.readouterr().err
+    assert "database does not exist" in err and "read-only: the models" not in err
+
+
 def test_the_warehouse_cannot_be_changed(warehouse, capsys):
     assert main(["sql", "--db", str(warehouse), "delete from metrics.pmr_metrics"]) == 1
     err = capsys.readouterr().err

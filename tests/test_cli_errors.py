@@ -92,6 +92,17 @@ def test_a_landing_folder_without_landing_files_is_refused(tmp_path, landing, ca
     assert not out.exists() and not (tmp_path / "w.duckdb").exists()
 
 
+def test_a_landing_folder_one_level_up_names_the_folder_that_holds_the_files(tmp_path, capsys):
+    """`--landing landing` where the extracts are in landing/demo/ (as make demo writes them)."""
+    parent = tmp_path / "landing"
+    (parent / "demo" / "alerts").mkdir(parents=True)
+    (parent / "demo" / "alerts" / "2026-10-01.csv").write_text("alert_id\n")
+    (parent / "empty" / "alerts").mkdir(parents=True)  # no landing file: not named
+    code, err = run_cli(["run", "--month", "2026-10", "--landing", str(parent), "--out", str(tmp_path / "out"),
+                         "--db", str(tmp_path / "w.duckdb")], capsys)
+    assert code == 1 and err.endswith(f".parquet files; {parent / 'demo'} holds some: pass it as --landing\n")
+
+
 def test_a_warehouse_file_that_is_not_a_warehouse(tmp_path, landing, capsys):
     (landing / "service_requests" / "extract.csv").write_text("request_id\n")
     db = tmp_path / "w.duckdb"
