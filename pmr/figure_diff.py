@@ -3,7 +3,10 @@ figure. A re-issued report keeps the version it replaces under <out>/.runs/ (`pm
 lists them), so a late file's effect, or a changed definition's, reads as a list of the
 figures that moved, not a hand-made join of two files (whose empty breakdown cells would
 not match in SQL). A figure is known by its key (metric_id, period and the breakdown
-columns); values are compared as written, which is how a rerun is reproducible."""
+columns); values are compared as written, which is how a rerun is reproducible. Two
+files of two different months (last month's report against this one's) are compared
+month on month: each monthly figure against the same metric and breakdown's figure of
+the other month, daily figures left out (their days differ)."""
 
 from __future__ import annotations
 
@@ -28,6 +31,8 @@ class FigureDiff:
     new_figures: int = 0
     unchanged: int = 0
     rows: list[dict] = field(default_factory=list)  # one per difference, with the columns of LISTED
+    months: tuple[str, str] | None = None  # (old, new) when the files are of two months
+    daily_left_out: int = 0  # of both files, when months
 
     def count(self, change: str) -> int:
         return len({tuple(row[c] for c in KEY) for row in self.rows if row["change"] == change})
@@ -60,8 +65,8 @@ def read_figures(path: Path) -> dict[tuple, dict]:
     return figures
 
 
-def _named(row: dict) -> str:
-    return ", ".join(f"{c}={row[c]}" for c in KEY if row[c])
+def _named(row: dict, leave_out: tuple[str, ...] = ()) -> str:
+    return ", ".join(f"{c}={row[c]}" for c in KEY if row[c] and c not in leave_out)
 
 
 def _difference(old: str, new: str) -> str:
@@ -71,12 +76,27 @@ def _difference(old: str, new: str) -> str:
         return ""
 
 
+def _single_period(figures: dict[tuple, dict]) -> str | None:
+    periods = {row["period"] for row in figures.values()}
+    return periods.pop() if len(periods) == 1 else None
+
+
+def _monthly_by_breakdown(figures: dict[tuple, dict]) -> dict[tuple, dict]:
+    """The monthly figures (no day) keyed without their period, to meet another month's."""
+    return {tuple(row[c] for c in KEY if c != "period"): row for row in figures.values() if not row["day"]}
+
+
 def diff(old_path: Path, new_path: Path) -> FigureDiff:
     old, new = read_figures(old_path), read_figures(new_path)
     result = FigureDiff(old_figures=len(old), new_figures=len(new))
+    old_month, new_month = _single_period(old), _single_period(new)
+    if old_month and new_month and old_month != new_month:
+        result.months = (old_month, new_month)
+        old, new = _monthly_by_breakdown(old), _monthly_by_breakdown(new)
+        result.daily_left_out = result.old_figures + result.new_figures - len(old) - len(new)
     for key in sorted(old.keys() | new.keys()):
         before, after = old.get(key), new.get(key)
-        keyed = dict(zip(KEY, key))
+        keyed = {c: (after or before)[c] for c in KEY}  # of two months: the new month's, if it has the figure
         if before is None or after is None:
             result.rows.append({"change": "only in new" if before is None else "only in old", **keyed,
                                 "column": "value", "old": before["value"] if before else "",
@@ -98,12 +118,17 @@ def write_report(result: FigureDiff, old_path: Path, new_path: Path, as_csv: boo
         return
     print(f"old: {old_path} ({result.old_figures:,} figures)", file=out)
     print(f"new: {new_path} ({result.new_figures:,} figures)", file=out)
+    if result.months:
+        print(f"month on month, {result.months[0]} against {result.months[1]}: each monthly figure against the same "
+              f"metric and breakdown's; {result.daily_left_out:,} daily figures left out (their days differ)",
+              file=out)
     print(f"{result.count('changed'):,} changed, {result.count('only in old'):,} only in old, "
           f"{result.count('only in new'):,} only in new, {result.unchanged:,} unchanged", file=out)
     if not result.rows:
         return
-    shown = [(row["change"], row["metric_id"], _named(row).removeprefix(f"metric_id={row['metric_id']}, "),
-              row["column"], row["old"], row["new"], row["difference"]) for row in result.rows[:SHOWN_ROWS]]
+    leave_out = ("metric_id", "period") if result.months else ("metric_id",)  # the header names the months
+    shown = [(row["change"], row["metric_id"], _named(row, leave_out), row["column"], row["old"], row["new"],
+              row["difference"]) for row in result.rows[:SHOWN_ROWS]]
     print(text_table(["change", "metric_id", "figure", "column", "old", "new", "difference"], shown), end="",
           file=out)
     if len(result.rows) > SHOWN_ROWS:
@@ -116,8 +141,9 @@ def add_diff_command(commands, path_type) -> None:
         description="Compare two versions of metrics.csv (files, or folders holding one: a published month "
         "<out>/MONTH, or a run folder that `pmr runs` lists) figure by figure, a figure known by its metric id, "
         "period and breakdown, and list every figure whose value, unit or levels changed, or that only one "
-        "has. Exit code 0 when they hold the same figures, 1 when some differ, 2 when either is not a "
-        "metrics.csv.",
+        "has. Two months' files (e.g. OUT/2026-09 OUT/2026-10) are compared month on month: each monthly "
+        "figure against the same metric and breakdown's, daily figures left out. Exit code 0 when they hold "
+        "the same figures, 1 when some differ, 2 when either is not a metrics.csv.",
     )
     difference.add_argument("old", type=path_type, help="the earlier metrics.csv, or a folder holding it")
     difference.add_argument("new", type=path_type, help="the later metrics.csv, or a folder holding it")

@@ -58,3 +58,32 @@ def test_the_same_figures_exit_0_and_a_file_that_is_no_metrics_csv_exits_2(tmp_p
     write_metrics(second, [figure("rsvp.volume", "12", segment="All"), figure("rsvp.volume", "13", segment="All")])
     assert main(["diff", str(first), str(second)]) == 2
     assert "the figure metric_id=rsvp.volume, period=2026-10, segment=All appears twice" in capsys.readouterr().err
+
+
+def test_two_months_are_compared_month_on_month(tmp_path, capsys):
+    """Last month's report against this month's: each monthly figure against the same
+    metric and breakdown's, the daily figures (of other days) left out."""
+    september, october = tmp_path / "2026-09" / "metrics.csv", tmp_path / "2026-10" / "metrics.csv"
+    write_metrics(september, [{**figure("rsvp.pct_within_trt", "97.5", segment="North"), "period": "2026-09"},
+                              {**figure("rsvp.pct_within_trt", "90", segment="South", target="99"),
+                               "period": "2026-09"},
+                              {**figure("cos.pct_success", "80", segment="All"), "period": "2026-09"},
+                              {**figure("rsvp.volume", "10", segment="North", day="2026-09-05"),
+                               "period": "2026-09"}])
+    write_metrics(october, [figure("rsvp.pct_within_trt", "97.5", segment="North"),
+                            figure("rsvp.pct_within_trt", "91.25", segment="South", target="99"),
+                            figure("pp.devices_read", "5", segment="All"),
+                            figure("rsvp.volume", "12", segment="North", day="2026-10-05")])
+
+    assert main(["diff", str(september.parent), str(october.parent)]) == 1
+    printed = capsys.readouterr().out
+    assert ("month on month, 2026-09 against 2026-10: each monthly figure against the same metric and breakdown's; "
+            "2 daily figures left out (their days differ)\n") in printed
+    assert "1 changed, 1 only in old, 1 only in new, 1 unchanged\n" in printed
+    assert main(["diff", "--csv", str(september), str(october)]) == 1
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert [(r["change"], r["metric_id"], r["period"], r["segment"], r["column"], r["old"], r["new"], r["difference"])
+            for r in rows] == [
+        ("only in old", "cos.pct_success", "2026-09", "All", "value", "80", "", ""),
+        ("only in new", "pp.devices_read", "2026-10", "All", "value", "", "5", ""),
+        ("changed", "rsvp.pct_within_trt", "2026-10", "South", "value", "90", "91.25", "+1.25")]
