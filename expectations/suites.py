@@ -75,7 +75,9 @@ def metric_rules(month: str) -> list[Rule]:
              True, ">= 0", "count figures", ("count_value",)),
         Rule("metrics: counts whole",
              gxe.ExpectColumnValuesToBeBetween(column="count_fraction", min_value=0, max_value=0), True,
-             "are whole numbers", "count figures", ("count_value",)),
+             "are whole numbers (a figure with decimals is no count: a duration is in s, min or h; a mean of "
+             "counts or a forecast is declared fractional: true in its YAML, docs/adding-a-metric.md)",
+             "count figures", ("count_value",)),
         Rule("metrics: counts not empty", gxe.ExpectColumnValuesToBeInSet(column="count_present", value_set=[True]),
              False, "have a value (0, not missing, for an empty breakdown; a count declared fractional, a mean of "
              "counts, may be empty)", "count figures"),

@@ -341,7 +341,8 @@ def check_service_levels(models: list[MetricModel], levels: dict[str, str]) -> N
     declared = [d for m in models for d in m.definitions if d.get("service_level")]
     unknown = sorted(f"{d['metric_id']} ({d['service_level']})" for d in declared if d["service_level"] not in levels)
     if unknown:
-        raise MetricDefinitionError(f"service_level not in seeds/service_levels.csv: {', '.join(unknown)}")
+        raise MetricDefinitionError(f"service_level not in seeds/service_levels.csv: {', '.join(unknown)} (its "
+                                    f"service levels: {', '.join(sorted(levels))})")
     mismatched = sorted(f"{d['metric_id']} is in {d['unit']}, its service level {d['service_level']} in "
                         f"{levels[d['service_level']]}" for d in declared if levels[d["service_level"]] != d["unit"])
     if mismatched:

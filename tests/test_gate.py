@@ -52,6 +52,13 @@ def test_a_broken_figure_blocks(tmp_path, change, check, named):
     assert named in checks[check].detail
 
 
+def test_a_count_with_decimals_says_what_to_change(tmp_path):
+    """A median declared in unit count: the unit, or `fractional: true` for a mean of counts."""
+    figures = _with(default_figures(), "rsvp.volume", "SMETS1", value=4.509)
+    detail = evaluate(make_warehouse(tmp_path / "w.duckdb", figures=figures))["metrics: counts whole"].detail
+    assert "a duration is in s, min or h; a mean of counts or a forecast is declared fractional: true" in detail
+
+
 def test_a_declared_id_without_figures_warns(tmp_path):
     checks = evaluate(make_warehouse(tmp_path / "w.duckdb", declared_without_figures=("alerts.never_returned",)))
     check = checks["metrics: every declared id has figures"]

@@ -307,7 +307,8 @@ def test_the_projects_own_declarations_pass():
 @pytest.mark.parametrize(("yaml_text", "message"), [
     (new_metric(), None),
     (new_metric(unit="percent"), r"zz.new: unit 'percent' is not one of"),
-    (new_metric(level="pct_within_trtX"), r"service_level not in seeds/service_levels.csv: zz.new \(pct_within_trtX\)"),
+    (new_metric(level="pct_within_trtX"), r"service_level not in seeds/service_levels.csv: zz.new \(pct_within_trtX\) "
+     r"\(its service levels: alerts_within_sla, availability, .*pct_within_trt"),
     (new_metric(follow_up="planned_maintenance_cap_min"),
      "zz.new: follow_up names planned_maintenance_cap_min, a parameter in min"),
     (new_metric().replace("zz.new", "rsvp.volume"), r"metric ids declared twice: rsvp.volume \(in metric_rsvp, metric_zz_new\)"),
