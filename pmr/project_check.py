@@ -196,4 +196,7 @@ def _why_not_built(result, build: str = "") -> str:
     what = (f"dbt cannot compile the project{build}" if any("Compilation Error" in r["message"] for r in failed) else
             f"dbt cannot build the project on an empty warehouse{build} (a column or table a model reads that is not "
             "there, an expression DuckDB cannot bind, or a seed that does not load)")
-    return f"error: {what}:\n  " + "\n  ".join(line.replace("\n", "\n    ") for line in lines)
+    lines_of_compiled_sql = any(re.search(r"^\s*LINE \d+:", r["message"], re.M) for r in failed)
+    where = ("\n  (a LINE number counts the lines of the model as dbt compiled it, its Jinja expanded, not of its .sql "
+             "file: find the text quoted after it)" if lines_of_compiled_sql else "")
+    return f"error: {what}:\n  " + "\n  ".join(line.replace("\n", "\n    ") for line in lines) + where

@@ -532,6 +532,8 @@ def test_pmr_check_finds_a_misspelt_column_and_a_metric_model_without_the_contra
     assert misspelt.returncode == 1
     assert "dbt cannot build the project on an empty warehouse" in misspelt.stderr
     assert "metric_zz_new: " in misspelt.stderr and 'Referenced column "recieved_at" not found' in misspelt.stderr
+    # DuckDB's LINE is of the compiled SQL, after metric_rows expanded: not the line of the file
+    assert "(a LINE number counts the lines of the model as dbt compiled it" in misspelt.stderr
     # builds, but is no metric model: found before pmr run's build
     (project / "models" / "metrics" / "metric_zz_new.sql").write_text("select 1.0 as value")
     columns = run_project_copy(project, "check")
