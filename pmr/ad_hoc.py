@@ -7,6 +7,7 @@ the memory limit of a run, so a query sees timestamps as the models wrote them."
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 import tempfile
@@ -68,7 +69,7 @@ def run_sql(db: Path, sql: str, as_csv: bool = False, out: TextIO | None = None)
         if count > SHOWN_ROWS:
             out.write(f"{count:,} rows, the first {SHOWN_ROWS} shown: --csv writes them all\n")
         else:
-            out.write(f"{count:,} row{'s' if count != 1 else ''}{empty_result_hint(con) if count == 0 else ''}\n")
+            out.write(f"{count:,} row{'s' if count != 1 else ''}{empty_result_hint(con, sql) if count == 0 else ''}\n")
         return count
 
 
@@ -99,14 +100,20 @@ def open_warehouse(db: Path | str | None = None, live: bool = False) -> duckdb.D
     return con
 
 
-def empty_result_hint(con: duckdb.DuckDBPyConnection) -> str:
-    """Beside "0 rows": the month the warehouse was built for, since a query of another
-    month's days on a month's tables finds nothing rather than failing."""
+# The relations whose rows are of the month built (pmr_*, metric_*, the month's int_*
+# views) or of the landed days (fct_*): those a query of another month finds empty
+MONTH_OR_DAYS_TABLES = re.compile(r"\b(pmr_|metric|fct_|int_)", re.I)
+
+
+def empty_result_hint(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """Beside "0 rows": the month the warehouse was built for, when `sql` reads tables of
+    a month or of the landed days, since a query of another month's days on them finds
+    nothing rather than failing; whatever it reads, that the last build did not finish."""
     try:
         period, status = con.execute("select max(period), max(status) from raw.build_state").fetchone()
     except duckdb.Error:  # a warehouse without pmr's build record
         return ""
-    if not period:
+    if not period or (status == "built" and not MONTH_OR_DAYS_TABLES.search(sql)):
         return ""
     unfinished = "" if status == "built" else f", which did not finish ({status}): its tables may be partly rebuilt"
     return (f" (this warehouse holds the build of {period}{unfinished}: the pmr_* marts and the metrics tables "

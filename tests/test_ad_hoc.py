@@ -165,6 +165,9 @@ def test_an_empty_result_names_the_month_the_warehouse_holds(warehouse, capsys):
     assert capsys.readouterr().out.splitlines()[-1] == (
         "0 rows (this warehouse holds the build of 2026-10: the pmr_* marts and the metrics tables hold that month "
         "only, the fct_* facts every landed day)")
+    # a query of no table of a month or of days (the quarantine, the landing): the month is beside the point
+    assert main(["sql", "--db", str(warehouse), "select * from raw.build_state where period = '2026-09'"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "0 rows"
 
 
 def test_an_empty_result_says_when_the_last_build_did_not_finish(warehouse, capsys):
