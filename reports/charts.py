@@ -20,6 +20,9 @@ SEGMENT_ORDER = ["North", "Central", "South", "SMETS1", "All"]
 # for graphics): South is their vermilion, since their orange has 2.25:1.
 SEGMENT_COLOURS = ["#0072B2", "#009E73", "#D55E00", "#CC79A7", "#444444"]
 SEGMENT_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross"]
+# A figure in a tooltip (d3 format): a count as a whole number (1,234), any other to at
+# most two decimals (97.5, 33.27), trailing zeros trimmed
+TOOLTIP_NUMBER = ",.2~f"
 
 
 @lru_cache(maxsize=1)
@@ -158,7 +161,8 @@ def daily_axes(data: pd.DataFrame, value_title: str, height: int = 140, field: s
             x=alt.X("day:T", title="UK day", axis=alt.Axis(format="%d %b")),
             y=alt.Y(f"{field}:Q", title=value_title),
             color=segment_channels()["color"],
-            tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N", alt.Tooltip(f"{field}:Q", format=",.2~f")],
+            tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N",
+                     alt.Tooltip(f"{field}:Q", format=TOOLTIP_NUMBER)],
         )
         .properties(width=640, height=height)
     )

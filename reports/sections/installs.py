@@ -15,7 +15,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from reports.charts import SEGMENT_ORDER, by_day_and_segment, figures_table, marking_days_without_data
+from reports.charts import (SEGMENT_ORDER, TOOLTIP_NUMBER, by_day_and_segment, figures_table,
+                            marking_days_without_data)
 from reports.format import esc, number, table
 from reports.sections.outcome_tables import device_types, segment_table
 
@@ -114,7 +115,7 @@ def installs_against_forecast_chart(ctx, charts, degraded: pd.DataFrame) -> str:
                                           scale=alt.Scale(domain=["Successful installs", "Forecast"],
                                                           range=[[1, 0], [5, 3]])),
                 tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "series:N",
-                         alt.Tooltip("value:Q", format=",.2~f")],
+                         alt.Tooltip("value:Q", format=TOOLTIP_NUMBER)],
             )
         )
         seg_marks = marks[marks["segment"] == segment]

@@ -10,8 +10,8 @@ import math
 import altair as alt
 import pandas as pd
 
-from reports.charts import (SEGMENT_ORDER, by_day_and_segment, daily_axes, daily_lines, figures_table,
-                            level_names, level_rules, marking_days_without_data, segment_channels)
+from reports.charts import (SEGMENT_ORDER, TOOLTIP_NUMBER, by_day_and_segment, daily_axes, daily_lines,
+                            figures_table, level_names, level_rules, marking_days_without_data, segment_channels)
 from reports.format import esc, links_within, number, status, table
 from reports.sections import Section, ids
 
@@ -147,7 +147,7 @@ def _rtt_panel(rtt: pd.DataFrame, han_free: pd.DataFrame) -> alt.Chart | alt.Lay
         return daily_lines(rtt, "Average RTT (s)")
     axes = daily_axes(pd.concat([rtt.assign(rtt=WITH_HAN), han_free.assign(rtt=WITHOUT_HAN)]), "Average RTT (s)")
     tooltip = [alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N", alt.Tooltip("rtt:N", title="RTT"),
-               alt.Tooltip("value:Q", format=",.2~f", title="seconds")]
+               alt.Tooltip("value:Q", format=TOOLTIP_NUMBER, title="seconds")]
     # the points as a layer of their own: drawn on the dashed lines, they leave the
     # dash legend with no symbol
     return alt.layer(
