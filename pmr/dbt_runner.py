@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,8 @@ class DbtResult:
 
 
 def dbt_env(db: Path, target_path: Path) -> dict[str, str]:
+    """The environment dbt runs in for the warehouse `db`. run_dbt names the warehouse by
+    its file name alone and runs dbt in its folder (see shared parse below)."""
     env = dict(os.environ)
     env["PMR_DB"] = str(db)
     env["PMR_MEMORY_LIMIT"] = memory_limit()
@@ -52,6 +55,53 @@ def target_path_for(db: Path) -> Path:
     """dbt's target folder sits beside the warehouse file, so concurrent warehouses
     (tests, benchmarks) never share manifests."""
     return db.parent / f"{db.stem}.dbt-target"
+
+
+# A warehouse's first dbt command parses the whole project (6-15 s); its later ones
+# parse only what changed since, from the parse dbt keeps in the target folder. dbt
+# accepts an earlier parse only under the same profile, which holds the warehouse's
+# path: run_dbt names the warehouse by its file name alone, from its folder, so that
+# a new warehouse (pmr check's, every test's) can start from the last parse of a
+# warehouse of that name for the same period (a dbt var, which dbt also checks). dbt
+# itself checks every file, var and setting of that parse against the project and
+# parses again what differs.
+PARTIAL_PARSE = "partial_parse.msgpack"
+
+
+def shared_parse_for(db: Path, period: str | None) -> Path:
+    """Where the last parse of a warehouse named like `db`, for `period`, is kept for
+    the next new one."""
+    return PROJECT_DIR / "warehouse" / ".dbt-parse" / f"{db.name}.{period or 'no-period'}.msgpack"
+
+
+def _start_from_shared_parse(shared: Path, target_path: Path) -> None:
+    parse = target_path / PARTIAL_PARSE
+    if parse.exists() or not shared.is_file():
+        return
+    try:
+        shutil.copyfile(shared, parse)
+    except OSError:  # a cache: without it, dbt parses in full
+        parse.unlink(missing_ok=True)
+
+
+def _share_parse(target_path: Path, shared: Path) -> None:
+    """Keep this warehouse's parse for the next new one (written aside, then renamed:
+    another dbt may be reading the shared one)."""
+    import tempfile
+
+    parse = target_path / PARTIAL_PARSE
+    if not parse.is_file():
+        return
+    aside = None
+    try:
+        shared.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=shared.parent, prefix=shared.name, delete=False) as handle:
+            aside = Path(handle.name)
+        shutil.copyfile(parse, aside)
+        os.replace(aside, shared)
+    except OSError:  # a cache: the next new warehouse parses in full
+        if aside is not None:
+            aside.unlink(missing_ok=True)
 
 
 def read_results(target_path: Path) -> list[dict]:
@@ -128,12 +178,14 @@ def run_dbt(
         command += ["--vars", json.dumps({"period": period})]
     results_file = target_path / "run_results.json"
     results_file.unlink(missing_ok=True)  # never read a previous run's results
-    env = dbt_env(db, target_path) | {dbt_with_parent.PARENT_VARIABLE: str(os.getpid())}
+    env = dbt_env(db, target_path) | {dbt_with_parent.PARENT_VARIABLE: str(os.getpid()), "PMR_DB": db.name}
     env.pop(RUN_CLAIM_ENV, None)
     if claim:
         env[RUN_CLAIM_ENV] = claim
+    shared_parse = shared_parse_for(db, period)
+    _start_from_shared_parse(shared_parse, target_path)
     process = subprocess.Popen(
-        command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command, cwd=db.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     lines = []
     assert process.stdout is not None
@@ -155,4 +207,5 @@ def run_dbt(
     if out_of_disk:  # before run_results.json, which the full disk may have cut short
         raise out_of_disk
     results = read_results(target_path)
+    _share_parse(target_path, shared_parse)
     return DbtResult(ok=process.returncode == 0, results=results, log_tail="\n".join(lines[-40:]))
