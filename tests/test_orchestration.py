@@ -62,7 +62,13 @@ def materialized(result):
 
 @pytest.fixture(scope="module")
 def dagster_runs(code, tmp_path_factory):
-    base = tmp_path_factory.mktemp("dagster")
+    with pytest.MonkeyPatch.context() as patch:
+        # test_a_second_run_of_the_month_starts_from_the_first_runs_parse reads dbt's log
+        patch.delenv("DBT_LOG_LEVEL_FILE", raising=False)
+        return _dagster_runs(code, tmp_path_factory.mktemp("dagster"))
+
+
+def _dagster_runs(code, base):
     out, db = base / "out", base / "warehouse.duckdb"
     # the hand-made landings have rows on a few days of the month only: the good one
     # publishes only if the run's tag reaches the gate
@@ -447,45 +453,59 @@ def job_from_env():
     return definitions.build_definitions(settings.PmrSettings.from_env()).resolve_job_def("pmr_month")
 
 
-def test_a_gate_re_executed_from_a_failure_fails_as_nothing_was_built(code, tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def published_by_dagster(tmp_path_factory):
+    """The good month published by a job run on the settings of the environment, in an
+    instance that stays open for the runs after it (the tests below: each starts a run
+    that must leave this report published)."""
+    base = tmp_path_factory.mktemp("published_by_dagster")
+    landing, out, db = base / "landing", base / "out", base / "w.duckdb"
+    write_good_landing(landing)
+    env = {"PMR_LANDING": str(landing), "PMR_OUT": str(out), "PMR_DB": str(db)}
+    with pytest.MonkeyPatch.context() as patch, dg.DagsterInstance.ephemeral() as instance:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        first = job_from_env().execute_in_process(partition_key=MONTH, instance=instance, raise_on_error=False,
+                                                  tags={ALLOW_MISSING_DAYS_TAG: "true"})
+        assert first.success, failures(first)
+        yield dict(instance=instance, first=first, env=env, out=out, db=db, published=(out / MONTH).resolve())
+
+
+def run_log_of(out, run_id):
+    [log] = [log for log in (RunLog.load(folder) for folder in (out / ".runs" / MONTH).iterdir()) if log.run_id == run_id]
+    return log
+
+
+def test_a_gate_re_executed_from_a_failure_fails_as_nothing_was_built(published_by_dagster, monkeypatch):
     """"Re-execute from failure" runs the gate again in a new run that built nothing: it
     ran the expectation suites without dbt's tests and passed. It now fails on its own
     check, recorded in the new run's log, and the published report stays."""
-    landing, out, db = tmp_path / "landing", tmp_path / "out", tmp_path / "w.duckdb"
-    write_good_landing(landing)
-    for name, value in (("PMR_LANDING", landing), ("PMR_OUT", out), ("PMR_DB", db)):
-        monkeypatch.setenv(name, str(value))
-    with dg.DagsterInstance.ephemeral() as instance:
-        first = job_from_env().execute_in_process(partition_key=MONTH, instance=instance, raise_on_error=False,
-                                                  tags={ALLOW_MISSING_DAYS_TAG: "true"})
-        assert first.success
-        published = (out / MONTH).resolve()
-        again = dg.execute_job(
-            dg.reconstructable(job_from_env), instance=instance, tags=dict(first.dagster_run.tags),
-            reexecution_options=dg.ReexecutionOptions(parent_run_id=first.run_id,
-                                                      step_selection=["metrics__pmr_metrics_publication_gate"]))
-        assert not again.success
-        [evaluation] = [e.dagster_event.event_specific_data for e in instance.all_logs(again.run_id)
-                        if e.dagster_event and e.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"]
+    first, instance, out = published_by_dagster["first"], published_by_dagster["instance"], published_by_dagster["out"]
+    for name, value in published_by_dagster["env"].items():
+        monkeypatch.setenv(name, value)
+    published, before = published_by_dagster["published"], snapshot(out / MONTH)
+    again = dg.execute_job(
+        dg.reconstructable(job_from_env), instance=instance, tags=dict(first.dagster_run.tags),
+        reexecution_options=dg.ReexecutionOptions(parent_run_id=first.run_id,
+                                                  step_selection=["metrics__pmr_metrics_publication_gate"]))
+    assert not again.success
+    [evaluation] = [e.dagster_event.event_specific_data for e in instance.all_logs(again.run_id)
+                    if e.dagster_event and e.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"]
     assert not evaluation.passed and "run: this run read the landing and built the warehouse" in evaluation.description
-    [log] = [RunLog.load(folder) for folder in (out / ".runs" / MONTH).iterdir() if folder != published]
+    log = run_log_of(out, again.run_id)
     assert (log.status, log.blocked_by) == ("blocked", ["run: this run read the landing and built the warehouse"])
     # no quality.csv beside its log: it would be of a build this run did not make
-    [folder] = [folder for folder in (out / ".runs" / MONTH).iterdir() if folder != published]
+    [folder] = [folder for folder in (out / ".runs" / MONTH).iterdir() if RunLog.load(folder).run_id == again.run_id]
     assert not (folder / "quality.csv").exists()
-    assert (out / MONTH).resolve() == published
+    assert (out / MONTH).resolve() == published and snapshot(out / MONTH) == before
 
 
-def test_assets_materialized_without_the_landing_group_do_not_publish(code, tmp_path):
+def test_assets_materialized_without_the_landing_group_do_not_publish(code, published_by_dagster, tmp_path):
     """"Materialize selected" of every asset but the landing group read no landing: the
     warehouse holds the rows of the last ingest, of another folder than the one this run
     names (here an empty one, as an unmounted share leaves it). The gate fails on its own
     check and the published report stays."""
-    landing, out, db = tmp_path / "landing", tmp_path / "out", tmp_path / "w.duckdb"
-    write_good_landing(landing)
-    first = run_job(month_job(code, landing, out, db), tags={ALLOW_MISSING_DAYS_TAG: "true"})
-    assert first.success
-    published = (out / MONTH).resolve()
+    out, db, published = published_by_dagster["out"], published_by_dagster["db"], published_by_dagster["published"]
     before = snapshot(out / MONTH)
 
     elsewhere = tmp_path / "unmounted"
