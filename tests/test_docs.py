@@ -111,6 +111,10 @@ def test_the_worked_example_of_adding_a_metric_passes_pmr_check(tmp_path):
             target.write_text(text)
     checked = run_project_copy(project, "check")
     assert checked.returncode == 0, checked.stderr
-    models = len(list((PROJECT_DIR / "models" / "metrics").glob("metric_*.sql"))) + 1
-    assert f"{models} metric models declare" in checked.stdout
+    # the project's metric models and ids, and the example's
+    folder = project / "models" / "metrics"
+    ids = sum(len(re.findall(r"^\s*- metric_id:", p.read_text(), re.M)) for p in folder.glob("*.yml"))
+    models = len(list(folder.glob("metric_*.sql")))
+    assert models == len(list((PROJECT_DIR / "models" / "metrics").glob("metric_*.sql"))) + 1
+    assert f"{models} metric models declare {ids} metric ids, none breaks the contract" in checked.stdout
     assert "every model builds on an empty warehouse" in checked.stdout
