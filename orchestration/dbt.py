@@ -18,14 +18,13 @@ from orchestration.project import dbt_project, ensure_manifest
 from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr import gate
-from pmr.dbt_runner import RUN_CLAIM_ENV, DbtResult, dbt_out_of_disk, read_results, target_path_for
+from pmr.dbt_runner import PARTIAL_PARSE, RUN_CLAIM_ENV, DbtResult, dbt_out_of_disk, read_results, target_path_for
 from pmr.pipeline import DBT_BUILD_ARGS, finish_dbt_build, keep_quality_of_blocked_run, plan_dbt_build
 from pmr.warehouse import is_lock_error, lock_message, memory_limit
 
 MANIFEST = ensure_manifest()
 LAYERS = ("staging", "intermediate", "marts", "metrics", "utilities")
 KEEP_TARGETS = 5  # dbt target folders of earlier Dagster runs kept beside the warehouse
-PARTIAL_PARSE = "partial_parse.msgpack"
 
 
 class PmrTranslator(DagsterDbtTranslator):

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -87,8 +88,6 @@ def _start_from_shared_parse(shared: Path, target_path: Path) -> None:
 def _share_parse(target_path: Path, shared: Path) -> None:
     """Keep this warehouse's parse for the next new one (written aside, then renamed:
     another dbt may be reading the shared one)."""
-    import tempfile
-
     parse = target_path / PARTIAL_PARSE
     if not parse.is_file():
         return

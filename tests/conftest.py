@@ -7,11 +7,11 @@ import os
 
 import pytest
 
+from tests.rsvp_landing import MONTH, write_landing
+
 # dbt's debug log file (every statement of every node) is for reading a run by hand; no
 # test reads it but the one that says so, and writing it costs a tenth of every build
 os.environ.setdefault("DBT_LOG_LEVEL_FILE", "none")
-
-from tests.rsvp_landing import MONTH, write_landing
 
 
 def write_september_report(folder):

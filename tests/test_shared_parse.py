@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+from pmr.dbt_runner import target_path_for
 from tests.helpers import copy_project
 
 PARSE = ("import sys; from pathlib import Path; from pmr.dbt_runner import run_dbt; "
@@ -20,11 +21,11 @@ def parse(project, db):
     done = subprocess.run([sys.executable, "-c", PARSE, str(db)], cwd=project, env=env, capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
-    return (db.parent / f"{db.stem}.dbt-target" / "logs" / "dbt.log").read_text()
+    return (target_path_for(db) / "logs" / "dbt.log").read_text()
 
 
 def raw_code(db, model):
-    manifest = json.loads((db.parent / f"{db.stem}.dbt-target" / "manifest.json").read_text())
+    manifest = json.loads((target_path_for(db) / "manifest.json").read_text())
     return manifest["nodes"][f"model.pmr_warehouse.{model}"]["raw_code"]
 
 
