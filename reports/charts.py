@@ -9,7 +9,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import altair as alt
+import jsonschema
 import pandas as pd
+from altair.vegalite.v6.schema import core
 
 from reports.format import number, table
 
@@ -51,7 +53,7 @@ class ChartEmbedder:
     def __init__(self) -> None:
         self.count = 0
 
-    def embed(self, chart: alt.TopLevelMixin, label: str, figures: str = "") -> str:
+    def embed(self, chart: alt.TopLevelMixin | dict, label: str, figures: str = "") -> str:
         """The figure keeps `label` as its accessible name: Vega draws into a canvas
         inside it, hidden from screen readers, since Vega labels what it draws
         "Vega visualization" and would name the figure so. Until a chart is drawn (or
@@ -61,7 +63,7 @@ class ChartEmbedder:
         every figure it draws."""
         self.count += 1
         element = f"chart-{self.count}"
-        spec = json.dumps(chart.to_dict(), sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+        spec = json.dumps(top_level(chart), sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
         where = "in the table under it and in metrics.csv" if figures else "in metrics.csv"
         return (
             f'<figure class="chart" id="{element}" role="img" aria-label="{html.escape(label, quote=True)}">'
@@ -70,6 +72,109 @@ class ChartEmbedder:
             f"</div></figure>"
             f"<script>pmrEmbed('#{element}', {spec});</script>{figures}"
         )
+
+
+# Composing charts. Altair's alt.layer, vconcat and hconcat copy every chart they are given,
+# deeply, at every level of nesting, and a daily chart nests four levels (a panel's rules,
+# lines and names, the band of days without data, the panels): that copying was most of
+# a page's render time, twice as much with days without data. So charts are composed as
+# their Vega-Lite dicts: each Altair chart turned into its dict (and checked against the
+# schema) once, the whole composed chart checked once more by top_level.
+
+
+def vega_lite(chart: alt.TopLevelMixin | dict) -> dict:
+    """`chart` as a Vega-Lite dict, its data in `datasets` as Altair writes them, without
+    the `$schema` and `config` that top_level adds once per chart. A dict is a chart
+    already composed (layer, vconcat, hconcat, with_properties)."""
+    if isinstance(chart, dict):
+        return chart
+    spec = chart.to_dict(validate=False)  # top_level checks the whole chart
+    del spec["$schema"]
+    spec.pop("config", None)
+    return spec
+
+
+def _plain(value):
+    return value.to_dict() if isinstance(value, alt.SchemaBase) else value
+
+
+def with_properties(chart: alt.TopLevelMixin | dict, **properties) -> dict:
+    """`chart` with the top-level `properties` of Altair's .properties() (title, width,
+    height, resolve ...; Altair values such as alt.TitleParams allowed)."""
+    return {**vega_lite(chart), **{name: _plain(value) for name, value in properties.items()}}
+
+
+def _compose(kind: str, charts, properties: dict) -> dict:
+    parts = [dict(vega_lite(chart)) for chart in charts]
+    datasets = {}
+    for part in parts:
+        datasets.update(part.pop("datasets", {}))
+    spec = {kind: parts}
+    if kind == "layer":
+        spec.update(_lifted_from_layers(parts))
+    spec.update({name: _plain(value) for name, value in properties.items()})
+    if datasets:
+        spec["datasets"] = datasets
+    return spec
+
+
+def _lifted_from_layers(parts: list[dict]) -> dict:
+    """What alt.layer moves from the layers up to the layer chart: the data every layer
+    shares, and width, height and view, which Vega-Lite allows on the layer chart only."""
+    lifted = {}
+    data = [part.get("data") for part in parts]
+    if data[0] is not None and all(d == data[0] for d in data[1:]):
+        lifted["data"] = data[0]
+        for part in parts:
+            del part["data"]
+    for name in ("width", "height", "view"):
+        values = [part.pop(name) for part in parts if name in part]
+        if any(value != values[0] for value in values[1:]):
+            raise ValueError(f"the layers of a chart have different {name}s: {values}")
+        if values:
+            lifted[name] = values[0]
+    return lifted
+
+
+def layer(*charts, **properties) -> dict:
+    """The charts drawn over each other in one view, the first underneath (alt.layer)."""
+    return _compose("layer", charts, properties)
+
+
+def vconcat(*charts, **properties) -> dict:
+    """The charts one under the other (alt.vconcat)."""
+    return _compose("vconcat", charts, properties)
+
+
+def hconcat(*charts, **properties) -> dict:
+    """The charts side by side (alt.hconcat)."""
+    return _compose("hconcat", charts, properties)
+
+
+# the schema of each composed chart at the top, by its key: checking against the one that
+# applies is several times faster than against Vega-Lite's root, which tries each in turn
+_TOP_LEVEL_SPECS = {"layer": core.TopLevelLayerSpec, "vconcat": core.TopLevelVConcatSpec,
+                    "hconcat": core.TopLevelHConcatSpec, "mark": core.TopLevelUnitSpec}
+
+
+@lru_cache(maxsize=1)
+def _altair_top_level() -> dict:
+    spec = alt.Chart(pd.DataFrame({"x": [0]})).mark_point().to_dict()
+    return {"$schema": spec["$schema"], "config": spec["config"]}
+
+
+def top_level(chart: alt.TopLevelMixin | dict) -> dict:
+    """The chart as Altair's to_dict() writes a top-level chart; a composed chart is
+    checked against the Vega-Lite schema here (ValueError naming the problem)."""
+    if not isinstance(chart, dict):
+        return chart.to_dict()
+    spec = {**_altair_top_level(), **chart}
+    kind = next(kind for kind in _TOP_LEVEL_SPECS if kind in spec)
+    try:  # the datasets' rows are the data, not the chart: the Vega-Lite schema allows any values there
+        _TOP_LEVEL_SPECS[kind].validate({name: value for name, value in spec.items() if name != "datasets"})
+    except jsonschema.ValidationError as error:
+        raise ValueError(f"the chart is not valid Vega-Lite: {error.message} at {list(error.absolute_path)}") from None
+    return spec
 
 
 def figures_table(rows: pd.DataFrame, units: dict[str, str | None], caption: str) -> str:
@@ -175,17 +280,17 @@ def daily_lines(data: pd.DataFrame, value_title: str, height: int = 140, field: 
         shape=segment_channels()["shape"])
 
 
-def marking_days_without_data(chart: alt.TopLevelMixin, days) -> alt.TopLevelMixin:
+def marking_days_without_data(chart: alt.TopLevelMixin | dict, days) -> dict:
     """The daily chart with a grey band over each UK day without data (a month
     published with --allow-missing-days): a figure of 0 there, or a line drawn across,
-    is an extract that did not land, not a quiet day. The chart as it was when no day
-    is missing."""
+    is an extract that did not land, not a quiet day. The chart as it was (vega_lite)
+    when no day is missing."""
     if not days:
-        return chart
+        return vega_lite(chart)
     band = pd.DataFrame({"day": [pd.Timestamp(day) for day in days]})
     band["start"] = band["day"] - pd.Timedelta(hours=12)  # centred on the day's point
     band["end"] = band["day"] + pd.Timedelta(hours=12)
-    return alt.layer(
+    return layer(
         alt.Chart(band).mark_rect(color="#999999", opacity=0.25).encode(
             x="start:T", x2="end:T",
             tooltip=[alt.Tooltip("day:T", title="Day without data (an extract did not land, or landed in part)",
@@ -211,7 +316,7 @@ def level_rules(levels: dict[str, float], scale: alt.Scale) -> alt.Chart | None:
         strokeDash=alt.condition("datum.is_target", alt.value([5, 3]), alt.value([1, 3])))
 
 
-def level_names(levels: dict[str, float], scale: alt.Scale) -> alt.LayerChart | None:
+def level_names(levels: dict[str, float], scale: alt.Scale) -> dict | None:
     """The names of level_rules' rules at their left ends, over the chart's lines on a
     white halo so they read where a line crosses them; None when no level is set."""
     if not levels:
@@ -222,4 +327,4 @@ def level_names(levels: dict[str, float], scale: alt.Scale) -> alt.LayerChart | 
             align="left", baseline="bottom", dx=3, dy=-1, fontSize=9, color="#b00020", **halo,
         ).encode(x=alt.value(0), y=alt.Y("value:Q", scale=scale), text="level:N")
 
-    return alt.layer(names(stroke="white", strokeWidth=3, strokeOpacity=0.9), names())
+    return layer(names(stroke="white", strokeWidth=3, strokeOpacity=0.9), names())

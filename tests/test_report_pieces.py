@@ -284,13 +284,13 @@ def test_segments_differ_in_point_shape_as_well_as_colour():
 
     import pandas as pd
 
-    from reports.charts import daily_lines
+    from reports.charts import daily_lines, top_level
     from reports.sections.rsvp import _rtt_panel
 
     segments = ["North", "Central", "South", "SMETS1", "All"]
     data = pd.DataFrame({"day": [dt.datetime(2026, 10, 1)] * 5, "segment": segments, "value": [1.0] * 5})
     for chart in (daily_lines(data, "x"), _rtt_panel(data, data.assign(value=0.5))):
-        scales = _channel_scales(chart.to_dict())
+        scales = _channel_scales(top_level(chart))
         channels = {channel for channel, _ in scales}
         assert channels == {"color", "shape"}
         for channel, scale in scales:

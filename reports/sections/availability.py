@@ -23,7 +23,7 @@ import pandas as pd
 from expectations.frames import days_without_data
 from pmr.calendar import parse_month
 from pmr.metric_declarations import duration
-from reports.charts import SEGMENT_ORDER, daily_lines, figures_table, segment_channels
+from reports.charts import SEGMENT_ORDER, daily_lines, figures_table, layer, segment_channels
 from reports.format import esc, links_within, number, table, uk_local
 from reports.sections import Section, ids
 
@@ -160,7 +160,7 @@ def _daily_chart(ctx, charts, service: str, name: str) -> str:
         f"{', '.join(regions)}: drawn where the region's view differs from the national one."
         if regions else "Every CSP region's view equals the national one.")
     # no band for days without requests, responses or alerts: availability reads outages only
-    chart = alt.layer(*layers).properties(
+    chart = layer(*layers,
         title=alt.TitleParams(f"{name}: availability per UK day", subtitle=subtitle, anchor="start"))
     views = daily.pivot(index="day", columns="segment", values="value")
     views = views[[view for view in VIEWS if view in views.columns]].reset_index()

@@ -15,8 +15,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from reports.charts import (SEGMENT_ORDER, TOOLTIP_NUMBER, by_day_and_segment, figures_table,
-                            marking_days_without_data)
+from reports.charts import (SEGMENT_ORDER, TOOLTIP_NUMBER, by_day_and_segment, figures_table, hconcat, layer,
+                            marking_days_without_data, vconcat, with_properties)
 from reports.format import esc, number, table
 from reports.sections.outcome_tables import device_types, segment_table
 
@@ -127,11 +127,10 @@ def installs_against_forecast_chart(ctx, charts, degraded: pd.DataFrame) -> str:
                              alt.Tooltip("deviation:Q", format="+.3f")],
                 )
             )
-        panels.append(marking_days_without_data(alt.layer(*layers), ctx.days_without_data)
-                      .properties(width=640, height=120, title=segment))
-    chart = alt.vconcat(*panels).properties(
-        title="Successful installs per UK day against the forecast, by segment"
-    ).resolve_scale(y="independent")
+        panels.append(with_properties(marking_days_without_data(layer(*layers), ctx.days_without_data),
+                                      width=640, height=120, title=segment))
+    chart = vconcat(*panels, title="Successful installs per UK day against the forecast, by segment",
+                    resolve={"scale": {"y": "independent"}})
     return charts.embed(chart, "Daily successful installs against the forecast per segment, with degraded days "
                                "and days with Category 1-2 incidents open marked",
                         installs_figures(actual, forecast, _daily_deviation(ctx), marks, open_per_day))
@@ -190,11 +189,10 @@ def installs_by_type_chart(ctx, charts) -> str:
                 tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N", "device_type:N", "outcome:N",
                          alt.Tooltip("value:Q", format=",.0f")],
             )
-            panels.append(marking_days_without_data(panel, ctx.days_without_data)
-                          .properties(width=190, height=70, title=title))
-        rows.append(alt.hconcat(*panels))
-    chart = alt.vconcat(*rows).properties(
-        title="Successful and failed installs per UK day, by segment and device type")
+            panels.append(with_properties(marking_days_without_data(panel, ctx.days_without_data),
+                                          width=190, height=70, title=title))
+        rows.append(hconcat(*panels))
+    chart = vconcat(*rows, title="Successful and failed installs per UK day, by segment and device type")
     return charts.embed(chart, "Daily successful and failed installs per segment and device type (CHF, ESME, GSME)",
                         installs_by_type_figures(data))
 

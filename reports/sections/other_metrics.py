@@ -11,7 +11,8 @@ import html
 
 import pandas as pd
 
-from reports.charts import SEGMENT_ORDER, by_day_and_segment, daily_lines, figures_table, marking_days_without_data
+from reports.charts import (SEGMENT_ORDER, by_day_and_segment, daily_lines, figures_table, marking_days_without_data,
+                            with_properties)
 from reports.format import number, status, table
 from reports.sections import Section
 
@@ -73,7 +74,7 @@ def _daily(ctx, charts, daily: pd.DataFrame, caption: str) -> str:
     figures = figures_table(by_day_and_segment(points.assign(figure="value")[["day", "segment", "figure", "value"]],
                                                {"value": header}),
                             {header: unit if unit in ("pct", "count", "ratio") else None}, f"{caption}, daily")
-    return charts.embed(chart.properties(title=f"{caption}: daily, by segment"),
+    return charts.embed(with_properties(chart, title=f"{caption}: daily, by segment"),
                         f"{caption}: a line per segment across the UK days of the month, each segment a colour and a "
                         "point shape", figures)
 

@@ -18,6 +18,7 @@ import altair as alt
 import pandas as pd
 
 from pmr.metric_declarations import duration
+from reports.charts import layer
 from reports.format import esc, number, table
 from reports.sections import Section, ids
 from reports.sections.installs import render_installs
@@ -137,8 +138,7 @@ def _firmware(ctx, charts) -> str:
             x=alt.X("pct:Q", title="% of the population in brackets", scale=alt.Scale(domain=[0, 100])),
             tooltip=["stage:N", alt.Tooltip("label:N", title="share")],
         ).transform_calculate(label="format(datum.pct, '.2f') + '%'")  # as the tables print it
-        chart = (base.mark_bar(color="#1d3557")
-                 + base.mark_text(align="left", dx=4).encode(text="label:N")).properties(
+        chart = layer(base.mark_bar(color="#1d3557"), base.mark_text(align="left", dx=4).encode(text="label:N"),
             width=440, height=30 * len(data),
             title=alt.TitleParams("The firmware journey", subtitle="Each bar is a share of its own population, "
                                   "in brackets: not a funnel of one set of requests"))

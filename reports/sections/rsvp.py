@@ -11,7 +11,8 @@ import altair as alt
 import pandas as pd
 
 from reports.charts import (SEGMENT_ORDER, TOOLTIP_NUMBER, by_day_and_segment, daily_axes, daily_lines,
-                            figures_table, level_names, level_rules, marking_days_without_data, segment_channels)
+                            figures_table, layer, level_names, level_rules, marking_days_without_data,
+                            segment_channels, vconcat)
 from reports.format import esc, links_within, number, status, table
 from reports.sections import Section, ids
 
@@ -140,7 +141,7 @@ def _by_target(srvs: pd.DataFrame, column: str) -> str:
 WITH_HAN, WITHOUT_HAN = "including the HAN", "excluding the HAN (interim)"
 
 
-def _rtt_panel(rtt: pd.DataFrame, han_free: pd.DataFrame) -> alt.Chart | alt.LayerChart:
+def _rtt_panel(rtt: pd.DataFrame, han_free: pd.DataFrame) -> alt.Chart | dict:
     """The average RTT per segment, and for requests the interim HAN-free time beside it
     (dashed; seed section 2.3.1 asks for both). Alerts have no HAN-free time."""
     if han_free.empty:
@@ -150,7 +151,7 @@ def _rtt_panel(rtt: pd.DataFrame, han_free: pd.DataFrame) -> alt.Chart | alt.Lay
                alt.Tooltip("value:Q", format=TOOLTIP_NUMBER, title="seconds")]
     # the points as a layer of their own: drawn on the dashed lines, they leave the
     # dash legend with no symbol
-    return alt.layer(
+    return layer(
         axes.mark_line().encode(
             strokeDash=alt.StrokeDash("rtt:N", title="Average RTT", sort=[WITH_HAN, WITHOUT_HAN],
                                       legend=alt.Legend(symbolType="stroke", symbolStrokeColor="#444444",
@@ -160,7 +161,7 @@ def _rtt_panel(rtt: pd.DataFrame, han_free: pd.DataFrame) -> alt.Chart | alt.Lay
     )
 
 
-def _within_target_panel(within: pd.DataFrame, target: float | None, minimum: float | None) -> alt.LayerChart:
+def _within_target_panel(within: pd.DataFrame, target: float | None, minimum: float | None) -> dict:
     """The daily share within the Target Response Time, on an axis that starts just
     below the lowest point or the minimum (on 0-100 every line lay flat at the top), with
     the target and minimum as named red rules."""
@@ -173,7 +174,7 @@ def _within_target_panel(within: pd.DataFrame, target: float | None, minimum: fl
               if value is not None}
     if levels:
         layers = [level_rules(levels, scale), *layers, level_names(levels, scale)]
-    return alt.layer(*layers)
+    return layer(*layers)
 
 
 def _daily_chart(ctx, charts, process: str, title: str) -> str:
@@ -200,8 +201,9 @@ def _daily_chart(ctx, charts, process: str, title: str) -> str:
         daily_lines(series("pct_failed").assign(figure="failed"), "Failed (%)"),
         daily_lines(volume, "Volume"),
     ]
-    chart = alt.vconcat(*(marking_days_without_data(panel, ctx.days_without_data) for panel in panels)).properties(title=f"{title}: daily average and median RTT, share within the Target Response Time, share "
-                       "failed and volume by segment")
+    chart = vconcat(*(marking_days_without_data(panel, ctx.days_without_data) for panel in panels),
+                    title=f"{title}: daily average and median RTT, share within the Target Response Time, share "
+                          "failed and volume by segment")
     han_free = " (with the interim time excluding the HAN)" if not series("mean_rtt_excl_han_s").empty else ""
     return charts.embed(chart, f"{title}: daily average round-trip time{han_free}, median round-trip time, share "
                                "delivered within the Target Response Time against its levels, share failed (Payload) "
