@@ -60,7 +60,8 @@ class ChartEmbedder:
         without JavaScript) the canvas says what the chart shows and where its figures
         are. `figures` (figures_table) follows the chart, folded, so that a reader who
         cannot see the chart or hover its points (a screen reader, the keyboard) reads
-        every figure it draws."""
+        every figure it draws. `chart`: an Altair chart, or one composed by layer,
+        vconcat, hconcat or with_properties."""
         self.count += 1
         element = f"chart-{self.count}"
         spec = json.dumps(top_level(chart), sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
