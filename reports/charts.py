@@ -91,7 +91,10 @@ def vega_lite(chart: alt.TopLevelMixin | dict) -> dict:
         return chart
     spec = chart.to_dict(validate=False)  # top_level checks the whole chart
     del spec["$schema"]
-    spec.pop("config", None)
+    if spec.pop("config", None) not in (None, _altair_top_level()["config"]):
+        # Vega-Lite reads config at the top only: inside a composed chart it would be lost
+        raise ValueError("a chart to compose has its own configure_*() settings: give them to the composed chart "
+                         "instead, with_properties(chart, config={...})")
     return spec
 
 

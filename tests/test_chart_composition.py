@@ -59,3 +59,8 @@ def test_a_composition_vega_lite_does_not_allow_is_refused_by_name():
         layer(_lines([1.0, 2.0], width=300), _lines([1.0, 2.0], width=200))
     with pytest.raises(ValueError, match="not valid Vega-Lite"):
         top_level(vconcat(_lines([1.0, 2.0]), spacing="wide"))
+    # a chart's configure_*() is read at the top of the page's chart only: not lost inside it
+    with pytest.raises(ValueError, match="own configure"):
+        layer(_lines([1.0, 2.0]).configure_axis(grid=False), _rule(1.0))
+    configured = top_level(with_properties(layer(_lines([1.0, 2.0]), _rule(1.0)), config={"axis": {"grid": False}}))
+    assert configured["config"] == {"axis": {"grid": False}}
