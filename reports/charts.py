@@ -79,8 +79,8 @@ class ChartEmbedder:
 # deeply, at every level of nesting, and a daily chart nests four levels (a panel's rules,
 # lines and names, the band of days without data, the panels): that copying was most of
 # a page's render time, twice as much with days without data. So charts are composed as
-# their Vega-Lite dicts: each Altair chart turned into its dict (and checked against the
-# schema) once, the whole composed chart checked once more by top_level.
+# their Vega-Lite dicts: each Altair chart turned into its dict once, unchecked, and the
+# whole composed chart checked against the schema once, by top_level.
 
 
 def vega_lite(chart: alt.TopLevelMixin | dict) -> dict:
@@ -98,14 +98,16 @@ def vega_lite(chart: alt.TopLevelMixin | dict) -> dict:
     return spec
 
 
-def _plain(value):
-    return value.to_dict() if isinstance(value, alt.SchemaBase) else value
+def _plain(properties: dict) -> dict:
+    """Top-level properties as Vega-Lite values (an alt.TitleParams as its dict)."""
+    return {name: value.to_dict() if isinstance(value, alt.SchemaBase) else value
+            for name, value in properties.items()}
 
 
 def with_properties(chart: alt.TopLevelMixin | dict, **properties) -> dict:
     """`chart` with the top-level `properties` of Altair's .properties() (title, width,
     height, resolve ...; Altair values such as alt.TitleParams allowed)."""
-    return {**vega_lite(chart), **{name: _plain(value) for name, value in properties.items()}}
+    return {**vega_lite(chart), **_plain(properties)}
 
 
 def _compose(kind: str, charts, properties: dict) -> dict:
@@ -116,7 +118,7 @@ def _compose(kind: str, charts, properties: dict) -> dict:
     spec = {kind: parts}
     if kind == "layer":
         spec.update(_lifted_from_layers(parts))
-    spec.update({name: _plain(value) for name, value in properties.items()})
+    spec.update(_plain(properties))
     if datasets:
         spec["datasets"] = datasets
     return spec
