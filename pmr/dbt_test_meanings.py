@@ -47,6 +47,11 @@ def generic_test_meaning(test: dict, nodes: dict) -> WordedTest | None:
                            f"select {column}, count(*) as times from {relation} group by all having count(*) > 1")
     if name == "not_null" and column:
         return WordedTest(f"{where}: {column} is empty in some row", f"select * from {relation} where {column} is null")
+    if name == "not_null_columns" and kwargs.get("columns"):
+        columns = list(kwargs["columns"])
+        empty = " union all ".join(f"select '{c}' as column_name from {relation} where {c} is null" for c in columns)
+        return WordedTest(f"{where}: a column that must have a value ({', '.join(columns)}) is empty in some row",
+                          f"select column_name, count(*) as rows_without_a_value from ({empty}) as empty group by all")
     if name == "accepted_values" and column:
         values = kwargs.get("values") or []
         listed = ", ".join(_sql_literal(v) for v in values)

@@ -19,6 +19,12 @@ def test_each_generic_test_says_what_broke_where():
     assert str(generic_test_meaning(_node("not_null", column_name="value"), NODES)) == (
         'seeds/parameters.csv: value is empty in some row (the rows: pmr sql --live "select * from reference.parameters where value '
         'is null")')
+    assert str(generic_test_meaning(_node("not_null_columns", "model.p.fct_alerts", columns=["alert_id", "smets"]),
+                                    NODES)) == (
+        'marts.fct_alerts: a column that must have a value (alert_id, smets) is empty in some row (the rows: pmr sql '
+        '--live "select column_name, count(*) as rows_without_a_value from (select \'alert_id\' as column_name from '
+        'marts.fct_alerts where alert_id is null union all select \'smets\' as column_name from marts.fct_alerts where '
+        'smets is null) as empty group by all")')
     assert str(generic_test_meaning(_node("accepted_values", "model.p.fct_alerts", column_name="alert_kind",
                                          values=["device", "dcc"]), NODES)) == (
         "marts.fct_alerts: alert_kind holds a value that is not one of device, dcc (the rows: pmr sql --live \"select "

@@ -562,7 +562,11 @@ def test_pmr_check_runs_the_seeds_tests_and_shows_the_rows_at_fault(tmp_path):
 
     project = copy_project(tmp_path / "project")
     levels = project / "seeds" / "service_levels.csv"
-    levels.write_text(levels.read_text() + "alerts_within_sla,99.5,97,pct,Alerts again,confirmed\n")
+    # and a required value left out: the source of the RSVP level
+    rsvp_level = "pct_within_trt,99,96,pct,Service Responses within the Target Response Time,"
+    assert rsvp_level + "metrics.md v1 §2 (unverified)\n" in levels.read_text()
+    levels.write_text(levels.read_text().replace(rsvp_level + "metrics.md v1 §2 (unverified)", rsvp_level)
+                      + "alerts_within_sla,99.5,97,pct,Alerts again,confirmed\n")
     parameters = project / "seeds" / "parameters.csv"
     parameters.write_text(parameters.read_text().replace("fw_delivery_window_s,432000,", "fw_delivery_window_s,5,"))
     catalogue = project / "seeds" / "srv_catalogue.csv"
@@ -573,6 +577,9 @@ def test_pmr_check_runs_the_seeds_tests_and_shows_the_rows_at_fault(tmp_path):
     assert checked.returncode == 1 and "dbt project: compiles" in checked.stdout
     assert ("unique_service_levels_service_level: seeds/service_levels.csv: a value of service_level appears more "
             "than once:\n    service_level=alerts_within_sla, times=2\n") in checked.stderr
+    assert ("not_null_service_levels: seeds/service_levels.csv: a column that must have a value (service_level, target, "
+            "minimum, unit, description, source) is empty in some row:\n    column_name=source, rows_without_a_value=1\n"
+            ) in checked.stderr
     # the singular test's own rows: the window (5 days, named once) against the longest TRT, now 6 days
     assert ("assert_response_follow_up_is_the_longest_trt: seeds/parameters.csv response_follow_up_s must equal the "
             "longest Target Response Time") in checked.stderr
