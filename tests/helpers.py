@@ -159,3 +159,35 @@ def run_project_copy(project: Path, *args: str):
     env = dict(os.environ, PYTHONPATH=str(project))
     return subprocess.run([sys.executable, "-m", "pmr.cli", *args], cwd=project, env=env,
                           capture_output=True, text=True, timeout=900)
+
+
+def project_with(tmp_path, yaml_text: str | None, sql: str = "select 1 as value"):
+    """A copy of the project (copy_project) with a new metric model `metric_zz_new`:
+    its SQL, and its YAML unless `yaml_text` is None."""
+    import textwrap
+
+    project = copy_project(tmp_path / "project")
+    (project / "models" / "metrics" / "metric_zz_new.sql").write_text(sql)
+    if yaml_text is not None:
+        (project / "models" / "metrics" / "_metric_zz_new.yml").write_text(textwrap.dedent(yaml_text))
+    return project
+
+
+NEW_METRIC = """
+    version: 2
+    models:
+      - name: metric_zz_new
+        config:
+          meta:
+            pmr_metrics:
+              - metric_id: zz.new
+                requirement: R1
+                kind: measure
+                unit: {unit}
+                service_level: {level}
+                follow_up: [{follow_up}]
+"""
+
+
+def new_metric(unit="pct", level="pct_within_trt", follow_up="response_follow_up_s"):
+    return NEW_METRIC.format(unit=unit, level=level, follow_up=follow_up)

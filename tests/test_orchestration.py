@@ -309,7 +309,7 @@ def test_a_second_run_of_the_month_starts_from_the_first_runs_parse(dagster_runs
 
 def test_a_broken_metric_declaration_stops_the_job_before_ingest(code, tmp_path, monkeypatch):
     import orchestration.ingest
-    from tests.test_metric_contract import new_metric, project_with
+    from tests.helpers import new_metric, project_with
 
     monkeypatch.setattr(orchestration.ingest, "PROJECT_DIR", project_with(tmp_path, new_metric(unit="percent")))
     db = tmp_path / "w.duckdb"
