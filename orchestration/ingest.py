@@ -13,8 +13,8 @@ from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_
 from pmr import PROJECT_DIR, SOURCES
 from pmr.metric_declarations import MetricDefinitionError, check_declarations
 from pmr.metric_docs import undocumented_warnings
-from pmr.pipeline import (RunRefused, check_landing_holds_files, check_out_outside_landing,
-                          ingest_step)
+from pmr.pipeline import ingest_step
+from pmr.run_refusals import RunRefused, check_landing_holds_files, check_out_outside_landing
 from pmr.publish import check_publishable
 from pmr.run_log import close_abandoned_logs
 from pmr.warehouse import MachineLimit, WarehouseLocked
@@ -64,7 +64,7 @@ def _describe(problem: Exception) -> str:
 
 
 def _check_run_can_start(month: str, pmr: PmrSettings) -> list:
-    """The refusals of pmr.pipeline.check_run_can_start, each naming the setting to change:
+    """The refusals of pmr.run_refusals.check_run_can_start, each naming the setting to change:
     the month's first (orchestration.runs.refuse_month, which every step's MonthRun.open
     repeats), then the folders' and the declarations'. Returns the metric models declared."""
     refuse_month(month)

@@ -155,7 +155,8 @@ def cmd_inject_faults(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from pmr.metric_declarations import MetricDefinitionError
-    from pmr.pipeline import PublicationBlocked, RunRefused, run_month
+    from pmr.pipeline import PublicationBlocked, run_month
+    from pmr.run_refusals import RunRefused
     from pmr.warehouse import MachineLimit, machine_limit
 
     try:

@@ -28,23 +28,17 @@ from typing import Callable
 
 import duckdb
 
-from pmr import PROJECT_DIR, SOURCES, build_state, gate, metric_declarations, metrics, publish, reading_copy, run_claim
-from pmr.calendar import (
-    deadline,
-    month_has_ended,
-    parse_month,
-    period_bounds_utc,
-    previous_month,
-    publication_timeliness,
-)
+from pmr import PROJECT_DIR, build_state, gate, metrics, publish, reading_copy, run_claim
+from pmr.calendar import parse_month, previous_month, publication_timeliness
 from pmr.dbt_runner import DbtResult, run_dbt, target_path_for
 from pmr.definitions import definitions_record
-from pmr.ingest import ingest, landing_files
+from pmr.ingest import ingest
 from pmr.metric_docs import undocumented_warnings
 from pmr.metric_tables import CATALOGUE
 from pmr.run_log import (RUN_LOG, RunLog, close_abandoned_logs, complete_timeliness, failed_caveats, published_run_log,
                          reports_made_stale, requirement_4_phrase, utc_now_iso)
-from pmr.warehouse import check_warehouse_name, connect, db_path, memory_limit
+from pmr.run_refusals import RunRefused, check_run_can_start
+from pmr.warehouse import check_warehouse_name, connect, db_path
 
 Progress = Callable[[str], None]
 DBT_BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
@@ -53,82 +47,6 @@ DBT_BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
 def publication_clock() -> dt.datetime:
     """The instant a report is published at (a function, so tests can set it)."""
     return dt.datetime.now(dt.timezone.utc)
-
-
-class RunRefused(ValueError):
-    """The run cannot start: nothing was read, built or written."""
-
-
-def check_month_can_be_reported(month: str, now: dt.datetime) -> None:
-    """RunRefused for a month that has not ended (the PMR covers complete UK months; a
-    partial one would publish as if final) or whose Working Days the bank-holiday seed
-    does not cover. `pmr run` and the Dagster job both ask this first."""
-    parse_month(month)
-    if not month_has_ended(month, now):
-        _, end = period_bounds_utc(month)
-        raise RunRefused(f"{month} has not ended yet (it ends {end:%Y-%m-%d %H:%M} UTC); "
-                         "the report covers complete months")
-    try:
-        deadline(month)
-    except ValueError as error:
-        raise RunRefused(str(error)) from None
-
-
-def check_run_can_start(month: str, landing: Path, now: dt.datetime,
-                        out: Path | None = None) -> list[metric_declarations.MetricModel]:
-    """Refuse, before any step, a month check_month_can_be_reported refuses, a landing
-    or output path that is not a folder, an output folder inside the landing folder, an
-    `<out>/<month>` that publish could not replace (a real file or folder, not its
-    link), an unusable PMR_MEMORY_LIMIT, a
-    landing folder with no landing file, and a metric declaration that breaks
-    docs/adding-a-metric.md (MetricDefinitionError). Returns the metric models declared."""
-    check_month_can_be_reported(month, now)
-    if out is not None and Path(out).exists() and not Path(out).is_dir():
-        raise RunRefused(f"output path is not a folder: {out}")
-    if out is not None:
-        check_out_outside_landing(Path(out), Path(landing))
-        try:
-            publish.check_publishable(Path(out), month)
-        except FileExistsError as error:
-            raise RunRefused(str(error)) from None
-    try:
-        memory_limit()
-    except ValueError as error:
-        raise RunRefused(str(error)) from None
-    check_landing_holds_files(landing)
-    return metric_declarations.check_declarations(PROJECT_DIR)
-
-
-def check_out_outside_landing(out: Path, landing: Path) -> None:
-    """RunRefused for an output folder inside the landing folder (or the landing folder
-    itself), where the next run would read the published files as landing files and the
-    gate block every run after the first; a hidden folder there is fine (ingest skips
-    it). `pmr run` and the Dagster job both ask this."""
-    out, landing = Path(out).resolve(), Path(landing).resolve()
-    if out != landing and landing not in out.parents:
-        return
-    if any(part.startswith(".") for part in out.relative_to(landing).parts):
-        return
-    raise RunRefused(f"the output folder {out} is inside the landing folder {landing}: the next run would read the "
-                     "published files as landing files; publish outside the landing folder")
-
-
-def check_landing_holds_files(landing: Path) -> None:
-    """RunRefused for a landing path that is missing, not a folder, or holds no landing
-    file (an unmounted share, a wrong path): ingesting it would empty raw.* and build
-    a month of nothing. `pmr run` and the Dagster job both ask this before ingest."""
-    if not Path(landing).exists():
-        raise RunRefused(f"landing folder not found: {landing}")
-    if not Path(landing).is_dir():
-        raise RunRefused(f"landing path is not a folder: {landing}")
-    if not landing_files(Path(landing)):
-        # a folder one level down that is a landing folder (landing/ for landing/demo/): the likely meaning
-        nested = sorted(str(child) for child in Path(landing).iterdir()
-                        if child.is_dir() and not child.name.startswith(".") and landing_files(child))
-        hint = f"; {' and '.join(nested)} hold{'s' if len(nested) == 1 else ''} some: pass it as --landing" \
-            if nested else ""
-        raise RunRefused(f"{landing} holds no landing file: the extracts go in its source folders "
-                         f"({', '.join(s + '/' for s in SOURCES)}) as .csv, .csv.gz or .parquet files{hint}")
 
 
 class PublicationBlocked(RuntimeError):

@@ -292,7 +292,7 @@ def test_a_warehouse_name_with_a_quote_is_refused_before_any_step(tmp_path, land
 def test_an_output_folder_hidden_inside_the_landing_folder_is_allowed(tmp_path):
     """Ingest skips hidden entries, so `landing/.out` is never read as landing files;
     `landing/out` and the landing folder itself would be."""
-    from pmr.pipeline import RunRefused, check_out_outside_landing
+    from pmr.run_refusals import RunRefused, check_out_outside_landing
 
     landing = tmp_path / "landing"
     check_out_outside_landing(landing / ".out" / "reports", landing)

@@ -324,9 +324,9 @@ def test_a_broken_metric_declaration_stops_the_job_before_ingest(code, tmp_path,
 def test_a_month_that_has_not_ended_is_refused_before_ingest(code, tmp_path, monkeypatch):
     """A job launched with a partition tag for the current month (the CLI does not check
     it has ended) is refused as `pmr run` refuses it: nothing read, built or published."""
-    import pmr.pipeline
+    import pmr.run_refusals
 
-    monkeypatch.setattr(pmr.pipeline, "month_has_ended", lambda month, now: False)
+    monkeypatch.setattr(pmr.run_refusals, "month_has_ended", lambda month, now: False)
     db, out = tmp_path / "w.duckdb", tmp_path / "out"
     result = run_job(month_job(code, write_good_landing(tmp_path / "landing"), out, db))
     [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
@@ -353,9 +353,9 @@ def test_a_month_before_the_first_partition_is_refused_before_ingest(code, tmp_p
 def test_a_run_of_a_few_assets_is_refused_for_a_month_that_has_not_ended(code, tmp_path, monkeypatch):
     """Every step refuses the month as the ingest does (MonthRun.open), so a run of the
     report alone, or of the build and the report without the ingest, is refused too."""
-    import pmr.pipeline
+    import pmr.run_refusals
 
-    monkeypatch.setattr(pmr.pipeline, "month_has_ended", lambda month, now: False)
+    monkeypatch.setattr(pmr.run_refusals, "month_has_ended", lambda month, now: False)
     out = tmp_path / "out"
     job = month_job(code, write_good_landing(tmp_path / "landing"), out, tmp_path / "w.duckdb")
     with dg.DagsterInstance.ephemeral() as instance:
@@ -374,7 +374,7 @@ def test_the_next_run_closes_the_log_of_a_dagster_run_killed_outright(code, tmp_
     import subprocess
     import sys
 
-    import pmr.pipeline
+    import pmr.run_refusals
 
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
@@ -382,7 +382,7 @@ def test_the_next_run_closes_the_log_of_a_dagster_run_killed_outright(code, tmp_
     killed.mkdir(parents=True)
     RunLog(month=MONTH, landing="l", warehouse="w", orchestrator="dagster", run_id="0123abcd" * 4, pid=gone.pid,
            host=socket.gethostname()).write(killed)
-    monkeypatch.setattr(pmr.pipeline, "month_has_ended", lambda month, now: False)
+    monkeypatch.setattr(pmr.run_refusals, "month_has_ended", lambda month, now: False)
     result = run_job(month_job(code, write_good_landing(tmp_path / "landing"), tmp_path / "out", tmp_path / "w.duckdb"))
     assert "has not ended yet" in failures(result)
     assert (f"closed the run log of an earlier Dagster run killed before it finished: {killed / 'run-log.json'} "
