@@ -14,9 +14,9 @@ from pmr import PROJECT_DIR, SOURCES
 from pmr.metric_declarations import MetricDefinitionError, check_declarations
 from pmr.metric_docs import undocumented_warnings
 from pmr.pipeline import ingest_step
-from pmr.run_refusals import RunRefused, check_landing_holds_files, check_out_outside_landing
 from pmr.publish import check_publishable
 from pmr.run_log import close_abandoned_logs
+from pmr.run_refusals import RunRefused, check_landing_holds_files, check_out_outside_landing
 from pmr.warehouse import MachineLimit, WarehouseLocked
 
 RAW_TABLES = (

@@ -14,9 +14,9 @@ import duckdb
 
 from orchestration.settings import FIRST_MONTH, PmrSettings
 from pmr.pipeline import run_folder_for
-from pmr.run_refusals import RunRefused, check_month_can_be_reported
 from pmr.publish import RUNS, shows
 from pmr.run_log import RUN_LOG, RunLog, open_run_log, utc_now_iso
+from pmr.run_refusals import RunRefused, check_month_can_be_reported
 from pmr.warehouse import MachineLimit, WarehouseLocked, machine_limit
 
 
