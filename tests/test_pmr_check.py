@@ -141,3 +141,28 @@ def test_pmr_check_leaves_out_dbts_lines_about_itself_but_never_an_error():
            "Found a cycle: model.pmr.metric_zz_new --> model.pmr.metric_zz_new")
     assert _without_dbt_preamble(log).splitlines() == [
         "12:00:05  Encountered an error:", "Found a cycle: model.pmr.metric_zz_new --> model.pmr.metric_zz_new"]
+
+
+def test_the_incremental_check_builds_the_models_an_incremental_build_changes():
+    """Incremental models, and models calling build_mode or incremental_recompute
+    directly or through other macros; not a model that only reads one of those, nor
+    one calling an unrelated macro (the full build ran their SQL)."""
+    from pmr.project_check import models_an_incremental_build_changes
+
+    def macro(name, *calls):
+        return f"macro.p.{name}", {"name": name, "depends_on": {"macros": [f"macro.p.{c}" for c in calls]}}
+
+    def model(name, *calls, materialized="table"):
+        return f"model.p.{name}", {"name": name, "resource_type": "model", "config": {"materialized": materialized},
+                                   "depends_on": {"macros": [f"macro.p.{c}" for c in calls]}}
+
+    manifest = {"macros": dict([macro("build_mode"), macro("incremental_recompute", "build_mode"),
+                                macro("touched_keys", "build_mode"), macro("touched_rows", "touched_keys"),
+                                macro("segment_of")]),
+                "nodes": dict([model("fct", "incremental_recompute", materialized="incremental"),
+                               model("inc_without_macros", materialized="incremental"),
+                               model("keys", "touched_rows"), model("mode", "build_mode"),
+                               model("reads_keys"), model("segments", "segment_of"),
+                               ("test.p.not_null_keys", {"name": "not_null_keys", "resource_type": "test",
+                                                         "config": {}, "depends_on": {"macros": ["macro.p.build_mode"]}})])}
+    assert models_an_incremental_build_changes(manifest) == ["fct", "inc_without_macros", "keys", "mode"]
