@@ -34,8 +34,8 @@ FULL, INCREMENTAL = "full", "incremental"
 # The code that reads landing files into raw.* (pmr.ingest and what it reads with):
 # when it changes, ingest reads every file again, not only new and changed ones
 READER_PATHS = (
-    "pmr/contract.py", "pmr/ingest.py", "pmr/landing_file.py", "pmr/landing_parquet.py", "pmr/csv_header.py",
-    "pmr/delivered_format.py", "pmr/gzip_salvage.py", "pmr/csv_line_endings.py",
+    "pmr/contract.py", "pmr/ingest.py", "pmr/landing_file.py", "pmr/landing_csv.py", "pmr/landing_parquet.py",
+    "pmr/csv_header.py", "pmr/delivered_format.py", "pmr/gzip_salvage.py", "pmr/csv_line_endings.py",
 )
 READER_ENGINES = ("duckdb",)
 # What the staged tables are a function of, besides the landing files. The reader is

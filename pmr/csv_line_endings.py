@@ -1,5 +1,5 @@
 """Carriage returns that DuckDB's CSV parser stops on ("the CSV Parser state machine
-reached an invalid state"), in the copy of a landing file that pmr.landing_file reads
+reached an invalid state"), in the copy of a landing file that pmr.landing_csv reads
 instead: a file whose lines end in both CRLF and LF (appended to on two platforms),
 and a carriage return inside an unquoted value, which no line ending explains."""
 

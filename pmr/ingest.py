@@ -1,7 +1,7 @@
 """Landing-zone ingest: make every CSV and Parquet file of the landing folder
 readable by the staging models, with nothing read lost.
 
-Each file is read by `pmr.landing_file` (CSV copied as text into `raw.<source>_csv`)
+Each file is read by `pmr.landing_csv` (CSV copied as text into `raw.<source>_csv`)
 or `pmr.landing_parquet` (Parquet checked in place) or skipped with its reason, and
 recorded in `raw.landing_files`. `raw.<source>_parquet` is a view over the accepted
 Parquet files (no copy: the extracts are already typed and columnar).
@@ -28,9 +28,9 @@ import duckdb
 from pmr import SOURCES, build_state
 from pmr.contract import CONTRACT, FILE_SUFFIXES, column_names
 from pmr.raw_descriptions import describe_raw
+from pmr.landing_csv import read_csv_file, rows_swallowed_by_a_quote
 from pmr.landing_file import (RAW_SCHEMA, FileSkipped, UnreadableRows, file_columns, file_format, file_literal,
-                              forget, glob_escaped, ident, nameable_by_duckdb, read_csv_file, restart_file,
-                              rows_swallowed_by_a_quote, sql_str)
+                              forget, glob_escaped, ident, nameable_by_duckdb, restart_file, sql_str)
 from pmr.landing_parquet import (FILE_NAME_COLUMN, NANOSECOND_TYPES, quarantine_unreadable_rows, read_type,
                                  register_parquet)
 from pmr.warehouse import machine_limit

@@ -61,7 +61,7 @@ def test_a_full_temporary_folder_stops_the_ingest_naming_the_file_and_leaves_no_
     """A CSV file mixing CRLF and LF line endings is read through a copy with LF endings
     in the temporary folder. On a full temporary folder the bare OSError named neither
     the file nor the folder, left the part written, and the file's transaction open."""
-    from pmr import landing_file
+    from pmr import landing_csv
     from pmr.ingest import ingest
 
     landing = tmp_path / "landing"
@@ -71,7 +71,7 @@ def test_a_full_temporary_folder_stops_the_ingest_naming_the_file_and_leaves_no_
     scratch = tmp_path / "tmp" / "pmr-csv-x"
     scratch.mkdir(parents=True)
     (scratch / "lf.csv").symlink_to("/dev/full")
-    monkeypatch.setattr(landing_file.tempfile, "mkdtemp", lambda prefix: str(scratch))
+    monkeypatch.setattr(landing_csv.tempfile, "mkdtemp", lambda prefix: str(scratch))
     with warehouse.connect(tmp_path / "w.duckdb") as con:
         with pytest.raises(warehouse.OutOfDisk) as stopped:
             ingest(con, landing)
