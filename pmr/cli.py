@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 import os
 import signal
 import sys
 import time
-from pathlib import Path
 
 import duckdb
 
 from pmr.ad_hoc import SHOWN_ROWS, cmd_sql
+from pmr import cli_arguments as arguments
 from pmr.figure_diff import add_diff_command
 from pmr.project_check import cmd_check
 from pmr.run_history import cmd_runs
@@ -43,51 +42,6 @@ def _raise_terminated(signum, frame):
 
 def progress(message: str) -> None:
     print(f"[{time.perf_counter() - _STARTED:7.1f}s] {message}", file=sys.stderr, flush=True)
-
-
-def _month(text: str) -> str:
-    from pmr.calendar import check_reportable
-
-    try:
-        check_reportable(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return text
-
-
-def _path(text: str) -> Path:
-    """A path argument; an empty one (an unset shell variable) would mean the current
-    folder or the default warehouse without a word."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("an empty path")
-    return Path(text)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a number greater than 0, got {text!r}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {text!r}")
-    return value
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -247,13 +201,14 @@ def build_parser() -> argparse.ArgumentParser:
         "call only: days already in the folder after the generated ones keep what the earlier call delivered "
         "late for them, with a warning.",
     )
-    generate.add_argument("--start", type=_date, required=True, help="first UK day, YYYY-MM-DD")
-    generate.add_argument("--days", type=_positive_int, required=True, help="number of days")
-    generate.add_argument("--scale", type=_positive_float, default=0.001,
+    generate.add_argument("--start", type=arguments.date, required=True, help="first UK day, YYYY-MM-DD")
+    generate.add_argument("--days", type=arguments.positive_int, required=True, help="number of days")
+    generate.add_argument("--scale", type=arguments.positive_float, default=0.001,
                           help="1.0 = national volume (about 17M requests and 50M alerts a day); default 0.001")
     generate.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    generate.add_argument("--landing", type=_path, required=True, help="landing folder to write")
-    generate.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="file format (default parquet)")
+    generate.add_argument("--landing", type=arguments.path, required=True, help="landing folder to write")
+    generate.add_argument("--format", choices=("parquet", "csv"), default="parquet",
+                          help="file format (default parquet)")
     generate.set_defaults(handler=cmd_generate)
 
     faults = commands.add_parser(
@@ -268,8 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
         "What was injected is recorded beside the landing folder as <name>.faults.json. Run it after pmr "
         "generate; running it again for the same day replaces that day's faults.",
     )
-    faults.add_argument("--landing", type=_path, required=True, help="landing folder holding the day's files")
-    faults.add_argument("--day", type=_date, required=True, help="UK day whose files are copied, YYYY-MM-DD")
+    faults.add_argument("--landing", type=arguments.path, required=True, help="landing folder holding the day's files")
+    faults.add_argument("--day", type=arguments.date, required=True, help="UK day whose files are copied, YYYY-MM-DD")
     faults.set_defaults(handler=cmd_inject_faults)
 
     run = commands.add_parser(
@@ -283,10 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
         "finished); 130 or 143 when stopped by Ctrl-C or SIGTERM (dbt is stopped too, and the run log, whose "
         "path is printed, says so).",
     )
-    run.add_argument("--month", type=_month, required=True, help="reporting period, YYYY-MM (UK local time)")
-    run.add_argument("--landing", type=_path, required=True, help="landing folder (docs/landing-contract.md)")
-    run.add_argument("--out", type=_path, required=True, help="folder that receives <MONTH>/")
-    run.add_argument("--db", type=_path, help="warehouse DuckDB file (default $PMR_DB or warehouse/pmr.duckdb)")
+    run.add_argument("--month", type=arguments.month, required=True, help="reporting period, YYYY-MM (UK local time)")
+    run.add_argument("--landing", type=arguments.path, required=True, help="landing folder (docs/landing-contract.md)")
+    run.add_argument("--out", type=arguments.path, required=True, help="folder that receives <MONTH>/")
+    run.add_argument("--db", type=arguments.path,
+                     help="warehouse DuckDB file (default $PMR_DB or warehouse/pmr.duckdb)")
     run.add_argument("--full-refresh", action="store_true",
                      help="read every landing file again and rebuild from all of them, even when only new files "
                           "arrived since the last build (by default such a build is incremental: "
@@ -308,7 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
         "sources, macros, Jinja, YAML, every column a model reads, and the columns of a metric model), in a full "
         "build and then in an incremental one (docs/incremental-builds.md), then the "
         "tests of the reference tables of seeds/ with the rows at fault (a key twice, a level or a TRT that breaks "
-        "its rule). Exit code 1 names the problem. Takes 40-50 seconds, about 10 s less from the second check on; "
+        "its rule). Exit code 1 names the problem. Takes 25-45 seconds, the first check of a checkout the "
+        "slowest (later ones start from the last one's parse of the project); "
         "pmr run makes the same declaration checks before it starts.",
     )
     check.set_defaults(handler=cmd_check)
@@ -318,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the due date (YYYY-MM-DD) of MONTH's report: the end of the 10th Working Day after "
         "the month ends, skipping weekends and the England and Wales bank holidays of seeds/uk_bank_holidays.csv.",
     )
-    deadline.add_argument("month", type=_month, help="reporting period, YYYY-MM")
+    deadline.add_argument("month", type=arguments.month, help="reporting period, YYYY-MM")
     deadline.set_defaults(handler=cmd_deadline)
 
     runs = commands.add_parser(
@@ -328,8 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
         "which step), with final or provisional figures, the definitions commit, and which one <out>/MONTH shows. "
         "Every earlier version of a published report stays there. Exit code 1 when the month has no runs.",
     )
-    runs.add_argument("--month", type=_month, required=True, help="reporting period, YYYY-MM")
-    runs.add_argument("--out", type=_path, required=True, help="the folder pmr run published into")
+    runs.add_argument("--month", type=arguments.month, required=True, help="reporting period, YYYY-MM")
+    runs.add_argument("--out", type=arguments.path, required=True, help="the folder pmr run published into")
     runs.set_defaults(handler=cmd_runs)
 
     sql = commands.add_parser(
@@ -350,14 +307,15 @@ def build_parser() -> argparse.ArgumentParser:
         "stops reading (| head), as for a shell command.",
     )
     sql.add_argument("query", nargs="+", help="the SQL, quoted as one argument")
-    sql.add_argument("--db", type=_path, help="warehouse DuckDB file (default $PMR_DB or warehouse/pmr.duckdb)")
+    sql.add_argument("--db", type=arguments.path,
+                     help="warehouse DuckDB file (default $PMR_DB or warehouse/pmr.duckdb)")
     sql.add_argument("--csv", action="store_true", help="write every row as CSV (a header line, then the rows)")
     sql.add_argument("--live", action="store_true",
                      help="read the warehouse itself, not its reading copy (the build of the last run that made "
                           "one): it cannot be read while a run is writing it")
     sql.set_defaults(handler=cmd_sql)
 
-    add_diff_command(commands, _path)
+    add_diff_command(commands, arguments.path)
 
     holidays = commands.add_parser(
         "holidays", help="regenerate the bank-holiday seed from the holidays package",
