@@ -4,7 +4,8 @@ successful), then `pmr run` runs the garbage month into the same out folder (exi
 the failed checks named, its quality.csv kept unpublished, the published report
 unchanged). The report asset refuses on its own when the gate did not pass in its run
 (dagster#25112, #33351). Settings and definitions: test_orchestration_settings.py;
-the schedule and sensors: test_orchestration_automation.py."""
+the schedule and sensors: test_orchestration_automation.py; what the job refuses
+before it reads a file: test_orchestration_refusals.py."""
 
 import contextlib
 import csv
@@ -21,6 +22,7 @@ import pytest
 from orchestration.runs import ALLOW_MISSING_DAYS_TAG
 from pmr.cli import main
 from pmr.run_log import RunLog
+from tests.dagster_jobs import failures, month_job, run_job
 from tests.gate_landings import MONTH, snapshot, write_garbage_landing, write_good_landing
 
 
@@ -32,28 +34,9 @@ def code():
     return dict(automation=automation, deadline=deadline, definitions=definitions, settings=settings)
 
 
-def month_job(code, landing, out, db):
-    settings = code["settings"].PmrSettings(landing=str(landing), out=str(out), db=str(db))
-    defs = code["definitions"].build_definitions(settings)
-    return defs.resolve_job_def("pmr_month")
-
-
-def run_job(job, **kwargs):
-    """The run's result, with its log messages (kept before the ephemeral instance closes)."""
-    with dg.DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(partition_key=MONTH, instance=instance, raise_on_error=False, **kwargs)
-        result.log_messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
-        return result
-
-
 def check_evaluations(result, name):
     return [e.event_specific_data for e in result.all_events
             if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.event_specific_data.check_name == name]
-
-
-def failures(result) -> str:
-    return "\n".join(f"{e.step_key}: {e.event_specific_data.error.message if e.event_specific_data else e.message}"
-                     for e in result.all_events if e.event_type_value == "STEP_FAILURE")
 
 
 def materialized(result):
@@ -72,7 +55,7 @@ def _dagster_runs(code, base):
     out, db = base / "out", base / "warehouse.duckdb"
     # the hand-made landings have rows on a few days of the month only: the good one
     # publishes only if the run's tag reaches the gate
-    good = run_job(month_job(code, write_good_landing(base / "good"), out, db),
+    good = run_job(month_job(write_good_landing(base / "good"), out, db),
                    tags={ALLOW_MISSING_DAYS_TAG: "true"})
     published = out / MONTH
     before = (published.resolve(), snapshot(published)) if published.exists() else (None, {})
@@ -87,7 +70,7 @@ def _dagster_runs(code, base):
     """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         notebook_read = [notebook.stdout.readline().strip()]
-        garbage = run_job(month_job(code, write_garbage_landing(base / "garbage"), out, db))
+        garbage = run_job(month_job(write_garbage_landing(base / "garbage"), out, db))
         # the CLI on its own copy of the garbage landing: new files, so a full build, as after a good month
         stderr = io.StringIO()
         with contextlib.redirect_stderr(stderr):
@@ -232,7 +215,7 @@ def test_the_report_refuses_without_a_passing_gate_in_its_run(code, tmp_path, da
 
     out = dagster_runs["out"]
     db = dagster_runs["out"].parent / "warehouse.duckdb"
-    job = month_job(code, tmp_path, out, db)
+    job = month_job(tmp_path, out, db)
     target, files = dagster_runs["before"]
 
     # 1. the report alone: no dbt build and no gate in this run
@@ -307,89 +290,6 @@ def test_a_second_run_of_the_month_starts_from_the_first_runs_parse(dagster_runs
     assert "Partial parsing enabled: 0 files deleted, 0 files added, 0 files changed" in second
 
 
-def test_a_broken_metric_declaration_stops_the_job_before_ingest(code, tmp_path, monkeypatch):
-    import orchestration.ingest
-    from tests.helpers import new_metric, project_with
-
-    monkeypatch.setattr(orchestration.ingest, "PROJECT_DIR", project_with(tmp_path, new_metric(unit="percent")))
-    db = tmp_path / "w.duckdb"
-    result = run_job(month_job(code, write_good_landing(tmp_path / "landing"), tmp_path / "out", db))
-    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert failure.step_key == "landing_ingest"
-    assert "a metric definition breaks the contract of docs/adding-a-metric.md: zz.new: unit 'percent' is not one of" in str(
-        failure.event_specific_data.error)
-    assert not db.exists()
-
-
-def test_a_month_that_has_not_ended_is_refused_before_ingest(code, tmp_path, monkeypatch):
-    """A job launched with a partition tag for the current month (the CLI does not check
-    it has ended) is refused as `pmr run` refuses it: nothing read, built or published."""
-    import pmr.run_refusals
-
-    monkeypatch.setattr(pmr.run_refusals, "month_has_ended", lambda month, now: False)
-    db, out = tmp_path / "w.duckdb", tmp_path / "out"
-    result = run_job(month_job(code, write_good_landing(tmp_path / "landing"), out, db))
-    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert failure.step_key == "landing_ingest"
-    assert "2026-10 has not ended yet (it ends 2026-11-01 00:00 UTC)" in str(failure.event_specific_data.error)
-    assert not db.exists() and not (out / MONTH).exists()
-
-
-def test_a_month_before_the_first_partition_is_refused_before_ingest(code, tmp_path, monkeypatch):
-    """A partition given as a run tag is checked against the partitions only after the
-    run: ingest refuses it first, as it refuses a month that has not ended."""
-    import orchestration.runs
-
-    monkeypatch.setattr(orchestration.runs, "FIRST_MONTH", "2026-11")
-    db, out = tmp_path / "w.duckdb", tmp_path / "out"
-    result = run_job(month_job(code, write_good_landing(tmp_path / "landing"), out, db))
-    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert failure.step_key == "landing_ingest"
-    assert "2026-10 is before the first monthly partition, 2026-11 (PMR_FIRST_MONTH)" in str(
-        failure.event_specific_data.error)
-    assert not db.exists() and not out.exists()
-
-
-def test_a_run_of_a_few_assets_is_refused_for_a_month_that_has_not_ended(code, tmp_path, monkeypatch):
-    """Every step refuses the month as the ingest does (MonthRun.open), so a run of the
-    report alone, or of the build and the report without the ingest, is refused too."""
-    import pmr.run_refusals
-
-    monkeypatch.setattr(pmr.run_refusals, "month_has_ended", lambda month, now: False)
-    out = tmp_path / "out"
-    job = month_job(code, write_good_landing(tmp_path / "landing"), out, tmp_path / "w.duckdb")
-    with dg.DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(partition_key=MONTH, instance=instance, raise_on_error=False,
-                                        asset_selection=[dg.AssetKey("pmr_report")])
-    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert "2026-10 has not ended yet" in str(failure.event_specific_data.error)
-    assert not out.exists()  # no run log either
-
-
-def test_the_next_run_closes_the_log_of_a_dagster_run_killed_outright(code, tmp_path, monkeypatch):
-    """A run started with `dagster job execute` has no daemon watching it: killed, its
-    log would say "running" for ever. The month's next run closes it first thing, even
-    when it is then refused (here: the month has not ended)."""
-    import socket
-    import subprocess
-    import sys
-
-    import pmr.run_refusals
-
-    gone = subprocess.Popen([sys.executable, "-c", "pass"])
-    gone.wait()
-    killed = tmp_path / "out" / ".runs" / MONTH / "20261102T060000Z-0123abcd"
-    killed.mkdir(parents=True)
-    RunLog(month=MONTH, landing="l", warehouse="w", orchestrator="dagster", run_id="0123abcd" * 4, pid=gone.pid,
-           host=socket.gethostname()).write(killed)
-    monkeypatch.setattr(pmr.run_refusals, "month_has_ended", lambda month, now: False)
-    result = run_job(month_job(code, write_good_landing(tmp_path / "landing"), tmp_path / "out", tmp_path / "w.duckdb"))
-    assert "has not ended yet" in failures(result)
-    assert (f"closed the run log of an earlier Dagster run killed before it finished: {killed / 'run-log.json'} "
-            "(failed)") in result.log_messages
-    assert RunLog.load(killed).status == "failed"
-
-
 def test_every_dbt_test_is_an_asset_check(code, tmp_path):
     """Including the singular tests of tests/dbt/, each tied to one model: a test with
     no ref, or two, would only be logged as an observation (dagster-dbt)."""
@@ -400,49 +300,6 @@ def test_every_dbt_test_is_an_asset_check(code, tmp_path):
     tests = {node["name"] for node in manifest_nodes("test")}
     assert tests - checks == set()
     assert {"assert_utc_to_uk_matches_the_tz_database", "assert_response_follow_up_is_the_longest_trt"} <= checks
-
-
-@pytest.mark.parametrize("make", ["empty", "missing"])
-def test_an_empty_or_missing_landing_folder_is_refused_before_ingest(code, tmp_path, make):
-    """As `pmr run` refuses it: an empty folder (a share not mounted) would otherwise empty
-    raw.* and run a whole build of nothing before the gate blocked it."""
-    landing, db, out = tmp_path / "landing", tmp_path / "w.duckdb", tmp_path / "out"
-    if make == "empty":
-        (landing / "service_requests").mkdir(parents=True)
-    result = run_job(month_job(code, landing, out, db))
-    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert failure.step_key == "landing_ingest"
-    expected = f"{landing} holds no landing file" if make == "empty" else f"landing folder not found: {landing}"
-    assert expected in str(failure.event_specific_data.error)
-    assert "PMR_LANDING" in str(failure.event_specific_data.error)
-    assert not db.exists() and not out.exists()  # as pmr run: a refused run writes nothing, no run log
-
-
-def test_an_output_folder_inside_the_landing_folder_is_refused_before_ingest(code, tmp_path):
-    """As `pmr run` refuses it: the next run would read the published files as landing
-    files, and the gate would block every run after the first."""
-    landing, db = tmp_path / "landing", tmp_path / "w.duckdb"
-    write_good_landing(landing)
-    result = run_job(month_job(code, landing, landing / "out", db))
-    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert failure.step_key == "landing_ingest"
-    error = str(failure.event_specific_data.error)
-    assert "is inside the landing folder" in error and "PMR_OUT and PMR_LANDING" in error
-    assert not db.exists() and not (landing / "out").exists()  # no run log either: it would be a landing entry
-
-
-def test_a_real_folder_where_the_report_link_goes_is_refused_before_ingest(code, tmp_path):
-    """As `pmr run` refuses it: publishing replaces the link <out>/<month>, so a real
-    folder there would fail the run only after the whole build."""
-    landing, db, out = tmp_path / "landing", tmp_path / "w.duckdb", tmp_path / "out"
-    write_good_landing(landing)
-    (out / MONTH).mkdir(parents=True)
-    result = run_job(month_job(code, landing, out, db))
-    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
-    assert failure.step_key == "landing_ingest"
-    error = str(failure.event_specific_data.error)
-    assert f"{out / MONTH} is a real folder, not a published report link" in error and "PMR_OUT" in error
-    assert not db.exists()
 
 
 def job_from_env():
