@@ -1,4 +1,4 @@
-"""Shared test helpers: hand-made landing folders and throwaway warehouses."""
+"""Shared test helpers: hand-made landing folders, throwaway warehouses and figures tables, copies of the project."""
 
 from __future__ import annotations
 
@@ -112,6 +112,15 @@ def metric(db: Path, metric_id: str, **breakdown) -> float | None:
     rows = query(db, f"select value from metrics.pmr_metrics where {' and '.join(where)}", params)
     assert len(rows) == 1, f"expected one row for {metric_id} {breakdown}, got {rows}"
     return rows[0][0]
+
+
+def figures_table(*rows: dict):
+    """A metrics table of a few hand-made figures: breakdowns and levels not given are empty."""
+    import pandas as pd
+
+    empty = dict(day=None, business_process=None, segment=None, device_type=None, service=None, time_band=None,
+                 category=None, target=None, minimum=None)
+    return pd.DataFrame([empty | row for row in rows])
 
 
 def check_in_browser(page: Path, screenshot: Path):

@@ -1,12 +1,14 @@
 """The page as a reader of the Panel sees it: RTT ranges, target times, averages far
 above the median, measures without a service level, install counts, late alert codes
-and the top-up shares, on the hand-made landing of tests/rsvp_landing.py."""
+and the top-up shares, on the hand-made landing of tests/rsvp_landing.py (sections from
+a few hand-made figures alone: test_report_hand_made_figures.py)."""
 
 import json
 
 import duckdb
 import pytest
 
+from tests.helpers import figures_table
 from tests.page_tables import PageTables, rows_of
 from tests.rsvp_landing import MONTH
 
@@ -217,76 +219,6 @@ def test_the_alerts_process_table_has_no_rows_that_cannot_apply_to_alerts(publis
     assert "<th scope=row>Alerts delivered within the Target Response Time" in alerts
 
 
-def _figures(*rows: dict):
-    """A metrics table of a few hand-made figures: breakdowns and levels not given are empty."""
-    import pandas as pd
-
-    empty = dict(day=None, business_process=None, segment=None, device_type=None, service=None, time_band=None,
-                 category=None, target=None, minimum=None)
-    return pd.DataFrame([empty | row for row in rows])
-
-
-def test_other_figures_show_a_measures_service_levels():
-    import pandas as pd
-
-    from reports.context import ReportContext
-    from reports.sections import other_metrics
-
-    metrics = _figures(
-        dict(metric_id="zz.pct", requirement="R1", kind="measure", unit="pct", segment="All", value=97.0,
-             target=99.0, minimum=96.0),
-        dict(metric_id="zz.pct", requirement="R1", kind="indicator", unit="pct", segment="North", value=95.0))
-    catalogue = pd.DataFrame([dict(metric_id="zz.pct", title="A new share")])
-    html = other_metrics.render(ReportContext(month=MONTH, con=None, metrics=metrics, catalogue=catalogue), None)
-    assert "<caption>A new share — zz.pct (R1, indicator, measure)</caption>" in html
-    assert "<th scope=col>segment</th><th scope=col>value (pct)</th><th scope=col>target</th><th scope=col>minimum</th><th scope=col>status</th>" in html
-    assert "<tr><th scope=row>North</th><td>95.00%</td><td>–</td><td>–</td><td></td></tr>" in html
-    assert "<tr><th scope=row>All</th><td>97.00%</td><td>99.00%</td><td>96.00%</td><td>target missed (minimum met)</td></tr>" in html
-
-
-def test_other_figures_draw_a_daily_figure_by_segment_and_fold_other_daily_tables():
-    import pandas as pd
-
-    from reports.charts import ChartEmbedder
-    from reports.context import ReportContext
-    from reports.sections import other_metrics
-
-    day = [pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-02")]
-    metrics = _figures(
-        dict(metric_id="zz.count", requirement="A1", kind="indicator", unit="count", segment="All", value=30.0),
-        *(dict(metric_id="zz.count", requirement="A1", kind="indicator", unit="count", segment=segment, day=d,
-               value=value) for segment, d, value in (("North", day[0], 4.0), ("North", day[1], 6.0),
-                                                      ("All", day[0], 11.0), ("All", day[1], 19.0))),
-        *(dict(metric_id="zz.codes", requirement="A1", kind="indicator", unit="count", category=code, day=d, value=v)
-          for code, d, v in (("AD1", day[0], 2.0), ("8F35", day[0], 5.0))))
-    catalogue = pd.DataFrame([dict(metric_id="zz.count", title="AD1 alerts"), dict(metric_id="zz.codes", title="Codes")])
-    html = other_metrics.render(ReportContext(month=MONTH, con=None, metrics=metrics, catalogue=catalogue),
-                                ChartEmbedder())
-    count = html[html.index("AD1 alerts — zz.count"):]
-    # the monthly figure stays a table; the daily ones are a chart with their table folded under it
-    assert "<tr><th scope=row>All</th><td>30</td></tr>" in count
-    assert 'aria-label="AD1 alerts — zz.count (A1, indicator): a line per segment' in count
-    figures = count[count.index("<details"):count.index("</details>")]
-    assert ("<summary>Table of the chart's figures: AD1 alerts — zz.count (A1, indicator), daily</summary>"
-            in figures)
-    assert ["".join(row.split("</tr>")[0]) for row in figures.split("<tr>")[2:]] == [
-        "<th scope=row>Thu 01 Oct</th><th scope=row>North</th><td>4</td>",
-        "<th scope=row>Thu 01 Oct</th><th scope=row>All</th><td>11</td>",
-        "<th scope=row>Fri 02 Oct</th><th scope=row>North</th><td>6</td>",
-        "<th scope=row>Fri 02 Oct</th><th scope=row>All</th><td>19</td>"]
-    # broken down by more than the segment: no line to draw, a folded table
-    codes = html[:html.index("AD1 alerts — zz.count")]
-    assert html.count("<figure") == 1 and "<summary>Daily figures: Codes — zz.codes (A1, indicator)</summary>" in codes
-    assert "<tr><th scope=row>2026-10-01</th><td>8F35</td><td>5</td></tr>" in codes
-    # a daily measure keeps its levels and status: a table, not a chart
-    levels = _figures(dict(metric_id="zz.pct", requirement="R1", kind="measure", unit="pct", segment="All", day=day[0],
-                           value=97.0, target=99.0, minimum=96.0))
-    measure = other_metrics.render(ReportContext(month=MONTH, con=None, metrics=levels, catalogue=catalogue),
-                                   ChartEmbedder())
-    assert "<figure" not in measure and "<summary>Daily figures: zz.pct — zz.pct (R1, measure)</summary>" in measure
-    assert "<td>97.00%</td><td>99.00%</td><td>96.00%</td><td>target missed (minimum met)</td>" in measure
-
-
 def test_late_alert_codes_show_their_meaning(published):
     alerts = _section_html(published, "alerts")
     late = alerts.split("<caption>Late alerts by code, all segments</caption>", 1)[1].split("</table>", 1)[0]
@@ -321,7 +253,7 @@ def test_a_late_alert_code_not_in_the_reference_says_so_with_its_kind(published)
 
     # 8F35 is in the reference; 8FFF (a device alert in the warehouse) and N99 (a DCC alert)
     # are not; 8AAA is in no alert of the warehouse, so its kind is unknown
-    metrics = _figures(dict(metric_id="alerts.pct_within_sla", segment="All", value=50.0, target=99.0, minimum=96.0),
+    metrics = figures_table(dict(metric_id="alerts.pct_within_sla", segment="All", value=50.0, target=99.0, minimum=96.0),
                        dict(metric_id="alerts.late", category="8F35", value=5.0),
                        dict(metric_id="alerts.late", category="8FFF", value=3.0),
                        dict(metric_id="alerts.late", category="N99", value=2.0),
@@ -380,7 +312,7 @@ def test_an_i0_among_the_change_of_supplier_failures_is_explained(published):
         catalogue = con.execute(f"select * from {CATALOGUE}").df()
 
         def rendered(*failures: tuple[str, float]) -> str:
-            metrics = _figures(dict(metric_id="cos.pct_success", segment="All", value=90.0, target=99.0, minimum=96.0),
+            metrics = figures_table(dict(metric_id="cos.pct_success", segment="All", value=90.0, target=99.0, minimum=96.0),
                                *[dict(metric_id="cos.failures", category=c, value=v) for c, v in failures])
             return outcomes._change_of_supplier(ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=catalogue))
 
@@ -404,7 +336,7 @@ def test_change_of_supplier_by_segment_and_device_type_reads_as_indicators(publi
     con = duckdb.connect(str(published["db"]), read_only=True)
     try:
         catalogue = con.execute(f"select * from {CATALOGUE}").df()
-        metrics = _figures(dict(metric_id="cos.pct_success", segment="All", value=90.0, kind="measure"),
+        metrics = figures_table(dict(metric_id="cos.pct_success", segment="All", value=90.0, kind="measure"),
                            dict(metric_id="cos.pct_success", segment="South", value=80.0, kind="indicator"),
                            dict(metric_id="cos.pct_success", segment="All", device_type="ESME", value=85.0,
                                 kind="indicator"),
@@ -428,7 +360,7 @@ def test_a_row_mixing_kinds_otherwise_than_by_segment_does_not_claim_all_segment
     try:
         catalogue = con.execute(f"select * from {CATALOGUE}").df()
         # All holds the measure (no device type) and an indicator (ESME): a row not split by device type
-        metrics = _figures(dict(metric_id="cos.pct_success", segment="All", value=90.0, kind="measure"),
+        metrics = figures_table(dict(metric_id="cos.pct_success", segment="All", value=90.0, kind="measure"),
                            dict(metric_id="cos.pct_success", segment="All", device_type="ESME", value=85.0,
                                 kind="indicator"))
         html = segment_table(ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=catalogue),
@@ -436,37 +368,6 @@ def test_a_row_mixing_kinds_otherwise_than_by_segment_does_not_claim_all_segment
     finally:
         con.close()
     assert "<td>Measure and indicator rows (the kind of each is in metrics.csv)</td>" in html
-
-
-def test_the_page_says_the_windows_the_parameters_set():
-    """The windows are configuration (metrics.md §2): set other ones in the parameters
-    reference table, and the labels follow what the figures were computed with."""
-    import pandas as pd
-
-    from reports.context import ReportContext
-    from reports.sections import alerts, outcomes
-
-    con = duckdb.connect()
-    con.execute("create schema reference")
-    con.execute("create table reference.parameters as select * from (values ('alert_trt_s', 90.0), "
-                "('cos_correction_window_s', 259200.0), ('billing_read_window_s', 43200.0)) t(parameter, value)")
-    con.execute("create table reference.alert_codes (alert_code varchar, meaning varchar)")
-    con.execute("create schema marts; create table marts.fct_alerts (alert_code varchar, alert_kind varchar)")
-    metrics = _figures(dict(metric_id="alerts.pct_within_sla", segment="All", value=50.0, target=99.0, minimum=96.0,
-                            unit="pct"),
-                       dict(metric_id="alerts.late", category="8FFF", value=1.0, unit="count"),
-                       dict(metric_id="cos.pct_success", segment="All", value=80.0, unit="pct"),
-                       dict(metric_id="billing.pct_read_within_24h", value=97.0, unit="pct"))
-    catalogue = pd.DataFrame({"metric_id": ["cos.pct_success", "billing.pct_read_within_24h", "alerts.pct_within_sla"],
-                              "kind": ["measure", "measure", "measure"], "unit": ["pct", "pct", "pct"],
-                              "title": ["CoS", "Scheduled reads answered within 12 h",
-                                        "Alerts delivered within 90 s"]})
-    ctx = ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=catalogue)
-    page = alerts.render(ctx, None) + outcomes._change_of_supplier(ctx) + outcomes._billing(ctx)
-    assert "<th scope=row>Alerts delivered within 90 s</th>" in page and "Alerts not delivered within 90 s" in page
-    assert "6.23 successful, or corrected within 3 days (%, of the deliverable 6.23 requests)" in page and "follows within 3 days of" in page
-    assert "Scheduled reads (4.6.1) answered within 12 h of execution" in page
-    assert "60 s" not in page and "24 h" not in page and "7 days" not in page
 
 
 def test_the_header_names_the_reference_values_still_unverified(published):
@@ -488,28 +389,6 @@ def test_the_header_names_the_reference_values_still_unverified(published):
                         ("SRV catalogue (Target Response Times)", "srv_catalogue")):
         assert f"{label} {unverified(seed)}" in header
     assert "business processes" not in header  # a table with no unverified row is not named
-
-
-def test_a_smets1_target_alone_does_not_say_the_srvs_targets_differ():
-    """A process whose SRVs all have 30 s, one of them 5 days on SMETS1 devices."""
-    import pandas as pd
-
-    from reports.context import ReportContext
-    from reports.sections.rsvp import _target_times_note
-
-    con = duckdb.connect()
-    con.execute("create schema reference")
-    con.execute("create table reference.business_process_srvs as select * from (values ('p', '1.1.1'), ('p', '11.3')) "
-                "t(business_process, srv)")
-    con.execute("create table reference.srv_catalogue as select * from (values ('1.1.1', 'Update Import Tariff', 30, "
-                "null), ('11.3', 'Activate Firmware', 30, 432000)) t(srv, name, trt_s, smets1_trt_s)")
-    note = _target_times_note(ReportContext(month=MONTH, con=con, metrics=pd.DataFrame(
-        columns=["metric_id", "business_process", "segment", "day", "device_type", "service", "time_band",
-                 "category", "value"]), catalogue=None), "p")
-    assert note == ('<p class="note">The Target Response Time of this process&#x27;s SRVs is 30 s for 1.1.1, 11.3. On '
-                    'SMETS1 devices: 432,000 s (5 days) for 11.3 (Activate Firmware). The share within the Target '
-                    'Response Time compares each request with the target of its own SRV and device.</p>')
-
 
 
 def test_requests_without_dsp_time_are_named_under_the_table(published):
