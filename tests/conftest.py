@@ -57,3 +57,17 @@ def rsvp_month(tmp_path_factory):
         # the hand-made landing has rows on a few days of the month only
         link = pipeline.run_month(MONTH, landing, out, db=db, allow_missing_days=True)
     return {"landing": landing, "out": out, "db": db, "link": link, "metrics": (link / "metrics.csv").read_bytes()}
+
+
+@pytest.fixture(scope="session")
+def outcomes_month(tmp_path_factory):
+    """October 2026 built from the hand-made landing of tests/outcomes_landing.py, with
+    the gate's checks of the build: test_outcomes and test_outcomes_installs read it,
+    one build per test worker."""
+    from tests.helpers import build_warehouse
+    from tests.outcomes_landing import write_landing
+
+    root = tmp_path_factory.mktemp("outcomes")
+    landing, db = root / "landing", root / "w.duckdb"
+    write_landing(landing)
+    return {"db": db, "checks": build_warehouse(landing, db, MONTH)}

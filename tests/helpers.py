@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pmr.contract import column_names
 
@@ -123,11 +124,24 @@ def figures_table(*rows: dict):
     return pd.DataFrame([empty | row for row in rows])
 
 
+def approx(value):
+    """Equal to a figure worked out by hand, but for the last bits of a double."""
+    return pytest.approx(value, rel=1e-12, abs=1e-12)
+
+
+def no_row(db, metric_id, **where):
+    """Whether no figure of metric_id has this breakdown (None: the column is empty)."""
+    clauses, params = ["metric_id = ?"], [metric_id]
+    for column, value in where.items():
+        clauses.append(f"{column} is null" if value is None else f"cast({column} as varchar) = ?")
+        if value is not None:
+            params.append(str(value))
+    return query(db, f"select count(*) from metrics.pmr_metrics where {' and '.join(clauses)}", params) == [(0,)]
+
+
 def check_in_browser(page: Path, screenshot: Path):
     """The page opened in headless Chromium (reports.browser.check_page). Chromium is
     required in CI (.ci/run installs Debian's); elsewhere the test is skipped without it."""
-    import pytest
-
     from reports.browser import check_page, chromium_path
 
     if not chromium_path():
