@@ -5,7 +5,8 @@ types do not fit, or whose pages are damaged, a CSV line longer than the
 reader's default limit, an unterminated quote, time-zone names and mixed line
 endings. None of them may stop the build or be charged to another file. Every
 expected count is worked out by hand from the rows written here. Faults that ingest
-alone shows, file by file (gzip files among them): test_ingest_single_files.py."""
+alone shows, file by file (gzip files among them): test_ingest_single_files.py and
+test_ingest_csv_text.py."""
 
 import duckdb
 import pytest
