@@ -139,6 +139,30 @@ def no_row(db, metric_id, **where):
     return query(db, f"select count(*) from metrics.pmr_metrics where {' and '.join(clauses)}", params) == [(0,)]
 
 
+def publish_run_log(out, month, follow_up_passed, every_day_has_data=True):
+    """A published month whose run log has the follow-up check passed (final) or not
+    (provisional); every_day_has_data=False is a month published with days without data."""
+    import datetime as dt
+
+    from pmr import gate
+    from pmr.calendar import publication_timeliness
+    from pmr.run_log import RunLog
+
+    final = follow_up_passed and every_day_has_data
+    folder = out / "runs" / month / ("final" if final else "provisional")
+    folder.mkdir(parents=True, exist_ok=True)
+    log = RunLog(month=month, landing="l", warehouse="w", status="published",
+                 allow_missing_days=not every_day_has_data,
+                 timeliness=publication_timeliness(month, dt.datetime(2026, 11, 2, 12)))
+    log.record_checks([gate.CheckResult(gate.FOLLOW_UP_CHECK, "gx", follow_up_passed, False, "detail"),
+                       gate.CheckResult(gate.DAYS_CHECK, "gx", every_day_has_data, False, "1 of 31 days")])
+    log.write(folder)
+    link = out / month
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(folder)
+
+
 def check_in_browser(page: Path, screenshot: Path):
     """The page opened in headless Chromium (reports.browser.check_page). Chromium is
     required in CI (.ci/run installs Debian's); elsewhere the test is skipped without it."""

@@ -1,6 +1,7 @@
 """The Dagster automation on the Working-Day calendar: the monthly schedule (first Working
-Day, retries, provisional re-runs past the deadline), the landing sensor, the report's
-freshness policy and the deadline sensor."""
+Day, retries, provisional re-runs past the deadline), the landing sensor, the run log
+sensors and a run's failure tags. The 10-Working-Day deadline (freshness policy,
+deadline sensor, Requirement 4 on the report asset): test_orchestration_deadline.py."""
 
 import datetime as dt
 import os
@@ -10,10 +11,10 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
-from pmr import gate
-from pmr.calendar import previous_month, publication_timeliness, uk_date
+from pmr.calendar import previous_month, uk_date
 from pmr.run_log import RunLog
 from tests.gate_landings import write_good_landing
+from tests.helpers import publish_run_log
 
 UK = ZoneInfo("Europe/London")
 
@@ -34,24 +35,6 @@ def _schedule_on(code, out):
         return schedule(dg.build_schedule_context(scheduled_execution_time=moment, resources={"pmr": settings}))
 
     return evaluate
-
-
-def publish_run_log(out, month, follow_up_passed, every_day_has_data=True):
-    """A published month whose run log has the follow-up check passed (final) or not
-    (provisional); every_day_has_data=False is a month published with days without data."""
-    final = follow_up_passed and every_day_has_data
-    folder = out / "runs" / month / ("final" if final else "provisional")
-    folder.mkdir(parents=True, exist_ok=True)
-    log = RunLog(month=month, landing="l", warehouse="w", status="published",
-                 allow_missing_days=not every_day_has_data,
-                 timeliness=publication_timeliness(month, dt.datetime(2026, 11, 2, 12)))
-    log.record_checks([gate.CheckResult(gate.FOLLOW_UP_CHECK, "gx", follow_up_passed, False, "detail"),
-                       gate.CheckResult(gate.DAYS_CHECK, "gx", every_day_has_data, False, "1 of 31 days")])
-    log.write(folder)
-    link = out / month
-    if link.is_symlink():
-        link.unlink()
-    link.symlink_to(folder)
 
 
 def test_the_schedule_runs_on_the_first_working_day_and_retries_a_month_not_published(code, tmp_path):
@@ -201,104 +184,6 @@ def test_a_landing_file_ingest_cannot_read_changes_the_landing_state(code, tmp_p
     after = code["automation"].landing_state(landing)
     assert {key: after[key] for key in set(after) - set(before)} == {
         "Outages/ (not read)": [1], "service_requests/a\\[1].csv (not read)": [1]}
-
-
-def test_the_freshness_policy_follows_the_working_day_deadline(code):
-    policy = code["deadline"].report_freshness_policy
-    november = policy(dt.datetime(2026, 11, 5, tzinfo=dt.timezone.utc))  # October due Fri 13 Nov
-    assert november.deadline_cron == "0 0 14 * *"
-    assert november.lower_bound_delta == dt.timedelta(days=13)
-    assert november.timezone == "Europe/London"
-    april = policy(dt.datetime(2026, 4, 2, tzinfo=dt.timezone.utc))  # March due Thu 16 Apr (Easter)
-    assert (april.deadline_cron, april.lower_bound_delta) == ("0 0 17 * *", dt.timedelta(days=16))
-
-
-def test_late_months_are_flagged_by_the_deadline_sensor(code, tmp_path):
-    deadline = code["deadline"]
-    now = dt.datetime(2026, 11, 16, 9, tzinfo=dt.timezone.utc)
-    published = {"2026-09"}
-    late = deadline.late_months("2026-08", now, lambda m: m in published)
-    assert late == ["2026-08", "2026-10"]  # October was due 13 Nov; September is published
-    assert deadline.late_months("2026-10", dt.datetime(2026, 11, 13, 23, tzinfo=dt.timezone.utc),
-                                lambda m: False) == []  # still the deadline day
-    evaluation = deadline.late_evaluation("2026-10", now)
-    assert (evaluation.partition, evaluation.passed, evaluation.severity) == ("2026-10", False,
-                                                                               dg.AssetCheckSeverity.WARN)
-    assert "due by the end of 2026-11-13" in evaluation.description
-
-    settings = code["settings"].PmrSettings(landing=str(tmp_path), out=str(tmp_path / "out"),
-                                            db=str(tmp_path / "w.duckdb"))
-    sensor = deadline.report_deadline_sensor
-    with dg.DagsterInstance.ephemeral() as instance:
-        context = dg.build_sensor_context(instance=instance, resources={"pmr": settings})
-        result = sensor(context)
-        assert isinstance(result, dg.SensorResult) and result.asset_events
-        assert all(not e.passed for e in result.asset_events)
-        # the tick shows as skipped (it requests no run), so its reason names what it flagged
-        assert "flagged past the deadline without a report with final figures: " in result.skip_reason.skip_message
-        assert all(e.partition in result.skip_reason.skip_message for e in result.asset_events)
-        again = dg.build_sensor_context(instance=instance, resources={"pmr": settings}, cursor=context.cursor)
-        assert isinstance(sensor(again), dg.SkipReason)
-        # the instance accepts the partitioned check evaluations the daemon reports
-        instance.report_runless_asset_event(result.asset_events[0])
-        key = dg.AssetCheckKey(deadline.REPORT, deadline.DEADLINE_CHECK)
-        (record,) = instance.event_log_storage.get_asset_check_execution_history(key, limit=1)
-        assert record.partition == result.asset_events[0].partition
-
-
-def test_a_month_published_only_with_provisional_figures_counts_as_not_published_for_the_deadline(code, tmp_path):
-    deadline = code["deadline"]
-    publish_run_log(tmp_path, "2026-10", follow_up_passed=False)
-    (tmp_path / "2026-10" / "pmr.html").write_text("<html></html>")
-    assert not deadline.published_with_final_figures(tmp_path, "2026-10")
-    publish_run_log(tmp_path, "2026-10", follow_up_passed=True)
-    (tmp_path / "2026-10" / "pmr.html").write_text("<html></html>")
-    assert deadline.published_with_final_figures(tmp_path, "2026-10")
-    assert not deadline.published_with_final_figures(tmp_path, "2026-09")  # nothing published
-
-
-def test_published_by_deadline_fails_a_late_publication_not_provisional_figures_before_the_deadline():
-    """October 2026 is due by the end of Friday 13 November."""
-    from orchestration.report import not_late
-
-    def log(published, provisional, first_final=None):
-        return RunLog(month="2026-10", landing="l", warehouse="w", provisional=provisional,
-                      timeliness=publication_timeliness("2026-10", published), first_publication=first_final)
-
-    before, after = dt.datetime(2026, 11, 10, 12), dt.datetime(2026, 11, 16, 12)
-    assert not_late(log(before, provisional=False))
-    assert not_late(log(before, provisional=True))  # not late yet: the deadline sensor judges it after the 13th
-    assert not not_late(log(after, provisional=True))
-    assert not not_late(log(after, provisional=False))
-    # a re-issue is judged on the month's first final publication
-    assert not_late(log(after, provisional=False, first_final=publication_timeliness("2026-10", before)))
-    assert not not_late(log(before, provisional=True, first_final=publication_timeliness("2026-10", after)))
-
-
-def test_the_report_materialization_judges_requirement_4_as_its_deadline_check_does():
-    """Provisional figures published on Tuesday 10 November, 7 Working Days after October
-    (2-6 and 9-10 November), are not late yet; a re-issue on Monday 16 November, 11 Working
-    Days after, of a report first published final on the 10th is on time."""
-    from orchestration.report import requirement_4_metadata
-
-    before, after = dt.datetime(2026, 11, 10, 12), dt.datetime(2026, 11, 16, 12)
-    provisional = requirement_4_metadata(RunLog(
-        month="2026-10", landing="l", warehouse="w", provisional=True,
-        timeliness=publication_timeliness("2026-10", before)))
-    assert {key: provisional[key] for key in ("deadline", "published on (UK)", "working days after the period",
-                                              "late")} == {
-        "deadline": "2026-11-13", "published on (UK)": "2026-11-10", "working days after the period": 7,
-        "late": False}
-    assert "due with final figures by the end of 2026-11-13" in provisional["requirement 4"]
-
-    reissue = requirement_4_metadata(RunLog(
-        month="2026-10", landing="l", warehouse="w", provisional=False,
-        timeliness=publication_timeliness("2026-10", after),
-        first_publication=publication_timeliness("2026-10", before)))
-    assert (reissue["published on (UK)"], reissue["working days after the period"], reissue["late"]) == (
-        "2026-11-16", 11, False)
-    assert reissue["requirement 4"].startswith("first published with final figures 2026-11-10")
-    assert reissue["requirement 4"].endswith("on time")
 
 
 def test_a_terminated_or_killed_run_leaves_a_failed_run_log_not_a_running_one(code, tmp_path):
