@@ -1,10 +1,13 @@
 """Sections of the page rendered from a few hand-made figures, without a built month:
-a new metric's table and daily chart under "Other figures", the windows the parameters
-set in the labels, and a SMETS1 target time alone. The page of a built month:
+each catalogued metric id drawn by one section or by "Other figures", a new metric's
+table and daily chart under "Other figures", the windows the parameters set in the
+labels, and a SMETS1 target time alone. The page of a built month:
 test_report_presentation.py."""
 
 import duckdb
 
+from pmr import PROJECT_DIR
+from reports.sections import all_sections
 from tests.helpers import figures_table
 from tests.rsvp_landing import MONTH
 
@@ -120,3 +123,46 @@ def test_a_smets1_target_alone_does_not_say_the_srvs_targets_differ():
     assert note == ('<p class="note">The Target Response Time of this process&#x27;s SRVs is 30 s for 1.1.1, 11.3. On '
                     'SMETS1 devices: 432,000 s (5 days) for 11.3 (Activate Firmware). The share within the Target '
                     'Response Time compares each request with the target of its own SRV and device.</p>')
+
+
+def test_each_catalogued_id_has_at_most_one_section_and_the_others_go_to_other_figures():
+    """A metric id declared in a metric YAML is drawn by at most one report section
+    (the one whose ids(...) names it); every id no section claims is shown by "Other
+    figures", so a new metric reaches the page with no Python change
+    (docs/adding-a-metric.md)."""
+    import pandas as pd
+
+    from pmr.metric_declarations import CATALOGUE_COLUMNS, catalogue_rows, check_declarations, seed_parameters
+    from reports.context import ReportContext
+    from reports.sections import other_metrics
+
+    # the catalogue as pmr run writes it: titles with their windows written out
+    catalogue = pd.DataFrame(catalogue_rows(check_declarations(PROJECT_DIR), seed_parameters(PROJECT_DIR)),
+                             columns=list(CATALOGUE_COLUMNS))
+    # a metric added in SQL only, in an existing family, has no layout: the generic table shows it
+    new = {"metric_id": "rsvp.transforms", "requirement": "R1", "kind": "indicator", "unit": "count",
+           "title": "Transforms"}
+    catalogue = pd.concat([catalogue, pd.DataFrame([new])], ignore_index=True)
+
+    def section_file(section) -> str:
+        return section.render.__module__.replace(".", "/") + ".py"
+
+    sections = [s for s in all_sections() if s.key != "other"]
+    owners = {m: [section_file(s) for s in sections if s.claims(m)] for m in catalogue["metric_id"]}
+    twice = {m: files for m, files in owners.items() if len(files) > 1}
+    assert not twice, "metric ids claimed by more than one report section; keep each in the ids(...) of one SECTION only: " \
+        + "; ".join(f"{m} in {', '.join(files)}" for m, files in sorted(twice.items()))
+    assert not owners["rsvp.transforms"], f"ids(...) of {owners['rsvp.transforms']} claims by family, not by name"
+
+    # one figure of every catalogued id: "Other figures" shows exactly the unclaimed ones
+    metrics = catalogue[["metric_id", "requirement", "kind", "unit"]].assign(
+        value=1.0, target=None, minimum=None,
+        **{c: None for c in ("day", "business_process", "segment", "device_type", "service", "time_band", "category")})
+    ctx = ReportContext(month=MONTH, con=None, metrics=metrics, catalogue=catalogue)
+    html = other_metrics.SECTION.render(ctx, None)
+    shown = {m for m in owners if f"— {m} (" in html}
+    missing = sorted(m for m, files in owners.items() if not files and m not in shown)
+    assert not missing, f"metric ids claimed by no section yet missing from \"Other figures\" " \
+        f"(reports/sections/other_metrics.py, unclaimed()): {missing}"
+    doubled = sorted(m for m, files in owners.items() if files and m in shown)
+    assert not doubled, f"metric ids shown both by their section and in \"Other figures\": {doubled}"

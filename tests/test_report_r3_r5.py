@@ -38,7 +38,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pmr import PROJECT_DIR
 from pmr.calendar import is_working_day
 from pmr.pipeline import run_month
 from reports.browser import A4_PRINT_WIDTH_PX
@@ -134,49 +133,6 @@ def test_claims_cover_exactly_the_ids_shown(published):
     # nothing of R3 / R5 is left to the generic table
     other = " ".join(t["caption"] for t in published["page"].tables.get("other", []))
     assert "availability." not in other and "reliability." not in other and "cpm5." not in other
-
-
-def test_each_catalogued_id_has_at_most_one_section_and_the_others_go_to_other_figures():
-    """A metric id declared in a metric YAML is drawn by at most one report section
-    (the one whose ids(...) names it); every id no section claims is shown by "Other
-    figures", so a new metric reaches the page with no Python change
-    (docs/adding-a-metric.md)."""
-    import pandas as pd
-
-    from pmr.metric_declarations import CATALOGUE_COLUMNS, catalogue_rows, check_declarations, seed_parameters
-    from reports.context import ReportContext
-    from reports.sections import other_metrics
-
-    # the catalogue as pmr run writes it: titles with their windows written out
-    catalogue = pd.DataFrame(catalogue_rows(check_declarations(PROJECT_DIR), seed_parameters(PROJECT_DIR)),
-                             columns=list(CATALOGUE_COLUMNS))
-    # a metric added in SQL only, in an existing family, has no layout: the generic table shows it
-    new = {"metric_id": "rsvp.transforms", "requirement": "R1", "kind": "indicator", "unit": "count",
-           "title": "Transforms"}
-    catalogue = pd.concat([catalogue, pd.DataFrame([new])], ignore_index=True)
-
-    def section_file(section) -> str:
-        return section.render.__module__.replace(".", "/") + ".py"
-
-    sections = [s for s in all_sections() if s.key != "other"]
-    owners = {m: [section_file(s) for s in sections if s.claims(m)] for m in catalogue["metric_id"]}
-    twice = {m: files for m, files in owners.items() if len(files) > 1}
-    assert not twice, "metric ids claimed by more than one report section; keep each in the ids(...) of one SECTION only: " \
-        + "; ".join(f"{m} in {', '.join(files)}" for m, files in sorted(twice.items()))
-    assert not owners["rsvp.transforms"], f"ids(...) of {owners['rsvp.transforms']} claims by family, not by name"
-
-    # one figure of every catalogued id: "Other figures" shows exactly the unclaimed ones
-    metrics = catalogue[["metric_id", "requirement", "kind", "unit"]].assign(
-        value=1.0, target=None, minimum=None,
-        **{c: None for c in ("day", "business_process", "segment", "device_type", "service", "time_band", "category")})
-    ctx = ReportContext(month=MONTH, con=None, metrics=metrics, catalogue=catalogue)
-    html = other_metrics.SECTION.render(ctx, None)
-    shown = {m for m in owners if f"— {m} (" in html}
-    missing = sorted(m for m, files in owners.items() if not files and m not in shown)
-    assert not missing, f"metric ids claimed by no section yet missing from \"Other figures\" " \
-        f"(reports/sections/other_metrics.py, unclaimed()): {missing}"
-    doubled = sorted(m for m, files in owners.items() if files and m in shown)
-    assert not doubled, f"metric ids shown both by their section and in \"Other figures\": {doubled}"
 
 
 def test_measures_at_a_glance_name_their_scope(published):
