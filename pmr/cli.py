@@ -11,8 +11,8 @@ import time
 
 import duckdb
 
-from pmr.ad_hoc import SHOWN_ROWS, cmd_sql
 from pmr import cli_arguments as arguments
+from pmr.ad_hoc import SHOWN_ROWS, cmd_sql
 from pmr.figure_diff import add_diff_command
 from pmr.project_check import cmd_check
 from pmr.run_history import cmd_runs
