@@ -10,22 +10,17 @@ import pytest
 from pmr import cli
 from pmr.faults import faults_record_path, inject_faults
 from pmr.generator import generate
-from pmr.pipeline import run_month
 
 DAY = dt.date(2026, 10, 15)
 MONTH = "2026-10"
 
 
 @pytest.fixture(scope="module")
-def faulty(tmp_path_factory):
-    base = tmp_path_factory.mktemp("faults")
-    landing = base / "landing"
-    generate(dt.date(2026, 10, 14), 3, 0.001, 7, landing)
-    record = inject_faults(landing, DAY)
-    link = run_month(MONTH, landing, base / "out", db=base / "w.duckdb", allow_missing_days=True)
-    with (link / "quality.csv").open() as handle:
+def faulty(generated_month):
+    with (generated_month["link"] / "quality.csv").open() as handle:
         quality = list(csv.DictReader(handle))
-    return dict(landing=landing, record=record, quality=quality, page=(link / "pmr.html").read_text())
+    return dict(landing=generated_month["landing"], record=generated_month["record"], quality=quality,
+                page=(generated_month["link"] / "pmr.html").read_text())
 
 
 def test_each_source_gets_the_faults_written_down_for_it(faulty):

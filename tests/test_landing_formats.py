@@ -7,7 +7,6 @@ Parquet files are read typed in place: two paths that must give every staged row
 (file names aside) and every figure of metrics.csv, byte for byte, alike."""
 
 import csv
-import datetime as dt
 
 import duckdb
 import pytest
@@ -22,17 +21,15 @@ FORMATS = ("csv", "parquet")
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory):
-    base = tmp_path_factory.mktemp("formats")
-    built = {}
-    for fmt in FORMATS:
-        landing, db = base / fmt / "landing", base / fmt / "w.duckdb"
-        generate(dt.date(2026, 10, 14), 3, 0.001, 7, landing, fmt=fmt)
-        inject_faults(landing, dt.date(2026, 10, 15))
-        # three days of the month: the others have no data
-        link = run_month(MONTH, landing, base / fmt / "out", db=db, allow_missing_days=True)
-        built[fmt] = dict(db=db, link=link)
-    return built
+def builds(generated_month, tmp_path_factory):
+    """The Parquet month of tests/conftest.py, and the same days generated as CSV."""
+    base = tmp_path_factory.mktemp("csv")
+    landing, db = base / "landing", base / "w.duckdb"
+    generate(*generated_month["generated_with"], landing, fmt="csv")
+    inject_faults(landing, generated_month["faults_day"])
+    # three days of the month: the others have no data
+    link = run_month(MONTH, landing, base / "out", db=db, allow_missing_days=True)
+    return {"csv": dict(db=db, link=link), "parquet": generated_month}
 
 
 def test_metrics_csv_is_byte_identical(builds):
