@@ -73,6 +73,12 @@ def outcomes_month(tmp_path_factory):
     return {"db": db, "checks": build_warehouse(landing, db, MONTH)}
 
 
+@pytest.fixture
+def outcomes_db(outcomes_month):
+    """The warehouse of outcomes_month."""
+    return outcomes_month["db"]
+
+
 @pytest.fixture(scope="session")
 def generated_month(tmp_path_factory):
     """Three generated days of October 2026 (14-16 October, scale 0.001, seed 7, Parquet)

@@ -91,6 +91,12 @@ def build_warehouse(landing: Path, db: Path, month: str) -> list:
     return checks
 
 
+def read_csv_rows(path: Path) -> list[dict]:
+    """A published CSV file (metrics.csv, quality.csv) as a dict per row."""
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:

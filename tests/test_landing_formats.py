@@ -6,7 +6,6 @@ Parquet files are read typed in place: two paths that must give every staged row
 (timestamps to the microsecond, booleans, numbers), the accounting of quality.csv
 (file names aside) and every figure of metrics.csv, byte for byte, alike."""
 
-import csv
 
 import duckdb
 import pytest
@@ -15,6 +14,7 @@ from pmr import SOURCES
 from pmr.faults import inject_faults
 from pmr.generator import generate
 from pmr.pipeline import run_month
+from tests.helpers import read_csv_rows
 
 MONTH = "2026-10"
 FORMATS = ("csv", "parquet")
@@ -39,8 +39,7 @@ def test_metrics_csv_is_byte_identical(builds):
 
 
 def quality_rows(build) -> list[dict]:
-    with open(build["link"] / "quality.csv", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_csv_rows(build["link"] / "quality.csv")
 
 
 def test_quality_csv_accounts_for_the_same_rows_file_by_file(builds):

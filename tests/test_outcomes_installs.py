@@ -7,45 +7,36 @@ Month 2026-10 runs from 2026-09-30T23:00Z to 2026-11-01T00:00Z (BST until 01:00Z
 25 October). 1 October 2026 is a Thursday.
 """
 
-import pytest
-
 from tests.helpers import approx, metric, no_row, query
-
-MONTH = "2026-10"
-
-
-@pytest.fixture(scope="module")
-def warehouse(outcomes_month):
-    return outcomes_month["db"]
 
 
 # --- IC1 ---------------------------------------------------------------------------------
 
-def test_trt_missed_over_deliverable_install_commission_requests(warehouse):
+def test_trt_missed_over_deliverable_install_commission_requests(outcomes_db):
     # October, deliverable, not Transforms: i1 CHF 2 s; i3 ESME 40 s (missed); i5 GSME 5 s; i6 ESME 10 s
     # (within, though failed by N12); i8 PPMID 50 s (missed); i9 SMETS1 ESME 3 s; i10 no device type 45 s
     # (missed: in the all-types rows only, decision log). i7 (8.14.2) is not an install_commission SRV;
     # i2 is a Transform; i4 is rejected.
-    assert metric(warehouse, "ic.pct_trt_missed", segment="South") == approx(50.0)          # i1, i3
-    assert metric(warehouse, "ic.pct_trt_missed", segment="South", device_type="ESME") == approx(100.0)
-    assert metric(warehouse, "ic.pct_trt_missed", segment="North") == approx(50.0)          # i5, i6, i8, i10
-    assert query(warehouse, "select device_type, value from metrics.pmr_metrics where metric_id = 'ic.pct_trt_missed' "
+    assert metric(outcomes_db, "ic.pct_trt_missed", segment="South") == approx(50.0)          # i1, i3
+    assert metric(outcomes_db, "ic.pct_trt_missed", segment="South", device_type="ESME") == approx(100.0)
+    assert metric(outcomes_db, "ic.pct_trt_missed", segment="North") == approx(50.0)          # i5, i6, i8, i10
+    assert query(outcomes_db, "select device_type, value from metrics.pmr_metrics where metric_id = 'ic.pct_trt_missed' "
                  "and segment = 'North' and device_type is not null order by 1") == \
         [("ESME", 0.0), ("GSME", 0.0), ("PPMID", 100.0)]
-    assert metric(warehouse, "ic.pct_trt_missed", segment="SMETS1") == approx(0.0)
-    assert metric(warehouse, "ic.pct_trt_missed", segment="All") == approx(300 / 7)         # 3 of 7
-    assert metric(warehouse, "ic.pct_trt_missed", segment="All", device_type="ESME") == approx(100 / 3)  # i3 of i3 i6 i9
-    assert no_row(warehouse, "ic.pct_trt_missed", segment="Central")
-    kinds = query(warehouse, "select distinct kind, requirement, target from metrics.pmr_metrics "
+    assert metric(outcomes_db, "ic.pct_trt_missed", segment="SMETS1") == approx(0.0)
+    assert metric(outcomes_db, "ic.pct_trt_missed", segment="All") == approx(300 / 7)         # 3 of 7
+    assert metric(outcomes_db, "ic.pct_trt_missed", segment="All", device_type="ESME") == approx(100 / 3)  # i3 of i3 i6 i9
+    assert no_row(outcomes_db, "ic.pct_trt_missed", segment="Central")
+    kinds = query(outcomes_db, "select distinct kind, requirement, target from metrics.pmr_metrics "
                   "where metric_id = 'ic.pct_trt_missed'")
     assert kinds == [("measure", "IC1", None)]
 
 
-def test_trt_missed_is_published_with_its_population(warehouse):
+def test_trt_missed_is_published_with_its_population(outcomes_db):
     # the same deliverable requests: South i1 (CHF) i3 (ESME); North i5 (GSME) i6 (ESME) i8 (PPMID) i10 (no
     # type: all-types rows only); SMETS1 i9 (ESME); none in Central. Counts are 0 where a segment has
     # none of a device type the month has (CHF, ESME, GSME, PPMID), as counts are
-    assert query(warehouse, "select segment, device_type, value from metrics.pmr_metrics "
+    assert query(outcomes_db, "select segment, device_type, value from metrics.pmr_metrics "
                  "where metric_id = 'ic.requests' order by all") == [
         ("All", "CHF", 1), ("All", "ESME", 3), ("All", "GSME", 1), ("All", "PPMID", 1), ("All", None, 7),
         ("Central", "CHF", 0), ("Central", "ESME", 0), ("Central", "GSME", 0), ("Central", "PPMID", 0),
@@ -56,9 +47,9 @@ def test_trt_missed_is_published_with_its_population(warehouse):
         ("South", "CHF", 1), ("South", "ESME", 1), ("South", "GSME", 0), ("South", "PPMID", 0), ("South", None, 2)]
 
 
-def test_installs_by_day_segment_type_and_outcome(warehouse):
+def test_installs_by_day_segment_type_and_outcome(outcomes_db):
     def installs(category, segment, device_type=None, day=None):
-        return metric(warehouse, "ic.installs", day=day, segment=segment, device_type=device_type, category=category)
+        return metric(outcomes_db, "ic.installs", day=day, segment=segment, device_type=device_type, category=category)
 
     # South: i1 (8.14.1, I99 only) CHF success; i3 ESME failed; i2 Transform and i4 rejected not counted
     assert installs("success", "South", "CHF") == 1
@@ -80,32 +71,32 @@ def test_installs_by_day_segment_type_and_outcome(warehouse):
     assert installs("success", "All", day="2026-10-02") == 2
     assert installs("success", "All", day="2026-10-03") == 0
     # SMETS1 has no CHF figures (8.14.1 does not apply to SMETS1); every other combination is there, 0 or not
-    assert no_row(warehouse, "ic.installs", segment="SMETS1", device_type="CHF")
-    rows = query(warehouse, "select count(*) from metrics.pmr_metrics where metric_id = 'ic.installs'")
+    assert no_row(outcomes_db, "ic.installs", segment="SMETS1", device_type="CHF")
+    rows = query(outcomes_db, "select count(*) from metrics.pmr_metrics where metric_id = 'ic.installs'")
     assert rows == [(32 * (5 * 4 * 2 - 2),)]  # (31 days + month) x (segments x types x outcomes - SMETS1 CHF)
 
 
-def test_install_and_commission_against_install_and_leave(warehouse):
-    assert metric(warehouse, "ic.install_and_commission", segment="South") == 1   # i1
-    assert metric(warehouse, "ic.install_and_leave", segment="North") == 1        # i7
-    assert metric(warehouse, "ic.install_and_commission", segment="All") == 1
-    assert metric(warehouse, "ic.install_and_leave", segment="All") == 1
-    assert metric(warehouse, "ic.install_and_leave", segment="Central") == 0
-    assert no_row(warehouse, "ic.install_and_commission", segment="SMETS1")
+def test_install_and_commission_against_install_and_leave(outcomes_db):
+    assert metric(outcomes_db, "ic.install_and_commission", segment="South") == 1   # i1
+    assert metric(outcomes_db, "ic.install_and_leave", segment="North") == 1        # i7
+    assert metric(outcomes_db, "ic.install_and_commission", segment="All") == 1
+    assert metric(outcomes_db, "ic.install_and_leave", segment="All") == 1
+    assert metric(outcomes_db, "ic.install_and_leave", segment="Central") == 0
+    assert no_row(outcomes_db, "ic.install_and_commission", segment="SMETS1")
 
 
-def test_forecast_is_the_mean_of_the_same_weekday_four_weeks_back(warehouse):
+def test_forecast_is_the_mean_of_the_same_weekday_four_weeks_back(outcomes_db):
     # 1 October (Thu): South (2 + 4 + 0 + 6) / 4 = 3; North (0 + 0 + 0 + 1) / 4 = 0.25;
     # All (2 + 4 + 0 + 7) / 4 = 3.25. h24-failed did not succeed.
-    assert metric(warehouse, "ic.installs_predicted", day="2026-10-01", segment="South") == approx(3.0)
-    assert metric(warehouse, "ic.installs_predicted", day="2026-10-01", segment="North") == approx(0.25)
-    assert metric(warehouse, "ic.installs_predicted", day="2026-10-01", segment="Central") == approx(0.0)
-    assert metric(warehouse, "ic.installs_predicted", day="2026-10-01", segment="All") == approx(3.25)
+    assert metric(outcomes_db, "ic.installs_predicted", day="2026-10-01", segment="South") == approx(3.0)
+    assert metric(outcomes_db, "ic.installs_predicted", day="2026-10-01", segment="North") == approx(0.25)
+    assert metric(outcomes_db, "ic.installs_predicted", day="2026-10-01", segment="Central") == approx(0.0)
+    assert metric(outcomes_db, "ic.installs_predicted", day="2026-10-01", segment="All") == approx(3.25)
     # 8 October (Thu): 1 Oct 1 + 24 Sep 6 + 17 Sep 0 + 10 Sep 4 = 11 / 4 = 2.75 for South
-    assert metric(warehouse, "ic.installs_predicted", day="2026-10-08", segment="South") == approx(2.75)
+    assert metric(outcomes_db, "ic.installs_predicted", day="2026-10-08", segment="South") == approx(2.75)
     # metrics.md §4: empty when any of the four days has no data; a row with no value, in each segment
     def empty(day):
-        return query(warehouse, "select segment, value from metrics.pmr_metrics where metric_id = "
+        return query(outcomes_db, "select segment, value from metrics.pmr_metrics where metric_id = "
                      "'ic.installs_predicted' and day is not distinct from ? order by segment", [day])
     no_forecast = [(segment, None) for segment in sorted(["All", "Central", "North", "SMETS1", "South"])]
     # 2 October (Fri): 4, 11, 18, 25 September have no data at all
@@ -115,41 +106,41 @@ def test_forecast_is_the_mean_of_the_same_weekday_four_weeks_back(warehouse):
     # the month: not every day has a forecast
     assert empty(None) == no_forecast
     # every day of October has its row in each segment, and the month
-    assert query(warehouse, "select count(*) from metrics.pmr_metrics "
+    assert query(outcomes_db, "select count(*) from metrics.pmr_metrics "
                  "where metric_id = 'ic.installs_predicted'") == [(32 * 5,)]
 
 
-def test_deviation_is_a_ratio_and_empty_without_data(warehouse):
+def test_deviation_is_a_ratio_and_empty_without_data(outcomes_db):
     # 1 October: South (1 - 3) / 3; North (0 - 0.25) / 0.25 = -1; All (1 - 3.25) / 3.25
-    assert metric(warehouse, "ic.deviation", day="2026-10-01", segment="South") == approx(-2 / 3)
-    assert metric(warehouse, "ic.deviation", day="2026-10-01", segment="North") == approx(-1.0)
-    assert metric(warehouse, "ic.deviation", day="2026-10-01", segment="All") == approx(-2.25 / 3.25)
+    assert metric(outcomes_db, "ic.deviation", day="2026-10-01", segment="South") == approx(-2 / 3)
+    assert metric(outcomes_db, "ic.deviation", day="2026-10-01", segment="North") == approx(-1.0)
+    assert metric(outcomes_db, "ic.deviation", day="2026-10-01", segment="All") == approx(-2.25 / 3.25)
     # Central's forecast is 0, and 2 October (2 installs) has no forecast: a row with no value
     # (metrics.md §8: empty when it cannot be computed). 8 October has a forecast but no data
     # itself, and so has the month: no row.
-    assert query(warehouse, "select value is null from metrics.pmr_metrics where metric_id = 'ic.deviation' "
+    assert query(outcomes_db, "select value is null from metrics.pmr_metrics where metric_id = 'ic.deviation' "
                  "and day = '2026-10-01' and segment = 'Central'") == [(True,)]
-    assert query(warehouse, "select segment, value from metrics.pmr_metrics where metric_id = 'ic.deviation' "
+    assert query(outcomes_db, "select segment, value from metrics.pmr_metrics where metric_id = 'ic.deviation' "
                  "and day = '2026-10-02' order by segment") == [
         (segment, None) for segment in sorted(["All", "Central", "North", "SMETS1", "South"])]
-    assert no_row(warehouse, "ic.deviation", day="2026-10-08")
-    assert no_row(warehouse, "ic.deviation", day=None)
-    assert query(warehouse, "select distinct unit, requirement from metrics.pmr_metrics "
+    assert no_row(outcomes_db, "ic.deviation", day="2026-10-08")
+    assert no_row(outcomes_db, "ic.deviation", day=None)
+    assert query(outcomes_db, "select distinct unit, requirement from metrics.pmr_metrics "
                  "where metric_id = 'ic.deviation'") == [("ratio", "IC2")]
 
 
-def test_degraded_flag_needs_a_forecast_above_the_noise_floor(warehouse):
+def test_degraded_flag_needs_a_forecast_above_the_noise_floor(outcomes_db):
     # South on 1 October fell 67% short, but a forecast of 3 installs is below
     # ic_deviation_min_predicted: not flagged.
-    assert query(warehouse, "select count(*) from marts.pmr_install_forecast where is_degraded") == [(0,)]
+    assert query(outcomes_db, "select count(*) from marts.pmr_install_forecast where is_degraded") == [(0,)]
 
 
-def test_major_incidents_open_per_uk_day(warehouse):
+def test_major_incidents_open_per_uk_day(outcomes_db):
     expected = {"2026-10-01": 1, "2026-10-02": 1, "2026-10-03": 0, "2026-10-05": 1, "2026-10-06": 1,
                 "2026-10-07": 0, "2026-10-10": 1, "2026-10-11": 0, "2026-10-31": 1}
     for day, count in expected.items():
-        assert metric(warehouse, "ic.major_incidents_open", day=day) == count, day
-    total = query(warehouse, "select sum(value), count(*) from metrics.pmr_metrics "
+        assert metric(outcomes_db, "ic.major_incidents_open", day=day) == count, day
+    total = query(outcomes_db, "select sum(value), count(*) from metrics.pmr_metrics "
                   "where metric_id = 'ic.major_incidents_open'")
     assert total == [(6.0, 31)]
 
@@ -166,7 +157,7 @@ def test_missing_history_is_a_visible_warning(outcomes_month):
     assert found[0].detail.endswith("(dbt: Got 23 results, configured to warn if != 0)")
 
 
-def test_the_report_names_the_days_without_a_forecast(warehouse):
+def test_the_report_names_the_days_without_a_forecast(outcomes_db):
     """2 October has no forecast (no data 4, 11, 18, 25 September), nor has 15 October
     (8 October has none), nor has each day whose four weeks back reach a day without
     data: the page lists them, beside the forecasts it can show."""
@@ -177,7 +168,7 @@ def test_the_report_names_the_days_without_a_forecast(warehouse):
     from reports.context import ReportContext
     from reports.sections import installs
 
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = duckdb.connect(str(outcomes_db), read_only=True)
     try:
         metrics = con.execute("select * from metrics.pmr_metrics").df()
         catalogue = con.execute("select * from metrics.metric_catalogue").df()
@@ -196,7 +187,7 @@ def test_the_report_names_the_days_without_a_forecast(warehouse):
     assert 'the volume panel of <a href="#rsvp-install_commission">its chart</a>, rsvp.volume' in html
 
 
-def test_the_install_chart_shades_each_major_incident_day_around_its_point(warehouse):
+def test_the_install_chart_shades_each_major_incident_day_around_its_point(outcomes_db):
     """A day with Category 1-2 incidents open (ic.major_incidents_open, above: 1, 2, 5, 6,
     10 and 31 October) is shaded from 12:00 the day before to 12:00 on the day, around its
     point, like a day without data: the shading ran from the point to the next day's, so
@@ -211,7 +202,7 @@ def test_the_install_chart_shades_each_major_incident_day_around_its_point(wareh
     from reports.context import ReportContext
     from reports.sections import installs
 
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = duckdb.connect(str(outcomes_db), read_only=True)
     try:
         metrics = con.execute("select * from metrics.pmr_metrics").df()
         catalogue = con.execute("select * from metrics.metric_catalogue").df()

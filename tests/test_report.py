@@ -4,7 +4,6 @@ in one SQL file plus its YAML, and the warehouse's columns. The page itself (cha
 the browser, provisional and missing days): test_report_page.py; pieces of the page on
 hand-made inputs: test_report_pieces.py."""
 
-import csv
 import datetime as dt
 import hashlib
 import json
@@ -17,7 +16,7 @@ import pytest
 
 from pmr.pipeline import run_month
 from reports import render
-from tests.helpers import copy_project, run_project_copy, write_csv
+from tests.helpers import copy_project, read_csv_rows, run_project_copy, write_csv
 from tests.rsvp_landing import MONTH, at
 # the hand-made landing has rows on a few days of the month only
 SPARSE = True
@@ -35,11 +34,6 @@ def published(rsvp_month):
     return rsvp_month
 
 
-def read_csv(path):
-    with open(path, newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 def test_outputs_are_published_in_the_month_folder(published):
     link = published["link"]
     assert link == published["out"] / MONTH
@@ -47,7 +41,7 @@ def test_outputs_are_published_in_the_month_folder(published):
 
 
 def test_metrics_csv_is_long_format_with_every_column_of_the_spec(published):
-    rows = read_csv(published["link"] / "metrics.csv")
+    rows = read_csv_rows(published["link"] / "metrics.csv")
     assert list(rows[0]) == ["metric_id", "requirement", "kind", "period", "day", "business_process", "segment",
                              "device_type", "service", "time_band", "category", "value", "unit", "target", "minimum"]
     # prepayment_top_up North, worked out by hand in tests/test_rsvp.py: median (10 + 35) / 2
@@ -61,7 +55,7 @@ def test_metrics_csv_is_long_format_with_every_column_of_the_spec(published):
 
 
 def test_quality_csv_accounts_for_every_row(published):
-    rows = read_csv(published["link"] / "quality.csv")
+    rows = read_csv_rows(published["link"] / "quality.csv")
     totals = {r["source"]: r for r in rows if r["reason"] == ""}
     # the fixture: 16 requests, 19 responses, 7 alerts, 4 test messages, all valid
     assert {s: (int(r["rows_read"]), int(r["accepted"]), int(r["duplicates"]), int(r["quarantined"]))
@@ -262,7 +256,7 @@ def test_one_sql_model_and_its_yaml_add_a_metric_to_both_outputs(landing, tmp_pa
                            "--db", str(tmp_path / "w.duckdb"), *(["--allow-missing-days"] if SPARSE else []))
     assert run.returncode == 0, run.stdout + run.stderr
     link = tmp_path / "out" / MONTH
-    rows = [r for r in read_csv(link / "metrics.csv") if r["metric_id"] == "test.gsme_requests"]
+    rows = [r for r in read_csv_rows(link / "metrics.csv") if r["metric_id"] == "test.gsme_requests"]
     # the fixture has one GSME request in October: I, in Central
     assert [(r["segment"], r["value"], r["unit"]) for r in rows] == [("Central", "1", "count")]
     page = (link / "pmr.html").read_text()

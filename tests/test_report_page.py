@@ -4,7 +4,6 @@ what they draw and rendered in a real browser without console errors, and the da
 without data and the provisional figures named where a reader looks. The other
 published outputs: test_report.py."""
 
-import csv
 import datetime as dt
 import shutil
 
@@ -14,30 +13,18 @@ import pytest
 from pmr import PROJECT_DIR
 from reports import render
 from reports.browser import A4_PRINT_WIDTH_PX
-from tests.helpers import check_in_browser
+from tests.helpers import check_in_browser, read_csv_rows
 from tests.page_tables import PageTables
 from tests.rsvp_landing import MONTH
 
 
-@pytest.fixture(scope="module")
-def published(rsvp_month):
-    """October as tests/conftest.py's rsvp_month publishes it (16 November, provisional,
-    September's report beside it)."""
-    return rsvp_month
-
-
-def read_rows(path):
-    with open(path, newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def test_page_does_not_depend_on_the_row_order_of_the_metrics_table(published, tmp_path):
+def test_page_does_not_depend_on_the_row_order_of_the_metrics_table(rsvp_month, tmp_path):
     """Tables are written in parallel, so their row order changes from build to build
     (two builds of a scale-0.002 month put the same chart points in another order);
     the page must not. Render, reverse the rows of metrics.pmr_metrics, render again:
     the same page but for its publication time."""
     db = tmp_path / "w.duckdb"
-    shutil.copy(published["db"], db)
+    shutil.copy(rsvp_month["db"], db)
     con = duckdb.connect(str(db))
     try:
         pages = []
@@ -53,24 +40,24 @@ def test_page_does_not_depend_on_the_row_order_of_the_metrics_table(published, t
     assert pages[0] == pages[1]
 
 
-def test_page_is_self_contained(published):
-    page = (published["link"] / "pmr.html").read_text()
+def test_page_is_self_contained(rsvp_month):
+    page = (rsvp_month["link"] / "pmr.html").read_text()
     assert "<script src=" not in page and "https://" not in page.split("<script>", 1)[0]
     assert "vegaEmbed" in page
     assert "Install and Commission" in page and "Prepayment Top Up Device Remotely" in page
     assert "Definitions version" in page and "2026-11-13" in page  # the October deadline
 
 
-def test_daily_rsvp_charts_are_described_by_what_they_draw(published):
+def test_daily_rsvp_charts_are_described_by_what_they_draw(rsvp_month):
     """A screen reader hears a chart's label instead of seeing it: the label names the
     interim RTT excluding the HAN where the chart draws it, a process with daily
     rsvp.mean_rtt_excl_han_s figures, and only there (never alerts)."""
     page = PageTables()
-    page.feed((published["link"] / "pmr.html").read_text())
+    page.feed((rsvp_month["link"] / "pmr.html").read_text())
     labels = {label.split(":", 1)[0]: label for label in page.charts["rsvp"]}
     names = {row["business_process"]: row["display_name"]
-             for row in read_rows(PROJECT_DIR / "seeds" / "business_processes.csv")}
-    drawn = {names[row["business_process"]] for row in read_rows(published["link"] / "metrics.csv")
+             for row in read_csv_rows(PROJECT_DIR / "seeds" / "business_processes.csv")}
+    drawn = {names[row["business_process"]] for row in read_csv_rows(rsvp_month["link"] / "metrics.csv")
              if row["metric_id"] == "rsvp.mean_rtt_excl_han_s" and row["day"]}
     assert {"Install and Commission", "Alerts Management"} <= set(labels) and "Alerts Management" not in drawn
     assert 0 < len(drawn) < len(labels)
@@ -79,8 +66,8 @@ def test_daily_rsvp_charts_are_described_by_what_they_draw(published):
 
 
 @pytest.mark.browser
-def test_page_renders_every_chart_without_console_errors(published, tmp_path):
-    check = check_in_browser(published["link"] / "pmr.html", tmp_path / "pmr.png")
+def test_page_renders_every_chart_without_console_errors(rsvp_month, tmp_path):
+    check = check_in_browser(rsvp_month["link"] / "pmr.html", tmp_path / "pmr.png")
     assert check.console_errors == []
     assert check.charts >= 5  # one per business process with traffic, at least
     assert check.charts_rendered == check.charts
@@ -91,9 +78,9 @@ def test_page_renders_every_chart_without_console_errors(published, tmp_path):
     assert check.screenshot.stat().st_size > 10_000
 
 
-def test_a_month_published_with_days_missing_says_so_at_the_top(published):
+def test_a_month_published_with_days_missing_says_so_at_the_top(rsvp_month):
     # the hand-made landing has requests, responses and alerts on a few days only (SPARSE)
-    page = (published["link"] / "pmr.html").read_text()
+    page = (rsvp_month["link"] / "pmr.html").read_text()
     header = page.split("</header>", 1)[0]
     assert '<p class="incomplete"><strong>Incomplete month.</strong>' in header
     # tests/test_rsvp.py's requests fall on UK days 1 (A: 23:30 UTC on 30 September is 00:30 BST),
@@ -102,7 +89,7 @@ def test_a_month_published_with_days_missing_says_so_at_the_top(published):
             "2026-10-15..2026-10-24, 2026-10-26..2026-10-30)") in header
 
 
-def test_daily_charts_mark_the_days_without_data(published):
+def test_daily_charts_mark_the_days_without_data(rsvp_month):
     """Every UK day on which one of the three sources has no data is a grey band on every
     daily chart but availability's (outages only), so a volume of 0 there reads as an
     extract that did not land. By the
@@ -112,7 +99,7 @@ def test_daily_charts_mark_the_days_without_data(published):
     import json
     import re
 
-    page = (published["link"] / "pmr.html").read_text()
+    page = (rsvp_month["link"] / "pmr.html").read_text()
     specs = [json.loads(spec) for spec in re.findall(r"pmrEmbed\('#chart-\d+', (.*?)\);</script>", page)]
     expected = {dt.date(2026, 10, day) for day in range(1, 32) if day != 10}
     def plots_days(node) -> bool:
@@ -134,13 +121,13 @@ def test_daily_charts_mark_the_days_without_data(published):
         assert all(row["start"][11:16] == "12:00" and row["end"][:16] == row["day"][:10] + "T12:00" for row in band)
 
 
-def test_the_sparse_fixture_is_provisional(published):
+def test_the_sparse_fixture_is_provisional(rsvp_month):
     # its last alert is on 20 October, its last request and response at midnight on 1 November:
     # the landing does not reach past the month, so no follow-up window has landed
-    header = (published["link"] / "pmr.html").read_text().split("</header>", 1)[0]
+    header = (rsvp_month["link"] / "pmr.html").read_text().split("</header>", 1)[0]
     assert "<strong>Provisional figures.</strong>" in header and "cos.pct_success" in header
     # and the warehouse says so of the same ids: every id with a window, none without
-    con = duckdb.connect(str(published["db"]), read_only=True)
+    con = duckdb.connect(str(rsvp_month["db"]), read_only=True)
     try:
         status = con.execute("""select s.metric_id, s.is_provisional, c.follow_up_s > 0, s.landed_through_utc
                                 from metrics.metric_status s join metrics.metric_catalogue c using (metric_id)
@@ -152,8 +139,8 @@ def test_the_sparse_fixture_is_provisional(published):
     assert {m for m, provisional, *_ in status if provisional} >= {"cos.pct_success", "pp.pct_success"}
 
 
-def test_a_section_showing_provisional_figures_names_them_at_its_top(published):
-    page = (published["link"] / "pmr.html").read_text()
+def test_a_section_showing_provisional_figures_names_them_at_its_top(rsvp_month):
+    page = (rsvp_month["link"] / "pmr.html").read_text()
     section = {key: body.split("</section>", 1)[0] for key, body in
                (part.split('">', 1) for part in page.split('<section id="')[1:])}
     notes = {key: body.split("<h2>", 1)[1].split("</h2>", 1)[1].lstrip().startswith('<p class="provisional">')
