@@ -77,22 +77,3 @@ def outcomes_month(tmp_path_factory):
 def outcomes_db(outcomes_month):
     """The warehouse of outcomes_month."""
     return outcomes_month["db"]
-
-
-@pytest.fixture(scope="session")
-def generated_month(tmp_path_factory):
-    """Three generated days of October 2026 (14-16 October, scale 0.001, seed 7, Parquet)
-    with pmr inject-faults' rows of the 15th, published by run_month: test_faults reads
-    its quarantine, test_landing_formats compares it with the same days delivered as CSV."""
-    from pmr import pipeline
-    from pmr.faults import inject_faults
-    from pmr.generator import generate
-
-    base = tmp_path_factory.mktemp("generated")
-    landing, generated_with, faults_day = base / "landing", (dt.date(2026, 10, 14), 3, 0.001, 7), dt.date(2026, 10, 15)
-    generate(*generated_with, landing, fmt="parquet")
-    record = inject_faults(landing, faults_day)
-    # three days of the month: the others have no data
-    link = pipeline.run_month(MONTH, landing, base / "out", db=base / "w.duckdb", allow_missing_days=True)
-    return {"landing": landing, "record": record, "link": link, "db": base / "w.duckdb",
-            "generated_with": generated_with, "faults_day": faults_day}

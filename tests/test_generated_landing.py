@@ -1,24 +1,48 @@
-"""`pmr inject-faults`: the contract-breaking rows it adds to a generated landing
-folder are quarantined, each with the reason it was broken for, and nothing else is."""
+"""A generated landing folder built end to end by pmr run. The contract-breaking rows
+`pmr inject-faults` adds are quarantined, each with the reason it was broken for, and
+nothing else is. The same landing delivered as CSV instead of Parquet builds the same
+warehouse: CSV files are copied as text and typed by the staging models, Parquet files
+are read typed in place, two paths that must give every staged row (timestamps to the
+microsecond, booleans, numbers), quality.csv (file names aside) and metrics.csv, byte
+for byte, alike. One module, so that both are checked on one build of the month."""
 
-import csv
 import datetime as dt
 import json
 
+import duckdb
 import pytest
 
-from pmr import cli
+from pmr import SOURCES, cli
 from pmr.faults import faults_record_path, inject_faults
 from pmr.generator import generate
+from pmr.pipeline import run_month
+from tests.helpers import read_csv_rows
 
-DAY = dt.date(2026, 10, 15)
+GENERATED = (dt.date(2026, 10, 14), 3, 0.001, 7)  # start, days, scale, seed of the landing
+DAY = dt.date(2026, 10, 15)  # the day of its faults
 MONTH = "2026-10"
+FORMATS = ("csv", "parquet")
+
+
+def generated_and_built(base, fmt: str) -> dict:
+    """GENERATED in this format, with pmr inject-faults' rows of DAY, published by run_month."""
+    landing = base / "landing"
+    generate(*GENERATED, landing, fmt=fmt)
+    record = inject_faults(landing, DAY)
+    # three days of the month: the others have no data
+    link = run_month(MONTH, landing, base / "out", db=base / "w.duckdb", allow_missing_days=True)
+    return {"landing": landing, "record": record, "link": link, "db": base / "w.duckdb"}
+
+
+@pytest.fixture(scope="module")
+def generated_month(tmp_path_factory):
+    """Three generated days of October 2026 as Parquet, with faults on the 15th, published."""
+    return generated_and_built(tmp_path_factory.mktemp("generated"), "parquet")
 
 
 @pytest.fixture(scope="module")
 def faulty(generated_month):
-    with (generated_month["link"] / "quality.csv").open() as handle:
-        quality = list(csv.DictReader(handle))
+    quality = read_csv_rows(generated_month["link"] / "quality.csv")
     return dict(landing=generated_month["landing"], record=generated_month["record"], quality=quality,
                 page=(generated_month["link"] / "pmr.html").read_text())
 
@@ -127,3 +151,50 @@ def test_a_damaged_file_leaves_its_source_without_faults_and_the_others_with_the
     assert "service_requests/2026-10-15.faults.csv" in injected["files"]
     with pytest.raises(ValueError, match="landing path is not a folder"):
         inject_faults(damaged, DAY)
+
+
+# --- the same landing delivered as CSV ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def builds(generated_month, tmp_path_factory):
+    """The month as Parquet, and the same days generated and built as CSV."""
+    return {"csv": generated_and_built(tmp_path_factory.mktemp("csv"), "csv"), "parquet": generated_month}
+
+
+def test_metrics_csv_is_byte_identical(builds):
+    metrics = [(builds[fmt]["link"] / "metrics.csv").read_bytes() for fmt in FORMATS]
+    assert metrics[0].count(b"\n") > 100
+    assert metrics[0] == metrics[1]
+
+
+def quality_rows(build) -> list[dict]:
+    return read_csv_rows(build["link"] / "quality.csv")
+
+
+def test_quality_csv_accounts_for_the_same_rows_file_by_file(builds):
+    def generated(fmt):
+        """(source, file named as the Parquet landing names it, counts, reason) of each generated file."""
+        return sorted((row["source"], row["file"].replace(".csv", ".parquet"), *list(row.values())[2:])
+                      for row in quality_rows(builds[fmt]) if not row["file"].endswith(".faults.csv"))
+
+    assert {row["file"].rsplit(".", 1)[-1] for row in quality_rows(builds["csv"])} == {"csv"}
+    assert len(generated("csv")) >= 7 * 3 and generated("csv") == generated("parquet")
+    # the faulty rows are CSV files in both landings, quarantined alike
+    faults = [[row for row in quality_rows(builds[fmt]) if row["file"].endswith(".faults.csv")] for fmt in FORMATS]
+    assert faults[0] and faults[0] == faults[1]
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_every_staged_row_is_the_same(builds, source):
+    con = duckdb.connect(str(builds["csv"]["db"]), read_only=True)
+    try:
+        con.execute(f"attach '{builds['parquet']['db']}' as from_parquet (read_only)")
+        from_csv = f"select * exclude (_file) from staging.stg_{source}"
+        from_parquet = f"select * exclude (_file) from from_parquet.staging.stg_{source}"
+        staged = con.execute(f"select count(*) from ({from_csv})").fetchone()[0]
+        only_csv = con.execute(f"select count(*) from ({from_csv} except all {from_parquet})").fetchone()[0]
+        only_parquet = con.execute(f"select count(*) from ({from_parquet} except all {from_csv})").fetchone()[0]
+    finally:
+        con.close()
+    assert staged > 0
+    assert (only_csv, only_parquet) == (0, 0)
