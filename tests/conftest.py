@@ -42,7 +42,7 @@ def rsvp_month(tmp_path_factory):
     provisional figures: the landing has nothing after the month. Beside it,
     September's report as published (by hand).
 
-    test_rsvp reads its warehouse, test_report and test_report_presentation its
+    test_rsvp reads its warehouse, test_report, test_report_presentation and test_report_alerts its
     warehouse and report: one build per test worker instead of one per module (a
     build costs a minute). A test that runs the month again into this warehouse and
     folder (test_report's re-run) does it at the same publication time and must leave

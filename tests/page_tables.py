@@ -66,3 +66,15 @@ def table_with(page: PageTables, section: str, caption_part: str) -> list[list[s
     found = [t["rows"] for t in page.tables.get(section, []) if caption_part in t["caption"]]
     assert found, f"no table with {caption_part!r} in section {section}"
     return found
+
+
+def section_html(published, key: str) -> str:
+    """The HTML of top-level section `key` of the published page."""
+    page = (published["link"] / "pmr.html").read_text()
+    return page.split(f'<section id="{key}">', 1)[1].split("\n</section>", 1)[0]
+
+
+def process_html(published, process: str) -> str:
+    """The HTML of business process `process` in the page's RSVP section."""
+    rsvp = section_html(published, "rsvp")
+    return rsvp.split(f'<section class="process" id="rsvp-{process}">', 1)[1].split("</section>", 1)[0]

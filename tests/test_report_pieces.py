@@ -1,7 +1,8 @@
 """Pieces of the report on hand-made inputs, without a build: the measures table
 without service levels, the incomplete-month and provisional-figures notices and the
-metric status behind them, and metrics.csv's plain decimals. The report of a built
-month: test_report.py and test_report_presentation.py."""
+metric status behind them, and metrics.csv's plain decimals (the daily line charts:
+test_chart_lines.py). The report of a built month: test_report.py and
+test_report_presentation.py."""
 
 import duckdb
 import pytest
@@ -238,64 +239,6 @@ def test_the_previous_note_gives_the_time_the_previous_report_was_published_when
                         previous_log={"timeliness": timeliness, "checks": []})
     when = " on 2026-10-14 10:30 BST" if timeliness == {"published_at": "2026-10-14T09:30:00+00:00"} else ""
     assert f"the figures of the report published for 2026-09{when} beside this one" in _previous_note(ctx)
-
-
-def test_a_daily_line_breaks_on_a_day_without_a_figure():
-    """North has no figure on 2 October (no requests): the chart's data holds a row of no
-    value there, where Vega-Lite breaks the line, instead of joining 1 and 3 October; a
-    line is not drawn out to days before its first figure or after its last."""
-    import datetime as dt
-
-    import pandas as pd
-
-    from reports.charts import daily_lines
-
-    data = pd.DataFrame({"day": [dt.datetime(2026, 10, d) for d in (1, 3, 1, 2, 3, 4)],
-                         "segment": ["North", "North", "South", "South", "South", "South"],
-                         "value": [1.0, 3.0, 4.0, 5.0, 6.0, 7.0]})
-    rows = next(iter(daily_lines(data, "x").to_dict()["datasets"].values()))
-    drawn = {(r["segment"], r["day"][:10]): r["value"] for r in rows}
-    assert drawn == {("North", "2026-10-01"): 1.0, ("North", "2026-10-02"): None, ("North", "2026-10-03"): 3.0,
-                     ("North", "2026-10-04"): None, ("South", "2026-10-01"): 4.0, ("South", "2026-10-02"): 5.0,
-                     ("South", "2026-10-03"): 6.0, ("South", "2026-10-04"): 7.0}
-
-
-def _channel_scales(spec: dict) -> list[tuple[str, dict]]:
-    """Every (channel, scale) of a chart spec's segment encodings, layers and
-    concatenations included."""
-    found = []
-    for key, value in spec.items():
-        if key == "encoding":
-            found += [(channel, enc.get("scale", {})) for channel, enc in value.items()
-                      if isinstance(enc, dict) and enc.get("field") == "segment" and channel in ("color", "shape")]
-        elif isinstance(value, dict):
-            found += _channel_scales(value)
-        elif isinstance(value, list):
-            found += [item for v in value if isinstance(v, dict) for item in _channel_scales(v)]
-    return found
-
-
-def test_segments_differ_in_point_shape_as_well_as_colour():
-    """A reader who cannot tell the colours apart (or prints in grey) tells the segment
-    lines apart by their points: the daily lines and the two-RTT panel encode the segment
-    as a colour and a shape, each segment its own of both, and one legend shows both
-    (same title)."""
-    import datetime as dt
-
-    import pandas as pd
-
-    from reports.charts import daily_lines, top_level
-    from reports.sections.rsvp import _rtt_panel
-
-    segments = ["North", "Central", "South", "SMETS1", "All"]
-    data = pd.DataFrame({"day": [dt.datetime(2026, 10, 1)] * 5, "segment": segments, "value": [1.0] * 5})
-    for chart in (daily_lines(data, "x"), _rtt_panel(data, data.assign(value=0.5))):
-        scales = _channel_scales(top_level(chart))
-        channels = {channel for channel, _ in scales}
-        assert channels == {"color", "shape"}
-        for channel, scale in scales:
-            assert scale["domain"] == segments
-            assert len(set(scale["range"])) == 5, channel
 
 
 def test_recorded_outages_find_their_spells_whatever_their_ids_hold():

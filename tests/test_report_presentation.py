@@ -1,7 +1,8 @@
 """The page as a reader of the Panel sees it: RTT ranges, target times, averages far
-above the median, measures without a service level, install counts, late alert codes
-and the top-up shares, on the hand-made landing of tests/rsvp_landing.py (sections from
-a few hand-made figures alone: test_report_hand_made_figures.py)."""
+above the median, measures without a service level, install counts, the marks against
+the service levels and the top-up shares, on the hand-made landing of
+tests/rsvp_landing.py (the alerts: test_report_alerts.py; sections from a few
+hand-made figures alone: test_report_hand_made_figures.py)."""
 
 import json
 
@@ -9,7 +10,7 @@ import duckdb
 import pytest
 
 from tests.helpers import figures_table
-from tests.page_tables import PageTables, rows_of
+from tests.page_tables import PageTables, process_html, rows_of, section_html
 from tests.rsvp_landing import MONTH
 
 
@@ -19,23 +20,13 @@ def published(rsvp_month):
     return rsvp_month
 
 
-def _section_html(published, key: str) -> str:
-    page = (published["link"] / "pmr.html").read_text()
-    return page.split(f'<section id="{key}">', 1)[1].split("\n</section>", 1)[0]
-
-
-def _process_html(published, process: str) -> str:
-    rsvp = _section_html(published, "rsvp")
-    return rsvp.split(f'<section class="process" id="rsvp-{process}">', 1)[1].split("</section>", 1)[0]
-
-
 def test_rtt_range_reads_shortest_to_longest(published):
     # install_commission, South: RTTs 12.5 (L), 25 (M, from execution), 2 (N) -> 2 to 25 s
-    html = _process_html(published, "install_commission")
+    html = process_html(published, "install_commission")
     row = html.split("<th scope=row>Range of RTT, shortest – longest (s)</th>", 1)[1].split("</tr>", 1)[0]
     assert "<td>2.00 – 25.00</td>" in row and "(" not in row
     # prepayment_top_up, North: RTTs 4 (A), 40 (C), 35 (E), 10 (G)
-    assert "<td>4.00 – 40.00</td>" in _process_html(published, "prepayment_top_up")
+    assert "<td>4.00 – 40.00</td>" in process_html(published, "prepayment_top_up")
 
 
 def _chart_specs(html: str) -> list[dict]:
@@ -51,7 +42,7 @@ def _chart_records(html: str) -> list[dict]:
 
 def test_the_daily_chart_plots_the_han_free_time_beside_the_rtt_and_the_share_within_target(published):
     """Seed section 2.3.1: the interim HAN-free time is plotted alongside the RTT."""
-    records = _chart_records(_process_html(published, "prepayment_top_up"))
+    records = _chart_records(process_html(published, "prepayment_top_up"))
     rows = [r for r in records if "day" in r and "segment" in r]  # not the bands of days without data
     # the share within the target is drawn against its levels (seeds/service_levels.csv)
     assert {r["level"] for r in records if "level" in r} == {"target 99.00%", "minimum 96.00%"}
@@ -81,13 +72,13 @@ IN_LIFE_TARGETS = ("Target Response Times differ between the SRVs of this proces
 def test_a_process_whose_srvs_have_different_target_times_says_so(published):
     # seeds: in_life_device_management lists 2.1, 1.6, 1.1.1, 11.3 (TRT 30 s; 432,000 s on SMETS1) and 11.1
     # (432,000 s)
-    html = _process_html(published, "in_life_device_management")
+    html = process_html(published, "in_life_device_management")
     assert IN_LIFE_TARGETS in html
     # the fixture has only L and M (1.1.1) there: average 18.75 = median, no word about the average
     assert "far above the median" not in html
     # every SRV of tariff_update (1.1.1) and install_commission has a 30 s target
-    assert "Target Response Times differ" not in _process_html(published, "tariff_update")
-    assert "Target Response Times differ" not in _process_html(published, "install_commission")
+    assert "Target Response Times differ" not in process_html(published, "tariff_update")
+    assert "Target Response Times differ" not in process_html(published, "install_commission")
 
 
 def test_an_average_far_above_the_median_is_explained(published):
@@ -113,7 +104,7 @@ def test_an_average_far_above_the_median_is_explained(published):
 def test_a_measure_without_service_level_says_none_is_set(published):
     """Requirement 2 measures (B1, B2, PP1, DF1 ...) have no level in seeds/service_levels.csv:
     the Kind column says so, and a note under the table, instead of blank level cells."""
-    outcomes = _section_html(published, "outcomes")
+    outcomes = section_html(published, "outcomes")
     billing = outcomes.split("<h3>Billing (B1, B2)</h3>", 1)[1].split("<h3>", 1)[0]
     # the fixture has no 5.1 or 4.6.1 request: figures empty, yet the kind is known
     assert billing.count("<td>Measure, no service level set</td>") == 3
@@ -150,7 +141,7 @@ def test_measures_at_a_glance_judge_ic1_by_the_ceilings_its_table_uses(published
 
 
 def test_install_counts_say_what_they_count(published):
-    installs = _section_html(published, "outcomes").split("<h3>Install and Commission (IC1, IC2)</h3>", 1)[1]
+    installs = section_html(published, "outcomes").split("<h3>Install and Commission (IC1, IC2)</h3>", 1)[1]
     installs = installs.split("<h3>", 1)[0]
 
     def row(label):
@@ -188,14 +179,14 @@ def test_measures_at_a_glance_say_when_no_previous_report_is_published(published
 def test_daily_successful_and_failed_installs_are_charted_by_device_type_and_segment(published):
     """IC1 asks for daily volumes of successful and failed installs by CH/ESME/GSME and
     region: on 14 October South's hubs had N (I99 only, success) and P (no response, failed)."""
-    rows = [r for r in _chart_records(_section_html(published, "outcomes")) if "outcome" in r]
+    rows = [r for r in _chart_records(section_html(published, "outcomes")) if "outcome" in r]
     on_the_14th = {(r["segment"], r["device_type"], r["outcome"]): r["value"] for r in rows
                    if r["day"].startswith("2026-10-14") and r["value"]}
     assert on_the_14th == {("South", "CHF", "Successful"): 1, ("South", "CHF", "Failed"): 1}
     assert {r["segment"] for r in rows} <= {"North", "Central", "South", "SMETS1"}
     assert {r["device_type"] for r in rows} == {"CHF", "ESME", "GSME"}
     # each panel draws the segment and type its title names (a facet once drew them one panel late)
-    spec = next(s for s in _chart_specs(_section_html(published, "outcomes"))
+    spec = next(s for s in _chart_specs(section_html(published, "outcomes"))
                 if "by segment and device type" in json.dumps(s.get("title")))
     panels = [panel for row in spec["vconcat"] for panel in row["hconcat"]]
     assert len(panels) == 3 * len({r["segment"] for r in rows})
@@ -206,90 +197,18 @@ def test_daily_successful_and_failed_installs_are_charted_by_device_type_and_seg
         assert drawn <= {tuple(panel["title"].split(": ")[0].split(", "))}, panel["title"]
 
 
-def test_the_alerts_process_table_has_no_rows_that_cannot_apply_to_alerts(published):
-    rows = ("<th scope=row>Rejected at the DCC boundary</th>", "<th scope=row>Average RTT excluding the HAN, interim (s)</th>")
-    alerts, prepayment = (_process_html(published, p) for p in ("alerts_management", "prepayment_top_up"))
-    assert not any(row in alerts for row in rows)
-    assert all(row in prepayment for row in rows)
-    assert "<th scope=row>Volumes</th>" in alerts and "<th scope=row>Alerts that failed to be delivered</th>" in alerts
-    # the seed's Table 2 wording: a share within the TRT counts any answer, not only successes
-    assert "<th scope=row>Service Requests that failed to be delivered</th>" in prepayment
-    assert ("<th scope=row>Service Responses delivered within the Target Response Time (target 99.00%, minimum "
-            "96.00%)</th>") in prepayment
-    assert "<th scope=row>Alerts delivered within the Target Response Time" in alerts
-
-
-def test_late_alert_codes_show_their_meaning(published):
-    alerts = _section_html(published, "alerts")
-    late = alerts.split("<caption>Late alerts by code, all segments</caption>", 1)[1].split("</table>", 1)[0]
-    assert "<th scope=col>Alert code</th><th scope=col>Meaning</th>" in late
-    # a2 (8F35) delivered after 90 s, a3 (8F36) never delivered; meanings from seeds/alert_codes.csv
-    assert "<tr><th scope=row>8F35</th><td>Supply outage restored</td><td>1</td></tr>" in late
-    assert "<tr><th scope=row>8F36</th><td>Supply outage restored after 3 minutes or more</td><td>1</td></tr>" in late
-
-
-def test_a1_shows_the_alerts_it_counts_and_those_suppressed(published):
-    # segments with alerts counted: North (a1 a2 a5), Central (a6), SMETS1 (a3); a4 (North) suppressed
-    alerts = _section_html(published, "alerts")
-    assert "<tr><th scope=col>Figure (A1)</th><th scope=col>North</th><th scope=col>Central</th><th scope=col>SMETS1</th><th scope=col>All</th>" in alerts
-    assert "<th scope=row>  … of alerts counted (not suppressed)</th><td>3</td><td>1</td><td>1</td><td>5</td>" in alerts
-    assert ("<th scope=row>Alerts suppressed by storm throttling (never sent, not counted)</th>"
-            "<td>1</td><td>0</td><td>0</td><td>1</td>") in alerts
-
-
 def test_each_segments_share_is_marked_against_the_service_levels(published):
     """Target 99%, minimum 96% (seeds/service_levels.csv). Prepayment: North A, G within
     of A C E G H (40%), Central I (100%), South no request (no status), SMETS1 J (100%),
     All 4 of 7. A1: North 2 of 3, Central 1 of 1, SMETS1 0 of 1, All 3 of 5."""
     below, met = "<td>minimum missed</td>", "<td>target met</td>"
     against = "<th scope=row>  … against the service levels</th>"
-    assert against + below + met + "<td></td>" + met + below + "</tr>" in _process_html(published, "prepayment_top_up")
-    assert against + below + met + below + below + "<td></td><td></td></tr>" in _section_html(published, "alerts")
-
-
-def test_a_late_alert_code_not_in_the_reference_says_so_with_its_kind(published):
-    from reports.context import ReportContext
-    from reports.sections import alerts
-
-    # 8F35 is in the reference; 8FFF (a device alert in the warehouse) and N99 (a DCC alert)
-    # are not; 8AAA is in no alert of the warehouse, so its kind is unknown
-    metrics = figures_table(dict(metric_id="alerts.pct_within_sla", segment="All", value=50.0, target=99.0, minimum=96.0),
-                       dict(metric_id="alerts.late", category="8F35", value=5.0),
-                       dict(metric_id="alerts.late", category="8FFF", value=3.0),
-                       dict(metric_id="alerts.late", category="N99", value=2.0),
-                       dict(metric_id="alerts.late", category="8AAA", value=1.0))
-    con = duckdb.connect()
-    con.execute("create schema reference; create schema marts")
-    con.execute("create table reference.alert_codes as select '8F35' as alert_code, 'Supply outage restored' as meaning")
-    con.execute("create table reference.parameters as select 'alert_trt_s' as parameter, 60.0 as value")
-    con.execute("create table marts.fct_alerts as select * from (values ('8FFF', 'device'), ('8FFF', 'device'), "
-                "('N99', 'dcc'), ('8F35', 'device')) t(alert_code, alert_kind)")
-    try:
-        html = alerts.render(ReportContext(month=MONTH, con=con, metrics=metrics, catalogue=None), None)
-    finally:
-        con.close()
-    assert "<tr><th scope=row>8F35</th><td>Supply outage restored</td><td>5</td></tr>" in html
-    assert "<tr><th scope=row>8FFF</th><td>Device Alert (meaning not in the alert code reference)</td><td>3</td></tr>" in html
-    assert "<tr><th scope=row>N99</th><td>DCC Alert (meaning not in the alert code reference)</td><td>2</td></tr>" in html
-    assert "<tr><th scope=row>8AAA</th><td>– (not in the alert code reference)</td><td>1</td></tr>" in html
-    # 3 + 2 + 1 of the 11 late alerts
-    assert "6 of the 11 late alerts have a code that the alert code reference does not hold" in html
-
-
-def test_measures_at_a_glance_say_why_the_two_alert_shares_differ(published):
-    measures = _section_html(published, "measures")
-    # A1: a1 a2 a3 a5 a6 (a4 suppressed, a7 September), within 60 s a1 a5 a6 = 3 of 5;
-    # Alerts Management (seeds/business_process_alerts.csv: AD1, 8F35, 8F36): a1 a2 a3, within a1 = 1 of 3
-    # (no previous report is published beside this one: – in the previous month's column)
-    assert "<th scope=row>Alerts delivered within 60 s</th><th scope=row>A1</th><th scope=row>All segments</th><td>–</td><td>60.00%</td>" in measures
-    assert "<th scope=row>R1</th><th scope=row>Alerts Management</th><td>–</td><td>33.33%</td>" in measures
-    assert ("Alerts delivered within 60 s (A1) counts every alert that was not suppressed; Within Target Response "
-            "Time for Alerts Management (R1) counts only the alerts of that process, codes 8F35, 8F36, AD1. "
-            "Both time an alert against 60 s") in measures
+    assert against + below + met + "<td></td>" + met + below + "</tr>" in process_html(published, "prepayment_top_up")
+    assert against + below + met + below + below + "<td></td><td></td></tr>" in section_html(published, "alerts")
 
 
 def test_top_up_shares_show_their_counts(published):
-    prepayment = _section_html(published, "outcomes").split("<h3>Prepayment (PP1)</h3>", 1)[1].split("<h3>", 1)[0]
+    prepayment = section_html(published, "outcomes").split("<h3>Prepayment (PP1)</h3>", 1)[1].split("<h3>", 1)[0]
     row = prepayment.split("<th scope=row>Top-ups (2.2) successful (%, successful of deliverable top-ups)</th>", 1)[1]
     row = row.split("</tr>", 1)[0]
     # North: A C succeeded, E G H failed (F rejected): 2 of 5; Central I 1 of 1; South none;
@@ -395,14 +314,14 @@ def test_requests_without_dsp_time_are_named_under_the_table(published):
     # 2.2 with a final response: A, C, E, G (North), I (Central); E and I have no DSP time; none in the South
     note = ("Requests with a final response but no DSP processing time in the extract: North 1 of 4 (25.00%); "
             "Central 1 of 1 (100.00%) (marts.pmr_rsvp: without_dsp_time of rtt_measured)")
-    assert note in _process_html(published, "prepayment_top_up")
+    assert note in process_html(published, "prepayment_top_up")
     # alerts carry no DSP time and have no interim time: no note
-    assert "DSP processing time" not in _process_html(published, "alerts_management")
+    assert "DSP processing time" not in process_html(published, "alerts_management")
 
 
 def test_the_reference_values_are_given_in_words(published):
     # seeds/parameters.csv: 60 s, 432,000 s = 5 days, 360 min = 6 h, 1 pct, -0.25 ratio, 500 count
-    terms = _section_html(published, "terms")
+    terms = section_html(published, "terms")
     values = terms.split("Parameters the figures were computed with: windows, caps and thresholds "
                          "(seeds/parameters.csv)", 1)[1]
     for parameter, words in (("alert_trt_s", "60 s"), ("fw_delivery_window_s", "5 days"),
