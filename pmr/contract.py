@@ -110,7 +110,8 @@ def column_names(source: str) -> list[str]:
 
 def required_columns(source: str) -> list[str]:
     """Columns a file must have. Every contract column marked required, and
-    csp_region where it is required for SMETS2 rows."""
+    csp_region where it is required for SMETS2 rows (a file without SMETS2 rows may
+    leave it out: pmr.landing_file.check_contract_columns)."""
     names = [c.name for c in CONTRACT[source] if c.required]
     if source in ("service_requests", "alerts"):
         names.append("csp_region")

@@ -108,8 +108,16 @@ def check_contract_columns(con, source: str, key: str, reader: str, present: dic
     header comes after a title line, say so."""
     problems = []
     missing = [c for c in required_columns(source) if c not in present]
+    # with its smets column, a file shows whether any row needs csp_region
+    region_rows = _rows_needing_a_region(con, reader, present["smets"][0]) if (
+        REGION in missing and "smets" in present) else None
+    if region_rows == 0:
+        missing.remove(REGION)  # read as empty in every row, as an optional column is
     if missing:
         problems.append("missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing))
+        if region_rows:
+            problems[-1] += (f" (required by its {region_rows:,} SMETS2 row{'s' if region_rows > 1 else ''}; a "
+                             "file of SMETS1 rows only may leave it out)")
         header_line = path and len(missing) == len(required_columns(source)) and header_line_naming(path, missing)
         if header_line:
             problems[-1] += f" (they are on line {header_line}: the contract's header must be the first line)"
@@ -125,6 +133,24 @@ def check_contract_columns(con, source: str, key: str, reader: str, present: dic
     if problems:  # each said at once, so one correction of the extract settles them all
         keep_rows_of_skipped_file(con, source, key, reader, "file skipped: " + "; ".join(problems),
                                   keep_malformed_lines)
+
+
+# Required of the rows of SMETS2 devices only (raw-extracts.md: "SMETS2: yes")
+REGION = "csp_region"
+
+
+def _rows_needing_a_region(con, reader: str, smets: str) -> int | None:
+    """The rows of a file without csp_region whose device is SMETS2 (`smets`: the
+    column as the file names it), which the staging rule (macro valid_segment_columns)
+    would quarantine for want of a region: the file is then skipped as missing the
+    column. 0 in a file of SMETS1 rows, whose segment is SMETS1 whatever their region.
+    None when the rows cannot be read: the file is skipped."""
+    try:
+        return con.execute(f"select count(*) from {reader} where {ident(smets)} = 'SMETS2'").fetchone()[0]
+    except duckdb.Error as error:
+        if machine_limit(error):  # no fault of the file: ingest stops the run
+            raise
+        return None
 
 
 def keep_rows_of_skipped_file(con, source: str, key: str, reader: str, reason: str,

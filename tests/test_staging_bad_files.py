@@ -137,6 +137,15 @@ def warehouse(tmp_path_factory):
     # mixed.csv (w1-w3) and mixed.csv.gz (y1-y3): CRLF and LF line endings in one file, all accepted
     write_mixed_line_endings(landing, "mixed.csv", ["w1", "w2", "w3"])
     write_mixed_line_endings(landing, "mixed.csv.gz", ["y1", "y2", "y3"])
+    # s_smets1_no_region.csv: no csp_region column, which SMETS1 rows do not need: x1 and x2 accepted,
+    # and a line of 12 fields malformed, kept once (the rows were counted by SMETS2 row before they were read)
+    smets1 = [c for c in COLUMNS if c != "csp_region"]
+    path = write_csv(landing, "service_requests", [req(i, smets="SMETS1", csp_region=None) for i in ("x1", "x2")],
+                     name="s_smets1_no_region.csv", columns=smets1)
+    path.write_text(path.read_text() + path.read_text().splitlines()[1].replace("x1", "x3") + ",extra\n")
+    # t_smets2_no_region.parquet: no csp_region, which its SMETS2 row t2 needs: skipped, both rows quarantined
+    write_parquet(landing, "t_smets2_no_region.parquet", [req("t1", smets="SMETS1", csp_region=None), req("t2")],
+                  drop=("csp_region",))
     db = root / "w.duckdb"
     build_warehouse(landing, db, MONTH)
     return db
@@ -167,6 +176,8 @@ def test_every_file_is_accounted_for_on_its_own(warehouse):
         "zones.csv": ("loaded", 21, 8, 0, 13),
         "mixed.csv": ("loaded", 3, 3, 0, 0),
         "mixed.csv.gz": ("loaded", 3, 3, 0, 0),
+        "s_smets1_no_region.csv": ("loaded", 3, 2, 0, 1),
+        "t_smets2_no_region.parquet": ("skipped", 2, 0, 0, 2),
     }
 
 
@@ -192,7 +203,16 @@ def test_quarantine_reasons(warehouse):
         ("r_latin1.csv", "malformed CSV line: INVALID ENCODING: Invalid unicode (byte sequence mismatch) detected. "
                          "This file is not utf-8 encoded.", 1),
         ("zones.csv", "unparsable timestamp: received_at", 13),
+        ("s_smets1_no_region.csv", "malformed CSV line: TOO MANY COLUMNS: Expected Number of Columns: 11 Found: 12", 1),
+        ("t_smets2_no_region.parquet", "file skipped: missing required column csp_region (required by its 1 SMETS2 "
+                                       "row; a file of SMETS1 rows only may leave it out)", 2),
     ])
+
+
+def test_smets1_rows_need_no_csp_region_column(warehouse):
+    assert query(warehouse, "select request_id, smets, csp_region from staging.stg_service_requests "
+                            "where request_id in ('x1', 'x2', 't1') order by 1") == [
+        ("x1", "SMETS1", None), ("x2", "SMETS1", None)]
 
 
 def test_a_line_that_is_not_utf8_is_kept_as_written(warehouse):
@@ -232,7 +252,7 @@ def test_staged_values(warehouse):
     assert query(warehouse, "select request_id, dsp_processing_ms from staging.stg_service_requests "
                             "where _file not like '%zones%' and _file not like '%mixed%' order by 1") == [
         ("d1", 100), ("d2", 100), ("e5", 12), ("f1", 100), ("g1", 100), ("i1", 100), ("l1", 100), ("l3", 100),
-        ("m1", 12), ("n1", 100), ("q1", 100), ("q2", 100), ("r1", 100), ("s1", 100)]
+        ("m1", 12), ("n1", 100), ("q1", 100), ("q2", 100), ("r1", 100), ("s1", 100), ("x1", 100), ("x2", 100)]
     # l_row_number.parquet's rows, copied as text: typed as a Parquet file's are, numbered in file order
     assert query(warehouse, "select cast(received_at as varchar), command_variant from staging.stg_service_requests "
                             "where request_id = 'l1'") == [("2026-10-05 10:00:00", 1)]
@@ -310,7 +330,11 @@ def test_the_readme_query_of_quarantined_requests_by_srv_survives_malformed_line
         ('["2.2"]', "file skipped: column srv is VARCHAR[], which cannot be read as a string", 1),
         # c_no_srv.csv has no srv column; its extra-column line and the other malformed lines have no JSON
         ("", "file skipped: missing required column srv", 2),
-        ("", "malformed CSV line: TOO MANY COLUMNS: Expected Number of Columns: 11 Found: 12", 1),
+        # t_smets2_no_region.parquet t1 and t2, kept as JSON with their srv
+        ("2.2", "file skipped: missing required column csp_region (required by its 1 SMETS2 row; a file of SMETS1 "
+                "rows only may leave it out)", 2),
+        # the lines of 12 fields of c_no_srv.csv and s_smets1_no_region.csv
+        ("", "malformed CSV line: TOO MANY COLUMNS: Expected Number of Columns: 11 Found: 12", 2),
         ("", "malformed CSV line: MISSING COLUMNS: Expected Number of Columns: 12 Found: 3", 1),
         ("", "malformed CSV line: TOO MANY COLUMNS: Expected Number of Columns: 12 Found: 15", 1),
         ("", "malformed CSV line: UNQUOTED VALUE: Value with unterminated quote found.", 1),
