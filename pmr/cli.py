@@ -264,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
         "sources, macros, Jinja, YAML, every column a model reads, and the columns of a metric model), in a full "
         "build and then in an incremental one (docs/incremental-builds.md), then the "
         "tests of the reference tables of seeds/ with the rows at fault (a key twice, a level or a TRT that breaks "
-        "its rule). Exit code 1 names the problem. Takes 25-45 seconds, the first check of a checkout the "
+        "its rule). Exit code 1 names the problem. Takes 20-35 seconds, the first check of a checkout the "
         "slowest (later ones start from the last one's parse of the project); "
         "pmr run makes the same declaration checks before it starts.",
     )
