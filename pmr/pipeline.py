@@ -78,6 +78,11 @@ def ingest_step(log: RunLog, landing: Path, db: Path, progress: Progress, reread
     reads every file again (a full refresh)."""
     with log.step("ingest") as record, connect(db) as con:
         run_claim.hold(con, log)
+        left_by_a_killed_run = reading_copy.remove_partial(db)
+        if left_by_a_killed_run:
+            record["removed_partial_reading_copy_bytes"] = left_by_a_killed_run
+            progress(f"removed a partial reading copy ({left_by_a_killed_run / 2**20:,.0f} MB) that a run stopped "
+                     "while copying the warehouse left")
         report = ingest(con, Path(landing), progress, reread=reread)
         record.update(
             files_loaded=len(report.loaded),

@@ -87,6 +87,25 @@ def file_to_read(db: Path, live: bool, session: bool) -> Path:
     return path
 
 
+def _partial_path(db: Path) -> Path:
+    copy = reading_copy_path(db)
+    return copy.with_name(f".{copy.name}.partial")
+
+
+def remove_partial(db: Path) -> int:
+    """Delete the partial copy that a run killed while copying `db` (SIGKILL, a power
+    cut) leaves, as large as the warehouse, before the next run needs the disk to build;
+    its size in bytes, 0 when there was none. Only a run holding the warehouse may call
+    it: no other process writes the partial copy then."""
+    partial = _partial_path(db)
+    try:
+        size = partial.stat().st_size
+        partial.unlink()
+    except FileNotFoundError:
+        return 0
+    return size
+
+
 def refresh(con: duckdb.DuckDBPyConnection, db: Path) -> int:
     """Replace `db`'s reading copy with the warehouse as it is now; returns its size
     in bytes. `con` must be a connection that writes `db`: it keeps every other process
@@ -94,7 +113,7 @@ def refresh(con: duckdb.DuckDBPyConnection, db: Path) -> int:
     (none in the write-ahead log, which is not copied)."""
     copy = reading_copy_path(db)
     copy.parent.mkdir(exist_ok=True)
-    partial = copy.with_name(f".{copy.name}.partial")
+    partial = _partial_path(db)
     con.execute("checkpoint")
     try:
         shutil.copyfile(db, partial)

@@ -144,6 +144,28 @@ def test_a_copy_that_fails_for_a_full_disk_warns_and_keeps_the_last_copy(db, mon
     assert reading_copy.changed_since_copied(db) is not None  # and its queries say so
 
 
+def test_the_next_run_removes_the_partial_copy_a_killed_run_left(db, tmp_path):
+    """A run killed while copying (SIGKILL: no finally runs) leaves the partial copy, as
+    large as the warehouse; the next run deletes it at its first step, before its build
+    needs the disk, and the copy before stays."""
+    from pmr.pipeline import ingest_step
+
+    refresh(db)
+    partial = reading_copy.reading_copy_path(db).with_name(".w.duckdb.partial")
+    partial.write_bytes(b"\0" * 5000)
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    log = RunLog(month="2026-10", landing=str(landing), warehouse=str(db))
+    said = []
+    ingest_step(log, landing, db, progress=said.append)
+    assert [p.name for p in partial.parent.iterdir()] == ["w.duckdb"]
+    assert log.step_record("ingest")["removed_partial_reading_copy_bytes"] == 5000
+    assert said[0] == "removed a partial reading copy (0 MB) that a run stopped while copying the warehouse left"
+    # none the next time
+    ingest_step(RunLog(month="2026-10", landing=str(landing), warehouse=str(db)), landing, db, progress=said.append)
+    assert sum("partial reading copy" in line for line in said) == 1
+
+
 def test_the_copy_may_be_read_by_whoever_may_read_the_warehouse(db):
     """A run with a private umask (077) still leaves a copy as readable as the warehouse."""
     import os
