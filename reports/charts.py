@@ -13,6 +13,7 @@ import jsonschema
 import pandas as pd
 from altair.vegalite.v6.schema import core
 
+from pmr.calendar import bank_holidays
 from reports.format import number, table
 
 SEGMENT_ORDER = ["North", "Central", "South", "SMETS1", "All"]
@@ -186,7 +187,7 @@ def top_level(chart: alt.TopLevelMixin | dict) -> dict:
 def figures_table(rows: pd.DataFrame, units: dict[str, str | None], caption: str) -> str:
     """The figures a chart draws as a table folded under it (ChartEmbedder.embed):
     `rows` holds the table's columns in order, named as their headers, a `UK day`
-    column of dates printed as the tables print days, the columns of `units` printed
+    column of dates printed as the tables print days (a bank holiday named so), the columns of `units` printed
     as numbers in their unit (reports.format.number: "pct", "count", None for
     seconds and other figures with two decimals), any other column as text: the
     columns before the first of `units` name the row (its headers). A row per line of
@@ -194,10 +195,13 @@ def figures_table(rows: pd.DataFrame, units: dict[str, str | None], caption: str
     if rows.empty:
         return ""
     columns = list(rows.columns)
+    holidays = bank_holidays()
 
     def cell(column: str, value) -> str:
         if column == "UK day":
-            return pd.Timestamp(value).strftime("%a %d %b")
+            # a bank holiday's traffic and installs are a Sunday's, not a weekday's: say why
+            day = pd.Timestamp(value)
+            return day.strftime("%a %d %b") + (" (bank holiday)" if day.date() in holidays else "")
         if column in units:
             return number(None if pd.isna(value) else float(value), units[column])
         return "" if pd.isna(value) else str(value)

@@ -36,6 +36,19 @@ def test_figures_table_is_a_row_per_day_and_segment_in_segment_order():
     assert "<tr><th scope=row>Thu 01 Oct</th><th scope=row>South</th><td>7</td><td>12.35%</td></tr>" in html
 
 
+def test_a_bank_holiday_is_named_in_the_figures_table():
+    """Good Friday and Easter Monday 2026 (seeds/uk_bank_holidays.csv) beside an
+    ordinary Thursday: a day of weekend traffic and no installs reads as what it is."""
+    from reports.charts import figures_table
+
+    rows = pd.DataFrame({"UK day": [dt.date(2026, 4, 2), dt.date(2026, 4, 3), dt.date(2026, 4, 6)],
+                         "Installs": [39.0, 0.0, 0.0]})
+    page = PageTables()
+    page.feed(f'<section id="s">{figures_table(rows, {"Installs": "count"}, "Caption")}</section>')
+    assert [row[0] for row in table_with(page, "s", "Caption")[0][1:]] == [
+        "Thu 02 Apr", "Fri 03 Apr (bank holiday)", "Mon 06 Apr (bank holiday)"]
+
+
 def _table(html: str) -> list[dict]:
     page = PageTables()
     page.feed(f'<section id="s">{html}</section>')
