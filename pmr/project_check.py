@@ -222,7 +222,7 @@ def _failed_nodes(result) -> list[dict]:
 
 
 def _only_tests_failed(result) -> bool:
-    """dbt ran every node (it stopped before none: no compile error) and only tests failed."""
+    """dbt ran (it has results: no compile error stopped it) and no node but a test failed."""
     return bool(result.results) and not _failed_nodes(result)
 
 

@@ -187,11 +187,11 @@ def top_level(chart: alt.TopLevelMixin | dict) -> dict:
 def figures_table(rows: pd.DataFrame, units: dict[str, str | None], caption: str) -> str:
     """The figures a chart draws as a table folded under it (ChartEmbedder.embed):
     `rows` holds the table's columns in order, named as their headers, a `UK day`
-    column of dates printed as the tables print days (a bank holiday named so), the columns of `units` printed
-    as numbers in their unit (reports.format.number: "pct", "count", None for
-    seconds and other figures with two decimals), any other column as text: the
-    columns before the first of `units` name the row (its headers). A row per line of
-    `rows`, in its order."""
+    column of dates printed as the tables print days (a bank holiday named so), the
+    columns of `units` printed as numbers in their unit (reports.format.number: "pct",
+    "count", None for seconds and other figures with two decimals), any other column
+    as text: the columns before the first of `units` name the row (its headers). A
+    row per line of `rows`, in its order."""
     if rows.empty:
         return ""
     columns = list(rows.columns)
@@ -199,7 +199,7 @@ def figures_table(rows: pd.DataFrame, units: dict[str, str | None], caption: str
 
     def cell(column: str, value) -> str:
         if column == "UK day":
-            # a bank holiday's traffic and installs are a Sunday's, not a weekday's: say why
+            # a bank holiday's traffic and installs are not a weekday's: the reader is told why
             day = pd.Timestamp(value)
             return day.strftime("%a %d %b") + (" (bank holiday)" if day.date() in holidays else "")
         if column in units:
