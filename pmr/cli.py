@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import signal
 import sys
 import time
 
 import duckdb
 
 from pmr import cli_arguments as arguments
+from pmr import stops
 from pmr.ad_hoc import SHOWN_ROWS, cmd_sql
 from pmr.figure_diff import add_diff_command
 from pmr.project_check import cmd_check
@@ -28,16 +28,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         self.print_usage(sys.stderr)
         self.exit(1, f"{self.prog}: error: {message}\n")
-
-
-class _Terminated(BaseException):
-    """SIGTERM (a scheduler's or `timeout`'s stop): handled like Ctrl-C, so the run log
-    is written and the warehouse's build state says the build did not finish. A
-    BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it."""
-
-
-def _raise_terminated(signum, frame):
-    raise _Terminated("terminated (SIGTERM)")
 
 
 def progress(message: str) -> None:
@@ -69,10 +59,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
                   f"{faults_note}, the other {len(existing) - replaced - faults} stay and will be read with them",
                   file=sys.stderr)
 
-    summary = generate(
-        start=args.start, days=args.days, scale=args.scale, seed=args.seed, landing=args.landing,
-        fmt=args.format, progress=progress,
-    )
+    try:
+        with stops.interrupted_queries_as_stops():
+            summary = generate(start=args.start, days=args.days, scale=args.scale, seed=args.seed,
+                               landing=args.landing, fmt=args.format, progress=progress)
+    except (KeyboardInterrupt, stops.Terminated):
+        print(f"stopped: {args.landing} holds the days written before the stop, the last of them perhaps in part "
+              "(its requests without their responses): run the same pmr generate again to write them whole",
+              file=sys.stderr)
+        raise
     rows = summary["rows"]
     print(f"wrote {sum(rows.values()):,} rows to {args.landing} in {summary['seconds']:.1f} s "
           f"({summary['request_rows_per_s']:,.0f} service requests/s)")
@@ -191,7 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
         "again the next day, and a few days' response files are delivered twice (*.resent.*). Same arguments, same "
         "bytes; another --start or --days draws other data for the same days (to cut a landing short, copy it "
         "and delete its later days' files). "
-        "Days from 2000 to 2045 (the years a landing timestamp may take).",
+        "Days from 2000 to 2045 (the years a landing timestamp may take). Exit code 130 or 143 when "
+        "stopped by Ctrl-C or SIGTERM: the days written before the stop stay, the last perhaps in part; run the "
+        "same call again.",
         epilog="Into a folder that already holds landing files: the files of the generated days are replaced, "
         "whatever their format (.parquet, .csv, .csv.gz), and their faults files of pmr inject-faults removed; "
         "other days' files stay, with a warning. The ground truth is merged to describe every day of the folder: "
@@ -332,10 +329,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    with stops.handled():
+        return _run_command(args)
+
+
+def _run_command(args: argparse.Namespace) -> int:
     try:
-        return args.handler(args)
-    except _Terminated as stopped:
+        with stops.interrupted_queries_as_stops():
+            return args.handler(args)
+    except stops.Terminated as stopped:
         print("terminated", file=sys.stderr)
         return _with_run_log(stopped, 143)
     except WarehouseLocked as locked:
@@ -353,8 +355,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as stopped:
         print("interrupted", file=sys.stderr)
         return _with_run_log(stopped, 130)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

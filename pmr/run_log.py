@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Iterator
 
-from pmr import gate, publish
+from pmr import gate, publish, stops
 from pmr.calendar import parse_month, working_days_phrase
 from pmr.warehouse import machine_limit
 
@@ -92,11 +92,11 @@ class RunLog:
         except BaseException as error:
             # DuckDB's advice on memory (SET memory_limit) is not how pmr sets it, and "No
             # space left on device" says neither where nor when
-            stop = machine_limit(error, f"the {name} step")
+            stop = machine_limit(error, f"the {name} step") or stops.stop_behind(error)
             if stop is None and isinstance(error, OSError):
                 error.add_note(f"during the {name} step")
             record["status"] = "error"
-            record["error"] = str(stop or error) or _unexplained(error)
+            record["error"] = _error_words(stop or error)
             if stop is not None and stop is not error:
                 raise stop from None
             raise
@@ -209,12 +209,15 @@ def _process_exists(pid: int) -> bool:
     return True
 
 
-def _unexplained(error: BaseException) -> str:
-    """Words for an error that carries no message: Ctrl-C, or Dagster's terminating a run
-    (it interrupts the step with DagsterExecutionInterruptedError)."""
-    if isinstance(error, KeyboardInterrupt) or type(error).__name__ == "DagsterExecutionInterruptedError":
+def _error_words(error: BaseException) -> str:
+    """What the run log says of a step's error: its message, or words of its own for a
+    stop, which carries none: Ctrl-C, Dagster's terminating a run (it interrupts the step
+    with DagsterExecutionInterruptedError), or a DuckDB query a stop interrupted whose
+    stop pmr's handlers did not raise (pmr.stops)."""
+    if (isinstance(error, KeyboardInterrupt) or type(error).__name__ == "DagsterExecutionInterruptedError"
+            or stops.is_interrupted_query(error)):
         return "interrupted: the run was stopped during this step"
-    return type(error).__name__
+    return str(error) or type(error).__name__
 
 
 def provisional_because(log: RunLog) -> str:
