@@ -41,7 +41,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from pmr.ingest import landing_files
 
     try:
-        check_request(args.start, args.days, args.landing)
+        check_request(args.start, args.days, args.scale, args.format, args.landing)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -186,7 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
         "again the next day, and a few days' response files are delivered twice (*.resent.*). Same arguments, same "
         "bytes; another --start or --days draws other data for the same days (to cut a landing short, copy it "
         "and delete its later days' files). "
-        "Days from 2000 to 2045 (the years a landing timestamp may take). Exit code 130 or 143 when "
+        "Days from 2000 to 2045 (the years a landing timestamp may take). It says first how much it will write "
+        "(about 1.75 GB of Parquet or 9.8 GB of CSV a day at scale 1.0) and refuses, before writing anything, a call "
+        "whose files would not fit in the free space of the landing folder's disk. Exit code 130 or 143 when "
         "stopped by Ctrl-C or SIGTERM: the days written before the stop stay, the last perhaps in part; run the "
         "same call again.",
         epilog="Into a folder that already holds landing files: the files of the generated days are replaced, "

@@ -42,6 +42,7 @@ from pmr.generator.context import Batch, Context, build_context
 from pmr.generator.enums import create_enum_types, internal_type
 from pmr.generator.events import plan_events
 from pmr.generator.ground_truth import ground_truth_path, write_ground_truth
+from pmr.generator.room import check_room, plan_words
 from pmr.generator.writer import day_files, day_path, internal_columns, remove_other_formats, resent_path, write_day
 
 __all__ = ["generate"]
@@ -56,10 +57,11 @@ SMALL_SOURCES = {
 }
 
 
-def check_request(start: dt.date, days: int, landing: Path) -> None:
+def check_request(start: dt.date, days: int, scale: float, fmt: str, landing: Path) -> None:
     """ValueError, before any work, for days the warehouse would quarantine (their
-    timestamps out of range), a landing path that is not a folder, or a landing
-    folder with nothing beside it for the ground truth (a root)."""
+    timestamps out of range), a landing path that is not a folder, a landing folder
+    with nothing beside it for the ground truth (a root), or files that would not fit
+    on its disk (pmr.generator.room)."""
     last = start + dt.timedelta(days=int(days) - 1)
     if start.year < FIRST_REPORTABLE_YEAR or last.year > LAST_REPORTABLE_YEAR:
         raise ValueError(f"the days {start} to {last} are not all in {FIRST_REPORTABLE_YEAR} to "
@@ -68,6 +70,7 @@ def check_request(start: dt.date, days: int, landing: Path) -> None:
     if Path(landing).exists() and not Path(landing).is_dir():
         raise ValueError(f"landing path is not a folder: {landing}")
     ground_truth_path(Path(landing))
+    check_room(start, int(days), scale, fmt, Path(landing))
 
 
 def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
@@ -76,7 +79,9 @@ def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
     if fmt not in ("parquet", "csv"):
         raise ValueError(f"fmt must be 'parquet' or 'csv', got {fmt!r}")
     landing = Path(landing)
-    check_request(start, days, landing)
+    check_request(start, days, scale, fmt, landing)
+    if progress is not None:
+        progress(plan_words(int(days), scale, fmt))
     later_days = sorted(day for day in day_files(landing) if day > start + dt.timedelta(days=int(days) - 1))
     for source in SOURCES:
         (landing / source).mkdir(parents=True, exist_ok=True)
