@@ -16,7 +16,7 @@ from pmr.ad_hoc import SHOWN_ROWS, cmd_sql
 from pmr.figure_diff import add_diff_command
 from pmr.project_check import cmd_check
 from pmr.run_history import cmd_runs
-from pmr.warehouse import WarehouseLocked, db_path
+from pmr.warehouse import MachineLimit, WarehouseLocked, db_path, machine_limit
 
 _STARTED = time.perf_counter()
 
@@ -63,10 +63,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
         with stops.interrupted_queries_as_stops():
             summary = generate(start=args.start, days=args.days, scale=args.scale, seed=args.seed,
                                landing=args.landing, fmt=args.format, progress=progress)
-    except (KeyboardInterrupt, stops.Terminated):
+    except (KeyboardInterrupt, stops.Terminated, duckdb.Error, OSError) as error:
+        stop = machine_limit(error, "pmr generate")
+        if stop:
+            print(f"error: {stop}", file=sys.stderr)
         print(f"stopped: {args.landing} holds the days written before the stop, the last of them perhaps in part "
               "(its requests without their responses): run the same pmr generate again to write them whole",
               file=sys.stderr)
+        if stop:
+            return 1
         raise
     rows = summary["rows"]
     print(f"wrote {sum(rows.values()):,} rows to {args.landing} in {summary['seconds']:.1f} s "
@@ -106,7 +111,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pmr.metric_declarations import MetricDefinitionError
     from pmr.pipeline import PublicationBlocked, run_month
     from pmr.run_refusals import RunRefused
-    from pmr.warehouse import MachineLimit, machine_limit
 
     try:
         link = run_month(args.month, args.landing, args.out, db=db_path(args.db), progress=progress,

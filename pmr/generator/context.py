@@ -22,6 +22,7 @@ import duckdb
 import holidays as holidays_package
 
 from pmr import PROJECT_DIR
+from pmr.warehouse import memory_limit
 
 UK = ZoneInfo("Europe/London")
 SEEDS = PROJECT_DIR / "seeds"
@@ -198,6 +199,7 @@ def build_context(start: dt.date, n_days: int, scale: float, seed: int,
     con.execute("SET enable_progress_bar = false")  # generate reports its own progress, day by day
     con.execute("SET TimeZone = 'UTC'")
     con.execute(f"SET temp_directory = {sql_str(str(temp_dir))}")
+    con.execute(f"SET memory_limit = {sql_str(memory_limit())}")  # pmr's, as for a build: PMR_MEMORY_LIMIT
     con.execute("SET preserve_insertion_order = false")  # every output has an explicit total ORDER BY
     ctx = Context(start=start, n_days=n_days, scale=scale, seed=int(seed), con=con)
     if progress is not None:

@@ -1,11 +1,13 @@
-"""`pmr generate` says how much it will write, and refuses a call whose files would not
-fit on the landing folder's disk before it writes anything (pmr.generator.room): a
-mistyped `--scale 2000` ran for hours, filling the disk."""
+"""`pmr generate` and the machine it runs on: it says how much it will write, refuses a
+call whose files would not fit on the landing folder's disk before it writes anything
+(pmr.generator.room; a mistyped `--scale 2000` ran for hours, filling the disk), and
+keeps to PMR_MEMORY_LIMIT, saying so when it runs out."""
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
+import tempfile
 
 import pytest
 
@@ -61,3 +63,20 @@ def test_pmr_generate_says_what_it_will_write(tmp_path, capsys):
     code, err = run_cli(["generate", "--start", "2026-10-01", "--days", "2", "--landing", str(tmp_path / "l")], capsys)
     assert code == 0
     assert err.splitlines()[0].endswith("] 2 days at scale 0.001: about 3.5 MB of Parquet files")
+
+
+def test_pmr_generate_keeps_to_the_memory_limit_and_says_so_when_it_runs_out(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PMR_MEMORY_LIMIT", "100MB")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # DuckDB's spill folder: gone with the stop
+    landing = tmp_path / "landing"
+    # a first batch of 1.7 M requests needs far more than 100MB
+    code, err = run_cli(["generate", "--start", "2026-10-01", "--days", "2", "--scale", "0.05", "--landing",
+                         str(landing)], capsys)
+    assert code == 1
+    said = [line for line in err.splitlines() if not line.startswith("[")]
+    assert said[0].startswith("error: pmr generate ran out of memory (Out of Memory Error: ")
+    assert said[1].startswith("pmr: DuckDB may use 100MB of memory here (PMR_MEMORY_LIMIT) before spilling to disk; "
+                              "set PMR_MEMORY_LIMIT higher and run again")
+    assert said[2] == (f"stopped: {landing} holds the days written before the stop, the last of them perhaps in part "
+                       "(its requests without their responses): run the same pmr generate again to write them whole")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["landing"]
