@@ -63,7 +63,10 @@ def test_a_query_interrupted_without_pmrs_handlers_reads_as_a_stop_in_the_run_lo
     assert log.steps[-1]["error"] == "Query interrupted by a bug"
 
 
-@pytest.mark.parametrize("number, code, said", [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")])
+@pytest.mark.parametrize("number, code, said", [
+    (signal.SIGTERM, 143, "terminated"),
+    (signal.SIGINT, 130, "interrupted"),
+])
 def test_pmr_generate_stopped_while_building_rows_says_so_and_leaves_no_temporary_files(tmp_path, number, code, said):
     temporary = tmp_path / "tmp"
     temporary.mkdir()

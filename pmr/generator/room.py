@@ -5,8 +5,7 @@ landing of half-written days.
 
 Bytes per day at scale 1.0 (national volume), measured on generated weekdays
 (2026-12-06: two days at scales 0.01 and 0.05, one week at 1.0): Parquet 1.67-1.74 GB,
-CSV 9.8 GB. Weekends and bank holidays are smaller, so the estimate errs high, by
-design no more than a working week's figure."""
+CSV 9.8 GB. Weekends and bank holidays are smaller, so the estimate errs high."""
 
 from __future__ import annotations
 
@@ -17,6 +16,7 @@ from pathlib import Path
 from pmr.generator.writer import day_files
 
 BYTES_PER_SCALE_DAY = {"parquet": 1.75e9, "csv": 9.8e9}
+FORMAT_NAMES = {"parquet": "Parquet", "csv": "CSV"}
 
 
 def estimated_bytes(days: int, scale: float, fmt: str) -> float:
@@ -32,8 +32,8 @@ def size_words(size: float) -> str:
 
 def plan_words(days: int, scale: float, fmt: str) -> str:
     """What the call writes, for its first progress line."""
-    return (f"{days} day{'s' if days > 1 else ''} at scale {scale:g}: about {size_words(estimated_bytes(days, scale, fmt))} of "
-            f"{'Parquet' if fmt == 'parquet' else 'CSV'} files")
+    size = size_words(estimated_bytes(days, scale, fmt))
+    return f"{days} day{'s' if days > 1 else ''} at scale {scale:g}: about {size} of {FORMAT_NAMES[fmt]} files"
 
 
 def check_room(start: dt.date, days: int, scale: float, fmt: str, landing: Path) -> None:
