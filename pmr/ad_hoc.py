@@ -17,6 +17,7 @@ from typing import TextIO
 import duckdb
 import pyarrow
 
+from pmr import stops
 from pmr.reading_copy import copy_lock_message, file_to_read
 from pmr.warehouse import (WarehouseLocked, connect, db_path, open_connection, out_of_memory_error,
                            out_of_memory_message)
@@ -51,6 +52,7 @@ def run_sql(db: Path, sql: str, as_csv: bool = False, out: TextIO | None = None)
     if not db.is_file():
         raise NoWarehouse(f"no warehouse at {db}: build one with pmr run (or name it with --db or PMR_DB)")
     with connect(db, read_only=True) as con:
+        stops.interrupt_at_once(con)  # a single-task query would otherwise run on to its end after Ctrl-C
         _name_tables_without_schema(con)
         statements = con.extract_statements(sql)
         if len(statements) != 1:
@@ -195,6 +197,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
         print(f"error: {error if path == warehouse else copy_lock_message(path)}", file=sys.stderr)
         return 3
     except duckdb.Error as error:
+        if stops.stop_behind(error):
+            raise
         if out_of_memory_error(error):
             print(f"error: {out_of_memory_message(error)}", file=sys.stderr)
             return 1

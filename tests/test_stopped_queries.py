@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from pmr import stops
+from pmr.cli import main
 from pmr.run_log import RunLog
 
 
@@ -87,3 +88,47 @@ def test_pmr_generate_stopped_while_building_rows_says_so_and_leaves_no_temporar
     assert rest.endswith(f"run the same pmr generate again to write them whole\n{said}\n")
     assert list(temporary.iterdir()) == []  # DuckDB's spill folder went with the stop
     assert not list(landing.rglob("*.parquet"))  # stopped before the first day's files
+
+
+# a statement over range() alone is one DuckDB task, which DuckDB only stops at its end:
+# these run for hours unless interrupted
+ONE_TASK_FOR_HOURS = "select sum(hash(i)) from range(10000000000000) r(i)"
+
+
+@pytest.mark.parametrize("number, stop", [(signal.SIGTERM, stops.Terminated), (signal.SIGINT, KeyboardInterrupt)])
+def test_a_connection_given_to_interrupt_at_once_stops_in_the_middle_of_one_task(number, stop):
+    con = stops.interrupt_at_once(duckdb.connect())
+    rescued = threading.Event()
+
+    def rescue():  # had the signal not interrupted it, the test would wait hours
+        rescued.set()
+        con.interrupt()
+
+    with stops.handled():
+        threading.Timer(0.5, os.kill, (os.getpid(), number)).start()
+        safety = threading.Timer(120, rescue)
+        safety.start()
+        with pytest.raises(stop):
+            with stops.interrupted_queries_as_stops():
+                con.execute(ONE_TASK_FOR_HOURS).fetchall()
+        safety.cancel()
+    assert not rescued.is_set()
+
+
+def test_pmr_sql_stopped_in_the_middle_of_one_task_says_interrupted(tmp_path, capsys):
+    db = tmp_path / "w.duckdb"
+    duckdb.connect(str(db)).close()
+    rescued = threading.Event()
+
+    def rescue():
+        rescued.set()
+        for con in list(stops._interrupted_at_once):
+            con.interrupt()
+
+    threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()
+    safety = threading.Timer(120, rescue)
+    safety.start()
+    code = main(["sql", "--db", str(db), ONE_TASK_FOR_HOURS])
+    safety.cancel()
+    assert not rescued.is_set()
+    assert (code, capsys.readouterr()) == (130, ("", "interrupted\n"))
