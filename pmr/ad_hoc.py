@@ -18,9 +18,9 @@ import duckdb
 import pyarrow
 
 from pmr import stops
-from pmr.reading_copy import copy_lock_message, file_to_read
-from pmr.warehouse import (WarehouseLocked, connect, db_path, open_connection, out_of_memory_error,
-                           out_of_memory_message)
+from pmr.reading_copy import copy_damaged_message, copy_lock_message, file_to_read
+from pmr.warehouse import (WarehouseDamaged, WarehouseLocked, connect, damaged_error, db_path, first_line,
+                           open_connection, out_of_memory_error, out_of_memory_message)
 
 # rows printed as a table before the rest is only counted: --csv writes them all
 SHOWN_ROWS = 40
@@ -183,6 +183,10 @@ LANDING_MOVED_HINT = (" (the views over Parquet landing files, raw.*_parquet and
                       "back, or run pmr run again with --landing where it is now)")
 
 
+def _damaged_words(path: Path, warehouse: Path, detail: str) -> str:
+    return str(WarehouseDamaged(detail, path=path)) if path == warehouse else copy_damaged_message(path, detail)
+
+
 def cmd_sql(args: argparse.Namespace) -> int:
     if len(args.query) > 1:  # the shell split an unquoted query into words
         print("error: pmr sql takes the query as one argument: put it in quotes, e.g. "
@@ -196,9 +200,15 @@ def cmd_sql(args: argparse.Namespace) -> int:
     except WarehouseLocked as error:
         print(f"error: {error if path == warehouse else copy_lock_message(path)}", file=sys.stderr)
         return 3
+    except WarehouseDamaged as damaged:
+        print(f"error: {_damaged_words(path, warehouse, damaged.detail)}", file=sys.stderr)
+        return 1
     except duckdb.Error as error:
         if stops.stop_behind(error):
             raise
+        if damaged_error(error):  # a block the query read
+            print(f"error: {_damaged_words(path, warehouse, first_line(damaged_error(error)))}", file=sys.stderr)
+            return 1
         if out_of_memory_error(error):
             print(f"error: {out_of_memory_message(error)}", file=sys.stderr)
             return 1

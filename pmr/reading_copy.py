@@ -75,6 +75,13 @@ def copy_lock_message(copy: Path) -> str:
             "session and open the copy read-only")
 
 
+def copy_damaged_message(copy: Path, detail: str) -> str:
+    """The reading copy cannot be read whole (DuckDB's words `detail`): a disk fault, as
+    a copy cut short by a stopped run is never left in its place."""
+    return (f"the reading copy {copy} is damaged ({detail})\npmr: the next pmr run makes it again from the "
+            "warehouse; until then, pmr sql --live reads the warehouse itself")
+
+
 def file_to_read(db: Path, live: bool, session: bool) -> Path:
     """The file a query of warehouse `db` reads (path_to_read), after printing on stderr
     what its reader should know: that the warehouse has changed since the copy, or, for

@@ -34,6 +34,16 @@ class OutOfMemory(MachineLimit):
     """DuckDB ran out of the memory PMR_MEMORY_LIMIT gives it."""
 
 
+class WarehouseDamaged(MachineLimit):
+    """A block of the warehouse file fails its checksum, or the file is cut short (a disk
+    fault, a copy that did not finish): DuckDB cannot read it, and need not, as the
+    warehouse holds nothing that pmr run cannot build again from the landing folder."""
+
+    def __init__(self, detail: str, what: str | None = None, path: Path | None = None):
+        self.detail = detail  # DuckDB's words, in one line
+        super().__init__(damaged_message(detail, what, path))
+
+
 class OutOfDisk(MachineLimit):
     """A disk the run writes to is full: the warehouse's (its file, write-ahead log
     and dbt's target folder beside it), the output folder's or the temporary folder's."""
@@ -146,7 +156,8 @@ def out_of_disk_message(detail: str, what: str | None = None, note: str = "") ->
 
 def machine_limit(problem: BaseException, what: str | None = None, note: str = "") -> MachineLimit | None:
     """The error that stops the run when `problem` is the machine's, not the data's
-    (DuckDB out of memory, a full disk), its message naming `what` ran out; else None."""
+    (DuckDB out of memory, a full disk, a damaged warehouse file), its message naming
+    `what` ran out or found the damage; else None."""
     if isinstance(problem, MachineLimit):
         return problem
     out_of_memory = out_of_memory_error(problem)
@@ -155,7 +166,35 @@ def machine_limit(problem: BaseException, what: str | None = None, note: str = "
     out_of_disk = out_of_disk_error(problem)
     if out_of_disk:
         return OutOfDisk(out_of_disk_message(str(out_of_disk), what, note))
+    damaged = damaged_error(problem)
+    if damaged:
+        return WarehouseDamaged(first_line(damaged), what)
     return None
+
+
+# DuckDB's words for a database file it cannot read whole: a block whose checksum fails,
+# and a file shorter than its own header says (said of the file it opens, only then:
+# the same words are said of a landing file cut short)
+DAMAGED_TEXT = "Corrupt database file"
+CUT_SHORT_TEXT = "Could not read enough bytes from file"
+
+
+def damaged_error(problem: BaseException | None) -> BaseException | None:
+    """The DuckDB error behind `problem` that says a database file is damaged, or None."""
+    return _behind(problem, lambda error: isinstance(error, duckdb.Error) and DAMAGED_TEXT in str(error))
+
+
+def first_line(error: BaseException) -> str:
+    return str(error).splitlines()[0]
+
+
+def damaged_message(detail: str, what: str | None = None, path: Path | None = None) -> str:
+    """DuckDB's words `detail` for a damaged warehouse, after what found it, then what to do."""
+    damaged = f"the warehouse {path}" if path else "the warehouse (PMR_DB or --db)"
+    return (f"{what + ': ' if what else ''}{damaged} is damaged ({detail})"
+            f"\npmr: the warehouse holds nothing that pmr run cannot build again from the landing folder, and "
+            "published reports are not in it: move the file aside (or delete it) and run pmr run again, which "
+            "builds it anew")
 
 
 def lock_message(path: Path, detail: str) -> str:
@@ -181,9 +220,11 @@ def open_connection(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConne
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path), read_only=read_only)
-    except (duckdb.IOException, OSError) as error:
+    except (duckdb.Error, OSError) as error:
         if is_lock_error(str(error)):
             raise WarehouseLocked(lock_message(path, str(error).splitlines()[0])) from None
+        if damaged_error(error) or CUT_SHORT_TEXT in str(error):
+            raise WarehouseDamaged(first_line(error), path=path) from None
         error.add_note("the warehouse file: PMR_DB or --db names it")
         raise
     try:
