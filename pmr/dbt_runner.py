@@ -16,8 +16,8 @@ from typing import Callable
 
 from pmr import PROJECT_DIR, dbt_with_parent
 from pmr.dbt_test_meanings import generic_test_meaning
-from pmr.warehouse import (OUT_OF_DISK_TEXT, OutOfDisk, WarehouseLocked, is_lock_error, lock_message, memory_limit,
-                           out_of_disk_message)
+from pmr.warehouse import (DAMAGED_TEXT, OUT_OF_DISK_TEXT, OutOfDisk, WarehouseDamaged, WarehouseLocked, is_lock_error,
+                           lock_message, memory_limit, out_of_disk_message)
 
 # the environment variable carrying a run's warehouse claim (pmr.run_claim) to dbt's
 # on-run-start hook (macros/check_run_claim.sql); not a dbt var, since dbt parses the
@@ -205,6 +205,9 @@ def run_dbt(
     out_of_disk = dbt_out_of_disk([log], f"dbt {args[0]}") if process.returncode != 0 else None
     if out_of_disk:  # before run_results.json, which the full disk may have cut short
         raise out_of_disk
+    damaged = next((line.strip() for line in lines if DAMAGED_TEXT in line), None) if process.returncode else None
+    if damaged:  # not the data's fault: no check's verdict would mean anything
+        raise WarehouseDamaged(damaged, f"dbt {args[0]}", db)
     results = read_results(target_path)
     _share_parse(target_path, shared_parse)
     return DbtResult(ok=process.returncode == 0, results=results, log_tail="\n".join(lines[-40:]))

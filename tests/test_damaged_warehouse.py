@@ -100,3 +100,17 @@ def test_a_damaged_block_found_in_a_step_stops_the_run_as_the_machines_fault(wor
     assert type(found) is stop
     if stop is WarehouseDamaged:
         assert str(found) == f"the ingest step: the warehouse (PMR_DB or --db) is damaged ({words})\n{WHAT_TO_DO[:-1]}"
+
+
+def test_dbt_reading_a_damaged_block_stops_the_run_instead_of_failing_its_checks(tmp_path):
+    """Every model reading the block would fail as a check, blocking the month for what
+    is not the data's fault; dbt show reads the damaged table as a model would."""
+    from pmr.dbt_runner import run_dbt
+
+    db = tmp_path / "w.duckdb"
+    with_a_damaged_block(db)
+    with pytest.raises(WarehouseDamaged) as stopped:
+        run_dbt(["show", "--inline", "select sum(h) as total from fct_service_requests"], db)
+    assert str(stopped.value).startswith(f"dbt show: the warehouse {db} is damaged (")
+    assert "Corrupt database file: computed checksum " in stopped.value.detail
+    assert str(stopped.value).endswith(")\n" + WHAT_TO_DO[:-1])
