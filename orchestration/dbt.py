@@ -18,7 +18,8 @@ from orchestration.project import dbt_project, ensure_manifest
 from orchestration.runs import MonthRun
 from orchestration.settings import DUCKDB_POOL, PmrSettings, monthly, one_month_per_run
 from pmr import gate
-from pmr.dbt_runner import PARTIAL_PARSE, RUN_CLAIM_ENV, DbtResult, dbt_out_of_disk, read_results, target_path_for
+from pmr.dbt_runner import (PARTIAL_PARSE, RUN_CLAIM_ENV, DbtResult, dbt_damaged, dbt_out_of_disk, read_results,
+                            target_path_for)
 from pmr.pipeline import DBT_BUILD_ARGS, finish_dbt_build, keep_quality_of_blocked_run, plan_dbt_build
 from pmr.warehouse import is_lock_error, lock_message, memory_limit
 
@@ -119,6 +120,9 @@ def pmr_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, pmr: PmrSett
             out_of_disk = dbt_out_of_disk([str(error)], "the dbt build step") if error is not None else None
             if out_of_disk:  # before run_results.json, which the full disk may have cut short
                 raise out_of_disk
+            damaged = dbt_damaged(str(error), "the dbt build step", db) if error is not None else None
+            if damaged:
+                raise damaged
             results = read_results(invocation.target_path)
             result = DbtResult(ok=error is None, results=results, log_tail=str(error or ""))
             finish_dbt_build(run.log, db, build, record, result)

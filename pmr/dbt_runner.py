@@ -145,6 +145,14 @@ def dbt_out_of_disk(texts: list[str], what: str) -> OutOfDisk | None:
     return OutOfDisk(out_of_disk_message(found.group(0), what)) if found else None
 
 
+def dbt_damaged(text: str, what: str, db: Path) -> WarehouseDamaged | None:
+    """The run-stopping error when dbt's output `text` says a block of the warehouse `db`
+    failed its checksum: every model reading it would fail as a check, blocking the month
+    for a fault that is not the data's."""
+    damaged = next((line.strip() for line in text.splitlines() if DAMAGED_TEXT in line), None)
+    return WarehouseDamaged(damaged, what, db) if damaged else None
+
+
 # Progress shows each model and seed built and every test that does not pass; the
 # hundreds of passing tests are summed up by the gate instead.
 _PROGRESS = re.compile(r"\d+ of \d+ (OK|ERROR|FAIL|WARN)")
@@ -205,9 +213,9 @@ def run_dbt(
     out_of_disk = dbt_out_of_disk([log], f"dbt {args[0]}") if process.returncode != 0 else None
     if out_of_disk:  # before run_results.json, which the full disk may have cut short
         raise out_of_disk
-    damaged = next((line.strip() for line in lines if DAMAGED_TEXT in line), None) if process.returncode else None
-    if damaged:  # not the data's fault: no check's verdict would mean anything
-        raise WarehouseDamaged(damaged, f"dbt {args[0]}", db)
+    damaged = dbt_damaged(log, f"dbt {args[0]}", db) if process.returncode != 0 else None
+    if damaged:
+        raise damaged
     results = read_results(target_path)
     _share_parse(target_path, shared_parse)
     return DbtResult(ok=process.returncode == 0, results=results, log_tail="\n".join(lines[-40:]))

@@ -172,9 +172,9 @@ def machine_limit(problem: BaseException, what: str | None = None, note: str = "
     return None
 
 
-# DuckDB's words for a database file it cannot read whole: a block whose checksum fails,
-# and a file shorter than its own header says (said of the file it opens, only then:
-# the same words are said of a landing file cut short)
+# DuckDB's words for a database file it cannot read whole: a block whose checksum fails
+# (said of database files only), and a file shorter than its header says (DuckDB's words
+# for a short read of any file: a damaged warehouse only when said as it is opened)
 DAMAGED_TEXT = "Corrupt database file"
 CUT_SHORT_TEXT = "Could not read enough bytes from file"
 

@@ -114,3 +114,27 @@ def test_dbt_reading_a_damaged_block_stops_the_run_instead_of_failing_its_checks
     assert str(stopped.value).startswith(f"dbt show: the warehouse {db} is damaged (")
     assert "Corrupt database file: computed checksum " in stopped.value.detail
     assert str(stopped.value).endswith(")\n" + WHAT_TO_DO[:-1])
+
+
+def test_a_dagster_dbt_step_reading_a_damaged_block_fails_with_the_same_words(tmp_path):
+    """dagster-dbt's error for a failed build lists the errors dbt logged."""
+    import dagster as dg
+
+    from orchestration.runs import MonthRun
+    from orchestration.settings import PmrSettings
+    from pmr.dbt_runner import dbt_damaged
+    from pmr.run_log import RunLog
+
+    db = tmp_path / "w.duckdb"
+    checksum = "Corrupt database file: computed checksum 1 does not match stored checksum 2 in block at location 3"
+    error = ("The dbt CLI process with command\n\n`dbt build`\n\nfailed with exit code `1`. Check the stdout in the "
+             "Dagster compute logs for the full information about the error.\n\nErrors parsed from dbt logs:\n\n"
+             f"Runtime Error in model int_installs (models/intermediate/outcomes/int_installs.sql)\n  {checksum}")
+    assert dbt_damaged(error.replace(checksum, "Binder Error: no column y"), "the dbt build step", db) is None
+    run = MonthRun(month="2026-10", folder=tmp_path, log=RunLog(month="2026-10", landing="l", warehouse=str(db)),
+                   settings=PmrSettings(landing=str(tmp_path), out=str(tmp_path), db=str(db)))
+    with pytest.raises(dg.Failure) as failure, run.reporting_errors():
+        raise dbt_damaged(error, "the dbt build step", db)
+    said = failure.value.description
+    assert said == f"the dbt build step: the warehouse {db} is damaged ({checksum})\n{WHAT_TO_DO[:-1]}"
+    assert not failure.value.allow_retries
