@@ -35,8 +35,8 @@ from pmr.definitions import definitions_record
 from pmr.ingest import ingest
 from pmr.metric_docs import undocumented_warnings
 from pmr.metric_tables import CATALOGUE
-from pmr.run_log import (RUN_LOG, RunLog, close_abandoned_logs, complete_timeliness, failed_caveats, published_run_log,
-                         reports_made_stale, requirement_4_phrase, utc_now_iso)
+from pmr.run_log import (RUN_LOG, RunLog, close_abandoned_logs, earlier_publication, failed_caveats, reports_made_stale,
+                         requirement_4_phrase, utc_now_iso)
 from pmr.run_refusals import RunRefused, check_run_can_start
 from pmr.warehouse import check_warehouse_name, connect, db_path
 
@@ -228,12 +228,7 @@ def publish_step(
     from reports.render import render_report
 
     log.timeliness = publication_timeliness(month, publication_clock())
-    earlier = published_run_log(out, month)
-    if earlier is not None and not (complete_timeliness(earlier.timeliness) and (
-            earlier.first_publication is None or complete_timeliness(earlier.first_publication))):
-        progress(f"warning: the run log of {month}'s published report does not say fully when it was published: "
-                 "Requirement 4 is judged on this publication and later ones")
-        earlier = None
+    earlier = earlier_publication(Path(out), month, progress)
     if earlier is not None:
         log.first_publication = earlier.requirement_4()
         log.replaces = {"published_at": earlier.timeliness.get("published_at"), "provisional": earlier.provisional,

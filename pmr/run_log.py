@@ -14,7 +14,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from pmr import gate, publish, stops
 from pmr.calendar import parse_month, working_days_phrase
@@ -274,6 +274,25 @@ def published_run_log(out: Path, month: str) -> RunLog | None:
         return RunLog.load(publish.published_folder(Path(out), month))
     except (OSError, ValueError, TypeError):
         return None
+
+
+def earlier_publication(out: Path, month: str, progress: Callable[[str], None]) -> RunLog | None:
+    """The run log of the report published for `month` that a new one replaces, when it
+    says when it was published; else None, with a warning when a report is published
+    all the same: the new one cannot name what it replaces, and Requirement 4 is judged
+    on it and later ones."""
+    earlier = published_run_log(out, month)
+    shown = publish.published_folder(out, month)
+    if earlier is None and (shown / "pmr.html").exists():
+        progress(f"warning: {month}'s published report has no readable run log ({shown / RUN_LOG}: missing, or cut "
+                 "short): this report cannot name the version it replaces, and Requirement 4 is judged on this "
+                 "publication and later ones")
+    if earlier is not None and not (complete_timeliness(earlier.timeliness) and (
+            earlier.first_publication is None or complete_timeliness(earlier.first_publication))):
+        progress(f"warning: the run log of {month}'s published report does not say fully when it was published: "
+                 "Requirement 4 is judged on this publication and later ones")
+        return None
+    return earlier
 
 
 def reports_made_stale(out: Path, month: str, published_metrics: Path, caveats: list[str]) -> list[str]:

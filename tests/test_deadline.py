@@ -171,3 +171,28 @@ def test_working_days_are_counted_in_words():
     from pmr.calendar import working_days_phrase
 
     assert [working_days_phrase(n) for n in (0, 1, 2)] == ["0 Working Days", "1 Working Day", "2 Working Days"]
+
+
+def test_a_published_report_whose_run_log_cannot_be_read_is_replaced_with_a_warning(tmp_path):
+    """A run log cut short (a disk fault) read as nothing published: a new report said
+    nothing of the version it replaced, and Requirement 4 started again from it."""
+    from pathlib import Path
+
+    from pmr.run_log import RunLog, earlier_publication
+
+    out, said = tmp_path / "out", []
+    assert earlier_publication(out, "2026-10", said.append) is None and said == []  # nothing published
+    folder = out / ".runs" / "2026-10" / "r1"
+    folder.mkdir(parents=True)
+    (out / "2026-10").symlink_to(Path(".runs/2026-10/r1"))
+    (folder / "pmr.html").write_text("<html></html>")
+    first = RunLog(month="2026-10", landing="l", warehouse="w",
+                   timeliness=publication_timeliness("2026-10", dt.datetime(2026, 11, 13, 12)))
+    first.write(folder)
+    assert earlier_publication(out, "2026-10", said.append).timeliness == first.timeliness and said == []
+    text = (folder / "run-log.json").read_text()
+    (folder / "run-log.json").write_text(text[:len(text) // 2])
+    assert earlier_publication(out, "2026-10", said.append) is None
+    assert said == [f"warning: 2026-10's published report has no readable run log ({out / '2026-10' / 'run-log.json'}: "
+                    "missing, or cut short): this report cannot name the version it replaces, and Requirement 4 is "
+                    "judged on this publication and later ones"]
