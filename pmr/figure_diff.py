@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import TextIO
 
 from pmr.ad_hoc import SHOWN_ROWS, text_table
 from pmr.figure_compare import KEY, NUMBERS
-from pmr.metrics import CSV_COLUMNS
+from pmr.metrics import CSV_COLUMNS, published_metrics_damage, run_log_beside
 
 COMPARED = tuple(c for c in CSV_COLUMNS if c not in KEY)  # value, unit, levels and labels
 LISTED = ("change", *KEY, "column", "old", "new", "difference")
@@ -51,17 +52,22 @@ def metrics_file(path: Path) -> Path:
 
 
 def read_figures(path: Path) -> dict[tuple, dict]:
-    with path.open(newline="", encoding="utf-8") as file:
-        reader = csv.DictReader(file)
-        missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise NotMetrics(f"{path}: not a metrics.csv (no column {', '.join(missing)})")
-        figures = {}
-        for row in reader:
-            key = tuple(row[c] for c in KEY)
-            if key in figures:
-                raise NotMetrics(f"{path}: the figure {_named(dict(zip(KEY, key)))} appears twice")
-            figures[key] = row
+    """The figures of a metrics.csv by key. A file cut short is refused, not compared: its
+    last figure's value cut would read as changed, and the figures after it as removed."""
+    raw = path.read_bytes()
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8"), newline=""))
+    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise NotMetrics(f"{path}: not a metrics.csv (no column {', '.join(missing)})")
+    figures = {}
+    for row in reader:
+        key = tuple(row[c] for c in KEY)
+        if key in figures:
+            raise NotMetrics(f"{path}: the figure {_named(dict(zip(KEY, key)))} appears twice")
+        figures[key] = row
+    damage = published_metrics_damage(raw, len(figures), run_log_beside(path))
+    if damage:
+        raise NotMetrics(f"{path}: damaged: {damage}")
     return figures
 
 
@@ -143,7 +149,8 @@ def add_diff_command(commands, path_type) -> None:
         "period and breakdown, and list every figure whose value, unit or levels changed, or that only one "
         "has. Two months' files (e.g. OUT/2026-09 OUT/2026-10) are compared month on month: each monthly "
         "figure against the same metric and breakdown's, daily figures left out. Exit code 0 when they hold "
-        "the same figures, 1 when some differ, 2 when either is not a metrics.csv.",
+        "the same figures, 1 when some differ, 2 when either is not a metrics.csv or is one cut short (its last "
+        "line, or fewer figures than the run-log.json beside it says).",
     )
     difference.add_argument("old", type=path_type, help="the earlier metrics.csv, or a folder holding it")
     difference.add_argument("new", type=path_type, help="the later metrics.csv, or a folder holding it")

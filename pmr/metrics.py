@@ -10,6 +10,7 @@ here knows any particular metric, so adding one needs no Python change.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -151,3 +152,27 @@ def csv_order_by() -> str:
             "time_band", "category", "day",
         )
     )
+
+
+def published_metrics_damage(raw: bytes, figures: int, run_log: dict | None) -> str | None:
+    """Why a published metrics.csv is damaged, or None: `raw` its bytes, holding
+    `figures` rows, `run_log` the run-log.json beside it (None when it has none). A file
+    cut short ends without a line ending, or at one but with fewer figures than its run
+    log says the run collected."""
+    if raw and not raw.endswith(b"\n"):
+        return "its last line is cut short"
+    steps = (run_log or {}).get("steps")
+    collected = [s.get("rows") for s in (steps if isinstance(steps, list) else [])
+                 if isinstance(s, dict) and s.get("step") == "collect metrics"]
+    if collected and isinstance(collected[-1], int) and collected[-1] != figures:
+        return f"it holds {figures:,} figure{'' if figures == 1 else 's'} where its run log says {collected[-1]:,}"
+    return None
+
+
+def run_log_beside(metrics_csv: Path) -> dict | None:
+    """The run-log.json beside a published metrics.csv, or None (none, or not readable)."""
+    try:
+        log = json.loads(Path(metrics_csv).with_name("run-log.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return log if isinstance(log, dict) else None

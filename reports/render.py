@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import json
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +21,7 @@ from pmr.definitions import definitions_version
 from pmr.gate import DAY_ENDS_CHECK, DAYS_CHECK
 from pmr.metric_declarations import duration
 from pmr.metric_tables import CATALOGUE, TABLE
-from pmr.metrics import CSV_COLUMNS, csv_order_by
+from pmr.metrics import CSV_COLUMNS, csv_order_by, published_metrics_damage, run_log_beside
 from pmr.run_log import failed_caveats, provisional_because
 from reports.charts import ChartEmbedder, javascript_bundle
 from reports.context import ReportContext
@@ -94,25 +93,16 @@ def read_previous_report(path: Path | None) -> PreviousReport:
     a line ending and hold as many figures as its run log says were collected."""
     if path is None or not Path(path).is_file():
         return PreviousReport()
-    try:
-        log = json.loads(Path(path).with_name("run-log.json").read_text())
-    except (OSError, ValueError):
-        log = None  # as published_run_log: no log, or one that cannot be read
-    log = log if isinstance(log, dict) else None
+    log = run_log_beside(path)  # as published_run_log: None for no log, or one that cannot be read
     try:
         raw = Path(path).read_bytes()  # read once: parsed here, hashed below
         previous = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
         missing = [c for c in CSV_COLUMNS if c not in previous.columns]
         if missing:
             raise ValueError(f"it has no column {', '.join(missing)}")
-        if raw and not raw.endswith(b"\n"):
-            raise ValueError("its last line is cut short")
-        steps = (log or {}).get("steps")
-        collected = [s.get("rows") for s in (steps if isinstance(steps, list) else [])
-                     if isinstance(s, dict) and s.get("step") == "collect metrics"]
-        if collected and isinstance(collected[-1], int) and collected[-1] != len(previous):
-            raise ValueError(f"it holds {len(previous):,} figure{'' if len(previous) == 1 else 's'} where its run "
-                             f"log says {collected[-1]:,}")
+        damage = published_metrics_damage(raw, len(previous), log)
+        if damage:
+            raise ValueError(damage)
     except (OSError, ValueError, pd.errors.ParserError) as error:  # EmptyDataError is a ValueError
         return PreviousReport(log=log, problem=str(error).splitlines()[0] if str(error) else type(error).__name__)
     return PreviousReport(metrics=previous, log=log, sha256=hashlib.sha256(raw).hexdigest())

@@ -87,3 +87,23 @@ def test_two_months_are_compared_month_on_month(tmp_path, capsys):
         ("only in old", "cos.pct_success", "2026-09", "All", "value", "80", "", ""),
         ("only in new", "pp.devices_read", "2026-10", "All", "value", "", "5", ""),
         ("changed", "rsvp.pct_within_trt", "2026-10", "South", "value", "90", "91.25", "+1.25")]
+
+
+def test_a_version_cut_short_is_refused_not_read_as_figures_that_moved(tmp_path, capsys):
+    """Cut in its last figure's value, 97.5 read as 97 and the figure after as removed."""
+    import json
+
+    old, new = tmp_path / "old" / "metrics.csv", tmp_path / "new" / "metrics.csv"
+    rows = [figure("rsvp.pct_within_trt", "97.5", segment="North"), figure("cos.pct_success", "80", segment="All")]
+    write_metrics(old, rows)
+    write_metrics(new, rows)
+    text = new.read_text()
+    new.write_text(text[:text.index("97.5") + 2])  # "97"
+    assert main(["diff", str(old), str(new)]) == 2
+    assert capsys.readouterr().err == f"error: {new}: damaged: its last line is cut short\n"
+    # cut at a line ending: the run log beside it says how many figures its run collected
+    new.write_text(text[:text.index("\n", text.index("97.5")) + 1])
+    assert main(["diff", str(old), str(new)]) == 1  # no run log: one figure only in old
+    (new.parent / "run-log.json").write_text(json.dumps({"steps": [{"step": "collect metrics", "rows": 2}]}))
+    assert main(["diff", str(old), str(new)]) == 2
+    assert capsys.readouterr().err == f"error: {new}: damaged: it holds 1 figure where its run log says 2\n"
