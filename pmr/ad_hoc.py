@@ -19,8 +19,8 @@ import pyarrow
 
 from pmr import stops
 from pmr.reading_copy import copy_damaged_message, copy_lock_message, file_to_read
-from pmr.warehouse import (WarehouseDamaged, WarehouseLocked, connect, damaged_error, db_path, first_line,
-                           open_connection, out_of_memory_error, out_of_memory_message)
+from pmr.warehouse import (WarehouseDamaged, WarehouseLocked, connect, damaged_error, damaged_message, db_path,
+                           first_line, open_connection, out_of_memory_error, out_of_memory_message)
 
 # rows printed as a table before the rest is only counted: --csv writes them all
 SHOWN_ROWS = 40
@@ -98,6 +98,10 @@ def open_warehouse(db: Path | str | None = None, live: bool = False) -> duckdb.D
         if path == warehouse:
             raise
         raise WarehouseLocked(copy_lock_message(path)) from None
+    except WarehouseDamaged as damaged:
+        if path == warehouse:
+            raise
+        raise WarehouseDamaged(damaged.detail, path=path, words=copy_damaged_message(path, damaged.detail)) from None
     _name_tables_without_schema(con)
     return con
 
@@ -184,7 +188,7 @@ LANDING_MOVED_HINT = (" (the views over Parquet landing files, raw.*_parquet and
 
 
 def _damaged_words(path: Path, warehouse: Path, detail: str) -> str:
-    return str(WarehouseDamaged(detail, path=path)) if path == warehouse else copy_damaged_message(path, detail)
+    return damaged_message(detail, path=path) if path == warehouse else copy_damaged_message(path, detail)
 
 
 def cmd_sql(args: argparse.Namespace) -> int:

@@ -79,7 +79,8 @@ def copy_damaged_message(copy: Path, detail: str) -> str:
     """The reading copy cannot be read whole (DuckDB's words `detail`): a disk fault, as
     a copy cut short by a stopped run is never left in its place."""
     return (f"the reading copy {copy} is damaged ({detail})\npmr: the next pmr run makes it again from the "
-            "warehouse; until then, pmr sql --live reads the warehouse itself")
+            "warehouse; until then, pmr sql --live (open_warehouse(live=True) in a notebook) reads the warehouse "
+            "itself")
 
 
 def file_to_read(db: Path, live: bool, session: bool) -> Path:

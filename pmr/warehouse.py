@@ -39,9 +39,9 @@ class WarehouseDamaged(MachineLimit):
     fault, a copy that did not finish): DuckDB cannot read it, and need not, as the
     warehouse holds nothing that pmr run cannot build again from the landing folder."""
 
-    def __init__(self, detail: str, what: str | None = None, path: Path | None = None):
+    def __init__(self, detail: str, what: str | None = None, path: Path | None = None, words: str | None = None):
         self.detail = detail  # DuckDB's words, in one line
-        super().__init__(damaged_message(detail, what, path))
+        super().__init__(words or damaged_message(detail, what, path))
 
 
 class OutOfDisk(MachineLimit):

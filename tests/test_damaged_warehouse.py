@@ -83,7 +83,7 @@ def test_pmr_sql_says_a_damaged_reading_copy_is_made_again_and_live_reads_the_wa
     err = capsys.readouterr().err
     assert err.startswith(f"error: the reading copy {copy} is damaged (Corrupt database file: ")
     assert err.endswith(")\npmr: the next pmr run makes it again from the warehouse; until then, pmr sql --live "
-                        "reads the warehouse itself\n")
+                        "(open_warehouse(live=True) in a notebook) reads the warehouse itself\n")
     assert main(["sql", "--live", "--db", str(db), "select sum(h) > 0 as read from fct_service_requests"]) == 0
     assert capsys.readouterr().out.splitlines()[2] == "True"
 
@@ -138,3 +138,19 @@ def test_a_dagster_dbt_step_reading_a_damaged_block_fails_with_the_same_words(tm
     said = failure.value.description
     assert said == f"the dbt build step: the warehouse {db} is damaged ({checksum})\n{WHAT_TO_DO[:-1]}"
     assert not failure.value.allow_retries
+
+
+def test_a_notebook_opening_a_damaged_reading_copy_is_told_what_to_do(tmp_path, capsys):
+    from pmr.ad_hoc import open_warehouse
+
+    db = tmp_path / "w.duckdb"
+    _warehouse(db)
+    copy = reading_copy_path(db)
+    copy.parent.mkdir()
+    cut_short(copy)
+    os.utime(copy, (db.stat().st_mtime + 60,) * 2)
+    with pytest.raises(WarehouseDamaged) as raised:
+        open_warehouse(db)
+    assert str(raised.value).startswith(f"the reading copy {copy} is damaged (IO Error: Could not read enough bytes")
+    assert str(raised.value).endswith("open_warehouse(live=True) in a notebook) reads the warehouse itself")
+    open_warehouse(db, live=True).close()
