@@ -41,6 +41,16 @@ def with_a_damaged_block(path: Path) -> None:
         handle.write(b"\xff" * 4096)
 
 
+def a_damaged_reading_copy(db: Path, damage) -> Path:
+    """A sound warehouse `db` and its reading copy, made after it, damaged by `damage`."""
+    _warehouse(db)
+    copy = reading_copy_path(db)
+    copy.parent.mkdir()
+    damage(copy)
+    os.utime(copy, (db.stat().st_mtime + 60,) * 2)
+    return copy
+
+
 def test_pmr_run_on_a_warehouse_cut_short_says_it_is_damaged_and_what_to_do(tmp_path, capsys):
     landing, db = tmp_path / "landing", tmp_path / "w.duckdb"
     write_csv(landing, "service_requests", [request_row("R1")])
@@ -74,11 +84,7 @@ def test_pmr_sql_names_the_damaged_warehouse_at_open_and_in_a_query(tmp_path, ca
 
 def test_pmr_sql_says_a_damaged_reading_copy_is_made_again_and_live_reads_the_warehouse(tmp_path, capsys):
     db = tmp_path / "w.duckdb"
-    _warehouse(db)
-    copy = reading_copy_path(db)
-    copy.parent.mkdir()
-    with_a_damaged_block(copy)
-    os.utime(copy, (db.stat().st_mtime + 60,) * 2)  # made after the warehouse's last change
+    copy = a_damaged_reading_copy(db, with_a_damaged_block)
     assert main(["sql", "--db", str(db), "select sum(h) > 0 as read from fct_service_requests"]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"error: the reading copy {copy} is damaged (Corrupt database file: ")
@@ -144,11 +150,7 @@ def test_a_notebook_opening_a_damaged_reading_copy_is_told_what_to_do(tmp_path, 
     from pmr.ad_hoc import open_warehouse
 
     db = tmp_path / "w.duckdb"
-    _warehouse(db)
-    copy = reading_copy_path(db)
-    copy.parent.mkdir()
-    cut_short(copy)
-    os.utime(copy, (db.stat().st_mtime + 60,) * 2)
+    copy = a_damaged_reading_copy(db, cut_short)
     with pytest.raises(WarehouseDamaged) as raised:
         open_warehouse(db)
     assert str(raised.value).startswith(f"the reading copy {copy} is damaged (IO Error: Could not read enough bytes")
