@@ -62,7 +62,10 @@ def _interrupt_on_signals(wakeup: int) -> None:
     and interrupt the connections that asked for it, before the main thread can run."""
     global _last_stop
     while signals := os.read(wakeup, 64):
-        _last_stop = _stop_for(signals[-1])
+        stop_signals = [number for number in signals if number in (signal.SIGINT, signal.SIGTERM)]
+        if not stop_signals:  # another signal with a Python handler of its own
+            continue
+        _last_stop = _stop_for(stop_signals[-1])
         for con in list(_interrupted_at_once):
             try:
                 con.interrupt()

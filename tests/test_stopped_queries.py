@@ -132,3 +132,15 @@ def test_pmr_sql_stopped_in_the_middle_of_one_task_says_interrupted(tmp_path, ca
     safety.cancel()
     assert not rescued.is_set()
     assert (code, capsys.readouterr()) == (130, ("", "interrupted\n"))
+
+
+def test_another_signal_with_a_python_handler_interrupts_nothing():
+    con = stops.interrupt_at_once(duckdb.connect())
+    previous = signal.signal(signal.SIGUSR1, lambda *_: None)
+    try:
+        with stops.handled():
+            threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGUSR1)).start()
+            # a query of a few seconds (one task), long past the signal: it ends with its result
+            assert con.execute("select count(*) from range(400000000) r(i) where hash(i) % 7 = 0").fetchone()[0] > 0
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
