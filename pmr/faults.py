@@ -216,6 +216,12 @@ def _read_record(path: Path) -> dict:
         raise ValueError(f"{path} is not a faults record ({error}): move it away to start a new one") from None
 
 
+def check_record(landing: Path) -> None:
+    """ValueError, saying what to do, when the faults record beside `landing` is there
+    and cannot be read (cut short, not JSON): `pmr generate` updates it after writing."""
+    _read_record(faults_record_path(Path(landing)))
+
+
 def _that_fit(faults: list[Fault], allowed: int) -> list[Fault]:
     chosen, rows = [], 0
     for fault in faults:
@@ -284,13 +290,13 @@ def forget_faults(landing: Path, days: set[dt.date]) -> list[Path]:
     the deleted files."""
     landing = Path(landing)
     names = {f"{day.isoformat()}{FAULTS_SUFFIX}" for day in days}
+    record_path = faults_record_path(landing)
+    record = _read_record(record_path) if record_path.exists() else None  # before any file goes: it may not be read
     removed = [path for source in SOURCES if (landing / source).is_dir()
                for path in sorted((landing / source).iterdir()) if path.name in names and path.is_file()]
     for path in removed:
         path.unlink()
-    record_path = faults_record_path(landing)
-    if record_path.exists():
-        record = _read_record(record_path)
+    if record is not None:
         record["files"] = {file: reasons for file, reasons in record["files"].items() if Path(file).name not in names}
         record["not_injected"] = {day: why for day, why in record["not_injected"].items()
                                   if f"{day}{FAULTS_SUFFIX}" not in names}

@@ -241,3 +241,23 @@ def test_regenerating_days_before_others_of_the_folder_warns_that_those_keep_the
     assert len(later) == 1
     assert f"({START + dt.timedelta(days=3)} to {START + dt.timedelta(days=5)})" in later[0]
     assert not [w for w in generate(START, 6, 0.0002, SEED, landing)["warnings"] if "days after" in w]
+
+
+def test_a_damaged_faults_record_stops_the_generation_before_any_work(tmp_path, capsys):
+    """pmr generate updates the record after writing the days: a record cut short made it
+    fail then, with a traceback, its days written and their faults files deleted."""
+    from pmr.cli import main
+    from pmr.faults import faults_record_path
+
+    landing = tmp_path / "landing"
+    faults_file = landing / "service_requests" / f"{START}.faults.csv"
+    faults_file.parent.mkdir(parents=True)
+    faults_file.write_text("request_id\n")
+    record = faults_record_path(landing)
+    record.write_text('{"files": {"service_requests/2026-')
+    assert main(["generate", "--start", str(START), "--days", "1", "--scale", str(SCALE), "--landing",
+                 str(landing)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {record} is not a faults record (")
+    assert err.endswith("): move it away to start a new one\n")
+    assert sorted(p.name for p in landing.rglob("*") if p.is_file()) == [faults_file.name]

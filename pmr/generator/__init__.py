@@ -60,8 +60,8 @@ SMALL_SOURCES = {
 def check_request(start: dt.date, days: int, scale: float, fmt: str, landing: Path) -> None:
     """ValueError, before any work, for days the warehouse would quarantine (their
     timestamps out of range), a landing path that is not a folder, a landing folder
-    with nothing beside it for the ground truth (a root), or files that would not fit
-    on its disk (pmr.generator.room)."""
+    with nothing beside it for the ground truth (a root), files that would not fit on
+    its disk (pmr.generator.room), or a faults record beside it that cannot be read."""
     last = start + dt.timedelta(days=int(days) - 1)
     if start.year < FIRST_REPORTABLE_YEAR or last.year > LAST_REPORTABLE_YEAR:
         raise ValueError(f"the days {start} to {last} are not all in {FIRST_REPORTABLE_YEAR} to "
@@ -71,6 +71,9 @@ def check_request(start: dt.date, days: int, scale: float, fmt: str, landing: Pa
         raise ValueError(f"landing path is not a folder: {landing}")
     ground_truth_path(Path(landing))
     check_room(start, int(days), scale, fmt, Path(landing))
+    from pmr.faults import check_record  # pmr.faults reads the generator's file names
+
+    check_record(Path(landing))
 
 
 def generate(start: dt.date, days: int, scale: float, seed: int, landing: Path,
