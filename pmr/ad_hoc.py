@@ -101,7 +101,7 @@ def open_warehouse(db: Path | str | None = None, live: bool = False) -> duckdb.D
     except WarehouseDamaged as damaged:
         if path == warehouse:
             raise
-        raise WarehouseDamaged(damaged.detail, path=path, words=copy_damaged_message(path, damaged.detail)) from None
+        raise WarehouseDamaged(damaged.detail, words=_damaged_words(path, warehouse, damaged.detail)) from None
     _name_tables_without_schema(con)
     return con
 
