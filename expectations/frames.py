@@ -54,7 +54,10 @@ def metric_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             unit,
             period,
             segment,
-            value,
+            -- as text, for the detail of a failing check only: pandas reads NaN as missing
+            case when isnan(value) then 'NaN' else cast(value as varchar) end as value,
+            -- DuckDB divides as IEEE doubles: 0 / 0 is NaN and x / 0 infinite, which no range check refuses
+            case when value is not null then isfinite(value) end as value_finite,
             case when unit = 'pct' then value end as pct_value,
             case when unit in ('s', 'h', 'min') then value end as duration_value,
             case when unit = 'count' then value end as count_value,

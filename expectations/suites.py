@@ -5,7 +5,7 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 
 | suite | check | kind |
 |---|---|---|
-| metrics | metric_id present, kind measure/indicator, unit known, period = the month, day within the month, segment known, no duplicate figure keys, pct within 0-100, s/h/min >= 0, counts >= 0 and whole | blocking |
+| metrics | metric_id present, kind measure/indicator, unit known, period = the month, day within the month, segment known, no duplicate figure keys, values are numbers (not NaN or infinite), pct within 0-100, s/h/min >= 0, counts >= 0 and whole | blocking |
 | metrics | counts never empty (volumes and counts are 0, not missing; fractional ones may be) | warning |
 | metric_ids | every metric id declared in the metric models' YAML has figures | warning |
 | rsvp_segments | every business process with RSVP figures has North, Central, South, All (and SMETS1 unless none of its SRVs applies to SMETS1) | blocking |
@@ -65,6 +65,10 @@ def metric_rules(month: str) -> list[Rule]:
         Rule("metrics: one row per figure", gxe.ExpectColumnValuesToBeUnique(column="label"), True,
              "are unique by metric_id and breakdown (a figure given twice: often a breakdown value that is NULL "
              "in the data and also the total's, or a join that repeats rows)", "figures", ("model",)),
+        Rule("metrics: values are numbers",
+             gxe.ExpectColumnValuesToBeInSet(column="value_finite", value_set=[True]), True,
+             "are numbers: not NaN (0 / 0) or infinite (x / 0): divide by nullif(denominator, 0) for no figure "
+             "where the denominator is 0, as percent_of does (docs/adding-a-metric.md)", "figures", ("value",)),
         Rule("metrics: pct within 0-100",
              gxe.ExpectColumnValuesToBeBetween(column="pct_value", min_value=0, max_value=100), True,
              "within 0-100", "pct figures", ("pct_value",)),

@@ -74,3 +74,19 @@ def test_mean_resolution_is_exact(warehouse):
     0.20000000000000004 or 0.19999999999999998 depending on the order the rows
     arrive, which changes from run to run."""
     assert metric(warehouse, "cpm5.mean_resolution_h", category="3") == 0.2
+
+
+def test_a_percentage_is_one_division_and_a_share_of_nothing_is_no_figure(tmp_path):
+    """percent_of: 100 x 1 / 3 is the double of one division of exact operands, as Python
+    divides; over 0 (or NULL) it is NULL, where DuckDB's own division gives NaN for 0 / 0
+    and infinity for 1 / 0 (decision log: "A division by 0 is no figure")."""
+    import json
+
+    from pmr.dbt_runner import run_dbt
+
+    sql = ("select {{ percent_of('1', '3') }} as third, {{ percent_of('0', '0') }} as zero_of_zero, "
+           "{{ percent_of('1', '0') }} as one_of_zero, {{ percent_of('1', 'cast(null as bigint)') }} as of_null")
+    shown = run_dbt(["show", "--inline", sql, "--output", "json", "--quiet"], tmp_path / "w.duckdb")
+    assert shown.ok, shown.log_tail
+    row, = json.loads(shown.log_tail[shown.log_tail.index("{"):])["show"]
+    assert row == {"third": 100 / 3, "zero_of_zero": None, "one_of_zero": None, "of_null": None}

@@ -52,6 +52,21 @@ def test_a_broken_figure_blocks(tmp_path, change, check, named):
     assert named in checks[check].detail
 
 
+def test_a_figure_that_is_not_a_number_blocks(tmp_path):
+    """DuckDB's 0 / 0 is NaN and 1 / 0 infinity: NaN is outside no range (pandas reads it
+    as missing) and infinity is not a negative duration, so only this check refuses them."""
+    figures = _with(default_figures(), "rsvp.pct_within_trt", "North", value=float("nan"))
+    figures = _with(figures, "rsvp.mean_rtt_s", "South", value=float("inf"))
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", figures=figures))
+    assert set(failed(checks)) == {"metrics: values are numbers"}
+    check = checks["metrics: values are numbers"]
+    assert check.blocking
+    # 5 segments x 3 monthly figures, 2 daily volumes and availability.pct: 18 figures
+    assert check.detail.endswith(
+        ": 2 of 18 fail: rsvp.mean_rtt_s[business_process=prepayment_top_up, segment=South] (value=inf); "
+        "rsvp.pct_within_trt[business_process=prepayment_top_up, segment=North] (value=NaN)"), check.detail
+
+
 def test_a_count_with_decimals_says_what_to_change(tmp_path):
     """A median declared in unit count: the unit, or `fractional: true` for a mean of counts."""
     figures = _with(default_figures(), "rsvp.volume", "SMETS1", value=4.509)
