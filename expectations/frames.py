@@ -18,12 +18,14 @@ import pandas as pd
 
 from pmr import SOURCES
 from pmr.calendar import period_bounds_utc
+from pmr.contract import DEVICE_TYPES
 from pmr.day_ends import hours_by_source, short_days
 from pmr.landing_reach import PERIOD_SOURCES, least_rows_of_a_day
 from pmr.metric_tables import CATALOGUE, STATUS, TABLE
 
 FIGURE_DIMENSIONS = ("day", "business_process", "segment", "device_type", "service", "time_band", "category")
 REQUIRED_SEGMENTS = ("North", "Central", "South", "All")
+TIME_BANDS = ("active", "inactive")  # Requirement 3's bands (metrics.md §5 and §8)
 
 
 def relation_exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
@@ -39,6 +41,10 @@ def _figure_label(alias: str = "") -> str:
     prefix = f"{alias}." if alias else ""
     parts = ", ".join(f"'{d}=' || cast({prefix}{d} as varchar)" for d in FIGURE_DIMENSIONS)
     return f"{prefix}metric_id || '[' || concat_ws(', ', {parts}) || ']'"
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{value}'" for value in values)
 
 
 def metric_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -65,6 +71,14 @@ def metric_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             case when unit = 'count' and not fractional then value - floor(value) end as count_fraction,
             -- a fractional count (a mean of counts, as a forecast) is empty when it cannot be computed
             case when unit = 'count' and not coalesce(fractional, false) then value is not null end as count_present,
+            -- a breakdown value outside its list is a figure of nothing the report knows (a misspelt key)
+            case when coalesce(business_process, service, device_type, time_band) is not null then
+                (business_process is null
+                 or business_process in (select business_process from reference.business_processes))
+                and (service is null or service in (select service from reference.service_components))
+                and (device_type is null or device_type in ({_sql_list(DEVICE_TYPES)}))
+                and (time_band is null or time_band in ({_sql_list(TIME_BANDS)}))
+            end as breakdowns_known,
             strftime(day, '%Y-%m') as day_month
         from {TABLE}
         left join (select metric_id as catalogued_id, fractional from {CATALOGUE}) as catalogue

@@ -5,7 +5,7 @@ Warning (GX severity "warning"): listed in the report's data-quality appendix.
 
 | suite | check | kind |
 |---|---|---|
-| metrics | metric_id present, kind measure/indicator, unit known, period = the month, day within the month, segment known, no duplicate figure keys, values are numbers (not NaN or infinite), pct within 0-100, s/h/min >= 0, counts >= 0 and whole | blocking |
+| metrics | metric_id present, kind measure/indicator, unit known, period = the month, day within the month, segment known, business process, service, device type and time band known, no duplicate figure keys, values are numbers (not NaN or infinite), pct within 0-100, s/h/min >= 0, counts >= 0 and whole | blocking |
 | metrics | counts never empty (volumes and counts are 0, not missing; fractional ones may be) | warning |
 | metric_ids | every metric id declared in the metric models' YAML has figures | warning |
 | rsvp_segments | every business process with RSVP figures has North, Central, South, All (and SMETS1 unless none of its SRVs applies to SMETS1) | blocking |
@@ -36,6 +36,7 @@ from expectations import accounting_frames, frames
 from expectations.runner import Rule, gx_modules, validate
 from pmr import SOURCES
 from pmr.calendar import parse_month
+from pmr.contract import DEVICE_TYPES
 from pmr.day_ends import hours_by_source
 from pmr.gate import DAY_ENDS_CHECK, DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK, CheckResult
 from pmr.metric_tables import CATALOGUE, KINDS, STATUS, TABLE, UNITS
@@ -62,6 +63,11 @@ def metric_rules(month: str) -> list[Rule]:
              True, f"fall on a day of {month} (daily figures)", "figures", ("day_month",)),
         Rule("metrics: segment", gxe.ExpectColumnValuesToBeInSet(column="segment", value_set=list(SEGMENTS)), True,
              f"have a segment in {', '.join(SEGMENTS)} (or none)", "figures", ("segment",)),
+        Rule("metrics: breakdowns known",
+             gxe.ExpectColumnValuesToBeInSet(column="breakdowns_known", value_set=[True]), True,
+             "name a business_process of seeds/business_processes.csv, a service of seeds/service_components.csv, "
+             f"a device_type of the landing contract ({', '.join(DEVICE_TYPES)}) and a time_band "
+             f"{' or '.join(frames.TIME_BANDS)}, or none", "figures"),
         Rule("metrics: one row per figure", gxe.ExpectColumnValuesToBeUnique(column="label"), True,
              "are unique by metric_id and breakdown (a figure given twice: often a breakdown value that is NULL "
              "in the data and also the total's, or a join that repeats rows)", "figures", ("model",)),

@@ -51,7 +51,8 @@ def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, 
     con = duckdb.connect(str(path))
     for schema in ("raw", "reference", "staging", "metrics"):
         con.execute(f"create schema {schema}")
-    for seed in ("business_process_srvs", "srv_catalogue", "business_processes", "business_process_alerts"):
+    for seed in ("business_process_srvs", "srv_catalogue", "business_processes", "business_process_alerts",
+                 "service_components"):
         _seed(con, seed)
     con.execute("create table reference.parameters (parameter varchar, value double)")
     con.execute("insert into reference.parameters values ('quarantine_max_pct', ?)", [quarantine_max_pct])
@@ -120,7 +121,8 @@ def make_warehouse(path: Path, *, figures=None, accounting=None, requests=None, 
         figures = default_figures()
     rows = [
         (f["metric_id"], "R1", f.get("kind", "indicator"), f.get("period", MONTH), f.get("day"),
-         f.get("business_process"), f.get("segment"), None, None, None, None, f["value"], f["unit"], None, None,
+         f.get("business_process"), f.get("segment"), f.get("device_type"), f.get("service"), f.get("time_band"),
+         None, f["value"], f["unit"], None, None,
          "metric_test")
         for f in figures
     ]
@@ -151,6 +153,9 @@ def default_figures() -> list[dict]:
     figures.append(dict(metric_id="rsvp.volume", unit="count", value=3.0, day="2026-10-02",
                         business_process="prepayment_top_up", segment="All"))
     figures.append(dict(metric_id="availability.pct", kind="measure", unit="pct", value=99.9))
+    figures.append(dict(metric_id="availability.pct", kind="measure", unit="pct", value=99.5, segment="North",
+                        service="dcc_user_interface", time_band="active"))
+    figures.append(dict(metric_id="cos.requests", unit="count", value=2.0, segment="All", device_type="GSME"))
     return figures
 
 

@@ -61,10 +61,30 @@ def test_a_figure_that_is_not_a_number_blocks(tmp_path):
     assert set(failed(checks)) == {"metrics: values are numbers"}
     check = checks["metrics: values are numbers"]
     assert check.blocking
-    # 5 segments x 3 monthly figures, 2 daily volumes and availability.pct: 18 figures
+    # 5 segments x 3 monthly figures, 2 daily volumes, 2 availability.pct and cos.requests: 20 figures
     assert check.detail.endswith(
-        ": 2 of 18 fail: rsvp.mean_rtt_s[business_process=prepayment_top_up, segment=South] (value=inf); "
+        ": 2 of 20 fail: rsvp.mean_rtt_s[business_process=prepayment_top_up, segment=South] (value=inf); "
         "rsvp.pct_within_trt[business_process=prepayment_top_up, segment=North] (value=NaN)"), check.detail
+
+
+@pytest.mark.parametrize(("metric_id", "segment", "change", "also_failed"), [
+    # the misspelt process has RSVP figures in North only
+    ("rsvp.mean_rtt_s", "North", dict(business_process="prepayment_topup"), {"rsvp: segments complete"}),
+    ("availability.pct", "North", dict(service="dcc_ui"), set()),
+    ("availability.pct", "North", dict(time_band="Active"), set()),
+    ("cos.requests", "All", dict(device_type="gsme"), set()),
+])
+def test_a_breakdown_value_outside_its_list_blocks(tmp_path, metric_id, segment, change, also_failed):
+    """A misspelt key is a figure of no process, service, device type or band the report
+    knows; the default figures hold one known value of each (metrics.md §8)."""
+    figures = _with(default_figures(), metric_id, segment, **change)
+    checks = evaluate(make_warehouse(tmp_path / "w.duckdb", figures=figures))
+    assert set(failed(checks)) == {"metrics: breakdowns known", *also_failed}
+    check = checks["metrics: breakdowns known"]
+    assert check.blocking
+    (column, value), = change.items()
+    # business_process on 5 x 3 + 2 figures, segment North's availability.pct and cos.requests: 19 of 20
+    assert ": 1 of 19 fail: " in check.detail and f"{column}={value}" in check.detail.split(" fail: ")[1], check.detail
 
 
 def test_a_count_with_decimals_says_what_to_change(tmp_path):
@@ -78,8 +98,9 @@ def test_a_declared_id_without_figures_warns(tmp_path):
     checks = evaluate(make_warehouse(tmp_path / "w.duckdb", declared_without_figures=("alerts.never_returned",)))
     check = checks["metrics: every declared id has figures"]
     assert not check.passed and not check.blocking
-    # the four ids of default_figures() (rsvp.volume, rsvp.pct_within_trt, rsvp.mean_rtt_s, availability.pct) and it
-    assert check.detail.endswith(": 1 of 5 fail: alerts.never_returned")
+    # the five ids of default_figures() (rsvp.volume, rsvp.pct_within_trt, rsvp.mean_rtt_s, availability.pct,
+    # cos.requests) and it
+    assert check.detail.endswith(": 1 of 6 fail: alerts.never_returned")
 
 
 def test_a_duplicate_figure_blocks(tmp_path):
