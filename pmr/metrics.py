@@ -11,6 +11,7 @@ here knows any particular metric, so adding one needs no Python change.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -66,14 +67,31 @@ def collect(con: duckdb.DuckDBPyConnection, manifest_path: Path, period: str) ->
     return con.execute(f"select count(*) from {TABLE}").fetchone()[0]
 
 
+# A value of any number type is taken (the union casts it to a double), never text: a
+# text value would be parsed as it comes ('nan' included).
+NUMBER_TYPE = re.compile(r"(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL\(\d+,\s*\d+\))")
+
+
 def check_metric_columns(con: duckdb.DuckDBPyConnection, models: list[MetricModel]) -> None:
     """MetricDefinitionError naming the first built metric model that lacks a column of
-    the contract (METRIC_COLUMNS)."""
+    the contract (METRIC_COLUMNS) or whose day is not a DATE or value not a number. One
+    model's day as a TIMESTAMP made the union's day a TIMESTAMP, and every daily figure of
+    metrics.csv was published as 2026-10-05T00:00:00 instead of 2026-10-05."""
     for model in models:
-        columns = {row[0] for row in con.execute(f"describe {model.relation}").fetchall()}
-        missing = [c for c in METRIC_COLUMNS if c not in columns]
+        # an untyped NULL column is of type "NULL", quotes included
+        types = {row[0]: row[1].strip('"') for row in con.execute(f"describe {model.relation}").fetchall()}
+        missing = [c for c in METRIC_COLUMNS if c not in types]
         if missing:
             raise MetricDefinitionError(f"metric model {model.name} lacks column(s): {', '.join(missing)}")
+        if types["day"] != "DATE":
+            raise MetricDefinitionError(
+                f"metric model {model.name}: day is {types['day']}, not DATE: a daily figure's day is its UK date "
+                f"(received_day_uk of fct_service_requests, or cast({{{{ utc_to_uk('<timestamp>') }}}} as date)), a "
+                f"monthly figure's day is cast(null as date) (metric_rows does both)")
+        if not NUMBER_TYPE.fullmatch(types["value"]):
+            raise MetricDefinitionError(
+                f"metric model {model.name}: value is {types['value']}, not a number: write the figure as a number "
+                f"(metric_rows casts it to a double)")
 
 
 # The SQL below is plain enough for DuckDB and Spark alike (pmr.spark_check runs it on

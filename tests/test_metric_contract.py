@@ -292,3 +292,45 @@ def test_a_seed_line_with_a_comma_too_many_is_named_by_its_line(tmp_path):
     with pytest.raises(MetricDefinitionError) as refused:
         check_seed_files(tmp_path)
     assert str(refused.value).startswith("seeds/service_levels.csv line 3: 7 values, the header has 6 (a comma")
+
+
+def _built_metric_model(con, day: str, value: str):
+    from pmr.metric_declarations import MetricModel
+
+    con.execute("create schema if not exists metrics")
+    con.execute(f"""create or replace table metrics.metric_zz as select 'zz.x' as metric_id, '2026-10' as period,
+                    {day} as day, cast(null as varchar) as business_process, 'All' as segment,
+                    cast(null as varchar) as device_type, cast(null as varchar) as service,
+                    cast(null as varchar) as time_band, cast(null as varchar) as category, {value} as value""")
+    return [MetricModel("metric_zz", "metrics.metric_zz", (GOOD,), ())]
+
+
+@pytest.mark.parametrize(("day", "value"), [
+    ("date '2026-10-05'", "cast(12.5 as double)"),
+    ("cast(null as date)", "cast(3 as bigint)"),
+    ("cast(null as date)", "cast(12.5 as decimal(18, 3))"),
+    ("date '2026-10-05'", "cast(7 as hugeint)"),
+])
+def test_a_metric_model_with_a_date_day_and_a_number_value_keeps_the_contract(day, value):
+    from pmr.metrics import check_metric_columns
+
+    con = duckdb.connect()
+    check_metric_columns(con, _built_metric_model(con, day, value))
+
+
+@pytest.mark.parametrize(("day", "value", "message"), [
+    # a UTC timestamp given as the day: every daily figure of metrics.csv would get a time
+    ("timestamp '2026-10-05 13:22:11'", "cast(12.5 as double)", "metric model metric_zz: day is TIMESTAMP, not DATE"),
+    # `null as day` without a cast: a column of no type
+    ("null", "cast(12.5 as double)", "metric model metric_zz: day is NULL, not DATE"),
+    ("'2026-10-05'", "cast(12.5 as double)", "metric model metric_zz: day is VARCHAR, not DATE"),
+    ("cast(null as date)", "'12.5'", "metric model metric_zz: value is VARCHAR, not a number"),
+    ("cast(null as date)", "true", "metric model metric_zz: value is BOOLEAN, not a number"),
+])
+def test_a_metric_model_whose_day_is_not_a_date_or_value_not_a_number_is_refused(day, value, message):
+    from pmr.metrics import check_metric_columns
+
+    con = duckdb.connect()
+    with pytest.raises(MetricDefinitionError) as refused:
+        check_metric_columns(con, _built_metric_model(con, day, value))
+    assert str(refused.value).startswith(message + ": "), refused.value
