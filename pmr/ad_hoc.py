@@ -165,10 +165,20 @@ def write_csv(result: duckdb.DuckDBPyRelation, out: TextIO) -> None:
             shutil.copyfileobj(csv_file, out, 1 << 20)
 
 
+# A line break or tab in a value (a quarantined line's raw text may hold a stray CR) would
+# break the table's lines and columns: shown as Python writes it, \r, \n, \t, \x00
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _cell(value) -> str:
+    text = "NULL" if value is None else str(value)
+    return CONTROL_CHARACTER.sub(lambda found: repr(found.group())[1:-1], text)
+
+
 def text_table(columns: list[str], rows: list[tuple]) -> str:
     """Rows under their column names, in columns as wide as their widest value; NULL for
-    a missing value."""
-    cells = [columns] + [["NULL" if value is None else str(value) for value in row] for row in rows]
+    a missing value; a control character as its escape (the CSV keeps every value as it is)."""
+    cells = [[_cell(name) for name in columns]] + [[_cell(value) for value in row] for row in rows]
     widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in cells]
     lines.insert(1, "  ".join("-" * width for width in widths))

@@ -32,6 +32,19 @@ def test_a_query_prints_a_table(warehouse, capsys):
         "2 rows\n")
 
 
+def test_a_line_break_or_tab_in_a_value_keeps_the_table_in_its_lines(warehouse, capsys):
+    """A quarantined line's raw text may hold a stray CR; --csv keeps the value as it is."""
+    sql = "select 'a' || chr(13) || chr(10) || 'b' as raw, 'x' || chr(9) || 'y' as tabbed, 1 as n"
+    assert main(["sql", "--db", str(warehouse), sql]) == 0
+    assert capsys.readouterr().out == (
+        "raw     tabbed  n\n"
+        "------  ------  -\n"
+        "a\\r\\nb  x\\ty    1\n"
+        "1 row\n")
+    assert main(["sql", "--csv", "--db", str(warehouse), sql]) == 0
+    assert capsys.readouterr().out == 'raw,tabbed,n\n"a\r\nb",x\ty,1\n'
+
+
 def test_a_long_result_shows_its_first_rows_and_counts_the_rest(warehouse, capsys):
     assert main(["sql", "--db", str(warehouse), "select n from metrics.many order by n"]) == 0
     out = capsys.readouterr().out.splitlines()
