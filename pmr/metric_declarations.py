@@ -204,6 +204,11 @@ def metric_models(manifest_path: Path) -> list[MetricModel]:
                 raise _undeclared_model_error(node["name"])
             continue
         check_definitions(node["name"], definitions)
+        if node.get("config", {}).get("materialized") == "ephemeral":
+            raise MetricDefinitionError(
+                f"metric model {node['name']} is materialized as ephemeral: dbt builds no table of it, and its figures "
+                f"would be read from whatever table an earlier build left under its name; remove the config (a table, "
+                f"the default of {METRIC_MODELS_FOLDER}) or make it a view")
         found.append(MetricModel(node["name"], f"{node['schema']}.{node['alias'] or node['name']}", tuple(definitions),
                                  _staging_sources(manifest, node_id)))
     _check_unique_ids(found)

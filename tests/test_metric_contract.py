@@ -39,6 +39,22 @@ def test_a_metric_models_sources_come_from_its_lineage(tmp_path):
                                                      ("metric_other", ())]
 
 
+@pytest.mark.parametrize("materialized", ["table", "view", "incremental"])
+def test_a_metric_model_built_as_a_relation_is_found(tmp_path, materialized):
+    metric = node("metric_example", [GOOD])
+    metric["config"]["materialized"] = materialized
+    (model,) = metric_models(manifest(tmp_path, metric))
+    assert model.relation == "metrics.metric_example"
+
+
+def test_an_ephemeral_metric_model_is_refused(tmp_path):
+    """dbt builds no relation of it: pmr would collect the table an earlier build left."""
+    metric = node("metric_example", [GOOD])
+    metric["config"]["materialized"] = "ephemeral"
+    with pytest.raises(MetricDefinitionError, match="^metric model metric_example is materialized as ephemeral: "):
+        metric_models(manifest(tmp_path, metric))
+
+
 def test_a_metric_model_whose_yaml_names_another_model(tmp_path):
     # the YAML said `name: metric_exampel`, so the SQL file's node carries no meta
     with pytest.raises(MetricDefinitionError, match="metric_example: a model in models/metrics/ declares no"):
