@@ -103,6 +103,17 @@ def test_a_landing_folder_one_level_up_names_the_folder_that_holds_the_files(tmp
     assert code == 1 and err.endswith(f".parquet files; {parent / 'demo'} holds some: pass it as --landing\n")
 
 
+def test_a_source_folder_given_as_the_landing_folder_names_the_landing_folder(tmp_path, capsys):
+    """`--landing landing/demo/alerts`: its files are read from its source folders only."""
+    landing = tmp_path / "landing"
+    (landing / "alerts").mkdir(parents=True)
+    (landing / "alerts" / "2026-10-01.csv").write_text("alert_id\n")
+    code, err = run_cli(["run", "--month", "2026-10", "--landing", str(landing / "alerts"), "--out",
+                         str(tmp_path / "out"), "--db", str(tmp_path / "w.duckdb")], capsys)
+    assert code == 1 and err.endswith(
+        f".parquet files; it is the alerts/ folder of {landing}: pass {landing} as --landing\n"), err
+
+
 def test_a_warehouse_file_that_is_not_a_warehouse(tmp_path, landing, capsys):
     (landing / "service_requests" / "extract.csv").write_text("request_id\n")
     db = tmp_path / "w.duckdb"
