@@ -86,8 +86,8 @@ def check_landing_holds_files(landing: Path) -> None:
         hint = f"; {' and '.join(nested)} hold{'s' if len(nested) == 1 else ''} some: pass it as --landing" \
             if nested else ""
         # a source folder given for the landing folder (landing/demo/alerts for landing/demo)
-        parent = Path(landing).resolve().parent
-        if not nested and Path(landing).resolve().name in SOURCES and landing_files(parent):
-            hint = f"; it is the {Path(landing).resolve().name}/ folder of {parent}: pass {parent} as --landing"
+        folder = Path(landing).resolve()
+        if not nested and folder.name in SOURCES and landing_files(folder.parent):
+            hint = f"; it is the {folder.name}/ folder of {folder.parent}: pass {folder.parent} as --landing"
         raise RunRefused(f"{landing} holds no landing file: the extracts go in its source folders "
                          f"({', '.join(s + '/' for s in SOURCES)}) as .csv, .csv.gz or .parquet files{hint}")
