@@ -28,6 +28,7 @@ BREAKDOWNS = ("day", "business_process", "segment", "device_type", "service", "t
 DEFINITION_KEYS = ("metric_id", "requirement", "kind", "unit", "service_level", "indicator_breakdowns", "fractional",
                    "follow_up", "title", "description")
 METRIC_MODELS_FOLDER = "models/metrics/"
+METRIC_ID = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
 # {{ parameter_value('name') }} in the SQL: the macro's subquery is NULL for a name
 # seeds/parameters.csv lacks, which would publish a threshold's share as 0
 PARAMETER_CALL = re.compile(r"""parameter_value\(\s*(['"])(.*?)\1\s*\)""")
@@ -76,6 +77,11 @@ def check_definitions(model: str, definitions: list) -> None:
                 f"{name}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
                 f"the keys are {', '.join(DEFINITION_KEYS)}")
         _check_text_values(model, definition)
+        if not METRIC_ID.fullmatch(definition["metric_id"]):
+            # a quote would break the SQL metric_rows writes, a space or capital make an id no one types twice alike
+            raise MetricDefinitionError(
+                f"{definition['metric_id']!r} (in {model}): a metric_id is family.name in lower-case letters, digits "
+                f"and _, starting with a letter (rsvp.pct_within_trt)")
         for key, allowed in (("kind", KINDS), ("unit", UNITS), ("requirement", REQUIREMENTS)):
             if definition[key] not in allowed:
                 raise MetricDefinitionError(

@@ -74,6 +74,12 @@ def test_a_metric_model_whose_yaml_names_another_model(tmp_path):
     (dict(unit="pct", service_level="pct_within_trt"), "example.count: only a measure has a service_level"),
     (dict(kind="measure", indicator_breakdowns=["region"]), "indicator_breakdowns must be a list of breakdown"),
     (dict(kind="measure", indicator_breakdowns="day"), "indicator_breakdowns must be a list of breakdown"),
+    # a quote would break metric_rows' SQL; a capital, a space or no family: ids no one writes twice alike
+    (dict(metric_id="example.o'brien"), "^\"example.o'brien\" \\(in metric_example\\): a metric_id is family.name"),
+    (dict(metric_id="Example.count"), "^'Example.count' \\(in metric_example\\): a metric_id is family.name"),
+    (dict(metric_id="example.night share"), "a metric_id is family.name in lower-case letters, digits and _"),
+    (dict(metric_id="night_share"), "a metric_id is family.name in lower-case letters, digits and _"),
+    (dict(metric_id="example.share."), "a metric_id is family.name in lower-case letters, digits and _"),
 ])
 def test_a_bad_declaration(tmp_path, change, message):
     with pytest.raises(MetricDefinitionError, match=message):
