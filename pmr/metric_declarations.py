@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pmr import SOURCES
 from pmr.metric_tables import KINDS, REQUIREMENTS, UNITS
+from pmr.reproducible_sql import clock_or_chance_problem
 from pmr.seed_checks import seed_file_problem, service_level_problem
 
 # The breakdowns a measure's YAML may list under indicator_breakdowns: its rows broken
@@ -270,6 +271,9 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
     _check_windows(models, parameters)
     catalogue_rows(models, parameters)  # raises on a follow_up that names no parameter in seconds
     _check_parameter_names(project_dir, parameters)
+    unreproducible = clock_or_chance_problem(project_dir)
+    if unreproducible:
+        raise MetricDefinitionError(unreproducible)
     return models
 
 
