@@ -4,28 +4,44 @@ pmr.metric_declarations raises it as a MetricDefinitionError."""
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 from pathlib import Path
 
 
 def seed_file_problem(project_dir: Path) -> str | None:
-    """Every line of every seeds/*.csv has as many values as its header: a comma typed
-    inside a value (`99,5`, `Top Up Device, prepayment`) shifts the columns after it, and
-    dbt's loader counts rows from another origin than the file's lines. Names the file
+    """Every seeds/*.csv is UTF-8 without a byte-order mark, and every line has as many
+    values as its header: a comma typed inside a value (`99,5`, `Top Up Device, prepayment`)
+    shifts the columns after it, and dbt's loader counts rows from another origin than the
+    file's lines. A file saved by a spreadsheet as "CSV UTF-8" starts with a byte-order
+    mark, which dbt and pmr would read as part of its first column's name. Names the file
     and the line."""
-    problems = []
+    problems, shifted = [], False
     for path in sorted((Path(project_dir) / "seeds").glob("*.csv")):
-        with open(path, newline="", encoding="utf-8") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, [])
-            for row in reader:
-                if row and len(row) != len(header):
-                    problems.append(f"seeds/{path.name} line {reader.line_num}: {len(row)} values, the header has "
-                                    f"{len(header)}")
+        data = path.read_bytes()
+        if data.startswith(codecs.BOM_UTF8):
+            problems.append(f"seeds/{path.name} starts with a byte-order mark (a spreadsheet's \"CSV UTF-8\" writes "
+                            "one), which would become part of its first column's name: save it as UTF-8 without one")
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[:error.start].count(b"\n") + 1
+            problems.append(f"seeds/{path.name} line {line}: not UTF-8 (byte {data[error.start]:#04x}): "
+                            "save it as UTF-8")
+            continue
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, [])
+        for row in reader:
+            if row and len(row) != len(header):
+                shifted = True
+                problems.append(f"seeds/{path.name} line {reader.line_num}: {len(row)} values, the header has "
+                                f"{len(header)}")
     if not problems:
         return None
-    return "; ".join(problems) + " (a comma inside a value needs the value in double quotes, and a decimal takes a " \
-                                 "point: 99.5)"
+    return "; ".join(problems) + (" (a comma inside a value needs the value in double quotes, and a decimal takes a "
+                                  "point: 99.5)" if shifted else "")
 
 
 def service_level_problem(rows: list[dict[str, str]]) -> str | None:

@@ -316,6 +316,25 @@ def test_a_seed_line_with_a_comma_too_many_is_named_by_its_line(tmp_path):
     assert str(refused.value).startswith("seeds/service_levels.csv line 3: 7 values, the header has 6 (a comma")
 
 
+def test_a_seed_saved_with_a_byte_order_mark_or_not_in_utf8_is_named(tmp_path):
+    """As a spreadsheet saves "CSV UTF-8" (a byte-order mark, which became part of the
+    first column's name: pmr check ended in a KeyError) or a legacy code page (a pound
+    sign as one byte); CRLF line ends are fine."""
+    from pmr.metric_declarations import check_seed_files
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "parameters.csv").write_bytes(b"\xef\xbb\xbfparameter,value,unit\r\nalert_trt_s,60,s\r\n")
+    (seeds / "service_levels.csv").write_bytes(b"service_level,description\r\na,fine\r\nb,costs \xa35\r\n")
+    (seeds / "srv_catalogue.csv").write_bytes(b"srv,name\r\n2.2,Top Up Device\r\n")  # CRLF: fine
+    with pytest.raises(MetricDefinitionError) as refused:
+        check_seed_files(tmp_path)
+    assert str(refused.value) == (
+        "seeds/parameters.csv starts with a byte-order mark (a spreadsheet's \"CSV UTF-8\" writes one), which would "
+        "become part of its first column's name: save it as UTF-8 without one; seeds/service_levels.csv line 3: not "
+        "UTF-8 (byte 0xa3): save it as UTF-8")
+
+
 def _built_metric_model(con, day: str, value: str):
     from pmr.metric_declarations import MetricModel
 
