@@ -11,13 +11,16 @@ from pathlib import Path
 
 
 def seed_file_problem(project_dir: Path) -> str | None:
-    """Every seeds/*.csv is UTF-8 without a byte-order mark, and every line has as many
-    values as its header: a comma typed inside a value (`99,5`, `Top Up Device, prepayment`)
-    shifts the columns after it, and dbt's loader counts rows from another origin than the
-    file's lines. A file saved by a spreadsheet as "CSV UTF-8" starts with a byte-order
-    mark, which dbt and pmr would read as part of its first column's name. Names the file
-    and the line."""
+    """Every seeds/*.csv is UTF-8 without a byte-order mark, its header has every column
+    seeds/_seeds.yml gives it, and every line has as many values as its header: a comma
+    typed inside a value (`99,5`, `Top Up Device, prepayment`) shifts the columns after
+    it, and dbt's loader counts rows from another origin than the file's lines. A file
+    saved by a spreadsheet as "CSV UTF-8" starts with a byte-order mark, which dbt and pmr
+    would read as part of its first column's name; one saved with semicolons (a
+    spreadsheet in a locale whose decimal mark is a comma) has a single column. Names the
+    file and the line."""
     problems, shifted = [], False
+    declared = _declared_columns(Path(project_dir))
     for path in sorted((Path(project_dir) / "seeds").glob("*.csv")):
         data = path.read_bytes()
         if data.startswith(codecs.BOM_UTF8):
@@ -33,6 +36,12 @@ def seed_file_problem(project_dir: Path) -> str | None:
             continue
         reader = csv.reader(io.StringIO(text, newline=""))
         header = next(reader, [])
+        lacking = [c for c in declared.get(path.stem, []) if c not in header]
+        if lacking:
+            separator = next((f" (separated by {name}? a seed is comma-separated)" for mark, name in
+                              ((";", "semicolons"), ("\t", "tabs")) if mark in text.partition("\n")[0]), "")
+            problems.append(f"seeds/{path.name} line 1: the header lacks {', '.join(lacking)}{separator}")
+            continue
         for row in reader:
             if row and len(row) != len(header):
                 shifted = True
@@ -42,6 +51,19 @@ def seed_file_problem(project_dir: Path) -> str | None:
         return None
     return "; ".join(problems) + (" (a comma inside a value needs the value in double quotes, and a decimal takes a "
                                   "point: 99.5)" if shifted else "")
+
+
+def _declared_columns(project_dir: Path) -> dict[str, list[str]]:
+    """Each seed's columns as seeds/_seeds.yml describes them (the columns pmr and the
+    models read)."""
+    import yaml
+
+    try:
+        document = yaml.safe_load((project_dir / "seeds" / "_seeds.yml").read_text()) or {}
+    except (OSError, yaml.YAMLError):  # a project without the file, or one dbt will name
+        return {}
+    return {seed["name"]: [c["name"] for c in seed.get("columns") or [] if isinstance(c, dict) and "name" in c]
+            for seed in document.get("seeds") or [] if isinstance(seed, dict) and "name" in seed}
 
 
 def service_level_problem(rows: list[dict[str, str]]) -> str | None:

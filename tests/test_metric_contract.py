@@ -335,6 +335,27 @@ def test_a_seed_saved_with_a_byte_order_mark_or_not_in_utf8_is_named(tmp_path):
         "UTF-8 (byte 0xa3): save it as UTF-8")
 
 
+def test_a_seed_whose_header_lacks_a_column_is_named_with_its_separator(tmp_path):
+    """Saved with semicolons, parameters.csv is one column, and its rows were read as
+    lacking `value` (a KeyError traceback); a column renamed is named the same way."""
+    from pmr.metric_declarations import check_seed_files
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "_seeds.yml").write_text("version: 2\nseeds:\n  - name: parameters\n    columns:\n"
+                                      "      - name: parameter\n      - name: value\n      - name: unit\n"
+                                      "  - name: service_levels\n    columns:\n      - name: service_level\n"
+                                      "      - name: target\n")
+    (seeds / "parameters.csv").write_text("parameter;value;unit\nalert_trt_s;60;s\n")
+    (seeds / "service_levels.csv").write_text("service_level,goal,note\na,99,x\n")
+    (seeds / "srv_catalogue.csv").write_text("srv,name\n2.2,Top Up Device\n")  # not in the YAML: not held
+    with pytest.raises(MetricDefinitionError) as refused:
+        check_seed_files(tmp_path)
+    assert str(refused.value) == (
+        "seeds/parameters.csv line 1: the header lacks parameter, value, unit (separated by semicolons? a seed is "
+        "comma-separated); seeds/service_levels.csv line 1: the header lacks target")
+
+
 def _built_metric_model(con, day: str, value: str):
     from pmr.metric_declarations import MetricModel
 
