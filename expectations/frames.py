@@ -20,6 +20,7 @@ from pmr import SOURCES
 from pmr.calendar import period_bounds_utc
 from pmr.contract import DEVICE_TYPES
 from pmr.day_ends import hours_by_source, short_days
+from pmr.landing_file import sql_str
 from pmr.landing_reach import PERIOD_SOURCES, least_rows_of_a_day
 from pmr.metric_tables import CATALOGUE, STATUS, TABLE
 
@@ -41,10 +42,6 @@ def _figure_label(alias: str = "") -> str:
     prefix = f"{alias}." if alias else ""
     parts = ", ".join(f"'{d}=' || cast({prefix}{d} as varchar)" for d in FIGURE_DIMENSIONS)
     return f"{prefix}metric_id || '[' || concat_ws(', ', {parts}) || ']'"
-
-
-def _sql_list(values: tuple[str, ...]) -> str:
-    return ", ".join(f"'{value}'" for value in values)
 
 
 def metric_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -76,8 +73,8 @@ def metric_figures(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 (business_process is null
                  or business_process in (select business_process from reference.business_processes))
                 and (service is null or service in (select service from reference.service_components))
-                and (device_type is null or device_type in ({_sql_list(DEVICE_TYPES)}))
-                and (time_band is null or time_band in ({_sql_list(TIME_BANDS)}))
+                and (device_type is null or device_type in ({', '.join(map(sql_str, DEVICE_TYPES))}))
+                and (time_band is null or time_band in ({', '.join(map(sql_str, TIME_BANDS))}))
             end as breakdowns_known,
             strftime(day, '%Y-%m') as day_month
         from {TABLE}

@@ -36,10 +36,14 @@ SQL_TEXT = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.S)
 DUCKDB_ONLY_TAG = re.compile(r"""\{\{\s*config\([^)]*tags\s*=\s*\[[^\]]*['"]duckdb_only['"]""")
 
 
+def without_jinja_comments(text: str) -> str:
+    return re.sub(r"\{#.*?#\}", "", text, flags=re.S)
+
+
 def without_comments(sql: str) -> str:
     """`sql` without its comments (Jinja, -- and /* */) and with its string literals
     emptied (`''`): "::" or "varchar" in a comment or a literal is not SQL."""
-    sql = re.sub(r"\{#.*?#\}", "", sql, flags=re.S)
+    sql = without_jinja_comments(sql)
     return SQL_TEXT.sub(lambda m: "''" if m.group(0).startswith("'") else "", sql)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pmr.portability import without_comments
+from pmr.portability import without_comments, without_jinja_comments
 
 # DuckDB's and Spark's names for the clock and for chance: functions, and the keywords
 # that need no parentheses
@@ -27,7 +27,7 @@ JINJA_BLOCK = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 
 def _found(path: Path) -> list[str]:
     text = path.read_text()
-    jinja = " ".join(JINJA_BLOCK.findall(re.sub(r"\{#.*?#\}", "", text, flags=re.S)))
+    jinja = " ".join(JINJA_BLOCK.findall(without_jinja_comments(text)))
     matches = [*SQL_CLOCK_OR_CHANCE.finditer(without_comments(text)), *JINJA_CLOCK_OR_CHANCE.finditer(jinja)]
     return sorted({re.sub(r"\s*\($", "()", match.group(0)).lower() for match in matches})
 
