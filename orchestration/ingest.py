@@ -59,7 +59,7 @@ built_files = dg.AssetSpec(
 
 def _describe(problem: Exception) -> str:
     if isinstance(problem, MetricDefinitionError):
-        return f"a metric definition breaks the contract of docs/adding-a-metric.md: {problem}"
+        return f"{problem.summary}: {problem}"
     return str(problem)
 
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pmr import PROJECT_DIR
+from pmr.seed_checks import value_is_of_type
 
 HOLIDAY_SEED = PROJECT_DIR / "seeds" / "uk_bank_holidays.csv"
 UK = "Europe/London"
@@ -23,8 +24,19 @@ FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR = FIRST_REPORTABLE_YEAR, LAST_REPORTABLE
 
 @lru_cache(maxsize=4)
 def bank_holidays(seed: Path = HOLIDAY_SEED) -> frozenset[dt.date]:
+    """The days of `seed`; ValueError naming the line of a day not written YYYY-MM-DD (a
+    spreadsheet's 25/12/2026), which would otherwise be a bare "Invalid isoformat string"
+    from `pmr deadline` and `pmr run`."""
+    days = []
     with open(seed, newline="") as handle:
-        return frozenset(dt.date.fromisoformat(row["holiday_date"]) for row in csv.DictReader(handle))
+        rows = csv.DictReader(handle)
+        for row in rows:
+            text = row.get("holiday_date") or ""
+            if not text or not value_is_of_type(text, "date"):
+                raise ValueError(f"seeds/{seed.name} line {rows.line_num}: holiday_date {text!r} is not a date "
+                                 "written YYYY-MM-DD")
+            days.append(dt.date.fromisoformat(text))
+    return frozenset(days)
 
 
 def is_working_day(day: dt.date, holidays: frozenset[dt.date] | None = None) -> bool:

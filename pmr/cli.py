@@ -125,8 +125,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"error: {refused}", file=sys.stderr)
         return 1
     except MetricDefinitionError as error:
-        print(f"NOT PUBLISHED: a metric definition breaks the contract of docs/adding-a-metric.md: {error}",
-              file=sys.stderr)
+        print(f"NOT PUBLISHED: {error.summary}: {error}", file=sys.stderr)
         return _with_run_log(error, 1)
     except (FileNotFoundError, MachineLimit) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -261,7 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check what an analyst adding or changing a metric can get wrong before any data is read: "
         "the metric declarations of models/metrics/ (docs/adding-a-metric.md: pmr_metrics, ids, kinds, units, "
         "requirements, service levels and their units, follow_up parameters, windows named in titles, no unknown "
-        "key), that every metric id is on a page of docs/metrics/ and its family in docs/metrics.md, that the SQL "
+        "key), the files of seeds/ (UTF-8, their columns, each value of its column's type), that no model reads "
+        "the clock or chance, that every metric id is on a page of docs/metrics/ and its family in docs/metrics.md, that the SQL "
         "uses nothing DuckDB-only outside the dispatched macros (docs/portability.md: the "
         "models must also build on Spark), and that dbt builds the project on an empty warehouse (refs, "
         "sources, macros, Jinja, YAML, every column a model reads, and the columns of a metric model), in a full "

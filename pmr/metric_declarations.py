@@ -46,6 +46,14 @@ RESPONSE_WINDOW = "response_follow_up_s"
 class MetricDefinitionError(ValueError):
     """A metric model or its YAML breaks the contract of docs/adding-a-metric.md."""
 
+    summary = "a metric definition breaks the contract of docs/adding-a-metric.md"
+
+
+class SeedFileError(MetricDefinitionError):
+    """A reference table's file (seeds/*.csv) is not written as dbt and pmr read it."""
+
+    summary = "a reference table's file (seeds/*.csv) cannot be read as written"
+
 
 @dataclass(frozen=True)
 class MetricModel:
@@ -281,7 +289,7 @@ def check_seed_files(project_dir: Path) -> None:
     """Every line of every seeds/*.csv has as many values as its header (pmr.seed_checks)."""
     problem = seed_file_problem(project_dir)
     if problem:
-        raise MetricDefinitionError(problem)
+        raise SeedFileError(problem)
 
 
 # A window of seeds/parameters.csv named in a title or description ("Alerts delivered

@@ -41,7 +41,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         models = check_declarations(PROJECT_DIR)
     except MetricDefinitionError as error:
-        print(f"error: a metric definition breaks the contract of docs/adding-a-metric.md: {error}", file=sys.stderr)
+        print(f"error: {error.summary}: {error}", file=sys.stderr)
         return 1
     ids = sum(len(model.definitions) for model in models)
     print(f"metric declarations: {len(models)} metric models declare {ids} metric ids, none breaks the contract")
@@ -71,7 +71,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             with connect(db, read_only=True) as con:
                 check_metric_columns(con, metric_models(target_path_for(db) / "manifest.json"))
         except MetricDefinitionError as error:
-            print(f"error: a metric definition breaks the contract of docs/adding-a-metric.md: {error}", file=sys.stderr)
+            print(f"error: {error.summary}: {error}", file=sys.stderr)
             return 1
         print("dbt project: compiles, and every model builds on an empty warehouse in a full build, and each one an "
               "incremental build changes in an incremental one (refs, sources, macros, Jinja, YAML, the columns each "
@@ -229,6 +229,15 @@ def _only_tests_failed(result) -> bool:
 INCREMENTAL_BUILD = " in an incremental build (its incremental branches, docs/incremental-builds.md)"
 
 
+def _without_reader_settings(message: str) -> str:
+    """DuckDB's error for a CSV value it cannot convert (a seed that does not load) as
+    its first paragraph: the line, the value and the column. The rest is its reader's
+    settings (about 20 lines, with the file's full path), which say nothing to fix."""
+    if "CSV Error on Line" not in message:
+        return message
+    return re.split(r"\n\s*\n", message, maxsplit=1)[0]
+
+
 def _why_not_built(result, build: str = "") -> str:
     """The models that failed with dbt's message, or, when dbt stopped before any (a
     Jinja or YAML error, a missing ref), the end of its log. `build` says which build
@@ -236,7 +245,8 @@ def _why_not_built(result, build: str = "") -> str:
     failed = [r for r in _failed_nodes(result) if r.get("message")]
     if not failed:
         return f"error: dbt cannot compile the project{build}:\n{_without_dbt_preamble(result.log_tail)}"
-    lines = [f"{r.get('unique_id', '').split('.')[-1]}: {r['message'].strip()}" for r in failed]
+    lines = [f"{r.get('unique_id', '').split('.')[-1]}: {_without_reader_settings(r['message'].strip())}"
+             for r in failed]
     what = (f"dbt cannot compile the project{build}" if any("Compilation Error" in r["message"] for r in failed) else
             f"dbt cannot build the project on an empty warehouse{build} (a column or table a model reads that is not "
             "there, an expression DuckDB cannot bind, or a seed that does not load)")

@@ -6,8 +6,21 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
+import math
+import re
 from pathlib import Path
+
+# How each column type of dbt_project.yml's seed column_types must be written. Stricter
+# than DuckDB's casts where those would load a slip as another value: DuckDB rounds 1.5
+# to a whole number 2, reads 2026/12/25 as a date pmr's calendar cannot, and takes "yes"
+# and "1" for true; a spreadsheet writes TRUE, which both read.
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+DECIMAL_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+TYPE_WORDS = {"date": "a date written YYYY-MM-DD", "integer": "a whole number", "bigint": "a whole number",
+              "double": "a number with a point for decimals (99.5)", "boolean": "true or false"}
 
 
 def seed_file_problem(project_dir: Path) -> str | None:
@@ -18,9 +31,12 @@ def seed_file_problem(project_dir: Path) -> str | None:
     saved by a spreadsheet as "CSV UTF-8" starts with a byte-order mark, which dbt and pmr
     would read as part of its first column's name; one saved with semicolons (a
     spreadsheet in a locale whose decimal mark is a comma) has a single column. Names the
-    file and the line."""
+    file and the line. Each value is of its column's type in dbt_project.yml (TYPE_WORDS):
+    dbt's loader would stop the build with DuckDB's reader settings, and pmr's calendar
+    with a bare "Invalid isoformat string"."""
     problems, shifted = [], False
     declared = _declared_columns(Path(project_dir))
+    column_types = _column_types(Path(project_dir))
     for path in sorted((Path(project_dir) / "seeds").glob("*.csv")):
         data = path.read_bytes()
         if data.startswith(codecs.BOM_UTF8):
@@ -42,15 +58,56 @@ def seed_file_problem(project_dir: Path) -> str | None:
                               ((";", "semicolons"), ("\t", "tabs")) if mark in text.partition("\n")[0]), "")
             problems.append(f"seeds/{path.name} line 1: the header lacks {', '.join(lacking)}{separator}")
             continue
+        typed = {index: types[name] for index, name in enumerate(header)
+                 if (types := column_types.get(path.stem, {})).get(name) in TYPE_WORDS}
         for row in reader:
             if row and len(row) != len(header):
                 shifted = True
                 problems.append(f"seeds/{path.name} line {reader.line_num}: {len(row)} values, the header has "
                                 f"{len(header)}")
+                continue
+            problems += [f"seeds/{path.name} line {reader.line_num}: {header[index]} {row[index]!r} is not "
+                         f"{TYPE_WORDS[kind]}" for index, kind in typed.items()
+                         if index < len(row) and not value_is_of_type(row[index], kind)]
     if not problems:
         return None
     return "; ".join(problems) + (" (a comma inside a value needs the value in double quotes, and a decimal takes a "
                                   "point: 99.5)" if shifted else "")
+
+
+def value_is_of_type(value: str, kind: str) -> bool:
+    """`value` of a seed file, as written, is of the seed column type `kind` (TYPE_WORDS);
+    an empty value is a NULL, which the seeds' not-null tests hold where it matters."""
+    if value == "":
+        return True
+    if kind == "date":
+        if not ISO_DATE.fullmatch(value):
+            return False
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:  # 2026-02-30
+            return False
+        return True
+    if kind in ("integer", "bigint"):
+        return bool(WHOLE_NUMBER.fullmatch(value))
+    if kind == "double":
+        return bool(DECIMAL_NUMBER.fullmatch(value)) and math.isfinite(float(value))
+    if kind == "boolean":
+        return value.lower() in ("true", "false")
+    return True
+
+
+def _column_types(project_dir: Path) -> dict[str, dict[str, str]]:
+    """Each seed's column types as dbt_project.yml sets them (+column_types), by seed."""
+    import yaml
+
+    try:
+        document = yaml.safe_load((project_dir / "dbt_project.yml").read_text()) or {}
+    except (OSError, yaml.YAMLError):  # a project without the file, or one dbt will name
+        return {}
+    project_seeds = (document.get("seeds") or {}).get(document.get("name"), {}) or {}
+    return {name: {column: str(kind).lower() for column, kind in (config.get("+column_types") or {}).items()}
+            for name, config in project_seeds.items() if isinstance(config, dict)}
 
 
 def _declared_columns(project_dir: Path) -> dict[str, list[str]]:
