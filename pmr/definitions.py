@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from pmr import PROJECT_DIR
-from pmr.metric_declarations import seed_parameters
+from pmr.metric_parameters import seed_parameters
 
 DEFINITION_PATHS = ["models", "macros", "seeds", "dbt_project.yml"]
 # dbt's own macros change with dbt, not with a definition: only the project's are fingerprinted

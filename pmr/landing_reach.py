@@ -19,7 +19,7 @@ import statistics
 import duckdb
 
 from pmr.calendar import parse_month, period_bounds_utc, uk_date, uk_day_start_utc
-from pmr.metric_declarations import RESPONSE_WINDOW
+from pmr.metric_parameters import RESPONSE_WINDOW
 from pmr.metric_tables import CATALOGUE, STATUS
 
 # The sources every month's figures stand on, and the timestamp that puts a row in a period.

@@ -3,19 +3,21 @@
 (`metric_models`) or straight from the project before one (`check_declarations`),
 checked against the contract, and turned into the rows of metrics.metric_catalogue
 (`catalogue_rows`), with the time windows their titles and descriptions name written
-out as seeds/parameters.csv sets them. pmr.metrics collects the figures.
+out as seeds/parameters.csv sets them (pmr.metric_parameters). pmr.metrics collects the figures.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from pmr import SOURCES
+from pmr.metric_errors import MetricDefinitionError, SeedFileError
+from pmr.metric_parameters import (WINDOW, WINDOW_UNITS, check_parameter_names, follow_up_seconds,
+                                   requests_received_to_seconds, seed_parameters, with_windows)
 from pmr.metric_tables import KINDS, REQUIREMENTS, UNITS
 from pmr.reproducible_sql import clock_or_chance_problem
 from pmr.seed_checks import seed_file_problem, service_level_problem
@@ -30,29 +32,10 @@ DEFINITION_KEYS = ("metric_id", "requirement", "kind", "unit", "service_level", 
                    "follow_up", "title", "description")
 METRIC_MODELS_FOLDER = "models/metrics/"
 METRIC_ID = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
-# {{ parameter_value('name') }} in the SQL: the macro's subquery is NULL for a name
-# seeds/parameters.csv lacks, which would publish a threshold's share as 0
-PARAMETER_CALL = re.compile(r"""parameter_value\(\s*(['"])(.*?)\1\s*\)""")
-SQL_FOLDERS = ("models", "macros", "tests/dbt")
 CATALOGUE_COLUMNS = (
     "model", "metric_id", "requirement", "kind", "unit", "service_level", "title", "description", "fractional",
     "follow_up_s", "requests_received_to_s", "indicator_breakdowns", "sources",
 )
-# The follow_up parameter that waits for final responses: from the clock start of each
-# request a figure reads (pmr.landing_reach), not only from the month's end
-RESPONSE_WINDOW = "response_follow_up_s"
-
-
-class MetricDefinitionError(ValueError):
-    """A metric model or its YAML breaks the contract of docs/adding-a-metric.md."""
-
-    summary = "a metric definition breaks the contract of docs/adding-a-metric.md"
-
-
-class SeedFileError(MetricDefinitionError):
-    """A reference table's file (seeds/*.csv) is not written as dbt and pmr read it."""
-
-    summary = "a reference table's file (seeds/*.csv) cannot be read as written"
 
 
 @dataclass(frozen=True)
@@ -164,16 +147,6 @@ def _undeclared_model_error(name: str, hint: str = "") -> MetricDefinitionError:
         f"must carry the model's own name (the .sql file's name){hint}")
 
 
-def seed_parameters(project_dir: Path) -> dict[str, tuple[float, str]]:
-    """seeds/parameters.csv as the catalogue reads it: name -> (value, unit)."""
-    with open(Path(project_dir) / "seeds" / "parameters.csv", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    unreadable = sorted(str(row["parameter"]) for row in rows if not _is_number(row["value"]))
-    if unreadable:
-        raise MetricDefinitionError(f"seeds/parameters.csv: value is not a number for {', '.join(unreadable)}")
-    return {row["parameter"]: (float(row["value"]), row["unit"]) for row in rows}
-
-
 def _check_models_have_sql(project_dir: Path, declared_in: dict[str, Path]) -> None:
     """Every .sql of models/metrics/ has a YAML entry with pmr_metrics, and every such
     entry a .sql file: dbt ignores an entry for a model that does not exist, so a
@@ -278,7 +251,7 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
     parameters = seed_parameters(project_dir)
     _check_windows(models, parameters)
     catalogue_rows(models, parameters)  # raises on a follow_up that names no parameter in seconds
-    _check_parameter_names(project_dir, parameters)
+    check_parameter_names(project_dir, parameters)
     unreproducible = clock_or_chance_problem(project_dir)
     if unreproducible:
         raise MetricDefinitionError(unreproducible)
@@ -292,34 +265,6 @@ def check_seed_files(project_dir: Path) -> None:
         raise SeedFileError(problem)
 
 
-# A window of seeds/parameters.csv named in a title or description ("Alerts delivered
-# within {alert_trt_s}"): the catalogue holds it as the value the figures were computed with
-WINDOW = re.compile(r"\{([a-z0-9_]+)\}")  # other braces ({"code": "8F72"}) are text
-WINDOW_UNITS = {"s": 1, "min": 60}  # seconds in one unit of a parameter that can be a window
-
-
-def duration(seconds: float | None, unknown: str = "the set time") -> str:
-    """A time window of the parameters reference table in the words the report uses
-    (60 s, 24 h, 7 days), so that a label says the window the figures were computed
-    with, whatever the Operations Group sets; `unknown` when the table lacks it."""
-    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
-        return unknown
-    # a day is said in hours (24 h), a minute in seconds (60 s), as the metric definitions do
-    for size, least, word in ((86_400, 2, "days"), (3_600, 1, "h"), (60, 2, "min")):
-        if seconds >= least * size and seconds % size == 0:
-            return f"{seconds / size:,.10g} {word}"
-    return f"{seconds:,.10g} s"
-
-
-def with_windows(text: str, parameters: dict[str, tuple[float, str]]) -> str:
-    """`text` with each {parameter} written as its window (checked by _check_windows)."""
-    def window(match: re.Match) -> str:
-        value, unit = parameters.get(match.group(1), (None, None))
-        return duration(value * WINDOW_UNITS[unit] if value is not None and unit in WINDOW_UNITS else None)
-
-    return WINDOW.sub(window, text)
-
-
 def _check_windows(models: list[MetricModel], parameters: dict) -> None:
     """Each {name} in a title or description is a parameter in seconds or minutes: else
     the catalogue and the page would print "the set time" for a window the figures
@@ -330,25 +275,6 @@ def _check_windows(models: list[MetricModel], parameters: dict) -> None:
     if wrong:
         raise MetricDefinitionError("title or description names no time window (a parameter in s or min) of "
                                     "seeds/parameters.csv: " + ", ".join(wrong))
-
-
-def _is_number(text) -> bool:
-    try:
-        float(text)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _check_parameter_names(project_dir: Path, parameters: dict) -> None:
-    """Each name the SQL passes to parameter_value is a row of seeds/parameters.csv."""
-    unknown = sorted({
-        f"{name} (in {path.relative_to(project_dir)})"
-        for folder in SQL_FOLDERS for path in (project_dir / folder).rglob("*.sql")
-        for _, name in PARAMETER_CALL.findall(path.read_text()) if name not in parameters
-    })
-    if unknown:
-        raise MetricDefinitionError(f"parameter_value names no parameter of seeds/parameters.csv: {', '.join(unknown)}")
 
 
 def check_service_level_rows(rows: list[dict[str, str]]) -> None:
@@ -370,31 +296,6 @@ def check_service_levels(models: list[MetricModel], levels: dict[str, str]) -> N
                         f"{levels[d['service_level']]}" for d in declared if levels[d["service_level"]] != d["unit"])
     if mismatched:
         raise MetricDefinitionError(f"service level of another unit: {'; '.join(mismatched)}")
-
-
-def follow_up_seconds(definition: dict, parameters: dict[str, tuple[float, str]]) -> float | None:
-    """The sum of the parameters a metric's YAML lists under `follow_up` (None when it lists none)."""
-    names = definition.get("follow_up") or []
-    for name in names:
-        if name not in parameters:
-            raise MetricDefinitionError(
-                f"{definition['metric_id']}: follow_up names {name}, not a parameter of seeds/parameters.csv")
-        if parameters[name][1] != "s":
-            raise MetricDefinitionError(
-                f"{definition['metric_id']}: follow_up names {name}, a parameter in {parameters[name][1]}; "
-                "a window must be in seconds (unit s)")
-    return float(sum(parameters[name][0] for name in names)) if names else None
-
-
-def requests_received_to_seconds(definition: dict, parameters: dict[str, tuple[float, str]]) -> float | None:
-    """For a metric waiting for final responses (its `follow_up` names RESPONSE_WINDOW):
-    how far past the month the requests whose responses it waits for may be received,
-    the sum of its other follow_up parameters (0: the month's own requests). None when it
-    waits for no response."""
-    names = definition.get("follow_up") or []
-    if RESPONSE_WINDOW not in names:
-        return None
-    return float(sum(parameters[name][0] for name in names if name != RESPONSE_WINDOW))
 
 
 def catalogue_rows(models: list[MetricModel], parameters: dict[str, tuple[float, str]]) -> list[tuple]:

@@ -65,7 +65,7 @@ class ReportContext:
         return float(rows["value"].iloc[0])
 
     def title(self, metric_id: str) -> str:
-        """The metric's title in the catalogue, its windows written out (pmr.metric_declarations.with_windows)."""
+        """The metric's title in the catalogue, its windows written out (pmr.metric_parameters.with_windows)."""
         found = self.catalogue[self.catalogue["metric_id"] == metric_id]
         return metric_id if found.empty else str(found["title"].iloc[0])
 

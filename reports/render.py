@@ -19,7 +19,7 @@ from expectations.frames import follow_up_coverage, source_deliveries, uk_days_w
 from pmr.calendar import parse_month, period_bounds_utc, previous_month, publication_timeliness
 from pmr.definitions import definitions_version
 from pmr.gate import DAY_ENDS_CHECK, DAYS_CHECK
-from pmr.metric_declarations import duration
+from pmr.metric_parameters import duration
 from pmr.metric_tables import CATALOGUE, TABLE
 from pmr.metrics import CSV_COLUMNS, csv_order_by, published_metrics_damage, run_log_beside
 from pmr.run_log import failed_caveats, provisional_because

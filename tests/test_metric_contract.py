@@ -211,7 +211,8 @@ def test_the_catalogue_writes_the_windows_the_parameters_set():
     catalogue describes what the figures were computed with (metrics.md §2: reference
     values are configuration)."""
     from pmr import PROJECT_DIR
-    from pmr.metric_declarations import MetricModel, catalogue_rows, check_declarations, seed_parameters
+    from pmr.metric_declarations import MetricModel, catalogue_rows, check_declarations
+    from pmr.metric_parameters import seed_parameters
 
     definition = {"metric_id": "zz.new", "requirement": "R1", "kind": "measure", "unit": "pct",
                   "title": "Answered within {a_s}", "description": "Within {a_s}, chained {b_s} apart, read {c_s}, "

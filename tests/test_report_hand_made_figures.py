@@ -132,7 +132,8 @@ def test_each_catalogued_id_has_at_most_one_section_and_the_others_go_to_other_f
     (docs/adding-a-metric.md)."""
     import pandas as pd
 
-    from pmr.metric_declarations import CATALOGUE_COLUMNS, catalogue_rows, check_declarations, seed_parameters
+    from pmr.metric_declarations import CATALOGUE_COLUMNS, catalogue_rows, check_declarations
+    from pmr.metric_parameters import seed_parameters
     from reports.context import ReportContext
     from reports.sections import other_metrics
 

@@ -6,7 +6,7 @@ meaning)."""
 
 from __future__ import annotations
 
-from pmr.metric_declarations import duration
+from pmr.metric_parameters import duration
 from reports.charts import SEGMENT_ORDER
 from reports.format import number, status, table
 from reports.sections import Section, ids

@@ -22,7 +22,7 @@ import pandas as pd
 
 from expectations.frames import days_without_data
 from pmr.calendar import parse_month
-from pmr.metric_declarations import duration
+from pmr.metric_parameters import duration
 from reports.charts import SEGMENT_ORDER, daily_lines, figures_table, layer, segment_channels
 from reports.format import esc, links_within, number, table, uk_local
 from reports.sections import Section, ids

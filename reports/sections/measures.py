@@ -9,7 +9,7 @@ import pandas as pd
 from pmr.calendar import parse_month, previous_month
 from pmr.definitions import changed_models
 from pmr.gate import DAYS_CHECK, DELIVERY_CHECK, FOLLOW_UP_CHECK
-from pmr.metric_declarations import duration
+from pmr.metric_parameters import duration
 from pmr.run_log import failed_caveats
 from reports.context import BREAKDOWNS
 from reports.format import esc, number, status, table, uk_time

@@ -17,7 +17,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from pmr.metric_declarations import duration
+from pmr.metric_parameters import duration
 from reports.charts import layer
 from reports.format import esc, number, table
 from reports.sections import Section, ids

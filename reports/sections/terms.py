@@ -5,7 +5,7 @@ reference values (windows, caps, thresholds) the figures were computed with."""
 
 from __future__ import annotations
 
-from pmr.metric_declarations import WINDOW_UNITS, duration
+from pmr.metric_parameters import WINDOW_UNITS, duration
 from reports.format import esc, table
 from reports.sections import Section
 
