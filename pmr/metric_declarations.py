@@ -182,6 +182,7 @@ def _staging_sources(manifest: dict, node_id: str) -> tuple[str, ...]:
 def metric_models(manifest_path: Path) -> list[MetricModel]:
     """The metric models of a dbt manifest, their declarations checked."""
     manifest = json.loads(Path(manifest_path).read_text())
+    _check_none_disabled(manifest)
     found = []
     for node_id, node in manifest["nodes"].items():
         if node["resource_type"] != "model":
@@ -201,6 +202,26 @@ def metric_models(manifest_path: Path) -> list[MetricModel]:
                                  _staging_sources(manifest, node_id)))
     _check_unique_ids(found)
     return sorted(found, key=lambda m: m.name)
+
+
+def _check_none_disabled(manifest: dict) -> None:
+    """No metric model is disabled (`enabled: false` in its config() or dbt_project.yml):
+    dbt leaves it out of the build and the manifest's nodes, so its figures, and its ids
+    with them, would be missing from metrics.csv and the report without a word."""
+    disabled = sorted(
+        f"{node['name']} ({', '.join(_declared_ids(node)) or 'no pmr_metrics'})" for versions in (manifest.get("disabled") or {}).values() for node in versions
+        if node.get("resource_type") == "model"
+        and (_definitions(node) or node.get("original_file_path", "").startswith(METRIC_MODELS_FOLDER)))
+    if disabled:
+        raise MetricDefinitionError(
+            f"metric model disabled (enabled: false), so its figures would be missing from the report without a word: "
+            f"{'; '.join(disabled)}. To withdraw a metric, delete its model, its YAML entry and its docs, and record "
+            "the withdrawal in docs/decision-log.md")
+
+
+def _declared_ids(node: dict) -> list[str]:
+    definitions = _definitions(node)
+    return [str(d.get("metric_id")) for d in definitions if isinstance(d, dict)] if isinstance(definitions, list) else []
 
 
 def _declares_metrics(entry: dict) -> bool:
