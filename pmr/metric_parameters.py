@@ -23,6 +23,9 @@ RESPONSE_WINDOW = "response_follow_up_s"
 # A window of seeds/parameters.csv named in a title or description ("Alerts delivered
 # within {alert_trt_s}"): the catalogue holds it as the value the figures were computed with
 WINDOW = re.compile(r"\{([a-z0-9_]+)\}")  # other braces ({"code": "8F72"}) are text
+# The unit a parameter's name ends in: the SQL reads the value as that unit (parameter_value
+# returns the number alone), so a window changed to "1, min" would be applied as 1 second
+NAME_UNITS = {"_s": "s", "_min": "min", "_pct": "pct"}
 WINDOW_UNITS = {"s": 1, "min": 60}  # seconds in one unit of a parameter that can be a window
 
 
@@ -55,7 +58,24 @@ def seed_parameters(project_dir: Path) -> dict[str, tuple[float, str]]:
     unreadable = sorted(str(row["parameter"]) for row in rows if not _is_number(row["value"]))
     if unreadable:
         raise MetricDefinitionError(f"seeds/parameters.csv: value is not a number for {', '.join(unreadable)}")
+    mislabelled = sorted(filter(None, (_unit_problem(row["parameter"], row["unit"]) for row in rows)))
+    if mislabelled:
+        raise MetricDefinitionError(
+            "seeds/parameters.csv: " + "; ".join(mislabelled) + ". The SQL reads a value as its name's unit "
+            "(_s seconds, _min minutes, _pct a percentage) whatever the unit column says, and the report names a "
+            "window by the unit column: change the value, not the unit (60 s, not 1 min), or add a parameter "
+            "with the name of its unit and read that in the SQL")
     return {row["parameter"]: (float(row["value"]), row["unit"]) for row in rows}
+
+
+def _unit_problem(name: str, unit: str) -> str | None:
+    """Why a parameter's unit is not the one its name ends in (NAME_UNITS), or None."""
+    named = next((named for suffix, named in NAME_UNITS.items() if name.endswith(suffix)), None)
+    if named is not None and unit != named:
+        return f"{name} is in {unit}, its name says {named}"
+    if named is None and unit in NAME_UNITS.values():
+        return f"{name} is in {unit}, which its name does not end in (_{unit})"
+    return None
 
 
 def _is_number(text) -> bool:

@@ -122,3 +122,21 @@ def test_a_seed_dbt_cannot_load_is_named_without_the_readers_settings(tmp_path):
         "Conversion Error: CSV Error on Line: 3\nOriginal Line: soon,y\n"
         "Error when converting column \"day\". Could not convert string \"soon\" to 'DATE'")
     assert _without_reader_settings("Binder Error: a\n\nb") == "Binder Error: a\n\nb"
+
+
+def test_a_parameter_whose_unit_is_not_its_names_is_refused(tmp_path):
+    """The SQL reads a parameter's number as its name's unit: the alert target changed to
+    "1, min" was applied as 1 second while the report's title said 60 s."""
+    from pmr.metric_declarations import check_declarations
+    from tests.helpers import copy_project
+
+    project = copy_project(tmp_path / "project")
+    seed = project / "seeds" / "parameters.csv"
+    text = seed.read_text()
+    assert "\nalert_trt_s,60,s," in text
+    seed.write_text(text.replace("\nalert_trt_s,60,s,", "\nalert_trt_s,1,min,") + "night_window,3600,s,Night,x\n")
+    with pytest.raises(MetricDefinitionError) as refused:
+        check_declarations(project)
+    assert str(refused.value).startswith(
+        "seeds/parameters.csv: alert_trt_s is in min, its name says s; night_window is in s, which its name does not "
+        "end in (_s). The SQL reads a value as its name's unit")
