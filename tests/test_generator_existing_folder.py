@@ -208,11 +208,13 @@ def test_the_ground_truth_of_landing_dot_goes_beside_the_folder(tmp_path, monkey
         ground_truth_path(Path("/"))
 
 
-def test_two_calls_into_one_folder_make_no_alert_id_twice(tmp_path):
+def test_two_calls_into_one_folder_make_no_alert_or_incident_id_twice(tmp_path):
     """The README's use: generate more days into a landing folder. An id repeated on
     another day would be one alert with two contents, so both copies quarantined, and a
     month already published would change when later days land. Storm alerts were named
-    by a call's own storm number (STORM-0) and a literal, in each call alike."""
+    by a call's own storm number (STORM-0) and a literal, in each call alike; incidents
+    by category and number (INC-R5-0), so the second call's incident read as a later
+    delivery of the first's, replacing it in the earlier month's CPM5 figures."""
     landing = tmp_path / "g"
     generate(START, 10, 0.0002, SEED, landing)
     generate(START + dt.timedelta(days=10), 10, 0.0002, SEED, landing)
@@ -226,6 +228,12 @@ def test_two_calls_into_one_folder_make_no_alert_id_twice(tmp_path):
     assert c.execute(f"""SELECT count(*) FROM (SELECT alert_id FROM read_parquet('{landing}/alerts/*.parquet')
                          GROUP BY alert_id HAVING count(DISTINCT (alert_code, device_id, user_id, request_id,
                                                                   received_at, suppressed)) > 1)""").fetchone()[0] == 0
+    # an incident is delivered again as it changes, raised at the same moment each time
+    raised_twice, incidents = c.execute(
+        f"""SELECT count(*) FILTER (WHERE raised > 1), count(*) FROM (
+                SELECT incident_id, count(DISTINCT (raised_at, category)) AS raised
+                FROM read_parquet('{landing}/incidents/*.parquet') GROUP BY incident_id)""").fetchone()
+    assert incidents >= 2 * 4 and raised_twice == 0  # each call raises one of categories 1, 3, 4 and 5 at least
     truth = json.loads((tmp_path / "g.ground_truth.json").read_text())
     storms = [s["id"] for s in truth["alert_storms"]]
     assert len(storms) >= 2 and len(set(storms)) == len(storms)

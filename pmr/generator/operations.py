@@ -70,10 +70,14 @@ def build_incidents(ctx: Context) -> None:
     ctx.con.execute(f"""
         CREATE TABLE incident_states AS
         WITH base AS (
-            SELECT category, 'INC-R' || category || '-' || i AS iid, hash({ctx.seed}, 601, category, i) AS h,
-                   ({w0} + floor(rnd(hash({ctx.seed}, 601, category, i), 1) * {w1 - w0 - H}))::BIGINT AS raised,
-                   NULL::VARCHAR AS region, NULL::VARCHAR AS service, NULL::VARCHAR AS title
-            FROM ({counts})
+            -- the UTC day raised in the id, as in outage ids: landings generated for other
+            -- days into one folder must not share an id, or one would read as a later
+            -- delivery of the other
+            SELECT category, 'INC-' || strftime(epoch_ms(raised), '%Y%m%d') || '-R' || category || '-' || i AS iid,
+                   h, raised, NULL::VARCHAR AS region, NULL::VARCHAR AS service, NULL::VARCHAR AS title
+            FROM (SELECT category, i, hash({ctx.seed}, 601, category, i) AS h,
+                         ({w0} + floor(rnd(hash({ctx.seed}, 601, category, i), 1) * {w1 - w0 - H}))::BIGINT AS raised
+                  FROM ({counts}))
             UNION ALL
             SELECT CASE WHEN csp_region IS NULL THEN 2 ELSE 3 END, 'INC-' || outage_id, hash({ctx.seed}, 602, outage_id),
                    started_at + 120000 + floor(rnd(hash({ctx.seed}, 602, outage_id), 1) * 600000)::BIGINT,
