@@ -209,7 +209,8 @@ def _check_none_disabled(manifest: dict) -> None:
     dbt leaves it out of the build and the manifest's nodes, so its figures, and its ids
     with them, would be missing from metrics.csv and the report without a word."""
     disabled = sorted(
-        f"{node['name']} ({', '.join(_declared_ids(node)) or 'no pmr_metrics'})" for versions in (manifest.get("disabled") or {}).values() for node in versions
+        f"{node['name']} ({', '.join(_declared_ids(node)) or 'no pmr_metrics'})"
+        for versions in (manifest.get("disabled") or {}).values() for node in versions
         if node.get("resource_type") == "model"
         and (_definitions(node) or node.get("original_file_path", "").startswith(METRIC_MODELS_FOLDER)))
     if disabled:
@@ -221,7 +222,9 @@ def _check_none_disabled(manifest: dict) -> None:
 
 def _declared_ids(node: dict) -> list[str]:
     definitions = _definitions(node)
-    return [str(d.get("metric_id")) for d in definitions if isinstance(d, dict)] if isinstance(definitions, list) else []
+    if not isinstance(definitions, list):
+        return []
+    return [str(d.get("metric_id")) for d in definitions if isinstance(d, dict)]
 
 
 def _declares_metrics(entry: dict) -> bool:
