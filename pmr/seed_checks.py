@@ -58,17 +58,19 @@ def seed_file_problem(project_dir: Path) -> str | None:
                               ((";", "semicolons"), ("\t", "tabs")) if mark in text.partition("\n")[0]), "")
             problems.append(f"seeds/{path.name} line 1: the header lacks {', '.join(lacking)}{separator}")
             continue
-        typed = {index: types[name] for index, name in enumerate(header)
-                 if (types := column_types.get(path.stem, {})).get(name) in TYPE_WORDS}
+        types = column_types.get(path.stem, {})
+        typed = {index: types[name] for index, name in enumerate(header) if types.get(name) in TYPE_WORDS}
         for row in reader:
-            if row and len(row) != len(header):
+            if not row:
+                continue
+            if len(row) != len(header):
                 shifted = True
                 problems.append(f"seeds/{path.name} line {reader.line_num}: {len(row)} values, the header has "
                                 f"{len(header)}")
                 continue
             problems += [f"seeds/{path.name} line {reader.line_num}: {header[index]} {row[index]!r} is not "
-                         f"{TYPE_WORDS[kind]}" for index, kind in typed.items()
-                         if index < len(row) and not value_is_of_type(row[index], kind)]
+                         f"{TYPE_WORDS[kind]}"
+                         for index, kind in typed.items() if not value_is_of_type(row[index], kind)]
     if not problems:
         return None
     return "; ".join(problems) + (" (a comma inside a value needs the value in double quotes, and a decimal takes a "
@@ -99,12 +101,7 @@ def value_is_of_type(value: str, kind: str) -> bool:
 
 def _column_types(project_dir: Path) -> dict[str, dict[str, str]]:
     """Each seed's column types as dbt_project.yml sets them (+column_types), by seed."""
-    import yaml
-
-    try:
-        document = yaml.safe_load((project_dir / "dbt_project.yml").read_text()) or {}
-    except (OSError, yaml.YAMLError):  # a project without the file, or one dbt will name
-        return {}
+    document = _yaml_document(project_dir / "dbt_project.yml")
     project_seeds = (document.get("seeds") or {}).get(document.get("name"), {}) or {}
     return {name: {column: str(kind).lower() for column, kind in (config.get("+column_types") or {}).items()}
             for name, config in project_seeds.items() if isinstance(config, dict)}
@@ -113,14 +110,21 @@ def _column_types(project_dir: Path) -> dict[str, dict[str, str]]:
 def _declared_columns(project_dir: Path) -> dict[str, list[str]]:
     """Each seed's columns as seeds/_seeds.yml describes them (the columns pmr and the
     models read)."""
+    document = _yaml_document(project_dir / "seeds" / "_seeds.yml")
+    return {seed["name"]: [c["name"] for c in seed.get("columns") or [] if isinstance(c, dict) and "name" in c]
+            for seed in document.get("seeds") or [] if isinstance(seed, dict) and "name" in seed}
+
+
+def _yaml_document(path: Path) -> dict:
+    """The mapping a YAML file holds; empty for a file that is not there or does not
+    parse, which dbt will name."""
     import yaml
 
     try:
-        document = yaml.safe_load((project_dir / "seeds" / "_seeds.yml").read_text()) or {}
-    except (OSError, yaml.YAMLError):  # a project without the file, or one dbt will name
+        document = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError):
         return {}
-    return {seed["name"]: [c["name"] for c in seed.get("columns") or [] if isinstance(c, dict) and "name" in c]
-            for seed in document.get("seeds") or [] if isinstance(seed, dict) and "name" in seed}
+    return document if isinstance(document, dict) else {}
 
 
 def service_level_problem(rows: list[dict[str, str]]) -> str | None:
