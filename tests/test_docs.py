@@ -1,6 +1,7 @@
 """Docs that match the code: every metric id declared in a metric model's YAML is
 mentioned, as a whole id, on a page of the metric catalogue (docs/metrics/*.md), its
-family in the catalogue's index (docs/metrics.md), and every README command exists."""
+family in the catalogue's index (docs/metrics.md), every README command exists, and
+every Python file and test the docs name is there."""
 
 import re
 
@@ -54,6 +55,21 @@ def test_readme_commands_exist():
     commands = set(build_parser()._subparsers._group_actions[0].choices)
     for command in re.findall(r"`pmr ([\w-]+)", readme):
         assert command in commands, f"pmr {command} is in the README but not in the CLI"
+
+
+def test_every_python_file_and_test_the_docs_name_exists():
+    """A test moved to another file left a command in docs/adding-a-metric.md that
+    pytest answered with "not found"."""
+    named = re.compile(r"(?<![\w./-])((?:tests|pmr|reports|expectations|orchestration)/[\w/]+\.py)(?:::(\w+))?")
+    pages = [PROJECT_DIR / "README.md", *sorted((PROJECT_DIR / "docs").glob("**/*.md"))]
+    missing = []
+    for page in pages:
+        for match in named.finditer(page.read_text()):
+            path, function = PROJECT_DIR / match.group(1), match.group(2)
+            if not path.is_file() or (function and not re.search(rf"^def {function}\(", path.read_text(), re.M)):
+                missing.append(f"{page.relative_to(PROJECT_DIR)}: {match.group(0)}")
+    assert len(pages) > 5
+    assert not missing, f"the docs name Python files or tests that are not there: {missing}"
 
 
 def test_pmr_check_names_what_the_metric_docs_lack(tmp_path):
