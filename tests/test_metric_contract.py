@@ -366,25 +366,3 @@ def test_a_metric_model_whose_day_is_not_a_date_or_value_not_a_number_is_refused
     with pytest.raises(MetricDefinitionError) as refused:
         check_metric_columns(con, _built_metric_model(con, day, value))
     assert str(refused.value).startswith(message + ": "), refused.value
-
-
-@pytest.mark.parametrize(("sql", "found"), [
-    ("select count(*) as value from x where day < current_date", "current_date"),
-    ("select random() as value", "random()"),
-    ("select cast('{{ run_started_at }}' as timestamp) as value", "run_started_at"),
-    ("select cast('{{ modules.datetime.date.today() }}' as date) as value", ".today()"),
-])
-def test_a_metric_reading_the_clock_or_chance_is_refused_before_building(tmp_path, sql, found):
-    """A re-run of the month would publish other figures (README: re-runs are
-    reproducible); in a comment or a string literal it is no read."""
-    from pmr.metric_declarations import check_declarations
-
-    project = project_with(tmp_path, new_metric(), sql=sql)
-    with pytest.raises(MetricDefinitionError) as refused:
-        check_declarations(project)
-    assert str(refused.value).startswith("SQL that reads the clock or draws a random value, so that a run of the same "
-                                         f"month again would publish other figures: models/metrics/metric_zz_new.sql: "
-                                         f"{found} (the period's bounds"), refused.value
-    (project / "models" / "metrics" / "metric_zz_new.sql").write_text(
-        "-- not now(), not current_date\nselect 'random() today()' as label, 1 as value")
-    check_declarations(project)
