@@ -19,9 +19,8 @@ from pmr.metric_errors import MetricDefinitionError, SeedFileError
 from pmr.metric_parameters import (WINDOW, WINDOW_UNITS, check_parameter_names, follow_up_seconds,
                                    requests_received_to_seconds, seed_parameters, with_windows)
 from pmr.metric_tables import KINDS, REQUIREMENTS, UNITS
-from pmr.reproducible_sql import clock_or_chance_problem
 from pmr.seed_checks import seed_file_problem, service_level_problem
-from pmr.utc_day_sql import utc_calendar_problem
+from pmr.sql_rules import sql_rule_problems
 
 # The breakdowns a measure's YAML may list under indicator_breakdowns: its rows broken
 # down so are indicators, without service levels (a segment: a CSP region or SMETS1,
@@ -277,9 +276,9 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
     _check_windows(models, parameters)
     catalogue_rows(models, parameters)  # raises on a follow_up that names no parameter in seconds
     check_parameter_names(project_dir, parameters)
-    for problem in (clock_or_chance_problem(project_dir), utc_calendar_problem(project_dir)):
-        if problem:
-            raise MetricDefinitionError(problem)
+    problems = sql_rule_problems(project_dir)
+    if problems:
+        raise MetricDefinitionError("\n".join(problems))
     return models
 
 

@@ -1,6 +1,6 @@
-"""Rules on the SQL text of the models, checked with the metric declarations before
-anything is read or built (`pmr check`, `pmr run`, the Dagster job): no clock or chance
-(pmr.reproducible_sql), no UTC day of a UTC timestamp (pmr.utc_day_sql)."""
+"""Rules on the SQL text of the models (pmr.sql_rules), checked with the metric
+declarations before anything is read or built (`pmr check`, `pmr run`, the Dagster
+job): no clock or chance, no UTC day of a UTC timestamp, no date of a period."""
 
 from __future__ import annotations
 
@@ -69,3 +69,50 @@ def test_uk_days_and_utc_hours_pass(tmp_path):
     mart.write_text("select cast(sent_at as date) as day, count(*) as messages from x group by 1")
     with pytest.raises(MetricDefinitionError, match=r"models/marts/core/pmr_zz_daily.sql: cast\(sent_at as date\)"):
         check_declarations(project)
+
+
+@pytest.mark.parametrize(("sql", "found"), [
+    # an ad hoc query of the docs made a model: November would publish October's figures
+    ("select count(*) as value from {{ ref('fct_service_requests') }}\n"
+     "where not is_transform and received_day_uk between '2026-10-01' and '2026-10-31'", "'2026-10-01'; "
+     "models/metrics/metric_zz_new.sql: '2026-10-31'"),
+    ("select count(*) as value from x where received_at >= timestamp '2026-09-30 23:00:00'", "'2026-09-30 23:00:00'"),
+    ("select count(*) as value from x where substring(period, 1, 7) = '2026-10'", "'2026-10'"),
+])
+def test_a_model_with_a_period_written_into_it_is_refused_before_building(tmp_path, sql, found):
+    """A monthly figure has no day for the gate to check, and the test of every metric
+    model's period builds October only: a model filtered on October's dates passes
+    both, then publishes October's rows (or none) as any later month's figures."""
+    project = project_with(tmp_path, new_metric(), sql=sql)
+    with pytest.raises(MetricDefinitionError) as refused:
+        check_declarations(project)
+    assert str(refused.value).startswith(
+        "a date written into a model's SQL pins its figures to one period whatever month is built (a later month "
+        f"would publish that period's figures, or none, under its own): models/metrics/metric_zz_new.sql: {found} "
+        "(the period's bounds are {{ period_first_day() }} and {{ period_next_first_day() }} for a UK date"
+    ), refused.value
+
+
+def test_the_periods_bounds_an_epoch_and_a_commented_date_pass(tmp_path):
+    project = project_with(tmp_path, new_metric(), sql=(
+        "-- October 2026 was '2026-10'\n"
+        "select count(*) as value,\n"
+        "    min({{ dbt.datediff(\"cast('2000-01-01' as timestamp)\", 'received_at', 'minute') }}) as since_epoch\n"
+        "from {{ ref('fct_service_requests') }}\n"
+        "where received_day_uk >= {{ period_first_day() }} and received_day_uk < {{ period_next_first_day() }}"))
+    check_declarations(project)
+
+
+def test_every_rule_broken_is_named_at_once(tmp_path):
+    project = project_with(tmp_path, new_metric(), sql=(
+        "select cast(received_at as date) as day, count(*) as value from x where received_at < now()\n"
+        "and received_day_uk < '2026-11-01' group by 1"))
+    with pytest.raises(MetricDefinitionError) as refused:
+        check_declarations(project)
+    assert [line.split(":")[0] for line in str(refused.value).splitlines()] == [
+        "SQL that reads the clock or draws a random value, so that a run of the same month again would publish "
+        "other figures",
+        "SQL that takes the UTC date, day, hour or month of a UTC timestamp, where the figures are by UK day and "
+        "month (in summer time a row of 23",
+        "a date written into a model's SQL pins its figures to one period whatever month is built (a later month "
+        "would publish that period's figures, or none, under its own)"]
