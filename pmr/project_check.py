@@ -45,6 +45,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     ids = sum(len(model.definitions) for model in models)
     print(f"metric declarations: {len(models)} metric models declare {ids} metric ids, none breaks the contract")
+    print("SQL rules: no model reads the clock or chance, takes a UTC timestamp's day or has a period's dates "
+          "written in (pmr/sql_rules.py)")
     not_documented = undocumented(PROJECT_DIR, {d["metric_id"] for model in models for d in model.definitions})
     if not_documented:  # reported, and the other checks still run
         print("error: the metric docs (docs/adding-a-metric.md, step 3):\n  " + "\n  ".join(not_documented),

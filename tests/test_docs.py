@@ -133,4 +133,5 @@ def test_the_worked_example_of_adding_a_metric_passes_pmr_check(tmp_path):
     models = len(list(folder.glob("metric_*.sql")))
     assert models == len(list((PROJECT_DIR / "models" / "metrics").glob("metric_*.sql"))) + 1
     assert f"{models} metric models declare {ids} metric ids, none breaks the contract" in checked.stdout
+    assert "SQL rules: no model reads the clock or chance, takes a UTC timestamp's day" in checked.stdout
     assert "every model builds on an empty warehouse" in checked.stdout
