@@ -67,6 +67,7 @@ def _without_comments_keeping_literals(text: str) -> str:
 
 
 def _clock_or_chance(text: str) -> list[str]:
+    """In the SQL with its string literals left out, and in what Jinja renders (a literal too)."""
     jinja = " ".join(JINJA_BLOCK.findall(without_jinja_comments(text)))
     matches = [*SQL_CLOCK_OR_CHANCE.finditer(without_comments(text)), *JINJA_CLOCK_OR_CHANCE.finditer(jinja)]
     return [re.sub(r"\s*\($", "()", match.group(0)).lower() for match in matches]
@@ -79,49 +80,43 @@ def _utc_calendar(text: str) -> list[str]:
 
 
 def _dates(text: str) -> list[str]:
+    """The quoted dates themselves: comments left out, string literals kept."""
     return [match.group(0) for match in DATE_LITERAL.finditer(_without_comments_keeping_literals(text))]
 
 
-def _found(paths: list[Path], project_dir: Path, finder: Callable[[str], list[str]]) -> str:
-    """'<file>: <construct>; ...' for every construct `finder` finds, or ''."""
+def _found(project_dir: Path, folders: tuple[str, ...], finder: Callable[[str], list[str]]) -> str:
+    """'<file>: <construct>; ...' for every construct `finder` finds in the SQL files of
+    `folders`, or ''."""
+    paths = sorted(path for folder in folders for path in project_dir.glob(f"{folder}/**/*.sql"))
     return "; ".join(f"{path.relative_to(project_dir)}: {found}"
-                     for path in sorted(paths) for found in sorted(set(finder(path.read_text()))))
+                     for path in paths for found in sorted(set(finder(path.read_text()))))
 
 
-def clock_or_chance_problem(project_dir: Path) -> str | None:
-    """What reads the clock or chance in a model or macro (SQL comments and string
-    literals left out, but not what Jinja renders in them), or None."""
-    found = _found([*project_dir.glob("models/**/*.sql"), *project_dir.glob("macros/**/*.sql")], project_dir,
-                   _clock_or_chance)
-    return None if not found else (
-        "SQL that reads the clock or draws a random value, so that a run of the same month again would publish "
-        f"other figures: {found} (the period's bounds come from var('period'): in_period, period_start_utc, "
-        "period_day_offset)")
-
-
-def utc_calendar_problem(project_dir: Path) -> str | None:
-    """Where a model takes the UTC date, day, hour or month of a naive UTC timestamp, or None."""
-    found = _found(list(project_dir.glob("models/**/*.sql")), project_dir, _utc_calendar)
-    return None if not found else (
-        "SQL that takes the UTC date, day, hour or month of a UTC timestamp, where the figures are by UK day and "
-        f"month (in summer time a row of 23:00-24:00 UTC would count on the day before its UK day): {found} (the UK "
-        "date is {{ uk_date('received_at') }}, or a *_day_uk column such as received_day_uk of "
-        "fct_service_requests; the UK time {{ utc_to_uk('received_at') }})")
-
-
-def pinned_period_problem(project_dir: Path) -> str | None:
-    """Where a model has a date or a month of a year a period can be in written into its SQL, or None."""
-    found = _found(list(project_dir.glob("models/**/*.sql")), project_dir, _dates)
-    return None if not found else (
-        "a date written into a model's SQL pins its figures to one period whatever month is built (a later month "
-        f"would publish that period's figures, or none, under its own): {found} (the period's bounds are "
-        "{{ period_first_day() }} and {{ period_next_first_day() }} for a UK date, {{ in_period('received_at') }} "
-        "for a UTC timestamp; a date that belongs to a definition goes in a reference table in seeds/)")
+# (folders, finder, what the problem is and what to write instead: {found} is where)
+RULES = (
+    (("models", "macros"), _clock_or_chance,
+     "SQL that reads the clock or draws a random value, so that a run of the same month again would publish other "
+     "figures: {found} (the period's bounds come from var('period'): in_period, period_start_utc, "
+     "period_day_offset)"),
+    (("models",), _utc_calendar,
+     "SQL that takes the UTC date, day, hour or month of a UTC timestamp, where the figures are by UK day and month "
+     "(in summer time a row of 23:00-24:00 UTC would count on the day before its UK day): {found} (the UK date is "
+     "{{{{ uk_date('received_at') }}}}, or a *_day_uk column such as received_day_uk of fct_service_requests; the UK "
+     "time {{{{ utc_to_uk('received_at') }}}})"),
+    (("models",), _dates,
+     "a date written into a model's SQL pins its figures to one period whatever month is built (a later month would "
+     "publish that period's figures, or none, under its own): {found} (the period's bounds are "
+     "{{{{ period_first_day() }}}} and {{{{ period_next_first_day() }}}} for a UK date, "
+     "{{{{ in_period('received_at') }}}} for a UTC timestamp; a date that belongs to a definition goes in a reference "
+     "table in seeds/)"),
+)
 
 
 def sql_rule_problems(project_dir: Path) -> list[str]:
-    """What each rule finds in the project's SQL (module docstring), in that order."""
-    project_dir = Path(project_dir)
-    problems = (clock_or_chance_problem(project_dir), utc_calendar_problem(project_dir),
-                pinned_period_problem(project_dir))
-    return [problem for problem in problems if problem]
+    """What each rule (module docstring) finds in the project's SQL files, in that order."""
+    problems = []
+    for folders, finder, problem in RULES:
+        found = _found(Path(project_dir), folders, finder)
+        if found:
+            problems.append(problem.format(found=found))
+    return problems
