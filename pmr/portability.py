@@ -40,11 +40,13 @@ def without_jinja_comments(text: str) -> str:
     return re.sub(r"\{#.*?#\}", "", text, flags=re.S)
 
 
-def without_comments(sql: str) -> str:
+def without_comments(sql: str, keep_literals: bool = False) -> str:
     """`sql` without its comments (Jinja, -- and /* */) and with its string literals
-    emptied (`''`): "::" or "varchar" in a comment or a literal is not SQL."""
+    emptied (`''`): "::" or "varchar" in a comment or a literal is not SQL. With
+    `keep_literals`, for a rule that reads them (a date_trunc unit, a date), the
+    literals stay as written."""
     sql = without_jinja_comments(sql)
-    return SQL_TEXT.sub(lambda m: "''" if m.group(0).startswith("'") else "", sql)
+    return SQL_TEXT.sub(lambda m: (m.group(0) if keep_literals else "''") if m.group(0).startswith("'") else "", sql)
 
 
 def duckdb_only(sql: str) -> list[str]:

@@ -62,10 +62,6 @@ UNIT_UTC_CALENDAR = re.compile(
 DATE_LITERAL = re.compile(r"""(['"])20(?:0[1-9]|[1-3]\d|4[0-5])-[01]\d(?:-[0-3]\d(?:[ T][\d:.]+)?)?\1""")
 
 
-def _without_comments_keeping_literals(text: str) -> str:
-    return re.sub(r"--[^\n]*|/\*.*?\*/", " ", without_jinja_comments(text), flags=re.S)
-
-
 def _clock_or_chance(text: str) -> list[str]:
     """In the SQL with its string literals left out, and in what Jinja renders (a literal too)."""
     jinja = " ".join(JINJA_BLOCK.findall(without_jinja_comments(text)))
@@ -75,13 +71,13 @@ def _clock_or_chance(text: str) -> list[str]:
 
 def _utc_calendar(text: str) -> list[str]:
     matches = [*SQL_UTC_CALENDAR.finditer(without_comments(text)),
-               *UNIT_UTC_CALENDAR.finditer(_without_comments_keeping_literals(text))]
+               *UNIT_UTC_CALENDAR.finditer(without_comments(text, keep_literals=True))]
     return [re.sub(r"\s+", " ", match.group(0)) for match in matches]
 
 
 def _dates(text: str) -> list[str]:
     """The quoted dates themselves: comments left out, string literals kept."""
-    return [match.group(0) for match in DATE_LITERAL.finditer(_without_comments_keeping_literals(text))]
+    return [match.group(0) for match in DATE_LITERAL.finditer(without_comments(text, keep_literals=True))]
 
 
 def _found(project_dir: Path, folders: tuple[str, ...], finder: Callable[[str], list[str]]) -> str:
