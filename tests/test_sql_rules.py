@@ -78,6 +78,8 @@ def test_uk_days_and_utc_hours_pass(tmp_path):
      "models/metrics/metric_zz_new.sql: '2026-10-31'"),
     ("select count(*) as value from x where received_at >= timestamp '2026-09-30 23:00:00'", "'2026-09-30 23:00:00'"),
     ("select count(*) as value from x where substring(period, 1, 7) = '2026-10'", "'2026-10'"),
+    # "--" inside a literal starts no comment
+    ("select '--' as marker, count(*) as value from x where received_day_uk < '2026-11-01'", "'2026-11-01'"),
 ])
 def test_a_model_with_a_period_written_into_it_is_refused_before_building(tmp_path, sql, found):
     """A monthly figure has no day for the gate to check, and the test of every metric
