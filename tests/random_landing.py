@@ -1,0 +1,216 @@
+"""A seeded random landing of October 2026 whose rows sit on the edges of the definitions.
+
+Hand-made landings pin one case per row; this one throws many cases together so that
+they meet: top-up retries 0 s, 1 s short of, exactly and 1 s past 24 h apart, by
+Users sharing a device; change-of-supplier requests corrected exactly 7 x 24 h later,
+or by a Transform, another User or another device; firmware images answered exactly 5
+days after the request and verified exactly 5 days after that, or a second before;
+scheduled reads answered exactly 24 h after `execution_at`, or before it; outages
+that overlap, run past the Planned Maintenance cap, stay open or cross the clock
+change; incidents raised before the August bank holiday, across the clock change,
+delivered in two versions. tests/second_implementation.py works out their figures
+again from the files; tests/test_second_implementation.py compares the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+from tests.helpers import write_csv
+from tests.rsvp_landing import alert, at, request, response, write_landing
+
+UTC = dt.timezone.utc
+PERIOD_START = dt.datetime(2026, 9, 30, 23, tzinfo=UTC)
+DAY, WEEK = 86400, 7 * 86400
+COMPONENTS = ["dui_gateway", "dsp_core", "access_control", "rdi_gateway", "smki_repository", "smki_ra", "ssi_portal"]
+OUTCOMES = ["ok", "ok", "comms", "rejected", "none", "failure_alert", "ack_only"]
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class RandomLanding:
+    """The rows of the landing, drawn from one seed."""
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.requests, self.responses, self.alerts, self.outages, self.incidents = [], [], [], [], []
+        self.count = 0
+
+    def moment(self, first_day: int, last_day: int) -> dt.datetime:
+        """A whole second between `first_day` and `last_day` days after the period starts."""
+        return PERIOD_START + dt.timedelta(seconds=self.rng.randrange(first_day * DAY, last_day * DAY))
+
+    def add_request(self, srv, received, device, user, outcome, delay=5, variant=1, execution=None,
+                    device_type="ESME", smets="SMETS2", region="North") -> str:
+        """A request, and the responses (and N12/N13 alert) its `outcome` calls for,
+        the final one `delay` seconds after it is received."""
+        self.count += 1
+        request_id = f"R{self.seed}-{self.count:04d}"
+        row = request(request_id, iso(received), srv=srv, variant=variant, device=device_type, smets=smets,
+                      region=region, user=user, execution=iso(execution) if execution else None)
+        row["device_id"] = device
+        if device is None:
+            row["device_type"] = None
+        self.requests.append(row)
+        sent = iso(received)
+        if outcome in ("ok", "failure_alert"):
+            self.responses += [response(request_id, at(sent, 1), "I99"), response(request_id, at(sent, delay), "I0")]
+        elif outcome == "comms":
+            self.responses.append(response(request_id, at(sent, delay), self.rng.choice(["E20", "E21", "E30"])))
+        elif outcome == "rejected":
+            self.responses.append(response(request_id, at(sent, 1), self.rng.choice(["E3", "E5"])))
+        elif outcome == "ack_only":
+            self.responses.append(response(request_id, at(sent, 1), "I99"))
+        if outcome == "failure_alert":
+            self.alerts.append(alert(f"F{request_id}", self.rng.choice(["N12", "N13"]),
+                                     at(sent, delay + 3), 1, request_id=request_id))
+        return request_id
+
+    def top_ups(self, histories: int = 60) -> None:
+        """2.2 histories per User and device, at gaps around the 24 h of a chain."""
+        for k in range(histories):
+            device = None if k % 11 == 0 else f"PD{k // 2}"  # two Users top up each device
+            smets = "SMETS1" if k % 5 == 0 else "SMETS2"
+            region, device_type = self.rng.choice(["North", "Central", "South"]), self.rng.choice(["ESME", "GSME"])
+            received = self.moment(-4, 36)
+            for _ in range(self.rng.randrange(1, 9)):
+                received += dt.timedelta(seconds=self.rng.choice(
+                    [0, DAY - 1, DAY, DAY + 1, self.rng.randrange(1, 3600), self.rng.randrange(3600, DAY),
+                     self.rng.randrange(DAY, 5 * DAY)]))
+                if received > PERIOD_START + dt.timedelta(days=41):
+                    break
+                self.add_request("2.2", received, device, f"U{k % 7}", self.rng.choice(OUTCOMES),
+                                 device_type=device_type, smets=smets, region=region)
+
+    def changes_of_supplier(self, devices: int = 50) -> None:
+        """6.23 requests, each followed by a success at 0 s, 1 s short of, exactly or 1 s
+        past 7 x 24 h later, and by other requests."""
+        for k in range(devices):
+            device = None if k % 17 == 0 else f"CD{k}"
+            user = f"G{k % 4}"
+            smets = "SMETS1" if k % 6 == 0 else "SMETS2"
+            region, device_type = self.rng.choice(["North", "Central", "South"]), self.rng.choice(["ESME", "GSME"])
+            received = self.moment(-8, 31)
+            self.add_request("6.23", received, device, user, self.rng.choice(OUTCOMES), device_type=device_type,
+                             smets=smets, region=region)
+            # first a success of the same User to the same device on an edge of the window,
+            # where it alone decides, then requests of any outcome, User, device or variant
+            follow_ups = [(self.rng.choice([0, WEEK - 1, WEEK, WEEK + 1]), device, user, "ok", 1)]
+            for _ in range(self.rng.randrange(0, 3)):
+                follow_ups.append((self.rng.choice([self.rng.randrange(60, 3600), self.rng.randrange(60, WEEK),
+                                                    WEEK + 1]),
+                                   device if self.rng.random() < 0.8 else f"CD{k + 1}",
+                                   user if self.rng.random() < 0.8 else "G9", self.rng.choice(OUTCOMES),
+                                   4 if self.rng.random() < 0.15 else 1))
+            for gap, to_device, by_user, outcome, variant in follow_ups:
+                self.add_request(self.rng.choice(["6.23", "1.1.1", "6.8"]), received + dt.timedelta(seconds=gap),
+                                 to_device, by_user, outcome, variant=variant, device_type=device_type, smets=smets,
+                                 region=region)
+
+    def firmware(self, images: int = 50) -> None:
+        """11.1 requests answered up to a second past 5 days, and 8F72 / 8F1C alerts on
+        the edges of the 5 days after the answer and inside them, some from another
+        device or suppressed."""
+        five_days = 5 * DAY
+        for k in range(images):
+            device = None if k % 19 == 0 else f"FD{k}"
+            received = self.moment(-6, 31)
+            delay = self.rng.choice([60, 3600, 2 * DAY, five_days - 1, five_days, five_days + 1])
+            self.add_request("11.1", received, device, "F1",
+                             self.rng.choice(["ok", "ok", "ok", "comms", "rejected", "none", "failure_alert"]),
+                             delay=delay)
+            answered = received + dt.timedelta(seconds=delay)
+            for j in range(self.rng.choice([0, 1, 1, 2])):
+                # the first alert on an edge of the window, where it alone decides the verdict
+                edges = [-1, 0, five_days, five_days + 1] if j == 0 else [-60, 1, 3600, 3 * DAY]
+                raised = answered + dt.timedelta(seconds=self.rng.choice(edges))
+                suppressed = self.rng.random() < 0.2
+                row = alert(f"V{self.seed}-{k}-{j}", self.rng.choice(["8F72", "8F1C"]), iso(raised),
+                            None if suppressed else 2, suppressed=suppressed)
+                row["device_id"] = device if self.rng.random() < 0.85 else "FD-other"
+                self.alerts.append(row)
+
+    def billing(self, reads: int = 60) -> None:
+        """Scheduled 4.6.1 reads answered around 24 h after `execution_at` (or before
+        it), on-demand reads, and 5.1 schedules (Non-Device: an I99 alone succeeds)."""
+        for k in range(reads):
+            received = self.moment(-2, 31)
+            kind = self.rng.choice(["scheduled", "scheduled", "on_demand", "schedule"])
+            outcome = self.rng.choice(OUTCOMES)
+            if kind == "scheduled":
+                execution = received + dt.timedelta(seconds=self.rng.randrange(0, 3 * DAY))
+                lag = self.rng.choice([-600, 3600, DAY, DAY + 1, 2 * DAY])
+                delay = max(2, (execution - received).total_seconds() + lag)
+                self.add_request("4.6.1", received, f"BD{k}", "B1", outcome, delay=delay, execution=execution)
+            elif kind == "on_demand":
+                self.add_request("4.6.1", received, f"BD{k}", "B1", outcome)
+            else:
+                self.add_request("5.1", received, f"BD{k}", "B1", outcome, variant=8)
+
+    def add_outages(self, count: int = 45) -> None:
+        """Overlapping outages of random components and regions; a ninth of them
+        around the clock change, every thirteenth still open."""
+        for i in range(count):
+            started = self.moment(-3, 32)
+            if i % 9 == 0:
+                started = dt.datetime(2026, 10, 25, 0, 30, tzinfo=UTC) + dt.timedelta(seconds=self.rng.randrange(7200))
+            duration = self.rng.choice([self.rng.randrange(1, 600), self.rng.randrange(600, 4 * 3600),
+                                        self.rng.randrange(4 * 3600, 12 * 3600)])
+            self.outages.append(dict(
+                outage_id=f"O{self.seed}-{i}", component=self.rng.choice(COMPONENTS), started_at=iso(started),
+                ended_at=None if i % 13 == 5 else iso(started + dt.timedelta(seconds=duration)),
+                planned="true" if self.rng.random() < 0.5 else "false",
+                csp_region=self.rng.choice([None, None, "North", "Central", "South"])))
+
+    def add_incidents(self, count: int = 70) -> None:
+        """Incidents of every category and Responsible Party; some delivered first
+        still open, then again with their resolution or closure."""
+        rng = self.rng
+
+        def after(moment, hours):
+            return moment + dt.timedelta(seconds=rng.randrange(0, int(hours * 3600)))
+
+        for i in range(count):
+            raised = dt.datetime(2026, 8, 20, tzinfo=UTC) + dt.timedelta(seconds=rng.randrange(75 * DAY))
+            if i % 10 == 0:  # the clock change, a Friday, the August bank holiday weekend
+                raised = rng.choice([dt.datetime(2026, 10, 24, 23, 30), dt.datetime(2026, 10, 23, 9),
+                                     dt.datetime(2026, 8, 28, 17), dt.datetime(2026, 8, 30, 0, 30)]
+                                    ).replace(tzinfo=UTC) + dt.timedelta(seconds=rng.randrange(7200))
+            responded = None if rng.random() < 0.1 else after(raised, rng.choice([0.5, 2, 30, 80]))
+            resolved = None if rng.random() < 0.15 else after(raised, rng.choice([3, 9, 100, 400, 900]))
+            closed = None if rng.random() < 0.3 else after(resolved or raised, rng.choice([1, 48, 300]))
+            if closed is None and resolved is None and rng.random() < 0.5:
+                closed = after(raised, 500)
+            row = dict(incident_id=f"I{self.seed}-{i}", category=rng.randrange(1, 6), raised_at=iso(raised),
+                       responded_at=responded and iso(responded), resolved_at=resolved and iso(resolved),
+                       closed_at=closed and iso(closed), title=f"incident {i}",
+                       responsible_party=rng.choice(["DCC", "DCC", "DCC", "CSP North", "User"]))
+            self.incidents.append(row)
+            # an earlier version must have an earlier latest timestamp, or the two conflict
+            latest_open = max(t for t in (raised, responded) if t)
+            if rng.random() < 0.3 and max(t for t in (raised, resolved, closed) if t) > latest_open:
+                self.incidents.append(row | dict(resolved_at=None, closed_at=None, title=f"incident {i}, open"))
+        rng.shuffle(self.incidents)
+
+
+def write_random_landing(landing: Path, seed: int) -> Path:
+    """The hand-made RSVP landing (tests/rsvp_landing.py) and, beside it, the random rows of `seed`."""
+    rows = RandomLanding(seed)
+    rows.top_ups()
+    rows.changes_of_supplier()
+    rows.firmware()
+    rows.billing()
+    rows.add_outages()
+    rows.add_incidents()
+    write_landing(landing)
+    write_csv(landing, "service_requests", rows.requests, name="random.csv")
+    write_csv(landing, "service_responses", rows.responses, name="random.csv")
+    write_csv(landing, "alerts", rows.alerts, name="random.csv")
+    write_csv(landing, "outages", rows.outages, name="random.csv")
+    write_csv(landing, "incidents", rows.incidents, name="random.csv")
+    return landing

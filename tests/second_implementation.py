@@ -1,0 +1,307 @@
+"""A second, simple implementation of the PP1, CoS1, DF1-DF2, B1-B2, IC2 (major
+incidents open), Requirement 3 and Requirement 5 figures of October 2026.
+
+Written from metrics.md and the decision log, not from the models: plain Python over
+the landing's CSV files, row by row, with its own clock (zoneinfo) and availability
+counted second by second. The reference values (windows, incident targets, the
+planned cap, the services' components, the bank holidays) are read from the seeds, as
+the models read them, so it holds the rules whatever values the Operations Group sets.
+It reads only clean landings (nothing quarantined, no re-delivered row, no
+conflicting versions) such as tests/random_landing.py writes. Each function returns {figure key: value}, keyed as
+`figure_key` keys a row of metrics.csv.
+"""
+
+from __future__ import annotations
+
+import collections
+import csv
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+UTC, UK = dt.timezone.utc, ZoneInfo("Europe/London")
+START, END = dt.datetime(2026, 9, 30, 23, tzinfo=UTC), dt.datetime(2026, 11, 1, tzinfo=UTC)
+SEGMENTS = ["North", "Central", "South", "SMETS1", "All"]
+NON_DEVICE = {"5.1", "8.14.1", "8.14.2", "8.14.3", "8.14.4"}
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+BREAKDOWNS = ["day", "business_process", "segment", "device_type", "service", "time_band", "category"]
+
+
+def key(metric_id: str, *breakdown: str) -> tuple:
+    """A figure's key: its metric id and its non-empty breakdowns, in metrics.csv's column order."""
+    return (metric_id,) + tuple(b for b in breakdown if b)
+
+
+def figure_key(row: dict) -> tuple:
+    """The key of a row of metrics.csv."""
+    return key(row["metric_id"], *(row[b] for b in BREAKDOWNS))
+
+
+def moment(text: str) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+
+
+def in_period(t: dt.datetime | None) -> bool:
+    return t is not None and START <= t < END
+
+
+def read(landing: Path, source: str) -> list[dict]:
+    rows = []
+    for path in sorted((landing / source).glob("*.csv")):
+        with open(path, newline="") as handle:
+            rows += list(csv.DictReader(handle))
+    return rows
+
+
+def seed(name: str) -> list[dict]:
+    with open(SEEDS / f"{name}.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def parameter(name: str) -> dt.timedelta:
+    """A window of seeds/parameters.csv (in seconds, or in minutes for the planned cap)."""
+    row = next(r for r in seed("parameters") if r["parameter"] == name)
+    return dt.timedelta(**{{"s": "seconds", "min": "minutes"}[row["unit"]]: float(row["value"])})
+
+
+class Requests:
+    """Every request but the Transforms, with its final response and outcome."""
+
+    def __init__(self, landing: Path):
+        responses = collections.defaultdict(list)
+        for row in read(landing, "service_responses"):
+            responses[row["request_id"]].append((moment(row["response_at"]), row["response_code"]))
+        named_failed = {a["request_id"] for a in read(landing, "alerts") if a["alert_code"] in ("N12", "N13")}
+        self.rows = []
+        for row in read(landing, "service_requests"):
+            if row["command_variant"] == "4":
+                continue
+            answers = sorted(responses[row["request_id"]])
+            final = [a for a in answers if a[1] != "I99"] or (answers if row["srv"] in NON_DEVICE else [])
+            final_at, code = final[0] if final else (None, None)
+            self.rows.append(dict(
+                row, received=moment(row["received_at"]), final_at=final_at, code=code or "none",
+                rejected=code is not None and code[0] == "E" and code not in ("E20", "E21", "E201", "E212", "E30"),
+                success=code in ("I0", "I99") and row["request_id"] not in named_failed,
+                segment=row["csp_region"] if row["smets"] == "SMETS2" else "SMETS1"))
+
+    def deliverable(self, srv: str) -> list[dict]:
+        return [r for r in self.rows if r["srv"] == srv and not r["rejected"]]
+
+
+def share(part, whole) -> float:
+    return 100 * part / whole
+
+
+def prepayment(requests: Requests) -> dict:
+    figures = {}
+    month = [r for r in requests.deliverable("2.2") if in_period(r["received"])]
+    for segment in SEGMENTS:
+        rows = [r for r in month if segment in ("All", r["segment"])]
+        figures[key("pp.successes", segment)] = sum(r["success"] for r in rows)
+        figures[key("pp.failures", segment)] = sum(not r["success"] for r in rows)
+        for device_type in {r["device_type"] for r in rows} | {""}:
+            of_type = [r for r in rows if device_type in ("", r["device_type"])]
+            if of_type:
+                figures[key("pp.pct_success", segment, device_type)] = share(sum(r["success"] for r in of_type),
+                                                                            len(of_type))
+    for code, count in collections.Counter(r["code"] for r in month if not r["success"]).items():
+        figures[key("pp.failure_reasons", code)] = count
+    histories = collections.defaultdict(list)
+    for r in requests.deliverable("2.2"):
+        histories[(r["user_id"], r["device_id"]) if r["device_id"] else r["request_id"]].append(r)
+    chains, gap = [], parameter("pp_chain_gap_s")
+    for attempts in histories.values():
+        chain = None
+        for r in sorted(attempts, key=lambda r: (r["received"], r["request_id"])):
+            if chain is None or chain[-1]["success"] or r["received"] - chain[-1]["received"] > gap:
+                chain = [r]
+                chains.append(chain)
+            else:
+                chain.append(r)
+    followed_to = END + parameter("pp_chain_follow_up_s")
+    outcomes = collections.Counter()
+    for chain in chains:
+        if in_period(chain[0]["received"]):
+            tried = [r["success"] for r in chain if r["received"] <= followed_to]
+            first = tried.index(True) + 1 if True in tried else None
+            outcomes["never" if first is None else "3+" if first >= 3 else str(first)] += 1
+    figures[key("pp.chains")] = sum(outcomes.values())
+    for category in ("1", "2", "3+", "never"):
+        figures[key("pp.attempts", category)] = share(outcomes[category], sum(outcomes.values()))
+    return figures
+
+
+def change_of_supplier(requests: Requests) -> dict:
+    successes = collections.defaultdict(list)
+    for r in requests.rows:
+        if r["success"] and r["device_id"]:
+            successes[(r["user_id"], r["device_id"])].append(r["received"])
+    verdicts, window = [], parameter("cos_correction_window_s")
+    for r in requests.deliverable("6.23"):
+        if in_period(r["received"]):
+            later = successes[(r["user_id"], r["device_id"])] if r["device_id"] else []
+            corrected = any(r["received"] < t <= r["received"] + window for t in later)
+            verdicts.append((r, r["success"] or corrected))
+    figures = {}
+    for segment in SEGMENTS:
+        rows = [(r, ok) for r, ok in verdicts if segment in ("All", r["segment"])]
+        for device_type in {r["device_type"] for r, _ in rows} | {""}:
+            of_type = [ok for r, ok in rows if device_type in ("", r["device_type"])]
+            if of_type:
+                figures[key("cos.pct_success", segment, device_type)] = share(sum(of_type), len(of_type))
+    for code, count in collections.Counter(r["code"] for r, ok in verdicts if not ok).items():
+        figures[key("cos.failures", code)] = count
+    return figures
+
+
+def firmware(requests: Requests, landing: Path) -> dict:
+    images = [r for r in requests.deliverable("11.1") if in_period(r["received"])]
+    window = parameter("fw_delivery_window_s")
+    delivered = [r for r in images if r["success"] and r["final_at"] <= r["received"] + window]
+    alerts = [(a["alert_code"], a["device_id"], moment(a["received_at"])) for a in read(landing, "alerts")
+              if a["alert_code"] in ("8F72", "8F1C")]
+    verdicts = collections.Counter()
+    for r in delivered:
+        window_end = r["final_at"] + parameter("fw_verification_window_s")
+        codes = {code for code, device, t in alerts
+                 if r["device_id"] and device == r["device_id"] and r["final_at"] <= t <= window_end}
+        verdicts["8F72" if "8F72" in codes else "8F1C" if "8F1C" in codes else "none"] += 1
+    return {key("fw.pct_delivered"): share(len(delivered), len(images)),
+            key("fw.pct_verified"): share(verdicts["8F72"], len(delivered)),
+            key("fw.pct_verification_failed"): share(verdicts["8F1C"], len(delivered)),
+            key("fw.pct_no_verification_alert"): share(verdicts["none"], len(delivered))}
+
+
+def billing(requests: Requests) -> dict:
+    schedules = [r for r in requests.deliverable("5.1") if in_period(r["received"])]
+    reads = [r for r in requests.deliverable("4.6.1") if in_period(r["received"])]
+    scheduled = [r for r in reads if r["execution_at"]]
+    on_demand = [r for r in reads if not r["execution_at"]]
+    window = parameter("billing_read_window_s")
+    answered = [r["final_at"] is not None and r["final_at"] <= moment(r["execution_at"]) + window for r in scheduled]
+    return {key("billing.pct_schedule_success"): share(sum(r["success"] for r in schedules), len(schedules)),
+            key("billing.pct_on_demand_read_success"): share(sum(r["success"] for r in on_demand), len(on_demand)),
+            key("billing.pct_read_within_24h"): share(sum(answered), len(scheduled))}
+
+
+def availability(landing: Path) -> dict:
+    """Every second of the month: unplanned-down, planned or up, per service and view."""
+    seconds = int((END - START).total_seconds())
+    minutes = [(START + dt.timedelta(minutes=m)).astimezone(UK) for m in range(seconds // 60)]
+    days = sorted({m.date() for m in minutes})
+    day_of = np.repeat([days.index(m.date()) for m in minutes], 60)  # each second's UK day, as an index of days
+    active = np.repeat([(m.weekday() < 5 and 8 <= m.hour < 20) or (m.weekday() == 5 and 8 <= m.hour < 12)
+                        for m in minutes], 60)
+    outages = read(landing, "outages")
+    cap = int(parameter("planned_maintenance_cap_min").total_seconds())
+    services = collections.defaultdict(set)
+    for row in seed("service_components"):
+        services[row["service"]].add(row["component"])
+    figures = {}
+    for service, components in services.items():
+        for view in ("All", "North", "Central", "South"):
+            unplanned, planned = np.zeros(seconds, bool), np.zeros(seconds, bool)
+            for o in outages:
+                if o["component"] in components and o["csp_region"] in ("", view):
+                    first = max(moment(o["started_at"]), START)
+                    last = min(moment(o["ended_at"]) or END, END)
+                    if first < last:
+                        span = slice(int((first - START).total_seconds()), int((last - START).total_seconds()))
+                        (planned if o["planned"] == "true" else unplanned)[span] = True
+            planned &= ~unplanned
+            excluded = planned & (np.cumsum(planned) <= cap)
+            down = unplanned | (planned & ~excluded)
+            uptime = seconds - excluded.sum()
+            figures[key("availability.pct", view, service)] = share(uptime - down.sum(), uptime)
+            figures[key("availability.unplanned_downtime_h", view, service)] = down.sum() / 3600
+            figures[key("availability.excluded_planned_h", view, service)] = excluded.sum() / 3600
+            figures[key("availability.planned_over_cap_h", view, service)] = (planned & ~excluded).sum() / 3600
+            outages_count = int(down[0]) + int((down[1:] & ~down[:-1]).sum())
+            figures[key("reliability.outages", view, service)] = outages_count
+            if outages_count:
+                figures[key("reliability.mttr_h", view, service)] = down.sum() / 3600 / outages_count
+                figures[key("reliability.mtbf_h", view, service)] = (uptime - down.sum()) / 3600 / outages_count
+            for band, mask in (("active", active), ("inactive", ~active)):
+                band_uptime = mask.sum() - (excluded & mask).sum()
+                figures[key("availability.pct", view, service, band)] = share(band_uptime - (down & mask).sum(),
+                                                                              band_uptime)
+            day_seconds, day_excluded, day_down = (np.bincount(day_of, weights=w, minlength=len(days))
+                                                   for w in (None, excluded, down))
+            for i, day in enumerate(days):
+                day_uptime = day_seconds[i] - day_excluded[i]
+                figures[key("availability.pct", day.isoformat(), view, service)] = share(day_uptime - day_down[i],
+                                                                                         day_uptime)
+    return figures
+
+
+def working_days_after(t: dt.datetime, n: int, holidays: set[str]) -> dt.datetime:
+    """Step forward n Working Days from t's UK date, at t's UK time of day."""
+    local = t.astimezone(UK)
+    day = local.date()
+    while n:
+        day += dt.timedelta(days=1)
+        n -= day.weekday() < 5 and day.isoformat() not in holidays
+    return dt.datetime.combine(day, local.time(), tzinfo=UK).astimezone(UTC)
+
+
+def deadline(raised: dt.datetime, amount: str, unit: str, holidays: set[str]) -> dt.datetime:
+    if unit == "hours":
+        return raised + dt.timedelta(hours=float(amount))
+    assert unit == "working_days", unit
+    return working_days_after(raised, int(amount), holidays)
+
+
+def incidents(landing: Path) -> dict:
+    latest = {}
+    for row in read(landing, "incidents"):
+        stamp = max(moment(row[c]) for c in ("raised_at", "responded_at", "resolved_at", "closed_at") if row[c])
+        if row["incident_id"] not in latest or stamp > latest[row["incident_id"]][0]:
+            latest[row["incident_id"]] = (stamp, row)
+    rows = [dict(row, category=int(row["category"]), raised=moment(row["raised_at"]),
+                 responded=moment(row["responded_at"]), resolved=moment(row["resolved_at"]),
+                 closed=moment(row["closed_at"])) for _, row in latest.values()]
+    holidays = {row["holiday_date"] for row in seed("uk_bank_holidays")}
+    targets = {int(row["category"]): row for row in seed("incident_targets")}
+    figures = {}
+    for category in range(1, 6):
+        of_category = [r for r in rows if r["category"] == category]
+        raised = [r for r in of_category if in_period(r["raised"])]
+        figures[key("reliability.incidents_all", str(category))] = len(raised)
+        figures[key("reliability.incidents", str(category))] = sum(category < 3 or r["responsible_party"] == "DCC"
+                                                                   for r in raised)
+        if category < 3:
+            continue
+        dcc = [r for r in of_category if r["responsible_party"] == "DCC"]
+        closed = [r for r in dcc if in_period(r["closed"] or r["resolved"])]
+        target = targets[category]
+        responded = sum(r["responded"] is not None and r["responded"] <= deadline(
+            r["raised"], target["response_target"], target["response_unit"], holidays) for r in closed)
+        resolved = sum(r["resolved"] is not None and r["resolved"] <= deadline(
+            r["raised"], target["resolution_target"], target["resolution_unit"], holidays) for r in closed)
+        figures[key("cpm5.closed", str(category))] = len(closed)
+        figures[key("cpm5.raised", str(category))] = sum(in_period(r["raised"]) for r in dcc)
+        figures[key("cpm5.response_met", str(category))] = responded
+        figures[key("cpm5.resolution_met", str(category))] = resolved
+        if closed:
+            figures[key("cpm5.pct_response_met", str(category))] = share(responded, len(closed))
+            figures[key("cpm5.pct_resolution_met", str(category))] = share(resolved, len(closed))
+        hours = sorted((r["resolved"] - r["raised"]).total_seconds() / 3600 for r in closed if r["resolved"])
+        if hours:
+            figures[key("cpm5.mean_resolution_h", str(category))] = sum(hours) / len(hours)
+            middle = (hours[(len(hours) - 1) // 2] + hours[len(hours) // 2]) / 2
+            figures[key("cpm5.median_resolution_h", str(category))] = middle
+    for name in ("reliability.incidents", "reliability.incidents_all"):
+        figures[key(name)] = sum(figures[key(name, str(c))] for c in range(1, 6))
+    still_open = dt.datetime.max.replace(tzinfo=UTC)
+    day = dt.date(2026, 10, 1)
+    while day.month == 10:
+        opens = dt.datetime.combine(day, dt.time(), tzinfo=UK)
+        closes = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=UK)
+        figures[key("ic.major_incidents_open", day.isoformat())] = sum(
+            r["category"] <= 2 and r["raised"] < closes and (r["resolved"] or r["closed"] or still_open) > opens
+            for r in rows)
+        day += dt.timedelta(days=1)
+    return figures

@@ -1,0 +1,93 @@
+"""The published figures of a random landing against a second implementation.
+
+tests/random_landing.py throws hundreds of rows on the edges of the definitions
+together (seed below); tests/second_implementation.py works their figures out again in
+plain Python from metrics.md and the decision log. Every figure of the families below
+must agree with it, to the last bits of a double. The hand-made tests pin one case per
+row; this one finds the cases that only go wrong together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests import second_implementation as second
+from tests.helpers import read_csv_rows
+from tests.random_landing import write_random_landing
+
+MONTH = "2026-10"
+SEED = 5
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory):
+    """October 2026 from the random landing, published (some days have no alert, so
+    the month is published as incomplete) with the figures of metrics.csv by key."""
+    from pmr import pipeline
+
+    root = tmp_path_factory.mktemp("random_month")
+    landing = write_random_landing(root / "landing", SEED)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "publication_clock", lambda: dt.datetime(2026, 11, 20, 12, tzinfo=dt.timezone.utc))
+        link = pipeline.run_month(MONTH, landing, root / "out", db=root / "w.duckdb", allow_missing_days=True)
+    published = {second.figure_key(row): float(row["value"]) if row["value"] else None
+                 for row in read_csv_rows(link / "metrics.csv")}
+    return {"landing": landing, "published": published, "requests": second.Requests(landing)}
+
+
+def disagreements(published: dict, expected: dict, metric_ids: set[str]) -> list:
+    """Figures of `metric_ids` that differ, or that only one side has (an empty value
+    published is no figure)."""
+    mine = {k: v for k, v in published.items() if k[0] in metric_ids and v is not None}
+    assert set(k[0] for k in expected) <= metric_ids, "the second implementation computes an id not compared"
+    return [(k, expected.get(k), mine.get(k)) for k in sorted(set(mine) | set(expected))
+            if k not in mine or k not in expected or mine[k] != pytest.approx(expected[k], rel=1e-9, abs=1e-9)]
+
+
+def test_prepayment(month):
+    expected = second.prepayment(month["requests"])
+    ids = {"pp.successes", "pp.failures", "pp.pct_success", "pp.failure_reasons", "pp.chains", "pp.attempts"}
+    assert disagreements(month["published"], expected, ids) == []
+    # the chains reach every outcome, so each rule of joining and ending one was used
+    assert all(expected[("pp.attempts", category)] > 0 for category in ("1", "2", "3+", "never"))
+
+
+def test_change_of_supplier(month):
+    expected = second.change_of_supplier(month["requests"])
+    assert disagreements(month["published"], expected, {"cos.pct_success", "cos.failures"}) == []
+    assert 0 < expected[("cos.pct_success", "All")] < 100
+
+
+def test_firmware(month):
+    expected = second.firmware(month["requests"], month["landing"])
+    ids = {"fw.pct_delivered", "fw.pct_verified", "fw.pct_verification_failed", "fw.pct_no_verification_alert"}
+    assert disagreements(month["published"], expected, ids) == []
+    assert all(0 < expected[(i,)] < 100 for i in ids)
+
+
+def test_billing(month):
+    expected = second.billing(month["requests"])
+    ids = {"billing.pct_schedule_success", "billing.pct_on_demand_read_success", "billing.pct_read_within_24h"}
+    assert disagreements(month["published"], expected, ids) == []
+    assert all(0 < expected[(i,)] < 100 for i in ids)
+
+
+def test_availability_and_reliability(month):
+    expected = second.availability(month["landing"])
+    ids = {"availability.pct", "availability.unplanned_downtime_h", "availability.excluded_planned_h",
+           "availability.planned_over_cap_h", "reliability.outages", "reliability.mttr_h", "reliability.mtbf_h"}
+    assert disagreements(month["published"], expected, ids) == []
+    # 5 services x 4 views x (month, 2 bands, 31 days), and the cap was passed somewhere
+    assert sum(k[0] == "availability.pct" for k in expected) == 5 * 4 * 34
+    assert max(v for k, v in expected.items() if k[0] == "availability.planned_over_cap_h") > 0
+
+
+def test_incidents(month):
+    expected = second.incidents(month["landing"])
+    ids = {"reliability.incidents", "reliability.incidents_all", "ic.major_incidents_open", "cpm5.closed",
+           "cpm5.raised", "cpm5.response_met", "cpm5.resolution_met", "cpm5.pct_response_met",
+           "cpm5.pct_resolution_met", "cpm5.mean_resolution_h", "cpm5.median_resolution_h"}
+    assert disagreements(month["published"], expected, ids) == []
+    assert all(expected[("cpm5.closed", c)] > 0 for c in ("3", "4", "5"))
