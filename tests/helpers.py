@@ -91,6 +91,14 @@ def build_warehouse(landing: Path, db: Path, month: str) -> list:
     return checks
 
 
+def read_seed(name: str) -> list[dict]:
+    """The rows of seeds/<name>.csv, as text."""
+    from pmr import PROJECT_DIR
+
+    with open(PROJECT_DIR / "seeds" / f"{name}.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
 def read_csv_rows(path: Path) -> list[dict]:
     """A published CSV file (metrics.csv, quality.csv) as a dict per row."""
     with open(path, newline="") as handle:

@@ -18,7 +18,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from tests.helpers import write_csv
+from tests.helpers import read_seed, write_csv
 from tests.rsvp_landing import alert, at, request, response, write_landing
 
 UTC = dt.timezone.utc
@@ -39,6 +39,7 @@ class RandomLanding:
         self.rng = random.Random(seed)
         self.seed = seed
         self.requests, self.responses, self.alerts, self.outages, self.incidents = [], [], [], [], []
+        self.test_messages = []
         self.count = 0
 
     def moment(self, first_day: int, last_day: int) -> dt.datetime:
@@ -152,6 +153,49 @@ class RandomLanding:
             else:
                 self.add_request("5.1", received, f"BD{k}", "B1", outcome, variant=8)
 
+    def service_requests(self, count: int = 160) -> None:
+        """Requests of every business process's SRVs (SMETS1 where the SRV applies to it),
+        received on the edges of UK days and of the clock change or anywhere, answered
+        on the edges of their 30 s target (5 days for SMETS1 11.3), some Future-Dated
+        and answered before their execution, some Transforms, some without DSP time."""
+        catalogue = {row["srv"]: row for row in read_seed("srv_catalogue")}
+        process_srvs = sorted({row["srv"] for row in read_seed("business_process_srvs")})
+        edges = [dt.datetime(2026, 9, 30, 23), dt.datetime(2026, 10, 24, 23), dt.datetime(2026, 10, 25, 0, 59, 59),
+                 dt.datetime(2026, 10, 25, 1), dt.datetime(2026, 10, 25, 23, 59, 59), dt.datetime(2026, 10, 26),
+                 dt.datetime(2026, 10, 31, 23, 59, 59)]
+        for k in range(count):
+            srv = self.rng.choice(process_srvs)
+            smets = "SMETS1" if catalogue[srv]["applies_to_smets1"] == "true" and self.rng.random() < 0.25 else "SMETS2"
+            received = (self.rng.choice(edges).replace(tzinfo=UTC) if k % 4 == 0 else self.moment(-1, 32))
+            target = 5 * DAY if smets == "SMETS1" and srv == "11.3" else 30
+            delay = self.rng.choice([0.5, target - 0.001, target, target + 0.001, 2 * target])
+            execution = None
+            if self.rng.random() < 0.2:  # Future-Dated: the same delays from execution, or 90 s earlier
+                execution = received + dt.timedelta(seconds=self.rng.choice([60, 3600]))
+                delay += (execution - received).total_seconds() - self.rng.choice([0, 0, 90])
+            variant = 4 if catalogue[srv]["is_critical"] == "true" and self.rng.random() < 0.2 else 1
+            self.add_request(
+                srv, received, f"SD{k}", f"S{k % 5}", self.rng.choice(OUTCOMES), delay=max(delay, 0.001),
+                variant=variant, execution=execution, device_type="CHF" if srv.startswith("8.14") else "ESME",
+                smets=smets, region=self.rng.choice(["North", "Central", "South"]))
+            self.requests[-1]["dsp_processing_ms"] = None if self.rng.random() < 0.2 else self.rng.randrange(1, 900)
+
+    def alerts_and_test_messages(self, count: int = 120) -> None:
+        """Alerts of every code sent 59, 60, 61 s after they were raised, later or
+        never, some suppressed; CSP test messages of each region, some without reply."""
+        for k in range(count):
+            raised = self.moment(-1, 32) if k % 5 else dt.datetime(2026, 10, 25, 0, 59, 30, tzinfo=UTC)
+            suppressed = self.rng.random() < 0.1
+            sent = None if suppressed else self.rng.choice([1, 59, 60, 60.001, 61, 3600, None])
+            smets = "SMETS1" if self.rng.random() < 0.2 else "SMETS2"
+            self.alerts.append(alert(f"A{self.seed}-{k}", self.rng.choice(["AD1", "8F35", "8F36", "N24", "8F72"]),
+                                     iso(raised), sent, region=self.rng.choice(["North", "Central", "South"]),
+                                     smets=smets, suppressed=suppressed))
+        for k in range(count):
+            self.test_messages.append(dict(csp_region=self.rng.choice(["North", "Central", "South"]),
+                                           sent_at=iso(self.moment(-1, 32)),
+                                           rtt_ms=None if self.rng.random() < 0.15 else self.rng.randrange(500, 9000)))
+
     def add_outages(self, count: int = 45) -> None:
         """Overlapping outages of random components and regions; a ninth of them
         around the clock change, every thirteenth still open."""
@@ -205,12 +249,15 @@ def write_random_landing(landing: Path, seed: int) -> Path:
     rows.changes_of_supplier()
     rows.firmware()
     rows.billing()
+    rows.service_requests()
+    rows.alerts_and_test_messages()
     rows.add_outages()
     rows.add_incidents()
     write_landing(landing)
     write_csv(landing, "service_requests", rows.requests, name="random.csv")
     write_csv(landing, "service_responses", rows.responses, name="random.csv")
     write_csv(landing, "alerts", rows.alerts, name="random.csv")
+    write_csv(landing, "csp_test_messages", rows.test_messages, name="random.csv")
     write_csv(landing, "outages", rows.outages, name="random.csv")
     write_csv(landing, "incidents", rows.incidents, name="random.csv")
     return landing

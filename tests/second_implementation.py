@@ -3,11 +3,12 @@ incidents open), Requirement 3 and Requirement 5 figures of October 2026.
 
 Written from metrics.md and the decision log, not from the models: plain Python over
 the landing's CSV files, row by row, with its own clock (zoneinfo) and availability
-counted second by second. The reference values (windows, incident targets, the
-planned cap, the services' components, the bank holidays) are read from the seeds, as
-the models read them, so it holds the rules whatever values the Operations Group sets.
-It reads only clean landings (nothing quarantined, no re-delivered row, no
-conflicting versions) such as tests/random_landing.py writes. Each function returns {figure key: value}, keyed as
+counted second by second. The reference values (response classes, the SRV catalogue,
+the failure alerts, windows, incident targets, the planned cap, the services'
+components, the bank holidays) are read from the seeds, as the models read them, so it
+holds the rules whatever values the Operations Group sets. It reads only clean
+landings (nothing quarantined, no re-delivered row, no conflicting versions) such as
+tests/random_landing.py writes. Each function returns {figure key: value}, keyed as
 `figure_key` keys a row of metrics.csv.
 """
 
@@ -21,11 +22,11 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from tests.helpers import read_seed
+
 UTC, UK = dt.timezone.utc, ZoneInfo("Europe/London")
 START, END = dt.datetime(2026, 9, 30, 23, tzinfo=UTC), dt.datetime(2026, 11, 1, tzinfo=UTC)
 SEGMENTS = ["North", "Central", "South", "SMETS1", "All"]
-NON_DEVICE = {"5.1", "8.14.1", "8.14.2", "8.14.3", "8.14.4"}
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 BREAKDOWNS = ["day", "business_process", "segment", "device_type", "service", "time_band", "category"]
 
 
@@ -55,14 +56,9 @@ def read(landing: Path, source: str) -> list[dict]:
     return rows
 
 
-def seed(name: str) -> list[dict]:
-    with open(SEEDS / f"{name}.csv", newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
 def parameter(name: str) -> dt.timedelta:
     """A window of seeds/parameters.csv (in seconds, or in minutes for the planned cap)."""
-    row = next(r for r in seed("parameters") if r["parameter"] == name)
+    row = next(r for r in read_seed("parameters") if r["parameter"] == name)
     return dt.timedelta(**{{"s": "seconds", "min": "minutes"}[row["unit"]]: float(row["value"])})
 
 
@@ -73,18 +69,24 @@ class Requests:
         responses = collections.defaultdict(list)
         for row in read(landing, "service_responses"):
             responses[row["request_id"]].append((moment(row["response_at"]), row["response_code"]))
-        named_failed = {a["request_id"] for a in read(landing, "alerts") if a["alert_code"] in ("N12", "N13")}
+        failure_codes = {row["alert_code"] for row in read_seed("alert_codes") if row["marks_request_failed"] == "true"}
+        named_failed = {a["request_id"] for a in read(landing, "alerts") if a["alert_code"] in failure_codes}
+        classes = {row["response_code"]: row["class"] for row in read_seed("response_codes")}
+        self.catalogue = {row["srv"]: row for row in read_seed("srv_catalogue")}
         self.rows = []
         for row in read(landing, "service_requests"):
             if row["command_variant"] == "4":
                 continue
             answers = sorted(responses[row["request_id"]])
-            final = [a for a in answers if a[1] != "I99"] or (answers if row["srv"] in NON_DEVICE else [])
+            non_device = self.catalogue[row["srv"]]["is_non_device"] == "true"
+            final = [a for a in answers if a[1] != "I99"] or (answers if non_device else [])
             final_at, code = final[0] if final else (None, None)
+            outcome = None if code is None else classes.get(code, "rejected" if code[0] == "E" else None)
             self.rows.append(dict(
                 row, received=moment(row["received_at"]), final_at=final_at, code=code or "none",
-                rejected=code is not None and code[0] == "E" and code not in ("E20", "E21", "E201", "E212", "E30"),
-                success=code in ("I0", "I99") and row["request_id"] not in named_failed,
+                outcome=outcome, rejected=outcome == "rejected",
+                success=outcome in ("success", "acknowledgement") and row["request_id"] not in named_failed,
+                named_failed=row["request_id"] in named_failed,
                 segment=row["csp_region"] if row["smets"] == "SMETS2" else "SMETS1"))
 
     def deliverable(self, srv: str) -> list[dict]:
@@ -198,7 +200,7 @@ def availability(landing: Path) -> dict:
     outages = read(landing, "outages")
     cap = int(parameter("planned_maintenance_cap_min").total_seconds())
     services = collections.defaultdict(set)
-    for row in seed("service_components"):
+    for row in read_seed("service_components"):
         services[row["service"]].add(row["component"])
     figures = {}
     for service, components in services.items():
@@ -263,8 +265,8 @@ def incidents(landing: Path) -> dict:
     rows = [dict(row, category=int(row["category"]), raised=moment(row["raised_at"]),
                  responded=moment(row["responded_at"]), resolved=moment(row["resolved_at"]),
                  closed=moment(row["closed_at"])) for _, row in latest.values()]
-    holidays = {row["holiday_date"] for row in seed("uk_bank_holidays")}
-    targets = {int(row["category"]): row for row in seed("incident_targets")}
+    holidays = {row["holiday_date"] for row in read_seed("uk_bank_holidays")}
+    targets = {int(row["category"]): row for row in read_seed("incident_targets")}
     figures = {}
     for category in range(1, 6):
         of_category = [r for r in rows if r["category"] == category]

@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from pmr import PROJECT_DIR, SOURCES
+from pmr import SOURCES
 from pmr.contract import (ALERT_KINDS, CH_FIRMWARE_EVENTS, CONTRACT, CSP_REGIONS, DEVICE_TYPES, DUCKDB_TYPES, SMETS,
                           USER_ROLES, column_names)
 from pmr.generator import generate
+from tests.helpers import read_seed
 
 START = dt.date(2026, 10, 1)  # Thursday: two Working Days and a weekend
 DAYS = 4
@@ -30,11 +31,6 @@ MAIN_TS = {"service_requests": "received_at", "service_responses": "response_at"
            "csp_test_messages": "sent_at", "outages": "started_at", "incidents": "raised_at",
            "ch_firmware_events": "event_at"}
 SEGMENT_SQL = "coalesce(csp_region, 'SMETS1')"
-
-
-def _seed(name: str) -> list[dict[str, str]]:
-    with open(PROJECT_DIR / "seeds" / name, newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -129,10 +125,10 @@ def _values(con, sql):
 
 
 def test_enumerations_and_codes_valid(con):
-    srvs = {r["srv"] for r in _seed("srv_catalogue.csv")}
-    codes = {r["response_code"] for r in _seed("response_codes.csv")}
-    dcc_codes = {r["alert_code"] for r in _seed("alert_codes.csv") if r["alert_kind"] == "dcc"}
-    components = {r["component"] for r in _seed("service_components.csv")}
+    srvs = {r["srv"] for r in read_seed("srv_catalogue")}
+    codes = {r["response_code"] for r in read_seed("response_codes")}
+    dcc_codes = {r["alert_code"] for r in read_seed("alert_codes") if r["alert_kind"] == "dcc"}
+    components = {r["component"] for r in read_seed("service_components")}
     assert _values(con, "SELECT srv FROM service_requests") <= srvs
     assert _values(con, "SELECT user_role FROM service_requests") <= set(USER_ROLES)
     assert {"IS", "GS", "ED"} <= _values(con, "SELECT user_role FROM service_requests")
@@ -152,7 +148,7 @@ def test_enumerations_and_codes_valid(con):
     assert _values(con, "SELECT csp_region FROM ch_firmware_events") <= set(CSP_REGIONS)
     assert _values(con, "SELECT category FROM incidents") <= {1, 2, 3, 4, 5}
     # SRVs that do not apply to SMETS1 never target it
-    not_s1 = {r["srv"] for r in _seed("srv_catalogue.csv") if r["applies_to_smets1"] == "false"}
+    not_s1 = {r["srv"] for r in read_seed("srv_catalogue") if r["applies_to_smets1"] == "false"}
     assert not _values(con, "SELECT srv FROM service_requests WHERE smets = 'SMETS1'") & not_s1
 
 
@@ -230,8 +226,8 @@ def test_times_consistent(con):
 
 
 def test_critical_requests_have_transform_then_signed_leg(con):
-    critical = {r["srv"] for r in _seed("srv_catalogue.csv") if r["is_critical"] == "true"}
-    non_device = {r["srv"] for r in _seed("srv_catalogue.csv") if r["is_non_device"] == "true"}
+    critical = {r["srv"] for r in read_seed("srv_catalogue") if r["is_critical"] == "true"}
+    non_device = {r["srv"] for r in read_seed("srv_catalogue") if r["is_non_device"] == "true"}
     crit_sql = "(" + ", ".join(f"'{s}'" for s in critical) + ")"
     nd_sql = "(" + ", ".join(f"'{s}'" for s in non_device) + ")"
     assert _values(con, f"SELECT command_variant FROM service_requests WHERE srv IN {crit_sql}") <= {4, 5, 6, 7}
@@ -310,7 +306,7 @@ def test_chains(con):
 def test_an_outages_incident_is_raised_against_a_service_of_its_component(con):
     from pmr.generator.operations import affected_service
 
-    pairs = {(r["service"], r["component"]) for r in _seed("service_components.csv")}
+    pairs = {(r["service"], r["component"]) for r in read_seed("service_components")}
     raised = q(con, """SELECT DISTINCT i.service, o.component FROM incidents i
                        JOIN outages o ON i.incident_id = 'INC-' || o.outage_id""")
     assert raised and all(pair in pairs for pair in raised)

@@ -1,8 +1,8 @@
 """The published figures of a random landing against a second implementation.
 
 tests/random_landing.py throws hundreds of rows on the edges of the definitions
-together (seed below); tests/second_implementation.py works their figures out again in
-plain Python from metrics.md and the decision log. Every figure of the families below
+together (seed below); tests/second_implementation.py and second_implementation_rsvp.py
+work their figures out again in plain Python from metrics.md and the decision log. Every figure of the families below
 must agree with it, to the last bits of a double. The hand-made tests pin one case per
 row; this one finds the cases that only go wrong together.
 """
@@ -14,6 +14,7 @@ import datetime as dt
 import pytest
 
 from tests import second_implementation as second
+from tests import second_implementation_rsvp as second_rsvp
 from tests.helpers import read_csv_rows
 from tests.random_landing import write_random_landing
 
@@ -44,6 +45,22 @@ def disagreements(published: dict, expected: dict, metric_ids: set[str]) -> list
     assert set(k[0] for k in expected) <= metric_ids, "the second implementation computes an id not compared"
     return [(k, expected.get(k), mine.get(k)) for k in sorted(set(mine) | set(expected))
             if k not in mine or k not in expected or mine[k] != pytest.approx(expected[k], rel=1e-9, abs=1e-9)]
+
+
+def test_rsvp(month):
+    expected = second_rsvp.rsvp(month["requests"], month["landing"])
+    ids = {"rsvp.volume", "rsvp.rejected", "rsvp.mean_rtt_s", "rsvp.median_rtt_s", "rsvp.min_rtt_s", "rsvp.max_rtt_s",
+           "rsvp.pct_within_trt", "rsvp.pct_failed", "rsvp.mean_rtt_excl_han_s"}
+    assert disagreements(month["published"], expected, ids) == []
+    # every process's month and days, and requests on both sides of their target
+    assert sum(k[0] == "rsvp.volume" for k in expected) == 48 * 32
+    assert 0 < expected[("rsvp.pct_within_trt", "in_life_device_management", "All")] < 100
+
+
+def test_alerts(month):
+    expected = second_rsvp.alerts(month["landing"])
+    assert disagreements(month["published"], expected, {"alerts.pct_within_sla", "alerts.late"}) == []
+    assert 0 < expected[("alerts.pct_within_sla", "All")] < 100
 
 
 def test_prepayment(month):
