@@ -196,6 +196,15 @@ class RandomLanding:
                                            sent_at=iso(self.moment(-1, 32)),
                                            rtt_ms=None if self.rng.random() < 0.15 else self.rng.randrange(500, 9000)))
 
+    def top_up_chain_past_its_follow_up(self) -> None:
+        """A top-up chain opened in the month's last hour, failing every 23 h, whose
+        ninth attempt succeeds exactly 7 days after the period ends, the first instant
+        the chains' follow-up leaves out."""
+        period_end = PERIOD_START + dt.timedelta(days=31, hours=1)
+        for k in range(8):
+            self.add_request("2.2", period_end + dt.timedelta(hours=23 * k - 1), "PD-edge", "U-edge", "comms")
+        self.add_request("2.2", period_end + dt.timedelta(days=7), "PD-edge", "U-edge", "ok")
+
     def add_outages(self, count: int = 45) -> None:
         """Overlapping outages of random components and regions; a ninth of them
         around the clock change, every thirteenth still open."""
@@ -253,6 +262,7 @@ def write_random_landing(landing: Path, seed: int) -> Path:
     rows.alerts_and_test_messages()
     rows.add_outages()
     rows.add_incidents()
+    rows.top_up_chain_past_its_follow_up()  # last: the random rows before it stay as they were
     write_landing(landing)
     write_csv(landing, "service_requests", rows.requests, name="random.csv")
     write_csv(landing, "service_responses", rows.responses, name="random.csv")

@@ -127,7 +127,7 @@ def prepayment(requests: Requests) -> dict:
     outcomes = collections.Counter()
     for chain in chains:
         if in_period(chain[0]["received"]):
-            tried = [r["success"] for r in chain if r["received"] <= followed_to]
+            tried = [r["success"] for r in chain if r["received"] < followed_to]
             first = tried.index(True) + 1 if True in tried else None
             outcomes["never" if first is None else "3+" if first >= 3 else str(first)] += 1
     figures[key("pp.chains")] = sum(outcomes.values())
