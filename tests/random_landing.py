@@ -1,15 +1,19 @@
 """A seeded random landing of October 2026 whose rows sit on the edges of the definitions.
 
 Hand-made landings pin one case per row; this one throws many cases together so that
-they meet: top-up retries 0 s, 1 s short of, exactly and 1 s past 24 h apart, by
+they meet: requests of every business process received on the edges of UK days and
+of the clock change and answered on the edges of their target (Future-Dated ones from
+their execution), Transforms among them; alerts sent 59, 60 and 61 s after they were
+raised; top-up retries 0 s, 1 s short of, exactly and 1 s past 24 h apart, by
 Users sharing a device; change-of-supplier requests corrected exactly 7 x 24 h later,
 or by a Transform, another User or another device; firmware images answered exactly 5
 days after the request and verified exactly 5 days after that, or a second before;
 scheduled reads answered exactly 24 h after `execution_at`, or before it; outages
 that overlap, run past the Planned Maintenance cap, stay open or cross the clock
 change; incidents raised before the August bank holiday, across the clock change,
-delivered in two versions. tests/second_implementation.py works out their figures
-again from the files; tests/test_second_implementation.py compares the two.
+delivered in two versions. tests/second_implementation.py and
+second_implementation_rsvp.py work out their figures again from the files;
+tests/test_second_implementation.py compares them with the published ones.
 """
 
 from __future__ import annotations

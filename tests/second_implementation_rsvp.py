@@ -55,8 +55,7 @@ def rsvp(requests: Requests, landing: Path) -> dict:
         rtt = None if r["final_at"] is None else max(0.0, (r["final_at"] - clock).total_seconds())
         measure = dict(rejected=r["rejected"], rtt=rtt, within=rtt is not None and rtt <= target,
                        failed=rtt is None or r["outcome"] in ("comms_failure", "timeout") or r["named_failed"],
-                       dsp_s=int(r["dsp_processing_ms"]) / 1000 if r["dsp_processing_ms"] else None,
-                       region=r["csp_region"])
+                       dsp_s=int(r["dsp_processing_ms"]) / 1000 if r["dsp_processing_ms"] else None)
         for process, srvs in processes.items():
             if any(srv == r["srv"] and device_type in ("", r["device_type"]) for srv, device_type in srvs):
                 for segment in (r["segment"], "All"):
@@ -70,9 +69,9 @@ def rsvp(requests: Requests, landing: Path) -> dict:
             sent = moment(a["delivered_at"])
             rtt = None if sent is None else (sent - received).total_seconds()
             measure = dict(rejected=False, rtt=rtt, within=rtt is not None and rtt <= alert_target,
-                           failed=rtt is None, dsp_s=None, region=None)
-            segment = a["csp_region"] if a["smets"] == "SMETS2" else "SMETS1"
-            for segment in (segment, "All"):
+                           failed=rtt is None, dsp_s=None)
+            own_segment = a["csp_region"] if a["smets"] == "SMETS2" else "SMETS1"
+            for segment in (own_segment, "All"):
                 for day in ("", uk_day(received)):
                     rows["alerts_management", segment, day].append(measure)
     probes = collections.defaultdict(list)  # (region, day or "") -> round trips in s

@@ -2,9 +2,10 @@
 
 tests/random_landing.py throws hundreds of rows on the edges of the definitions
 together (seed below); tests/second_implementation.py and second_implementation_rsvp.py
-work their figures out again in plain Python from metrics.md and the decision log. Every figure of the families below
-must agree with it, to the last bits of a double. The hand-made tests pin one case per
-row; this one finds the cases that only go wrong together.
+work their figures out again in plain Python from metrics.md and the decision log.
+Every figure of the families below must agree with them, to the last bits of a double.
+The hand-made tests pin one case per row; this one finds the cases that only go wrong
+together.
 """
 
 from __future__ import annotations
