@@ -116,9 +116,10 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
 def metric(db: Path, metric_id: str, **breakdown) -> float | None:
     """The single value of metrics.pmr_metrics for `metric_id` and an exact
     breakdown (unnamed breakdown columns must be empty)."""
-    dims = ["day", "business_process", "segment", "device_type", "service", "time_band", "category"]
+    from pmr.metric_declarations import BREAKDOWNS
+
     where, params = ["metric_id = ?"], [metric_id]
-    for dim in dims:
+    for dim in BREAKDOWNS:
         if breakdown.get(dim) is None:
             where.append(f"{dim} is null")
         else:

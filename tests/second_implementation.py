@@ -15,19 +15,18 @@ tests/random_landing.py writes. Each function returns {figure key: value}, keyed
 from __future__ import annotations
 
 import collections
-import csv
 import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from tests.helpers import read_seed
+from pmr.metric_declarations import BREAKDOWNS
+from tests.helpers import read_csv_rows, read_seed
 
 UTC, UK = dt.timezone.utc, ZoneInfo("Europe/London")
 START, END = dt.datetime(2026, 9, 30, 23, tzinfo=UTC), dt.datetime(2026, 11, 1, tzinfo=UTC)
 SEGMENTS = ["North", "Central", "South", "SMETS1", "All"]
-BREAKDOWNS = ["day", "business_process", "segment", "device_type", "service", "time_band", "category"]
 
 
 def key(metric_id: str, *breakdown: str) -> tuple:
@@ -49,11 +48,7 @@ def in_period(t: dt.datetime | None) -> bool:
 
 
 def read(landing: Path, source: str) -> list[dict]:
-    rows = []
-    for path in sorted((landing / source).glob("*.csv")):
-        with open(path, newline="") as handle:
-            rows += list(csv.DictReader(handle))
-    return rows
+    return [row for path in sorted((landing / source).glob("*.csv")) for row in read_csv_rows(path)]
 
 
 def parameter(name: str) -> dt.timedelta:
@@ -161,13 +156,13 @@ def change_of_supplier(requests: Requests) -> dict:
 
 def firmware(requests: Requests, landing: Path) -> dict:
     images = [r for r in requests.deliverable("11.1") if in_period(r["received"])]
-    window = parameter("fw_delivery_window_s")
-    delivered = [r for r in images if r["success"] and r["final_at"] <= r["received"] + window]
+    delivery, verification = parameter("fw_delivery_window_s"), parameter("fw_verification_window_s")
+    delivered = [r for r in images if r["success"] and r["final_at"] <= r["received"] + delivery]
     alerts = [(a["alert_code"], a["device_id"], moment(a["received_at"])) for a in read(landing, "alerts")
               if a["alert_code"] in ("8F72", "8F1C")]
     verdicts = collections.Counter()
     for r in delivered:
-        window_end = r["final_at"] + parameter("fw_verification_window_s")
+        window_end = r["final_at"] + verification
         codes = {code for code, device, t in alerts
                  if r["device_id"] and device == r["device_id"] and r["final_at"] <= t <= window_end}
         verdicts["8F72" if "8F72" in codes else "8F1C" if "8F1C" in codes else "none"] += 1
