@@ -8,12 +8,16 @@ raised; top-up retries 0 s, 1 s short of, exactly and 1 s past 24 h apart, by
 Users sharing a device; change-of-supplier requests corrected exactly 7 x 24 h later,
 or by a Transform, another User or another device; firmware images answered exactly 5
 days after the request and verified exactly 5 days after that, or a second before;
-scheduled reads answered exactly 24 h after `execution_at`, or before it; outages
+scheduled reads answered exactly 24 h after `execution_at`, or before it; devices
+read in two regions or never successfully; installs on the first and last second
+of every UK day from four weeks before the month, but for two days without any
+request; Communications Hub firmware events on the edges of the month; outages
 that overlap, run past the Planned Maintenance cap, stay open or cross the clock
 change; incidents raised before the August bank holiday, across the clock change,
-delivered in two versions. tests/second_implementation.py and
-second_implementation_rsvp.py work out their figures again from the files;
-tests/test_second_implementation.py compares them with the published ones.
+delivered in two versions. tests/second_implementation.py,
+second_implementation_rsvp.py and second_implementation_installs.py work out their
+figures again from the files; tests/test_second_implementation.py compares them with
+the published ones.
 """
 
 from __future__ import annotations
@@ -21,11 +25,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from tests.helpers import read_seed, write_csv
 from tests.rsvp_landing import alert, at, request, response, write_landing
 
-UTC = dt.timezone.utc
+UTC, UK = dt.timezone.utc, ZoneInfo("Europe/London")
 PERIOD_START = dt.datetime(2026, 9, 30, 23, tzinfo=UTC)
 DAY, WEEK = 86400, 7 * 86400
 COMPONENTS = ["dui_gateway", "dsp_core", "access_control", "rdi_gateway", "smki_repository", "smki_ra", "ssi_portal"]
@@ -43,7 +48,7 @@ class RandomLanding:
         self.rng = random.Random(seed)
         self.seed = seed
         self.requests, self.responses, self.alerts, self.outages, self.incidents = [], [], [], [], []
-        self.test_messages = []
+        self.test_messages, self.hub_events = [], []
         self.count = 0
 
     def moment(self, first_day: int, last_day: int) -> dt.datetime:
@@ -209,6 +214,56 @@ class RandomLanding:
             self.add_request("2.2", period_end + dt.timedelta(hours=23 * k - 1), "PD-edge", "U-edge", "comms")
         self.add_request("2.2", period_end + dt.timedelta(days=7), "PD-edge", "U-edge", "ok")
 
+    def installs(self) -> None:
+        """Installs (8.14.1, 8.1.1 to an ESME or GSME, and to a PPMID, which is none) and
+        Install and Leave (8.14.2) on every UK day from 28 days before the month to its
+        end, some at a day's first or last second, so that most October days have a
+        forecast; two September days have no request at all, so the October days that
+        look back to them have none. Some 8.1.1s are Transforms."""
+        day, last, without_data = dt.date(2026, 9, 3), dt.date(2026, 10, 31), {dt.date(2026, 9, 10),
+                                                                             dt.date(2026, 9, 19)}
+        kinds = [("8.14.1", "CHF"), ("8.14.1", "CHF"), ("8.14.2", "CHF"), ("8.1.1", "ESME"), ("8.1.1", "GSME"),
+                 ("8.1.1", "PPMID")]
+        while day <= last:
+            opens = dt.datetime.combine(day, dt.time(), tzinfo=UK).astimezone(UTC)
+            length = int((dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=UK).astimezone(UTC)
+                          - opens).total_seconds())
+            for _ in range(0 if day in without_data else self.rng.randrange(1, 12)):
+                second = self.rng.choice([0, length - 1, self.rng.randrange(length), self.rng.randrange(length)])
+                srv, device_type = self.rng.choice(kinds)
+                smets = "SMETS1" if srv == "8.1.1" and self.rng.random() < 0.25 else "SMETS2"
+                self.add_request(srv, opens + dt.timedelta(seconds=second), f"ID{self.count}", "I1",
+                                 self.rng.choice(OUTCOMES), delay=self.rng.choice([2, 30, 31]),
+                                 variant=4 if srv == "8.1.1" and self.rng.random() < 0.1 else 1,
+                                 device_type=device_type, smets=smets,
+                                 region=self.rng.choice(["North", "Central", "South"]))
+            day += dt.timedelta(days=1)
+
+    def devices_read(self, devices: int = 40) -> None:
+        """Daily reads (4.6.1) of devices read one to four times around the month, some
+        of them by another region, without a device id, or as rejected requests only."""
+        for k in range(devices):
+            device = None if k % 13 == 0 else f"ND{k}"
+            region, smets = self.rng.choice(["North", "Central", "South"]), "SMETS1" if k % 5 == 0 else "SMETS2"
+            for _ in range(self.rng.randrange(1, 5)):
+                self.add_request("4.6.1", self.moment(-3, 33), device, "B2",
+                                 self.rng.choice(OUTCOMES + ["rejected", "comms"]), smets=smets,
+                                 region=self.rng.choice(["North", "Central", "South"]) if self.rng.random() < 0.15
+                                 else region)
+
+    def hub_firmware(self, count: int = 90) -> None:
+        """Communications Hub firmware events of every kind, a fifth of them on the edges
+        of the month."""
+        period_end = PERIOD_START + dt.timedelta(days=31, hours=1)
+        edges = [PERIOD_START - dt.timedelta(seconds=1), PERIOD_START, period_end - dt.timedelta(seconds=1),
+                 period_end]
+        for k in range(count):
+            event_at = self.rng.choice(edges) if k % 5 == 0 else self.moment(-2, 33)
+            self.hub_events.append(dict(
+                ch_id=f"CH{k}", csp_region=self.rng.choice(["North", "Central", "South"]),
+                firmware_version=self.rng.choice(["3.1", "3.2"]), event_at=iso(event_at),
+                event=self.rng.choice(["image_delivered", "delivery_failed", "activated", "activation_failed"])))
+
     def add_outages(self, count: int = 45) -> None:
         """Overlapping outages of random components and regions; a ninth of them
         around the clock change, every thirteenth still open."""
@@ -266,7 +321,11 @@ def write_random_landing(landing: Path, seed: int) -> Path:
     rows.alerts_and_test_messages()
     rows.add_outages()
     rows.add_incidents()
-    rows.top_up_chain_past_its_follow_up()  # last: the random rows before it stay as they were
+    # added later, after the rows above, so that those stay as they were
+    rows.top_up_chain_past_its_follow_up()
+    rows.installs()
+    rows.devices_read()
+    rows.hub_firmware()
     write_landing(landing)
     write_csv(landing, "service_requests", rows.requests, name="random.csv")
     write_csv(landing, "service_responses", rows.responses, name="random.csv")
@@ -274,4 +333,5 @@ def write_random_landing(landing: Path, seed: int) -> Path:
     write_csv(landing, "csp_test_messages", rows.test_messages, name="random.csv")
     write_csv(landing, "outages", rows.outages, name="random.csv")
     write_csv(landing, "incidents", rows.incidents, name="random.csv")
+    write_csv(landing, "ch_firmware_events", rows.hub_events, name="random.csv")
     return landing

@@ -1,5 +1,5 @@
-"""A second, simple implementation of the PP1, CoS1, DF1-DF2, B1-B2, IC2 (major
-incidents open), Requirement 3 and Requirement 5 figures of October 2026.
+"""A second, simple implementation of the PP1, CoS1, DF1-DF3, B1-B2, CH1-CH2, IC2
+(major incidents open), Requirement 3 and Requirement 5 figures of October 2026.
 
 Written from metrics.md and the decision log, not from the models: plain Python over
 the landing's CSV files, row by row, with its own clock (zoneinfo) and availability
@@ -101,6 +101,7 @@ def prepayment(requests: Requests) -> dict:
         figures[key("pp.failures", segment)] = sum(not r["success"] for r in rows)
         for device_type in {r["device_type"] for r in rows} | {""}:
             of_type = [r for r in rows if device_type in ("", r["device_type"])]
+            figures[key("pp.requests", segment, device_type)] = len(of_type)
             if of_type:
                 figures[key("pp.pct_success", segment, device_type)] = share(sum(r["success"] for r in of_type),
                                                                             len(of_type))
@@ -131,6 +132,23 @@ def prepayment(requests: Requests) -> dict:
     return figures
 
 
+def non_communicating(requests: Requests) -> dict:
+    """Devices read (deliverable 4.6.1 with a device id) in the month, per segment, and
+    the share of them with no successful read there; in All a device counts once."""
+    reads = [r for r in requests.deliverable("4.6.1") if in_period(r["received"]) and r["device_id"]]
+    figures = {}
+    for segment in SEGMENTS:
+        read_successfully = collections.defaultdict(bool)
+        for r in reads:
+            if segment in ("All", r["segment"]):
+                read_successfully[r["device_id"]] |= r["success"]
+        figures[key("pp.devices_read", segment)] = len(read_successfully)
+        if read_successfully:
+            figures[key("pp.pct_non_communicating", segment)] = share(
+                sum(not ok for ok in read_successfully.values()), len(read_successfully))
+    return figures
+
+
 def change_of_supplier(requests: Requests) -> dict:
     successes = collections.defaultdict(list)
     for r in requests.rows:
@@ -147,6 +165,7 @@ def change_of_supplier(requests: Requests) -> dict:
         rows = [(r, ok) for r, ok in verdicts if segment in ("All", r["segment"])]
         for device_type in {r["device_type"] for r, _ in rows} | {""}:
             of_type = [ok for r, ok in rows if device_type in ("", r["device_type"])]
+            figures[key("cos.requests", segment, device_type)] = len(of_type)
             if of_type:
                 figures[key("cos.pct_success", segment, device_type)] = share(sum(of_type), len(of_type))
     for code, count in collections.Counter(r["code"] for r, ok in verdicts if not ok).items():
@@ -166,10 +185,28 @@ def firmware(requests: Requests, landing: Path) -> dict:
         codes = {code for code, device, t in alerts
                  if r["device_id"] and device == r["device_id"] and r["final_at"] <= t <= window_end}
         verdicts["8F72" if "8F72" in codes else "8F1C" if "8F1C" in codes else "none"] += 1
-    return {key("fw.pct_delivered"): share(len(delivered), len(images)),
-            key("fw.pct_verified"): share(verdicts["8F72"], len(delivered)),
-            key("fw.pct_verification_failed"): share(verdicts["8F1C"], len(delivered)),
-            key("fw.pct_no_verification_alert"): share(verdicts["none"], len(delivered))}
+    activations = [r for r in requests.deliverable("11.3") if in_period(r["received"])]
+    figures = {key("fw.requested"): len(images), key("fw.delivered"): len(delivered),
+               key("fw.pct_delivered"): share(len(delivered), len(images)),
+               key("fw.pct_verified"): share(verdicts["8F72"], len(delivered)),
+               key("fw.pct_verification_failed"): share(verdicts["8F1C"], len(delivered)),
+               key("fw.pct_no_verification_alert"): share(verdicts["none"], len(delivered)),
+               key("fw.activation_requests"): len(activations),
+               key("fw.pct_activated"): share(sum(r["success"] for r in activations), len(activations))}
+    for code, count in collections.Counter(r["code"] for r in activations if not r["success"]).items():
+        figures[key("fw.activation_failures", code)] = count
+    return figures
+
+
+def hub_firmware(landing: Path) -> dict:
+    """CH1 and CH2: the month's Communications Hub firmware events, by kind."""
+    events = collections.Counter(e["event"] for e in read(landing, "ch_firmware_events")
+                                 if in_period(moment(e["event_at"])))
+    deliveries = events["image_delivered"] + events["delivery_failed"]
+    outcomes = events["activated"] + events["activation_failed"]
+    return {key("chfw.deliveries"): deliveries, key("chfw.activation_outcomes"): outcomes,
+            key("chfw.pct_delivered"): share(events["image_delivered"], deliveries),
+            key("chfw.pct_activated"): share(events["activated"], outcomes)}
 
 
 def billing(requests: Requests) -> dict:
@@ -179,7 +216,9 @@ def billing(requests: Requests) -> dict:
     on_demand = [r for r in reads if not r["execution_at"]]
     window = parameter("billing_read_window_s")
     answered = [r["final_at"] is not None and r["final_at"] <= moment(r["execution_at"]) + window for r in scheduled]
-    return {key("billing.pct_schedule_success"): share(sum(r["success"] for r in schedules), len(schedules)),
+    return {key("billing.schedules"): len(schedules), key("billing.scheduled_reads"): len(scheduled),
+            key("billing.on_demand_reads"): len(on_demand),
+            key("billing.pct_schedule_success"): share(sum(r["success"] for r in schedules), len(schedules)),
             key("billing.pct_on_demand_read_success"): share(sum(r["success"] for r in on_demand), len(on_demand)),
             key("billing.pct_read_within_24h"): share(sum(answered), len(scheduled))}
 

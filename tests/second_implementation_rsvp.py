@@ -38,26 +38,42 @@ def measured(rows: list[dict]) -> dict:
     return figures
 
 
-def rsvp(requests: Requests, landing: Path) -> dict:
+def timing(r: dict, catalogue: dict) -> tuple[float | None, bool]:
+    """A request's round-trip time (None without a final response), from its execution
+    when Future-Dated, and whether that is within its Target Response Time."""
+    srv = catalogue[r["srv"]]
+    target = float(srv["smets1_trt_s"] if r["smets"] == "SMETS1" and srv["smets1_trt_s"] else srv["trt_s"])
+    clock = moment(r["execution_at"]) or r["received"]
+    rtt = None if r["final_at"] is None else max(0.0, (r["final_at"] - clock).total_seconds())
+    return rtt, rtt is not None and rtt <= target
+
+
+def process_srvs() -> dict[str, list[tuple[str, str]]]:
+    """Each business process's (SRV, device type or "" for any)."""
     processes = collections.defaultdict(list)
     for row in read_seed("business_process_srvs"):
         processes[row["business_process"]].append((row["srv"], row["device_type"]))
+    return processes
+
+
+def in_process(r: dict, srvs: list[tuple[str, str]]) -> bool:
+    return any(srv == r["srv"] and device_type in ("", r["device_type"]) for srv, device_type in srvs)
+
+
+def rsvp(requests: Requests, landing: Path) -> dict:
+    processes = process_srvs()
     with_smets1 = {p for p, srvs in processes.items()
                    if any(requests.catalogue[srv]["applies_to_smets1"] == "true" for srv, _ in srvs)}
     rows = collections.defaultdict(list)  # (process, segment, day or "") -> rows
     for r in requests.rows:
         if not in_period(r["received"]):
             continue
-        catalogue = requests.catalogue[r["srv"]]
-        target = float(catalogue["smets1_trt_s"] if r["smets"] == "SMETS1" and catalogue["smets1_trt_s"]
-                       else catalogue["trt_s"])
-        clock = moment(r["execution_at"]) or r["received"]
-        rtt = None if r["final_at"] is None else max(0.0, (r["final_at"] - clock).total_seconds())
-        measure = dict(rejected=r["rejected"], rtt=rtt, within=rtt is not None and rtt <= target,
+        rtt, within = timing(r, requests.catalogue)
+        measure = dict(rejected=r["rejected"], rtt=rtt, within=within,
                        failed=rtt is None or r["outcome"] in ("comms_failure", "timeout") or r["named_failed"],
                        dsp_s=int(r["dsp_processing_ms"]) / 1000 if r["dsp_processing_ms"] else None)
         for process, srvs in processes.items():
-            if any(srv == r["srv"] and device_type in ("", r["device_type"]) for srv, device_type in srvs):
+            if in_process(r, srvs):
                 for segment in (r["segment"], "All"):
                     for day in ("", uk_day(r["received"])):
                         rows[process, segment, day].append(measure)
@@ -100,15 +116,20 @@ def rsvp(requests: Requests, landing: Path) -> dict:
 def alerts(landing: Path) -> dict:
     """A1: every non-suppressed alert of the month, sent within the alert target or not."""
     target = parameter("alert_trt_s").total_seconds()
-    counted = []
+    counted, suppressed = [], collections.Counter()
     for a in read(landing, "alerts"):
         received, sent = moment(a["received_at"]), moment(a["delivered_at"])
+        segment = a["csp_region"] if a["smets"] == "SMETS2" else "SMETS1"
         if a["suppressed"] == "false" and in_period(received):
-            counted.append((a["csp_region"] if a["smets"] == "SMETS2" else "SMETS1", a["alert_code"],
-                            sent is not None and (sent - received).total_seconds() <= target))
+            counted.append((segment, a["alert_code"], sent is not None and (sent - received).total_seconds() <= target))
+        elif in_period(received):
+            suppressed[segment] += 1
     figures = {}
     for segment in SMETS2_SEGMENTS + ["SMETS1", "All"]:
         within = [ok for s, _, ok in counted if segment in ("All", s)]
+        figures[key("alerts.counted", segment)] = len(within)
+        figures[key("alerts.suppressed", segment)] = (sum(suppressed.values()) if segment == "All"
+                                                     else suppressed[segment])
         if within:
             figures[key("alerts.pct_within_sla", segment)] = share(sum(within), len(within))
     for code, late in collections.Counter(code for _, code, ok in counted if not ok).items():
