@@ -14,10 +14,10 @@ of every UK day from four weeks before the month, but for two days without any
 request; Communications Hub firmware events on the edges of the month; outages
 that overlap, run past the Planned Maintenance cap, stay open or cross the clock
 change; incidents raised before the August bank holiday, across the clock change,
-delivered in two versions. tests/second_implementation.py,
-second_implementation_rsvp.py and second_implementation_installs.py work out their
-figures again from the files; tests/test_second_implementation.py compares them with
-the published ones.
+delivered in two versions, or answered and resolved on the edges of their targets.
+tests/second_implementation.py, second_implementation_rsvp.py and
+second_implementation_installs.py work out their figures again from the files;
+tests/test_second_implementation.py compares them with the published ones.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from tests.helpers import read_seed, write_csv
 from tests.rsvp_landing import alert, at, request, response, write_landing
+from tests.second_implementation import deadline
 
 UTC, UK = dt.timezone.utc, ZoneInfo("Europe/London")
 PERIOD_START = dt.datetime(2026, 9, 30, 23, tzinfo=UTC)
@@ -264,6 +265,29 @@ class RandomLanding:
                 firmware_version=self.rng.choice(["3.1", "3.2"]), event_at=iso(event_at),
                 event=self.rng.choice(["image_delivered", "delivery_failed", "activated", "activation_failed"])))
 
+    def incidents_on_their_targets(self, count: int = 36) -> None:
+        """The DCC's incidents of categories 3-5 responded to and resolved a second before,
+        exactly on or a second after their Working-Day targets, raised in the small hours
+        before the clock change, before a weekend or before the August bank holiday; most
+        closed in the month. The targets are where the second implementation puts them: a
+        model that puts them elsewhere disagrees with it on one side of the edge."""
+        targets = {int(row["category"]): row for row in read_seed("incident_targets")}
+        holidays = {row["holiday_date"] for row in read_seed("uk_bank_holidays")}
+        edges = [dt.datetime(2026, 10, 23, 0, 30), dt.datetime(2026, 10, 24, 23, 30), dt.datetime(2026, 10, 25, 0, 30),
+                 dt.datetime(2026, 10, 25, 1, 30), dt.datetime(2026, 8, 28, 16), dt.datetime(2026, 8, 31, 9)]
+        for i in range(count):
+            category = 3 + i % 3
+            raised = self.rng.choice(edges).replace(tzinfo=UTC) if i % 2 else self.moment(-35, 10)
+            target = targets[category]
+            responded, resolved = (
+                deadline(raised, target[f"{kind}_target"], target[f"{kind}_unit"], holidays)
+                + dt.timedelta(seconds=self.rng.choice([-1, 0, 1])) for kind in ("response", "resolution"))
+            closed = max(resolved, PERIOD_START) + dt.timedelta(seconds=self.rng.randrange(0, 10 * DAY))
+            self.incidents.append(dict(
+                incident_id=f"J{self.seed}-{i}", category=category, raised_at=iso(raised), responded_at=iso(responded),
+                resolved_at=iso(resolved), closed_at=None if self.rng.random() < 0.2 else iso(closed),
+                title=f"incident on its targets {i}", responsible_party="DCC"))
+
     def add_outages(self, count: int = 45) -> None:
         """Overlapping outages of random components and regions; a ninth of them
         around the clock change, every thirteenth still open."""
@@ -326,6 +350,7 @@ def write_random_landing(landing: Path, seed: int) -> Path:
     rows.installs()
     rows.devices_read()
     rows.hub_firmware()
+    rows.incidents_on_their_targets()
     write_landing(landing)
     write_csv(landing, "service_requests", rows.requests, name="random.csv")
     write_csv(landing, "service_responses", rows.responses, name="random.csv")

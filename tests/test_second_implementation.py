@@ -140,3 +140,6 @@ def test_incidents(month):
            "cpm5.pct_resolution_met", "cpm5.mean_resolution_h", "cpm5.median_resolution_h"}
     assert disagreements(month["published"], expected, ids) == []
     assert all(expected[("cpm5.closed", c)] > 0 for c in ("3", "4", "5"))
+    # targets met and missed by a second in each category
+    assert all(0 < expected[(f"cpm5.pct_{kind}_met", c)] < 100 for c in ("3", "4", "5")
+               for kind in ("response", "resolution"))
