@@ -1,5 +1,6 @@
 """`pmr sql`: one read-only query on the warehouse, for an analyst without a DuckDB
-shell (the lock case is in test_locking.py)."""
+shell (the lock case is in test_locking.py), and every query the docs and the report
+give an analyst runs on a published month."""
 
 from __future__ import annotations
 
@@ -225,3 +226,43 @@ def test_a_view_over_a_landing_file_moved_away_says_so(tmp_path, capsys):
     assert main(["sql", "--db", str(db), "select * from raw.alerts_parquet"]) == 1
     error = capsys.readouterr().err
     assert "No files found that match the pattern" in error and "put the landing folder back" in error
+
+
+def documented_queries() -> list[tuple[str, list[str]]]:
+    """Every query the docs and the code give an analyst to run, as (where, pmr sql's
+    arguments): the quoted SQL of each `pmr sql` command, each ```sql block without
+    Jinja and each inline `select ...` of README.md and docs/, and each `pmr sql`
+    command the report and pmr's messages print (in their Python source, quotes escaped)."""
+    import re
+
+    from pmr import PROJECT_DIR
+
+    found = []
+    for path in [PROJECT_DIR / "README.md", *sorted((PROJECT_DIR / "docs").rglob("*.md"))]:
+        text, where = path.read_text(), str(path.relative_to(PROJECT_DIR))
+        for options, sql in re.findall(r'pmr sql((?: --\w+)*) "((?:[^"\\]|\\.)*)"', text):
+            found.append((where, options.split() + [re.sub(r"\\(.)", r"\1", sql)]))  # the shell's unquoting
+        blocks = re.findall(r"```sql\n(.*?)```", text, re.S)
+        found += [(where, [sql]) for sql in blocks if not re.search(r"\{[{%#]", sql)]  # Jinja: a model, not a query
+        found += [(where, [sql]) for sql in re.findall(r"(?<![`\w])`(select [^`]+)`", text)]
+    for path in sorted([*(PROJECT_DIR / "reports").rglob("*.py"), *(PROJECT_DIR / "pmr").rglob("*.py")]):
+        for options, sql in re.findall(r'pmr sql((?: --\w+)*) \\"([^"\\{}]*)\\"', path.read_text()):
+            found.append((str(path.relative_to(PROJECT_DIR)), options.split() + [sql]))
+    return [(where, args) for where, args in found if "..." not in args[-1]]  # a placeholder, not a query
+
+
+def test_every_query_the_docs_and_the_report_give_runs_on_a_published_month(rsvp_month, capsys):
+    """A renamed table or column leaves no query of the docs or the report behind."""
+    queries = documented_queries()
+    refused = []
+    for where, args in queries:
+        code = main(["sql", "--db", str(rsvp_month["db"]), *args])
+        printed = capsys.readouterr()
+        if code != 0:
+            refused.append((where, args[-1], printed.err))
+    assert refused == []
+    # the README's, the metric pages', the landing contract's and the report's, inline and in blocks
+    assert {where for where, _ in queries} >= {
+        "README.md", "docs/metrics/requirement-2.md", "docs/landing-contract.md", "docs/metrics.md",
+        "docs/adding-a-metric.md", "reports/sections/outcomes.py", "pmr/ad_hoc.py"}
+    assert len(queries) >= 19
