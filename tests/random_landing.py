@@ -33,6 +33,8 @@ from tests.second_implementation import deadline
 
 UTC, UK = dt.timezone.utc, ZoneInfo("Europe/London")
 PERIOD_START = dt.datetime(2026, 9, 30, 23, tzinfo=UTC)
+PERIOD_END = dt.datetime(2026, 11, 1, tzinfo=UTC)
+REGIONS = ["North", "Central", "South"]
 DAY, WEEK = 86400, 7 * 86400
 COMPONENTS = ["dui_gateway", "dsp_core", "access_control", "rdi_gateway", "smki_repository", "smki_ra", "ssi_portal"]
 OUTCOMES = ["ok", "ok", "comms", "rejected", "none", "failure_alert", "ack_only"]
@@ -87,7 +89,7 @@ class RandomLanding:
         for k in range(histories):
             device = None if k % 11 == 0 else f"PD{k // 2}"  # two Users top up each device
             smets = "SMETS1" if k % 5 == 0 else "SMETS2"
-            region, device_type = self.rng.choice(["North", "Central", "South"]), self.rng.choice(["ESME", "GSME"])
+            region, device_type = self.rng.choice(REGIONS), self.rng.choice(["ESME", "GSME"])
             received = self.moment(-4, 36)
             for _ in range(self.rng.randrange(1, 9)):
                 received += dt.timedelta(seconds=self.rng.choice(
@@ -105,7 +107,7 @@ class RandomLanding:
             device = None if k % 17 == 0 else f"CD{k}"
             user = f"G{k % 4}"
             smets = "SMETS1" if k % 6 == 0 else "SMETS2"
-            region, device_type = self.rng.choice(["North", "Central", "South"]), self.rng.choice(["ESME", "GSME"])
+            region, device_type = self.rng.choice(REGIONS), self.rng.choice(["ESME", "GSME"])
             received = self.moment(-8, 31)
             self.add_request("6.23", received, device, user, self.rng.choice(OUTCOMES), device_type=device_type,
                              smets=smets, region=region)
@@ -187,7 +189,7 @@ class RandomLanding:
             self.add_request(
                 srv, received, f"SD{k}", f"S{k % 5}", self.rng.choice(OUTCOMES), delay=max(delay, 0.001),
                 variant=variant, execution=execution, device_type="CHF" if srv.startswith("8.14") else "ESME",
-                smets=smets, region=self.rng.choice(["North", "Central", "South"]))
+                smets=smets, region=self.rng.choice(REGIONS))
             self.requests[-1]["dsp_processing_ms"] = None if self.rng.random() < 0.2 else self.rng.randrange(1, 900)
 
     def alerts_and_test_messages(self, count: int = 120) -> None:
@@ -199,10 +201,10 @@ class RandomLanding:
             sent = None if suppressed else self.rng.choice([1, 59, 60, 60.001, 61, 3600, None])
             smets = "SMETS1" if self.rng.random() < 0.2 else "SMETS2"
             self.alerts.append(alert(f"A{self.seed}-{k}", self.rng.choice(["AD1", "8F35", "8F36", "N24", "8F72"]),
-                                     iso(raised), sent, region=self.rng.choice(["North", "Central", "South"]),
+                                     iso(raised), sent, region=self.rng.choice(REGIONS),
                                      smets=smets, suppressed=suppressed))
         for k in range(count):
-            self.test_messages.append(dict(csp_region=self.rng.choice(["North", "Central", "South"]),
+            self.test_messages.append(dict(csp_region=self.rng.choice(REGIONS),
                                            sent_at=iso(self.moment(-1, 32)),
                                            rtt_ms=None if self.rng.random() < 0.15 else self.rng.randrange(500, 9000)))
 
@@ -210,10 +212,9 @@ class RandomLanding:
         """A top-up chain opened in the month's last hour, failing every 23 h, whose
         ninth attempt succeeds exactly 7 days after the period ends, the first instant
         the chains' follow-up leaves out."""
-        period_end = PERIOD_START + dt.timedelta(days=31, hours=1)
         for k in range(8):
-            self.add_request("2.2", period_end + dt.timedelta(hours=23 * k - 1), "PD-edge", "U-edge", "comms")
-        self.add_request("2.2", period_end + dt.timedelta(days=7), "PD-edge", "U-edge", "ok")
+            self.add_request("2.2", PERIOD_END + dt.timedelta(hours=23 * k - 1), "PD-edge", "U-edge", "comms")
+        self.add_request("2.2", PERIOD_END + dt.timedelta(days=7), "PD-edge", "U-edge", "ok")
 
     def installs(self) -> None:
         """Installs (8.14.1, 8.1.1 to an ESME or GSME, and to a PPMID, which is none) and
@@ -237,7 +238,7 @@ class RandomLanding:
                                  self.rng.choice(OUTCOMES), delay=self.rng.choice([2, 30, 31]),
                                  variant=4 if srv == "8.1.1" and self.rng.random() < 0.1 else 1,
                                  device_type=device_type, smets=smets,
-                                 region=self.rng.choice(["North", "Central", "South"]))
+                                 region=self.rng.choice(REGIONS))
             day += dt.timedelta(days=1)
 
     def devices_read(self, devices: int = 40) -> None:
@@ -245,23 +246,21 @@ class RandomLanding:
         of them by another region, without a device id, or as rejected requests only."""
         for k in range(devices):
             device = None if k % 13 == 0 else f"ND{k}"
-            region, smets = self.rng.choice(["North", "Central", "South"]), "SMETS1" if k % 5 == 0 else "SMETS2"
+            region, smets = self.rng.choice(REGIONS), "SMETS1" if k % 5 == 0 else "SMETS2"
             for _ in range(self.rng.randrange(1, 5)):
                 self.add_request("4.6.1", self.moment(-3, 33), device, "B2",
                                  self.rng.choice(OUTCOMES + ["rejected", "comms"]), smets=smets,
-                                 region=self.rng.choice(["North", "Central", "South"]) if self.rng.random() < 0.15
-                                 else region)
+                                 region=self.rng.choice(REGIONS) if self.rng.random() < 0.15 else region)
 
     def hub_firmware(self, count: int = 90) -> None:
         """Communications Hub firmware events of every kind, a fifth of them on the edges
         of the month."""
-        period_end = PERIOD_START + dt.timedelta(days=31, hours=1)
-        edges = [PERIOD_START - dt.timedelta(seconds=1), PERIOD_START, period_end - dt.timedelta(seconds=1),
-                 period_end]
+        edges = [PERIOD_START - dt.timedelta(seconds=1), PERIOD_START, PERIOD_END - dt.timedelta(seconds=1),
+                 PERIOD_END]
         for k in range(count):
             event_at = self.rng.choice(edges) if k % 5 == 0 else self.moment(-2, 33)
             self.hub_events.append(dict(
-                ch_id=f"CH{k}", csp_region=self.rng.choice(["North", "Central", "South"]),
+                ch_id=f"CH{k}", csp_region=self.rng.choice(REGIONS),
                 firmware_version=self.rng.choice(["3.1", "3.2"]), event_at=iso(event_at),
                 event=self.rng.choice(["image_delivered", "delivery_failed", "activated", "activation_failed"])))
 
@@ -301,7 +300,7 @@ class RandomLanding:
                 outage_id=f"O{self.seed}-{i}", component=self.rng.choice(COMPONENTS), started_at=iso(started),
                 ended_at=None if i % 13 == 5 else iso(started + dt.timedelta(seconds=duration)),
                 planned="true" if self.rng.random() < 0.5 else "false",
-                csp_region=self.rng.choice([None, None, "North", "Central", "South"])))
+                csp_region=self.rng.choice([None, None] + REGIONS)))
 
     def add_incidents(self, count: int = 70) -> None:
         """Incidents of every category and Responsible Party; some delivered first

@@ -51,6 +51,11 @@ def read(landing: Path, source: str) -> list[dict]:
     return [row for path in sorted((landing / source).glob("*.csv")) for row in read_csv_rows(path)]
 
 
+def segment_of(row: dict) -> str:
+    """A request's or alert's segment: its CSP region, or SMETS1."""
+    return row["csp_region"] if row["smets"] == "SMETS2" else "SMETS1"
+
+
 def parameter(name: str) -> dt.timedelta:
     """A window of seeds/parameters.csv (in seconds, or in minutes for the planned cap)."""
     row = next(r for r in read_seed("parameters") if r["parameter"] == name)
@@ -82,7 +87,7 @@ class Requests:
                 outcome=outcome, rejected=outcome == "rejected",
                 success=outcome in ("success", "acknowledgement") and row["request_id"] not in named_failed,
                 named_failed=row["request_id"] in named_failed,
-                segment=row["csp_region"] if row["smets"] == "SMETS2" else "SMETS1"))
+                segment=segment_of(row)))
 
     def deliverable(self, srv: str) -> list[dict]:
         return [r for r in self.rows if r["srv"] == srv and not r["rejected"]]
@@ -92,19 +97,28 @@ def share(part, whole) -> float:
     return 100 * part / whole
 
 
-def prepayment(requests: Requests) -> dict:
+def by_segment_and_device_type(rows: list[dict], count_id: str, share_id: str, counts) -> dict:
+    """`count_id` (the rows) and `share_id` (the share of them `counts`) for each segment
+    and device type, and all types together, over `rows` (dicts with `segment` and
+    `device_type`); a request without a device type counts in all types only."""
     figures = {}
+    for segment in SEGMENTS:
+        of_segment = [r for r in rows if segment in ("All", r["segment"])]
+        for device_type in {r["device_type"] for r in rows if r["device_type"]} | {""}:
+            of_type = [r for r in of_segment if device_type in ("", r["device_type"])]
+            figures[key(count_id, segment, device_type)] = len(of_type)
+            if of_type:
+                figures[key(share_id, segment, device_type)] = share(sum(map(counts, of_type)), len(of_type))
+    return figures
+
+
+def prepayment(requests: Requests) -> dict:
     month = [r for r in requests.deliverable("2.2") if in_period(r["received"])]
+    figures = by_segment_and_device_type(month, "pp.requests", "pp.pct_success", lambda r: r["success"])
     for segment in SEGMENTS:
         rows = [r for r in month if segment in ("All", r["segment"])]
         figures[key("pp.successes", segment)] = sum(r["success"] for r in rows)
         figures[key("pp.failures", segment)] = sum(not r["success"] for r in rows)
-        for device_type in {r["device_type"] for r in rows} | {""}:
-            of_type = [r for r in rows if device_type in ("", r["device_type"])]
-            figures[key("pp.requests", segment, device_type)] = len(of_type)
-            if of_type:
-                figures[key("pp.pct_success", segment, device_type)] = share(sum(r["success"] for r in of_type),
-                                                                            len(of_type))
     for code, count in collections.Counter(r["code"] for r in month if not r["success"]).items():
         figures[key("pp.failure_reasons", code)] = count
     histories = collections.defaultdict(list)
@@ -159,16 +173,9 @@ def change_of_supplier(requests: Requests) -> dict:
         if in_period(r["received"]):
             later = successes[(r["user_id"], r["device_id"])] if r["device_id"] else []
             corrected = any(r["received"] < t <= r["received"] + window for t in later)
-            verdicts.append((r, r["success"] or corrected))
-    figures = {}
-    for segment in SEGMENTS:
-        rows = [(r, ok) for r, ok in verdicts if segment in ("All", r["segment"])]
-        for device_type in {r["device_type"] for r, _ in rows} | {""}:
-            of_type = [ok for r, ok in rows if device_type in ("", r["device_type"])]
-            figures[key("cos.requests", segment, device_type)] = len(of_type)
-            if of_type:
-                figures[key("cos.pct_success", segment, device_type)] = share(sum(of_type), len(of_type))
-    for code, count in collections.Counter(r["code"] for r, ok in verdicts if not ok).items():
+            verdicts.append(dict(r, ok=r["success"] or corrected))
+    figures = by_segment_and_device_type(verdicts, "cos.requests", "cos.pct_success", lambda r: r["ok"])
+    for code, count in collections.Counter(r["code"] for r in verdicts if not r["ok"]).items():
         figures[key("cos.failures", code)] = count
     return figures
 

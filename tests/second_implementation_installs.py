@@ -8,7 +8,8 @@ import collections
 import datetime as dt
 from pathlib import Path
 
-from tests.second_implementation import SEGMENTS, Requests, in_period, key, moment, read, share
+from tests.second_implementation import (SEGMENTS, Requests, by_segment_and_device_type, in_period, key, moment,
+                                         read)
 from tests.second_implementation_rsvp import in_process, october_days, process_srvs, timing, uk_day
 
 INSTALLED_TYPES = {"8.14.1": {"CHF"}, "8.1.1": {"ESME", "GSME"}}  # metrics.md §4, IC1
@@ -28,16 +29,9 @@ def install_trt(requests: Requests) -> dict:
     """ic.pct_trt_missed and its population ic.requests, by segment and device type."""
     srvs = process_srvs()["install_commission"]
     rows = [r for r in requests.rows if in_period(r["received"]) and not r["rejected"] and in_process(r, srvs)]
-    figures = {}
-    for segment in SEGMENTS:
-        of_segment = [r for r in rows if segment in segments_of(r)]
-        for device_type in {r["device_type"] for r in rows if r["device_type"]} | {""}:
-            of_type = [r for r in of_segment if device_type in ("", r["device_type"])]
-            figures[key("ic.requests", segment, device_type)] = len(of_type)
-            if of_type:
-                within = sum(timing(r, requests.catalogue)[1] for r in of_type)
-                figures[key("ic.pct_trt_missed", segment, device_type)] = 100 - share(within, len(of_type))
-    return figures
+    # 100 - % within TRT, as the share that missed it
+    return by_segment_and_device_type(rows, "ic.requests", "ic.pct_trt_missed",
+                                      lambda r: not timing(r, requests.catalogue)[1])
 
 
 def installs(requests: Requests, landing: Path) -> dict:

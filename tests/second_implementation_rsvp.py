@@ -10,7 +10,7 @@ import statistics
 from pathlib import Path
 
 from tests.helpers import read_seed
-from tests.second_implementation import UK, Requests, in_period, key, moment, parameter, read, share
+from tests.second_implementation import UK, Requests, in_period, key, moment, parameter, read, segment_of, share
 
 SMETS2_SEGMENTS = ["North", "Central", "South"]
 
@@ -86,8 +86,7 @@ def rsvp(requests: Requests, landing: Path) -> dict:
             rtt = None if sent is None else (sent - received).total_seconds()
             measure = dict(rejected=False, rtt=rtt, within=rtt is not None and rtt <= alert_target,
                            failed=rtt is None, dsp_s=None)
-            own_segment = a["csp_region"] if a["smets"] == "SMETS2" else "SMETS1"
-            for segment in (own_segment, "All"):
+            for segment in (segment_of(a), "All"):
                 for day in ("", uk_day(received)):
                     rows["alerts_management", segment, day].append(measure)
     probes = collections.defaultdict(list)  # (region, day or "") -> round trips in s
@@ -119,7 +118,7 @@ def alerts(landing: Path) -> dict:
     counted, suppressed = [], collections.Counter()
     for a in read(landing, "alerts"):
         received, sent = moment(a["received_at"]), moment(a["delivered_at"])
-        segment = a["csp_region"] if a["smets"] == "SMETS2" else "SMETS1"
+        segment = segment_of(a)
         if a["suppressed"] == "false" and in_period(received):
             counted.append((segment, a["alert_code"], sent is not None and (sent - received).total_seconds() <= target))
         elif in_period(received):
