@@ -196,3 +196,43 @@ def test_a_published_report_whose_run_log_cannot_be_read_is_replaced_with_a_warn
     assert said == [f"warning: 2026-10's published report has no readable run log ({out / '2026-10' / 'run-log.json'}: "
                     "missing, or cut short): this report cannot name the version it replaces, and Requirement 4 is "
                     "judged on this publication and later ones"]
+
+
+def test_a_report_rendered_across_midnight_states_the_day_it_is_published(rsvp_month, tmp_path, monkeypatch):
+    """Rendering takes seconds, minutes at scale. October's report, begun at 23:59:59 on
+    its deadline day (Friday 13 November, GMT) and rendered by 00:00:02 on the 14th, is
+    published on the 14th: it is rendered again and says late, not on time. One rendered
+    within a day is rendered once."""
+    import shutil
+
+    from pmr import pipeline, publish
+    from pmr.run_log import RunLog
+
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(rsvp_month["db"], db)
+
+    def publish_with(clock, out):
+        clock = iter(clock)
+        monkeypatch.setattr(pipeline, "publication_clock", lambda: next(clock))
+        log, said = RunLog(month="2026-10", landing="landing", warehouse=str(db)), []
+        link = pipeline.publish_step(log, publish.new_run_folder(out, "2026-10"), out, "2026-10", [], db, said.append)
+        return log, said, (link / "pmr.html").read_text().split("</header>")[0], list(clock)
+
+    utc = dt.timezone.utc
+    log, said, header, unread = publish_with([dt.datetime(2026, 11, 13, 23, 59, 59, tzinfo=utc),
+                                              dt.datetime(2026, 11, 14, 0, 0, 2, tzinfo=utc),
+                                              dt.datetime(2026, 11, 14, 0, 0, 4, tzinfo=utc)], tmp_path / "late")
+    assert (log.timeliness["published_uk_date"], log.timeliness["on_time"]) == ("2026-11-14", False)
+    assert log.timeliness["published_at"] == "2026-11-14T00:00:02+00:00"
+    assert "render: the UK day changed while writing the report: writing it again, dated 2026-11-14" in said
+    assert ('<dt>Published</dt><dd>2026-11-14 00:00 GMT — 10 Working Days after the period: '
+            '<span class="late">late</span>') in header
+    assert unread == []
+
+    log, said, header, unread = publish_with([dt.datetime(2026, 11, 13, 23, 59, 50, tzinfo=utc),
+                                              dt.datetime(2026, 11, 13, 23, 59, 58, tzinfo=utc),
+                                              dt.datetime(2026, 11, 14, 0, 0, 4, tzinfo=utc)], tmp_path / "on-time")
+    assert (log.timeliness["published_uk_date"], log.timeliness["on_time"]) == ("2026-11-13", True)
+    assert '<dt>Published</dt><dd>2026-11-13 23:59 GMT' in header and '<span class="ontime">on time</span>' in header
+    assert not any("changed while" in message for message in said)
+    assert len(unread) == 1  # the clock was read before and after one rendering
