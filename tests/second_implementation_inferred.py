@@ -7,8 +7,8 @@ as docs/metrics/requirement-3-5.md gives them, not from the models: plain Python
 numpy, with its own UK days (zoneinfo), medians (statistics.median) and spells. It
 starts from the accepted requests and outages (stg_service_requests, stg_outages): the
 staging tests account for those rows; what is checked here is what the detector makes
-of them. Each function returns plain dicts keyed as the warehouse's rows are keyed, so
-a test compares the two row by row.
+of them. `inferred_outages` and `as_built` give the same shapes, so a test compares
+the two row by row.
 """
 
 from __future__ import annotations
@@ -184,3 +184,26 @@ def inferred_outages(con, month: str) -> tuple[dict, list[dict], dict]:
         spell["recorded_outage_ids"] = recorded_outages(con, spell, uk_midnight(after))
     counts = collections.Counter(s["segment"] for s in found)
     return by_bucket, found, {segment: counts.get(segment, 0) for segment in SEGMENTS + ["All"]}
+
+
+def as_built(con) -> tuple[dict, list[dict], dict]:
+    """inferred_outages' three results as the warehouse has them (int_request_volume_flagged,
+    pmr_inferred_outages, metric_inferred_outages)."""
+    by_bucket = {
+        (segment, start.replace(tzinfo=UTC)): tuple(rest)
+        for segment, start, *rest in con.execute(
+            "select segment, bucket_start_utc, observed_requests, expected_requests, buckets_observed, is_low "
+            "from intermediate.int_request_volume_flagged"
+        ).fetchall()
+    }
+    found = [
+        {"segment": segment, "start": start.replace(tzinfo=UTC), "end": end.replace(tzinfo=UTC), "buckets": buckets,
+         "low_buckets": low, "observed": observed, "expected": expected, "evidence": evidence,
+         "recorded_outage_ids": ids.split(", ") if ids else []}
+        for segment, start, end, buckets, low, observed, expected, evidence, ids in con.execute(
+            "select segment, spell_start_utc, spell_end_utc, buckets, low_buckets, observed_requests, "
+            "expected_requests, evidence, recorded_outage_ids from marts.pmr_inferred_outages"
+        ).fetchall()
+    ]
+    counts = dict(con.execute("select segment, value from metrics.metric_inferred_outages").fetchall())
+    return by_bucket, found, counts

@@ -1,9 +1,9 @@
 """The published figures of a random landing against a second implementation.
 
 tests/random_landing.py throws hundreds of rows on the edges of the definitions
-together (seed below); tests/second_implementation.py, second_implementation_rsvp.py and
-second_implementation_installs.py work their figures out again in plain Python from
-metrics.md and the decision log.
+together (seed below); tests/second_implementation.py, second_implementation_rsvp.py,
+second_implementation_installs.py and second_implementation_inferred.py work their
+figures out again in plain Python from metrics.md and the decision log.
 Every figure of the families below must agree with them, to the last bits of a double.
 The hand-made tests pin one case per row; this one finds the cases that only go wrong
 together.
@@ -16,6 +16,7 @@ import datetime as dt
 import pytest
 
 from tests import second_implementation as second
+from tests import second_implementation_inferred as second_inferred
 from tests import second_implementation_installs as second_installs
 from tests import second_implementation_rsvp as second_rsvp
 from tests.helpers import read_csv_rows
@@ -38,7 +39,7 @@ def month(tmp_path_factory):
         link = pipeline.run_month(MONTH, landing, root / "out", db=root / "w.duckdb", allow_missing_days=True)
     published = {second.figure_key(row): float(row["value"]) if row["value"] else None
                  for row in read_csv_rows(link / "metrics.csv")}
-    return {"landing": landing, "published": published, "requests": second.Requests(landing)}
+    return {"landing": landing, "published": published, "requests": second.Requests(landing), "db": root / "w.duckdb"}
 
 
 def disagreements(published: dict, expected: dict, metric_ids: set[str], counts: set[str] = frozenset()) -> list:
@@ -143,3 +144,19 @@ def test_incidents(month):
     # targets met and missed by a second in each category
     assert all(0 < expected[(f"cpm5.pct_{kind}_met", c)] < 100 for c in ("3", "4", "5")
                for kind in ("response", "resolution"))
+
+
+def test_inferred_outages_on_sparse_traffic(month):
+    # A few requests a day: most buckets expect none, none is low and no spell is found;
+    # the buckets still run from the first request to the last, the clock change included
+    import duckdb
+
+    con = duckdb.connect(str(month["db"]), read_only=True)
+    try:
+        buckets, spells, counts = second_inferred.inferred_outages(con, MONTH)
+        built_buckets, built_spells, published = second_inferred.as_built(con)
+    finally:
+        con.close()
+    assert built_buckets == buckets and len(buckets) == 5 * (31 * 144 + 6)
+    assert not any(low for *_, low in buckets.values())
+    assert built_spells == spells == [] and published == counts == dict.fromkeys(second.SEGMENTS, 0)
