@@ -88,7 +88,7 @@ def buckets(con, month: str) -> list[Bucket]:
             if first_bucket <= at.timestamp() <= last_bucket:
                 local = at.astimezone(UK)
                 slot = int((at - start) / BUCKET)
-                clock_slot = (local.hour * 60 + local.minute) // 10
+                clock_slot = int(dt.timedelta(hours=local.hour, minutes=local.minute) / BUCKET)
                 per_segment = {s: counts.get((s, int(at.timestamp())), 0) for s in SEGMENTS}
                 for name, requests in [*per_segment.items(), ("All", sum(per_segment.values()))]:
                     found.append(Bucket(name, at, day, working_day(day, holidays), slot, clock_slot, requests))
