@@ -25,13 +25,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from tests.helpers import read_seed, write_csv
 from tests.rsvp_landing import alert, at, request, response, write_landing
-from tests.second_implementation import deadline
+from tests.second_implementation import UK, UTC, bank_holidays, deadline
 
-UTC, UK = dt.timezone.utc, ZoneInfo("Europe/London")
 PERIOD_START = dt.datetime(2026, 9, 30, 23, tzinfo=UTC)
 PERIOD_END = dt.datetime(2026, 11, 1, tzinfo=UTC)
 REGIONS = ["North", "Central", "South"]
@@ -271,7 +269,7 @@ class RandomLanding:
         closed in the month. The targets are where the second implementation puts them: a
         model that puts them elsewhere disagrees with it on one side of the edge."""
         targets = {int(row["category"]): row for row in read_seed("incident_targets")}
-        holidays = {row["holiday_date"] for row in read_seed("uk_bank_holidays")}
+        holidays = bank_holidays()
         edges = [dt.datetime(2026, 10, 23, 0, 30), dt.datetime(2026, 10, 24, 23, 30), dt.datetime(2026, 10, 25, 0, 30),
                  dt.datetime(2026, 10, 25, 1, 30), dt.datetime(2026, 8, 28, 16), dt.datetime(2026, 8, 31, 9)]
         for i in range(count):

@@ -280,13 +280,22 @@ def availability(landing: Path) -> dict:
     return figures
 
 
+def bank_holidays() -> set[str]:
+    """The bank holidays' dates (YYYY-MM-DD), from the seed the models read."""
+    return {row["holiday_date"] for row in read_seed("uk_bank_holidays")}
+
+
+def is_working_day(day: dt.date, holidays: set[str]) -> bool:
+    return day.weekday() < 5 and day.isoformat() not in holidays
+
+
 def working_days_after(t: dt.datetime, n: int, holidays: set[str]) -> dt.datetime:
     """Step forward n Working Days from t's UK date, at t's UK time of day."""
     local = t.astimezone(UK)
     day = local.date()
     while n:
         day += dt.timedelta(days=1)
-        n -= day.weekday() < 5 and day.isoformat() not in holidays
+        n -= is_working_day(day, holidays)
     return dt.datetime.combine(day, local.time(), tzinfo=UK).astimezone(UTC)
 
 
@@ -306,7 +315,7 @@ def incidents(landing: Path) -> dict:
     rows = [dict(row, category=int(row["category"]), raised=moment(row["raised_at"]),
                  responded=moment(row["responded_at"]), resolved=moment(row["resolved_at"]),
                  closed=moment(row["closed_at"])) for _, row in latest.values()]
-    holidays = {row["holiday_date"] for row in read_seed("uk_bank_holidays")}
+    holidays = bank_holidays()
     targets = {int(row["category"]): row for row in read_seed("incident_targets")}
     figures = {}
     for category in range(1, 6):

@@ -18,21 +18,18 @@ import datetime as dt
 import math
 import statistics
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from tests.helpers import read_seed
+from tests.second_implementation import UK, UTC, bank_holidays, is_working_day
 
-UTC, UK = dt.timezone.utc, ZoneInfo("Europe/London")
 BUCKET = dt.timedelta(minutes=10)
 LOOKBACK_DAYS = 28
 MIN_DAYS_OBSERVED = 3
 MAX_BUCKET_RATIO, MAX_BUCKET_Z = 0.5, -2.5
 MAX_GAP_BUCKETS = 1
 MAX_SPELL_RATIO, MIN_SPELL_EVIDENCE = 0.5, 10.0
-REGIONS = ["North", "Central", "South"]
-SEGMENTS = REGIONS + ["SMETS1"]
+SEGMENTS = ["North", "Central", "South", "SMETS1"]  # All is their total
 
 
 @dataclass(frozen=True)
@@ -48,10 +45,6 @@ class Bucket:
 
 def uk_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), UK).astimezone(UTC)
-
-
-def working_day(day: dt.date, holidays: set[str]) -> bool:
-    return day.weekday() < 5 and day.isoformat() not in holidays
 
 
 def period_days(month: str) -> tuple[dt.date, dt.date]:
@@ -78,7 +71,7 @@ def buckets(con, month: str) -> list[Bucket]:
     counts = collections.Counter(zip(segment[keep].tolist(), (seconds[keep] // width * width).tolist()))
     starts = [s for _, s in counts]
     first_bucket, last_bucket = min(starts), max(starts)
-    holidays = {row["holiday_date"] for row in read_seed("uk_bank_holidays")}
+    holidays = bank_holidays()
     found = []
     day = window_first
     while day < after:
@@ -91,7 +84,7 @@ def buckets(con, month: str) -> list[Bucket]:
                 clock_slot = int(dt.timedelta(hours=local.hour, minutes=local.minute) / BUCKET)
                 per_segment = {s: counts.get((s, int(at.timestamp())), 0) for s in SEGMENTS}
                 for name, requests in [*per_segment.items(), ("All", sum(per_segment.values()))]:
-                    found.append(Bucket(name, at, day, working_day(day, holidays), slot, clock_slot, requests))
+                    found.append(Bucket(name, at, day, is_working_day(day, holidays), slot, clock_slot, requests))
             at += BUCKET
         day += dt.timedelta(days=1)
     return found
