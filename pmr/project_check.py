@@ -3,8 +3,9 @@ edit: the metric declarations against their contract, the metric docs, portable 
 dbt building the whole project on an empty warehouse (every model compiled and run
 with no rows, so a column a model reads that is not there fails in seconds), first as a
 full build and then, for the models whose SQL an incremental build changes, as an
-incremental one (their other branch), and the tests of the reference tables (seeds),
-which load in full."""
+incremental one (their other branch), every model's plan for SQL whose result depends on
+the order rows arrive in (pmr.order_dependence), and the tests of the reference tables
+(seeds), which load in full."""
 
 from __future__ import annotations
 
@@ -65,6 +66,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not result.ok:
             print(_why_not_built(result), file=sys.stderr)
             return 1
+        order_dependent = order_dependence_problems(db)
         result = empty_incremental_build(db)
         if not result.ok and not _only_tests_failed(result):
             print(_why_not_built(result, INCREMENTAL_BUILD), file=sys.stderr)
@@ -83,7 +85,35 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("error: the reference tables (seeds/) fail their tests:\n  " + "\n  ".join(seeds_broken), file=sys.stderr)
     else:
         print("reference tables: every test of seeds/ passes (keys, codes, levels, the follow-up and response windows)")
-    return 1 if not_portable or not_documented or seeds_broken else 0
+    return 1 if not_portable or not_documented or seeds_broken or order_dependent else 0
+
+
+def order_dependence_problems(db: Path) -> list[str]:
+    """The aggregates and LIMITs of the models that empty_build made in `db` whose result
+    depends on the order rows arrive in (pmr.order_dependence), read from that build's
+    manifest before the incremental build rewrites it; printed, and returned. A model
+    whose plan DuckDB cannot serialize is named as not checked, which fails nothing."""
+    import json
+
+    from pmr.dbt_runner import target_path_for
+    from pmr.order_dependence import model_problems
+    from pmr.warehouse import connect
+
+    manifest = json.loads((target_path_for(db) / "manifest.json").read_text())
+    with connect(db, read_only=True) as con:
+        problems, unread = model_problems(con, manifest)
+    if problems:
+        print("error: SQL whose result depends on the order the rows arrive in, which changes from one build to the "
+              "next (DuckDB's threads), so a re-run of the same month would publish other figures "
+              "(docs/adding-a-metric.md, \"Means and sums of fractional numbers\"):\n  " + "\n  ".join(problems),
+              file=sys.stderr)
+    else:
+        print("order of rows: no model depends on the order the rows arrive in (no sum or mean of doubles; no "
+              "first value, list or LIMIT without an ORDER BY)")
+    if unread:
+        print("not checked for the order of rows (DuckDB cannot serialize their plans):\n  "
+              + "\n  ".join(unread))
+    return problems
 
 
 SHOWN_FAULTY_ROWS = 5

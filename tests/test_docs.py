@@ -135,3 +135,5 @@ def test_the_worked_example_of_adding_a_metric_passes_pmr_check(tmp_path):
     assert f"{models} metric models declare {ids} metric ids, none breaks the contract" in checked.stdout
     assert "SQL rules: no model reads the clock or chance, takes a UTC timestamp's day" in checked.stdout
     assert "every model builds on an empty warehouse" in checked.stdout
+    assert "order of rows: no model depends on the order the rows arrive in" in checked.stdout
+    assert "not checked for the order of rows" not in checked.stdout  # every model's plan was read

@@ -49,7 +49,10 @@ def test_pmr_check_names_a_broken_declaration_and_a_missing_ref(tmp_path):
             "macro") in duckdb_only.stderr
 
 
-def test_pmr_check_finds_a_misspelt_column_and_a_metric_model_without_the_contracts_columns(tmp_path):
+def test_pmr_check_finds_a_misspelt_column_a_mean_of_doubles_and_a_metric_model_without_the_contracts_columns(
+        tmp_path):
+    """The mean of rtt_s (seconds, a double) adds in the order DuckDB's threads finish:
+    a re-run of the month at scale can publish other last digits (pmr.order_dependence)."""
     from tests.helpers import run_project_copy
 
     project = project_with(tmp_path, new_metric(), sql=(
@@ -61,10 +64,16 @@ def test_pmr_check_finds_a_misspelt_column_and_a_metric_model_without_the_contra
     assert "metric_zz_new: " in misspelt.stderr and 'Referenced column "recieved_at" not found' in misspelt.stderr
     # DuckDB's LINE is of the compiled SQL, after metric_rows expanded: not the line of the file
     assert "(a LINE number counts the lines of the model as dbt compiled it" in misspelt.stderr
-    # builds, but is no metric model: found before pmr run's build
-    (project / "models" / "metrics" / "metric_zz_new.sql").write_text("select 1.0 as value")
+    # builds, but is no metric model (found before pmr run's build), and its figure is a mean of doubles
+    (project / "models" / "metrics" / "metric_zz_new.sql").write_text(
+        "select avg(rtt_s) as value from {{ ref('fct_service_requests') }}")
     columns = run_project_copy(project, "check")
     assert columns.returncode == 1
+    assert ("error: SQL whose result depends on the order the rows arrive in, which changes from one build to the "
+            "next (DuckDB's threads), so a re-run of the same month would publish other figures (docs/adding-a-metric"
+            ".md, \"Means and sums of fractional numbers\"):\n  models/metrics/metric_zz_new.sql: avg over DOUBLE "
+            "(instead: {{ sum_exact(...) }} or {{ mean_exact(...) }}, which add whole units as integers)\n"
+            ) in columns.stderr
     assert ("a metric definition breaks the contract of docs/adding-a-metric.md: metric model metric_zz_new lacks "
             "column(s): metric_id, period, day, business_process, segment") in columns.stderr
 

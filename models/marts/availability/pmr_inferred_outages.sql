@@ -79,7 +79,7 @@ spells as (
         spell_bounds.low_buckets,
         count(*) as buckets,
         sum(flagged.observed_requests) as observed_requests,
-        sum(flagged.expected_requests) as expected_requests
+        {{ sum_exact('flagged.expected_requests') }} as expected_requests
     from spell_bounds
     inner join flagged
         on spell_bounds.segment = flagged.segment
