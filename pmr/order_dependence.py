@@ -148,11 +148,13 @@ def _problem(expression: dict) -> str | None:
 
 def model_problems(con: duckdb.DuckDBPyConnection, manifest: dict) -> tuple[list[str], list[str]]:
     """(problems, unread) for every model of a dbt `manifest` whose compiled SQL binds on
-    `con` (a warehouse the manifest's build made): each problem as "path: aggregate",
-    and the models whose plan DuckDB could not serialize, which were not checked."""
+    `con` (a warehouse the manifest's build made): each problem as "path: what", and the
+    models whose plan DuckDB could not serialize, which were not checked."""
+    models = [node for node in manifest["nodes"].values() if node["resource_type"] == "model"]
+    _stand_in_for_scratch_tables(con, models)
     problems, unread = [], []
-    for node in sorted(manifest["nodes"].values(), key=lambda n: n["original_file_path"]):
-        if node["resource_type"] != "model" or not node.get("compiled_code"):
+    for node in sorted(models, key=lambda n: n["original_file_path"]):
+        if not node.get("compiled_code"):
             continue
         try:
             found = order_dependent_steps(con, node["compiled_code"])
@@ -161,3 +163,28 @@ def model_problems(con: duckdb.DuckDBPyConnection, manifest: dict) -> tuple[list
             continue
         problems += [f"{node['original_file_path']}: {problem}" for problem in found]
     return problems, unread
+
+
+def _stand_in_for_scratch_tables(con: duckdb.DuckDBPyConnection, models: list[dict]) -> None:
+    """The tables of one build only (macro scratch_database: an in-memory database that
+    dbt attaches, gone when it exits), made again on `con`, empty, from their compiled
+    SQL, so that the models reading them bind: the incremental branches do."""
+    scratch = [node for node in models if node["database"] == "scratch" and node.get("compiled_code")]
+    if not scratch:
+        return
+    if "scratch" not in {row[0] for row in con.execute("select database_name from duckdb_databases()").fetchall()}:
+        con.execute("attach ':memory:' as scratch")
+    pending = sorted(scratch, key=lambda n: n["name"])
+    while pending:  # each after the scratch tables it reads
+        made = []
+        for node in pending:
+            try:
+                con.execute(f'create schema if not exists scratch."{node["schema"]}"')
+                con.execute(f'create or replace table scratch."{node["schema"]}"."{node["name"]}" as '
+                            f'select * from ({node["compiled_code"]}) limit 0')
+                made.append(node)
+            except duckdb.Error:
+                continue
+        if not made:
+            return  # the models that read what is left are reported as not checked
+        pending = [node for node in pending if node not in made]

@@ -3,9 +3,9 @@ edit: the metric declarations against their contract, the metric docs, portable 
 dbt building the whole project on an empty warehouse (every model compiled and run
 with no rows, so a column a model reads that is not there fails in seconds), first as a
 full build and then, for the models whose SQL an incremental build changes, as an
-incremental one (their other branch), every model's plan for SQL whose result depends on
-the order rows arrive in (pmr.order_dependence), and the tests of the reference tables
-(seeds), which load in full."""
+incremental one (their other branch), every model's plan in either build for SQL whose
+result depends on the order rows arrive in (pmr.order_dependence), and the tests of the
+reference tables (seeds), which load in full."""
 
 from __future__ import annotations
 
@@ -66,11 +66,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not result.ok:
             print(_why_not_built(result), file=sys.stderr)
             return 1
-        order_dependent = order_dependence_problems(db)
+        order_dependent, unread = order_dependence_findings(db)
         result = empty_incremental_build(db)
         if not result.ok and not _only_tests_failed(result):
             print(_why_not_built(result, INCREMENTAL_BUILD), file=sys.stderr)
             return 1
+        incremental, incremental_unread = order_dependence_findings(db)  # the incremental branches' SQL
+        order_dependent += [problem for problem in incremental if problem not in order_dependent]
+        unread += [model for model in incremental_unread if model not in unread]
+        report_order_dependence(order_dependent, unread)
         try:
             with connect(db, read_only=True) as con:
                 check_metric_columns(con, metric_models(target_path_for(db) / "manifest.json"))
@@ -88,11 +92,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if not_portable or not_documented or seeds_broken or order_dependent else 0
 
 
-def order_dependence_problems(db: Path) -> list[str]:
-    """The aggregates and LIMITs of the models that empty_build made in `db` whose result
-    depends on the order rows arrive in (pmr.order_dependence), read from that build's
-    manifest before the incremental build rewrites it; printed, and returned. A model
-    whose plan DuckDB cannot serialize is named as not checked, which fails nothing."""
+def order_dependence_findings(db: Path) -> tuple[list[str], list[str]]:
+    """(problems, unread) of pmr.order_dependence for the models the last dbt build of
+    `db` compiled (its manifest): each problem as "path: what", and the models whose
+    plan DuckDB could not bind or serialize. Read after the full build and again after
+    the incremental one, whose manifest holds the incremental branches' SQL."""
     import json
 
     from pmr.dbt_runner import target_path_for
@@ -100,8 +104,13 @@ def order_dependence_problems(db: Path) -> list[str]:
     from pmr.warehouse import connect
 
     manifest = json.loads((target_path_for(db) / "manifest.json").read_text())
-    with connect(db, read_only=True) as con:
-        problems, unread = model_problems(con, manifest)
+    with connect(db) as con:  # not read-only: the stand-ins for the scratch tables go in memory
+        return model_problems(con, manifest)
+
+
+def report_order_dependence(problems: list[str], unread: list[str]) -> None:
+    """Print order_dependence_findings: the problems as an error; a model not checked, which
+    fails nothing, on a line of its own."""
     if problems:
         print("error: SQL whose result depends on the order the rows arrive in, which changes from one build to the "
               "next (DuckDB's threads), so a re-run of the same month would publish other figures "
@@ -111,9 +120,7 @@ def order_dependence_problems(db: Path) -> list[str]:
         print("order of rows: no model depends on the order the rows arrive in (no sum or mean of doubles; no "
               "first value, list or LIMIT without an ORDER BY)")
     if unread:
-        print("not checked for the order of rows (DuckDB cannot serialize their plans):\n  "
-              + "\n  ".join(unread))
-    return problems
+        print("not checked for the order of rows (DuckDB could not bind or serialize their plans):\n  " + "\n  ".join(unread))
 
 
 SHOWN_FAULTY_ROWS = 5
