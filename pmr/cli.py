@@ -268,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
         "empty warehouse (refs, sources, macros, Jinja, YAML, every column a model reads, and the columns of a "
         "metric model), in a full build and then in an incremental one (docs/incremental-builds.md), that no "
         "model's result depends on the order rows arrive in (a sum or mean of doubles, a first value, list or "
-        "LIMIT without an ORDER BY; pmr/order_dependence.py), then the "
+        "LIMIT without an ORDER BY, an arg_min whose key can tie; pmr/order_dependence.py), then the "
         "tests of the reference tables of seeds/ with the rows at fault (a key twice, a level or a TRT that breaks "
         "its rule). Exit code 1 names the problem. Takes 20-35 seconds, the first check of a checkout the "
         "slowest (later ones start from the last one's parse of the project); "

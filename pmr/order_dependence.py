@@ -5,12 +5,12 @@ DuckDB aggregates in parallel and writes tables in parallel, so rows reach an ag
 in an order that changes from one build of the same month to the next. A sum or mean
 of doubles then changes in its last digits (two builds at scale 0.02 once gave
 13757.831254554769 and 13757.831254554716 for one mean, decision log), and a first
-value, a list or a LIMIT without an ORDER BY picks other rows: metrics.csv would no
-longer be byte-identical on a re-run (README). The SQL text cannot tell `sum(rtt_s)`
-from `sum(requests)`; DuckDB's serialized plan (`json_serialize_plan`) gives each
-aggregate's function and argument types. A window with an ORDER BY takes its rows in
-that order, so only a window without one is named (an ORDER BY with ties leaves the
-ties' order to the threads: order on a key)."""
+value, a list or a LIMIT without an ORDER BY, or an arg_min whose key can tie, picks
+other rows: metrics.csv would no longer be byte-identical on a re-run (README). The SQL
+text cannot tell `sum(rtt_s)` from `sum(requests)`; DuckDB's serialized plan
+(`json_serialize_plan`) gives each aggregate's function and argument types. A window
+with an ORDER BY takes its rows in that order, so only a window without one is named
+(an ORDER BY with ties leaves the ties' order to the threads: order on a key)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ FLOAT_TYPES = frozenset({"DOUBLE", "FLOAT"})
 ARRIVAL_ORDER_PICKERS = frozenset({
     "first", "last", "any_value", "arbitrary", "string_agg", "group_concat", "listagg", "list", "array_agg",
 })
+# The value on the row where a key is smallest or largest: of rows tied on the key, whichever came first
+VALUE_AT_EXTREME = frozenset({"arg_min", "arg_max", "argmin", "argmax", "min_by", "max_by"})
 # Whatever the types and orders: sketches merged in arrival order, or a random sample
 ALWAYS_ORDER_DEPENDENT = frozenset({"approx_quantile", "reservoir_quantile"})
 # Window functions that number or pick rows by the window's order, arbitrary without one
@@ -43,6 +45,7 @@ INSTEAD = {
     "sketch": "an exact aggregate ({{ median_exact(...) }}, quantile_cont)",
     "window": "an ORDER BY on a key in the window",
     "limit": "an ORDER BY on a key before it, or an aggregate",
+    "extreme": "a key that ends with the value itself, as {{ value_at_min(value, [key, value]) }} has",
 }
 
 
@@ -143,7 +146,31 @@ def _problem(expression: dict) -> str | None:
         return f"{name} over {types}{over} (instead: {INSTEAD['float']})"
     if name in ARRIVAL_ORDER_PICKERS:
         return f"{name} without an ORDER BY{over} (instead: {INSTEAD['picker']})"
+    if name in VALUE_AT_EXTREME and not _key_holds_value(expression.get("children") or []):
+        return f"{name}(value, key) with a key that can tie: of tied rows, whichever comes first (instead: " \
+               f"{INSTEAD['extreme']})"
     return None
+
+
+def _key_holds_value(arguments: list) -> bool:
+    """arg_min(value, key) and the like give one value for rows tied on the key when the
+    key is the value, or a struct_pack or row of which the value is one field."""
+    if len(arguments) < 2:
+        return False
+    value, key = _shape(arguments[0]), arguments[1]
+    fields = (key.get("children") or []) if _name(key) in ("struct_pack", "row") else [key]
+    return any(_shape(field) == value for field in fields)
+
+
+def _shape(expression):
+    """An expression without what tells two copies of it apart (where it stands in the
+    SQL text, its alias)."""
+    if isinstance(expression, dict):
+        return {k: _shape(v) for k, v in expression.items() if k not in ("query_location", "query_location_length",
+                                                                           "alias")}
+    if isinstance(expression, list):
+        return [_shape(v) for v in expression]
+    return expression
 
 
 def model_problems(con: duckdb.DuckDBPyConnection, manifest: dict) -> tuple[list[str], list[str]]:

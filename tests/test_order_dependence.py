@@ -46,6 +46,13 @@ def con():
      ["LIMIT or OFFSET without an ORDER BY (instead: an ORDER BY on a key before it, or an aggregate)"]),
     ("select approx_quantile(requests, 0.5) from r",
      ["approx_quantile (instead: an exact aggregate ({{ median_exact(...) }}, quantile_cont))"]),
+    # the value at the smallest key: of two rows at one instant, whichever comes first
+    ("select arg_min(code, received_at) from r",
+     ["arg_min(value, key) with a key that can tie: of tied rows, whichever comes first (instead: a key that ends "
+      "with the value itself, as {{ value_at_min(value, [key, value]) }} has)"]),
+    ("select max_by(code, struct_pack(t := received_at, c := lower(code))) from r",
+     ["max_by(value, key) with a key that can tie: of tied rows, whichever comes first (instead: a key that ends "
+      "with the value itself, as {{ value_at_min(value, [key, value]) }} has)"]),
     ("select avg(rtt_s), first(code) from r",
      [f"avg over DOUBLE {FLOAT_FIX}",
       "first without an ORDER BY (instead: an ORDER BY on a key inside the call, or min()/max())"]),
@@ -69,6 +76,9 @@ def test_order_dependent_sql_is_named(con, sql, found):
     # a scalar subquery: DuckDB raises an error when it has more than one row
     "select code, (select max(rtt_s) from r as s where s.code = r.code) from r",
     "select (select requests from r where code = 'x') as value",
+    # ties on the key give one value when the value is part of the key (macro value_at_min)
+    "select arg_min(code, struct_pack(k1 := received_at, k2 := code)), arg_max(upper(code), row(requests, "
+    "upper(code))), min_by(code, code) from r",
     # ordered before it is cut; dbt's --empty stand-in for a ref
     "select code from r order by received_at, code limit 3",
     "select * from (select * from r where false limit 0)",
