@@ -32,6 +32,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     import tempfile
 
     from pmr import PROJECT_DIR
+    from pmr.cli import progress
     from pmr.dbt_runner import target_path_for
     from pmr.metric_declarations import MetricDefinitionError, check_declarations, metric_models
     from pmr.metric_docs import undocumented
@@ -62,11 +63,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("SQL: portable (no DuckDB-only construct outside the dispatched macros)")
     with tempfile.TemporaryDirectory(prefix="pmr-check-") as scratch:
         db = Path(scratch) / "check.duckdb"
+        progress("dbt: building every model on an empty warehouse, a full build (most of the check's time)")
         result = empty_build(db)
         if not result.ok:
             print(_why_not_built(result), file=sys.stderr)
             return 1
         order_dependent, unread = order_dependence_findings(db)
+        progress("dbt: building the models an incremental build changes, as one, and the reference tables' tests")
         result = empty_incremental_build(db)
         if not result.ok and not _only_tests_failed(result):
             print(_why_not_built(result, INCREMENTAL_BUILD), file=sys.stderr)
