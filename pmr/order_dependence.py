@@ -50,7 +50,8 @@ INSTEAD = {
 
 
 class PlanUnreadable(Exception):
-    """DuckDB cannot serialize the plan of a query (an operator without serialization)."""
+    """DuckDB cannot serialize the plan of a query (an operator without serialization,
+    such as a scan of files)."""
 
 
 def order_dependent_steps(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
@@ -176,7 +177,7 @@ def _shape(expression):
 def model_problems(con: duckdb.DuckDBPyConnection, manifest: dict) -> tuple[list[str], list[str]]:
     """(problems, unread) for every model of a dbt `manifest` whose compiled SQL binds on
     `con` (a warehouse the manifest's build made): each problem as "path: what", and the
-    models whose plan DuckDB could not serialize, which were not checked."""
+    models whose plan DuckDB could not bind or serialize, which were not checked."""
     models = [node for node in manifest["nodes"].values() if node["resource_type"] == "model"]
     _stand_in_for_scratch_tables(con, models)
     problems, unread = [], []
