@@ -90,3 +90,32 @@ def test_order_independent_sql_passes(con, sql):
 def test_sql_that_does_not_bind_is_an_error_not_a_pass(con):
     with pytest.raises((duckdb.Error, PlanUnreadable)):
         order_dependent_steps(con, "select avg(no_such_column) from r")
+
+
+def test_models_reading_the_tables_of_one_build_are_checked_too(tmp_path):
+    """An incremental branch reads tables that live for one dbt build (macro
+    scratch_database: an in-memory database, gone when dbt exits). model_problems makes
+    them again, empty, from their compiled SQL, each after the one it reads, so that
+    the branch binds and is checked; a model that still does not bind is reported as
+    not checked, never passed."""
+    from pmr.order_dependence import model_problems
+
+    def model(name, sql, database="w", schema="staging"):
+        return {"resource_type": "model", "name": name, "database": database, "schema": schema,
+                "original_file_path": f"models/{name}.sql", "compiled_code": sql}
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("create schema staging")
+    con.execute("create table staging.rows (request_id varchar, rtt_s double)")
+    manifest = {"nodes": {n["name"]: n for n in [
+        # before the scratch table it reads by name too: made in a second pass
+        model("more_touched", "select * from scratch.staging.touched", database="scratch"),
+        model("touched", "select * from w.staging.rows", database="scratch"),
+        model("fact", "select request_id, avg(rtt_s) as mean_rtt_s from scratch.staging.more_touched group by 1"),
+        model("reads_nothing_there", "select * from scratch.staging.no_such_table"),
+        {"resource_type": "test", "name": "a_test", "compiled_code": "select first(rtt_s) from staging.rows"},
+    ]}}
+    problems, unread = model_problems(con, manifest)
+    assert problems == [f"models/fact.sql: avg over DOUBLE {FLOAT_FIX}"]
+    assert [line.split(":")[0] for line in unread] == ["models/reads_nothing_there.sql"]
+    con.close()
