@@ -123,7 +123,8 @@ def report_order_dependence(problems: list[str], unread: list[str]) -> None:
         print("order of rows: no model depends on the order the rows arrive in (no sum or mean of doubles; no "
               "first value, list or LIMIT without an ORDER BY; no arg_min or arg_max whose key can tie)")
     if unread:
-        print("not checked for the order of rows (DuckDB could not bind or serialize their plans):\n  " + "\n  ".join(unread))
+        print("not checked for the order of rows (DuckDB could not bind or serialize their plans):\n  "
+              + "\n  ".join(unread))
 
 
 SHOWN_FAULTY_ROWS = 5
