@@ -22,12 +22,13 @@ import duckdb
 FLOAT_ORDER_SENSITIVE = frozenset({
     "sum", "avg", "mean", "fsum", "sumkahan", "kahan_sum", "favg", "product", "stddev", "stddev_samp", "stddev_pop",
     "variance", "var_samp", "var_pop", "covar_samp", "covar_pop", "corr", "regr_avgx", "regr_avgy", "regr_slope",
-    "regr_intercept", "regr_r2", "regr_sxx", "regr_syy", "regr_sxy", "skewness", "kurtosis", "kurtosis_pop",
+    "regr_intercept", "regr_r2", "regr_sxx", "regr_syy", "regr_sxy", "skewness", "kurtosis", "kurtosis_pop", "sem",
 })
 FLOAT_TYPES = frozenset({"DOUBLE", "FLOAT"})
-# A row or a list of rows picked in arrival order unless the call has an ORDER BY
+# A row or a list of rows picked in arrival order unless the call has an ORDER BY (mode:
+# of values equally frequent, the first seen)
 ARRIVAL_ORDER_PICKERS = frozenset({
-    "first", "last", "any_value", "arbitrary", "string_agg", "group_concat", "listagg", "list", "array_agg",
+    "first", "last", "any_value", "arbitrary", "string_agg", "group_concat", "listagg", "list", "array_agg", "mode",
 })
 # The value on the row where a key is smallest or largest: of rows tied on the key, whichever came first
 VALUE_AT_EXTREME = frozenset({"arg_min", "arg_max", "argmin", "argmax", "min_by", "max_by"})

@@ -26,6 +26,8 @@ def con():
     ("select avg(rtt_s) from r", [f"avg over DOUBLE {FLOAT_FIX}"]),
     ("select code, sum(rtt_s) from r group by code", [f"sum over DOUBLE {FLOAT_FIX}"]),
     ("select stddev(ratio) from r", [f"stddev over DOUBLE {FLOAT_FIX}"]),  # a FLOAT is cast to a double
+    ("select sem(rtt_s) from r", [f"sem over DOUBLE {FLOAT_FIX}"]),
+    ("select geomean(rtt_s) from r", [f"avg over DOUBLE {FLOAT_FIX}"]),  # DuckDB binds it as an avg of logarithms
     ("select avg(cast(requests as double)) from r", [f"avg over DOUBLE {FLOAT_FIX}"]),
     ("select avg(requests / 2) from r", [f"avg over DOUBLE {FLOAT_FIX}"]),  # / is a double division
     ("select sum(rtt_s) over (partition by code) from r",
@@ -38,6 +40,9 @@ def con():
                                    "min()/max())"]),
     ("select any_value(code), count(*) from r",
      ["any_value without an ORDER BY (instead: an ORDER BY on a key inside the call, or min()/max())"]),
+    # of two codes equally frequent, the first seen
+    ("select mode(code) from r",
+     ["mode without an ORDER BY (instead: an ORDER BY on a key inside the call, or min()/max())"]),
     ("select string_agg(code, ', ') from r",
      ["string_agg without an ORDER BY (instead: an ORDER BY on a key inside the call, or min()/max())"]),
     ("select row_number() over (partition by code) from r",
@@ -70,7 +75,8 @@ def test_order_dependent_sql_is_named(con, sql, found):
     # sorting, counting and extremes do not depend on the order
     "select percentile_cont(0.5) within group (order by rtt_s), min(rtt_s), max(rtt_s), count(distinct code) from r",
     # an order inside the call or the window
-    "select string_agg(code, ', ' order by code), first(code order by received_at, code) from r",
+    "select string_agg(code, ', ' order by code), first(code order by received_at, code), "
+    "mode() within group (order by code) from r",
     "select sum(rtt_s) over (partition by code order by received_at rows between unbounded preceding and "
     "1 preceding), row_number() over (partition by code order by received_at) from r",
     # a scalar subquery: DuckDB raises an error when it has more than one row
