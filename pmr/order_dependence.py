@@ -195,22 +195,23 @@ def model_problems(con: duckdb.DuckDBPyConnection, manifest: dict) -> tuple[list
 
 
 def _stand_in_for_scratch_tables(con: duckdb.DuckDBPyConnection, models: list[dict]) -> None:
-    """The tables of one build only (macro scratch_database: an in-memory database that
-    dbt attaches, gone when it exits), made again on `con`, empty, from their compiled
-    SQL, so that the models reading them bind: the incremental branches do."""
-    scratch = [node for node in models if node["database"] == "scratch" and node.get("compiled_code")]
-    if not scratch:
-        return
-    if "scratch" not in {row[0] for row in con.execute("select database_name from duckdb_databases()").fetchall()}:
-        con.execute("attach ':memory:' as scratch")
+    """The tables of one build only, made again on `con`, empty, from their compiled SQL,
+    so that the models reading them bind: the incremental branches do. Those are the
+    models dbt puts in another database than the warehouse's (macro scratch_database: an
+    in-memory database that dbt attaches, gone when it exits)."""
+    warehouse = con.execute("select current_database()").fetchone()[0]
+    scratch = [node for node in models if node["database"] != warehouse and node.get("compiled_code")]
+    attached = {row[0] for row in con.execute("select database_name from duckdb_databases()").fetchall()}
+    for database in sorted({node["database"] for node in scratch} - attached):
+        con.execute(f"attach ':memory:' as \"{database}\"")
     pending = sorted(scratch, key=lambda n: n["name"])
     while pending:  # each after the scratch tables it reads
         made = []
         for node in pending:
+            relation = f'"{node["database"]}"."{node["schema"]}"."{node["name"]}"'
             try:
-                con.execute(f'create schema if not exists scratch."{node["schema"]}"')
-                con.execute(f'create or replace table scratch."{node["schema"]}"."{node["name"]}" as '
-                            f'select * from ({node["compiled_code"]}) limit 0')
+                con.execute(f'create schema if not exists "{node["database"]}"."{node["schema"]}"')
+                con.execute(f'create or replace table {relation} as select * from ({node["compiled_code"]}) limit 0')
                 made.append(node)
             except duckdb.Error:
                 continue
