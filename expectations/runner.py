@@ -132,7 +132,9 @@ def validate(
     if not rules:
         return []
     if progress:
-        progress(f"checks: expectation suite '{suite}' ({len(rules)} expectations on {len(frame):,} rows)")
+        expectations, rows = len(rules), len(frame)
+        progress(f"checks: expectation suite '{suite}' ({expectations} expectation{'s' if expectations != 1 else ''} "
+                 f"on {rows:,} row{'s' if rows != 1 else ''})")
     gx, _ = gx_modules()
     context = _context()
     unique = f"{suite}-{next(_counter)}"

@@ -20,6 +20,26 @@ def test_a_consistent_month_passes_every_check(tmp_path):
     assert all(c.detail for c in checks.values())
 
 
+
+def test_each_suite_says_how_many_expectations_on_how_many_rows():
+    """One expectation on one row reads so, not "1 expectations on 1 rows"."""
+    import great_expectations.expectations as gxe
+    import pandas as pd
+
+    from expectations.runner import Rule, validate
+
+    def rule(name, column):
+        return Rule(name, gxe.ExpectColumnValuesToNotBeNull(column=column), True, f"{column} present", "rows")
+
+    lines = []
+    one = validate("one", pd.DataFrame({"x": [1]}), [rule("one: x", "x")], "x", progress=lines.append)
+    two = validate("two", pd.DataFrame({"x": [1, 2], "y": [3, 4]}), [rule("two: x", "x"), rule("two: y", "y")], "x",
+                   progress=lines.append)
+    assert lines == ["checks: expectation suite 'one' (1 expectation on 1 row)",
+                     "checks: expectation suite 'two' (2 expectations on 2 rows)"]
+    assert [c.passed for c in one + two] == [True, True, True]
+
+
 def _with(figures, metric_id, segment, **changes):
     out = []
     for f in figures:
