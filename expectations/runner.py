@@ -160,6 +160,14 @@ def validate(
         },
     )
     by_name = {rule.name: rule for rule in rules}
+    ran = {outcome.expectation_config.meta["pmr_check"] for outcome in result.results}
+    named_twice = sorted({rule.name for rule in rules if [r.name for r in rules].count(rule.name) > 1})
+    if named_twice or set(by_name) - ran:
+        # GX adds an expectation equal to one the suite holds (meta aside) only once, and
+        # a check that never ran must not pass the gate unseen
+        raise ValueError(f"expectation suite '{suite}': checks named twice ({', '.join(named_twice) or 'none'}) or "
+                         f"holding the same expectation as another, which GX runs once "
+                         f"({', '.join(sorted(set(by_name) - ran)) or 'none'})")
     checks = []
     for outcome in result.results:
         rule = by_name[outcome.expectation_config.meta["pmr_check"]]

@@ -40,6 +40,23 @@ def test_each_suite_says_how_many_expectations_on_how_many_rows():
     assert [c.passed for c in one + two] == [True, True, True]
 
 
+def test_a_suite_refuses_a_check_gx_would_not_run():
+    """GX keeps one of two equal expectations: the second check would never run, and
+    the gate would pass without it."""
+    import great_expectations.expectations as gxe
+    import pandas as pd
+
+    from expectations.runner import Rule, validate
+
+    def rule(name):
+        return Rule(name, gxe.ExpectColumnValuesToNotBeNull(column="x"), True, "x present", "rows")
+
+    with pytest.raises(ValueError, match=r"^expectation suite 'twice': checks named twice \(none\) or holding the "
+                                         r"same expectation as another, which GX runs once \(twice: x again\)$"):
+        validate("twice", pd.DataFrame({"x": [1]}), [rule("twice: x"), rule("twice: x again")], "x")
+    with pytest.raises(ValueError, match=r"checks named twice \(named: x\)"):
+        validate("named", pd.DataFrame({"x": [1]}), [rule("named: x"), rule("named: x")], "x")
+
 def _with(figures, metric_id, segment, **changes):
     out = []
     for f in figures:
