@@ -20,7 +20,6 @@ def test_a_consistent_month_passes_every_check(tmp_path):
     assert all(c.detail for c in checks.values())
 
 
-
 def test_each_suite_says_how_many_expectations_on_how_many_rows():
     """One expectation on one row reads so, not "1 expectations on 1 rows"."""
     import great_expectations.expectations as gxe
@@ -56,6 +55,7 @@ def test_a_suite_refuses_a_check_gx_would_not_run():
         validate("twice", pd.DataFrame({"x": [1]}), [rule("twice: x"), rule("twice: x again")], "x")
     with pytest.raises(ValueError, match=r"checks named twice \(named: x\)"):
         validate("named", pd.DataFrame({"x": [1]}), [rule("named: x"), rule("named: x")], "x")
+
 
 def _with(figures, metric_id, segment, **changes):
     out = []
