@@ -99,7 +99,7 @@ def installs_against_forecast_chart(ctx, charts, degraded: pd.DataFrame) -> str:
         if not incidents.empty:
             layers.append(
                 alt.Chart(incidents).mark_rect(color="#b00020", opacity=0.12).encode(
-                    x="start:T", x2="end:T",
+                    x=alt.X("start:T"), x2=alt.X2("end:T"),
                     tooltip=[alt.Tooltip("day:T", title="Day", format="%a %d %b"),
                              alt.Tooltip("incidents_open:Q", title="Category 1-2 incidents open")],
                 )
@@ -114,7 +114,7 @@ def installs_against_forecast_chart(ctx, charts, degraded: pd.DataFrame) -> str:
                 strokeDash=alt.StrokeDash("series:N", title=None,
                                           scale=alt.Scale(domain=["Successful installs", "Forecast"],
                                                           range=[[1, 0], [5, 3]])),
-                tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "series:N",
+                tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), alt.Tooltip("series:N"),
                          alt.Tooltip("value:Q", format=TOOLTIP_NUMBER)],
             )
         )
@@ -122,7 +122,7 @@ def installs_against_forecast_chart(ctx, charts, degraded: pd.DataFrame) -> str:
         if not seg_marks.empty:
             layers.append(
                 alt.Chart(seg_marks).mark_point(shape="triangle-down", size=140, filled=True, color="#b00020").encode(
-                    x="day:T", y="successful_installs:Q",
+                    x=alt.X("day:T"), y=alt.Y("successful_installs:Q"),
                     tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y", title="Degraded day"),
                              alt.Tooltip("deviation:Q", format="+.3f")],
                 )
@@ -186,7 +186,8 @@ def installs_by_type_chart(ctx, charts) -> str:
                 y=alt.Y("value:Q", title="Installs"),
                 color=alt.Color("outcome:N", title=None,
                                 scale=alt.Scale(domain=["Successful", "Failed"], range=["#1d3557", "#e63946"])),
-                tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N", "device_type:N", "outcome:N",
+                tooltip=[alt.Tooltip("day:T", format="%a %d %b %Y"), alt.Tooltip("segment:N"),
+                         alt.Tooltip("device_type:N"), alt.Tooltip("outcome:N"),
                          alt.Tooltip("value:Q", format=",.0f")],
             )
             panels.append(with_properties(marking_days_without_data(panel, ctx.days_without_data),

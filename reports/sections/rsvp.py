@@ -147,7 +147,7 @@ def _rtt_panel(rtt: pd.DataFrame, han_free: pd.DataFrame) -> alt.Chart | dict:
     if han_free.empty:
         return daily_lines(rtt, "Average RTT (s)")
     axes = daily_axes(pd.concat([rtt.assign(rtt=WITH_HAN), han_free.assign(rtt=WITHOUT_HAN)]), "Average RTT (s)")
-    tooltip = [alt.Tooltip("day:T", format="%a %d %b %Y"), "segment:N", alt.Tooltip("rtt:N", title="RTT"),
+    tooltip = [alt.Tooltip("day:T", format="%a %d %b %Y"), alt.Tooltip("segment:N"), alt.Tooltip("rtt:N", title="RTT"),
                alt.Tooltip("value:Q", format=TOOLTIP_NUMBER, title="seconds")]
     # the points as a layer of their own: drawn on the dashed lines, they leave the
     # dash legend with no symbol
