@@ -10,6 +10,7 @@ gate's own progress messages are the only output.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import logging
 from dataclasses import dataclass, field
@@ -161,7 +162,7 @@ def validate(
     )
     by_name = {rule.name: rule for rule in rules}
     ran = {outcome.expectation_config.meta["pmr_check"] for outcome in result.results}
-    named_twice = sorted({rule.name for rule in rules if [r.name for r in rules].count(rule.name) > 1})
+    named_twice = sorted(name for name, times in collections.Counter(rule.name for rule in rules).items() if times > 1)
     if named_twice or set(by_name) - ran:
         # GX adds an expectation equal to one the suite holds (meta aside) only once, and
         # a check that never ran must not pass the gate unseen
