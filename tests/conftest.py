@@ -4,6 +4,8 @@ import csv
 import datetime as dt
 import json
 import os
+import re
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +79,37 @@ def outcomes_month(tmp_path_factory):
 def outcomes_db(outcomes_month):
     """The warehouse of outcomes_month."""
     return outcomes_month["db"]
+
+
+# The session-scoped builds above are built once by each test worker that runs a module
+# using them, a minute each time. `make test` sends each test module to one worker
+# (--dist loadfile), and the scheduler below sends every module that names one of these
+# builds, or a fixture made from one, with the others naming it, so one worker builds it.
+# A module the pattern misses still passes: it builds the month again.
+SHARED_BUILDS = {"rsvp_month": "rsvp_month", "outcomes_month": "outcomes_month", "outcomes_db": "outcomes_month"}
+
+
+def shared_build_of_modules(tests: Path) -> dict[str, str]:
+    """{test module as xdist names it: the shared build it uses} for the modules naming one."""
+    naming = re.compile(r"\b(" + "|".join(SHARED_BUILDS) + r")\b")
+    groups = {}
+    for module in sorted(tests.glob("test_*.py")):
+        found = naming.search(module.read_text(encoding="utf-8"))
+        if found:
+            groups[f"{tests.name}/{module.name}"] = SHARED_BUILDS[found.group(1)]
+    return groups
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    groups = shared_build_of_modules(Path(__file__).parent)
+
+    class SharedBuildScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = super()._split_scope(nodeid)
+            return groups.get(module, module)
+
+    return SharedBuildScheduling(config, log)
