@@ -92,8 +92,10 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
     window covered: the longest, DF2's, ends on 11 November 00:00 UTC) it is published
     final on Friday 13 November,
     10 Working Days after the period (2-6 and 9-13 November): on time. Re-issued on
-    Friday 20 November, after the deadline, it is still judged by the 13th."""
-    from pmr import pipeline
+    Friday 20 November, after the deadline, it is still judged by the 13th: the
+    publication step judges it, so the re-issue publishes the 13th's build again."""
+    from pmr import pipeline, publish
+    from pmr.run_log import RunLog
     from tests.rsvp_landing import alert, request, response
 
     out, db = tmp_path / "out", tmp_path / "w.duckdb"
@@ -129,7 +131,10 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
     fingerprints = log["definitions"]["metric_models"]
     assert "metric_alerts" in fingerprints and all(len(f) == 16 for f in fingerprints.values())
 
-    log, header = publish_on(20)
+    monkeypatch.setattr(pipeline, "publication_clock", lambda: dt.datetime(2026, 11, 20, 12, tzinfo=dt.timezone.utc))
+    reissue = RunLog(month=MONTH, landing=str(copy), warehouse=str(db), checks=log["checks"])
+    link = pipeline.publish_step(reissue, publish.new_run_folder(out, MONTH), out, MONTH, [], db, lambda said: None)
+    log, header = vars(reissue), (link / "pmr.html").read_text().split("</header>")[0]
     assert (log["timeliness"]["published_uk_date"], log["timeliness"]["on_time"]) == ("2026-11-20", False)
     assert (log["first_publication"]["published_uk_date"], log["first_publication"]["on_time"]) == ("2026-11-13", True)
     assert ("— a re-issue; first published with final figures 2026-11-13, 10 Working Days after the period: "
