@@ -81,11 +81,12 @@ def outcomes_db(outcomes_month):
     return outcomes_month["db"]
 
 
-# The session-scoped builds above are built once by each test worker that runs a module
-# using them, a minute each time. `make test` sends each test module to one worker
-# (--dist loadfile), and the scheduler below sends every module that names one of these
-# builds, or a fixture made from one, with the others naming it, so one worker builds it.
-# A module the pattern misses still passes: it builds the month again.
+# The session-scoped builds above are built by each test worker that runs a module using
+# them, a minute each time. `make test` sends each test module to one worker (--dist
+# loadfile); the scheduler below sends all the modules naming one of these builds (or a
+# fixture made from it) to the same worker, which builds it once. A module it misses
+# still passes, building the month again. (xdist_group marks added at collection would
+# do the same, but pytest 9.2 no longer lets xdist read them: pytest-xdist#1386.)
 SHARED_BUILDS = {"rsvp_month": "rsvp_month", "outcomes_month": "outcomes_month", "outcomes_db": "outcomes_month"}
 
 
