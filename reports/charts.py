@@ -84,8 +84,8 @@ class ChartEmbedder:
 # whole composed chart checked against the schema once, by top_level. Encodings are
 # given as channel objects (alt.X("day:T"), alt.Tooltip("segment:N"), alt.XValue(0)),
 # never as shorthand text or dicts: Altair turns those into channels with from_dict,
-# which indexes all of its schema classes on each call (about 10 ms a channel, a
-# quarter of a report's render time) and writes the same Vega-Lite.
+# which indexes all of its schema classes on each call (about 10 ms a channel; 15-20%
+# of a report's render time, docs/benchmarks.md) and writes the same Vega-Lite.
 
 
 def vega_lite(chart: alt.TopLevelMixin | dict) -> dict:
