@@ -3,9 +3,10 @@ and on a garbage month (the same gate stops the report: nothing published, run n
 successful), then `pmr run` runs the garbage month into the same out folder (exit 2,
 the failed checks named, its quality.csv kept unpublished, the published report
 unchanged). The report asset refuses on its own when the gate did not pass in its run
-(dagster#25112, #33351). Settings and definitions: test_orchestration_settings.py;
-the schedule and sensors: test_orchestration_automation.py; what the job refuses
-before it reads a file: test_orchestration_refusals.py."""
+(dagster#25112, #33351), and a gate re-executed or run without the landing fails.
+Settings and definitions: test_orchestration_settings.py; the schedule and sensors:
+test_orchestration_automation.py; what the job refuses before it reads a file:
+test_orchestration_refusals.py."""
 
 import contextlib
 import csv
@@ -43,22 +44,51 @@ def materialized(result):
     return {e.asset_key.to_user_string() for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
 
 
+def job_from_env():
+    """The month job on the settings of the environment, for Dagster to rebuild it in a
+    re-execution (dg.reconstructable needs a function of a module)."""
+    from orchestration import definitions, settings
+
+    return definitions.build_definitions(settings.PmrSettings.from_env()).resolve_job_def("pmr_month")
+
+
 @pytest.fixture(scope="module")
-def dagster_runs(code, tmp_path_factory):
-    with pytest.MonkeyPatch.context() as patch:
-        # test_a_second_run_of_the_month_starts_from_the_first_runs_parse reads dbt's log
-        patch.delenv("DBT_LOG_LEVEL_FILE", raising=False)
-        return _dagster_runs(code, tmp_path_factory.mktemp("dagster"))
-
-
-def _dagster_runs(code, base):
+def good_run(code, tmp_path_factory):
+    """The good month published by the job on the settings of the environment, in an
+    instance that stays open for the tests that re-execute its run. The module's only
+    build of the good month (each build takes most of a minute): the garbage runs of
+    dagster_runs then build the same warehouse."""
+    base = tmp_path_factory.mktemp("dagster")
     out, db = base / "out", base / "warehouse.duckdb"
-    # the hand-made landings have rows on a few days of the month only: the good one
-    # publishes only if the run's tag reaches the gate
-    good = run_job(month_job(write_good_landing(base / "good"), out, db),
-                   tags={ALLOW_MISSING_DAYS_TAG: "true"})
-    published = out / MONTH
-    before = (published.resolve(), snapshot(published)) if published.exists() else (None, {})
+    env = {"PMR_LANDING": str(write_good_landing(base / "good")), "PMR_OUT": str(out), "PMR_DB": str(db)}
+    with dg.DagsterInstance.ephemeral() as instance:
+        with pytest.MonkeyPatch.context() as patch:
+            # test_a_second_run_of_the_month_starts_from_the_first_runs_parse reads dbt's log
+            patch.delenv("DBT_LOG_LEVEL_FILE", raising=False)
+            for name, value in env.items():
+                patch.setenv(name, value)
+            # the hand-made landings have rows on a few days of the month only: the good one
+            # publishes only if the run's tag reaches the gate
+            good = job_from_env().execute_in_process(partition_key=MONTH, instance=instance, raise_on_error=False,
+                                                     tags={ALLOW_MISSING_DAYS_TAG: "true"})
+        published = out / MONTH
+        before = (published.resolve(), snapshot(published)) if published.exists() else (None, {})
+        yield dict(base=base, out=out, db=db, env=env, instance=instance, good=good, published=published,
+                   before=before, warehouse_holds="the good month")
+
+
+@pytest.fixture(scope="module")
+def dagster_runs(good_run):
+    """good_run, then the garbage month by the job and by `pmr run`."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("DBT_LOG_LEVEL_FILE", raising=False)
+        runs = dict(good_run, **_garbage_runs(good_run))
+    good_run["warehouse_holds"] = "the garbage month"
+    return runs
+
+
+def _garbage_runs(good_run):
+    base, out, db = good_run["base"], good_run["out"], good_run["db"]
     # an analyst's notebook opens the good month's build and stays open through the runs after it
     notebook = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys
@@ -82,8 +112,7 @@ def _dagster_runs(code, base):
     finally:
         notebook.kill()
         notebook.wait()
-    return dict(out=out, good=good, garbage=garbage, published=published, before=before, cli_code=cli_code,
-                cli_stderr=stderr.getvalue(), notebook_read=notebook_read, db=db)
+    return dict(garbage=garbage, cli_code=cli_code, cli_stderr=stderr.getvalue(), notebook_read=notebook_read)
 
 
 def cli_run_folder(out):
@@ -93,13 +122,13 @@ def cli_run_folder(out):
     return folder
 
 
-def test_good_month_is_published_by_the_job(dagster_runs):
-    good = dagster_runs["good"]
+def test_good_month_is_published_by_the_job(good_run):
+    good = good_run["good"]
     assert good.success, failures(good)
     assert "pmr_report" in materialized(good)
     (gate_result,) = check_evaluations(good, "publication_gate")
     assert gate_result.passed
-    files = dagster_runs["before"][1]
+    files = good_run["before"][1]
     assert {"pmr.html", "metrics.csv", "quality.csv", "run-log.json"} <= set(files)
     log = json.loads(files["run-log.json"])
     assert log["orchestrator"] == "dagster" and log["status"] == "published"
@@ -113,8 +142,8 @@ def test_good_month_is_published_by_the_job(dagster_runs):
     # the materialisation names the version it published, which the link showed then
     [report] = [e.event_specific_data.materialization.metadata for e in good.all_events
                 if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key.to_user_string() == "pmr_report"]
-    assert Path(report["published"].value) == dagster_runs["before"][0]
-    assert Path(report["published as"].value) == dagster_runs["published"]
+    assert Path(report["published"].value) == good_run["before"][0]
+    assert Path(report["published as"].value) == good_run["published"]
     # and says what published_by_deadline says, beside this version's own date
     assert report["late"].value is (not deadline_result.passed)
     assert report["requirement 4"].value == deadline_result.description
@@ -123,7 +152,39 @@ def test_good_month_is_published_by_the_job(dagster_runs):
     [collected] = [e.event_specific_data.materialization.metadata for e in good.all_events
                    if e.event_type_value == "ASSET_MATERIALIZATION"
                    and e.asset_key.to_user_string() == "metrics/pmr_metrics"]
-    assert collected["reading copy"].value == str(dagster_runs["db"].parent / "reading-copy" / "warehouse.duckdb")
+    assert collected["reading copy"].value == str(good_run["db"].parent / "reading-copy" / "warehouse.duckdb")
+
+
+def run_log_of(out, run_id):
+    [log] = [log for log in (RunLog.load(folder) for folder in (out / ".runs" / MONTH).iterdir()) if log.run_id == run_id]
+    return log
+
+
+def test_a_gate_re_executed_from_a_failure_fails_as_nothing_was_built(good_run, monkeypatch):
+    """"Re-execute from failure" runs the gate again in a new run that built nothing: it
+    ran the expectation suites without dbt's tests and passed. It now fails on its own
+    check, recorded in the new run's log, and the published report stays. On the
+    good month's warehouse, where every other check passes (so before the garbage runs,
+    which later tests of this module read)."""
+    assert good_run["warehouse_holds"] == "the good month"
+    first, instance, out = good_run["good"], good_run["instance"], good_run["out"]
+    for name, value in good_run["env"].items():
+        monkeypatch.setenv(name, value)
+    published, before = good_run["before"][0], snapshot(out / MONTH)
+    again = dg.execute_job(
+        dg.reconstructable(job_from_env), instance=instance, tags=dict(first.dagster_run.tags),
+        reexecution_options=dg.ReexecutionOptions(parent_run_id=first.run_id,
+                                                  step_selection=["metrics__pmr_metrics_publication_gate"]))
+    assert not again.success
+    [evaluation] = [e.dagster_event.event_specific_data for e in instance.all_logs(again.run_id)
+                    if e.dagster_event and e.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"]
+    assert not evaluation.passed and "run: this run read the landing and built the warehouse" in evaluation.description
+    log = run_log_of(out, again.run_id)
+    assert (log.status, log.blocked_by) == ("blocked", ["run: this run read the landing and built the warehouse"])
+    # no quality.csv beside its log: it would be of a build this run did not make
+    [folder] = [folder for folder in (out / ".runs" / MONTH).iterdir() if RunLog.load(folder).run_id == again.run_id]
+    assert not (folder / "quality.csv").exists()
+    assert (out / MONTH).resolve() == published and snapshot(out / MONTH) == before
 
 
 def test_garbage_month_is_stopped_by_the_same_gate(dagster_runs):
@@ -265,12 +326,12 @@ def test_every_landing_asset_is_in_the_landing_group(code):
     assert len(landing) == 7 * 4 + 4
 
 
-def test_dbt_ran_with_the_month_as_a_var(code, dagster_runs):
+def test_dbt_ran_with_the_month_as_a_var(code, good_run):
     from pmr.dbt_runner import target_path_for
 
     assert MONTH in code["settings"].monthly.get_partition_keys()
-    db = dagster_runs["out"].parent / "warehouse.duckdb"
-    run_results = target_path_for(db) / "dagster" / dagster_runs["good"].run_id[:8] / "run_results.json"
+    db = good_run["out"].parent / "warehouse.duckdb"
+    run_results = target_path_for(db) / "dagster" / good_run["good"].run_id[:8] / "run_results.json"
     args = json.loads(run_results.read_text())["args"]
     assert args["vars"] == {"period": MONTH}
     # the good month is this warehouse's first build, so pmr.build_state makes it full
@@ -302,67 +363,12 @@ def test_every_dbt_test_is_an_asset_check(code, tmp_path):
     assert {"assert_utc_to_uk_matches_the_tz_database", "assert_response_follow_up_is_the_longest_trt"} <= checks
 
 
-def job_from_env():
-    """The month job on the settings of the environment, for Dagster to rebuild it in a
-    re-execution (dg.reconstructable needs a function of a module)."""
-    from orchestration import definitions, settings
-
-    return definitions.build_definitions(settings.PmrSettings.from_env()).resolve_job_def("pmr_month")
-
-
-@pytest.fixture(scope="module")
-def published_by_dagster(tmp_path_factory):
-    """The good month published by a job run on the settings of the environment, in an
-    instance that stays open for the runs after it (the tests below: each starts a run
-    that must leave this report published)."""
-    base = tmp_path_factory.mktemp("published_by_dagster")
-    landing, out, db = base / "landing", base / "out", base / "w.duckdb"
-    write_good_landing(landing)
-    env = {"PMR_LANDING": str(landing), "PMR_OUT": str(out), "PMR_DB": str(db)}
-    with pytest.MonkeyPatch.context() as patch, dg.DagsterInstance.ephemeral() as instance:
-        for name, value in env.items():
-            patch.setenv(name, value)
-        first = job_from_env().execute_in_process(partition_key=MONTH, instance=instance, raise_on_error=False,
-                                                  tags={ALLOW_MISSING_DAYS_TAG: "true"})
-        assert first.success, failures(first)
-        yield dict(instance=instance, first=first, env=env, out=out, db=db, published=(out / MONTH).resolve())
-
-
-def run_log_of(out, run_id):
-    [log] = [log for log in (RunLog.load(folder) for folder in (out / ".runs" / MONTH).iterdir()) if log.run_id == run_id]
-    return log
-
-
-def test_a_gate_re_executed_from_a_failure_fails_as_nothing_was_built(published_by_dagster, monkeypatch):
-    """"Re-execute from failure" runs the gate again in a new run that built nothing: it
-    ran the expectation suites without dbt's tests and passed. It now fails on its own
-    check, recorded in the new run's log, and the published report stays."""
-    first, instance, out = published_by_dagster["first"], published_by_dagster["instance"], published_by_dagster["out"]
-    for name, value in published_by_dagster["env"].items():
-        monkeypatch.setenv(name, value)
-    published, before = published_by_dagster["published"], snapshot(out / MONTH)
-    again = dg.execute_job(
-        dg.reconstructable(job_from_env), instance=instance, tags=dict(first.dagster_run.tags),
-        reexecution_options=dg.ReexecutionOptions(parent_run_id=first.run_id,
-                                                  step_selection=["metrics__pmr_metrics_publication_gate"]))
-    assert not again.success
-    [evaluation] = [e.dagster_event.event_specific_data for e in instance.all_logs(again.run_id)
-                    if e.dagster_event and e.dagster_event.event_type_value == "ASSET_CHECK_EVALUATION"]
-    assert not evaluation.passed and "run: this run read the landing and built the warehouse" in evaluation.description
-    log = run_log_of(out, again.run_id)
-    assert (log.status, log.blocked_by) == ("blocked", ["run: this run read the landing and built the warehouse"])
-    # no quality.csv beside its log: it would be of a build this run did not make
-    [folder] = [folder for folder in (out / ".runs" / MONTH).iterdir() if RunLog.load(folder).run_id == again.run_id]
-    assert not (folder / "quality.csv").exists()
-    assert (out / MONTH).resolve() == published and snapshot(out / MONTH) == before
-
-
-def test_assets_materialized_without_the_landing_group_do_not_publish(code, published_by_dagster, tmp_path):
+def test_assets_materialized_without_the_landing_group_do_not_publish(code, dagster_runs, tmp_path):
     """"Materialize selected" of every asset but the landing group read no landing: the
     warehouse holds the rows of the last ingest, of another folder than the one this run
     names (here an empty one, as an unmounted share leaves it). The gate fails on its own
     check and the published report stays."""
-    out, db, published = published_by_dagster["out"], published_by_dagster["db"], published_by_dagster["published"]
+    out, db, published = dagster_runs["out"], dagster_runs["db"], dagster_runs["before"][0]
     before = snapshot(out / MONTH)
 
     elsewhere = tmp_path / "unmounted"
