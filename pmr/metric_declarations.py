@@ -240,15 +240,15 @@ def check_declarations(project_dir: Path) -> list[MetricModel]:
     once rather than after the build; returns the metric models declared. The same
     checks run again on dbt's manifest after the build (metric_models, collect),
     which stays the authority."""
-    import yaml
+    from pmr.project_yaml import YAMLError, read_yaml
 
     project_dir = Path(project_dir)
     declarations: dict[str, list] = {}
     declared_in: dict[str, Path] = {}
     for path in sorted([*(project_dir / "models").rglob("*.yml"), *(project_dir / "models").rglob("*.yaml")]):
         try:
-            document = yaml.safe_load(path.read_text()) or {}
-        except yaml.YAMLError as error:
+            document = read_yaml(path) or {}
+        except YAMLError as error:
             raise MetricDefinitionError(f"{path.relative_to(project_dir)} is not valid YAML: {error}") from None
         for entry in (document.get("models") or []) if isinstance(document, dict) else []:
             if not isinstance(entry, dict):

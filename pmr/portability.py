@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
+from pmr.project_yaml import read_yaml
 
 DUCKDB_ONLY = {
     r"\bvarchar\b": "varchar without a length is an error on Spark: write string",
@@ -85,7 +85,7 @@ def yaml_sql_problems(project_dir: Path) -> list[str]:
     data test written in a model's YAML: dbt puts it into the test's query as it is."""
     problems = []
     for path in sorted(project_dir.glob("models/**/*.yml")):
-        for key, sql in _sql_values(yaml.safe_load(path.read_text())):
+        for key, sql in _sql_values(read_yaml(path)):
             problems += [f"{path.relative_to(project_dir)}: {key} \"{sql}\": {why}"
                          for why in duckdb_only(without_comments(sql))]
     return problems

@@ -118,11 +118,11 @@ def _declared_columns(project_dir: Path) -> dict[str, list[str]]:
 def _yaml_document(path: Path) -> dict:
     """The mapping a YAML file holds; empty for a file that is not there or does not
     parse, which dbt will name."""
-    import yaml
+    from pmr.project_yaml import YAMLError, read_yaml
 
     try:
-        document = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError):
+        document = read_yaml(path)
+    except (OSError, YAMLError):
         return {}
     return document if isinstance(document, dict) else {}
 
