@@ -67,12 +67,13 @@ def target_path_for(db: Path) -> Path:
 # itself checks every file, var and setting of that parse against the project and
 # parses again what differs.
 PARTIAL_PARSE = "partial_parse.msgpack"
+SHARED_PARSES = PROJECT_DIR / "warehouse" / ".dbt-parse"
 
 
 def shared_parse_for(db: Path, period: str | None) -> Path:
     """Where the last parse of a warehouse named like `db`, for `period`, is kept for
     the next new one."""
-    return PROJECT_DIR / "warehouse" / ".dbt-parse" / f"{db.name}.{period or 'no-period'}.msgpack"
+    return SHARED_PARSES / f"{db.name}.{period or 'no-period'}.msgpack"
 
 
 def _start_from_shared_parse(shared: Path, target_path: Path) -> None:
