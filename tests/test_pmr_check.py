@@ -40,13 +40,10 @@ def test_pmr_check_names_a_broken_declaration_and_a_missing_ref(tmp_path):
     assert "metric_rows: keep_empty names zz.nw, not one of the metric ids it is given: zz.new" in mistyped.stderr
 
 
-def test_pmr_check_finds_duckdb_only_sql_a_misspelt_column_a_mean_of_doubles_and_a_model_lacking_contract_columns(
-        tmp_path):
-    """Both faults of the first model in one check: SQL that would build on DuckDB only
-    is found here (not after 20 minutes of make test, or on Spark), and the build runs
-    all the same and finds the misspelt column. The mean of rtt_s (seconds, a double)
-    adds in the order DuckDB's threads finish: a re-run of the month at scale can
-    publish other last digits (pmr.order_dependence)."""
+def test_pmr_check_finds_duckdb_only_sql_and_a_misspelt_column(tmp_path):
+    """Both faults of the model in one check: SQL that would build on DuckDB only is
+    found here (not after 20 minutes of make test, or on Spark), and the build runs all
+    the same and finds the misspelt column."""
     from tests.helpers import run_project_copy
 
     project = project_with(tmp_path, new_metric(), sql=(
@@ -61,18 +58,6 @@ def test_pmr_check_finds_duckdb_only_sql_a_misspelt_column_a_mean_of_doubles_and
     assert "metric_zz_new: " in misspelt.stderr and 'Referenced column "recieved_at" not found' in misspelt.stderr
     # DuckDB's LINE is of the compiled SQL, after metric_rows expanded: not the line of the file
     assert "(a LINE number counts the lines of the model as dbt compiled it" in misspelt.stderr
-    # builds, but is no metric model (found before pmr run's build), and its figure is a mean of doubles
-    (project / "models" / "metrics" / "metric_zz_new.sql").write_text(
-        "select avg(rtt_s) as value from {{ ref('fct_service_requests') }}")
-    columns = run_project_copy(project, "check")
-    assert columns.returncode == 1
-    assert ("error: SQL whose result depends on the order the rows arrive in, which changes from one build to the "
-            "next (DuckDB's threads), so a re-run of the same month would publish other figures (docs/adding-a-metric"
-            ".md, \"Means and sums of fractional numbers\"):\n  models/metrics/metric_zz_new.sql: avg over DOUBLE "
-            "(instead: {{ sum_exact(...) }} or {{ mean_exact(...) }}, which add whole units as integers)\n"
-            ) in columns.stderr
-    assert ("a metric definition breaks the contract of docs/adding-a-metric.md: metric model metric_zz_new lacks "
-            "column(s): metric_id, period, day, business_process, segment") in columns.stderr
 
 
 def test_pmr_check_builds_the_incremental_branches_too(tmp_path):
@@ -100,13 +85,18 @@ def test_pmr_check_builds_the_incremental_branches_too(tmp_path):
     assert "no_such_macro" in misspelt.stderr
 
 
-def test_pmr_check_runs_the_seeds_tests_and_shows_the_rows_at_fault(tmp_path):
-    """An analyst's edits of the reference tables: a service level twice, and an SRV's
-    TRT longer than response_follow_up_s (the follow-up window). pmr run found them only
-    after its whole build, as "Got 1 result"."""
-    from tests.helpers import copy_project, run_project_copy
+def test_pmr_check_reports_the_seeds_tests_a_mean_of_doubles_and_a_model_lacking_contract_columns_at_once(tmp_path):
+    """Faults that all build, found by one check, each reported. An analyst's edits of the
+    reference tables: a service level twice, and an SRV's TRT longer than
+    response_follow_up_s (the follow-up window); pmr run found them only after its whole
+    build, as "Got 1 result". And a new model that builds but is no metric model (found
+    before pmr run's build), whose figure is a mean of rtt_s (seconds, a double): it adds
+    in the order DuckDB's threads finish, so a re-run of the month at scale can publish
+    other last digits (pmr.order_dependence)."""
+    from tests.helpers import run_project_copy
 
-    project = copy_project(tmp_path / "project")
+    project = project_with(tmp_path, new_metric(),
+                           sql="select avg(rtt_s) as value from {{ ref('fct_service_requests') }}")
     levels = project / "seeds" / "service_levels.csv"
     # and a required value left out: the source of the RSVP level
     rsvp_level = "pct_within_trt,99,96,pct,Service Responses within the Target Response Time,"
@@ -120,7 +110,7 @@ def test_pmr_check_runs_the_seeds_tests_and_shows_the_rows_at_fault(tmp_path):
         "11.1,Update Firmware,false,true,false,false,true,true,432000,", "11.1,Update Firmware,false,true,false,false,"
         "true,true,518400,"))
     checked = run_project_copy(project, "check")
-    assert checked.returncode == 1 and "dbt project: compiles" in checked.stdout
+    assert checked.returncode == 1 and "dbt project: compiles" not in checked.stdout
     assert ("unique_service_levels_service_level: seeds/service_levels.csv: a value of service_level appears more "
             "than once:\n    service_level=alerts_within_sla, times=2\n") in checked.stderr
     assert ("not_null_service_levels: seeds/service_levels.csv: a column that must have a value (service_level, target, "
@@ -135,6 +125,13 @@ def test_pmr_check_runs_the_seeds_tests_and_shows_the_rows_at_fault(tmp_path):
             "seconds, as what it waits for") in checked.stderr
     assert ("\n    parameter=fw_delivery_window_s, window_s=5.0, must_allow=the TRT of 11.1, bound_s=518400.0\n"
             in checked.stderr)
+    assert ("error: SQL whose result depends on the order the rows arrive in, which changes from one build to the "
+            "next (DuckDB's threads), so a re-run of the same month would publish other figures (docs/adding-a-metric"
+            ".md, \"Means and sums of fractional numbers\"):\n  models/metrics/metric_zz_new.sql: avg over DOUBLE "
+            "(instead: {{ sum_exact(...) }} or {{ mean_exact(...) }}, which add whole units as integers)\n"
+            ) in checked.stderr
+    assert ("a metric definition breaks the contract of docs/adding-a-metric.md: metric model metric_zz_new lacks "
+            "column(s): metric_id, period, day, business_process, segment") in checked.stderr
 
 
 def test_pmr_check_leaves_out_dbts_lines_about_itself_but_never_an_error():
