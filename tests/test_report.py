@@ -83,7 +83,7 @@ def test_rerun_gives_byte_identical_metrics_csv(published, landing, monkeypatch)
     assert log["stale_reports"] == []  # no November published beside it
 
 
-def test_requirement_4_judges_the_first_publication_with_final_figures(landing, tmp_path, monkeypatch):
+def test_requirement_4_judges_the_first_publication_with_final_figures(published, tmp_path, monkeypatch):
     """October 2026 is due on Friday 13 November. Published on Tuesday 10 November from
     the hand-made landing, which has nothing after the month and days of it without
     data, its figures are provisional: Requirement 4 waits (provisional past the
@@ -93,22 +93,28 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
     final on Friday 13 November,
     10 Working Days after the period (2-6 and 9-13 November): on time. Re-issued on
     Friday 20 November, after the deadline, it is still judged by the 13th: the
-    publication step judges it, so the re-issue publishes the 13th's build again."""
+    publication step judges it, so the re-issue publishes the 13th's build again.
+    The 10 November publication is the publication step on the fixture's build (the same
+    landing and checks, built for 16 November): the step judges the day, not the build."""
     from pmr import pipeline, publish
     from pmr.run_log import RunLog
     from tests.rsvp_landing import alert, request, response
 
-    out, db = tmp_path / "out", tmp_path / "w.duckdb"
+    out = tmp_path / "out"
 
-    def publish_on(day):
+    def clock_at(day):
         monkeypatch.setattr(pipeline, "publication_clock",
                             lambda: dt.datetime(2026, 11, day, 12, tzinfo=dt.timezone.utc))
-        link = run_month(MONTH, copy, out, db=db, allow_missing_days=SPARSE)
-        return json.loads((link / "run-log.json").read_text()), (link / "pmr.html").read_text().split("</header>")[0]
 
-    copy = tmp_path / "landing"
-    shutil.copytree(landing, copy)
-    log, header = publish_on(10)
+    def publish_again(built: dict, db) -> tuple[dict, str]:
+        """The publication step alone, on a build's warehouse and with its checks."""
+        log = RunLog(month=MONTH, landing=built["landing"], warehouse=str(db), checks=built["checks"],
+                     provisional=built["provisional"])
+        link = pipeline.publish_step(log, publish.new_run_folder(out, MONTH), out, MONTH, [], db, lambda said: None)
+        return vars(log), (link / "pmr.html").read_text().split("</header>")[0]
+
+    clock_at(10)
+    log, header = publish_again(json.loads((published["link"] / "run-log.json").read_text()), published["db"])
     assert log["provisional"] and log["first_publication"] is None
     assert ("with provisional figures: Requirement 4 is judged on the first publication with final figures, due by "
             "the end of 2026-11-13") in header
@@ -116,13 +122,17 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
     assert ("<dt>Figures</dt><dd><strong>Provisional figures (an incomplete month: days without data; the data after "
             "the month has not all landed): they can still change</strong>") in header
 
+    copy, db = tmp_path / "landing", tmp_path / "w.duckdb"
+    shutil.copytree(published["landing"], copy)
     days = ([f"2026-10-{day:02d}T12:00:00Z" for day in range(1, 32)]
             + [f"2026-11-{day:02d}T12:00:00Z" for day in range(1, 13)])
     write_csv(copy, "service_requests", [request(f"N{n}", t) for n, t in enumerate(days)], name="every-day.csv")
     write_csv(copy, "service_responses", [response(f"N{n}", at(t, 2), "I0") for n, t in enumerate(days)],
               name="every-day.csv")
     write_csv(copy, "alerts", [alert(f"n{n}", "8F35", t, 1) for n, t in enumerate(days)], name="every-day.csv")
-    log, header = publish_on(13)
+    clock_at(13)
+    link = run_month(MONTH, copy, out, db=db, allow_missing_days=SPARSE)
+    log, header = json.loads((link / "run-log.json").read_text()), (link / "pmr.html").read_text().split("</header>")[0]
     assert not log["provisional"] and log["first_publication"] is None
     assert (log["timeliness"]["working_days_after_period_end"], log["timeliness"]["on_time"]) == (10, True)
     assert '— 10 Working Days after the period: <span class="ontime">on time</span>' in header
@@ -131,10 +141,8 @@ def test_requirement_4_judges_the_first_publication_with_final_figures(landing, 
     fingerprints = log["definitions"]["metric_models"]
     assert "metric_alerts" in fingerprints and all(len(f) == 16 for f in fingerprints.values())
 
-    monkeypatch.setattr(pipeline, "publication_clock", lambda: dt.datetime(2026, 11, 20, 12, tzinfo=dt.timezone.utc))
-    reissue = RunLog(month=MONTH, landing=str(copy), warehouse=str(db), checks=log["checks"])
-    link = pipeline.publish_step(reissue, publish.new_run_folder(out, MONTH), out, MONTH, [], db, lambda said: None)
-    log, header = vars(reissue), (link / "pmr.html").read_text().split("</header>")[0]
+    clock_at(20)
+    log, header = publish_again(log, db)
     assert (log["timeliness"]["published_uk_date"], log["timeliness"]["on_time"]) == ("2026-11-20", False)
     assert (log["first_publication"]["published_uk_date"], log["first_publication"]["on_time"]) == ("2026-11-13", True)
     assert ("— a re-issue; first published with final figures 2026-11-13, 10 Working Days after the period: "
@@ -188,10 +196,16 @@ def test_a_full_disk_while_rendering_names_the_step_and_leaves_the_published_rep
     """October is run again into the folder where it is published, and the disk fills
     while pmr.html is written (quality.csv and metrics.csv already are); the run log
     cannot be written either. The console must still say what failed and in which
-    step, and the published report must stay as it was, every file of it."""
+    step, and the published report must stay as it was, every file of it. The run's
+    dbt build is the fixture's, its results read back, not run again: the failure is
+    the render step's, and a build of the same landing changes nothing."""
     import errno
 
-    from pmr import cli, run_log
+    from pmr import cli, pipeline, run_log
+    from pmr.dbt_runner import DbtResult, read_results, target_path_for
+
+    def fixture_build(*args, **kwargs):
+        return DbtResult(ok=True, results=read_results(target_path_for(published["db"])), log_tail="")
 
     before = {p.name: p.read_bytes() for p in (published["out"] / MONTH).iterdir()}
     target_before = os.readlink(published["out"] / MONTH)
@@ -206,6 +220,7 @@ def test_a_full_disk_while_rendering_names_the_step_and_leaves_the_published_rep
             full_disk()
         return write(self, folder)
 
+    monkeypatch.setattr(pipeline, "run_dbt", fixture_build)
     monkeypatch.setattr(render, "write_html", full_disk)
     monkeypatch.setattr(run_log.RunLog, "write", write_until_finished)
     code = cli.main(["run", "--month", MONTH, "--landing", str(landing), "--out", str(published["out"]),
