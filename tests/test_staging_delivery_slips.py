@@ -1,9 +1,11 @@
 """Staging on files as an extract writer may slip when delivering them: another format
-under a CSV or Parquet name (or text under a .csv.gz one), a title line above the header, a Latin-1 byte in an extra column's
-name, timestamps written as text in a Parquet file, and booleans padded with spaces;
-and on Parquet files as common writers produce them. Each file is either read as the
-contract means or skipped saying what to change; every expected figure is worked out
-by hand from the rows written here."""
+under a CSV or Parquet name (or text under a .csv.gz one), a title line above the
+header, a Latin-1 byte in an extra column's name, timestamps written as text in a
+Parquet file, booleans padded with spaces, and rows of one id that differ only in
+unreadable values; and on Parquet files as common writers produce them. Each file is
+either read as the contract means or skipped saying what to change; every expected
+figure is worked out by hand from the rows written here. One landing holds them all,
+each file asserted on its own: one build for the module."""
 
 import datetime as dt
 import gzip
@@ -94,6 +96,10 @@ def warehouse(tmp_path_factory):
     pq.write_table(requests_as_pyarrow_writes_them([req("pa3")], [NANOSECONDS]), folder / ".h_pyarrow_late.parquet")
     write_csv(landing, "service_responses", [
         dict(request_id=r, response_at="2026-10-05T10:00:05Z", response_code="I0") for r in ("pa1", "pa2")])
+    # unreadable.csv: two rows of request u1 whose received_at are two different unreadable
+    # texts, and a good row twice
+    write_csv(landing, "service_requests", [req("u1", received_at="yesterday"), req("u1", received_at="tomorrow"),
+                                            req("ok"), req("ok")], name="unreadable.csv")
     db = root / "w.duckdb"
     build_warehouse(landing, db, MONTH)
     return db
@@ -131,6 +137,7 @@ def test_each_file_is_read_or_skipped_saying_what_to_change(warehouse):
         ("service_requests/f_text_times.parquet", "loaded", None, 3, 1, 0, 2),
         ("service_requests/g_native.parquet", "loaded", None, 1, 1, 0, 0),
         ("service_requests/h_pyarrow.parquet", "loaded", None, 2, 2, 0, 0),
+        ("service_requests/unreadable.csv", "loaded", None, 4, 1, 1, 2),
         ("service_responses/extract.csv", "loaded", None, 2, 2, 0, 0),
     ]
 
@@ -151,7 +158,8 @@ def test_staged_rows_and_instants(warehouse):
     assert query(warehouse, "select request_id, cast(received_at as varchar) from staging.stg_service_requests "
                             "order by 1") == [
         ("e1", "2026-10-05 10:00:00"), ("e3", "2026-10-05 10:00:00"), ("f3", "2026-10-05 09:00:00"),
-        ("g1", "2026-10-05 11:30:00"), ("pa1", "2026-10-05 10:00:00.123456"), ("pa2", "2026-10-05 10:00:01.123456")]
+        ("g1", "2026-10-05 11:30:00"), ("ok", "2026-10-05 10:00:00"), ("pa1", "2026-10-05 10:00:00.123456"),
+        ("pa2", "2026-10-05 10:00:01.123456")]
     assert query(warehouse, "select alert_id, suppressed from staging.stg_alerts order by 1") == [
         ("s1", True), ("s2", False)]
 
@@ -179,14 +187,13 @@ def test_nanosecond_utc_timestamps_and_all_null_columns_are_read_and_hidden_file
     assert query(warehouse, "select count(*) from raw.landing_files where file like '%late%'") == [(0,)]
 
 
-def test_rows_that_differ_only_in_unreadable_values_are_not_duplicates(tmp_path):
-    """Two rows of one request whose received_at are two different unreadable texts: each is
-    quarantined for it, and neither is a re-delivery of the other (their raw values differ),
-    so the file counts 2 quarantined and 0 duplicates; an exact copy of a good row is 1."""
-    landing = tmp_path / "landing"
-    write_csv(landing, "service_requests", [req("u1", received_at="yesterday"), req("u1", received_at="tomorrow"),
-                                            req("ok"), req("ok")], name="unreadable.csv")
-    db = tmp_path / "w.duckdb"
-    build_warehouse(landing, db, "2026-10")
-    assert query(db, "select rows_read, accepted, duplicates, quarantined from staging.landing_accounting "
-                     "where file like '%unreadable.csv'") == [(4, 1, 1, 2)]
+def test_rows_that_differ_only_in_unreadable_values_are_not_duplicates(warehouse):
+    """unreadable.csv: two rows of one request whose received_at are two different
+    unreadable texts: each is quarantined for it, and neither is a re-delivery of the
+    other (their raw values differ), so the file counts 2 quarantined and 0 duplicates;
+    an exact copy of a good row is 1."""
+    assert query(warehouse, "select rows_read, accepted, duplicates, quarantined from staging.landing_accounting "
+                            "where file like '%unreadable.csv'") == [(4, 1, 1, 2)]
+    assert query(warehouse, """select json_extract_string(raw_values, '$.received_at'), reason
+                               from staging.quarantined_rows where file like '%unreadable.csv' order by 1""") == [
+        ("tomorrow", "unparsable timestamp: received_at"), ("yesterday", "unparsable timestamp: received_at")]
