@@ -34,7 +34,7 @@ demo: install
 # One test worker per core (pytest-xdist), each test module on one worker so its
 # module-scoped warehouses are built once, and the modules sharing a session-scoped one
 # on the same worker (tests/conftest.py): 1.45x faster on 2 cores when measured. The
-# whole suite takes 14-24 minutes on two cores (this machine's speed varies by a third
+# whole suite takes 11-24 minutes on two cores (this machine's speed varies by a third
 # from hour to hour), most of it in dbt builds (about 20-45 s each), with both cores busy.
 # The slowest tests are listed at the end, to see where the time goes.
 test: install
