@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pytest
 
 from pmr.metric_declarations import BREAKDOWNS
 from tests.helpers import read_csv_rows, read_seed
@@ -357,3 +358,15 @@ def incidents(landing: Path) -> dict:
             for r in rows)
         day += dt.timedelta(days=1)
     return figures
+
+
+def disagreements(published: dict, expected: dict, metric_ids: set[str], counts: set[str] = frozenset()) -> list:
+    """Figures of `metric_ids` that differ, or that only one side has (an empty value
+    published is no figure). A count of `counts` that one side lacks reads 0 there:
+    which empty breakdowns get a row of 0 is the models' choice, not a figure."""
+    mine = {k: v for k, v in published.items() if k[0] in metric_ids and v is not None}
+    assert set(k[0] for k in expected) <= metric_ids, "the second implementation computes an id not compared"
+    missing = {k: 0 for k in set(mine) | set(expected) if k[0] in counts}
+    mine, expected = missing | mine, missing | expected
+    return [(k, expected.get(k), mine.get(k)) for k in sorted(set(mine) | set(expected))
+            if k not in mine or k not in expected or mine[k] != pytest.approx(expected[k], rel=1e-9, abs=1e-9)]

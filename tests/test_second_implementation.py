@@ -42,23 +42,11 @@ def month(tmp_path_factory):
     return {"landing": landing, "published": published, "requests": second.Requests(landing), "db": root / "w.duckdb"}
 
 
-def disagreements(published: dict, expected: dict, metric_ids: set[str], counts: set[str] = frozenset()) -> list:
-    """Figures of `metric_ids` that differ, or that only one side has (an empty value
-    published is no figure). A count of `counts` that one side lacks reads 0 there:
-    which empty breakdowns get a row of 0 is the models' choice, not a figure."""
-    mine = {k: v for k, v in published.items() if k[0] in metric_ids and v is not None}
-    assert set(k[0] for k in expected) <= metric_ids, "the second implementation computes an id not compared"
-    missing = {k: 0 for k in set(mine) | set(expected) if k[0] in counts}
-    mine, expected = missing | mine, missing | expected
-    return [(k, expected.get(k), mine.get(k)) for k in sorted(set(mine) | set(expected))
-            if k not in mine or k not in expected or mine[k] != pytest.approx(expected[k], rel=1e-9, abs=1e-9)]
-
-
 def test_rsvp(month):
     expected = second_rsvp.rsvp(month["requests"], month["landing"])
     ids = {"rsvp.volume", "rsvp.rejected", "rsvp.mean_rtt_s", "rsvp.median_rtt_s", "rsvp.min_rtt_s", "rsvp.max_rtt_s",
            "rsvp.pct_within_trt", "rsvp.pct_failed", "rsvp.mean_rtt_excl_han_s"}
-    assert disagreements(month["published"], expected, ids) == []
+    assert second.disagreements(month["published"], expected, ids) == []
     # every process's month and days, and requests on both sides of their target
     assert sum(k[0] == "rsvp.volume" for k in expected) == 48 * 32
     assert 0 < expected[("rsvp.pct_within_trt", "in_life_device_management", "All")] < 100
@@ -67,7 +55,7 @@ def test_rsvp(month):
 def test_alerts(month):
     expected = second_rsvp.alerts(month["landing"])
     ids = {"alerts.pct_within_sla", "alerts.late", "alerts.counted", "alerts.suppressed"}
-    assert disagreements(month["published"], expected, ids) == []
+    assert second.disagreements(month["published"], expected, ids) == []
     assert 0 < expected[("alerts.pct_within_sla", "All")] < 100
 
 
@@ -75,7 +63,7 @@ def test_prepayment(month):
     expected = second.prepayment(month["requests"]) | second.non_communicating(month["requests"])
     ids = {"pp.successes", "pp.failures", "pp.pct_success", "pp.requests", "pp.failure_reasons", "pp.chains",
            "pp.attempts", "pp.devices_read", "pp.pct_non_communicating"}
-    assert disagreements(month["published"], expected, ids, counts={"pp.requests"}) == []
+    assert second.disagreements(month["published"], expected, ids, counts={"pp.requests"}) == []
     # the chains reach every outcome, so each rule of joining and ending one was used
     assert all(expected[("pp.attempts", category)] > 0 for category in ("1", "2", "3+", "never"))
     assert 0 < expected[("pp.pct_non_communicating", "All")] < 100
@@ -84,7 +72,7 @@ def test_prepayment(month):
 def test_change_of_supplier(month):
     expected = second.change_of_supplier(month["requests"])
     ids = {"cos.pct_success", "cos.requests", "cos.failures"}
-    assert disagreements(month["published"], expected, ids, counts={"cos.requests"}) == []
+    assert second.disagreements(month["published"], expected, ids, counts={"cos.requests"}) == []
     assert 0 < expected[("cos.pct_success", "All")] < 100
 
 
@@ -93,14 +81,14 @@ def test_firmware(month):
     shares = {"fw.pct_delivered", "fw.pct_verified", "fw.pct_verification_failed", "fw.pct_no_verification_alert",
               "fw.pct_activated"}
     ids = shares | {"fw.requested", "fw.delivered", "fw.activation_requests", "fw.activation_failures"}
-    assert disagreements(month["published"], expected, ids) == []
+    assert second.disagreements(month["published"], expected, ids) == []
     assert all(0 < expected[(i,)] < 100 for i in shares)
 
 
 def test_hub_firmware(month):
     expected = second.hub_firmware(month["landing"])
     ids = {"chfw.pct_delivered", "chfw.pct_activated", "chfw.deliveries", "chfw.activation_outcomes"}
-    assert disagreements(month["published"], expected, ids) == []
+    assert second.disagreements(month["published"], expected, ids) == []
     assert 0 < expected[("chfw.pct_delivered",)] < 100 and 0 < expected[("chfw.pct_activated",)] < 100
 
 
@@ -109,7 +97,7 @@ def test_installs(month):
                 | second_installs.installs(month["requests"], month["landing"]))
     counts = {"ic.requests", "ic.installs", "ic.install_and_commission", "ic.install_and_leave"}
     ids = counts | {"ic.pct_trt_missed", "ic.installs_predicted", "ic.deviation"}
-    assert disagreements(month["published"], expected, ids, counts=counts) == []
+    assert second.disagreements(month["published"], expected, ids, counts=counts) == []
     # days with a forecast and days without (a reference day without data), and a monthly forecast for none
     forecasts = [k for k in expected if k[0] == "ic.installs_predicted"]
     assert 0 < len(forecasts) < 5 * 31 and not any(len(k) == 2 for k in forecasts)
@@ -120,7 +108,7 @@ def test_billing(month):
     expected = second.billing(month["requests"])
     shares = {"billing.pct_schedule_success", "billing.pct_on_demand_read_success", "billing.pct_read_within_24h"}
     ids = shares | {"billing.schedules", "billing.scheduled_reads", "billing.on_demand_reads"}
-    assert disagreements(month["published"], expected, ids) == []
+    assert second.disagreements(month["published"], expected, ids) == []
     assert all(0 < expected[(i,)] < 100 for i in shares)
 
 
@@ -128,7 +116,7 @@ def test_availability_and_reliability(month):
     expected = second.availability(month["landing"])
     ids = {"availability.pct", "availability.unplanned_downtime_h", "availability.excluded_planned_h",
            "availability.planned_over_cap_h", "reliability.outages", "reliability.mttr_h", "reliability.mtbf_h"}
-    assert disagreements(month["published"], expected, ids) == []
+    assert second.disagreements(month["published"], expected, ids) == []
     # 5 services x 4 views x (month, 2 bands, 31 days), and the cap was passed somewhere
     assert sum(k[0] == "availability.pct" for k in expected) == 5 * 4 * 34
     assert max(v for k, v in expected.items() if k[0] == "availability.planned_over_cap_h") > 0
@@ -139,7 +127,7 @@ def test_incidents(month):
     ids = {"reliability.incidents", "reliability.incidents_all", "ic.major_incidents_open", "cpm5.closed",
            "cpm5.raised", "cpm5.response_met", "cpm5.resolution_met", "cpm5.pct_response_met",
            "cpm5.pct_resolution_met", "cpm5.mean_resolution_h", "cpm5.median_resolution_h"}
-    assert disagreements(month["published"], expected, ids) == []
+    assert second.disagreements(month["published"], expected, ids) == []
     assert all(expected[("cpm5.closed", c)] > 0 for c in ("3", "4", "5"))
     # targets met and missed by a second in each category
     assert all(0 < expected[(f"cpm5.pct_{kind}_met", c)] < 100 for c in ("3", "4", "5")
