@@ -34,9 +34,11 @@ def install_trt(requests: Requests) -> dict:
                                       lambda r: not timing(r, requests.catalogue)[1])
 
 
-def installs(requests: Requests, landing: Path) -> dict:
+def installs(requests: Requests, landing: Path, with_data: set[str] | None = None) -> dict:
     """ic.installs (each day and the month), ic.install_and_commission,
-    ic.install_and_leave, and the forecast and deviation of each October day and of the month."""
+    ic.install_and_leave, and the forecast and deviation of each October day and of the month.
+    `with_data`: the UK days with data, when `landing` holds only some of the requests
+    (default: days_with_data of `landing`)."""
     counted = [r for r in requests.rows if not r["rejected"] and r["device_type"] in INSTALLED_TYPES.get(r["srv"], ())]
     figures = collections.Counter()
     successes = collections.Counter()  # (segment, UK day) -> successful installs of every type
@@ -57,7 +59,7 @@ def installs(requests: Requests, landing: Path) -> dict:
             for segment in segments_of(r):
                 figures[key(name, segment)] += 1
     figures = dict(figures)
-    with_data = days_with_data(landing)
+    with_data = days_with_data(landing) if with_data is None else with_data
     for segment in SEGMENTS:
         forecasts = {}
         for day in october_days():
