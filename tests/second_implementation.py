@@ -9,7 +9,8 @@ components, the bank holidays) are read from the seeds, as the models read them,
 holds the rules whatever values the Operations Group sets. It reads only clean
 landings (nothing quarantined, no re-delivered row, no conflicting versions) such as
 tests/random_landing.py writes. Each function returns {figure key: value}, keyed as
-`figure_key` keys a row of metrics.csv.
+`figure_key` keys a row of metrics.csv; `disagreements` lists the published figures
+that differ from them.
 """
 
 from __future__ import annotations
