@@ -131,7 +131,9 @@ def install_requests_as_csv(landing: Path, folder: Path) -> Path:
 
 
 def uk_days_with_requests(landing: Path) -> set[str]:
-    """The UK days on which the generated `landing` has any request (a UK day starts on a whole UTC hour)."""
+    """The UK days on which the generated `landing` has any request (a UK day starts on a
+    whole UTC hour): second_installs.days_with_data's days, for a Parquet landing that the
+    install requests alone stand in for."""
     with duckdb.connect() as con:
         con.execute("set TimeZone = 'UTC'")
         hours = con.execute("select distinct date_trunc('hour', received_at)::timestamp "
