@@ -297,12 +297,17 @@ def file_version(path: Path) -> tuple[int, int]:
 
 
 def _ingest_file(con: duckdb.DuckDBPyConnection, report: IngestReport, source: str, path: Path, key: str,
-                 size: int, changed_ns: int) -> None:
+                 size: int, changed_ns: int, read_before: bool) -> None:
     """One landing file into raw.* in its own transaction, read or skipped with its
     reason. Running out of memory or disk space is no fault of the file: it is raised, not
-    made a reason to skip it, which would leave its rows out of the figures with a warning."""
+    made a reason to skip it, which would leave its rows out of the figures with a warning.
+    What an earlier ingest kept of the file is forgotten first; a file never read before
+    has nothing kept (its rows and its raw.landing_files row are written in one
+    transaction), and forgetting costs a scan of the source's rows copied as text, for
+    every file of a landing delivered in many files."""
     con.execute("begin transaction")
-    forget(con, source, key)
+    if read_before:
+        forget(con, source, key)
     try:
         rows, columns, others, types = read_file(con, source, path, key)
         swallowed = rows_swallowed_by_a_quote(con, key, path) if file_format(path) == "csv" else None
@@ -365,7 +370,7 @@ def ingest(
         if progress and (index == len(files) or index % 25 == 1):
             progress(f"ingest {key} ({index}/{len(files)} files)")
         try:
-            _ingest_file(con, report, source, path, key, size, changed_ns)
+            _ingest_file(con, report, source, path, key, size, changed_ns, read_before=key in known)
         except (duckdb.Error, FileSkipped, OSError) as problem:  # OSError: a full temporary folder
             stop = machine_limit(problem, f"reading {key}", "; nothing of it was kept")
             if stop is None:
