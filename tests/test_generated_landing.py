@@ -4,8 +4,9 @@ nothing else is. The same landing delivered as CSV instead of Parquet builds the
 warehouse: CSV files are copied as text and typed by the staging models, Parquet files
 are read typed in place, two paths that must give every staged row (timestamps to the
 microsecond, booleans, numbers), quality.csv (file names aside) and metrics.csv, byte
-for byte, alike; and neither far months' days nor a second copy of every file change a
-figure. One module, so that all are checked on one build of the month."""
+for byte, alike; and neither far months' days, nor a second copy of every file, nor a
+day's rows cut into several files change a figure. One module, so that all are checked
+on one build of the month."""
 
 import datetime as dt
 import json
@@ -156,7 +157,7 @@ def test_a_damaged_file_leaves_its_source_without_faults_and_the_others_with_the
 
 # --- only the reporting period ---------------------------------------------------------
 
-def test_far_months_and_a_second_copy_of_every_file_change_no_figure(generated_month, tmp_path):
+def test_far_months_a_second_copy_of_every_file_and_days_cut_into_files_change_no_figure(generated_month, tmp_path):
     """Rows that must not count change no figure of October. Every metric model restricts
     its rows to the period (docs/adding-a-metric.md, "Only the reporting period"), a rule
     the gate cannot hold since a monthly figure carries no day: days generated four
@@ -164,17 +165,30 @@ def test_far_months_and_a_second_copy_of_every_file_change_no_figure(generated_m
     four weeks) or follow-up window reaches, land beside its days. And a re-delivered
     row counts once (raw-extracts.md): every October file lands again under another
     name. A metric model that forgot to filter, or a source whose copies counted twice,
-    would move figures."""
+    would move figures. The first delivery of each generated file comes cut into three
+    files, as an extract delivered several times a day would (any number of files,
+    raw-extracts.md): a day's rows in several files must count as in one, and each copy
+    of a row then lies at another position in its file than the row it copies (a
+    duplicate rule comparing positions passed this test while copies were whole files)."""
     import shutil
+
+    import pyarrow.parquet
 
     landing = tmp_path / "landing"
     shutil.copytree(generated_month["landing"], landing)
     for path in sorted(landing.glob("*/*")):
         shutil.copy(path, path.with_name(f"resent-{path.name}"))
+        if path.suffix == ".parquet":
+            rows = pyarrow.parquet.read_table(path)
+            size = max(1, -(-rows.num_rows // 3))  # a file of no rows stays one (empty) file
+            for part, start in enumerate(range(0, max(rows.num_rows, 1), size), start=1):
+                pyarrow.parquet.write_table(rows.slice(start, size), path.with_name(f"{path.stem}.part{part}.parquet"))
+            path.unlink()
     generate(dt.date(2026, 6, 10), 3, 0.001, 8, landing)
     generate(dt.date(2027, 2, 10), 3, 0.001, 9, landing)
     assert len(list((landing / "service_requests").glob("2026-06-1*.parquet"))) == 3
     assert len(list((landing / "incidents").glob("resent-2026-10-1*.parquet"))) == 3
+    assert len(list((landing / "alerts").glob("2026-10-14.part*.parquet"))) == 3
     link = run_month(MONTH, landing, tmp_path / "out", db=tmp_path / "w.duckdb", allow_missing_days=True)
     published = (generated_month["link"] / "metrics.csv").read_text()
     with_rows_that_must_not_count = (link / "metrics.csv").read_text()
